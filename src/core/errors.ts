@@ -1,0 +1,75 @@
+// Neo4j status-coded errors. Expected conditions travel as these and reach the client intact;
+// broken invariants use assert() and crash loudly instead.
+
+export type StatusCode = `Neo.${'ClientError' | 'TransientError' | 'DatabaseError' | 'ClientNotification'}.${string}.${string}`;
+
+export class Neo4jError extends Error {
+  readonly code: StatusCode;
+  constructor(code: StatusCode, message: string) {
+    super(message);
+    this.name = 'Neo4jError';
+    this.code = code;
+  }
+}
+
+export const Status = {
+  SyntaxError: 'Neo.ClientError.Statement.SyntaxError',
+  SemanticError: 'Neo.ClientError.Statement.SemanticError',
+  ParameterMissing: 'Neo.ClientError.Statement.ParameterMissing',
+  TypeError: 'Neo.ClientError.Statement.TypeError',
+  ArgumentError: 'Neo.ClientError.Statement.ArgumentError',
+  ArithmeticError: 'Neo.ClientError.Statement.ArithmeticError',
+  EntityNotFound: 'Neo.ClientError.Statement.EntityNotFound',
+  FeatureNotSupported: 'Neo.ClientError.Statement.FeatureNotSupported',
+  ConstraintValidationFailed: 'Neo.ClientError.Schema.ConstraintValidationFailed',
+  ConstraintAlreadyExists: 'Neo.ClientError.Schema.ConstraintAlreadyExists',
+  EquivalentSchemaRuleAlreadyExists: 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',
+  IndexAlreadyExists: 'Neo.ClientError.Schema.IndexAlreadyExists',
+  IndexNotFound: 'Neo.ClientError.Schema.IndexNotFound',
+  ConstraintNotFound: 'Neo.ClientError.Schema.ConstraintNotFound',
+  ConstraintDropFailed: 'Neo.ClientError.Schema.ConstraintDropFailed',
+  DeleteConnectedNode: 'Neo.ClientError.Schema.ConstraintValidationFailed',
+  ProcedureNotFound: 'Neo.ClientError.Procedure.ProcedureNotFound',
+  ProcedureCallFailed: 'Neo.ClientError.Procedure.ProcedureCallFailed',
+  Unauthorized: 'Neo.ClientError.Security.Unauthorized',
+  AuthenticationRateLimit: 'Neo.ClientError.Security.AuthenticationRateLimit',
+  CredentialsExpired: 'Neo.ClientError.Security.CredentialsExpired',
+  Forbidden: 'Neo.ClientError.Security.Forbidden',
+  ProtocolViolation: 'Neo.ClientError.Request.Invalid',
+  InvalidFormat: 'Neo.ClientError.Request.InvalidFormat',
+  DatabaseNotFound: 'Neo.ClientError.Database.DatabaseNotFound',
+  TransactionNotFound: 'Neo.ClientError.Transaction.TransactionNotFound',
+  InvalidBookmark: 'Neo.ClientError.Transaction.InvalidBookmark',
+  ForbiddenDueToTransactionType: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType',
+  TransactionTimedOut: 'Neo.ClientError.Transaction.TransactionTimedOut',
+  NotALeader: 'Neo.ClientError.Cluster.NotALeader',
+  DeadlockDetected: 'Neo.TransientError.Transaction.DeadlockDetected',
+  LockAcquisitionTimeout: 'Neo.TransientError.Transaction.LockAcquisitionTimeout',
+  BookmarkTimeout: 'Neo.TransientError.Transaction.BookmarkTimeout',
+  Terminated: 'Neo.TransientError.Transaction.Terminated',
+  ReplicationFailure: 'Neo.TransientError.Cluster.ReplicationFailure',
+  DatabaseUnavailable: 'Neo.TransientError.General.DatabaseUnavailable',
+  UnknownError: 'Neo.DatabaseError.General.UnknownError',
+  StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',
+} as const satisfies Record<string, StatusCode>;
+
+export function syntaxError(message: string): Neo4jError {
+  return new Neo4jError(Status.SyntaxError, message);
+}
+export function semanticError(message: string): Neo4jError {
+  return new Neo4jError(Status.SemanticError, message);
+}
+export function typeError(message: string): Neo4jError {
+  return new Neo4jError(Status.TypeError, message);
+}
+export function notSupported(what: string): Neo4jError {
+  return new Neo4jError(Status.FeatureNotSupported, `${what} is not supported by Causeway yet`);
+}
+
+/** An invariant break is a bug: crash loudly rather than continue on a state we cannot trust. */
+export function assert(condition: unknown, message = 'assertion failed'): asserts condition {
+  if (!condition) throw new Error(`invariant violated: ${message}`);
+}
+export function unreachable(value: never, message = 'unreachable'): never {
+  throw new Error(`invariant violated: ${message}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,137 @@
+// The storage interface the Cypher engine programs against. Two implementations sit behind it:
+// the durable LMDB engine and an in-memory engine (TCK, simulator, unit tests); both must give
+// the same answers. Ids are allocated by the store (in the cluster: by the leader) and travel in
+// tx commands, so applying a command gives the same ids on every member.
+
+import type { CypherValue, PropertyValue } from '../cypher/values/value.js';
+
+export type NodeId = number;
+export type RelId = number;
+export type Direction = 'OUTGOING' | 'INCOMING' | 'BOTH';
+
+export interface NodeRecord {
+  readonly id: NodeId;
+  readonly labels: readonly string[];
+  readonly properties: ReadonlyMap<string, PropertyValue>;
+}
+
+export interface RelRecord {
+  readonly id: RelId;
+  readonly type: string;
+  readonly startId: NodeId;
+  readonly endId: NodeId;
+  readonly properties: ReadonlyMap<string, PropertyValue>;
+}
+
+/** One relationship seen from one of its nodes. A self-loop appears once per direction asked. */
+export interface Adjacency {
+  readonly relId: RelId;
+  readonly type: string;
+  readonly otherId: NodeId;
+  /** true when the relationship starts at the node we expanded from */
+  readonly outgoing: boolean;
+}
+
+export type IndexKind = 'RANGE' | 'LOOKUP' | 'TEXT' | 'POINT' | 'FULLTEXT';
+export interface IndexDescriptor {
+  readonly name: string;
+  readonly kind: IndexKind;
+  readonly entity: 'NODE' | 'RELATIONSHIP';
+  readonly labelOrType: string;
+  readonly properties: readonly string[];
+  /** name of the constraint that owns this index, if any */
+  readonly owningConstraint?: string;
+}
+
+export type ConstraintKind = 'UNIQUENESS' | 'NODE_KEY' | 'NODE_PROPERTY_EXISTENCE' | 'RELATIONSHIP_PROPERTY_EXISTENCE';
+export interface ConstraintDescriptor {
+  readonly name: string;
+  readonly kind: ConstraintKind;
+  readonly entity: 'NODE' | 'RELATIONSHIP';
+  readonly labelOrType: string;
+  readonly properties: readonly string[];
+}
+
+export interface GraphRead {
+  node(id: NodeId): NodeRecord | undefined;
+  relationship(id: RelId): RelRecord | undefined;
+  allNodes(): Iterable<NodeId>;
+  nodesWithLabel(label: string): Iterable<NodeId>;
+  /** Exact-match lookup of nodes with `label` whose `key` equals `value` (Cypher equality). */
+  nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId>;
+  /** Whether an online index covers (label, key): lets the planner choose a seek. */
+  hasNodeIndex(label: string, key: string): boolean;
+  allRelationships(): Iterable<RelId>;
+  relationshipsWithType(type: string): Iterable<RelId>;
+  /** Expansion from a node, filtered by direction and (when given, non-empty) types. */
+  relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency>;
+  degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number;
+  nodeCount(label?: string): number;
+  relationshipCount(type?: string): number;
+  indexes(): readonly IndexDescriptor[];
+  constraints(): readonly ConstraintDescriptor[];
+  labels(): readonly string[];
+  relationshipTypes(): readonly string[];
+  propertyKeys(): readonly string[];
+}
+
+/** Counters that feed the Bolt summary's `stats`. */
+export interface UpdateCounters {
+  nodesCreated: number;
+  nodesDeleted: number;
+  relationshipsCreated: number;
+  relationshipsDeleted: number;
+  propertiesSet: number;
+  labelsAdded: number;
+  labelsRemoved: number;
+  indexesAdded: number;
+  indexesRemoved: number;
+  constraintsAdded: number;
+  constraintsRemoved: number;
+}
+
+/**
+ * A transaction: reads see the committed snapshot it began on plus its own changes.
+ * Writes are buffered and become one tx command at commit. Write methods may throw a
+ * Neo4jError (constraint violations, missing entities, lock conflicts).
+ */
+export interface GraphTx extends GraphRead {
+  readonly readOnly: boolean;
+  createNode(labels: readonly string[], properties: ReadonlyMap<string, PropertyValue>): NodeId;
+  /** Returns false when the node already had the label. */
+  addLabel(id: NodeId, label: string): boolean;
+  /** Returns false when the node did not have the label. */
+  removeLabel(id: NodeId, label: string): boolean;
+  /** null removes the property. */
+  setNodeProperty(id: NodeId, key: string, value: PropertyValue | null): void;
+  /** Deleting a node that still has relationships fails at commit (ConstraintValidationFailed). */
+  deleteNode(id: NodeId): void;
+  createRelationship(type: string, startId: NodeId, endId: NodeId, properties: ReadonlyMap<string, PropertyValue>): RelId;
+  setRelationshipProperty(id: RelId, key: string, value: PropertyValue | null): void;
+  deleteRelationship(id: RelId): void;
+  isNodeDeleted(id: NodeId): boolean;
+  isRelationshipDeleted(id: RelId): boolean;
+  createIndex(index: IndexDescriptor): void;
+  dropIndex(name: string): void;
+  createConstraint(constraint: ConstraintDescriptor): void;
+  dropConstraint(name: string): void;
+  readonly counters: UpdateCounters;
+  /** Validates, makes the changes durable and visible; resolves with the commit position. */
+  commit(): Promise<CommitResult>;
+  rollback(): void;
+}
+
+export interface CommitResult {
+  /** Position of this transaction in the commit order; 0 for a transaction with no changes. */
+  readonly txId: number;
+}
+
+export interface GraphDatabase {
+  readonly name: string;
+  begin(options?: { readOnly?: boolean; metadata?: ReadonlyMap<string, CypherValue> }): GraphTx;
+  /** Highest transaction id applied and visible to new transactions. */
+  lastAppliedTxId(): number;
+  /** Resolves when lastAppliedTxId() >= txId; rejects with BookmarkTimeout after timeoutMs. */
+  waitForApplied(txId: number, timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
