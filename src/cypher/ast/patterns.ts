@@ -1,0 +1,56 @@
+// Graph pattern nodes, shared by MATCH, CREATE, MERGE, pattern expressions and comprehensions.
+
+import type { AstNodeBase } from './common.js';
+import type { Expression } from './expressions.js';
+
+/** `(n:A:B {k: v} WHERE pred)`; every part optional. */
+export interface NodePattern extends AstNodeBase {
+  readonly kind: 'NodePattern';
+  readonly variable: string | null;
+  /** Conjunctive: the node must carry every label. */
+  readonly labels: readonly string[];
+  /** A MapLiteral or a Parameter (`(n $props)`), else null. */
+  readonly properties: Expression | null;
+  /** Neo4j 5 inline predicate `(n WHERE n.x > 1)`. */
+  readonly where: Expression | null;
+}
+
+export type Direction = 'out' | 'in' | 'both';
+
+/**
+ * Variable length `*min..max`. `*` = {null, null}; `*2` = {2, 2}; `*..3` = {null, 3};
+ * `*1..` = {1, null}. A null min means 1 (openCypher default), a null max means unbounded.
+ */
+export interface VarLength {
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** `-[r:T|U*1..3 {k: v}]->`; direction 'out' is `-->`, 'in' is `<--`, 'both' is `--`. */
+export interface RelationshipPattern extends AstNodeBase {
+  readonly kind: 'RelationshipPattern';
+  readonly variable: string | null;
+  /** Alternatives: the relationship has any one of these types; empty = any type. */
+  readonly types: readonly string[];
+  readonly direction: Direction;
+  /** null = exactly one hop. */
+  readonly length: VarLength | null;
+  readonly properties: Expression | null;
+  /** Neo4j 5 inline predicate `-[r WHERE r.x > 1]->`. */
+  readonly where: Expression | null;
+}
+
+/**
+ * One connected path pattern `p = (a)-[r]->(b)<-[s]-(c)`.
+ * Invariant: nodes.length === relationships.length + 1; relationships[i] joins nodes[i] and
+ * nodes[i+1] (direction 'out' means nodes[i] → nodes[i+1]).
+ */
+export interface PatternPart extends AstNodeBase {
+  readonly kind: 'PatternPart';
+  /** Path variable of a named path, else null. */
+  readonly variable: string | null;
+  /** `shortestPath(...)` → 'shortest', `allShortestPaths(...)` → 'all'. */
+  readonly shortest: 'shortest' | 'all' | null;
+  readonly nodes: readonly NodePattern[];
+  readonly relationships: readonly RelationshipPattern[];
+}

@@ -1,0 +1,47 @@
+// What semantic analysis tells the planner about a statement. Results are side tables keyed by
+// AST node identity (the AST itself stays untouched); subquery clauses appear in the same tables.
+
+import type { QueryType } from '../api.js';
+import type { Clause, Expression, Projection, ProjectionItem, Statement } from '../ast/index.js';
+
+/**
+ * What a variable holds, as far as the compiler can tell. `relationshipList` is the variable of a
+ * variable-length relationship pattern (`-[r*]->`); `value` is anything else (unknown type).
+ */
+export type VariableKind = 'node' | 'relationship' | 'relationshipList' | 'path' | 'value';
+
+export type VariableScope = ReadonlyMap<string, VariableKind>;
+
+export interface ClauseInfo {
+  /** Variables visible when the clause starts. */
+  readonly before: VariableScope;
+  /** Variables visible to the following clause (after WITH/RETURN: only the projected ones). */
+  readonly after: VariableScope;
+}
+
+export interface ProjectionInfo {
+  /** Output column names in order, including the `*` expansion (sorted by variable name). */
+  readonly columns: readonly string[];
+  /** Variables projected by `*`, in column order (empty when no star). */
+  readonly starVariables: readonly string[];
+  /** True when any item contains an aggregate: rows are grouped by the non-aggregate items. */
+  readonly aggregating: boolean;
+  /** Items without aggregates (the grouping keys when aggregating). */
+  readonly groupingItems: readonly ProjectionItem[];
+  /** Items containing at least one aggregate. */
+  readonly aggregateItems: readonly ProjectionItem[];
+}
+
+export interface AnalyzedStatement {
+  readonly statement: Statement;
+  /** 'r' read-only, 'w' write-only (no RETURN), 'rw' reads and writes, 's' schema command. */
+  readonly queryType: QueryType;
+  /** Result columns of the statement (empty for queries without RETURN). */
+  readonly columns: readonly string[];
+  readonly clauses: ReadonlyMap<Clause, ClauseInfo>;
+  readonly projections: ReadonlyMap<Projection, ProjectionInfo>;
+  /** Every FunctionCall / CountStar node that is an aggregation (count, sum, collect, …). */
+  readonly aggregates: ReadonlySet<Expression>;
+  /** Names of all parameters referenced ($x → 'x'). */
+  readonly parameters: ReadonlySet<string>;
+}
