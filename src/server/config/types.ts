@@ -8,6 +8,8 @@ export interface ServerConfig {
   readonly bolt: { readonly enabled: boolean; readonly host: string; readonly port: number; readonly advertisedHost: string; readonly advertisedPort: number };
   readonly http: { readonly enabled: boolean; readonly host: string; readonly port: number };
   readonly authEnabled: boolean;
+  /** Docker's NEO4J_AUTH=neo4j/<password>: the password for the neo4j user on first start */
+  readonly initialPassword?: string;
   readonly defaultDatabase: string;
   readonly mode: 'SINGLE' | 'CORE' | 'READ_REPLICA';
   /** fsync each commit batch (on by default; off only for throwaway test stores) */

@@ -1,0 +1,179 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, envVarToSettingKey, loadServerConfig, parseConfText, parseSocketAddress, settingKeyToEnvVar } from './index.js';
+import type { ConfigSources } from './index.js';
+
+const HOME = '/opt/causeway';
+
+function load(conf: string | undefined, env: Record<string, string> = {}): ReturnType<typeof loadServerConfig> {
+  const sources: ConfigSources = {
+    env: { NEO4J_HOME: HOME, ...env },
+    cwd: '/somewhere/else',
+    readTextFile: (path) => (path === `${HOME}/conf/neo4j.conf` ? conf : undefined),
+  };
+  return loadServerConfig(sources);
+}
+
+test('defaults: no conf file gives loopback 7687/7474, data under $NEO4J_HOME/data, auth on', () => {
+  // Proves the zero-configuration startup a newcomer gets.
+  const c = load(undefined);
+  assert.equal(c.home, HOME);
+  assert.equal(c.dataDir, `${HOME}/data`);
+  assert.equal(c.logsDir, `${HOME}/logs`);
+  assert.deepEqual(c.bolt, { enabled: true, host: '127.0.0.1', port: 7687, advertisedHost: '127.0.0.1', advertisedPort: 7687 });
+  assert.deepEqual(c.http, { enabled: true, host: '127.0.0.1', port: 7474 });
+  assert.equal(c.authEnabled, true);
+  assert.equal(c.defaultDatabase, 'neo4j');
+  assert.equal(c.mode, 'SINGLE');
+  assert.equal(c.fsyncOnCommit, true);
+  assert.match(c.notices[0] ?? '', /no configuration file/);
+});
+
+test('NEO4J_HOME defaults to the working directory', () => {
+  // Proves relative homes resolve against cwd and absent NEO4J_HOME means cwd.
+  const c = loadServerConfig({ env: {}, cwd: '/work/x', readTextFile: () => undefined });
+  assert.equal(c.home, '/work/x');
+  assert.equal(c.dataDir, '/work/x/data');
+});
+
+test('3.5 keys are read from neo4j.conf', () => {
+  // Proves the 3.5 spellings of every modelled setting are honoured.
+  const c = load([
+    '# a comment',
+    'dbms.connectors.default_listen_address=0.0.0.0',
+    'dbms.connector.bolt.listen_address=:7688',
+    'dbms.connector.http.listen_address=:7475',
+    'dbms.connector.bolt.advertised_address=db1.example.com:17688',
+    'dbms.directories.data=/var/lib/neo4j/data',
+    'dbms.security.auth_enabled=false',
+    'dbms.default_database=movies',
+    'dbms.mode=CORE',
+    '',
+  ].join('\n'));
+  assert.deepEqual(c.bolt, { enabled: true, host: '0.0.0.0', port: 7688, advertisedHost: 'db1.example.com', advertisedPort: 17688 });
+  assert.deepEqual(c.http, { enabled: true, host: '0.0.0.0', port: 7475 });
+  assert.equal(c.dataDir, '/var/lib/neo4j/data');
+  assert.equal(c.authEnabled, false);
+  assert.equal(c.defaultDatabase, 'movies');
+  assert.equal(c.mode, 'CORE');
+  assert.equal(c.raw.get('dbms.mode'), 'CORE');
+});
+
+test('5.x keys are read from neo4j.conf; relative directories resolve against home', () => {
+  // Proves the 5.x spellings and relative path handling.
+  const c = load([
+    'server.default_listen_address=0.0.0.0',
+    'server.bolt.listen_address=:9687',
+    'server.http.listen_address=127.0.0.1:9474',
+    'server.directories.data=mydata',
+    'initial.dbms.default_database=graph',
+    'dbms.security.auth_enabled=FALSE',
+  ].join('\n'));
+  assert.equal(c.bolt.host, '0.0.0.0');
+  assert.equal(c.bolt.port, 9687);
+  // a wildcard bind cannot be dialled, so the advertised host falls back to localhost
+  assert.equal(c.bolt.advertisedHost, 'localhost');
+  assert.equal(c.bolt.advertisedPort, 9687);
+  assert.deepEqual(c.http, { enabled: true, host: '127.0.0.1', port: 9474 });
+  assert.equal(c.dataDir, `${HOME}/mydata`);
+  assert.equal(c.defaultDatabase, 'graph');
+  assert.equal(c.authEnabled, false);
+});
+
+test('Docker-style environment variables override the conf file', () => {
+  // Proves NEO4J_ + key with . → _ and _ → __ decoding and its precedence over the file.
+  const c = load('server.bolt.listen_address=:7000\n', {
+    NEO4J_server_bolt_listen__address: '127.0.0.1:17687',
+    NEO4J_dbms_security_auth__enabled: 'false',
+    NEO4J_ACCEPT_LICENSE_AGREEMENT: 'yes',
+  });
+  assert.equal(c.bolt.port, 17687);
+  assert.equal(c.authEnabled, false);
+  assert.ok(c.notices.some((n) => n.includes('set more than once')));
+});
+
+test('env var names map to setting keys and back', () => {
+  // Proves the Docker naming convention both ways, and that all-caps NEO4J_* vars are not settings.
+  assert.equal(envVarToSettingKey('NEO4J_dbms_connector_bolt_listen__address'), 'dbms.connector.bolt.listen_address');
+  assert.equal(envVarToSettingKey('NEO4J_server_memory_heap_max__size'), 'server.memory.heap.max_size');
+  assert.equal(envVarToSettingKey('NEO4J_HOME'), undefined);
+  assert.equal(envVarToSettingKey('NEO4J_AUTH'), undefined);
+  assert.equal(envVarToSettingKey('PATH'), undefined);
+  assert.equal(settingKeyToEnvVar('dbms.connector.bolt.listen_address'), 'NEO4J_dbms_connector_bolt_listen__address');
+});
+
+test('NEO4J_AUTH=none disables auth; neo4j/<pw> sets the initial password', () => {
+  // Proves the Docker image's auth variable is honoured and validated.
+  assert.equal(load(undefined, { NEO4J_AUTH: 'none' }).authEnabled, false);
+  const c = load(undefined, { NEO4J_AUTH: 'neo4j/secret-pw' });
+  assert.equal(c.authEnabled, true);
+  assert.equal(c.initialPassword, 'secret-pw');
+  assert.throws(() => load(undefined, { NEO4J_AUTH: 'admin' }), /NEO4J_AUTH/);
+});
+
+test('address forms: :port, host:port, host, [ipv6]:port', () => {
+  // Proves every address spelling Neo4j accepts, with defaults filled in.
+  const d = { host: 'dflt', port: 1 };
+  assert.deepEqual(parseSocketAddress(':7687', d, 'k'), { host: 'dflt', port: 7687 });
+  assert.deepEqual(parseSocketAddress('0.0.0.0:7687', d, 'k'), { host: '0.0.0.0', port: 7687 });
+  assert.deepEqual(parseSocketAddress('db.example.com', d, 'k'), { host: 'db.example.com', port: 1 });
+  assert.deepEqual(parseSocketAddress('[::1]:7000', d, 'k'), { host: '::1', port: 7000 });
+  assert.throws(() => parseSocketAddress('host:abc', d, 'server.bolt.listen_address'), /server\.bolt\.listen_address.*not a port/);
+  assert.throws(() => parseSocketAddress('host:70000', d, 'k'), /out of range/);
+  assert.throws(() => parseSocketAddress('::1:7000', d, 'k'), /brackets/);
+});
+
+test('malformed values are errors that name the key', () => {
+  // Proves bad booleans, modes, ports and database names stop startup with the key in the message.
+  assert.throws(() => load('dbms.security.auth_enabled=yes\n'), (e: unknown) => e instanceof ConfigError && /dbms\.security\.auth_enabled/.test(e.message));
+  assert.throws(() => load('dbms.mode=HA\n'), /dbms\.mode.*not supported/);
+  assert.throws(() => load('dbms.mode=LEADER\n'), /dbms\.mode/);
+  assert.throws(() => load('server.bolt.listen_address=:port\n'), /server\.bolt\.listen_address/);
+  assert.throws(() => load('initial.dbms.default_database=_x\n'), /initial\.dbms\.default_database/);
+  assert.throws(() => load('server.default_listen_address=0.0.0.0:7687\n'), /without a port/);
+  assert.throws(() => load('just text\n'), /neo4j\.conf:1.*key=value/);
+  assert.throws(() => load(undefined, { NEO4J_dbms_mode: 'nope' }), /dbms\.mode/);
+});
+
+test('known-but-unused Neo4j keys are accepted and noted', () => {
+  // Proves JVM, memory, tx log, metrics and clustering settings do not stop startup.
+  const c = load([
+    'dbms.memory.heap.max_size=1G',
+    'server.memory.pagecache.size=512m',
+    'dbms.jvm.additional=-XX:+UseG1GC',
+    'dbms.jvm.additional=-XX:+AlwaysPreTouch',
+    'dbms.tx_log.rotation.retention_policy=1 days',
+    'metrics.enabled=true',
+    'causal_clustering.minimum_core_cluster_size_at_formation=3',
+  ].join('\n'));
+  assert.ok(c.notices.some((n) => n.includes('dbms.memory.heap.max_size') && n.includes('does not use')));
+  assert.ok(c.notices.some((n) => n.includes('causal_clustering.minimum_core_cluster_size_at_formation')));
+  assert.equal(c.raw.get('metrics.enabled'), 'true');
+});
+
+test('an unknown key is an error naming it, unless strict validation is off', () => {
+  // Proves Neo4j 5-style strict validation and both spellings of its off switch.
+  assert.throws(() => load('server.bolt.listen_adress=:7687\n'), /Unrecognized setting "server\.bolt\.listen_adress"/);
+  assert.throws(() => load(undefined, { NEO4J_dbms_connecter_bolt_enabled: 'true' }), /environment variable NEO4J_dbms_connecter_bolt_enabled/);
+  const relaxed5 = load('server.config.strict_validation.enabled=false\nserver.bolt.listen_adress=:7687\n');
+  assert.ok(relaxed5.notices.some((n) => n.includes('listen_adress') && n.includes('strict validation is disabled')));
+  const relaxed35 = load('dbms.config.strict_validation=false\nfoo.bar=1\n');
+  assert.ok(relaxed35.notices.some((n) => n.includes('foo.bar')));
+});
+
+test('conf parsing keeps origins and tolerates spaces around =', () => {
+  // Proves error messages can point at file and line.
+  const entries = parseConfText('# c\n\n  dbms.mode = CORE  \n', 'neo4j.conf');
+  assert.deepEqual(entries, [{ key: 'dbms.mode', value: 'CORE', origin: 'neo4j.conf:3' }]);
+});
+
+test('NEO4J_CONF points at another directory; a missing file there is an error', () => {
+  // Proves the NEO4J_CONF override and its failure mode.
+  const c = loadServerConfig({
+    env: { NEO4J_HOME: HOME, NEO4J_CONF: '/etc/causeway' },
+    cwd: '/',
+    readTextFile: (p) => (p === '/etc/causeway/neo4j.conf' ? 'dbms.mode=READ_REPLICA\n' : undefined),
+  });
+  assert.equal(c.mode, 'READ_REPLICA');
+  assert.throws(() => loadServerConfig({ env: { NEO4J_CONF: '/nope' }, cwd: '/', readTextFile: () => undefined }), /NEO4J_CONF/);
+});

@@ -1,0 +1,184 @@
+// Turns setting entries into a validated ServerConfig. Pure: file and environment access happen in
+// load.ts through injected functions. Every malformed value is a ConfigError naming the key and
+// where it was written, so a bad neo4j.conf stops startup with a message a user can act on.
+
+import { isAbsolute, join, normalize } from 'node:path';
+import { classifySetting, type SettingMeaning } from './settings.js';
+import { ConfigError, type SettingEntry } from './sources.js';
+import type { ServerConfig } from './types.js';
+
+export const DEFAULT_BOLT_PORT = 7687;
+export const DEFAULT_HTTP_PORT = 7474;
+/** Neo4j listens on loopback by default; 127.0.0.1 rather than `localhost` avoids an IPv6-only bind. */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+
+export interface SocketAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Neo4j address syntax: `host:port`, `:port` (default host), `host` (default port),
+ * `[::1]:port` for IPv6 literals.
+ */
+export function parseSocketAddress(value: string, defaults: SocketAddress, key: string): SocketAddress {
+  const text = value.trim();
+  const bad = (why: string): ConfigError => new ConfigError(`Invalid value "${value}" for setting "${key}": ${why}`);
+  if (text === '') throw bad('an address is required, e.g. "0.0.0.0:7687" or ":7687"');
+  let host: string;
+  let portText: string | undefined;
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) throw bad('unterminated IPv6 literal');
+    host = text.slice(1, close);
+    const rest = text.slice(close + 1);
+    if (rest !== '' && !rest.startsWith(':')) throw bad('expected ":port" after the IPv6 literal');
+    portText = rest === '' ? undefined : rest.slice(1);
+  } else {
+    const colon = text.lastIndexOf(':');
+    if (colon >= 0 && text.indexOf(':') !== colon) throw bad('IPv6 addresses must be written in brackets, e.g. "[::1]:7687"');
+    host = colon >= 0 ? text.slice(0, colon) : text;
+    portText = colon >= 0 ? text.slice(colon + 1) : undefined;
+  }
+  if (host === '') host = defaults.host;
+  else if (!/^[A-Za-z0-9._\-:%]+$/.test(host)) throw bad(`"${host}" is not a valid host name`);
+  let port = defaults.port;
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText)) throw bad(`"${portText}" is not a port number`);
+    port = Number(portText);
+    if (port > 65535) throw bad(`port ${port} is out of range 0-65535`);
+  }
+  return { host, port };
+}
+
+export function parseBoolean(value: string, key: string): boolean {
+  const lower = value.trim().toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw new ConfigError(`Invalid value "${value}" for setting "${key}": expected true or false`);
+}
+
+function parseMode(value: string, key: string): ServerConfig['mode'] {
+  const upper = value.trim().toUpperCase();
+  if (upper === 'SINGLE' || upper === 'CORE' || upper === 'READ_REPLICA') return upper;
+  if (upper === 'HA' || upper === 'ARBITER') {
+    throw new ConfigError(`Invalid value "${value}" for setting "${key}": Neo4j HA modes are not supported; use SINGLE, CORE or READ_REPLICA`);
+  }
+  throw new ConfigError(`Invalid value "${value}" for setting "${key}": expected one of SINGLE, CORE, READ_REPLICA`);
+}
+
+function parseDatabaseName(value: string, key: string): string {
+  const name = value.trim();
+  // Neo4j's rule: 3-63 characters, starts with a letter, then letters, digits, dots and dashes.
+  if (!/^[A-Za-z][A-Za-z0-9.\-]{2,62}$/.test(name)) {
+    throw new ConfigError(`Invalid value "${value}" for setting "${key}": a database name has 3-63 characters, starts with a letter and contains only letters, digits, "." and "-"`);
+  }
+  return name.toLowerCase();
+}
+
+function parseDirectory(value: string, key: string, home: string): string {
+  const dir = value.trim();
+  if (dir === '') throw new ConfigError(`Invalid value "" for setting "${key}": a directory is required`);
+  return isAbsolute(dir) ? normalize(dir) : join(home, dir);
+}
+
+export interface ResolveOptions {
+  /** absolute NEO4J_HOME */
+  readonly home: string;
+  /** in precedence order: later entries override earlier ones (conf file, then environment) */
+  readonly entries: readonly SettingEntry[];
+  /** Docker's NEO4J_AUTH: `none`, or `neo4j/<password>` */
+  readonly auth?: string;
+}
+
+export function resolveServerConfig(options: ResolveOptions): ServerConfig {
+  const { home, entries } = options;
+  const notices: string[] = [];
+  const raw = new Map<string, string>();
+  const modelled = new Map<SettingMeaning, SettingEntry>();
+  for (const entry of entries) {
+    if (raw.has(entry.key)) notices.push(`Setting "${entry.key}" is set more than once; the value from ${entry.origin} wins`);
+    raw.set(entry.key, entry.value);
+  }
+
+  const strictEntry = entries.filter((e) => classifySetting(e.key).kind === 'modelled' && e.key.includes('strict_validation')).at(-1);
+  const strict = strictEntry === undefined ? true : parseBoolean(strictEntry.value, strictEntry.key);
+
+  for (const entry of entries) {
+    const kind = classifySetting(entry.key);
+    if (kind.kind === 'modelled') {
+      modelled.set(kind.meaning, entry);
+    } else if (kind.kind === 'unused') {
+      notices.push(`Setting "${entry.key}" (${entry.origin}) is a Neo4j setting that Causeway does not use; ignored`);
+    } else if (strict) {
+      throw new ConfigError(`Unrecognized setting "${entry.key}" (${entry.origin}). No declared setting with that name exists. ` +
+        'Fix the name, or disable strict validation with server.config.strict_validation.enabled=false');
+    } else {
+      notices.push(`Unrecognized setting "${entry.key}" (${entry.origin}); ignored because strict validation is disabled`);
+    }
+  }
+
+  const get = (meaning: SettingMeaning): SettingEntry | undefined => modelled.get(meaning);
+  const bool = (meaning: SettingMeaning, fallback: boolean): boolean => {
+    const e = get(meaning);
+    return e === undefined ? fallback : parseBoolean(e.value, e.key);
+  };
+  const address = (meaning: SettingMeaning, defaults: SocketAddress): SocketAddress => {
+    const e = get(meaning);
+    return e === undefined ? defaults : parseSocketAddress(e.value, defaults, e.key);
+  };
+
+  const defaultListenEntry = get('defaultListenAddress');
+  const defaultListenHost = defaultListenEntry === undefined ? DEFAULT_LISTEN_HOST : parseHostOnly(defaultListenEntry);
+  const bolt = address('boltListenAddress', { host: defaultListenHost, port: DEFAULT_BOLT_PORT });
+  const http = address('httpListenAddress', { host: defaultListenHost, port: DEFAULT_HTTP_PORT });
+
+  // Clients must be able to dial the advertised host; a wildcard bind cannot be dialled.
+  const wildcard = bolt.host === '0.0.0.0' || bolt.host === '::';
+  const defaultAdvertisedEntry = get('defaultAdvertisedAddress');
+  const defaultAdvertisedHost = defaultAdvertisedEntry !== undefined ? parseHostOnly(defaultAdvertisedEntry) : wildcard ? 'localhost' : bolt.host;
+  const boltAdvertised = address('boltAdvertisedAddress', { host: defaultAdvertisedHost, port: bolt.port });
+
+  const dataEntry = get('dataDir');
+  const logsEntry = get('logsDir');
+  const dbEntry = get('defaultDatabase');
+  const modeEntry = get('mode');
+
+  let authEnabled = bool('authEnabled', true);
+  let initialPassword: string | undefined;
+  if (options.auth !== undefined && options.auth !== '') {
+    const auth = options.auth.trim();
+    if (auth.toLowerCase() === 'none') {
+      if (get('authEnabled') === undefined) authEnabled = false;
+    } else {
+      const slash = auth.indexOf('/');
+      if (slash < 0 || auth.slice(0, slash) !== 'neo4j' || slash === auth.length - 1) {
+        throw new ConfigError('Invalid value for NEO4J_AUTH: expected "none" or "neo4j/<password>"');
+      }
+      initialPassword = auth.slice(slash + 1);
+    }
+  }
+
+  return {
+    home,
+    dataDir: dataEntry === undefined ? join(home, 'data') : parseDirectory(dataEntry.value, dataEntry.key, home),
+    logsDir: logsEntry === undefined ? join(home, 'logs') : parseDirectory(logsEntry.value, logsEntry.key, home),
+    bolt: { enabled: bool('boltEnabled', true), host: bolt.host, port: bolt.port, advertisedHost: boltAdvertised.host, advertisedPort: boltAdvertised.port },
+    http: { enabled: bool('httpEnabled', true), host: http.host, port: http.port },
+    authEnabled,
+    ...(initialPassword === undefined ? {} : { initialPassword }),
+    defaultDatabase: dbEntry === undefined ? 'neo4j' : parseDatabaseName(dbEntry.value, dbEntry.key),
+    mode: modeEntry === undefined ? 'SINGLE' : parseMode(modeEntry.value, modeEntry.key),
+    fsyncOnCommit: bool('fsyncOnCommit', true),
+    raw,
+    notices,
+  };
+}
+
+/** default_listen_address / default_advertised_address carry a host only (Neo4j rejects a port there). */
+function parseHostOnly(entry: SettingEntry): string {
+  const parsed = parseSocketAddress(entry.value, { host: '', port: -1 }, entry.key);
+  if (parsed.port !== -1) throw new ConfigError(`Invalid value "${entry.value}" for setting "${entry.key}": expected a host without a port`);
+  if (parsed.host === '') throw new ConfigError(`Invalid value "${entry.value}" for setting "${entry.key}": a host is required`);
+  return parsed.host;
+}

@@ -1,0 +1,129 @@
+// The setting names Causeway understands, in both Neo4j 3.5 and 5.x spellings, and the names it
+// recognises as Neo4j's own but has no use for. A name in neither list is a typo: Neo4j 5 refuses
+// to start on one (strict validation), and so do we unless strict validation is switched off.
+
+/** Settings that change Causeway's behaviour; each maps to one canonical meaning. */
+export type SettingMeaning =
+  | 'boltListenAddress'
+  | 'boltAdvertisedAddress'
+  | 'boltEnabled'
+  | 'httpListenAddress'
+  | 'httpEnabled'
+  | 'defaultListenAddress'
+  | 'defaultAdvertisedAddress'
+  | 'dataDir'
+  | 'logsDir'
+  | 'authEnabled'
+  | 'defaultDatabase'
+  | 'mode'
+  | 'strictValidation'
+  | 'fsyncOnCommit';
+
+/** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
+export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
+  ['dbms.connector.bolt.listen_address', 'boltListenAddress'],
+  ['server.bolt.listen_address', 'boltListenAddress'],
+  ['dbms.connector.bolt.advertised_address', 'boltAdvertisedAddress'],
+  ['server.bolt.advertised_address', 'boltAdvertisedAddress'],
+  ['dbms.connector.bolt.enabled', 'boltEnabled'],
+  ['server.bolt.enabled', 'boltEnabled'],
+  ['dbms.connector.http.listen_address', 'httpListenAddress'],
+  ['server.http.listen_address', 'httpListenAddress'],
+  ['dbms.connector.http.enabled', 'httpEnabled'],
+  ['server.http.enabled', 'httpEnabled'],
+  ['dbms.connectors.default_listen_address', 'defaultListenAddress'],
+  ['server.default_listen_address', 'defaultListenAddress'],
+  ['dbms.connectors.default_advertised_address', 'defaultAdvertisedAddress'],
+  ['server.default_advertised_address', 'defaultAdvertisedAddress'],
+  ['dbms.directories.data', 'dataDir'],
+  ['server.directories.data', 'dataDir'],
+  ['dbms.directories.logs', 'logsDir'],
+  ['server.directories.logs', 'logsDir'],
+  ['dbms.security.auth_enabled', 'authEnabled'],
+  ['dbms.default_database', 'defaultDatabase'],
+  ['initial.dbms.default_database', 'defaultDatabase'],
+  ['dbms.mode', 'mode'],
+  ['dbms.config.strict_validation', 'strictValidation'],
+  ['server.config.strict_validation.enabled', 'strictValidation'],
+  // Causeway's own: throwaway test stores may skip fsync; nothing in Neo4j corresponds.
+  ['causeway.storage.fsync_on_commit', 'fsyncOnCommit'],
+]);
+
+/** Exact Neo4j setting names that Causeway accepts and ignores. */
+const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
+  'dbms.jvm.additional',
+  'server.jvm.additional',
+  'wrapper.java.additional',
+  'dbms.windows_service_name',
+  'server.windows_service_name',
+  'dbms.unmanaged_extension_classes',
+  'server.unmanaged_extension_classes',
+  'dbms.allow_upgrade',
+  'dbms.allow_format_migration',
+  'dbms.udc.enabled',
+  'dbms.read_only',
+  'dbms.track_query_cpu_time',
+  'dbms.track_query_allocation',
+  'dbms.query_cache_size',
+  'dbms.db.timezone',
+  'db.temporal.timezone',
+  'dbms.max_databases',
+  'dbms.connector.bolt.tls_level',
+  'server.bolt.tls_level',
+  'dbms.connector.bolt.thread_pool_min_size',
+  'dbms.connector.bolt.thread_pool_max_size',
+  'dbms.connector.bolt.thread_pool_keep_alive',
+  'server.bolt.thread_pool_min_size',
+  'server.bolt.thread_pool_max_size',
+  'server.bolt.thread_pool_keep_alive',
+  'server.bolt.connection_keep_alive',
+  'server.bolt.connection_keep_alive_for_requests',
+  'server.bolt.connection_keep_alive_probes',
+  'server.bolt.connection_keep_alive_streaming_scheduling_interval',
+  'dbms.connector.http.advertised_address',
+  'server.http.advertised_address',
+  'initial.dbms.default_primaries_count',
+  'initial.dbms.default_secondaries_count',
+  'initial.server.mode_constraint',
+  'dbms.default_advertised_address',
+]);
+
+/**
+ * Namespaces of Neo4j settings Causeway has no use for yet: memory and JVM tuning, logs, metrics,
+ * transaction logs, clustering (until the cluster lands), TLS, browser and plugin settings.
+ */
+const KNOWN_UNUSED_PREFIXES: readonly string[] = [
+  'dbms.memory.', 'server.memory.', 'db.memory.',
+  'dbms.tx_log.', 'db.tx_log.',
+  'dbms.checkpoint.', 'db.checkpoint.',
+  'dbms.logs.', 'server.logs.', 'db.logs.',
+  'metrics.', 'server.metrics.',
+  'causal_clustering.', 'dbms.cluster.', 'server.cluster.', 'server.discovery.', 'server.routing.',
+  'dbms.routing.', 'server.groups',
+  'dbms.connector.https.', 'server.https.', 'dbms.ssl.', 'server.ssl.',
+  'dbms.security.', 'server.security.',
+  'dbms.directories.', 'server.directories.',
+  'dbms.transaction.', 'db.transaction.',
+  'dbms.threads.', 'server.threads.',
+  'dbms.recovery.', 'db.recovery.',
+  'dbms.lock.', 'db.lock.',
+  'dbms.index.', 'db.index.',
+  'dbms.import.', 'db.import.',
+  'dbms.cypher.', 'cypher.',
+  'dbms.backup.', 'server.backup.',
+  'dbms.databases.', 'server.databases.',
+  'dbms.netty.', 'server.panic.',
+  'dbms.kubernetes.', 'dbms.gc.', 'db.gc.',
+  'dbms.shell.', 'browser.', 'apoc.', 'gds.', 'fabric.', 'dbms.jvm.',
+  'db.shutdown_transaction_end_timeout', 'dbms.shutdown_transaction_end_timeout',
+];
+
+export type SettingKind = { readonly kind: 'modelled'; readonly meaning: SettingMeaning } | { readonly kind: 'unused' } | { readonly kind: 'unknown' };
+
+export function classifySetting(key: string): SettingKind {
+  const meaning = MODELLED_SETTINGS.get(key);
+  if (meaning !== undefined) return { kind: 'modelled', meaning };
+  if (KNOWN_UNUSED_EXACT.has(key)) return { kind: 'unused' };
+  if (KNOWN_UNUSED_PREFIXES.some((prefix) => key.startsWith(prefix))) return { kind: 'unused' };
+  return { kind: 'unknown' };
+}
