@@ -1,0 +1,31 @@
+// The disk seam: a small synchronous file API with explicit durability points.
+//
+// Contract: append() data is NOT durable until fsync(path) returns. Creating, renaming and
+// removing files is durable once fsyncDir(dir) returns. Every method throws on I/O error; callers
+// that depend on durability (the WAL) must treat any throw as fatal for the member (fail-stop).
+// Synchronous on purpose: the Raft driver persists one Ready at a time and must not interleave
+// other work between a write and its fsync.
+
+export interface Disk {
+  mkdirp(dir: string): void;
+  /** file names (not paths) in dir, sorted; an absent dir lists as empty */
+  list(dir: string): string[];
+  exists(path: string): boolean;
+  /** the whole file */
+  read(path: string): Uint8Array;
+  /** appends at the end, creating the file if absent */
+  append(path: string, data: Uint8Array): void;
+  /** makes every appended byte of path durable */
+  fsync(path: string): void;
+  /** makes creations, renames and removals in dir durable */
+  fsyncDir(dir: string): void;
+  /** replaces to atomically */
+  rename(from: string, to: string): void;
+  remove(path: string): void;
+  /** releases any handles (further calls may reopen) */
+  close(): void;
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}

@@ -1,0 +1,12 @@
+// Real randomness: a SeededRandom seeded from the OS, so production runs differ but any one run
+// could still be replayed from the logged seed.
+import { randomInt } from 'node:crypto';
+import { SeededRandom } from '../random.js';
+
+export function osSeed(): number {
+  return randomInt(0, 2 ** 32 - 1);
+}
+
+export function nodeRandom(seed: number = osSeed()): SeededRandom {
+  return new SeededRandom(seed);
+}
