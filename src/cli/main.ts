@@ -1,0 +1,122 @@
+// The `causeway` command line: the one shell around the server and the client. It parses flags,
+// hands real process I/O to the pieces that need it, and turns their outcome into an exit code.
+
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { ConfigError, loadServerConfig } from '../server/config/index.js';
+import { runConsole } from './console.js';
+import { runShell, type ShellFlags } from './shell/run.js';
+import { CAUSEWAY_VERSION, NEO4J_COMPATIBILITY } from './version.js';
+
+function readTextFileIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function notYet(verb: string): () => void {
+  return () => {
+    process.stderr.write(`causeway ${verb} is not supported yet; run the server in the foreground with "causeway console"\n`);
+    process.exitCode = 1;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('causeway')
+    .description('Causeway: a Neo4j-compatible graph database')
+    .version(`Causeway ${CAUSEWAY_VERSION}`, '-V, --version', 'print the version')
+    .showHelpAfterError();
+
+  program
+    .command('console')
+    .description('run the server in the foreground (like "neo4j console"); configuration from $NEO4J_HOME/conf/neo4j.conf and NEO4J_* variables')
+    .action(async () => {
+      let config;
+      try {
+        config = loadServerConfig({ env: process.env, cwd: process.cwd(), readTextFile: readTextFileIfExists });
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          process.stderr.write(`Configuration error: ${error.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      }
+      process.exitCode = await runConsole(config);
+    });
+
+  program
+    .command('shell')
+    .description('a cypher-shell compatible Cypher client')
+    .argument('[cypher]', 'a Cypher statement to run, then exit')
+    .option('-a, --address <address>', 'address and port to connect to (env NEO4J_ADDRESS or NEO4J_URI; default neo4j://localhost:7687)')
+    .option('--uri <address>', 'same as --address')
+    .option('-u, --username <name>', 'user name to connect as (env NEO4J_USERNAME)')
+    .option('-p, --password <password>', 'password to connect with (env NEO4J_PASSWORD)')
+    .option('-d, --database <name>', 'database to connect to (env NEO4J_DATABASE)')
+    .option('--format <format>', 'output format: auto (table when interactive), verbose (table), plain', 'auto')
+    .option('-P, --param <param>', 'add a parameter: "name => expression" (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--non-interactive', 'never prompt; read statements from stdin')
+    .option('-f, --file <file>', 'run the statements in a file, then exit')
+    .option('--fail-fast', 'exit at the first failing statement (the default)')
+    .action(async (cypher: string | undefined, opts: Record<string, unknown>) => {
+      const address = (opts['address'] ?? opts['uri']) as string | undefined;
+      const params = (opts['param'] as string[]).map((p) => `:param ${p}\n`).join('');
+      const flags: ShellFlags = {
+        ...(address === undefined ? {} : { address }),
+        ...(opts['username'] === undefined ? {} : { username: opts['username'] as string }),
+        ...(opts['password'] === undefined ? {} : { password: opts['password'] as string }),
+        ...(opts['database'] === undefined ? {} : { database: opts['database'] as string }),
+        format: opts['format'] as string,
+        nonInteractive: opts['nonInteractive'] === true,
+        ...(opts['file'] === undefined ? {} : { file: opts['file'] as string }),
+        ...(cypher === undefined ? {} : { cypher }),
+        ...(params === '' ? {} : { preamble: params }),
+      };
+      process.exitCode = await runShell(flags, {
+        env: process.env,
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stdinIsTTY: process.stdin.isTTY === true,
+        stdoutIsTTY: process.stdout.isTTY === true,
+        output: { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
+        readTextFile: (path) => readFile(path, 'utf8'),
+      });
+    });
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`Causeway ${CAUSEWAY_VERSION} (Neo4j ${NEO4J_COMPATIBILITY} compatible)\n`);
+    });
+
+  program.command('start').description('start the server as a background process (not supported yet)').action(notYet('start'));
+  program.command('stop').description('stop a background server (not supported yet)').action(notYet('stop'));
+  program.command('status').description('report whether a background server runs (not supported yet)').action(notYet('status'));
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; usage errors exit 64 as neo4j-admin does.
+      process.exitCode = error.exitCode === 0 ? 0 : 64;
+      return;
+    }
+    process.stderr.write(`causeway: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  }
+}
+
+await main(process.argv);

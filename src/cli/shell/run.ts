@@ -1,0 +1,174 @@
+// `causeway shell`: a cypher-shell stand-in. Resolves flags and NEO4J_* variables, connects with
+// neo4j-driver, then either runs one statement, a script (file or piped stdin, fail-fast), or an
+// interactive prompt. Returns the process exit code; never calls process.exit itself.
+
+import neo4j, { type Driver } from 'neo4j-driver';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { StatementSplitter } from './statements.js';
+import { ShellCommandError, ShellSession, type OutputFormat, type ShellOutput } from './session.js';
+import { CAUSEWAY_VERSION } from '../version.js';
+
+export interface ShellFlags {
+  readonly address?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly database?: string;
+  readonly format?: string;
+  readonly nonInteractive?: boolean;
+  readonly file?: string;
+  /** a statement given on the command line: run it and exit */
+  readonly cypher?: string;
+  /** shell commands (from -P) run right after connecting */
+  readonly preamble?: string;
+}
+
+export interface ShellEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stdinIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly output: ShellOutput;
+  readonly readTextFile: (path: string) => Promise<string>;
+}
+
+export const DEFAULT_ADDRESS = 'neo4j://localhost:7687';
+
+/** cypher-shell accepts a bare `host:port` (or host) and treats it as a neo4j:// address. */
+export function normalizeAddress(address: string): string {
+  const trimmed = address.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed;
+  return `neo4j://${trimmed}`;
+}
+
+export interface ResolvedShellOptions {
+  readonly uri: string;
+  readonly username: string;
+  readonly password: string | undefined;
+  readonly database: string | undefined;
+  readonly format: OutputFormat;
+  readonly interactive: boolean;
+}
+
+export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['env'], stdinIsTTY: boolean): ResolvedShellOptions {
+  const address = flags.address ?? env['NEO4J_ADDRESS'] ?? env['NEO4J_URI'] ?? DEFAULT_ADDRESS;
+  const interactive = stdinIsTTY && flags.nonInteractive !== true && flags.file === undefined && flags.cypher === undefined;
+  const format = flags.format ?? 'auto';
+  if (format !== 'auto' && format !== 'plain' && format !== 'verbose') {
+    throw new ShellCommandError(`argument --format: invalid choice: '${format}' (choose from 'auto', 'verbose', 'plain')`);
+  }
+  const database = flags.database ?? env['NEO4J_DATABASE'];
+  return {
+    uri: normalizeAddress(address),
+    username: flags.username ?? env['NEO4J_USERNAME'] ?? 'neo4j',
+    password: flags.password ?? env['NEO4J_PASSWORD'],
+    database: database === undefined || database === '' ? undefined : database,
+    format: format === 'auto' ? (interactive ? 'verbose' : 'plain') : format,
+    interactive,
+  };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ServiceUnavailable') {
+      return `${error.message}\nUnable to connect, ensure the database is running and that there is a working network connection to it.`;
+    }
+    return error.message;
+  }
+  return String(error);
+}
+
+export async function runShell(flags: ShellFlags, environment: ShellEnvironment): Promise<number> {
+  const { output } = environment;
+  let options: ResolvedShellOptions;
+  try {
+    options = resolveShellOptions(flags, environment.env, environment.stdinIsTTY);
+  } catch (error) {
+    output.err(describeError(error) + '\n');
+    return 1;
+  }
+  const auth = options.password === undefined ? neo4j.auth.basic(options.username, '') : neo4j.auth.basic(options.username, options.password);
+  let driver: Driver;
+  try {
+    driver = neo4j.driver(options.uri, auth, { userAgent: `causeway-shell/${CAUSEWAY_VERSION}`, connectionTimeout: 30_000 });
+  } catch (error) {
+    output.err(describeError(error) + '\n');
+    return 1;
+  }
+  const shell = new ShellSession({
+    driver,
+    username: options.username,
+    format: options.format,
+    output,
+    ...(options.database === undefined ? {} : { database: options.database }),
+  });
+  try {
+    await shell.connect();
+    if (flags.preamble !== undefined) {
+      const code = await runScript(shell, [flags.preamble], output);
+      if (code !== 0) return code;
+    }
+    if (flags.cypher !== undefined) return await runScript(shell, [flags.cypher], output);
+    if (flags.file !== undefined) return await runScript(shell, [await environment.readTextFile(flags.file)], output);
+    if (!options.interactive) return await runScript(shell, environment.stdin, output);
+    return await runInteractive(shell, environment, options);
+  } catch (error) {
+    output.err(describeError(error) + '\n');
+    return 1;
+  } finally {
+    await shell.close().catch(() => undefined);
+    await driver.close().catch(() => undefined);
+  }
+}
+
+/** Scripts fail fast: the first failing statement is printed to stderr and the exit code is 1. */
+async function runScript(shell: ShellSession, input: AsyncIterable<string | Buffer> | Iterable<string>, output: ShellOutput): Promise<number> {
+  const splitter = new StatementSplitter();
+  const decoder = new TextDecoder();
+  const runItems = async (items: ReturnType<StatementSplitter['feed']>): Promise<number | undefined> => {
+    for (const item of items) {
+      try {
+        if ((await shell.run(item)) === 'exit') return 0;
+      } catch (error) {
+        output.err(describeError(error) + '\n');
+        return 1;
+      }
+    }
+    return undefined;
+  };
+  for await (const chunk of input) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const code = await runItems(splitter.feed(text));
+    if (code !== undefined) return code;
+  }
+  const code = await runItems([...splitter.feed(decoder.decode()), ...splitter.finish()]);
+  return code ?? 0;
+}
+
+async function runInteractive(shell: ShellSession, environment: ShellEnvironment, options: ResolvedShellOptions): Promise<number> {
+  const { output } = environment;
+  output.out(`Connected to Causeway at ${options.uri} as user ${options.username}.\nType :help for a list of available commands or :exit to exit the shell.\nNote that Cypher queries must end with a semicolon.\n`);
+  const splitter = new StatementSplitter();
+  const rl = createInterface({ input: environment.stdin, output: environment.stdout, terminal: environment.stdinIsTTY });
+  try {
+    rl.setPrompt(shell.prompt(false));
+    rl.prompt();
+    for await (const line of rl) {
+      for (const item of splitter.feed(line + '\n')) {
+        try {
+          if ((await shell.run(item)) === 'exit') return 0;
+        } catch (error) {
+          output.err(describeError(error) + '\n');
+        }
+      }
+      rl.setPrompt(shell.prompt(splitter.pending));
+      rl.prompt();
+    }
+    output.out('\n');
+    return 0;
+  } finally {
+    rl.close();
+  }
+}
