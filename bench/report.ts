@@ -1,0 +1,173 @@
+// Turns one run's figures into the console table and the markdown kept in docs/benchmarks.md.
+// Pure: no clock, no files; the caller supplies the date and machine description.
+import type { FsyncFigures } from './disk-fsync.js';
+import type { LatencySummary } from './stats.js';
+import type { LoadFigures, ReadFigures, WriteFigures } from './workload.js';
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly kernel: string;
+}
+
+export interface TargetFigures {
+  load?: LoadFigures;
+  reads: ReadFigures[];
+  writes: WriteFigures[];
+  idleResidentBytes?: number;
+  loadedResidentBytes?: number;
+  peakResidentBytes?: number;
+  /** why the target stopped early, if it did */
+  failure?: string;
+}
+
+export interface GraphFigures {
+  readonly nodes: number;
+  readonly relationships: number;
+  readonly maxActedInPerActor: number;
+  readonly meanActedInPerActor: number;
+  readonly seed: number;
+}
+
+export interface BenchRun {
+  readonly dateIso: string;
+  readonly machine: MachineInfo;
+  readonly settings: string;
+  fsync?: FsyncFigures;
+  fsyncFailure?: string;
+  loopback?: LatencySummary;
+  loopbackFailure?: string;
+  graph?: GraphFigures;
+  causeway?: TargetFigures;
+  kuzu?: TargetFigures;
+}
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  readonly verdict: 'met' | 'missed' | 'not measured';
+}
+
+/** Point lookup and 1-hop p50 at or under this, through the driver. */
+export const READ_P50_TARGET_MS = 0.2;
+
+const ms = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '-' : value < 10 ? value.toFixed(3) : value.toFixed(1));
+const mib = (bytes: number | undefined): string => (bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)} MiB`);
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined || !(b > 0) || Number.isNaN(a) ? '-' : `${(a / b).toFixed(2)}x`;
+const rate = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(0));
+const triple = (s: LatencySummary | undefined): string => (s === undefined ? '-' : `${ms(s.p50Ms)} / ${ms(s.p90Ms)} / ${ms(s.p99Ms)}`);
+
+function readOf(figures: TargetFigures | undefined, query: string): ReadFigures | undefined {
+  return figures?.reads.find((r) => r.query.name === query);
+}
+function writeOf(figures: TargetFigures | undefined, clients: number): WriteFigures | undefined {
+  return figures?.writes.find((w) => w.clients === clients);
+}
+
+export function evaluateTargets(run: BenchRun): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const [query, title] of [['point', 'point lookup p50 ≤ 0.2 ms'], ['oneHop', '1-hop p50 ≤ 0.2 ms']] as const) {
+    const read = readOf(run.causeway, query);
+    checks.push({
+      target: title,
+      measured: read === undefined ? '-' : `${ms(read.latency.p50Ms)} ms`,
+      verdict: read === undefined ? 'not measured' : read.latency.p50Ms <= READ_P50_TARGET_MS ? 'met' : 'missed',
+    });
+  }
+  const ours = readOf(run.causeway, 'twoHop');
+  const theirs = readOf(run.kuzu, 'twoHop');
+  checks.push({
+    target: '2-hop p50 ≤ kuzu 2-hop p50',
+    measured: ours === undefined || theirs === undefined ? '-' : `${ms(ours.latency.p50Ms)} vs ${ms(theirs.latency.p50Ms)} ms`,
+    verdict: ours === undefined || theirs === undefined ? 'not measured' : ours.latency.p50Ms <= theirs.latency.p50Ms ? 'met' : 'missed',
+  });
+  const sixteen = writeOf(run.causeway, 16);
+  checks.push({
+    target: '16-client durable tx/s > dd fsync writes/s',
+    measured: sixteen === undefined || run.fsync === undefined ? '-' : `${rate(sixteen.transactionsPerSecond)} vs ${rate(run.fsync.writesPerSecond)}`,
+    verdict: sixteen === undefined || run.fsync === undefined ? 'not measured'
+      : sixteen.transactionsPerSecond > run.fsync.writesPerSecond ? 'met' : 'missed',
+  });
+  return checks;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+/** Markdown of the whole run; the console prints the same text, since markdown tables read fine there. */
+export function renderRun(run: BenchRun): string {
+  const lines: string[] = [];
+  lines.push(`Run of ${run.dateIso} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}.`);
+  lines.push(`Settings: ${run.settings}`);
+  lines.push('');
+  if (run.graph !== undefined) {
+    lines.push(`Graph: ${run.graph.nodes} nodes, ${run.graph.relationships} relationships (seed ${run.graph.seed}); ACTED_IN per actor: mean ${run.graph.meanActedInPerActor.toFixed(1)}, max ${run.graph.maxActedInPerActor}.`);
+    lines.push('');
+  }
+
+  lines.push('**Targets**', '');
+  lines.push(...table(['target', 'measured', 'verdict'], evaluateTargets(run).map((c) => [c.target, c.measured, c.verdict])));
+  lines.push('');
+
+  lines.push('**Read latency** (ms, one client, sequential requests; Causeway through neo4j-driver over bolt://127.0.0.1, kuzu embedded)', '');
+  const readRows = (['point', 'oneHop', 'twoHop'] as const).map((query) => {
+    const ours = readOf(run.causeway, query);
+    const theirs = readOf(run.kuzu, query);
+    const title = (ours ?? theirs)?.query.title ?? query;
+    const rows = `${ours?.rows ?? '-'} / ${theirs?.rows ?? '-'}${ours !== undefined && theirs !== undefined && ours.rows !== theirs.rows && !ours.truncated && !theirs.truncated ? ' (DIFFER)' : ''}`;
+    const note = [ours?.truncated ? 'Causeway stopped at budget' : '', theirs?.truncated ? 'kuzu stopped at budget' : ''].filter((s) => s !== '').join('; ');
+    return [title, triple(ours?.latency), triple(theirs?.latency), ratio(ours?.latency.p50Ms, theirs?.latency.p50Ms), `${ours?.latency.count ?? '-'}`, rows + (note === '' ? '' : ` (${note})`)];
+  });
+  lines.push(...table(['query', 'Causeway p50 / p90 / p99', 'kuzu p50 / p90 / p99', 'p50 ratio C/k', 'requests', 'rows C / k'], readRows));
+  lines.push('');
+
+  lines.push('**Durable writes** (`CREATE (:Bench {id: $id, v: $v})`, one transaction each, fsync on)', '');
+  const clientCounts = [...new Set([...(run.causeway?.writes ?? []), ...(run.kuzu?.writes ?? [])].map((w) => w.clients))].sort((a, b) => a - b);
+  const writeRows = clientCounts.map((clients) => {
+    const ours = writeOf(run.causeway, clients);
+    const theirs = writeOf(run.kuzu, clients);
+    const errors = `${ours?.errors ?? '-'} / ${theirs?.errors ?? '-'}`;
+    return [`${clients}`, rate(ours?.transactionsPerSecond), rate(theirs?.transactionsPerSecond), ratio(ours?.transactionsPerSecond, theirs?.transactionsPerSecond),
+      `${ms(ours?.latency.p50Ms)} / ${ms(ours?.latency.p99Ms)}`, `${ms(theirs?.latency.p50Ms)} / ${ms(theirs?.latency.p99Ms)}`, errors];
+  });
+  lines.push(...table(['clients', 'Causeway tx/s', 'kuzu tx/s', 'ratio C/k', 'Causeway p50 / p99 ms', 'kuzu p50 / p99 ms', 'errors C / k'], writeRows));
+  lines.push('');
+
+  lines.push('**Context**', '');
+  const context: string[][] = [];
+  context.push(['disk fsync (dd bs=4k oflag=dsync)', run.fsync === undefined ? `- ${run.fsyncFailure ?? ''}` : `${rate(run.fsync.writesPerSecond)} writes/s (${run.fsync.writes} writes in ${run.fsync.seconds.toFixed(3)} s)`]);
+  const sixteen = writeOf(run.causeway, 16);
+  if (sixteen !== undefined && run.fsync !== undefined) {
+    context.push(['Causeway 16-client tx/s per dd fsync', ratio(sixteen.transactionsPerSecond, run.fsync.writesPerSecond)]);
+  }
+  context.push(['loopback TCP round trip, 64 B, two processes (p50 / p90 / p99 ms)', run.loopback === undefined ? `- ${run.loopbackFailure ?? ''}` : triple(run.loopback)]);
+  for (const [name, figures] of [['Causeway', run.causeway], ['kuzu', run.kuzu]] as const) {
+    if (figures === undefined) continue;
+    if (figures.load !== undefined) {
+      const l = figures.load;
+      context.push([`${name} load`, `${l.nodes} nodes + ${l.relationships} rels in ${l.seconds.toFixed(1)} s (${rate((l.nodes + l.relationships) / l.seconds)} entities/s; ${l.method})`]);
+    }
+    const whose = name === 'Causeway' ? 'server RSS' : 'bench process RSS (kuzu in-process)';
+    context.push([`${name} ${whose}: idle / loaded / peak under load`, `${mib(figures.idleResidentBytes)} / ${mib(figures.loadedResidentBytes)} / ${mib(figures.peakResidentBytes)}`]);
+    if (figures.failure !== undefined) context.push([`${name} failure`, figures.failure.replace(/\s+/g, ' ').slice(0, 400)]);
+    for (const w of figures.writes) if (w.firstError !== undefined) context.push([`${name} first write error (${w.clients} clients)`, w.firstError.slice(0, 200)]);
+  }
+  lines.push(...table(['what', 'figure'], context));
+  return lines.join('\n');
+}
+
+export const RESULTS_START = '<!-- bench:latest:start -->';
+export const RESULTS_END = '<!-- bench:latest:end -->';
+
+/** Puts the rendered run between the markers of the docs page, keeping the hand-written text around it. */
+export function spliceLatest(existingDoc: string, rendered: string): string {
+  const block = `${RESULTS_START}\n${rendered}\n${RESULTS_END}`;
+  const start = existingDoc.indexOf(RESULTS_START);
+  const end = existingDoc.indexOf(RESULTS_END);
+  if (start >= 0 && end > start) return existingDoc.slice(0, start) + block + existingDoc.slice(end + RESULTS_END.length);
+  return `${existingDoc.trimEnd()}\n\n## Latest figures\n\n${block}\n`;
+}

@@ -1,0 +1,223 @@
+// `npm run bench`: Causeway against kuzu and the disk in one run. Parts and sizes are flags; the
+// defaults finish in a few minutes on 2 cores. Not part of `npm test`.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openCausewayTarget, type WriteMode } from './causeway-target.js';
+import { measureDiskFsync } from './disk-fsync.js';
+import { openKuzuTarget } from './kuzu-target.js';
+import { measureLoopbackRoundTrip } from './loopback.js';
+import { actedInDegree, generateMoviesGraph, relationshipCount, type MoviesGraph } from './movies-graph.js';
+import { renderRun, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
+import { measureRead, measureWrites, READ_QUERIES, type BenchTarget, type ReadPlan } from './workload.js';
+
+const USAGE = `usage: node dist/bench/run.js [options]
+  --parts LIST         comma list of fsync,loopback,causeway,kuzu (default: all)
+  --nodes N            movies graph size in nodes (default 100000)
+  --seed N             graph and lookup seed (default 42)
+  --reads N            measured requests per read query (default 2000; warmup is a tenth)
+  --read-budget-s S    stop one read query after S seconds (default 60)
+  --write-seconds S    length of each write phase (default 5)
+  --clients LIST       write client counts (default 1,16)
+  --write-mode M       auto (auto-commit) or explicit (executeWrite) (default auto)
+  --batch N            rows per UNWIND load batch (default 5000)
+  --dd-count N         4 KiB dsync writes for the disk probe (default 2000)
+  --docs PATH          markdown page to update (default <repo>/docs/benchmarks.md)
+  --no-docs            do not touch the docs page
+  --cli PATH           Causeway CLI entry (default <build>/src/cli/main.js)
+  --server-node-args S extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --keep               keep the temp directory (data, server log) for inspection
+`;
+
+interface Options {
+  readonly parts: ReadonlySet<string>;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly reads: number;
+  readonly readBudgetMs: number;
+  readonly writeMs: number;
+  readonly clients: readonly number[];
+  readonly writeMode: WriteMode;
+  readonly batchRows: number;
+  readonly ddCount: number;
+  readonly docsPath: string | undefined;
+  readonly cliEntry: string;
+  readonly serverNodeArgs: readonly string[];
+  readonly keep: boolean;
+}
+
+const buildRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(buildRoot, '..');
+
+function positive(text: string | undefined, fallback: number, flag: string): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} needs a positive number, got ${text}`);
+  return value;
+}
+
+function parseOptions(argv: readonly string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      parts: { type: 'string' }, nodes: { type: 'string' }, seed: { type: 'string' }, reads: { type: 'string' },
+      'read-budget-s': { type: 'string' }, 'write-seconds': { type: 'string' }, clients: { type: 'string' },
+      'write-mode': { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
+      docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, cli: { type: 'string' },
+      'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return undefined;
+  const parts = new Set((values.parts ?? 'fsync,loopback,causeway,kuzu').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  for (const part of parts) if (!['fsync', 'loopback', 'causeway', 'kuzu'].includes(part)) throw new Error(`unknown part ${part}`);
+  const writeMode = values['write-mode'] ?? 'auto';
+  if (writeMode !== 'auto' && writeMode !== 'explicit') throw new Error('--write-mode is auto or explicit');
+  return {
+    parts,
+    nodes: Math.floor(positive(values.nodes, 100_000, '--nodes')),
+    seed: Math.floor(positive(values.seed, 42, '--seed')),
+    reads: Math.floor(positive(values.reads, 2000, '--reads')),
+    readBudgetMs: positive(values['read-budget-s'], 60, '--read-budget-s') * 1000,
+    writeMs: positive(values['write-seconds'], 5, '--write-seconds') * 1000,
+    clients: (values.clients ?? '1,16').split(',').map((c) => Math.floor(positive(c, 1, '--clients'))),
+    writeMode,
+    batchRows: Math.floor(positive(values.batch, 5000, '--batch')),
+    ddCount: Math.floor(positive(values['dd-count'], 2000, '--dd-count')),
+    docsPath: values['no-docs'] === true ? undefined : resolve(values.docs ?? join(repoRoot, 'docs', 'benchmarks.md')),
+    cliEntry: resolve(values.cli ?? join(buildRoot, 'src', 'cli', 'main.js')),
+    serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter((a) => a !== ''),
+    keep: values.keep === true,
+  };
+}
+
+const say = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Reads, then writes at each client count, sampling the holder's memory throughout. */
+async function exercise(target: BenchTarget, graph: MoviesGraph, options: Options, figures: TargetFigures): Promise<void> {
+  let peak = target.residentBytes();
+  const sampler = setInterval(() => {
+    const rss = target.residentBytes();
+    if (rss !== undefined) peak = Math.max(peak ?? 0, rss);
+  }, 100);
+  try {
+    const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
+    for (const query of READ_QUERIES) {
+      const read = await measureRead(target, graph, query, plan);
+      figures.reads.push(read);
+      say(`${target.name}: ${query.title} p50 ${read.latency.p50Ms.toFixed(3)} ms p99 ${read.latency.p99Ms.toFixed(3)} ms (${read.latency.count} requests, ${read.rows} rows)`);
+    }
+    let firstId = 1;
+    for (const clients of options.clients) {
+      const write = await measureWrites(target, { clients, durationMs: options.writeMs, maxTransactionsPerClient: 1_000_000, firstId });
+      firstId += write.transactions + write.errors + clients + 1;
+      figures.writes.push(write);
+      say(`${target.name}: ${clients} client(s) ${write.transactionsPerSecond.toFixed(0)} tx/s, p50 ${write.latency.p50Ms.toFixed(3)} ms, ${write.errors} errors`);
+    }
+  } finally {
+    clearInterval(sampler);
+    figures.peakResidentBytes = peak;
+  }
+}
+
+async function benchCauseway(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
+  const figures: TargetFigures = { reads: [], writes: [] };
+  run.causeway = figures;
+  if (!existsSync(options.cliEntry)) {
+    figures.failure = `no Causeway CLI at ${options.cliEntry} (build first, or pass --cli)`;
+    return;
+  }
+  say(`causeway: starting ${options.cliEntry}`);
+  let target: Awaited<ReturnType<typeof openCausewayTarget>> | undefined;
+  try {
+    target = await openCausewayTarget({
+      launch: { cliEntry: options.cliEntry, workDir, extraEnv: {}, nodeArgs: options.serverNodeArgs },
+      batchRows: options.batchRows, writeMode: options.writeMode, startTimeoutMs: 30_000, batchTimeoutMs: 120_000, progress: say,
+    });
+    say(`causeway: serving on 127.0.0.1:${target.server.port} (pid ${target.server.pid})`);
+    figures.idleResidentBytes = target.residentBytes();
+    figures.load = await target.load(graph, say);
+    say(`causeway: loaded in ${figures.load.seconds.toFixed(1)} s`);
+    figures.loadedResidentBytes = target.residentBytes();
+    await exercise(target, graph, options, figures);
+  } catch (error) {
+    figures.failure = message(error) + (target === undefined ? '' : `\nserver log tail:\n${target.server.logTail(20)}`);
+    say(`causeway failed: ${figures.failure}`);
+  } finally {
+    await target?.close().catch((error: unknown) => say(`causeway close: ${message(error)}`));
+  }
+}
+
+async function benchKuzu(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
+  const figures: TargetFigures = { reads: [], writes: [] };
+  run.kuzu = figures;
+  let target: BenchTarget | undefined;
+  try {
+    figures.idleResidentBytes = process.memoryUsage().rss;
+    target = await openKuzuTarget({ databasePath: join(workDir, 'kuzu.db'), batchRows: options.batchRows });
+    figures.load = await target.load(graph, say);
+    say(`kuzu: loaded in ${figures.load.seconds.toFixed(1)} s`);
+    figures.loadedResidentBytes = target.residentBytes();
+    await exercise(target, graph, options, figures);
+  } catch (error) {
+    figures.failure = message(error);
+    say(`kuzu failed: ${figures.failure}`);
+  } finally {
+    await target?.close().catch((error: unknown) => say(`kuzu close: ${message(error)}`));
+  }
+}
+
+async function main(): Promise<number> {
+  let options: Options | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${message(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (options === undefined) { process.stdout.write(USAGE); return 0; }
+  const cpuList = cpus();
+  const run: BenchRun = {
+    dateIso: new Date().toISOString(),
+    machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, node: process.version, kernel: release() },
+    settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query write=${options.writeMs / 1000}s×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
+  };
+  const workDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
+  const cleanUp = (): void => { if (!options.keep) rmSync(workDir, { recursive: true, force: true }); };
+  const onSignal = (): void => { cleanUp(); process.exit(130); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    if (options.parts.has('fsync')) {
+      say(`disk: dd ${options.ddCount} × 4 KiB dsync writes in ${workDir}`);
+      try { run.fsync = measureDiskFsync(workDir, options.ddCount, 120_000); } catch (error) { run.fsyncFailure = message(error); }
+    }
+    if (options.parts.has('loopback')) {
+      say('loopback: TCP echo round trips');
+      try { run.loopback = await measureLoopbackRoundTrip(5000, 60_000); } catch (error) { run.loopbackFailure = message(error); }
+    }
+    if (options.parts.has('causeway') || options.parts.has('kuzu')) {
+      const graph = generateMoviesGraph({ totalNodes: options.nodes, seed: options.seed });
+      const degree = actedInDegree(graph);
+      run.graph = { nodes: graph.persons.length + graph.movies.length, relationships: relationshipCount(graph), maxActedInPerActor: degree.max, meanActedInPerActor: degree.mean, seed: options.seed };
+      say(`graph: ${run.graph.nodes} nodes, ${run.graph.relationships} relationships`);
+      if (options.parts.has('causeway')) await benchCauseway(run, graph, options, join(workDir, 'causeway'));
+      if (options.parts.has('kuzu')) await benchKuzu(run, graph, options, workDir);
+    }
+    const rendered = renderRun(run);
+    process.stdout.write(`\n${rendered}\n`);
+    if (options.docsPath !== undefined) {
+      const existing = existsSync(options.docsPath) ? readFileSync(options.docsPath, 'utf8') : '# Benchmarks\n';
+      writeFileSync(options.docsPath, spliceLatest(existing, rendered));
+      say(`wrote ${options.docsPath}`);
+    }
+    return 0;
+  } finally {
+    if (options.keep) say(`kept ${workDir}`);
+    cleanUp();
+  }
+}
+
+process.exitCode = await main();

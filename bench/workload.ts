@@ -1,0 +1,165 @@
+// The measured work, written once against a small target interface so Causeway (through the
+// driver) and kuzu (embedded) are asked exactly the same questions in the same order.
+import { performance } from 'node:perf_hooks';
+import type { MoviesGraph } from './movies-graph.js';
+import { SeededRandom } from './prng.js';
+import { summarizeLatencies, type LatencySummary } from './stats.js';
+
+export type ReadQueryName = 'point' | 'oneHop' | 'twoHop';
+
+export interface ReadQuerySpec {
+  readonly name: ReadQueryName;
+  readonly title: string;
+  /** the Cypher both targets run (kuzu accepts the same text for these shapes) */
+  readonly cypher: string;
+}
+
+export const READ_QUERIES: readonly ReadQuerySpec[] = [
+  { name: 'point', title: 'point lookup (indexed)', cypher: 'MATCH (p:Person {name: $name}) RETURN p.born' },
+  { name: 'oneHop', title: '1-hop ACTED_IN', cypher: 'MATCH (p:Person {name: $name})-[:ACTED_IN]->(m) RETURN m.title' },
+  {
+    name: 'twoHop',
+    title: '2-hop co-actors',
+    // `c <> p` keeps the answer identical under kuzu's walk semantics and Cypher's edge isomorphism.
+    cypher: 'MATCH (p:Person {name: $name})-[:ACTED_IN]->(m:Movie)<-[:ACTED_IN]-(c:Person) WHERE c <> p RETURN DISTINCT c.name',
+  },
+];
+
+export const WRITE_CYPHER = 'CREATE (:Bench {id: $id, v: $v})';
+
+export interface LoadFigures {
+  readonly nodes: number;
+  readonly relationships: number;
+  readonly seconds: number;
+  readonly method: string;
+}
+
+export interface BenchWriter {
+  write(id: number, value: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BenchTarget {
+  readonly name: string;
+  load(graph: MoviesGraph, progress: (line: string) => void): Promise<LoadFigures>;
+  /** runs one read and returns how many rows came back */
+  read(query: ReadQuerySpec, personName: string): Promise<number>;
+  openWriter(clientIndex: number): Promise<BenchWriter>;
+  /** resident memory of the process holding the data, when the target can see it */
+  residentBytes(): number | undefined;
+  close(): Promise<void>;
+}
+
+export interface ReadFigures {
+  readonly query: ReadQuerySpec;
+  readonly latency: LatencySummary;
+  /** total rows over the measured requests: equal across targets when both answer alike */
+  readonly rows: number;
+  readonly truncated: boolean;
+}
+
+export interface ReadPlan {
+  readonly warmupRequests: number;
+  readonly measuredRequests: number;
+  /** stop a query early (and say so) rather than let one slow query eat the whole run */
+  readonly budgetMs: number;
+  readonly seed: number;
+}
+
+/** The names each read is asked about: points over all persons, hops over persons who acted. */
+export function readNames(graph: MoviesGraph, query: ReadQueryName, count: number, seed: number): string[] {
+  const random = new SeededRandom(seed * 31 + query.length);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const index = query === 'point' ? random.intBetween(0, graph.persons.length - 1) : random.pick(graph.actorIndexes);
+    names.push((graph.persons[index] as { name: string }).name);
+  }
+  return names;
+}
+
+export async function measureRead(target: BenchTarget, graph: MoviesGraph, query: ReadQuerySpec, plan: ReadPlan): Promise<ReadFigures> {
+  const warmup = readNames(graph, query.name, plan.warmupRequests, plan.seed + 1000);
+  for (const name of warmup) await target.read(query, name);
+  const names = readNames(graph, query.name, plan.measuredRequests, plan.seed);
+  const samplesMs: number[] = [];
+  let rows = 0;
+  const startedMs = performance.now();
+  let truncated = false;
+  for (const name of names) {
+    if (performance.now() - startedMs > plan.budgetMs) { truncated = true; break; }
+    const requestStartedMs = performance.now();
+    rows += await target.read(query, name);
+    samplesMs.push(performance.now() - requestStartedMs);
+  }
+  return { query, latency: summarizeLatencies(samplesMs), rows, truncated };
+}
+
+export interface WriteFigures {
+  readonly clients: number;
+  readonly transactions: number;
+  readonly seconds: number;
+  readonly transactionsPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  /** highest resident memory seen while the writes ran */
+  readonly peakResidentBytes: number | undefined;
+}
+
+export interface WritePlan {
+  readonly clients: number;
+  readonly durationMs: number;
+  /** a hard cap per client, so the loop is bounded even on a clock that misbehaves */
+  readonly maxTransactionsPerClient: number;
+  /** ids start here so successive write phases never collide on kuzu's primary key */
+  readonly firstId: number;
+}
+
+const ERROR_LIMIT = 20;
+
+export async function measureWrites(target: BenchTarget, plan: WritePlan): Promise<WriteFigures> {
+  const writers: BenchWriter[] = [];
+  for (let i = 0; i < plan.clients; i++) writers.push(await target.openWriter(i));
+  let nextId = plan.firstId;
+  let errors = 0;
+  let firstError: string | undefined;
+  let peakResidentBytes = target.residentBytes();
+  const samplesMs: number[] = [];
+  const sampler = setInterval(() => {
+    const rss = target.residentBytes();
+    if (rss !== undefined) peakResidentBytes = Math.max(peakResidentBytes ?? 0, rss);
+  }, 100);
+  const startedMs = performance.now();
+  const deadlineMs = startedMs + plan.durationMs;
+  let lastFinishedMs = startedMs;
+  try {
+    await Promise.all(writers.map(async (writer) => {
+      for (let done = 0; done < plan.maxTransactionsPerClient && performance.now() < deadlineMs && errors < ERROR_LIMIT; done++) {
+        const id = nextId++;
+        const requestStartedMs = performance.now();
+        try {
+          await writer.write(id, `value-${id}`);
+          lastFinishedMs = performance.now();
+          samplesMs.push(lastFinishedMs - requestStartedMs);
+        } catch (error) {
+          errors++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }));
+  } finally {
+    clearInterval(sampler);
+    for (const writer of writers) await writer.close().catch(() => undefined);
+  }
+  const seconds = (lastFinishedMs - startedMs) / 1000;
+  return {
+    clients: plan.clients,
+    transactions: samplesMs.length,
+    seconds,
+    transactionsPerSecond: seconds > 0 ? samplesMs.length / seconds : 0,
+    latency: summarizeLatencies(samplesMs),
+    errors,
+    firstError,
+    peakResidentBytes,
+  };
+}
