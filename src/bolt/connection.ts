@@ -1,0 +1,170 @@
+// One Bolt connection over any byte transport: handshake, de-chunking, decoding, the session,
+// encoding and chunking of responses. Bytes in, bytes out; the socket lives in src/env/node/.
+// Any failure here ends this connection only.
+
+import { Neo4jError, Status } from '../core/errors.js';
+import { ChunkDecoder, encodeChunks } from './chunking.js';
+import { describeError, failureMetadata } from './failure.js';
+import { HANDSHAKE_BYTES, negotiate } from './handshake.js';
+import { BoltLimits } from './limits.js';
+import { decodeRequest, encodeResponse, type Response } from './messages.js';
+import type { SessionServices } from './services.js';
+import { BoltSession } from './session.js';
+import { capabilitiesOf, type BoltVersion, type Capabilities } from './versions.js';
+
+export interface ByteTransport {
+  write(bytes: Uint8Array): void;
+  /** Flushes pending writes, then closes. Idempotent. */
+  close(): void;
+  /** Flow control: stop / restart delivering bytes to `receive`. */
+  pause(): void;
+  resume(): void;
+}
+
+export interface ConnectionEvents {
+  negotiated?(version: BoltVersion): void;
+  closed?(reason: string): void;
+}
+
+const RESET_MESSAGE = [0xb0, 0x0f];
+
+export class BoltConnection {
+  private handshakeBuffer = new Uint8Array(0);
+  private caps: Capabilities | undefined;
+  private session: BoltSession | undefined;
+  private readonly chunks = new ChunkDecoder(BoltLimits.maxMessageBytes);
+  private readonly queue: Uint8Array[] = [];
+  private processing = false;
+  private paused = false;
+  private isClosed = false;
+
+  constructor(
+    private readonly services: SessionServices,
+    private readonly transport: ByteTransport,
+    readonly connectionId: string,
+    private readonly events: ConnectionEvents = {},
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Bytes from the client, in order, split anywhere. */
+  receive(data: Uint8Array): void {
+    if (this.isClosed) return;
+    try {
+      if (!this.caps) data = this.receiveHandshake(data);
+      if (!this.caps || data.length === 0) return;
+      for (const message of this.chunks.push(data)) this.enqueue(message);
+    } catch (error) {
+      this.abort(error);
+    }
+  }
+
+  /** The transport went away (client closed or network error). */
+  transportClosed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.session?.terminate();
+    this.queue.length = 0;
+    this.events.closed?.('client disconnected');
+  }
+
+  private receiveHandshake(data: Uint8Array): Uint8Array {
+    const needed = HANDSHAKE_BYTES - this.handshakeBuffer.length;
+    const joined = new Uint8Array(this.handshakeBuffer.length + Math.min(needed, data.length));
+    joined.set(this.handshakeBuffer);
+    joined.set(data.subarray(0, needed), this.handshakeBuffer.length);
+    this.handshakeBuffer = joined;
+    if (joined.length < HANDSHAKE_BYTES) return new Uint8Array(0);
+    const outcome = negotiate(joined);
+    if (outcome.kind === 'not-bolt') {
+      this.shutdown(outcome.looksLikeHttp ? 'HTTP request on the Bolt port' : 'not a Bolt client');
+      return new Uint8Array(0);
+    }
+    this.transport.write(outcome.reply);
+    if (outcome.kind === 'no-version') {
+      this.shutdown('no common protocol version');
+      return new Uint8Array(0);
+    }
+    this.caps = capabilitiesOf(outcome.version);
+    this.session = new BoltSession(this.caps, this.services, this.connectionId);
+    this.events.negotiated?.(outcome.version);
+    return data.subarray(needed);
+  }
+
+  private enqueue(message: Uint8Array): void {
+    if (message.length === RESET_MESSAGE.length && message[0] === RESET_MESSAGE[0] && message[1] === RESET_MESSAGE[1]) {
+      // Jump ahead: everything queued before this RESET is answered with IGNORED.
+      this.session!.noteResetQueued();
+    }
+    this.queue.push(message);
+    if (this.queue.length >= BoltLimits.maxQueuedMessages && !this.paused) {
+      this.paused = true;
+      this.transport.pause();
+    }
+    if (!this.processing) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.processing = true;
+    try {
+      while (!this.isClosed && this.queue.length > 0) {
+        const bytes = this.queue.shift()!;
+        if (this.paused && this.queue.length < BoltLimits.maxQueuedMessages / 2) {
+          this.paused = false;
+          this.transport.resume();
+        }
+        const session = this.session!;
+        const request = decodeRequest(bytes, this.caps!, session.valueFormat);
+        const output = await session.handle(request);
+        if (this.isClosed) return;
+        this.send(output.responses);
+        if (output.close) this.shutdown(`session ended after ${request.kind}`);
+      }
+    } catch (error) {
+      this.abort(error);
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private send(responses: readonly Response[]): void {
+    if (responses.length === 0) return;
+    const format = this.session!.valueFormat;
+    const framed = responses.map((response) => encodeChunks(encodeResponse(response, format)));
+    const total = framed.reduce((sum, part) => sum + part.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const part of framed) {
+      out.set(part, at);
+      at += part.length;
+    }
+    this.transport.write(out);
+  }
+
+  /** Protocol violation or internal error: tell the client when we can, then close. */
+  private abort(error: unknown): void {
+    if (this.isClosed) return;
+    const info = describeError(error);
+    if (info.unexpected) this.services.onUnexpectedError?.(error, `connection ${this.connectionId}`);
+    if (this.caps && this.session) {
+      const code = info.unexpected ? info.code : (error as Neo4jError).code ?? Status.ProtocolViolation;
+      try {
+        this.send([{ kind: 'FAILURE', metadata: failureMetadata({ ...info, code }, this.caps) }]);
+      } catch {
+        // encoding the failure itself failed: just close
+      }
+    }
+    this.shutdown(info.message);
+  }
+
+  private shutdown(reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.session?.terminate();
+    this.queue.length = 0;
+    this.transport.close();
+    this.events.closed?.(reason);
+  }
+}

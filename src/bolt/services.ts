@@ -1,0 +1,46 @@
+// What a Bolt session needs from the rest of the server, injected so the session stays pure
+// (no sockets, no clock, no files): tests drive it with fakes, the server wires the real ones.
+
+import type { QueryExecutor } from '../cypher/api.js';
+import type { CypherMap } from '../cypher/values/value.js';
+import type { GraphDatabase } from '../graph/api.js';
+
+export interface Authenticator {
+  /** Resolves with the authenticated user name; rejects with Neo.ClientError.Security.Unauthorized. */
+  authenticate(token: CypherMap): Promise<string>;
+}
+
+export interface DatabaseProvider {
+  readonly defaultDatabase: string;
+  /** `null` selects the default database. Throws Neo.ClientError.Database.DatabaseNotFound. */
+  resolve(name: string | null): GraphDatabase;
+}
+
+export interface RoutingTable {
+  readonly ttlSeconds: number;
+  readonly routers: readonly string[];
+  readonly readers: readonly string[];
+  readonly writers: readonly string[];
+}
+
+export interface RoutingTableSource {
+  routingTable(database: string, context: CypherMap): RoutingTable;
+}
+
+/** Milliseconds from an arbitrary origin; only differences are used (t_first / t_last). */
+export interface MonotonicClock {
+  nowMs(): number;
+}
+
+export interface SessionServices {
+  readonly executor: QueryExecutor;
+  readonly databases: DatabaseProvider;
+  readonly authenticator: Authenticator;
+  readonly routing: RoutingTableSource;
+  readonly clock: MonotonicClock;
+  /** HELLO SUCCESS `server`: must look like "Neo4j/x.y.z" for old drivers (see BOLT.md 0.3). */
+  readonly serverAgent: string;
+  readonly bookmarkWaitTimeoutMs: number;
+  /** Reports unexpected (non-Neo4jError) failures; optional. */
+  readonly onUnexpectedError?: (error: unknown, context: string) => void;
+}

@@ -1,0 +1,87 @@
+// The TCP shell around BoltConnection: accepts sockets, feeds bytes in, writes bytes out.
+// An exception in one connection's handler closes that socket only.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import { BoltConnection, type ByteTransport } from '../../bolt/connection.js';
+import type { SessionServices } from '../../bolt/services.js';
+
+export interface BoltListenerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly services: SessionServices;
+  /** Called for connection-level problems worth a log line (never for ordinary disconnects). */
+  readonly onError?: (error: unknown, context: string) => void;
+}
+
+export interface BoltListener {
+  /** host:port actually bound (port 0 resolves to the chosen port) */
+  readonly address: { readonly host: string; readonly port: number };
+  readonly connectionCount: number;
+  close(): Promise<void>;
+}
+
+class SocketTransport implements ByteTransport {
+  constructor(private readonly socket: Socket) {}
+  write(bytes: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(bytes);
+  }
+  close(): void {
+    if (!this.socket.destroyed) this.socket.end();
+  }
+  pause(): void {
+    this.socket.pause();
+  }
+  resume(): void {
+    this.socket.resume();
+  }
+}
+
+export async function startBoltListener(options: BoltListenerOptions): Promise<BoltListener> {
+  const sockets = new Set<Socket>();
+  let nextConnectionNumber = 1;
+  const server: Server = createServer({ noDelay: true }, (socket) => {
+    sockets.add(socket);
+    const connectionId = `bolt-${nextConnectionNumber++}`;
+    const connection = new BoltConnection(options.services, new SocketTransport(socket), connectionId);
+    socket.on('data', (data: Buffer) => {
+      try {
+        connection.receive(data);
+      } catch (error) {
+        options.onError?.(error, connectionId);
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => {
+      // resets and aborted clients are normal; 'close' follows and cleans up
+    });
+    socket.on('close', () => {
+      sockets.delete(socket);
+      try {
+        connection.transportClosed();
+      } catch (error) {
+        options.onError?.(error, connectionId);
+      }
+    });
+  });
+  server.on('error', (error) => options.onError?.(error, 'bolt listener'));
+  await new Promise<void>((resolve, reject) => {
+    const onListenError = (error: Error): void => reject(error);
+    server.once('error', onListenError);
+    server.listen(options.port, options.host, () => {
+      server.off('error', onListenError);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : options.port;
+  return {
+    address: { host: options.host, port },
+    get connectionCount() {
+      return sockets.size;
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

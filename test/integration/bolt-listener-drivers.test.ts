@@ -1,0 +1,148 @@
+// Proves the Bolt listener speaks to all four official JS driver generations (6.x, 5.x, 4.4, 1.7)
+// over a real socket, with a scripted fake engine: handshake, auth, params, errors, tx, bookmarks.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import neo4j6 from 'neo4j-driver';
+import neo4j5 from 'neo4j-driver-5';
+import neo4j4 from 'neo4j-driver-4';
+import { startBoltListener, type BoltListener } from '../../src/env/node/net-bolt-listener.js';
+import { fakeServices } from '../../src/bolt/testing/fakes.js';
+
+const services = fakeServices();
+let listener: BoltListener;
+let url: string;
+
+before(async () => {
+  listener = await startBoltListener({ host: '127.0.0.1', port: 0, services });
+  url = `bolt://127.0.0.1:${listener.address.port}`;
+  services.advertised[0] = `127.0.0.1:${listener.address.port}`;
+});
+after(async () => {
+  await listener.close();
+});
+
+/** Driver values compared by their Cypher-visible form: integers, floats, temporals and points kept distinct. */
+function canonical(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return `float:${value}`;
+  if (typeof value === 'bigint') return `int:${value}`;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(canonical);
+  const object = value as Record<string, unknown> & { constructor: { name: string } };
+  if (typeof object.toNumber === 'function' && 'low' in object && 'high' in object) return `int:${String(object)}`;
+  if (object.constructor.name !== 'Object') return `${object.constructor.name}:${String(object)}`;
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, canonical(v)]));
+}
+
+const modernDrivers = [['6.x', neo4j6], ['5.x', neo4j5]] as const;
+
+for (const [name, neo4j] of modernDrivers) {
+  test(`driver ${name}: connects, echoes parameters of every type, reports the server agent`, async () => {
+    const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
+    try {
+      const info = await driver.getServerInfo();
+      assert.equal(info.agent, 'Neo4j/5.26.0');
+      const session = driver.session();
+      try {
+        const cases: unknown[] = [
+          neo4j.int('9007199254740993'), 1.5, 'héllo', true, null, [1, 'a', [true]], { a: { b: 'c' } },
+          new neo4j.types.Date(2024, 2, 29), new neo4j.types.DateTime(2024, 1, 2, 3, 4, 5, 6, 3600),
+          new neo4j.types.DateTime(2024, 7, 2, 3, 4, 5, 6, 7200, 'Europe/Berlin'),
+          new neo4j.types.LocalDateTime(1999, 12, 31, 23, 59, 59, 999999999), new neo4j.types.Time(1, 2, 3, 4, -7200),
+          new neo4j.types.LocalTime(23, 0, 0, 0), new neo4j.types.Duration(14, 3, 3600, 5),
+          new neo4j.types.Point(neo4j.int(7203), 1.5, 2.5), new neo4j.types.Point(neo4j.int(4979), 1, 2, 3),
+        ];
+        for (const value of cases) {
+          const result = await session.run('RETURN $x AS x', { x: value });
+          assert.deepEqual(canonical(result.records[0]!.get('x')), canonical(value), `round trip of ${String(value)}`);
+        }
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test(`driver ${name}: syntax error carries the code and the session keeps working`, async () => {
+    const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
+    const session = driver.session();
+    try {
+      await assert.rejects(session.run('RETRUN 1'), (error: { code: string }) => error.code === 'Neo.ClientError.Statement.SyntaxError');
+      const result = await session.run('UNWIND RANGE 2500');
+      assert.equal(result.records.length, 2500);
+    } finally {
+      await session.close();
+      await driver.close();
+    }
+  });
+
+  test(`driver ${name}: explicit transactions commit, roll back and chain bookmarks`, async () => {
+    const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
+    const session = driver.session();
+    try {
+      const tx = session.beginTransaction();
+      const many = tx.run('UNWIND RANGE 1500');
+      const one = await tx.run('RETURN $x AS x', { x: 'one' });
+      assert.equal(one.records[0]!.get('x'), 'one');
+      assert.equal((await many).records.length, 1500);
+      await tx.run(`WRITE ${name}-committed`);
+      await tx.commit();
+      const bookmarks = session.lastBookmarks();
+      assert.equal(bookmarks.length, 1);
+      assert.match(bookmarks[0]!, /^cw:neo4j:\d+$/);
+      const rolledBack = session.beginTransaction();
+      await rolledBack.run(`WRITE ${name}-rolled-back`);
+      await rolledBack.rollback();
+      assert.ok(services.db.committedWrites.includes(`${name}-committed`));
+      assert.ok(!services.db.committedWrites.includes(`${name}-rolled-back`));
+      const created = await session.executeWrite(async (work) => (await work.run(`WRITE ${name}-managed`)).summary.counters.updates().nodesCreated);
+      assert.equal(created, 1);
+    } finally {
+      await session.close();
+      await driver.close();
+    }
+  });
+
+  test(`driver ${name}: wrong password is Unauthorized`, async () => {
+    const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'wrong'));
+    try {
+      await assert.rejects(driver.verifyConnectivity(), (error: { code: string; message: string }) =>
+        error.code === 'Neo.ClientError.Security.Unauthorized' && error.message === 'The client is unauthorized due to authentication failure.');
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test(`driver ${name}: neo4j:// routing uses the single-server routing table`, async () => {
+    const driver = neo4j.driver(url.replace('bolt:', 'neo4j:'), neo4j.auth.basic('neo4j', 'secret'));
+    try {
+      await driver.verifyConnectivity();
+      const { records } = await driver.executeQuery('RETURN $x AS x', { x: 'routed' });
+      assert.equal(records[0]!.get('x'), 'routed');
+    } finally {
+      await driver.close();
+    }
+  });
+}
+
+test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', async () => {
+  const driver = neo4j4.driver(url, neo4j4.auth.basic('neo4j', 'secret'));
+  const session = driver.session();
+  try {
+    const value = new neo4j4.types.DateTime(2024, 1, 2, 3, 4, 5, 6, 3600);
+    const result = await session.run('RETURN $x AS x', { x: value });
+    assert.deepEqual(canonical(result.records[0]!.get('x')), canonical(value));
+    const big = neo4j4.int('-9007199254740993');
+    assert.ok((await session.run('RETURN $x AS x', { x: big })).records[0]!.get('x').equals(big));
+    await assert.rejects(session.run('FAIL Neo.ClientError.Statement.TypeError bad type'), (error: { code: string }) => error.code === 'Neo.ClientError.Statement.TypeError');
+    const tx = session.beginTransaction();
+    await tx.run('WRITE v44');
+    await tx.commit();
+    assert.ok(services.db.committedWrites.includes('v44'));
+  } finally {
+    await session.close();
+    await driver.close();
+  }
+});
