@@ -1,0 +1,486 @@
+// Expression parsing: precedence climbing over the openCypher levels
+//   OR < XOR < AND < NOT < comparison (chained) < string/list/null predicates
+//   < + - < * / % < ^ < unary + - < postfix (.key, [i], [a..b], :Label) < atom.
+
+import type {
+  BinaryOperator, CaseAlternative, ComparisonOperator, Expression, MapEntry, MapProjectionItem, Query,
+} from '../ast/index.js';
+import { floatValue, integerValue } from './literals.js';
+import { parsePatternPart } from './patterns.js';
+import { parseSubqueryBody } from './query.js';
+import type { TokenStream } from './stream.js';
+
+export function parseExpression(ts: TokenStream): Expression {
+  ts.enter();
+  try {
+    return parseOr(ts);
+  } finally {
+    ts.leave();
+  }
+}
+
+function binaryLevel(ts: TokenStream, kw: 'OR' | 'XOR' | 'AND', next: (ts: TokenStream) => Expression): Expression {
+  const start = ts.peek().start;
+  let left = next(ts);
+  while (ts.acceptKeyword(kw)) {
+    const right = next(ts);
+    left = { kind: 'BinaryOp', op: kw, left, right, span: ts.spanFrom(start) };
+  }
+  return left;
+}
+
+function parseOr(ts: TokenStream): Expression {
+  return binaryLevel(ts, 'OR', parseXor);
+}
+function parseXor(ts: TokenStream): Expression {
+  return binaryLevel(ts, 'XOR', parseAnd);
+}
+function parseAnd(ts: TokenStream): Expression {
+  return binaryLevel(ts, 'AND', parseNot);
+}
+
+function parseNot(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  if (ts.acceptKeyword('NOT')) {
+    ts.enter();
+    try {
+      const operand = parseNot(ts);
+      return { kind: 'UnaryOp', op: 'NOT', operand, span: ts.spanFrom(start) };
+    } finally {
+      ts.leave();
+    }
+  }
+  return parseComparison(ts);
+}
+
+function comparisonOperator(ts: TokenStream): ComparisonOperator | null {
+  const t = ts.peek();
+  if (t.type !== 'punct') return null;
+  switch (t.value) {
+    case '=': case '<>': case '<': case '>': case '<=': case '>=':
+      return t.value;
+    case '!=':
+      return '<>';
+    default:
+      return null;
+  }
+}
+
+function parseComparison(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  const first = parsePredicates(ts);
+  let op = comparisonOperator(ts);
+  if (op === null) return first;
+  const operands: Expression[] = [first];
+  const ops: ComparisonOperator[] = [];
+  while (op !== null) {
+    ts.next();
+    ops.push(op);
+    operands.push(parsePredicates(ts));
+    op = comparisonOperator(ts);
+  }
+  return { kind: 'Comparison', operands, ops, span: ts.spanFrom(start) };
+}
+
+function parsePredicates(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  let left = parseAdditive(ts);
+  for (;;) {
+    let op: BinaryOperator | null = null;
+    if (ts.atPunct('=~')) {
+      ts.next();
+      op = '=~';
+    } else if (ts.atKeywords('STARTS', 'WITH')) {
+      ts.pos += 2;
+      op = 'STARTS WITH';
+    } else if (ts.atKeywords('ENDS', 'WITH')) {
+      ts.pos += 2;
+      op = 'ENDS WITH';
+    } else if (ts.atKeyword('CONTAINS')) {
+      ts.next();
+      op = 'CONTAINS';
+    } else if (ts.atKeyword('IN')) {
+      ts.next();
+      op = 'IN';
+    } else if (ts.atKeywords('IS', 'NULL')) {
+      ts.pos += 2;
+      left = { kind: 'IsNull', operand: left, negated: false, span: ts.spanFrom(start) };
+      continue;
+    } else if (ts.atKeywords('IS', 'NOT', 'NULL')) {
+      ts.pos += 3;
+      left = { kind: 'IsNull', operand: left, negated: true, span: ts.spanFrom(start) };
+      continue;
+    }
+    if (op === null) return left;
+    const right = parseAdditive(ts);
+    left = { kind: 'BinaryOp', op, left, right, span: ts.spanFrom(start) };
+  }
+}
+
+function parseAdditive(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  let left = parseMultiplicative(ts);
+  while (ts.atPunct('+') || ts.atPunct('-')) {
+    const op = ts.next().value as '+' | '-';
+    const right = parseMultiplicative(ts);
+    left = { kind: 'BinaryOp', op, left, right, span: ts.spanFrom(start) };
+  }
+  return left;
+}
+
+function parseMultiplicative(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  let left = parsePower(ts);
+  while (ts.atPunct('*') || ts.atPunct('/') || ts.atPunct('%')) {
+    const op = ts.next().value as '*' | '/' | '%';
+    const right = parsePower(ts);
+    left = { kind: 'BinaryOp', op, left, right, span: ts.spanFrom(start) };
+  }
+  return left;
+}
+
+function parsePower(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  let left = parseUnary(ts);
+  while (ts.acceptPunct('^')) {
+    const right = parseUnary(ts);
+    left = { kind: 'BinaryOp', op: '^', left, right, span: ts.spanFrom(start) };
+  }
+  return left;
+}
+
+function parseUnary(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  if (ts.atPunct('-') || ts.atPunct('+')) {
+    const op = ts.next().value as '-' | '+';
+    const t = ts.peek();
+    // Fold `-<integer>` so that -9223372036854775808 is representable.
+    if (op === '-' && t.type === 'integer' && !isPostfixStart(ts, 1)) {
+      ts.next();
+      return { kind: 'Literal', value: integerValue(ts, t, true), span: ts.spanFrom(start) };
+    }
+    ts.enter();
+    try {
+      const operand = parseUnary(ts);
+      return { kind: 'UnaryOp', op, operand, span: ts.spanFrom(start) };
+    } finally {
+      ts.leave();
+    }
+  }
+  return parsePostfix(ts);
+}
+
+function isPostfixStart(ts: TokenStream, k: number): boolean {
+  return ts.atPunct('.', k) || ts.atPunct('[', k) || ts.atPunct('^', k);
+}
+
+export function parsePostfix(ts: TokenStream, allowLabels = true): Expression {
+  const start = ts.peek().start;
+  let expr = parseAtom(ts);
+  for (;;) {
+    if (ts.atPunct('.') && ts.atName(1)) {
+      ts.next();
+      const key = ts.expectName('a property key name');
+      expr = { kind: 'PropertyAccess', object: expr, key, span: ts.spanFrom(start) };
+    } else if (ts.atPunct('[')) {
+      ts.next();
+      if (ts.acceptPunct('..')) {
+        const to = ts.atPunct(']') ? null : parseExpression(ts);
+        ts.expectPunct(']');
+        expr = { kind: 'Slice', object: expr, from: null, to, span: ts.spanFrom(start) };
+        continue;
+      }
+      const index = parseExpression(ts);
+      if (ts.acceptPunct('..')) {
+        const to = ts.atPunct(']') ? null : parseExpression(ts);
+        ts.expectPunct(']');
+        expr = { kind: 'Slice', object: expr, from: index, to, span: ts.spanFrom(start) };
+        continue;
+      }
+      ts.expectPunct(']');
+      expr = { kind: 'Subscript', object: expr, index, span: ts.spanFrom(start) };
+    } else if (allowLabels && ts.atPunct(':') && ts.atName(1)) {
+      const labels: string[] = [];
+      while (ts.atPunct(':') && ts.atName(1)) {
+        ts.next();
+        labels.push(ts.expectName('a label name'));
+      }
+      expr = { kind: 'HasLabels', subject: expr, labels, span: ts.spanFrom(start) };
+    } else {
+      return expr;
+    }
+  }
+}
+
+function parseAtom(ts: TokenStream): Expression {
+  const t = ts.peek();
+  const start = t.start;
+  switch (t.type) {
+    case 'integer':
+      ts.next();
+      return { kind: 'Literal', value: integerValue(ts, t, false), span: ts.spanFrom(start) };
+    case 'float':
+      ts.next();
+      return { kind: 'Literal', value: floatValue(ts, t), span: ts.spanFrom(start) };
+    case 'string':
+      ts.next();
+      return { kind: 'Literal', value: t.value, span: ts.spanFrom(start) };
+    case 'quoted':
+      if (ts.atPunct('(', 1) || (ts.atPunct('.', 1) && isFunctionAhead(ts))) return parseFunctionCall(ts);
+      ts.next();
+      return maybeMapProjection(ts, { kind: 'Variable', name: t.value, span: ts.spanFrom(start) });
+    case 'ident':
+      return parseWordAtom(ts);
+    case 'punct':
+      break;
+    case 'eof':
+      return ts.fail(['an expression']);
+  }
+  switch (t.value) {
+    case '$':
+      return parseParameter(ts);
+    case '[':
+      return parseBracketAtom(ts);
+    case '{':
+      return parseMapOrLegacyParameter(ts);
+    case '(': {
+      const pattern = ts.tryParse(() => {
+        const part = parsePatternPart(ts, false);
+        if (part.relationships.length === 0) ts.fail(['a relationship']);
+        return part;
+      });
+      if (pattern !== null) return { kind: 'PatternExpression', pattern, span: ts.spanFrom(start) };
+      ts.next();
+      const inner = parseExpression(ts);
+      ts.expectPunct(')');
+      return inner;
+    }
+    default:
+      return ts.fail(['an expression']);
+  }
+}
+
+function parseParameter(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  ts.expectPunct('$');
+  const t = ts.peek();
+  // Whitespace between `$` and the name is not allowed.
+  if (t.start !== start + 1) return ts.fail(['a parameter name']);
+  if (t.type === 'integer' && /^[0-9]+$/.test(t.value)) {
+    ts.next();
+    return { kind: 'Parameter', name: t.value, span: ts.spanFrom(start) };
+  }
+  const name = ts.expectName('a parameter name');
+  return { kind: 'Parameter', name, span: ts.spanFrom(start) };
+}
+
+function parseMapOrLegacyParameter(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  if (ts.atName(1) && ts.atPunct('}', 2)) {
+    ts.next();
+    const name = ts.expectName();
+    ts.expectPunct('}');
+    return { kind: 'Parameter', name, span: ts.spanFrom(start) };
+  }
+  return parseMapLiteral(ts);
+}
+
+export function parseMapLiteral(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  ts.expectPunct('{');
+  const entries: MapEntry[] = [];
+  if (!ts.atPunct('}')) {
+    do {
+      const key = ts.expectName('a property key name');
+      ts.expectPunct(':');
+      entries.push({ key, value: parseExpression(ts) });
+    } while (ts.acceptPunct(','));
+  }
+  ts.expectPunct('}');
+  return { kind: 'MapLiteral', entries, span: ts.spanFrom(start) };
+}
+
+function parseBracketAtom(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  // List comprehension: `[x IN list WHERE p | e]`.
+  if (ts.atName(1) && ts.atKeyword('IN', 2)) {
+    ts.next();
+    const variable = ts.expectName();
+    ts.expectKeyword('IN');
+    const list = parseExpression(ts);
+    const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+    const projection = ts.acceptPunct('|') ? parseExpression(ts) : null;
+    ts.expectPunct(']');
+    return { kind: 'ListComprehension', variable, list, where, projection, span: ts.spanFrom(start) };
+  }
+  // Pattern comprehension: `[p = (a)-->(b) WHERE q | e]`.
+  if (ts.atPunct('(', 1) || (ts.atName(1) && ts.atPunct('=', 2))) {
+    const comprehension = ts.tryParse(() => {
+      ts.next();
+      const pattern = parsePatternPart(ts, true);
+      if (!ts.atKeyword('WHERE') && !ts.atPunct('|')) ts.fail(['"|"']);
+      return pattern;
+    });
+    if (comprehension !== null) {
+      const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+      ts.expectPunct('|');
+      const projection = parseExpression(ts);
+      ts.expectPunct(']');
+      return { kind: 'PatternComprehension', pattern: comprehension, where, projection, span: ts.spanFrom(start) };
+    }
+  }
+  ts.expectPunct('[');
+  const items: Expression[] = [];
+  if (!ts.atPunct(']')) {
+    do items.push(parseExpression(ts));
+    while (ts.acceptPunct(','));
+  }
+  ts.expectPunct(']');
+  return { kind: 'ListLiteral', items, span: ts.spanFrom(start) };
+}
+
+/** `name(.name)* (` ahead? */
+function isFunctionAhead(ts: TokenStream): boolean {
+  let k = 0;
+  if (!ts.atName(k)) return false;
+  k++;
+  while (ts.atPunct('.', k) && ts.atName(k + 1)) k += 2;
+  return ts.atPunct('(', k);
+}
+
+function parseWordAtom(ts: TokenStream): Expression {
+  const t = ts.peek();
+  const start = t.start;
+  const word = t.value;
+  switch (word) {
+    case 'TRUE':
+      ts.next();
+      return { kind: 'Literal', value: true, span: ts.spanFrom(start) };
+    case 'FALSE':
+      ts.next();
+      return { kind: 'Literal', value: false, span: ts.spanFrom(start) };
+    case 'NULL':
+      ts.next();
+      return { kind: 'Literal', value: null, span: ts.spanFrom(start) };
+    case 'CASE':
+      return parseCase(ts);
+    case 'COUNT':
+      if (ts.atPunct('(', 1) && ts.atPunct('*', 2) && ts.atPunct(')', 3)) {
+        ts.pos += 4;
+        return { kind: 'CountStar', span: ts.spanFrom(start) };
+      }
+      if (ts.atPunct('{', 1)) return { kind: 'CountSubquery', query: parseBracedSubquery(ts), span: ts.spanFrom(start) };
+      break;
+    case 'EXISTS':
+      if (ts.atPunct('{', 1)) return { kind: 'ExistsSubquery', query: parseBracedSubquery(ts), span: ts.spanFrom(start) };
+      break;
+    case 'COLLECT':
+      if (ts.atPunct('{', 1)) return { kind: 'CollectSubquery', query: parseBracedSubquery(ts), span: ts.spanFrom(start) };
+      break;
+    case 'ANY': case 'ALL': case 'NONE': case 'SINGLE':
+      if (ts.atPunct('(', 1) && ts.atName(2) && ts.atKeyword('IN', 3)) return parseQuantifier(ts);
+      break;
+    case 'REDUCE':
+      if (ts.atPunct('(', 1)) return parseReduce(ts);
+      break;
+    case 'SHORTESTPATH': case 'ALLSHORTESTPATHS':
+      if (ts.atPunct('(', 1)) {
+        const pattern = parsePatternPart(ts, false);
+        return { kind: 'PatternExpression', pattern, span: ts.spanFrom(start) };
+      }
+      break;
+    default:
+      break;
+  }
+  if (isFunctionAhead(ts)) return parseFunctionCall(ts);
+  ts.next();
+  return maybeMapProjection(ts, { kind: 'Variable', name: t.text, span: ts.spanFrom(start) });
+}
+
+function parseBracedSubquery(ts: TokenStream): Query {
+  ts.next(); // EXISTS / COUNT / COLLECT
+  ts.expectPunct('{');
+  const query = parseSubqueryBody(ts);
+  ts.expectPunct('}');
+  return query;
+}
+
+function parseFunctionCall(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  const parts = [ts.expectName()];
+  while (ts.acceptPunct('.')) parts.push(ts.expectName('a function name'));
+  ts.expectPunct('(');
+  const distinct = ts.acceptKeyword('DISTINCT');
+  const args: Expression[] = [];
+  if (!ts.atPunct(')')) {
+    do args.push(parseExpression(ts));
+    while (ts.acceptPunct(','));
+  }
+  ts.expectPunct(')');
+  return { kind: 'FunctionCall', name: parts.join('.'), distinct, args, span: ts.spanFrom(start) };
+}
+
+function parseCase(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  ts.expectKeyword('CASE');
+  const test = ts.atKeyword('WHEN') ? null : parseExpression(ts);
+  const alternatives: CaseAlternative[] = [];
+  while (ts.acceptKeyword('WHEN')) {
+    const when = parseExpression(ts);
+    ts.expectKeyword('THEN');
+    alternatives.push({ when, then: parseExpression(ts) });
+  }
+  if (alternatives.length === 0) ts.fail(['"WHEN"']);
+  const elseExpr = ts.acceptKeyword('ELSE') ? parseExpression(ts) : null;
+  ts.expectKeyword('END');
+  return { kind: 'Case', test, alternatives, elseExpr, span: ts.spanFrom(start) };
+}
+
+function parseQuantifier(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  const quantifier = ts.next().value.toLowerCase() as 'any' | 'all' | 'none' | 'single';
+  ts.expectPunct('(');
+  const variable = ts.expectName();
+  ts.expectKeyword('IN');
+  const list = parseExpression(ts);
+  const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+  ts.expectPunct(')');
+  return { kind: 'Quantifier', quantifier, variable, list, where, span: ts.spanFrom(start) };
+}
+
+function parseReduce(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  ts.next();
+  ts.expectPunct('(');
+  const accumulator = ts.expectName();
+  ts.expectPunct('=');
+  const init = parseExpression(ts);
+  ts.expectPunct(',');
+  const variable = ts.expectName();
+  ts.expectKeyword('IN');
+  const list = parseExpression(ts);
+  ts.expectPunct('|');
+  const expression = parseExpression(ts);
+  ts.expectPunct(')');
+  return { kind: 'Reduce', accumulator, init, variable, list, expression, span: ts.spanFrom(start) };
+}
+
+function maybeMapProjection(ts: TokenStream, subject: Expression): Expression {
+  if (!ts.atPunct('{')) return subject;
+  ts.next();
+  const items: MapProjectionItem[] = [];
+  if (!ts.atPunct('}')) {
+    do {
+      if (ts.acceptPunct('.')) {
+        if (ts.acceptPunct('*')) items.push({ kind: 'AllPropertiesSelector' });
+        else items.push({ kind: 'PropertySelector', key: ts.expectName('a property key name') });
+      } else {
+        const key = ts.expectName('a property key name');
+        if (ts.acceptPunct(':')) items.push({ kind: 'LiteralEntry', key, value: parseExpression(ts) });
+        else items.push({ kind: 'VariableSelector', name: key });
+      }
+    } while (ts.acceptPunct(','));
+  }
+  ts.expectPunct('}');
+  return { kind: 'MapProjection', subject, items, span: ts.spanFrom(subject.span.start) };
+}

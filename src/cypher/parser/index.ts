@@ -1,0 +1,55 @@
+// Cypher parser entry point: text → Statement. Hand-written lexer + recursive descent, with
+// precedence climbing for expressions. Errors are Neo4jError SyntaxError with Neo4j wording and
+// a `detail` naming the openCypher TCK error kind.
+
+import type { Statement, StatementBody } from '../ast/index.js';
+import { tokenize } from '../lexer/lexer.js';
+import { atCommand, parseCommand } from './schema.js';
+import { parseQuery } from './query.js';
+import { TokenStream } from './stream.js';
+
+export function parse(text: string): Statement {
+  const ts = new TokenStream(text, tokenize(text));
+  const start = ts.peek().start;
+  let cypherVersion: string | null = null;
+  const options = new Map<string, string>();
+  let explain: Statement['explain'] = null;
+  let use: string | null = null;
+  for (;;) {
+    if (ts.acceptKeyword('CYPHER')) {
+      const t = ts.peek();
+      if (t.type === 'integer' || t.type === 'float') {
+        cypherVersion = t.value;
+        ts.next();
+      }
+      while (ts.atName() && ts.atPunct('=', 1)) {
+        const key = ts.expectName().toLowerCase();
+        ts.next();
+        const value = ts.next();
+        options.set(key, value.type === 'string' ? value.value : value.text);
+      }
+      continue;
+    }
+    if (ts.atKeyword('EXPLAIN') || ts.atKeyword('PROFILE')) {
+      explain = ts.next().value as 'EXPLAIN' | 'PROFILE';
+      continue;
+    }
+    break;
+  }
+  if (ts.atKeyword('USE') && ts.atName(1)) {
+    ts.next();
+    const useStart = ts.peek().start;
+    ts.expectName('a graph name');
+    while (ts.acceptPunct('.')) ts.expectName('a graph name');
+    use = ts.text.slice(useStart, ts.lastEnd).replace(/`/g, '');
+  }
+  if (ts.atEnd()) ts.fail(['a query or command']);
+  const body: StatementBody = atCommand(ts) ? parseCommand(ts) : parseQuery(ts);
+  ts.acceptPunct(';');
+  if (!ts.atEnd()) {
+    ts.fail(ts.atPunct(')') || ts.atPunct('}') ? ['end of input'] : ['a clause keyword or end of input']);
+  }
+  return { kind: 'Statement', text, cypherVersion, options, explain, use, body, span: ts.spanFrom(start) };
+}
+
+export { tokenize };

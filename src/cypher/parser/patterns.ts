@@ -1,0 +1,138 @@
+// Pattern parsing: `p = shortestPath((a:L {k: v})-[r:T|U*1..3]->(b))` and friends.
+
+import type { Direction, Expression, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast/index.js';
+import { parseExpression, parseMapLiteral } from './expressions.js';
+import type { TokenStream } from './stream.js';
+
+/** A comma-separated list of pattern parts (MATCH / CREATE). */
+export function parsePattern(ts: TokenStream): PatternPart[] {
+  const parts = [parsePatternPart(ts, true)];
+  while (ts.acceptPunct(',')) parts.push(parsePatternPart(ts, true));
+  return parts;
+}
+
+export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): PatternPart {
+  const start = ts.peek().start;
+  let variable: string | null = null;
+  if (allowPathVariable && ts.atName() && ts.atPunct('=', 1)) {
+    variable = ts.expectName();
+    ts.next();
+  }
+  let shortest: PatternPart['shortest'] = null;
+  if ((ts.atKeyword('SHORTESTPATH') || ts.atKeyword('ALLSHORTESTPATHS')) && ts.atPunct('(', 1)) {
+    shortest = ts.next().value === 'SHORTESTPATH' ? 'shortest' : 'all';
+    ts.expectPunct('(');
+    const chain = parseChain(ts);
+    ts.expectPunct(')');
+    return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+  }
+  // A parenthesised whole pattern `((a)-->(b))` is legal in Cypher 9.
+  if (ts.atPunct('(') && ts.atPunct('(', 1)) {
+    ts.next();
+    const chain = parseChain(ts);
+    ts.expectPunct(')');
+    return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+  }
+  const chain = parseChain(ts);
+  return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+}
+
+function parseChain(ts: TokenStream): { nodes: NodePattern[]; relationships: RelationshipPattern[] } {
+  const nodes = [parseNodePattern(ts)];
+  const relationships: RelationshipPattern[] = [];
+  while (atRelationshipStart(ts)) {
+    relationships.push(parseRelationshipPattern(ts));
+    nodes.push(parseNodePattern(ts));
+  }
+  return { nodes, relationships };
+}
+
+function atRelationshipStart(ts: TokenStream): boolean {
+  if (ts.atPunct('-')) return ts.atPunct('-', 1) || ts.atPunct('[', 1) || ts.atPunct('>', 1);
+  return ts.atPunct('<') && ts.atPunct('-', 1);
+}
+
+function parseLabels(ts: TokenStream): string[] {
+  const labels: string[] = [];
+  while (ts.acceptPunct(':')) labels.push(ts.expectName('a label name'));
+  return labels;
+}
+
+function parseProperties(ts: TokenStream): Expression | null {
+  if (ts.atPunct('{')) {
+    // Legacy `{param}` in a pattern.
+    if (ts.atName(1) && ts.atPunct('}', 2)) {
+      const start = ts.next().start;
+      const name = ts.expectName();
+      ts.next();
+      return { kind: 'Parameter', name, span: ts.spanFrom(start) };
+    }
+    return parseMapLiteral(ts);
+  }
+  if (ts.atPunct('$')) return parseExpression(ts);
+  return null;
+}
+
+export function parseNodePattern(ts: TokenStream): NodePattern {
+  const start = ts.peek().start;
+  ts.expectPunct('(');
+  let variable: string | null = null;
+  if (ts.atName() && !(ts.atKeyword('WHERE') && !ts.atPunct(')', 1) && !ts.atPunct(':', 1) && !ts.atPunct('{', 1))) {
+    variable = ts.expectName();
+  }
+  const labels = parseLabels(ts);
+  const properties = parseProperties(ts);
+  const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+  if (!ts.atPunct(')')) {
+    ts.fail(variable === null && labels.length === 0 ? ['an identifier', '":"', '"{"', '")"'] : ['":"', '"{"', '")"']);
+  }
+  ts.next();
+  return { kind: 'NodePattern', variable, labels, properties, where, span: ts.spanFrom(start) };
+}
+
+function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
+  const start = ts.peek().start;
+  const leftArrow = ts.acceptPunct('<');
+  ts.expectPunct('-');
+  let variable: string | null = null;
+  let types: string[] = [];
+  let length: VarLength | null = null;
+  let properties: Expression | null = null;
+  let where: Expression | null = null;
+  if (ts.acceptPunct('[')) {
+    if (ts.atName() && !ts.atKeyword('WHERE')) variable = ts.expectName();
+    if (ts.acceptPunct(':')) {
+      types.push(ts.expectName('a relationship type name'));
+      while (ts.acceptPunct('|')) {
+        ts.acceptPunct(':');
+        types.push(ts.expectName('a relationship type name'));
+      }
+    }
+    if (ts.acceptPunct('*')) length = parseVarLength(ts);
+    properties = parseProperties(ts);
+    if (ts.acceptKeyword('WHERE')) where = parseExpression(ts);
+    ts.expectPunct(']');
+  }
+  ts.expectPunct('-');
+  const rightArrow = ts.acceptPunct('>');
+  const direction: Direction = leftArrow === rightArrow ? 'both' : leftArrow ? 'in' : 'out';
+  types = types.length ? types : [];
+  return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, span: ts.spanFrom(start) };
+}
+
+function parseVarLength(ts: TokenStream): VarLength {
+  const bound = (): number | null => {
+    const t = ts.peek();
+    if (t.type !== 'integer') return null;
+    ts.next();
+    const v = Number(t.value);
+    if (!Number.isSafeInteger(v)) throw ts.errorAt(t.start, `integer is too large: ${t.value}`, 'IntegerOverflow');
+    return v;
+  };
+  const min = bound();
+  if (ts.acceptPunct('..')) {
+    const max = bound();
+    return { min, max };
+  }
+  return min === null ? { min: null, max: null } : { min, max: min };
+}

@@ -1,0 +1,378 @@
+// Query and clause parsing: single queries, UNION, and every reading/updating/projection clause.
+
+import type {
+  CallProcedureClause, CallSubqueryClause, Clause, Expression, ForeachClause, MatchClause, MergeClause,
+  Projection, ProjectionItem, PropertyAccess, Query, RemoveItem, SetItem, SingleQuery, SortItem, YieldItem,
+} from '../ast/index.js';
+import { parseExpression, parsePostfix } from './expressions.js';
+import { parsePattern, parsePatternPart } from './patterns.js';
+import type { TokenStream } from './stream.js';
+
+const CLAUSE_KEYWORDS = [
+  '"CALL"', '"CREATE"', '"DELETE"', '"DETACH"', '"FOREACH"', '"LOAD"', '"MATCH"', '"MERGE"', '"OPTIONAL"',
+  '"REMOVE"', '"RETURN"', '"SET"', '"UNION"', '"UNWIND"', '"USE"', '"WITH"',
+];
+
+/** A full query: single queries joined by UNION [ALL]. */
+export function parseQuery(ts: TokenStream): Query {
+  const start = ts.peek().start;
+  const first = parseSingleQuery(ts);
+  if (!ts.atKeyword('UNION')) return first;
+  const queries: SingleQuery[] = [first];
+  let all: boolean | null = null;
+  while (ts.atKeyword('UNION')) {
+    const unionTok = ts.next();
+    const isAll = ts.acceptKeyword('ALL');
+    if (!isAll) ts.acceptKeyword('DISTINCT');
+    if (all !== null && all !== isAll) {
+      throw ts.errorAt(unionTok.start, 'Invalid combination of UNION and UNION ALL', 'InvalidClauseComposition');
+    }
+    all = isAll;
+    queries.push(parseSingleQuery(ts));
+  }
+  return { kind: 'UnionQuery', all: all === true, queries, span: ts.spanFrom(start) };
+}
+
+/** Body of `EXISTS { … }` / `COUNT { … }` / `CALL { … }`: a query, or for EXISTS/COUNT a bare pattern. */
+export function parseSubqueryBody(ts: TokenStream): Query {
+  if (ts.atPunct('(') || (ts.atName() && ts.atPunct('=', 1))) {
+    const start = ts.peek().start;
+    const pattern = parsePattern(ts);
+    const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+    const match: MatchClause = { kind: 'Match', optional: false, pattern, where, hints: [], span: ts.spanFrom(start) };
+    return { kind: 'SingleQuery', clauses: [match], span: ts.spanFrom(start) };
+  }
+  return parseQuery(ts);
+}
+
+function atQueryEnd(ts: TokenStream): boolean {
+  return ts.atEnd() || ts.atPunct(';') || ts.atPunct('}') || ts.atPunct(')') || ts.atKeyword('UNION');
+}
+
+export function parseSingleQuery(ts: TokenStream): SingleQuery {
+  const start = ts.peek().start;
+  const clauses: Clause[] = [];
+  do {
+    clauses.push(parseClause(ts));
+    if (clauses.length > 100_000) throw ts.errorAt(ts.peek().start, 'Query has too many clauses');
+  } while (!atQueryEnd(ts));
+  return { kind: 'SingleQuery', clauses, span: ts.spanFrom(start) };
+}
+
+export function parseClause(ts: TokenStream): Clause {
+  const t = ts.peek();
+  const start = t.start;
+  if (t.type === 'ident') {
+    switch (t.value) {
+      case 'MATCH':
+        return parseMatch(ts, false);
+      case 'OPTIONAL':
+        if (ts.atKeyword('MATCH', 1)) {
+          ts.next();
+          return parseMatch(ts, true);
+        }
+        if (ts.atKeyword('CALL', 1)) {
+          ts.next();
+          return parseCall(ts, start, true);
+        }
+        break;
+      case 'CREATE':
+        ts.next();
+        return { kind: 'Create', pattern: parsePattern(ts), span: ts.spanFrom(start) };
+      case 'MERGE':
+        return parseMerge(ts);
+      case 'SET':
+        ts.next();
+        return { kind: 'Set', items: parseSetItems(ts), span: ts.spanFrom(start) };
+      case 'REMOVE':
+        return parseRemove(ts);
+      case 'DELETE':
+        ts.next();
+        return { kind: 'Delete', detach: false, expressions: parseExpressionList(ts), span: ts.spanFrom(start) };
+      case 'DETACH':
+        ts.next();
+        ts.expectKeyword('DELETE');
+        return { kind: 'Delete', detach: true, expressions: parseExpressionList(ts), span: ts.spanFrom(start) };
+      case 'NODETACH':
+        ts.next();
+        ts.expectKeyword('DELETE');
+        return { kind: 'Delete', detach: false, expressions: parseExpressionList(ts), span: ts.spanFrom(start) };
+      case 'WITH': {
+        ts.next();
+        const projection = parseProjection(ts);
+        const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+        return { kind: 'With', projection, where, span: ts.spanFrom(start) };
+      }
+      case 'RETURN':
+        ts.next();
+        return { kind: 'Return', projection: parseProjection(ts), span: ts.spanFrom(start) };
+      case 'UNWIND': {
+        ts.next();
+        const expression = parseExpression(ts);
+        ts.expectKeyword('AS');
+        const variable = ts.expectName('a variable name');
+        return { kind: 'Unwind', expression, variable, span: ts.spanFrom(start) };
+      }
+      case 'CALL':
+        return parseCall(ts, start, false);
+      case 'FOREACH':
+        return parseForeach(ts);
+      case 'LOAD':
+        return parseLoadCsv(ts);
+      default:
+        break;
+    }
+  }
+  return ts.fail(CLAUSE_KEYWORDS);
+}
+
+function parseExpressionList(ts: TokenStream): Expression[] {
+  const list = [parseExpression(ts)];
+  while (ts.acceptPunct(',')) list.push(parseExpression(ts));
+  return list;
+}
+
+function parseMatch(ts: TokenStream, optional: boolean): MatchClause {
+  const start = optional ? ts.tokens[ts.pos - 1]!.start : ts.peek().start;
+  ts.expectKeyword('MATCH');
+  const pattern = parsePattern(ts);
+  const hints: string[] = [];
+  while (ts.atKeyword('USING')) {
+    const hintStart = ts.next().start;
+    // Hints are advisory; keep their text and skip to the end of the hint.
+    while (!ts.atEnd() && !ts.atKeyword('USING') && !ts.atKeyword('WHERE') && !isClauseStart(ts) && !ts.atPunct(';')) {
+      if (ts.atPunct('(')) {
+        while (!ts.atEnd() && !ts.atPunct(')')) ts.next();
+      }
+      ts.next();
+    }
+    hints.push(ts.text.slice(hintStart, ts.lastEnd));
+  }
+  const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+  return { kind: 'Match', optional, pattern, where, hints, span: ts.spanFrom(start) };
+}
+
+function isClauseStart(ts: TokenStream): boolean {
+  const t = ts.peek();
+  if (t.type !== 'ident') return ts.atPunct('}') || ts.atPunct(')');
+  return ['MATCH', 'OPTIONAL', 'CREATE', 'MERGE', 'SET', 'REMOVE', 'DELETE', 'DETACH', 'WITH', 'RETURN', 'UNWIND',
+    'CALL', 'FOREACH', 'LOAD', 'UNION'].includes(t.value);
+}
+
+function parseMerge(ts: TokenStream): MergeClause {
+  const start = ts.next().start;
+  const pattern = parsePatternPart(ts, true);
+  const onCreate: SetItem[] = [];
+  const onMatch: SetItem[] = [];
+  while (ts.atKeyword('ON')) {
+    ts.next();
+    const which = ts.atKeyword('CREATE') ? onCreate : ts.atKeyword('MATCH') ? onMatch : ts.fail(['"CREATE"', '"MATCH"']);
+    ts.next();
+    ts.expectKeyword('SET');
+    which.push(...parseSetItems(ts));
+  }
+  return { kind: 'Merge', pattern, onCreate, onMatch, span: ts.spanFrom(start) };
+}
+
+function expectPropertyAccess(ts: TokenStream): PropertyAccess {
+  const start = ts.peek().start;
+  const target = parsePostfix(ts, false);
+  if (target.kind !== 'PropertyAccess') {
+    throw ts.errorAt(start, `Invalid input '${ts.text.slice(start, ts.lastEnd)}': expected a property access like n.name`, 'UnexpectedSyntax');
+  }
+  return target;
+}
+
+function parseSetItems(ts: TokenStream): SetItem[] {
+  const items: SetItem[] = [];
+  do {
+    const start = ts.peek().start;
+    if (ts.atName() && ts.atPunct(':', 1)) {
+      const variable = ts.expectName();
+      const labels: string[] = [];
+      while (ts.acceptPunct(':')) labels.push(ts.expectName('a label name'));
+      items.push({ kind: 'SetLabels', variable, labels, span: ts.spanFrom(start) });
+    } else if (ts.atName() && (ts.atPunct('=', 1) || ts.atPunct('+=', 1))) {
+      const variable = ts.expectName();
+      const merge = ts.next().value === '+=';
+      const value = parseExpression(ts);
+      items.push({ kind: merge ? 'MergeProperties' : 'SetAllProperties', variable, value, span: ts.spanFrom(start) });
+    } else {
+      const property = expectPropertyAccess(ts);
+      ts.expectPunct('=');
+      const value = parseExpression(ts);
+      items.push({ kind: 'SetProperty', property, value, span: ts.spanFrom(start) });
+    }
+  } while (ts.acceptPunct(','));
+  return items;
+}
+
+function parseRemove(ts: TokenStream): Clause {
+  const start = ts.next().start;
+  const items: RemoveItem[] = [];
+  do {
+    const itemStart = ts.peek().start;
+    if (ts.atName() && ts.atPunct(':', 1)) {
+      const variable = ts.expectName();
+      const labels: string[] = [];
+      while (ts.acceptPunct(':')) labels.push(ts.expectName('a label name'));
+      items.push({ kind: 'RemoveLabels', variable, labels, span: ts.spanFrom(itemStart) });
+    } else {
+      items.push({ kind: 'RemoveProperty', property: expectPropertyAccess(ts), span: ts.spanFrom(itemStart) });
+    }
+  } while (ts.acceptPunct(','));
+  return { kind: 'Remove', items, span: ts.spanFrom(start) };
+}
+
+export function parseProjection(ts: TokenStream): Projection {
+  const distinct = ts.acceptKeyword('DISTINCT');
+  const itemsStart = ts.peek().start;
+  let star = false;
+  const items: ProjectionItem[] = [];
+  if (ts.acceptPunct('*')) {
+    star = true;
+    if (ts.acceptPunct(',')) parseProjectionItems(ts, items);
+  } else {
+    parseProjectionItems(ts, items);
+  }
+  const itemsSpan = ts.spanFrom(itemsStart);
+  const orderBy: SortItem[] = [];
+  if (ts.atKeywords('ORDER', 'BY')) {
+    ts.pos += 2;
+    do {
+      const start = ts.peek().start;
+      const expression = parseExpression(ts);
+      let descending = false;
+      if (ts.acceptKeyword('DESC') || ts.acceptKeyword('DESCENDING')) descending = true;
+      else if (!ts.acceptKeyword('ASC')) ts.acceptKeyword('ASCENDING');
+      orderBy.push({ expression, descending, span: ts.spanFrom(start) });
+    } while (ts.acceptPunct(','));
+  }
+  const skip = ts.acceptKeyword('SKIP') || ts.acceptKeyword('OFFSET') ? parseExpression(ts) : null;
+  const limit = ts.acceptKeyword('LIMIT') ? parseExpression(ts) : null;
+  return { distinct, star, items, orderBy, skip, limit, itemsSpan };
+}
+
+function parseProjectionItems(ts: TokenStream, items: ProjectionItem[]): void {
+  do {
+    const start = ts.peek().start;
+    const expression = parseExpression(ts);
+    const text = ts.text.slice(expression.span.start, expression.span.end);
+    let alias: string | null = null;
+    if (ts.acceptKeyword('AS')) alias = ts.expectName('a variable name');
+    items.push({ expression, alias, name: alias ?? text, span: ts.spanFrom(start) });
+  } while (ts.acceptPunct(','));
+}
+
+function parseCall(ts: TokenStream, start: number, optional: boolean): CallProcedureClause | CallSubqueryClause {
+  ts.expectKeyword('CALL');
+  if (ts.atPunct('{') || ts.atPunct('(')) return parseCallSubquery(ts, start, optional);
+  const parts = [ts.expectName('a procedure name')];
+  while (ts.acceptPunct('.')) parts.push(ts.expectName('a procedure name'));
+  let args: Expression[] | null = null;
+  if (ts.acceptPunct('(')) {
+    args = [];
+    if (!ts.atPunct(')')) {
+      do args.push(parseExpression(ts));
+      while (ts.acceptPunct(','));
+    }
+    ts.expectPunct(')');
+  }
+  let yieldItems: YieldItem[] | null = null;
+  let yieldStar = false;
+  let where: Expression | null = null;
+  if (ts.acceptKeyword('YIELD')) {
+    if (ts.acceptPunct('*')) {
+      yieldStar = true;
+    } else {
+      yieldItems = parseYieldItems(ts);
+      if (ts.acceptKeyword('WHERE')) where = parseExpression(ts);
+    }
+  }
+  return { kind: 'CallProcedure', name: parts.join('.'), args, yieldItems, yieldStar, where, span: ts.spanFrom(start) };
+}
+
+export function parseYieldItems(ts: TokenStream): YieldItem[] {
+  const items: YieldItem[] = [];
+  do {
+    const start = ts.peek().start;
+    const field = ts.expectName('a procedure output name');
+    const alias = ts.acceptKeyword('AS') ? ts.expectName('a variable name') : null;
+    items.push({ field, alias, span: ts.spanFrom(start) });
+  } while (ts.acceptPunct(','));
+  return items;
+}
+
+function parseCallSubquery(ts: TokenStream, start: number, optional: boolean): CallSubqueryClause {
+  let importVariables: string[] | null = null;
+  let importAll = false;
+  if (ts.acceptPunct('(')) {
+    importVariables = [];
+    if (ts.acceptPunct('*')) importAll = true;
+    else if (!ts.atPunct(')')) {
+      do importVariables.push(ts.expectName('a variable name'));
+      while (ts.acceptPunct(','));
+    }
+    ts.expectPunct(')');
+  }
+  ts.expectPunct('{');
+  const query = parseQuery(ts);
+  ts.expectPunct('}');
+  let inTransactions: CallSubqueryClause['inTransactions'] = null;
+  if (ts.atKeyword('IN') && (ts.atKeyword('TRANSACTIONS', 1) || ts.atKeyword('TRANSACTIONS', 2) || ts.atKeyword('TRANSACTIONS', 3))) {
+    ts.next();
+    // `IN [n CONCURRENT] TRANSACTIONS`: concurrency is accepted and ignored.
+    if (!ts.atKeyword('TRANSACTIONS')) {
+      if (!ts.atKeyword('CONCURRENT')) parseExpression(ts);
+      ts.expectKeyword('CONCURRENT');
+    }
+    ts.expectKeyword('TRANSACTIONS');
+    let batchSize: Expression | null = null;
+    if (ts.acceptKeyword('OF')) {
+      batchSize = parseExpression(ts);
+      if (!ts.acceptKeyword('ROWS')) ts.expectKeyword('ROW');
+    }
+    if (ts.atKeywords('ON', 'ERROR')) {
+      ts.pos += 2;
+      ts.next(); // CONTINUE | BREAK | FAIL
+    }
+    inTransactions = { batchSize };
+  }
+  return { kind: 'CallSubquery', query, importVariables, importAll, optional, inTransactions, span: ts.spanFrom(start) };
+}
+
+function parseForeach(ts: TokenStream): ForeachClause {
+  const start = ts.next().start;
+  ts.expectPunct('(');
+  const variable = ts.expectName('a variable name');
+  ts.expectKeyword('IN');
+  const list = parseExpression(ts);
+  ts.expectPunct('|');
+  const clauses: Clause[] = [];
+  do clauses.push(parseClause(ts));
+  while (!ts.atPunct(')') && !ts.atEnd());
+  ts.expectPunct(')');
+  return { kind: 'Foreach', variable, list, clauses, span: ts.spanFrom(start) };
+}
+
+function parseLoadCsv(ts: TokenStream): Clause {
+  const start = ts.next().start;
+  ts.expectKeyword('CSV');
+  let withHeaders = false;
+  if (ts.acceptKeyword('WITH')) {
+    ts.expectKeyword('HEADERS');
+    withHeaders = true;
+  }
+  ts.expectKeyword('FROM');
+  const url = parseExpression(ts);
+  ts.expectKeyword('AS');
+  const variable = ts.expectName('a variable name');
+  let fieldTerminator: string | null = null;
+  if (ts.acceptKeyword('FIELDTERMINATOR')) {
+    const t = ts.peek();
+    if (t.type !== 'string') ts.fail(['a string']);
+    ts.next();
+    fieldTerminator = t.value;
+  }
+  return { kind: 'LoadCsv', withHeaders, url, variable, fieldTerminator, span: ts.spanFrom(start) };
+}
