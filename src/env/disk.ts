@@ -22,6 +22,8 @@ export interface Disk {
   /** replaces to atomically */
   rename(from: string, to: string): void;
   remove(path: string): void;
+  /** cuts the file to size bytes (durable after fsync(path)) */
+  truncate(path: string, size: number): void;
   /** releases any handles (further calls may reopen) */
   close(): void;
 }

@@ -90,7 +90,8 @@ export class Raft {
   outbox: Message[] = [];
   readStates: ReadState[] = [];
   readonly reads: ReadIndexQueue;
-  private readonly initialMembership: Membership;
+  /** the bootstrap membership (before any config entry or snapshot) */
+  readonly initialMembership: Membership;
 
   constructor(config: RaftConfig, init: RaftInit) {
     if (config.electionTicks <= config.heartbeatTicks) throw new RangeError('election timeout must exceed the heartbeat interval');

@@ -63,6 +63,11 @@ export class NodeDisk implements Disk {
     fs.rmSync(path, { force: true });
   }
 
+  truncate(path: string, size: number): void {
+    this.release(path);
+    fs.truncateSync(path, size);
+  }
+
   close(): void {
     for (const path of [...this.handles.keys()]) this.release(path);
   }

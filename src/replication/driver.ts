@@ -1,0 +1,152 @@
+// The shell loop around the Raft core: the one place that turns a Ready into I/O, in the order the
+// contract in raft/raw-node.ts requires — persist (one fsync) → send → apply → advance — over
+// injected storage, transport and state machine. Synchronous on purpose: the simulator runs it
+// as-is, and a real member calls it from its event loop on every tick and inbound message.
+import type { Message } from '../raft/messages.js';
+import type { RawNode, Ready } from '../raft/raw-node.js';
+import type { ReadState } from '../raft/read-index.js';
+import type { Entry, Membership, Snapshot } from '../raft/types.js';
+import { decodeMembership } from '../raft/types.js';
+import type { RaftStorage } from './storage.js';
+
+export interface Transport {
+  /** fire and forget: Raft tolerates loss, duplication and reordering */
+  send(message: Message): void;
+}
+
+/** The replicated application (hashicorp FSM contract): deterministic apply, snapshot, restore. */
+export interface StateMachine {
+  apply(entry: Entry): void;
+  /** the image of everything applied so far */
+  snapshot(): Uint8Array;
+  restore(snapshot: Snapshot): void;
+}
+
+export interface DriverHooks {
+  /** a read confirmed by a quorum; serve it once `appliedIndex() >= state.index` */
+  onReadState?(state: ReadState): void;
+  /** called after each Ready is persisted and before it is applied (checkers observe here) */
+  onPersisted?(ready: Ready): void;
+}
+
+export interface DriverOptions {
+  /** take a snapshot and compact the log after this many applied entries (0: never) */
+  readonly compactAfterEntries: number;
+  /** Readies processed per pump call, so one call cannot run forever */
+  readonly readiesPerPumpMax?: number;
+}
+
+export class ReplicationDriver {
+  /** the error that stopped this member (fail-stop), if any */
+  failure: unknown = null;
+  appliedIndex = 0;
+
+  constructor(
+    readonly node: RawNode,
+    private readonly storage: RaftStorage,
+    private readonly transport: Transport,
+    private readonly stateMachine: StateMachine,
+    private readonly options: DriverOptions,
+    private readonly hooks: DriverHooks = {},
+  ) {
+    const snapshot = node.raft.log.snapshot;
+    if (snapshot !== null) {
+      stateMachine.restore(snapshot);
+      this.appliedIndex = snapshot.meta.index;
+    }
+  }
+
+  get stopped(): boolean {
+    return this.failure !== null;
+  }
+
+  tick(): void {
+    if (this.stopped) return;
+    this.node.tick();
+    this.pump();
+  }
+
+  receive(message: Message): void {
+    if (this.stopped) return;
+    this.node.step(message);
+    this.pump();
+  }
+
+  /** handles every pending Ready (bounded); returns false once the member has stopped */
+  pump(): boolean {
+    const limit = this.options.readiesPerPumpMax ?? 64;
+    for (let i = 0; i < limit && !this.stopped && this.node.hasReady(); i++) this.handleReady();
+    return !this.stopped;
+  }
+
+  private handleReady(): void {
+    const ready = this.node.ready();
+    try {
+      this.persist(ready);
+    } catch (error) {
+      // Fail-stop: nothing from this Ready may leave, and the member must not continue.
+      this.failure = error;
+      return;
+    }
+    this.hooks.onPersisted?.(ready);
+    for (const message of ready.messages) this.transport.send(message);
+    if (ready.snapshot !== null) {
+      this.stateMachine.restore(ready.snapshot);
+      this.appliedIndex = ready.snapshot.meta.index;
+    }
+    for (const entry of ready.committedEntries) {
+      if (entry.index !== this.appliedIndex + 1) throw new Error(`apply gap: ${entry.index} after ${this.appliedIndex}`);
+      this.stateMachine.apply(entry);
+      this.appliedIndex = entry.index;
+    }
+    for (const state of ready.readStates) this.hooks.onReadState?.(state);
+    this.node.advance(ready);
+    this.maybeCompact();
+  }
+
+  private persist(ready: Ready): void {
+    let wrote = false;
+    if (ready.snapshot !== null) {
+      this.storage.saveSnapshot(ready.snapshot, []);
+      wrote = true;
+    }
+    if (ready.entries.length > 0) {
+      this.storage.appendEntries(ready.entries);
+      wrote = true;
+    }
+    if (ready.hardState !== null) {
+      this.storage.saveHardState(ready.hardState);
+      wrote = true;
+    }
+    if (wrote) this.storage.sync();
+  }
+
+  private maybeCompact(): void {
+    const every = this.options.compactAfterEntries;
+    const log = this.node.raft.log;
+    if (every <= 0 || this.appliedIndex - log.snapshotIndex < every) return;
+    const index = this.appliedIndex;
+    const term = log.term(index);
+    if (term === undefined) return;
+    const snapshot: Snapshot = { meta: { index, term, membership: this.membershipAt(index) }, data: this.stateMachine.snapshot() };
+    const retained = log.entries.slice(index - log.snapshotIndex);
+    try {
+      this.storage.saveSnapshot(snapshot, retained);
+      this.storage.sync();
+    } catch (error) {
+      this.failure = error;
+      return;
+    }
+    this.node.compact(snapshot);
+  }
+
+  /** the configuration in force at index: the newest config entry at or before it */
+  private membershipAt(index: number): Membership {
+    const log = this.node.raft.log;
+    for (let i = index; i > log.snapshotIndex; i--) {
+      const entry = log.entry(i) as Entry;
+      if (entry.kind === 'config') return decodeMembership(entry.data);
+    }
+    return log.snapshot?.meta.membership ?? this.node.raft.initialMembership;
+  }
+}

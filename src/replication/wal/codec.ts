@@ -1,0 +1,235 @@
+// The WAL record format. Each record is
+//   [payload length u32 LE][crc32c of (type + payload) u32 LE][type u8][payload]
+// so a reader can tell a complete record from a torn or corrupt one.
+import type { Entry, EntryKind, HardState, Snapshot } from '../../raft/types.js';
+import { decodeMembership, encodeMembership } from '../../raft/types.js';
+
+export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3 } as const;
+export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
+
+export const recordHeaderBytes = 9;
+/** a length field above this is corruption, not a record */
+export const recordBytesMax = 256 * 1024 * 1024;
+
+const crcTable = ((): Uint32Array => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32C (Castagnoli) over bytes[start, end) */
+export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let crc = 0xffffffff;
+  for (let i = start; i < end; i++) crc = (crcTable[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A growable little-endian byte writer. */
+export class ByteWriter {
+  private buffer = new Uint8Array(256);
+  private view = new DataView(this.buffer.buffer);
+  length = 0;
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(value: number): void {
+    this.ensure(1);
+    this.view.setUint8(this.length, value);
+    this.length += 1;
+  }
+
+  u32(value: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.length, value, true);
+    this.length += 4;
+  }
+
+  /** a non-negative safe integer (indexes, terms) */
+  u53(value: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.u32(value.length);
+    this.ensure(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
+
+  setU32At(offset: number, value: number): void {
+    this.view.setUint32(offset, value, true);
+  }
+
+  raw(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  toBytes(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+export class CorruptRecord extends Error {}
+
+export class ByteReader {
+  private readonly view: DataView;
+  offset: number;
+
+  constructor(private readonly bytes: Uint8Array, offset = 0, private readonly end = bytes.length) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.offset = offset;
+  }
+
+  private need(n: number): void {
+    if (this.offset + n > this.end) throw new CorruptRecord('record payload ends early');
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.view.getUint8(this.offset++);
+  }
+
+  u32(): number {
+    this.need(4);
+    const value = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return value;
+  }
+
+  u53(): number {
+    this.need(8);
+    const value = this.view.getFloat64(this.offset, true);
+    this.offset += 8;
+    if (!Number.isSafeInteger(value) || value < 0) throw new CorruptRecord(`bad integer ${value}`);
+    return value;
+  }
+
+  bytes(): Uint8Array {
+    const length = this.u32();
+    this.need(length);
+    const value = this.bytes.slice(this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+}
+
+const kindCodes: Record<EntryKind, number> = { normal: 0, config: 1, empty: 2 };
+const kindByCode: readonly EntryKind[] = ['normal', 'config', 'empty'];
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/** appends one framed record whose payload `fill` writes */
+export function writeRecord(out: ByteWriter, type: RecordTypeCode, fill: (w: ByteWriter) => void): void {
+  const start = out.length;
+  out.u32(0);
+  out.u32(0);
+  out.u8(type);
+  fill(out);
+  const payloadBytes = out.length - start - recordHeaderBytes;
+  out.setU32At(start, payloadBytes);
+  out.setU32At(start + 4, crc32c(out.raw(), start + 8, out.length));
+}
+
+export function writeEntries(out: ByteWriter, entries: readonly Entry[]): void {
+  writeRecord(out, RecordType.Entries, (w) => {
+    w.u32(entries.length);
+    for (const entry of entries) {
+      w.u53(entry.index);
+      w.u53(entry.term);
+      w.u8(kindCodes[entry.kind]);
+      w.bytes(entry.data);
+    }
+  });
+}
+
+export function writeHardState(out: ByteWriter, hardState: HardState): void {
+  writeRecord(out, RecordType.HardState, (w) => {
+    w.u53(hardState.term);
+    w.u53(hardState.commit);
+    w.bytes(textEncoder.encode(hardState.vote ?? ''));
+    w.u8(hardState.vote === null ? 0 : 1);
+  });
+}
+
+export function writeSnapshot(out: ByteWriter, snapshot: Snapshot): void {
+  writeRecord(out, RecordType.Snapshot, (w) => {
+    w.u53(snapshot.meta.index);
+    w.u53(snapshot.meta.term);
+    w.bytes(encodeMembership(snapshot.meta.membership));
+    w.bytes(snapshot.data);
+  });
+}
+
+export type DecodedRecord =
+  | { readonly type: 'entries'; readonly entries: Entry[] }
+  | { readonly type: 'hardState'; readonly hardState: HardState }
+  | { readonly type: 'snapshot'; readonly snapshot: Snapshot };
+
+/**
+ * Reads the record at offset. Returns null when the bytes there are not a whole, intact record
+ * (a torn or corrupt tail); otherwise the record and the offset after it.
+ */
+export function readRecord(bytes: Uint8Array, offset: number): { record: DecodedRecord; next: number } | null {
+  if (offset + recordHeaderBytes > bytes.length) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const payloadBytes = view.getUint32(offset, true);
+  const checksum = view.getUint32(offset + 4, true);
+  if (payloadBytes > recordBytesMax) return null;
+  const end = offset + recordHeaderBytes + payloadBytes;
+  if (end > bytes.length) return null;
+  if (crc32c(bytes, offset + 8, end) !== checksum) return null;
+  const type = bytes[offset + 8];
+  const r = new ByteReader(bytes, offset + recordHeaderBytes, end);
+  try {
+    const record = decodePayload(type, r);
+    if (r.offset !== end) return null;
+    return { record, next: end };
+  } catch (error) {
+    if (error instanceof CorruptRecord) return null;
+    throw error;
+  }
+}
+
+function decodePayload(type: number | undefined, r: ByteReader): DecodedRecord {
+  if (type === RecordType.Entries) {
+    const count = r.u32();
+    const entries: Entry[] = [];
+    for (let i = 0; i < count; i++) {
+      const index = r.u53();
+      const term = r.u53();
+      const kind = kindByCode[r.u8()];
+      if (kind === undefined) throw new CorruptRecord('bad entry kind');
+      entries.push({ index, term, kind, data: r.bytes() });
+    }
+    return { type: 'entries', entries };
+  }
+  if (type === RecordType.HardState) {
+    const term = r.u53();
+    const commit = r.u53();
+    const voteText = textDecoder.decode(r.bytes());
+    const hasVote = r.u8() === 1;
+    return { type: 'hardState', hardState: { term, commit, vote: hasVote ? voteText : null } };
+  }
+  if (type === RecordType.Snapshot) {
+    const index = r.u53();
+    const term = r.u53();
+    const membership = decodeMembership(r.bytes());
+    const data = r.bytes();
+    return { type: 'snapshot', snapshot: { meta: { index, term, membership }, data } };
+  }
+  throw new CorruptRecord(`unknown record type ${type}`);
+}
