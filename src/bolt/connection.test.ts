@@ -1,0 +1,145 @@
+// Proves the connection pipeline end to end over a fake transport: pipelined requests, the
+// FAILURE → IGNORED → RESET dance, RESET jump-ahead, and that bad bytes close only this
+// connection with a clear FAILURE (unknown tags, invalid PackStream, oversized messages).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BoltConnection } from './connection.js';
+import { Signature } from './messages.js';
+import { fakeServices } from './testing/fakes.js';
+import { opener, RecordingTransport, request } from './testing/wire.js';
+
+const basic = new Map<string, string>([['scheme', 'basic'], ['principal', 'neo4j'], ['credentials', 'secret']]);
+const PULL_ALL = new Map([['n', -1n]]);
+
+function connect(version: [number, number, number] = [5, 4, 0]) {
+  const services = fakeServices();
+  const transport = new RecordingTransport();
+  const connection = new BoltConnection(services, transport, 'bolt-test');
+  connection.receive(opener(version));
+  return { services, transport, connection };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+function names(transport: RecordingTransport): string[] {
+  const label: Record<number, string> = { 0x70: 'SUCCESS', 0x71: 'RECORD', 0x7e: 'IGNORED', 0x7f: 'FAILURE' };
+  return transport.responses().map((r) => label[r.signature] ?? `0x${r.signature.toString(16)}`);
+}
+
+test('pipelined HELLO, LOGON, RUN, PULL answer in order with a bookmark on the summary', async () => {
+  const c = connect();
+  assert.deepEqual(c.transport.written[0], Uint8Array.from([0, 0, 4, 5]));
+  c.connection.receive(Buffer.concat([
+    request(Signature.Hello, new Map([['user_agent', 'test']])), request(Signature.Logon, basic),
+    request(Signature.Run, 'WRITE x', new Map(), new Map()), request(Signature.Pull, PULL_ALL),
+  ]));
+  await settle();
+  assert.deepEqual(names(c.transport), ['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+  const summary = c.transport.responses()[3]!.fields[0] as Map<string, unknown>;
+  assert.equal(summary.get('bookmark'), 'cw:neo4j:1');
+  assert.equal(summary.get('type'), 'w');
+  assert.equal((summary.get('stats') as Map<string, unknown>).get('nodes-created'), 1n);
+  assert.equal(c.connection.closed, false);
+});
+
+test('after a FAILURE everything is IGNORED until RESET, then the session works again', async () => {
+  const { transport, connection } = connect();
+  connection.receive(Buffer.concat([
+    request(Signature.Hello, new Map()), request(Signature.Logon, basic),
+    request(Signature.Run, 'RETRUN 1', new Map(), new Map()), request(Signature.Pull, PULL_ALL),
+    request(Signature.Reset), request(Signature.Run, 'UNWIND RANGE 3', new Map(), new Map()), request(Signature.Pull, PULL_ALL),
+  ]));
+  await settle();
+  assert.deepEqual(names(transport), ['SUCCESS', 'SUCCESS', 'FAILURE', 'IGNORED', 'SUCCESS', 'SUCCESS', 'RECORD', 'RECORD', 'RECORD', 'SUCCESS']);
+  const failure = transport.responses()[2]!.fields[0] as Map<string, unknown>;
+  assert.equal(failure.get('code'), 'Neo.ClientError.Statement.SyntaxError');
+});
+
+test('a RESET queued behind work makes the requests before it IGNORED (jump-ahead)', async () => {
+  const { transport, connection, services } = connect();
+  connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, basic)]));
+  await settle();
+  connection.receive(Buffer.concat([
+    request(Signature.Begin, new Map()), request(Signature.Run, 'WRITE never', new Map(), new Map()),
+    request(Signature.Commit), request(Signature.Reset),
+  ]));
+  await settle();
+  // BEGIN was already running when the RESET arrived, so it completes; RUN and COMMIT never run.
+  assert.deepEqual(names(transport).slice(2), ['SUCCESS', 'IGNORED', 'IGNORED', 'SUCCESS']);
+  assert.deepEqual(services.db.committedWrites, []);
+  assert.equal(services.db.openTxs, 0);
+});
+
+test('an engine crash becomes Neo.DatabaseError.General.UnknownError and the session survives RESET', async () => {
+  const { transport, connection } = connect();
+  connection.receive(Buffer.concat([
+    request(Signature.Hello, new Map()), request(Signature.Logon, basic),
+    request(Signature.Run, 'CRASH', new Map(), new Map()), request(Signature.Reset),
+    request(Signature.Run, 'UNWIND RANGE 1', new Map(), new Map()), request(Signature.Pull, PULL_ALL),
+  ]));
+  await settle();
+  assert.deepEqual(names(transport), ['SUCCESS', 'SUCCESS', 'FAILURE', 'SUCCESS', 'SUCCESS', 'RECORD', 'SUCCESS']);
+  assert.equal((transport.responses()[2]!.fields[0] as Map<string, unknown>).get('code'), 'Neo.DatabaseError.General.UnknownError');
+});
+
+test('unknown message tags, invalid PackStream and oversized messages get FAILURE Request.Invalid then close', async () => {
+  const bad: Uint8Array[] = [
+    Uint8Array.from([0x00, 0x02, 0xb0, 0x55, 0x00, 0x00]), // unknown signature 0x55
+    Uint8Array.from([0x00, 0x03, 0xb1, 0x10, 0xc4, 0x00, 0x00]), // reserved marker
+    Uint8Array.from([0x00, 0x02, 0x01, 0x02, 0x00, 0x00]), // not a struct
+    request(Signature.Run, 'x'), // wrong field count
+  ];
+  for (const bytes of bad) {
+    const { transport, connection } = connect();
+    connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, basic)]));
+    await settle();
+    connection.receive(bytes);
+    await settle();
+    assert.deepEqual(names(transport), ['SUCCESS', 'SUCCESS', 'FAILURE']);
+    assert.equal((transport.responses()[2]!.fields[0] as Map<string, unknown>).get('code'), 'Neo.ClientError.Request.Invalid');
+    assert.equal(transport.closed, true);
+  }
+  const { transport, connection } = connect();
+  const huge = new Uint8Array(65_535 + 2);
+  huge[0] = 0xff;
+  huge[1] = 0xff;
+  for (let i = 0; i < 300 && !connection.closed; i++) connection.receive(huge);
+  assert.equal(transport.closed, true);
+});
+
+test('garbage instead of a handshake closes without a reply; no common version answers zeros', () => {
+  const services = fakeServices();
+  const garbage = new RecordingTransport();
+  new BoltConnection(services, garbage, 'g').receive(new Uint8Array(20).fill(0x16));
+  assert.equal(garbage.closed, true);
+  assert.equal(garbage.written.length, 0);
+  const old = new RecordingTransport();
+  new BoltConnection(services, old, 'o').receive(opener([2, 0, 0], [1, 0, 0]));
+  assert.deepEqual(old.written, [Uint8Array.from([0, 0, 0, 0])]);
+  assert.equal(old.closed, true);
+});
+
+test('a handshake split into single bytes still negotiates', async () => {
+  const services = fakeServices();
+  const transport = new RecordingTransport();
+  const connection = new BoltConnection(services, transport, 'split');
+  const bytes = Buffer.concat([opener([4, 4, 2]), request(Signature.Hello, basic)]);
+  for (const byte of bytes) connection.receive(Uint8Array.of(byte));
+  await settle();
+  assert.deepEqual(transport.written[0], Uint8Array.from([0, 0, 4, 4]));
+  assert.deepEqual(names(transport), ['SUCCESS']);
+});
+
+test('wrong credentials: FAILURE Unauthorized and the connection closes', async () => {
+  const { transport, connection } = connect();
+  connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, new Map([['scheme', 'basic'], ['principal', 'neo4j'], ['credentials', 'nope']]))]));
+  await settle();
+  assert.deepEqual(names(transport), ['SUCCESS', 'FAILURE']);
+  const failure = transport.responses()[1]!.fields[0] as Map<string, unknown>;
+  assert.equal(failure.get('code'), 'Neo.ClientError.Security.Unauthorized');
+  assert.equal(failure.get('message'), 'The client is unauthorized due to authentication failure.');
+  assert.equal(transport.closed, true);
+});
