@@ -1,0 +1,249 @@
+// The database engine shared by the in-memory and LMDB stores: begins transactions, allocates
+// ids, validates at commit, hands the command to the commit step and applies committed commands
+// in order. The commit path, in three seams:
+//   1. a transaction produces its tx command (TxState.buildCommand);
+//   2. the commit step makes it durable (CommitLog.append → position); absent for a pure
+//      in-memory database, where the command applies immediately;
+//   3. the applier applies committed commands in position order, one store batch per group of
+//      commands that became durable together, and records the last applied position with them.
+
+import { Neo4jError, Status } from '../core/errors.js';
+import type { CypherValue } from '../cypher/values/value.js';
+import type { Ticker } from '../env/clock.js';
+import type { CommitResult, GraphDatabase, GraphTx, NodeId, RelId } from './api.js';
+import type { CommitLog } from './commit-log.js';
+import type { CommittedCommand, TxCommand } from './commands.js';
+import { LockManager } from './locks.js';
+import type { Store } from './store.js';
+import { Transaction, type TxHost } from './transaction.js';
+import { validateCommit, type PendingUniques } from './validate.js';
+
+export interface EngineOptions {
+  readonly name: string;
+  readonly store: Store;
+  /** the commit step; without it a commit applies at once (in-memory database) */
+  readonly log?: CommitLog;
+  /** timer source for waitForApplied timeouts; without it an unmet wait fails at once */
+  readonly ticker?: Ticker;
+}
+
+interface ApplyWaiter {
+  readonly txId: number;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class GraphEngine implements GraphDatabase, TxHost {
+  readonly name: string;
+  readonly locks = new LockManager();
+  private readonly store: Store;
+  private readonly log: CommitLog | undefined;
+  private readonly ticker: Ticker | undefined;
+  private txSeq = 0;
+  private nodeIdNext = 0;
+  private relIdNext = 0;
+  private readonly openTxs = new Set<Transaction>();
+  private readonly pendingUniques: PendingUniques = new Map();
+  /** commits validated and handed to the log but not yet applied */
+  private inflight = 0;
+  private drainWaiters: (() => void)[] = [];
+  /** set while a schema commit runs: it needs the store to itself */
+  private schemaBarrier: Promise<void> | undefined;
+  /** durable commands waiting to be applied, by position */
+  private readonly applyQueue = new Map<number, TxCommand>();
+  private applyScheduled = false;
+  private applyWaiters: ApplyWaiter[] = [];
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(options: EngineOptions) {
+    this.name = options.name;
+    this.store = options.store;
+    this.log = options.log;
+    this.ticker = options.ticker;
+  }
+
+  begin(options?: { readOnly?: boolean; metadata?: ReadonlyMap<string, CypherValue> }): GraphTx {
+    if (this.closed) throw new Neo4jError(Status.DatabaseUnavailable, `Database '${this.name}' is closed.`);
+    const tx = new Transaction(this, this.store, ++this.txSeq, options?.readOnly ?? false);
+    this.openTxs.add(tx);
+    return tx;
+  }
+
+  lastAppliedTxId(): number {
+    return this.store.lastAppliedTxId();
+  }
+
+  waitForApplied(txId: number, timeoutMs: number): Promise<void> {
+    if (this.store.lastAppliedTxId() >= txId) return Promise.resolve();
+    const timeout = (): Neo4jError => new Neo4jError(
+      Status.BookmarkTimeout,
+      `Database '${this.name}' not up to the requested version: ${txId}. Latest database version is ${this.store.lastAppliedTxId()}`,
+    );
+    if (this.ticker === undefined || timeoutMs <= 0) return Promise.reject(timeout());
+    const ticker = this.ticker;
+    return new Promise<void>((resolve, reject) => {
+      const stop = ticker.every(timeoutMs, () => {
+        stop();
+        this.applyWaiters = this.applyWaiters.filter((w) => w !== waiter);
+        reject(timeout());
+      });
+      const waiter: ApplyWaiter = { txId, resolve: () => { stop(); resolve(); }, reject: (e) => { stop(); reject(e); } };
+      this.applyWaiters.push(waiter);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const tx of [...this.openTxs]) if (tx.isOpen) tx.rollback();
+    await this.drained();
+    await this.log?.close();
+    await this.store.close();
+  }
+
+  /**
+   * Applies commands committed elsewhere (a cluster member applying the replicated log).
+   * Positions at or below lastAppliedTxId() are skipped, so replaying is harmless.
+   */
+  applyCommitted(batch: readonly CommittedCommand[]): void {
+    const fresh = batch.filter((entry) => entry.txId > this.store.lastAppliedTxId());
+    if (fresh.length === 0) return;
+    this.store.applyBatch(fresh);
+    this.notifyApplied();
+  }
+
+  // ---- TxHost ----
+
+  allocateNodeId(): NodeId {
+    this.nodeIdNext = Math.max(this.nodeIdNext, this.store.nextNodeId());
+    return this.nodeIdNext++;
+  }
+
+  allocateRelId(): RelId {
+    this.relIdNext = Math.max(this.relIdNext, this.store.nextRelId());
+    return this.relIdNext++;
+  }
+
+  finished(tx: Transaction): void {
+    this.openTxs.delete(tx);
+    if (tx.lockKeys.length > 0) this.locks.releaseAll(tx.id, tx.lockKeys);
+  }
+
+  async commit(tx: Transaction): Promise<CommitResult> {
+    if (this.failure !== undefined) throw unavailable(this.name, this.failure);
+    const state = tx.changes;
+    if (tx.readOnly || state.isEmpty()) return { txId: 0 };
+    if (this.log === undefined) return this.commitInMemory(tx);
+    // Bounded: every barrier is released when its schema commit ends.
+    while (this.schemaBarrier !== undefined) await this.schemaBarrier;
+    if (!state.hasSchemaChanges()) return this.commitDurably(tx);
+    let release!: () => void;
+    this.schemaBarrier = new Promise<void>((resolve) => (release = resolve));
+    try {
+      // A schema change validates against, and indexes, a store no other commit is changing.
+      await this.drained();
+      return await this.commitDurably(tx);
+    } finally {
+      this.schemaBarrier = undefined;
+      release();
+    }
+  }
+
+  private commitInMemory(tx: Transaction): CommitResult {
+    validateCommit(tx, this.pendingUniques);
+    const txId = this.store.lastAppliedTxId() + 1;
+    this.store.applyBatch([{ txId, command: tx.changes.buildCommand(0) }]);
+    this.notifyApplied();
+    return { txId };
+  }
+
+  private async commitDurably(tx: Transaction): Promise<CommitResult> {
+    const log = this.log!;
+    const claims = validateCommit(tx, this.pendingUniques);
+    const command = tx.changes.buildCommand(0);
+    const owners: [string, NodeId][] = [];
+    for (const [claim, nodeId] of claims) {
+      this.pendingUniques.set(claim, nodeId);
+      owners.push([claim, nodeId]);
+    }
+    this.inflight++;
+    try {
+      let txId: number;
+      try {
+        txId = await log.append(command);
+      } catch (error) {
+        this.failStop(error as Error);
+        throw unavailable(this.name, error as Error);
+      }
+      this.enqueueApply(txId, command);
+      await this.appliedUpTo(txId);
+      return { txId };
+    } finally {
+      for (const [claim, nodeId] of owners) if (this.pendingUniques.get(claim) === nodeId) this.pendingUniques.delete(claim);
+      this.inflight--;
+      if (this.inflight === 0) for (const wake of this.drainWaiters.splice(0)) wake();
+    }
+  }
+
+  private drained(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private enqueueApply(txId: number, command: TxCommand): void {
+    this.applyQueue.set(txId, command);
+    if (this.applyScheduled) return;
+    this.applyScheduled = true;
+    // Commands made durable by one log flush resolve together; applying at the end of this
+    // microtask run puts them all in one store batch.
+    queueMicrotask(() => {
+      this.applyScheduled = false;
+      this.drainApplyQueue();
+    });
+  }
+
+  private drainApplyQueue(): void {
+    const batch: CommittedCommand[] = [];
+    let next = this.store.lastAppliedTxId() + 1;
+    for (let command = this.applyQueue.get(next); command !== undefined; command = this.applyQueue.get(next)) {
+      batch.push({ txId: next, command });
+      this.applyQueue.delete(next);
+      next++;
+    }
+    if (batch.length === 0) return;
+    try {
+      this.store.applyBatch(batch);
+    } catch (error) {
+      this.failStop(error as Error);
+      return;
+    }
+    this.notifyApplied();
+  }
+
+  private appliedUpTo(txId: number): Promise<void> {
+    if (this.store.lastAppliedTxId() >= txId) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(unavailable(this.name, this.failure));
+    return new Promise((resolve, reject) => this.applyWaiters.push({ txId, resolve, reject }));
+  }
+
+  private notifyApplied(): void {
+    if (this.applyWaiters.length === 0) return;
+    const applied = this.store.lastAppliedTxId();
+    const waiting: ApplyWaiter[] = [];
+    for (const waiter of this.applyWaiters) {
+      if (waiter.txId <= applied) waiter.resolve();
+      else waiting.push(waiter);
+    }
+    this.applyWaiters = waiting;
+  }
+
+  private failStop(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.applyWaiters.splice(0)) waiter.reject(unavailable(this.name, error));
+  }
+}
+
+function unavailable(name: string, cause: Error): Neo4jError {
+  return new Neo4jError(Status.StorageFailure, `Database '${name}' stopped accepting writes after a storage failure: ${cause.message}`);
+}

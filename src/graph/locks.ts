@@ -1,0 +1,79 @@
+// Per-entity write locks, taken by a transaction when it first changes an entity and held until
+// its command has been applied (or it rolls back). A statement runs synchronously, so a lock can
+// never be waited for: a conflicting request fails at once with a transient error, which the
+// drivers' transaction functions retry. Nothing waits, so nothing can deadlock.
+//
+// Shared locks guard existence (a relationship being created pins both end nodes); exclusive
+// locks guard changes and deletion.
+
+import { Neo4jError, Status } from '../core/errors.js';
+
+export type LockOwner = number;
+
+interface LockState {
+  exclusive: LockOwner | undefined;
+  shared: Set<LockOwner> | undefined;
+}
+
+export type ResourceKind = 'NODE' | 'RELATIONSHIP';
+
+function resourceKey(kind: ResourceKind, id: number): number {
+  return kind === 'NODE' ? id * 2 : id * 2 + 1;
+}
+
+export class LockManager {
+  /** resource → state. Invariant: a state is present only while some owner holds it. */
+  private readonly locks = new Map<number, LockState>();
+
+  /** Takes or upgrades to an exclusive lock; returns the key to release later, or undefined if already held. */
+  acquireExclusive(owner: LockOwner, kind: ResourceKind, id: number): number | undefined {
+    const key = resourceKey(kind, id);
+    const state = this.locks.get(key);
+    if (state === undefined) {
+      this.locks.set(key, { exclusive: owner, shared: undefined });
+      return key;
+    }
+    if (state.exclusive === owner) return undefined;
+    const othersShare = state.shared !== undefined && (state.shared.size > 1 || !state.shared.has(owner));
+    if (state.exclusive !== undefined || othersShare) throw conflict(kind, id);
+    state.exclusive = owner;
+    // the caller already holds (and will release) this key through its shared lock
+    return undefined;
+  }
+
+  acquireShared(owner: LockOwner, kind: ResourceKind, id: number): number | undefined {
+    const key = resourceKey(kind, id);
+    const state = this.locks.get(key);
+    if (state === undefined) {
+      this.locks.set(key, { exclusive: undefined, shared: new Set([owner]) });
+      return key;
+    }
+    if (state.exclusive === owner) return undefined;
+    if (state.exclusive !== undefined) throw conflict(kind, id);
+    if (state.shared === undefined) state.shared = new Set();
+    if (state.shared.has(owner)) return undefined;
+    state.shared.add(owner);
+    return key;
+  }
+
+  releaseAll(owner: LockOwner, keys: Iterable<number>): void {
+    for (const key of keys) {
+      const state = this.locks.get(key);
+      if (state === undefined) continue;
+      if (state.exclusive === owner) state.exclusive = undefined;
+      state.shared?.delete(owner);
+      if (state.exclusive === undefined && (state.shared === undefined || state.shared.size === 0)) this.locks.delete(key);
+    }
+  }
+
+  heldCount(): number {
+    return this.locks.size;
+  }
+}
+
+function conflict(kind: ResourceKind, id: number): Neo4jError {
+  return new Neo4jError(
+    Status.LockAcquisitionTimeout,
+    `Unable to acquire lock on ${kind}(${id}): another transaction is changing it. The transaction can be retried.`,
+  );
+}

@@ -1,0 +1,55 @@
+// The committed store behind the transaction overlay. Two implementations: MemoryStore (Maps)
+// and KvStore (an ordered key-value store such as LMDB). Both answer reads on the latest applied
+// state and change only through applyBatch, which applies committed tx commands in order.
+//
+// Contract: reads never observe a half-applied batch (Node runs applyBatch to completion
+// synchronously). Returned records are immutable and owned by the caller. Iterables are lazy
+// and see the state as it is when they are pulled (read committed).
+
+import type { PropertyValue } from '../cypher/values/value.js';
+import type {
+  Adjacency, ConstraintDescriptor, Direction, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
+} from './api.js';
+import type { CommittedCommand } from './commands.js';
+
+export interface StoreReader {
+  node(id: NodeId): NodeRecord | undefined;
+  relationship(id: RelId): RelRecord | undefined;
+  allNodes(): Iterable<NodeId>;
+  nodesWithLabel(label: string): Iterable<NodeId>;
+  allRelationships(): Iterable<RelId>;
+  relationshipsWithType(type: string): Iterable<RelId>;
+  relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency>;
+  degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number;
+  nodeCount(label?: string): number;
+  relationshipCount(type?: string): number;
+  indexes(): readonly IndexDescriptor[];
+  constraints(): readonly ConstraintDescriptor[];
+  labels(): readonly string[];
+  relationshipTypes(): readonly string[];
+  propertyKeys(): readonly string[];
+  /**
+   * Nodes whose entry in the committed node index `indexName` equals `values` (Cypher equality),
+   * one value per indexed property. Only for indexes listed by indexes() with entity NODE.
+   */
+  indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId>;
+  /** Smallest node id never used by an applied command. */
+  nextNodeId(): NodeId;
+  nextRelId(): RelId;
+  lastAppliedTxId(): number;
+}
+
+export interface Store extends StoreReader {
+  /**
+   * Applies committed commands in one atomic step. txIds must continue lastAppliedTxId() without
+   * gaps. A command that does not fit the state is a bug (validation happens before commit) and
+   * throws an invariant error.
+   */
+  applyBatch(batch: readonly CommittedCommand[]): void;
+  close(): Promise<void>;
+}
+
+/** Node indexes that can answer exact lookups: every RANGE index (and constraint-owned ones). */
+export function isLookupIndex(index: IndexDescriptor): boolean {
+  return index.entity === 'NODE' && index.kind === 'RANGE';
+}

@@ -1,0 +1,302 @@
+// Reads inside a transaction: the committed store seen through the transaction's own changes.
+// Shared by every store implementation, so the in-memory and LMDB engines answer alike.
+//
+// When the transaction has changed nothing of a kind, reads go straight to the store (the common
+// read-only case pays nothing for the overlay).
+
+import type { PropertyValue } from '../cypher/values/value.js';
+import type {
+  Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
+} from './api.js';
+import { isLookupIndex, type StoreReader } from './store.js';
+import type { TxState, WorkingNode } from './tx-state.js';
+import { canonicalKey, canonicalKeyOf } from './values.js';
+
+/** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
+interface LocalLookup {
+  readonly label: string;
+  readonly key: string;
+  readonly entries: Map<string, Set<NodeId>>;
+}
+
+export class OverlayReader implements GraphRead {
+  private readonly localLookups = new Map<string, LocalLookup>();
+
+  constructor(protected readonly base: StoreReader, protected readonly state: TxState) {}
+
+  node(id: NodeId): NodeRecord | undefined {
+    const working = this.state.nodes.get(id);
+    if (working !== undefined) return this.state.nodeSnapshot(working);
+    if (this.state.deletedNodes.has(id)) return undefined;
+    return this.base.node(id);
+  }
+
+  relationship(id: RelId): RelRecord | undefined {
+    const working = this.state.rels.get(id);
+    if (working !== undefined) return this.state.relSnapshot(working);
+    if (this.state.deletedRels.has(id)) return undefined;
+    return this.base.relationship(id);
+  }
+
+  allNodes(): Iterable<NodeId> {
+    if (!this.state.hasNodeChanges()) return this.base.allNodes();
+    return this.mergedNodes(this.base.allNodes(), () => true);
+  }
+
+  nodesWithLabel(label: string): Iterable<NodeId> {
+    if (!this.state.hasNodeChanges()) return this.base.nodesWithLabel(label);
+    return this.mergedNodes(this.base.nodesWithLabel(label), (node) => node.labels.includes(label));
+  }
+
+  /**
+   * Committed ids then the tx's own live nodes matching `accept`. The tx's nodes are captured
+   * when the call is made, so a statement that creates nodes while scanning does not see (and
+   * loop over) its own creations; a committed node the statement changes or deletes mid-scan is
+   * judged by its state when the scan reaches it.
+   */
+  private mergedNodes(committed: Iterable<NodeId>, accept: (node: WorkingNode) => boolean): Iterable<NodeId> {
+    const captured = new Set(this.state.nodes.keys());
+    const local: NodeId[] = [];
+    for (const node of this.state.nodes.values()) if (accept(node)) local.push(node.id);
+    return this.committedThen(committed, captured, local, accept);
+  }
+
+  private *committedThen(
+    committed: Iterable<NodeId>, captured: ReadonlySet<NodeId>, local: readonly NodeId[], accept: (node: WorkingNode) => boolean,
+  ): Iterable<NodeId> {
+    const { nodes, deletedNodes } = this.state;
+    for (const id of committed) {
+      if (deletedNodes.has(id) || captured.has(id)) continue;
+      const working = nodes.get(id);
+      if (working === undefined || accept(working)) yield id;
+    }
+    for (const id of local) {
+      const working = nodes.get(id);
+      if (working !== undefined && accept(working)) yield id;
+    }
+  }
+
+  nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
+    const wanted = canonicalKey(value);
+    if (wanted === null) return [];
+    const index = this.committedLookupIndex(label, [key]);
+    if (index === undefined) return this.scanByProperty(label, key, wanted);
+    const committed = this.base.indexLookup(index.name, [value]);
+    if (!this.state.hasNodeChanges()) return committed;
+    const local = this.localLookup(label, key).entries.get(wanted);
+    const accept = (node: WorkingNode): boolean => {
+      const own = node.properties.get(key);
+      return node.labels.includes(label) && own !== undefined && canonicalKey(own) === wanted;
+    };
+    return this.committedThen(committed, new Set(this.state.nodes.keys()), local === undefined ? [] : [...local], accept);
+  }
+
+  private *scanByProperty(label: string, key: string, wanted: string): Iterable<NodeId> {
+    for (const id of this.nodesWithLabel(label)) {
+      const value = this.node(id)?.properties.get(key);
+      if (value !== undefined && canonicalKey(value) === wanted) yield id;
+    }
+  }
+
+  /** A committed, not dropped, exact-match index on exactly (label, keys). */
+  committedLookupIndex(label: string, keys: readonly string[]): IndexDescriptor | undefined {
+    for (const index of this.base.indexes()) {
+      if (isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, keys) && !this.isIndexDropped(index)) return index;
+    }
+    return undefined;
+  }
+
+  private isIndexDropped(index: IndexDescriptor): boolean {
+    if (this.state.droppedIndexes.has(index.name)) return true;
+    return index.owningConstraint !== undefined && this.state.droppedConstraints.has(index.owningConstraint);
+  }
+
+  hasNodeIndex(label: string, key: string): boolean {
+    return this.indexes().some((index) => isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, [key]));
+  }
+
+  private localLookup(label: string, key: string): LocalLookup {
+    const name = `${label}\u0000${key}`;
+    let lookup = this.localLookups.get(name);
+    if (lookup === undefined) {
+      lookup = { label, key, entries: new Map() };
+      for (const node of this.state.nodes.values()) updateLocal(lookup, node, +1);
+      this.localLookups.set(name, lookup);
+    }
+    return lookup;
+  }
+
+  /** Writers call this around every change of a working node to keep tx-local lookups exact. */
+  protected reindexLocal(node: WorkingNode, delta: 1 | -1): void {
+    if (this.localLookups.size === 0) return;
+    for (const lookup of this.localLookups.values()) updateLocal(lookup, node, delta);
+  }
+
+  allRelationships(): Iterable<RelId> {
+    if (!this.state.hasRelChanges()) return this.base.allRelationships();
+    return this.mergedRels(this.base.allRelationships(), undefined);
+  }
+
+  relationshipsWithType(type: string): Iterable<RelId> {
+    if (!this.state.hasRelChanges()) return this.base.relationshipsWithType(type);
+    return this.mergedRels(this.base.relationshipsWithType(type), type);
+  }
+
+  private mergedRels(committed: Iterable<RelId>, type: string | undefined): Iterable<RelId> {
+    const local: RelId[] = [];
+    for (const id of this.state.createdRels) {
+      const rel = this.state.rels.get(id);
+      if (rel !== undefined && (type === undefined || rel.type === type)) local.push(id);
+    }
+    return this.committedRelsThen(committed, local);
+  }
+
+  private *committedRelsThen(committed: Iterable<RelId>, local: readonly RelId[]): Iterable<RelId> {
+    const { deletedRels } = this.state;
+    for (const id of committed) if (!deletedRels.has(id)) yield id;
+    for (const id of local) if (!deletedRels.has(id)) yield id;
+  }
+
+  relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
+    if (!this.state.hasRelChanges()) return this.base.relationshipsOf(nodeId, direction, types);
+    return this.mergedAdjacency(nodeId, direction, types);
+  }
+
+  private mergedAdjacency(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
+    const local: Adjacency[] = [];
+    const created = this.state.createdRelsByNode.get(nodeId);
+    const wanted = types !== undefined && types.length > 0 ? types : undefined;
+    for (const id of created ?? []) {
+      const rel = this.state.rels.get(id);
+      if (rel === undefined || (wanted !== undefined && !wanted.includes(rel.type))) continue;
+      const outgoing = rel.startId === nodeId;
+      const incoming = rel.endId === nodeId;
+      if (outgoing && direction !== 'INCOMING') local.push({ relId: id, type: rel.type, otherId: rel.endId, outgoing: true });
+      // a self-loop asked in both directions is produced once, as outgoing
+      if (incoming && (direction === 'INCOMING' || (direction === 'BOTH' && !outgoing))) {
+        local.push({ relId: id, type: rel.type, otherId: rel.startId, outgoing: false });
+      }
+    }
+    return this.committedAdjacencyThen(this.base.relationshipsOf(nodeId, direction, types), local);
+  }
+
+  private *committedAdjacencyThen(committed: Iterable<Adjacency>, local: readonly Adjacency[]): Iterable<Adjacency> {
+    const { deletedRels } = this.state;
+    for (const adjacency of committed) if (!deletedRels.has(adjacency.relId)) yield adjacency;
+    for (const adjacency of local) if (!deletedRels.has(adjacency.relId)) yield adjacency;
+  }
+
+  degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number {
+    if (!this.state.hasRelChanges()) return this.base.degree(nodeId, direction, types);
+    let count = 0;
+    for (const _ of this.mergedAdjacency(nodeId, direction, types)) count++;
+    return count;
+  }
+
+  nodeCount(label?: string): number {
+    let count = this.base.nodeCount(label);
+    if (!this.state.hasNodeChanges()) return count;
+    const has = (record: NodeRecord | { labels: readonly string[] } | undefined): boolean =>
+      record !== undefined && (label === undefined || record.labels.includes(label));
+    for (const node of this.state.nodes.values()) count += Number(has(node)) - Number(has(node.base));
+    for (const id of this.state.deletedNodes) {
+      if (!this.state.createdNodes.has(id)) count -= Number(has(this.base.node(id)));
+    }
+    return count;
+  }
+
+  relationshipCount(type?: string): number {
+    let count = this.base.relationshipCount(type);
+    if (!this.state.hasRelChanges()) return count;
+    for (const id of this.state.createdRels) {
+      const rel = this.state.rels.get(id);
+      if (rel !== undefined && (type === undefined || rel.type === type)) count++;
+    }
+    for (const id of this.state.deletedRels) {
+      if (this.state.createdRels.has(id)) continue;
+      const rel = this.base.relationship(id);
+      if (rel !== undefined && (type === undefined || rel.type === type)) count--;
+    }
+    return count;
+  }
+
+  indexes(): readonly IndexDescriptor[] {
+    const committed = this.base.indexes();
+    if (!this.state.hasSchemaChanges()) return committed;
+    return [...committed.filter((index) => !this.isIndexDropped(index)), ...this.state.createdIndexes.values()];
+  }
+
+  constraints(): readonly ConstraintDescriptor[] {
+    const committed = this.base.constraints();
+    if (!this.state.hasSchemaChanges()) return committed;
+    return [
+      ...committed.filter((constraint) => !this.state.droppedConstraints.has(constraint.name)),
+      ...this.state.createdConstraints.values(),
+    ];
+  }
+
+  labels(): readonly string[] {
+    return withNew(this.base.labels(), this.state.newLabels);
+  }
+  relationshipTypes(): readonly string[] {
+    return withNew(this.base.relationshipTypes(), this.state.newTypes);
+  }
+  propertyKeys(): readonly string[] {
+    return withNew(this.base.propertyKeys(), this.state.newKeys);
+  }
+
+  /** Nodes (committed or tx) whose values for `keys` equal `values`; used by uniqueness checks. */
+  nodesByValues(label: string, keys: readonly string[], values: readonly PropertyValue[]): NodeId[] {
+    if (keys.length === 1) return [...this.nodesByProperty(label, keys[0]!, values[0]!)];
+    const wanted = canonicalKeyOf(values);
+    if (wanted === null) return [];
+    const found: NodeId[] = [];
+    const index = this.committedLookupIndex(label, keys);
+    const candidates = index !== undefined
+      ? this.mergedNodes(this.base.indexLookup(index.name, values), (node) => node.labels.includes(label))
+      : this.nodesWithLabel(label);
+    for (const id of candidates) {
+      const record = this.node(id);
+      if (record === undefined || !record.labels.includes(label)) continue;
+      const own = valuesOf(record, keys);
+      if (own !== undefined && canonicalKeyOf(own) === wanted) found.push(id);
+    }
+    return found;
+  }
+}
+
+export function valuesOf(record: NodeRecord | RelRecord, keys: readonly string[]): PropertyValue[] | undefined {
+  const values: PropertyValue[] = [];
+  for (const key of keys) {
+    const value = record.properties.get(key);
+    if (value === undefined) return undefined;
+    values.push(value);
+  }
+  return values;
+}
+
+function updateLocal(lookup: LocalLookup, node: WorkingNode, delta: 1 | -1): void {
+  if (!node.labels.includes(lookup.label)) return;
+  const value = node.properties.get(lookup.key);
+  if (value === undefined) return;
+  const key = canonicalKey(value);
+  if (key === null) return;
+  let ids = lookup.entries.get(key);
+  if (delta > 0) {
+    if (ids === undefined) lookup.entries.set(key, (ids = new Set()));
+    ids.add(node.id);
+  } else {
+    ids?.delete(node.id);
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+function withNew(committed: readonly string[], added: ReadonlySet<string>): readonly string[] {
+  if (added.size === 0) return committed;
+  const all = new Set(committed);
+  for (const name of added) all.add(name);
+  return [...all];
+}
