@@ -3,7 +3,8 @@
 
 import type { QueryExecutor } from '../cypher/api.js';
 import type { CypherMap } from '../cypher/values/value.js';
-import type { GraphDatabase } from '../graph/api.js';
+import type { GraphDatabase, GraphTx } from '../graph/api.js';
+import type { Clock } from '../env/clock.js';
 
 export interface Authenticator {
   /** Resolves with the authenticated user name; rejects with Neo.ClientError.Security.Unauthorized. */
@@ -27,20 +28,19 @@ export interface RoutingTableSource {
   routingTable(database: string, context: CypherMap): RoutingTable;
 }
 
-/** Milliseconds from an arbitrary origin; only differences are used (t_first / t_last). */
-export interface MonotonicClock {
-  nowMs(): number;
-}
 
 export interface SessionServices {
   readonly executor: QueryExecutor;
   readonly databases: DatabaseProvider;
   readonly authenticator: Authenticator;
   readonly routing: RoutingTableSource;
-  readonly clock: MonotonicClock;
+  /** only monotonicMs is used: t_first / t_last */
+  readonly clock: Clock;
   /** HELLO SUCCESS `server`: must look like "Neo4j/x.y.z" for old drivers (see BOLT.md 0.3). */
   readonly serverAgent: string;
   readonly bookmarkWaitTimeoutMs: number;
   /** Reports unexpected (non-Neo4jError) failures; optional. */
   readonly onUnexpectedError?: (error: unknown, context: string) => void;
+  /** Told about every transaction a session opens, with the user it runs as (dbms.showCurrentUser). */
+  readonly onTransactionStarted?: (tx: GraphTx, user: string | undefined) => void;
 }

@@ -225,6 +225,7 @@ export class BoltSession {
     const metadata = extra.get('tx_metadata');
     const readOnly = extra.get('mode') === 'r';
     const tx = database.begin(metadata instanceof Map ? { readOnly, metadata } : { readOnly });
+    this.services.onTransactionStarted?.(tx, this.user);
     return { tx, database };
   }
 
@@ -237,7 +238,7 @@ export class BoltSession {
   }
 
   private async run(query: string, params: CypherMap, extra: CypherMap): Promise<Response[]> {
-    const startedAtMs = this.services.clock.nowMs();
+    const startedAtMs = this.services.clock.monotonicMs();
     if (this.current === 'READY') return this.runAutoCommit(query, params, extra, startedAtMs);
     const explicit = this.explicit;
     const nested = this.current === 'TX_STREAMING' && this.caps.pullWithN;
@@ -248,7 +249,7 @@ export class BoltSession {
       throw protocolViolation(`Too many open results in one transaction (maximum ${BoltLimits.maxOpenResultsPerTx})`);
     }
     const result = await this.services.executor.execute(explicit.tx, query, params);
-    const readyAtMs = this.services.clock.nowMs();
+    const readyAtMs = this.services.clock.monotonicMs();
     const qid = explicit.nextQid++;
     explicit.lastQid = qid;
     explicit.results.set(qid, new OpenResult(qid, result, explicit.database, undefined, readyAtMs));
@@ -269,7 +270,7 @@ export class BoltSession {
       committed = true;
       // A read-only statement still gets a bookmark: the position it read at, for causal chaining.
       const bookmark = formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
-      const readyAtMs = this.services.clock.nowMs();
+      const readyAtMs = this.services.clock.monotonicMs();
       this.autoResult = new OpenResult(-1n, result, database.name, bookmark, readyAtMs);
       this.current = 'STREAMING';
       return [success({ fields: [...result.columns], t_first: BigInt(Math.max(0, Math.round(readyAtMs - startedAtMs))) })];
@@ -285,7 +286,7 @@ export class BoltSession {
   }
 
   private async pullOrDiscard(kind: 'PULL' | 'DISCARD', n: bigint, qid: bigint): Promise<Response[]> {
-    const nowMs = this.services.clock.nowMs();
+    const nowMs = this.services.clock.monotonicMs();
     if (this.current === 'STREAMING') {
       const result = this.autoResult!;
       const out: Response[] = [];

@@ -146,3 +146,22 @@ test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', as
     await driver.close();
   }
 });
+
+test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits transactions', async () => {
+  const neo4j1 = (await import('neo4j-driver-1')).default.v1;
+  const driver = neo4j1.driver(url, neo4j1.auth.basic('neo4j', 'secret'), { encrypted: false });
+  const session = driver.session();
+  try {
+    const result = await session.run('RETURN $x AS x', { x: neo4j1.int(42) });
+    assert.equal(String(result.records[0]!.get('x')), '42');
+    assert.equal(result.summary.server.version, 'Neo4j/5.26.0');
+    await assert.rejects(session.run('RETRUN 1'), (error: { code: string }) => error.code === 'Neo.ClientError.Statement.SyntaxError');
+    const tx = session.beginTransaction();
+    await tx.run('WRITE bolt3');
+    await tx.commit();
+    assert.ok(services.db.committedWrites.includes('bolt3'));
+  } finally {
+    session.close();
+    driver.close();
+  }
+});

@@ -119,7 +119,7 @@ export function fakeServices(db = new FakeDatabase(), executor = new FakeExecuto
     databases,
     authenticator: new FakeAuthenticator(),
     routing: { routingTable: () => ({ ttlSeconds: 300, routers: advertised, readers: advertised, writers: advertised }) },
-    clock: { nowMs: () => (now += 1) },
+    clock: { monotonicMs: () => (now += 1), wallMs: () => now },
     serverAgent: 'Neo4j/5.26.0',
     bookmarkWaitTimeoutMs: 100,
   };

@@ -1,0 +1,5 @@
+// Where log lines physically go.
+
+export function stdoutLineSink(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

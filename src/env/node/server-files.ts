@@ -1,0 +1,34 @@
+// Small durable text files for the server (users file): read, and replace atomically with fsync.
+
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TextFileStore } from '../../server/auth/users.js';
+
+export const nodeTextFiles: TextFileStore = {
+  async read(path) {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  },
+  async writeAtomic(path, text) {
+    await mkdir(dirname(path), { recursive: true });
+    const temp = `${path}.tmp`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    const dir = await open(dirname(path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  },
+};
