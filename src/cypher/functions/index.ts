@@ -1,0 +1,25 @@
+// Function registry: case-insensitive lookup of scalar and aggregate functions by full name.
+
+import { aggregateFunctions } from './aggregate.js';
+import { scalarFunctions } from './scalar.js';
+import { stringMathFunctions } from './string-math.js';
+import { temporalFunctions } from './temporal.js';
+import type { AggregateFunction, ScalarFunction } from './types.js';
+
+const scalars = new Map<string, ScalarFunction>();
+for (const f of [...scalarFunctions, ...stringMathFunctions, ...temporalFunctions]) scalars.set(f.name.toLowerCase(), f);
+const aggregates = new Map<string, AggregateFunction>();
+for (const f of aggregateFunctions) aggregates.set(f.name.toLowerCase(), f);
+
+export function lookupScalar(name: string): ScalarFunction | undefined {
+  return scalars.get(name.toLowerCase());
+}
+export function lookupAggregate(name: string): AggregateFunction | undefined {
+  return aggregates.get(name.toLowerCase());
+}
+export function isAggregateName(name: string): boolean {
+  return aggregates.has(name.toLowerCase());
+}
+
+export type { AggregateFunction, Aggregator, FunctionContext, ScalarFunction } from './types.js';
+export { DistinctAgg } from './aggregate.js';

@@ -1,0 +1,334 @@
+// Turns an analysed query into a pipeline of stages. Reading clauses stream rows lazily (pull);
+// updating clauses and procedure calls are eager barriers, so every clause observes the complete
+// effect of the clauses before it, as Cypher's semantics require.
+
+import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
+import type { Clause, Expression, Projection, Query, SingleQuery } from '../ast/index.js';
+import type { ProcedureSignature } from '../api.js';
+import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
+import { hashKey } from '../values/compare.js';
+import { formatValue, typeName } from '../values/format.js';
+import type { CypherValue } from '../values/value.js';
+import { type ExecContext, type Row, tick } from '../runtime/context.js';
+import { compileExpression, truthy } from '../runtime/expressions.js';
+import { compilePatternMatcher } from '../runtime/match.js';
+import { children, compileProjection } from '../runtime/projection.js';
+import { isAggregateName } from '../functions/index.js';
+import { compileCreate, compileDelete, compileMerge, compileRemoveItems, compileSetItems, type RowOp } from '../runtime/writes.js';
+import { compileProcedureCall } from '../runtime/procedure-call.js';
+
+export type Stage =
+  | { readonly kind: 'stream'; run(input: Iterable<Row>, ctx: ExecContext): Iterable<Row> }
+  | { readonly kind: 'eager'; run(input: Row[], ctx: ExecContext): Row[] | Promise<Row[]> };
+
+export interface CompiledQuery {
+  readonly columns: readonly string[];
+  /** True when the query ends in RETURN (otherwise it yields no records). */
+  readonly returns: boolean;
+  run(input: Iterable<Row>, ctx: ExecContext): Promise<Row[]>;
+  /** Synchronous run for subquery expressions; fails if a stage needs to wait (procedures). */
+  runSync(input: Iterable<Row>, ctx: ExecContext, limit: number): Row[];
+}
+
+/** What the planner knows about the statement being compiled. */
+export interface PlannerContext {
+  readonly analysis: AnalyzedStatement | null;
+  readonly text: string;
+  readonly procedures: ReadonlyMap<string, ProcedureSignature>;
+}
+
+let active: PlannerContext | null = null;
+
+export function withPlannerContext<T>(pc: PlannerContext, fn: () => T): T {
+  const prev = active;
+  active = pc;
+  try { return fn(); } finally { active = prev; }
+}
+
+function pc(): PlannerContext {
+  if (!active) throw new Error('invariant violated: planning outside a planner context');
+  return active;
+}
+
+export function compileQuery(q: Query, scope: readonly string[] = []): CompiledQuery {
+  if (q.kind === 'UnionQuery') return compileUnion(q.queries.map((s) => compileSingle(s, scope)), q.all);
+  return compileSingle(q, scope);
+}
+
+function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
+  const columns = branches[0]!.columns;
+  for (const b of branches) {
+    if (b.columns.length !== columns.length || b.columns.some((c, i) => c !== columns[i])) {
+      throw new Neo4jError(Status.SyntaxError, 'All sub queries in an UNION must have the same return column names');
+    }
+  }
+  const dedupe = (rows: Row[]): Row[] => {
+    if (all) return rows;
+    const seen = new Set<string>();
+    return rows.filter((r) => {
+      const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+  };
+  return {
+    columns, returns: true,
+    async run(input, ctx) {
+      const inRows = [...input];
+      const out: Row[] = [];
+      for (const b of branches) out.push(...(await b.run(inRows, ctx)));
+      return dedupe(out);
+    },
+    runSync(input, ctx, limit) {
+      const inRows = [...input];
+      const out: Row[] = [];
+      for (const b of branches) out.push(...b.runSync(inRows, ctx, Infinity));
+      return dedupe(out).slice(0, limit);
+    },
+  };
+}
+
+function scopeBefore(c: Clause, fallback: readonly string[]): readonly string[] {
+  const info = pc().analysis?.clauses.get(c);
+  return info ? [...info.before.keys()] : fallback;
+}
+
+function projectionInfo(p: Projection): ProjectionInfo | undefined {
+  return pc().analysis?.projections.get(p);
+}
+
+/** Aggregate calls of a projection: from analysis when present, else found by name. */
+function aggregatesOf(p: Projection): ReadonlySet<Expression> {
+  const known = pc().analysis?.aggregates;
+  if (known) return known;
+  const out = new Set<Expression>();
+  const visit = (e: Expression): void => {
+    if (e.kind === 'CountStar' || (e.kind === 'FunctionCall' && isAggregateName(e.name))) { out.add(e); return; }
+    for (const c of children(e)) visit(c);
+  };
+  for (const it of p.items) visit(it.expression);
+  for (const s of p.orderBy) visit(s.expression);
+  return out;
+}
+
+function compileSingle(q: SingleQuery, scope: readonly string[]): CompiledQuery {
+  const stages: Stage[] = [];
+  let columns: readonly string[] = [];
+  let returns = false;
+  let vars = [...scope];
+  for (const clause of q.clauses) {
+    const before = scopeBefore(clause, vars);
+    const r = compileClause(clause, before);
+    stages.push(...r.stages);
+    if (r.columns) { columns = r.columns; vars = [...r.columns]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
+    if (clause.kind === 'Return') returns = true;
+  }
+  if (!returns) {
+    const last = q.clauses[q.clauses.length - 1];
+    if (last?.kind === 'CallProcedure' && q.clauses.length === 1) {
+      returns = true;
+      columns = stagesColumns.get(last) ?? [];
+    }
+  }
+  return {
+    columns, returns,
+    async run(input, ctx) {
+      let rows: Iterable<Row> = input;
+      for (const s of stages) {
+        if (s.kind === 'stream') rows = s.run(rows, ctx);
+        else rows = await s.run([...rows], ctx);
+      }
+      return [...rows];
+    },
+    runSync(input, ctx, limit) {
+      let rows: Iterable<Row> = input;
+      for (const s of stages) {
+        if (s.kind === 'stream') rows = s.run(rows, ctx);
+        else {
+          const r = s.run([...rows], ctx);
+          if (r instanceof Promise) throw notSupported('Procedure calls inside subquery expressions');
+          rows = r;
+        }
+      }
+      const out: Row[] = [];
+      for (const r of rows) { out.push(r); if (out.length >= limit) break; }
+      return out;
+    },
+  };
+}
+
+/** Columns yielded by a standalone CALL, recorded while compiling it. */
+const stagesColumns = new WeakMap<Clause, readonly string[]>();
+
+function perRowEager(op: RowOp): Stage {
+  return {
+    kind: 'eager',
+    run(input, ctx) {
+      const out: Row[] = [];
+      for (const row of input) { tick(ctx); for (const r of op(row, ctx)) out.push(r); }
+      return out;
+    },
+  };
+}
+
+function patternVariables(parts: readonly { variable: string | null; nodes: readonly { variable: string | null }[]; relationships: readonly { variable: string | null }[] }[]): string[] {
+  const out = new Set<string>();
+  for (const p of parts) {
+    if (p.variable) out.add(p.variable);
+    for (const n of p.nodes) if (n.variable) out.add(n.variable);
+    for (const r of p.relationships) if (r.variable) out.add(r.variable);
+  }
+  return [...out];
+}
+
+function introducedBy(c: Clause): string[] {
+  switch (c.kind) {
+    case 'Match': case 'Create': return patternVariables(c.pattern);
+    case 'Merge': return patternVariables([c.pattern]);
+    case 'Unwind': return [c.variable];
+    case 'CallProcedure': return c.yieldItems ? c.yieldItems.map((y) => y.alias ?? y.field) : [...(stagesColumns.get(c) ?? [])];
+    case 'CallSubquery': return [...(subqueryColumns.get(c) ?? [])];
+    default: return [];
+  }
+}
+
+const subqueryColumns = new WeakMap<Clause, readonly string[]>();
+
+function compileClause(clause: Clause, before: readonly string[]): { stages: Stage[]; columns?: readonly string[] } {
+  switch (clause.kind) {
+    case 'Match': {
+      const matcher = compilePatternMatcher(clause.pattern, clause.where, false, new Set(before));
+      const introduced = patternVariables(clause.pattern);
+      if (clause.optional) {
+        return {
+          stages: [{
+            kind: 'stream',
+            *run(input, ctx) {
+              for (const row of input) {
+                let any = false;
+                for (const r of matcher(row, ctx)) { any = true; yield r; }
+                if (!any) {
+                  const out: Row = { ...row };
+                  for (const v of introduced) if (out[v] === undefined) out[v] = null;
+                  yield out;
+                }
+              }
+            },
+          }],
+        };
+      }
+      return {
+        stages: [{
+          kind: 'stream',
+          *run(input, ctx) { for (const row of input) yield* matcher(row, ctx); },
+        }],
+      };
+    }
+    case 'Unwind': {
+      const list = compileExpression(clause.expression), v = clause.variable;
+      return {
+        stages: [{
+          kind: 'stream',
+          *run(input, ctx) {
+            for (const row of input) {
+              const l = list(row, ctx);
+              if (l === null) continue;
+              if (!Array.isArray(l)) { yield { ...row, [v]: l }; continue; }
+              for (const item of l) { tick(ctx); yield { ...row, [v]: item }; }
+            }
+          },
+        }],
+      };
+    }
+    case 'With': case 'Return': {
+      const p = clause.projection;
+      const plan = compileProjection(p, projectionInfo(p), aggregatesOf(p), pc().text, clause.kind === 'With' ? clause.where : null, before);
+      return { stages: [{ kind: 'stream', run: (input, ctx) => plan.run(input, ctx) }], columns: plan.columns };
+    }
+    case 'Create': return { stages: [perRowEager(compileCreate(clause.pattern))] };
+    case 'Merge': return { stages: [perRowEager(compileMerge(clause))] };
+    case 'Set': {
+      const op = compileSetItems(clause.items);
+      return { stages: [perRowEager((row, ctx) => { op(row, ctx); return [row]; })] };
+    }
+    case 'Remove': {
+      const op = compileRemoveItems(clause.items);
+      return { stages: [perRowEager((row, ctx) => { op(row, ctx); return [row]; })] };
+    }
+    case 'Delete': return { stages: [perRowEager(compileDelete(clause.expressions.map((e) => compileExpression(e)), clause.detach))] };
+    case 'Foreach': {
+      const list = compileExpression(clause.list), v = clause.variable;
+      const inner = compileSingle({ kind: 'SingleQuery', clauses: clause.clauses, span: clause.span }, [...before, v]);
+      return {
+        stages: [perRowEager((row, ctx) => {
+          const l = list(row, ctx);
+          if (l === null) return [row];
+          if (!Array.isArray(l)) throw typeError(`FOREACH expects a List but got ${typeName(l)} (${formatValue(l)})`);
+          for (const item of l) inner.runSync([{ ...row, [v]: item }], ctx, Infinity);
+          return [row];
+        })],
+      };
+    }
+    case 'CallProcedure': {
+      const call = compileProcedureCall(clause, pc().procedures);
+      stagesColumns.set(clause, call.columns);
+      return {
+        stages: [{
+          kind: 'eager',
+          async run(input, ctx) {
+            const out: Row[] = [];
+            for (const row of input) for (const r of await call.run(row, ctx)) out.push(r);
+            return out;
+          },
+        }],
+      };
+    }
+    case 'CallSubquery': return { stages: [compileCallSubquery(clause, before)] };
+    case 'LoadCsv': throw notSupported('LOAD CSV');
+  }
+}
+
+function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
+  if (clause.inTransactions) {
+    // Runs in the caller's transaction: batching into separate commits is not offered.
+  }
+  const importVars = clause.importAll ? before : clause.importVariables ?? before;
+  const inner = compileQuery(clause.query, importVars);
+  subqueryColumns.set(clause, inner.returns ? inner.columns : []);
+  return {
+    kind: 'eager',
+    async run(input, ctx) {
+      const out: Row[] = [];
+      for (const row of input) {
+        const inRow: Row = {};
+        for (const v of importVars) inRow[v] = row[v] ?? null;
+        const rows = await inner.run([clause.importVariables === null && !clause.importAll ? row : inRow], ctx);
+        if (!inner.returns) { out.push(row); continue; }
+        if (rows.length === 0 && clause.optional) {
+          const r: Row = { ...row };
+          for (const c of inner.columns) r[c] = null;
+          out.push(r);
+        }
+        for (const r of rows) {
+          const merged: Row = { ...row };
+          for (const c of inner.columns) merged[c] = r[c] ?? null;
+          out.push(merged);
+        }
+      }
+      return out;
+    },
+  };
+}
+
+/** Used by EXISTS / COUNT / COLLECT subquery expressions. */
+export function compileSubqueryExpression(q: Query): CompiledQuery {
+  return compileQuery(q);
+}
+
+export function evaluateFilter(e: Expression): (row: Row, ctx: ExecContext) => boolean {
+  const f = compileExpression(e);
+  return (row, ctx) => truthy(f(row, ctx)) === true;
+}
+
+export type { CypherValue };

@@ -1,0 +1,105 @@
+// Built-in db.* and dbms.procedures/functions procedures, registered like any other procedure.
+
+import type { GraphTx } from '../../graph/api.js';
+import type { ProcedureSignature } from '../api.js';
+import { lookupAggregate, lookupScalar } from '../functions/index.js';
+import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
+import { constraintDescription, constraintRows, indexRows } from './schema-rows.js';
+
+function sorted(xs: readonly string[]): string[] {
+  return [...xs].sort();
+}
+
+export function signatureText(p: ProcedureSignature): string {
+  const ins = p.inputs.map((i) => `${i.name} :: ${i.type}${i.default !== undefined ? ` = ${String(i.default)}` : ''}`).join(', ');
+  const outs = p.outputs.length ? p.outputs.map((o) => `${o.name} :: ${o.type}`).join(', ') : 'VOID';
+  return `${p.name}(${ins}) :: (${outs})`;
+}
+
+/** Function names Causeway knows, for dbms.functions() and SHOW FUNCTIONS. */
+export const FUNCTION_NAMES = [
+  'abs', 'acos', 'asin', 'atan', 'atan2', 'avg', 'ceil', 'coalesce', 'collect', 'cos', 'cot', 'count', 'date', 'datetime',
+  'degrees', 'duration', 'e', 'elementId', 'endNode', 'exp', 'floor', 'haversin', 'head', 'id', 'isEmpty', 'keys', 'labels', 'last', 'left',
+  'length', 'localdatetime', 'localtime', 'log', 'log10', 'ltrim', 'max', 'min', 'nodes', 'percentileCont', 'percentileDisc',
+  'pi', 'properties', 'radians', 'rand', 'randomUUID', 'range', 'relationships', 'replace', 'reverse', 'right', 'round', 'rtrim',
+  'sign', 'sin', 'size', 'split', 'sqrt', 'startNode', 'stDev', 'stDevP', 'substring', 'sum', 'tail', 'tan', 'time',
+  'timestamp', 'toBoolean', 'toFloat', 'toInteger', 'toLower', 'toString', 'toUpper', 'trim', 'type',
+].filter((n) => lookupScalar(n) !== undefined || lookupAggregate(n) !== undefined).sort();
+
+export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSignature[] {
+  return [
+    {
+      name: 'db.labels', mode: 'READ', inputs: [], outputs: [{ name: 'label', type: 'STRING' }],
+      description: 'List all available labels in the database.',
+      invoke: (tx: GraphTx) => sorted(tx.labels()).filter((l) => tx.nodeCount(l) > 0).map((l) => [l]),
+    },
+    {
+      name: 'db.relationshipTypes', mode: 'READ', inputs: [], outputs: [{ name: 'relationshipType', type: 'STRING' }],
+      description: 'List all available relationship types in the database.',
+      invoke: (tx: GraphTx) => sorted(tx.relationshipTypes()).filter((t) => tx.relationshipCount(t) > 0).map((t) => [t]),
+    },
+    {
+      name: 'db.propertyKeys', mode: 'READ', inputs: [], outputs: [{ name: 'propertyKey', type: 'STRING' }],
+      description: 'List all property keys in the database.',
+      invoke: (tx: GraphTx) => sorted(tx.propertyKeys()).map((k) => [k]),
+    },
+    {
+      name: 'db.indexes', mode: 'READ', inputs: [],
+      outputs: ['id', 'name', 'state', 'populationPercent', 'uniqueness', 'type', 'entityType', 'labelsOrTypes', 'properties', 'provider']
+        .map((name) => ({ name, type: 'ANY' })),
+      description: 'List all indexes in the database.',
+      invoke: (tx: GraphTx) => indexRows(tx).map((r) => [
+        r.get('id')!, r.get('name')!, r.get('state')!, r.get('populationPercent')!,
+        r.get('owningConstraint') ? 'UNIQUE' : 'NONUNIQUE', r.get('type') === 'RANGE' ? 'BTREE' : r.get('type')!,
+        r.get('entityType')!, r.get('labelsOrTypes')!, r.get('properties')!, r.get('indexProvider')!,
+      ]),
+    },
+    {
+      name: 'db.constraints', mode: 'READ', inputs: [],
+      outputs: [{ name: 'name', type: 'STRING' }, { name: 'description', type: 'STRING' }, { name: 'details', type: 'STRING' }],
+      description: 'List all constraints in the database.',
+      invoke: (tx: GraphTx) => tx.constraints().map((c) => [c.name, constraintDescription(c), constraintDescription(c)]),
+    },
+    {
+      name: 'db.schema.visualization', mode: 'READ', inputs: [],
+      outputs: [{ name: 'nodes', type: 'LIST<NODE>' }, { name: 'relationships', type: 'LIST<RELATIONSHIP>' }],
+      description: 'Visualizes the schema of the data.',
+      invoke: (tx: GraphTx) => schemaVisualization(tx),
+    },
+    {
+      name: 'dbms.procedures', mode: 'DBMS', inputs: [],
+      outputs: [{ name: 'name', type: 'STRING' }, { name: 'signature', type: 'STRING' }, { name: 'description', type: 'STRING' }, { name: 'mode', type: 'STRING' }],
+      description: 'List all procedures in the DBMS.',
+      invoke: () => list().map((p) => [p.name, signatureText(p), p.description, p.mode]),
+    },
+    {
+      name: 'dbms.functions', mode: 'DBMS', inputs: [],
+      outputs: [{ name: 'name', type: 'STRING' }, { name: 'signature', type: 'STRING' }, { name: 'description', type: 'STRING' }],
+      description: 'List all functions in the DBMS.',
+      invoke: () => FUNCTION_NAMES.map((n) => [n, `${n}(…)`, '']),
+    },
+  ];
+}
+
+/** One virtual node per label and one virtual relationship per (start label, type, end label). */
+function schemaVisualization(tx: GraphTx): CypherValue[][] {
+  const labels = sorted(tx.labels()).filter((l) => tx.nodeCount(l) > 0);
+  const nodes = new Map<string, NodeValue>();
+  labels.forEach((l, i) => nodes.set(l, new NodeValue(-(i + 1), [l], new Map<string, CypherValue>([['name', l], ['indexes', []], ['constraints', []]]), `-${i + 1}`)));
+  const rels = new Map<string, RelationshipValue>();
+  let budget = 1_000_000;
+  for (const relId of tx.allRelationships()) {
+    if (--budget < 0) break;
+    const r = tx.relationship(relId);
+    if (!r) continue;
+    const s = tx.node(r.startId), e = tx.node(r.endId);
+    if (!s || !e) continue;
+    for (const a of s.labels) for (const b of e.labels) {
+      const key = `${a}\u0000${r.type}\u0000${b}`;
+      if (rels.has(key)) continue;
+      const id = -(rels.size + 1);
+      rels.set(key, new RelationshipValue(id, r.type, nodes.get(a)!.id, nodes.get(b)!.id, new Map(), String(id), nodes.get(a)!.elementId, nodes.get(b)!.elementId));
+    }
+  }
+  return [[[...nodes.values()], [...rels.values()]]];
+}

@@ -1,0 +1,457 @@
+// Pattern matching: for an input row, enumerate every way the pattern parts bind to the graph.
+// Each part starts from its most selective node (bound variable, index seek, smallest label scan)
+// and expands left and right with relationshipsOf. Relationships are unique within one MATCH.
+
+import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import type { Direction as StoreDirection, NodeRecord } from '../../graph/api.js';
+import type { Expression, NodePattern, PatternPart, RelationshipPattern } from '../ast/index.js';
+import { cypherEquals } from '../values/compare.js';
+import { nodeValue, relValue } from '../values/entities.js';
+import { formatValue, typeName } from '../values/format.js';
+import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../values/value.js';
+import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { compileExpression, truthy } from './expressions.js';
+
+/** Hidden key under which a pattern expression's path is returned. */
+export const PATH_KEY = '  path';
+
+interface NodeSpec {
+  readonly variable: string | null;
+  readonly labels: readonly string[];
+  readonly props: readonly (readonly [string, Evaluator])[] | null;
+  readonly propsExpr: Evaluator | null; // a parameter map
+  readonly where: Evaluator | null;
+}
+
+interface RelSpec {
+  readonly variable: string | null;
+  readonly types: readonly string[];
+  readonly direction: 'out' | 'in' | 'both';
+  readonly min: number;
+  readonly max: number; // Infinity when unbounded
+  readonly varLength: boolean;
+  readonly props: readonly (readonly [string, Evaluator])[] | null;
+  readonly propsExpr: Evaluator | null;
+  readonly where: Evaluator | null;
+}
+
+interface PartSpec {
+  readonly pathVariable: string | null;
+  readonly shortest: 'shortest' | 'all' | null;
+  readonly nodes: readonly NodeSpec[];
+  readonly rels: readonly RelSpec[];
+  /** Equality seeds from WHERE: node index → [key, value evaluator] usable for an index seek. */
+  seeds: Map<number, [string, Evaluator][]>;
+}
+
+export type Matcher = (row: Row, ctx: ExecContext) => Iterable<Row>;
+
+function compileProps(e: Expression | null): { props: [string, Evaluator][] | null; propsExpr: Evaluator | null } {
+  if (!e) return { props: null, propsExpr: null };
+  if (e.kind === 'MapLiteral') return { props: e.entries.map((en) => [en.key, compileExpression(en.value)]), propsExpr: null };
+  return { props: null, propsExpr: compileExpression(e) };
+}
+
+function compileNode(n: NodePattern): NodeSpec {
+  const { props, propsExpr } = compileProps(n.properties);
+  return { variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null };
+}
+
+function compileRel(r: RelationshipPattern): RelSpec {
+  const { props, propsExpr } = compileProps(r.properties);
+  const varLength = r.length !== null;
+  const min = r.length ? (r.length.min ?? 1) : 1;
+  const max = r.length ? (r.length.max ?? Infinity) : 1;
+  return {
+    variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
+    props, propsExpr, where: r.where ? compileExpression(r.where) : null,
+  };
+}
+
+/** Conjuncts of the form `v.key = expr` whose expr only uses variables bound before MATCH. */
+function collectSeeds(where: Expression | null, boundBefore: ReadonlySet<string> | null, out: [string, string, Expression][]): void {
+  if (!where) return;
+  if (where.kind === 'BinaryOp' && where.op === 'AND') {
+    collectSeeds(where.left, boundBefore, out);
+    collectSeeds(where.right, boundBefore, out);
+    return;
+  }
+  if (where.kind !== 'Comparison' || where.ops.length !== 1 || where.ops[0] !== '=') return;
+  const [a, b] = where.operands as [Expression, Expression];
+  for (const [p, v] of [[a, b], [b, a]] as const) {
+    if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && isConstantish(v, boundBefore)) {
+      out.push([p.object.name, p.key, v]);
+    }
+  }
+}
+
+function isConstantish(e: Expression, bound: ReadonlySet<string> | null): boolean {
+  switch (e.kind) {
+    case 'Literal': case 'Parameter': return true;
+    case 'Variable': return bound !== null && bound.has(e.name);
+    case 'PropertyAccess': return isConstantish(e.object, bound);
+    case 'ListLiteral': return e.items.every((x) => isConstantish(x, bound));
+    case 'UnaryOp': return isConstantish(e.operand, bound);
+    case 'BinaryOp': return isConstantish(e.left, bound) && isConstantish(e.right, bound);
+    default: return false;
+  }
+}
+
+export function compilePatternMatcher(
+  parts: readonly PatternPart[],
+  where: Expression | null,
+  patternExpression = false,
+  boundBefore: ReadonlySet<string> | null = null,
+): Matcher {
+  const specs: PartSpec[] = parts.map((p) => ({
+    pathVariable: p.variable, shortest: p.shortest,
+    nodes: p.nodes.map(compileNode), rels: p.relationships.map(compileRel), seeds: new Map(),
+  }));
+  const seeds: [string, string, Expression][] = [];
+  collectSeeds(where, boundBefore, seeds);
+  for (const [v, key, e] of seeds) {
+    for (const s of specs) {
+      s.nodes.forEach((n, i) => {
+        if (n.variable === v && n.labels.length > 0) {
+          const list = s.seeds.get(i) ?? [];
+          list.push([key, compileExpression(e)]);
+          s.seeds.set(i, list);
+        }
+      });
+    }
+  }
+  const filter = where ? compileExpression(where) : null;
+  return function* match(row: Row, ctx: ExecContext): Iterable<Row> {
+    const used: number[] = [];
+    for (const r of matchParts(specs, 0, row, ctx, used, patternExpression)) {
+      if (filter && truthy(filter(r, ctx), 'WHERE') !== true) continue;
+      yield r;
+    }
+  };
+}
+
+function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecContext, used: number[], patternExpr: boolean): Iterable<Row> {
+  if (i === specs.length) { yield row; return; }
+  const spec = specs[i]!;
+  const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used);
+  for (const [r, path] of gen) {
+    const out = patternExpr ? { ...r, [PATH_KEY]: path } : r;
+    if (spec.pathVariable) {
+      const existing = row[spec.pathVariable];
+      if (existing !== undefined && existing !== null && cypherEquals(existing, path) !== true) continue;
+      out[spec.pathVariable] = path;
+    }
+    yield* matchParts(specs, i + 1, out, ctx, used, patternExpr);
+  }
+}
+
+// ---- node checks ----
+
+function propsMatch(
+  props: readonly (readonly [string, Evaluator])[] | null, propsExpr: Evaluator | null,
+  actual: ReadonlyMap<string, PropertyValue>, row: Row, ctx: ExecContext,
+): boolean {
+  if (props) {
+    for (const [k, f] of props) {
+      const want = f(row, ctx);
+      const have = actual.get(k);
+      if (have === undefined || cypherEquals(have as CypherValue, want) !== true) return false;
+    }
+  }
+  if (propsExpr) {
+    const m = propsExpr(row, ctx);
+    if (m === null) return true;
+    if (!(m instanceof Map)) throw typeError(`Expected a map of properties but got ${typeName(m)} (${formatValue(m)})`);
+    for (const [k, want] of m) {
+      const have = actual.get(k);
+      if (have === undefined || cypherEquals(have as CypherValue, want) !== true) return false;
+    }
+  }
+  return true;
+}
+
+function nodeMatches(spec: NodeSpec, rec: NodeRecord, row: Row, ctx: ExecContext): boolean {
+  for (const l of spec.labels) if (!rec.labels.includes(l)) return false;
+  return propsMatch(spec.props, spec.propsExpr, rec.properties, row, ctx);
+}
+
+/** Binds node spec to node id; returns the extended row or null when it does not fit. */
+function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext): Row | null {
+  const v = spec.variable;
+  if (v !== null) {
+    const existing = row[v];
+    if (existing !== undefined) {
+      if (!(existing instanceof NodeValue) || existing.id !== id) return null;
+    }
+  }
+  const rec = ctx.tx.node(id);
+  if (!rec) return null;
+  if (!nodeMatches(spec, rec, row, ctx)) return null;
+  let out = row;
+  if (v !== null && row[v] === undefined) out = { ...row, [v]: nodeValue(rec) };
+  if (spec.where && truthy(spec.where(out, ctx)) !== true) return null;
+  return out;
+}
+
+/** Candidate node ids for a start node, cheapest source first. */
+function candidates(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, row: Row, ctx: ExecContext): Iterable<number> {
+  const tx = ctx.tx;
+  if (spec.variable !== null) {
+    const b = row[spec.variable];
+    if (b !== undefined) {
+      if (b === null) return [];
+      if (!(b instanceof NodeValue)) throw typeError(`Variable \`${spec.variable}\` is not a node: ${typeName(b)}`);
+      return [b.id];
+    }
+  }
+  if (spec.labels.length > 0) {
+    const eqs: [string, CypherValue][] = [];
+    if (spec.props) for (const [k, f] of spec.props) eqs.push([k, f(row, ctx)]);
+    if (seeds) for (const [k, f] of seeds) eqs.push([k, f(row, ctx)]);
+    for (const label of spec.labels) {
+      for (const [k, v] of eqs) {
+        if (v === null) return [];
+        if (isPropertyValue(v) && tx.hasNodeIndex(label, k)) return tx.nodesByProperty(label, k, v);
+      }
+    }
+    let best = spec.labels[0]!;
+    if (spec.labels.length > 1) {
+      let bestCount = Infinity;
+      for (const l of spec.labels) { const c = tx.nodeCount(l); if (c < bestCount) { bestCount = c; best = l; } }
+    }
+    return tx.nodesWithLabel(best);
+  }
+  return tx.allNodes();
+}
+
+function isPropertyValue(v: CypherValue): v is PropertyValue {
+  return v !== null && !(v instanceof Map) && !(v instanceof NodeValue) && !(v instanceof RelationshipValue) && !(v instanceof PathValue) &&
+    !(Array.isArray(v) && v.some((x) => !isPropertyValue(x)));
+}
+
+function startScore(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, row: Row, ctx: ExecContext): number {
+  if (spec.variable !== null && row[spec.variable] !== undefined) return 0;
+  if (spec.labels.length > 0) {
+    const keys = [...(spec.props ?? []).map(([k]) => k), ...(seeds ?? []).map(([k]) => k)];
+    for (const l of spec.labels) for (const k of keys) if (ctx.tx.hasNodeIndex(l, k)) return 1;
+    return 2 + Math.min(...spec.labels.map((l) => ctx.tx.nodeCount(l)));
+  }
+  return 3 + ctx.tx.nodeCount();
+}
+
+// ---- part matching ----
+
+interface Segment { rels: RelationshipValue[]; nodes: NodeValue[] } // nodes: intermediate, in pattern order
+
+function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[]): Iterable<[Row, PathValue]> {
+  let start = 0, best = Infinity;
+  spec.nodes.forEach((n, i) => {
+    const s = startScore(n, spec.seeds.get(i), row, ctx);
+    if (s < best) { best = s; start = i; }
+  });
+  const nodeIds: number[] = new Array(spec.nodes.length).fill(-1);
+  const segs: Segment[] = new Array(spec.rels.length);
+  const startSpec = spec.nodes[start]!;
+  // Snapshot the candidates: writes during iteration must not change what this MATCH sees.
+  const cands = [...candidates(startSpec, spec.seeds.get(start), row, ctx)];
+  for (const id of cands) {
+    tick(ctx);
+    const r0 = bindNode(startSpec, id, row, ctx);
+    if (!r0) continue;
+    nodeIds[start] = id;
+    for (const r1 of extend(spec, start, 1, r0, ctx, used, nodeIds, segs)) {
+      for (const r2 of extend(spec, start, -1, r1, ctx, used, nodeIds, segs)) {
+        yield [r2, buildPath(nodeIds, segs, ctx)];
+      }
+    }
+  }
+}
+
+function buildPath(nodeIds: readonly number[], segs: readonly Segment[], ctx: ExecContext): PathValue {
+  const nodes: NodeValue[] = [];
+  const rels: RelationshipValue[] = [];
+  const first = ctx.tx.node(nodeIds[0]!);
+  nodes.push(first ? nodeValue(first) : new NodeValue(nodeIds[0]!, [], new Map()));
+  for (let j = 0; j < segs.length; j++) {
+    const seg = segs[j]!;
+    for (let k = 0; k < seg.rels.length; k++) {
+      rels.push(seg.rels[k]!);
+      if (k < seg.nodes.length) nodes.push(seg.nodes[k]!);
+    }
+    const rec = ctx.tx.node(nodeIds[j + 1]!);
+    if (seg.rels.length > 0) nodes.push(rec ? nodeValue(rec) : new NodeValue(nodeIds[j + 1]!, [], new Map()));
+  }
+  return new PathValue(nodes, rels);
+}
+
+function storeDirection(d: 'out' | 'in' | 'both', forward: boolean): StoreDirection {
+  if (d === 'both') return 'BOTH';
+  return (d === 'out') === forward ? 'OUTGOING' : 'INCOMING';
+}
+
+/** Extends from node index `from` in direction `step` (+1 right, -1 left) to the pattern's end. */
+function* extend(
+  spec: PartSpec, from: number, step: 1 | -1, row: Row, ctx: ExecContext, used: number[], nodeIds: number[], segs: Segment[],
+): Iterable<Row> {
+  const to = from + step;
+  if (to < 0 || to >= spec.nodes.length) { yield row; return; }
+  const relIndex = step === 1 ? from : to;
+  const rs = spec.rels[relIndex]!;
+  const ns = spec.nodes[to]!;
+  const forward = step === 1;
+  for (const [r1, endId, seg] of expandRel(rs, nodeIds[from]!, forward, row, ctx, used)) {
+    const r2 = bindNode(ns, endId, r1, ctx);
+    if (!r2) continue;
+    nodeIds[to] = endId;
+    segs[relIndex] = seg;
+    const pushed = seg.rels.length;
+    for (const r of seg.rels) used.push(r.id);
+    yield* extend(spec, to, step, r2, ctx, used, nodeIds, segs);
+    used.length -= pushed;
+  }
+}
+
+function relMatches(rs: RelSpec, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
+  if (!propsMatch(rs.props, rs.propsExpr, rel.properties as ReadonlyMap<string, PropertyValue>, row, ctx)) return false;
+  return true;
+}
+
+/** Yields (row with the relationship variable bound, far node id, segment in pattern order). */
+function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx: ExecContext, used: number[]): Iterable<[Row, number, Segment]> {
+  const dir = storeDirection(rs.direction, forward);
+  const types = rs.types.length ? rs.types : undefined;
+  const bound = rs.variable !== null ? row[rs.variable] : undefined;
+  if (!rs.varLength) {
+    if (bound === null) return;
+    const adj = [...ctx.tx.relationshipsOf(fromId, dir, types)];
+    for (const a of adj) {
+      tick(ctx);
+      if (dir === 'BOTH' && a.otherId === fromId && !a.outgoing) continue; // a self-loop once
+      if (used.includes(a.relId)) continue;
+      if (bound !== undefined && (!(bound instanceof RelationshipValue) || bound.id !== a.relId)) continue;
+      const rec = ctx.tx.relationship(a.relId);
+      if (!rec) continue;
+      const rel = relValue(rec);
+      if (!relMatches(rs, rel, row, ctx)) continue;
+      let out = row;
+      if (rs.variable !== null && bound === undefined) out = { ...row, [rs.variable]: rel };
+      if (rs.where && truthy(rs.where(out, ctx)) !== true) continue;
+      yield [out, a.otherId, { rels: [rel], nodes: [] }];
+    }
+    return;
+  }
+  // Variable length: depth-first, relationships unique along the path and within the MATCH.
+  const rels: RelationshipValue[] = [];
+  const nodes: NodeValue[] = [];
+  const boundList = bound === undefined ? undefined : bound;
+  function* dfs(at: number): Iterable<[Row, number, Segment]> {
+    tick(ctx);
+    if (rels.length >= rs.min) {
+      const segRels = forward ? [...rels] : [...rels].reverse();
+      const segNodes = forward ? [...nodes] : [...nodes].reverse();
+      let out = row;
+      let ok = true;
+      if (rs.variable !== null) {
+        if (boundList !== undefined) ok = cypherEquals(boundList, segRels) === true;
+        else out = { ...row, [rs.variable]: segRels };
+      }
+      if (ok) yield [out, at, { rels: segRels, nodes: segNodes }];
+    }
+    if (rels.length >= rs.max) return;
+    for (const a of [...ctx.tx.relationshipsOf(at, dir, types)]) {
+      if (dir === 'BOTH' && a.otherId === at && !a.outgoing) continue;
+      if (used.includes(a.relId) || rels.some((r) => r.id === a.relId)) continue;
+      const rec = ctx.tx.relationship(a.relId);
+      if (!rec) continue;
+      const rel = relValue(rec);
+      if (!relMatches(rs, rel, row, ctx)) continue;
+      const next = ctx.tx.node(a.otherId);
+      if (!next) continue;
+      rels.push(rel);
+      nodes.push(nodeValue(next));
+      yield* dfs(a.otherId);
+      rels.pop();
+      nodes.pop();
+    }
+  }
+  for (const [out, end, seg] of dfs(fromId)) {
+    // The last pushed node is the far endpoint: keep only intermediates in the segment.
+    const inter = forward ? seg.nodes.slice(0, -1) : seg.nodes.slice(1);
+    yield [out, end, { rels: seg.rels, nodes: inter }];
+  }
+}
+
+// ---- shortest paths (BFS) ----
+
+function* matchShortest(spec: PartSpec, row: Row, ctx: ExecContext): Iterable<[Row, PathValue]> {
+  if (spec.rels.length !== 1) throw new Neo4jError(Status.SyntaxError, 'shortestPath requires a pattern with a single relationship');
+  const rs = spec.rels[0]!;
+  const [aSpec, bSpec] = spec.nodes as [NodeSpec, NodeSpec];
+  for (const aId of [...candidates(aSpec, undefined, row, ctx)]) {
+    const r1 = bindNode(aSpec, aId, row, ctx);
+    if (!r1) continue;
+    for (const bId of [...candidates(bSpec, undefined, r1, ctx)]) {
+      const r2 = bindNode(bSpec, bId, r1, ctx);
+      if (!r2) continue;
+      const paths = bfs(rs, aId, bId, ctx, spec.shortest === 'all', r2);
+      for (const p of paths) {
+        let out = r2;
+        if (rs.variable !== null) out = { ...r2, [rs.variable]: [...p.relationships] };
+        yield [out, p];
+      }
+    }
+  }
+}
+
+function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: boolean, row: Row): PathValue[] {
+  const dir = storeDirection(rs.direction, true);
+  const types = rs.types.length ? rs.types : undefined;
+  if (fromId === toId) {
+    if (rs.min === 0) { const rec = ctx.tx.node(fromId); return rec ? [new PathValue([nodeValue(rec)], [])] : []; }
+  }
+  // parents: node → list of (prevNode, relId) at the shortest depth.
+  const depth = new Map<number, number>([[fromId, 0]]);
+  const parents = new Map<number, [number, number][]>();
+  let frontier = [fromId];
+  let d = 0;
+  let found = false;
+  while (frontier.length && d < rs.max && !found) {
+    d++;
+    const next: number[] = [];
+    for (const at of frontier) {
+      for (const a of ctx.tx.relationshipsOf(at, dir, types)) {
+        tick(ctx);
+        if (dir === 'BOTH' && a.otherId === at && !a.outgoing) continue;
+        const rec = ctx.tx.relationship(a.relId);
+        if (!rec || !relMatches(rs, relValue(rec), row, ctx)) continue;
+        const seen = depth.get(a.otherId);
+        if (seen === undefined) {
+          depth.set(a.otherId, d);
+          parents.set(a.otherId, [[at, a.relId]]);
+          next.push(a.otherId);
+        } else if (seen === d) {
+          parents.get(a.otherId)!.push([at, a.relId]);
+        }
+        if (a.otherId === toId) found = true;
+      }
+    }
+    frontier = next;
+  }
+  if (!found || (depth.get(toId) ?? 0) < rs.min) return [];
+  const out: PathValue[] = [];
+  const walk = (at: number, nodes: number[], rels: number[]): void => {
+    if (!all && out.length > 0) return;
+    if (at === fromId) {
+      const ns = [at, ...nodes].map((id) => nodeValue(ctx.tx.node(id)!));
+      const rr = rels.map((id) => relValue(ctx.tx.relationship(id)!));
+      out.push(new PathValue(ns, rr));
+      return;
+    }
+    for (const [prev, rel] of parents.get(at) ?? []) {
+      if (rels.includes(rel)) continue;
+      walk(prev, [at, ...nodes], [rel, ...rels]);
+    }
+  };
+  walk(toId, [], []);
+  return out;
+}

@@ -1,0 +1,219 @@
+// WITH / RETURN: projection, grouping with aggregation, DISTINCT, ORDER BY, SKIP and LIMIT.
+
+import { Neo4jError, Status } from '../../core/errors.js';
+import type { Expression, Projection, ProjectionItem } from '../ast/index.js';
+import { DistinctAgg, lookupAggregate, type Aggregator } from '../functions/index.js';
+import { hashKey, orderCompare } from '../values/compare.js';
+import { formatValue } from '../values/format.js';
+import type { CypherValue } from '../values/value.js';
+import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { compileExpression, truthy } from './expressions.js';
+
+export interface ProjectionPlan {
+  /** Output column names in order. */
+  readonly columns: readonly string[];
+  run(input: Iterable<Row>, ctx: ExecContext): Iterable<Row>;
+}
+
+interface AggregateCall {
+  readonly slot: string;
+  readonly create: () => Aggregator;
+  readonly args: readonly Evaluator[];
+}
+
+/** Collects aggregate call nodes inside an expression (not descending into nested aggregates). */
+function findAggregates(e: Expression, aggregates: ReadonlySet<Expression>, out: Expression[]): void {
+  if (aggregates.has(e)) { out.push(e); return; }
+  for (const child of children(e)) findAggregates(child, aggregates, out);
+}
+
+export function children(e: Expression): Expression[] {
+  switch (e.kind) {
+    case 'PropertyAccess': return [e.object];
+    case 'Subscript': return [e.object, e.index];
+    case 'Slice': return [e.object, ...(e.from ? [e.from] : []), ...(e.to ? [e.to] : [])];
+    case 'ListLiteral': return [...e.items];
+    case 'MapLiteral': return e.entries.map((x) => x.value);
+    case 'UnaryOp': return [e.operand];
+    case 'BinaryOp': return [e.left, e.right];
+    case 'Comparison': return [...e.operands];
+    case 'IsNull': return [e.operand];
+    case 'HasLabels': return [e.subject];
+    case 'Case': return [...(e.test ? [e.test] : []), ...e.alternatives.flatMap((a) => [a.when, a.then]), ...(e.elseExpr ? [e.elseExpr] : [])];
+    case 'ListComprehension': return [e.list, ...(e.where ? [e.where] : []), ...(e.projection ? [e.projection] : [])];
+    case 'Quantifier': return [e.list, ...(e.where ? [e.where] : [])];
+    case 'Reduce': return [e.init, e.list, e.expression];
+    case 'FunctionCall': return [...e.args];
+    case 'MapProjection': return [e.subject, ...e.items.flatMap((i) => (i.kind === 'LiteralEntry' ? [i.value] : []))];
+    default: return [];
+  }
+}
+
+function spanText(text: string, e: { span: { start: number; end: number } }): string {
+  return text.slice(e.span.start, e.span.end);
+}
+
+function aggregateCall(e: Expression, slot: string): AggregateCall {
+  if (e.kind === 'CountStar') {
+    const f = lookupAggregate('count')!;
+    return { slot, create: () => f.create(), args: [] };
+  }
+  if (e.kind !== 'FunctionCall') throw new Error(`invariant violated: aggregate ${e.kind}`);
+  const f = lookupAggregate(e.name);
+  if (!f) throw new Neo4jError(Status.SyntaxError, `Unknown function '${e.name}'`);
+  const args = e.args.map((a) => compileExpression(a));
+  const distinct = e.distinct;
+  return { slot, create: () => (distinct ? new DistinctAgg(f.create()) : f.create()), args };
+}
+
+function toCount(v: CypherValue, what: string): number {
+  if (typeof v === 'bigint' && v >= 0n) return Number(v);
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  throw new Neo4jError(Status.ArgumentError, `Invalid input. '${formatValue(v)}' is not a valid value. Must be a non-negative integer. (${what})`);
+}
+
+export function compileProjection(
+  p: Projection,
+  info: { columns: readonly string[]; starVariables: readonly string[] } | undefined,
+  aggregates: ReadonlySet<Expression>,
+  text: string,
+  where: Expression | null,
+  inScope: readonly string[] | null,
+): ProjectionPlan {
+  const starVars = info?.starVariables ?? (p.star ? [...(inScope ?? [])].sort() : []);
+  const columns = info?.columns ?? [...starVars, ...p.items.map((i) => i.name)];
+  // Aggregates are deduplicated by their source text so ORDER BY count(*) reuses RETURN's count(*).
+  const slotsByText = new Map<string, string>();
+  const slots = new Map<Expression, string>();
+  const calls: AggregateCall[] = [];
+  const register = (e: Expression) => {
+    const found: Expression[] = [];
+    findAggregates(e, aggregates, found);
+    for (const a of found) {
+      const t = spanText(text, a);
+      let slot = slotsByText.get(t);
+      if (!slot) {
+        slot = `  agg${calls.length}`;
+        slotsByText.set(t, slot);
+        calls.push(aggregateCall(a, slot));
+      }
+      slots.set(a, slot);
+    }
+  };
+  for (const it of p.items) register(it.expression);
+  for (const s of p.orderBy) register(s.expression);
+  const aggregating = calls.length > 0;
+  const opts = { aggregateSlots: slots };
+  const items = p.items.map((it: ProjectionItem) => ({ name: it.name, f: compileExpression(it.expression, opts), text: spanText(text, it.expression) }));
+  // ORDER BY may name a projected expression by its text (e.g. ORDER BY n.name after RETURN n.name).
+  const itemByText = new Map(items.map((i) => [i.text, i.name]));
+  const sorts = p.orderBy.map((s) => {
+    const t = spanText(text, s.expression);
+    const col = itemByText.get(t);
+    const f = col !== undefined && s.expression.kind !== 'Variable' ? ((r: Row) => r[col] ?? null) as Evaluator : compileExpression(s.expression, opts);
+    return { f, desc: s.descending };
+  });
+  const skip = p.skip ? compileExpression(p.skip) : null;
+  const limit = p.limit ? compileExpression(p.limit) : null;
+  const filter = where ? compileExpression(where) : null;
+  const groupingItems = items.filter((_, i) => !hasAggregate(p.items[i]!.expression, aggregates));
+
+  function project(row: Row, ctx: ExecContext): Row {
+    const out: Row = {};
+    for (const v of starVars) out[v] = row[v] ?? null;
+    for (const it of items) out[it.name] = it.f(row, ctx);
+    return out;
+  }
+
+  return {
+    columns,
+    *run(input, ctx) {
+      if (!aggregating && !p.distinct && sorts.length === 0) {
+        // Streaming path: LIMIT stops pulling from the input early.
+        let toSkip = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
+        let remaining = limit ? toCount(limit({}, ctx), 'LIMIT') : Infinity;
+        if (remaining === 0) return;
+        for (const row of input) {
+          tick(ctx);
+          if (toSkip > 0) { toSkip--; continue; }
+          const out = project(row, ctx);
+          if (!filter || truthy(filter(out, ctx), 'WHERE') === true) yield out;
+          if (--remaining <= 0) return;
+        }
+        return;
+      }
+      // 1. projected rows, each paired with the row ORDER BY may read (projection over input).
+      let rows: { out: Row; sortRow: Row }[] = [];
+      if (aggregating) {
+        const groups = new Map<string, { base: Row; keys: Row; aggs: Aggregator[] }>();
+        for (const row of input) {
+          tick(ctx);
+          const keys: Row = {};
+          let key = '';
+          for (const v of starVars) { keys[v] = row[v] ?? null; key += hashKey(keys[v]!) + '|'; }
+          for (const g of groupingItems) { const val = g.f(row, ctx); keys[g.name] = val; key += hashKey(val) + '|'; }
+          let group = groups.get(key);
+          if (!group) {
+            group = { base: row, keys, aggs: calls.map((c) => c.create()) };
+            groups.set(key, group);
+          }
+          for (let i = 0; i < calls.length; i++) {
+            const c = calls[i]!;
+            group.aggs[i]!.update(c.args.map((a) => a(row, ctx)));
+          }
+        }
+        if (groups.size === 0 && groupingItems.length === 0 && starVars.length === 0) {
+          groups.set('', { base: {}, keys: {}, aggs: calls.map((c) => c.create()) });
+        }
+        for (const g of groups.values()) {
+          const withAggs: Row = { ...g.base, ...g.keys };
+          calls.forEach((c, i) => { withAggs[c.slot] = g.aggs[i]!.result(); });
+          const out: Row = {};
+          for (const v of starVars) out[v] = g.keys[v] ?? null;
+          for (const it of items) out[it.name] = it.name in g.keys ? g.keys[it.name]! : it.f(withAggs, ctx);
+          rows.push({ out, sortRow: { ...withAggs, ...out } });
+        }
+      } else {
+        for (const row of input) {
+          tick(ctx);
+          const out = project(row, ctx);
+          rows.push({ out, sortRow: sorts.length ? { ...row, ...out } : out });
+        }
+      }
+      if (p.distinct) {
+        const seen = new Set<string>();
+        rows = rows.filter((r) => {
+          const k = columns.map((c) => hashKey(r.out[c] ?? null)).join('|');
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        });
+      }
+      if (sorts.length) {
+        const keyed = rows.map((r) => ({ r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) }));
+        keyed.sort((a, b) => {
+          for (let i = 0; i < sorts.length; i++) {
+            const c = orderCompare(a.keys[i]!, b.keys[i]!);
+            if (c !== 0) return sorts[i]!.desc ? -c : c;
+          }
+          return 0;
+        });
+        rows = keyed.map((k) => k.r);
+      }
+      let start = 0, end = rows.length;
+      if (skip) start = Math.min(rows.length, toCount(skip({}, ctx), 'SKIP'));
+      if (limit) end = Math.min(rows.length, start + toCount(limit({}, ctx), 'LIMIT'));
+      for (let i = start; i < end; i++) {
+        const out = rows[i]!.out;
+        if (filter && truthy(filter(out, ctx), 'WHERE') !== true) continue;
+        yield out;
+      }
+    },
+  };
+}
+
+function hasAggregate(e: Expression, aggregates: ReadonlySet<Expression>): boolean {
+  const found: Expression[] = [];
+  findAggregates(e, aggregates, found);
+  return found.length > 0;
+}

@@ -1,0 +1,130 @@
+// Schema commands: CREATE/DROP INDEX and CONSTRAINT in both the 3.5 and 5.x spellings.
+
+import { Neo4jError, Status, notSupported } from '../../core/errors.js';
+import type { ConstraintDescriptor, ConstraintKind, GraphRead, IndexDescriptor, IndexKind } from '../../graph/api.js';
+import type { ConstraintType, IndexType, SchemaCommand, SchemaTarget } from '../ast/index.js';
+import type { ExecContext, Row } from './context.js';
+
+export interface SchemaPlan {
+  readonly columns: readonly string[];
+  run(ctx: ExecContext): Promise<{ columns: readonly string[]; rows: Row[] }>;
+}
+
+/** FNV-1a over the rule's description: the generated name is stable for the same rule. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+function indexKind(t: IndexType): IndexKind {
+  switch (t) {
+    case 'RANGE': case 'BTREE': return 'RANGE';
+    case 'TEXT': case 'POINT': case 'LOOKUP': case 'FULLTEXT': return t;
+    case 'VECTOR': throw notSupported('VECTOR indexes');
+  }
+}
+
+function constraintKind(t: ConstraintType, target: SchemaTarget): ConstraintKind {
+  switch (t) {
+    case 'UNIQUE': return 'UNIQUENESS';
+    case 'NODE_KEY': return 'NODE_KEY';
+    case 'NOT_NULL': return target.entity === 'node' ? 'NODE_PROPERTY_EXISTENCE' : 'RELATIONSHIP_PROPERTY_EXISTENCE';
+    case 'RELATIONSHIP_KEY': throw notSupported('Relationship key constraints');
+    case 'PROPERTY_TYPE': throw notSupported('Property type constraints');
+  }
+}
+
+function sameProps(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function findIndex(g: GraphRead, kind: IndexKind, entity: 'NODE' | 'RELATIONSHIP', labelOrType: string, props: readonly string[]): IndexDescriptor | undefined {
+  return g.indexes().find((i) => i.kind === kind && i.entity === entity && i.labelOrType === labelOrType && sameProps(i.properties, props));
+}
+
+function findConstraint(g: GraphRead, kind: ConstraintKind, labelOrType: string, props: readonly string[]): ConstraintDescriptor | undefined {
+  return g.constraints().find((c) => c.kind === kind && c.labelOrType === labelOrType && sameProps(c.properties, props));
+}
+
+const done = async (): Promise<{ columns: readonly string[]; rows: Row[] }> => ({ columns: [], rows: [] });
+
+export function compileSchemaCommand(cmd: SchemaCommand): SchemaPlan {
+  switch (cmd.kind) {
+    case 'CreateIndex': {
+      const kind = indexKind(cmd.indexType);
+      const entity = cmd.target.entity === 'node' ? 'NODE' : 'RELATIONSHIP';
+      const { labelOrType, properties } = cmd.target;
+      return {
+        columns: [],
+        run: async (ctx) => {
+          const existing = findIndex(ctx.tx, kind, entity, labelOrType, properties);
+          const name = cmd.name ?? `index_${shortHash(`${kind}:${entity}:${labelOrType}:${properties.join(',')}`)}`;
+          if (cmd.ifNotExists && (existing || ctx.tx.indexes().some((i) => i.name === name) || ctx.tx.constraints().some((c) => c.name === name))) return done();
+          ctx.tx.createIndex({ name, kind, entity, labelOrType, properties });
+          return done();
+        },
+      };
+    }
+    case 'DropIndex': {
+      return {
+        columns: [],
+        run: async (ctx) => {
+          let name = cmd.name;
+          if (cmd.legacy) {
+            const t = cmd.legacy;
+            const found = findIndex(ctx.tx, 'RANGE', t.entity === 'node' ? 'NODE' : 'RELATIONSHIP', t.labelOrType, t.properties);
+            if (!found) throw new Neo4jError(Status.IndexNotFound, `Unable to drop index on :${t.labelOrType}(${t.properties.join(', ')}). There is no such index.`);
+            name = found.name;
+          }
+          if (name === null) throw new Neo4jError(Status.SyntaxError, 'DROP INDEX needs a name');
+          if (!ctx.tx.indexes().some((i) => i.name === name)) {
+            if (cmd.ifExists) return done();
+            throw new Neo4jError(Status.IndexNotFound, `Unable to drop index called \`${name}\`. There is no such index.`);
+          }
+          ctx.tx.dropIndex(name);
+          return done();
+        },
+      };
+    }
+    case 'CreateConstraint': {
+      const kind = constraintKind(cmd.constraintType, cmd.target);
+      const entity = cmd.target.entity === 'node' ? 'NODE' : 'RELATIONSHIP';
+      const { labelOrType, properties } = cmd.target;
+      return {
+        columns: [],
+        run: async (ctx) => {
+          const existing = findConstraint(ctx.tx, kind, labelOrType, properties);
+          const name = cmd.name ?? `constraint_${shortHash(`${kind}:${entity}:${labelOrType}:${properties.join(',')}`)}`;
+          if (cmd.ifNotExists && (existing || ctx.tx.constraints().some((c) => c.name === name) || ctx.tx.indexes().some((i) => i.name === name))) return done();
+          ctx.tx.createConstraint({ name, kind, entity, labelOrType, properties });
+          return done();
+        },
+      };
+    }
+    case 'DropConstraint': {
+      return {
+        columns: [],
+        run: async (ctx) => {
+          let name = cmd.name;
+          if (cmd.legacy) {
+            const { constraintType, target } = cmd.legacy;
+            const found = findConstraint(ctx.tx, constraintKind(constraintType, target), target.labelOrType, target.properties);
+            if (!found) throw new Neo4jError(Status.ConstraintNotFound, `No such constraint on :${target.labelOrType}(${target.properties.join(', ')}).`);
+            name = found.name;
+          }
+          if (name === null) throw new Neo4jError(Status.SyntaxError, 'DROP CONSTRAINT needs a name');
+          if (!ctx.tx.constraints().some((c) => c.name === name)) {
+            if (cmd.ifExists) return done();
+            throw new Neo4jError(Status.ConstraintNotFound, `Unable to drop constraint \`${name}\`: No such constraint ${name}.`);
+          }
+          ctx.tx.dropConstraint(name);
+          return done();
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// SHOW INDEXES / CONSTRAINTS / PROCEDURES / FUNCTIONS with YIELD, WHERE and RETURN.
+
+import { notSupported } from '../../core/errors.js';
+import type { Expression, ShowCommand } from '../ast/index.js';
+import type { ProcedureSignature } from '../api.js';
+import { isAggregateName } from '../functions/index.js';
+import { FUNCTION_NAMES, signatureText } from '../procedures/builtin.js';
+import {
+  CONSTRAINT_COLUMNS, CONSTRAINT_EXTRA_COLUMNS, INDEX_COLUMNS, INDEX_EXTRA_COLUMNS, constraintRows, indexRows,
+} from '../procedures/schema-rows.js';
+import type { CypherValue } from '../values/value.js';
+import type { ExecContext, Row } from './context.js';
+import { compileExpression, truthy } from './expressions.js';
+import { children, compileProjection } from './projection.js';
+import type { SchemaPlan } from './schema.js';
+
+interface Source { defaults: readonly string[]; all: readonly string[]; rows(ctx: ExecContext): Map<string, CypherValue>[] }
+
+function source(cmd: ShowCommand, procedures: () => ProcedureSignature[]): Source {
+  const filter = cmd.filter;
+  switch (cmd.target) {
+    case 'INDEXES': return {
+      defaults: INDEX_COLUMNS, all: [...INDEX_COLUMNS, ...INDEX_EXTRA_COLUMNS],
+      rows: (ctx) => indexRows(ctx.tx).filter((r) => !filter || filter === 'ALL' || r.get('type') === filter || (filter === 'BTREE' && r.get('type') === 'RANGE')),
+    };
+    case 'CONSTRAINTS': return {
+      defaults: CONSTRAINT_COLUMNS, all: [...CONSTRAINT_COLUMNS, ...CONSTRAINT_EXTRA_COLUMNS],
+      rows: (ctx) => constraintRows(ctx.tx).filter((r) => {
+        if (!filter || filter === 'ALL') return true;
+        const t = String(r.get('type'));
+        if (filter === 'UNIQUE' || filter === 'UNIQUENESS') return t === 'UNIQUENESS';
+        if (filter.includes('KEY')) return t === 'NODE_KEY';
+        return t.includes('EXISTENCE');
+      }),
+    };
+    case 'PROCEDURES': return {
+      defaults: ['name', 'description', 'mode', 'worksOnSystem'], all: ['name', 'description', 'mode', 'worksOnSystem', 'signature', 'admin'],
+      rows: () => procedures().map((p) => new Map<string, CypherValue>([
+        ['name', p.name], ['description', p.description], ['mode', p.mode], ['worksOnSystem', p.mode === 'DBMS'],
+        ['signature', signatureText(p)], ['admin', false],
+      ])),
+    };
+    case 'FUNCTIONS': return {
+      defaults: ['name', 'category', 'description'], all: ['name', 'category', 'description', 'isBuiltIn', 'aggregating'],
+      rows: () => FUNCTION_NAMES.map((n) => new Map<string, CypherValue>([
+        ['name', n], ['category', isAggregateName(n) ? 'Aggregating' : 'Scalar'], ['description', ''], ['isBuiltIn', true], ['aggregating', isAggregateName(n)],
+      ])),
+    };
+    default: throw notSupported(`SHOW ${cmd.target}`);
+  }
+}
+
+export function compileShow(cmd: ShowCommand, procedures: () => ProcedureSignature[]): SchemaPlan {
+  const src = source(cmd, procedures);
+  const yields = cmd.yieldItems;
+  let columns: readonly string[] = cmd.yieldStar ? src.all : yields ? yields.map((y) => y.alias ?? y.field) : src.defaults;
+  const yieldOrder = cmd.yieldProjection
+    ? compileProjection({ ...cmd.yieldProjection, star: true, items: [] }, { columns, starVariables: [...columns].sort() }, new Set(), '', null, columns)
+    : null;
+  const where = cmd.where ? compileExpression(cmd.where) : null;
+  let ret = null;
+  if (cmd.returnClause) {
+    const p = cmd.returnClause.projection;
+    const aggs = new Set<Expression>();
+    const visit = (e: Expression): void => {
+      if (e.kind === 'CountStar' || (e.kind === 'FunctionCall' && isAggregateName(e.name))) { aggs.add(e); return; }
+      for (const c of children(e)) visit(c);
+    };
+    p.items.forEach((i) => visit(i.expression));
+    ret = compileProjection(p, undefined, aggs, '', null, columns);
+    columns = ret.columns;
+  }
+  return {
+    columns,
+    async run(ctx) {
+      let rows: Row[] = src.rows(ctx).map((m) => {
+        const r: Row = {};
+        if (yields) for (const y of yields) r[y.alias ?? y.field] = m.get(y.field) ?? null;
+        else for (const c of src.all) r[c] = m.get(c) ?? null;
+        return r;
+      });
+      if (yieldOrder) rows = [...yieldOrder.run(rows, ctx)];
+      if (where) rows = rows.filter((r) => truthy(where(r, ctx)) === true);
+      if (ret) rows = [...ret.run(rows, ctx)];
+      return { columns, rows };
+    },
+  };
+}

@@ -1,0 +1,276 @@
+// Updating clauses: CREATE, MERGE, SET, REMOVE, DELETE. Each runs row by row against the
+// transaction; the planner materialises their input and output so reads never see half a clause.
+
+import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import type { MergeClause, PatternPart, RemoveItem, SetItem } from '../ast/index.js';
+import { nodeValue, relValue } from '../values/entities.js';
+import { formatValue, typeName } from '../values/format.js';
+import {
+  type CypherValue, NodeValue, PathValue, PointValue, type PropertyValue, RelationshipValue, isTemporal,
+} from '../values/value.js';
+import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { compileExpression, propertyOf } from './expressions.js';
+import { compilePatternMatcher } from './match.js';
+
+export type RowOp = (row: Row, ctx: ExecContext) => Iterable<Row>;
+
+function isScalarProperty(v: CypherValue): boolean {
+  return typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' || isTemporal(v) || v instanceof PointValue;
+}
+
+/** Converts a value to a storable property; null means "remove". */
+export function toPropertyValue(v: CypherValue): PropertyValue | null {
+  if (v === null) return null;
+  if (isScalarProperty(v)) return v as PropertyValue;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      if (x === null || !isScalarProperty(x)) {
+        throw typeError(`Property values can only be of primitive types or arrays thereof. Got ${formatValue(v)}`);
+      }
+    }
+    return v as PropertyValue[];
+  }
+  throw typeError(`Property values can only be of primitive types or arrays thereof. Got ${typeName(v)} (${formatValue(v)})`);
+}
+
+function propertyMap(v: CypherValue, ctx: ExecContext): Map<string, PropertyValue> {
+  const out = new Map<string, PropertyValue>();
+  if (v === null) return out;
+  let src: ReadonlyMap<string, CypherValue>;
+  if (v instanceof Map) src = v;
+  else if (v instanceof NodeValue) src = (ctx.tx.node(v.id)?.properties ?? v.properties) as ReadonlyMap<string, CypherValue>;
+  else if (v instanceof RelationshipValue) src = (ctx.tx.relationship(v.id)?.properties ?? v.properties) as ReadonlyMap<string, CypherValue>;
+  else throw typeError(`Expected a map of properties but got ${typeName(v)} (${formatValue(v)})`);
+  for (const [k, x] of src) {
+    const p = toPropertyValue(x);
+    if (p !== null) out.set(k, p);
+  }
+  return out;
+}
+
+interface CreateNodeSpec { variable: string | null; labels: readonly string[]; props: Evaluator | null }
+interface CreateRelSpec { variable: string | null; type: string; direction: 'out' | 'in' | 'both'; props: Evaluator | null }
+
+export function compileCreatePart(part: PatternPart): (row: Row, ctx: ExecContext) => Row {
+  const nodes: CreateNodeSpec[] = part.nodes.map((n) => ({
+    variable: n.variable, labels: n.labels, props: n.properties ? compileExpression(n.properties) : null,
+  }));
+  const rels: CreateRelSpec[] = part.relationships.map((r) => {
+    if (r.types.length !== 1) {
+      throw new Neo4jError(Status.SyntaxError, 'A single relationship type must be specified for CREATE');
+    }
+    if (r.length !== null) throw new Neo4jError(Status.SyntaxError, 'Variable length relationships cannot be used in CREATE');
+    return { variable: r.variable, type: r.types[0]!, direction: r.direction, props: r.properties ? compileExpression(r.properties) : null };
+  });
+  const pathVar = part.variable;
+  return (row, ctx) => {
+    let out = row;
+    const ids: NodeValue[] = [];
+    for (const n of nodes) {
+      const existing = n.variable !== null ? out[n.variable] : undefined;
+      if (existing !== undefined) {
+        if (!(existing instanceof NodeValue)) {
+          if (existing === null) throw typeError(`Failed to create relationship, node \`${n.variable}\` is null`);
+          throw typeError(`Variable \`${n.variable}\` is not a node`);
+        }
+        ids.push(existing);
+        continue;
+      }
+      const props = n.props ? propertyMap(n.props(out, ctx), ctx) : new Map<string, PropertyValue>();
+      const id = ctx.tx.createNode(n.labels, props);
+      const v = nodeValue(ctx.tx.node(id)!);
+      ids.push(v);
+      if (n.variable !== null) out = { ...out, [n.variable]: v };
+    }
+    const relVals: RelationshipValue[] = [];
+    rels.forEach((r, i) => {
+      const a = ids[i]!, b = ids[i + 1]!;
+      const [s, e] = r.direction === 'in' ? [b, a] : [a, b];
+      const props = r.props ? propertyMap(r.props(out, ctx), ctx) : new Map<string, PropertyValue>();
+      if (r.variable !== null && out[r.variable] !== undefined) {
+        throw new Neo4jError(Status.SyntaxError, `Variable \`${r.variable}\` already declared`);
+      }
+      const id = ctx.tx.createRelationship(r.type, s.id, e.id, props);
+      const v = relValue(ctx.tx.relationship(id)!);
+      relVals.push(v);
+      if (r.variable !== null) out = { ...out, [r.variable]: v };
+    });
+    if (pathVar !== null) out = { ...out, [pathVar]: new PathValue(ids, relVals) };
+    return out;
+  };
+}
+
+export function compileCreate(parts: readonly PatternPart[]): RowOp {
+  const creators = parts.map(compileCreatePart);
+  return (row, ctx) => {
+    let out = row;
+    for (const c of creators) out = c(out, ctx);
+    return [out];
+  };
+}
+
+// ---- SET / REMOVE ----
+
+function setProperty(target: CypherValue, key: string, value: CypherValue, ctx: ExecContext): void {
+  if (target === null) return;
+  const p = toPropertyValue(value);
+  if (target instanceof NodeValue) { ensureNodeAlive(target, ctx); ctx.tx.setNodeProperty(target.id, key, p); return; }
+  if (target instanceof RelationshipValue) { ensureRelAlive(target, ctx); ctx.tx.setRelationshipProperty(target.id, key, p); return; }
+  throw typeError(`Expected a Node or Relationship to set a property on, got ${typeName(target)} (${formatValue(target)})`);
+}
+
+function ensureNodeAlive(n: NodeValue, ctx: ExecContext): void {
+  if (ctx.tx.isNodeDeleted(n.id)) throw new Neo4jError(Status.EntityNotFound, `Node with id ${n.id} has been deleted in this transaction`);
+}
+function ensureRelAlive(r: RelationshipValue, ctx: ExecContext): void {
+  if (ctx.tx.isRelationshipDeleted(r.id)) throw new Neo4jError(Status.EntityNotFound, `Relationship with id ${r.id} has been deleted in this transaction`);
+}
+
+function replaceProperties(target: CypherValue, value: CypherValue, merge: boolean, ctx: ExecContext): void {
+  if (target === null) return;
+  const isEntity = value instanceof NodeValue || value instanceof RelationshipValue;
+  const src: ReadonlyMap<string, CypherValue> = value === null ? new Map() :
+    value instanceof Map ? value : isEntity ? propertyMap(value, ctx) : new Map();
+  if (!(value === null || value instanceof Map || isEntity)) {
+    throw typeError(`Expected a map of properties but got ${typeName(value)} (${formatValue(value)})`);
+  }
+  let current: ReadonlyMap<string, unknown>;
+  let set: (k: string, v: PropertyValue | null) => void;
+  if (target instanceof NodeValue) {
+    ensureNodeAlive(target, ctx);
+    current = ctx.tx.node(target.id)?.properties ?? new Map();
+    set = (k, v) => ctx.tx.setNodeProperty(target.id, k, v);
+  } else if (target instanceof RelationshipValue) {
+    ensureRelAlive(target, ctx);
+    current = ctx.tx.relationship(target.id)?.properties ?? new Map();
+    set = (k, v) => ctx.tx.setRelationshipProperty(target.id, k, v);
+  } else {
+    throw typeError(`Expected a Node or Relationship, got ${typeName(target)}`);
+  }
+  const converted = new Map<string, PropertyValue | null>();
+  for (const [k, v] of src) converted.set(k, toPropertyValue(v));
+  if (!merge) for (const k of [...current.keys()]) if (!converted.has(k)) set(k, null);
+  for (const [k, v] of converted) set(k, v);
+}
+
+export function compileSetItems(items: readonly SetItem[]): (row: Row, ctx: ExecContext) => void {
+  const ops = items.map((it): ((row: Row, ctx: ExecContext) => void) => {
+    switch (it.kind) {
+      case 'SetProperty': {
+        const target = compileExpression(it.property.object), key = it.property.key, value = compileExpression(it.value);
+        return (row, ctx) => setProperty(target(row, ctx), key, value(row, ctx), ctx);
+      }
+      case 'SetAllProperties': case 'MergeProperties': {
+        const v = it.variable, value = compileExpression(it.value), merge = it.kind === 'MergeProperties';
+        return (row, ctx) => replaceProperties(row[v] ?? null, value(row, ctx), merge, ctx);
+      }
+      case 'SetLabels': {
+        const v = it.variable, labels = it.labels;
+        return (row, ctx) => {
+          const n = row[v] ?? null;
+          if (n === null) return;
+          if (!(n instanceof NodeValue)) throw typeError(`Expected a Node to set labels on, got ${typeName(n)}`);
+          ensureNodeAlive(n, ctx);
+          for (const l of labels) ctx.tx.addLabel(n.id, l);
+        };
+      }
+    }
+  });
+  return (row, ctx) => { for (const op of ops) op(row, ctx); };
+}
+
+export function compileRemoveItems(items: readonly RemoveItem[]): (row: Row, ctx: ExecContext) => void {
+  const ops = items.map((it): ((row: Row, ctx: ExecContext) => void) => {
+    if (it.kind === 'RemoveProperty') {
+      const target = compileExpression(it.property.object), key = it.property.key;
+      return (row, ctx) => {
+        const t = target(row, ctx);
+        if (t === null) return;
+        if (t instanceof NodeValue) { ensureNodeAlive(t, ctx); ctx.tx.setNodeProperty(t.id, key, null); return; }
+        if (t instanceof RelationshipValue) { ensureRelAlive(t, ctx); ctx.tx.setRelationshipProperty(t.id, key, null); return; }
+        throw typeError(`Expected a Node or Relationship, got ${typeName(t)}`);
+      };
+    }
+    const v = it.variable, labels = it.labels;
+    return (row, ctx) => {
+      const n = row[v] ?? null;
+      if (n === null) return;
+      if (!(n instanceof NodeValue)) throw typeError(`Expected a Node to remove labels from, got ${typeName(n)}`);
+      ensureNodeAlive(n, ctx);
+      for (const l of labels) ctx.tx.removeLabel(n.id, l);
+    };
+  });
+  return (row, ctx) => { for (const op of ops) op(row, ctx); };
+}
+
+// ---- DELETE ----
+
+function deleteValue(v: CypherValue, detach: boolean, ctx: ExecContext): void {
+  if (v === null) return;
+  const tx = ctx.tx;
+  if (v instanceof NodeValue) {
+    if (tx.isNodeDeleted(v.id)) return;
+    if (detach) {
+      for (const a of [...tx.relationshipsOf(v.id, 'BOTH')]) {
+        tick(ctx);
+        if (!tx.isRelationshipDeleted(a.relId)) tx.deleteRelationship(a.relId);
+      }
+    }
+    tx.deleteNode(v.id);
+    return;
+  }
+  if (v instanceof RelationshipValue) {
+    if (!tx.isRelationshipDeleted(v.id)) tx.deleteRelationship(v.id);
+    return;
+  }
+  if (v instanceof PathValue) {
+    for (const r of v.relationships) deleteValue(r, detach, ctx);
+    for (const n of v.nodes) deleteValue(n, detach, ctx);
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) deleteValue(x, detach, ctx);
+    return;
+  }
+  throw typeError(`Expected a Node, Relationship or Path to delete, got ${typeName(v)} (${formatValue(v)})`);
+}
+
+export function compileDelete(exprs: readonly Evaluator[], detach: boolean): RowOp {
+  return (row, ctx) => {
+    for (const e of exprs) deleteValue(e(row, ctx), detach, ctx);
+    return [row];
+  };
+}
+
+// ---- MERGE ----
+
+export function compileMerge(m: MergeClause): RowOp {
+  const part = m.pattern;
+  for (const n of part.nodes) {
+    if (n.properties?.kind === 'MapLiteral') continue;
+  }
+  const matcher = compilePatternMatcher([part], null);
+  const create = compileCreatePart(part);
+  const onCreate = compileSetItems(m.onCreate);
+  const onMatch = compileSetItems(m.onMatch);
+  const nullChecks = [...part.nodes.map((n) => n.properties), ...part.relationships.map((r) => r.properties)]
+    .filter((p) => p?.kind === 'MapLiteral')
+    .flatMap((p) => (p as Extract<typeof p, { kind: 'MapLiteral' }>).entries.map((e) => [e.key, compileExpression(e.value)] as const));
+  return (row, ctx) => {
+    const found = [...matcher(row, ctx)];
+    if (found.length > 0) {
+      for (const r of found) onMatch(r, ctx);
+      return found;
+    }
+    for (const [k, f] of nullChecks) {
+      if (f(row, ctx) === null) {
+        throw new Neo4jError(Status.SemanticError, `Cannot merge the following node because of null property value for '${k}'`);
+      }
+    }
+    const created = create(row, ctx);
+    onCreate(created, ctx);
+    return [created];
+  };
+}
+
+export { propertyOf };
