@@ -1,0 +1,363 @@
+// Semantic analysis of queries: scoping clause by clause, pattern variable binding rules,
+// projections (columns, aggregation, grouping), clause composition. Results go to side tables.
+
+import { Status } from '../../core/errors.js';
+import type {
+  Clause, Expression, PatternPart, Projection, ProjectionItem, Query, SingleQuery,
+} from '../ast/index.js';
+import { compileError, describePosition, type CompileError } from '../lexer/index.js';
+import {
+  checkExpression, forEachSubExpression, isAggregateCall, PLAIN, PREDICATE, PROJECTION, type ExprContext,
+} from './expressions.js';
+import { checkProjection } from './projection.js';
+import { infoForType, publicScope, type Scope, type VariableInfo } from './scope.js';
+import type { ClauseInfo, ProjectionInfo } from './types.js';
+
+type PatternMode = 'match' | 'create' | 'merge' | 'expression' | 'comprehension';
+
+const UPDATING: ReadonlySet<Clause['kind']> = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
+
+export class Analyzer {
+  readonly clauses = new Map<Clause, ClauseInfo>();
+  readonly projections = new Map<Projection, ProjectionInfo>();
+  readonly aggregates = new Set<Expression>();
+  readonly parameters = new Set<string>();
+  updates = false;
+  reads = false;
+
+  constructor(readonly text: string) {}
+
+  error(detail: string, message: string, offset: number, code = Status.SyntaxError): CompileError {
+    return compileError(code, `${message} ${describePosition(this.text, offset)}`, detail);
+  }
+
+  /** A scope extended with a local variable (comprehension / reduce / quantifier). */
+  withLocal(scope: Scope, name: string, _offset: number): Scope {
+    const inner = new Map(scope);
+    inner.set(name, { kind: 'value', type: 'any' });
+    return inner;
+  }
+
+  /** Analyzes a query; returns its result columns and the scope after its last clause. */
+  analyzeQuery(query: Query, incoming: Scope, role: 'top' | 'call' | 'exists' | 'count' | 'collect'): { columns: string[]; scope: Scope } {
+    if (query.kind === 'SingleQuery') return this.analyzeSingle(query, incoming, role);
+    let columns: string[] | null = null;
+    let scope: Scope = incoming;
+    for (const part of query.queries) {
+      const result = this.analyzeSingle(part, incoming, role);
+      if (columns !== null && (columns.length !== result.columns.length || columns.some((c, i) => c !== result.columns[i]))) {
+        throw this.error('DifferentColumnsInUnion', 'All sub queries in an UNION must have the same return column names', part.span.start);
+      }
+      columns = result.columns;
+      scope = result.scope;
+    }
+    return { columns: columns ?? [], scope };
+  }
+
+  private analyzeSingle(query: SingleQuery, incoming: Scope, role: 'top' | 'call' | 'exists' | 'count' | 'collect'): { columns: string[]; scope: Scope } {
+    let scope = new Map(incoming);
+    let columns: string[] = [];
+    const clauses = query.clauses;
+    let previousWasUpdate = false;
+    for (let i = 0; i < clauses.length; i++) {
+      const clause = clauses[i]!;
+      const last = i === clauses.length - 1;
+      if (clause.kind === 'Return' && !last) {
+        throw this.error('InvalidClauseComposition', 'RETURN can only be used at the end of the query', clauses[i + 1]!.span.start);
+      }
+      if ((role === 'exists' || role === 'count') && UPDATING.has(clause.kind)) {
+        throw this.error('InvalidClauseComposition', `An ${role === 'exists' ? 'Exists' : 'Count'} Expression cannot contain any updates`, clause.span.start);
+      }
+      if (clause.kind === 'Match' && previousWasUpdate) {
+        throw this.error('InvalidClauseComposition', `WITH is required between ${clauses[i - 1]!.kind.toUpperCase()} and MATCH`, clause.span.start);
+      }
+      if (clause.kind === 'CallProcedure' && clause.yieldStar && !(clauses.length === 1 && role === 'top')) {
+        throw this.error('UnexpectedSyntax', 'Procedure call inside a query does not support naming results implicitly (name explicitly using `YIELD` instead)', clause.span.start);
+      }
+      const before = scope;
+      const after = this.analyzeClause(clause, before, clauses.length === 1 && role === 'top');
+      this.clauses.set(clause, { before: publicScope(before), after: publicScope(after) });
+      scope = after;
+      if (UPDATING.has(clause.kind)) {
+        this.updates = true;
+        previousWasUpdate = true;
+      } else if (clause.kind !== 'Unwind' && clause.kind !== 'CallProcedure' && clause.kind !== 'CallSubquery' && clause.kind !== 'LoadCsv') {
+        previousWasUpdate = false;
+      }
+      if (clause.kind === 'Return') columns = [...this.projections.get(clause.projection)!.columns];
+    }
+    const lastClause = clauses[clauses.length - 1]!;
+    if ((role === 'top' || role === 'call') && lastClause.kind !== 'Return' && !UPDATING.has(lastClause.kind) &&
+        lastClause.kind !== 'CallSubquery' && !(lastClause.kind === 'CallProcedure' && (lastClause.yieldItems === null || clauses.length === 1))) {
+      throw this.error('InvalidClauseComposition',
+        `Query cannot conclude with ${lastClause.kind.toUpperCase()} (must be a RETURN clause, an update clause, a unit subquery call, or a procedure call with no YIELD)`,
+        lastClause.span.start);
+    }
+    return { columns, scope };
+  }
+
+  private analyzeClause(clause: Clause, scope: Scope, standalone: boolean): Scope {
+    switch (clause.kind) {
+      case 'Match': {
+        this.reads = true;
+        const next = new Map(scope);
+        this.declarePatterns(clause.pattern, next, 'match');
+        if (clause.where) this.checkWhere(clause.where, next);
+        return next;
+      }
+      case 'Create': {
+        const next = new Map(scope);
+        this.declarePatterns(clause.pattern, next, 'create');
+        return next;
+      }
+      case 'Merge': {
+        this.reads = true;
+        const next = new Map(scope);
+        this.declarePatterns([clause.pattern], next, 'merge');
+        for (const item of [...clause.onCreate, ...clause.onMatch]) this.checkSetItem(item, next);
+        return next;
+      }
+      case 'Set':
+        for (const item of clause.items) this.checkSetItem(item, scope);
+        return scope;
+      case 'Remove':
+        for (const item of clause.items) {
+          if (item.kind === 'RemoveProperty') checkExpression(this, item.property, scope, PLAIN);
+          else this.requireVariable(item.variable, scope, item.span.start);
+        }
+        return scope;
+      case 'Delete':
+        for (const e of clause.expressions) {
+          if (e.kind === 'HasLabels') throw this.error('InvalidDelete', 'Invalid input: DELETE expects a node, relationship or path, not a label expression', e.span.start);
+          const t = checkExpression(this, e, scope, PLAIN);
+          if (t !== 'node' && t !== 'relationship' && t !== 'path' && t !== 'any' && t !== 'null' && t !== 'list') {
+            throw this.error('InvalidArgumentType', 'Type mismatch: expected Node, Path or Relationship', e.span.start);
+          }
+        }
+        return scope;
+      case 'With': {
+        const next = checkProjection(this, clause.projection, scope, 'WITH');
+        // WITH … WHERE also sees the variables bound before the WITH (Neo4j and the TCK agree).
+        if (clause.where) this.checkWhere(clause.where, new Map([...scope, ...next]));
+        return next;
+      }
+      case 'Return':
+        return checkProjection(this, clause.projection, scope, 'RETURN');
+      case 'Unwind': {
+        checkExpression(this, clause.expression, scope, PLAIN);
+        const next = new Map(scope);
+        this.declareFresh(next, clause.variable, { kind: 'value', type: 'any' }, clause.span.start);
+        return next;
+      }
+      case 'CallProcedure': {
+        this.reads = true;
+        for (const arg of clause.args ?? []) checkExpression(this, arg, scope, PLAIN);
+        const next = new Map(scope);
+        for (const item of clause.yieldItems ?? []) this.declareFresh(next, item.alias ?? item.field, { kind: 'value', type: 'any' }, item.span.start);
+        if (clause.where) this.checkWhere(clause.where, next);
+        void standalone;
+        return next;
+      }
+      case 'CallSubquery': {
+        let inner: Scope;
+        if (clause.importVariables !== null) {
+          inner = new Map();
+          if (clause.importAll) inner = new Map(scope);
+          for (const name of clause.importVariables) inner.set(name, this.requireVariable(name, scope, clause.span.start));
+        } else {
+          inner = new Map(scope);
+        }
+        const result = this.analyzeQuery(clause.query, inner, 'call');
+        const next = new Map(scope);
+        for (const column of result.columns) this.declareFresh(next, column, result.scope.get(column) ?? { kind: 'value', type: 'any' }, clause.span.start);
+        return next;
+      }
+      case 'Foreach': {
+        checkExpression(this, clause.list, scope, PLAIN);
+        let inner = this.withLocal(scope, clause.variable, clause.span.start);
+        for (const c of clause.clauses) {
+          if (!UPDATING.has(c.kind)) throw this.error('InvalidClauseComposition', 'Invalid use of ' + c.kind.toUpperCase() + ' inside FOREACH', c.span.start);
+          const after = this.analyzeClause(c, inner, false);
+          this.clauses.set(c, { before: publicScope(inner), after: publicScope(after) });
+          inner = after;
+        }
+        return scope;
+      }
+      case 'LoadCsv': {
+        checkExpression(this, clause.url, scope, PLAIN);
+        const next = new Map(scope);
+        this.declareFresh(next, clause.variable, { kind: 'value', type: 'any' }, clause.span.start);
+        return next;
+      }
+    }
+  }
+
+  checkWhere(where: Expression, scope: Scope): void {
+    const t = checkExpression(this, where, scope, PREDICATE);
+    if (t !== 'boolean' && t !== 'null' && t !== 'any') {
+      throw this.error('InvalidArgumentType', `Type mismatch: expected Boolean but was ${t[0]!.toUpperCase()}${t.slice(1)}`, where.span.start);
+    }
+  }
+
+  requireVariable(name: string, scope: Scope, offset: number): VariableInfo {
+    const info = scope.get(name);
+    if (info === undefined) throw this.error('UndefinedVariable', `Variable \`${name}\` not defined`, offset);
+    return info;
+  }
+
+  declareFresh(scope: Scope, name: string, info: VariableInfo, offset: number): void {
+    if (scope.has(name)) throw this.error('VariableAlreadyBound', `Variable \`${name}\` already declared`, offset);
+    scope.set(name, info);
+  }
+
+  private checkSetItem(item: import('../ast/index.js').SetItem, scope: Scope): void {
+    switch (item.kind) {
+      case 'SetProperty':
+        checkExpression(this, item.property.object, scope, PLAIN);
+        checkExpression(this, item.value, scope, PLAIN);
+        return;
+      case 'SetAllProperties':
+      case 'MergeProperties':
+        this.requireVariable(item.variable, scope, item.span.start);
+        checkExpression(this, item.value, scope, PLAIN);
+        return;
+      case 'SetLabels':
+        this.requireVariable(item.variable, scope, item.span.start);
+        return;
+    }
+  }
+
+  /** `(a)-->(b)` inside an expression: may not introduce variables. */
+  checkPatternExpression(part: PatternPart, scope: Scope): void {
+    const local = new Map(scope);
+    this.declarePatterns([part], local, 'expression');
+  }
+
+  /** `[(a)-->(b) | …]`: new variables are local to the comprehension. */
+  checkPatternComprehension(part: PatternPart, scope: Scope): Scope {
+    const local = new Map(scope);
+    this.declarePatterns([part], local, 'comprehension');
+    return local;
+  }
+
+  checkSubqueryExpression(query: Query, scope: Scope, role: 'exists' | 'count' | 'collect'): void {
+    const result = this.analyzeQuery(query, scope, role);
+    if (role === 'collect' && result.columns.length !== 1) {
+      throw this.error('InvalidClauseComposition', 'A Collect Expression must end with a single return column.', query.span.start);
+    }
+  }
+
+  /** Declares pattern variables into `scope` (mutated), enforcing Cypher's binding rules. */
+  declarePatterns(parts: readonly PatternPart[], scope: Scope, mode: PatternMode): void {
+    const boundBefore = new Set(scope.keys());
+    const relsInClause = new Set<string>();
+    const exprCtx: ExprContext = PLAIN;
+    const checkProps = (props: Expression | null): void => {
+      if (props === null) return;
+      if (props.kind === 'Parameter' && (mode === 'match' || mode === 'merge')) {
+        throw this.error('InvalidParameterUse', 'Parameter maps cannot be used in MATCH patterns (use a literal map instead, e.g. "{id: $param.id}")', props.span.start);
+      }
+      checkExpression(this, props, scope, exprCtx);
+    };
+    for (const part of parts) {
+      const single = part.relationships.length === 0;
+      for (const node of part.nodes) {
+        const v = node.variable;
+        if (v !== null) {
+          const existing = scope.get(v);
+          if (existing !== undefined) {
+            if (existing.kind !== 'node' && !(existing.kind === 'value' && (existing.type === 'any' || existing.type === 'node' || existing.type === 'null'))) {
+              throw this.error('VariableTypeConflict', `Type mismatch: \`${v}\` defined with conflicting type ${describeKind(existing)} (expected Node)`, node.span.start);
+            }
+            if ((mode === 'create' || mode === 'merge') && boundBefore.has(v) && (single || node.labels.length > 0 || node.properties !== null)) {
+              throw this.error('VariableAlreadyBound', `Can't create node \`${v}\` with labels or properties here. The variable is already declared in this context`, node.span.start);
+            }
+            if (mode === 'create' && !boundBefore.has(v) && (node.labels.length > 0 || node.properties !== null)) {
+              throw this.error('VariableAlreadyBound', `Can't create node \`${v}\` with labels or properties here. The variable is already declared in this context`, node.span.start);
+            }
+          } else if (mode === 'expression') {
+            throw this.error('UndefinedVariable', `PatternExpressions are not allowed to introduce new variables: '${v}'.`, node.span.start);
+          }
+          scope.set(v, { kind: 'node', type: 'node' });
+        }
+        checkProps(node.properties);
+      }
+      for (const rel of part.relationships) {
+        if (mode === 'create' || mode === 'merge') {
+          if (rel.types.length !== 1) {
+            throw this.error('NoSingleRelationshipType', `Exactly one relationship type must be specified for ${mode.toUpperCase()}. Did you forget to prefix your relationship type with a ':'?`, rel.span.start);
+          }
+          if (rel.length !== null) throw this.error('CreatingVarLength', `Variable length relationships cannot be used in ${mode.toUpperCase()}`, rel.span.start);
+          if (mode === 'create' && rel.direction === 'both') {
+            throw this.error('RequiresDirectedRelationship', 'Only directed relationships are supported in CREATE', rel.span.start);
+          }
+        }
+        if (rel.length !== null && rel.length.min !== null && rel.length.max !== null && rel.length.min > rel.length.max) {
+          // Neo4j accepts and returns no rows; nothing to check.
+        }
+        const v = rel.variable;
+        if (v !== null) {
+          const kind = rel.length === null ? 'relationship' : 'relationshipList';
+          const existing = scope.get(v);
+          if (existing !== undefined) {
+            const compatible = existing.kind === kind ||
+              (existing.kind === 'value' && (existing.type === 'any' || existing.type === 'null' || (kind === 'relationshipList' && existing.type === 'list')));
+            if (!compatible) {
+              throw this.error('VariableTypeConflict', `Type mismatch: \`${v}\` defined with conflicting type ${describeKind(existing)} (expected ${kind === 'relationship' ? 'Relationship' : 'List<Relationship>'})`, rel.span.start);
+            }
+            if (mode === 'create' || mode === 'merge') {
+              throw this.error('VariableAlreadyBound', `Can't create relationship \`${v}\`: the variable is already declared in this context`, rel.span.start);
+            }
+            if (relsInClause.has(v)) {
+              throw this.error('RelationshipUniquenessViolation', `Cannot use the same relationship variable '${v}' for multiple relationships`, rel.span.start);
+            }
+          } else if (mode === 'expression') {
+            throw this.error('UndefinedVariable', `PatternExpressions are not allowed to introduce new variables: '${v}'.`, rel.span.start);
+          }
+          relsInClause.add(v);
+          scope.set(v, { kind, type: kind === 'relationship' ? 'relationship' : 'list' });
+        }
+        checkProps(rel.properties);
+      }
+      for (const node of part.nodes) if (node.where) this.checkWhere(node.where, scope);
+      for (const rel of part.relationships) if (rel.where) this.checkWhere(rel.where, scope);
+      if (part.variable !== null) {
+        const existing = scope.get(part.variable);
+        if (existing !== undefined) {
+          if (existing.kind === 'path' || existing.kind === 'value') {
+            throw this.error('VariableAlreadyBound', `Variable \`${part.variable}\` already declared`, part.span.start);
+          }
+          throw this.error('VariableTypeConflict', `Type mismatch: \`${part.variable}\` defined with conflicting type ${describeKind(existing)} (expected Path)`, part.span.start);
+        }
+        scope.set(part.variable, { kind: 'path', type: 'path' });
+      }
+    }
+  }
+
+  /** Used by projection checks. */
+  checkProjectionItem(item: ProjectionItem, scope: Scope, ctx: ExprContext): VariableInfo {
+    const t = checkExpression(this, item.expression, scope, ctx);
+    if (item.expression.kind === 'Variable') return scope.get(item.expression.name)!;
+    return infoForType(t);
+  }
+
+  containsAggregate(expr: Expression): boolean {
+    let found = false;
+    forEachSubExpression(expr, (e) => {
+      if (isAggregateCall(e)) found = true;
+    });
+    return found;
+  }
+}
+
+function describeKind(info: VariableInfo): string {
+  switch (info.kind) {
+    case 'node': return 'Node';
+    case 'relationship': return 'Relationship';
+    case 'relationshipList': return 'List<Relationship>';
+    case 'path': return 'Path';
+    case 'value': return info.type === 'any' ? 'Any' : info.type[0]!.toUpperCase() + info.type.slice(1);
+  }
+}
+
+export { PROJECTION };

@@ -1,0 +1,40 @@
+// Semantic analysis entry point: Statement → AnalyzedStatement, or a Neo4jError (mostly
+// Status.SyntaxError, as Neo4j reports semantic problems) carrying a TCK `detail` name.
+
+import type { QueryType } from '../api.js';
+import type { Statement } from '../ast/index.js';
+import { Analyzer } from './analyzer.js';
+import type { AnalyzedStatement } from './types.js';
+
+export type { AnalyzedStatement, ClauseInfo, ProjectionInfo, VariableKind, VariableScope } from './types.js';
+export { AGGREGATE_FUNCTIONS, isAggregateCall } from './expressions.js';
+
+export function analyze(statement: Statement): AnalyzedStatement {
+  const a = new Analyzer(statement.text);
+  const body = statement.body;
+  let columns: string[] = [];
+  let queryType: QueryType;
+  switch (body.kind) {
+    case 'SingleQuery':
+    case 'UnionQuery': {
+      columns = a.analyzeQuery(body, new Map(), 'top').columns;
+      queryType = a.updates ? (columns.length > 0 || a.reads ? 'rw' : 'w') : 'r';
+      break;
+    }
+    case 'Show':
+      queryType = 'r';
+      break;
+    default:
+      queryType = 's';
+      break;
+  }
+  return {
+    statement,
+    queryType,
+    columns,
+    clauses: a.clauses,
+    projections: a.projections,
+    aggregates: a.aggregates,
+    parameters: a.parameters,
+  };
+}

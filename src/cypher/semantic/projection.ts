@@ -1,0 +1,147 @@
+// WITH / RETURN projection checks: columns, aliasing, `*`, aggregation grouping, ORDER BY scope,
+// SKIP / LIMIT constants. Produces the scope the next clause sees.
+
+import type { Expression, Projection, ProjectionItem } from '../ast/index.js';
+import type { Analyzer } from './analyzer.js';
+import { checkExpression, isAggregateCall, PLAIN, PROJECTION, type ExprContext } from './expressions.js';
+import type { Scope, VariableInfo } from './scope.js';
+
+function normalized(a: Analyzer, e: Expression): string {
+  return a.text.slice(e.span.start, e.span.end).replace(/\s+/g, '');
+}
+
+/** Direct child expressions, not descending into subqueries. */
+export function childExpressions(expr: Expression): Expression[] {
+  const out: Expression[] = [];
+  const add = (e: Expression | null): void => {
+    if (e) out.push(e);
+  };
+  switch (expr.kind) {
+    case 'PropertyAccess': add(expr.object); break;
+    case 'Subscript': add(expr.object); add(expr.index); break;
+    case 'Slice': add(expr.object); add(expr.from); add(expr.to); break;
+    case 'ListLiteral': expr.items.forEach(add); break;
+    case 'MapLiteral': expr.entries.forEach((en) => add(en.value)); break;
+    case 'UnaryOp': add(expr.operand); break;
+    case 'BinaryOp': add(expr.left); add(expr.right); break;
+    case 'Comparison': expr.operands.forEach(add); break;
+    case 'IsNull': add(expr.operand); break;
+    case 'HasLabels': add(expr.subject); break;
+    case 'Case': add(expr.test); expr.alternatives.forEach((al) => { add(al.when); add(al.then); }); add(expr.elseExpr); break;
+    case 'ListComprehension': add(expr.list); add(expr.where); add(expr.projection); break;
+    case 'Quantifier': add(expr.list); add(expr.where); break;
+    case 'Reduce': add(expr.init); add(expr.list); add(expr.expression); break;
+    case 'FunctionCall': expr.args.forEach(add); break;
+    case 'PatternComprehension': add(expr.where); add(expr.projection); break;
+    case 'MapProjection':
+      add(expr.subject);
+      expr.items.forEach((it) => { if (it.kind === 'LiteralEntry') add(it.value); });
+      break;
+    default: break;
+  }
+  return out;
+}
+
+/**
+ * In an aggregating projection, every non-aggregated variable use inside an expression that also
+ * aggregates must be a grouping key (a projected variable, or a projected `v.prop`).
+ */
+function checkGroupingLeaves(a: Analyzer, expr: Expression, outer: Scope, keyTexts: Set<string>, keyVars: Set<string>): void {
+  if (isAggregateCall(expr)) return;
+  if (expr.kind === 'PropertyAccess' && expr.object.kind === 'Variable' && outer.has(expr.object.name)) {
+    if (keyTexts.has(normalized(a, expr)) || keyVars.has(expr.object.name)) return;
+    throw ambiguous(a, expr);
+  }
+  if (expr.kind === 'Variable' && outer.has(expr.name)) {
+    if (keyVars.has(expr.name) || keyTexts.has(expr.name)) return;
+    throw ambiguous(a, expr);
+  }
+  for (const child of childExpressions(expr)) checkGroupingLeaves(a, child, outer, keyTexts, keyVars);
+}
+
+function ambiguous(a: Analyzer, expr: Expression): Error {
+  return a.error('AmbiguousAggregationExpression',
+    `Aggregation column contains implicit grouping expressions. For example, in 'RETURN n.a, n.a + n.b + count(*)' the aggregation expression 'n.a + n.b + count(*)' includes the implicit grouping key 'n.b'. It may be possible to rewrite the query by extracting these grouping/aggregation expressions into a preceding WITH clause. Illegal expression(s): ${normalized(a, expr)}`,
+    expr.span.start);
+}
+
+function checkSkipLimit(a: Analyzer, expr: Expression, scope: Scope, keyword: 'SKIP' | 'LIMIT'): void {
+  let usesVariable = false;
+  const visit = (e: Expression): void => {
+    if (e.kind === 'Variable' || e.kind === 'PatternExpression' || e.kind === 'ExistsSubquery' || e.kind === 'CountSubquery') usesVariable = true;
+    childExpressions(e).forEach(visit);
+  };
+  visit(expr);
+  if (usesVariable) {
+    throw a.error('NonConstantExpression', `It is not allowed to refer to variables in ${keyword}, so that the value for ${keyword} can be statically calculated.`, expr.span.start);
+  }
+  checkExpression(a, expr, scope, PLAIN);
+  if (expr.kind === 'Literal') {
+    if (typeof expr.value === 'bigint' && expr.value < 0n) {
+      throw a.error('NegativeIntegerArgument', `Invalid input. '${expr.value}' is not a valid value. Must be a non-negative integer.`, expr.span.start);
+    }
+    if (typeof expr.value !== 'bigint') {
+      throw a.error('InvalidArgumentType', `Invalid input. '${String(expr.value)}' is not a valid value. Must be a non-negative integer.`, expr.span.start);
+    }
+  }
+}
+
+export function checkProjection(a: Analyzer, projection: Projection, scope: Scope, keyword: 'WITH' | 'RETURN'): Scope {
+  const starVariables = projection.star ? [...scope.keys()].sort() : [];
+  if (projection.star && starVariables.length === 0 && keyword === 'RETURN') {
+    throw a.error('NoVariablesInScope', `${keyword} * is not allowed when there are no variables in scope`, projection.itemsSpan.start);
+  }
+  const next: Scope = new Map();
+  for (const name of starVariables) next.set(name, scope.get(name)!);
+  const groupingItems: ProjectionItem[] = [];
+  const aggregateItems: ProjectionItem[] = [];
+  const columns = [...starVariables];
+  const seen = new Set(columns);
+  for (const item of projection.items) {
+    const info: VariableInfo = a.checkProjectionItem(item, scope, PROJECTION);
+    if (keyword === 'WITH' && item.alias === null && item.expression.kind !== 'Variable') {
+      throw a.error('NoExpressionAlias', 'Expression in WITH must be aliased (use AS)', item.expression.span.start);
+    }
+    if (seen.has(item.name)) {
+      throw a.error('ColumnNameConflict', 'Multiple result columns with the same name are not supported', item.span.start);
+    }
+    seen.add(item.name);
+    columns.push(item.name);
+    next.set(item.name, info);
+    (a.containsAggregate(item.expression) ? aggregateItems : groupingItems).push(item);
+  }
+  const aggregating = aggregateItems.length > 0;
+  const keyTexts = new Set<string>();
+  const keyVars = new Set<string>(starVariables);
+  for (const item of groupingItems) {
+    keyTexts.add(normalized(a, item.expression));
+    if (item.expression.kind === 'Variable') keyVars.add(item.expression.name);
+  }
+  if (aggregating) {
+    for (const item of aggregateItems) checkGroupingLeaves(a, item.expression, scope, keyTexts, keyVars);
+  }
+
+  if (projection.orderBy.length > 0) {
+    const restricted = aggregating || projection.distinct;
+    const orderScope: Scope = restricted ? new Map(next) : new Map([...scope, ...next]);
+    const projectedTexts = new Set(projection.items.map((i) => normalized(a, i.expression)));
+    const ctx: ExprContext = { aggregatesAllowed: aggregating, insideAggregate: false, predicate: false };
+    for (const sort of projection.orderBy) {
+      if (restricted && projectedTexts.has(normalized(a, sort.expression))) continue;
+      if (restricted) {
+        // Only projected values (or expressions over grouping keys) exist after DISTINCT/aggregation.
+        const merged = new Map([...scope, ...next]);
+        checkExpression(a, sort.expression, merged, ctx);
+        const aliasVars = new Set([...keyVars, ...projection.items.filter((i) => i.alias !== null).map((i) => i.alias!)]);
+        checkGroupingLeaves(a, sort.expression, merged, keyTexts, aliasVars);
+        continue;
+      }
+      checkExpression(a, sort.expression, orderScope, ctx);
+    }
+  }
+  if (projection.skip) checkSkipLimit(a, projection.skip, scope, 'SKIP');
+  if (projection.limit) checkSkipLimit(a, projection.limit, scope, 'LIMIT');
+
+  a.projections.set(projection, { columns, starVariables, aggregating, groupingItems, aggregateItems });
+  return next;
+}
