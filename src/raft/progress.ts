@@ -39,6 +39,12 @@ export class Inflights {
     }
   }
 
+  freeFirst(): void {
+    if (this.count === 0) return;
+    this.start = (this.start + 1) % this.capacity;
+    this.count--;
+  }
+
   reset(): void {
     this.start = 0;
     this.count = 0;
@@ -53,6 +59,8 @@ export class Progress {
   probeSent = false;
   /** snapshot state: the index of the snapshot being sent */
   pendingSnapshot = 0;
+  /** snapshot state: heartbeat answers seen while waiting for the snapshot's acknowledgement */
+  snapshotWaitHeartbeats = 0;
   /** heard from since the last check-quorum round */
   recentActive = false;
   readonly inflights: Inflights;
@@ -85,6 +93,7 @@ export class Progress {
   becomeSnapshot(snapshotIndex: number): void {
     this.state = 'snapshot';
     this.pendingSnapshot = snapshotIndex;
+    this.snapshotWaitHeartbeats = 0;
     this.probeSent = false;
     this.inflights.reset();
   }

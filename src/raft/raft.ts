@@ -451,7 +451,13 @@ export class Raft {
 
   private handleHeartbeatResponse(m: HeartbeatResponse, pr: Progress): void {
     if (pr.state === 'probe') pr.probeSent = false;
-    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, pr);
+    // A snapshot unanswered for an election timeout is presumed lost: probe again, which sends
+    // a fresh one if still needed.
+    if (pr.state === 'snapshot' && ++pr.snapshotWaitHeartbeats * this.config.heartbeatTicks >= this.config.electionTicks) pr.becomeProbe();
+    // A lost append would otherwise stall a full window forever: free one slot per heartbeat,
+    // and probe with an empty append so the follower reports any gap.
+    if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirst();
+    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, pr, true);
     if (m.readRound > 0) this.readStates.push(...this.reads.ack(m.from, m.readRound, this.membership.voters));
   }
 
@@ -510,7 +516,7 @@ export class Raft {
   }
 
   /** sends what the follower lacks, as far as its progress state and window allow */
-  sendAppend(to: MemberId, pr: Progress): void {
+  sendAppend(to: MemberId, pr: Progress, sendIfEmpty = false): void {
     // Bounded by the inflight window (replicate) or a single message (probe, snapshot).
     for (let sent = 0; sent <= this.config.maxInflightAppends; sent++) {
       if (pr.paused()) return;
@@ -521,11 +527,11 @@ export class Raft {
         return;
       }
       const entries = pr.next <= this.log.lastIndex() ? this.log.slice(pr.next, this.log.lastIndex(), this.config.maxAppendBytes) : [];
-      if (entries.length === 0 && pr.state === 'replicate') return;
+      if (entries.length === 0 && pr.state === 'replicate' && !sendIfEmpty) return;
       const commit = this.log.committed;
       this.send({ kind: 'append', from: this.id, to, term: this.term, prevIndex, prevTerm, entries, commit });
       pr.sentEntries(prevIndex + entries.length, entries.length);
-      if (pr.state !== 'replicate') return;
+      if (pr.state !== 'replicate' || entries.length === 0) return;
     }
   }
 

@@ -1,0 +1,116 @@
+// One simulated cluster member: a disk that outlives crashes, and (while up) the WAL, the Raft
+// node, the driver and the key-value state machine built on top of it.
+import type { SeededRandom } from '../../src/env/random.js';
+import type { RaftConfig, UnsafeVariants } from '../../src/raft/raft.js';
+import { RawNode } from '../../src/raft/raw-node.js';
+import type { ReadState } from '../../src/raft/read-index.js';
+import type { Entry, MemberId, Membership } from '../../src/raft/types.js';
+import { ReplicationDriver } from '../../src/replication/driver.js';
+import type { Transport } from '../../src/replication/driver.js';
+import { Wal } from '../../src/replication/wal/wal.js';
+import type { SafetyChecker } from './checkers.js';
+import type { KvCommand } from './kv.js';
+import { KvStateMachine } from './kv.js';
+import type { SimDisk } from './sim-disk.js';
+import { SimIoError } from './sim-disk.js';
+
+export interface MemberParams {
+  readonly id: MemberId;
+  readonly disk: SimDisk;
+  readonly initialMembership: Membership;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly compactAfterEntries: number;
+  readonly random: SeededRandom;
+  readonly unsafe: UnsafeVariants;
+  readonly refuseToBeLeader: boolean;
+}
+
+export interface MemberEvents {
+  onApply(member: SimMember, entry: Entry, command: KvCommand | null): void;
+  onReadState(member: SimMember, state: ReadState): void;
+}
+
+export type StartOutcome = 'started' | 'io-error';
+
+export class SimMember {
+  node: RawNode | null = null;
+  driver: ReplicationDriver | null = null;
+  kv: KvStateMachine | null = null;
+  wal: Wal | null = null;
+  downUntil = 0;
+  crashes = 0;
+
+  constructor(
+    readonly params: MemberParams,
+    private readonly transport: Transport,
+    private readonly checker: SafetyChecker,
+    private readonly events: MemberEvents,
+  ) {}
+
+  get id(): MemberId {
+    return this.params.id;
+  }
+
+  get up(): boolean {
+    return this.node !== null;
+  }
+
+  /** recovers from the disk; an injected read error leaves the member down (retry later) */
+  start(): StartOutcome {
+    const p = this.params;
+    let wal: Wal;
+    try {
+      wal = new Wal(p.disk, { dir: `/${p.id}/wal`, segmentBytesMax: 16 * 1024 });
+    } catch (error) {
+      if (error instanceof SimIoError) return 'io-error';
+      throw error;
+    }
+    const recovered = wal.recovered();
+    const config: RaftConfig = {
+      id: p.id,
+      electionTicks: p.electionTicks,
+      heartbeatTicks: p.heartbeatTicks,
+      preVote: true,
+      checkQuorum: true,
+      refuseToBeLeader: p.refuseToBeLeader,
+      maxInflightAppends: 8,
+      maxAppendBytes: 2048,
+      maxUncommittedEntries: 256,
+      maxPendingReads: 64,
+      random: p.random,
+      unsafe: p.unsafe,
+    };
+    const node = new RawNode(config, { ...recovered, initialMembership: p.initialMembership });
+    const kv = new KvStateMachine();
+    kv.onApply = (entry, command) => {
+      this.checker.onApply(p.id, entry);
+      this.events.onApply(this, entry, command);
+    };
+    const driver = new ReplicationDriver(node, wal, this.transport, kv, { compactAfterEntries: p.compactAfterEntries }, {
+      onPersisted: (ready) => this.checker.onPersisted(p.id, node.raft, ready),
+      onReadState: (state) => this.events.onReadState(this, state),
+    });
+    this.node = node;
+    this.driver = driver;
+    this.kv = kv;
+    this.wal = wal;
+    this.checker.onStart(p.id, node.raft);
+    return 'started';
+  }
+
+  /** power loss: unsynced writes are lost (or torn), in-memory state is gone */
+  crash(): void {
+    this.node = null;
+    this.driver = null;
+    this.kv = null;
+    this.wal = null;
+    this.crashes++;
+    this.params.disk.crash();
+  }
+
+  /** whether the driver stopped itself after an I/O error (fail-stop) */
+  failedStop(): boolean {
+    return this.driver !== null && this.driver.stopped;
+  }
+}

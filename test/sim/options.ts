@@ -1,0 +1,81 @@
+// Per-seed simulation options. Like TigerBeetle's VOPR "swarm" testing, the seed picks not only
+// the events but the fault mix itself, so different seeds stress different corners.
+import { SeededRandom } from '../../src/env/random.js';
+import type { UnsafeVariants } from '../../src/raft/raft.js';
+
+export interface SimOptions {
+  readonly seed: number;
+  readonly voters: number;
+  readonly learners: number;
+  /** members that start outside the cluster and may be added later */
+  readonly spares: number;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  /** ticks with faults injected */
+  readonly faultTicks: number;
+  /** ticks after healing in which the cluster must converge */
+  readonly healTicks: number;
+  readonly dropRate: number;
+  readonly duplicateRate: number;
+  readonly delayTicksMin: number;
+  readonly delayTicksMax: number;
+  /** per-tick probabilities */
+  readonly partitionRate: number;
+  readonly crashRate: number;
+  readonly membershipRate: number;
+  readonly transferRate: number;
+  readonly downTicksMax: number;
+  readonly tornWrites: boolean;
+  readonly readErrorRate: number;
+  readonly fsyncErrorRate: number;
+  /** probability that a member misses a tick (clock skew) */
+  readonly tickSkipRate: number;
+  readonly clients: number;
+  readonly keys: number;
+  /** per-client per-tick probability of starting an operation when idle */
+  readonly opRate: number;
+  readonly compactAfterEntries: number;
+  readonly refuseToBeLeader: boolean;
+  readonly unsafe: UnsafeVariants;
+  readonly fsyncLies: boolean;
+}
+
+export interface SimOverrides extends Partial<Omit<SimOptions, 'seed'>> {}
+
+/** the fault mix for a seed; overrides win */
+export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimOptions {
+  const r = new SeededRandom(seed ^ 0x5eed);
+  const voters = r.chance(0.6) ? 3 : 5;
+  const delayTicksMin = 1;
+  const base: SimOptions = {
+    seed,
+    voters,
+    learners: 1,
+    spares: 1,
+    electionTicks: 10,
+    heartbeatTicks: 2,
+    faultTicks: 3000,
+    healTicks: 1500,
+    dropRate: r.pick([0, 0.01, 0.05, 0.15]),
+    duplicateRate: r.pick([0, 0.02, 0.1]),
+    delayTicksMin,
+    delayTicksMax: delayTicksMin + r.pick([0, 1, 3, 6]),
+    partitionRate: r.pick([0, 0.002, 0.01]),
+    crashRate: r.pick([0, 0.002, 0.01]),
+    membershipRate: r.pick([0, 0.002, 0.01]),
+    transferRate: r.pick([0, 0.001, 0.005]),
+    downTicksMax: r.pick([20, 100, 400]),
+    tornWrites: r.chance(0.5),
+    readErrorRate: r.pick([0, 0, 0.05]),
+    fsyncErrorRate: r.pick([0, 0, 0.0005]),
+    tickSkipRate: r.pick([0, 0.05]),
+    clients: r.pick([2, 3, 4]),
+    keys: r.pick([1, 2, 3]),
+    opRate: r.pick([0.05, 0.2]),
+    compactAfterEntries: r.pick([16, 64, 1000]),
+    refuseToBeLeader: r.chance(0.1),
+    unsafe: {},
+    fsyncLies: false,
+  };
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,124 @@
+// A simulated disk behind the Disk seam. Fault model (what the WAL claims to survive):
+//   - a crash loses every byte appended since the file's last fsync; with tearing on, a random
+//     prefix of those unsynced bytes survives instead (a torn last write);
+//   - reads and fsyncs may fail with an I/O error (the member must stop, never continue);
+// Creating, renaming and removing files are durable at once (the WAL fsyncs the directory
+// anyway). Synced bytes are never corrupted: no replica keeps a good copy of everything, so
+// silent corruption of acknowledged data is outside what Raft alone can survive.
+// The deliberately broken variant `fsyncLies` acknowledges an fsync without persisting anything.
+import type { Disk } from '../../src/env/disk.js';
+import type { SeededRandom } from '../../src/env/random.js';
+
+export class SimIoError extends Error {}
+
+export interface SimDiskFaults {
+  readErrorRate: number;
+  fsyncErrorRate: number;
+  /** on crash, keep a random prefix of the unsynced tail */
+  tornWrites: boolean;
+  /** broken variant: fsync returns without making anything durable */
+  fsyncLies: boolean;
+}
+
+interface SimFile {
+  synced: Uint8Array;
+  unsynced: Uint8Array[];
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+export class SimDisk implements Disk {
+  private readonly files = new Map<string, SimFile>();
+  faultsEnabled = true;
+  fsyncs = 0;
+
+  constructor(private readonly random: SeededRandom, readonly faults: SimDiskFaults) {}
+
+  mkdirp(_dir: string): void {}
+
+  list(dir: string): string[] {
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    const names: string[] = [];
+    for (const path of this.files.keys()) {
+      if (path.startsWith(prefix) && !path.slice(prefix.length).includes('/')) names.push(path.slice(prefix.length));
+    }
+    return names.sort();
+  }
+
+  exists(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  read(path: string): Uint8Array {
+    if (this.faultsEnabled && this.random.chance(this.faults.readErrorRate)) throw new SimIoError(`EIO reading ${path}`);
+    const file = this.files.get(path);
+    if (file === undefined) throw new SimIoError(`ENOENT ${path}`);
+    if (file.unsynced.length === 0) return file.synced;
+    return concat([file.synced, ...file.unsynced]);
+  }
+
+  append(path: string, data: Uint8Array): void {
+    let file = this.files.get(path);
+    if (file === undefined) {
+      file = { synced: new Uint8Array(0), unsynced: [] };
+      this.files.set(path, file);
+    }
+    if (data.length > 0) file.unsynced.push(data.slice());
+  }
+
+  fsync(path: string): void {
+    this.fsyncs++;
+    if (this.faultsEnabled && this.random.chance(this.faults.fsyncErrorRate)) throw new SimIoError(`EIO on fsync of ${path}`);
+    if (this.faults.fsyncLies) return;
+    const file = this.files.get(path);
+    if (file === undefined || file.unsynced.length === 0) return;
+    file.synced = concat([file.synced, ...file.unsynced]);
+    file.unsynced = [];
+  }
+
+  fsyncDir(_dir: string): void {}
+
+  rename(from: string, to: string): void {
+    const file = this.files.get(from);
+    if (file === undefined) throw new SimIoError(`ENOENT ${from}`);
+    this.files.delete(from);
+    this.files.set(to, file);
+  }
+
+  remove(path: string): void {
+    this.files.delete(path);
+  }
+
+  truncate(path: string, size: number): void {
+    const bytes = this.read(path);
+    const file = this.files.get(path) as SimFile;
+    file.synced = bytes.slice(0, Math.min(size, file.synced.length));
+    const rest = bytes.slice(file.synced.length, size);
+    file.unsynced = rest.length > 0 ? [rest] : [];
+  }
+
+  close(): void {}
+
+  /** the machine lost power: unsynced bytes vanish (or survive in part, when tearing) */
+  crash(): void {
+    for (const file of this.files.values()) {
+      if (file.unsynced.length === 0) continue;
+      const tail = concat(file.unsynced);
+      file.unsynced = [];
+      if (this.faults.tornWrites && this.random.chance(0.5)) {
+        const keep = this.random.int(tail.length + 1);
+        file.synced = concat([file.synced, tail.subarray(0, keep)]);
+      }
+    }
+  }
+}

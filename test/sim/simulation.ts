@@ -1,0 +1,355 @@
+// Runs one whole cluster in one process from one seed (TigerBeetle VOPR style). Two phases:
+//   safety   — faults: message loss, duplication, delay and reordering; partitions (isolation,
+//              halves, one-way links); crashes that lose unsynced writes or tear the last one;
+//              read and fsync errors (fail-stop); membership changes and leadership transfers;
+//   liveness — the network and disks heal and every member restarts: a leader must appear
+//              within a bound, and every acknowledged write must be applied everywhere.
+// Checkers (checkers.ts, linearizability.ts) watch from outside; any thrown assertion inside the
+// system under test is also a failure. Everything random flows from the seed.
+import { SeededRandom } from '../../src/env/random.js';
+import type { Message } from '../../src/raft/messages.js';
+import type { MemberId, Membership } from '../../src/raft/types.js';
+import { allMembers, isMember } from '../../src/raft/types.js';
+import { SafetyChecker } from './checkers.js';
+import { checkHistory } from './linearizability.js';
+import { SimMember } from './member.js';
+import type { SimOptions } from './options.js';
+import { SimDisk } from './sim-disk.js';
+import { SimNetwork } from './sim-network.js';
+import { Workload } from './workload.js';
+
+export interface SimResult {
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly failures: readonly string[];
+  readonly ticks: number;
+  readonly leaderChanges: number;
+  readonly crashes: number;
+  readonly partitions: number;
+  readonly membershipChanges: number;
+  readonly transfers: number;
+  readonly snapshotsSent: number;
+  readonly opsOk: number;
+  readonly opsUnknown: number;
+  readonly checks: number;
+  readonly linearizability: string;
+  /** ticks from healing until a leader was present */
+  readonly healLeaderTicks: number;
+}
+
+export class Simulation {
+  now = 0;
+  readonly random: SeededRandom;
+  readonly network: SimNetwork;
+  readonly checker: SafetyChecker;
+  readonly members: SimMember[] = [];
+  readonly workload: Workload;
+  readonly failures: string[] = [];
+  private partitions = 0;
+  private membershipChanges = 0;
+  private transfers = 0;
+  private snapshotsSent = 0;
+  private healing = false;
+  private healedAt = -1;
+  private healLeaderAt = -1;
+
+  constructor(readonly options: SimOptions) {
+    this.random = new SeededRandom(options.seed);
+    this.network = new SimNetwork(this.random.fork(), {
+      dropRate: options.dropRate,
+      duplicateRate: options.duplicateRate,
+      delayTicksMin: options.delayTicksMin,
+      delayTicksMax: options.delayTicksMax,
+    });
+    this.checker = new SafetyChecker(() => this.now);
+    this.workload = new Workload(this.random.fork(), options.clients, options.keys, options.electionTicks * 6);
+    const ids = Array.from({ length: options.voters + options.learners + options.spares }, (_, i) => `m${i + 1}`);
+    const initial: Membership = { voters: ids.slice(0, options.voters), learners: ids.slice(options.voters, options.voters + options.learners) };
+    const transport = { send: (m: Message) => this.send(m) };
+    for (const id of ids) {
+      const disk = new SimDisk(this.random.fork(), {
+        readErrorRate: options.readErrorRate,
+        fsyncErrorRate: options.fsyncErrorRate,
+        tornWrites: options.tornWrites,
+        fsyncLies: options.fsyncLies,
+      });
+      const member = new SimMember(
+        {
+          id,
+          disk,
+          initialMembership: isMember(initial, id) ? initial : { voters: [], learners: [] },
+          electionTicks: options.electionTicks,
+          heartbeatTicks: options.heartbeatTicks,
+          compactAfterEntries: options.compactAfterEntries,
+          random: this.random.fork(),
+          unsafe: options.unsafe,
+          refuseToBeLeader: options.refuseToBeLeader && id === ids[options.voters - 1],
+        },
+        transport,
+        this.checker,
+        {
+          onApply: (m, entry, command) => this.workload.onApply(m, entry, command),
+          onReadState: (m, state) => this.workload.onReadState(m, state),
+        },
+      );
+      this.members.push(member);
+    }
+  }
+
+  private send(message: Message): void {
+    if (message.kind === 'snapshot') this.snapshotsSent++;
+    this.network.send(message, this.now);
+  }
+
+  private fail(message: string): void {
+    if (this.failures.length < 20) this.failures.push(`tick ${this.now}: ${message}`);
+  }
+
+  member(id: MemberId): SimMember | undefined {
+    return this.members.find((m) => m.id === id);
+  }
+
+  /** the up member that leads the highest term, if any */
+  leader(): SimMember | null {
+    let best: SimMember | null = null;
+    for (const m of this.members) {
+      const raft = m.node?.raft;
+      if (raft?.role !== 'leader') continue;
+      if (best === null || raft.term > (best.node?.raft.term ?? 0)) best = m;
+    }
+    return best;
+  }
+
+  run(): SimResult {
+    try {
+      for (const m of this.members) this.startMember(m);
+      const total = this.options.faultTicks + this.options.healTicks;
+      while (this.now < total && this.failures.length === 0 && this.checker.violations.length === 0) {
+        if (this.now === this.options.faultTicks) this.heal();
+        this.step();
+      }
+      if (this.failures.length === 0 && this.checker.violations.length === 0) this.checkLiveness();
+    } catch (error) {
+      this.fail(`assertion: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    return this.result();
+  }
+
+  /** one tick: nemesis, deliveries, member ticks, clients */
+  step(): void {
+    this.now++;
+    if (!this.healing) this.nemesis();
+    for (const message of this.network.deliver(this.now)) {
+      const target = this.member(message.to);
+      if (target?.driver) {
+        target.driver.receive(message);
+        this.afterInput(target);
+      }
+    }
+    for (const m of this.members) {
+      if (!m.up) {
+        if (this.now >= m.downUntil) this.startMember(m);
+        continue;
+      }
+      if (!this.healing && this.random.chance(this.options.tickSkipRate)) continue;
+      m.driver?.tick();
+      this.afterInput(m);
+    }
+    const leader = this.leader();
+    const opRate = this.healing && this.now > this.options.faultTicks + this.options.healTicks / 2 ? 0 : this.options.opRate;
+    this.workload.step(this.now, this.members, opRate, leader?.id ?? null);
+    if (this.healing && this.healLeaderAt < 0 && leader !== null) this.healLeaderAt = this.now;
+  }
+
+  private afterInput(m: SimMember): void {
+    if (m.failedStop()) {
+      // Fail-stop after an I/O error: the process exits, losing whatever was not synced.
+      this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
+      return;
+    }
+    const node = m.node;
+    if (node === null) return;
+    this.checker.afterStep(m.id, node.raft);
+    for (const v of this.checker.violations) this.fail(v);
+    this.checker.violations.length = 0;
+  }
+
+  private startMember(m: SimMember): void {
+    if (m.up) return;
+    if (m.start() === 'io-error') {
+      m.downUntil = this.now + 5;
+      return;
+    }
+    this.afterInput(m);
+  }
+
+  private crashMember(m: SimMember, downTicks: number): void {
+    if (!m.up) return;
+    m.crash();
+    m.downUntil = this.now + downTicks;
+    this.workload.onCrash(m.id);
+  }
+
+  // ---- faults ---------------------------------------------------------------------------------
+
+  private nemesis(): void {
+    const o = this.options;
+    const r = this.random;
+    if (r.chance(o.crashRate)) {
+      const up = this.members.filter((m) => m.up);
+      if (up.length > 0) this.crashMember(r.pick(up), 1 + r.int(o.downTicksMax));
+    }
+    if (r.chance(o.partitionRate)) this.partitionOrHeal();
+    if (r.chance(o.membershipRate)) this.changeMembership();
+    if (r.chance(o.transferRate)) this.transferLeadership();
+  }
+
+  private partitionOrHeal(): void {
+    const r = this.random;
+    this.network.heal();
+    if (r.chance(0.3)) return;
+    this.partitions++;
+    const ids = this.members.map((m) => m.id);
+    const shape = r.int(3);
+    if (shape === 0) {
+      // Isolate one member both ways.
+      const victim = r.pick(ids);
+      for (const other of ids) if (other !== victim) this.blockBoth(victim, other);
+    } else if (shape === 1) {
+      // Split into two random halves.
+      const side = new Set(ids.filter(() => r.chance(0.5)));
+      for (const a of ids) for (const b of ids) if (side.has(a) && !side.has(b)) this.blockBoth(a, b);
+    } else {
+      // One-way: some links lose traffic in one direction only.
+      const links = 1 + r.int(ids.length);
+      for (let i = 0; i < links; i++) this.network.block(r.pick(ids), r.pick(ids));
+    }
+  }
+
+  private blockBoth(a: MemberId, b: MemberId): void {
+    this.network.block(a, b);
+    this.network.block(b, a);
+  }
+
+  private changeMembership(): void {
+    const leader = this.leader();
+    const node = leader?.node;
+    if (!node) return;
+    const current = node.raft.membership;
+    const ids = this.members.map((m) => m.id);
+    const outsiders = ids.filter((id) => !isMember(current, id));
+    const choices: (() => Membership)[] = [];
+    const learner = current.learners[0];
+    if (learner !== undefined && current.voters.length < 5) {
+      choices.push(() => ({ voters: [...current.voters, learner], learners: current.learners.filter((id) => id !== learner) }));
+    }
+    if (current.voters.length > 3) {
+      const voter = this.random.pick(current.voters);
+      choices.push(() => ({ voters: current.voters.filter((id) => id !== voter), learners: [...current.learners, voter] }));
+    }
+    if (outsiders.length > 0) {
+      const outsider = this.random.pick(outsiders);
+      choices.push(() => ({ voters: current.voters, learners: [...current.learners, outsider] }));
+    }
+    if (learner !== undefined) choices.push(() => ({ voters: current.voters, learners: current.learners.filter((id) => id !== learner) }));
+    if (choices.length === 0) return;
+    try {
+      node.proposeMembership(this.random.pick(choices)());
+      this.membershipChanges++;
+    } catch {
+      // Refused (no current-term commit yet, or a change in flight): fine, try again later.
+    }
+  }
+
+  private transferLeadership(): void {
+    const leader = this.leader();
+    const node = leader?.node;
+    if (!node) return;
+    const others = node.raft.membership.voters.filter((id) => id !== node.id);
+    if (others.length === 0) return;
+    try {
+      node.transferLeadership(this.random.pick(others));
+      this.transfers++;
+    } catch {
+      // Not a voter any more or similar: nothing to do.
+    }
+  }
+
+  // ---- liveness -------------------------------------------------------------------------------
+
+  private heal(): void {
+    this.healing = true;
+    this.healedAt = this.now;
+    this.network.heal();
+    this.network.faultsEnabled = false;
+    for (const m of this.members) {
+      m.params.disk.faultsEnabled = false;
+      m.downUntil = this.now;
+    }
+  }
+
+  private checkLiveness(): void {
+    const boundTicks = this.options.electionTicks * 20;
+    if (this.healLeaderAt < 0 || this.healLeaderAt - this.healedAt > boundTicks) {
+      this.fail(`liveness: no leader within ${boundTicks} ticks of healing`);
+      return;
+    }
+    const leader = this.leader();
+    if (leader?.node == null || leader.driver == null) {
+      this.fail('liveness: no leader at the end of the run');
+      return;
+    }
+    const raft = leader.node.raft;
+    const members = allMembers(raft.membership);
+    const committed = raft.log.committed;
+    for (const id of members) {
+      const m = this.member(id);
+      if (!m?.driver || !m.kv) {
+        this.fail(`liveness: member ${id} is down at the end`);
+        continue;
+      }
+      if (m.driver.appliedIndex < committed) {
+        this.fail(`liveness: ${id} applied ${m.driver.appliedIndex} of ${committed} committed entries`);
+      }
+    }
+    for (const [opId, index] of this.workload.stats.ackedWrites) {
+      if (index > committed) this.fail(`liveness: acknowledged write ${opId} at index ${index} beyond the final commit ${committed}`);
+    }
+    const reference = leader.kv?.values;
+    for (const id of members) {
+      const values = this.member(id)?.kv?.values;
+      if (!values || !reference) continue;
+      if (JSON.stringify([...values].sort()) !== JSON.stringify([...reference].sort())) this.fail(`liveness: ${id} state differs from the leader's`);
+    }
+  }
+
+  private result(): SimResult {
+    let linearizability = 'not checked';
+    if (this.failures.length === 0) {
+      const verdict = checkHistory(this.workload.history);
+      linearizability = verdict.verdict;
+      if (verdict.verdict === 'violation') this.fail(`linearizability: history of key ${verdict.key ?? '?'} is not linearizable`);
+    }
+    return {
+      seed: this.options.seed,
+      ok: this.failures.length === 0,
+      failures: this.failures,
+      ticks: this.now,
+      leaderChanges: this.checker.leaderChanges,
+      crashes: this.members.reduce((n, m) => n + m.crashes, 0),
+      partitions: this.partitions,
+      membershipChanges: this.membershipChanges,
+      transfers: this.transfers,
+      snapshotsSent: this.snapshotsSent,
+      opsOk: this.workload.stats.ok,
+      opsUnknown: this.workload.stats.unknown,
+      checks: this.checker.checks,
+      linearizability,
+      healLeaderTicks: this.healLeaderAt < 0 ? -1 : this.healLeaderAt - this.healedAt,
+    };
+  }
+}
+
+export function runSeed(options: SimOptions): SimResult {
+  return new Simulation(options).run();
+}
