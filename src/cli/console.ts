@@ -2,6 +2,7 @@
 // startup banner Neo4j users look for (directories in use, then the server's own log lines).
 
 import type { ServerConfig } from '../server/config/types.js';
+import { createConsoleLogger, type Logger } from '../server/log.js';
 import { CAUSEWAY_VERSION } from './version.js';
 
 /** What `startServer` hands back; only the shutdown hook matters here. */
@@ -11,26 +12,12 @@ interface RunningServer {
 }
 
 interface ServerModule {
-  startServer(config: ServerConfig, log: unknown): Promise<RunningServer> | RunningServer;
-}
-interface LogModule {
-  createConsoleLogger?: (...args: unknown[]) => unknown;
-  ConsoleLogger?: new (...args: unknown[]) => unknown;
+  startServer(config: ServerConfig, log: Logger): Promise<RunningServer> | RunningServer;
 }
 
 // The server package is built in parallel with this one; loading it by path keeps the CLI
 // compiling until it lands.
 const SERVER_MODULE = '../server/server.js';
-const LOG_MODULE = '../server/log.js';
-
-function timestamp(): string {
-  return new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+0000');
-}
-
-function fallbackLogger(): unknown {
-  const line = (level: string) => (message: string) => process.stdout.write(`${timestamp()} ${level} ${message}\n`);
-  return { info: line('INFO'), warn: line('WARN'), error: line('ERROR'), debug: () => undefined };
-}
 
 export async function runConsole(config: ServerConfig): Promise<number> {
   process.stdout.write([
@@ -42,16 +29,16 @@ export async function runConsole(config: ServerConfig): Promise<number> {
     'Starting Causeway.',
     '',
   ].join('\n'));
-  const log = await loadLogger();
-  for (const notice of config.notices) process.stdout.write(`${timestamp()} INFO  ${notice}\n`);
-  process.stdout.write(`${timestamp()} INFO  ======== Causeway ${CAUSEWAY_VERSION} ========\n`);
+  const log = createConsoleLogger();
+  for (const notice of config.notices) log.info(notice);
+  log.info(`======== Causeway ${CAUSEWAY_VERSION} ========`);
 
   let server: RunningServer;
   try {
     const module = (await import(SERVER_MODULE)) as ServerModule;
     server = await module.startServer(config, log);
   } catch (error) {
-    process.stderr.write(`Causeway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    log.error('Causeway failed to start', error);
     return 1;
   }
 
@@ -64,19 +51,8 @@ export async function runConsole(config: ServerConfig): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  process.stdout.write(`${timestamp()} INFO  Stopping...\n`);
+  log.info('Stopping...');
   await (server.close ?? server.stop)?.call(server);
-  process.stdout.write(`${timestamp()} INFO  Stopped.\n`);
+  log.info('Stopped.');
   return 0;
-}
-
-async function loadLogger(): Promise<unknown> {
-  try {
-    const module = (await import(LOG_MODULE)) as LogModule;
-    if (module.createConsoleLogger !== undefined) return module.createConsoleLogger();
-    if (module.ConsoleLogger !== undefined) return new module.ConsoleLogger();
-  } catch {
-    // the log module has not landed yet
-  }
-  return fallbackLogger();
 }

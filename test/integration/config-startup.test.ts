@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+interface Exit { code: number | null; stdout: string; stderr: string }
+
+/** Runs `causeway console` in a temp NEO4J_HOME; the process must exit by itself within the budget. */
+function runConsole(confText: string | undefined, env: Record<string, string> = {}): Promise<Exit> {
+  const home = mkdtempSync(join(tmpdir(), 'causeway-config-'));
+  if (confText !== undefined) {
+    mkdirSync(join(home, 'conf'));
+    writeFileSync(join(home, 'conf', 'neo4j.conf'), confText);
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, 'console'], { env: { PATH: process.env['PATH'] ?? '', NEO4J_HOME: home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`causeway console did not exit\n${stdout}\n${stderr}`));
+    }, 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      rmSync(home, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('a typo in neo4j.conf stops startup with an error naming the key', async () => {
+  // Proves strict validation reaches the user as a non-zero exit and a readable message.
+  const result = await runConsole('server.bolt.listen_adress=:7687\n');
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /Unrecognized setting "server\.bolt\.listen_adress"/);
+});
+
+test('a malformed value from a Docker-style variable names the key', async () => {
+  // Proves NEO4J_* variables are validated like the file.
+  const result = await runConsole(undefined, { NEO4J_server_bolt_listen__address: '127.0.0.1:notaport' });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /server\.bolt\.listen_address/);
+  assert.match(result.stderr, /not a port/);
+});
