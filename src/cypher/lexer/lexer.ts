@@ -164,16 +164,20 @@ function lexNumber(text: string, startAt: number, tokens: Token[]): number {
   let i = startAt;
   const c0 = text[i];
   const c1 = text[i + 1];
-  const invalid = (end: number): never => {
+  // A number glued to letters becomes one invalid token; the parser reports it in context
+  // (InvalidNumberLiteral where a value was expected, plain syntax error elsewhere).
+  const invalid = (end: number): number => {
     let stop = end;
     while (stop < n && isIdentPart(text.charCodeAt(stop))) stop++;
-    throw syntaxErrorAt(text, startAt, `Invalid input '${text.slice(startAt, stop)}': expected a number`, 'InvalidNumberLiteral');
+    const raw = text.slice(startAt, stop);
+    tokens.push({ type: 'invalidNumber', text: raw, value: raw, start: startAt, end: stop });
+    return stop;
   };
   if (c0 === '0' && (c1 === 'x' || c1 === 'X')) {
     i += 2;
     const digitsStart = i;
     while (i < n && /[0-9a-fA-F]/.test(text[i]!)) i++;
-    if (i === digitsStart || (i < n && isIdentPart(text.charCodeAt(i)))) invalid(i);
+    if (i === digitsStart || (i < n && isIdentPart(text.charCodeAt(i)))) return invalid(i);
     tokens.push({ type: 'integer', text: text.slice(startAt, i), value: text.slice(startAt, i), start: startAt, end: i });
     return i;
   }
@@ -181,7 +185,7 @@ function lexNumber(text: string, startAt: number, tokens: Token[]): number {
     i += 2;
     const digitsStart = i;
     while (i < n && /[0-7]/.test(text[i]!)) i++;
-    if (i === digitsStart || (i < n && isIdentPart(text.charCodeAt(i)))) invalid(i);
+    if (i === digitsStart || (i < n && isIdentPart(text.charCodeAt(i)))) return invalid(i);
     tokens.push({ type: 'integer', text: text.slice(startAt, i), value: text.slice(startAt, i), start: startAt, end: i });
     return i;
   }
@@ -201,7 +205,8 @@ function lexNumber(text: string, startAt: number, tokens: Token[]): number {
       while (i < n && isDigit(text.charCodeAt(i))) i++;
     }
   }
-  if (i < n && isIdentPart(text.charCodeAt(i))) invalid(i);
+  // A decimal run glued to letters is not a number at all (e.g. a map key `1B2c`).
+  if (i < n && isIdentPart(text.charCodeAt(i))) return invalid(i);
   const raw = text.slice(startAt, i);
   tokens.push({ type: isFloat ? 'float' : 'integer', text: raw, value: raw, start: startAt, end: i });
   return i;

@@ -7,6 +7,7 @@ export type TokenType =
   | 'string'
   | 'integer' // decimal, 0x hex, 0o / leading-0 octal; `value` is the digits, sign-free
   | 'float'
+  | 'invalidNumber' // digits glued to letters, e.g. 0x1Z or 12ab
   | 'punct'
   | 'eof';
 

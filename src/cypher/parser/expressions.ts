@@ -225,6 +225,8 @@ function parseAtom(ts: TokenStream): Expression {
     case 'string':
       ts.next();
       return { kind: 'Literal', value: t.value, span: ts.spanFrom(start) };
+    case 'invalidNumber':
+      throw ts.errorAt(t.start, `Invalid input '${t.text}': expected a number`, 'InvalidNumberLiteral');
     case 'quoted':
       if (ts.atPunct('(', 1) || (ts.atPunct('.', 1) && isFunctionAhead(ts))) return parseFunctionCall(ts);
       ts.next();

@@ -108,7 +108,11 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
         types.push(ts.expectName('a relationship type name'));
       }
     }
-    if (ts.acceptPunct('*')) length = parseVarLength(ts);
+    if (ts.atPunct('..')) throw ts.errorAt(ts.peek().start, "Invalid input '..': expected \"*\" before a variable length range", 'InvalidRelationshipPattern');
+    if (ts.acceptPunct('*')) {
+      if (ts.atPunct('-')) throw ts.errorAt(ts.peek().start, 'Invalid input \'-\': a variable length bound must be a non-negative integer', 'InvalidRelationshipPattern');
+      length = parseVarLength(ts);
+    }
     properties = parseProperties(ts);
     if (ts.acceptKeyword('WHERE')) where = parseExpression(ts);
     ts.expectPunct(']');

@@ -283,6 +283,9 @@ export class Analyzer {
         checkProps(node.properties);
       }
       for (const rel of part.relationships) {
+        if ((mode === 'create' || mode === 'merge') && rel.variable !== null && scope.has(rel.variable)) {
+          throw this.error('VariableAlreadyBound', `Can't create relationship \`${rel.variable}\`: the variable is already declared in this context`, rel.span.start);
+        }
         if (mode === 'create' || mode === 'merge') {
           if (rel.types.length !== 1) {
             throw this.error('NoSingleRelationshipType', `Exactly one relationship type must be specified for ${mode.toUpperCase()}. Did you forget to prefix your relationship type with a ':'?`, rel.span.start);
@@ -324,10 +327,7 @@ export class Analyzer {
       if (part.variable !== null) {
         const existing = scope.get(part.variable);
         if (existing !== undefined) {
-          if (existing.kind === 'path' || existing.kind === 'value') {
-            throw this.error('VariableAlreadyBound', `Variable \`${part.variable}\` already declared`, part.span.start);
-          }
-          throw this.error('VariableTypeConflict', `Type mismatch: \`${part.variable}\` defined with conflicting type ${describeKind(existing)} (expected Path)`, part.span.start);
+          throw this.error('VariableAlreadyBound', `Variable \`${part.variable}\` already declared`, part.span.start);
         }
         scope.set(part.variable, { kind: 'path', type: 'path' });
       }

@@ -46,17 +46,25 @@ export function childExpressions(expr: Expression): Expression[] {
  * In an aggregating projection, every non-aggregated variable use inside an expression that also
  * aggregates must be a grouping key (a projected variable, or a projected `v.prop`).
  */
-function checkGroupingLeaves(a: Analyzer, expr: Expression, outer: Scope, keyTexts: Set<string>, keyVars: Set<string>): void {
+function checkGroupingLeaves(
+  a: Analyzer, expr: Expression, outer: Scope, keyTexts: Set<string>, keyVars: Set<string>, projected: Scope | null = null,
+): void {
   if (isAggregateCall(expr)) return;
+  const unprojected = (name: string, at: Expression): Error | null =>
+    projected !== null && !projected.has(name) && !keyTexts.has('\u0000' + name) ? a.error('UndefinedVariable', `Variable \`${name}\` not defined`, at.span.start) : null;
   if (expr.kind === 'PropertyAccess' && expr.object.kind === 'Variable' && outer.has(expr.object.name)) {
     if (keyTexts.has(normalized(a, expr)) || keyVars.has(expr.object.name)) return;
-    throw ambiguous(a, expr);
+    throw unprojected(expr.object.name, expr) ?? ambiguous(a, expr);
   }
   if (expr.kind === 'Variable' && outer.has(expr.name)) {
     if (keyVars.has(expr.name) || keyTexts.has(expr.name)) return;
-    throw ambiguous(a, expr);
+    throw unprojected(expr.name, expr) ?? ambiguous(a, expr);
   }
-  for (const child of childExpressions(expr)) checkGroupingLeaves(a, child, outer, keyTexts, keyVars);
+  for (const child of childExpressions(expr)) checkGroupingLeaves(a, child, outer, keyTexts, keyVars, projected);
+}
+
+function withoutKeyVariables(keyTexts: Set<string>): Set<string> {
+  return new Set([...keyTexts].filter((t) => !t.startsWith('\u0000')));
 }
 
 function ambiguous(a: Analyzer, expr: Expression): Error {
@@ -97,10 +105,12 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   const aggregateItems: ProjectionItem[] = [];
   const columns = [...starVariables];
   const seen = new Set(columns);
+  // Reported after ORDER BY checks, matching the order in which Neo4j reports problems.
+  let aliasError: Error | null = null;
   for (const item of projection.items) {
     const info: VariableInfo = a.checkProjectionItem(item, scope, PROJECTION);
-    if (keyword === 'WITH' && item.alias === null && item.expression.kind !== 'Variable') {
-      throw a.error('NoExpressionAlias', 'Expression in WITH must be aliased (use AS)', item.expression.span.start);
+    if (keyword === 'WITH' && item.alias === null && item.expression.kind !== 'Variable' && aliasError === null) {
+      aliasError = a.error('NoExpressionAlias', 'Expression in WITH must be aliased (use AS)', item.expression.span.start);
     }
     if (seen.has(item.name)) {
       throw a.error('ColumnNameConflict', 'Multiple result columns with the same name are not supported', item.span.start);
@@ -115,6 +125,12 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   const keyVars = new Set<string>(starVariables);
   for (const item of groupingItems) {
     keyTexts.add(normalized(a, item.expression));
+    // Variables used by grouping keys: an ORDER BY misuse of them is ambiguous, not undefined.
+    const visit = (e: Expression): void => {
+      if (e.kind === 'Variable') keyTexts.add('\u0000' + e.name);
+      childExpressions(e).forEach(visit);
+    };
+    visit(item.expression);
     if (item.expression.kind === 'Variable') keyVars.add(item.expression.name);
   }
   if (aggregating) {
@@ -133,12 +149,13 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
         const merged = new Map([...scope, ...next]);
         checkExpression(a, sort.expression, merged, ctx);
         const aliasVars = new Set([...keyVars, ...projection.items.filter((i) => i.alias !== null).map((i) => i.alias!)]);
-        checkGroupingLeaves(a, sort.expression, merged, keyTexts, aliasVars);
+        checkGroupingLeaves(a, sort.expression, merged, aggregating ? keyTexts : withoutKeyVariables(keyTexts), aliasVars, next);
         continue;
       }
       checkExpression(a, sort.expression, orderScope, ctx);
     }
   }
+  if (aliasError !== null) throw aliasError;
   if (projection.skip) checkSkipLimit(a, projection.skip, scope, 'SKIP');
   if (projection.limit) checkSkipLimit(a, projection.limit, scope, 'LIMIT');
 
