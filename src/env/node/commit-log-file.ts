@@ -1,0 +1,181 @@
+// The local commit step: an append-only file of checksummed tx-command records with group fsync.
+// Appends queue while a write+fdatasync is in flight and all go out in the next single write and
+// fdatasync, so N concurrent committers share one disk flush. A failed write or fsync is fatal
+// for the log (fail-stop): every queued and later append rejects.
+//
+// File = header (8-byte magic, u64 first tx id) then records (src/graph/log-format.ts).
+// Opening scans the records, truncates a torn tail and returns the intact records for replay.
+
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { encodeTxCommand, type TxCommand } from '../../graph/commands.js';
+import type { CommitLog } from '../../graph/commit-log.js';
+import { frameRecord, scanRecords, type LogScan } from '../../graph/log-format.js';
+
+const MAGIC = new TextEncoder().encode('CWTXLOG1');
+const FILE_HEADER_BYTES = 16;
+/** bound on the records one flush writes, so one write call stays a sane size */
+const FLUSH_BYTES_MAX = 16 * 1024 * 1024;
+
+export interface OpenedCommitLog {
+  readonly log: FileCommitLog;
+  /** valid records found at open, in order */
+  readonly scan: LogScan;
+  /** bytes of torn tail removed at open */
+  readonly truncatedBytes: number;
+}
+
+/**
+ * Opens (or creates, starting at firstTxIdIfNew) the log at path, recovering its valid prefix.
+ * Throws if the header is not a commit log's.
+ */
+export async function openFileCommitLog(path: string, options: { fsync: boolean; firstTxIdIfNew: number }): Promise<OpenedCommitLog> {
+  if (!existsSync(path)) createLogFile(path, options.firstTxIdIfNew);
+  const data = readFileSync(path);
+  if (data.length < FILE_HEADER_BYTES || !MAGIC.every((byte, i) => data[i] === byte)) {
+    throw new Error(`${path} is not a Causeway commit log`);
+  }
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const firstTxId = view.getUint32(8) * 2 ** 32 + view.getUint32(12);
+  const body = data.subarray(FILE_HEADER_BYTES);
+  const scan = scanRecords(body, firstTxId);
+  const validEnd = FILE_HEADER_BYTES + scan.validBytes;
+  const truncatedBytes = data.length - validEnd;
+  if (truncatedBytes > 0) {
+    const fd = openSync(path, 'r+');
+    try {
+      ftruncateSync(fd, validEnd);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const handle = await open(path, 'r+');
+  return { log: new FileCommitLog(handle, validEnd, scan.lastTxId + 1, options.fsync), scan, truncatedBytes };
+}
+
+function createLogFile(path: string, firstTxId: number): void {
+  const header = new Uint8Array(FILE_HEADER_BYTES);
+  header.set(MAGIC);
+  const view = new DataView(header.buffer);
+  view.setUint32(8, Math.floor(firstTxId / 2 ** 32));
+  view.setUint32(12, firstTxId >>> 0);
+  const temp = `${path}.new`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, header);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // rename makes the file appear whole or not at all; the directory fsync makes that durable
+  renameDurably(temp, path);
+}
+
+function renameDurably(from: string, to: string): void {
+  renameSync(from, to);
+  const dirFd = openSync(dirname(to), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+interface PendingAppend {
+  readonly txId: number;
+  readonly record: Uint8Array;
+  readonly resolve: (txId: number) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class FileCommitLog implements CommitLog {
+  private pending: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+  /** fsyncs issued, for measuring how well commits share them */
+  syncCount = 0;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private size: number,
+    private nextTxId: number,
+    private readonly fsync: boolean,
+  ) {}
+
+  /** tx id the next append will get */
+  get nextPosition(): number {
+    return this.nextTxId;
+  }
+
+  append(command: TxCommand): Promise<number> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('commit log is closed'));
+    const txId = this.nextTxId++;
+    const record = frameRecord(txId, encodeTxCommand(command));
+    return new Promise<number>((resolve, reject) => {
+      this.pending.push({ txId, record, resolve, reject });
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Each round takes everything queued so far; it ends when a round finds the queue empty.
+    while (this.pending.length > 0 && this.failure === undefined) {
+      const batch = this.takeBatch();
+      const data = concat(batch.map((entry) => entry.record));
+      try {
+        let written = 0;
+        while (written < data.length) {
+          const { bytesWritten } = await this.handle.write(data, written, data.length - written, this.size + written);
+          if (bytesWritten <= 0) throw new Error('commit log write made no progress');
+          written += bytesWritten;
+        }
+        if (this.fsync) {
+          await this.handle.datasync();
+          this.syncCount++;
+        }
+        this.size += data.length;
+      } catch (error) {
+        this.failure = error as Error;
+        for (const entry of [...batch, ...this.pending.splice(0)]) entry.reject(this.failure);
+        break;
+      }
+      for (const entry of batch) entry.resolve(entry.txId);
+    }
+    this.flushing = undefined;
+  }
+
+  private takeBatch(): PendingAppend[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.pending.length && (count === 0 || bytes + this.pending[count]!.record.length <= FLUSH_BYTES_MAX)) {
+      bytes += this.pending[count]!.record.length;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // queued appends finish first; the queue no longer grows
+    await this.flushing;
+    await this.handle.close();
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,475 @@
+// The durable committed store: graph records, scans, adjacency and indexes laid out in an
+// ordered key-value store (LMDB in production; layout in keys.ts and docs/storage.md). All
+// changes arrive through applyBatch, one KV write transaction per batch, which also records the
+// last applied tx id, so the data and its position can never disagree.
+//
+// Reads are single KV gets or prefix scans. Decoded node and relationship records are kept in a
+// bounded cache that applyBatch keeps exact; schema, tokens and id high-water marks live in
+// memory, loaded at open.
+
+import type { PropertyValue } from '../cypher/values/value.js';
+import { assert } from '../core/errors.js';
+import type { KvRead, KvStore, KvWrite } from '../env/kv.js';
+import type {
+  Adjacency, ConstraintDescriptor, Direction, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
+} from './api.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+import {
+  readConstraint, readIndex, readProperties, writeConstraint, writeIndex, writeProperties, type CommittedCommand, type TxOp,
+} from './commands.js';
+import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId } from './keys.js';
+import { isLookupIndex, type Store } from './store.js';
+import { canonicalKeyOf } from './values.js';
+
+const CACHE_ENTRIES_MAX = 100_000;
+const EMPTY = new Uint8Array(0);
+
+export class KvGraphStore implements Store {
+  private readonly nodeCache = new Map<NodeId, NodeRecord>();
+  private readonly relCache = new Map<RelId, RelRecord>();
+  private indexList: IndexDescriptor[] = [];
+  private constraintList: ConstraintDescriptor[] = [];
+  private readonly tokens: [Set<string>, Set<string>, Set<string>] = [new Set(), new Set(), new Set()];
+  private lastTxId = 0;
+  private nodeIdHighWater = 0;
+  private relIdHighWater = 0;
+
+  constructor(private readonly kv: KvStore) {
+    this.load();
+  }
+
+  private load(): void {
+    this.nodeCache.clear();
+    this.relCache.clear();
+    this.lastTxId = this.readMeta(this.kv, Meta.lastApplied);
+    this.nodeIdHighWater = this.readMeta(this.kv, Meta.nextNodeId);
+    this.relIdHighWater = this.readMeta(this.kv, Meta.nextRelId);
+    this.indexList = [...this.kv.range(keys.table(Table.Index), keys.table(Table.Index + 1))].map((e) => readIndex(new ByteReader(e.value)));
+    this.constraintList = [...this.kv.range(keys.table(Table.Constraint), keys.table(Table.Constraint + 1))]
+      .map((e) => readConstraint(new ByteReader(e.value)));
+    for (const set of this.tokens) set.clear();
+    for (const key of this.kv.keys(keys.table(Table.Token), keys.table(Table.Token + 1))) {
+      const input = new ByteReader(key);
+      input.u8();
+      const kind = input.u8();
+      this.tokens[kind]!.add(input.string());
+    }
+  }
+
+  private readMeta(kv: KvRead, name: string): number {
+    const value = kv.get(keys.meta(name));
+    return value === undefined ? 0 : readId(value, 0);
+  }
+
+  node(id: NodeId): NodeRecord | undefined {
+    const cached = this.nodeCache.get(id);
+    if (cached !== undefined) return cached;
+    return this.loadNode(this.kv, id);
+  }
+
+  private loadNode(kv: KvRead, id: NodeId): NodeRecord | undefined {
+    const bytes = kv.get(keys.node(id));
+    if (bytes === undefined) return undefined;
+    const input = new ByteReader(bytes);
+    const labelCount = input.varint();
+    const labels: string[] = [];
+    for (let i = 0; i < labelCount; i++) labels.push(input.string());
+    const record: NodeRecord = { id, labels, properties: new Map(readProperties(input)) };
+    this.cacheNode(record);
+    return record;
+  }
+
+  relationship(id: RelId): RelRecord | undefined {
+    const cached = this.relCache.get(id);
+    if (cached !== undefined) return cached;
+    return this.loadRel(this.kv, id);
+  }
+
+  private loadRel(kv: KvRead, id: RelId): RelRecord | undefined {
+    const bytes = kv.get(keys.rel(id));
+    if (bytes === undefined) return undefined;
+    const input = new ByteReader(bytes);
+    const type = input.string();
+    const startId = input.u64();
+    const endId = input.u64();
+    const record: RelRecord = { id, type, startId, endId, properties: new Map(readProperties(input)) };
+    this.cacheRel(record);
+    return record;
+  }
+
+  private cacheNode(record: NodeRecord): void {
+    if (this.nodeCache.size >= CACHE_ENTRIES_MAX) this.nodeCache.clear();
+    this.nodeCache.set(record.id, record);
+  }
+  private cacheRel(record: RelRecord): void {
+    if (this.relCache.size >= CACHE_ENTRIES_MAX) this.relCache.clear();
+    this.relCache.set(record.id, record);
+  }
+
+  allNodes(): Iterable<NodeId> {
+    return this.idsAtEnd(keys.table(Table.Node), keys.table(Table.Node + 1));
+  }
+  nodesWithLabel(label: string): Iterable<NodeId> {
+    const prefix = keys.labelPrefix(label);
+    return this.idsAtEnd(prefix, prefixEnd(prefix));
+  }
+  allRelationships(): Iterable<RelId> {
+    return this.idsAtEnd(keys.table(Table.Rel), keys.table(Table.Rel + 1));
+  }
+  relationshipsWithType(type: string): Iterable<RelId> {
+    const prefix = keys.typePrefix(type);
+    return this.idsAtEnd(prefix, prefixEnd(prefix));
+  }
+
+  private *idsAtEnd(start: Uint8Array, end: Uint8Array): Iterable<number> {
+    for (const key of this.kv.keys(start, end)) yield readId(key, key.length - 8);
+  }
+
+  *relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
+    const wanted = types !== undefined && types.length > 0 ? new Set(types) : undefined;
+    for (const dir of direction === 'OUTGOING' ? [Dir.Out] : direction === 'INCOMING' ? [Dir.In] : [Dir.Out, Dir.In]) {
+      // A self-loop was already produced as outgoing when both directions are asked.
+      const skipLoops = direction === 'BOTH' && dir === Dir.In;
+      for (const prefix of adjacencyPrefixes(nodeId, dir, wanted)) {
+        for (const { key, value } of this.kv.range(prefix, prefixEnd(prefix))) {
+          const otherId = readId(value, 0);
+          if (skipLoops && otherId === nodeId) continue;
+          const input = new ByteReader(key);
+          input.offset = 10;
+          const type = input.string();
+          yield { relId: readId(key, key.length - 8), type, otherId, outgoing: dir === Dir.Out };
+        }
+      }
+    }
+  }
+
+  degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number {
+    if (direction === 'BOTH') {
+      let count = 0;
+      for (const _ of this.relationshipsOf(nodeId, direction, types)) count++;
+      return count;
+    }
+    const wanted = types !== undefined && types.length > 0 ? new Set(types) : undefined;
+    let count = 0;
+    for (const prefix of adjacencyPrefixes(nodeId, direction === 'OUTGOING' ? Dir.Out : Dir.In, wanted)) {
+      count += this.kv.count(prefix, prefixEnd(prefix));
+    }
+    return count;
+  }
+
+  nodeCount(label?: string): number {
+    return this.readCount(this.kv, label === undefined ? keys.count(CountKind.AllNodes) : keys.count(CountKind.Label, label));
+  }
+  relationshipCount(type?: string): number {
+    return this.readCount(this.kv, type === undefined ? keys.count(CountKind.AllRels) : keys.count(CountKind.Type, type));
+  }
+  private readCount(kv: KvRead, key: Uint8Array): number {
+    const value = kv.get(key);
+    return value === undefined ? 0 : readId(value, 0);
+  }
+
+  indexes(): readonly IndexDescriptor[] {
+    return this.indexList;
+  }
+  constraints(): readonly ConstraintDescriptor[] {
+    return this.constraintList;
+  }
+  labels(): readonly string[] {
+    return [...this.tokens[TokenKind.Label]];
+  }
+  relationshipTypes(): readonly string[] {
+    return [...this.tokens[TokenKind.Type]];
+  }
+  propertyKeys(): readonly string[] {
+    return [...this.tokens[TokenKind.Key]];
+  }
+
+  indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId> {
+    const canonical = canonicalKeyOf(values);
+    if (canonical === null) return [];
+    const prefix = keys.indexEntryPrefix(indexName, canonical);
+    // Canonical keys of one arity are prefix-free, so exactly the wanted entries follow the prefix.
+    return this.idsAtEnd(prefix, prefixEnd(prefix));
+  }
+
+  nextNodeId(): NodeId {
+    return this.nodeIdHighWater;
+  }
+  nextRelId(): RelId {
+    return this.relIdHighWater;
+  }
+  lastAppliedTxId(): number {
+    return this.lastTxId;
+  }
+
+  applyBatch(batch: readonly CommittedCommand[]): void {
+    if (batch.length === 0) return;
+    try {
+      this.kv.write((w) => {
+        let expected = this.lastTxId + 1;
+        for (const { txId, command } of batch) {
+          assert(txId === expected, `tx ${txId} applied after ${expected - 1}`);
+          for (const op of command.ops) new Applier(this, w).apply(op);
+          expected++;
+        }
+        const last = batch[batch.length - 1]!.txId;
+        w.put(keys.meta(Meta.lastApplied), u64(last));
+        w.put(keys.meta(Meta.nextNodeId), u64(this.nodeIdHighWater));
+        w.put(keys.meta(Meta.nextRelId), u64(this.relIdHighWater));
+        this.lastTxId = last;
+      });
+    } catch (error) {
+      // the KV transaction rolled back: drop every in-memory view built during it
+      this.load();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.kv.close();
+  }
+
+  // ---- used by Applier ----
+
+  readNodeForWrite(w: KvWrite, id: NodeId): NodeRecord {
+    const record = this.nodeCache.get(id) ?? this.loadNode(w, id);
+    assert(record !== undefined, `node ${id} missing`);
+    return record;
+  }
+  readRelForWrite(w: KvWrite, id: RelId): RelRecord {
+    const record = this.relCache.get(id) ?? this.loadRel(w, id);
+    assert(record !== undefined, `relationship ${id} missing`);
+    return record;
+  }
+  writeNode(w: KvWrite, record: NodeRecord): void {
+    const out = new ByteWriter(64).varint(record.labels.length);
+    for (const label of record.labels) out.string(label);
+    writeProperties(out, record.properties);
+    w.put(keys.node(record.id), out.finish());
+    this.cacheNode(record);
+    this.nodeIdHighWater = Math.max(this.nodeIdHighWater, record.id + 1);
+  }
+  removeNode(w: KvWrite, id: NodeId): void {
+    w.remove(keys.node(id));
+    this.nodeCache.delete(id);
+  }
+  writeRel(w: KvWrite, record: RelRecord): void {
+    const out = new ByteWriter(64).string(record.type).u64(record.startId).u64(record.endId);
+    writeProperties(out, record.properties);
+    w.put(keys.rel(record.id), out.finish());
+    this.cacheRel(record);
+    this.relIdHighWater = Math.max(this.relIdHighWater, record.id + 1);
+  }
+  removeRel(w: KvWrite, id: RelId): void {
+    w.remove(keys.rel(id));
+    this.relCache.delete(id);
+  }
+  noteToken(w: KvWrite, kind: TokenKind, name: string): void {
+    if (this.tokens[kind].has(name)) return;
+    this.tokens[kind].add(name);
+    w.put(keys.token(kind, name), EMPTY);
+  }
+  bumpCount(w: KvWrite, key: Uint8Array, delta: number): void {
+    const next = this.readCount(w, key) + delta;
+    assert(next >= 0, 'count below zero');
+    if (next === 0) w.remove(key);
+    else w.put(key, u64(next));
+  }
+  putIndex(w: KvWrite, index: IndexDescriptor): void {
+    assert(!this.indexList.some((i) => i.name === index.name), `index ${index.name} exists`);
+    const out = new ByteWriter(64);
+    writeIndex(out, index);
+    w.put(keys.index(index.name), out.finish());
+    this.indexList = [...this.indexList, index];
+    if (!isLookupIndex(index)) return;
+    for (const id of [...this.nodesWithLabelIn(w, index.labelOrType)]) {
+      updateIndexEntry(w, index, this.readNodeForWrite(w, id), true);
+    }
+  }
+  dropIndex(w: KvWrite, name: string): void {
+    const index = this.indexList.find((i) => i.name === name);
+    assert(index !== undefined, `index ${name} missing`);
+    w.remove(keys.index(name));
+    this.indexList = this.indexList.filter((i) => i !== index);
+    const prefix = keys.indexEntryPrefix(name);
+    for (const key of [...w.keys(prefix, prefixEnd(prefix))]) w.remove(key);
+  }
+  putConstraint(w: KvWrite, constraint: ConstraintDescriptor): void {
+    assert(!this.constraintList.some((c) => c.name === constraint.name), `constraint ${constraint.name} exists`);
+    const out = new ByteWriter(64);
+    writeConstraint(out, constraint);
+    w.put(keys.constraint(constraint.name), out.finish());
+    this.constraintList = [...this.constraintList, constraint];
+  }
+  dropConstraint(w: KvWrite, name: string): void {
+    assert(this.constraintList.some((c) => c.name === name), `constraint ${name} missing`);
+    w.remove(keys.constraint(name));
+    this.constraintList = this.constraintList.filter((c) => c.name !== name);
+    for (const index of this.indexList) if (index.owningConstraint === name) this.dropIndex(w, index.name);
+  }
+  /** Re-indexes a node whose labels or properties change from before to after. */
+  reindexNode(w: KvWrite, before: NodeRecord | undefined, after: NodeRecord | undefined): void {
+    for (const index of this.indexList) {
+      if (!isLookupIndex(index)) continue;
+      if (before !== undefined && before.labels.includes(index.labelOrType)) updateIndexEntry(w, index, before, false);
+      if (after !== undefined && after.labels.includes(index.labelOrType)) updateIndexEntry(w, index, after, true);
+    }
+  }
+  hasRelationships(w: KvWrite, id: NodeId): boolean {
+    const prefix = keys.adjacencyPrefix(id);
+    return w.count(prefix, prefixEnd(prefix)) > 0;
+  }
+
+  private *nodesWithLabelIn(kv: KvRead, label: string): Iterable<NodeId> {
+    const prefix = keys.labelPrefix(label);
+    for (const key of kv.keys(prefix, prefixEnd(prefix))) yield readId(key, key.length - 8);
+  }
+}
+
+/** Applies one op inside a KV write transaction. */
+class Applier {
+  constructor(private readonly store: KvGraphStore, private readonly w: KvWrite) {}
+
+  apply(op: TxOp): void {
+    const { store, w } = this;
+    switch (op.op) {
+      case 'createNode': {
+        assert(w.get(keys.node(op.id)) === undefined, `node ${op.id} exists`);
+        const record: NodeRecord = { id: op.id, labels: [...op.labels], properties: new Map(op.properties) };
+        store.writeNode(w, record);
+        store.bumpCount(w, keys.count(CountKind.AllNodes), 1);
+        for (const label of record.labels) this.addLabelEntry(label, op.id);
+        for (const [key] of op.properties) store.noteToken(w, TokenKind.Key, key);
+        store.reindexNode(w, undefined, record);
+        return;
+      }
+      case 'deleteNode': {
+        const record = store.readNodeForWrite(w, op.id);
+        assert(!store.hasRelationships(w, op.id), `node ${op.id} has relationships`);
+        store.reindexNode(w, record, undefined);
+        for (const label of record.labels) this.removeLabelEntry(label, op.id);
+        store.bumpCount(w, keys.count(CountKind.AllNodes), -1);
+        store.removeNode(w, op.id);
+        return;
+      }
+      case 'addLabel': {
+        const record = store.readNodeForWrite(w, op.id);
+        if (record.labels.includes(op.label)) return;
+        this.replaceNode(record, { ...record, labels: [...record.labels, op.label] });
+        this.addLabelEntry(op.label, op.id);
+        return;
+      }
+      case 'removeLabel': {
+        const record = store.readNodeForWrite(w, op.id);
+        if (!record.labels.includes(op.label)) return;
+        this.replaceNode(record, { ...record, labels: record.labels.filter((l) => l !== op.label) });
+        this.removeLabelEntry(op.label, op.id);
+        return;
+      }
+      case 'setNodeProperty': {
+        const record = store.readNodeForWrite(w, op.id);
+        store.noteToken(w, TokenKind.Key, op.key);
+        this.replaceNode(record, { ...record, properties: new Map(record.properties).set(op.key, op.value) });
+        return;
+      }
+      case 'removeNodeProperty': {
+        const record = store.readNodeForWrite(w, op.id);
+        const properties = new Map(record.properties);
+        properties.delete(op.key);
+        this.replaceNode(record, { ...record, properties });
+        return;
+      }
+      case 'createRel': {
+        assert(w.get(keys.rel(op.id)) === undefined, `relationship ${op.id} exists`);
+        assert(w.get(keys.node(op.startId)) !== undefined && w.get(keys.node(op.endId)) !== undefined, `relationship ${op.id} endpoints missing`);
+        const record: RelRecord = { id: op.id, type: op.type, startId: op.startId, endId: op.endId, properties: new Map(op.properties) };
+        store.writeRel(w, record);
+        w.put(keys.type(op.type, op.id), EMPTY);
+        w.put(keys.adjacency(op.startId, Dir.Out, op.type, op.id), u64(op.endId));
+        w.put(keys.adjacency(op.endId, Dir.In, op.type, op.id), u64(op.startId));
+        store.bumpCount(w, keys.count(CountKind.AllRels), 1);
+        store.bumpCount(w, keys.count(CountKind.Type, op.type), 1);
+        store.noteToken(w, TokenKind.Type, op.type);
+        for (const [key] of op.properties) store.noteToken(w, TokenKind.Key, key);
+        return;
+      }
+      case 'deleteRel': {
+        const record = store.readRelForWrite(w, op.id);
+        w.remove(keys.type(record.type, op.id));
+        w.remove(keys.adjacency(record.startId, Dir.Out, record.type, op.id));
+        w.remove(keys.adjacency(record.endId, Dir.In, record.type, op.id));
+        store.bumpCount(w, keys.count(CountKind.AllRels), -1);
+        store.bumpCount(w, keys.count(CountKind.Type, record.type), -1);
+        store.removeRel(w, op.id);
+        return;
+      }
+      case 'setRelProperty': {
+        const record = store.readRelForWrite(w, op.id);
+        store.noteToken(w, TokenKind.Key, op.key);
+        store.writeRel(w, { ...record, properties: new Map(record.properties).set(op.key, op.value) });
+        return;
+      }
+      case 'removeRelProperty': {
+        const record = store.readRelForWrite(w, op.id);
+        const properties = new Map(record.properties);
+        properties.delete(op.key);
+        store.writeRel(w, { ...record, properties });
+        return;
+      }
+      case 'createIndex':
+        store.putIndex(w, op.index);
+        return;
+      case 'dropIndex':
+        store.dropIndex(w, op.name);
+        return;
+      case 'createConstraint':
+        store.putConstraint(w, op.constraint);
+        if (op.index !== undefined) store.putIndex(w, op.index);
+        return;
+      case 'dropConstraint':
+        store.dropConstraint(w, op.name);
+        return;
+    }
+  }
+
+  private replaceNode(before: NodeRecord, after: NodeRecord): void {
+    this.store.reindexNode(this.w, before, after);
+    this.store.writeNode(this.w, after);
+  }
+  private addLabelEntry(label: string, id: NodeId): void {
+    this.w.put(keys.label(label, id), EMPTY);
+    this.store.bumpCount(this.w, keys.count(CountKind.Label, label), 1);
+    this.store.noteToken(this.w, TokenKind.Label, label);
+  }
+  private removeLabelEntry(label: string, id: NodeId): void {
+    this.w.remove(keys.label(label, id));
+    this.store.bumpCount(this.w, keys.count(CountKind.Label, label), -1);
+  }
+}
+
+function* adjacencyPrefixes(nodeId: NodeId, dir: Dir, wanted: ReadonlySet<string> | undefined): Iterable<Uint8Array> {
+  if (wanted === undefined) {
+    yield keys.adjacencyPrefix(nodeId, dir);
+    return;
+  }
+  for (const type of wanted) yield keys.adjacencyPrefix(nodeId, dir, type);
+}
+
+function updateIndexEntry(w: KvWrite, index: IndexDescriptor, record: NodeRecord, present: boolean): void {
+  const values: PropertyValue[] = [];
+  for (const key of index.properties) {
+    const value = record.properties.get(key);
+    if (value === undefined) return;
+    values.push(value);
+  }
+  // NaN-bearing values can never be found by equality, so they need no entry.
+  const canonical = canonicalKeyOf(values);
+  if (canonical === null) return;
+  const key = keys.indexEntry(index.name, canonical, record.id);
+  if (present) w.put(key, EMPTY);
+  else w.remove(key);
+}
+
+function u64(value: number): Uint8Array {
+  return new ByteWriter(8).u64(value).finish();
+}
