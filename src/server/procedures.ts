@@ -1,0 +1,92 @@
+// The dbms.* procedures the server contributes (the engine owns db.* ones): what drivers, the
+// Browser and tools call to learn about the server and to route.
+
+import type { ProcedureSignature } from '../cypher/api.js';
+import type { CypherValue } from '../cypher/values/value.js';
+import type { GraphTx } from '../graph/api.js';
+import type { RoutingTable } from '../bolt/services.js';
+import { NEO4J_COMPATIBLE_VERSION, NEO4J_EDITION } from './identity.js';
+
+export interface ServerProcedureContext {
+  routingTable(database: string): RoutingTable;
+  readonly defaultDatabase: string;
+  /** user running a transaction (recorded by the Bolt session when it begins the tx) */
+  userOf(tx: GraphTx): string | undefined;
+  /** settings for dbms.listConfig: name → value */
+  readonly settings: ReadonlyMap<string, string>;
+}
+
+function map(entries: Record<string, CypherValue>): Map<string, CypherValue> {
+  return new Map(Object.entries(entries));
+}
+
+function routingRows(context: ServerProcedureContext, database: CypherValue | undefined): CypherValue[][] {
+  const name = typeof database === 'string' ? database : context.defaultDatabase;
+  const table = context.routingTable(name);
+  const servers: CypherValue[] = [
+    map({ addresses: [...table.writers], role: 'WRITE' }),
+    map({ addresses: [...table.readers], role: 'READ' }),
+    map({ addresses: [...table.routers], role: 'ROUTE' }),
+  ];
+  return [[BigInt(table.ttlSeconds), servers]];
+}
+
+export function serverProcedures(context: ServerProcedureContext): ProcedureSignature[] {
+  const routingOutputs = [{ name: 'ttl', type: 'INTEGER' }, { name: 'servers', type: 'LIST<MAP>' }];
+  return [
+    {
+      name: 'dbms.components',
+      mode: 'DBMS',
+      inputs: [],
+      outputs: [{ name: 'name', type: 'STRING' }, { name: 'versions', type: 'LIST<STRING>' }, { name: 'edition', type: 'STRING' }],
+      description: 'List DBMS components and their versions.',
+      invoke: () => [['Neo4j Kernel', [NEO4J_COMPATIBLE_VERSION], NEO4J_EDITION]],
+    },
+    {
+      name: 'dbms.routing.getRoutingTable',
+      mode: 'DBMS',
+      inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
+      outputs: routingOutputs,
+      description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
+      invoke: (_tx, args) => routingRows(context, args[1]),
+    },
+    {
+      name: 'dbms.cluster.routing.getRoutingTable',
+      mode: 'DBMS',
+      inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
+      outputs: routingOutputs,
+      description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
+      invoke: (_tx, args) => routingRows(context, args[1]),
+    },
+    {
+      name: 'db.ping',
+      mode: 'READ',
+      inputs: [],
+      outputs: [{ name: 'success', type: 'BOOLEAN' }],
+      description: 'This procedure can be used by client side tooling to test whether they are correctly connected to a database.',
+      invoke: () => [[true]],
+    },
+    {
+      name: 'dbms.showCurrentUser',
+      mode: 'DBMS',
+      inputs: [],
+      outputs: [{ name: 'username', type: 'STRING' }, { name: 'roles', type: 'LIST<STRING>' }, { name: 'flags', type: 'LIST<STRING>' }],
+      description: 'Show the current user.',
+      invoke: (tx) => [[context.userOf(tx) ?? '', null, []]],
+    },
+    {
+      name: 'dbms.listConfig',
+      mode: 'DBMS',
+      inputs: [{ name: 'searchString', type: 'STRING', default: '' }],
+      outputs: [{ name: 'name', type: 'STRING' }, { name: 'description', type: 'STRING' }, { name: 'value', type: 'STRING' }, { name: 'dynamic', type: 'BOOLEAN' }],
+      description: 'List the currently active configuration settings of Neo4j.',
+      invoke: (_tx, args) => {
+        const search = typeof args[0] === 'string' ? args[0].toLowerCase() : '';
+        return [...context.settings.entries()]
+          .filter(([name]) => name.toLowerCase().includes(search))
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, value]) => [name, '', value, false]);
+      },
+    },
+  ];
+}

@@ -1,0 +1,167 @@
+// The composition root: config → env adapters → database → engine → Bolt and HTTP listeners.
+// `causeway console` calls startServer(config, log) and close() on SIGINT/SIGTERM.
+
+import { Neo4jError, Status } from '../core/errors.js';
+import type { QueryExecutor } from '../cypher/api.js';
+import type { GraphDatabase, GraphTx } from '../graph/api.js';
+import type { DatabaseProvider, RoutingTable, SessionServices } from '../bolt/services.js';
+import { BoltLimits } from '../bolt/limits.js';
+import { nodeClock, nodeTicker } from '../env/node/clock.js';
+import { nodeCrypto } from '../env/node/crypto-scrypt.js';
+import { nodeRandom } from '../env/node/random.js';
+import { startBoltListener, type BoltListener } from '../env/node/net-bolt-listener.js';
+import { startHttpListener, type HttpListener } from '../env/node/http-listener.js';
+import { nodeTextFiles } from '../env/node/server-files.js';
+import type { Ticker } from '../env/clock.js';
+import type { ServerConfig } from './config/types.js';
+import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
+import { createPasswordHasher } from './auth/password.js';
+import { UserRepository } from './auth/users.js';
+import { handleHttpRequest } from './http/discovery.js';
+import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
+import type { Logger } from './log.js';
+import { serverProcedures } from './procedures.js';
+
+export interface RunningServer {
+  /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
+  readonly boltAddress: string | null;
+  /** host:port the HTTP listener is bound to (null when HTTP is disabled) */
+  readonly httpAddress: string | null;
+  close(): Promise<void>;
+}
+
+/** The storage and engine factories; injectable so tests can run the server on the memory store. */
+export interface ServerDependencies {
+  openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
+  createExecutor(options: { readonly nowMs: () => number; readonly random: () => number }): QueryExecutor;
+}
+
+// Loaded by path so this package compiles while storage and engine are built in parallel.
+const DURABLE_STORE_MODULE = '../graph/open.js';
+const ENGINE_MODULE = '../cypher/query.js';
+
+export async function defaultDependencies(): Promise<ServerDependencies> {
+  const storage = (await import(DURABLE_STORE_MODULE)) as {
+    openDatabase(options: { path: string; fsync: boolean; name?: string; ticker?: Ticker }): Promise<GraphDatabase> | GraphDatabase;
+  };
+  const engine = (await import(ENGINE_MODULE)) as { CypherEngine: new (options: { nowMs: () => number; random: () => number }) => QueryExecutor };
+  return {
+    openDatabase: async (options) => storage.openDatabase(options),
+    createExecutor: (options) => new engine.CypherEngine(options),
+  };
+}
+
+const ROUTING_TTL_SECONDS = 300;
+
+export async function startServer(config: ServerConfig, log: Logger, deps?: ServerDependencies): Promise<RunningServer> {
+  const dependencies = deps ?? (await defaultDependencies());
+  const cleanup: (() => Promise<void>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        log.error('Error during shutdown', error);
+      }
+    }
+    cleanup.length = 0;
+  };
+  try {
+    return await compose(config, log, dependencies, cleanup, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function compose(
+  config: ServerConfig, log: Logger, deps: ServerDependencies, cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
+): Promise<RunningServer> {
+  log.info(`Starting Causeway ${CAUSEWAY_PRODUCT_VERSION} (${BOLT_SERVER_AGENT}).`);
+  const dbName = config.defaultDatabase;
+  const dbPath = `${config.dataDir}/databases/${dbName}`;
+  const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
+  cleanup.push(() => database.close());
+  log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
+
+  const random = nodeRandom();
+  const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float() });
+
+  const authenticator = config.authEnabled
+    ? new BasicAuthenticator(await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto)))
+    : new DisabledAuthenticator();
+  if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
+
+  // The advertised Bolt address is known only after binding when the port is 0 (tests).
+  let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
+  const routingTable = (): RoutingTable => ({
+    ttlSeconds: ROUTING_TTL_SECONDS, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
+  });
+
+  const usersByTx = new WeakMap<GraphTx, string>();
+  for (const procedure of serverProcedures({
+    routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx), settings: config.raw,
+  })) {
+    executor.registerProcedure(procedure);
+  }
+
+  const databases: DatabaseProvider = {
+    defaultDatabase: dbName,
+    resolve(name) {
+      // Drivers on Bolt 4.0–4.2 fetch routing tables from "system"; until a system database
+      // exists, its procedures run against the default database.
+      if (name === null || name === dbName || name === 'system') return database;
+      throw new Neo4jError(Status.DatabaseNotFound, `Database does not exist. Database name: '${name}'.`);
+    },
+  };
+
+  const services: SessionServices = {
+    executor,
+    databases,
+    authenticator,
+    routing: { routingTable },
+    clock: nodeClock,
+    serverAgent: BOLT_SERVER_AGENT,
+    bookmarkWaitTimeoutMs: BoltLimits.bookmarkWaitTimeoutMs,
+    onUnexpectedError: (error, context) => log.error(`Unexpected error in ${context}`, error),
+    onTransactionStarted: (tx, user) => {
+      if (user !== undefined) usersByTx.set(tx, user);
+    },
+  };
+
+  let bolt: BoltListener | undefined;
+  if (config.bolt.enabled) {
+    bolt = await startBoltListener({
+      host: config.bolt.host, port: config.bolt.port, services,
+      onError: (error, context) => log.error(`Bolt connection error (${context})`, error),
+    });
+    const boundBolt = bolt;
+    cleanup.push(() => boundBolt.close());
+    if (config.bolt.advertisedPort === 0) advertisedBolt = `${config.bolt.advertisedHost}:${bolt.address.port}`;
+    log.info(`Bolt enabled on ${bolt.address.host}:${bolt.address.port}.`);
+  }
+
+  let http: HttpListener | undefined;
+  if (config.http.enabled) {
+    const httpFallback = `${config.http.host}:${config.http.port}`;
+    http = await startHttpListener(config.http.host, config.http.port,
+      (method, path, host) => handleHttpRequest(method, path, host, advertisedBolt, httpFallback),
+      (error) => log.error('HTTP request failed', error));
+    const boundHttp = http;
+    cleanup.push(() => boundHttp.close());
+    log.info(`HTTP enabled on ${http.address.host}:${http.address.port}.`);
+    log.info(`Remote interface available at http://${displayHost(http.address.host)}:${http.address.port}/`);
+  }
+
+  log.info('Started.');
+  let closing: Promise<void> | undefined;
+  return {
+    boltAddress: bolt ? `${bolt.address.host}:${bolt.address.port}` : null,
+    httpAddress: http ? `${http.address.host}:${http.address.port}` : null,
+    close: () => (closing ??= closeAll()),
+  };
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}

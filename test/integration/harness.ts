@@ -1,0 +1,120 @@
+// Starts a REAL Causeway server process for integration tests and cleans it up. Uses
+// `causeway console` (src/cli/main.js) when the durable store is built, otherwise the test entry
+// server-entry.js (same configuration path, in-memory store). Ports are chosen by the server
+// (listen on 127.0.0.1:0) and read back from its "Bolt enabled on …" log line.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const TEST_ENTRY = fileURLToPath(new URL('./server-entry.js', import.meta.url));
+const DURABLE_STORE = fileURLToPath(new URL('../../src/graph/open.js', import.meta.url));
+const STARTUP_TIMEOUT_MS = 30_000;
+
+export const durableStoreBuilt = existsSync(DURABLE_STORE);
+
+export interface ServerProcess {
+  readonly home: string;
+  readonly pid: number;
+  readonly boltPort: number;
+  readonly httpPort: number;
+  readonly boltUrl: string;
+  output(): string;
+  /** SIGTERM and wait for exit (SIGKILL after a grace period). */
+  stop(): Promise<number | null>;
+  /** SIGKILL this process (only ever the one we started) and wait for it to be gone. */
+  kill9(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly authEnabled?: boolean;
+  readonly fsync?: boolean;
+}
+
+export function makeTempHome(prefix = 'causeway-it-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeTempHome(home: string): void {
+  rmSync(home, { recursive: true, force: true });
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+export async function startServerProcess(home: string, options: StartOptions = {}): Promise<ServerProcess> {
+  const entry = durableStoreBuilt ? [CLI_MAIN, 'console'] : [TEST_ENTRY];
+  const child = spawn(process.execPath, entry, {
+    cwd: home,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NEO4J_HOME: home,
+      NEO4J_server_bolt_listen__address: '127.0.0.1:0',
+      NEO4J_server_bolt_advertised__address: '127.0.0.1:0',
+      NEO4J_server_http_listen__address: '127.0.0.1:0',
+      NEO4J_dbms_security_auth__enabled: String(options.authEnabled ?? true),
+      NEO4J_causeway_storage_fsync__on__commit: String(options.fsync ?? false),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    try {
+      return await waitForExit(child);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const ports = await new Promise<{ bolt: number; http: number }>((resolve, reject) => {
+    const deadline = setTimeout(() => finish(new Error(`server did not start within ${STARTUP_TIMEOUT_MS} ms:\n${output}`)), STARTUP_TIMEOUT_MS);
+    const poll = setInterval(() => {
+      if (!/\bStarted\.\s*$/m.test(output)) return;
+      const bolt = /Bolt enabled on [\d.]+:(\d+)\./.exec(output);
+      const http = /HTTP enabled on [\d.]+:(\d+)\./.exec(output);
+      if (bolt && http) finish(undefined, { bolt: Number(bolt[1]), http: Number(http[1]) });
+    }, 20);
+    const onExit = (): void => finish(new Error(`server exited during startup:\n${output}`));
+    child.once('exit', onExit);
+    function finish(error?: Error, value?: { bolt: number; http: number }): void {
+      clearTimeout(deadline);
+      clearInterval(poll);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value!);
+    }
+  }).catch(async (error) => {
+    await stop();
+    throw error;
+  });
+  return {
+    home,
+    pid: child.pid!,
+    boltPort: ports.bolt,
+    httpPort: ports.http,
+    boltUrl: `bolt://127.0.0.1:${ports.bolt}`,
+    output: () => output,
+    stop,
+    kill9: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.kill(child.pid!, 'SIGKILL');
+      await waitForExit(child);
+    },
+  };
+}
+
+/** The canonical movies script split into statements; undefined when the dataset is missing. */
+export function moviesStatements(): string[] | undefined {
+  const path = '/work/shared/datasets/movies.cypher';
+  if (!existsSync(path)) return undefined;
+  return readFileSync(path, 'utf8').split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
