@@ -31,9 +31,6 @@ export const HELP_TEXT = [
   '  :rollback Rollback the currently open transaction',
   '  :use      Set the active database: ":use movies"',
   '',
-  'For help on a specific command type:',
-  '    :help command',
-  '',
 ].join('\n');
 
 export interface ShellSessionOptions {
