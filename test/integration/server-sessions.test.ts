@@ -1,0 +1,236 @@
+// Proves client-visible behaviour of the real server process with drivers 6.x and 5.x: parameters
+// of every type round-trip through the Cypher engine, errors carry Neo4j codes, sessions survive
+// failures, explicit transactions commit and roll back, bookmarks chain, auth rejects bad
+// passwords, malformed Bolt bytes do not disturb other clients, and many sessions run at once.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import neo4j6 from 'neo4j-driver';
+import neo4j5 from 'neo4j-driver-5';
+import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+
+let home: string;
+let server: ServerProcess;
+let driver6: ReturnType<typeof neo4j6.driver>;
+let driver5: ReturnType<typeof neo4j5.driver>;
+
+before(async () => {
+  home = makeTempHome();
+  server = await startServerProcess(home);
+  driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
+  driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+});
+
+after(async () => {
+  await driver6?.close();
+  await driver5?.close();
+  await server?.stop();
+  if (home) removeTempHome(home);
+});
+
+/** Driver values compared by their Cypher-visible form (integers vs floats, temporal text). */
+function canonical(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return `float:${value}`;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(canonical);
+  const object = value as Record<string, unknown> & { constructor: { name: string } };
+  if (typeof object.toNumber === 'function' && 'low' in object && 'high' in object) return `int:${String(object)}`;
+  if (object.constructor.name !== 'Object') return `${object.constructor.name}:${String(object)}`;
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, canonical(v)]));
+}
+
+for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo4j5, () => driver5]] as const) {
+  test(`driver ${name}: parameters of every type round-trip through Cypher`, async () => {
+    const t = neo4j.types;
+    const values: unknown[] = [
+      neo4j.int('9007199254740993'), neo4j.int('-9223372036854775808'), 2.5, -0.125, 'héllo wörld ✓', '', true, false, null,
+      [neo4j.int(1), 'two', [3.5, null]], { nested: { list: [true], text: 'x' } },
+      new t.Date(neo4j.int(2024), neo4j.int(2), neo4j.int(29)),
+      new t.LocalTime(neo4j.int(23), neo4j.int(59), neo4j.int(1), neo4j.int(123456789)),
+      new t.Time(neo4j.int(1), neo4j.int(2), neo4j.int(3), neo4j.int(4), neo4j.int(-7200)),
+      new t.LocalDateTime(neo4j.int(1999), neo4j.int(12), neo4j.int(31), neo4j.int(23), neo4j.int(59), neo4j.int(59), neo4j.int(999999999)),
+      new t.DateTime(neo4j.int(2024), neo4j.int(1), neo4j.int(2), neo4j.int(3), neo4j.int(4), neo4j.int(5), neo4j.int(6), neo4j.int(3600)),
+      new t.DateTime(neo4j.int(2024), neo4j.int(7), neo4j.int(2), neo4j.int(3), neo4j.int(4), neo4j.int(5), neo4j.int(0), neo4j.int(7200), 'Europe/Berlin'),
+      new t.Duration(neo4j.int(14), neo4j.int(3), neo4j.int(3600), neo4j.int(5)),
+      new t.Point(neo4j.int(7203), 1.5, 2.5), new t.Point(neo4j.int(4979), 12.5, 55.25, 100),
+    ];
+    const session = driver().session();
+    try {
+      for (const value of values) {
+        const { records } = await session.run('RETURN $x AS x', { x: value });
+        assert.deepEqual(canonical(records[0]!.get('x')), canonical(value), `round trip of ${JSON.stringify(canonical(value))}`);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
+  test(`driver ${name}: errors carry Neo4j codes and the session keeps working after each`, async () => {
+    const session = driver().session();
+    try {
+      const failures: [string, string][] = [
+        ['RETRUN 1', 'Neo.ClientError.Statement.SyntaxError'],
+        ['CALL db.noSuchProcedure()', 'Neo.ClientError.Procedure.ProcedureNotFound'],
+        ['RETURN $missing', 'Neo.ClientError.Statement.ParameterMissing'],
+        ['RETURN 1 / 0', 'Neo.ClientError.Statement.ArithmeticError'],
+      ];
+      for (const [query, code] of failures) {
+        await assert.rejects(session.run(query), (error: { code: string }) => {
+          assert.equal(error.code, code, query);
+          return true;
+        });
+        const { records } = await session.run('RETURN 1 AS one');
+        assert.equal(records[0]!.get('one').toNumber(), 1);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
+  test(`driver ${name}: explicit transactions commit and roll back; bookmarks chain sessions`, async () => {
+    const tag = `tx-${name}`;
+    const writer = driver().session();
+    let bookmarks: string[];
+    try {
+      const rolledBack = writer.beginTransaction();
+      await rolledBack.run('CREATE (:Probe {tag: $tag, kind: "rolled back"})', { tag });
+      await rolledBack.rollback();
+      const tx = writer.beginTransaction();
+      const created = await tx.run('CREATE (n:Probe {tag: $tag, kind: "committed"}) RETURN n', { tag });
+      assert.equal(created.summary.counters.updates().nodesCreated, 1);
+      const node = created.records[0]!.get('n');
+      assert.deepEqual(node.labels, ['Probe']);
+      assert.equal(typeof node.elementId, 'string');
+      await tx.commit();
+      bookmarks = writer.lastBookmarks();
+      assert.equal(bookmarks.length, 1);
+      const failed = writer.beginTransaction();
+      await assert.rejects(failed.run('RETRUN'), /./);
+      await failed.close();
+    } finally {
+      await writer.close();
+    }
+    const reader = driver().session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+    try {
+      const { records } = await reader.run('MATCH (n:Probe {tag: $tag}) RETURN n.kind AS kind', { tag });
+      assert.deepEqual(records.map((r) => r.get('kind')), ['committed']);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  test(`driver ${name}: managed transactions and executeQuery see their own writes`, async () => {
+    const tag = `managed-${name}`;
+    const session = driver().session();
+    try {
+      await session.executeWrite(async (tx) => {
+        await tx.run('UNWIND range(1, 50) AS i CREATE (:Item {tag: $tag, i: i})', { tag });
+      });
+      const total = await session.executeRead(async (tx) => (await tx.run('MATCH (n:Item {tag: $tag}) RETURN sum(n.i) AS s', { tag })).records[0]!.get('s').toNumber());
+      assert.equal(total, 1275);
+    } finally {
+      await session.close();
+    }
+    const { records } = await driver().executeQuery('MATCH (n:Item {tag: $tag}) RETURN count(n) AS c', { tag });
+    assert.equal(records[0]!.get('c').toNumber(), 50);
+  });
+}
+
+test('paths and relationships come back as driver graph types', async () => {
+  const { records } = await driver6.executeQuery(
+    "CREATE p = (:G {name: 'a'})-[:R {w: 1}]->(:G {name: 'b'})<-[:R {w: 2}]-(:G {name: 'c'}) RETURN p");
+  const path = records[0]!.get('p');
+  assert.equal(path.length, 2);
+  assert.equal(path.start.properties.name, 'a');
+  assert.equal(path.end.properties.name, 'c');
+  assert.equal(path.segments[1].relationship.properties.w.toNumber(), 2);
+  assert.equal(path.segments[1].relationship.startNodeElementId, path.end.elementId);
+});
+
+test('wrong password is Neo.ClientError.Security.Unauthorized with Neo4j\'s message', async () => {
+  const bad = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'not-the-password'));
+  try {
+    await assert.rejects(bad.verifyConnectivity(), (error: { code: string; message: string }) => {
+      assert.equal(error.code, 'Neo.ClientError.Security.Unauthorized');
+      assert.equal(error.message, 'The client is unauthorized due to authentication failure.');
+      return true;
+    });
+  } finally {
+    await bad.close();
+  }
+});
+
+test('neo4j:// routing gets a single-server routing table', async () => {
+  const routed = neo4j5.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j5.auth.basic('neo4j', 'neo4j'));
+  try {
+    const { records } = await routed.executeQuery('RETURN 40 + 2 AS answer');
+    assert.equal(records[0]!.get('answer').toNumber(), 42);
+    const table = await routed.executeQuery('CALL dbms.routing.getRoutingTable({}, null) YIELD ttl, servers RETURN ttl, servers');
+    assert.equal(table.records[0]!.get('ttl').toNumber(), 300);
+  } finally {
+    await routed.close();
+  }
+});
+
+function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('server neither answered nor closed within 5 s'));
+    }, 5000);
+    socket.on('data', (data) => chunks.push(data));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    socket.write(bytes);
+  });
+}
+
+test('malformed Bolt input closes only that connection; the server stays healthy', async () => {
+  const session = driver6.session();
+  try {
+    await session.run('RETURN 1');
+    const preamble = [0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const garbage = await rawExchange(server.boltPort, Uint8Array.from([0x16, 0x03, 0x01, ...new Array(40).fill(0x41)]));
+    assert.equal(garbage.length, 0);
+    const unknownTag = await rawExchange(server.boltPort, Uint8Array.from([...preamble, 0x00, 0x02, 0xb0, 0x55, 0x00, 0x00]));
+    assert.deepEqual([...unknownTag.subarray(0, 4)], [0, 0, 4, 5]);
+    assert.match(unknownTag.toString('latin1'), /Neo\.ClientError\.Request\.Invalid/);
+    const badPackstream = await rawExchange(server.boltPort, Uint8Array.from([...preamble, 0x00, 0x04, 0xb1, 0x01, 0xd0, 0xff, 0x00, 0x00]));
+    assert.match(badPackstream.toString('latin1'), /Neo\.ClientError\.Request\.Invalid/);
+    const oversized = new Uint8Array(preamble.length + 300 * 65_537);
+    oversized.set(preamble);
+    for (let at = preamble.length; at + 2 <= oversized.length; at += 65_537) {
+      oversized[at] = 0xff;
+      oversized[at + 1] = 0xff;
+    }
+    const tooBig = await rawExchange(server.boltPort, oversized);
+    assert.match(tooBig.toString('latin1'), /maximum size/);
+    const { records } = await session.run('RETURN "still healthy" AS status');
+    assert.equal(records[0]!.get('status'), 'still healthy');
+  } finally {
+    await session.close();
+  }
+});
+
+test('many sessions run queries concurrently', async () => {
+  const started = Date.now();
+  const results = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+    const session = (i % 2 ? driver5 : driver6).session();
+    try {
+      await session.run('CREATE (:Concurrent {i: $i})', { i: neo4j6.int(i) });
+      const { records } = await session.run('MATCH (n:Concurrent {i: $i}) RETURN n.i AS i', { i: neo4j6.int(i) });
+      return records[0]!.get('i').toNumber();
+    } finally {
+      await session.close();
+    }
+  }));
+  assert.deepEqual(results, Array.from({ length: 40 }, (_, i) => i));
+  assert.ok(Date.now() - started < 20_000);
+});
