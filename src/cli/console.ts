@@ -2,22 +2,9 @@
 // startup banner Neo4j users look for (directories in use, then the server's own log lines).
 
 import type { ServerConfig } from '../server/config/types.js';
-import { createConsoleLogger, type Logger } from '../server/log.js';
+import { createConsoleLogger } from '../server/log.js';
+import { startServer, type RunningServer } from '../server/server.js';
 import { CAUSEWAY_VERSION } from './version.js';
-
-/** What `startServer` hands back; only the shutdown hook matters here. */
-interface RunningServer {
-  close?: () => Promise<void> | void;
-  stop?: () => Promise<void> | void;
-}
-
-interface ServerModule {
-  startServer(config: ServerConfig, log: Logger): Promise<RunningServer> | RunningServer;
-}
-
-// The server package is built in parallel with this one; loading it by path keeps the CLI
-// compiling until it lands.
-const SERVER_MODULE = '../server/server.js';
 
 export async function runConsole(config: ServerConfig): Promise<number> {
   process.stdout.write([
@@ -35,8 +22,7 @@ export async function runConsole(config: ServerConfig): Promise<number> {
 
   let server: RunningServer;
   try {
-    const module = (await import(SERVER_MODULE)) as ServerModule;
-    server = await module.startServer(config, log);
+    server = await startServer(config, log);
   } catch (error) {
     log.error('Causeway failed to start', error);
     return 1;
@@ -52,7 +38,7 @@ export async function runConsole(config: ServerConfig): Promise<number> {
     process.on('SIGTERM', stop);
   });
   log.info('Stopping...');
-  await (server.close ?? server.stop)?.call(server);
+  await server.close();
   log.info('Stopped.');
   return 0;
 }
