@@ -5,3 +5,5 @@ export * from './expressions.js';
 export * from './patterns.js';
 export * from './clauses.js';
 export * from './statements.js';
+export * from './walk.js';
+export * from './print.js';

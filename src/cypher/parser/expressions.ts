@@ -159,6 +159,10 @@ function parseUnary(ts: TokenStream): Expression {
       ts.next();
       return { kind: 'Literal', value: integerValue(ts, t, true), span: ts.spanFrom(start) };
     }
+    if (op === '-' && t.type === 'float' && !isPostfixStart(ts, 1)) {
+      ts.next();
+      return { kind: 'Literal', value: -floatValue(ts, t), span: ts.spanFrom(start) };
+    }
     ts.enter();
     try {
       const operand = parseUnary(ts);
@@ -171,7 +175,7 @@ function parseUnary(ts: TokenStream): Expression {
 }
 
 function isPostfixStart(ts: TokenStream, k: number): boolean {
-  return ts.atPunct('.', k) || ts.atPunct('[', k) || ts.atPunct('^', k);
+  return ts.atPunct('.', k) || ts.atPunct('[', k);
 }
 
 export function parsePostfix(ts: TokenStream, allowLabels = true): Expression {

@@ -1,7 +1,7 @@
 // Expression checks: variables defined, aggregation placement, literal type mismatches, pattern
 // expressions only as predicates. Returns the inferred static type of each checked expression.
 
-import type { Expression, FunctionCall } from '../ast/index.js';
+import { forEachExpression, type Expression, type FunctionCall } from '../ast/index.js';
 import type { Analyzer } from './analyzer.js';
 import { kindToType, typeName, type Scope, type StaticType } from './scope.js';
 
@@ -299,32 +299,4 @@ function checkFunctionCall(a: Analyzer, expr: FunctionCall, scope: Scope, ctx: E
 }
 
 /** Visits `expr` and its sub-expressions in the same scope level (not into subqueries). */
-export function forEachSubExpression(expr: Expression, visit: (e: Expression) => void): void {
-  visit(expr);
-  const rec = (e: Expression | null): void => {
-    if (e) forEachSubExpression(e, visit);
-  };
-  switch (expr.kind) {
-    case 'PropertyAccess': rec(expr.object); break;
-    case 'Subscript': rec(expr.object); rec(expr.index); break;
-    case 'Slice': rec(expr.object); rec(expr.from); rec(expr.to); break;
-    case 'ListLiteral': expr.items.forEach(rec); break;
-    case 'MapLiteral': expr.entries.forEach((en) => rec(en.value)); break;
-    case 'UnaryOp': rec(expr.operand); break;
-    case 'BinaryOp': rec(expr.left); rec(expr.right); break;
-    case 'Comparison': expr.operands.forEach(rec); break;
-    case 'IsNull': rec(expr.operand); break;
-    case 'HasLabels': rec(expr.subject); break;
-    case 'Case': rec(expr.test); expr.alternatives.forEach((al) => { rec(al.when); rec(al.then); }); rec(expr.elseExpr); break;
-    case 'ListComprehension': rec(expr.list); rec(expr.where); rec(expr.projection); break;
-    case 'Quantifier': rec(expr.list); rec(expr.where); break;
-    case 'Reduce': rec(expr.init); rec(expr.list); rec(expr.expression); break;
-    case 'FunctionCall': expr.args.forEach(rec); break;
-    case 'PatternComprehension': rec(expr.where); rec(expr.projection); break;
-    case 'MapProjection':
-      rec(expr.subject);
-      expr.items.forEach((it) => { if (it.kind === 'LiteralEntry') rec(it.value); });
-      break;
-    default: break;
-  }
-}
+export const forEachSubExpression = forEachExpression;

@@ -1,45 +1,13 @@
 // WITH / RETURN projection checks: columns, aliasing, `*`, aggregation grouping, ORDER BY scope,
 // SKIP / LIMIT constants. Produces the scope the next clause sees.
 
-import type { Expression, Projection, ProjectionItem } from '../ast/index.js';
+import { childExpressions, type Expression, type Projection, type ProjectionItem } from '../ast/index.js';
 import type { Analyzer } from './analyzer.js';
 import { checkExpression, isAggregateCall, PLAIN, PROJECTION, type ExprContext } from './expressions.js';
 import type { Scope, VariableInfo } from './scope.js';
 
 function normalized(a: Analyzer, e: Expression): string {
   return a.text.slice(e.span.start, e.span.end).replace(/\s+/g, '');
-}
-
-/** Direct child expressions, not descending into subqueries. */
-export function childExpressions(expr: Expression): Expression[] {
-  const out: Expression[] = [];
-  const add = (e: Expression | null): void => {
-    if (e) out.push(e);
-  };
-  switch (expr.kind) {
-    case 'PropertyAccess': add(expr.object); break;
-    case 'Subscript': add(expr.object); add(expr.index); break;
-    case 'Slice': add(expr.object); add(expr.from); add(expr.to); break;
-    case 'ListLiteral': expr.items.forEach(add); break;
-    case 'MapLiteral': expr.entries.forEach((en) => add(en.value)); break;
-    case 'UnaryOp': add(expr.operand); break;
-    case 'BinaryOp': add(expr.left); add(expr.right); break;
-    case 'Comparison': expr.operands.forEach(add); break;
-    case 'IsNull': add(expr.operand); break;
-    case 'HasLabels': add(expr.subject); break;
-    case 'Case': add(expr.test); expr.alternatives.forEach((al) => { add(al.when); add(al.then); }); add(expr.elseExpr); break;
-    case 'ListComprehension': add(expr.list); add(expr.where); add(expr.projection); break;
-    case 'Quantifier': add(expr.list); add(expr.where); break;
-    case 'Reduce': add(expr.init); add(expr.list); add(expr.expression); break;
-    case 'FunctionCall': expr.args.forEach(add); break;
-    case 'PatternComprehension': add(expr.where); add(expr.projection); break;
-    case 'MapProjection':
-      add(expr.subject);
-      expr.items.forEach((it) => { if (it.kind === 'LiteralEntry') add(it.value); });
-      break;
-    default: break;
-  }
-  return out;
 }
 
 /**
