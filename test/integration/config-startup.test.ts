@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MAIN, freePort, runShell, startConsole } from './shell-harness.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 interface Exit { code: number | null; stdout: string; stderr: string }
 
@@ -48,4 +47,33 @@ test('a malformed value from a Docker-style variable names the key', async () =>
   assert.equal(result.code, 1);
   assert.match(result.stderr, /server\.bolt\.listen_address/);
   assert.match(result.stderr, /not a port/);
+});
+
+test('a 3.5-style neo4j.conf configures the real server; unused Neo4j keys are only noted', { timeout: 60_000 }, async () => {
+  // Proves 3.5 key spellings reach the listeners and that heap/JVM settings do not stop startup.
+  const home = mkdtempSync(join(tmpdir(), 'causeway-config35-'));
+  const port = await freePort();
+  mkdirSync(join(home, 'conf'));
+  writeFileSync(join(home, 'conf', 'neo4j.conf'), [
+    `dbms.connector.bolt.listen_address=127.0.0.1:${port}`,
+    'dbms.connector.http.enabled=false',
+    'dbms.directories.data=store',
+    'dbms.memory.heap.max_size=1G',
+    'dbms.jvm.additional=-XX:+UseG1GC',
+    '',
+  ].join('\n'));
+  const server = await startConsole({ NEO4J_HOME: home }, port).catch((error: unknown) => {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  });
+  try {
+    const result = await runShell(['-a', `bolt://127.0.0.1:${port}`, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain', 'RETURN 1 AS one']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'one\n1\n');
+    assert.match(server.output(), /dbms\.memory\.heap\.max_size.*does not use/);
+    assert.ok(existsSync(join(home, 'store')), 'data directory from dbms.directories.data');
+  } finally {
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
 });
