@@ -83,6 +83,10 @@ async function compose(
   const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
   cleanup.push(() => database.close());
   log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
+  const recovery = (database as { recovery?: { replayedTxs: number; truncatedBytes: number } }).recovery;
+  if (recovery && (recovery.replayedTxs > 0 || recovery.truncatedBytes > 0)) {
+    log.info(`Recovery replayed ${recovery.replayedTxs} transactions and dropped a torn log tail of ${recovery.truncatedBytes} bytes.`);
+  }
 
   const random = nodeRandom();
   const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float() });
