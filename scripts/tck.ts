@@ -56,7 +56,7 @@ async function main(): Promise<number> {
     .option('--update-known-failures', 'rewrite the known-failures list from this run')
     .option('--filter <text>', 'only scenarios whose key contains this text')
     .option('--workers <n>', 'worker threads', String(Math.max(1, Math.min(4, availableParallelism()))))
-    .option('--timeout-ms <ms>', 'time budget per scenario', '2000')
+    .option('--timeout-ms <ms>', 'time budget per scenario', '5000')
     .option('--verbose', 'print every failure, not only regressions')
     .parse(process.argv);
   const options = program.opts<Options>();
@@ -82,6 +82,7 @@ async function main(): Promise<number> {
 
   const started = nodeClock.monotonicMs();
   const workerData: EngineBackendData = { graphScripts: loadGraphScripts(tckDir) };
+  const durations: { key: string; ms: number }[] = [];
   const outcomes = await runScenariosInWorkers(scenarios, {
     workerUrl: new URL('../src/tck/worker.js', import.meta.url),
     workerData,
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
     startupBudgetMs: 30_000,
     clock: nodeClock,
     ticker: nodeTicker,
+    onResult: (scenario, _outcome, ms) => durations.push({ key: scenario.key, ms }),
   });
   const elapsedS = (nodeClock.monotonicMs() - started) / 1000;
 
@@ -101,6 +103,10 @@ async function main(): Promise<number> {
 
   if (options.verbose === true) {
     for (const r of results) if (!r.passed) process.stdout.write(`FAIL ${r.key}\n  ${(r.message ?? '').split('\n').join('\n  ')}\n`);
+  }
+  if (options.verbose === true) {
+    process.stdout.write('slowest scenarios:\n');
+    for (const d of durations.sort((a, b) => b.ms - a.ms).slice(0, 10)) process.stdout.write(`  ${d.ms.toFixed(0).padStart(6)} ms  ${d.key}\n`);
   }
   process.stdout.write(formatReport(results));
   process.stdout.write(`(${scenarios.length} scenarios in ${elapsedS.toFixed(1)} s)\n`);

@@ -19,7 +19,7 @@ export interface PoolOptions {
   readonly startupBudgetMs: number;
   readonly clock: Clock;
   readonly ticker: Ticker;
-  readonly onResult?: (scenario: TckScenario, outcome: ScenarioOutcome) => void;
+  readonly onResult?: (scenario: TckScenario, outcome: ScenarioOutcome, durationMs: number) => void;
 }
 
 interface Slot {
@@ -47,10 +47,10 @@ export async function runScenariosInWorkers(scenarios: readonly TckScenario[], o
       for (const slot of slots) retire(slot);
       resolve(results);
     };
-    const record = (scenario: TckScenario, outcome: ScenarioOutcome): void => {
+    const record = (scenario: TckScenario, outcome: ScenarioOutcome, startedMs: number): void => {
       if (results.has(scenario.key)) return;
       results.set(scenario.key, outcome);
-      options.onResult?.(scenario, outcome);
+      options.onResult?.(scenario, outcome, options.clock.monotonicMs() - startedMs);
     };
     const retire = (slot: Slot): void => {
       slot.retired = true;
@@ -72,7 +72,7 @@ export async function runScenariosInWorkers(scenarios: readonly TckScenario[], o
       const scenario = slot.current;
       retire(slot);
       if (scenario !== undefined) {
-        record(scenario, { passed: false, message });
+        record(scenario, { passed: false, message }, slot.startedMs);
       } else if (--startupFailuresLeft < 0) {
         stopTicking();
         for (const s of slots) retire(s);
@@ -93,7 +93,7 @@ export async function runScenariosInWorkers(scenarios: readonly TckScenario[], o
           dispatch(slot);
           return;
         }
-        if (slot.current !== undefined && message.key === slot.current.key) record(slot.current, message.outcome);
+        if (slot.current !== undefined && message.key === slot.current.key) record(slot.current, message.outcome, slot.startedMs);
         slot.current = undefined;
         dispatch(slot);
       });
