@@ -200,7 +200,7 @@ function datetime(v: CypherValue | undefined, ctx: FunctionContext): CypherValue
   const dateSrc = dateSrcRaw ?? dt;
   const days = dateSrc && dateSrc.days !== null && !hasDateFields(m) ? dateSrc.days : dateFromFields(m, dateSrc?.days ?? null);
   const nod = timeSrc?.nod !== null && timeSrc !== null && !hasTimeFields(m) ? timeSrc.nod! : timeFromFields(m, timeSrc?.nod ?? null);
-  const zone = z ?? zoneOfParts(sourceParts(m, 'time')) ?? zoneOfParts(sourceParts(m, 'datetime')) ?? zoneOfParts(dateSrcRaw) ?? UTC;
+  const zone = z ?? zoneOfParts(sourceParts(m, 'time')) ?? zoneOfParts(sourceParts(m, 'datetime')) ?? UTC;
   return makeDateTime(days, nod, zone);
 }
 

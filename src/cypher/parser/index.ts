@@ -3,12 +3,23 @@
 // a `detail` naming the openCypher TCK error kind.
 
 import type { Statement, StatementBody } from '../ast/index.js';
+import { syntaxErrorAt } from '../lexer/errors.js';
 import { tokenize } from '../lexer/lexer.js';
 import { atCommand, parseCommand } from './schema.js';
 import { parseQuery } from './query.js';
 import { TokenStream } from './stream.js';
 
 export function parse(text: string): Statement {
+  try {
+    return parseStatement(text);
+  } catch (e) {
+    // Backstop for nesting the depth guard does not count (e.g. long pattern/subquery chains).
+    if (e instanceof RangeError) throw syntaxErrorAt(text, 0, 'Query is nested too deeply', 'UnexpectedSyntax');
+    throw e;
+  }
+}
+
+function parseStatement(text: string): Statement {
   const ts = new TokenStream(text, tokenize(text));
   const start = ts.peek().start;
   let cypherVersion: string | null = null;

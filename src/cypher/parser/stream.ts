@@ -8,6 +8,9 @@ import type { Token } from '../lexer/tokens.js';
 /** Thrown (and caught) only while speculatively trying a pattern; never escapes the parser. */
 export class Backtrack extends Error {}
 
+/** Expression nesting limit; deep enough for real queries, far below the JS stack limit. */
+const MAX_NESTING = 200;
+
 export class TokenStream {
   pos = 0;
   /** Nesting depth guard: pathological inputs must fail cleanly, not overflow the JS stack. */
@@ -111,7 +114,7 @@ export class TokenStream {
   }
 
   enter(): void {
-    if (++this.depth > 500) throw this.errorAt(this.peek().start, 'Query is nested too deeply');
+    if (++this.depth > MAX_NESTING) throw this.errorAt(this.peek().start, 'Query is nested too deeply');
   }
 
   leave(): void {

@@ -32,21 +32,33 @@ export function durationAdd(a: DurationValue, b: DurationValue, sign: bigint): D
 
 const AVG_SECONDS_PER_MONTH = 2_629_746; // 365.2425 / 12 days
 
-/** Multiplies (or divides) every component; fractions cascade down to smaller units. */
+/** An exact fraction for a factor: integers as is, floats through their shortest decimal text. */
+function toFraction(x: bigint | number): [bigint, bigint] {
+  if (typeof x === 'bigint') return [x, 1n];
+  if (!Number.isFinite(x)) throw typeError('Cannot scale a duration by a non-finite number');
+  const text = String(x);
+  if (/e/i.test(text)) return [BigInt(Math.round(x * 1e9)), 1_000_000_000n];
+  const [int, frac = ''] = text.split('.') as [string, string?];
+  return [BigInt(int + frac), 10n ** BigInt(frac.length)];
+}
+
+/** Multiplies (or divides) every component exactly; fractions cascade down to smaller units. */
 export function durationScale(d: DurationValue, factor: bigint | number, divide: boolean): DurationValue {
-  if (typeof factor === 'bigint' && !divide) {
-    return makeDuration(d.months * factor, d.days * factor, d.seconds * factor, BigInt(d.nanoseconds) * factor);
+  let [num, den] = toFraction(factor);
+  if (divide) {
+    if (num === 0n) throw typeError('Cannot divide a duration by zero');
+    [num, den] = [den, num];
   }
-  const f = divide ? 1 / Number(factor) : Number(factor);
-  if (divide && Number(factor) === 0) throw typeError('Cannot divide a duration by zero');
-  const months = Number(d.months) * f;
-  const wholeMonths = Math.trunc(months);
-  const days = Number(d.days) * f + (months - wholeMonths) * (AVG_SECONDS_PER_MONTH / 86400);
-  const wholeDays = Math.trunc(days);
-  const secs = (Number(d.seconds) + d.nanoseconds / 1e9) * f + (days - wholeDays) * 86400;
-  const wholeSecs = Math.trunc(secs);
-  const nanos = Math.round((secs - wholeSecs) * 1e9);
-  return makeDuration(BigInt(wholeMonths), BigInt(wholeDays), BigInt(wholeSecs), BigInt(nanos));
+  if (den < 0n) { num = -num; den = -den; }
+  const mNum = d.months * num;
+  const wholeMonths = mNum / den;
+  const monthRestNanos = ((mNum - wholeMonths * den) * BigInt(AVG_SECONDS_PER_MONTH) * NANOS_PER_SECOND) / den;
+  const dNum = d.days * num;
+  const wholeDays = dNum / den;
+  const dayRestNanos = ((dNum - wholeDays * den) * NANOS_PER_DAY) / den;
+  const timeNanos = ((d.seconds * NANOS_PER_SECOND + BigInt(d.nanoseconds)) * num) / den;
+  const extraDays = monthRestNanos / NANOS_PER_DAY;
+  return makeDuration(wholeMonths, wholeDays + extraDays, 0n, timeNanos + dayRestNanos + (monthRestNanos - extraDays * NANOS_PER_DAY));
 }
 
 function addMonthsToDays(epochDays: number, months: bigint): number {

@@ -83,7 +83,7 @@ export function dateTimeFromInstant(epochSeconds: bigint, nanos: number, z: { of
 
 // ---- strings ----
 
-const DATE_RE = /^([+-]?\d{4,9})(?:-(\d{2})(?:-(\d{2}))?|(\d{2})(\d{2})?|-W(\d{2})(?:-(\d))?|W(\d{2})(\d)?|-(\d{3})|(\d{3}))?$/;
+const DATE_RE = /^([+-]\d{4,9}|\d{4})(?:-(\d{2})(?:-(\d{2}))?|(\d{2})(\d{2})?|-W(\d{2})(?:-(\d))?|W(\d{2})(\d)?|-(\d{3})|(\d{3}))?$/;
 
 export function parseDateString(s: string): number {
   const m = DATE_RE.exec(s);
@@ -308,7 +308,17 @@ export function timeFromFields(m: FieldMap, baseNod: bigint | null): bigint {
     if (ms !== undefined && (ms < 0 || ms > 999)) throw temporalError(`Invalid value for Millisecond: ${ms}`);
     if (us !== undefined && (us < 0 || us > (ms !== undefined ? 999 : 999_999))) throw temporalError(`Invalid value for Microsecond: ${us}`);
     if (ns !== undefined && (ns < 0 || ns > (ms !== undefined || us !== undefined ? 999 : 999_999_999))) throw temporalError(`Invalid value for Nanosecond: ${ns}`);
-    nanos = BigInt(ms ?? 0) * 1_000_000n + BigInt(us ?? 0) * 1000n + BigInt(ns ?? 0);
+    const bn = baseNod === null ? 0n : baseNod % NANOS_PER_SECOND;
+    const fullNanos = ns !== undefined && ns > 999 && ms === undefined && us === undefined;
+    if (baseNod !== null && !fullNanos) {
+      // Unspecified finer fields keep the base's digits (truncate(…, {nanosecond: 2}) keeps ms/µs).
+      const bms = bn / 1_000_000n, bus = (bn / 1000n) % 1000n, bns = bn % 1000n;
+      const usFull = us !== undefined && ms === undefined && us > 999;
+      nanos = (ms !== undefined ? BigInt(ms) : usFull ? 0n : bms) * 1_000_000n +
+        (us !== undefined ? BigInt(us) : bus) * 1000n + (ns !== undefined ? BigInt(ns) : bns);
+    } else {
+      nanos = BigInt(ms ?? 0) * 1_000_000n + BigInt(us ?? 0) * 1000n + BigInt(ns ?? 0);
+    }
   } else {
     nanos = baseNod === null ? 0n : baseNod % NANOS_PER_SECOND;
   }

@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type {
+  Clause, Expression, MatchClause, ReturnClause, SingleQuery, Statement,
+} from '../ast/index.js';
+import { printStatement } from '../ast/index.js';
+import { parse } from './index.js';
+
+function clauses(text: string): readonly Clause[] {
+  const body = parse(text).body;
+  assert.equal(body.kind, 'SingleQuery');
+  return (body as SingleQuery).clauses;
+}
+function returned(text: string): Expression {
+  const c = clauses(text);
+  const r = c[c.length - 1] as ReturnClause;
+  return r.projection.items[0]!.expression;
+}
+/** JSON of the statement body without spans (and bigint made printable). */
+function shape(s: Statement): string {
+  return JSON.stringify(s.body, (k, v) => (k === 'span' || k === 'itemsSpan' || k === 'name' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+}
+function syntaxError(text: string): Error & { code: string; detail?: string } {
+  try {
+    parse(text);
+  } catch (e) {
+    return e as Error & { code: string; detail?: string };
+  }
+  assert.fail(`expected a syntax error for: ${text}`);
+}
+
+const REPRESENTATIVE = [
+  'MATCH (n:Person:Actor {name: $name})-[r:ACTED_IN|DIRECTED*1..3 {x: 1}]->(m) WHERE n.age > 30 AND m:Movie RETURN n.name, count(*) AS c ORDER BY c DESC SKIP 1 LIMIT 5',
+  'OPTIONAL MATCH p = shortestPath((a)-[*]-(b)) RETURN p',
+  'MATCH (a)<-[:KNOWS]-(b)--(c)-->(d) RETURN DISTINCT *',
+  'CREATE (a:A {x: [1, 2.5, "s", null, true]})-[:T {k: {m: 1}}]->(b) RETURN a',
+  'MERGE (n:N {id: 1}) ON CREATE SET n.created = true, n += {a: 1} ON MATCH SET n:Seen, n = {b: 2}',
+  'MATCH (n) SET n.x = n.x + 1 REMOVE n:Old, n.tmp DETACH DELETE n',
+  'UNWIND range(1, 10) AS i WITH i WHERE i % 2 = 0 RETURN collect(DISTINCT i)[0..2] AS xs',
+  'RETURN 1 AS a UNION ALL RETURN 2 AS a',
+  'CALL db.labels() YIELD label AS l WHERE l STARTS WITH "A" RETURN l',
+  'MATCH (n) CALL { WITH n MATCH (n)-->(m) RETURN count(m) AS c } RETURN n, c',
+  'FOREACH (x IN [1, 2] | CREATE (:X {v: x}) MERGE (:Y))',
+  'RETURN CASE WHEN 1 < 2 <= 3 THEN "a" ELSE "b" END, CASE 1 WHEN 1 THEN true END',
+  'RETURN [x IN [1, 2, 3] WHERE x > 1 | x * 2], any(y IN [1] WHERE y = 1), reduce(s = 0, z IN [1, 2] | s + z)',
+  'MATCH (a) RETURN [(a)-[:R]->(b:B) WHERE b.x IS NOT NULL | b.name], a {.name, .*, k: 1, a}',
+  'MATCH (a) WHERE EXISTS { MATCH (a)-->(b) WHERE b.x = 1 } AND COUNT { (a)--() } > 2 RETURN a',
+  'RETURN date.truncate("month", date()), toUpper("x") =~ "X.*", "abc" CONTAINS "b", 1 IN [1], NOT false XOR true',
+  'RETURN -9223372036854775808, 0x7FFFFFFFFFFFFFFF, 0o777, 1e-3, .5, "\\u00e9"',
+  'LOAD CSV WITH HEADERS FROM "file:///x.csv" AS row FIELDTERMINATOR ";" CREATE (:R {v: row.v})',
+  'MATCH (n) WHERE n.name = $p AND n[$k] = {legacy} RETURN n.list[1..], n.list[..2], n.list[-1]',
+];
+
+test('parses a representative query for every clause and round-trips it through the printer', () => {
+  // Proves parse → print → parse yields the same tree for each representative query.
+  for (const text of REPRESENTATIVE) {
+    const first = parse(text);
+    const printed = printStatement(first);
+    const second = parse(printed);
+    assert.equal(shape(second), shape(first), `round trip changed: ${text}\nprinted: ${printed}`);
+  }
+});
+
+test('keeps relationship direction, types, variable length and properties', () => {
+  // Proves pattern details land in the right AST fields.
+  const m = clauses('MATCH (a)-[r:T|:U*2..]->(b)<-[*3]-(c)-[*]-(d) RETURN a')[0] as MatchClause;
+  const [r1, r2, r3] = m.pattern[0]!.relationships;
+  assert.deepEqual([r1!.direction, r1!.types, r1!.length, r1!.variable], ['out', ['T', 'U'], { min: 2, max: null }, 'r']);
+  assert.deepEqual([r2!.direction, r2!.length], ['in', { min: 3, max: 3 }]);
+  assert.deepEqual([r3!.direction, r3!.length], ['both', { min: null, max: null }]);
+  assert.equal(m.pattern[0]!.nodes.length, 4);
+});
+
+test('applies Cypher precedence and chains comparisons', () => {
+  // Proves * binds tighter than +, unary minus tighter than ^, and a < b < c is one chain.
+  const e = returned('RETURN 1 + 2 * 3');
+  assert.equal(e.kind === 'BinaryOp' && e.op === '+' && e.right.kind === 'BinaryOp' && e.right.op, '*');
+  const p = returned('RETURN -3 ^ 2');
+  assert.equal(p.kind === 'BinaryOp' && p.left.kind === 'Literal' && p.left.value, -3n);
+  const c = returned('RETURN 1 < 2 <= 3');
+  assert.deepEqual(c.kind === 'Comparison' && c.ops, ['<', '<=']);
+  const n = returned('RETURN NOT 1 = 2 AND true');
+  assert.equal(n.kind === 'BinaryOp' && n.op === 'AND' && n.left.kind, 'UnaryOp');
+});
+
+test('names projection columns with the expression text as written', () => {
+  // Proves unaliased columns keep their source text, aliased ones the alias.
+  const r = clauses('MATCH (n) RETURN n.name, count( * ), n.age AS age')[1] as ReturnClause;
+  assert.deepEqual(r.projection.items.map((i) => i.name), ['n.name', 'count( * )', 'age']);
+});
+
+test('parses integers as bigint and rejects 64-bit overflow', () => {
+  // Proves literal range checking at both ends of the signed 64-bit range.
+  assert.equal((returned('RETURN 9223372036854775807') as { value: unknown }).value, 9223372036854775807n);
+  assert.equal((returned('RETURN -9223372036854775808') as { value: unknown }).value, -9223372036854775808n);
+  assert.equal(syntaxError('RETURN 9223372036854775808').detail, 'IntegerOverflow');
+  assert.equal(syntaxError('RETURN 0x8000000000000000').detail, 'IntegerOverflow');
+});
+
+test('reports syntax errors the Neo4j way with line and column', () => {
+  // Proves the message format `Invalid input 'X': expected … (line L, column C (offset: O))`.
+  const e = syntaxError('MATCH (n)\nRETRUN n');
+  assert.equal(e.code, 'Neo.ClientError.Statement.SyntaxError');
+  assert.match(e.message, /^Invalid input 'RETRUN': expected .*"RETURN".* \(line 2, column 1 \(offset: 10\)\)/);
+  const f = syntaxError('MATCH (n RETURN n');
+  assert.match(f.message, /Invalid input 'RETURN': expected .* \(line 1, column 10 \(offset: 9\)\)/);
+  assert.equal(syntaxError('RETURN 0x1Z').detail, 'InvalidNumberLiteral');
+  assert.equal(syntaxError('RETURN 42 — 41').detail, 'InvalidUnicodeCharacter');
+  assert.equal(syntaxError('MATCH (a)-[:T..]->(b) RETURN a').detail, 'InvalidRelationshipPattern');
+  assert.equal(syntaxError('RETURN 1 AS a UNION RETURN 2 AS a UNION ALL RETURN 3 AS a').detail, 'InvalidClauseComposition');
+});
+
+test('peels off CYPHER, EXPLAIN/PROFILE and USE prefixes', () => {
+  // Proves statement prefixes are recorded and the query still parses.
+  const s = parse('CYPHER 5 runtime=slotted EXPLAIN USE neo4j MATCH (n) RETURN n;');
+  assert.equal(s.cypherVersion, '5');
+  assert.equal(s.options.get('runtime'), 'slotted');
+  assert.equal(s.explain, 'EXPLAIN');
+  assert.equal(s.use, 'neo4j');
+  assert.equal(s.body.kind, 'SingleQuery');
+  assert.equal(parse('PROFILE RETURN 1').explain, 'PROFILE');
+});
+
+test('parses standalone procedure calls with and without parentheses', () => {
+  // Proves `CALL db.labels` keeps args null (implicit) and `CALL db.labels()` has an empty list.
+  const a = clauses('CALL db.labels')[0]!;
+  const b = clauses('CALL db.labels()')[0]!;
+  assert.ok(a.kind === 'CallProcedure' && a.args === null && a.name === 'db.labels');
+  assert.ok(b.kind === 'CallProcedure' && b.args !== null && b.args.length === 0);
+  const c = clauses('CALL dbms.components() YIELD versions, edition UNWIND versions AS version RETURN version, edition');
+  assert.deepEqual(c.map((x) => x.kind), ['CallProcedure', 'Unwind', 'Return']);
+});
+
+test('parses Neo4j 5 scoped subqueries and IN TRANSACTIONS', () => {
+  // Proves CALL (x) { … } imports and batching are captured.
+  const c = clauses('MATCH (x) CALL (x) { MERGE (x)-[:R]->(:Y) } IN TRANSACTIONS OF 10 ROWS')[1]!;
+  assert.ok(c.kind === 'CallSubquery');
+  assert.deepEqual(c.importVariables, ['x']);
+  assert.ok(c.inTransactions !== null && c.inTransactions.batchSize !== null);
+});
+
+test('parses 5.x and 3.5 schema commands into the same shapes', () => {
+  // Proves both constraint and index dialects produce equivalent targets.
+  const modern = parse('CREATE CONSTRAINT person_name IF NOT EXISTS FOR (p:Person) REQUIRE p.name IS UNIQUE').body;
+  const legacy = parse('CREATE CONSTRAINT ON (p:Person) ASSERT p.name IS UNIQUE').body;
+  assert.ok(modern.kind === 'CreateConstraint' && legacy.kind === 'CreateConstraint');
+  assert.deepEqual(modern.target, legacy.target);
+  assert.equal(modern.name, 'person_name');
+  assert.equal(modern.ifNotExists, true);
+  const key = parse('CREATE CONSTRAINT FOR (p:P) REQUIRE (p.a, p.b) IS NODE KEY').body;
+  assert.ok(key.kind === 'CreateConstraint' && key.constraintType === 'NODE_KEY');
+  assert.deepEqual(key.target.properties, ['a', 'b']);
+  const nn = parse('CREATE CONSTRAINT FOR ()-[r:T]-() REQUIRE r.x IS NOT NULL').body;
+  assert.ok(nn.kind === 'CreateConstraint' && nn.constraintType === 'NOT_NULL' && nn.target.entity === 'relationship');
+  const idx = parse('CREATE TEXT INDEX t IF NOT EXISTS FOR (p:Person) ON (p.born)').body;
+  assert.ok(idx.kind === 'CreateIndex' && idx.indexType === 'TEXT' && idx.name === 't');
+  const relIdx = parse('CREATE INDEX FOR ()-[r:KNOWS]-() ON (r.since)').body;
+  assert.ok(relIdx.kind === 'CreateIndex' && relIdx.target.entity === 'relationship' && relIdx.target.labelOrType === 'KNOWS');
+  const oldIdx = parse('CREATE INDEX ON :Person(born)').body;
+  assert.ok(oldIdx.kind === 'CreateIndex' && oldIdx.target.labelOrType === 'Person' && oldIdx.indexType === 'RANGE');
+  const dropOld = parse('DROP INDEX ON :Person(born)').body;
+  assert.ok(dropOld.kind === 'DropIndex' && dropOld.legacy !== null && dropOld.name === null);
+  const drop = parse('DROP CONSTRAINT person_name IF EXISTS').body;
+  assert.ok(drop.kind === 'DropConstraint' && drop.name === 'person_name' && drop.ifExists);
+  const dropC = parse('DROP CONSTRAINT ON (p:Person) ASSERT p.name IS UNIQUE').body;
+  assert.ok(dropC.kind === 'DropConstraint' && dropC.legacy?.constraintType === 'UNIQUE');
+});
+
+test('parses SHOW commands with YIELD, WHERE and RETURN', () => {
+  // Proves SHOW variants land in a Show node with their filters.
+  const s = parse('SHOW FUNCTIONS YIELD name WHERE name IN ["a", "b"]').body;
+  assert.ok(s.kind === 'Show' && s.target === 'FUNCTIONS' && s.yieldItems?.[0]?.field === 'name' && s.where !== null);
+  const d = parse('SHOW DATABASE neo4j').body;
+  assert.ok(d.kind === 'Show' && d.target === 'DATABASE' && d.name === 'neo4j');
+  const i = parse('SHOW RANGE INDEXES').body;
+  assert.ok(i.kind === 'Show' && i.target === 'INDEXES' && i.filter === 'RANGE');
+  for (const t of ['SHOW INDEXES', 'SHOW CONSTRAINTS', 'SHOW DATABASES', 'SHOW PROCEDURES', 'SHOW ALL CONSTRAINTS YIELD * RETURN *']) {
+    assert.equal(parse(t).body.kind, 'Show', t);
+  }
+});
+
+test('fails cleanly on deeply nested input instead of overflowing the stack', () => {
+  // Proves the nesting guard turns pathological input into a SyntaxError.
+  const deep = 'RETURN ' + '['.repeat(5000) + ']'.repeat(5000);
+  assert.equal(syntaxError(deep).code, 'Neo.ClientError.Statement.SyntaxError');
+});
