@@ -80,23 +80,14 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-export async function runShell(flags: ShellFlags, environment: ShellEnvironment): Promise<number> {
-  const { output } = environment;
-  let options: ResolvedShellOptions;
-  try {
-    options = resolveShellOptions(flags, environment.env, environment.stdinIsTTY);
-  } catch (error) {
-    output.err(describeError(error) + '\n');
-    return 1;
-  }
-  const auth = options.password === undefined ? neo4j.auth.basic(options.username, '') : neo4j.auth.basic(options.username, options.password);
-  let driver: Driver;
-  try {
-    driver = neo4j.driver(options.uri, auth, { userAgent: `causeway-shell/${CAUSEWAY_VERSION}`, connectionTimeout: 30_000 });
-  } catch (error) {
-    output.err(describeError(error) + '\n');
-    return 1;
-  }
+interface Connection {
+  readonly driver: Driver;
+  readonly shell: ShellSession;
+}
+
+async function connect(options: ResolvedShellOptions, output: ShellOutput): Promise<Connection> {
+  const auth = neo4j.auth.basic(options.username, options.password ?? '');
+  const driver = neo4j.driver(options.uri, auth, { userAgent: `causeway-shell/${CAUSEWAY_VERSION}`, connectionTimeout: 30_000 });
   const shell = new ShellSession({
     driver,
     username: options.username,
@@ -106,6 +97,58 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
   });
   try {
     await shell.connect();
+    return { driver, shell };
+  } catch (error) {
+    await shell.close().catch(() => undefined);
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'Neo.ClientError.Security.Unauthorized';
+}
+
+/** Reads one line from the terminal; `hidden` echoes `*` instead of the typed characters. */
+async function promptLine(environment: ShellEnvironment, question: string, hidden: boolean): Promise<string> {
+  const rl = createInterface({ input: environment.stdin, output: environment.stdout, terminal: true });
+  if (hidden) {
+    // readline has no public "mute" switch; echoing through this hook is the usual way to mask input.
+    const internals = rl as unknown as { _writeToOutput: (text: string) => void };
+    internals._writeToOutput = (text: string) => {
+      environment.stdout.write(text.startsWith(question) ? question + '*'.repeat(text.length - question.length) : text.replace(/[^\r\n]/g, '*'));
+    };
+  }
+  try {
+    return await new Promise<string>((resolve) => rl.question(question, resolve));
+  } finally {
+    rl.close();
+    if (hidden) environment.stdout.write('\n');
+  }
+}
+
+export async function runShell(flags: ShellFlags, environment: ShellEnvironment): Promise<number> {
+  const { output } = environment;
+  let options: ResolvedShellOptions;
+  let connection: Connection;
+  try {
+    options = resolveShellOptions(flags, environment.env, environment.stdinIsTTY);
+    try {
+      connection = await connect(options, output);
+    } catch (error) {
+      // cypher-shell asks for credentials when the server refuses the ones it has, on a terminal.
+      if (!isUnauthorized(error) || !options.interactive) throw error;
+      const username = flags.username ?? (await promptLine(environment, 'username: ', false));
+      const password = await promptLine(environment, 'password: ', true);
+      options = { ...options, username: username === '' ? options.username : username, password };
+      connection = await connect(options, output);
+    }
+  } catch (error) {
+    output.err(describeError(error) + '\n');
+    return 1;
+  }
+  const { driver, shell } = connection;
+  try {
     if (flags.preamble !== undefined) {
       const code = await runScript(shell, [flags.preamble], output);
       if (code !== 0) return code;
@@ -154,6 +197,14 @@ async function runInteractive(shell: ShellSession, environment: ShellEnvironment
   const rl = createInterface({ input: environment.stdin, output: environment.stdout, terminal: environment.stdinIsTTY });
   try {
     rl.setPrompt(shell.prompt(false));
+    // Ctrl-C drops the statement being typed instead of pausing the prompt.
+    rl.on('SIGINT', () => {
+      if (!splitter.pending) output.out('\nInterrupted (Note that Cypher queries must end with a semicolon. Type :exit to exit the shell.)');
+      splitter.reset();
+      output.out('\n');
+      rl.setPrompt(shell.prompt(false));
+      rl.prompt();
+    });
     rl.prompt();
     for await (const line of rl) {
       for (const item of splitter.feed(line + '\n')) {
