@@ -185,22 +185,22 @@ function datetime(v: CypherValue | undefined, ctx: FunctionContext): CypherValue
     return dateTimeFromInstant(seconds, Number(nanos % NANOS_PER_SECOND), z ?? UTC);
   }
   let dt = sourceParts(m, 'datetime');
-  let timeSrc = sourceParts(m, 'time') ?? dt;
-  const dateSrcRaw = sourceParts(m, 'date');
+  const separateTime = sourceParts(m, 'time');
+  const dateSrc = sourceParts(m, 'date') ?? null;
+  // A whole datetime source moves to the new zone first (same instant), then fields apply.
   if (z && dt && dt.offset !== null) dt = convertParts(dt, z);
-  if (z && timeSrc && timeSrc.offset !== null) {
-    if (timeSrc.days !== null) timeSrc = convertParts(timeSrc, z);
-    else {
-      const target = fixedOffset(z, ctx, dateSrcRaw?.days ?? dt?.days ?? null, timeSrc.nod!);
-      timeSrc = { ...timeSrc, nod: shiftNod(timeSrc.nod!, timeSrc.offset!, target) };
-    }
-  } else if (m.has('datetime') && !m.has('time')) {
-    timeSrc = dt;
+  const dateBase = dateSrc ?? dt;
+  let days = dateBase && dateBase.days !== null && !hasDateFields(m) ? dateBase.days : dateFromFields(m, dateBase?.days ?? null);
+  let nod: bigint | null = (separateTime ?? dt)?.nod ?? null;
+  if (z && separateTime && separateTime.offset !== null && nod !== null) {
+    // A zoned time is placed on the chosen date in its own zone, then re-expressed in the new zone.
+    const srcOffset = separateTime.zone !== null ? offsetFor({ offset: null, zone: separateTime.zone }, days, nod) : separateTime.offset;
+    const moved = convertParts({ days, nod, offset: srcOffset, zone: null }, z);
+    days = moved.days!;
+    nod = moved.nod!;
   }
-  const dateSrc = dateSrcRaw ?? dt;
-  const days = dateSrc && dateSrc.days !== null && !hasDateFields(m) ? dateSrc.days : dateFromFields(m, dateSrc?.days ?? null);
-  const nod = timeSrc?.nod !== null && timeSrc !== null && !hasTimeFields(m) ? timeSrc.nod! : timeFromFields(m, timeSrc?.nod ?? null);
-  const zone = z ?? zoneOfParts(sourceParts(m, 'time')) ?? zoneOfParts(sourceParts(m, 'datetime')) ?? UTC;
+  nod = nod !== null && !hasTimeFields(m) ? nod : timeFromFields(m, nod);
+  const zone = z ?? zoneOfParts(separateTime) ?? zoneOfParts(sourceParts(m, 'datetime')) ?? UTC;
   return makeDateTime(days, nod, zone);
 }
 
