@@ -70,11 +70,7 @@ export class KvGraphStore implements Store {
   private loadNode(kv: KvRead, id: NodeId): NodeRecord | undefined {
     const bytes = kv.get(keys.node(id));
     if (bytes === undefined) return undefined;
-    const input = new ByteReader(bytes);
-    const labelCount = input.varint();
-    const labels: string[] = [];
-    for (let i = 0; i < labelCount; i++) labels.push(input.string());
-    const record: NodeRecord = { id, labels, properties: new Map(readProperties(input)) };
+    const record = decodeNodeRecord(id, bytes);
     this.cacheNode(record);
     return record;
   }
@@ -88,11 +84,7 @@ export class KvGraphStore implements Store {
   private loadRel(kv: KvRead, id: RelId): RelRecord | undefined {
     const bytes = kv.get(keys.rel(id));
     if (bytes === undefined) return undefined;
-    const input = new ByteReader(bytes);
-    const type = input.string();
-    const startId = input.u64();
-    const endId = input.u64();
-    const record: RelRecord = { id, type, startId, endId, properties: new Map(readProperties(input)) };
+    const record = decodeRelRecord(id, bytes);
     this.cacheRel(record);
     return record;
   }
@@ -445,6 +437,22 @@ class Applier {
     this.w.remove(keys.label(label, id));
     this.store.bumpCount(this.w, keys.count(CountKind.Label, label), -1);
   }
+}
+
+export function decodeNodeRecord(id: NodeId, bytes: Uint8Array): NodeRecord {
+  const input = new ByteReader(bytes);
+  const labelCount = input.varint();
+  const labels: string[] = [];
+  for (let i = 0; i < labelCount; i++) labels.push(input.string());
+  return { id, labels, properties: new Map(readProperties(input)) };
+}
+
+export function decodeRelRecord(id: RelId, bytes: Uint8Array): RelRecord {
+  const input = new ByteReader(bytes);
+  const type = input.string();
+  const startId = input.u64();
+  const endId = input.u64();
+  return { id, type, startId, endId, properties: new Map(readProperties(input)) };
 }
 
 function* adjacencyPrefixes(nodeId: NodeId, dir: Dir, wanted: ReadonlySet<string> | undefined): Iterable<Uint8Array> {

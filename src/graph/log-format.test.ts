@@ -1,0 +1,45 @@
+// The commit log framing: a cut at any byte or a flipped byte yields exactly the intact prefix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { crc32c, frameRecord, scanRecords } from './log-format.js';
+
+function logOf(count: number): Uint8Array {
+  const parts = Array.from({ length: count }, (_, i) => frameRecord(i + 5, new Uint8Array(i * 3).fill(i + 1)));
+  return Buffer.concat(parts);
+}
+
+// CRC-32C check value from RFC 3720 (iSCSI): "123456789" → 0xE3069283.
+test('crc32c matches the standard check value', () => {
+  assert.equal(crc32c(new TextEncoder().encode('123456789')), 0xe3069283);
+});
+
+// Cutting the log at every byte position keeps exactly the records wholly before the cut.
+test('a torn tail at any byte leaves the whole-record prefix', () => {
+  const log = logOf(6);
+  const full = scanRecords(log, 5);
+  assert.equal(full.records.length, 6);
+  assert.equal(full.lastTxId, 10);
+  assert.equal(full.validBytes, log.length);
+  const ends = [0];
+  let offset = 0;
+  for (const record of full.records) ends.push((offset += 16 + record.payload.length));
+  for (let cut = 0; cut <= log.length; cut++) {
+    const scan = scanRecords(log.subarray(0, cut), 5);
+    const whole = ends.filter((end) => end <= cut).length - 1;
+    assert.equal(scan.records.length, whole, `cut at ${cut}`);
+    assert.equal(scan.validBytes, ends[whole]);
+  }
+});
+
+// A flipped bit stops the scan at the damaged record; a gap in tx ids stops it too.
+test('checksum and sequence breaks end the valid prefix', () => {
+  const log = logOf(4);
+  for (let position = 0; position < log.length; position++) {
+    const damaged = log.slice();
+    damaged[position]! ^= 0x10;
+    const scan = scanRecords(damaged, 5);
+    assert.ok(scan.records.length < 4, `flip at ${position} went unnoticed`);
+    for (const [i, record] of scan.records.entries()) assert.equal(record.txId, 5 + i);
+  }
+  assert.equal(scanRecords(log, 6).records.length, 0);
+});
