@@ -65,6 +65,8 @@ export function buildProgram(): Command {
     .option('--non-interactive', 'never prompt; read statements from stdin')
     .option('-f, --file <file>', 'run the statements in a file, then exit')
     .option('--fail-fast', 'exit at the first failing statement (the default)')
+    .option('--fail-at-end', 'run every statement, then exit 1 if any failed')
+    .option('--access-mode <mode>', 'session access mode: read or write', 'write')
     .action(async (cypher: string | undefined, opts: Record<string, unknown>) => {
       const address = (opts['address'] ?? opts['uri']) as string | undefined;
       const params = (opts['param'] as string[]).map((p) => `:param ${p}\n`).join('');
@@ -75,6 +77,8 @@ export function buildProgram(): Command {
         ...(opts['database'] === undefined ? {} : { database: opts['database'] as string }),
         format: opts['format'] as string,
         nonInteractive: opts['nonInteractive'] === true,
+        failAtEnd: opts['failAtEnd'] === true && opts['failFast'] !== true,
+        accessMode: opts['accessMode'] as string,
         ...(opts['file'] === undefined ? {} : { file: opts['file'] as string }),
         ...(cypher === undefined ? {} : { cypher }),
         ...(params === '' ? {} : { preamble: params }),

@@ -15,7 +15,7 @@ test('flags win over NEO4J_* variables, which win over defaults', () => {
   // Proves the precedence of -a/-u/-p/-d against NEO4J_ADDRESS/NEO4J_URI/NEO4J_USERNAME/NEO4J_PASSWORD/NEO4J_DATABASE.
   const env = { NEO4J_URI: 'bolt://env:1', NEO4J_USERNAME: 'envuser', NEO4J_PASSWORD: 'envpw', NEO4J_DATABASE: 'envdb' };
   const fromEnv = resolveShellOptions({}, env, false);
-  assert.deepEqual(fromEnv, { uri: 'bolt://env:1', username: 'envuser', password: 'envpw', database: 'envdb', format: 'plain', interactive: false });
+  assert.deepEqual(fromEnv, { uri: 'bolt://env:1', username: 'envuser', password: 'envpw', database: 'envdb', format: 'plain', interactive: false, accessMode: 'write' });
   assert.equal(resolveShellOptions({}, { ...env, NEO4J_ADDRESS: 'addr:2' }, false).uri, 'neo4j://addr:2');
   const fromFlags = resolveShellOptions({ address: 'h:3', username: 'u', password: 'p', database: 'd' }, env, false);
   assert.deepEqual([fromFlags.uri, fromFlags.username, fromFlags.password, fromFlags.database], ['neo4j://h:3', 'u', 'p', 'd']);
@@ -32,4 +32,10 @@ test('format auto is verbose only for an interactive terminal session', () => {
   assert.equal(resolveShellOptions({ cypher: 'RETURN 1' }, {}, true).interactive, false);
   assert.equal(resolveShellOptions({ format: 'verbose' }, {}, false).format, 'verbose');
   assert.throws(() => resolveShellOptions({ format: 'json' }, {}, false), /invalid choice/);
+});
+
+test('access mode accepts read and write only', () => {
+  // Proves --access-mode validation.
+  assert.equal(resolveShellOptions({ accessMode: 'READ' }, {}, false).accessMode, 'read');
+  assert.throws(() => resolveShellOptions({ accessMode: 'admin' }, {}, false), /access-mode/);
 });

@@ -21,6 +21,9 @@ export interface ShellFlags {
   readonly cypher?: string;
   /** shell commands (from -P) run right after connecting */
   readonly preamble?: string;
+  /** run every statement and fail at the end, instead of stopping at the first error */
+  readonly failAtEnd?: boolean;
+  readonly accessMode?: string;
 }
 
 export interface ShellEnvironment {
@@ -49,6 +52,7 @@ export interface ResolvedShellOptions {
   readonly database: string | undefined;
   readonly format: OutputFormat;
   readonly interactive: boolean;
+  readonly accessMode: 'read' | 'write';
 }
 
 export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['env'], stdinIsTTY: boolean): ResolvedShellOptions {
@@ -59,6 +63,10 @@ export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['en
     throw new ShellCommandError(`argument --format: invalid choice: '${format}' (choose from 'auto', 'verbose', 'plain')`);
   }
   const database = flags.database ?? env['NEO4J_DATABASE'];
+  const accessMode = (flags.accessMode ?? 'write').toLowerCase();
+  if (accessMode !== 'read' && accessMode !== 'write') {
+    throw new ShellCommandError(`argument --access-mode: invalid choice: '${flags.accessMode}' (choose from 'read', 'write')`);
+  }
   return {
     uri: normalizeAddress(address),
     username: flags.username ?? env['NEO4J_USERNAME'] ?? 'neo4j',
@@ -66,6 +74,7 @@ export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['en
     database: database === undefined || database === '' ? undefined : database,
     format: format === 'auto' ? (interactive ? 'verbose' : 'plain') : format,
     interactive,
+    accessMode,
   };
 }
 
@@ -85,7 +94,8 @@ interface Connection {
   readonly shell: ShellSession;
 }
 
-async function connect(options: ResolvedShellOptions, output: ShellOutput): Promise<Connection> {
+async function connect(options: ResolvedShellOptions, environment: ShellEnvironment): Promise<Connection> {
+  const { output } = environment;
   const auth = neo4j.auth.basic(options.username, options.password ?? '');
   const driver = neo4j.driver(options.uri, auth, { userAgent: `causeway-shell/${CAUSEWAY_VERSION}`, connectionTimeout: 30_000 });
   const shell = new ShellSession({
@@ -93,6 +103,8 @@ async function connect(options: ResolvedShellOptions, output: ShellOutput): Prom
     username: options.username,
     format: options.format,
     output,
+    accessMode: options.accessMode,
+    readScript: environment.readTextFile,
     ...(options.database === undefined ? {} : { database: options.database }),
   });
   try {
@@ -134,14 +146,14 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
   try {
     options = resolveShellOptions(flags, environment.env, environment.stdinIsTTY);
     try {
-      connection = await connect(options, output);
+      connection = await connect(options, environment);
     } catch (error) {
       // cypher-shell asks for credentials when the server refuses the ones it has, on a terminal.
       if (!isUnauthorized(error) || !options.interactive) throw error;
       const username = flags.username ?? (await promptLine(environment, 'username: ', false));
       const password = await promptLine(environment, 'password: ', true);
       options = { ...options, username: username === '' ? options.username : username, password };
-      connection = await connect(options, output);
+      connection = await connect(options, environment);
     }
   } catch (error) {
     output.err(describeError(error) + '\n');
@@ -150,12 +162,13 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
   const { driver, shell } = connection;
   try {
     if (flags.preamble !== undefined) {
-      const code = await runScript(shell, [flags.preamble], output);
+      const code = await runScript(shell, [flags.preamble], output, false);
       if (code !== 0) return code;
     }
-    if (flags.cypher !== undefined) return await runScript(shell, [flags.cypher], output);
-    if (flags.file !== undefined) return await runScript(shell, [await environment.readTextFile(flags.file)], output);
-    if (!options.interactive) return await runScript(shell, environment.stdin, output);
+    const failAtEnd = flags.failAtEnd === true;
+    if (flags.cypher !== undefined) return await runScript(shell, [flags.cypher], output, failAtEnd);
+    if (flags.file !== undefined) return await runScript(shell, [await environment.readTextFile(flags.file)], output, failAtEnd);
+    if (!options.interactive) return await runScript(shell, environment.stdin, output, failAtEnd);
     return await runInteractive(shell, environment, options);
   } catch (error) {
     output.err(describeError(error) + '\n');
@@ -166,17 +179,22 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
   }
 }
 
-/** Scripts fail fast: the first failing statement is printed to stderr and the exit code is 1. */
-async function runScript(shell: ShellSession, input: AsyncIterable<string | Buffer> | Iterable<string>, output: ShellOutput): Promise<number> {
+/**
+ * Scripts fail fast by default: the first failing statement is printed to stderr and the exit code
+ * is 1. With failAtEnd every statement runs and the exit code is 1 if any failed.
+ */
+async function runScript(shell: ShellSession, input: AsyncIterable<string | Buffer> | Iterable<string>, output: ShellOutput, failAtEnd: boolean): Promise<number> {
   const splitter = new StatementSplitter();
   const decoder = new TextDecoder();
+  let failed = false;
   const runItems = async (items: ReturnType<StatementSplitter['feed']>): Promise<number | undefined> => {
     for (const item of items) {
       try {
-        if ((await shell.run(item)) === 'exit') return 0;
+        if ((await shell.run(item)) === 'exit') return failed ? 1 : 0;
       } catch (error) {
         output.err(describeError(error) + '\n');
-        return 1;
+        failed = true;
+        if (!failAtEnd) return 1;
       }
     }
     return undefined;
@@ -187,7 +205,7 @@ async function runScript(shell: ShellSession, input: AsyncIterable<string | Buff
     if (code !== undefined) return code;
   }
   const code = await runItems([...splitter.feed(decoder.decode()), ...splitter.finish()]);
-  return code ?? 0;
+  return code ?? (failed ? 1 : 0);
 }
 
 async function runInteractive(shell: ShellSession, environment: ShellEnvironment, options: ResolvedShellOptions): Promise<number> {

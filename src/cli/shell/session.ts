@@ -4,7 +4,7 @@
 
 import neo4j, { type Driver, type Session, type Transaction } from 'neo4j-driver';
 import { formatPlain, formatValue, formatVerbose, type ResultToFormat } from './format.js';
-import type { ShellItem } from './statements.js';
+import { splitStatements, type ShellItem } from './statements.js';
 
 export type OutputFormat = 'plain' | 'verbose';
 
@@ -29,6 +29,7 @@ export const HELP_TEXT = [
   '  :param    Set the value of a query parameter: ":param name => expression" or ":param {name: expression, ...}"',
   '  :params   Print all query parameters and their values (":params clear" removes them)',
   '  :rollback Rollback the currently open transaction',
+  '  :source   Executes Cypher statements from a file: ":source movies.cypher"',
   '  :use      Set the active database: ":use movies"',
   '',
 ].join('\n');
@@ -39,7 +40,14 @@ export interface ShellSessionOptions {
   readonly database?: string;
   readonly format: OutputFormat;
   readonly output: ShellOutput;
+  /** session access mode, as cypher-shell's --access-mode (default write) */
+  readonly accessMode?: 'read' | 'write';
+  /** reads a script for :source */
+  readonly readScript?: (path: string) => Promise<string>;
 }
+
+/** :source files may source others; a cycle must not recurse forever. */
+const MAX_SOURCE_DEPTH = 10;
 
 export type ItemOutcome = 'continue' | 'exit';
 
@@ -50,6 +58,7 @@ export class ShellSession {
   /** the name the server reported for the database we are using (prompt display) */
   private databaseName: string;
   private readonly params = new Map<string, unknown>();
+  private sourceDepth = 0;
 
   constructor(private readonly options: ShellSessionOptions) {
     this.database = options.database;
@@ -136,8 +145,26 @@ export class ShellSession {
       case 'use':
         await this.use(arg);
         return 'continue';
+      case 'source':
+        return this.source(arg);
       default:
         throw new ShellCommandError(`Could not find command ${text.split(/\s/)[0] ?? text}, use :help to see available commands`);
+    }
+  }
+
+  private async source(path: string): Promise<ItemOutcome> {
+    if (path === '') throw new ShellCommandError('Incorrect number of arguments. usage: :source <filename>');
+    if (this.options.readScript === undefined) throw new ShellCommandError(':source is not available here');
+    if (this.sourceDepth >= MAX_SOURCE_DEPTH) throw new ShellCommandError(`:source nested more than ${MAX_SOURCE_DEPTH} levels deep`);
+    const text = await this.options.readScript(path);
+    this.sourceDepth++;
+    try {
+      for (const item of splitStatements(text)) {
+        if ((await this.run(item)) === 'exit') return 'exit';
+      }
+      return 'continue';
+    } finally {
+      this.sourceDepth--;
     }
   }
 
@@ -198,7 +225,7 @@ export class ShellSession {
 
   private openSession(): Session {
     return this.options.driver.session({
-      defaultAccessMode: neo4j.session.WRITE,
+      defaultAccessMode: this.options.accessMode === 'read' ? neo4j.session.READ : neo4j.session.WRITE,
       ...(this.database === undefined ? {} : { database: this.database }),
     });
   }
