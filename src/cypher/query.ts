@@ -98,7 +98,7 @@ export class CypherEngine implements QueryExecutor {
       rows = await prepared.query!.run([{}], ctx);
     }
     const records: CypherValue[][] = [];
-    if (prepared.query === null || prepared.query.returns) {
+    if ((prepared.query === null || prepared.query.returns) && columns.length > 0) {
       for (const row of rows) records.push(columns.map((c) => refresh(row[c] ?? null, tx)));
     }
     const after = tx.counters;

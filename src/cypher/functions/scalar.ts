@@ -89,8 +89,15 @@ function listOf(fn: string, conv: (v: CypherValue) => CypherValue) {
   };
 }
 
+function checkAlive(v: NodeValue | RelationshipValue, ctx: FunctionContext): void {
+  const g = ctx.graph as Partial<{ isNodeDeleted(id: number): boolean; isRelationshipDeleted(id: number): boolean }>;
+  const deleted = v instanceof NodeValue ? g.isNodeDeleted?.(v.id) : g.isRelationshipDeleted?.(v.id);
+  if (deleted) throw new Neo4jError(Status.EntityNotFound, `${v instanceof NodeValue ? 'Node' : 'Relationship'} with id ${v.id} has been deleted in this transaction`);
+}
+
 function propertiesOf(v: CypherValue, ctx: FunctionContext, fn: string): Map<string, CypherValue> | null {
   if (v === null) return null;
+  if (v instanceof NodeValue || v instanceof RelationshipValue) checkAlive(v, ctx);
   if (v instanceof NodeValue) return currentNode(ctx.graph, v).properties;
   if (v instanceof RelationshipValue) return currentRel(ctx.graph, v).properties;
   if (v instanceof Map) return v;
@@ -113,7 +120,7 @@ export const scalarFunctions: ScalarFunction[] = [
   }),
   one('labels', (v, ctx) => {
     if (v === null) return null;
-    if (v instanceof NodeValue) return [...currentNode(ctx.graph, v).labels];
+    if (v instanceof NodeValue) { checkAlive(v, ctx); return [...currentNode(ctx.graph, v).labels]; }
     throw argError('labels', 'a Node', v);
   }),
   one('type', (v) => {

@@ -119,8 +119,12 @@ export const stringMathFunctions: ScalarFunction[] = [
   strict('normalize', 1, 2, (a) => str('normalize', a[0]!).normalize((a[1] as string | undefined) as 'NFC' ?? 'NFC')),
   {
     name: 'range', minArgs: 2, maxArgs: 3, impl: (a) => {
-      const start = int('range', a[0]!), end = int('range', a[1]!);
-      const step = a.length > 2 ? int('range', a[2]!) : 1n;
+      const strictInt = (v: CypherValue): bigint => {
+        if (typeof v === 'bigint') return v;
+        throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(v)}`);
+      };
+      const start = strictInt(a[0]!), end = strictInt(a[1]!);
+      const step = a.length > 2 ? strictInt(a[2]!) : 1n;
       if (step === 0n) throw new Neo4jError(Status.ArgumentError, 'Step argument to range() cannot be zero');
       const out: bigint[] = [];
       const count = step > 0n ? (end >= start ? (end - start) / step + 1n : 0n) : (start >= end ? (start - end) / -step + 1n : 0n);

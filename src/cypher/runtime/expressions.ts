@@ -199,7 +199,7 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
       };
     }
     case 'UnaryOp': {
-      const x = c(e.operand);
+      const x = e.op === 'NOT' ? predicate(e.operand, opts) : c(e.operand);
       if (e.op === '-') return (row, ctx) => negate(x(row, ctx));
       if (e.op === '+') return (row, ctx) => {
         const v = x(row, ctx);
@@ -208,7 +208,10 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
       };
       return (row, ctx) => { const v = bool(x(row, ctx)); return v === null ? null : !v; };
     }
-    case 'BinaryOp': return compileBinary(e.op, c(e.left), c(e.right));
+    case 'BinaryOp': {
+      const logical = e.op === 'AND' || e.op === 'OR' || e.op === 'XOR';
+      return compileBinary(e.op, logical ? predicate(e.left, opts) : c(e.left), logical ? predicate(e.right, opts) : c(e.right));
+    }
     case 'Comparison': {
       const operands = e.operands.map(c), ops = e.ops;
       if (ops.length === 1) {
@@ -353,6 +356,13 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
     }
     case 'MapProjection': return compileMapProjection(e, c);
   }
+}
+
+/** A pattern used as a predicate means "at least one match". */
+export function predicate(e: Expression, opts: CompileOptions = {}): Evaluator {
+  const f = compileExpression(e, opts);
+  if (e.kind !== 'PatternExpression') return f;
+  return (row, ctx) => { const v = f(row, ctx); return Array.isArray(v) ? v.length > 0 : v; };
 }
 
 function compileBinary(op: string, l: Evaluator, r: Evaluator): Evaluator {

@@ -135,11 +135,11 @@ function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecC
   const spec = specs[i]!;
   const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used);
   for (const [r, path] of gen) {
-    const out = patternExpr ? { ...r, [PATH_KEY]: path } : r;
+    let out = patternExpr ? { ...r, [PATH_KEY]: path } : r;
     if (spec.pathVariable) {
       const existing = row[spec.pathVariable];
       if (existing !== undefined && existing !== null && cypherEquals(existing, path) !== true) continue;
-      out[spec.pathVariable] = path;
+      out = { ...out, [spec.pathVariable]: path };
     }
     yield* matchParts(specs, i + 1, out, ctx, used, patternExpr);
   }

@@ -56,6 +56,7 @@ export function compileProcedureCall(c: CallProcedureClause, procedures: Readonl
       }
       const outNames = proc.outputs.map((o) => o.name);
       const result = await proc.invoke(ctx.tx, values);
+      if (outNames.length === 0) return [row]; // a VOID procedure leaves the row stream as it is
       const out: Row[] = [];
       for (const rec of result) {
         const r: Row = { ...row };

@@ -137,7 +137,8 @@ export function compileProjection(
           tick(ctx);
           if (toSkip > 0) { toSkip--; continue; }
           const out = project(row, ctx);
-          if (!filter || truthy(filter(out, ctx), 'WHERE') === true) yield out;
+          // WITH … WHERE also sees variables bound before the WITH.
+          if (!filter || truthy(filter({ ...row, ...out }, ctx), 'WHERE') === true) yield out;
           if (--remaining <= 0) return;
         }
         return;
@@ -177,7 +178,7 @@ export function compileProjection(
         for (const row of input) {
           tick(ctx);
           const out = project(row, ctx);
-          rows.push({ out, sortRow: sorts.length ? { ...row, ...out } : out });
+          rows.push({ out, sortRow: sorts.length || filter ? { ...row, ...out } : out });
         }
       }
       if (p.distinct) {
@@ -204,9 +205,9 @@ export function compileProjection(
       if (skip) start = Math.min(rows.length, toCount(skip({}, ctx), 'SKIP'));
       if (limit) end = Math.min(rows.length, start + toCount(limit({}, ctx), 'LIMIT'));
       for (let i = start; i < end; i++) {
-        const out = rows[i]!.out;
-        if (filter && truthy(filter(out, ctx), 'WHERE') !== true) continue;
-        yield out;
+        const r = rows[i]!;
+        if (filter && truthy(filter(r.sortRow, ctx), 'WHERE') !== true) continue;
+        yield r.out;
       }
     },
   };

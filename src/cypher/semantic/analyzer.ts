@@ -1,17 +1,18 @@
 // Semantic analysis of queries: scoping clause by clause, pattern variable binding rules,
 // projections (columns, aggregation, grouping), clause composition. Results go to side tables.
 
-import { Status } from '../../core/errors.js';
+import { Status, type StatusCode } from '../../core/errors.js';
 import type {
   Clause, Expression, PatternPart, Projection, ProjectionItem, Query, SingleQuery,
 } from '../ast/index.js';
 import { compileError, describePosition, type CompileError } from '../lexer/index.js';
 import {
-  checkExpression, forEachSubExpression, isAggregateCall, PLAIN, PREDICATE, PROJECTION, type ExprContext,
+  checkExpression, forEachSubExpression, isAggregateCall, PLAIN, PREDICATE, type ExprContext,
 } from './expressions.js';
 import { checkProjection } from './projection.js';
 import { infoForType, publicScope, type Scope, type VariableInfo } from './scope.js';
-import type { ClauseInfo, ProjectionInfo } from './types.js';
+import { checkProcedureCall } from './procedures.js';
+import type { AnalyzeOptions, ClauseInfo, ProjectionInfo } from './types.js';
 
 type PatternMode = 'match' | 'create' | 'merge' | 'expression' | 'comprehension';
 
@@ -25,9 +26,13 @@ export class Analyzer {
   updates = false;
   reads = false;
 
-  constructor(readonly text: string) {}
+  /** Output columns of a standalone `CALL proc` without YIELD items (needs procedure lookup). */
+  standaloneCallColumns: readonly string[] | null = null;
+  schemaProcedure = false;
 
-  error(detail: string, message: string, offset: number, code = Status.SyntaxError): CompileError {
+  constructor(readonly text: string, readonly options: AnalyzeOptions = {}) {}
+
+  error(detail: string, message: string, offset: number, code: StatusCode = Status.SyntaxError): CompileError {
     return compileError(code, `${message} ${describePosition(this.text, offset)}`, detail);
   }
 
@@ -152,10 +157,16 @@ export class Analyzer {
       case 'CallProcedure': {
         this.reads = true;
         for (const arg of clause.args ?? []) checkExpression(this, arg, scope, PLAIN);
+        if (this.options.lookupProcedure !== undefined) {
+          const columns = checkProcedureCall(this, clause, scope, this.options.lookupProcedure(clause.name), standalone);
+          if (columns !== null) this.standaloneCallColumns = columns;
+          const mode = this.options.lookupProcedure(clause.name)?.mode;
+          if (mode === 'WRITE') this.updates = true;
+          if (mode === 'SCHEMA') this.schemaProcedure = true;
+        }
         const next = new Map(scope);
         for (const item of clause.yieldItems ?? []) this.declareFresh(next, item.alias ?? item.field, { kind: 'value', type: 'any' }, item.span.start);
         if (clause.where) this.checkWhere(clause.where, next);
-        void standalone;
         return next;
       }
       case 'CallSubquery': {
@@ -360,4 +371,3 @@ function describeKind(info: VariableInfo): string {
   }
 }
 
-export { PROJECTION };

@@ -259,6 +259,9 @@ function checkFunctionCall(a: Analyzer, expr: FunctionCall, scope: Scope, ctx: E
     }
     return FUNCTION_TYPES[name] ?? 'any';
   }
+  if (a.options.isKnownFunction !== undefined && !a.options.isKnownFunction(expr.name)) {
+    throw a.error('UnknownFunction', `Unknown function '${expr.name}'`, expr.span.start);
+  }
   const argCtx: ExprContext = { ...ctx, predicate: name === 'exists' };
   const types = expr.args.map((arg) => checkExpression(a, arg, scope, argCtx));
   const t0 = types[0];

@@ -4,13 +4,13 @@
 import type { QueryType } from '../api.js';
 import type { Statement } from '../ast/index.js';
 import { Analyzer } from './analyzer.js';
-import type { AnalyzedStatement } from './types.js';
+import type { AnalyzeOptions, AnalyzedStatement } from './types.js';
 
-export type { AnalyzedStatement, ClauseInfo, ProjectionInfo, VariableKind, VariableScope } from './types.js';
+export type { AnalyzeOptions, AnalyzedStatement, ClauseInfo, ProjectionInfo, VariableKind, VariableScope } from './types.js';
 export { AGGREGATE_FUNCTIONS, isAggregateCall } from './expressions.js';
 
-export function analyze(statement: Statement): AnalyzedStatement {
-  const a = new Analyzer(statement.text);
+export function analyze(statement: Statement, options: AnalyzeOptions = {}): AnalyzedStatement {
+  const a = new Analyzer(statement.text, options);
   const body = statement.body;
   let columns: string[] = [];
   let queryType: QueryType;
@@ -18,7 +18,8 @@ export function analyze(statement: Statement): AnalyzedStatement {
     case 'SingleQuery':
     case 'UnionQuery': {
       columns = a.analyzeQuery(body, new Map(), 'top').columns;
-      queryType = a.updates ? (columns.length > 0 || a.reads ? 'rw' : 'w') : 'r';
+      if (a.standaloneCallColumns !== null) columns = [...a.standaloneCallColumns];
+      queryType = a.schemaProcedure ? 's' : a.updates ? (columns.length > 0 || a.reads ? 'rw' : 'w') : 'r';
       break;
     }
     case 'Show':

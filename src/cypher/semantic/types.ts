@@ -1,7 +1,7 @@
 // What semantic analysis tells the planner about a statement. Results are side tables keyed by
 // AST node identity (the AST itself stays untouched); subquery clauses appear in the same tables.
 
-import type { QueryType } from '../api.js';
+import type { ProcedureSignature, QueryType } from '../api.js';
 import type { Clause, Expression, Projection, ProjectionItem, Statement } from '../ast/index.js';
 
 /**
@@ -44,4 +44,17 @@ export interface AnalyzedStatement {
   readonly aggregates: ReadonlySet<Expression>;
   /** Names of all parameters referenced ($x → 'x'). */
   readonly parameters: ReadonlySet<string>;
+}
+
+/** Optional knowledge of the engine's catalog; without it those checks are left to the runtime. */
+export interface AnalyzeOptions {
+  /**
+   * Resolves a procedure by its full name (e.g. 'db.labels'). When given, CALL is checked:
+   * ProcedureNotFound, InvalidNumberOfArguments, InvalidArgumentPassingMode, literal argument
+   * types, unknown YIELD fields; implicit arguments (`CALL p` without parentheses) are added to
+   * `parameters`; a standalone CALL without YIELD gets the procedure's outputs as columns.
+   */
+  readonly lookupProcedure?: (name: string) => ProcedureSignature | undefined;
+  /** When given, calls to functions it does not know are UnknownFunction errors. */
+  readonly isKnownFunction?: (name: string) => boolean;
 }

@@ -16,6 +16,25 @@ export interface TckQuery {
   readonly role: 'setup' | 'query';
   /** For role 'query': e.g. { type: 'SyntaxError', phase: 'compile time', detail: 'UndefinedVariable' }. */
   readonly expectedError: { readonly type: string; readonly phase: string; readonly detail: string } | null;
+  /** Signatures from `there exists a procedure …` steps, e.g. 'test.labels() :: (label :: STRING?)'. */
+  readonly procedures: readonly string[];
+}
+
+/** A procedure signature parsed from TCK text (enough for compile-time checks). */
+export interface TckProcedure {
+  readonly name: string;
+  readonly inputs: readonly { readonly name: string; readonly type: string }[];
+  readonly outputs: readonly { readonly name: string; readonly type: string }[];
+}
+
+export function parseTckProcedure(signature: string): TckProcedure {
+  const m = /^([\w.]+)\((.*?)\)\s*::\s*\((.*)\)\s*$/.exec(signature.trim());
+  if (!m) throw new Error(`unparseable TCK procedure signature: ${signature}`);
+  const fields = (list: string) => list.split(',').map((f) => f.trim()).filter(Boolean).map((f) => {
+    const [name, type] = f.split('::').map((x) => x.trim());
+    return { name: name!, type: type ?? 'ANY?' };
+  });
+  return { name: m[1]!, inputs: fields(m[2]!), outputs: fields(m[3]!) };
 }
 
 function collectFeatures(dir: string, out: string[]): string[] {
@@ -39,15 +58,18 @@ export function loadTckQueries(dir = TCK_FEATURES_DIR): TckQuery[] {
     for (const pickle of pickles) {
       const where = `${relative(dir, file)}: ${pickle.name}`;
       let error: TckQuery['expectedError'] = null;
+      const procedures: string[] = [];
       for (const step of pickle.steps) {
         const m = ERROR_STEP.exec(step.text);
         if (m) error = { type: m[1]!, phase: m[2]!, detail: m[3]! };
+        const p = /^there exists a procedure (.*?)\s*:$/.exec(step.text);
+        if (p) procedures.push(p[1]!);
       }
       for (const step of pickle.steps) {
         const doc = step.argument?.docString?.content;
         if (doc === undefined) continue;
-        if (/^having executed/.test(step.text)) out.push({ where, query: doc, role: 'setup', expectedError: null });
-        else if (/^executing (control )?query/.test(step.text)) out.push({ where, query: doc, role: 'query', expectedError: error });
+        if (/^having executed/.test(step.text)) out.push({ where, query: doc, role: 'setup', expectedError: null, procedures });
+        else if (/^executing (control )?query/.test(step.text)) out.push({ where, query: doc, role: 'query', expectedError: error, procedures });
       }
     }
   }
