@@ -3,6 +3,8 @@
 
 import { Neo4jError, Status } from '../core/errors.js';
 import type { QueryExecutor } from '../cypher/api.js';
+import { CypherEngine } from '../cypher/query.js';
+import { openDatabase } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { DatabaseProvider, RoutingTable, SessionServices } from '../bolt/services.js';
 import { BoltLimits } from '../bolt/limits.js';
@@ -36,25 +38,17 @@ export interface ServerDependencies {
   createExecutor(options: { readonly nowMs: () => number; readonly random: () => number }): QueryExecutor;
 }
 
-// Loaded by path so this package compiles while storage and engine are built in parallel.
-const DURABLE_STORE_MODULE = '../graph/open.js';
-const ENGINE_MODULE = '../cypher/query.js';
-
-export async function defaultDependencies(): Promise<ServerDependencies> {
-  const storage = (await import(DURABLE_STORE_MODULE)) as {
-    openDatabase(options: { path: string; fsync: boolean; name?: string; ticker?: Ticker }): Promise<GraphDatabase> | GraphDatabase;
-  };
-  const engine = (await import(ENGINE_MODULE)) as { CypherEngine: new (options: { nowMs: () => number; random: () => number }) => QueryExecutor };
+export function defaultDependencies(): ServerDependencies {
   return {
-    openDatabase: async (options) => storage.openDatabase(options),
-    createExecutor: (options) => new engine.CypherEngine(options),
+    openDatabase: (options) => openDatabase(options),
+    createExecutor: (options) => new CypherEngine(options),
   };
 }
 
 const ROUTING_TTL_SECONDS = 300;
 
 export async function startServer(config: ServerConfig, log: Logger, deps?: ServerDependencies): Promise<RunningServer> {
-  const dependencies = deps ?? (await defaultDependencies());
+  const dependencies = deps ?? defaultDependencies();
   const cleanup: (() => Promise<void>)[] = [];
   const closeAll = async (): Promise<void> => {
     for (const step of cleanup.reverse()) {

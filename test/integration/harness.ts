@@ -1,7 +1,6 @@
-// Starts a REAL Causeway server process for integration tests and cleans it up. Uses
-// `causeway console` (src/cli/main.js) when the durable store is built, otherwise the test entry
-// server-entry.js (same configuration path, in-memory store). Ports are chosen by the server
-// (listen on 127.0.0.1:0) and read back from its "Bolt enabled on …" log line.
+// Starts a REAL Causeway server process (`causeway console`, src/cli/main.js) for integration
+// tests and cleans it up. Configuration travels as NEO4J_* variables like in a container; ports
+// are chosen by the server (listen on 127.0.0.1:0) and read back from its "Bolt enabled on …" line.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,11 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const TEST_ENTRY = fileURLToPath(new URL('./server-entry.js', import.meta.url));
-const DURABLE_STORE = fileURLToPath(new URL('../../src/graph/open.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 30_000;
-
-export const durableStoreBuilt = existsSync(DURABLE_STORE);
 
 export interface ServerProcess {
   readonly home: string;
@@ -48,7 +43,7 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
 }
 
 export async function startServerProcess(home: string, options: StartOptions = {}): Promise<ServerProcess> {
-  const entry = durableStoreBuilt ? [CLI_MAIN, 'console'] : [TEST_ENTRY];
+  const entry = [CLI_MAIN, 'console'];
   const child = spawn(process.execPath, entry, {
     cwd: home,
     env: {

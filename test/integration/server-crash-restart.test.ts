@@ -1,63 +1,63 @@
 // Proves durability of acknowledged writes across a crash: a writer commits in a loop and records
 // every id the server acknowledged; the test SIGKILLs the server process (by its own pid, mid-
 // stream), restarts it on the same data directory and checks every acknowledged write survived.
-// Needs the durable store (src/graph/open.ts); with only the in-memory store it is skipped.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { durableStoreBuilt, makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
 
 const WRITE_PHASE_MS = 1500;
 const MAX_WRITES = 5000;
 
-test('kill -9 and restart: every acknowledged write survives',
-  { skip: durableStoreBuilt ? false : 'durable store (src/graph/open.js) not built yet: nothing to crash-test' },
-  async () => {
-    const home = makeTempHome('causeway-crash-');
-    const servers: ServerProcess[] = [];
-    try {
-      const first = await startServerProcess(home, { fsync: true });
-      servers.push(first);
-      const acknowledged: number[] = [];
-      const driver = neo4j.driver(first.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 4 });
-      let stop = false;
-      const writers = Array.from({ length: 2 }, async (_, writer) => {
-        const session = driver.session();
-        try {
-          for (let i = 0; !stop && i < MAX_WRITES; i++) {
-            const id = writer * MAX_WRITES + i;
-            await session.run('CREATE (:Ack {id: $id})', { id: neo4j.int(id) });
-            acknowledged.push(id);
-          }
-        } catch {
-          // the server died under us: writes after this point were never acknowledged
-        } finally {
-          await session.close().catch(() => undefined);
-        }
-      });
-      await new Promise((resolve) => setTimeout(resolve, WRITE_PHASE_MS));
-      await first.kill9();
-      stop = true;
-      await Promise.all(writers);
-      await driver.close();
-      assert.ok(acknowledged.length > 20, `only ${acknowledged.length} writes were acknowledged before the crash`);
-
-      const second = await startServerProcess(home, { fsync: true });
-      servers.push(second);
-      const reader = neo4j.driver(second.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+test('kill -9 and restart: every acknowledged write survives', async () => {
+  const home = makeTempHome('causeway-crash-');
+  const servers: ServerProcess[] = [];
+  try {
+    const first = await startServerProcess(home, { fsync: true });
+    servers.push(first);
+    const acknowledged: number[] = [];
+    const driver = neo4j.driver(first.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 4 });
+    let stop = false;
+    const writers = Array.from({ length: 2 }, async (_, writer) => {
+      const session = driver.session();
       try {
-        const { records } = await reader.executeQuery('MATCH (a:Ack) RETURN a.id AS id');
-        const present = new Set(records.map((r) => r.get('id').toNumber()));
-        const lost = acknowledged.filter((id) => !present.has(id));
-        assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged writes were lost`);
-        // the restarted server keeps accepting writes
-        await reader.executeQuery('CREATE (:Ack {id: -1})');
+        for (let i = 0; !stop && i < MAX_WRITES; i++) {
+          const id = writer * MAX_WRITES + i;
+          await session.run('CREATE (:Ack {id: $id})', { id: neo4j.int(id) });
+          acknowledged.push(id);
+        }
+      } catch {
+        // the server died under us: writes after this point were never acknowledged
       } finally {
-        await reader.close();
+        await session.close().catch(() => undefined);
       }
+    });
+    await new Promise((resolve) => setTimeout(resolve, WRITE_PHASE_MS));
+    await first.kill9();
+    stop = true;
+    await Promise.all(writers);
+    await driver.close();
+    assert.ok(acknowledged.length > 20, `only ${acknowledged.length} writes were acknowledged before the crash`);
+
+    const second = await startServerProcess(home, { fsync: true });
+    servers.push(second);
+    const reader = neo4j.driver(second.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+    try {
+      const { records } = await reader.executeQuery('MATCH (a:Ack) RETURN a.id AS id');
+      const present = new Set(records.map((r) => r.get('id').toNumber()));
+      const lost = acknowledged.filter((id) => !present.has(id));
+      assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged writes were lost`);
+      // the restarted server keeps accepting writes
+      await reader.executeQuery('CREATE (:Ack {id: -1})');
     } finally {
-      for (const server of servers) await server.stop().catch(() => undefined);
-      removeTempHome(home);
+      await reader.close();
     }
-  });
+  } catch (error) {
+    const logs = servers.map((server, i) => `--- server ${i + 1} output ---\n${server.output()}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });
+  } finally {
+    for (const server of servers) await server.stop().catch(() => undefined);
+    removeTempHome(home);
+  }
+});
