@@ -5,8 +5,11 @@ import type { Span } from '../ast/index.js';
 import { syntaxErrorAt, type CompileError } from '../lexer/errors.js';
 import type { Token } from '../lexer/tokens.js';
 
-/** Thrown (and caught) only while speculatively trying a pattern; never escapes the parser. */
-export class Backtrack extends Error {}
+/**
+ * Thrown (and caught) only while speculatively trying a pattern; never escapes the parser.
+ * One shared plain object: capturing a stack trace per attempt would dominate parse time.
+ */
+const BACKTRACK: { readonly backtrack: true } = Object.freeze({ backtrack: true });
 
 /** Expression nesting limit; deep enough for real queries, far below the JS stack limit. */
 const MAX_NESTING = 200;
@@ -102,7 +105,7 @@ export class TokenStream {
 
   /** Throws `Invalid input 'X': expected …` at the current token. */
   fail(expected: readonly string[], detail = 'UnexpectedSyntax'): never {
-    if (this.speculating > 0) throw new Backtrack();
+    if (this.speculating > 0) throw BACKTRACK;
     const t = this.peek();
     const list = expected.length <= 1 ? (expected[0] ?? 'something else') : `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}`;
     throw syntaxErrorAt(this.text, t.start, `Invalid input '${t.text}': expected ${list}`, detail);
@@ -129,7 +132,7 @@ export class TokenStream {
     try {
       return attempt();
     } catch (e) {
-      if (e instanceof Backtrack) {
+      if (e === BACKTRACK) {
         this.pos = saved;
         this.depth = savedDepth;
         return null;
