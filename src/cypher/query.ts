@@ -122,7 +122,7 @@ export class CypherEngine implements QueryExecutor {
 
   private compile(text: string): Prepared {
     const statement: Statement = parse(text);
-    const analysis = analyzeStatement(statement);
+    const analysis = analyzeStatement(statement, this.procedures);
     const parameters = collectParameters(statement.body);
     const explainOnly = statement.explain === 'EXPLAIN';
     const body = statement.body;

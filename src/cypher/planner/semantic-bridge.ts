@@ -1,9 +1,15 @@
-// Semantic analysis hook: the planner works without it (it tracks scope itself) and uses the
-// analyser's tables and errors when that module is available.
+// Semantic analysis hook: runs the analyser (scope, aggregation and procedure checks) with the
+// engine's procedure registry and function library, before planning.
 
+import type { ProcedureSignature } from '../api.js';
 import type { Statement } from '../ast/index.js';
+import { lookupAggregate, lookupScalar } from '../functions/index.js';
+import { analyze } from '../semantic/index.js';
 import type { AnalyzedStatement } from '../semantic/types.js';
 
-export function analyzeStatement(_statement: Statement): AnalyzedStatement | null {
-  return null;
+export function analyzeStatement(statement: Statement, procedures: ReadonlyMap<string, ProcedureSignature>): AnalyzedStatement {
+  return analyze(statement, {
+    lookupProcedure: (name) => procedures.get(name) ?? procedures.get(name.toLowerCase()),
+    isKnownFunction: (name) => lookupScalar(name) !== undefined || lookupAggregate(name) !== undefined,
+  });
 }

@@ -69,7 +69,8 @@ function aggregateCall(e: Expression, slot: string): AggregateCall {
 function toCount(v: CypherValue, what: string): number {
   if (typeof v === 'bigint' && v >= 0n) return Number(v);
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  throw new Neo4jError(Status.ArgumentError, `Invalid input. '${formatValue(v)}' is not a valid value. Must be a non-negative integer. (${what})`);
+  // Neo4j reports a bad SKIP/LIMIT value as a SyntaxError even when it comes from a parameter.
+  throw new Neo4jError(Status.SyntaxError, `Invalid input. '${formatValue(v)}' is not a valid value. Must be a non-negative integer. (${what})`);
 }
 
 export function compileProjection(
