@@ -1,6 +1,7 @@
 // Proves durability of acknowledged writes across a crash: a writer commits in a loop and records
 // every id the server acknowledged; the test SIGKILLs the server process (by its own pid, mid-
-// stream), restarts it on the same data directory and checks every acknowledged write survived.
+// stream), restarts it on the same data directory and checks every acknowledged write survived;
+// then a SIGTERM shuts the restarted server down cleanly.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,9 @@ test('kill -9 and restart: every acknowledged write survives', async () => {
     } finally {
       await reader.close();
     }
+    // SIGTERM is a clean shutdown: exit code 0 and Neo4j's closing log line
+    assert.equal(await second.stop(), 0);
+    assert.match(second.output(), /INFO {2}Stopped\.$/m);
   } catch (error) {
     const logs = servers.map((server, i) => `--- server ${i + 1} output ---\n${server.output()}`).join('\n');
     throw new Error(`${(error as Error).message}\n${logs}`, { cause: error });

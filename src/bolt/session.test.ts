@@ -1,0 +1,152 @@
+// Proves the session state machine without any bytes: auth per version, qids and several open
+// results in one transaction, has_more paging, bookmark waits and failures, ROUTE shapes per
+// version, LOGOFF/LOGON, FAILED/IGNORED/RESET and protocol violations that close.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CypherMap, CypherValue } from '../cypher/values/value.js';
+import type { Request, Response } from './messages.js';
+import { BoltSession } from './session.js';
+import { fakeServices } from './testing/fakes.js';
+import { capabilitiesOf } from './versions.js';
+
+const auth = new Map<string, CypherValue>([['scheme', 'basic'], ['principal', 'neo4j'], ['credentials', 'secret']]);
+const m = (entries: Record<string, CypherValue>): CypherMap => new Map(Object.entries(entries));
+const run = (query: string, extra: CypherMap = new Map()): Request => ({ kind: 'RUN', query, params: new Map(), extra });
+const pull = (n: bigint, qid = -1n): Request => ({ kind: 'PULL', n, qid });
+
+async function ready(major = 5, minor = 4) {
+  const services = fakeServices();
+  const session = new BoltSession(capabilitiesOf({ major, minor }), services, 'bolt-1');
+  const hello = await session.handle({ kind: 'HELLO', extra: minor >= 1 && major >= 5 ? new Map() : auth });
+  if (major >= 5 && minor >= 1) await session.handle({ kind: 'LOGON', auth });
+  assert.equal(session.state, 'READY');
+  return { services, session, hello: hello.responses[0]! };
+}
+
+function metadata(response: Response | undefined): CypherMap {
+  assert.ok(response && (response.kind === 'SUCCESS' || response.kind === 'FAILURE'), `expected metadata, got ${response?.kind}`);
+  return response.metadata;
+}
+
+test('HELLO SUCCESS carries the server agent and connection id; 4.4 echoes the utc patch', async () => {
+  const { hello } = await ready(5, 4);
+  assert.equal(metadata(hello).get('server'), 'Neo4j/5.26.0');
+  assert.equal(metadata(hello).get('connection_id'), 'bolt-1');
+  const services = fakeServices();
+  const v44 = new BoltSession(capabilitiesOf({ major: 4, minor: 4 }), services, 'bolt-2');
+  const out = await v44.handle({ kind: 'HELLO', extra: new Map([...auth, ['patch_bolt', ['utc']]]) });
+  assert.deepEqual(metadata(out.responses[0]).get('patch_bolt'), ['utc']);
+  assert.equal(v44.valueFormat.utcDateTime, true);
+  assert.equal(v44.valueFormat.elementIds, false);
+});
+
+test('explicit transaction: qids, several open results consumed out of order, has_more paging', async () => {
+  const { session } = await ready();
+  await session.handle({ kind: 'BEGIN', extra: new Map() });
+  const first = await session.handle(run('UNWIND RANGE 5'));
+  assert.equal(metadata(first.responses[0]).get('qid'), 0n);
+  const firstPage = await session.handle(pull(2n));
+  assert.deepEqual(firstPage.responses.map((r) => r.kind), ['RECORD', 'RECORD', 'SUCCESS']);
+  assert.equal(metadata(firstPage.responses[2]).get('has_more'), true);
+  const second = await session.handle(run('UNWIND RANGE 1'));
+  assert.equal(metadata(second.responses[0]).get('qid'), 1n);
+  const secondAll = await session.handle(pull(-1n));
+  assert.deepEqual(secondAll.responses.map((r) => r.kind), ['RECORD', 'SUCCESS']);
+  assert.equal(metadata(secondAll.responses[1]).get('bookmark'), undefined, 'no bookmark inside a transaction');
+  assert.equal(session.state, 'TX_STREAMING');
+  const rest = await session.handle(pull(-1n, 0n));
+  assert.deepEqual(rest.responses.map((r) => r.kind), ['RECORD', 'RECORD', 'RECORD', 'SUCCESS']);
+  assert.equal(session.state, 'TX_READY');
+  const commit = await session.handle({ kind: 'COMMIT' });
+  assert.match(String(metadata(commit.responses[0]).get('bookmark')), /^cw:neo4j:\d+$/);
+  assert.equal(session.state, 'READY');
+});
+
+test('bookmarks: a future bookmark times out with BookmarkTimeout, a foreign one is InvalidBookmark', async () => {
+  const { session } = await ready();
+  const future = await session.handle({ kind: 'BEGIN', extra: m({ bookmarks: ['cw:neo4j:99'] }) });
+  assert.equal(metadata(future.responses[0]).get('code'), 'Neo.TransientError.Transaction.BookmarkTimeout');
+  await session.handle({ kind: 'RESET' });
+  const foreign = await session.handle(run('UNWIND RANGE 1', m({ bookmarks: ['FB:kcwQ'] })));
+  assert.equal(metadata(foreign.responses[0]).get('code'), 'Neo.ClientError.Transaction.InvalidBookmark');
+  await session.handle({ kind: 'RESET' });
+  await session.handle(run('WRITE a'));
+  const summary = await session.handle(pull(-1n));
+  const bookmark = metadata(summary.responses[0]).get('bookmark') as string;
+  const chained = await session.handle({ kind: 'BEGIN', extra: m({ bookmarks: [bookmark] }) });
+  assert.equal(chained.responses[0]!.kind, 'SUCCESS');
+});
+
+test('read mode makes the transaction read-only', async () => {
+  const { session, services } = await ready();
+  const out = await session.handle(run('WRITE nope', m({ mode: 'r' })));
+  assert.equal(metadata(out.responses[0]).get('code'), 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType');
+  assert.deepEqual(services.db.committedWrites, []);
+});
+
+test('ROUTE answers a single-server table; 4.3 has no db in rt, 4.4+ does', async () => {
+  const { session } = await ready(5, 4);
+  const out = await session.handle({ kind: 'ROUTE', routing: m({ address: 'x:1' }), bookmarks: [], db: null, impersonatedUser: null });
+  const rt = metadata(out.responses[0]).get('rt') as CypherMap;
+  assert.equal(rt.get('ttl'), 300n);
+  assert.equal(rt.get('db'), 'neo4j');
+  const roles = (rt.get('servers') as CypherMap[]).map((s) => s.get('role'));
+  assert.deepEqual(roles.sort(), ['READ', 'ROUTE', 'WRITE']);
+  const v43 = await ready(4, 3);
+  const old = await v43.session.handle({ kind: 'ROUTE', routing: new Map(), bookmarks: [], db: null, impersonatedUser: null });
+  assert.equal((metadata(old.responses[0]).get('rt') as CypherMap).has('db'), false);
+  const missing = await session.handle({ kind: 'ROUTE', routing: new Map(), bookmarks: [], db: 'nope', impersonatedUser: null });
+  assert.equal(metadata(missing.responses[0]).get('code'), 'Neo.ClientError.Database.DatabaseNotFound');
+});
+
+test('LOGOFF returns to AUTHENTICATION and LOGON with a wrong password closes', async () => {
+  const { session } = await ready(5, 1);
+  await session.handle({ kind: 'LOGOFF' });
+  assert.equal(session.state, 'AUTHENTICATION');
+  const out = await session.handle({ kind: 'LOGON', auth: m({ scheme: 'basic', principal: 'neo4j', credentials: 'x' }) });
+  assert.equal(out.close, true);
+  assert.equal(metadata(out.responses[0]).get('code'), 'Neo.ClientError.Security.Unauthorized');
+});
+
+test('messages in the wrong state are protocol violations that close the connection', async () => {
+  const fresh = new BoltSession(capabilitiesOf({ major: 5, minor: 4 }), fakeServices(), 'b');
+  const early = await fresh.handle(run('UNWIND RANGE 1'));
+  assert.equal(early.close, true);
+  assert.equal(metadata(early.responses[0]).get('code'), 'Neo.ClientError.Request.Invalid');
+  const { session } = await ready();
+  const commit = await session.handle({ kind: 'COMMIT' });
+  assert.equal(commit.close, true);
+});
+
+test('a failed statement rolls the explicit transaction back; RESET restores READY', async () => {
+  const { session, services } = await ready();
+  await session.handle({ kind: 'BEGIN', extra: new Map() });
+  await session.handle(run('WRITE lost'));
+  const failed = await session.handle(run('RETRUN'));
+  assert.equal(metadata(failed.responses[0]).get('code'), 'Neo.ClientError.Statement.SyntaxError');
+  assert.equal(session.state, 'FAILED');
+  assert.equal(services.db.openTxs, 0);
+  assert.deepEqual((await session.handle({ kind: 'COMMIT' })).responses, [{ kind: 'IGNORED' }]);
+  await session.handle({ kind: 'RESET' });
+  assert.equal(session.state, 'READY');
+  assert.deepEqual(services.db.committedWrites, []);
+});
+
+test('Bolt 5.7+ FAILURE carries neo4j_code, GQL status and classification', async () => {
+  const { session } = await ready(5, 8);
+  const out = await session.handle(run('FAIL Neo.TransientError.Transaction.DeadlockDetected boom'));
+  const failure = metadata(out.responses[0]);
+  assert.equal(failure.get('neo4j_code'), 'Neo.TransientError.Transaction.DeadlockDetected');
+  assert.equal(failure.get('code'), 'Neo.TransientError.Transaction.DeadlockDetected');
+  assert.equal((failure.get('diagnostic_record') as CypherMap).get('_classification'), 'TRANSIENT_ERROR');
+});
+
+test('Bolt 3 pulls everything with PULL_ALL and has no qid', async () => {
+  const { session } = await ready(3, 0);
+  await session.handle({ kind: 'BEGIN', extra: new Map() });
+  const out = await session.handle(run('UNWIND RANGE 2'));
+  assert.equal(metadata(out.responses[0]).has('qid'), false);
+  const all = await session.handle(pull(-1n));
+  assert.deepEqual(all.responses.map((r) => r.kind), ['RECORD', 'RECORD', 'SUCCESS']);
+});
