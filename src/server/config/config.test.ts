@@ -48,6 +48,7 @@ test('3.5 keys are read from neo4j.conf', () => {
     'dbms.security.auth_enabled=false',
     'dbms.default_database=movies',
     'dbms.mode=CORE',
+    'causal_clustering.initial_discovery_members=core1:5000,core2:5000,core3:5000',
     '',
   ].join('\n'));
   assert.deepEqual(c.bolt, { enabled: true, host: '0.0.0.0', port: 7688, advertisedHost: 'db1.example.com', advertisedPort: 17688 });
@@ -144,10 +145,10 @@ test('known-but-unused Neo4j keys are accepted and noted', () => {
     'dbms.jvm.additional=-XX:+AlwaysPreTouch',
     'dbms.tx_log.rotation.retention_policy=1 days',
     'metrics.enabled=true',
-    'causal_clustering.minimum_core_cluster_size_at_formation=3',
+    'causal_clustering.raft_log_rotation_size=250M',
   ].join('\n'));
   assert.ok(c.notices.some((n) => n.includes('dbms.memory.heap.max_size') && n.includes('does not use')));
-  assert.ok(c.notices.some((n) => n.includes('causal_clustering.minimum_core_cluster_size_at_formation')));
+  assert.ok(c.notices.some((n) => n.includes('causal_clustering.raft_log_rotation_size')));
   assert.equal(c.raw.get('metrics.enabled'), 'true');
 });
 
@@ -172,8 +173,63 @@ test('NEO4J_CONF points at another directory; a missing file there is an error',
   const c = loadServerConfig({
     env: { NEO4J_HOME: HOME, NEO4J_CONF: '/etc/causeway' },
     cwd: '/',
-    readTextFile: (p) => (p === '/etc/causeway/neo4j.conf' ? 'dbms.mode=READ_REPLICA\n' : undefined),
+    readTextFile: (p) => (p === '/etc/causeway/neo4j.conf' ? 'dbms.mode=READ_REPLICA\ncausal_clustering.initial_discovery_members=a:5000\n' : undefined),
   });
   assert.equal(c.mode, 'READ_REPLICA');
   assert.throws(() => loadServerConfig({ env: { NEO4J_CONF: '/nope' }, cwd: '/', readTextFile: () => undefined }), /NEO4J_CONF/);
+});
+
+test('causal cluster settings: 3.5 causal_clustering.* keys with Neo4j defaults', () => {
+  // Proves the cluster block a core reads: members, listener/advertised addresses, formation sizes, timings.
+  const c = load([
+    'dbms.mode=CORE',
+    'dbms.connectors.default_listen_address=0.0.0.0',
+    'dbms.connectors.default_advertised_address=core3',
+    'causal_clustering.initial_discovery_members=core1:5000,core2,core3:5001',
+    'causal_clustering.raft_listen_address=0.0.0.0:7100',
+    'causal_clustering.transaction_advertised_address=core3.example.com:16000',
+    'causal_clustering.minimum_core_cluster_size_at_formation=5',
+    'causal_clustering.leader_election_timeout=2s',
+    'causal_clustering.server_groups=eu, fast',
+    'causal_clustering.refuse_to_be_leader=true',
+  ].join('\n'));
+  const cluster = c.cluster;
+  assert.ok(cluster);
+  assert.deepEqual(cluster.discoveryMembers, [{ host: 'core1', port: 5000 }, { host: 'core2', port: 5000 }, { host: 'core3', port: 5001 }]);
+  assert.deepEqual(cluster.discovery, { listenHost: '0.0.0.0', listenPort: 5000, advertisedHost: 'core3', advertisedPort: 5000 });
+  assert.deepEqual(cluster.raft, { listenHost: '0.0.0.0', listenPort: 7100, advertisedHost: 'core3', advertisedPort: 7100 });
+  assert.deepEqual(cluster.transaction, { listenHost: '0.0.0.0', listenPort: 6000, advertisedHost: 'core3.example.com', advertisedPort: 16000 });
+  assert.equal(cluster.minimumCoreClusterSizeAtFormation, 5);
+  assert.equal(cluster.minimumCoreClusterSizeAtRuntime, 3);
+  assert.equal(cluster.leaderElectionTimeoutMs, 2000);
+  assert.equal(cluster.pullIntervalMs, 1000);
+  assert.equal(cluster.routingTtlMs, 300_000);
+  assert.deepEqual(cluster.serverGroups, ['eu', 'fast']);
+  assert.equal(cluster.refuseToBeLeader, true);
+  assert.equal(c.bolt.advertisedHost, 'core3');
+  assert.deepEqual(c.backup, { enabled: true, host: '127.0.0.1', port: 6362 });
+});
+
+test('5.x cluster spellings and validation of cluster values', () => {
+  // Proves the 5.x keys map to the same meanings and that bad cluster values name their key.
+  const c = load('dbms.cluster.discovery.endpoints=a:6000,b:6000\nserver.cluster.raft.listen_address=:7001\ninitial.dbms.default_primaries_count=3\ndbms.routing_ttl=10s\n');
+  assert.deepEqual(c.cluster?.discoveryMembers.map((m) => `${m.host}:${m.port}`), ['a:6000', 'b:6000']);
+  assert.equal(c.cluster?.raft.listenPort, 7001);
+  assert.equal(c.cluster?.routingTtlMs, 10_000);
+  assert.throws(() => load('dbms.mode=CORE\n'), /initial_discovery_members/);
+  assert.throws(() => load('causal_clustering.minimum_core_cluster_size_at_formation=zero\n'), /minimum_core_cluster_size_at_formation.*positive integer/);
+  assert.throws(() => load('causal_clustering.leader_election_timeout=soon\n'), /leader_election_timeout.*duration/);
+  assert.throws(() => load('causal_clustering.initial_discovery_members=a:5000,,b:5000\n'), /empty item/);
+});
+
+test('single-underscore Docker variables are read as the setting they can only mean', () => {
+  // Proves NEO4J_dbms_connector_bolt_advertised_address (a common mis-encoding in guides) works and is noted.
+  const c = load(undefined, {
+    NEO4J_dbms_connector_bolt_advertised_address: 'localhost:13687',
+    NEO4J_causal_clustering_minimum_core_cluster_size_at_formation: '5',
+  });
+  assert.equal(c.bolt.advertisedPort, 13687);
+  assert.equal(c.cluster?.minimumCoreClusterSizeAtFormation, 5);
+  assert.ok(c.notices.some((n) => n.includes('NEO4J_dbms_connector_bolt_advertised_address read as setting "dbms.connector.bolt.advertised_address"')));
+  assert.throws(() => load(undefined, { NEO4J_dbms_connector_bolt_advertized_address: 'x:1' }), /Unrecognized setting/);
 });

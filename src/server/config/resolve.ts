@@ -3,60 +3,18 @@
 // where it was written, so a bad neo4j.conf stops startup with a message a user can act on.
 
 import { isAbsolute, join, normalize } from 'node:path';
-import { classifySetting, type SettingMeaning } from './settings.js';
+import { resolveBackup, resolveCluster } from './cluster.js';
+import { parseBoolean, parseSocketAddress, type SocketAddress } from './parse.js';
+import { classifySetting, exactSettingNames, type SettingMeaning } from './settings.js';
 import { ConfigError, type SettingEntry } from './sources.js';
 import type { ServerConfig } from './types.js';
+
+export { parseBoolean, parseSocketAddress, type SocketAddress } from './parse.js';
 
 export const DEFAULT_BOLT_PORT = 7687;
 export const DEFAULT_HTTP_PORT = 7474;
 /** Neo4j listens on loopback by default; 127.0.0.1 rather than `localhost` avoids an IPv6-only bind. */
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
-
-export interface SocketAddress {
-  readonly host: string;
-  readonly port: number;
-}
-
-/**
- * Neo4j address syntax: `host:port`, `:port` (default host), `host` (default port),
- * `[::1]:port` for IPv6 literals.
- */
-export function parseSocketAddress(value: string, defaults: SocketAddress, key: string): SocketAddress {
-  const text = value.trim();
-  const bad = (why: string): ConfigError => new ConfigError(`Invalid value "${value}" for setting "${key}": ${why}`);
-  if (text === '') throw bad('an address is required, e.g. "0.0.0.0:7687" or ":7687"');
-  let host: string;
-  let portText: string | undefined;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close < 0) throw bad('unterminated IPv6 literal');
-    host = text.slice(1, close);
-    const rest = text.slice(close + 1);
-    if (rest !== '' && !rest.startsWith(':')) throw bad('expected ":port" after the IPv6 literal');
-    portText = rest === '' ? undefined : rest.slice(1);
-  } else {
-    const colon = text.lastIndexOf(':');
-    if (colon >= 0 && text.indexOf(':') !== colon) throw bad('IPv6 addresses must be written in brackets, e.g. "[::1]:7687"');
-    host = colon >= 0 ? text.slice(0, colon) : text;
-    portText = colon >= 0 ? text.slice(colon + 1) : undefined;
-  }
-  if (host === '') host = defaults.host;
-  else if (!/^[A-Za-z0-9._\-:%]+$/.test(host)) throw bad(`"${host}" is not a valid host name`);
-  let port = defaults.port;
-  if (portText !== undefined) {
-    if (!/^\d{1,5}$/.test(portText)) throw bad(`"${portText}" is not a port number`);
-    port = Number(portText);
-    if (port > 65535) throw bad(`port ${port} is out of range 0-65535`);
-  }
-  return { host, port };
-}
-
-export function parseBoolean(value: string, key: string): boolean {
-  const lower = value.trim().toLowerCase();
-  if (lower === 'true') return true;
-  if (lower === 'false') return false;
-  throw new ConfigError(`Invalid value "${value}" for setting "${key}": expected true or false`);
-}
 
 function parseMode(value: string, key: string): ServerConfig['mode'] {
   const upper = value.trim().toUpperCase();
@@ -92,8 +50,10 @@ export interface ResolveOptions {
 }
 
 export function resolveServerConfig(options: ResolveOptions): ServerConfig {
-  const { home, entries } = options;
-  const notices: string[] = [];
+  const { home } = options;
+  const entries = options.entries.map((entry) => repairEnvironmentKey(entry));
+  const notices: string[] = entries.filter((e) => e.repairedFrom !== undefined)
+    .map((e) => `${e.origin} read as setting "${e.key}" (in variable names write "_" in a setting name as "__")`);
   const raw = new Map<string, string>();
   const modelled = new Map<SettingMeaning, SettingEntry>();
   for (const entry of entries) {
@@ -159,6 +119,7 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
     }
   }
 
+  const mode = modeEntry === undefined ? 'SINGLE' : parseMode(modeEntry.value, modeEntry.key);
   return {
     home,
     dataDir: dataEntry === undefined ? join(home, 'data') : parseDirectory(dataEntry.value, dataEntry.key, home),
@@ -168,10 +129,12 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
     authEnabled,
     ...(initialPassword === undefined ? {} : { initialPassword }),
     defaultDatabase: dbEntry === undefined ? 'neo4j' : parseDatabaseName(dbEntry.value, dbEntry.key),
-    mode: modeEntry === undefined ? 'SINGLE' : parseMode(modeEntry.value, modeEntry.key),
+    mode,
     fsyncOnCommit: bool('fsyncOnCommit', true),
     raw,
     notices,
+    cluster: resolveCluster(get, mode, defaultListenHost, defaultAdvertisedEntry !== undefined ? defaultAdvertisedHost : defaultListenHost),
+    backup: resolveBackup(get),
   };
 }
 
@@ -181,4 +144,17 @@ function parseHostOnly(entry: SettingEntry): string {
   if (parsed.port !== -1) throw new ConfigError(`Invalid value "${entry.value}" for setting "${entry.key}": expected a host without a port`);
   if (parsed.host === '') throw new ConfigError(`Invalid value "${entry.value}" for setting "${entry.key}": a host is required`);
   return parsed.host;
+}
+
+/**
+ * A Docker variable written with single underscores (NEO4J_dbms_connector_bolt_advertised_address,
+ * common in guides) decodes to a name with dots where underscores belong. Neo4j 3.5 ignored such
+ * settings silently; we map it to the one known setting it can only mean, and say so.
+ */
+function repairEnvironmentKey(entry: SettingEntry): SettingEntry & { readonly repairedFrom?: string } {
+  if (!entry.origin.startsWith('environment variable') || classifySetting(entry.key).kind !== 'unknown') return entry;
+  const shape = (key: string): string => key.replace(/_/g, '.');
+  const matches = exactSettingNames().filter((name) => shape(name) === shape(entry.key));
+  if (matches.length !== 1) return entry;
+  return { ...entry, key: matches[0] as string, repairedFrom: entry.key };
 }

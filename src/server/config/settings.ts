@@ -17,7 +17,23 @@ export type SettingMeaning =
   | 'defaultDatabase'
   | 'mode'
   | 'strictValidation'
-  | 'fsyncOnCommit';
+  | 'fsyncOnCommit'
+  | 'discoveryMembers'
+  | 'discoveryListenAddress'
+  | 'discoveryAdvertisedAddress'
+  | 'raftListenAddress'
+  | 'raftAdvertisedAddress'
+  | 'transactionListenAddress'
+  | 'transactionAdvertisedAddress'
+  | 'minimumCoreClusterSizeAtFormation'
+  | 'minimumCoreClusterSizeAtRuntime'
+  | 'refuseToBeLeader'
+  | 'serverGroups'
+  | 'pullInterval'
+  | 'leaderElectionTimeout'
+  | 'routingTtl'
+  | 'backupEnabled'
+  | 'backupListenAddress';
 
 /** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
 export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
@@ -47,6 +63,37 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['server.config.strict_validation.enabled', 'strictValidation'],
   // Causeway's own: throwaway test stores may skip fsync; nothing in Neo4j corresponds.
   ['causeway.storage.fsync_on_commit', 'fsyncOnCommit'],
+  // Causal clustering: 3.5 causal_clustering.* first, then the 5.x spelling.
+  ['causal_clustering.initial_discovery_members', 'discoveryMembers'],
+  ['dbms.cluster.discovery.endpoints', 'discoveryMembers'],
+  ['causal_clustering.discovery_listen_address', 'discoveryListenAddress'],
+  ['server.discovery.listen_address', 'discoveryListenAddress'],
+  ['causal_clustering.discovery_advertised_address', 'discoveryAdvertisedAddress'],
+  ['server.discovery.advertised_address', 'discoveryAdvertisedAddress'],
+  ['causal_clustering.raft_listen_address', 'raftListenAddress'],
+  ['server.cluster.raft.listen_address', 'raftListenAddress'],
+  ['causal_clustering.raft_advertised_address', 'raftAdvertisedAddress'],
+  ['server.cluster.raft.advertised_address', 'raftAdvertisedAddress'],
+  ['causal_clustering.transaction_listen_address', 'transactionListenAddress'],
+  ['server.cluster.listen_address', 'transactionListenAddress'],
+  ['causal_clustering.transaction_advertised_address', 'transactionAdvertisedAddress'],
+  ['server.cluster.advertised_address', 'transactionAdvertisedAddress'],
+  ['causal_clustering.minimum_core_cluster_size_at_formation', 'minimumCoreClusterSizeAtFormation'],
+  ['initial.dbms.default_primaries_count', 'minimumCoreClusterSizeAtFormation'],
+  ['causal_clustering.minimum_core_cluster_size_at_runtime', 'minimumCoreClusterSizeAtRuntime'],
+  ['causal_clustering.refuse_to_be_leader', 'refuseToBeLeader'],
+  ['causal_clustering.server_groups', 'serverGroups'],
+  ['server.groups', 'serverGroups'],
+  ['causal_clustering.pull_interval', 'pullInterval'],
+  ['server.cluster.catchup.pull_interval', 'pullInterval'],
+  ['causal_clustering.leader_election_timeout', 'leaderElectionTimeout'],
+  ['causal_clustering.cluster_routing_ttl', 'routingTtl'],
+  ['dbms.routing_ttl', 'routingTtl'],
+  ['dbms.backup.enabled', 'backupEnabled'],
+  ['server.backup.enabled', 'backupEnabled'],
+  ['dbms.backup.listen_address', 'backupListenAddress'],
+  ['dbms.backup.address', 'backupListenAddress'],
+  ['server.backup.listen_address', 'backupListenAddress'],
 ]);
 
 /** Exact Neo4j setting names that Causeway accepts and ignores. */
@@ -82,7 +129,6 @@ const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
   'server.bolt.connection_keep_alive_streaming_scheduling_interval',
   'dbms.connector.http.advertised_address',
   'server.http.advertised_address',
-  'initial.dbms.default_primaries_count',
   'initial.dbms.default_secondaries_count',
   'initial.server.mode_constraint',
   'dbms.default_advertised_address',
@@ -99,7 +145,7 @@ const KNOWN_UNUSED_PREFIXES: readonly string[] = [
   'dbms.logs.', 'server.logs.', 'db.logs.',
   'metrics.', 'server.metrics.',
   'causal_clustering.', 'dbms.cluster.', 'server.cluster.', 'server.discovery.', 'server.routing.',
-  'dbms.routing.', 'server.groups',
+  'dbms.routing.',
   'dbms.connector.https.', 'server.https.', 'dbms.ssl.', 'server.ssl.',
   'dbms.security.', 'server.security.',
   'dbms.directories.', 'server.directories.',
@@ -119,6 +165,11 @@ const KNOWN_UNUSED_PREFIXES: readonly string[] = [
 ];
 
 export type SettingKind = { readonly kind: 'modelled'; readonly meaning: SettingMeaning } | { readonly kind: 'unused' } | { readonly kind: 'unknown' };
+
+/** Every exact setting name we know, for matching a mis-encoded environment variable. */
+export function exactSettingNames(): string[] {
+  return [...MODELLED_SETTINGS.keys(), ...KNOWN_UNUSED_EXACT];
+}
 
 export function classifySetting(key: string): SettingKind {
   const meaning = MODELLED_SETTINGS.get(key);

@@ -18,4 +18,35 @@ export interface ServerConfig {
   readonly raw: ReadonlyMap<string, string>;
   /** lines to log at startup (accepted-but-unused keys and similar) */
   readonly notices: readonly string[];
+  /** causal-cluster settings (3.5 causal_clustering.* / 5.x server.cluster.*); filled by the loader in every mode */
+  readonly cluster?: ClusterConfig;
+  /** online backup listener (3.5 dbms.backup.*, 5.x server.backup.*) */
+  readonly backup?: { readonly enabled: boolean; readonly host: string; readonly port: number };
+}
+
+export interface ListenerAddresses {
+  readonly listenHost: string;
+  readonly listenPort: number;
+  readonly advertisedHost: string;
+  readonly advertisedPort: number;
+}
+
+export interface ClusterConfig {
+  /** initial_discovery_members / dbms.cluster.discovery.endpoints, as written (default port 5000) */
+  readonly discoveryMembers: readonly { readonly host: string; readonly port: number }[];
+  /** port 5000 */
+  readonly discovery: ListenerAddresses;
+  /** port 7000 */
+  readonly raft: ListenerAddresses;
+  /** catch-up: transaction pull and store copy, port 6000 */
+  readonly transaction: ListenerAddresses;
+  readonly minimumCoreClusterSizeAtFormation: number;
+  readonly minimumCoreClusterSizeAtRuntime: number;
+  readonly refuseToBeLeader: boolean;
+  readonly serverGroups: readonly string[];
+  /** read replica pull interval */
+  readonly pullIntervalMs: number;
+  readonly leaderElectionTimeoutMs: number;
+  /** routing table time-to-live handed to drivers */
+  readonly routingTtlMs: number;
 }

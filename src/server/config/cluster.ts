@@ -1,0 +1,70 @@
+// Causal-cluster and backup settings: listener addresses (discovery 5000, catch-up 6000,
+// raft 7000, backup 6362), formation sizes, timing, server groups. A core or read replica must
+// know where to find the others, so those modes require discovery members.
+
+import { parseBoolean, parseDurationMs, parseList, parsePositiveInteger, parseSocketAddress, type SocketAddress } from './parse.js';
+import type { SettingMeaning } from './settings.js';
+import { ConfigError, type SettingEntry } from './sources.js';
+import type { ClusterConfig, ListenerAddresses, ServerConfig } from './types.js';
+
+export const DEFAULT_DISCOVERY_PORT = 5000;
+export const DEFAULT_TRANSACTION_PORT = 6000;
+export const DEFAULT_RAFT_PORT = 7000;
+export const DEFAULT_BACKUP_PORT = 6362;
+
+type Lookup = (meaning: SettingMeaning) => SettingEntry | undefined;
+
+function listener(get: Lookup, listen: SettingMeaning, advertised: SettingMeaning, port: number, listenHost: string, advertisedHost: string): ListenerAddresses {
+  const listenEntry = get(listen);
+  const bound: SocketAddress = listenEntry === undefined ? { host: listenHost, port } : parseSocketAddress(listenEntry.value, { host: listenHost, port }, listenEntry.key);
+  const advertisedEntry = get(advertised);
+  const wildcard = bound.host === '0.0.0.0' || bound.host === '::';
+  const defaults = { host: advertisedHost === listenHost && wildcard ? 'localhost' : advertisedHost, port: bound.port };
+  const shown = advertisedEntry === undefined ? defaults : parseSocketAddress(advertisedEntry.value, defaults, advertisedEntry.key);
+  return { listenHost: bound.host, listenPort: bound.port, advertisedHost: shown.host, advertisedPort: shown.port };
+}
+
+export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHost: string, advertisedHost: string): ClusterConfig {
+  const membersEntry = get('discoveryMembers');
+  const discoveryMembers = membersEntry === undefined ? [] : parseList(membersEntry.value, membersEntry.key)
+    .map((item) => parseSocketAddress(item, { host: '', port: DEFAULT_DISCOVERY_PORT }, membersEntry.key))
+    .map((address) => {
+      if (address.host === '') throw new ConfigError(`Invalid value "${membersEntry.value}" for setting "${membersEntry.key}": every member needs a host`);
+      return address;
+    });
+  if (mode !== 'SINGLE' && discoveryMembers.length === 0) {
+    throw new ConfigError(`dbms.mode=${mode} needs the other members: set causal_clustering.initial_discovery_members (5.x: dbms.cluster.discovery.endpoints), e.g. core1:5000,core2:5000,core3:5000`);
+  }
+  const int = (meaning: SettingMeaning, fallback: number): number => {
+    const e = get(meaning);
+    return e === undefined ? fallback : parsePositiveInteger(e.value, e.key);
+  };
+  const duration = (meaning: SettingMeaning, fallbackMs: number): number => {
+    const e = get(meaning);
+    return e === undefined ? fallbackMs : parseDurationMs(e.value, e.key);
+  };
+  const refuse = get('refuseToBeLeader');
+  const groups = get('serverGroups');
+  return {
+    discoveryMembers,
+    discovery: listener(get, 'discoveryListenAddress', 'discoveryAdvertisedAddress', DEFAULT_DISCOVERY_PORT, listenHost, advertisedHost),
+    raft: listener(get, 'raftListenAddress', 'raftAdvertisedAddress', DEFAULT_RAFT_PORT, listenHost, advertisedHost),
+    transaction: listener(get, 'transactionListenAddress', 'transactionAdvertisedAddress', DEFAULT_TRANSACTION_PORT, listenHost, advertisedHost),
+    minimumCoreClusterSizeAtFormation: int('minimumCoreClusterSizeAtFormation', 3),
+    minimumCoreClusterSizeAtRuntime: int('minimumCoreClusterSizeAtRuntime', 3),
+    refuseToBeLeader: refuse === undefined ? false : parseBoolean(refuse.value, refuse.key),
+    serverGroups: groups === undefined ? [] : parseList(groups.value, groups.key),
+    pullIntervalMs: duration('pullInterval', 1000),
+    leaderElectionTimeoutMs: duration('leaderElectionTimeout', 7000),
+    routingTtlMs: duration('routingTtl', 300_000),
+  };
+}
+
+/** Neo4j's backup listener defaults to loopback 6362 whatever the default listen address is. */
+export function resolveBackup(get: Lookup): NonNullable<ServerConfig['backup']> {
+  const enabled = get('backupEnabled');
+  const address = get('backupListenAddress');
+  const defaults = { host: '127.0.0.1', port: DEFAULT_BACKUP_PORT };
+  const bound = address === undefined ? defaults : parseSocketAddress(address.value, defaults, address.key);
+  return { enabled: enabled === undefined ? true : parseBoolean(enabled.value, enabled.key), host: bound.host, port: bound.port };
+}
