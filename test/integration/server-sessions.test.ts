@@ -234,3 +234,32 @@ test('many sessions run queries concurrently', async () => {
   assert.deepEqual(results, Array.from({ length: 40 }, (_, i) => i));
   assert.ok(Date.now() - started < 20_000);
 });
+
+test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work against the real server', async () => {
+  const neo4j4 = (await import('neo4j-driver-4')).default;
+  const d4 = neo4j4.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j4.auth.basic('neo4j', 'neo4j'));
+  try {
+    const session = d4.session();
+    try {
+      const when = new neo4j4.types.DateTime(2024, 1, 2, 3, 4, 5, 6, 3600);
+      const { records } = await session.run('RETURN $when AS when, 1 + 1 AS two', { when });
+      assert.equal(String(records[0]!.get('when')), String(when));
+      assert.equal(records[0]!.get('two').toNumber(), 2);
+      await assert.rejects(session.run('RETRUN'), (error: { code: string }) => error.code === 'Neo.ClientError.Statement.SyntaxError');
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await d4.close();
+  }
+  const neo4j1 = (await import('neo4j-driver-1')).default.v1;
+  const d1 = neo4j1.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j1.auth.basic('neo4j', 'neo4j'), { encrypted: false });
+  const session = d1.session();
+  try {
+    const { records } = await session.run('RETURN $x AS x', { x: 'bolt 3' });
+    assert.equal(records[0]!.get('x'), 'bolt 3');
+  } finally {
+    session.close();
+    d1.close();
+  }
+});
