@@ -257,7 +257,8 @@ function parseProjectionItems(ts: TokenStream, items: ProjectionItem[]): void {
   do {
     const start = ts.peek().start;
     const expression = parseExpression(ts);
-    const text = ts.text.slice(expression.span.start, expression.span.end);
+    // The column name is the text as written, parentheses included: `RETURN (n:Foo)` → `(n:Foo)`.
+    const text = ts.text.slice(start, ts.lastEnd);
     let alias: string | null = null;
     if (ts.acceptKeyword('AS')) alias = ts.expectName('a variable name');
     items.push({ expression, alias, name: alias ?? text, span: ts.spanFrom(start) });

@@ -10,7 +10,7 @@ import {
   checkExpression, forEachSubExpression, isAggregateCall, PLAIN, PREDICATE, type ExprContext,
 } from './expressions.js';
 import { checkProjection } from './projection.js';
-import { infoForType, publicScope, type Scope, type VariableInfo } from './scope.js';
+import { infoForType, publicScope, type Scope, type StaticType, type VariableInfo } from './scope.js';
 import { checkProcedureCall } from './procedures.js';
 import type { AnalyzeOptions, ClauseInfo, ProjectionInfo } from './types.js';
 
@@ -37,9 +37,9 @@ export class Analyzer {
   }
 
   /** A scope extended with a local variable (comprehension / reduce / quantifier). */
-  withLocal(scope: Scope, name: string, _offset: number): Scope {
+  withLocal(scope: Scope, name: string, _offset: number, type: StaticType = 'any'): Scope {
     const inner = new Map(scope);
-    inner.set(name, { kind: 'value', type: 'any' });
+    inner.set(name, infoForType(type));
     return inner;
   }
 

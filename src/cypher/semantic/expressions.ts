@@ -65,7 +65,7 @@ export function checkExpression(a: Analyzer, expr: Expression, scope: Scope, ctx
     }
     case 'PropertyAccess': {
       const t = sub(expr.object);
-      if (t === 'boolean' || t === 'integer' || t === 'float' || t === 'string' || t === 'list') {
+      if (t === 'boolean' || t === 'integer' || t === 'float' || t === 'string' || t === 'list' || t === 'path') {
         throw a.error('InvalidArgumentType', `Type mismatch: expected Map, Node, Relationship, Point, Duration, Date, Time, LocalTime, LocalDateTime or DateTime but was ${typeName(t)}`, expr.object.span.start);
       }
       return 'any';
@@ -115,7 +115,7 @@ export function checkExpression(a: Analyzer, expr: Expression, scope: Scope, ctx
       return 'any';
     case 'ListComprehension': {
       sub(expr.list);
-      const inner = a.withLocal(scope, expr.variable, expr.list.span.start);
+      const inner = a.withLocal(scope, expr.variable, expr.list.span.start, elementType(expr.list));
       const innerCtx: ExprContext = { aggregatesAllowed: false, insideAggregate: ctx.insideAggregate, predicate: false };
       if (expr.where) checkExpression(a, expr.where, inner, { ...innerCtx, predicate: true });
       if (expr.projection) checkExpression(a, expr.projection, inner, innerCtx);
@@ -123,7 +123,7 @@ export function checkExpression(a: Analyzer, expr: Expression, scope: Scope, ctx
     }
     case 'Quantifier': {
       sub(expr.list);
-      const inner = a.withLocal(scope, expr.variable, expr.list.span.start);
+      const inner = a.withLocal(scope, expr.variable, expr.list.span.start, elementType(expr.list));
       if (expr.where) {
         const t = checkExpression(a, expr.where, inner, { aggregatesAllowed: false, insideAggregate: ctx.insideAggregate, predicate: true });
         requireBoolean(a, t, expr.where);
@@ -215,12 +215,46 @@ function checkBinary(a: Analyzer, expr: Extract<Expression, { kind: 'BinaryOp' }
       const plain = { ...ctx, predicate: false };
       const l = sub(expr.left, plain);
       const r = sub(expr.right, plain);
+      checkArithmeticOperands(a, expr, l, r);
       if (expr.op === '+' && (l === 'string' || r === 'string') && l !== 'list' && r !== 'list') return 'string';
       if (expr.op === '+' && (l === 'list' || r === 'list')) return 'list';
       if (l === 'integer' && r === 'integer' && expr.op !== '/' && expr.op !== '^') return 'integer';
       if ((l === 'float' || l === 'integer') && (r === 'float' || r === 'integer')) return expr.op === '/' && l === 'integer' && r === 'integer' ? 'integer' : 'float';
       return 'any';
     }
+  }
+}
+
+/** The common static type of a list literal's non-null elements, else 'any'. */
+function elementType(list: Expression): StaticType {
+  if (list.kind !== 'ListLiteral' || list.items.length === 0) return 'any';
+  let common: StaticType | null = null;
+  for (const item of list.items) {
+    if (item.kind !== 'Literal') return 'any';
+    const t = staticTypeOfLiteral(item.value);
+    if (t === 'null') continue;
+    if (common !== null && common !== t) return 'any';
+    common = t;
+  }
+  return common ?? 'any';
+}
+
+const NEVER_ARITHMETIC: ReadonlySet<StaticType> = new Set(['boolean', 'map', 'node', 'relationship', 'path']);
+
+/** Arithmetic on operands whose static types can never support it (e.g. `'a' % 2`, `true + 1`). */
+function checkArithmeticOperands(a: Analyzer, expr: Extract<Expression, { kind: 'BinaryOp' }>, l: StaticType, r: StaticType): void {
+  const bad = (t: StaticType, at: Expression): never => {
+    throw a.error('InvalidArgumentType', `Type mismatch: expected Float or Integer but was ${typeName(t)}`, at.span.start);
+  };
+  if (expr.op === '+') {
+    // `+` also concatenates strings and lists; only non-list operands of never-addable types fail.
+    if (l === 'list' || r === 'list') return;
+    if (NEVER_ARITHMETIC.has(l) && l !== 'map') bad(l, expr.left);
+    if (NEVER_ARITHMETIC.has(r) && r !== 'map') bad(r, expr.right);
+    return;
+  }
+  for (const [t, at] of [[l, expr.left], [r, expr.right]] as const) {
+    if (NEVER_ARITHMETIC.has(t) || t === 'string' || t === 'list') bad(t, at);
   }
 }
 

@@ -31,6 +31,25 @@ function checkGroupingLeaves(
   for (const child of childExpressions(expr)) checkGroupingLeaves(a, child, outer, keyTexts, keyVars, projected);
 }
 
+/**
+ * An aggregate in ORDER BY that is not itself projected is computed over the projected rows, so
+ * its arguments may only use projected variables (TCK WithOrderBy4 [13], [14]).
+ */
+function checkOrderByAggregates(a: Analyzer, expr: Expression, before: Scope, projected: Scope, projectedTexts: Set<string>): void {
+  if (isAggregateCall(expr)) {
+    if (projectedTexts.has(normalized(a, expr))) return;
+    const visit = (e: Expression): void => {
+      if (e.kind === 'Variable' && !projected.has(e.name) && before.has(e.name)) {
+        throw a.error('UndefinedVariable', `Variable \`${e.name}\` not defined`, e.span.start);
+      }
+      childExpressions(e).forEach(visit);
+    };
+    childExpressions(expr).forEach(visit);
+    return;
+  }
+  for (const child of childExpressions(expr)) checkOrderByAggregates(a, child, before, projected, projectedTexts);
+}
+
 function withoutKeyVariables(keyTexts: Set<string>): Set<string> {
   return new Set([...keyTexts].filter((t) => !t.startsWith('\u0000')));
 }
@@ -116,6 +135,7 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
         // Only projected values (or expressions over grouping keys) exist after DISTINCT/aggregation.
         const merged = new Map([...scope, ...next]);
         checkExpression(a, sort.expression, merged, ctx);
+        if (aggregating) checkOrderByAggregates(a, sort.expression, scope, next, projectedTexts);
         const aliasVars = new Set([...keyVars, ...projection.items.filter((i) => i.alias !== null).map((i) => i.alias!)]);
         checkGroupingLeaves(a, sort.expression, merged, aggregating ? keyTexts : withoutKeyVariables(keyTexts), aliasVars, next);
         continue;
