@@ -92,11 +92,34 @@ export class ByteWriter {
   }
   /** length-prefixed UTF-8 */
   string(value: string): this {
+    // Short ASCII strings (labels, keys, types) skip the encoder and its allocation.
+    if (value.length < 128) {
+      this.ensure(value.length + 1);
+      const start = this.length;
+      this.buffer[this.length++] = value.length;
+      let ascii = true;
+      for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) {
+          ascii = false;
+          break;
+        }
+        this.buffer[this.length++] = code;
+      }
+      if (ascii) return this;
+      this.length = start;
+    }
     const data = utf8Encoder.encode(value);
     return this.varint(data.length).bytes(data);
   }
+  /** a copy of the bytes written so far */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
+  }
+  /** empties the writer for reuse, keeping its buffer */
+  reset(): this {
+    this.length = 0;
+    return this;
   }
 }
 

@@ -38,7 +38,10 @@ export const enum CountKind {
 
 export const Meta = { lastApplied: 'lastApplied', nextNodeId: 'nextNodeId', nextRelId: 'nextRelId' } as const;
 
-const writer = (table: number): ByteWriter => new ByteWriter(32).u8(table);
+// Keys are built in one reused writer; finish() hands out an exact-size copy.
+const scratch = new ByteWriter(256);
+const writer = (table: number): ByteWriter => scratch.reset().u8(table);
+const utf8 = new TextEncoder();
 
 export const keys = {
   meta: (name: string): Uint8Array => writer(Table.Meta).string(name).finish(),
@@ -56,11 +59,14 @@ export const keys = {
     if (dir !== undefined && type !== undefined) out.string(type);
     return out.finish();
   },
-  indexEntry: (indexName: string, canonical: string, nodeId: number): Uint8Array =>
-    writer(Table.IndexEntry).string(indexName).bytes(new TextEncoder().encode(canonical)).u64(nodeId).finish(),
+  indexEntry: (indexName: string, canonical: string, nodeId: number): Uint8Array => {
+    const encoded = utf8.encode(canonical);
+    return writer(Table.IndexEntry).string(indexName).bytes(encoded).u64(nodeId).finish();
+  },
   indexEntryPrefix: (indexName: string, canonical?: string): Uint8Array => {
+    const encoded = canonical === undefined ? undefined : utf8.encode(canonical);
     const out = writer(Table.IndexEntry).string(indexName);
-    if (canonical !== undefined) out.bytes(new TextEncoder().encode(canonical));
+    if (encoded !== undefined) out.bytes(encoded);
     return out.finish();
   },
   index: (name: string): Uint8Array => writer(Table.Index).string(name).finish(),

@@ -31,6 +31,7 @@ export class KvGraphStore implements Store {
   private constraintList: ConstraintDescriptor[] = [];
   private readonly tokens: [Set<string>, Set<string>, Set<string>] = [new Set(), new Set(), new Set()];
   private lastTxId = 0;
+  private readonly pendingCounts = new Map<string, { kind: CountKind; name: string; delta: number }>();
   private nodeIdHighWater = 0;
   private relIdHighWater = 0;
 
@@ -39,6 +40,7 @@ export class KvGraphStore implements Store {
   }
 
   private load(): void {
+    this.pendingCounts.clear();
     this.nodeCache.clear();
     this.relCache.clear();
     this.lastTxId = this.readMeta(this.kv, Meta.lastApplied);
@@ -204,6 +206,7 @@ export class KvGraphStore implements Store {
           for (const op of command.ops) new Applier(this, w).apply(op);
           expected++;
         }
+        this.writeCounts(w);
         const last = batch[batch.length - 1]!.txId;
         w.put(keys.meta(Meta.lastApplied), u64(last));
         w.put(keys.meta(Meta.nextNodeId), u64(this.nodeIdHighWater));
@@ -261,11 +264,23 @@ export class KvGraphStore implements Store {
     this.tokens[kind].add(name);
     w.put(keys.token(kind, name), EMPTY);
   }
-  bumpCount(w: KvWrite, key: Uint8Array, delta: number): void {
-    const next = this.readCount(w, key) + delta;
-    assert(next >= 0, 'count below zero');
-    if (next === 0) w.remove(key);
-    else w.put(key, u64(next));
+  /** Counts change in memory during a batch and are written once at its end. */
+  bumpCount(kind: CountKind, name: string, delta: number): void {
+    const id = `${kind}:${name}`;
+    const pending = this.pendingCounts.get(id);
+    if (pending === undefined) this.pendingCounts.set(id, { kind, name, delta });
+    else pending.delta += delta;
+  }
+  private writeCounts(w: KvWrite): void {
+    for (const { kind, name, delta } of this.pendingCounts.values()) {
+      if (delta === 0) continue;
+      const key = keys.count(kind, name);
+      const next = this.readCount(w, key) + delta;
+      assert(next >= 0, 'count below zero');
+      if (next === 0) w.remove(key);
+      else w.put(key, u64(next));
+    }
+    this.pendingCounts.clear();
   }
   putIndex(w: KvWrite, index: IndexDescriptor): void {
     assert(!this.indexList.some((i) => i.name === index.name), `index ${index.name} exists`);
@@ -329,7 +344,7 @@ class Applier {
         assert(w.get(keys.node(op.id)) === undefined, `node ${op.id} exists`);
         const record: NodeRecord = { id: op.id, labels: [...op.labels], properties: new Map(op.properties) };
         store.writeNode(w, record);
-        store.bumpCount(w, keys.count(CountKind.AllNodes), 1);
+        store.bumpCount(CountKind.AllNodes, '', 1);
         for (const label of record.labels) this.addLabelEntry(label, op.id);
         for (const [key] of op.properties) store.noteToken(w, TokenKind.Key, key);
         store.reindexNode(w, undefined, record);
@@ -340,7 +355,7 @@ class Applier {
         assert(!store.hasRelationships(w, op.id), `node ${op.id} has relationships`);
         store.reindexNode(w, record, undefined);
         for (const label of record.labels) this.removeLabelEntry(label, op.id);
-        store.bumpCount(w, keys.count(CountKind.AllNodes), -1);
+        store.bumpCount(CountKind.AllNodes, '', -1);
         store.removeNode(w, op.id);
         return;
       }
@@ -379,8 +394,8 @@ class Applier {
         w.put(keys.type(op.type, op.id), EMPTY);
         w.put(keys.adjacency(op.startId, Dir.Out, op.type, op.id), u64(op.endId));
         w.put(keys.adjacency(op.endId, Dir.In, op.type, op.id), u64(op.startId));
-        store.bumpCount(w, keys.count(CountKind.AllRels), 1);
-        store.bumpCount(w, keys.count(CountKind.Type, op.type), 1);
+        store.bumpCount(CountKind.AllRels, '', 1);
+        store.bumpCount(CountKind.Type, op.type, 1);
         store.noteToken(w, TokenKind.Type, op.type);
         for (const [key] of op.properties) store.noteToken(w, TokenKind.Key, key);
         return;
@@ -390,8 +405,8 @@ class Applier {
         w.remove(keys.type(record.type, op.id));
         w.remove(keys.adjacency(record.startId, Dir.Out, record.type, op.id));
         w.remove(keys.adjacency(record.endId, Dir.In, record.type, op.id));
-        store.bumpCount(w, keys.count(CountKind.AllRels), -1);
-        store.bumpCount(w, keys.count(CountKind.Type, record.type), -1);
+        store.bumpCount(CountKind.AllRels, '', -1);
+        store.bumpCount(CountKind.Type, record.type, -1);
         store.removeRel(w, op.id);
         return;
       }
@@ -430,12 +445,12 @@ class Applier {
   }
   private addLabelEntry(label: string, id: NodeId): void {
     this.w.put(keys.label(label, id), EMPTY);
-    this.store.bumpCount(this.w, keys.count(CountKind.Label, label), 1);
+    this.store.bumpCount(CountKind.Label, label, 1);
     this.store.noteToken(this.w, TokenKind.Label, label);
   }
   private removeLabelEntry(label: string, id: NodeId): void {
     this.w.remove(keys.label(label, id));
-    this.store.bumpCount(this.w, keys.count(CountKind.Label, label), -1);
+    this.store.bumpCount(CountKind.Label, label, -1);
   }
 }
 
