@@ -150,3 +150,18 @@ test('Bolt 3 pulls everything with PULL_ALL and has no qid', async () => {
   const all = await session.handle(pull(-1n));
   assert.deepEqual(all.responses.map((r) => r.kind), ['RECORD', 'RECORD', 'SUCCESS']);
 });
+
+test('tx_timeout: a transaction used after its deadline fails with TransactionTimedOut and rolls back', async () => {
+  const { session, services } = await ready();
+  await session.handle({ kind: 'BEGIN', extra: m({ tx_timeout: 1000n }) });
+  await session.handle(run('WRITE early'));
+  await session.handle(pull(-1n));
+  const late = await session.handle(run('WRITE late')); // the fake clock advances 1 ms per reading: still in time
+  assert.equal(late.responses[0]!.kind, 'SUCCESS');
+  await session.handle(pull(-1n));
+  for (let i = 0; i < 1000; i++) services.clock.monotonicMs();
+  const expired = await session.handle({ kind: 'COMMIT' });
+  assert.equal(metadata(expired.responses[0]).get('code'), 'Neo.ClientError.Transaction.TransactionTimedOut');
+  assert.deepEqual(services.db.committedWrites, []);
+  assert.equal(services.db.openTxs, 0);
+});

@@ -29,7 +29,13 @@ interface ExplicitTx {
   readonly results: Map<bigint, OpenResult>;
   nextQid: bigint;
   lastQid: bigint;
+  /** monotonic ms after which the transaction is dead (client tx_timeout); undefined = none */
+  readonly deadlineMs: number | undefined;
 }
+
+const TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
+  'successful result. The transaction has not completed within the timeout specified at its start by the client. ' +
+  'You may want to retry with a longer timeout.';
 
 function protocolViolation(message: string): Neo4jError {
   return new Neo4jError(Status.ProtocolViolation, message);
@@ -215,6 +221,21 @@ export class BoltSession {
     if (txId > database.lastAppliedTxId()) await database.waitForApplied(txId, this.services.bookmarkWaitTimeoutMs);
   }
 
+  /** tx_timeout is checked whenever the client next touches the transaction (no background timer). */
+  private deadlineFrom(extra: CypherMap, startedAtMs: number): number | undefined {
+    const timeout = extra.get('tx_timeout');
+    if (timeout === undefined || timeout === null) return undefined;
+    if (typeof timeout !== 'bigint' && typeof timeout !== 'number') throw protocolViolation('tx_timeout must be an integer');
+    const ms = Number(timeout);
+    return ms > 0 ? startedAtMs + ms : undefined;
+  }
+
+  private checkDeadline(deadlineMs: number | undefined): void {
+    if (deadlineMs !== undefined && this.services.clock.monotonicMs() > deadlineMs) {
+      throw new Neo4jError(Status.TransactionTimedOut, TIMED_OUT_MESSAGE);
+    }
+  }
+
   private async openTx(extra: CypherMap): Promise<{ tx: GraphTx; database: GraphDatabase }> {
     const db = extra.get('db');
     if (db !== undefined && db !== null && typeof db !== 'string') throw protocolViolation('db must be a string');
@@ -231,8 +252,9 @@ export class BoltSession {
 
   private async begin(extra: CypherMap): Promise<Response[]> {
     if (this.current !== 'READY') throw protocolViolation(`Message 'BEGIN' cannot be handled by a session in the ${this.current} state.`);
+    const deadlineMs = this.deadlineFrom(extra, this.services.clock.monotonicMs());
     const { tx, database } = await this.openTx(extra);
-    this.explicit = { tx, database: database.name, results: new Map(), nextQid: 0n, lastQid: -1n };
+    this.explicit = { tx, database: database.name, results: new Map(), nextQid: 0n, lastQid: -1n, deadlineMs };
     this.current = 'TX_READY';
     return [success()];
   }
@@ -248,7 +270,9 @@ export class BoltSession {
     if (explicit.results.size >= BoltLimits.maxOpenResultsPerTx) {
       throw protocolViolation(`Too many open results in one transaction (maximum ${BoltLimits.maxOpenResultsPerTx})`);
     }
+    this.checkDeadline(explicit.deadlineMs);
     const result = await this.services.executor.execute(explicit.tx, query, params);
+    this.checkDeadline(explicit.deadlineMs);
     const readyAtMs = this.services.clock.monotonicMs();
     const qid = explicit.nextQid++;
     explicit.lastQid = qid;
@@ -262,10 +286,12 @@ export class BoltSession {
   }
 
   private async runAutoCommit(query: string, params: CypherMap, extra: CypherMap, startedAtMs: number): Promise<Response[]> {
+    const deadlineMs = this.deadlineFrom(extra, startedAtMs);
     const { tx, database } = await this.openTx(extra);
     let committed = false;
     try {
       const result = await this.services.executor.execute(tx, query, params);
+      this.checkDeadline(deadlineMs);
       const { txId } = await tx.commit();
       committed = true;
       // A read-only statement still gets a bookmark: the position it read at, for causal chaining.
@@ -300,6 +326,7 @@ export class BoltSession {
     if (this.current !== 'TX_STREAMING' || !explicit) {
       throw protocolViolation(`Message '${kind}' cannot be handled by a session in the ${this.current} state.`);
     }
+    this.checkDeadline(explicit.deadlineMs);
     const id = qid === -1n ? explicit.lastQid : qid;
     const result = explicit.results.get(id);
     if (!result) throw protocolViolation(`No open result with qid ${id}`);
@@ -320,6 +347,7 @@ export class BoltSession {
     this.explicit = undefined;
     let committed = false;
     try {
+      this.checkDeadline(explicit.deadlineMs);
       const { txId } = await explicit.tx.commit();
       committed = true;
       const database = this.services.databases.resolve(explicit.database);
