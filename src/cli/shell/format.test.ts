@@ -63,11 +63,12 @@ test('points and temporal values', () => {
   assert.equal(formatValue(new neo4j.types.Date(neo4j.int(2024), neo4j.int(1), neo4j.int(31))), '2024-01-31');
 });
 
-test('plain output: header and rows joined by ", "; no columns prints nothing', () => {
+test('plain output: header and rows joined by ", "; no rows prints nothing', () => {
   // Proves the cypher-shell --format plain layout scripts parse.
   const result = { columns: ['n.name', 'n.born'], rows: [['Keanu', neo4j.int(1964)], ['Carrie', null]], availableAfterMs: 1, consumedAfterMs: 0, updates: {} };
   assert.equal(formatPlain(result), 'n.name, n.born\n"Keanu", 1964\n"Carrie", NULL\n');
   assert.equal(formatPlain({ ...result, columns: [], rows: [] }), '');
+  assert.equal(formatPlain({ ...result, rows: [] }), '');
 });
 
 test('verbose output: bordered table, row count, timings and statistics', () => {

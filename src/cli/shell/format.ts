@@ -104,9 +104,9 @@ export interface ResultToFormat {
   readonly updates: Readonly<Record<string, number>>;
 }
 
-/** cypher-shell plain: header and rows, comma separated; nothing at all for a result with no columns. */
+/** cypher-shell plain: header and rows, comma separated; like cypher-shell, nothing at all without rows. */
 export function formatPlain(result: ResultToFormat): string {
-  if (result.columns.length === 0) return '';
+  if (result.columns.length === 0 || result.rows.length === 0) return '';
   const lines = [result.columns.join(', ')];
   for (const row of result.rows) lines.push(row.map(formatValue).join(', '));
   return lines.join('\n') + '\n';
