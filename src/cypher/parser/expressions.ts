@@ -7,6 +7,7 @@ import type {
 } from '../ast/index.js';
 import { floatValue, integerValue } from './literals.js';
 import { parsePatternPart } from './patterns.js';
+import { labelPredicate, parseLabelExpression } from './labels.js';
 import { parseSubqueryBody } from './query.js';
 import type { TokenStream } from './stream.js';
 
@@ -203,13 +204,10 @@ export function parsePostfix(ts: TokenStream, allowLabels = true): Expression {
       }
       ts.expectPunct(']');
       expr = { kind: 'Subscript', object: expr, index, span: ts.spanFrom(start) };
-    } else if (allowLabels && ts.atPunct(':') && ts.atName(1)) {
-      const labels: string[] = [];
-      while (ts.atPunct(':') && ts.atName(1)) {
-        ts.next();
-        labels.push(ts.expectName('a label name'));
-      }
-      expr = { kind: 'HasLabels', subject: expr, labels, span: ts.spanFrom(start) };
+    } else if (allowLabels && ts.atPunct(':') && (ts.atName(1) || ts.atPunct('!', 1) || ts.atPunct('%', 1) || ts.atPunct('(', 1))) {
+      ts.next();
+      const labelExpr = parseLabelExpression(ts, ts.labelOrSuppressed === 0);
+      expr = labelPredicate(expr, labelExpr, ts.spanFrom(start), 'unknown');
     } else {
       return expr;
     }
@@ -266,6 +264,16 @@ function parseAtom(ts: TokenStream): Expression {
   }
 }
 
+/** A comprehension's WHERE: there `|` ends the predicate rather than joining labels. */
+function parseComprehensionWhere(ts: TokenStream): Expression {
+  ts.labelOrSuppressed++;
+  try {
+    return parseExpression(ts);
+  } finally {
+    ts.labelOrSuppressed--;
+  }
+}
+
 function parseParameter(ts: TokenStream): Expression {
   const start = ts.peek().start;
   ts.expectPunct('$');
@@ -314,7 +322,7 @@ function parseBracketAtom(ts: TokenStream): Expression {
     const variable = ts.expectName();
     ts.expectKeyword('IN');
     const list = parseExpression(ts);
-    const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+    const where = ts.acceptKeyword('WHERE') ? parseComprehensionWhere(ts) : null;
     const projection = ts.acceptPunct('|') ? parseExpression(ts) : null;
     ts.expectPunct(']');
     return { kind: 'ListComprehension', variable, list, where, projection, span: ts.spanFrom(start) };
@@ -328,7 +336,7 @@ function parseBracketAtom(ts: TokenStream): Expression {
       return pattern;
     });
     if (comprehension !== null) {
-      const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+      const where = ts.acceptKeyword('WHERE') ? parseComprehensionWhere(ts) : null;
       ts.expectPunct('|');
       const projection = parseExpression(ts);
       ts.expectPunct(']');

@@ -1,7 +1,8 @@
 // Pattern parsing: `p = shortestPath((a:L {k: v})-[r:T|U*1..3]->(b))` and friends.
 
-import type { Direction, Expression, NodePattern, PatternPart, RelationshipPattern, VarLength } from '../ast/index.js';
+import type { Direction, Expression, NodePattern, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
+import { conjunctionNames, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
 import type { TokenStream } from './stream.js';
 
 /** A comma-separated list of pattern parts (MATCH / CREATE). */
@@ -52,11 +53,6 @@ function atRelationshipStart(ts: TokenStream): boolean {
   return ts.atPunct('<') && ts.atPunct('-', 1);
 }
 
-function parseLabels(ts: TokenStream): string[] {
-  const labels: string[] = [];
-  while (ts.acceptPunct(':')) labels.push(ts.expectName('a label name'));
-  return labels;
-}
 
 function parseProperties(ts: TokenStream): Expression | null {
   if (ts.atPunct('{')) {
@@ -80,13 +76,30 @@ export function parseNodePattern(ts: TokenStream): NodePattern {
   if (ts.atName() && !(ts.atKeyword('WHERE') && !ts.atPunct(')', 1) && !ts.atPunct(':', 1) && !ts.atPunct('{', 1))) {
     variable = ts.expectName();
   }
-  const labels = parseLabels(ts);
+  let labels: string[] = [];
+  let labelFilter: LabelExpr | null = null;
+  let labelSpan: Span | null = null;
+  if (ts.atPunct(':')) {
+    const labelStart = ts.next().start;
+    const expr = parseLabelExpression(ts, true);
+    labelSpan = ts.spanFrom(labelStart);
+    const names = conjunctionNames(expr);
+    if (names !== null) labels = names;
+    else labelFilter = expr;
+  }
   const properties = parseProperties(ts);
-  const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+  let where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
   if (!ts.atPunct(')')) {
     ts.fail(variable === null && labels.length === 0 ? ['an identifier', '":"', '"{"', '")"'] : ['":"', '"{"', '")"']);
   }
   ts.next();
+  if (labelFilter !== null) {
+    // `(n:A|B)` becomes `(n WHERE n:A OR n:B)`; an anonymous node gets a hidden name.
+    variable ??= hiddenVariable(start);
+    const subject: Expression = { kind: 'Variable', name: variable, span: labelSpan! };
+    const predicate = labelPredicate(subject, labelFilter, labelSpan!, 'node');
+    where = where === null ? predicate : { kind: 'BinaryOp', op: 'AND', left: predicate, right: where, span: where.span };
+  }
   return { kind: 'NodePattern', variable, labels, properties, where, span: ts.spanFrom(start) };
 }
 
@@ -101,12 +114,15 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
   let where: Expression | null = null;
   if (ts.acceptPunct('[')) {
     if (ts.atName() && !ts.atKeyword('WHERE')) variable = ts.expectName();
-    if (ts.acceptPunct(':')) {
-      types.push(ts.expectName('a relationship type name'));
-      while (ts.acceptPunct('|')) {
-        ts.acceptPunct(':');
-        types.push(ts.expectName('a relationship type name'));
-      }
+    let typeFilter: LabelExpr | null = null;
+    let typeSpan: Span | null = null;
+    if (ts.atPunct(':')) {
+      const typeStart = ts.next().start;
+      const expr = parseLabelExpression(ts, true);
+      typeSpan = ts.spanFrom(typeStart);
+      const names = disjunctionNames(expr);
+      if (names !== null) types = names;
+      else typeFilter = expr;
     }
     if (ts.atPunct('..')) throw ts.errorAt(ts.peek().start, "Invalid input '..': expected \"*\" before a variable length range", 'InvalidRelationshipPattern');
     if (ts.acceptPunct('*')) {
@@ -116,6 +132,13 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
     properties = parseProperties(ts);
     if (ts.acceptKeyword('WHERE')) where = parseExpression(ts);
     ts.expectPunct(']');
+    if (typeFilter !== null) {
+      // `-[:!A]-` / `-[:A&B]-` become an inline predicate on the (possibly hidden) variable.
+      variable ??= hiddenVariable(start);
+      const subject: Expression = { kind: 'Variable', name: variable, span: typeSpan! };
+      const predicate = labelPredicate(subject, typeFilter, typeSpan!, 'relationship');
+      where = where === null ? predicate : { kind: 'BinaryOp', op: 'AND', left: predicate, right: where, span: where.span };
+    }
   }
   ts.expectPunct('-');
   const rightArrow = ts.acceptPunct('>');

@@ -18,6 +18,8 @@ export class TokenStream {
   pos = 0;
   /** Nesting depth guard: pathological inputs must fail cleanly, not overflow the JS stack. */
   depth = 0;
+  /** When > 0, `|` after a label predicate is not a label disjunction (comprehension WHERE). */
+  labelOrSuppressed = 0;
   /** When > 0, parse errors throw Backtrack instead of a user-facing error (speculative mode). */
   speculating = 0;
 

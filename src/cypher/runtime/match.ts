@@ -44,6 +44,9 @@ interface PartSpec {
   seeds: Map<number, [string, Evaluator][]>;
 }
 
+/** Seed key meaning "id(n) = value" rather than a property. */
+const ID_SEED = '  id';
+
 export type Matcher = (row: Row, ctx: ExecContext) => Iterable<Row>;
 
 function compileProps(e: Expression | null): { props: [string, Evaluator][] | null; propsExpr: Evaluator | null } {
@@ -82,6 +85,10 @@ function collectSeeds(where: Expression | null, boundBefore: ReadonlySet<string>
     if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && isConstantish(v, boundBefore)) {
       out.push([p.object.name, p.key, v]);
     }
+    if (p.kind === 'FunctionCall' && p.name.toLowerCase() === 'id' && p.args.length === 1 && p.args[0]!.kind === 'Variable' &&
+        isConstantish(v, boundBefore)) {
+      out.push([p.args[0]!.name, ID_SEED, v]);
+    }
   }
 }
 
@@ -112,7 +119,7 @@ export function compilePatternMatcher(
   for (const [v, key, e] of seeds) {
     for (const s of specs) {
       s.nodes.forEach((n, i) => {
-        if (n.variable === v && n.labels.length > 0) {
+        if (n.variable === v && (n.labels.length > 0 || key === ID_SEED)) {
           const list = s.seeds.get(i) ?? [];
           list.push([key, compileExpression(e)]);
           s.seeds.set(i, list);
@@ -204,6 +211,13 @@ function candidates(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, ro
       return [b.id];
     }
   }
+  const idSeed = seeds?.find(([k]) => k === ID_SEED);
+  if (idSeed) {
+    const id = idSeed[1](row, ctx);
+    if (typeof id === 'bigint') return [Number(id)];
+    if (typeof id === 'number' && Number.isInteger(id)) return [id];
+    return [];
+  }
   if (spec.labels.length > 0) {
     const eqs: [string, CypherValue][] = [];
     if (spec.props) for (const [k, f] of spec.props) eqs.push([k, f(row, ctx)]);
@@ -231,6 +245,7 @@ function isPropertyValue(v: CypherValue): v is PropertyValue {
 
 function startScore(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, row: Row, ctx: ExecContext): number {
   if (spec.variable !== null && row[spec.variable] !== undefined) return 0;
+  if (seeds?.some(([k]) => k === ID_SEED)) return 1;
   if (spec.labels.length > 0) {
     const keys = [...(spec.props ?? []).map(([k]) => k), ...(seeds ?? []).map(([k]) => k)];
     for (const l of spec.labels) for (const k of keys) if (ctx.tx.hasNodeIndex(l, k)) return 1;

@@ -272,6 +272,12 @@ export class Analyzer {
     };
     for (const part of parts) {
       const single = part.relationships.length === 0;
+      if (mode === 'create' || mode === 'merge') {
+        const filtered = [...part.nodes, ...part.relationships].find((el) => el.where !== null);
+        if (filtered !== undefined) {
+          throw this.error('UnexpectedSyntax', `WHERE and label expressions are not allowed in a ${mode.toUpperCase()} pattern`, filtered.span.start);
+        }
+      }
       for (const node of part.nodes) {
         const v = node.variable;
         if (v !== null) {

@@ -82,7 +82,8 @@ function checkSkipLimit(a: Analyzer, expr: Expression, scope: Scope, keyword: 'S
 }
 
 export function checkProjection(a: Analyzer, projection: Projection, scope: Scope, keyword: 'WITH' | 'RETURN'): Scope {
-  const starVariables = projection.star ? [...scope.keys()].sort() : [];
+  // Hidden names (anonymous elements the parser had to name) never show up in `*`.
+  const starVariables = projection.star ? [...scope.keys()].filter((v) => !v.startsWith('  ')).sort() : [];
   if (projection.star && starVariables.length === 0 && keyword === 'RETURN') {
     throw a.error('NoVariablesInScope', `${keyword} * is not allowed when there are no variables in scope`, projection.itemsSpan.start);
   }
