@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Neo4jError, Status } from '../core/errors.js';
+import type { Ticker } from '../env/clock.js';
 import { nodeTicker } from '../env/node/clock.js';
 import { openFileCommitLog } from '../env/node/commit-log-file.js';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
@@ -20,6 +21,8 @@ export interface OpenDatabaseOptions {
   readonly name?: string;
   /** fsync the commit log on commit (default true); false trades durability on power loss for speed */
   readonly fsync?: boolean;
+  /** timer source for waitForApplied timeouts (default: real timers) */
+  readonly ticker?: Ticker;
 }
 
 export interface RecoveryReport {
@@ -58,7 +61,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Durabl
     }
     store.applyBatch(batch);
     replayedTxs += batch.length;
-    const engine = new GraphEngine({ name: options.name ?? 'neo4j', store, log, ticker: nodeTicker });
+    const engine = new GraphEngine({ name: options.name ?? 'neo4j', store, log, ticker: options.ticker ?? nodeTicker });
     return Object.assign(engine, { recovery: { replayedTxs, truncatedBytes } });
   } catch (error) {
     await store.close();
