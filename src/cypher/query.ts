@@ -9,7 +9,7 @@ import { compileQuery, withPlannerContext, type CompiledQuery } from './planner/
 import { builtinProcedures } from './procedures/builtin.js';
 import type { ExecContext, Row } from './runtime/context.js';
 import { compileSchemaCommand, type SchemaPlan } from './runtime/schema.js';
-import { compileShow } from './runtime/show.js';
+import { compileShow, standaloneDatabases, type ShowSource } from './runtime/show.js';
 import { currentNode, currentRel } from './values/entities.js';
 import { type CypherValue, NodeValue, PathValue, RelationshipValue } from './values/value.js';
 import { analyzeStatement } from './planner/semantic-bridge.js';
@@ -21,6 +21,8 @@ export interface CypherEngineOptions {
   readonly random?: () => number;
   /** Parsed-and-planned statements kept, least recently used evicted. */
   readonly cacheSize?: number;
+  /** Name reported by SHOW DATABASES until the server registers its own source. */
+  readonly databaseName?: string;
 }
 
 interface Prepared {
@@ -54,12 +56,23 @@ export class CypherEngine implements QueryExecutor {
   private readonly cacheSize: number;
   private readonly nowMs: () => number;
   private readonly random: () => number;
+  private readonly showSources = new Map<string, ShowSource>();
 
   constructor(options: CypherEngineOptions = {}) {
     this.cacheSize = options.cacheSize ?? 1000;
     this.nowMs = options.nowMs ?? (() => { throw notSupported('Reading the clock without an injected clock'); });
     this.random = options.random ?? seededRandom(0x9e3779b9);
-    for (const p of builtinProcedures(() => [...this.procedures.values()])) this.registerProcedure(p);
+    for (const p of builtinProcedures(() => this.listProcedures())) this.registerProcedure(p);
+    this.showSources.set('DATABASES', standaloneDatabases(options.databaseName ?? 'neo4j', 'localhost:7687'));
+  }
+
+  /**
+   * Supplies the rows of a SHOW target ('DATABASES' also answers SHOW DATABASE x / DEFAULT
+   * DATABASE / HOME DATABASE unless those are registered separately).
+   */
+  registerShowSource(target: string, source: ShowSource): void {
+    this.showSources.set(target, source);
+    this.cache.clear();
   }
 
   registerProcedure(procedure: ProcedureSignature): void {
@@ -134,7 +147,7 @@ export class CypherEngine implements QueryExecutor {
         return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, query, schema: null };
       }
       if (body.kind === 'Show') {
-        const schema = compileShow(body, () => this.listProcedures());
+        const schema = compileShow(body, () => this.listProcedures(), this.showSources);
         return { columns: schema.columns, queryType: 'r', parameters, explainOnly, query: null, schema };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);

@@ -24,6 +24,6 @@ export interface Token {
 }
 
 /** Multi-character operators, longest first within each leading character. */
-export const MULTI_CHAR_PUNCT: readonly string[] = ['..', '<>', '<=', '>=', '=~', '+=', '!=', '::'];
+export const MULTI_CHAR_PUNCT: readonly string[] = ['..', '<>', '<=', '>=', '=~', '+=', '!=', '::', '||'];
 
 export const SINGLE_CHAR_PUNCT = '()[]{},.:;|$+-*/%^=<>&!';

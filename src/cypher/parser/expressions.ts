@@ -121,8 +121,10 @@ function parsePredicates(ts: TokenStream): Expression {
 function parseAdditive(ts: TokenStream): Expression {
   const start = ts.peek().start;
   let left = parseMultiplicative(ts);
-  while (ts.atPunct('+') || ts.atPunct('-')) {
-    const op = ts.next().value as '+' | '-';
+  while (ts.atPunct('+') || ts.atPunct('-') || ts.atPunct('||')) {
+    // GQL `||` concatenation (Neo4j 5) shares `+`'s string/list concatenation semantics.
+    const tok = ts.next().value;
+    const op = tok === '||' ? '+' : (tok as '+' | '-');
     const right = parseMultiplicative(ts);
     left = { kind: 'BinaryOp', op, left, right, span: ts.spanFrom(start) };
   }

@@ -14,10 +14,39 @@ import { compileExpression, truthy } from './expressions.js';
 import { children, compileProjection } from './projection.js';
 import type { SchemaPlan } from './schema.js';
 
-interface Source { defaults: readonly string[]; all: readonly string[]; rows(ctx: ExecContext): Map<string, CypherValue>[] }
+/** Rows for one SHOW target; the server may register its own (e.g. DATABASES with cluster roles). */
+export interface ShowSource {
+  readonly defaults: readonly string[];
+  readonly all: readonly string[];
+  rows(ctx: ExecContext, cmd: ShowCommand): Map<string, CypherValue>[];
+}
 
-function source(cmd: ShowCommand, procedures: () => ProcedureSignature[]): Source {
+const DATABASE_DEFAULTS = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
+
+/** A standalone server's databases: the default one and system, both online and writable. */
+export function standaloneDatabases(defaultDatabase: string, boltAddress: string): ShowSource {
+  const row = (name: string, type: string): Map<string, CypherValue> => new Map<string, CypherValue>([
+    ['name', name], ['type', type], ['aliases', []], ['access', 'read-write'], ['address', boltAddress], ['role', 'primary'],
+    ['writer', true], ['requestedStatus', 'online'], ['currentStatus', 'online'], ['statusMessage', ''],
+    ['default', name === defaultDatabase], ['home', name === defaultDatabase], ['constituents', []],
+  ]);
+  return {
+    defaults: DATABASE_DEFAULTS, all: DATABASE_DEFAULTS,
+    rows: (_ctx, cmd) => {
+      const all = [row(defaultDatabase, 'standard'), row('system', 'system')];
+      if (cmd.target === 'DEFAULT DATABASE' || cmd.target === 'HOME DATABASE') return all.filter((r) => r.get('default') === true);
+      if (cmd.target === 'DATABASE' && cmd.name !== null) return all.filter((r) => r.get('name') === cmd.name);
+      return all;
+    },
+  };
+}
+
+type Source = { defaults: readonly string[]; all: readonly string[]; rows(ctx: ExecContext): Map<string, CypherValue>[] };
+
+function source(cmd: ShowCommand, procedures: () => ProcedureSignature[], extra: ReadonlyMap<string, ShowSource>): Source {
   const filter = cmd.filter;
+  const registered = extra.get(cmd.target) ?? (cmd.target.endsWith('DATABASE') ? extra.get('DATABASES') : undefined);
+  if (registered) return { defaults: registered.defaults, all: registered.all, rows: (ctx) => registered.rows(ctx, cmd) };
   switch (cmd.target) {
     case 'INDEXES': return {
       defaults: INDEX_COLUMNS, all: [...INDEX_COLUMNS, ...INDEX_EXTRA_COLUMNS],
@@ -50,8 +79,8 @@ function source(cmd: ShowCommand, procedures: () => ProcedureSignature[]): Sourc
   }
 }
 
-export function compileShow(cmd: ShowCommand, procedures: () => ProcedureSignature[]): SchemaPlan {
-  const src = source(cmd, procedures);
+export function compileShow(cmd: ShowCommand, procedures: () => ProcedureSignature[], extra: ReadonlyMap<string, ShowSource>): SchemaPlan {
+  const src = source(cmd, procedures, extra);
   const yields = cmd.yieldItems;
   let columns: readonly string[] = cmd.yieldStar ? src.all : yields ? yields.map((y) => y.alias ?? y.field) : src.defaults;
   const yieldOrder = cmd.yieldProjection
