@@ -27,6 +27,17 @@ export interface ConnectionEvents {
 }
 
 const RESET_MESSAGE = [0xb0, 0x0f];
+const OUTGOING_FLUSH_BYTES = 64 * 1024;
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
 
 export class BoltConnection {
   private handshakeBuffer = new Uint8Array(0);
@@ -37,6 +48,9 @@ export class BoltConnection {
   private processing = false;
   private paused = false;
   private isClosed = false;
+  /** Encoded responses not yet written: flushed when the queue runs dry, so pipelined answers share a write. */
+  private outgoing: Uint8Array[] = [];
+  private outgoingBytes = 0;
 
   constructor(
     private readonly services: SessionServices,
@@ -121,6 +135,7 @@ export class BoltConnection {
         if (this.isClosed) return;
         this.send(output.responses);
         if (output.close) this.shutdown(`session ended after ${request.kind}`);
+        else if (this.queue.length === 0 || this.outgoingBytes >= OUTGOING_FLUSH_BYTES) this.flush();
       }
     } catch (error) {
       this.abort(error);
@@ -132,14 +147,18 @@ export class BoltConnection {
   private send(responses: readonly Response[]): void {
     if (responses.length === 0) return;
     const format = this.session!.valueFormat;
-    const framed = responses.map((response) => encodeChunks(encodeResponse(response, format)));
-    const total = framed.reduce((sum, part) => sum + part.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const part of framed) {
-      out.set(part, at);
-      at += part.length;
+    for (const response of responses) {
+      const framed = encodeChunks(encodeResponse(response, format));
+      this.outgoing.push(framed);
+      this.outgoingBytes += framed.length;
     }
+  }
+
+  private flush(): void {
+    if (this.outgoing.length === 0) return;
+    const out = this.outgoing.length === 1 ? this.outgoing[0]! : concat(this.outgoing, this.outgoingBytes);
+    this.outgoing = [];
+    this.outgoingBytes = 0;
     this.transport.write(out);
   }
 
@@ -152,6 +171,7 @@ export class BoltConnection {
       const code = info.unexpected ? info.code : (error as Neo4jError).code ?? Status.ProtocolViolation;
       try {
         this.send([{ kind: 'FAILURE', metadata: failureMetadata({ ...info, code }, this.caps) }]);
+        this.flush();
       } catch {
         // encoding the failure itself failed: just close
       }
@@ -161,6 +181,7 @@ export class BoltConnection {
 
   private shutdown(reason: string): void {
     if (this.isClosed) return;
+    this.flush();
     this.isClosed = true;
     this.session?.terminate();
     this.queue.length = 0;
