@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadServerConfig } from '../server/config/index.js';
+import type { ServerConfig } from '../server/config/types.js';
 import { runConsole } from './console.js';
+import { daemonStatus, startDaemon, stopDaemon } from './daemon.js';
 import { runShell, type ShellFlags } from './shell/run.js';
 import { CAUSEWAY_VERSION, NEO4J_COMPATIBILITY } from './version.js';
 
@@ -18,12 +20,20 @@ function readTextFileIfExists(path: string): string | undefined {
   }
 }
 
-function notYet(verb: string): () => void {
-  return () => {
-    process.stderr.write(`causeway ${verb} is not supported yet; run the server in the foreground with "causeway console"\n`);
-    process.exitCode = 1;
-  };
+/** The configuration `console`, `start`, `stop` and `status` share; undefined after reporting an error. */
+function loadConfigOrReport(): ServerConfig | undefined {
+  try {
+    return loadServerConfig({ env: process.env, cwd: process.cwd(), readTextFile: readTextFileIfExists });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
+  }
 }
+
+const writeOut = (text: string): void => void process.stdout.write(text);
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -37,18 +47,8 @@ export function buildProgram(): Command {
     .command('console')
     .description('run the server in the foreground (like "neo4j console"); configuration from $NEO4J_HOME/conf/neo4j.conf and NEO4J_* variables')
     .action(async () => {
-      let config;
-      try {
-        config = loadServerConfig({ env: process.env, cwd: process.cwd(), readTextFile: readTextFileIfExists });
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          process.stderr.write(`Configuration error: ${error.message}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        throw error;
-      }
-      process.exitCode = await runConsole(config);
+      const config = loadConfigOrReport();
+      process.exitCode = config === undefined ? 1 : await runConsole(config);
     });
 
   program
@@ -101,9 +101,18 @@ export function buildProgram(): Command {
       process.stdout.write(`Causeway ${CAUSEWAY_VERSION} (Neo4j ${NEO4J_COMPATIBILITY} compatible)\n`);
     });
 
-  program.command('start').description('start the server as a background process (not supported yet)').action(notYet('start'));
-  program.command('stop').description('stop a background server (not supported yet)').action(notYet('stop'));
-  program.command('status').description('report whether a background server runs (not supported yet)').action(notYet('status'));
+  program.command('start').description('start the server as a background process (output in <logs>/neo4j.log)').action(async () => {
+    const config = loadConfigOrReport();
+    process.exitCode = config === undefined ? 1 : await startDaemon(config, writeOut);
+  });
+  program.command('stop').description('stop the background server').action(async () => {
+    const config = loadConfigOrReport();
+    process.exitCode = config === undefined ? 1 : await stopDaemon(config, writeOut);
+  });
+  program.command('status').description('report whether the background server runs (exit code 3 when not)').action(() => {
+    const config = loadConfigOrReport();
+    process.exitCode = config === undefined ? 1 : daemonStatus(config, writeOut);
+  });
   return program;
 }
 
