@@ -5,6 +5,7 @@ import type { ProcedureSignature } from '../api.js';
 import { lookupAggregate, lookupScalar } from '../functions/index.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
 import { constraintDescription, constraintRows, indexRows } from './schema-rows.js';
+import { introspectionProcedures } from './schema-introspection.js';
 
 function sorted(xs: readonly string[]): string[] {
   return [...xs].sort();
@@ -28,6 +29,7 @@ export const FUNCTION_NAMES = [
 
 export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSignature[] {
   return [
+    ...introspectionProcedures(),
     {
       name: 'db.labels', mode: 'READ', inputs: [], outputs: [{ name: 'label', type: 'STRING' }],
       description: 'List all available labels in the database.',

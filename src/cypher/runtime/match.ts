@@ -267,8 +267,9 @@ function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[]):
   const nodeIds: number[] = new Array(spec.nodes.length).fill(-1);
   const segs: Segment[] = new Array(spec.rels.length);
   const startSpec = spec.nodes[start]!;
-  // Snapshot the candidates: writes during iteration must not change what this MATCH sees.
-  const cands = [...candidates(startSpec, spec.seeds.get(start), row, ctx)];
+  // No snapshot needed: updating clauses materialise their input before writing, so a scan is
+  // never interleaved with writes, and LIMIT can stop it early.
+  const cands = candidates(startSpec, spec.seeds.get(start), row, ctx);
   for (const id of cands) {
     tick(ctx);
     const r0 = bindNode(startSpec, id, row, ctx);
