@@ -10,6 +10,9 @@ export interface MachineInfo {
   readonly memoryGiB: number;
   readonly node: string;
   readonly kernel: string;
+  /** 1-minute load average at the start and end of the run: other work on the box skews every figure */
+  readonly loadAverageStart: number;
+  loadAverageEnd?: number;
 }
 
 export interface TargetFigures {
@@ -36,6 +39,8 @@ export interface BenchRun {
   readonly machine: MachineInfo;
   readonly settings: string;
   fsync?: FsyncFigures;
+  /** the same probe after the write phases: the disk's rate drifts, so the target uses the higher */
+  fsyncAfter?: FsyncFigures;
   fsyncFailure?: string;
   loopback?: LatencySummary;
   loopbackFailure?: string;
@@ -67,6 +72,12 @@ function writeOf(figures: TargetFigures | undefined, clients: number): WriteFigu
   return figures?.writes.find((w) => w.clients === clients);
 }
 
+/** The faster of the two dd probes: the stricter bar for the group-commit target. */
+export function bestFsyncRate(run: BenchRun): number | undefined {
+  const rates = [run.fsync, run.fsyncAfter].filter((f): f is FsyncFigures => f !== undefined).map((f) => f.writesPerSecond);
+  return rates.length === 0 ? undefined : Math.max(...rates);
+}
+
 export function evaluateTargets(run: BenchRun): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const [query, title] of [['point', 'point lookup p50 ≤ 0.2 ms'], ['oneHop', '1-hop p50 ≤ 0.2 ms']] as const) {
@@ -85,11 +96,12 @@ export function evaluateTargets(run: BenchRun): TargetCheck[] {
     verdict: ours === undefined || theirs === undefined ? 'not measured' : ours.latency.p50Ms <= theirs.latency.p50Ms ? 'met' : 'missed',
   });
   const sixteen = writeOf(run.causeway, 16);
+  const fsyncRate = bestFsyncRate(run);
   checks.push({
     target: '16-client durable tx/s > dd fsync writes/s',
-    measured: sixteen === undefined || run.fsync === undefined ? '-' : `${rate(sixteen.transactionsPerSecond)} vs ${rate(run.fsync.writesPerSecond)}`,
-    verdict: sixteen === undefined || run.fsync === undefined ? 'not measured'
-      : sixteen.transactionsPerSecond > run.fsync.writesPerSecond ? 'met' : 'missed',
+    measured: sixteen === undefined || fsyncRate === undefined ? '-' : `${rate(sixteen.transactionsPerSecond)} vs ${rate(fsyncRate)}`,
+    verdict: sixteen === undefined || fsyncRate === undefined ? 'not measured'
+      : sixteen.transactionsPerSecond > fsyncRate ? 'met' : 'missed',
   });
   return checks;
 }
@@ -101,7 +113,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 /** Markdown of the whole run; the console prints the same text, since markdown tables read fine there. */
 export function renderRun(run: BenchRun): string {
   const lines: string[] = [];
-  lines.push(`Run of ${run.dateIso} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}.`);
+  lines.push(`Run of ${run.dateIso} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}; load average ${run.machine.loadAverageStart.toFixed(1)} at start, ${run.machine.loadAverageEnd?.toFixed(1) ?? '-'} at end.`);
   lines.push(`Settings: ${run.settings}`);
   lines.push('');
   if (run.graph !== undefined) {
@@ -139,10 +151,13 @@ export function renderRun(run: BenchRun): string {
 
   lines.push('**Context**', '');
   const context: string[][] = [];
-  context.push(['disk fsync (dd bs=4k oflag=dsync)', run.fsync === undefined ? `- ${run.fsyncFailure ?? ''}` : `${rate(run.fsync.writesPerSecond)} writes/s (${run.fsync.writes} writes in ${run.fsync.seconds.toFixed(3)} s)`]);
+  const probe = (f: FsyncFigures | undefined): string => (f === undefined ? '-' : `${rate(f.writesPerSecond)} writes/s (${f.writes} in ${f.seconds.toFixed(3)} s)`);
+  context.push(['disk fsync (dd bs=4k oflag=dsync), before / after the databases',
+    run.fsync === undefined && run.fsyncAfter === undefined ? `- ${run.fsyncFailure ?? ''}` : `${probe(run.fsync)} / ${probe(run.fsyncAfter)}`]);
   const sixteen = writeOf(run.causeway, 16);
-  if (sixteen !== undefined && run.fsync !== undefined) {
-    context.push(['Causeway 16-client tx/s per dd fsync', ratio(sixteen.transactionsPerSecond, run.fsync.writesPerSecond)]);
+  const fsyncRate = bestFsyncRate(run);
+  if (sixteen !== undefined && fsyncRate !== undefined) {
+    context.push(['Causeway 16-client tx/s per dd fsync (higher probe)', ratio(sixteen.transactionsPerSecond, fsyncRate)]);
   }
   context.push(['loopback TCP round trip, 64 B, two processes (p50 / p90 / p99 ms)', run.loopback === undefined ? `- ${run.loopbackFailure ?? ''}` : triple(run.loopback)]);
   for (const [name, figures] of [['Causeway', run.causeway], ['kuzu', run.kuzu]] as const) {

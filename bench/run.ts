@@ -1,7 +1,7 @@
 // `npm run bench`: Causeway against kuzu and the disk in one run. Parts and sizes are flags; the
 // defaults finish in a few minutes on 2 cores. Not part of `npm test`.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -156,7 +156,7 @@ async function benchKuzu(run: BenchRun, graph: MoviesGraph, options: Options, wo
   let target: BenchTarget | undefined;
   try {
     figures.idleResidentBytes = process.memoryUsage().rss;
-    target = await openKuzuTarget({ databasePath: join(workDir, 'kuzu.db'), batchRows: options.batchRows });
+    target = await openKuzuTarget({ databasePath: join(workDir, 'kuzu.db'), batchRows: options.batchRows, csvDir: workDir });
     figures.load = await target.load(graph, say);
     say(`kuzu: loaded in ${figures.load.seconds.toFixed(1)} s`);
     figures.loadedResidentBytes = target.residentBytes();
@@ -181,7 +181,7 @@ async function main(): Promise<number> {
   const cpuList = cpus();
   const run: BenchRun = {
     dateIso: new Date().toISOString(),
-    machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, node: process.version, kernel: release() },
+    machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, node: process.version, kernel: release(), loadAverageStart: loadavg()[0] ?? 0 },
     settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query write=${options.writeMs / 1000}s×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
   };
   const workDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
@@ -206,6 +206,11 @@ async function main(): Promise<number> {
       if (options.parts.has('causeway')) await benchCauseway(run, graph, options, join(workDir, 'causeway'));
       if (options.parts.has('kuzu')) await benchKuzu(run, graph, options, workDir);
     }
+    if (options.parts.has('fsync') && (options.parts.has('causeway') || options.parts.has('kuzu'))) {
+      say('disk: dd probe again after the databases');
+      try { run.fsyncAfter = measureDiskFsync(workDir, options.ddCount, 120_000); } catch (error) { run.fsyncFailure = message(error); }
+    }
+    run.machine.loadAverageEnd = loadavg()[0];
     const rendered = renderRun(run);
     process.stdout.write(`\n${rendered}\n`);
     if (options.docsPath !== undefined) {
