@@ -233,3 +233,11 @@ test('single-underscore Docker variables are read as the setting they can only m
   assert.ok(c.notices.some((n) => n.includes('NEO4J_dbms_connector_bolt_advertised_address read as setting "dbms.connector.bolt.advertised_address"')));
   assert.throws(() => load(undefined, { NEO4J_dbms_connector_bolt_advertized_address: 'x:1' }), /Unrecognized setting/);
 });
+
+test('4.x default address spellings are honoured', () => {
+  // Proves dbms.default_listen_address / dbms.default_advertised_address (Neo4j 4.x) work like the 3.5 and 5.x ones.
+  const c = load('dbms.default_listen_address=0.0.0.0\ndbms.default_advertised_address=db.example.com\n');
+  assert.equal(c.bolt.host, '0.0.0.0');
+  assert.equal(c.bolt.advertisedHost, 'db.example.com');
+  assert.equal(c.http.host, '0.0.0.0');
+});

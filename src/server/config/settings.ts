@@ -48,8 +48,10 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['dbms.connector.http.enabled', 'httpEnabled'],
   ['server.http.enabled', 'httpEnabled'],
   ['dbms.connectors.default_listen_address', 'defaultListenAddress'],
+  ['dbms.default_listen_address', 'defaultListenAddress'], // 4.x
   ['server.default_listen_address', 'defaultListenAddress'],
   ['dbms.connectors.default_advertised_address', 'defaultAdvertisedAddress'],
+  ['dbms.default_advertised_address', 'defaultAdvertisedAddress'], // 4.x
   ['server.default_advertised_address', 'defaultAdvertisedAddress'],
   ['dbms.directories.data', 'dataDir'],
   ['server.directories.data', 'dataDir'],
@@ -131,7 +133,6 @@ const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
   'server.http.advertised_address',
   'initial.dbms.default_secondaries_count',
   'initial.server.mode_constraint',
-  'dbms.default_advertised_address',
 ]);
 
 /**
