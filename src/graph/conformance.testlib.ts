@@ -330,4 +330,23 @@ export function conformanceSuite(implementation: string, open: OpenDatabase): vo
       assert.equal([...tx.allNodes()].length, 4);
     });
   });
+
+  // MERGE-style bulk loading in one transaction: each lookup costs the same however many nodes
+  // the transaction has already created (a copy per lookup would make this quadratic).
+  t('lookups inside a large transaction stay cheap', async (db) => {
+    await write(db, (tx) => tx.createConstraint({ name: 'bulk', kind: 'UNIQUENESS', entity: 'NODE', labelOrType: 'B', properties: ['k'] }));
+    const count = 20_000;
+    const started = process.hrtime.bigint();
+    await write(db, (tx) => {
+      for (let i = 0; i < count; i++) {
+        const key = BigInt(i % (count / 2));
+        let found = false;
+        for (const _ of tx.nodesByProperty('B', 'k', key)) found = true;
+        if (!found) tx.createNode(['B'], props({ k: key }));
+      }
+    });
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    assert.equal(read(db, (tx) => tx.nodeCount('B')), count / 2);
+    assert.ok(elapsedMs < 10_000, `bulk merge took ${elapsedMs} ms`);
+  });
 }

@@ -55,7 +55,9 @@ export class Transaction extends OverlayReader implements GraphTx {
   createNode(labels: readonly string[], properties: PropertyValueMap): NodeId {
     this.checkWritable();
     const id = this.host.allocateNodeId();
-    const node: WorkingNode = { id, labels: unique(labels), properties: new Map(properties), base: undefined, snapshot: undefined };
+    const node: WorkingNode = {
+      id, seq: ++this.state.nodeSeq, labels: unique(labels), properties: new Map(properties), base: undefined, snapshot: undefined,
+    };
     this.state.nodes.set(id, node);
     this.state.createdNodes.add(id);
     this.noteTokens(node.labels, this.state.newLabels);
@@ -256,7 +258,9 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.lock('NODE', id, true);
     const base = this.base.node(id);
     if (base === undefined) throw notFound('Node', id);
-    const node: WorkingNode = { id, labels: [...base.labels], properties: new Map(base.properties), base, snapshot: base };
+    const node: WorkingNode = {
+      id, seq: ++this.state.nodeSeq, labels: [...base.labels], properties: new Map(base.properties), base, snapshot: base,
+    };
     this.state.nodes.set(id, node);
     this.reindexLocal(node, +1);
     return node;

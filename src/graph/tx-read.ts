@@ -49,30 +49,30 @@ export class OverlayReader implements GraphRead {
   }
 
   /**
-   * Committed ids then the tx's own live nodes matching `accept`. The tx's nodes are captured
-   * when the call is made, so a statement that creates nodes while scanning does not see (and
-   * loop over) its own creations; a committed node the statement changes or deletes mid-scan is
-   * judged by its state when the scan reaches it.
+   * Committed ids then the tx's own live nodes matching `accept`. Only nodes the tx had touched
+   * when the call was made count as its own (WorkingNode.seq), so a statement that creates nodes
+   * while scanning does not see (and loop over) its own creations; a committed node changed or
+   * deleted mid-scan is judged by its state when the scan reaches it. Nothing is copied, so a
+   * lookup costs the same however many nodes the tx has touched.
    */
   private mergedNodes(committed: Iterable<NodeId>, accept: (node: WorkingNode) => boolean): Iterable<NodeId> {
-    const captured = new Set(this.state.nodes.keys());
-    const local: NodeId[] = [];
-    for (const node of this.state.nodes.values()) if (accept(node)) local.push(node.id);
-    return this.committedThen(committed, captured, local, accept);
+    return this.committedThen(committed, this.state.nodes.keys(), accept);
   }
 
   private *committedThen(
-    committed: Iterable<NodeId>, captured: ReadonlySet<NodeId>, local: readonly NodeId[], accept: (node: WorkingNode) => boolean,
+    committed: Iterable<NodeId>, local: Iterable<NodeId>, accept: (node: WorkingNode) => boolean,
   ): Iterable<NodeId> {
     const { nodes, deletedNodes } = this.state;
+    const seqLimit = this.state.nodeSeq;
     for (const id of committed) {
-      if (deletedNodes.has(id) || captured.has(id)) continue;
+      if (deletedNodes.has(id)) continue;
       const working = nodes.get(id);
-      if (working === undefined || accept(working)) yield id;
+      if (working === undefined) yield id;
+      else if (working.seq > seqLimit && accept(working)) yield id;
     }
     for (const id of local) {
       const working = nodes.get(id);
-      if (working !== undefined && accept(working)) yield id;
+      if (working !== undefined && working.seq <= seqLimit && accept(working)) yield id;
     }
   }
 
@@ -83,12 +83,12 @@ export class OverlayReader implements GraphRead {
     if (index === undefined) return this.scanByProperty(label, key, wanted);
     const committed = this.base.indexLookup(index.name, [value]);
     if (!this.state.hasNodeChanges()) return committed;
-    const local = this.localLookup(label, key).entries.get(wanted);
+    const lookup = this.localLookup(label, key);
     const accept = (node: WorkingNode): boolean => {
       const own = node.properties.get(key);
       return node.labels.includes(label) && own !== undefined && canonicalKey(own) === wanted;
     };
-    return this.committedThen(committed, new Set(this.state.nodes.keys()), local === undefined ? [] : [...local], accept);
+    return this.committedThen(committed, lookup.entries.get(wanted) ?? [], accept);
   }
 
   private *scanByProperty(label: string, key: string, wanted: string): Iterable<NodeId> {

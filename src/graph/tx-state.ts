@@ -8,6 +8,8 @@ import { TX_COMMAND_VERSION, type Property, type TxCommand, type TxOp } from './
 
 export interface WorkingNode {
   readonly id: NodeId;
+  /** when this tx first touched the node (TxState.nodeSeq order); scans use it to skip later arrivals */
+  readonly seq: number;
   labels: string[];
   readonly properties: Map<string, PropertyValue>;
   /** committed record this copy started from; undefined for a node created in this tx */
@@ -27,6 +29,8 @@ export interface WorkingRel {
 }
 
 export class TxState {
+  /** bumped each time a node becomes part of this tx */
+  nodeSeq = 0;
   /** live (not deleted) nodes this tx created or changed */
   readonly nodes = new Map<NodeId, WorkingNode>();
   readonly createdNodes = new Set<NodeId>();
