@@ -62,6 +62,10 @@ export class BoltConnection {
   get closed(): boolean {
     return this.isClosed;
   }
+  /** true once a protocol version is agreed */
+  get negotiated(): boolean {
+    return this.caps !== undefined;
+  }
 
   /** Bytes from the client, in order, split anywhere. */
   receive(data: Uint8Array): void {

@@ -14,6 +14,8 @@ export const BoltLimits = {
   maxOpenResultsPerTx: 1_000,
   /** Bytes buffered before the handshake completes (20 raw + 5 manifest reply). */
   maxHandshakeBytes: 64,
+  /** A client must finish the handshake this quickly, or its socket is dropped (idle connects). */
+  handshakeTimeoutMs: 10_000,
   /** Default wait for a bookmark to be applied before BookmarkTimeout. */
   bookmarkWaitTimeoutMs: 30_000,
   /** Upper bound on bookmarks accepted in a single request. */

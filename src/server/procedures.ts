@@ -1,6 +1,7 @@
 // The dbms.* procedures the server contributes (the engine owns db.* ones): what drivers, the
 // Browser and tools call to learn about the server and to route.
 
+import { Neo4jError, Status } from '../core/errors.js';
 import type { ProcedureSignature } from '../cypher/api.js';
 import type { CypherValue } from '../cypher/values/value.js';
 import type { GraphTx } from '../graph/api.js';
@@ -14,6 +15,8 @@ export interface ServerProcedureContext {
   userOf(tx: GraphTx): string | undefined;
   /** settings for dbms.listConfig: name → value */
   readonly settings: ReadonlyMap<string, string>;
+  /** absent when auth is disabled */
+  changePassword?(user: string, newPassword: string): Promise<void>;
 }
 
 function map(entries: Record<string, CypherValue>): Map<string, CypherValue> {
@@ -73,6 +76,21 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       outputs: [{ name: 'username', type: 'STRING' }, { name: 'roles', type: 'LIST<STRING>' }, { name: 'flags', type: 'LIST<STRING>' }],
       description: 'Show the current user.',
       invoke: (tx) => [[context.userOf(tx) ?? '', null, []]],
+    },
+    {
+      name: 'dbms.security.changePassword',
+      mode: 'DBMS',
+      inputs: [{ name: 'password', type: 'STRING' }],
+      outputs: [],
+      description: "Change the current user's password.",
+      invoke: async (tx, args) => {
+        const user = context.userOf(tx);
+        const password = args[0];
+        if (!context.changePassword || !user) throw new Neo4jError(Status.Forbidden, 'Changing passwords requires authentication to be enabled and a logged-in user.');
+        if (typeof password !== 'string' || password.length === 0) throw new Neo4jError(Status.ArgumentError, 'A password cannot be empty.');
+        await context.changePassword(user, password);
+        return [];
+      },
     },
     {
       name: 'dbms.listConfig',

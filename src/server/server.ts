@@ -85,9 +85,10 @@ async function compose(
   const random = nodeRandom();
   const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float() });
 
-  const authenticator = config.authEnabled
-    ? new BasicAuthenticator(await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto)))
-    : new DisabledAuthenticator();
+  const users = config.authEnabled
+    ? await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto))
+    : undefined;
+  const authenticator = users ? new BasicAuthenticator(users, nodeClock) : new DisabledAuthenticator();
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
 
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
@@ -99,6 +100,7 @@ async function compose(
   const usersByTx = new WeakMap<GraphTx, string>();
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx), settings: config.raw,
+    ...(users ? { changePassword: (user: string, password: string) => users.setPassword(user, password) } : {}),
   })) {
     executor.registerProcedure(procedure);
   }

@@ -263,3 +263,21 @@ test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work agai
     d1.close();
   }
 });
+
+test('dbms.showCurrentUser names the logged-in user; dbms.security.changePassword takes effect', async () => {
+  const { records } = await driver6.executeQuery('CALL dbms.showCurrentUser() YIELD username RETURN username');
+  assert.equal(records[0]!.get('username'), 'neo4j');
+  await driver6.executeQuery("CALL dbms.security.changePassword('changed-pw')");
+  const changed = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'changed-pw'));
+  try {
+    await changed.executeQuery("CALL dbms.security.changePassword('neo4j')");
+  } finally {
+    await changed.close();
+  }
+  const fresh = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  try {
+    await fresh.verifyConnectivity();
+  } finally {
+    await fresh.close();
+  }
+});

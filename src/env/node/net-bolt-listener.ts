@@ -4,6 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { BoltConnection, type ByteTransport } from '../../bolt/connection.js';
 import type { SessionServices } from '../../bolt/services.js';
+import { BoltLimits } from '../../bolt/limits.js';
 
 export interface BoltListenerOptions {
   readonly host: string;
@@ -43,9 +44,14 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
     sockets.add(socket);
     const connectionId = `bolt-${nextConnectionNumber++}`;
     const connection = new BoltConnection(options.services, new SocketTransport(socket), connectionId);
+    // Idle sockets that never complete a handshake are dropped; afterwards no idle timeout applies.
+    socket.setTimeout(BoltLimits.handshakeTimeoutMs, () => {
+      if (!connection.negotiated) socket.destroy();
+    });
     socket.on('data', (data: Buffer) => {
       try {
         connection.receive(data);
+        if (connection.negotiated) socket.setTimeout(0);
       } catch (error) {
         options.onError?.(error, connectionId);
         socket.destroy();

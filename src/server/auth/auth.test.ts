@@ -77,3 +77,14 @@ test('a corrupt users file is a clear storage error, not a crash or an open door
 test('with auth disabled any token is accepted', async () => {
   assert.equal(await new DisabledAuthenticator().authenticate(new Map([['scheme', 'none']])), '');
 });
+
+test('three failed attempts lock the user for the lock time (AuthenticationRateLimit)', async () => {
+  let nowMs = 0;
+  const users = await UserRepository.open('/r.json', new MemoryFiles(), createPasswordHasher(seededCrypto(5), FAST));
+  const auth = new BasicAuthenticator(users, { monotonicMs: () => nowMs });
+  for (let i = 0; i < 3; i++) await assert.rejects(auth.authenticate(token('neo4j', 'bad')), { code: 'Neo.ClientError.Security.Unauthorized' });
+  await assert.rejects(auth.authenticate(token('neo4j', 'neo4j')), { code: 'Neo.ClientError.Security.AuthenticationRateLimit' });
+  nowMs += 5_001;
+  assert.equal(await auth.authenticate(token('neo4j', 'neo4j')), 'neo4j');
+  await assert.rejects(auth.authenticate(token('neo4j', 'bad')), { code: 'Neo.ClientError.Security.Unauthorized' });
+});

@@ -5,6 +5,7 @@ import { Neo4jError, Status } from '../../core/errors.js';
 import type { Authenticator } from '../../bolt/services.js';
 import type { CypherMap } from '../../cypher/values/value.js';
 import type { UserRepository } from './users.js';
+import type { Clock } from '../../env/clock.js';
 
 export const UNAUTHORIZED_MESSAGE = 'The client is unauthorized due to authentication failure.';
 
@@ -19,10 +20,45 @@ export class DisabledAuthenticator implements Authenticator {
   }
 }
 
+export interface LockoutPolicy {
+  /** consecutive failures that lock a user name (Neo4j: dbms.security.auth_max_failed_attempts = 3) */
+  readonly maxFailedAttempts: number;
+  /** how long the lock lasts (Neo4j: dbms.security.auth_lock_time = 5s) */
+  readonly lockTimeMs: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailedAttempts: 3, lockTimeMs: 5_000 };
+const MAX_TRACKED_PRINCIPALS = 10_000;
+
 export class BasicAuthenticator implements Authenticator {
-  constructor(private readonly users: UserRepository) {}
+  private readonly failures = new Map<string, { count: number; lastFailureMs: number }>();
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Pick<Clock, 'monotonicMs'> = { monotonicMs: () => 0 },
+    private readonly lockout: LockoutPolicy = DEFAULT_LOCKOUT,
+  ) {}
 
   async authenticate(token: CypherMap): Promise<string> {
+    const principal = token.get('principal');
+    const key = typeof principal === 'string' ? principal : '';
+    const nowMs = this.clock.monotonicMs();
+    const failed = this.failures.get(key);
+    if (failed && failed.count >= this.lockout.maxFailedAttempts && nowMs - failed.lastFailureMs < this.lockout.lockTimeMs) {
+      throw new Neo4jError(Status.AuthenticationRateLimit, 'The client has provided incorrect authentication details too many times in a row.');
+    }
+    try {
+      const user = await this.check(token);
+      this.failures.delete(key);
+      return user;
+    } catch (error) {
+      if (this.failures.size >= MAX_TRACKED_PRINCIPALS && !this.failures.has(key)) this.failures.clear();
+      this.failures.set(key, { count: (failed?.count ?? 0) + 1, lastFailureMs: nowMs });
+      throw error;
+    }
+  }
+
+  private async check(token: CypherMap): Promise<string> {
     const scheme = token.get('scheme');
     if (scheme !== 'basic') {
       throw unauthorized(scheme === 'none' || scheme === undefined
