@@ -40,8 +40,8 @@ interface PartSpec {
   readonly shortest: 'shortest' | 'all' | null;
   readonly nodes: readonly NodeSpec[];
   readonly rels: readonly RelSpec[];
-  /** Equality seeds from WHERE: node index → [key, value evaluator] usable for an index seek. */
-  seeds: Map<number, [string, Evaluator][]>;
+  /** Lookups from WHERE per node index, usable for an id lookup or index seek. */
+  seeds: Map<number, Seed[]>;
 }
 
 /** Seed key meaning "id(n) = value" rather than a property. */
@@ -71,37 +71,58 @@ function compileRel(r: RelationshipPattern): RelSpec {
   };
 }
 
-/** Conjuncts of the form `v.key = expr` whose expr only uses variables bound before MATCH. */
-function collectSeeds(where: Expression | null, boundBefore: ReadonlySet<string> | null, out: [string, string, Expression][]): void {
+/**
+ * A lookup usable to start a pattern: `v.key = expr`, `v.key IN expr` or `id(v) = expr`, where
+ * expr reads only parameters, literals and other variables (`needs`), all bound at use time.
+ */
+interface SeedAst { variable: string; key: string; op: 'eq' | 'in'; value: Expression; needs: string[] }
+interface Seed { key: string; op: 'eq' | 'in'; value: Evaluator; needs: readonly string[] }
+
+function collectSeeds(where: Expression | null, out: SeedAst[]): void {
   if (!where) return;
   if (where.kind === 'BinaryOp' && where.op === 'AND') {
-    collectSeeds(where.left, boundBefore, out);
-    collectSeeds(where.right, boundBefore, out);
+    collectSeeds(where.left, out);
+    collectSeeds(where.right, out);
     return;
   }
-  if (where.kind !== 'Comparison' || where.ops.length !== 1 || where.ops[0] !== '=') return;
-  const [a, b] = where.operands as [Expression, Expression];
-  for (const [p, v] of [[a, b], [b, a]] as const) {
-    if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && isConstantish(v, boundBefore)) {
-      out.push([p.object.name, p.key, v]);
+  let pairs: [Expression, Expression, 'eq' | 'in'][];
+  if (where.kind === 'Comparison' && where.ops.length === 1 && where.ops[0] === '=') {
+    const [a, b] = where.operands as [Expression, Expression];
+    pairs = [[a, b, 'eq'], [b, a, 'eq']];
+  } else if (where.kind === 'BinaryOp' && where.op === 'IN') {
+    pairs = [[where.left, where.right, 'in']];
+  } else {
+    return;
+  }
+  for (const [p, v, op] of pairs) {
+    const needs: string[] = [];
+    if (!freeVariables(v, needs)) continue;
+    if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && !needs.includes(p.object.name)) {
+      out.push({ variable: p.object.name, key: p.key, op, value: v, needs });
     }
     if (p.kind === 'FunctionCall' && p.name.toLowerCase() === 'id' && p.args.length === 1 && p.args[0]!.kind === 'Variable' &&
-        isConstantish(v, boundBefore)) {
-      out.push([p.args[0]!.name, ID_SEED, v]);
+        !needs.includes(p.args[0]!.name)) {
+      out.push({ variable: p.args[0]!.name, key: ID_SEED, op, value: v, needs });
     }
   }
 }
 
-function isConstantish(e: Expression, bound: ReadonlySet<string> | null): boolean {
+/** Collects the variables a simple expression reads; false for expressions too complex to seed. */
+function freeVariables(e: Expression, out: string[]): boolean {
   switch (e.kind) {
     case 'Literal': case 'Parameter': return true;
-    case 'Variable': return bound !== null && bound.has(e.name);
-    case 'PropertyAccess': return isConstantish(e.object, bound);
-    case 'ListLiteral': return e.items.every((x) => isConstantish(x, bound));
-    case 'UnaryOp': return isConstantish(e.operand, bound);
-    case 'BinaryOp': return isConstantish(e.left, bound) && isConstantish(e.right, bound);
+    case 'Variable': out.push(e.name); return true;
+    case 'PropertyAccess': return freeVariables(e.object, out);
+    case 'ListLiteral': return e.items.every((x) => freeVariables(x, out));
+    case 'UnaryOp': return freeVariables(e.operand, out);
+    case 'BinaryOp': return freeVariables(e.left, out) && freeVariables(e.right, out);
     default: return false;
   }
+}
+
+function usable(seed: Seed, row: Row): boolean {
+  for (const v of seed.needs) if (row[v] === undefined) return false;
+  return true;
 }
 
 export function compilePatternMatcher(
@@ -114,14 +135,15 @@ export function compilePatternMatcher(
     pathVariable: p.variable, shortest: p.shortest,
     nodes: p.nodes.map(compileNode), rels: p.relationships.map(compileRel), seeds: new Map(),
   }));
-  const seeds: [string, string, Expression][] = [];
-  collectSeeds(where, boundBefore, seeds);
-  for (const [v, key, e] of seeds) {
+  void boundBefore; // seeds check at run time that the variables they read are bound
+  const seeds: SeedAst[] = [];
+  collectSeeds(where, seeds);
+  for (const seed of seeds) {
     for (const s of specs) {
       s.nodes.forEach((n, i) => {
-        if (n.variable === v && (n.labels.length > 0 || key === ID_SEED)) {
+        if (n.variable === seed.variable && (n.labels.length > 0 || seed.key === ID_SEED)) {
           const list = s.seeds.get(i) ?? [];
-          list.push([key, compileExpression(e)]);
+          list.push({ key: seed.key, op: seed.op, value: compileExpression(seed.value), needs: seed.needs });
           s.seeds.set(i, list);
         }
       });
@@ -201,7 +223,7 @@ function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext): Row |
 }
 
 /** Candidate node ids for a start node, cheapest source first. */
-function candidates(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, row: Row, ctx: ExecContext): Iterable<number> {
+function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext): Iterable<number> {
   const tx = ctx.tx;
   if (spec.variable !== null) {
     const b = row[spec.variable];
@@ -211,21 +233,34 @@ function candidates(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, ro
       return [b.id];
     }
   }
-  const idSeed = seeds?.find(([k]) => k === ID_SEED);
+  const ready = seeds?.filter((s) => usable(s, row)) ?? [];
+  const idSeed = ready.find((s) => s.key === ID_SEED);
   if (idSeed) {
-    const id = idSeed[1](row, ctx);
-    if (typeof id === 'bigint') return [Number(id)];
-    if (typeof id === 'number' && Number.isInteger(id)) return [id];
-    return [];
+    const v = idSeed.value(row, ctx);
+    const values = idSeed.op === 'in' ? (Array.isArray(v) ? v : []) : [v];
+    const ids = new Set<number>();
+    for (const id of values) {
+      if (typeof id === 'bigint') ids.add(Number(id));
+      else if (typeof id === 'number' && Number.isInteger(id)) ids.add(id);
+    }
+    return ids;
   }
   if (spec.labels.length > 0) {
-    const eqs: [string, CypherValue][] = [];
-    if (spec.props) for (const [k, f] of spec.props) eqs.push([k, f(row, ctx)]);
-    if (seeds) for (const [k, f] of seeds) eqs.push([k, f(row, ctx)]);
+    const eqs: [string, 'eq' | 'in', CypherValue][] = [];
+    if (spec.props) for (const [k, f] of spec.props) eqs.push([k, 'eq', f(row, ctx)]);
+    for (const s of ready) eqs.push([s.key, s.op, s.value(row, ctx)]);
     for (const label of spec.labels) {
-      for (const [k, v] of eqs) {
+      for (const [k, op, v] of eqs) {
         if (v === null) return [];
-        if (isPropertyValue(v) && tx.hasNodeIndex(label, k)) return tx.nodesByProperty(label, k, v);
+        if (!tx.hasNodeIndex(label, k)) continue;
+        if (op === 'eq') {
+          if (isPropertyValue(v)) return tx.nodesByProperty(label, k, v);
+          continue;
+        }
+        if (!Array.isArray(v)) continue;
+        const ids = new Set<number>();
+        for (const x of v) if (x !== null && isPropertyValue(x)) for (const id of tx.nodesByProperty(label, k, x)) ids.add(id);
+        return ids;
       }
     }
     let best = spec.labels[0]!;
@@ -243,11 +278,12 @@ function isPropertyValue(v: CypherValue): v is PropertyValue {
     !(Array.isArray(v) && v.some((x) => !isPropertyValue(x)));
 }
 
-function startScore(spec: NodeSpec, seeds: [string, Evaluator][] | undefined, row: Row, ctx: ExecContext): number {
+function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext): number {
   if (spec.variable !== null && row[spec.variable] !== undefined) return 0;
-  if (seeds?.some(([k]) => k === ID_SEED)) return 1;
+  const ready = seeds?.filter((s) => usable(s, row)) ?? [];
+  if (ready.some((s) => s.key === ID_SEED)) return 1;
   if (spec.labels.length > 0) {
-    const keys = [...(spec.props ?? []).map(([k]) => k), ...(seeds ?? []).map(([k]) => k)];
+    const keys = [...(spec.props ?? []).map(([k]) => k), ...ready.map((s) => s.key)];
     for (const l of spec.labels) for (const k of keys) if (ctx.tx.hasNodeIndex(l, k)) return 1;
     return 2 + Math.min(...spec.labels.map((l) => ctx.tx.nodeCount(l)));
   }

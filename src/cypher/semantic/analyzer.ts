@@ -14,6 +14,28 @@ import { infoForType, publicScope, type Scope, type StaticType, type VariableInf
 import { checkProcedureCall } from './procedures.js';
 import type { AnalyzeOptions, ClauseInfo, ProjectionInfo } from './types.js';
 
+/** Where a query sits: 'importingCall' is `CALL { … }` whose leading WITH imports outer variables. */
+type Role = 'top' | 'call' | 'importingCall' | 'exists' | 'count' | 'collect';
+
+/**
+ * `CALL { WITH a, b … }`: only variables the leading WITH names plainly (or all, for `WITH *`)
+ * are visible inside; without a leading WITH the subquery starts from an empty scope.
+ */
+function importedByLeadingWith(query: SingleQuery, outer: Scope): Scope {
+  const first = query.clauses[0];
+  const imported: Scope = new Map();
+  if (first === undefined || first.kind !== 'With') return imported;
+  if (first.projection.star) return new Map(outer);
+  for (const item of first.projection.items) {
+    const e = item.expression;
+    if (e.kind === 'Variable' && (item.alias === null || item.alias === e.name)) {
+      const info = outer.get(e.name);
+      if (info !== undefined) imported.set(e.name, info);
+    }
+  }
+  return imported;
+}
+
 type PatternMode = 'match' | 'create' | 'merge' | 'expression' | 'comprehension';
 
 const UPDATING: ReadonlySet<Clause['kind']> = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
@@ -44,7 +66,7 @@ export class Analyzer {
   }
 
   /** Analyzes a query; returns its result columns and the scope after its last clause. */
-  analyzeQuery(query: Query, incoming: Scope, role: 'top' | 'call' | 'exists' | 'count' | 'collect'): { columns: string[]; scope: Scope } {
+  analyzeQuery(query: Query, incoming: Scope, role: Role): { columns: string[]; scope: Scope } {
     if (query.kind === 'SingleQuery') return this.analyzeSingle(query, incoming, role);
     let columns: string[] | null = null;
     let scope: Scope = incoming;
@@ -59,8 +81,8 @@ export class Analyzer {
     return { columns: columns ?? [], scope };
   }
 
-  private analyzeSingle(query: SingleQuery, incoming: Scope, role: 'top' | 'call' | 'exists' | 'count' | 'collect'): { columns: string[]; scope: Scope } {
-    let scope = new Map(incoming);
+  private analyzeSingle(query: SingleQuery, incoming: Scope, role: Role): { columns: string[]; scope: Scope } {
+    let scope = role === 'importingCall' ? importedByLeadingWith(query, incoming) : new Map(incoming);
     let columns: string[] = [];
     const clauses = query.clauses;
     let previousWasUpdate = false;
@@ -92,7 +114,7 @@ export class Analyzer {
       if (clause.kind === 'Return') columns = [...this.projections.get(clause.projection)!.columns];
     }
     const lastClause = clauses[clauses.length - 1]!;
-    if ((role === 'top' || role === 'call') && lastClause.kind !== 'Return' && !UPDATING.has(lastClause.kind) &&
+    if ((role === 'top' || role === 'call' || role === 'importingCall') && lastClause.kind !== 'Return' && !UPDATING.has(lastClause.kind) &&
         lastClause.kind !== 'CallSubquery' && !(lastClause.kind === 'CallProcedure' && (lastClause.yieldItems === null || clauses.length === 1))) {
       throw this.error('InvalidClauseComposition',
         `Query cannot conclude with ${lastClause.kind.toUpperCase()} (must be a RETURN clause, an update clause, a unit subquery call, or a procedure call with no YIELD)`,
@@ -178,7 +200,7 @@ export class Analyzer {
         } else {
           inner = new Map(scope);
         }
-        const result = this.analyzeQuery(clause.query, inner, 'call');
+        const result = this.analyzeQuery(clause.query, inner, clause.importVariables === null ? 'importingCall' : 'call');
         const next = new Map(scope);
         for (const column of result.columns) this.declareFresh(next, column, result.scope.get(column) ?? { kind: 'value', type: 'any' }, clause.span.start);
         return next;
@@ -272,6 +294,15 @@ export class Analyzer {
     };
     for (const part of parts) {
       const single = part.relationships.length === 0;
+      if (part.shortest !== null) {
+        const fn = part.shortest === 'all' ? 'allShortestPaths' : 'shortestPath';
+        if (mode === 'create' || mode === 'merge') {
+          throw this.error('UnexpectedSyntax', `${fn}(...) cannot be used to ${mode.toUpperCase()}`, part.span.start);
+        }
+        if (part.relationships.length !== 1) {
+          throw this.error('UnexpectedSyntax', `${fn}(...) requires a pattern containing a single relationship`, part.span.start);
+        }
+      }
       if (mode === 'create' || mode === 'merge') {
         const filtered = [...part.nodes, ...part.relationships].find((el) => el.where !== null);
         if (filtered !== undefined) {

@@ -105,6 +105,13 @@ test('checks projections: aliases, duplicates, RETURN *, SKIP/LIMIT', () => {
   assert.equal(failure('RETURN 1 AS a UNION RETURN 2 AS b').detail, 'DifferentColumnsInUnion');
 });
 
+test('checks shortestPath shapes', () => {
+  // Proves shortestPath needs exactly one relationship and cannot be created.
+  run('MATCH (a), (b) MATCH p = shortestPath((a)-[*..5]-(b)) RETURN p');
+  assert.equal(failure('MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p').detail, 'UnexpectedSyntax');
+  assert.equal(failure('MATCH (a), (b) CREATE p = shortestPath((a)-[:T]->(b))').detail, 'UnexpectedSyntax');
+});
+
 test('checks clause composition', () => {
   // Proves RETURN placement, query endings and update-then-read rules.
   assert.equal(failure('RETURN 1 AS a MATCH (n) RETURN n').detail, 'InvalidClauseComposition');
@@ -141,5 +148,8 @@ test('scopes subqueries: CALL imports, EXISTS sees outer variables', () => {
   assert.deepEqual(run('MATCH (n) CALL { WITH n RETURN n.x AS x } RETURN n, x').columns, ['n', 'x']);
   assert.deepEqual(run('MATCH (n) CALL (n) { RETURN n.x AS x } RETURN x').columns, ['x']);
   assert.equal(failure('MATCH (n) CALL (m) { RETURN 1 AS x } RETURN x').detail, 'UndefinedVariable');
+  assert.equal(failure('MATCH (n) CALL { RETURN n.x AS x } RETURN x').detail, 'UndefinedVariable');
+  assert.deepEqual(run('MATCH (n) CALL { WITH * RETURN n.x AS y } RETURN y').columns, ['y']);
+  assert.equal(failure('MATCH (n) CALL { WITH n RETURN n.x AS n } RETURN n').detail, 'VariableAlreadyBound');
   run('MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WHERE m.x = n.x } RETURN n');
 });
