@@ -44,6 +44,7 @@ export interface LogRecord {
 }
 
 export interface LogScan {
+  /** the valid records after keepAfterTxId */
   readonly records: LogRecord[];
   /** bytes from the start of data that hold whole, valid records */
   readonly validBytes: number;
@@ -51,8 +52,11 @@ export interface LogScan {
   readonly lastTxId: number;
 }
 
-/** Parses records from data; the first must carry firstTxId. Keeps payloads as views into data. */
-export function scanRecords(data: Uint8Array, firstTxId: number): LogScan {
+/**
+ * Parses records from data; the first must carry firstTxId. Returns those after keepAfterTxId
+ * (recovery needs only what the store has not applied), as views into data.
+ */
+export function scanRecords(data: Uint8Array, firstTxId: number, keepAfterTxId = 0): LogScan {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const records: LogRecord[] = [];
   let offset = 0;
@@ -65,7 +69,7 @@ export function scanRecords(data: Uint8Array, firstTxId: number): LogScan {
     if (crc32c(data, offset + 8, end) !== checksum) break;
     const txId = readId(data, offset + 8);
     if (txId !== expected) break;
-    records.push({ txId, payload: data.subarray(offset + RECORD_HEADER_BYTES, end) });
+    if (txId > keepAfterTxId) records.push({ txId, payload: data.subarray(offset + RECORD_HEADER_BYTES, end) });
     expected++;
     offset = end;
   }

@@ -2,10 +2,9 @@
 // `commit.log`. Recovery: the log's torn tail is truncated, then every intact record past the
 // store's last applied tx id is applied (in batches) before the database accepts work.
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Neo4jError, Status } from '../core/errors.js';
 import type { Ticker } from '../env/clock.js';
+import { joinPath } from '../env/disk.js';
 import { nodeTicker } from '../env/node/clock.js';
 import { openFileCommitLog } from '../env/node/commit-log-file.js';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
@@ -33,13 +32,13 @@ export interface RecoveryReport {
 export type DurableDatabase = GraphDatabase & { readonly recovery: RecoveryReport };
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DurableDatabase> {
-  mkdirSync(options.path, { recursive: true });
-  const store = new KvGraphStore(openLmdbKv(join(options.path, 'graph.mdb')));
+  const store = new KvGraphStore(openLmdbKv(joinPath(options.path, 'graph.mdb')));
   try {
     const applied = store.lastAppliedTxId();
-    const { log, scan, truncatedBytes } = await openFileCommitLog(join(options.path, 'commit.log'), {
+    const { log, scan, truncatedBytes } = await openFileCommitLog(joinPath(options.path, 'commit.log'), {
       fsync: options.fsync ?? true,
       firstTxIdIfNew: applied + 1,
+      keepAfterTxId: applied,
     });
     if (scan.lastTxId < applied) {
       await log.close();
@@ -48,10 +47,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Durabl
         `The commit log ends at tx ${scan.lastTxId} but the store has applied tx ${applied}: the log has lost committed transactions.`,
       );
     }
+    const first = scan.records[0];
+    if (first !== undefined && first.txId !== applied + 1) {
+      await log.close();
+      throw new Neo4jError(Status.StorageFailure, `The commit log starts at tx ${first.txId} but the store needs tx ${applied + 1} next.`);
+    }
     let batch: CommittedCommand[] = [];
     let replayedTxs = 0;
     for (const record of scan.records) {
-      if (record.txId <= applied) continue;
       batch.push({ txId: record.txId, command: decodeTxCommand(record.payload) });
       if (batch.length >= REPLAY_BATCH_COMMANDS) {
         store.applyBatch(batch);

@@ -20,7 +20,7 @@ const FLUSH_BYTES_MAX = 16 * 1024 * 1024;
 
 export interface OpenedCommitLog {
   readonly log: FileCommitLog;
-  /** valid records found at open, in order */
+  /** valid records found at open after keepAfterTxId, in order */
   readonly scan: LogScan;
   /** bytes of torn tail removed at open */
   readonly truncatedBytes: number;
@@ -30,7 +30,10 @@ export interface OpenedCommitLog {
  * Opens (or creates, starting at firstTxIdIfNew) the log at path, recovering its valid prefix.
  * Throws if the header is not a commit log's.
  */
-export async function openFileCommitLog(path: string, options: { fsync: boolean; firstTxIdIfNew: number }): Promise<OpenedCommitLog> {
+export async function openFileCommitLog(
+  path: string,
+  options: { fsync: boolean; firstTxIdIfNew: number; keepAfterTxId?: number },
+): Promise<OpenedCommitLog> {
   if (!existsSync(path)) createLogFile(path, options.firstTxIdIfNew);
   const data = readFileSync(path);
   if (data.length < FILE_HEADER_BYTES || !MAGIC.every((byte, i) => data[i] === byte)) {
@@ -39,7 +42,7 @@ export async function openFileCommitLog(path: string, options: { fsync: boolean;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const firstTxId = view.getUint32(8) * 2 ** 32 + view.getUint32(12);
   const body = data.subarray(FILE_HEADER_BYTES);
-  const scan = scanRecords(body, firstTxId);
+  const scan = scanRecords(body, firstTxId, options.keepAfterTxId ?? 0);
   const validEnd = FILE_HEADER_BYTES + scan.validBytes;
   const truncatedBytes = data.length - validEnd;
   if (truncatedBytes > 0) {

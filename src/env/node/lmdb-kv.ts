@@ -7,10 +7,14 @@
 // would cap the single writer far below the log's group fsync.) After a power loss the LMDB file
 // may be unusable; the full log is kept, so deleting graph.mdb rebuilds it by replay.
 
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { KvEntry, KvStore, KvWrite } from '../kv.js';
 
+/** Opens (creating it and its folder if needed) the LMDB file at path. */
 export function openLmdbKv(path: string): KvStore {
+  mkdirSync(dirname(path), { recursive: true });
   const root: RootDatabase<Buffer, Buffer> = open<Buffer, Buffer>({
     path,
     keyEncoding: 'binary',
