@@ -45,6 +45,9 @@ function parseArgs(argv: readonly string[]): CliArgs {
   return args;
 }
 
+/** one tick stands for 100 ms: heartbeat 200 ms, election timeout 1–2 s (see docs/raft.md) */
+const tickMs = 100;
+
 function describe(result: SimResult): string {
   return (
     `seed ${result.seed}: ${result.ok ? 'ok' : 'FAIL'} ticks=${result.ticks} leaders=${result.leaderChanges} ` +
@@ -76,7 +79,7 @@ function main(): void {
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${args.seeds} seeds from ${args.start}: ${failed.length} failed; ${(args.seeds / seconds).toFixed(1)} seeds/s; ` +
-      `${ticks} simulated ticks (${((ticks * 10) / 1000 / 60).toFixed(1)} simulated minutes at 10 ms/tick) in ${seconds.toFixed(1)} s; ` +
+      `${ticks} simulated ticks (${((ticks * tickMs) / 1000 / 60).toFixed(1)} simulated minutes at ${tickMs} ms/tick) in ${seconds.toFixed(1)} s; ` +
       `${checks} invariant checks; linearizability unknown (search bound hit) in ${linUnknown}`,
   );
   if (failed.length > 0) console.log(`failing seeds: ${failed.map((r) => r.seed).join(' ')}`);

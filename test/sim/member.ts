@@ -4,6 +4,7 @@ import type { SeededRandom } from '../../src/env/random.js';
 import type { RaftConfig, UnsafeVariants } from '../../src/raft/raft.js';
 import { RawNode } from '../../src/raft/raw-node.js';
 import type { ReadState } from '../../src/raft/read-index.js';
+import type { Ready } from '../../src/raft/raw-node.js';
 import type { Entry, MemberId, Membership } from '../../src/raft/types.js';
 import { ReplicationDriver } from '../../src/replication/driver.js';
 import type { Transport } from '../../src/replication/driver.js';
@@ -21,12 +22,16 @@ export interface MemberParams {
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
   readonly compactAfterEntries: number;
+  readonly maxAppendBytes: number;
+  readonly maxInflightAppends: number;
   readonly random: SeededRandom;
   readonly unsafe: UnsafeVariants;
   readonly refuseToBeLeader: boolean;
 }
 
 export interface MemberEvents {
+  /** a Ready is durable and about to be sent; the simulation may decide to crash right here */
+  onPersisted(member: SimMember, ready: Ready): void;
   onApply(member: SimMember, entry: Entry, command: KvCommand | null): void;
   onReadState(member: SimMember, state: ReadState): void;
 }
@@ -40,6 +45,8 @@ export class SimMember {
   wal: Wal | null = null;
   downUntil = 0;
   crashes = 0;
+  /** the process dies before sending what it just persisted: its messages must not leave */
+  crashPending = false;
 
   constructor(
     readonly params: MemberParams,
@@ -74,8 +81,8 @@ export class SimMember {
       preVote: true,
       checkQuorum: true,
       refuseToBeLeader: p.refuseToBeLeader,
-      maxInflightAppends: 8,
-      maxAppendBytes: 2048,
+      maxInflightAppends: p.maxInflightAppends,
+      maxAppendBytes: p.maxAppendBytes,
       maxUncommittedEntries: 256,
       maxPendingReads: 64,
       random: p.random,
@@ -88,7 +95,10 @@ export class SimMember {
       this.events.onApply(this, entry, command);
     };
     const driver = new ReplicationDriver(node, wal, this.transport, kv, { compactAfterEntries: p.compactAfterEntries }, {
-      onPersisted: (ready) => this.checker.onPersisted(p.id, node.raft, ready),
+      onPersisted: (ready) => {
+        this.checker.onPersisted(p.id, node.raft, ready);
+        this.events.onPersisted(this, ready);
+      },
       onReadState: (state) => this.events.onReadState(this, state),
     });
     this.node = node;
@@ -101,6 +111,7 @@ export class SimMember {
 
   /** power loss: unsynced writes are lost (or torn), in-memory state is gone */
   crash(): void {
+    this.crashPending = false;
     this.node = null;
     this.driver = null;
     this.kv = null;

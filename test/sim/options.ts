@@ -22,6 +22,13 @@ export interface SimOptions {
   /** per-tick probabilities */
   readonly partitionRate: number;
   readonly crashRate: number;
+  /** crashes aimed at the current leader, which leave uncommitted tails behind */
+  readonly leaderCrashRate: number;
+  /**
+   * chance to crash a leader right after it wins an election or advances its commit index:
+   * the moments where Raft is most fragile (in the spirit of FoundationDB's BUGGIFY)
+   */
+  readonly fragileCrashRate: number;
   readonly membershipRate: number;
   readonly transferRate: number;
   readonly downTicksMax: number;
@@ -35,6 +42,9 @@ export interface SimOptions {
   /** per-client per-tick probability of starting an operation when idle */
   readonly opRate: number;
   readonly compactAfterEntries: number;
+  /** flow control: small values force many small appends and a full window */
+  readonly maxAppendBytes: number;
+  readonly maxInflightAppends: number;
   readonly refuseToBeLeader: boolean;
   readonly unsafe: UnsafeVariants;
   readonly fsyncLies: boolean;
@@ -55,13 +65,15 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     electionTicks: 10,
     heartbeatTicks: 2,
     faultTicks: 3000,
-    healTicks: 1500,
+    healTicks: 800,
     dropRate: r.pick([0, 0.01, 0.05, 0.15]),
     duplicateRate: r.pick([0, 0.02, 0.1]),
     delayTicksMin,
     delayTicksMax: delayTicksMin + r.pick([0, 1, 3, 6]),
     partitionRate: r.pick([0, 0.002, 0.01]),
     crashRate: r.pick([0, 0.002, 0.01]),
+    leaderCrashRate: r.pick([0, 0.002, 0.01]),
+    fragileCrashRate: r.pick([0, 0, 0.1, 0.5]),
     membershipRate: r.pick([0, 0.002, 0.01]),
     transferRate: r.pick([0, 0.001, 0.005]),
     downTicksMax: r.pick([20, 100, 400]),
@@ -73,6 +85,8 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     keys: r.pick([1, 2, 3]),
     opRate: r.pick([0.05, 0.2]),
     compactAfterEntries: r.pick([16, 64, 1000]),
+    maxAppendBytes: r.pick([1, 2048]),
+    maxInflightAppends: r.pick([1, 8]),
     refuseToBeLeader: r.chance(0.1),
     unsafe: {},
     fsyncLies: false,

@@ -21,7 +21,8 @@ export interface SimDiskFaults {
 }
 
 interface SimFile {
-  synced: Uint8Array;
+  /** durable chunks, concatenated lazily on read */
+  synced: Uint8Array[];
   unsynced: Uint8Array[];
 }
 
@@ -63,17 +64,18 @@ export class SimDisk implements Disk {
     if (this.faultsEnabled && this.random.chance(this.faults.readErrorRate)) throw new SimIoError(`EIO reading ${path}`);
     const file = this.files.get(path);
     if (file === undefined) throw new SimIoError(`ENOENT ${path}`);
-    if (file.unsynced.length === 0) return file.synced;
-    return concat([file.synced, ...file.unsynced]);
+    if (file.synced.length > 1) file.synced = [concat(file.synced)];
+    if (file.unsynced.length === 0) return file.synced[0] ?? new Uint8Array(0);
+    return concat([...file.synced, ...file.unsynced]);
   }
 
   append(path: string, data: Uint8Array): void {
     let file = this.files.get(path);
     if (file === undefined) {
-      file = { synced: new Uint8Array(0), unsynced: [] };
+      file = { synced: [], unsynced: [] };
       this.files.set(path, file);
     }
-    if (data.length > 0) file.unsynced.push(data.slice());
+    if (data.length > 0) file.unsynced.push(data);
   }
 
   fsync(path: string): void {
@@ -82,7 +84,7 @@ export class SimDisk implements Disk {
     if (this.faults.fsyncLies) return;
     const file = this.files.get(path);
     if (file === undefined || file.unsynced.length === 0) return;
-    file.synced = concat([file.synced, ...file.unsynced]);
+    file.synced.push(...file.unsynced);
     file.unsynced = [];
   }
 
@@ -100,10 +102,13 @@ export class SimDisk implements Disk {
   }
 
   truncate(path: string, size: number): void {
-    const bytes = this.read(path);
-    const file = this.files.get(path) as SimFile;
-    file.synced = bytes.slice(0, Math.min(size, file.synced.length));
-    const rest = bytes.slice(file.synced.length, size);
+    const file = this.files.get(path);
+    if (file === undefined) throw new SimIoError(`ENOENT ${path}`);
+    const synced = concat(file.synced);
+    const all = concat([synced, ...file.unsynced]);
+    const keepSynced = Math.min(size, synced.length);
+    file.synced = [synced.slice(0, keepSynced)];
+    const rest = all.slice(keepSynced, size);
     file.unsynced = rest.length > 0 ? [rest] : [];
   }
 
@@ -117,7 +122,7 @@ export class SimDisk implements Disk {
       file.unsynced = [];
       if (this.faults.tornWrites && this.random.chance(0.5)) {
         const keep = this.random.int(tail.length + 1);
-        file.synced = concat([file.synced, tail.subarray(0, keep)]);
+        file.synced.push(tail.slice(0, keep));
       }
     }
   }

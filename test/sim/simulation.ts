@@ -8,6 +8,7 @@
 // system under test is also a failure. Everything random flows from the seed.
 import { SeededRandom } from '../../src/env/random.js';
 import type { Message } from '../../src/raft/messages.js';
+import type { Ready } from '../../src/raft/raw-node.js';
 import type { MemberId, Membership } from '../../src/raft/types.js';
 import { allMembers, isMember } from '../../src/raft/types.js';
 import { SafetyChecker } from './checkers.js';
@@ -66,6 +67,7 @@ export class Simulation {
     const ids = Array.from({ length: options.voters + options.learners + options.spares }, (_, i) => `m${i + 1}`);
     const initial: Membership = { voters: ids.slice(0, options.voters), learners: ids.slice(options.voters, options.voters + options.learners) };
     const transport = { send: (m: Message) => this.send(m) };
+    this.senderCrashing = (id) => this.member(id)?.crashPending === true;
     for (const id of ids) {
       const disk = new SimDisk(this.random.fork(), {
         readErrorRate: options.readErrorRate,
@@ -81,6 +83,8 @@ export class Simulation {
           electionTicks: options.electionTicks,
           heartbeatTicks: options.heartbeatTicks,
           compactAfterEntries: options.compactAfterEntries,
+          maxAppendBytes: options.maxAppendBytes,
+          maxInflightAppends: options.maxInflightAppends,
           random: this.random.fork(),
           unsafe: options.unsafe,
           refuseToBeLeader: options.refuseToBeLeader && id === ids[options.voters - 1],
@@ -88,6 +92,7 @@ export class Simulation {
         transport,
         this.checker,
         {
+          onPersisted: (m, ready) => this.onPersisted(m, ready),
           onApply: (m, entry, command) => this.workload.onApply(m, entry, command),
           onReadState: (m, state) => this.workload.onReadState(m, state),
         },
@@ -96,7 +101,10 @@ export class Simulation {
     }
   }
 
+  private senderCrashing: (id: MemberId) => boolean = () => false;
+
   private send(message: Message): void {
+    if (this.senderCrashing(message.from)) return;
     if (message.kind === 'snapshot') this.snapshotsSent++;
     this.network.send(message, this.now);
   }
@@ -170,8 +178,17 @@ export class Simulation {
     const node = m.node;
     if (node === null) return;
     this.checker.afterStep(m.id, node.raft);
-    for (const v of this.checker.violations) this.fail(v);
+    if (m.crashPending) this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
+    for (const v of this.checker.violations) if (this.failures.length < 20) this.failures.push(v);
     this.checker.violations.length = 0;
+  }
+
+  /** a leader that just became leader or advanced its commit may die before sending anything */
+  private onPersisted(m: SimMember, ready: Ready): void {
+    if (this.healing || ready.softState.role !== 'leader') return;
+    const wonElection = ready.entries.some((e) => e.kind === 'empty');
+    if (!wonElection && ready.hardState === null) return;
+    if (this.random.chance(this.options.fragileCrashRate)) m.crashPending = true;
   }
 
   private startMember(m: SimMember): void {
@@ -198,6 +215,10 @@ export class Simulation {
     if (r.chance(o.crashRate)) {
       const up = this.members.filter((m) => m.up);
       if (up.length > 0) this.crashMember(r.pick(up), 1 + r.int(o.downTicksMax));
+    }
+    if (r.chance(o.leaderCrashRate)) {
+      const leader = this.leader();
+      if (leader !== null) this.crashMember(leader, 1 + r.int(o.downTicksMax));
     }
     if (r.chance(o.partitionRate)) this.partitionOrHeal();
     if (r.chance(o.membershipRate)) this.changeMembership();
