@@ -94,3 +94,15 @@ test('temporal constructors, accessors and arithmetic', () => {
   assert.equal(str('date.truncate', 'week', call('date', '2015-07-23')), '2015-07-20');
   assert.equal(str('datetime'), '2023-11-14T22:13:20.123Z');
 });
+
+test('spatial points and distances', () => {
+  // proves point construction per CRS, component access and distance in cartesian and WGS-84
+  const p = (o: Record<string, CypherValue>) => call('point', new Map(Object.entries(o)));
+  assert.equal(call('point.distance', p({ x: 0n, y: 0n }), p({ x: 3n, y: 4n })), 5);
+  const d = call('point.distance', p({ longitude: 12.78, latitude: 56.7 }), p({ longitude: 12.79, latitude: 56.71 })) as number;
+  assert.ok(Math.abs(d - 1270) < 15, `got ${d}`);
+  assert.equal(call('point.distance', p({ x: 0n, y: 0n }), p({ longitude: 1n, latitude: 1n })), null);
+  assert.equal(str('toString', p({ x: 1n, y: 2.5 })), "point({x: 1.0, y: 2.5, crs: 'cartesian'})");
+  assert.equal(call('point.withinBBox', p({ x: 1n, y: 1n }), p({ x: 0n, y: 0n }), p({ x: 2n, y: 2n })), true);
+  assert.equal(p({ x: null, y: 1n }), null);
+});

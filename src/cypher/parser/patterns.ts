@@ -3,6 +3,7 @@
 import type { Direction, Expression, NodePattern, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
 import { conjunctionNames, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
+import { notSupported } from '../../core/errors.js';
 import type { TokenStream } from './stream.js';
 
 /** A comma-separated list of pattern parts (MATCH / CREATE). */
@@ -19,7 +20,11 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
     variable = ts.expectName();
     ts.next();
   }
-  let shortest: PatternPart['shortest'] = null;
+  let shortest: PatternPart['shortest'] = parsePathSelector(ts);
+  if (shortest !== null) {
+    const chain = parseChain(ts);
+    return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+  }
   if ((ts.atKeyword('SHORTESTPATH') || ts.atKeyword('ALLSHORTESTPATHS')) && ts.atPunct('(', 1)) {
     shortest = ts.next().value === 'SHORTESTPATH' ? 'shortest' : 'all';
     ts.expectPunct('(');
@@ -36,6 +41,42 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
   }
   const chain = parseChain(ts);
   return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+}
+
+/**
+ * GQL path selectors of Neo4j 5: `SHORTEST 1`, `ANY SHORTEST`, `ANY [1]` → one shortest path;
+ * `ALL SHORTEST` → all shortest paths. Other counts are not supported. Optional PATH/PATHS.
+ */
+function parsePathSelector(ts: TokenStream): PatternPart['shortest'] {
+  const count = (): void => {
+    const t = ts.peek();
+    if (t.type !== 'integer') return;
+    ts.next();
+    if (t.value !== '1') throw notSupported(`Path selector with a count of ${t.value}`);
+  };
+  const pathWord = (): void => {
+    if (!ts.acceptKeyword('PATH')) ts.acceptKeyword('PATHS');
+  };
+  if (ts.atKeyword('SHORTEST')) {
+    if (ts.peek(1).type === 'integer' && ts.atKeyword('GROUPS', 2)) throw notSupported('SHORTEST k GROUPS');
+    ts.next();
+    count();
+    pathWord();
+    return 'shortest';
+  }
+  if (ts.atKeywords('ALL', 'SHORTEST')) {
+    ts.pos += 2;
+    pathWord();
+    return 'all';
+  }
+  if (ts.atKeyword('ANY') && (ts.atKeyword('SHORTEST', 1) || ts.peek(1).type === 'integer' || ts.atPunct('(', 1) || ts.atKeyword('PATH', 1) || ts.atKeyword('PATHS', 1))) {
+    ts.next();
+    ts.acceptKeyword('SHORTEST');
+    count();
+    pathWord();
+    return 'shortest';
+  }
+  return null;
 }
 
 function parseChain(ts: TokenStream): { nodes: NodePattern[]; relationships: RelationshipPattern[] } {
@@ -143,8 +184,37 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
   ts.expectPunct('-');
   const rightArrow = ts.acceptPunct('>');
   const direction: Direction = leftArrow === rightArrow ? 'both' : leftArrow ? 'in' : 'out';
-  types = types.length ? types : [];
+  // Neo4j 5 quantified relationship `-[:T]->{1,3}` / `+` / `*` is a variable-length relationship.
+  const quantifier = parsePathQuantifier(ts);
+  if (quantifier !== null) {
+    if (length !== null) throw ts.errorAt(start, 'A relationship cannot have both a variable length and a quantifier', 'InvalidRelationshipPattern');
+    length = quantifier;
+  }
   return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, span: ts.spanFrom(start) };
+}
+
+function parsePathQuantifier(ts: TokenStream): VarLength | null {
+  if (ts.acceptPunct('+')) return { min: 1, max: null };
+  if (ts.acceptPunct('*')) return { min: 0, max: null };
+  if (!ts.atPunct('{') || !(ts.peek(1).type === 'integer' || ts.atPunct(',', 1))) return null;
+  ts.next();
+  const bound = (): number | null => {
+    const t = ts.peek();
+    if (t.type !== 'integer') return null;
+    ts.next();
+    const v = Number(t.value);
+    if (!Number.isSafeInteger(v)) throw ts.errorAt(t.start, `integer is too large: ${t.value}`, 'IntegerOverflow');
+    return v;
+  };
+  const min = bound();
+  if (ts.acceptPunct('}')) {
+    if (min === null) ts.fail(['an integer']);
+    return { min, max: min };
+  }
+  ts.expectPunct(',');
+  const max = bound();
+  ts.expectPunct('}');
+  return { min: min ?? 0, max };
 }
 
 function parseVarLength(ts: TokenStream): VarLength {

@@ -22,7 +22,7 @@ export const FUNCTION_NAMES = [
   'abs', 'acos', 'asin', 'atan', 'atan2', 'avg', 'ceil', 'coalesce', 'collect', 'cos', 'cot', 'count', 'date', 'datetime',
   'degrees', 'duration', 'e', 'elementId', 'endNode', 'exp', 'floor', 'haversin', 'head', 'id', 'isEmpty', 'keys', 'labels', 'last', 'left',
   'length', 'localdatetime', 'localtime', 'log', 'log10', 'ltrim', 'max', 'min', 'nodes', 'percentileCont', 'percentileDisc',
-  'pi', 'properties', 'radians', 'rand', 'randomUUID', 'range', 'relationships', 'replace', 'reverse', 'right', 'round', 'rtrim',
+  'pi', 'point', 'point.distance', 'point.withinBBox', 'properties', 'radians', 'rand', 'randomUUID', 'range', 'relationships', 'replace', 'reverse', 'right', 'round', 'rtrim',
   'sign', 'sin', 'size', 'split', 'sqrt', 'startNode', 'stDev', 'stDevP', 'substring', 'sum', 'tail', 'tan', 'time',
   'timestamp', 'toBoolean', 'toFloat', 'toInteger', 'toLower', 'toString', 'toUpper', 'trim', 'type',
 ].filter((n) => lookupScalar(n) !== undefined || lookupAggregate(n) !== undefined).sort();
