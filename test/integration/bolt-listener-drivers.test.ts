@@ -165,3 +165,25 @@ test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits tr
     driver.close();
   }
 });
+
+test('the browser build of driver 6.x connects over WebSocket on the Bolt port', async () => {
+  const { spawn } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const browserBuild = createRequire(import.meta.url).resolve('neo4j-driver/lib/browser/neo4j-web.esm.js');
+  const probe = `
+    import neo4j from ${JSON.stringify(browserBuild)};
+    const driver = neo4j.driver(process.argv[1], neo4j.auth.basic('neo4j', 'secret'));
+    try {
+      const { records } = await driver.executeQuery('RETURN $x AS x', { x: 'over websocket' });
+      process.stdout.write('RESULT ' + records[0].get('x'));
+    } finally { await driver.close(); }`;
+  const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', '--input-type=module', '-e', probe, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  clearTimeout(timer);
+  assert.equal(code, 0, output);
+  assert.match(output, /RESULT over websocket/);
+});

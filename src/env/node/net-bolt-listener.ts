@@ -1,8 +1,11 @@
-// The TCP shell around BoltConnection: accepts sockets, feeds bytes in, writes bytes out.
+// The TCP shell around the Bolt transports (raw Bolt or Bolt over WebSocket on the same port):
+// accepts sockets, feeds bytes in, writes bytes out.
 // An exception in one connection's handler closes that socket only.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { BoltConnection, type ByteTransport } from '../../bolt/connection.js';
+import type { ByteTransport } from '../../bolt/connection.js';
+import { TransportSelector } from '../../bolt/transport-selector.js';
+import { sha1Base64 } from './crypto-sha1.js';
 import type { SessionServices } from '../../bolt/services.js';
 import { BoltLimits } from '../../bolt/limits.js';
 
@@ -43,7 +46,7 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
   const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     const connectionId = `bolt-${nextConnectionNumber++}`;
-    const connection = new BoltConnection(options.services, new SocketTransport(socket), connectionId);
+    const connection = new TransportSelector(options.services, new SocketTransport(socket), connectionId, sha1Base64);
     // Idle sockets that never complete a handshake are dropped; afterwards no idle timeout applies.
     socket.setTimeout(BoltLimits.handshakeTimeoutMs, () => {
       if (!connection.negotiated) socket.destroy();
