@@ -184,3 +184,17 @@ test('fails cleanly on deeply nested input instead of overflowing the stack', ()
   const deep = 'RETURN ' + '['.repeat(5000) + ']'.repeat(5000);
   assert.equal(syntaxError(deep).code, 'Neo.ClientError.Statement.SyntaxError');
 });
+
+test('reads Neo4j 5 quantified relationships and path selectors as var-length and shortest paths', () => {
+  // Proves `->{1,3}`, `->+`, `->*` map to VarLength and SHORTEST / ALL SHORTEST to shortest flags.
+  const lengths = (text: string) => (clauses(text)[0] as MatchClause).pattern[0]!.relationships.map((r) => r.length);
+  assert.deepEqual(lengths('MATCH (a)-[:T]->{1,3}(b)-[:T]->+(c)-->*(d)<-[:U]-{2}(e)-->{,4}(f) RETURN a'), [
+    { min: 1, max: 3 }, { min: 1, max: null }, { min: 0, max: null }, { min: 2, max: 2 }, { min: 0, max: 4 },
+  ]);
+  const part = (text: string) => (clauses(text)[0] as MatchClause).pattern[0]!;
+  assert.equal(part('MATCH p = SHORTEST 1 (a)-[:T]-+(b) RETURN p').shortest, 'shortest');
+  assert.equal(part('MATCH p = ALL SHORTEST (a)-[:T]-+(b) RETURN p').shortest, 'all');
+  assert.equal(part('MATCH p = ANY SHORTEST PATH (a)-[:T]-+(b) RETURN p').shortest, 'shortest');
+  assert.throws(() => parse('MATCH p = SHORTEST 3 (a)-[:T]-+(b) RETURN p'), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
+  assert.equal(syntaxError('MATCH (a)-[:T*2]->{1,3}(b) RETURN a').detail, 'InvalidRelationshipPattern');
+});
