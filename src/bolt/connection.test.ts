@@ -143,3 +143,19 @@ test('wrong credentials: FAILURE Unauthorized and the connection closes', async 
   assert.equal(failure.get('message'), 'The client is unauthorized due to authentication failure.');
   assert.equal(transport.closed, true);
 });
+
+test('random bytes after the handshake never escape as exceptions: each stream ends answered or closed (property)', async () => {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.boolean(), async (noise, framed) => {
+    const { transport, connection, services } = connect();
+    connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, basic)]));
+    // framed: the noise travels as a well-chunked message, so it reaches the PackStream decoder
+    const payload = framed && noise.length > 0 ? Uint8Array.from([noise.length >> 8, noise.length & 0xff, ...noise, 0, 0]) : noise;
+    connection.receive(payload);
+    await settle();
+    const sent = names(transport);
+    assert.deepEqual(sent.slice(0, 2), ['SUCCESS', 'SUCCESS']);
+    assert.ok(sent.slice(2).every((kind) => ['SUCCESS', 'FAILURE', 'IGNORED', 'RECORD'].includes(kind)));
+    if (transport.closed) assert.equal(services.db.openTxs, 0, 'a closed connection leaves no open transaction');
+  }), { numRuns: 200 });
+});
