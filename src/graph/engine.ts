@@ -14,6 +14,7 @@ import type { CommitResult, GraphDatabase, GraphTx, NodeId, RelId } from './api.
 import type { CommitLog } from './commit-log.js';
 import type { CommittedCommand, TxCommand } from './commands.js';
 import { LockManager } from './locks.js';
+import { decodeSnapshot, encodeSnapshot, takeSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
 import { Transaction, type TxHost } from './transaction.js';
 import { validateCommit, type PendingUniques } from './validate.js';
@@ -110,6 +111,21 @@ export class GraphEngine implements GraphDatabase, TxHost {
     const fresh = batch.filter((entry) => entry.txId > this.store.lastAppliedTxId());
     if (fresh.length === 0) return;
     this.store.applyBatch(fresh);
+    this.notifyApplied();
+  }
+
+  /** The whole committed state as one image (snapshot.ts), as of lastAppliedTxId(). */
+  snapshot(): Uint8Array {
+    return encodeSnapshot(takeSnapshot(this.store));
+  }
+
+  /**
+   * Replaces the committed state with a snapshot (a member installing a store copy). Only while
+   * no commit is in flight: this engine must not be the one producing commands.
+   */
+  restore(snapshot: Uint8Array): void {
+    if (this.inflight > 0) throw new Neo4jError(Status.DatabaseUnavailable, 'Cannot install a snapshot while commits are in flight.');
+    this.store.restore(decodeSnapshot(snapshot));
     this.notifyApplied();
   }
 

@@ -18,6 +18,7 @@ import {
   readConstraint, readIndex, readProperties, writeConstraint, writeIndex, writeProperties, type CommittedCommand, type TxOp,
 } from './commands.js';
 import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId } from './keys.js';
+import type { StoreSnapshot } from './snapshot.js';
 import { isLookupIndex, type Store } from './store.js';
 import { canonicalKeyOf } from './values.js';
 
@@ -215,6 +216,37 @@ export class KvGraphStore implements Store {
       });
     } catch (error) {
       // the KV transaction rolled back: drop every in-memory view built during it
+      this.load();
+      throw error;
+    }
+  }
+
+  restore(snapshot: StoreSnapshot): void {
+    try {
+      this.kv.write((w) => {
+        for (const key of [...w.keys(new Uint8Array([0]), new Uint8Array([0xff]))]) w.remove(key);
+        this.nodeCache.clear();
+        this.relCache.clear();
+        this.pendingCounts.clear();
+        this.indexList = [];
+        this.constraintList = [];
+        for (const set of this.tokens) set.clear();
+        this.nodeIdHighWater = 0;
+        this.relIdHighWater = 0;
+        const applier = new Applier(this, w);
+        for (const op of snapshot.contents.ops) applier.apply(op);
+        this.writeCounts(w);
+        for (const name of snapshot.labels) this.noteToken(w, TokenKind.Label, name);
+        for (const name of snapshot.relationshipTypes) this.noteToken(w, TokenKind.Type, name);
+        for (const name of snapshot.propertyKeys) this.noteToken(w, TokenKind.Key, name);
+        this.nodeIdHighWater = Math.max(this.nodeIdHighWater, snapshot.nextNodeId);
+        this.relIdHighWater = Math.max(this.relIdHighWater, snapshot.nextRelId);
+        w.put(keys.meta(Meta.lastApplied), u64(snapshot.lastAppliedTxId));
+        w.put(keys.meta(Meta.nextNodeId), u64(this.nodeIdHighWater));
+        w.put(keys.meta(Meta.nextRelId), u64(this.relIdHighWater));
+        this.lastTxId = snapshot.lastAppliedTxId;
+      });
+    } catch (error) {
       this.load();
       throw error;
     }

@@ -8,6 +8,7 @@ import type {
   Adjacency, ConstraintDescriptor, Direction, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
 } from './api.js';
 import type { CommittedCommand, TxOp } from './commands.js';
+import type { StoreSnapshot } from './snapshot.js';
 import { isLookupIndex, type Store } from './store.js';
 import { canonicalKeyOf } from './values.js';
 
@@ -117,6 +118,22 @@ export class MemoryStore implements Store {
       for (const op of command.ops) this.applyOp(op);
       this.lastTxId = txId;
     }
+  }
+
+  restore(snapshot: StoreSnapshot): void {
+    for (const map of [this.nodes, this.rels, this.nodesByLabel, this.relsByType, this.adjacency, this.indexByName, this.constraintByName]) {
+      map.clear();
+    }
+    for (const set of [this.labelTokens, this.typeTokens, this.keyTokens]) set.clear();
+    this.nodeIdHighWater = 0;
+    this.relIdHighWater = 0;
+    for (const op of snapshot.contents.ops) this.applyOp(op);
+    for (const name of snapshot.labels) this.labelTokens.add(name);
+    for (const name of snapshot.relationshipTypes) this.typeTokens.add(name);
+    for (const name of snapshot.propertyKeys) this.keyTokens.add(name);
+    this.nodeIdHighWater = Math.max(this.nodeIdHighWater, snapshot.nextNodeId);
+    this.relIdHighWater = Math.max(this.relIdHighWater, snapshot.nextRelId);
+    this.lastTxId = snapshot.lastAppliedTxId;
   }
 
   async close(): Promise<void> {}

@@ -11,6 +11,7 @@ import type {
   Adjacency, ConstraintDescriptor, Direction, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
 } from './api.js';
 import type { CommittedCommand } from './commands.js';
+import type { StoreSnapshot } from './snapshot.js';
 
 export interface StoreReader {
   node(id: NodeId): NodeRecord | undefined;
@@ -46,6 +47,8 @@ export interface Store extends StoreReader {
    * throws an invariant error.
    */
   applyBatch(batch: readonly CommittedCommand[]): void;
+  /** Replaces the whole state with a snapshot's (atomically for a durable store). */
+  restore(snapshot: StoreSnapshot): void;
   close(): Promise<void>;
 }
 
