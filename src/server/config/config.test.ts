@@ -241,3 +241,36 @@ test('4.x default address spellings are honoured', () => {
   assert.equal(c.bolt.advertisedHost, 'db.example.com');
   assert.equal(c.http.host, '0.0.0.0');
 });
+
+test('typical 3.5 and 5.x neo4j.conf files start without errors', () => {
+  // Proves the settings that stock and commonly edited neo4j.conf files carry are all recognised.
+  const conf35 = [
+    'dbms.active_database=graph.db', 'dbms.directories.data=data', 'dbms.directories.plugins=plugins',
+    'dbms.directories.certificates=certificates', 'dbms.directories.logs=logs', 'dbms.directories.import=import',
+    'dbms.security.auth_enabled=true', 'dbms.memory.heap.initial_size=512m', 'dbms.memory.heap.max_size=512m',
+    'dbms.memory.pagecache.size=10g', 'dbms.connectors.default_listen_address=0.0.0.0',
+    'dbms.connector.bolt.enabled=true', 'dbms.connector.bolt.tls_level=OPTIONAL', 'dbms.connector.bolt.listen_address=:7687',
+    'dbms.connector.http.enabled=true', 'dbms.connector.http.listen_address=:7474', 'dbms.connector.https.enabled=false',
+    'dbms.tx_log.rotation.retention_policy=1 days', 'dbms.tx_state.memory_allocation=ON_HEAP',
+    'dbms.security.procedures.unrestricted=apoc.*', 'dbms.security.allow_csv_import_from_file_urls=true',
+    'dbms.jvm.additional=-XX:+UseG1GC', 'dbms.jvm.additional=-XX:-OmitStackTraceInFastThrow', 'dbms.udc.enabled=false',
+    'dbms.windows_service_name=neo4j', 'dbms.logs.query.enabled=true', 'dbms.checkpoint.interval.time=15m',
+    'dbms.allow_upgrade=true', 'dbms.index_sampling.background_enabled=true', 'metrics.enabled=false',
+    'causal_clustering.expected_core_cluster_size=3', 'ha.server_id=1', 'browser.remote_content_hostname_whitelist=*',
+    'unsupported.dbms.udc.source=tarball',
+  ].join('\n');
+  const conf5 = [
+    'initial.dbms.default_database=neo4j', 'server.directories.import=import', 'server.directories.transaction.logs.root=data/transactions',
+    'server.memory.heap.initial_size=512m', 'server.memory.heap.max_size=512m', 'server.memory.pagecache.size=1g',
+    'db.memory.transaction.max=1g', 'dbms.memory.transaction.total.max=2g', 'server.default_listen_address=0.0.0.0',
+    'server.default_advertised_address=db.example.com', 'server.bolt.enabled=true', 'server.bolt.tls_level=DISABLED',
+    'server.http.enabled=true', 'server.https.enabled=false', 'dbms.ssl.policy.bolt.enabled=false',
+    'db.tx_log.rotation.retention_policy=2 days', 'server.jvm.additional=-XX:+UseG1GC', 'server.logs.config=conf/server-logs.xml',
+    'server.logs.user.config=conf/user-logs.xml', 'db.logs.query.enabled=INFO', 'dbms.usage_report.enabled=false',
+    'server.threads.worker_count=4', 'server.cluster.system_database_mode=PRIMARY', 'dbms.routing.enabled=true',
+    'server.routing.listen_address=0.0.0.0:7688', 'db.temporal.timezone=Z', 'server.unmanaged_extension_classes=x=/x',
+    'server.config.strict_validation.enabled=true',
+  ].join('\n');
+  assert.equal(load(conf35).bolt.host, '0.0.0.0');
+  assert.equal(load(conf5).bolt.advertisedHost, 'db.example.com');
+});

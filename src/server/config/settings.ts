@@ -117,6 +117,10 @@ const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
   'dbms.db.timezone',
   'db.temporal.timezone',
   'dbms.max_databases',
+  'dbms.active_database',
+  'dbms.record_format',
+  'db.format',
+  'dbms.relationship_grouping_threshold',
   'dbms.connector.bolt.tls_level',
   'server.bolt.tls_level',
   'dbms.connector.bolt.thread_pool_min_size',
@@ -162,6 +166,8 @@ const KNOWN_UNUSED_PREFIXES: readonly string[] = [
   'dbms.netty.', 'server.panic.',
   'dbms.kubernetes.', 'dbms.gc.', 'db.gc.',
   'dbms.shell.', 'browser.', 'apoc.', 'gds.', 'fabric.', 'dbms.jvm.',
+  'dbms.tx_state.', 'db.tx_state.', 'dbms.usage_report.', 'dbms.index_sampling.', 'dbms.ids.',
+  'dbms.filewatcher.', 'dbms.procedures.', 'server.db.', 'ha.', 'unsupported.', 'internal.',
   'db.shutdown_transaction_end_timeout', 'dbms.shutdown_transaction_end_timeout',
 ];
 
