@@ -192,14 +192,30 @@ export function compileProjection(
         });
       }
       if (sorts.length) {
-        const keyed = rows.map((r) => ({ r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) }));
-        keyed.sort((a, b) => {
+        const cmp = (a: { keys: CypherValue[] }, b: { keys: CypherValue[] }): number => {
           for (let i = 0; i < sorts.length; i++) {
             const c = orderCompare(a.keys[i]!, b.keys[i]!);
             if (c !== 0) return sorts[i]!.desc ? -c : c;
           }
           return 0;
-        });
+        };
+        const keep = limit ? (skip ? toCount(skip({}, ctx), 'SKIP') : 0) + toCount(limit({}, ctx), 'LIMIT') : Infinity;
+        let keyed: { r: (typeof rows)[number]; keys: CypherValue[] }[];
+        if (keep < rows.length / 4 && keep <= 10_000) {
+          // Top-k: a bounded sorted buffer; stable because equal keys insert after existing ones.
+          keyed = [];
+          for (const r of rows) {
+            const item = { r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) };
+            if (keyed.length === keep && cmp(item, keyed[keyed.length - 1]!) >= 0) continue;
+            let lo = 0, hi = keyed.length;
+            while (lo < hi) { const mid = (lo + hi) >> 1; if (cmp(item, keyed[mid]!) < 0) hi = mid; else lo = mid + 1; }
+            keyed.splice(lo, 0, item);
+            if (keyed.length > keep) keyed.pop();
+          }
+        } else {
+          keyed = rows.map((r) => ({ r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) }));
+          keyed.sort(cmp);
+        }
         rows = keyed.map((k) => k.r);
       }
       let start = 0, end = rows.length;

@@ -1,0 +1,71 @@
+// End-to-end semantics of clauses and expressions on a small in-memory graph.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMemoryDatabase } from '../../graph/memory.js';
+import { CypherEngine } from '../query.js';
+import type { CypherValue } from '../values/value.js';
+
+async function engineWith(setup: string[]) {
+  const db = createMemoryDatabase();
+  const engine = new CypherEngine();
+  const q = async (text: string, params: Record<string, CypherValue> = {}) => {
+    const tx = db.begin();
+    try {
+      const r = await engine.execute(tx, text, new Map(Object.entries(params)));
+      await tx.commit();
+      return r.records;
+    } catch (e) { tx.rollback(); throw e; }
+  };
+  for (const s of setup) await q(s);
+  return q;
+}
+
+test('ORDER BY with LIMIT (top-k) equals a full sort then slice', async () => {
+  // proves the bounded top-k path returns the same rows, ties in input order, as sorting everything
+  const q = await engineWith([]);
+  const data = 'UNWIND range(1, 500) AS i WITH i, (i * 7919) % 101 AS k';
+  const full = await q(`${data} RETURN i, k ORDER BY k DESC`);
+  const top = await q(`${data} RETURN i, k ORDER BY k DESC SKIP 3 LIMIT 10`);
+  assert.deepEqual(top, full.slice(3, 13));
+});
+
+test('OPTIONAL MATCH, UNION and aggregation grouping', async () => {
+  // proves null rows for missing optional matches, UNION de-duplication and implicit grouping keys
+  const q = await engineWith(["CREATE (:P {n: 'a'})-[:R]->(:Q {v: 1}), (:P {n: 'b'}), (:P {n: 'a'})-[:R]->(:Q {v: 2})"]);
+  assert.deepEqual(await q('MATCH (p:P) OPTIONAL MATCH (p)-[:R]->(x) RETURN p.n, x.v ORDER BY p.n, x.v'),
+    [['a', 1n], ['a', 2n], ['b', null]]);
+  assert.deepEqual(await q('MATCH (p:P) RETURN p.n AS n UNION MATCH (p:P) RETURN p.n AS n'), [['a'], ['b']]);
+  assert.deepEqual(await q('MATCH (p:P) OPTIONAL MATCH (p)-->(x) RETURN p.n, count(x) ORDER BY p.n'), [['a', 2n], ['b', 0n]]);
+  assert.deepEqual(await q('MATCH (p:P) WITH p.n AS n, collect(p) AS ps RETURN n, size(ps) ORDER BY n'), [['a', 2n], ['b', 1n]]);
+});
+
+test('expressions: comprehensions, CASE, map projection, subqueries', async () => {
+  // proves list/pattern comprehensions, CASE forms, map projections and EXISTS/COUNT subqueries
+  const q = await engineWith(["CREATE (a:P {n: 'a', age: 30})-[:R]->(:Q {v: 1}), (a)-[:R]->(:Q {v: 2})"]);
+  assert.deepEqual(await q('RETURN [x IN range(1, 5) WHERE x % 2 = 1 | x * 10] AS l'), [[[10n, 30n, 50n]]]);
+  assert.deepEqual(await q("MATCH (a:P) RETURN [(a)-->(q) | q.v] AS vs"), [[[1n, 2n]]]);
+  assert.deepEqual(await q("RETURN CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END, CASE WHEN 1 > 2 THEN 'x' END"), [['two', null]]);
+  const proj = await q('MATCH (a:P) RETURN a {.n, double: a.age * 2} AS m');
+  assert.deepEqual([...(proj[0]![0] as Map<string, CypherValue>)], [['n', 'a'], ['double', 60n]]);
+  assert.deepEqual(await q('MATCH (a:P) RETURN EXISTS { (a)-->(:Q {v: 2}) }, COUNT { (a)-->() }'), [[true, 2n]]);
+  assert.deepEqual(await q('RETURN reduce(s = 0, x IN [1, 2, 3] | s + x) AS s, all(x IN [2, 4] WHERE x % 2 = 0) AS e'), [[6n, true]]);
+});
+
+test('runtime errors carry Neo4j status codes', async () => {
+  // proves type errors, arithmetic errors and deleting a connected node fail with the right codes
+  const q = await engineWith(['CREATE (:A)-[:R]->(:B)']);
+  await assert.rejects(q("RETURN 1 + $b", { b: true }), { code: 'Neo.ClientError.Statement.TypeError' });
+  await assert.rejects(q('RETURN 9223372036854775807 + 1'), { code: 'Neo.ClientError.Statement.ArithmeticError' });
+  await assert.rejects(q('RETURN 1 / 0'), { code: 'Neo.ClientError.Statement.ArithmeticError', message: '/ by zero' });
+  await assert.rejects(q('MATCH (a:A) DELETE a'), { code: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
+  await assert.rejects(q("CREATE (:X {m: {a: 1}})"), { code: 'Neo.ClientError.Statement.TypeError' });
+  await assert.rejects(q('CALL no.such.proc()'), { code: 'Neo.ClientError.Procedure.ProcedureNotFound' });
+});
+
+test('variable-length paths respect bounds and relationship uniqueness', async () => {
+  // proves *min..max bounds, undirected traversal and that a relationship is not reused in a path
+  const q = await engineWith(["CREATE (a:N {i: 1})-[:E]->(b:N {i: 2})-[:E]->(c:N {i: 3})-[:E]->(a)"]);
+  assert.deepEqual(await q('MATCH (a:N {i: 1})-[:E*2..2]->(x) RETURN x.i'), [[3n]]);
+  assert.deepEqual(await q('MATCH (a:N {i: 1})-[:E*]->(x) RETURN x.i ORDER BY x.i'), [[1n], [2n], [3n]]);
+  assert.deepEqual(await q('MATCH p = (a:N {i: 1})-[:E*0..1]-(x) RETURN length(p) AS l, x.i ORDER BY l, x.i'), [[0n, 1n], [1n, 2n], [1n, 3n]]);
+});
