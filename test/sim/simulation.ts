@@ -200,7 +200,12 @@ export class Simulation {
     this.afterInput(m);
   }
 
-  private crashMember(m: SimMember, downTicks: number): void {
+  /** starts every member without running (for scenario drivers that call step() themselves) */
+  startAll(): void {
+    for (const m of this.members) this.startMember(m);
+  }
+
+  crashMember(m: SimMember, downTicks: number): void {
     if (!m.up) return;
     m.crash();
     m.downUntil = this.now + downTicks;
