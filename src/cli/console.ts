@@ -20,6 +20,13 @@ export async function runConsole(config: ServerConfig): Promise<number> {
   for (const notice of config.notices) log.info(notice);
   log.info(`======== Causeway ${CAUSEWAY_VERSION} ========`);
 
+  // The server composes a single instance only; running it as a "core" would silently give a
+  // standalone database to someone who asked for a replicated one.
+  if (config.mode !== 'SINGLE') {
+    log.error(`dbms.mode=${config.mode} needs causal clustering, which Causeway cannot run yet; use dbms.mode=SINGLE`);
+    return 1;
+  }
+
   let server: RunningServer;
   try {
     server = await startServer(config, log);
