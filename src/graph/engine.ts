@@ -111,7 +111,9 @@ export class GraphEngine implements GraphDatabase, TxHost {
     const fresh = batch.filter((entry) => entry.txId > this.store.lastAppliedTxId());
     if (fresh.length === 0) return;
     this.store.applyBatch(fresh);
+    for (const txId of this.applyQueue.keys()) if (txId <= this.store.lastAppliedTxId()) this.applyQueue.delete(txId);
     this.notifyApplied();
+    this.drainApplyQueue();
   }
 
   /** The whole committed state as one image (snapshot.ts), as of lastAppliedTxId(). */
@@ -208,6 +210,8 @@ export class GraphEngine implements GraphDatabase, TxHost {
   }
 
   private enqueueApply(txId: number, command: TxCommand): void {
+    // a cluster's apply loop (applyCommitted) may have applied it already
+    if (txId <= this.store.lastAppliedTxId()) return;
     this.applyQueue.set(txId, command);
     if (this.applyScheduled) return;
     this.applyScheduled = true;
