@@ -89,8 +89,8 @@ export class ByteReader {
   private readonly view: DataView;
   offset: number;
 
-  constructor(private readonly bytes: Uint8Array, offset = 0, private readonly end = bytes.length) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(private readonly source: Uint8Array, offset = 0, private readonly end = source.length) {
+    this.view = new DataView(source.buffer, source.byteOffset, source.byteLength);
     this.offset = offset;
   }
 
@@ -121,7 +121,7 @@ export class ByteReader {
   bytes(): Uint8Array {
     const length = this.u32();
     this.need(length);
-    const value = this.bytes.slice(this.offset, this.offset + length);
+    const value = this.source.slice(this.offset, this.offset + length);
     this.offset += length;
     return value;
   }
