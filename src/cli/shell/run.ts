@@ -210,7 +210,9 @@ async function runScript(shell: ShellSession, input: AsyncIterable<string | Buff
 
 async function runInteractive(shell: ShellSession, environment: ShellEnvironment, options: ResolvedShellOptions): Promise<number> {
   const { output } = environment;
-  output.out(`Connected to Causeway at ${options.uri} as user ${options.username}.\nType :help for a list of available commands or :exit to exit the shell.\nNote that Cypher queries must end with a semicolon.\n`);
+  const server = shell.serverAgent === '' ? 'Causeway' : shell.serverAgent;
+  const protocol = shell.protocolVersion === '' ? '' : ` using Bolt protocol version ${shell.protocolVersion}`;
+  output.out(`Connected to ${server}${protocol} at ${options.uri} as user ${options.username}.\nType :help for a list of available commands or :exit to exit the shell.\nNote that Cypher queries must end with a semicolon.\n`);
   const splitter = new StatementSplitter();
   const rl = createInterface({ input: environment.stdin, output: environment.stdout, terminal: environment.stdinIsTTY });
   try {

@@ -66,11 +66,18 @@ export class ShellSession {
     this.session = this.openSession();
   }
 
+  /** the server agent and Bolt version learned by the connect probe, for the welcome line */
+  serverAgent = '';
+  protocolVersion = '';
+
   /** cypher-shell's connect probe: proves credentials and learns the real database name. */
   async connect(): Promise<void> {
     const result = await this.session.run('RETURN 1');
     const name = result.summary.database.name;
     if (name !== undefined && name !== null && name !== '') this.databaseName = name;
+    this.serverAgent = result.summary.server.agent ?? '';
+    const version = result.summary.server.protocolVersion;
+    this.protocolVersion = version === undefined ? '' : String(version);
   }
 
   prompt(continuation: boolean): string {
