@@ -7,7 +7,8 @@ import { ChunkDecoder, encodeChunks } from './chunking.js';
 import { describeError, failureMetadata } from './failure.js';
 import { HANDSHAKE_BYTES, negotiate } from './handshake.js';
 import { BoltLimits } from './limits.js';
-import { decodeRequest, encodeResponse, type Response } from './messages.js';
+import { decodeRequest, encodeResponseInto, type Response } from './messages.js';
+import { ByteWriter } from './packstream/bytes.js';
 import type { SessionServices } from './services.js';
 import { BoltSession } from './session.js';
 import { capabilitiesOf, type BoltVersion, type Capabilities } from './versions.js';
@@ -29,16 +30,6 @@ export interface ConnectionEvents {
 const RESET_MESSAGE = [0xb0, 0x0f];
 const OUTGOING_FLUSH_BYTES = 64 * 1024;
 
-function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 export class BoltConnection {
   private handshakeBuffer = new Uint8Array(0);
   private caps: Capabilities | undefined;
@@ -49,8 +40,7 @@ export class BoltConnection {
   private paused = false;
   private isClosed = false;
   /** Encoded responses not yet written: flushed when the queue runs dry, so pipelined answers share a write. */
-  private outgoing: Uint8Array[] = [];
-  private outgoingBytes = 0;
+  private readonly outgoing = new ByteWriter(4096);
 
   constructor(
     private readonly services: SessionServices,
@@ -139,7 +129,7 @@ export class BoltConnection {
         if (this.isClosed) return;
         this.send(output.responses);
         if (output.close) this.shutdown(`session ended after ${request.kind}`);
-        else if (this.queue.length === 0 || this.outgoingBytes >= OUTGOING_FLUSH_BYTES) this.flush();
+        else if (this.queue.length === 0 || this.outgoing.size >= OUTGOING_FLUSH_BYTES) this.flush();
       }
     } catch (error) {
       this.abort(error);
@@ -148,22 +138,32 @@ export class BoltConnection {
     }
   }
 
+  /** Encodes and frames responses straight into the outgoing buffer (one chunk per message when it fits). */
   private send(responses: readonly Response[]): void {
     if (responses.length === 0) return;
     const format = this.session!.valueFormat;
+    const out = this.outgoing;
     for (const response of responses) {
-      const framed = encodeChunks(encodeResponse(response, format));
-      this.outgoing.push(framed);
-      this.outgoingBytes += framed.length;
+      const start = out.size;
+      out.u16(0); // chunk length placeholder
+      encodeResponseInto(out, response, format);
+      const length = out.size - start - 2;
+      if (length <= BoltLimits.maxChunkPayloadBytes) {
+        out.patchU16(start, length);
+        out.u16(0); // end of message
+      } else {
+        const message = out.copyFrom(start + 2);
+        out.truncate(start);
+        out.bytes(encodeChunks(message));
+      }
     }
   }
 
   private flush(): void {
-    if (this.outgoing.length === 0) return;
-    const out = this.outgoing.length === 1 ? this.outgoing[0]! : concat(this.outgoing, this.outgoingBytes);
-    this.outgoing = [];
-    this.outgoingBytes = 0;
-    this.transport.write(out);
+    if (this.outgoing.size === 0) return;
+    const bytes = this.outgoing.toBytes();
+    this.outgoing.reset();
+    this.transport.write(bytes);
   }
 
   /** Protocol violation or internal error: tell the client when we can, then close. */

@@ -165,6 +165,11 @@ export function decodeRequest(bytes: Uint8Array, caps: Capabilities, format: Val
 /** Encodes one response as PackStream (not yet chunked). */
 export function encodeResponse(response: Response, format: ValueFormat): Uint8Array {
   const out = new ByteWriter(64);
+  encodeResponseInto(out, response, format);
+  return out.toBytes();
+}
+
+export function encodeResponseInto(out: ByteWriter, response: Response, format: ValueFormat): void {
   switch (response.kind) {
     case 'SUCCESS':
       packStructHeader(out, 1, Signature.Success);
@@ -182,7 +187,6 @@ export function encodeResponse(response: Response, format: ValueFormat): Uint8Ar
       packValue(out, response.values as PackableValue, format);
       break;
   }
-  return out.toBytes();
 }
 
 /** Builds a metadata map from plain entries, dropping undefined values. */

@@ -46,7 +46,7 @@ for (const [name, neo4j] of modernDrivers) {
       const session = driver.session();
       try {
         const cases: unknown[] = [
-          neo4j.int('9007199254740993'), 1.5, 'héllo', true, null, [1, 'a', [true]], { a: { b: 'c' } },
+          neo4j.int('9007199254740993'), 1.5, 'héllo', 'x'.repeat(100_000), true, null, [1, 'a', [true]], { a: { b: 'c' } },
           new neo4j.types.Date(2024, 2, 29), new neo4j.types.DateTime(2024, 1, 2, 3, 4, 5, 6, 3600),
           new neo4j.types.DateTime(2024, 7, 2, 3, 4, 5, 6, 7200, 'Europe/Berlin'),
           new neo4j.types.LocalDateTime(1999, 12, 31, 23, 59, 59, 999999999), new neo4j.types.Time(1, 2, 3, 4, -7200),

@@ -81,6 +81,30 @@ export class ByteWriter {
     return this;
   }
 
+  /** Overwrites two bytes already written (a length placeholder). */
+  patchU16(at: number, value: number): void {
+    this.view.setUint16(at, value);
+  }
+
+  /** A copy of the bytes written from `from` on. */
+  copyFrom(from: number): Uint8Array {
+    return this.buffer.slice(from, this.length);
+  }
+
+  /** Forgets everything written after `size` bytes. */
+  truncate(size: number): void {
+    this.length = Math.min(this.length, size);
+  }
+
+  /** Empties the writer, dropping an oversized buffer so one huge result does not pin memory. */
+  reset(maxRetainedBytes = 1024 * 1024): void {
+    this.length = 0;
+    if (this.buffer.length > maxRetainedBytes) {
+      this.buffer = new Uint8Array(4096);
+      this.view = new DataView(this.buffer.buffer);
+    }
+  }
+
   /** A copy of the written bytes (the writer may be reused afterwards). */
   toBytes(): Uint8Array {
     return this.buffer.slice(0, this.length);
