@@ -11,7 +11,7 @@ function fakeDriver(answers: Record<string, { columns: string[]; rows: unknown[]
     const answer = answers[query] ?? { columns: [], rows: [] };
     const eager = {
       records: answer.rows.map((row) => ({ get: (key: string) => row[answer.columns.indexOf(key)] })),
-      summary: { database: { name: database }, resultAvailableAfter: neo4j.int(2), resultConsumedAfter: neo4j.int(1), counters: { updates: () => ({}) } },
+      summary: { database: { name: database }, server: { agent: 'Neo4j/5-fake', protocolVersion: 5.8 }, resultAvailableAfter: neo4j.int(2), resultConsumedAfter: neo4j.int(1), counters: { updates: () => ({}) } },
     };
     return { keys: async () => answer.columns, then: (ok: (v: typeof eager) => unknown, fail: (e: unknown) => unknown) => Promise.resolve(eager).then(ok, fail) };
   };
