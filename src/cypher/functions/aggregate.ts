@@ -2,7 +2,7 @@
 // that drops repeated (equivalent) first arguments.
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
-import { add, divide } from '../values/arith.js';
+import { add } from '../values/arith.js';
 import { hashKey, orderCompare } from '../values/compare.js';
 import { typeName } from '../values/format.js';
 import { type CypherValue, DurationValue } from '../values/value.js';
@@ -152,6 +152,3 @@ export const aggregateFunctions: AggregateFunction[] = [
   { name: 'percentileCont', minArgs: 2, maxArgs: 2, create: () => new PercentileAgg(true) },
   { name: 'percentileDisc', minArgs: 2, maxArgs: 2, create: () => new PercentileAgg(false) },
 ];
-
-// Keep divide referenced for average-of-durations callers that want exact division later.
-void divide;

@@ -4,7 +4,7 @@ import type { GraphTx } from '../../graph/api.js';
 import type { ProcedureSignature } from '../api.js';
 import { lookupAggregate, lookupScalar } from '../functions/index.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
-import { constraintDescription, constraintRows, indexRows } from './schema-rows.js';
+import { constraintDescription, indexRows } from './schema-rows.js';
 import { introspectionProcedures } from './schema-introspection.js';
 
 function sorted(xs: readonly string[]): string[] {

@@ -2,7 +2,7 @@
 // Each part starts from its most selective node (bound variable, index seek, smallest label scan)
 // and expands left and right with relationshipsOf. Relationships are unique within one MATCH.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { typeError } from '../../core/errors.js';
 import type { Direction as StoreDirection, NodeRecord } from '../../graph/api.js';
 import type { Expression, NodePattern, PatternPart, RelationshipPattern } from '../ast/index.js';
 import { cypherEquals } from '../values/compare.js';
@@ -11,11 +11,12 @@ import { formatValue, typeName } from '../values/format.js';
 import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
+import { matchShortest } from './shortest-path.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
 export const PATH_KEY = '  path';
 
-interface NodeSpec {
+export interface NodeSpec {
   readonly variable: string | null;
   readonly labels: readonly string[];
   readonly props: readonly (readonly [string, Evaluator])[] | null;
@@ -23,7 +24,7 @@ interface NodeSpec {
   readonly where: Evaluator | null;
 }
 
-interface RelSpec {
+export interface RelSpec {
   readonly variable: string | null;
   readonly types: readonly string[];
   readonly direction: 'out' | 'in' | 'both';
@@ -35,7 +36,7 @@ interface RelSpec {
   readonly where: Evaluator | null;
 }
 
-interface PartSpec {
+export interface PartSpec {
   readonly pathVariable: string | null;
   readonly shortest: 'shortest' | 'all' | null;
   readonly nodes: readonly NodeSpec[];
@@ -76,7 +77,7 @@ function compileRel(r: RelationshipPattern): RelSpec {
  * expr reads only parameters, literals and other variables (`needs`), all bound at use time.
  */
 interface SeedAst { variable: string; key: string; op: 'eq' | 'in'; value: Expression; needs: string[] }
-interface Seed { key: string; op: 'eq' | 'in'; value: Evaluator; needs: readonly string[] }
+export interface Seed { key: string; op: 'eq' | 'in'; value: Evaluator; needs: readonly string[] }
 
 function collectSeeds(where: Expression | null, out: SeedAst[]): void {
   if (!where) return;
@@ -205,7 +206,7 @@ function nodeMatches(spec: NodeSpec, rec: NodeRecord, row: Row, ctx: ExecContext
 }
 
 /** Binds node spec to node id; returns the extended row or null when it does not fit. */
-function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext): Row | null {
+export function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext): Row | null {
   const v = spec.variable;
   if (v !== null) {
     const existing = row[v];
@@ -223,7 +224,7 @@ function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext): Row |
 }
 
 /** Candidate node ids for a start node, cheapest source first. */
-function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext): Iterable<number> {
+export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext): Iterable<number> {
   const tx = ctx.tx;
   if (spec.variable !== null) {
     const b = row[spec.variable];
@@ -336,7 +337,7 @@ function buildPath(nodeIds: readonly number[], segs: readonly Segment[], ctx: Ex
   return new PathValue(nodes, rels);
 }
 
-function storeDirection(d: 'out' | 'in' | 'both', forward: boolean): StoreDirection {
+export function storeDirection(d: 'out' | 'in' | 'both', forward: boolean): StoreDirection {
   if (d === 'both') return 'BOTH';
   return (d === 'out') === forward ? 'OUTGOING' : 'INCOMING';
 }
@@ -363,7 +364,7 @@ function* extend(
   }
 }
 
-function relMatches(rs: RelSpec, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
+export function relMatches(rs: RelSpec, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
   if (!propsMatch(rs.props, rs.propsExpr, rel.properties as ReadonlyMap<string, PropertyValue>, row, ctx)) return false;
   return true;
 }
@@ -431,79 +432,4 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
     const inter = forward ? seg.nodes.slice(0, -1) : seg.nodes.slice(1);
     yield [out, end, { rels: seg.rels, nodes: inter }];
   }
-}
-
-// ---- shortest paths (BFS) ----
-
-function* matchShortest(spec: PartSpec, row: Row, ctx: ExecContext): Iterable<[Row, PathValue]> {
-  if (spec.rels.length !== 1) throw new Neo4jError(Status.SyntaxError, 'shortestPath requires a pattern with a single relationship');
-  const rs = spec.rels[0]!;
-  const [aSpec, bSpec] = spec.nodes as [NodeSpec, NodeSpec];
-  for (const aId of [...candidates(aSpec, undefined, row, ctx)]) {
-    const r1 = bindNode(aSpec, aId, row, ctx);
-    if (!r1) continue;
-    for (const bId of [...candidates(bSpec, undefined, r1, ctx)]) {
-      const r2 = bindNode(bSpec, bId, r1, ctx);
-      if (!r2) continue;
-      const paths = bfs(rs, aId, bId, ctx, spec.shortest === 'all', r2);
-      for (const p of paths) {
-        let out = r2;
-        if (rs.variable !== null) out = { ...r2, [rs.variable]: [...p.relationships] };
-        yield [out, p];
-      }
-    }
-  }
-}
-
-function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: boolean, row: Row): PathValue[] {
-  const dir = storeDirection(rs.direction, true);
-  const types = rs.types.length ? rs.types : undefined;
-  if (fromId === toId) {
-    if (rs.min === 0) { const rec = ctx.tx.node(fromId); return rec ? [new PathValue([nodeValue(rec)], [])] : []; }
-  }
-  // parents: node → list of (prevNode, relId) at the shortest depth.
-  const depth = new Map<number, number>([[fromId, 0]]);
-  const parents = new Map<number, [number, number][]>();
-  let frontier = [fromId];
-  let d = 0;
-  let found = false;
-  while (frontier.length && d < rs.max && !found) {
-    d++;
-    const next: number[] = [];
-    for (const at of frontier) {
-      for (const a of ctx.tx.relationshipsOf(at, dir, types)) {
-        tick(ctx);
-        if (dir === 'BOTH' && a.otherId === at && !a.outgoing) continue;
-        const rec = ctx.tx.relationship(a.relId);
-        if (!rec || !relMatches(rs, relValue(rec), row, ctx)) continue;
-        const seen = depth.get(a.otherId);
-        if (seen === undefined) {
-          depth.set(a.otherId, d);
-          parents.set(a.otherId, [[at, a.relId]]);
-          next.push(a.otherId);
-        } else if (seen === d) {
-          parents.get(a.otherId)!.push([at, a.relId]);
-        }
-        if (a.otherId === toId) found = true;
-      }
-    }
-    frontier = next;
-  }
-  if (!found || (depth.get(toId) ?? 0) < rs.min) return [];
-  const out: PathValue[] = [];
-  const walk = (at: number, nodes: number[], rels: number[]): void => {
-    if (!all && out.length > 0) return;
-    if (at === fromId) {
-      const ns = [at, ...nodes].map((id) => nodeValue(ctx.tx.node(id)!));
-      const rr = rels.map((id) => relValue(ctx.tx.relationship(id)!));
-      out.push(new PathValue(ns, rr));
-      return;
-    }
-    for (const [prev, rel] of parents.get(at) ?? []) {
-      if (rels.includes(rel)) continue;
-      walk(prev, [at, ...nodes], [rel, ...rels]);
-    }
-  };
-  walk(toId, [], []);
-  return out;
 }

@@ -10,7 +10,7 @@ import {
   checkExpression, forEachSubExpression, isAggregateCall, PLAIN, PREDICATE, type ExprContext,
 } from './expressions.js';
 import { checkProjection } from './projection.js';
-import { infoForType, publicScope, type Scope, type StaticType, type VariableInfo } from './scope.js';
+import { infoForType, publicScope, Scope, type StaticType, type VariableInfo } from './scope.js';
 import { checkProcedureCall } from './procedures.js';
 import type { AnalyzeOptions, ClauseInfo, ProjectionInfo } from './types.js';
 
@@ -23,9 +23,9 @@ type Role = 'top' | 'call' | 'importingCall' | 'exists' | 'count' | 'collect';
  */
 function importedByLeadingWith(query: SingleQuery, outer: Scope): Scope {
   const first = query.clauses[0];
-  const imported: Scope = new Map();
+  const imported = Scope.empty();
   if (first === undefined || first.kind !== 'With') return imported;
-  if (first.projection.star) return new Map(outer);
+  if (first.projection.star) return outer.child();
   for (const item of first.projection.items) {
     const e = item.expression;
     if (e.kind === 'Variable' && (item.alias === null || item.alias === e.name)) {
@@ -60,7 +60,7 @@ export class Analyzer {
 
   /** A scope extended with a local variable (comprehension / reduce / quantifier). */
   withLocal(scope: Scope, name: string, _offset: number, type: StaticType = 'any'): Scope {
-    const inner = new Map(scope);
+    const inner = scope.child();
     inner.set(name, infoForType(type));
     return inner;
   }
@@ -82,7 +82,7 @@ export class Analyzer {
   }
 
   private analyzeSingle(query: SingleQuery, incoming: Scope, role: Role): { columns: string[]; scope: Scope } {
-    let scope = role === 'importingCall' ? importedByLeadingWith(query, incoming) : new Map(incoming);
+    let scope = role === 'importingCall' ? importedByLeadingWith(query, incoming) : incoming.child();
     let columns: string[] = [];
     const clauses = query.clauses;
     let previousWasUpdate = false;
@@ -127,19 +127,19 @@ export class Analyzer {
     switch (clause.kind) {
       case 'Match': {
         this.reads = true;
-        const next = new Map(scope);
+        const next = scope.child();
         this.declarePatterns(clause.pattern, next, 'match');
         if (clause.where) this.checkWhere(clause.where, next);
         return next;
       }
       case 'Create': {
-        const next = new Map(scope);
+        const next = scope.child();
         this.declarePatterns(clause.pattern, next, 'create');
         return next;
       }
       case 'Merge': {
         this.reads = true;
-        const next = new Map(scope);
+        const next = scope.child();
         this.declarePatterns([clause.pattern], next, 'merge');
         for (const item of [...clause.onCreate, ...clause.onMatch]) this.checkSetItem(item, next);
         return next;
@@ -165,14 +165,14 @@ export class Analyzer {
       case 'With': {
         const next = checkProjection(this, clause.projection, scope, 'WITH');
         // WITH … WHERE also sees the variables bound before the WITH (Neo4j and the TCK agree).
-        if (clause.where) this.checkWhere(clause.where, new Map([...scope, ...next]));
+        if (clause.where) this.checkWhere(clause.where, scope.overlay(next));
         return next;
       }
       case 'Return':
         return checkProjection(this, clause.projection, scope, 'RETURN');
       case 'Unwind': {
         checkExpression(this, clause.expression, scope, PLAIN);
-        const next = new Map(scope);
+        const next = scope.child();
         this.declareFresh(next, clause.variable, { kind: 'value', type: 'any' }, clause.span.start);
         return next;
       }
@@ -186,7 +186,7 @@ export class Analyzer {
           if (mode === 'WRITE') this.updates = true;
           if (mode === 'SCHEMA') this.schemaProcedure = true;
         }
-        const next = new Map(scope);
+        const next = scope.child();
         for (const item of clause.yieldItems ?? []) this.declareFresh(next, item.alias ?? item.field, { kind: 'value', type: 'any' }, item.span.start);
         if (clause.where) this.checkWhere(clause.where, next);
         return next;
@@ -194,14 +194,14 @@ export class Analyzer {
       case 'CallSubquery': {
         let inner: Scope;
         if (clause.importVariables !== null) {
-          inner = new Map();
-          if (clause.importAll) inner = new Map(scope);
+          inner = Scope.empty();
+          if (clause.importAll) inner = scope.child();
           for (const name of clause.importVariables) inner.set(name, this.requireVariable(name, scope, clause.span.start));
         } else {
-          inner = new Map(scope);
+          inner = scope.child();
         }
         const result = this.analyzeQuery(clause.query, inner, clause.importVariables === null ? 'importingCall' : 'call');
-        const next = new Map(scope);
+        const next = scope.child();
         for (const column of result.columns) this.declareFresh(next, column, result.scope.get(column) ?? { kind: 'value', type: 'any' }, clause.span.start);
         return next;
       }
@@ -218,7 +218,7 @@ export class Analyzer {
       }
       case 'LoadCsv': {
         checkExpression(this, clause.url, scope, PLAIN);
-        const next = new Map(scope);
+        const next = scope.child();
         this.declareFresh(next, clause.variable, { kind: 'value', type: 'any' }, clause.span.start);
         return next;
       }
@@ -262,13 +262,13 @@ export class Analyzer {
 
   /** `(a)-->(b)` inside an expression: may not introduce variables. */
   checkPatternExpression(part: PatternPart, scope: Scope): void {
-    const local = new Map(scope);
+    const local = scope.child();
     this.declarePatterns([part], local, 'expression');
   }
 
   /** `[(a)-->(b) | …]`: new variables are local to the comprehension. */
   checkPatternComprehension(part: PatternPart, scope: Scope): Scope {
-    const local = new Map(scope);
+    const local = scope.child();
     this.declarePatterns([part], local, 'comprehension');
     return local;
   }
@@ -282,7 +282,8 @@ export class Analyzer {
 
   /** Declares pattern variables into `scope` (mutated), enforcing Cypher's binding rules. */
   declarePatterns(parts: readonly PatternPart[], scope: Scope, mode: PatternMode): void {
-    const boundBefore = new Set(scope.keys());
+    // `scope` is this clause's own layer: anything below it was bound by earlier clauses.
+    const boundBefore = { has: (name: string): boolean => scope.hasBelowTop(name) };
     const relsInClause = new Set<string>();
     const exprCtx: ExprContext = PLAIN;
     const checkProps = (props: Expression | null): void => {

@@ -4,6 +4,7 @@
 import type { QueryType } from '../api.js';
 import type { Statement } from '../ast/index.js';
 import { Analyzer } from './analyzer.js';
+import { Scope } from './scope.js';
 import type { AnalyzeOptions, AnalyzedStatement } from './types.js';
 
 export type { AnalyzeOptions, AnalyzedStatement, ClauseInfo, ProjectionInfo, VariableKind, VariableScope } from './types.js';
@@ -17,7 +18,7 @@ export function analyze(statement: Statement, options: AnalyzeOptions = {}): Ana
   switch (body.kind) {
     case 'SingleQuery':
     case 'UnionQuery': {
-      columns = a.analyzeQuery(body, new Map(), 'top').columns;
+      columns = a.analyzeQuery(body, Scope.empty(), 'top').columns;
       if (a.standaloneCallColumns !== null) columns = [...a.standaloneCallColumns];
       queryType = a.schemaProcedure ? 's' : a.updates ? (columns.length > 0 || a.reads ? 'rw' : 'w') : 'r';
       break;

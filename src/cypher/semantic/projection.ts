@@ -4,7 +4,7 @@
 import { childExpressions, type Expression, type Projection, type ProjectionItem } from '../ast/index.js';
 import type { Analyzer } from './analyzer.js';
 import { checkExpression, isAggregateCall, PLAIN, PROJECTION, type ExprContext } from './expressions.js';
-import type { Scope, VariableInfo } from './scope.js';
+import { Scope, type VariableInfo } from './scope.js';
 
 function normalized(a: Analyzer, e: Expression): string {
   return a.text.slice(e.span.start, e.span.end).replace(/\s+/g, '');
@@ -87,7 +87,7 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   if (projection.star && starVariables.length === 0 && keyword === 'RETURN') {
     throw a.error('NoVariablesInScope', `${keyword} * is not allowed when there are no variables in scope`, projection.itemsSpan.start);
   }
-  const next: Scope = new Map();
+  const next = Scope.empty();
   for (const name of starVariables) next.set(name, scope.get(name)!);
   const groupingItems: ProjectionItem[] = [];
   const aggregateItems: ProjectionItem[] = [];
@@ -127,14 +127,14 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
 
   if (projection.orderBy.length > 0) {
     const restricted = aggregating || projection.distinct;
-    const orderScope: Scope = restricted ? new Map(next) : new Map([...scope, ...next]);
+    const orderScope: Scope = restricted ? next : scope.overlay(next);
     const projectedTexts = new Set(projection.items.map((i) => normalized(a, i.expression)));
     const ctx: ExprContext = { aggregatesAllowed: aggregating, insideAggregate: false, predicate: false };
     for (const sort of projection.orderBy) {
       if (restricted && projectedTexts.has(normalized(a, sort.expression))) continue;
       if (restricted) {
         // Only projected values (or expressions over grouping keys) exist after DISTINCT/aggregation.
-        const merged = new Map([...scope, ...next]);
+        const merged = scope.overlay(next);
         checkExpression(a, sort.expression, merged, ctx);
         if (aggregating) checkOrderByAggregates(a, sort.expression, scope, next, projectedTexts);
         const aliasVars = new Set([...keyVars, ...projection.items.filter((i) => i.alias !== null).map((i) => i.alias!)]);

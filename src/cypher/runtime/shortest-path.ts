@@ -1,0 +1,81 @@
+// shortestPath / allShortestPaths: breadth-first search between the bound or scanned end nodes,
+// keeping every parent at the shortest depth so all shortest paths can be enumerated.
+
+import { Neo4jError, Status } from '../../core/errors.js';
+import { nodeValue, relValue } from '../values/entities.js';
+import { PathValue } from '../values/value.js';
+import { type ExecContext, type Row, tick } from './context.js';
+import { bindNode, candidates, type NodeSpec, type PartSpec, relMatches, type RelSpec, storeDirection } from './match.js';
+
+export function* matchShortest(spec: PartSpec, row: Row, ctx: ExecContext): Iterable<[Row, PathValue]> {
+  if (spec.rels.length !== 1) throw new Neo4jError(Status.SyntaxError, 'shortestPath requires a pattern with a single relationship');
+  const rs = spec.rels[0]!;
+  const [aSpec, bSpec] = spec.nodes as [NodeSpec, NodeSpec];
+  for (const aId of [...candidates(aSpec, undefined, row, ctx)]) {
+    const r1 = bindNode(aSpec, aId, row, ctx);
+    if (!r1) continue;
+    for (const bId of [...candidates(bSpec, undefined, r1, ctx)]) {
+      const r2 = bindNode(bSpec, bId, r1, ctx);
+      if (!r2) continue;
+      const paths = bfs(rs, aId, bId, ctx, spec.shortest === 'all', r2);
+      for (const p of paths) {
+        let out = r2;
+        if (rs.variable !== null) out = { ...r2, [rs.variable]: [...p.relationships] };
+        yield [out, p];
+      }
+    }
+  }
+}
+
+function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: boolean, row: Row): PathValue[] {
+  const dir = storeDirection(rs.direction, true);
+  const types = rs.types.length ? rs.types : undefined;
+  if (fromId === toId) {
+    if (rs.min === 0) { const rec = ctx.tx.node(fromId); return rec ? [new PathValue([nodeValue(rec)], [])] : []; }
+  }
+  // parents: node → list of (prevNode, relId) at the shortest depth.
+  const depth = new Map<number, number>([[fromId, 0]]);
+  const parents = new Map<number, [number, number][]>();
+  let frontier = [fromId];
+  let d = 0;
+  let found = false;
+  while (frontier.length && d < rs.max && !found) {
+    d++;
+    const next: number[] = [];
+    for (const at of frontier) {
+      for (const a of ctx.tx.relationshipsOf(at, dir, types)) {
+        tick(ctx);
+        if (dir === 'BOTH' && a.otherId === at && !a.outgoing) continue;
+        const rec = ctx.tx.relationship(a.relId);
+        if (!rec || !relMatches(rs, relValue(rec), row, ctx)) continue;
+        const seen = depth.get(a.otherId);
+        if (seen === undefined) {
+          depth.set(a.otherId, d);
+          parents.set(a.otherId, [[at, a.relId]]);
+          next.push(a.otherId);
+        } else if (seen === d) {
+          parents.get(a.otherId)!.push([at, a.relId]);
+        }
+        if (a.otherId === toId) found = true;
+      }
+    }
+    frontier = next;
+  }
+  if (!found || (depth.get(toId) ?? 0) < rs.min) return [];
+  const out: PathValue[] = [];
+  const walk = (at: number, nodes: number[], rels: number[]): void => {
+    if (!all && out.length > 0) return;
+    if (at === fromId) {
+      const ns = [at, ...nodes].map((id) => nodeValue(ctx.tx.node(id)!));
+      const rr = rels.map((id) => relValue(ctx.tx.relationship(id)!));
+      out.push(new PathValue(ns, rr));
+      return;
+    }
+    for (const [prev, rel] of parents.get(at) ?? []) {
+      if (rels.includes(rel)) continue;
+      walk(prev, [at, ...nodes], [rel, ...rels]);
+    }
+  };
+  walk(toId, [], []);
+  return out;
+}
