@@ -138,6 +138,20 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
   });
 }
 
+test('constraint violations, unknown databases and unsupported parameter types carry Neo4j codes', async () => {
+  await driver6.executeQuery('CREATE CONSTRAINT unique_key IF NOT EXISTS FOR (k:Key) REQUIRE k.id IS UNIQUE');
+  await driver6.executeQuery("CREATE (:Key {id: 'k1'})");
+  await assert.rejects(driver6.executeQuery("CREATE (:Key {id: 'k1'})"), { code: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
+  const elsewhere = driver5.session({ database: 'no-such-db' });
+  try {
+    await assert.rejects(elsewhere.run('RETURN 1'), { code: 'Neo.ClientError.Database.DatabaseNotFound' });
+  } finally {
+    await elsewhere.close();
+  }
+  await assert.rejects(driver6.executeQuery('RETURN $b AS b', { b: new Int8Array([1, 2]) }), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
+  await assert.rejects(driver6.executeQuery('CREATE (:X)', {}, { routing: neo4j6.routing.READ }), { code: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType' });
+});
+
 test('paths and relationships come back as driver graph types', async () => {
   const { records } = await driver6.executeQuery(
     "CREATE p = (:G {name: 'a'})-[:R {w: 1}]->(:G {name: 'b'})<-[:R {w: 2}]-(:G {name: 'c'}) RETURN p");
