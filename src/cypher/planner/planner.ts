@@ -8,9 +8,8 @@ import type { ProcedureSignature } from '../api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../values/compare.js';
 import { formatValue, typeName } from '../values/format.js';
-import type { CypherValue } from '../values/value.js';
 import { type ExecContext, type Row, tick } from '../runtime/context.js';
-import { compileExpression, truthy } from '../runtime/expressions.js';
+import { compileExpression } from '../runtime/expressions.js';
 import { compilePatternMatcher } from '../runtime/match.js';
 import { children, compileProjection } from '../runtime/projection.js';
 import { isAggregateName } from '../functions/index.js';
@@ -290,9 +289,7 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
 }
 
 function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
-  if (clause.inTransactions) {
-    // Runs in the caller's transaction: batching into separate commits is not offered.
-  }
+  // CALL { … } IN TRANSACTIONS runs inside the caller's transaction (no intermediate commits).
   const importVars = clause.importAll ? before : clause.importVariables ?? before;
   const inner = compileQuery(clause.query, importVars);
   subqueryColumns.set(clause, inner.returns ? inner.columns : []);
@@ -326,9 +323,3 @@ export function compileSubqueryExpression(q: Query): CompiledQuery {
   return compileQuery(q);
 }
 
-export function evaluateFilter(e: Expression): (row: Row, ctx: ExecContext) => boolean {
-  const f = compileExpression(e);
-  return (row, ctx) => truthy(f(row, ctx)) === true;
-}
-
-export type { CypherValue };

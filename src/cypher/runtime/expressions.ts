@@ -1,7 +1,7 @@
 // Compiles AST expressions into closures over (row, context). Compilation happens once per cached
 // statement; evaluation is then a tree of direct function calls.
 
-import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, typeError } from '../../core/errors.js';
 import type { Expression } from '../ast/index.js';
 import { lookupScalar } from '../functions/index.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../values/arith.js';
@@ -9,7 +9,7 @@ import { cypherCompare, cypherEquals } from '../values/compare.js';
 import { currentNode, currentRel } from '../values/entities.js';
 import { formatValue, typeName } from '../values/format.js';
 import { temporalProperty } from '../values/temporal-props.js';
-import { type CypherValue, NodeValue, PathValue, RelationshipValue } from '../values/value.js';
+import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { compilePatternMatcher } from './match.js';
 import { compileSubqueryExpression } from '../planner/planner.js';
@@ -454,8 +454,3 @@ function compileMapProjection(e: Extract<Expression, { kind: 'MapProjection' }>,
   };
 }
 
-export function unsupported(what: string): never {
-  throw notSupported(what);
-}
-
-export { PathValue };

@@ -9,7 +9,7 @@ import {
   type CypherValue, NodeValue, PathValue, PointValue, type PropertyValue, RelationshipValue, isTemporal,
 } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
-import { compileExpression, propertyOf } from './expressions.js';
+import { compileExpression } from './expressions.js';
 import { compilePatternMatcher } from './match.js';
 
 export type RowOp = (row: Row, ctx: ExecContext) => Iterable<Row>;
@@ -246,9 +246,6 @@ export function compileDelete(exprs: readonly Evaluator[], detach: boolean): Row
 
 export function compileMerge(m: MergeClause): RowOp {
   const part = m.pattern;
-  for (const n of part.nodes) {
-    if (n.properties?.kind === 'MapLiteral') continue;
-  }
   const matcher = compilePatternMatcher([part], null);
   const create = compileCreatePart(part);
   const onCreate = compileSetItems(m.onCreate);
@@ -273,4 +270,3 @@ export function compileMerge(m: MergeClause): RowOp {
   };
 }
 
-export { propertyOf };
