@@ -72,6 +72,11 @@ async function compose(
   config: ServerConfig, log: Logger, deps: ServerDependencies, cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
 ): Promise<RunningServer> {
   log.info(`Starting Causeway ${CAUSEWAY_PRODUCT_VERSION} (${BOLT_SERVER_AGENT}).`);
+  if (config.mode !== 'SINGLE') {
+    // Running alone while the configuration asks for a cluster member would silently break the
+    // guarantees the user configured for; refuse instead.
+    throw new Neo4jError(Status.FeatureNotSupported, `dbms.mode=${config.mode} is not supported by Causeway yet; use SINGLE`);
+  }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
   const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
