@@ -152,7 +152,7 @@ function buildTarget(driver: Driver, server: ServerProcess, options: CausewayTar
     },
     async read(query: ReadQuerySpec, personName: string): Promise<number> {
       readSession ??= driver.session({ defaultAccessMode: neo4j.session.READ });
-      const result = await readSession.run(query.cypher, { name: personName });
+      const result = await readSession.run(query.cypher, query.takesName ? { name: personName } : {});
       return result.records.length;
     },
     async openWriter(): Promise<BenchWriter> {
@@ -167,6 +167,7 @@ function buildTarget(driver: Driver, server: ServerProcess, options: CausewayTar
       };
     },
     residentBytes: () => server.residentBytes(),
+    serverCpuMs: () => server.cpuMs(),
     async close(): Promise<void> {
       await readSession?.close().catch(() => undefined);
       await driver.close().catch(() => undefined);

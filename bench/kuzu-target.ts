@@ -114,7 +114,7 @@ export async function openKuzuTarget(options: KuzuTargetOptions): Promise<BenchT
         prepared = await prepare(connection, query.cypher);
         preparedReads.set(query.name, prepared);
       }
-      return run(connection, prepared, { name: personName });
+      return run(connection, prepared, query.takesName ? { name: personName } : {});
     },
     async openWriter(): Promise<BenchWriter> {
       const own = new kuzu.Connection(database);
@@ -129,6 +129,7 @@ export async function openKuzuTarget(options: KuzuTargetOptions): Promise<BenchT
         async close(): Promise<void> { /* connections close with the database */ },
       };
     },
+    serverCpuMs: () => undefined,
     residentBytes(): number | undefined {
       return process.memoryUsage().rss;
     },

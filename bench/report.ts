@@ -126,7 +126,7 @@ export function renderRun(run: BenchRun): string {
   lines.push('');
 
   lines.push('**Read latency** (ms, one client, sequential requests; Causeway through neo4j-driver over bolt://127.0.0.1, kuzu embedded)', '');
-  const readRows = (['point', 'oneHop', 'twoHop'] as const).map((query) => {
+  const readRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).map((query) => {
     const ours = readOf(run.causeway, query);
     const theirs = readOf(run.kuzu, query);
     const title = (ours ?? theirs)?.query.title ?? query;
@@ -135,6 +135,16 @@ export function renderRun(run: BenchRun): string {
     return [title, triple(ours?.latency), triple(theirs?.latency), ratio(ours?.latency.p50Ms, theirs?.latency.p50Ms), `${ours?.latency.count ?? '-'}`, rows + (note === '' ? '' : ` (${note})`)];
   });
   lines.push(...table(['query', 'Causeway p50 / p90 / p99', 'kuzu p50 / p90 / p99', 'p50 ratio C/k', 'requests', 'rows C / k'], readRows));
+  lines.push('');
+  lines.push('CPU per request (µs): where the time goes. Causeway: bench process (driver) and server process; kuzu: the one process.', '');
+  const us = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(0));
+  const cpuRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
+    const ours = readOf(run.causeway, query);
+    const theirs = readOf(run.kuzu, query);
+    if (ours === undefined && theirs === undefined) return [];
+    return [[(ours ?? theirs)?.query.title ?? query, us(ours?.clientCpuUsPerRequest), us(ours?.serverCpuUsPerRequest), us(theirs?.clientCpuUsPerRequest)]];
+  });
+  lines.push(...table(['query', 'Causeway driver side', 'Causeway server', 'kuzu (embedded)'], cpuRows));
   lines.push('');
 
   lines.push('**Durable writes** (`CREATE (:Bench {id: $id, v: $v})`, one transaction each, fsync on)', '');

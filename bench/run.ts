@@ -20,14 +20,15 @@ const USAGE = `usage: node dist/bench/run.js [options]
   --reads N            measured requests per read query (default 2000; warmup is a tenth)
   --read-budget-s S    stop one read query after S seconds (default 60)
   --write-seconds S    length of each write phase (default 5)
-  --clients LIST       write client counts (default 1,16)
+  --clients LIST       write client counts (default 1,16; "none" skips writes)
+  --queries LIST       read queries to run: point,oneHop,twoHop (default all)
   --write-mode M       auto (auto-commit) or explicit (executeWrite) (default auto)
   --batch N            rows per UNWIND load batch (default 5000)
   --dd-count N         4 KiB dsync writes for the disk probe (default 2000)
   --docs PATH          markdown page to update (default <repo>/docs/benchmarks.md)
   --no-docs            do not touch the docs page
   --cli PATH           Causeway CLI entry (default <build>/src/cli/main.js)
-  --server-node-args S extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --server-node-args=S extra node flags for the server, e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
   --keep               keep the temp directory (data, server log) for inspection
 `;
 
@@ -39,6 +40,7 @@ interface Options {
   readonly readBudgetMs: number;
   readonly writeMs: number;
   readonly clients: readonly number[];
+  readonly queries: ReadonlySet<string>;
   readonly writeMode: WriteMode;
   readonly batchRows: number;
   readonly ddCount: number;
@@ -63,7 +65,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     args: [...argv],
     options: {
       parts: { type: 'string' }, nodes: { type: 'string' }, seed: { type: 'string' }, reads: { type: 'string' },
-      'read-budget-s': { type: 'string' }, 'write-seconds': { type: 'string' }, clients: { type: 'string' },
+      'read-budget-s': { type: 'string' }, 'write-seconds': { type: 'string' }, clients: { type: 'string' }, queries: { type: 'string' },
       'write-mode': { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
       docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, cli: { type: 'string' },
       'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -74,6 +76,9 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   for (const part of parts) if (!['fsync', 'loopback', 'causeway', 'kuzu'].includes(part)) throw new Error(`unknown part ${part}`);
   const writeMode = values['write-mode'] ?? 'auto';
   if (writeMode !== 'auto' && writeMode !== 'explicit') throw new Error('--write-mode is auto or explicit');
+  for (const query of (values.queries ?? '').split(',').filter((q) => q !== '')) {
+    if (!READ_QUERIES.some((q) => q.name === query)) throw new Error(`unknown query ${query}`);
+  }
   return {
     parts,
     nodes: Math.floor(positive(values.nodes, 100_000, '--nodes')),
@@ -81,7 +86,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     reads: Math.floor(positive(values.reads, 2000, '--reads')),
     readBudgetMs: positive(values['read-budget-s'], 60, '--read-budget-s') * 1000,
     writeMs: positive(values['write-seconds'], 5, '--write-seconds') * 1000,
-    clients: (values.clients ?? '1,16').split(',').map((c) => Math.floor(positive(c, 1, '--clients'))),
+    clients: values.clients === 'none' ? [] : (values.clients ?? '1,16').split(',').map((c) => Math.floor(positive(c, 1, '--clients'))),
+    queries: new Set((values.queries ?? READ_QUERIES.map((q) => q.name).join(',')).split(',').map((q) => q.trim())),
     writeMode,
     batchRows: Math.floor(positive(values.batch, 5000, '--batch')),
     ddCount: Math.floor(positive(values['dd-count'], 2000, '--dd-count')),
@@ -104,7 +110,7 @@ async function exercise(target: BenchTarget, graph: MoviesGraph, options: Option
   }, 100);
   try {
     const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
-    for (const query of READ_QUERIES) {
+    for (const query of READ_QUERIES.filter((q) => options.queries.has(q.name))) {
       const read = await measureRead(target, graph, query, plan);
       figures.reads.push(read);
       say(`${target.name}: ${query.title} p50 ${read.latency.p50Ms.toFixed(3)} ms p99 ${read.latency.p99Ms.toFixed(3)} ms (${read.latency.count} requests, ${read.rows} rows)`);

@@ -1,6 +1,6 @@
 // Runs one Causeway server as a child process on a free loopback port with a throwaway data
 // directory, the way an operator would start it (`causeway console`, configured by NEO4J_* env).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +13,8 @@ export interface ServerProcess {
   exitCode(): number | null | undefined;
   /** VmRSS of the server, from /proc/<pid>/status; undefined once it is gone */
   residentBytes(): number | undefined;
+  /** user + system CPU the server has used so far, from /proc/<pid>/stat */
+  cpuMs(): number | undefined;
   logTail(lines: number): string;
   stop(): Promise<void>;
 }
@@ -41,6 +43,33 @@ export function freeLoopbackPort(): Promise<number> {
 export function parseVmRssBytes(statusText: string): number | undefined {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(statusText);
   return match === null || match[1] === undefined ? undefined : Number(match[1]) * 1024;
+}
+
+/** utime + stime (fields 14 and 15) of a /proc/<pid>/stat line, in clock ticks. */
+export function parseStatCpuTicks(statText: string): number | undefined {
+  // The command name (field 2) may hold spaces and parentheses; the fields after its last ')' are fixed.
+  const fields = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return Number.isFinite(user) && Number.isFinite(system) ? user + system : undefined;
+}
+
+let clockTicksPerSecond: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicksPerSecond === undefined) {
+    const answer = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout);
+    clockTicksPerSecond = Number.isFinite(answer) && answer > 0 ? answer : 100;
+  }
+  return clockTicksPerSecond;
+}
+
+export function readCpuMs(pid: number): number | undefined {
+  try {
+    const ticks = parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return ticks === undefined ? undefined : (ticks * 1000) / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
 }
 
 export function readResidentBytes(pid: number): number | undefined {
@@ -85,6 +114,7 @@ export async function launchServer(launch: ServerLaunch): Promise<ServerProcess>
     logPath,
     exitCode: () => exited,
     residentBytes: () => (exited === undefined ? readResidentBytes(pid) : undefined),
+    cpuMs: () => (exited === undefined ? readCpuMs(pid) : undefined),
     logTail(lines: number): string {
       try {
         return readFileSync(logPath, 'utf8').split('\n').slice(-lines).join('\n');

@@ -5,23 +5,28 @@ import type { MoviesGraph } from './movies-graph.js';
 import { SeededRandom } from './prng.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
 
-export type ReadQueryName = 'point' | 'oneHop' | 'twoHop';
+export type ReadQueryName = 'ping' | 'point' | 'oneHop' | 'twoHop';
 
 export interface ReadQuerySpec {
   readonly name: ReadQueryName;
   readonly title: string;
   /** the Cypher both targets run (kuzu accepts the same text for these shapes) */
   readonly cypher: string;
+  /** false for the baseline that takes no parameter (kuzu rejects unused parameters) */
+  readonly takesName: boolean;
 }
 
 export const READ_QUERIES: readonly ReadQuerySpec[] = [
-  { name: 'point', title: 'point lookup (indexed)', cypher: 'MATCH (p:Person {name: $name}) RETURN p.born' },
-  { name: 'oneHop', title: '1-hop ACTED_IN', cypher: 'MATCH (p:Person {name: $name})-[:ACTED_IN]->(m) RETURN m.title' },
+  // The floor: one request that touches no data, so the rest can be read as "floor + query work".
+  { name: 'ping', title: 'RETURN 1 (baseline)', cypher: 'RETURN 1 AS one', takesName: false },
+  { name: 'point', title: 'point lookup (indexed)', cypher: 'MATCH (p:Person {name: $name}) RETURN p.born', takesName: true },
+  { name: 'oneHop', title: '1-hop ACTED_IN', cypher: 'MATCH (p:Person {name: $name})-[:ACTED_IN]->(m) RETURN m.title', takesName: true },
   {
     name: 'twoHop',
     title: '2-hop co-actors',
     // `c <> p` keeps the answer identical under kuzu's walk semantics and Cypher's edge isomorphism.
     cypher: 'MATCH (p:Person {name: $name})-[:ACTED_IN]->(m:Movie)<-[:ACTED_IN]-(c:Person) WHERE c <> p RETURN DISTINCT c.name',
+    takesName: true,
   },
 ];
 
@@ -47,6 +52,8 @@ export interface BenchTarget {
   openWriter(clientIndex: number): Promise<BenchWriter>;
   /** resident memory of the process holding the data, when the target can see it */
   residentBytes(): number | undefined;
+  /** CPU used so far by a server process separate from this one; undefined for embedded targets */
+  serverCpuMs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,10 @@ export interface ReadFigures {
   /** total rows over the measured requests: equal across targets when both answer alike */
   readonly rows: number;
   readonly truncated: boolean;
+  /** CPU per request in this process (driver and harness; for kuzu also the engine) */
+  readonly clientCpuUsPerRequest: number;
+  /** CPU per request in the server process, when there is one */
+  readonly serverCpuUsPerRequest: number | undefined;
 }
 
 export interface ReadPlan {
@@ -71,7 +82,7 @@ export function readNames(graph: MoviesGraph, query: ReadQueryName, count: numbe
   const random = new SeededRandom(seed * 31 + query.length);
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
-    const index = query === 'point' ? random.intBetween(0, graph.persons.length - 1) : random.pick(graph.actorIndexes);
+    const index = query === 'point' || query === 'ping' ? random.intBetween(0, graph.persons.length - 1) : random.pick(graph.actorIndexes);
     names.push((graph.persons[index] as { name: string }).name);
   }
   return names;
@@ -83,6 +94,8 @@ export async function measureRead(target: BenchTarget, graph: MoviesGraph, query
   const names = readNames(graph, query.name, plan.measuredRequests, plan.seed);
   const samplesMs: number[] = [];
   let rows = 0;
+  const clientCpuBefore = process.cpuUsage();
+  const serverCpuBeforeMs = target.serverCpuMs();
   const startedMs = performance.now();
   let truncated = false;
   for (const name of names) {
@@ -91,7 +104,15 @@ export async function measureRead(target: BenchTarget, graph: MoviesGraph, query
     rows += await target.read(query, name);
     samplesMs.push(performance.now() - requestStartedMs);
   }
-  return { query, latency: summarizeLatencies(samplesMs), rows, truncated };
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const serverCpuAfterMs = target.serverCpuMs();
+  const requests = Math.max(1, samplesMs.length);
+  return {
+    query, latency: summarizeLatencies(samplesMs), rows, truncated,
+    clientCpuUsPerRequest: (clientCpu.user + clientCpu.system) / requests,
+    serverCpuUsPerRequest: serverCpuBeforeMs === undefined || serverCpuAfterMs === undefined
+      ? undefined : ((serverCpuAfterMs - serverCpuBeforeMs) * 1000) / requests,
+  };
 }
 
 export interface WriteFigures {
