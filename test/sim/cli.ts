@@ -1,7 +1,11 @@
-// npm run sim -- --seeds N [--start S] [--seed S] [--verbose] [--ticks T] [--bug NAME]
+// npm run sim -- --seeds N [--start S] [--jobs J] [--seed S] [--verbose] [--ticks T] [--bug NAME]
+//                 [--long]   (100,000 seeds)
 // Runs N seeds and prints every failing seed first (one seed replays exactly with --seed S),
-// then a summary with seeds per second. Exit code 1 if any seed failed.
+// then a summary with seeds per second. --jobs splits the range over J child processes.
+// Exit code 1 if any seed failed.
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { SimOverrides } from './options.js';
 import { optionsForSeed } from './options.js';
 import type { SimResult } from './simulation.js';
@@ -12,12 +16,14 @@ import type { BugName } from './bugs.js';
 interface CliArgs {
   seeds: number;
   start: number;
+  jobs: number;
   verbose: boolean;
+  passthrough: string[];
   overrides: SimOverrides;
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { seeds: 100, start: 1, verbose: false, overrides: {} };
+  const args: CliArgs = { seeds: 100, start: 1, jobs: 1, verbose: false, passthrough: [], overrides: {} };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -33,12 +39,17 @@ function parseArgs(argv: readonly string[]): CliArgs {
       args.start = number();
       args.seeds = 1;
       args.verbose = true;
-    } else if (flag === '--ticks') args.overrides = { ...args.overrides, faultTicks: number() };
+    } else if (flag === '--jobs') args.jobs = Math.max(1, number());
+    else if (flag === '--ticks') {
+      args.passthrough.push('--ticks', String(value));
+      args.overrides = { ...args.overrides, faultTicks: number() };
+    }
     else if (flag === '--long') args.seeds = 100_000;
     else if (flag === '--verbose') args.verbose = true;
     else if (flag === '--bug') {
       if (!bugNames.includes(value as BugName)) throw new Error(`--bug is one of ${bugNames.join(', ')}`);
       args.overrides = { ...args.overrides, ...bugOverrides(value as BugName) };
+      args.passthrough.push('--bug', String(value));
       i++;
     } else throw new Error(`unknown argument ${flag}`);
   }
@@ -57,8 +68,69 @@ function describe(result: SimResult): string {
   );
 }
 
+interface Summary {
+  seeds: number;
+  failed: number[];
+  ticks: number;
+  checks: number;
+  linUnknown: number;
+}
+
+function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
+  console.log(
+    `${summary.seeds} seeds from ${args.start}: ${summary.failed.length} failed; ${(summary.seeds / seconds).toFixed(1)} seeds/s; ` +
+      `${summary.ticks} simulated ticks (${((summary.ticks * tickMs) / 1000 / 60).toFixed(1)} simulated minutes at ${tickMs} ms/tick) in ${seconds.toFixed(1)} s; ` +
+      `${summary.checks} invariant checks; linearizability unknown (search bound hit) in ${summary.linUnknown}`,
+  );
+  if (summary.failed.length > 0) console.log(`failing seeds: ${summary.failed.join(' ')}`);
+  process.exitCode = summary.failed.length > 0 ? 1 : 0;
+}
+
+/** splits the range over child processes; failures print as they arrive, the summary at the end */
+function runJobs(args: CliArgs): void {
+  const started = performance.now();
+  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0 };
+  const per = Math.ceil(args.seeds / args.jobs);
+  let running = 0;
+  for (let j = 0; j < args.jobs; j++) {
+    const start = args.start + j * per;
+    const count = Math.min(per, args.start + args.seeds - start);
+    if (count <= 0) continue;
+    running++;
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--seeds', String(count), '--start', String(start), '--child', ...args.passthrough], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('#summary ')) {
+          const part = JSON.parse(line.slice(9)) as Summary;
+          total.seeds += part.seeds;
+          total.failed.push(...part.failed);
+          total.ticks += part.ticks;
+          total.checks += part.checks;
+          total.linUnknown += part.linUnknown;
+        } else if (line.length > 0) console.log(line);
+      }
+    });
+    child.on('close', () => {
+      running--;
+      if (running === 0) printSummary(args, total, (performance.now() - started) / 1000);
+    });
+  }
+}
+
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const child = argv.includes('--child');
+  const args = parseArgs(argv.filter((a) => a !== '--child'));
+  if (args.jobs > 1 && !child) {
+    runJobs(args);
+    return;
+  }
   const started = performance.now();
   const failed: SimResult[] = [];
   let ticks = 0;
@@ -77,13 +149,9 @@ function main(): void {
     if (args.verbose) console.log(describe(result));
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `${args.seeds} seeds from ${args.start}: ${failed.length} failed; ${(args.seeds / seconds).toFixed(1)} seeds/s; ` +
-      `${ticks} simulated ticks (${((ticks * tickMs) / 1000 / 60).toFixed(1)} simulated minutes at ${tickMs} ms/tick) in ${seconds.toFixed(1)} s; ` +
-      `${checks} invariant checks; linearizability unknown (search bound hit) in ${linUnknown}`,
-  );
-  if (failed.length > 0) console.log(`failing seeds: ${failed.map((r) => r.seed).join(' ')}`);
-  process.exitCode = failed.length > 0 ? 1 : 0;
+  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown };
+  if (child) console.log(`#summary ${JSON.stringify(summary)}`);
+  else printSummary(args, summary, seconds);
 }
 
 main();
