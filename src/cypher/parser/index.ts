@@ -5,6 +5,7 @@
 import type { Statement, StatementBody } from '../ast/index.js';
 import { syntaxErrorAt } from '../lexer/errors.js';
 import { tokenize } from '../lexer/lexer.js';
+import { atAdminCommand, parseAdminCommand } from './admin.js';
 import { atCommand, parseCommand } from './schema.js';
 import { parseQuery } from './query.js';
 import { TokenStream } from './stream.js';
@@ -55,7 +56,7 @@ function parseStatement(text: string): Statement {
     use = ts.text.slice(useStart, ts.lastEnd).replace(/`/g, '');
   }
   if (ts.atEnd()) ts.fail(['a query or command']);
-  const body: StatementBody = atCommand(ts) ? parseCommand(ts) : parseQuery(ts);
+  const body: StatementBody = atAdminCommand(ts) ? parseAdminCommand(ts) : atCommand(ts) ? parseCommand(ts) : parseQuery(ts);
   ts.acceptPunct(';');
   if (!ts.atEnd()) {
     ts.fail(ts.atPunct(')') || ts.atPunct('}') ? ['end of input'] : ['a clause keyword or end of input']);

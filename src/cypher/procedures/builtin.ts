@@ -6,6 +6,7 @@ import { lookupAggregate, lookupScalar } from '../functions/index.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
 import { constraintDescription, indexRows } from './schema-rows.js';
 import { introspectionProcedures } from './schema-introspection.js';
+import { apocProcedures } from './apoc.js';
 
 function sorted(xs: readonly string[]): string[] {
   return [...xs].sort();
@@ -30,6 +31,7 @@ export const FUNCTION_NAMES = [
 export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSignature[] {
   return [
     ...introspectionProcedures(),
+    ...apocProcedures(),
     {
       name: 'db.labels', mode: 'READ', inputs: [], outputs: [{ name: 'label', type: 'STRING' }],
       description: 'List all available labels in the database.',

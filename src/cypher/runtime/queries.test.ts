@@ -69,3 +69,13 @@ test('variable-length paths respect bounds and relationship uniqueness', async (
   assert.deepEqual(await q('MATCH (a:N {i: 1})-[:E*]->(x) RETURN x.i ORDER BY x.i'), [[1n], [2n], [3n]]);
   assert.deepEqual(await q('MATCH p = (a:N {i: 1})-[:E*0..1]-(x) RETURN length(p) AS l, x.i ORDER BY l, x.i'), [[0n, 1n], [1n, 2n], [1n, 3n]]);
 });
+
+test('APOC validation helpers fail with the wrapped RuntimeException message', async () => {
+  // proves apoc.util.validate / validatePredicate pass through when false and fail as clients expect
+  const q = await engineWith(['CREATE (:M {x: 1})']);
+  assert.deepEqual(await q("MATCH (m:M) CALL apoc.util.validate(m.x = 2, 'never', []) RETURN m.x"), [[1n]]);
+  await assert.rejects(q("MATCH (m:M) CALL apoc.util.validate(m.x = 1, 'bad %s', [m.x]) RETURN m"),
+    { code: 'Neo.ClientError.Procedure.ProcedureCallFailed', message: /Caused by: java.lang.RuntimeException: bad 1$/ });
+  await assert.rejects(q("MATCH (m:M) WHERE apoc.util.validatePredicate(true, '@neo4j/graphql/FORBIDDEN', [0]) RETURN m"),
+    { message: /java.lang.RuntimeException: @neo4j\/graphql\/FORBIDDEN/ });
+});
