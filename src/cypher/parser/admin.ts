@@ -39,6 +39,6 @@ export function parseAdminCommand(ts: TokenStream): StatementBody {
     };
   }
   const words: string[] = [];
-  for (let i = 0; i < 3 && ts.peek(i).type === 'ident'; i++) words.push(ts.peek(i).value);
+  for (let i = 0; i < 2 && ts.peek(i).type === 'ident'; i++) words.push(ts.peek(i).value);
   throw notSupported(`The administration command ${words.join(' ')}`);
 }
