@@ -4,6 +4,8 @@ import { TestNetwork } from './testing.js';
 import { committedIndex, quorumSize, voteOutcome } from './quorum.js';
 import { Inflights, Progress } from './progress.js';
 import { Neo4jError } from '../core/errors.js';
+import { raftConfigFromSettings } from './timing.js';
+import { SeededRandom } from '../env/random.js';
 
 const ids = ['a', 'b', 'c'];
 
@@ -144,4 +146,13 @@ test('a follower that fell behind a compaction catches up through a snapshot', (
   const c = net.node('c').raft.log;
   assert.ok(c.snapshotIndex >= index, `snapshot installed (snapshot index ${c.snapshotIndex})`);
   assert.equal(c.committed, leaderLog.committed);
+});
+
+test('Neo4j timing settings map onto ticks', () => {
+  // Proves leader_election_timeout / tick length gives the election ticks, with ~10 heartbeats each.
+  const config = raftConfigFromSettings('a', { leaderElectionTimeoutMs: 7000, enablePreVoting: false, refuseToBeLeader: true, tickMs: 100 }, new SeededRandom(1));
+  assert.equal(config.electionTicks, 70);
+  assert.equal(config.heartbeatTicks, 7);
+  assert.equal(config.preVote, false);
+  assert.equal(config.refuseToBeLeader, true);
 });

@@ -2,73 +2,16 @@
 // messages as step(), and everything the shell must do comes back from ready() (see raw-node.ts
 // for the contract). No clock, no randomness except the injected source, no I/O, no await.
 import { Neo4jError, Status } from '../core/errors.js';
-import type { Random } from '../env/random.js';
 import { RaftLog } from './log.js';
 import type { AppendRequest, AppendResponse, Heartbeat, HeartbeatResponse, InstallSnapshot, Message, VoteRequest, VoteResponse } from './messages.js';
 import { Progress } from './progress.js';
 import { committedIndex, hasQuorum, voteOutcome } from './quorum.js';
 import type { ReadState } from './read-index.js';
 import { ReadIndexQueue } from './read-index.js';
-import type { Entry, HardState, MemberId, Membership, Snapshot } from './types.js';
+import type { RaftConfig, RaftInit, Role } from './config.js';
+import { validateMembershipStep } from './membership.js';
+import type { Entry, HardState, MemberId, Membership } from './types.js';
 import { allMembers, decodeMembership, encodeMembership, isVoter } from './types.js';
-
-export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
-
-/**
- * Deliberately broken variants, switched on only by the simulator's "test the tester" runs to
- * show the checkers catch each bug. Never set in a real member.
- */
-export interface UnsafeVariants {
-  /** grant votes without Raft's up-to-date-log check */
-  readonly voteWithoutLogCheck?: boolean;
-  /** commit a previous-term entry as soon as a majority stores it (the Figure 8 bug) */
-  readonly commitPreviousTermByCounting?: boolean;
-}
-
-export interface RaftConfig {
-  readonly id: MemberId;
-  /** the minimum election timeout in ticks; the actual one is drawn from [this, 2 × this) */
-  readonly electionTicks: number;
-  readonly heartbeatTicks: number;
-  /** enable_prevoting: campaign only after a majority says it would vote */
-  readonly preVote: boolean;
-  /** a leader steps down without a majority; followers honour a leader lease */
-  readonly checkQuorum: boolean;
-  /** refuse_to_be_leader: votes and replicates, never campaigns */
-  readonly refuseToBeLeader: boolean;
-  /** appends in flight per follower before the leader waits for acknowledgements */
-  readonly maxInflightAppends: number;
-  /** bytes of entries per append message (at least one entry is always sent) */
-  readonly maxAppendBytes: number;
-  /** proposals beyond this many uncommitted entries are refused (back-pressure) */
-  readonly maxUncommittedEntries: number;
-  /** reads waiting for a heartbeat round */
-  readonly maxPendingReads: number;
-  /** used only for election timeout jitter */
-  readonly random: Random;
-  readonly unsafe?: UnsafeVariants;
-}
-
-export const defaultRaftLimits = {
-  electionTicks: 10,
-  heartbeatTicks: 1,
-  preVote: true,
-  checkQuorum: true,
-  refuseToBeLeader: false,
-  maxInflightAppends: 64,
-  maxAppendBytes: 1024 * 1024,
-  maxUncommittedEntries: 4096,
-  maxPendingReads: 1024,
-} as const;
-
-/** What the member recovered from durable storage (empty for a brand-new member). */
-export interface RaftInit {
-  readonly hardState: HardState;
-  readonly snapshot: Snapshot | null;
-  readonly entries: readonly Entry[];
-  /** the bootstrap membership, used until the log or a snapshot says otherwise */
-  readonly initialMembership: Membership;
-}
 
 export class Raft {
   readonly id: MemberId;
@@ -612,13 +555,5 @@ export class Raft {
   }
 }
 
-export function validateMembershipStep(current: Membership, next: Membership): void {
-  const overlap = next.voters.filter((id) => next.learners.includes(id));
-  if (overlap.length > 0) throw new Neo4jError(Status.ArgumentError, `members cannot be both voter and learner: ${overlap.join(', ')}`);
-  if (next.voters.length === 0) throw new Neo4jError(Status.ArgumentError, 'a membership needs at least one voter');
-  const added = next.voters.filter((id) => !current.voters.includes(id));
-  const removed = current.voters.filter((id) => !next.voters.includes(id));
-  if (added.length + removed.length > 1) {
-    throw new Neo4jError(Status.ArgumentError, 'change voters one at a time (add or remove a single voter per change)');
-  }
-}
+export type { RaftConfig, RaftInit, Role, UnsafeVariants } from './config.js';
+export { defaultRaftLimits } from './config.js';

@@ -1,0 +1,62 @@
+// Configuration of one Raft member, and what it recovered from storage.
+import type { Random } from '../env/random.js';
+import type { Entry, HardState, MemberId, Membership, Snapshot } from './types.js';
+
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+/**
+ * Deliberately broken variants, switched on only by the simulator's "test the tester" runs to
+ * show the checkers catch each bug. Never set in a real member.
+ */
+export interface UnsafeVariants {
+  /** grant votes without Raft's up-to-date-log check */
+  readonly voteWithoutLogCheck?: boolean;
+  /** commit a previous-term entry as soon as a majority stores it (the Figure 8 bug) */
+  readonly commitPreviousTermByCounting?: boolean;
+}
+
+export interface RaftConfig {
+  readonly id: MemberId;
+  /** the minimum election timeout in ticks; the actual one is drawn from [this, 2 × this) */
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  /** enable_prevoting: campaign only after a majority says it would vote */
+  readonly preVote: boolean;
+  /** a leader steps down without a majority; followers honour a leader lease */
+  readonly checkQuorum: boolean;
+  /** refuse_to_be_leader: votes and replicates, never campaigns */
+  readonly refuseToBeLeader: boolean;
+  /** appends in flight per follower before the leader waits for acknowledgements */
+  readonly maxInflightAppends: number;
+  /** bytes of entries per append message (at least one entry is always sent) */
+  readonly maxAppendBytes: number;
+  /** proposals beyond this many uncommitted entries are refused (back-pressure) */
+  readonly maxUncommittedEntries: number;
+  /** reads waiting for a heartbeat round */
+  readonly maxPendingReads: number;
+  /** used only for election timeout jitter */
+  readonly random: Random;
+  readonly unsafe?: UnsafeVariants;
+}
+
+export const defaultRaftLimits = {
+  electionTicks: 10,
+  heartbeatTicks: 1,
+  preVote: true,
+  checkQuorum: true,
+  refuseToBeLeader: false,
+  maxInflightAppends: 64,
+  maxAppendBytes: 1024 * 1024,
+  maxUncommittedEntries: 4096,
+  maxPendingReads: 1024,
+} as const;
+
+/** What the member recovered from durable storage (empty for a brand-new member). */
+export interface RaftInit {
+  readonly hardState: HardState;
+  readonly snapshot: Snapshot | null;
+  readonly entries: readonly Entry[];
+  /** the bootstrap membership, used until the log or a snapshot says otherwise */
+  readonly initialMembership: Membership;
+}
+
