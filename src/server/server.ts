@@ -19,7 +19,8 @@ import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
 import { createPasswordHasher } from './auth/password.js';
 import { UserRepository } from './auth/users.js';
-import { handleHttpRequest } from './http/discovery.js';
+import { routeHttpRequest } from './http/discovery.js';
+import { handleTxCommit } from './http/tx-endpoint.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
@@ -149,8 +150,13 @@ async function compose(
   let http: HttpListener | undefined;
   if (config.http.enabled) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
+    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled };
     http = await startHttpListener(config.http.host, config.http.port,
-      (method, path, host) => handleHttpRequest(method, path, host, advertisedBolt, httpFallback),
+      (request) => routeHttpRequest(request, {
+        boltAdvertised: () => advertisedBolt,
+        httpFallbackHost: httpFallback,
+        txCommit: (database, authorization, body) => handleTxCommit(txDeps, database, authorization, body),
+      }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;
     cleanup.push(() => boundHttp.close());

@@ -130,3 +130,35 @@ test('the startup log uses the Neo4j line layout', () => {
   assert.match(server.output(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000 INFO {2}Bolt enabled on 127\.0\.0\.1:\d+\.$/m);
   assert.match(server.output(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000 INFO {2}Started\.$/m);
 });
+
+test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basic auth', { skip: !statements }, async () => {
+  const endpoint = `http://127.0.0.1:${server.httpPort}/db/neo4j/tx/commit`;
+  const authorization = `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}`;
+  const post = async (body: unknown, auth: string | null = authorization) => {
+    const response = await fetch(endpoint, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) },
+    });
+    return { status: response.status, body: (await response.json()) as { results: { columns: string[]; data: { row: unknown[]; meta: unknown[] }[] }[]; errors: { code: string }[] } };
+  };
+  const ok = await post({ statements: [
+    { statement: 'MATCH (p:Person {name: $name}) RETURN p, p.born AS born', parameters: { name: 'Tom Hanks' } },
+    { statement: "CREATE (:HttpProbe {via: 'http'})" },
+  ] });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.body.errors, []);
+  assert.deepEqual(ok.body.results[0]!.columns, ['p', 'born']);
+  assert.deepEqual(ok.body.results[0]!.data[0]!.row, [{ name: 'Tom Hanks', born: 1956 }, 1956]);
+  assert.equal((ok.body.results[0]!.data[0]!.meta[0] as { type: string }).type, 'node');
+  const seen = await driver6.executeQuery("MATCH (n:HttpProbe {via: 'http'}) RETURN count(n) AS c");
+  assert.equal(seen.records[0]!.get('c').toNumber(), 1);
+
+  const failed = await post({ statements: [{ statement: "CREATE (:HttpProbe {via: 'rolled back'})" }, { statement: 'RETRUN 1' }] });
+  assert.equal(failed.body.errors[0]!.code, 'Neo.ClientError.Statement.SyntaxError');
+  const rolledBack = await driver6.executeQuery("MATCH (n:HttpProbe {via: 'rolled back'}) RETURN count(n) AS c");
+  assert.equal(rolledBack.records[0]!.get('c').toNumber(), 0);
+
+  const anonymous = await post({ statements: [] }, null);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.body.errors[0]!.code, 'Neo.ClientError.Security.Unauthorized');
+});

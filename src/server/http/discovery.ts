@@ -24,18 +24,37 @@ export interface HttpResponse {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Routes one request; everything but GET / is 404 until the HTTP API is built. */
-export function handleHttpRequest(method: string, path: string, hostHeader: string | undefined, boltAdvertised: string, httpFallbackHost: string): HttpResponse {
-  const bare = path.split('?')[0];
-  if ((method === 'GET' || method === 'HEAD') && bare === '/') {
-    const doc = discoveryDocument({ boltAdvertised, httpHost: hostHeader ?? httpFallbackHost });
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly host: string | undefined;
+  readonly authorization: string | undefined;
+  readonly body: string;
+}
+
+export interface HttpRoutes {
+  readonly boltAdvertised: () => string;
+  readonly httpFallbackHost: string;
+  readonly txCommit: (database: string, authorization: string | undefined, body: string) => Promise<HttpResponse>;
+}
+
+const TX_COMMIT_PATH = /^\/db\/([^/]+)\/tx\/commit\/?$/;
+
+/** Routes one request: the discovery document and the single-request transaction endpoint. */
+export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes): Promise<HttpResponse> {
+  const bare = request.path.split('?')[0]!;
+  if ((request.method === 'GET' || request.method === 'HEAD') && bare === '/') {
+    const doc = discoveryDocument({ boltAdvertised: routes.boltAdvertised(), httpHost: request.host ?? routes.httpFallbackHost });
     return { status: 200, contentType: 'application/json', body: `${JSON.stringify(doc, null, 2)}\n` };
   }
+  const tx = TX_COMMIT_PATH.exec(bare);
+  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body);
   return {
     status: 404,
     contentType: 'application/json',
-    body: `${JSON.stringify({ errors: [{ code: 'Neo.ClientError.Request.Invalid', message: `No endpoint at ${method} ${bare}` }] })}\n`,
+    body: `${JSON.stringify({ errors: [{ code: 'Neo.ClientError.Request.Invalid', message: `No endpoint at ${request.method} ${bare}` }] })}\n`,
   };
 }

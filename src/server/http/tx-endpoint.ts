@@ -1,0 +1,152 @@
+// Neo4j's HTTP transactional endpoint, the single-request form: POST /db/<name>/tx/commit with
+// {"statements": [{"statement", "parameters"}]}. All statements run in one transaction; the first
+// error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does).
+
+import { Neo4jError, Status } from '../../core/errors.js';
+import type { QueryExecutor } from '../../cypher/api.js';
+import { formatTemporal } from '../../cypher/values/temporal.js';
+import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
+import type { Authenticator, DatabaseProvider } from '../../bolt/services.js';
+import { formatBookmark } from '../../bolt/bookmarks.js';
+import { statsOf } from '../../bolt/results.js';
+import type { HttpResponse } from './discovery.js';
+
+export interface TxEndpointDeps {
+  readonly executor: QueryExecutor;
+  readonly databases: DatabaseProvider;
+  readonly authenticator: Authenticator;
+  readonly authEnabled: boolean;
+}
+
+const MAX_STATEMENTS = 1_000;
+
+function json(status: number, body: unknown, extraHeaders: Record<string, string> = {}): HttpResponse {
+  return { status, contentType: 'application/json', body: `${JSON.stringify(body)}\n`, headers: extraHeaders };
+}
+
+function errorBody(code: string, message: string): unknown {
+  return { results: [], errors: [{ code, message }] };
+}
+
+/** JSON → Cypher: whole numbers become integers (as Neo4j's HTTP API reads them). */
+export function fromJson(value: unknown): CypherValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(fromJson);
+  if (typeof value === 'object') return new Map(Object.entries(value as object).map(([k, v]) => [k, fromJson(v)]));
+  throw new Neo4jError(Status.TypeError, `Unsupported parameter value: ${String(value)}`);
+}
+
+interface Meta { id: number; elementId: string; type: 'node' | 'relationship'; deleted: boolean }
+
+/** Cypher → JSON in the "row" format, with the parallel "meta" entries for entities. */
+export function toJson(value: CypherValue, meta: (Meta | null)[]): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (Array.isArray(value)) return value.map((item) => toJson(item, meta));
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, toJson(v, meta)]));
+  if (value instanceof NodeValue) {
+    meta.push({ id: value.id, elementId: value.elementId, type: 'node', deleted: false });
+    return toJson(value.properties, []);
+  }
+  if (value instanceof RelationshipValue) {
+    meta.push({ id: value.id, elementId: value.elementId, type: 'relationship', deleted: false });
+    return toJson(value.properties, []);
+  }
+  if (value instanceof PathValue) {
+    const steps: CypherValue[] = [value.nodes[0]!];
+    value.relationships.forEach((rel, i) => steps.push(rel, value.nodes[i + 1]!));
+    return steps.map((step) => toJson(step, meta));
+  }
+  if (value instanceof PointValue) {
+    const coordinates = value.z === undefined ? [value.x, value.y] : [value.x, value.y, value.z];
+    return { type: 'Point', coordinates, crs: { srid: value.srid, name: crsName(value.srid), type: 'link' } };
+  }
+  if (isTemporal(value)) return formatTemporal(value);
+  return String(value);
+}
+
+function crsName(srid: number): string {
+  return ({ 7203: 'cartesian', 9157: 'cartesian-3d', 4326: 'wgs-84', 4979: 'wgs-84-3d' } as Record<number, string>)[srid] ?? 'unknown';
+}
+
+function basicToken(header: string | undefined): Map<string, CypherValue> | undefined {
+  if (!header?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return new Map<string, CypherValue>([['scheme', 'basic'], ['principal', decoded.slice(0, colon)], ['credentials', decoded.slice(colon + 1)]]);
+}
+
+export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string): Promise<HttpResponse> {
+  if (deps.authEnabled) {
+    const token = basicToken(authorization);
+    if (!token) {
+      return json(401, { errors: [{ code: Status.Unauthorized, message: 'No authentication header supplied.' }] }, { 'WWW-Authenticate': 'Basic realm="Neo4j"' });
+    }
+    try {
+      await deps.authenticator.authenticate(token);
+    } catch (error) {
+      const e = error instanceof Neo4jError ? error : new Neo4jError(Status.Unauthorized, 'Invalid username or password.');
+      return json(401, { errors: [{ code: e.code, message: e.message }] });
+    }
+  }
+  let statements: { statement?: unknown; parameters?: unknown; includeStats?: unknown }[];
+  try {
+    const parsed = JSON.parse(body || '{}') as { statements?: unknown };
+    if (!Array.isArray(parsed.statements)) throw new Error('"statements" must be a list');
+    statements = parsed.statements as typeof statements;
+    if (statements.length > MAX_STATEMENTS) throw new Error(`at most ${MAX_STATEMENTS} statements per request`);
+  } catch (error) {
+    return json(200, errorBody(Status.InvalidFormat, `Unable to deserialize request: ${(error as Error).message}`));
+  }
+  let database;
+  try {
+    database = deps.databases.resolve(databaseName);
+  } catch (error) {
+    const e = error as Neo4jError;
+    return json(404, errorBody(e.code ?? Status.DatabaseNotFound, e.message));
+  }
+  const tx = database.begin();
+  const results: unknown[] = [];
+  try {
+    for (const item of statements) {
+      if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
+      const params = item.parameters === undefined ? new Map() : fromJson(item.parameters);
+      if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
+      const result = await deps.executor.execute(tx, item.statement, params);
+      const data = result.records.map((record) => {
+        const meta: (Meta | null)[] = [];
+        const row = record.map((value) => toJson(value, meta));
+        return { row, meta };
+      });
+      const entry: Record<string, unknown> = { columns: result.columns, data };
+      if (item.includeStats === true) entry.stats = statsJson(result.counters);
+      results.push(entry);
+    }
+    const { txId } = await tx.commit();
+    const bookmark = formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
+    return json(200, { results, errors: [], lastBookmarks: [bookmark] });
+  } catch (error) {
+    try {
+      tx.rollback();
+    } catch {
+      // the statement's error is the one to report
+    }
+    const e = error instanceof Neo4jError ? error : new Neo4jError(Status.UnknownError, String((error as Error)?.message ?? error));
+    return json(200, { results, errors: [{ code: e.code, message: e.message }] });
+  }
+}
+
+function statsJson(counters: Parameters<typeof statsOf>[0]): Record<string, unknown> {
+  const stats = statsOf(counters);
+  return {
+    contains_updates: stats !== undefined,
+    nodes_created: counters.nodesCreated, nodes_deleted: counters.nodesDeleted,
+    properties_set: counters.propertiesSet, relationships_created: counters.relationshipsCreated,
+    relationship_deleted: counters.relationshipsDeleted, labels_added: counters.labelsAdded, labels_removed: counters.labelsRemoved,
+    indexes_added: counters.indexesAdded, indexes_removed: counters.indexesRemoved,
+    constraints_added: counters.constraintsAdded, constraints_removed: counters.constraintsRemoved,
+  };
+}
