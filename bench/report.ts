@@ -63,6 +63,7 @@ const mib = (bytes: number | undefined): string => (bytes === undefined ? '-' : 
 const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !(b > 0) || Number.isNaN(a) ? '-' : `${(a / b).toFixed(2)}x`;
 const rate = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(0));
+const us = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(0));
 const triple = (s: LatencySummary | undefined): string => (s === undefined ? '-' : `${ms(s.p50Ms)} / ${ms(s.p90Ms)} / ${ms(s.p99Ms)}`);
 
 function readOf(figures: TargetFigures | undefined, query: string): ReadFigures | undefined {
@@ -137,7 +138,6 @@ export function renderRun(run: BenchRun): string {
   lines.push(...table(['query', 'Causeway p50 / p90 / p99', 'kuzu p50 / p90 / p99', 'p50 ratio C/k', 'requests', 'rows C / k'], readRows));
   lines.push('');
   lines.push('CPU per request (µs): where the time goes. Causeway: bench process (driver) and server process; kuzu: the one process.', '');
-  const us = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(0));
   const cpuRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
     const ours = readOf(run.causeway, query);
     const theirs = readOf(run.kuzu, query);
@@ -157,6 +157,13 @@ export function renderRun(run: BenchRun): string {
       `${ms(ours?.latency.p50Ms)} / ${ms(ours?.latency.p99Ms)}`, `${ms(theirs?.latency.p50Ms)} / ${ms(theirs?.latency.p99Ms)}`, errors];
   });
   lines.push(...table(['clients', 'Causeway tx/s', 'kuzu tx/s', 'ratio C/k', 'Causeway p50 / p99 ms', 'kuzu p50 / p99 ms', 'errors C / k'], writeRows));
+  lines.push('');
+  lines.push('CPU per transaction (µs): Causeway bench process (driver) / server; kuzu the one process.', '');
+  lines.push(...table(['clients', 'Causeway driver side', 'Causeway server', 'kuzu (embedded)'], clientCounts.map((clients) => {
+    const ours = writeOf(run.causeway, clients);
+    const theirs = writeOf(run.kuzu, clients);
+    return [`${clients}`, us(ours?.clientCpuUsPerTx), us(ours?.serverCpuUsPerTx), us(theirs?.clientCpuUsPerTx)];
+  })));
   lines.push('');
 
   lines.push('**Context**', '');

@@ -123,6 +123,9 @@ export interface WriteFigures {
   readonly latency: LatencySummary;
   readonly errors: number;
   readonly firstError: string | undefined;
+  /** CPU per committed transaction in this process and in the server (when separate) */
+  readonly clientCpuUsPerTx: number;
+  readonly serverCpuUsPerTx: number | undefined;
   /** highest resident memory seen while the writes ran */
   readonly peakResidentBytes: number | undefined;
 }
@@ -150,6 +153,8 @@ export async function measureWrites(target: BenchTarget, plan: WritePlan): Promi
     const rss = target.residentBytes();
     if (rss !== undefined) peakResidentBytes = Math.max(peakResidentBytes ?? 0, rss);
   }, 100);
+  const clientCpuBefore = process.cpuUsage();
+  const serverCpuBeforeMs = target.serverCpuMs();
   const startedMs = performance.now();
   const deadlineMs = startedMs + plan.durationMs;
   let lastFinishedMs = startedMs;
@@ -173,7 +178,13 @@ export async function measureWrites(target: BenchTarget, plan: WritePlan): Promi
     for (const writer of writers) await writer.close().catch(() => undefined);
   }
   const seconds = (lastFinishedMs - startedMs) / 1000;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const serverCpuAfterMs = target.serverCpuMs();
+  const committed = Math.max(1, samplesMs.length);
   return {
+    clientCpuUsPerTx: (clientCpu.user + clientCpu.system) / committed,
+    serverCpuUsPerTx: serverCpuBeforeMs === undefined || serverCpuAfterMs === undefined
+      ? undefined : ((serverCpuAfterMs - serverCpuBeforeMs) * 1000) / committed,
     clients: plan.clients,
     transactions: samplesMs.length,
     seconds,
