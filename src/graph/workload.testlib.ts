@@ -36,13 +36,10 @@ function randomValue(random: () => number): PropertyValue {
   }
 }
 
-function randomExisting(random: () => number, tx: GraphTx, ids: () => Iterable<number>, sample = 20): number | undefined {
-  const seen: number[] = [];
-  for (const id of ids()) {
-    seen.push(id);
-    if (seen.length >= sample) break;
-  }
-  return seen.length === 0 ? undefined : pick(random, seen);
+/** picks among the lowest `sample` ids, so the choice does not depend on an engine's scan order */
+function randomExisting(random: () => number, _tx: GraphTx, ids: () => Iterable<number>, sample = 20): number | undefined {
+  const all = [...ids()].sort((a, b) => a - b).slice(0, sample);
+  return all.length === 0 ? undefined : pick(random, all);
 }
 
 /** Runs one random write transaction; returns its commit tx id (0 if it changed nothing). */
@@ -57,7 +54,7 @@ export async function randomTransaction(db: GraphDatabase, random: () => number,
   }
 }
 
-function randomOp(tx: GraphTx, random: () => number): void {
+export function randomOp(tx: GraphTx, random: () => number): void {
   const roll = random();
   const someNode = (): number | undefined => randomExisting(random, tx, () => tx.nodesWithLabel(pick(random, LABELS)));
   if (roll < 0.35) {
