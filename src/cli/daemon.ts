@@ -58,7 +58,7 @@ function readFrom(path: string, offset: number): string {
   return readFileSync(path, 'utf8').slice(offset);
 }
 
-export async function startDaemon(config: ServerConfig, out: (text: string) => void): Promise<number> {
+export async function startDaemon(config: ServerConfig, out: (text: string) => void, configFile?: string): Promise<number> {
   const existing = runningPid(config);
   if (existing !== undefined) {
     out(`Causeway is already running (pid:${existing}).\n`);
@@ -71,7 +71,7 @@ export async function startDaemon(config: ServerConfig, out: (text: string) => v
   const logFd = openSync(logPath, 'a');
   let exitCode: number | null = null;
   try {
-    const child = spawn(process.execPath, [MAIN, 'console'], {
+    const child = spawn(process.execPath, [MAIN, 'console', ...(configFile === undefined ? [] : ['--config', configFile])], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: { ...process.env, NEO4J_HOME: config.home },

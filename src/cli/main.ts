@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ConfigError, loadServerConfig } from '../server/config/index.js';
 import type { ServerConfig } from '../server/config/types.js';
 import { runConsole } from './console.js';
@@ -21,9 +22,12 @@ function readTextFileIfExists(path: string): string | undefined {
 }
 
 /** The configuration `console`, `start`, `stop` and `status` share; undefined after reporting an error. */
-function loadConfigOrReport(): ServerConfig | undefined {
+function loadConfigOrReport(configFile: string | undefined): ServerConfig | undefined {
   try {
-    return loadServerConfig({ env: process.env, cwd: process.cwd(), readTextFile: readTextFileIfExists });
+    return loadServerConfig({
+      env: process.env, cwd: process.cwd(), readTextFile: readTextFileIfExists,
+      ...(configFile === undefined ? {} : { configFile: resolve(configFile) }),
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
@@ -46,8 +50,9 @@ export function buildProgram(): Command {
   program
     .command('console')
     .description('run the server in the foreground (like "neo4j console"); configuration from $NEO4J_HOME/conf/neo4j.conf and NEO4J_* variables')
-    .action(async () => {
-      const config = loadConfigOrReport();
+    .option('-c, --config <file>', 'a neo4j.conf to use instead of $NEO4J_HOME/conf/neo4j.conf, or a TuGraph lgraph.json')
+    .action(async (opts: { config?: string }) => {
+      const config = loadConfigOrReport(opts.config);
       process.exitCode = config === undefined ? 1 : await runConsole(config);
     });
 
@@ -101,16 +106,20 @@ export function buildProgram(): Command {
       process.stdout.write(`Causeway ${CAUSEWAY_VERSION} (Neo4j ${NEO4J_COMPATIBILITY} compatible)\n`);
     });
 
-  program.command('start').description('start the server as a background process (output in <logs>/neo4j.log)').action(async () => {
-    const config = loadConfigOrReport();
-    process.exitCode = config === undefined ? 1 : await startDaemon(config, writeOut);
-  });
-  program.command('stop').description('stop the background server').action(async () => {
-    const config = loadConfigOrReport();
+  const configOption = '-c, --config <file>';
+  const configHelp = 'the configuration file, as for console';
+  program.command('start').description('start the server as a background process (output in <logs>/neo4j.log)')
+    .option(configOption, configHelp)
+    .action(async (opts: { config?: string }) => {
+      const config = loadConfigOrReport(opts.config);
+      process.exitCode = config === undefined ? 1 : await startDaemon(config, writeOut, opts.config === undefined ? undefined : resolve(opts.config));
+    });
+  program.command('stop').description('stop the background server').option(configOption, configHelp).action(async (opts: { config?: string }) => {
+    const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : await stopDaemon(config, writeOut);
   });
-  program.command('status').description('report whether the background server runs (exit code 3 when not)').action(() => {
-    const config = loadConfigOrReport();
+  program.command('status').description('report whether the background server runs (exit code 3 when not)').option(configOption, configHelp).action((opts: { config?: string }) => {
+    const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : daemonStatus(config, writeOut);
   });
   return program;

@@ -5,7 +5,7 @@
 import { parseBoolean, parseDurationMs, parseList, parsePositiveInteger, parseSocketAddress, type SocketAddress } from './parse.js';
 import type { SettingMeaning } from './settings.js';
 import { ConfigError, type SettingEntry } from './sources.js';
-import type { ClusterConfig, ListenerAddresses, ServerConfig } from './types.js';
+import type { ClusterConfig, ListenerAddresses, RaftPeer, ServerConfig } from './types.js';
 
 export const DEFAULT_DISCOVERY_PORT = 5000;
 export const DEFAULT_TRANSACTION_PORT = 6000;
@@ -24,7 +24,12 @@ function listener(get: Lookup, listen: SettingMeaning, advertised: SettingMeanin
   return { listenHost: bound.host, listenPort: bound.port, advertisedHost: shown.host, advertisedPort: shown.port };
 }
 
-export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHost: string, advertisedHost: string): ClusterConfig {
+export interface ExplicitMembers {
+  readonly raftPeers?: readonly RaftPeer[];
+  readonly memberId?: number;
+}
+
+export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHost: string, advertisedHost: string, explicit: ExplicitMembers = {}): ClusterConfig {
   const membersEntry = get('discoveryMembers');
   const discoveryMembers = membersEntry === undefined ? [] : parseList(membersEntry.value, membersEntry.key)
     .map((item) => parseSocketAddress(item, { host: '', port: DEFAULT_DISCOVERY_PORT }, membersEntry.key))
@@ -32,7 +37,8 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
       if (address.host === '') throw new ConfigError(`Invalid value "${membersEntry.value}" for setting "${membersEntry.key}": every member needs a host`);
       return address;
     });
-  if (mode !== 'SINGLE' && discoveryMembers.length === 0) {
+  const raftPeers = explicit.raftPeers ?? [];
+  if (mode !== 'SINGLE' && discoveryMembers.length === 0 && raftPeers.length === 0) {
     throw new ConfigError(`dbms.mode=${mode} needs the other members: set causal_clustering.initial_discovery_members (5.x: dbms.cluster.discovery.endpoints), e.g. core1:5000,core2:5000,core3:5000`);
   }
   const int = (meaning: SettingMeaning, fallback: number): number => {
@@ -57,6 +63,8 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
     pullIntervalMs: duration('pullInterval', 1000),
     leaderElectionTimeoutMs: duration('leaderElectionTimeout', 7000),
     routingTtlMs: duration('routingTtl', 300_000),
+    ...(raftPeers.length === 0 ? {} : { raftPeers }),
+    ...(explicit.memberId === undefined ? {} : { memberId: explicit.memberId }),
   };
 }
 

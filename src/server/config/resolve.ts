@@ -3,7 +3,7 @@
 // where it was written, so a bad neo4j.conf stops startup with a message a user can act on.
 
 import { isAbsolute, join, normalize } from 'node:path';
-import { resolveBackup, resolveCluster } from './cluster.js';
+import { resolveBackup, resolveCluster, type ExplicitMembers } from './cluster.js';
 import { parseBoolean, parseSocketAddress, type SocketAddress } from './parse.js';
 import { classifySetting, exactSettingNames, type SettingMeaning } from './settings.js';
 import { ConfigError, type SettingEntry } from './sources.js';
@@ -47,6 +47,8 @@ export interface ResolveOptions {
   readonly entries: readonly SettingEntry[];
   /** Docker's NEO4J_AUTH: `none`, or `neo4j/<password>` */
   readonly auth?: string;
+  /** Raft members named explicitly (TuGraph lgraph.json) */
+  readonly explicitMembers?: ExplicitMembers;
 }
 
 export function resolveServerConfig(options: ResolveOptions): ServerConfig {
@@ -133,7 +135,7 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
     fsyncOnCommit: bool('fsyncOnCommit', true),
     raw,
     notices,
-    cluster: resolveCluster(get, mode, defaultListenHost, defaultAdvertisedEntry !== undefined ? defaultAdvertisedHost : defaultListenHost),
+    cluster: resolveCluster(get, mode, defaultListenHost, defaultAdvertisedEntry !== undefined ? defaultAdvertisedHost : defaultListenHost, options.explicitMembers),
     backup: resolveBackup(get),
   };
 }

@@ -31,6 +31,14 @@ export interface ListenerAddresses {
   readonly advertisedPort: number;
 }
 
+/** A Raft member named explicitly (TuGraph's bolt_raft_init_peers) rather than found by discovery. */
+export interface RaftPeer {
+  readonly id: number;
+  readonly host: string;
+  readonly raftPort: number;
+  readonly boltPort: number;
+}
+
 export interface ClusterConfig {
   /** initial_discovery_members / dbms.cluster.discovery.endpoints, as written (default port 5000) */
   readonly discoveryMembers: readonly { readonly host: string; readonly port: number }[];
@@ -49,4 +57,8 @@ export interface ClusterConfig {
   readonly leaderElectionTimeoutMs: number;
   /** routing table time-to-live handed to drivers */
   readonly routingTtlMs: number;
+  /** explicit initial Raft members (TuGraph lgraph.json); empty when discovery is used */
+  readonly raftPeers?: readonly RaftPeer[];
+  /** this member's Raft id when configured explicitly (TuGraph bolt_raft_node_id) */
+  readonly memberId?: number;
 }
