@@ -163,8 +163,14 @@ export function compilePatternMatcher(
 function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecContext, used: number[], patternExpr: boolean): Iterable<Row> {
   if (i === specs.length) { yield row; return; }
   const spec = specs[i]!;
-  const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used);
+  const needPath = patternExpr || spec.pathVariable !== null;
+  const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used, needPath);
+  const last = i + 1 === specs.length;
   for (const [r, path] of gen) {
+    if (!needPath) {
+      if (last) yield r; else yield* matchParts(specs, i + 1, r, ctx, used, patternExpr);
+      continue;
+    }
     let out = patternExpr ? { ...r, [PATH_KEY]: path } : r;
     if (spec.pathVariable) {
       const existing = row[spec.pathVariable];
@@ -295,7 +301,7 @@ function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row
 
 interface Segment { rels: RelationshipValue[]; nodes: NodeValue[] } // nodes: intermediate, in pattern order
 
-function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[]): Iterable<[Row, PathValue]> {
+function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], needPath: boolean): Iterable<[Row, PathValue | null]> {
   let start = 0, best = Infinity;
   spec.nodes.forEach((n, i) => {
     const s = startScore(n, spec.seeds.get(i), row, ctx);
@@ -312,9 +318,13 @@ function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[]):
     const r0 = bindNode(startSpec, id, row, ctx);
     if (!r0) continue;
     nodeIds[start] = id;
+    if (spec.rels.length === 0) {
+      yield [r0, needPath ? buildPath(nodeIds, segs, ctx) : null];
+      continue;
+    }
     for (const r1 of extend(spec, start, 1, r0, ctx, used, nodeIds, segs)) {
       for (const r2 of extend(spec, start, -1, r1, ctx, used, nodeIds, segs)) {
-        yield [r2, buildPath(nodeIds, segs, ctx)];
+        yield [r2, needPath ? buildPath(nodeIds, segs, ctx) : null];
       }
     }
   }

@@ -1,0 +1,70 @@
+// Compound expression forms with their own keywords: CASE, quantifiers, reduce, map projection.
+
+import type { CaseAlternative, Expression, MapProjectionItem } from '../ast/index.js';
+import { parseExpression } from './expressions.js';
+import type { TokenStream } from './stream.js';
+
+export function parseCase(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  ts.expectKeyword('CASE');
+  const test = ts.atKeyword('WHEN') ? null : parseExpression(ts);
+  const alternatives: CaseAlternative[] = [];
+  while (ts.acceptKeyword('WHEN')) {
+    const when = parseExpression(ts);
+    ts.expectKeyword('THEN');
+    alternatives.push({ when, then: parseExpression(ts) });
+  }
+  if (alternatives.length === 0) ts.fail(['"WHEN"']);
+  const elseExpr = ts.acceptKeyword('ELSE') ? parseExpression(ts) : null;
+  ts.expectKeyword('END');
+  return { kind: 'Case', test, alternatives, elseExpr, span: ts.spanFrom(start) };
+}
+
+export function parseQuantifier(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  const quantifier = ts.next().value.toLowerCase() as 'any' | 'all' | 'none' | 'single';
+  ts.expectPunct('(');
+  const variable = ts.expectName();
+  ts.expectKeyword('IN');
+  const list = parseExpression(ts);
+  const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+  ts.expectPunct(')');
+  return { kind: 'Quantifier', quantifier, variable, list, where, span: ts.spanFrom(start) };
+}
+
+export function parseReduce(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  ts.next();
+  ts.expectPunct('(');
+  const accumulator = ts.expectName();
+  ts.expectPunct('=');
+  const init = parseExpression(ts);
+  ts.expectPunct(',');
+  const variable = ts.expectName();
+  ts.expectKeyword('IN');
+  const list = parseExpression(ts);
+  ts.expectPunct('|');
+  const expression = parseExpression(ts);
+  ts.expectPunct(')');
+  return { kind: 'Reduce', accumulator, init, variable, list, expression, span: ts.spanFrom(start) };
+}
+
+export function maybeMapProjection(ts: TokenStream, subject: Expression): Expression {
+  if (!ts.atPunct('{')) return subject;
+  ts.next();
+  const items: MapProjectionItem[] = [];
+  if (!ts.atPunct('}')) {
+    do {
+      if (ts.acceptPunct('.')) {
+        if (ts.acceptPunct('*')) items.push({ kind: 'AllPropertiesSelector' });
+        else items.push({ kind: 'PropertySelector', key: ts.expectName('a property key name') });
+      } else {
+        const key = ts.expectName('a property key name');
+        if (ts.acceptPunct(':')) items.push({ kind: 'LiteralEntry', key, value: parseExpression(ts) });
+        else items.push({ kind: 'VariableSelector', name: key });
+      }
+    } while (ts.acceptPunct(','));
+  }
+  ts.expectPunct('}');
+  return { kind: 'MapProjection', subject, items, span: ts.spanFrom(subject.span.start) };
+}
