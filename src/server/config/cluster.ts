@@ -50,6 +50,7 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
     return e === undefined ? fallbackMs : parseDurationMs(e.value, e.key);
   };
   const refuse = get('refuseToBeLeader');
+  const preVote = get('enablePreVoting');
   const groups = get('serverGroups');
   return {
     discoveryMembers,
@@ -59,6 +60,7 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
     minimumCoreClusterSizeAtFormation: int('minimumCoreClusterSizeAtFormation', 3),
     minimumCoreClusterSizeAtRuntime: int('minimumCoreClusterSizeAtRuntime', 3),
     refuseToBeLeader: refuse === undefined ? false : parseBoolean(refuse.value, refuse.key),
+    enablePreVoting: preVote === undefined ? true : parseBoolean(preVote.value, preVote.key),
     serverGroups: groups === undefined ? [] : parseList(groups.value, groups.key),
     pullIntervalMs: duration('pullInterval', 1000),
     leaderElectionTimeoutMs: duration('leaderElectionTimeout', 7000),

@@ -192,6 +192,7 @@ test('causal cluster settings: 3.5 causal_clustering.* keys with Neo4j defaults'
     'causal_clustering.leader_election_timeout=2s',
     'causal_clustering.server_groups=eu, fast',
     'causal_clustering.refuse_to_be_leader=true',
+    'causal_clustering.enable_pre_voting=false',
   ].join('\n'));
   const cluster = c.cluster;
   assert.ok(cluster);
@@ -206,6 +207,7 @@ test('causal cluster settings: 3.5 causal_clustering.* keys with Neo4j defaults'
   assert.equal(cluster.routingTtlMs, 300_000);
   assert.deepEqual(cluster.serverGroups, ['eu', 'fast']);
   assert.equal(cluster.refuseToBeLeader, true);
+  assert.equal(cluster.enablePreVoting, false);
   assert.equal(c.bolt.advertisedHost, 'core3');
   assert.deepEqual(c.backup, { enabled: true, host: '127.0.0.1', port: 6362 });
 });

@@ -28,6 +28,7 @@ export type SettingMeaning =
   | 'minimumCoreClusterSizeAtFormation'
   | 'minimumCoreClusterSizeAtRuntime'
   | 'refuseToBeLeader'
+  | 'enablePreVoting'
   | 'serverGroups'
   | 'pullInterval'
   | 'leaderElectionTimeout'
@@ -84,6 +85,7 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['initial.dbms.default_primaries_count', 'minimumCoreClusterSizeAtFormation'],
   ['causal_clustering.minimum_core_cluster_size_at_runtime', 'minimumCoreClusterSizeAtRuntime'],
   ['causal_clustering.refuse_to_be_leader', 'refuseToBeLeader'],
+  ['causal_clustering.enable_pre_voting', 'enablePreVoting'],
   ['causal_clustering.server_groups', 'serverGroups'],
   ['server.groups', 'serverGroups'],
   ['causal_clustering.pull_interval', 'pullInterval'],

@@ -51,6 +51,8 @@ export interface ClusterConfig {
   readonly minimumCoreClusterSizeAtFormation: number;
   readonly minimumCoreClusterSizeAtRuntime: number;
   readonly refuseToBeLeader: boolean;
+  /** causal_clustering.enable_pre_voting (default on, as src/raft/timing.ts assumes) */
+  readonly enablePreVoting?: boolean;
   readonly serverGroups: readonly string[];
   /** read replica pull interval */
   readonly pullIntervalMs: number;
