@@ -36,10 +36,20 @@ function randomValue(random: () => number): PropertyValue {
   }
 }
 
-/** picks among the lowest `sample` ids, so the choice does not depend on an engine's scan order */
+const SCAN_IDS_MAX = 200;
+
+/**
+ * Picks among the lowest `sample` of the first SCAN_IDS_MAX ids scanned: up to that many, the
+ * choice does not depend on an engine's scan order; beyond, the cost stays bounded.
+ */
 function randomExisting(random: () => number, _tx: GraphTx, ids: () => Iterable<number>, sample = 20): number | undefined {
-  const all = [...ids()].sort((a, b) => a - b).slice(0, sample);
-  return all.length === 0 ? undefined : pick(random, all);
+  const seen: number[] = [];
+  for (const id of ids()) {
+    seen.push(id);
+    if (seen.length >= SCAN_IDS_MAX) break;
+  }
+  const lowest = seen.sort((a, b) => a - b).slice(0, sample);
+  return lowest.length === 0 ? undefined : pick(random, lowest);
 }
 
 /** Runs one random write transaction; returns its commit tx id (0 if it changed nothing). */
