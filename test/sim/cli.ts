@@ -74,11 +74,14 @@ interface Summary {
   ticks: number;
   checks: number;
   linUnknown: number;
+  /** CPU time spent (user + system), a fairer rate than wall time on a busy machine */
+  cpuSeconds: number;
 }
 
 function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
   console.log(
-    `${summary.seeds} seeds from ${args.start}: ${summary.failed.length} failed; ${(summary.seeds / seconds).toFixed(1)} seeds/s; ` +
+    `${summary.seeds} seeds from ${args.start}: ${summary.failed.length} failed; ${(summary.seeds / seconds).toFixed(1)} seeds/s ` +
+      `(${(summary.seeds / summary.cpuSeconds).toFixed(1)} per CPU-second); ` +
       `${summary.ticks} simulated ticks (${((summary.ticks * tickMs) / 1000 / 60).toFixed(1)} simulated minutes at ${tickMs} ms/tick) in ${seconds.toFixed(1)} s; ` +
       `${summary.checks} invariant checks; linearizability unknown (search bound hit) in ${summary.linUnknown}`,
   );
@@ -89,7 +92,7 @@ function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
 /** splits the range over child processes; failures print as they arrive, the summary at the end */
 function runJobs(args: CliArgs): void {
   const started = performance.now();
-  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0 };
+  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0, cpuSeconds: 0 };
   const per = Math.ceil(args.seeds / args.jobs);
   let running = 0;
   for (let j = 0; j < args.jobs; j++) {
@@ -113,6 +116,7 @@ function runJobs(args: CliArgs): void {
           total.ticks += part.ticks;
           total.checks += part.checks;
           total.linUnknown += part.linUnknown;
+          total.cpuSeconds += part.cpuSeconds;
         } else if (line.length > 0) console.log(line);
       }
     });
@@ -127,6 +131,7 @@ function main(): void {
   const argv = process.argv.slice(2);
   const child = argv.includes('--child');
   const args = parseArgs(argv.filter((a) => a !== '--child'));
+  const cpuStart = process.cpuUsage();
   if (args.jobs > 1 && !child) {
     runJobs(args);
     return;
@@ -149,7 +154,9 @@ function main(): void {
     if (args.verbose) console.log(describe(result));
   }
   const seconds = (performance.now() - started) / 1000;
-  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown, cpuSeconds };
   if (child) console.log(`#summary ${JSON.stringify(summary)}`);
   else printSummary(args, summary, seconds);
 }

@@ -78,6 +78,11 @@ export class Workload {
   private invoke(client: number, member: SimMember, now: number): void {
     const node = member.node;
     if (node === null) return;
+    if (node.raft.role !== 'leader' && this.random.chance(0.9)) {
+      // What NotALeader would say, without paying for an exception on every attempt.
+      this.stats.refused++;
+      return;
+    }
     const opId = this.nextOpId++;
     const key = `k${this.random.int(this.keys)}`;
     const isWrite = this.random.chance(0.5);
