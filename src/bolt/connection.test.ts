@@ -159,3 +159,22 @@ test('random bytes after the handshake never escape as exceptions: each stream e
     if (transport.closed) assert.equal(services.db.openTxs, 0, 'a closed connection leaves no open transaction');
   }), { numRuns: 200 });
 });
+
+test('output backpressure: no further requests are processed until the transport drains', async () => {
+  const { transport, connection } = connect();
+  let release: () => void = () => undefined;
+  let congested = false;
+  transport.drained = () => (congested ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+  connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, basic)]));
+  await settle();
+  congested = true;
+  connection.receive(request(Signature.Run, 'UNWIND RANGE 10', new Map(), new Map()));
+  await settle();
+  connection.receive(request(Signature.Pull, PULL_ALL));
+  await settle();
+  assert.deepEqual(names(transport), ['SUCCESS', 'SUCCESS', 'SUCCESS'], 'PULL waits while the client is not reading');
+  congested = false;
+  release();
+  await settle();
+  assert.equal(names(transport).length, 3 + 10 + 1);
+});

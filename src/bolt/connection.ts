@@ -20,6 +20,8 @@ export interface ByteTransport {
   /** Flow control: stop / restart delivering bytes to `receive`. */
   pause(): void;
   resume(): void;
+  /** Output backpressure: resolves once the peer has taken what was written (optional). */
+  drained?(): Promise<void> | undefined;
 }
 
 export interface ConnectionEvents {
@@ -129,7 +131,12 @@ export class BoltConnection {
         if (this.isClosed) return;
         this.send(output.responses);
         if (output.close) this.shutdown(`session ended after ${request.kind}`);
-        else if (this.queue.length === 0 || this.outgoing.size >= OUTGOING_FLUSH_BYTES) this.flush();
+        else if (this.queue.length === 0 || this.outgoing.size >= OUTGOING_FLUSH_BYTES) {
+          this.flush();
+          // A client that does not read its results stops getting new work done for it.
+          const drained = this.transport.drained?.();
+          if (drained) await drained;
+        }
       }
     } catch (error) {
       this.abort(error);

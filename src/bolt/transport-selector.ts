@@ -76,6 +76,7 @@ export class TransportSelector {
       },
       pause: () => outer.pause(),
       resume: () => outer.resume(),
+      drained: () => outer.drained?.(),
     };
     this.bolt = new BoltConnection(this.services, framed, this.connectionId);
     if (rest.length > 0) this.receiveFrames(rest);

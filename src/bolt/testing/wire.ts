@@ -46,6 +46,8 @@ export class RecordingTransport implements ByteTransport {
     this.pauses++;
   }
   resume(): void {}
+  /** tests replace this to simulate a client that stops reading */
+  drained: () => Promise<void> | undefined = () => undefined;
 
   responses(): DecodedResponse[] {
     const all = Buffer.concat(this.written);

@@ -38,6 +38,18 @@ class SocketTransport implements ByteTransport {
   resume(): void {
     this.socket.resume();
   }
+  drained(): Promise<void> | undefined {
+    if (!this.socket.writableNeedDrain || this.socket.destroyed) return undefined;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
 }
 
 export async function startBoltListener(options: BoltListenerOptions): Promise<BoltListener> {
