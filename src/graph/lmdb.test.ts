@@ -5,7 +5,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conformanceSuite } from './conformance.testlib.js';
-import { openDatabase } from './open.js';
+import { checkDatabaseConsistency, createDatabaseFromSnapshot, dumpDatabase, openDatabase } from './open.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'causeway-lmdb-'));
@@ -108,6 +108,37 @@ test('lmdb: truncates a torn log tail at open', async () => {
     await db.close();
     db = await openDatabase({ path: dir, fsync: false });
     assert.deepEqual([db.recovery.truncatedBytes, db.lastAppliedTxId()], [0, 2]);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Admin paths: dump a closed database, load the image into a new folder, check both; the loaded
+// database continues the tx sequence after the snapshot.
+test('lmdb: dump, load from snapshot and check consistency', async () => {
+  const dir = tempDir();
+  try {
+    const source = join(dir, 'source');
+    let db = await openDatabase({ path: source, fsync: false });
+    const tx = db.begin();
+    const a = tx.createNode(['P'], new Map([['name', 'a']]));
+    tx.createRelationship('R', a, tx.createNode(['P'], new Map()), new Map());
+    await tx.commit();
+    await db.close();
+    assert.deepEqual((await checkDatabaseConsistency(source)).problems, []);
+    const image = await dumpDatabase(source);
+
+    const copy = join(dir, 'copy');
+    await createDatabaseFromSnapshot(copy, image);
+    await assert.rejects(createDatabaseFromSnapshot(copy, image), /already holds/);
+    const report = await checkDatabaseConsistency(copy);
+    assert.deepEqual([report.problems, report.nodes, report.relationships], [[], 2, 1]);
+    db = await openDatabase({ path: copy, fsync: false });
+    assert.equal(db.lastAppliedTxId(), 1);
+    const next = db.begin();
+    next.createNode([], new Map());
+    assert.deepEqual(await next.commit(), { txId: 2 });
     await db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

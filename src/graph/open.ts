@@ -11,7 +11,9 @@ import { openLmdbKv } from '../env/node/lmdb-kv.js';
 import type { GraphDatabase } from './api.js';
 import { decodeTxCommand, type CommittedCommand } from './commands.js';
 import { GraphEngine } from './engine.js';
+import { checkConsistency, type ConsistencyReport } from './consistency.js';
 import { KvGraphStore } from './kv-store.js';
+import { decodeSnapshot, encodeSnapshot, takeSnapshot } from './snapshot.js';
 
 const REPLAY_BATCH_COMMANDS = 1000;
 
@@ -69,5 +71,50 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Durabl
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+/** Checks the store at path (the database must not be open elsewhere); see consistency.ts. */
+export async function checkDatabaseConsistency(path: string): Promise<ConsistencyReport> {
+  const kv = openLmdbKv(joinPath(path, 'graph.mdb'));
+  try {
+    return checkConsistency(kv);
+  } finally {
+    await kv.close();
+  }
+}
+
+/** The committed state of the closed database at path as a snapshot image (admin dump). */
+export async function dumpDatabase(path: string): Promise<Uint8Array> {
+  const store = new KvGraphStore(openLmdbKv(joinPath(path, 'graph.mdb')));
+  try {
+    return encodeSnapshot(takeSnapshot(store));
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Creates a database at path (which must hold none) from a snapshot image (admin load, store
+ * copy): the store as of the snapshot and an empty commit log continuing after its tx id.
+ */
+export async function createDatabaseFromSnapshot(path: string, image: Uint8Array): Promise<void> {
+  const snapshot = decodeSnapshot(image);
+  const store = new KvGraphStore(openLmdbKv(joinPath(path, 'graph.mdb')));
+  try {
+    if (store.lastAppliedTxId() !== 0 || store.nextNodeId() !== 0) {
+      throw new Neo4jError(Status.StorageFailure, `${path} already holds a database.`);
+    }
+    const { log, scan } = await openFileCommitLog(joinPath(path, 'commit.log'), {
+      fsync: true,
+      firstTxIdIfNew: snapshot.lastAppliedTxId + 1,
+    });
+    await log.close();
+    if (scan.lastTxId !== snapshot.lastAppliedTxId) {
+      throw new Neo4jError(Status.StorageFailure, `${path} already holds a commit log.`);
+    }
+    store.restore(snapshot);
+  } finally {
+    await store.close();
   }
 }
