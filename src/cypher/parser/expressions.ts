@@ -2,13 +2,11 @@
 //   OR < XOR < AND < NOT < comparison (chained) < string/list/null predicates
 //   < + - < * / % < ^ < unary + - < postfix (.key, [i], [a..b], :Label) < atom.
 
-import type {
-  BinaryOperator, CaseAlternative, ComparisonOperator, Expression, MapEntry, MapProjectionItem, Query,
-} from '../ast/index.js';
-import { floatValue, integerValue } from './literals.js';
-import { parsePatternPart } from './patterns.js';
+import type { BinaryOperator, ComparisonOperator, Expression, MapEntry, Query } from '../ast/index.js';
 import { maybeMapProjection, parseCase, parseQuantifier, parseReduce } from './forms.js';
 import { labelPredicate, parseLabelExpression } from './labels.js';
+import { floatValue, integerValue } from './literals.js';
+import { parsePatternPart } from './patterns.js';
 import { parseSubqueryBody } from './query.js';
 import type { TokenStream } from './stream.js';
 
