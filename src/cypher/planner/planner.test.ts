@@ -93,3 +93,16 @@ test('LIMIT stops a scan early', async () => {
   const all = await exec('MATCH (p:Person) RETURN count(p)', {}, true);
   assert.equal(all.calls.get('nodesWithLabel:pulled'), 200);
 });
+
+test('count queries of the count-store shape read counts without scanning', async () => {
+  // proves MATCH (n:L) RETURN count(n) answers from nodeCount, and other shapes still scan correctly
+  const exec = await setup();
+  const { r, calls } = await exec('MATCH (n:Person) RETURN count(n) AS c', {}, true);
+  assert.deepEqual(r.records, [[200n]]);
+  assert.equal(calls.get('nodesWithLabel') ?? 0, 0);
+  const rels = await exec('MATCH ()-[r:KNOWS]->() RETURN count(*)', {}, true);
+  assert.deepEqual(rels.r.records, [[1n]]);
+  const filtered = await exec('MATCH (n:Person) WHERE n.n > 150 RETURN count(n)', {}, true);
+  assert.deepEqual(filtered.r.records, [[50n]]);
+  assert.equal(filtered.calls.get('nodesWithLabel'), 1);
+});

@@ -15,6 +15,7 @@ import { children, compileProjection } from '../runtime/projection.js';
 import { isAggregateName } from '../functions/index.js';
 import { compileCreate, compileDelete, compileMerge, compileRemoveItems, compileSetItems, type RowOp } from '../runtime/writes.js';
 import { compileProcedureCall } from '../runtime/procedure-call.js';
+import { countStoreShortcut } from './count-store.js';
 
 export type Stage =
   | { readonly kind: 'stream'; run(input: Iterable<Row>, ctx: ExecContext): Iterable<Row> }
@@ -112,6 +113,15 @@ function aggregatesOf(p: Projection): ReadonlySet<Expression> {
 }
 
 function compileSingle(q: SingleQuery, scope: readonly string[]): CompiledQuery {
+  const counted = countStoreShortcut(q.clauses, scope);
+  if (counted) {
+    const ret = q.clauses[1] as Extract<Clause, { kind: 'Return' }>;
+    return {
+      columns: [ret.projection.items[0]!.name], returns: true,
+      run: async (_input, ctx) => [counted(ctx)],
+      runSync: (_input, ctx) => [counted(ctx)],
+    };
+  }
   const stages: Stage[] = [];
   let columns: readonly string[] = [];
   let returns = false;
