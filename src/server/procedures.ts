@@ -14,7 +14,7 @@ export interface ServerProcedureContext {
   /** user running a transaction (recorded by the Bolt session when it begins the tx) */
   userOf(tx: GraphTx): string | undefined;
   /** settings for dbms.listConfig: name → value */
-  readonly settings: ReadonlyMap<string, string>;
+  settings(): ReadonlyMap<string, string>;
   /** absent when auth is disabled */
   changePassword?(user: string, newPassword: string): Promise<void>;
 }
@@ -100,7 +100,7 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       description: 'List the currently active configuration settings of Neo4j.',
       invoke: (_tx, args) => {
         const search = typeof args[0] === 'string' ? args[0].toLowerCase() : '';
-        return [...context.settings.entries()]
+        return [...context.settings().entries()]
           .filter(([name]) => name.toLowerCase().includes(search))
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([name, value]) => [name, '', value, false]);

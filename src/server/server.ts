@@ -105,7 +105,8 @@ async function compose(
 
   const usersByTx = new WeakMap<GraphTx, string>();
   for (const procedure of serverProcedures({
-    routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx), settings: config.raw,
+    routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
+    settings: () => effectiveSettings(config, advertisedBolt),
     ...(users ? { changePassword: (user: string, password: string) => users.setPassword(user, password) } : {}),
   })) {
     executor.registerProcedure(procedure);
@@ -171,6 +172,21 @@ async function compose(
     httpAddress: http ? `${http.address.host}:${http.address.port}` : null,
     close: () => (closing ??= closeAll()),
   };
+}
+
+/** What dbms.listConfig shows: the effective values of the modelled settings, then every raw key. */
+function effectiveSettings(config: ServerConfig, advertisedBolt: string): Map<string, string> {
+  const settings = new Map<string, string>(config.raw);
+  settings.set('server.bolt.enabled', String(config.bolt.enabled));
+  settings.set('server.bolt.listen_address', `${config.bolt.host}:${config.bolt.port}`);
+  settings.set('server.bolt.advertised_address', advertisedBolt);
+  settings.set('server.http.enabled', String(config.http.enabled));
+  settings.set('server.http.listen_address', `${config.http.host}:${config.http.port}`);
+  settings.set('server.directories.data', config.dataDir);
+  settings.set('server.directories.logs', config.logsDir);
+  settings.set('dbms.security.auth_enabled', String(config.authEnabled));
+  settings.set('initial.dbms.default_database', config.defaultDatabase);
+  return settings;
 }
 
 function displayHost(host: string): string {

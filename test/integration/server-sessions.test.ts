@@ -278,6 +278,13 @@ test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work agai
   }
 });
 
+test('dbms.listConfig shows effective settings, filtered by a search string', async () => {
+  const { records } = await driver6.executeQuery("CALL dbms.listConfig('bolt.listen') YIELD name, value RETURN name, value");
+  assert.deepEqual(records.map((r) => [r.get('name'), r.get('value')]), [['server.bolt.listen_address', '127.0.0.1:0']]);
+  const advertised = await driver6.executeQuery("CALL dbms.listConfig('bolt.advertised') YIELD value RETURN value");
+  assert.equal(advertised.records[0]!.get('value'), `127.0.0.1:${server.boltPort}`);
+});
+
 test('dbms.showCurrentUser names the logged-in user; dbms.security.changePassword takes effect', async () => {
   const { records } = await driver6.executeQuery('CALL dbms.showCurrentUser() YIELD username RETURN username');
   assert.equal(records[0]!.get('username'), 'neo4j');
