@@ -105,7 +105,8 @@ export interface DeleteClause extends AstNodeBase {
 
 /**
  * One projected column. `name` is the column name as Neo4j reports it: the alias if given,
- * else the expression's source text exactly as written (e.g. `count(*)`, `n.name`).
+ * else the item's source text exactly as written, parentheses included (`count(*)`, `n.name`,
+ * `(n:Foo)`).
  */
 export interface ProjectionItem extends AstNodeBase {
   readonly expression: Expression;
@@ -156,7 +157,8 @@ export interface YieldItem extends AstNodeBase {
 }
 
 /**
- * `CALL ns.proc(args) [YIELD a, b AS c [WHERE pred]]`.
+ * `CALL ns.proc(args) [YIELD a, b AS c [WHERE pred]]`. The client password change
+ * `ALTER CURRENT USER SET PASSWORD FROM o TO n` also arrives as `CALL dbms.security.changePassword(n)`.
  * `args` null means written without parentheses (`CALL db.labels`): arguments come from
  * parameters of the same names. `yieldItems` null means no YIELD; `yieldStar` is `YIELD *`.
  */

@@ -3,7 +3,12 @@
 import type { AstNodeBase } from './common.js';
 import type { Expression } from './expressions.js';
 
-/** `(n:A:B {k: v} WHERE pred)`; every part optional. */
+/**
+ * `(n:A:B {k: v} WHERE pred)`; every part optional. Neo4j 5 label expressions other than plain
+ * conjunctions (`:A|B`, `:!A`, `:%`) arrive desugared into `where` (HasLabels / OR / NOT); an
+ * anonymous node then gets a hidden variable named `  UNNAMED<offset>` (two leading spaces),
+ * which semantic analysis keeps out of `RETURN *`.
+ */
 export interface NodePattern extends AstNodeBase {
   readonly kind: 'NodePattern';
   readonly variable: string | null;
@@ -26,7 +31,11 @@ export interface VarLength {
   readonly max: number | null;
 }
 
-/** `-[r:T|U*1..3 {k: v}]->`; direction 'out' is `-->`, 'in' is `<--`, 'both' is `--`. */
+/**
+ * `-[r:T|U*1..3 {k: v}]->`; direction 'out' is `-->`, 'in' is `<--`, 'both' is `--`.
+ * Neo4j 5 quantified relationships `-[:T]->{1,3}`, `->+`, `->*` arrive as `length`; type
+ * expressions other than alternatives (`:!T`, `:A&B`) arrive desugared into `where` like nodes.
+ */
 export interface RelationshipPattern extends AstNodeBase {
   readonly kind: 'RelationshipPattern';
   readonly variable: string | null;
@@ -49,7 +58,10 @@ export interface PatternPart extends AstNodeBase {
   readonly kind: 'PatternPart';
   /** Path variable of a named path, else null. */
   readonly variable: string | null;
-  /** `shortestPath(...)` → 'shortest', `allShortestPaths(...)` → 'all'. */
+  /**
+   * `shortestPath(...)` / GQL `SHORTEST 1`, `ANY SHORTEST`, `ANY` → 'shortest';
+   * `allShortestPaths(...)` / `ALL SHORTEST` → 'all'.
+   */
   readonly shortest: 'shortest' | 'all' | null;
   readonly nodes: readonly NodePattern[];
   readonly relationships: readonly RelationshipPattern[];
