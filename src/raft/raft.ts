@@ -3,7 +3,8 @@
 // for the contract). No clock, no randomness except the injected source, no I/O, no await.
 import { Neo4jError, Status } from '../core/errors.js';
 import { RaftLog } from './log.js';
-import type { AppendRequest, AppendResponse, Heartbeat, HeartbeatResponse, InstallSnapshot, Message, VoteRequest, VoteResponse } from './messages.js';
+import type { AppendRequest, Heartbeat, InstallSnapshot, Message, VoteRequest, VoteResponse } from './messages.js';
+import { bcastAppend, bcastHeartbeat, handleAppendResponse, handleHeartbeatResponse, sendAppend } from './leader.js';
 import { Progress } from './progress.js';
 import { committedIndex, hasQuorum, voteOutcome } from './quorum.js';
 import type { ReadState } from './read-index.js';
@@ -99,7 +100,7 @@ export class Raft {
     // The no-op of the new term: committing it commits everything before it (Figure 8 rule) and
     // unlocks membership changes (the 2015 single-server-change fix).
     this.appendOwn('empty', new Uint8Array(0));
-    this.bcastAppend();
+    bcastAppend(this);
   }
 
   private reset(): void {
@@ -145,7 +146,7 @@ export class Raft {
     }
     if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
       this.heartbeatElapsed = 0;
-      this.bcastHeartbeat(0);
+      bcastHeartbeat(this, 0);
     }
   }
 
@@ -359,53 +360,19 @@ export class Raft {
     switch (m.kind) {
       case 'appendResp':
         pr.recentActive = true;
-        this.handleAppendResponse(m, pr);
+        handleAppendResponse(this, m, pr);
         return;
       case 'heartbeatResp':
         pr.recentActive = true;
-        this.handleHeartbeatResponse(m, pr);
+        handleHeartbeatResponse(this, m, pr);
         return;
       default:
         return;
     }
   }
 
-  private handleAppendResponse(m: AppendResponse, pr: Progress): void {
-    if (!m.success) {
-      if (m.rejectIndex === 0 && m.hintIndex === 0) return;
-      let hint = m.hintIndex;
-      if (m.hintTerm > 0) hint = this.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
-      if (pr.maybeDecrTo(m.rejectIndex, hint)) {
-        if (pr.state === 'replicate') pr.becomeProbe();
-        this.sendAppend(m.from, pr);
-      }
-      return;
-    }
-    const moved = pr.maybeUpdate(m.matchIndex);
-    if (pr.state === 'probe' && moved) pr.becomeReplicate();
-    else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
-    else if (pr.state === 'replicate') pr.inflights.freeTo(m.matchIndex);
-    if (moved && this.maybeCommit()) this.bcastAppend();
-    else this.sendAppend(m.from, pr);
-    if (this.role === 'leader' && m.from === this.transferee && pr.match === this.log.lastIndex()) {
-      this.send({ kind: 'timeoutNow', from: this.id, to: m.from, term: this.term });
-    }
-  }
-
-  private handleHeartbeatResponse(m: HeartbeatResponse, pr: Progress): void {
-    if (pr.state === 'probe') pr.probeSent = false;
-    // A snapshot unanswered for an election timeout is presumed lost: probe again, which sends
-    // a fresh one if still needed.
-    if (pr.state === 'snapshot' && ++pr.snapshotWaitHeartbeats * this.config.heartbeatTicks >= this.config.electionTicks) pr.becomeProbe();
-    // A lost append would otherwise stall a full window forever: free one slot per heartbeat,
-    // and probe with an empty append so the follower reports any gap.
-    if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirst();
-    if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, pr, true);
-    if (m.readRound > 0) this.readStates.push(...this.reads.ack(m.from, m.readRound, this.membership.voters));
-  }
-
   /** the leader's own durable entries count towards the quorum like anyone's */
-  private matchOf(id: MemberId): number {
+  matchOf(id: MemberId): number {
     if (id === this.id) return this.log.stableIndex;
     return this.progress.get(id)?.match ?? 0;
   }
@@ -426,7 +393,7 @@ export class Raft {
   private afterCommit(): void {
     // A leader that removed itself leads until that change commits, then steps aside.
     if (!isVoter(this.membership, this.id) && !this.configChangePending()) {
-      this.bcastAppend();
+      bcastAppend(this);
       this.becomeFollower(this.term, null);
     }
   }
@@ -454,44 +421,6 @@ export class Raft {
     return entry;
   }
 
-  bcastAppend(): void {
-    for (const [id, pr] of this.progress) this.sendAppend(id, pr);
-  }
-
-  /** sends what the follower lacks, as far as its progress state and window allow */
-  sendAppend(to: MemberId, pr: Progress, sendIfEmpty = false): void {
-    // Bounded by the inflight window (replicate) or a single message (probe, snapshot).
-    for (let sent = 0; sent <= this.config.maxInflightAppends; sent++) {
-      if (pr.paused()) return;
-      const prevIndex = pr.next - 1;
-      const prevTerm = this.log.term(prevIndex);
-      if (prevTerm === undefined || pr.next < this.log.firstIndex()) {
-        this.sendSnapshot(to, pr);
-        return;
-      }
-      const entries = pr.next <= this.log.lastIndex() ? this.log.slice(pr.next, this.log.lastIndex(), this.config.maxAppendBytes) : [];
-      if (entries.length === 0 && pr.state === 'replicate' && !sendIfEmpty) return;
-      const commit = this.log.committed;
-      this.send({ kind: 'append', from: this.id, to, term: this.term, prevIndex, prevTerm, entries, commit });
-      pr.sentEntries(prevIndex + entries.length, entries.length);
-      if (pr.state !== 'replicate' || entries.length === 0) return;
-    }
-  }
-
-  private sendSnapshot(to: MemberId, pr: Progress): void {
-    const snapshot = this.log.snapshot;
-    if (snapshot === null) throw new Error(`no snapshot to send although entries below ${this.log.firstIndex()} are compacted`);
-    pr.becomeSnapshot(snapshot.meta.index);
-    this.send({ kind: 'snapshot', from: this.id, to, term: this.term, snapshot });
-  }
-
-  private bcastHeartbeat(readRound: number): void {
-    for (const [to, pr] of this.progress) {
-      const commit = Math.min(pr.match, this.log.committed);
-      this.send({ kind: 'heartbeat', from: this.id, to, term: this.term, commit, readRound });
-    }
-  }
-
   // ---- requests from the application ------------------------------------------------------------
 
   private requireLeader(): void {
@@ -505,7 +434,7 @@ export class Raft {
       throw new Neo4jError(Status.ReplicationFailure, 'too many uncommitted entries; retry later');
     }
     const entry = this.appendOwn('normal', data);
-    this.bcastAppend();
+    bcastAppend(this);
     return entry;
   }
 
@@ -521,7 +450,7 @@ export class Raft {
     if (this.configChangePending()) throw new Neo4jError(Status.ReplicationFailure, 'a membership change is already in progress; retry');
     validateMembershipStep(this.membership, next);
     const entry = this.appendOwn('config', encodeMembership(next));
-    this.bcastAppend();
+    bcastAppend(this);
     return entry;
   }
 
@@ -536,7 +465,7 @@ export class Raft {
     }
     if (this.reads.full()) throw new Neo4jError(Status.ReplicationFailure, 'too many reads waiting for confirmation; retry');
     const round = this.reads.add(context, this.log.committed, this.id);
-    this.bcastHeartbeat(round);
+    bcastHeartbeat(this, round);
   }
 
   transferLeadership(to: MemberId): void {
@@ -547,10 +476,10 @@ export class Raft {
     this.transferee = to;
     this.electionElapsed = 0;
     if (pr.match === this.log.lastIndex()) this.send({ kind: 'timeoutNow', from: this.id, to, term: this.term });
-    else this.sendAppend(to, pr);
+    else sendAppend(this, to, pr);
   }
 
-  private send(m: Message): void {
+  send(m: Message): void {
     this.outbox.push(m);
   }
 }

@@ -15,6 +15,7 @@
 // Entries and snapshots handed out are shared, not copied: callers must not mutate them.
 import type { Message } from './messages.js';
 import type { RaftConfig, RaftInit, Role } from './raft.js';
+import { bcastAppend } from './leader.js';
 import { Raft } from './raft.js';
 import type { ReadState } from './read-index.js';
 import type { Entry, HardState, MemberId, Membership, Snapshot } from './types.js';
@@ -146,6 +147,6 @@ export class RawNode {
     const lastApplied = ready.committedEntries[ready.committedEntries.length - 1];
     if (lastApplied !== undefined) log.applied = Math.max(log.applied, lastApplied.index);
     // The leader's own entries count towards the quorum only once durable, i.e. now.
-    if (this.raft.role === 'leader' && this.raft.maybeCommit()) this.raft.bcastAppend();
+    if (this.raft.role === 'leader' && this.raft.maybeCommit()) bcastAppend(this.raft);
   }
 }

@@ -1,0 +1,78 @@
+// The leader's side of replication: what to send each follower given its progress, and how to
+// react to its answers. Functions over the Raft state so raft.ts stays about roles and rules.
+import type { AppendResponse, HeartbeatResponse } from './messages.js';
+import type { Progress } from './progress.js';
+import type { Raft } from './raft.js';
+import type { MemberId } from './types.js';
+
+export function handleAppendResponse(r: Raft, m: AppendResponse, pr: Progress): void {
+  if (!m.success) {
+    if (m.rejectIndex === 0 && m.hintIndex === 0) return;
+    let hint = m.hintIndex;
+    if (m.hintTerm > 0) hint = r.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
+    if (pr.maybeDecrTo(m.rejectIndex, hint)) {
+      if (pr.state === 'replicate') pr.becomeProbe();
+      sendAppend(r, m.from, pr);
+    }
+    return;
+  }
+  const moved = pr.maybeUpdate(m.matchIndex);
+  if (pr.state === 'probe' && moved) pr.becomeReplicate();
+  else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
+  else if (pr.state === 'replicate') pr.inflights.freeTo(m.matchIndex);
+  if (moved && r.maybeCommit()) bcastAppend(r);
+  else sendAppend(r, m.from, pr);
+  if (r.role === 'leader' && m.from === r.transferee && pr.match === r.log.lastIndex()) {
+    r.send({ kind: 'timeoutNow', from: r.id, to: m.from, term: r.term });
+  }
+}
+
+export function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse, pr: Progress): void {
+  if (pr.state === 'probe') pr.probeSent = false;
+  // A snapshot unanswered for an election timeout is presumed lost: probe again, which sends
+  // a fresh one if still needed.
+  if (pr.state === 'snapshot' && ++pr.snapshotWaitHeartbeats * r.config.heartbeatTicks >= r.config.electionTicks) pr.becomeProbe();
+  // A lost append would otherwise stall a full window forever: free one slot per heartbeat,
+  // and probe with an empty append so the follower reports any gap.
+  if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirst();
+  if (pr.match < r.log.lastIndex()) sendAppend(r, m.from, pr, true);
+  if (m.readRound > 0) r.readStates.push(...r.reads.ack(m.from, m.readRound, r.membership.voters));
+}
+
+export function bcastAppend(r: Raft): void {
+  for (const [id, pr] of r.progress) sendAppend(r, id, pr);
+}
+
+/** sends what the follower lacks, as far as its progress state and window allow */
+export function sendAppend(r: Raft, to: MemberId, pr: Progress, sendIfEmpty = false): void {
+  // Bounded by the inflight window (replicate) or a single message (probe, snapshot).
+  for (let sent = 0; sent <= r.config.maxInflightAppends; sent++) {
+    if (pr.paused()) return;
+    const prevIndex = pr.next - 1;
+    const prevTerm = r.log.term(prevIndex);
+    if (prevTerm === undefined || pr.next < r.log.firstIndex()) {
+      sendSnapshot(r, to, pr);
+      return;
+    }
+    const entries = pr.next <= r.log.lastIndex() ? r.log.slice(pr.next, r.log.lastIndex(), r.config.maxAppendBytes) : [];
+    if (entries.length === 0 && pr.state === 'replicate' && !sendIfEmpty) return;
+    const commit = r.log.committed;
+    r.send({ kind: 'append', from: r.id, to, term: r.term, prevIndex, prevTerm, entries, commit });
+    pr.sentEntries(prevIndex + entries.length, entries.length);
+    if (pr.state !== 'replicate' || entries.length === 0) return;
+  }
+}
+
+function sendSnapshot(r: Raft, to: MemberId, pr: Progress): void {
+  const snapshot = r.log.snapshot;
+  if (snapshot === null) throw new Error(`no snapshot to send although entries below ${r.log.firstIndex()} are compacted`);
+  pr.becomeSnapshot(snapshot.meta.index);
+  r.send({ kind: 'snapshot', from: r.id, to, term: r.term, snapshot });
+}
+
+export function bcastHeartbeat(r: Raft, readRound: number): void {
+  for (const [to, pr] of r.progress) {
+    const commit = Math.min(pr.match, r.log.committed);
+    r.send({ kind: 'heartbeat', from: r.id, to, term: r.term, commit, readRound });
+  }
+}
