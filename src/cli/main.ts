@@ -10,7 +10,7 @@ import type { ServerConfig } from '../server/config/types.js';
 import { runConsole } from './console.js';
 import { daemonStatus, startDaemon, stopDaemon } from './daemon.js';
 import { runShell, type ShellFlags } from './shell/run.js';
-import { CAUSEWAY_VERSION, NEO4J_COMPATIBILITY } from './version.js';
+import { CAUSEWAY_VERSION, NEO4J_COMPATIBILITY, NEO4J_DRIVER_VERSION } from './version.js';
 
 function readTextFileIfExists(path: string): string | undefined {
   try {
@@ -72,7 +72,18 @@ export function buildProgram(): Command {
     .option('--fail-fast', 'exit at the first failing statement (the default)')
     .option('--fail-at-end', 'run every statement, then exit 1 if any failed')
     .option('--access-mode <mode>', 'session access mode: read or write', 'write')
+    .option('--encryption <mode>', 'true, false, or default (decided by the address scheme)', 'default')
+    .option('-v, --version', 'print the shell version and exit')
+    .option('--driver-version', 'print the Neo4j driver version and exit')
     .action(async (cypher: string | undefined, opts: Record<string, unknown>) => {
+      if (opts['version'] === true) {
+        process.stdout.write(`causeway shell ${CAUSEWAY_VERSION}\n`);
+        return;
+      }
+      if (opts['driverVersion'] === true) {
+        process.stdout.write(`Neo4j Driver ${NEO4J_DRIVER_VERSION}\n`);
+        return;
+      }
       const address = (opts['address'] ?? opts['uri']) as string | undefined;
       const params = (opts['param'] as string[]).map((p) => `:param ${p}\n`).join('');
       const flags: ShellFlags = {
@@ -84,6 +95,7 @@ export function buildProgram(): Command {
         nonInteractive: opts['nonInteractive'] === true,
         failAtEnd: opts['failAtEnd'] === true && opts['failFast'] !== true,
         accessMode: opts['accessMode'] as string,
+        encryption: opts['encryption'] as string,
         ...(opts['file'] === undefined ? {} : { file: opts['file'] as string }),
         ...(cypher === undefined ? {} : { cypher }),
         ...(params === '' ? {} : { preamble: params }),

@@ -39,3 +39,13 @@ test('access mode accepts read and write only', () => {
   assert.equal(resolveShellOptions({ accessMode: 'READ' }, {}, false).accessMode, 'read');
   assert.throws(() => resolveShellOptions({ accessMode: 'admin' }, {}, false), /access-mode/);
 });
+
+test('--encryption is validated and only combines with plain schemes', () => {
+  // Proves true/false/default handling and the conflict with +s/+ssc schemes the driver would reject.
+  assert.equal(resolveShellOptions({ encryption: 'true' }, {}, false).encrypted, true);
+  assert.equal(resolveShellOptions({ encryption: 'false' }, {}, false).encrypted, false);
+  assert.equal(resolveShellOptions({}, {}, false).encrypted, undefined);
+  assert.equal(resolveShellOptions({ address: 'neo4j+s://x:1' }, {}, false).encrypted, undefined);
+  assert.throws(() => resolveShellOptions({ address: 'neo4j+ssc://x:1', encryption: 'false' }, {}, false), /conflicts/);
+  assert.throws(() => resolveShellOptions({ encryption: 'maybe' }, {}, false), /invalid choice/);
+});

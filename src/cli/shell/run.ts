@@ -24,6 +24,8 @@ export interface ShellFlags {
   /** run every statement and fail at the end, instead of stopping at the first error */
   readonly failAtEnd?: boolean;
   readonly accessMode?: string;
+  /** cypher-shell's --encryption: true, false, or default (follow the URI scheme) */
+  readonly encryption?: string;
 }
 
 export interface ShellEnvironment {
@@ -53,6 +55,8 @@ export interface ResolvedShellOptions {
   readonly format: OutputFormat;
   readonly interactive: boolean;
   readonly accessMode: 'read' | 'write';
+  /** undefined: let the URI scheme decide (neo4j+s://, bolt+ssc:// …) */
+  readonly encrypted?: boolean;
 }
 
 export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['env'], stdinIsTTY: boolean): ResolvedShellOptions {
@@ -67,8 +71,19 @@ export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['en
   if (accessMode !== 'read' && accessMode !== 'write') {
     throw new ShellCommandError(`argument --access-mode: invalid choice: '${flags.accessMode}' (choose from 'read', 'write')`);
   }
+  const encryption = (flags.encryption ?? 'default').toLowerCase();
+  if (encryption !== 'true' && encryption !== 'false' && encryption !== 'default') {
+    throw new ShellCommandError(`argument --encryption: invalid choice: '${flags.encryption}' (choose from 'true', 'false', 'default')`);
+  }
+  const uri = normalizeAddress(address);
+  // The driver refuses an encryption setting together with a +s/+ssc scheme, so only plain schemes take one.
+  const schemeDecides = /^[a-z0-9]+\+s{1,2}c?:\/\//i.test(uri);
+  if (encryption !== 'default' && schemeDecides) {
+    throw new ShellCommandError(`--encryption ${encryption} conflicts with the encryption the address scheme of ${uri} already chooses`);
+  }
   return {
-    uri: normalizeAddress(address),
+    ...(encryption === 'default' ? {} : { encrypted: encryption === 'true' }),
+    uri,
     username: flags.username ?? env['NEO4J_USERNAME'] ?? 'neo4j',
     password: flags.password ?? env['NEO4J_PASSWORD'],
     database: database === undefined || database === '' ? undefined : database,
@@ -78,11 +93,13 @@ export function resolveShellOptions(flags: ShellFlags, env: ShellEnvironment['en
   };
 }
 
-function describeError(error: unknown): string {
+function describeError(error: unknown, uri?: string): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ServiceUnavailable') {
-      return `${error.message}\nUnable to connect, ensure the database is running and that there is a working network connection to it.`;
+    if (code === 'ServiceUnavailable' && uri !== undefined) {
+      // cypher-shell's wording; the driver's own message (routing table dumps) helps nobody here.
+      const target = uri.replace(/^[a-z0-9+]+:\/\//i, '').replace(/\/.*$/, '');
+      return `Unable to connect to ${target}, ensure the database is running and that there is a working network connection to it.`;
     }
     return error.message;
   }
@@ -97,7 +114,11 @@ interface Connection {
 async function connect(options: ResolvedShellOptions, environment: ShellEnvironment): Promise<Connection> {
   const { output } = environment;
   const auth = neo4j.auth.basic(options.username, options.password ?? '');
-  const driver = neo4j.driver(options.uri, auth, { userAgent: `causeway-shell/${CAUSEWAY_VERSION}`, connectionTimeout: 30_000 });
+  const driver = neo4j.driver(options.uri, auth, {
+    userAgent: `causeway-shell/${CAUSEWAY_VERSION}`,
+    connectionTimeout: 30_000,
+    ...(options.encrypted === undefined ? {} : { encrypted: options.encrypted ? 'ENCRYPTION_ON' : 'ENCRYPTION_OFF' }),
+  });
   const shell = new ShellSession({
     driver,
     username: options.username,
@@ -143,8 +164,10 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
   const { output } = environment;
   let options: ResolvedShellOptions;
   let connection: Connection;
+  let uri: string | undefined;
   try {
     options = resolveShellOptions(flags, environment.env, environment.stdinIsTTY);
+    uri = options.uri;
     try {
       connection = await connect(options, environment);
     } catch (error) {
@@ -156,7 +179,7 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
       connection = await connect(options, environment);
     }
   } catch (error) {
-    output.err(describeError(error) + '\n');
+    output.err(describeError(error, uri) + '\n');
     return 1;
   }
   const { driver, shell } = connection;
