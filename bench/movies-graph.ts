@@ -1,6 +1,7 @@
 // A deterministic movies-like graph at any scale: the shape of the Neo4j movies example
 // (Person, Movie; ACTED_IN, DIRECTED, PRODUCED, WROTE, REVIEWED, FOLLOWS) with the skewed degree
 // distribution of real film credits, so that 1-hop and 2-hop reads see both small and large fan-outs.
+import { createHash } from 'node:crypto';
 import { SeededRandom, ZipfSampler } from './prng.js';
 
 export interface PersonRow { readonly name: string; readonly born: number }
@@ -148,4 +149,16 @@ export function actedInDegree(graph: MoviesGraph): { readonly max: number; reado
   let sum = 0;
   for (const d of degree.values()) { max = Math.max(max, d); sum += d; }
   return { max, mean: degree.size === 0 ? 0 : sum / degree.size };
+}
+
+/** A short digest of every row, printed with the figures so two runs can be seen to share a graph. */
+export function graphFingerprint(graph: MoviesGraph): string {
+  const hash = createHash('sha256');
+  for (const p of graph.persons) hash.update(`${p.name}|${p.born}\n`);
+  for (const m of graph.movies) hash.update(`${m.title}|${m.released}|${m.tagline}\n`);
+  for (const [type, rows] of graph.credits) {
+    for (const r of rows) hash.update(`${type}|${r.person}|${r.movie}|${(r.roles ?? []).join(',')}|${r.rating ?? ''}\n`);
+  }
+  for (const f of graph.follows) hash.update(`F|${f.follower}|${f.followed}\n`);
+  return hash.digest('hex').slice(0, 12);
 }

@@ -32,15 +32,15 @@ export interface GraphFigures {
   readonly maxActedInPerActor: number;
   readonly meanActedInPerActor: number;
   readonly seed: number;
+  readonly fingerprint: string;
 }
 
 export interface BenchRun {
   readonly dateIso: string;
   readonly machine: MachineInfo;
   readonly settings: string;
-  fsync?: FsyncFigures;
-  /** the same probe after the write phases: the disk's rate drifts, so the target uses the higher */
-  fsyncAfter?: FsyncFigures;
+  /** dd probes at the start, before each write phase and at the end: the disk's rate drifts, so the target uses the highest */
+  readonly fsyncProbes: FsyncFigures[];
   fsyncFailure?: string;
   loopback?: LatencySummary;
   loopbackFailure?: string;
@@ -75,7 +75,7 @@ function writeOf(figures: TargetFigures | undefined, clients: number): WriteFigu
 
 /** The faster of the two dd probes: the stricter bar for the group-commit target. */
 export function bestFsyncRate(run: BenchRun): number | undefined {
-  const rates = [run.fsync, run.fsyncAfter].filter((f): f is FsyncFigures => f !== undefined).map((f) => f.writesPerSecond);
+  const rates = run.fsyncProbes.map((f) => f.writesPerSecond);
   return rates.length === 0 ? undefined : Math.max(...rates);
 }
 
@@ -118,7 +118,7 @@ export function renderRun(run: BenchRun): string {
   lines.push(`Settings: ${run.settings}`);
   lines.push('');
   if (run.graph !== undefined) {
-    lines.push(`Graph: ${run.graph.nodes} nodes, ${run.graph.relationships} relationships (seed ${run.graph.seed}); ACTED_IN per actor: mean ${run.graph.meanActedInPerActor.toFixed(1)}, max ${run.graph.maxActedInPerActor}.`);
+    lines.push(`Graph: ${run.graph.nodes} nodes, ${run.graph.relationships} relationships (seed ${run.graph.seed}, fingerprint ${run.graph.fingerprint}); ACTED_IN per actor: mean ${run.graph.meanActedInPerActor.toFixed(1)}, max ${run.graph.maxActedInPerActor}.`);
     lines.push('');
   }
 
@@ -168,9 +168,8 @@ export function renderRun(run: BenchRun): string {
 
   lines.push('**Context**', '');
   const context: string[][] = [];
-  const probe = (f: FsyncFigures | undefined): string => (f === undefined ? '-' : `${rate(f.writesPerSecond)} writes/s (${f.writes} in ${f.seconds.toFixed(3)} s)`);
-  context.push(['disk fsync (dd bs=4k oflag=dsync), before / after the databases',
-    run.fsync === undefined && run.fsyncAfter === undefined ? `- ${run.fsyncFailure ?? ''}` : `${probe(run.fsync)} / ${probe(run.fsyncAfter)}`]);
+  context.push([`disk fsync (dd bs=4k count=${run.fsyncProbes[0]?.writes ?? '-'} oflag=dsync): start, before each write phase, end`,
+    run.fsyncProbes.length === 0 ? `- ${run.fsyncFailure ?? ''}` : `${run.fsyncProbes.map((f) => rate(f.writesPerSecond)).join(' / ')} writes/s`]);
   const sixteen = writeOf(run.causeway, 16);
   const fsyncRate = bestFsyncRate(run);
   if (sixteen !== undefined && fsyncRate !== undefined) {

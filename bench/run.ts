@@ -9,17 +9,22 @@ import { openCausewayTarget, type WriteMode } from './causeway-target.js';
 import { measureDiskFsync } from './disk-fsync.js';
 import { openKuzuTarget } from './kuzu-target.js';
 import { measureLoopbackRoundTrip } from './loopback.js';
-import { actedInDegree, generateMoviesGraph, relationshipCount, type MoviesGraph } from './movies-graph.js';
+import { actedInDegree, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
 import { renderRun, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
-import { measureRead, measureWrites, READ_QUERIES, type BenchTarget, type ReadPlan } from './workload.js';
+import {
+  combineReadRounds, combineWriteRounds, measureReadRound, measureWriteRound, READ_QUERIES, warmUpRead,
+  type BenchTarget, type ReadPlan, type ReadRound, type WriteRound,
+} from './workload.js';
 
 const USAGE = `usage: node dist/bench/run.js [options]
+ --quick              small sizes for a smoke check (5000 nodes, 300 reads, 2 rounds of 0.5 s writes, 200 dd writes)
   --parts LIST         comma list of fsync,loopback,causeway,kuzu (default: all)
   --nodes N            movies graph size in nodes (default 100000)
   --seed N             graph and lookup seed (default 42)
   --reads N            measured requests per read query (default 2000; warmup is a tenth)
   --read-budget-s S    stop one read query after S seconds (default 60)
-  --write-seconds S    length of each write phase (default 5)
+  --write-seconds S    length of each write round (default 2)
+  --rounds N           rounds per measurement, alternating the targets (default 3)
   --clients LIST       write client counts (default 1,16; "none" skips writes)
   --queries LIST       read queries to run: point,oneHop,twoHop (default all)
   --write-mode M       auto (auto-commit) or explicit (executeWrite) (default auto)
@@ -42,6 +47,7 @@ interface Options {
   readonly clients: readonly number[];
   readonly queries: ReadonlySet<string>;
   readonly writeMode: WriteMode;
+  readonly rounds: number;
   readonly batchRows: number;
   readonly ddCount: number;
   readonly docsPath: string | undefined;
@@ -66,12 +72,13 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     options: {
       parts: { type: 'string' }, nodes: { type: 'string' }, seed: { type: 'string' }, reads: { type: 'string' },
       'read-budget-s': { type: 'string' }, 'write-seconds': { type: 'string' }, clients: { type: 'string' }, queries: { type: 'string' },
-      'write-mode': { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
+      'write-mode': { type: 'string' }, rounds: { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
       docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, cli: { type: 'string' },
-      'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true) return undefined;
+  const quick = values.quick === true;
   const parts = new Set((values.parts ?? 'fsync,loopback,causeway,kuzu').split(',').map((p) => p.trim()).filter((p) => p !== ''));
   for (const part of parts) if (!['fsync', 'loopback', 'causeway', 'kuzu'].includes(part)) throw new Error(`unknown part ${part}`);
   const writeMode = values['write-mode'] ?? 'auto';
@@ -81,16 +88,17 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   }
   return {
     parts,
-    nodes: Math.floor(positive(values.nodes, 100_000, '--nodes')),
+    nodes: Math.floor(positive(values.nodes, quick ? 5000 : 100_000, '--nodes')),
     seed: Math.floor(positive(values.seed, 42, '--seed')),
-    reads: Math.floor(positive(values.reads, 2000, '--reads')),
+    reads: Math.floor(positive(values.reads, quick ? 300 : 2000, '--reads')),
     readBudgetMs: positive(values['read-budget-s'], 60, '--read-budget-s') * 1000,
-    writeMs: positive(values['write-seconds'], 5, '--write-seconds') * 1000,
+    writeMs: positive(values['write-seconds'], quick ? 0.5 : 2, '--write-seconds') * 1000,
     clients: values.clients === 'none' ? [] : (values.clients ?? '1,16').split(',').map((c) => Math.floor(positive(c, 1, '--clients'))),
     queries: new Set((values.queries ?? READ_QUERIES.map((q) => q.name).join(',')).split(',').map((q) => q.trim())),
     writeMode,
+    rounds: Math.floor(positive(values.rounds, quick ? 2 : 3, '--rounds')),
     batchRows: Math.floor(positive(values.batch, 5000, '--batch')),
-    ddCount: Math.floor(positive(values['dd-count'], 2000, '--dd-count')),
+    ddCount: Math.floor(positive(values['dd-count'], quick ? 200 : 2000, '--dd-count')),
     docsPath: values['no-docs'] === true ? undefined : resolve(values.docs ?? join(repoRoot, 'docs', 'benchmarks.md')),
     cliEntry: resolve(values.cli ?? join(buildRoot, 'src', 'cli', 'main.js')),
     serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter((a) => a !== ''),
@@ -101,39 +109,33 @@ function parseOptions(argv: readonly string[]): Options | undefined {
 const say = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Reads, then writes at each client count, sampling the holder's memory throughout. */
-async function exercise(target: BenchTarget, graph: MoviesGraph, options: Options, figures: TargetFigures): Promise<void> {
-  let peak = target.residentBytes();
-  const sampler = setInterval(() => {
-    const rss = target.residentBytes();
-    if (rss !== undefined) peak = Math.max(peak ?? 0, rss);
-  }, 100);
-  try {
-    const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
-    for (const query of READ_QUERIES.filter((q) => options.queries.has(q.name))) {
-      const read = await measureRead(target, graph, query, plan);
-      figures.reads.push(read);
-      say(`${target.name}: ${query.title} p50 ${read.latency.p50Ms.toFixed(3)} ms p99 ${read.latency.p99Ms.toFixed(3)} ms (${read.latency.count} requests, ${read.rows} rows)`);
-    }
-    let firstId = 1;
-    for (const clients of options.clients) {
-      const write = await measureWrites(target, { clients, durationMs: options.writeMs, maxTransactionsPerClient: 1_000_000, firstId });
-      firstId += write.transactions + write.errors + clients + 1;
-      figures.writes.push(write);
-      say(`${target.name}: ${clients} client(s) ${write.transactionsPerSecond.toFixed(0)} tx/s, p50 ${write.latency.p50Ms.toFixed(3)} ms, ${write.errors} errors`);
-    }
-  } finally {
-    clearInterval(sampler);
-    figures.peakResidentBytes = peak;
-  }
+/** A loaded target with its figures; memory is sampled for as long as it is open. */
+interface Contender {
+  readonly target: BenchTarget;
+  readonly figures: TargetFigures;
+  nextWriteId: number;
+  alive: boolean;
+  readonly sampler: NodeJS.Timeout;
 }
 
-async function benchCauseway(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
+function startContender(target: BenchTarget, figures: TargetFigures): Contender {
+  figures.peakResidentBytes = target.residentBytes();
+  const sampler = setInterval(() => {
+    const rss = target.residentBytes();
+    if (rss !== undefined) figures.peakResidentBytes = Math.max(figures.peakResidentBytes ?? 0, rss);
+  }, 100);
+  return { target, figures, nextWriteId: 1, alive: true, sampler };
+}
+
+/** Pids of running servers, so a signal can kill them before the temp dir goes. */
+const liveServerPids = new Set<number>();
+
+async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [] };
   run.causeway = figures;
   if (!existsSync(options.cliEntry)) {
     figures.failure = `no Causeway CLI at ${options.cliEntry} (build first, or pass --cli)`;
-    return;
+    return undefined;
   }
   say(`causeway: starting ${options.cliEntry}`);
   let target: Awaited<ReturnType<typeof openCausewayTarget>> | undefined;
@@ -142,21 +144,22 @@ async function benchCauseway(run: BenchRun, graph: MoviesGraph, options: Options
       launch: { cliEntry: options.cliEntry, workDir, extraEnv: {}, nodeArgs: options.serverNodeArgs },
       batchRows: options.batchRows, writeMode: options.writeMode, startTimeoutMs: 30_000, batchTimeoutMs: 120_000, progress: say,
     });
+    liveServerPids.add(target.server.pid);
     say(`causeway: serving on 127.0.0.1:${target.server.port} (pid ${target.server.pid})`);
     figures.idleResidentBytes = target.residentBytes();
     figures.load = await target.load(graph, say);
     say(`causeway: loaded in ${figures.load.seconds.toFixed(1)} s`);
     figures.loadedResidentBytes = target.residentBytes();
-    await exercise(target, graph, options, figures);
+    return startContender(target, figures);
   } catch (error) {
     figures.failure = message(error) + (target === undefined ? '' : `\nserver log tail:\n${target.server.logTail(20)}`);
     say(`causeway failed: ${figures.failure}`);
-  } finally {
-    await target?.close().catch((error: unknown) => say(`causeway close: ${message(error)}`));
+    await target?.close().catch(() => undefined);
+    return undefined;
   }
 }
 
-async function benchKuzu(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
+async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [] };
   run.kuzu = figures;
   let target: BenchTarget | undefined;
@@ -166,12 +169,75 @@ async function benchKuzu(run: BenchRun, graph: MoviesGraph, options: Options, wo
     figures.load = await target.load(graph, say);
     say(`kuzu: loaded in ${figures.load.seconds.toFixed(1)} s`);
     figures.loadedResidentBytes = target.residentBytes();
-    await exercise(target, graph, options, figures);
+    return startContender(target, figures);
   } catch (error) {
     figures.failure = message(error);
     say(`kuzu failed: ${figures.failure}`);
-  } finally {
-    await target?.close().catch((error: unknown) => say(`kuzu close: ${message(error)}`));
+    await target?.close().catch(() => undefined);
+    return undefined;
+  }
+}
+
+/**
+ * Every measurement runs on each target back to back (and the dd probe right before each write
+ * pair), so a disk or CPU that other work on the machine slows for a minute skews both alike.
+ */
+async function measureInterleaved(run: BenchRun, contenders: readonly Contender[], graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
+  const attempt = async (contender: Contender, what: string, work: () => Promise<void>): Promise<void> => {
+    if (!contender.alive) return;
+    try {
+      await work();
+    } catch (error) {
+      contender.alive = false;
+      contender.figures.failure = `${what}: ${message(error)}`;
+      say(`${contender.target.name} failed during ${what}: ${message(error)}`);
+    }
+  };
+  const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
+  for (const query of READ_QUERIES.filter((q) => options.queries.has(q.name))) {
+    const rounds = new Map<Contender, ReadRound[]>(contenders.map((c) => [c, []]));
+    for (const contender of contenders) await attempt(contender, `${query.title} warm-up`, () => warmUpRead(contender.target, graph, query, plan));
+    for (let round = 0; round < options.rounds; round++) {
+      for (const contender of contenders) {
+        await attempt(contender, query.title, async () => {
+          rounds.get(contender)?.push(await measureReadRound(contender.target, graph, query, plan, round, options.rounds));
+        });
+      }
+    }
+    for (const contender of contenders) {
+      if (!contender.alive) continue;
+      const read = combineReadRounds(query, rounds.get(contender) ?? []);
+      contender.figures.reads.push(read);
+      say(`${contender.target.name}: ${query.title} p50 ${read.latency.p50Ms.toFixed(3)} ms p99 ${read.latency.p99Ms.toFixed(3)} ms (${read.latency.count} requests, ${read.rows} rows)`);
+    }
+  }
+  for (const clients of options.clients) {
+    if (options.parts.has('fsync')) probeDisk(run, options, workDir);
+    const rounds = new Map<Contender, WriteRound[]>(contenders.map((c) => [c, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      for (const contender of contenders) {
+        await attempt(contender, `${clients}-client writes`, async () => {
+          const result = await measureWriteRound(contender.target, { clients, durationMs: options.writeMs, maxTransactionsPerClient: 1_000_000, firstId: contender.nextWriteId });
+          contender.nextWriteId += result.idsUsed + 1;
+          rounds.get(contender)?.push(result);
+        });
+      }
+    }
+    for (const contender of contenders) {
+      if (!contender.alive) continue;
+      const write = combineWriteRounds(clients, rounds.get(contender) ?? []);
+      contender.figures.writes.push(write);
+      say(`${contender.target.name}: ${clients} client(s) ${write.transactionsPerSecond.toFixed(0)} tx/s (rounds ${write.roundTransactionsPerSecond.map((r) => r.toFixed(0)).join(', ')}), p50 ${write.latency.p50Ms.toFixed(3)} ms, ${write.errors} errors`);
+    }
+  }
+}
+
+function probeDisk(run: BenchRun, options: Options, workDir: string): void {
+  say(`disk: dd ${options.ddCount} × 4 KiB dsync writes`);
+  try {
+    run.fsyncProbes.push(measureDiskFsync(workDir, options.ddCount, 120_000));
+  } catch (error) {
+    run.fsyncFailure = message(error);
   }
 }
 
@@ -188,18 +254,22 @@ async function main(): Promise<number> {
   const run: BenchRun = {
     dateIso: new Date().toISOString(),
     machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, node: process.version, kernel: release(), loadAverageStart: loadavg()[0] ?? 0 },
-    settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query write=${options.writeMs / 1000}s×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
+    fsyncProbes: [],
+    settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query rounds=${options.rounds} write=${options.writeMs / 1000}s/round×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
   };
   const workDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
   const cleanUp = (): void => { if (!options.keep) rmSync(workDir, { recursive: true, force: true }); };
-  const onSignal = (): void => { cleanUp(); process.exit(130); };
+  const onSignal = (): void => {
+    for (const pid of liveServerPids) {
+      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    cleanUp();
+    process.exit(130);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (options.parts.has('fsync')) {
-      say(`disk: dd ${options.ddCount} × 4 KiB dsync writes in ${workDir}`);
-      try { run.fsync = measureDiskFsync(workDir, options.ddCount, 120_000); } catch (error) { run.fsyncFailure = message(error); }
-    }
+    if (options.parts.has('fsync')) probeDisk(run, options, workDir);
     if (options.parts.has('loopback')) {
       say('loopback: TCP echo round trips');
       try { run.loopback = await measureLoopbackRoundTrip(5000, 60_000); } catch (error) { run.loopbackFailure = message(error); }
@@ -207,14 +277,27 @@ async function main(): Promise<number> {
     if (options.parts.has('causeway') || options.parts.has('kuzu')) {
       const graph = generateMoviesGraph({ totalNodes: options.nodes, seed: options.seed });
       const degree = actedInDegree(graph);
-      run.graph = { nodes: graph.persons.length + graph.movies.length, relationships: relationshipCount(graph), maxActedInPerActor: degree.max, meanActedInPerActor: degree.mean, seed: options.seed };
+      run.graph = { nodes: graph.persons.length + graph.movies.length, relationships: relationshipCount(graph), maxActedInPerActor: degree.max, meanActedInPerActor: degree.mean, seed: options.seed, fingerprint: graphFingerprint(graph) };
       say(`graph: ${run.graph.nodes} nodes, ${run.graph.relationships} relationships`);
-      if (options.parts.has('causeway')) await benchCauseway(run, graph, options, join(workDir, 'causeway'));
-      if (options.parts.has('kuzu')) await benchKuzu(run, graph, options, workDir);
-    }
-    if (options.parts.has('fsync') && (options.parts.has('causeway') || options.parts.has('kuzu'))) {
-      say('disk: dd probe again after the databases');
-      try { run.fsyncAfter = measureDiskFsync(workDir, options.ddCount, 120_000); } catch (error) { run.fsyncFailure = message(error); }
+      const contenders: Contender[] = [];
+      try {
+        if (options.parts.has('causeway')) {
+          const causeway = await openCauseway(run, graph, options, join(workDir, 'causeway'));
+          if (causeway !== undefined) contenders.push(causeway);
+        }
+        if (options.parts.has('kuzu')) {
+          const kuzuContender = await openKuzu(run, graph, options, workDir);
+          if (kuzuContender !== undefined) contenders.push(kuzuContender);
+        }
+        await measureInterleaved(run, contenders, graph, options, workDir);
+      } finally {
+        for (const contender of contenders) {
+          clearInterval(contender.sampler);
+          await contender.target.close().catch((error: unknown) => say(`${contender.target.name} close: ${message(error)}`));
+        }
+        liveServerPids.clear();
+      }
+      if (options.parts.has('fsync')) probeDisk(run, options, workDir);
     }
     run.machine.loadAverageEnd = loadavg()[0];
     const rendered = renderRun(run);

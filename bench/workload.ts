@@ -88,10 +88,25 @@ export function readNames(graph: MoviesGraph, query: ReadQueryName, count: numbe
   return names;
 }
 
-export async function measureRead(target: BenchTarget, graph: MoviesGraph, query: ReadQuerySpec, plan: ReadPlan): Promise<ReadFigures> {
-  const warmup = readNames(graph, query.name, plan.warmupRequests, plan.seed + 1000);
-  for (const name of warmup) await target.read(query, name);
-  const names = readNames(graph, query.name, plan.measuredRequests, plan.seed);
+/** Raw figures of one round of one read query; rounds of both targets alternate. */
+export interface ReadRound {
+  readonly samplesMs: number[];
+  readonly rows: number;
+  readonly truncated: boolean;
+  readonly clientCpuUs: number;
+  readonly serverCpuMs: number | undefined;
+}
+
+export async function warmUpRead(target: BenchTarget, graph: MoviesGraph, query: ReadQuerySpec, plan: ReadPlan): Promise<void> {
+  for (const name of readNames(graph, query.name, plan.warmupRequests, plan.seed + 1000)) await target.read(query, name);
+}
+
+/** Asks round `round` of `rounds` of the measured names (the same names for every target). */
+export async function measureReadRound(target: BenchTarget, graph: MoviesGraph, query: ReadQuerySpec, plan: ReadPlan, round: number, rounds: number): Promise<ReadRound> {
+  const all = readNames(graph, query.name, plan.measuredRequests, plan.seed);
+  const perRound = Math.ceil(all.length / rounds);
+  const names = all.slice(round * perRound, (round + 1) * perRound);
+  const budgetMs = plan.budgetMs / rounds;
   const samplesMs: number[] = [];
   let rows = 0;
   const clientCpuBefore = process.cpuUsage();
@@ -99,19 +114,30 @@ export async function measureRead(target: BenchTarget, graph: MoviesGraph, query
   const startedMs = performance.now();
   let truncated = false;
   for (const name of names) {
-    if (performance.now() - startedMs > plan.budgetMs) { truncated = true; break; }
+    if (performance.now() - startedMs > budgetMs) { truncated = true; break; }
     const requestStartedMs = performance.now();
     rows += await target.read(query, name);
     samplesMs.push(performance.now() - requestStartedMs);
   }
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const serverCpuAfterMs = target.serverCpuMs();
-  const requests = Math.max(1, samplesMs.length);
   return {
-    query, latency: summarizeLatencies(samplesMs), rows, truncated,
-    clientCpuUsPerRequest: (clientCpu.user + clientCpu.system) / requests,
-    serverCpuUsPerRequest: serverCpuBeforeMs === undefined || serverCpuAfterMs === undefined
-      ? undefined : ((serverCpuAfterMs - serverCpuBeforeMs) * 1000) / requests,
+    samplesMs, rows, truncated, clientCpuUs: clientCpu.user + clientCpu.system,
+    serverCpuMs: serverCpuBeforeMs === undefined || serverCpuAfterMs === undefined ? undefined : serverCpuAfterMs - serverCpuBeforeMs,
+  };
+}
+
+export function combineReadRounds(query: ReadQuerySpec, rounds: readonly ReadRound[]): ReadFigures {
+  const samplesMs = rounds.flatMap((r) => r.samplesMs);
+  const requests = Math.max(1, samplesMs.length);
+  const serverCpu = rounds.every((r) => r.serverCpuMs !== undefined) ? rounds.reduce((sum, r) => sum + (r.serverCpuMs ?? 0), 0) : undefined;
+  return {
+    query,
+    latency: summarizeLatencies(samplesMs),
+    rows: rounds.reduce((sum, r) => sum + r.rows, 0),
+    truncated: rounds.some((r) => r.truncated),
+    clientCpuUsPerRequest: rounds.reduce((sum, r) => sum + r.clientCpuUs, 0) / requests,
+    serverCpuUsPerRequest: serverCpu === undefined ? undefined : (serverCpu * 1000) / requests,
   };
 }
 
@@ -128,6 +154,8 @@ export interface WriteFigures {
   readonly serverCpuUsPerTx: number | undefined;
   /** highest resident memory seen while the writes ran */
   readonly peakResidentBytes: number | undefined;
+  /** each round's own rate: their spread shows how steady the disk and CPU were */
+  readonly roundTransactionsPerSecond: readonly number[];
 }
 
 export interface WritePlan {
@@ -141,7 +169,20 @@ export interface WritePlan {
 
 const ERROR_LIMIT = 20;
 
-export async function measureWrites(target: BenchTarget, plan: WritePlan): Promise<WriteFigures> {
+/** Raw figures of one round of writes at one client count. */
+export interface WriteRound {
+  readonly samplesMs: number[];
+  readonly seconds: number;
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  readonly clientCpuUs: number;
+  readonly serverCpuMs: number | undefined;
+  readonly peakResidentBytes: number | undefined;
+  /** ids used, so the next round starts past them */
+  readonly idsUsed: number;
+}
+
+export async function measureWriteRound(target: BenchTarget, plan: WritePlan): Promise<WriteRound> {
   const writers: BenchWriter[] = [];
   for (let i = 0; i < plan.clients; i++) writers.push(await target.openWriter(i));
   let nextId = plan.firstId;
@@ -177,21 +218,38 @@ export async function measureWrites(target: BenchTarget, plan: WritePlan): Promi
     clearInterval(sampler);
     for (const writer of writers) await writer.close().catch(() => undefined);
   }
-  const seconds = (lastFinishedMs - startedMs) / 1000;
   const clientCpu = process.cpuUsage(clientCpuBefore);
   const serverCpuAfterMs = target.serverCpuMs();
-  const committed = Math.max(1, samplesMs.length);
   return {
-    clientCpuUsPerTx: (clientCpu.user + clientCpu.system) / committed,
-    serverCpuUsPerTx: serverCpuBeforeMs === undefined || serverCpuAfterMs === undefined
-      ? undefined : ((serverCpuAfterMs - serverCpuBeforeMs) * 1000) / committed,
-    clients: plan.clients,
+    samplesMs,
+    seconds: (lastFinishedMs - startedMs) / 1000,
+    errors,
+    firstError,
+    clientCpuUs: clientCpu.user + clientCpu.system,
+    serverCpuMs: serverCpuBeforeMs === undefined || serverCpuAfterMs === undefined ? undefined : serverCpuAfterMs - serverCpuBeforeMs,
+    peakResidentBytes,
+    idsUsed: nextId - plan.firstId,
+  };
+}
+
+/** Throughput over all rounds is total commits over total measured time. */
+export function combineWriteRounds(clients: number, rounds: readonly WriteRound[]): WriteFigures {
+  const samplesMs = rounds.flatMap((r) => r.samplesMs);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const committed = Math.max(1, samplesMs.length);
+  const serverCpu = rounds.every((r) => r.serverCpuMs !== undefined) ? rounds.reduce((sum, r) => sum + (r.serverCpuMs ?? 0), 0) : undefined;
+  const peaks = rounds.map((r) => r.peakResidentBytes).filter((b): b is number => b !== undefined);
+  return {
+    clients,
     transactions: samplesMs.length,
     seconds,
     transactionsPerSecond: seconds > 0 ? samplesMs.length / seconds : 0,
     latency: summarizeLatencies(samplesMs),
-    errors,
-    firstError,
-    peakResidentBytes,
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    firstError: rounds.find((r) => r.firstError !== undefined)?.firstError,
+    clientCpuUsPerTx: rounds.reduce((sum, r) => sum + r.clientCpuUs, 0) / committed,
+    serverCpuUsPerTx: serverCpu === undefined ? undefined : (serverCpu * 1000) / committed,
+    peakResidentBytes: peaks.length === 0 ? undefined : Math.max(...peaks),
+    roundTransactionsPerSecond: rounds.map((r) => (r.seconds > 0 ? r.samplesMs.length / r.seconds : 0)),
   };
 }
