@@ -3,7 +3,7 @@
 //   < + - < * / % < ^ < unary + - < postfix (.key, [i], [a..b], :Label) < atom.
 
 import type { BinaryOperator, ComparisonOperator, Expression, MapEntry, Query } from '../ast/index.js';
-import { maybeMapProjection, parseCase, parseQuantifier, parseReduce } from './forms.js';
+import { maybeMapProjection, parseCase, parseLegacyListFunction, parseQuantifier, parseReduce } from './forms.js';
 import { labelPredicate, parseLabelExpression } from './labels.js';
 import { floatValue, integerValue } from './literals.js';
 import { parsePatternPart } from './patterns.js';
@@ -397,6 +397,10 @@ function parseWordAtom(ts: TokenStream): Expression {
       break;
     case 'REDUCE':
       if (ts.atPunct('(', 1)) return parseReduce(ts);
+      break;
+    case 'EXTRACT': case 'FILTER':
+      // Cypher 3.5 `extract(x IN l | e)` / `filter(x IN l WHERE p)` are list comprehensions.
+      if (ts.atPunct('(', 1) && ts.atName(2) && ts.atKeyword('IN', 3)) return parseLegacyListFunction(ts);
       break;
     case 'SHORTESTPATH': case 'ALLSHORTESTPATHS':
       if (ts.atPunct('(', 1)) {

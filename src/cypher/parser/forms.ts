@@ -68,3 +68,24 @@ export function maybeMapProjection(ts: TokenStream, subject: Expression): Expres
   ts.expectPunct('}');
   return { kind: 'MapProjection', subject, items, span: ts.spanFrom(subject.span.start) };
 }
+
+export function parseLegacyListFunction(ts: TokenStream): Expression {
+  const start = ts.peek().start;
+  const isExtract = ts.next().value === 'EXTRACT';
+  ts.expectPunct('(');
+  const variable = ts.expectName();
+  ts.expectKeyword('IN');
+  const list = parseExpression(ts);
+  let where: Expression | null = null;
+  let projection: Expression | null = null;
+  if (isExtract) {
+    if (ts.acceptKeyword('WHERE')) where = parseExpression(ts);
+    ts.expectPunct('|');
+    projection = parseExpression(ts);
+  } else {
+    ts.expectKeyword('WHERE');
+    where = parseExpression(ts);
+  }
+  ts.expectPunct(')');
+  return { kind: 'ListComprehension', variable, list, where, projection, span: ts.spanFrom(start) };
+}

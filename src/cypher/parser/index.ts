@@ -42,6 +42,14 @@ function parseStatement(text: string): Statement {
       }
       continue;
     }
+    if (ts.atKeywords('USING', 'PERIODIC', 'COMMIT')) {
+      // Cypher 3.5/4.x batched LOAD CSV: accepted; the import then runs as one transaction.
+      ts.pos += 3;
+      const size = ts.peek();
+      if (size.type === 'integer') ts.next();
+      options.set('periodic_commit', size.type === 'integer' ? size.value : '');
+      continue;
+    }
     if (ts.atKeyword('EXPLAIN') || ts.atKeyword('PROFILE')) {
       explain = ts.next().value as 'EXPLAIN' | 'PROFILE';
       continue;

@@ -209,3 +209,15 @@ test('turns the client password-change command into the changePassword procedure
   }
   assert.equal(parse('CREATE (user:User)').body.kind, 'SingleQuery');
 });
+
+test('accepts Cypher 3.5 legacy forms: extract/filter, USING PERIODIC COMMIT, {param}', () => {
+  // Proves older applications' syntax parses into today's AST.
+  const e = returned('RETURN extract(x IN [1, 2] | x * 2) AS a');
+  assert.ok(e.kind === 'ListComprehension' && e.projection !== null && e.where === null);
+  const f = returned('RETURN filter(x IN [1, 2] WHERE x > 1) AS b');
+  assert.ok(f.kind === 'ListComprehension' && f.projection === null && f.where !== null);
+  const s = parse('USING PERIODIC COMMIT 500 LOAD CSV FROM "file:///a.csv" AS row CREATE (:R {v: row[0]})');
+  assert.equal(s.options.get('periodic_commit'), '500');
+  const p = returned('MATCH (n) WHERE id(n) = {id} RETURN n');
+  assert.equal(p.kind, 'Variable');
+});
