@@ -314,39 +314,50 @@ export class Simulation {
     }
   }
 
+  /**
+   * After healing, the cluster must converge: a leader within 20 election timeouts, then every
+   * member of the final configuration applies everything committed. Clients stop halfway through
+   * the healing phase; a slow catch-up (flow control at its smallest) may use up to
+   * convergeTicksMax more ticks before it counts as a liveness failure.
+   */
   private checkLiveness(): void {
     const boundTicks = this.options.electionTicks * 20;
     if (this.healLeaderAt < 0 || this.healLeaderAt - this.healedAt > boundTicks) {
       this.fail(`liveness: no leader within ${boundTicks} ticks of healing`);
       return;
     }
-    const leader = this.leader();
-    if (leader?.node == null || leader.driver == null) {
-      this.fail('liveness: no leader at the end of the run');
-      return;
+    const convergeTicksMax = 4000;
+    let problems = this.convergenceProblems();
+    for (let extra = 0; problems.length > 0 && extra < convergeTicksMax; extra++) {
+      this.step();
+      if (this.failures.length > 0) return;
+      if (extra % 50 === 49) problems = this.convergenceProblems();
     }
+    for (const problem of problems) this.fail(`liveness: ${problem}`);
+  }
+
+  private convergenceProblems(): string[] {
+    const problems: string[] = [];
+    const leader = this.leader();
+    if (leader?.node == null || leader.driver == null) return ['no leader at the end of the run'];
     const raft = leader.node.raft;
     const members = allMembers(raft.membership);
     const committed = raft.log.committed;
     for (const id of members) {
       const m = this.member(id);
-      if (!m?.driver || !m.kv) {
-        this.fail(`liveness: member ${id} is down at the end`);
-        continue;
-      }
-      if (m.driver.appliedIndex < committed) {
-        this.fail(`liveness: ${id} applied ${m.driver.appliedIndex} of ${committed} committed entries`);
-      }
+      if (!m?.driver || !m.kv) problems.push(`member ${id} is down at the end`);
+      else if (m.driver.appliedIndex < committed) problems.push(`${id} applied ${m.driver.appliedIndex} of ${committed} committed entries`);
     }
     for (const [opId, index] of this.workload.stats.ackedWrites) {
-      if (index > committed) this.fail(`liveness: acknowledged write ${opId} at index ${index} beyond the final commit ${committed}`);
+      if (index > committed) problems.push(`acknowledged write ${opId} at index ${index} beyond the final commit ${committed}`);
     }
     const reference = leader.kv?.values;
     for (const id of members) {
       const values = this.member(id)?.kv?.values;
       if (!values || !reference) continue;
-      if (JSON.stringify([...values].sort()) !== JSON.stringify([...reference].sort())) this.fail(`liveness: ${id} state differs from the leader's`);
+      if (JSON.stringify([...values].sort()) !== JSON.stringify([...reference].sort())) problems.push(`${id} state differs from the leader's`);
     }
+    return problems;
   }
 
   private result(): SimResult {
