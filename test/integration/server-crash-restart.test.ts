@@ -1,7 +1,8 @@
-// Proves durability of acknowledged writes across a crash: a writer commits in a loop and records
-// every id the server acknowledged; the test SIGKILLs the server process (by its own pid, mid-
-// stream), restarts it on the same data directory and checks every acknowledged write survived;
-// then a SIGTERM shuts the restarted server down cleanly.
+// Proves durability and atomicity across a crash: writers commit in a loop (auto-commit and
+// two-statement explicit transactions) and record what the server acknowledged; the test SIGKILLs
+// the server process (by its own pid, mid-stream), restarts it on the same data directory, checks
+// every acknowledged write survived and no transaction survived half-applied; then a SIGTERM
+// shuts the restarted server down cleanly.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,10 +35,28 @@ test('kill -9 and restart: every acknowledged write survives', async () => {
         await session.close().catch(() => undefined);
       }
     });
+    // An explicit-transaction writer: each group of two nodes must survive whole or not at all.
+    const acknowledgedGroups: number[] = [];
+    const groupWriter = (async () => {
+      const session = driver.session();
+      try {
+        for (let group = 0; !stop && group < MAX_WRITES; group++) {
+          const tx = session.beginTransaction();
+          await tx.run('CREATE (:Pair {group: $group, half: 1})', { group: neo4j.int(group) });
+          await tx.run('CREATE (:Pair {group: $group, half: 2})', { group: neo4j.int(group) });
+          await tx.commit();
+          acknowledgedGroups.push(group);
+        }
+      } catch {
+        // crash: the group in flight was never acknowledged
+      } finally {
+        await session.close().catch(() => undefined);
+      }
+    })();
     await new Promise((resolve) => setTimeout(resolve, WRITE_PHASE_MS));
     await first.kill9();
     stop = true;
-    await Promise.all(writers);
+    await Promise.all([...writers, groupWriter]);
     await driver.close();
     assert.ok(acknowledged.length > 20, `only ${acknowledged.length} writes were acknowledged before the crash`);
 
