@@ -27,6 +27,11 @@ export async function runConsole(config: ServerConfig): Promise<number> {
     return 1;
   }
 
+  // Remove once startServer applies config.initialPassword.
+  if (config.initialPassword !== undefined) {
+    log.warn('NEO4J_AUTH names an initial password, which Causeway does not apply yet; the neo4j user keeps its current password');
+  }
+
   let server: RunningServer;
   try {
     server = await startServer(config, log);
