@@ -46,6 +46,8 @@ test('parses label expressions in WHERE, and `|` inside a comprehension stays th
 test('hidden variables stay out of RETURN * and label expressions are rejected in CREATE', () => {
   // Proves the parser-made names never become columns, and writes refuse label expressions.
   assert.deepEqual(analyze(parse('MATCH (:A|B)-->(m) RETURN *')).columns, ['m']);
+  // Anonymous elements named by the parser are not "new variables" of a pattern predicate.
+  assert.deepEqual(analyze(parse('MATCH (n) WHERE (n)-[:!T]->(:A|B) RETURN n')).columns, ['n']);
   assert.throws(() => analyze(parse('CREATE (n:A|B)')), /not allowed in a CREATE pattern/);
 });
 

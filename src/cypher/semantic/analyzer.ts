@@ -324,7 +324,7 @@ export class Analyzer {
             if (mode === 'create' && !boundBefore.has(v) && (node.labels.length > 0 || node.properties !== null)) {
               throw this.error('VariableAlreadyBound', `Can't create node \`${v}\` with labels or properties here. The variable is already declared in this context`, node.span.start);
             }
-          } else if (mode === 'expression') {
+          } else if (mode === 'expression' && !v.startsWith('  ')) {
             throw this.error('UndefinedVariable', `PatternExpressions are not allowed to introduce new variables: '${v}'.`, node.span.start);
           }
           scope.set(v, { kind: 'node', type: 'node' });
@@ -363,7 +363,7 @@ export class Analyzer {
             if (relsInClause.has(v)) {
               throw this.error('RelationshipUniquenessViolation', `Cannot use the same relationship variable '${v}' for multiple relationships`, rel.span.start);
             }
-          } else if (mode === 'expression') {
+          } else if (mode === 'expression' && !v.startsWith('  ')) {
             throw this.error('UndefinedVariable', `PatternExpressions are not allowed to introduce new variables: '${v}'.`, rel.span.start);
           }
           relsInClause.add(v);
