@@ -19,6 +19,10 @@ export interface ServerProcedureContext {
   changePassword?(user: string, newPassword: string): Promise<void>;
 }
 
+/** The settings Neo4j's dbms.clientConfig exposes to Browser (those Causeway has). */
+const CLIENT_SETTINGS = ['browser.allow_outgoing_connections', 'browser.credential_timeout', 'browser.remote_content_hostname_whitelist',
+  'browser.retain_connection_credentials', 'dbms.security.auth_enabled', 'server.bolt.advertised_address'];
+
 function map(entries: Record<string, CypherValue>): Map<string, CypherValue> {
   return new Map(Object.entries(entries));
 }
@@ -90,6 +94,17 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
         if (typeof password !== 'string' || password.length === 0) throw new Neo4jError(Status.ArgumentError, 'A password cannot be empty.');
         await context.changePassword(user, password);
         return [];
+      },
+    },
+    {
+      name: 'dbms.clientConfig',
+      mode: 'DBMS',
+      inputs: [],
+      outputs: [{ name: 'name', type: 'STRING' }, { name: 'description', type: 'STRING' }, { name: 'value', type: 'STRING' }, { name: 'dynamic', type: 'BOOLEAN' }],
+      description: 'Return config settings interesting to clients (e.g. Neo4j Browser).',
+      invoke: () => {
+        const settings = context.settings();
+        return CLIENT_SETTINGS.filter((name) => settings.has(name)).map((name) => [name, '', settings.get(name)!, false]);
       },
     },
     {
