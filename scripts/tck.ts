@@ -11,7 +11,7 @@ import { nodeClock, nodeTicker } from '../src/env/node/clock.js';
 import { parseFeature, type TckScenario } from '../src/tck/features.js';
 import { checkAgainstKnownFailures, formatKnownFailures, parseKnownFailures } from '../src/tck/known-failures.js';
 import { runScenariosInWorkers } from '../src/tck/pool.js';
-import { formatReport, type ScenarioResult } from '../src/tck/report.js';
+import { formatReport, updateReadmeFigure, type ScenarioResult } from '../src/tck/report.js';
 import type { EngineBackendData } from '../src/tck/backend.js';
 
 // dist/scripts/tck.js → the repository root is two folders up, whichever dist folder built it.
@@ -46,6 +46,7 @@ interface Options {
   workers: string;
   timeoutMs: string;
   verbose?: boolean;
+  updateReadme?: boolean;
 }
 
 async function main(): Promise<number> {
@@ -58,6 +59,7 @@ async function main(): Promise<number> {
     .option('--workers <n>', 'worker threads', String(Math.max(1, Math.min(4, availableParallelism()))))
     .option('--timeout-ms <ms>', 'time budget per scenario', '5000')
     .option('--verbose', 'print every failure, not only regressions')
+    .option('--update-readme', 'write the pass rate into README.md (the line after <!-- tck-figure -->)')
     .parse(process.argv);
   const options = program.opts<Options>();
   const tckDir = resolve(options.tckDir);
@@ -72,7 +74,8 @@ async function main(): Promise<number> {
   }
 
   let scenarios: TckScenario[] = [];
-  for (const file of listFeatureFiles(featuresDir)) {
+  const featureFiles = listFeatureFiles(featuresDir);
+  for (const file of featureFiles) {
     const feature = relative(featuresDir, file).split(sep).join('/');
     scenarios.push(...parseFeature(readFileSync(file, 'utf8'), feature));
   }
@@ -111,6 +114,16 @@ async function main(): Promise<number> {
   process.stdout.write(formatReport(results));
   process.stdout.write(`(${scenarios.length} scenarios in ${elapsedS.toFixed(1)} s)\n`);
 
+  if (options.updateReadme === true) {
+    if (options.filter !== undefined) {
+      process.stderr.write('tck: --update-readme needs a full run; drop --filter\n');
+      return 2;
+    }
+    const readmePath = join(repoRoot, 'README.md');
+    const passed = results.filter((r) => r.passed).length;
+    writeFileSync(readmePath, updateReadmeFigure(readFileSync(readmePath, 'utf8'), passed, results.length, featureFiles.length));
+    process.stdout.write(`updated the TCK figure in ${readmePath}\n`);
+  }
   if (options.updateKnownFailures === true) {
     writeFileSync(options.knownFailures, formatKnownFailures(results.filter((r) => !r.passed).map((r) => r.key)));
     process.stdout.write(`wrote ${results.filter((r) => !r.passed).length} known failures to ${options.knownFailures}\n`);

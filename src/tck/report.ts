@@ -44,3 +44,15 @@ export function formatReport(results: readonly ScenarioResult[]): string {
   lines.push(passRateLine(passed, results.length));
   return lines.join('\n') + '\n';
 }
+
+export const README_FIGURE_MARKER = '<!-- tck-figure -->';
+
+/** Replaces the line after the marker with the latest figure; the text is returned unchanged without a marker. */
+export function updateReadmeFigure(readme: string, passed: number, total: number, scenarioFiles: number): string {
+  const lines = readme.split('\n');
+  const at = lines.indexOf(README_FIGURE_MARKER);
+  if (at < 0 || at + 1 >= lines.length) return readme;
+  const percent = total === 0 ? 0 : (100 * passed) / total;
+  lines[at + 1] = `Latest full run: **TCK pass rate: ${passed}/${total} (${percent.toFixed(1)}%)** (${total} scenarios from ${scenarioFiles} feature files).`;
+  return lines.join('\n');
+}

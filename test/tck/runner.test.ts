@@ -5,7 +5,7 @@ import { nodeClock, nodeTicker } from '../../src/env/node/clock.js';
 import { parseFeature, type TckScenario } from '../../src/tck/features.js';
 import { checkAgainstKnownFailures, formatKnownFailures, parseKnownFailures } from '../../src/tck/known-failures.js';
 import { runScenariosInWorkers } from '../../src/tck/pool.js';
-import { formatReport } from '../../src/tck/report.js';
+import { formatReport, updateReadmeFigure } from '../../src/tck/report.js';
 import { errorTypeMatches, runScenario } from '../../src/tck/scenario.js';
 import { createToyBackend } from './fake-backend.js';
 
@@ -111,4 +111,11 @@ test('report tallies folders and ends with the pass-rate line', () => {
   assert.match(text, /clauses\/match\s+1\s+1\s+2/);
   assert.match(text, /expressions\/list\s+1\s+0\s+1/);
   assert.ok(text.trimEnd().endsWith('TCK pass rate: 2/3 (66.7%)'));
+});
+
+test('the README figure line after the marker is rewritten, nothing else', () => {
+  // Proves --update-readme touches exactly one line and leaves a README without the marker alone.
+  const readme = 'intro\n<!-- tck-figure -->\nold figure\nrest\n';
+  assert.equal(updateReadmeFigure(readme, 3, 4, 2), 'intro\n<!-- tck-figure -->\nLatest full run: **TCK pass rate: 3/4 (75.0%)** (4 scenarios from 2 feature files).\nrest\n');
+  assert.equal(updateReadmeFigure('no marker\n', 1, 1, 1), 'no marker\n');
 });
