@@ -1,5 +1,6 @@
 // npm run sim -- --seeds N [--start S] [--jobs J] [--seed S] [--verbose] [--ticks T] [--bug NAME]
 //                 [--long]   (100,000 seeds)
+//                 [--figures] (election-time distribution and fault-free leader stability)
 // Runs N seeds and prints every failing seed first (one seed replays exactly with --seed S),
 // then a summary with seeds per second. --jobs splits the range over J child processes.
 // Exit code 1 if any seed failed.
@@ -11,6 +12,7 @@ import { optionsForSeed } from './options.js';
 import type { SimResult } from './simulation.js';
 import { runSeed } from './simulation.js';
 import { bugOverrides, bugNames } from './bugs.js';
+import { electionTicksAfterLeaderCrash, leaderElectionsFaultFree, percentile } from './figures.js';
 import type { BugName } from './bugs.js';
 
 interface CliArgs {
@@ -127,8 +129,32 @@ function runJobs(args: CliArgs): void {
   }
 }
 
+function printFigures(): void {
+  for (const voters of [3, 5]) {
+    const electionTicks = 50;
+    const times: number[] = [];
+    for (let seed = 1; seed <= 200; seed++) times.push(electionTicksAfterLeaderCrash(seed, { voters, electionTicks, heartbeatTicks: 5 }));
+    const failed = times.filter((t) => t < 0).length;
+    const ok = times.filter((t) => t >= 0).sort((a, b) => a - b);
+    const ratio = (q: number): string => (percentile(ok, q) / electionTicks).toFixed(2);
+    console.log(
+      `election after leader crash, ${voters} voters, timeout ${electionTicks} ticks (1 s at 20 ms/tick), 200 seeds: ` +
+        `p50 ${ratio(0.5)}x p90 ${ratio(0.9)}x p99 ${ratio(0.99)}x max ${((ok[ok.length - 1] ?? NaN) / electionTicks).toFixed(2)}x of the timeout; no leader: ${failed}`,
+    );
+  }
+  const seeds = 10;
+  const ticks = 36_000;
+  let extra = 0;
+  for (let seed = 1; seed <= seeds; seed++) extra += leaderElectionsFaultFree(seed, ticks) - 1;
+  console.log(`fault-free runs: ${seeds} seeds x ${ticks} ticks (1 simulated hour each at 100 ms/tick): ${extra} leader changes after the first election`);
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
+  if (argv.includes('--figures')) {
+    printFigures();
+    return;
+  }
   const child = argv.includes('--child');
   const args = parseArgs(argv.filter((a) => a !== '--child'));
   const cpuStart = process.cpuUsage();
