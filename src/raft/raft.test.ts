@@ -156,3 +156,32 @@ test('Neo4j timing settings map onto ticks', () => {
   assert.equal(config.preVote, false);
   assert.equal(config.refuseToBeLeader, true);
 });
+
+test('a removed member that did not learn of its removal cannot disrupt the cluster', () => {
+  // Proves the leader lease: a removed, still-running member's campaigns are ignored.
+  const net = new TestNetwork(ids);
+  elect(net, 'a');
+  net.isolate('c');
+  net.node('a').proposeMembership({ voters: ['a', 'b'], learners: [] });
+  net.stabilize();
+  assert.deepEqual(net.node('b').raft.membership.voters, ['a', 'b']);
+  const term = net.node('a').raft.term;
+  net.healAll();
+  // c still believes it is a voter; it times out again and again but nobody answers it.
+  net.tickAll(100);
+  assert.equal(net.node('a').raft.role, 'leader');
+  assert.equal(net.node('a').raft.term, term);
+});
+
+test('a leader that removes itself steps down once the change commits', () => {
+  // Proves the dissertation rule: lead until C_new commits, then step aside for the others.
+  const net = new TestNetwork(ids);
+  elect(net, 'a');
+  net.node('a').proposeMembership({ voters: ['b', 'c'], learners: [] });
+  net.stabilize();
+  assert.notEqual(net.node('a').raft.role, 'leader');
+  net.tickAll(60, ['a']);
+  const leaders = net.leaders();
+  assert.equal(leaders.length, 1);
+  assert.ok(['b', 'c'].includes(leaders[0] as string));
+});
