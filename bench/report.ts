@@ -46,6 +46,8 @@ export interface BenchRun {
   loopbackFailure?: string;
   graph?: GraphFigures;
   causeway?: TargetFigures;
+  /** the same server through the minimal Bolt client (no neo4j-driver) */
+  causewayRaw?: TargetFigures;
   kuzu?: TargetFigures;
 }
 
@@ -131,38 +133,43 @@ export function renderRun(run: BenchRun): string {
     const ours = readOf(run.causeway, query);
     const theirs = readOf(run.kuzu, query);
     const title = (ours ?? theirs)?.query.title ?? query;
-    const rows = `${ours?.rows ?? '-'} / ${theirs?.rows ?? '-'}${ours !== undefined && theirs !== undefined && ours.rows !== theirs.rows && !ours.truncated && !theirs.truncated ? ' (DIFFER)' : ''}`;
-    const note = [ours?.truncated ? 'Causeway stopped at budget' : '', theirs?.truncated ? 'kuzu stopped at budget' : ''].filter((s) => s !== '').join('; ');
-    return [title, triple(ours?.latency), triple(theirs?.latency), ratio(ours?.latency.p50Ms, theirs?.latency.p50Ms), `${ours?.latency.count ?? '-'}`, rows + (note === '' ? '' : ` (${note})`)];
+    const raw = readOf(run.causewayRaw, query);
+    const counted = [ours, raw, theirs].filter((f): f is ReadFigures => f !== undefined && !f.truncated).map((f) => f.rows);
+    const rows = `${ours?.rows ?? '-'} / ${raw?.rows ?? '-'} / ${theirs?.rows ?? '-'}${new Set(counted).size > 1 ? ' (DIFFER)' : ''}`;
+    const note = [ours?.truncated ? 'Causeway stopped at budget' : '', raw?.truncated ? 'raw stopped at budget' : '', theirs?.truncated ? 'kuzu stopped at budget' : ''].filter((s) => s !== '').join('; ');
+    return [title, triple(ours?.latency), triple(raw?.latency), triple(theirs?.latency), ratio(ours?.latency.p50Ms, theirs?.latency.p50Ms), `${ours?.latency.count ?? '-'}`, rows + (note === '' ? '' : ` (${note})`)];
   });
-  lines.push(...table(['query', 'Causeway p50 / p90 / p99', 'kuzu p50 / p90 / p99', 'p50 ratio C/k', 'requests', 'rows C / k'], readRows));
+  lines.push(...table(['query', 'Causeway (driver) p50 / p90 / p99', 'Causeway (raw Bolt) p50 / p90 / p99', 'kuzu p50 / p90 / p99', 'p50 ratio C/k', 'requests', 'rows C / raw / k'], readRows));
   lines.push('');
   lines.push('CPU per request (µs): where the time goes. Causeway: bench process (driver) and server process; kuzu: the one process.', '');
   const cpuRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
     const ours = readOf(run.causeway, query);
     const theirs = readOf(run.kuzu, query);
     if (ours === undefined && theirs === undefined) return [];
-    return [[(ours ?? theirs)?.query.title ?? query, us(ours?.clientCpuUsPerRequest), us(ours?.serverCpuUsPerRequest), us(theirs?.clientCpuUsPerRequest)]];
+    const raw = readOf(run.causewayRaw, query);
+    return [[(ours ?? theirs)?.query.title ?? query, us(ours?.clientCpuUsPerRequest), us(ours?.serverCpuUsPerRequest), us(raw?.clientCpuUsPerRequest), us(raw?.serverCpuUsPerRequest), us(theirs?.clientCpuUsPerRequest)]];
   });
-  lines.push(...table(['query', 'Causeway driver side', 'Causeway server', 'kuzu (embedded)'], cpuRows));
+  lines.push(...table(['query', 'driver: client side', 'driver: server', 'raw Bolt: client side', 'raw Bolt: server', 'kuzu (embedded)'], cpuRows));
   lines.push('');
 
   lines.push('**Durable writes** (`CREATE (:Bench {id: $id, v: $v})`, one transaction each, fsync on)', '');
-  const clientCounts = [...new Set([...(run.causeway?.writes ?? []), ...(run.kuzu?.writes ?? [])].map((w) => w.clients))].sort((a, b) => a - b);
+  const clientCounts = [...new Set([...(run.causeway?.writes ?? []), ...(run.causewayRaw?.writes ?? []), ...(run.kuzu?.writes ?? [])].map((w) => w.clients))].sort((a, b) => a - b);
   const writeRows = clientCounts.map((clients) => {
     const ours = writeOf(run.causeway, clients);
     const theirs = writeOf(run.kuzu, clients);
     const errors = `${ours?.errors ?? '-'} / ${theirs?.errors ?? '-'}`;
-    return [`${clients}`, rate(ours?.transactionsPerSecond), rate(theirs?.transactionsPerSecond), ratio(ours?.transactionsPerSecond, theirs?.transactionsPerSecond),
+    const raw = writeOf(run.causewayRaw, clients);
+    return [`${clients}`, rate(ours?.transactionsPerSecond), rate(raw?.transactionsPerSecond), rate(theirs?.transactionsPerSecond), ratio(ours?.transactionsPerSecond, theirs?.transactionsPerSecond),
       `${ms(ours?.latency.p50Ms)} / ${ms(ours?.latency.p99Ms)}`, `${ms(theirs?.latency.p50Ms)} / ${ms(theirs?.latency.p99Ms)}`, errors];
   });
-  lines.push(...table(['clients', 'Causeway tx/s', 'kuzu tx/s', 'ratio C/k', 'Causeway p50 / p99 ms', 'kuzu p50 / p99 ms', 'errors C / k'], writeRows));
+  lines.push(...table(['clients', 'Causeway tx/s (driver)', 'Causeway tx/s (raw Bolt)', 'kuzu tx/s', 'ratio C/k', 'Causeway p50 / p99 ms', 'kuzu p50 / p99 ms', 'errors C / k'], writeRows));
   lines.push('');
   lines.push('CPU per transaction (µs): Causeway bench process (driver) / server; kuzu the one process.', '');
-  lines.push(...table(['clients', 'Causeway driver side', 'Causeway server', 'kuzu (embedded)'], clientCounts.map((clients) => {
+  lines.push(...table(['clients', 'driver: client side', 'driver: server', 'raw Bolt: client side', 'raw Bolt: server', 'kuzu (embedded)'], clientCounts.map((clients) => {
     const ours = writeOf(run.causeway, clients);
     const theirs = writeOf(run.kuzu, clients);
-    return [`${clients}`, us(ours?.clientCpuUsPerTx), us(ours?.serverCpuUsPerTx), us(theirs?.clientCpuUsPerTx)];
+    const raw = writeOf(run.causewayRaw, clients);
+    return [`${clients}`, us(ours?.clientCpuUsPerTx), us(ours?.serverCpuUsPerTx), us(raw?.clientCpuUsPerTx), us(raw?.serverCpuUsPerTx), us(theirs?.clientCpuUsPerTx)];
   })));
   lines.push('');
 
@@ -178,6 +185,7 @@ export function renderRun(run: BenchRun): string {
   context.push(['loopback TCP round trip, 64 B, two processes (p50 / p90 / p99 ms)', run.loopback === undefined ? `- ${run.loopbackFailure ?? ''}` : triple(run.loopback)]);
   for (const [name, figures] of [['Causeway', run.causeway], ['kuzu', run.kuzu]] as const) {
     if (figures === undefined) continue;
+    if (name === 'Causeway' && run.causewayRaw?.failure !== undefined) context.push(['Causeway raw Bolt failure', run.causewayRaw.failure.slice(0, 300)]);
     if (figures.load !== undefined) {
       const l = figures.load;
       context.push([`${name} load`, `${l.nodes} nodes + ${l.relationships} rels in ${l.seconds.toFixed(1)} s (${rate((l.nodes + l.relationships) / l.seconds)} entities/s; ${l.method})`]);

@@ -5,7 +5,9 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openCausewayTarget, type WriteMode } from './causeway-target.js';
+import { openCausewayTarget, type CausewayTarget, type WriteMode } from './causeway-target.js';
+import { openRawBoltTarget } from './raw-bolt-target.js';
+import type { ServerProcess } from './server-process.js';
 import { measureDiskFsync } from './disk-fsync.js';
 import { openKuzuTarget } from './kuzu-target.js';
 import { measureLoopbackRoundTrip } from './loopback.js';
@@ -18,7 +20,8 @@ import {
 
 const USAGE = `usage: node dist/bench/run.js [options]
  --quick              small sizes for a smoke check (5000 nodes, 300 reads, 2 rounds of 0.5 s writes, 200 dd writes)
-  --parts LIST         comma list of fsync,loopback,causeway,kuzu (default: all)
+  --parts LIST         comma list of fsync,loopback,causeway,raw,kuzu (default: all); raw is Causeway
+                       through a minimal Bolt client, to separate server time from driver time
   --nodes N            movies graph size in nodes (default 100000)
   --seed N             graph and lookup seed (default 42)
   --reads N            measured requests per read query (default 2000; warmup is a tenth)
@@ -79,8 +82,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   });
   if (values.help === true) return undefined;
   const quick = values.quick === true;
-  const parts = new Set((values.parts ?? 'fsync,loopback,causeway,kuzu').split(',').map((p) => p.trim()).filter((p) => p !== ''));
-  for (const part of parts) if (!['fsync', 'loopback', 'causeway', 'kuzu'].includes(part)) throw new Error(`unknown part ${part}`);
+  const parts = new Set((values.parts ?? 'fsync,loopback,causeway,raw,kuzu').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  for (const part of parts) if (!['fsync', 'loopback', 'causeway', 'raw', 'kuzu'].includes(part)) throw new Error(`unknown part ${part}`);
   const writeMode = values['write-mode'] ?? 'auto';
   if (writeMode !== 'auto' && writeMode !== 'explicit') throw new Error('--write-mode is auto or explicit');
   for (const query of (values.queries ?? '').split(',').filter((q) => q !== '')) {
@@ -155,6 +158,18 @@ async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options,
     figures.failure = message(error) + (target === undefined ? '' : `\nserver log tail:\n${target.server.logTail(20)}`);
     say(`causeway failed: ${figures.failure}`);
     await target?.close().catch(() => undefined);
+    return undefined;
+  }
+}
+
+async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender | undefined> {
+  const figures: TargetFigures = { reads: [], writes: [] };
+  run.causewayRaw = figures;
+  try {
+    return startContender(await openRawBoltTarget(server), figures);
+  } catch (error) {
+    figures.failure = message(error);
+    say(`raw Bolt client failed: ${figures.failure}`);
     return undefined;
   }
 }
@@ -283,7 +298,13 @@ async function main(): Promise<number> {
       try {
         if (options.parts.has('causeway')) {
           const causeway = await openCauseway(run, graph, options, join(workDir, 'causeway'));
-          if (causeway !== undefined) contenders.push(causeway);
+          if (causeway !== undefined) {
+            contenders.push(causeway);
+            if (options.parts.has('raw')) {
+              const raw = await openRaw(run, (causeway.target as CausewayTarget).server);
+              if (raw !== undefined) contenders.push(raw);
+            }
+          }
         }
         if (options.parts.has('kuzu')) {
           const kuzuContender = await openKuzu(run, graph, options, workDir);
