@@ -7,6 +7,7 @@ import { maybeMapProjection, parseCase, parseLegacyListFunction, parseQuantifier
 import { labelPredicate, parseLabelExpression } from './labels.js';
 import { floatValue, integerValue } from './literals.js';
 import { parsePatternPart } from './patterns.js';
+import { parseTypePredicate } from './types.js';
 import { parseSubqueryBody } from './query.js';
 import type { TokenStream } from './stream.js';
 
@@ -109,6 +110,17 @@ function parsePredicates(ts: TokenStream): Expression {
     } else if (ts.atKeywords('IS', 'NOT', 'NULL')) {
       ts.pos += 3;
       left = { kind: 'IsNull', operand: left, negated: true, span: ts.spanFrom(start) };
+      continue;
+    } else if (ts.atPunct('::') || (ts.atKeyword('IS') && (ts.atPunct('::', 1) || ts.atKeyword('TYPED', 1) ||
+        (ts.atKeyword('NOT', 1) && (ts.atPunct('::', 2) || ts.atKeyword('TYPED', 2)))))) {
+      let negated = false;
+      if (ts.acceptKeyword('IS')) {
+        negated = ts.acceptKeyword('NOT');
+        if (!ts.acceptKeyword('TYPED')) ts.expectPunct('::');
+      } else {
+        ts.expectPunct('::');
+      }
+      left = parseTypePredicate(ts, left, negated, () => ts.spanFrom(start));
       continue;
     }
     if (op === null) return left;

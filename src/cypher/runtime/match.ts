@@ -43,6 +43,8 @@ export interface PartSpec {
   readonly rels: readonly RelSpec[];
   /** Lookups from WHERE per node index, usable for an id lookup or index seek. */
   seeds: Map<number, Seed[]>;
+  /** For a trailing shortestPath whose WHERE reads the path: the predicate applied during search. */
+  pathFilter?: Evaluator;
 }
 
 /** Seed key meaning "id(n) = value" rather than a property. */
@@ -121,6 +123,14 @@ function freeVariables(e: Expression, out: string[]): boolean {
   }
 }
 
+function variablesIn(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) { for (const x of node) variablesIn(x, out); return; }
+  if (node === null || typeof node !== 'object' || node instanceof Map) return;
+  const o = node as Record<string, unknown>;
+  if (o.kind === 'Variable' && typeof o.name === 'string') out.add(o.name);
+  for (const k in o) if (k !== 'span') variablesIn(o[k], out);
+}
+
 function usable(seed: Seed, row: Row): boolean {
   for (const v of seed.needs) if (row[v] === undefined) return false;
   return true;
@@ -151,6 +161,13 @@ export function compilePatternMatcher(
     }
   }
   const filter = where ? compileExpression(where) : null;
+  const last = specs[specs.length - 1];
+  if (filter && last?.shortest) {
+    const read = new Set<string>();
+    variablesIn(where, read);
+    const relVar = last.rels[0]?.variable;
+    if ((last.pathVariable !== null && read.has(last.pathVariable)) || (relVar && read.has(relVar))) last.pathFilter = filter;
+  }
   return function* match(row: Row, ctx: ExecContext): Iterable<Row> {
     const used: number[] = [];
     for (const r of matchParts(specs, 0, row, ctx, used, patternExpression)) {

@@ -79,3 +79,11 @@ test('APOC validation helpers fail with the wrapped RuntimeException message', a
   await assert.rejects(q("MATCH (m:M) WHERE apoc.util.validatePredicate(true, '@neo4j/graphql/FORBIDDEN', [0]) RETURN m"),
     { message: /java.lang.RuntimeException: @neo4j\/graphql\/FORBIDDEN/ });
 });
+
+test('shortestPath applies a WHERE on the path during the search', async () => {
+  // proves a filtered-out shortest path does not hide a longer path that satisfies the predicate
+  const q = await engineWith(["CREATE (a:S {n: 'a'})-[:R {ok: false}]->(b:S {n: 'b'}), (a)-[:R {ok: true}]->(:S {n: 'c'})-[:R {ok: true}]->(b)"]);
+  assert.deepEqual(await q("MATCH p = shortestPath((a:S {n: 'a'})-[:R*]->(b:S {n: 'b'})) RETURN length(p)"), [[1n]]);
+  assert.deepEqual(await q("MATCH p = shortestPath((a:S {n: 'a'})-[rs:R*]->(b:S {n: 'b'})) WHERE all(r IN rs WHERE r.ok) RETURN length(p)"), [[2n]]);
+  assert.deepEqual(await q("MATCH p = shortestPath((a:S {n: 'a'})-[:R*]->(b:S {n: 'b'})) WHERE none(r IN relationships(p) WHERE r.ok) RETURN length(p)"), [[1n]]);
+});

@@ -5,6 +5,7 @@ import { Neo4jError, Status } from '../../core/errors.js';
 import { nodeValue, relValue } from '../values/entities.js';
 import { PathValue } from '../values/value.js';
 import { type ExecContext, type Row, tick } from './context.js';
+import { truthy } from './expressions.js';
 import { bindNode, candidates, type NodeSpec, type PartSpec, relMatches, type RelSpec, storeDirection } from './match.js';
 
 export function* matchShortest(spec: PartSpec, row: Row, ctx: ExecContext): Iterable<[Row, PathValue]> {
@@ -17,14 +18,63 @@ export function* matchShortest(spec: PartSpec, row: Row, ctx: ExecContext): Iter
     for (const bId of [...candidates(bSpec, undefined, r1, ctx)]) {
       const r2 = bindNode(bSpec, bId, r1, ctx);
       if (!r2) continue;
-      const paths = bfs(rs, aId, bId, ctx, spec.shortest === 'all', r2);
-      for (const p of paths) {
-        let out = r2;
-        if (rs.variable !== null) out = { ...r2, [rs.variable]: [...p.relationships] };
-        yield [out, p];
-      }
+      const paths = spec.pathFilter
+        ? filteredSearch(spec, rs, aId, bId, ctx, r2)
+        : bfs(rs, aId, bId, ctx, spec.shortest === 'all', r2);
+      for (const p of paths) yield [bindPath(spec, rs, r2, p), p];
     }
   }
+}
+
+function bindPath(spec: PartSpec, rs: RelSpec, row: Row, p: PathValue): Row {
+  let out = row;
+  if (rs.variable !== null) out = { ...out, [rs.variable]: [...p.relationships] };
+  if (spec.pathVariable !== null) out = { ...out, [spec.pathVariable]: p };
+  return out;
+}
+
+/**
+ * Shortest paths that satisfy the WHERE predicate: paths are enumerated length by length (each
+ * relationship once per path) and the first length with a passing path wins, so a filtered-out
+ * shortest path never hides a longer valid one.
+ */
+function filteredSearch(spec: PartSpec, rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, row: Row): PathValue[] {
+  const dir = storeDirection(rs.direction, true);
+  const types = rs.types.length ? rs.types : undefined;
+  const all = spec.shortest === 'all';
+  const maxDepth = Math.min(rs.max, ctx.tx.relationshipCount());
+  const nodes: number[] = [fromId];
+  const rels: number[] = [];
+  for (let depth = rs.min; depth <= maxDepth; depth++) {
+    const found: PathValue[] = [];
+    let reachedDepth = false;
+    const dfs = (at: number): void => {
+      tick(ctx);
+      if (rels.length === depth) {
+        reachedDepth = true;
+        if (at !== toId) return;
+        const p = new PathValue(nodes.map((id) => nodeValue(ctx.tx.node(id)!)), rels.map((id) => relValue(ctx.tx.relationship(id)!)));
+        if (truthy(spec.pathFilter!(bindPath(spec, rs, row, p), ctx)) === true) found.push(p);
+        return;
+      }
+      for (const a of ctx.tx.relationshipsOf(at, dir, types)) {
+        if (!all && found.length > 0) return;
+        if (dir === 'BOTH' && a.otherId === at && !a.outgoing) continue;
+        if (rels.includes(a.relId)) continue;
+        const rec = ctx.tx.relationship(a.relId);
+        if (!rec || !relMatches(rs, relValue(rec), row, ctx)) continue;
+        rels.push(a.relId);
+        nodes.push(a.otherId);
+        dfs(a.otherId);
+        rels.pop();
+        nodes.pop();
+      }
+    };
+    dfs(fromId);
+    if (found.length > 0) return all ? found : [found[0]!];
+    if (!reachedDepth) break; // no walk is this long, so none is longer
+  }
+  return [];
 }
 
 function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: boolean, row: Row): PathValue[] {
