@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type {
   Clause, Expression, MatchClause, ReturnClause, SingleQuery, Statement,
 } from '../ast/index.js';
-import { printStatement } from '../ast/index.js';
+import { printExpression, printStatement } from '../ast/index.js';
 import { parse } from './index.js';
 
 function clauses(text: string): readonly Clause[] {
@@ -220,4 +220,16 @@ test('accepts Cypher 3.5 legacy forms: extract/filter, USING PERIODIC COMMIT, {p
   assert.equal(s.options.get('periodic_commit'), '500');
   const p = returned('MATCH (n) WHERE id(n) = {id} RETURN n');
   assert.equal(p.kind, 'Variable');
+});
+
+test('desugars Neo4j 5 type predicates onto valueType()', () => {
+  // Proves IS :: / IS NOT :: / :: with NOT NULL and unions become boolean valueType tests.
+  const text = (q: string) => printExpression(returned(q));
+  assert.equal(text('RETURN x IS :: INTEGER'), "((x IS NULL) OR (valueType(x) = 'INTEGER NOT NULL'))");
+  assert.equal(text('RETURN x IS NOT :: STRING NOT NULL'), "(NOT (valueType(x) = 'STRING NOT NULL'))");
+  assert.equal(text('RETURN x :: INT | FLOAT'), "(((x IS NULL) OR (valueType(x) = 'INTEGER NOT NULL')) OR (valueType(x) = 'FLOAT NOT NULL'))");
+  assert.equal(text('RETURN x IS TYPED ZONED DATETIME NOT NULL'), "(valueType(x) = 'ZONED DATETIME NOT NULL')");
+  const c = returned('RETURN [x IN [1, "a"] WHERE x :: INTEGER | x] AS l');
+  assert.ok(c.kind === 'ListComprehension' && c.projection?.kind === 'Variable');
+  assert.throws(() => parse('RETURN x IS :: LIST<INTEGER>'), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
 });

@@ -70,7 +70,8 @@ function parseMember(ts: TokenStream): TypeMember {
 /** Parses the type after `::` (a union with `|`) into a boolean predicate over `subject`. */
 export function parseTypePredicate(ts: TokenStream, subject: Expression, negated: boolean, span: () => Span): Expression {
   const members = [parseMember(ts)];
-  while (ts.acceptPunct('|')) members.push(parseMember(ts));
+  // Inside a comprehension's WHERE, `|` is the projection bar, not a type union.
+  while (ts.labelOrSuppressed === 0 && ts.acceptPunct('|')) members.push(parseMember(ts));
   const at = span();
   const valueType: Expression = { kind: 'FunctionCall', name: 'valueType', distinct: false, args: [subject], span: at };
   const str = (value: string): Expression => ({ kind: 'Literal', value, span: at });
