@@ -94,20 +94,20 @@ export const stringMathFunctions: ScalarFunction[] = [
     if (a.length > 2) {
       const len = Number(int('substring', a[2]!));
       if (len < 0) throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'substring()': length must be non-negative`);
-      return s.substring(start, start + len);
+      return [...s].slice(start, start + len).join('');
     }
-    return s.substring(start);
+    return [...s].slice(start).join('');
   }),
   strict('left', 2, 2, (a) => {
     const n = Number(int('left', a[1]!));
     if (n < 0) throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'left()': length must be non-negative`);
-    return str('left', a[0]!).substring(0, n);
+    return [...str('left', a[0]!)].slice(0, n).join('');
   }),
   strict('right', 2, 2, (a) => {
-    const s = str('right', a[0]!);
+    const cps = [...str('right', a[0]!)];
     const n = Number(int('right', a[1]!));
     if (n < 0) throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'right()': length must be non-negative`);
-    return n >= s.length ? s : s.substring(s.length - n);
+    return n >= cps.length ? cps.join('') : cps.slice(cps.length - n).join('');
   }),
   strict('replace', 3, 3, (a) => str('replace', a[0]!).split(str('replace', a[1]!)).join(str('replace', a[2]!))),
   strict('reverse', 1, 1, (a) => {

@@ -26,6 +26,11 @@ const CANONICAL: Record<string, string> = {
 };
 const LONGEST_SPELLING_WORDS = 4;
 
+/** Temporal names as Causeway's valueType() spelled them at first (without Neo4j's spaces). */
+const LEGACY_VALUE_TYPE: Record<string, string> = {
+  'LOCAL TIME': 'LOCALTIME', 'ZONED TIME': 'TIME', 'LOCAL DATETIME': 'LOCALDATETIME', 'ZONED DATETIME': 'DATETIME',
+};
+
 interface TypeMember {
   readonly name: string; // canonical, or 'LIST'
   readonly nullable: boolean;
@@ -82,7 +87,10 @@ export function parseTypePredicate(ts: TokenStream, subject: Expression, negated
     if (m.name === 'NULL' || m.name === 'NOTHING') continue;
     if (m.name === 'ANY') tests.push({ kind: 'IsNull', operand: subject, negated: true, span: at });
     else if (m.name === 'LIST') tests.push({ kind: 'BinaryOp', op: 'STARTS WITH', left: valueType, right: str('LIST'), span: at });
-    else tests.push({ kind: 'Comparison', operands: [valueType, str(`${m.name} NOT NULL`)], ops: ['='], span: at });
+    else if (LEGACY_VALUE_TYPE[m.name] !== undefined) {
+      const names = [`${m.name} NOT NULL`, `${LEGACY_VALUE_TYPE[m.name]} NOT NULL`].map(str);
+      tests.push({ kind: 'BinaryOp', op: 'IN', left: valueType, right: { kind: 'ListLiteral', items: names, span: at }, span: at });
+    } else tests.push({ kind: 'Comparison', operands: [valueType, str(`${m.name} NOT NULL`)], ops: ['='], span: at });
   }
   const predicate = tests.length === 0 ? ({ kind: 'Literal', value: false, span: at } as Expression) : tests.reduce(or);
   return negated ? { kind: 'UnaryOp', op: 'NOT', operand: predicate, span: at } : predicate;

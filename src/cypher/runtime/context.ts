@@ -19,7 +19,7 @@ export interface ExecContext extends FunctionContext {
 
 export type Evaluator = (row: Row, ctx: ExecContext) => CypherValue;
 
-export const MAX_STEPS = 50_000_000;
+export const MAX_STEPS = 500_000_000;
 
 export function tick(ctx: ExecContext, n = 1): void {
   ctx.steps += n;
