@@ -60,6 +60,8 @@ export class Transaction extends OverlayReader implements GraphTx {
     };
     this.state.nodes.set(id, node);
     this.state.createdNodes.add(id);
+    this.state.nodeDelta++;
+    this.state.countLabels(node.labels, +1);
     this.noteTokens(node.labels, this.state.newLabels);
     this.noteTokens(node.properties.keys(), this.state.newKeys);
     this.counters.nodesCreated++;
@@ -73,6 +75,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     const node = this.writableNode(id);
     if (node.labels.includes(label)) return false;
     this.changeNode(node, () => node.labels.push(label));
+    this.state.countLabels([label], +1);
     this.noteTokens([label], this.state.newLabels);
     this.counters.labelsAdded++;
     return true;
@@ -82,6 +85,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     const node = this.writableNode(id);
     if (!node.labels.includes(label)) return false;
     this.changeNode(node, () => (node.labels = node.labels.filter((l) => l !== label)));
+    this.state.countLabels([label], -1);
     this.counters.labelsRemoved++;
     return true;
   }
@@ -103,12 +107,16 @@ export class Transaction extends OverlayReader implements GraphTx {
     if (this.state.deletedNodes.has(id)) return;
     const node = this.state.nodes.get(id);
     if (node === undefined) {
-      if (this.base.node(id) === undefined) throw notFound('Node', id);
+      const base = this.base.node(id);
+      if (base === undefined) throw notFound('Node', id);
       this.lock('NODE', id, true);
+      this.state.countLabels(base.labels, -1);
     } else {
       this.reindexLocal(node, -1);
       this.state.nodes.delete(id);
+      this.state.countLabels(node.labels, -1);
     }
+    this.state.nodeDelta--;
     this.state.deletedNodes.add(id);
     this.counters.nodesDeleted++;
   }
@@ -126,6 +134,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     const rel: WorkingRel = { id, type, startId, endId, properties: new Map(properties), base: undefined, snapshot: undefined };
     this.state.rels.set(id, rel);
     this.state.createdRels.add(id);
+    this.state.countType(type, +1);
     for (const nodeId of [startId, endId]) {
       let created = this.state.createdRelsByNode.get(nodeId);
       if (created === undefined) this.state.createdRelsByNode.set(nodeId, (created = new Set()));
@@ -153,9 +162,15 @@ export class Transaction extends OverlayReader implements GraphTx {
   deleteRelationship(id: RelId): void {
     this.checkWritable();
     if (this.state.deletedRels.has(id)) return;
-    if (!this.state.rels.delete(id)) {
-      if (this.base.relationship(id) === undefined) throw notFound('Relationship', id);
+    const working = this.state.rels.get(id);
+    if (working === undefined) {
+      const base = this.base.relationship(id);
+      if (base === undefined) throw notFound('Relationship', id);
       this.lock('RELATIONSHIP', id, true);
+      this.state.countType(base.type, -1);
+    } else {
+      this.state.rels.delete(id);
+      this.state.countType(working.type, -1);
     }
     this.state.deletedRels.add(id);
     this.counters.relationshipsDeleted++;

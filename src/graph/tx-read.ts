@@ -194,30 +194,13 @@ export class OverlayReader implements GraphRead {
   }
 
   nodeCount(label?: string): number {
-    let count = this.base.nodeCount(label);
-    if (!this.state.hasNodeChanges()) return count;
-    const has = (record: NodeRecord | { labels: readonly string[] } | undefined): boolean =>
-      record !== undefined && (label === undefined || record.labels.includes(label));
-    for (const node of this.state.nodes.values()) count += Number(has(node)) - Number(has(node.base));
-    for (const id of this.state.deletedNodes) {
-      if (!this.state.createdNodes.has(id)) count -= Number(has(this.base.node(id)));
-    }
-    return count;
+    const delta = label === undefined ? this.state.nodeDelta : (this.state.labelDelta.get(label) ?? 0);
+    return this.base.nodeCount(label) + delta;
   }
 
   relationshipCount(type?: string): number {
-    let count = this.base.relationshipCount(type);
-    if (!this.state.hasRelChanges()) return count;
-    for (const id of this.state.createdRels) {
-      const rel = this.state.rels.get(id);
-      if (rel !== undefined && (type === undefined || rel.type === type)) count++;
-    }
-    for (const id of this.state.deletedRels) {
-      if (this.state.createdRels.has(id)) continue;
-      const rel = this.base.relationship(id);
-      if (rel !== undefined && (type === undefined || rel.type === type)) count--;
-    }
-    return count;
+    const delta = type === undefined ? this.state.relDelta : (this.state.typeDelta.get(type) ?? 0);
+    return this.base.relationshipCount(type) + delta;
   }
 
   indexes(): readonly IndexDescriptor[] {

@@ -46,9 +46,22 @@ export class TxState {
   readonly droppedIndexes = new Set<string>();
   readonly createdConstraints = new Map<string, ConstraintDescriptor>();
   readonly droppedConstraints = new Set<string>();
+  /** change in the node count, overall and per label, kept as writes happen (O(1) counts) */
+  nodeDelta = 0;
+  readonly labelDelta = new Map<string, number>();
+  relDelta = 0;
+  readonly typeDelta = new Map<string, number>();
   readonly newLabels = new Set<string>();
   readonly newTypes = new Set<string>();
   readonly newKeys = new Set<string>();
+
+  countLabels(labels: Iterable<string>, delta: number): void {
+    for (const label of labels) this.labelDelta.set(label, (this.labelDelta.get(label) ?? 0) + delta);
+  }
+  countType(type: string, delta: number): void {
+    this.relDelta += delta;
+    this.typeDelta.set(type, (this.typeDelta.get(type) ?? 0) + delta);
+  }
 
   hasNodeChanges(): boolean {
     return this.nodes.size > 0 || this.deletedNodes.size > 0;
