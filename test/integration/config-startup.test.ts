@@ -24,6 +24,7 @@ function runConsole(confText: string | undefined, env: Record<string, string> = 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
+      rmSync(home, { recursive: true, force: true });
       reject(new Error(`causeway console did not exit\n${stdout}\n${stderr}`));
     }, 15_000);
     child.on('exit', (code) => {
