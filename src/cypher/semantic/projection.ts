@@ -50,6 +50,15 @@ function checkOrderByAggregates(a: Analyzer, expr: Expression, before: Scope, pr
   for (const child of childExpressions(expr)) checkOrderByAggregates(a, child, before, projected, projectedTexts);
 }
 
+/** Subjects of map projections that aggregate (outside aggregate calls): implicit grouping keys. */
+function collectImplicitKeys(a: Analyzer, expr: Expression, out: Expression[]): void {
+  if (isAggregateCall(expr)) return;
+  if (expr.kind === 'MapProjection' && a.containsAggregate(expr)) {
+    if (!out.some((k) => normalized(a, k) === normalized(a, expr.subject))) out.push(expr.subject);
+  }
+  for (const child of childExpressions(expr)) collectImplicitKeys(a, child, out);
+}
+
 function withoutKeyVariables(keyTexts: Set<string>): Set<string> {
   return new Set([...keyTexts].filter((t) => !t.startsWith('\u0000')));
 }
@@ -121,7 +130,13 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
     visit(item.expression);
     if (item.expression.kind === 'Variable') keyVars.add(item.expression.name);
   }
+  const implicitGroupingKeys: Expression[] = [];
   if (aggregating) {
+    for (const item of aggregateItems) collectImplicitKeys(a, item.expression, implicitGroupingKeys);
+    for (const key of implicitGroupingKeys) {
+      if (key.kind === 'Variable') keyVars.add(key.name);
+      keyTexts.add(normalized(a, key));
+    }
     for (const item of aggregateItems) checkGroupingLeaves(a, item.expression, scope, keyTexts, keyVars);
   }
 
@@ -148,6 +163,6 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   if (projection.skip) checkSkipLimit(a, projection.skip, scope, 'SKIP');
   if (projection.limit) checkSkipLimit(a, projection.limit, scope, 'LIMIT');
 
-  a.projections.set(projection, { columns, starVariables, aggregating, groupingItems, aggregateItems });
+  a.projections.set(projection, { columns, starVariables, aggregating, groupingItems, aggregateItems, implicitGroupingKeys });
   return next;
 }

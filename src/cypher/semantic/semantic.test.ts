@@ -92,6 +92,10 @@ test('checks aggregation placement and grouping', () => {
   run('MATCH (a)--(b) RETURN a.x, a.x + count(b)');
   run('MATCH (a)--(b) RETURN a, a.x + count(b)');
   assert.equal(failure('RETURN count(rand())').detail, 'NonConstantExpression');
+  // A map projection that aggregates groups by its subject, as in Neo4j.
+  const s2 = parse('MATCH (m)<--(a) RETURN m {.title, actors: collect(a.name)} AS movie');
+  const p2 = analyze(s2).projections.get(((s2.body as SingleQuery).clauses[1] as ReturnClause).projection)!;
+  assert.deepEqual(p2.implicitGroupingKeys.map((k) => k.kind === 'Variable' && k.name), ['m']);
 });
 
 test('checks projections: aliases, duplicates, RETURN *, SKIP/LIMIT', () => {

@@ -30,6 +30,12 @@ export interface ProjectionInfo {
   readonly groupingItems: readonly ProjectionItem[];
   /** Items containing at least one aggregate. */
   readonly aggregateItems: readonly ProjectionItem[];
+  /**
+   * Grouping keys no item projects by itself: the subjects of map projections that contain an
+   * aggregate, as in `RETURN m {.title, actors: collect(a.name)}`, which Neo4j groups by `m`.
+   * When aggregating, rows are grouped by groupingItems plus these.
+   */
+  readonly implicitGroupingKeys: readonly Expression[];
 }
 
 export interface AnalyzedStatement {
