@@ -16,8 +16,17 @@ import { openDatabase } from './open.js';
 const CHILD = fileURLToPath(new URL('./crash-writer.testlib.js', import.meta.url));
 const CHILD_TIMEOUT_MS = 20_000;
 
-/** Runs the writer until it has acknowledged `acks` commits, then SIGKILLs it; returns acked seqs. */
-function runAndKill(dir: string, firstSeq: number, acks: number): Promise<number[]> {
+interface KillPoint {
+  /** kill once this many commits are acknowledged */
+  readonly acks?: number;
+  /** kill this long after the writer reports ready (mid-stream, wherever a commit is) */
+  readonly afterReadyMs?: number;
+  /** kill this long after spawning (opening, recovering, creating the schema) */
+  readonly afterSpawnMs?: number;
+}
+
+/** Runs the writer until the kill point, then SIGKILLs it; returns the acknowledged seqs. */
+function runAndKill(dir: string, firstSeq: number, point: KillPoint): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(firstSeq)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: number[] = [];
@@ -28,16 +37,22 @@ function runAndKill(dir: string, firstSeq: number, acks: number): Promise<number
       child.kill('SIGKILL');
       reject(new Error(`writer made too little progress: ${acked.length} acks; ${stderr}`));
     }, CHILD_TIMEOUT_MS);
+    const kill = (): void => {
+      if (killed) return;
+      killed = true;
+      process.kill(child.pid!, 'SIGKILL');
+    };
+    if (point.afterSpawnMs !== undefined) setTimeout(kill, point.afterSpawnMs);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop()!;
-      for (const line of lines) if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
-      if (!killed && acked.length >= acks) {
-        killed = true;
-        process.kill(child.pid!, 'SIGKILL');
+      for (const line of lines) {
+        if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
+        if (line === 'ready' && point.afterReadyMs !== undefined) setTimeout(kill, point.afterReadyMs);
       }
+      if (point.acks !== undefined && acked.length >= point.acks) kill();
     });
     child.on('exit', (_code, signal) => {
       clearTimeout(timer);
@@ -52,8 +67,9 @@ test('acknowledged commits survive kill -9 and the store stays consistent', { ti
   try {
     const acknowledged: number[] = [];
     let nextSeq = 0;
-    for (const acks of [30, 75, 120]) {
-      const acked = await runAndKill(dir, nextSeq, acks);
+    const points: KillPoint[] = [{ afterSpawnMs: 100 }, { acks: 30 }, { afterReadyMs: 25 }, { acks: 75 }, { afterReadyMs: 60 }, { acks: 120 }];
+    for (const point of points) {
+      const acked = await runAndKill(dir, nextSeq, point);
       acknowledged.push(...acked);
       nextSeq += 100_000;
 
@@ -76,6 +92,7 @@ test('acknowledged commits survive kill -9 and the store stays consistent', { ti
       await kv.close();
       assert.deepEqual(report.problems, []);
       assert.ok(report.nodes >= acknowledged.length * 2);
+      if (point.acks !== undefined) assert.ok(acked.length >= point.acks, 'the writer made progress');
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
