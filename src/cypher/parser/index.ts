@@ -1,6 +1,16 @@
 // Cypher parser entry point: text → Statement. Hand-written lexer + recursive descent, with
 // precedence climbing for expressions. Errors are Neo4jError SyntaxError with Neo4j wording and
 // a `detail` naming the openCypher TCK error kind.
+//
+// Newer and older dialect forms are desugared here so later stages see one AST:
+//   :A|B, :!A, :%, :A&B (labels.ts)      → label lists or HasLabels/OR/NOT in NodePattern.where
+//   -[:T]->{1,3}, ->+, ->* (patterns.ts) → RelationshipPattern.length
+//   SHORTEST 1 / ALL SHORTEST / ANY      → PatternPart.shortest
+//   x IS [NOT] :: T, x :: T (types.ts)   → valueType(x) comparisons
+//   a || b                               → a + b
+//   extract(x IN l | e), filter(…)       → list comprehensions (Cypher 3.5)
+//   USING PERIODIC COMMIT n              → options.periodic_commit (import runs as one tx)
+//   ALTER CURRENT USER SET PASSWORD …    → CALL dbms.security.changePassword(new) (admin.ts)
 
 import type { Statement, StatementBody } from '../ast/index.js';
 import { syntaxErrorAt } from '../lexer/errors.js';

@@ -87,3 +87,11 @@ test('shortestPath applies a WHERE on the path during the search', async () => {
   assert.deepEqual(await q("MATCH p = shortestPath((a:S {n: 'a'})-[rs:R*]->(b:S {n: 'b'})) WHERE all(r IN rs WHERE r.ok) RETURN length(p)"), [[2n]]);
   assert.deepEqual(await q("MATCH p = shortestPath((a:S {n: 'a'})-[:R*]->(b:S {n: 'b'})) WHERE none(r IN relationships(p) WHERE r.ok) RETURN length(p)"), [[1n]]);
 });
+
+test('list properties must be homogeneous and null-free', async () => {
+  // proves mixed numeric lists store as floats while mixed types and nulls are type errors
+  const q = await engineWith([]);
+  assert.deepEqual(await q('CREATE (n {a: [1, 2.5]}) RETURN n.a'), [[[1, 2.5]]]);
+  await assert.rejects(q("CREATE ({a: [1, 'x']})"), { code: 'Neo.ClientError.Statement.TypeError' });
+  await assert.rejects(q('CREATE ({a: [1, null]})'), { code: 'Neo.ClientError.Statement.TypeError' });
+});

@@ -23,11 +23,18 @@ export function toPropertyValue(v: CypherValue): PropertyValue | null {
   if (v === null) return null;
   if (isScalarProperty(v)) return v as PropertyValue;
   if (Array.isArray(v)) {
+    let kind: string | null = null;
     for (const x of v) {
-      if (x === null || !isScalarProperty(x)) {
+      if (x === null) throw typeError('Collections containing null values can not be stored in properties.');
+      if (!isScalarProperty(x)) {
         throw typeError(`Property values can only be of primitive types or arrays thereof. Got ${formatValue(v)}`);
       }
+      const k = typeof x === 'bigint' || typeof x === 'number' ? 'number' : typeof x === 'object' ? x.constructor.name : typeof x;
+      if (kind !== null && kind !== k) throw typeError('Collections containing mixed types can not be stored in properties.');
+      kind = k;
     }
+    // Stored arrays are homogeneous: integers mixed with floats become floats, as in Neo4j.
+    if (kind === 'number' && v.some((x) => typeof x === 'number') && v.some((x) => typeof x === 'bigint')) return v.map(Number);
     return v as PropertyValue[];
   }
   throw typeError(`Property values can only be of primitive types or arrays thereof. Got ${typeName(v)} (${formatValue(v)})`);
