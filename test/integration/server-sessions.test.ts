@@ -246,7 +246,7 @@ test('many sessions run queries concurrently', async () => {
     }
   }));
   assert.deepEqual(results, Array.from({ length: 40 }, (_, i) => i));
-  assert.ok(Date.now() - started < 20_000);
+  assert.ok(Date.now() - started < 60_000, "40 small sessions took over a minute");
 });
 
 test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work against the real server', async () => {
