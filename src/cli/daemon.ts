@@ -43,12 +43,24 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** After a reboot the pid may belong to another program; on Linux /proc tells us which. */
+function looksLikeOurServer(pid: number): boolean {
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync(cmdline)) return true;
+  try {
+    const args = readFileSync(cmdline, 'utf8').split('\0');
+    return args.includes('console');
+  } catch {
+    return true;
+  }
+}
+
 /** The pid of a running server, or undefined (a stale pid file is removed). */
 export function runningPid(config: ServerConfig): number | undefined {
   const path = pidFilePath(config);
   if (!existsSync(path)) return undefined;
   const pid = Number(readFileSync(path, 'utf8').trim());
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return pid;
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && looksLikeOurServer(pid)) return pid;
   rmSync(path, { force: true });
   return undefined;
 }

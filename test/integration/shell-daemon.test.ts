@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN, freePort, runShell } from './shell-harness.js';
@@ -42,6 +42,21 @@ test('causeway start / status / stop run the server in the background', { timeou
     assert.match(readFileSync(join(home, 'logs', 'neo4j.log'), 'utf8'), /Started\.[\s\S]*Stopped\./);
   } finally {
     causeway('stop');
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a stale pid file (a dead or foreign process) does not count as a running server', { skip: existsSync('/proc/self/cmdline') ? false : 'no /proc: a live foreign pid cannot be told apart' }, () => {
+  // Proves status/start recover from a pid file left behind by a crash or reboot.
+  const home = mkdtempSync(join(tmpdir(), 'causeway-stale-'));
+  try {
+    mkdirSync(join(home, 'run'));
+    // Our own pid: alive, but this test process is not `causeway console`.
+    writeFileSync(join(home, 'run', 'causeway.pid'), `${process.pid}\n`);
+    const status = spawnSync(process.execPath, [MAIN, 'status'], { env: { PATH: process.env['PATH'] ?? '', NEO4J_HOME: home }, encoding: 'utf8', timeout: 20_000 });
+    assert.equal(status.status, 3, status.stdout);
+    assert.ok(!existsSync(join(home, 'run', 'causeway.pid')), 'stale pid file removed');
+  } finally {
     rmSync(home, { recursive: true, force: true });
   }
 });
