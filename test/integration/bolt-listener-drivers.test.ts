@@ -17,10 +17,10 @@ before(async () => {
   listener = await startBoltListener({ host: '127.0.0.1', port: 0, services });
   url = `bolt://127.0.0.1:${listener.address.port}`;
   services.advertised[0] = `127.0.0.1:${listener.address.port}`;
-});
+}, { timeout: 120_000 });
 after(async () => {
   await listener.close();
-});
+}, { timeout: 120_000 });
 
 /** Driver values compared by their Cypher-visible form: integers, floats, temporals and points kept distinct. */
 function canonical(value: unknown): unknown {
@@ -38,7 +38,7 @@ function canonical(value: unknown): unknown {
 const modernDrivers = [['6.x', neo4j6], ['5.x', neo4j5]] as const;
 
 for (const [name, neo4j] of modernDrivers) {
-  test(`driver ${name}: connects, echoes parameters of every type, reports the server agent`, async () => {
+  test(`driver ${name}: connects, echoes parameters of every type, reports the server agent`, { timeout: 60_000 }, async () => {
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
     try {
       const info = await driver.getServerInfo();
@@ -65,7 +65,7 @@ for (const [name, neo4j] of modernDrivers) {
     }
   });
 
-  test(`driver ${name}: syntax error carries the code and the session keeps working`, async () => {
+  test(`driver ${name}: syntax error carries the code and the session keeps working`, { timeout: 60_000 }, async () => {
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
     const session = driver.session();
     try {
@@ -78,7 +78,7 @@ for (const [name, neo4j] of modernDrivers) {
     }
   });
 
-  test(`driver ${name}: explicit transactions commit, roll back and chain bookmarks`, async () => {
+  test(`driver ${name}: explicit transactions commit, roll back and chain bookmarks`, { timeout: 60_000 }, async () => {
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
     const session = driver.session();
     try {
@@ -105,7 +105,7 @@ for (const [name, neo4j] of modernDrivers) {
     }
   });
 
-  test(`driver ${name}: wrong password is Unauthorized`, async () => {
+  test(`driver ${name}: wrong password is Unauthorized`, { timeout: 60_000 }, async () => {
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'wrong'));
     try {
       await assert.rejects(driver.verifyConnectivity(), (error: { code: string; message: string }) =>
@@ -115,7 +115,7 @@ for (const [name, neo4j] of modernDrivers) {
     }
   });
 
-  test(`driver ${name}: neo4j:// routing uses the single-server routing table`, async () => {
+  test(`driver ${name}: neo4j:// routing uses the single-server routing table`, { timeout: 60_000 }, async () => {
     const driver = neo4j.driver(url.replace('bolt:', 'neo4j:'), neo4j.auth.basic('neo4j', 'secret'));
     try {
       await driver.verifyConnectivity();
@@ -127,7 +127,7 @@ for (const [name, neo4j] of modernDrivers) {
   });
 }
 
-test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', async () => {
+test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', { timeout: 60_000 }, async () => {
   const driver = neo4j4.driver(url, neo4j4.auth.basic('neo4j', 'secret'));
   const session = driver.session();
   try {
@@ -147,7 +147,7 @@ test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', as
   }
 });
 
-test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits transactions', async () => {
+test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits transactions', { timeout: 60_000 }, async () => {
   const neo4j1 = (await import('neo4j-driver-1')).default.v1;
   const driver = neo4j1.driver(url, neo4j1.auth.basic('neo4j', 'secret'), { encrypted: false });
   const session = driver.session();
@@ -166,7 +166,7 @@ test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits tr
   }
 });
 
-test('the browser build of driver 6.x connects over WebSocket on the Bolt port', async () => {
+test('the browser build of driver 6.x connects over WebSocket on the Bolt port', { timeout: 60_000 }, async () => {
   const { spawn } = await import('node:child_process');
   const { createRequire } = await import('node:module');
   const browserBuild = createRequire(import.meta.url).resolve('neo4j-driver/lib/browser/neo4j-web.esm.js');

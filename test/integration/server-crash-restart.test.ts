@@ -15,7 +15,7 @@ const MIN_ACKNOWLEDGED = 50;
 const MIN_GROUPS = 10;
 const MAX_WRITES = 5000;
 
-test('kill -9 and restart: every acknowledged write survives', async () => {
+test('kill -9 and restart: every acknowledged write survives', { timeout: 120_000 }, async () => {
   const home = makeTempHome('causeway-crash-');
   const servers: ServerProcess[] = [];
   try {

@@ -26,20 +26,20 @@ before(async () => {
   } finally {
     await session.close();
   }
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   await driver6?.close();
   await driver5?.close();
   await server?.stop();
   if (home) removeTempHome(home);
-});
+}, { timeout: 120_000 });
 
 test('the movies dataset is present (else the movie tests below cannot run)', () => {
   assert.ok(statements, 'MISSING: /work/shared/datasets/movies.cypher not found; movie tests skipped');
 });
 
-test('movies load with Neo4j\'s counts: 171 nodes, 253 relationships', { skip: !statements }, async () => {
+test('movies load with Neo4j\'s counts: 171 nodes, 253 relationships', { skip: !statements, timeout: 60_000 }, async () => {
   const { records } = await driver6.executeQuery(
     'MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS rels');
   assert.equal(records[0]!.get('nodes').toNumber(), 171);
@@ -91,7 +91,7 @@ const classic: { name: string; query: string; check: (rows: Record<string, unkno
 ];
 
 for (const [index, item] of classic.entries()) {
-  test(`classic movie query: ${item.name}`, { skip: !statements }, async () => {
+  test(`classic movie query: ${item.name}`, { skip: !statements, timeout: 60_000 }, async () => {
     // alternate drivers so both generations see every kind of result
     const result = index % 2 === 0
       ? await driver6.executeQuery(item.query, {}, { routing: neo4j6.routing.READ })
@@ -108,7 +108,7 @@ for (const [index, item] of classic.entries()) {
   });
 }
 
-test('HTTP GET / answers the Neo4j discovery document', async () => {
+test('HTTP GET / answers the Neo4j discovery document', { timeout: 60_000 }, async () => {
   const response = await fetch(`http://127.0.0.1:${server.httpPort}/`);
   assert.equal(response.status, 200);
   const doc = (await response.json()) as Record<string, string>;
@@ -118,7 +118,7 @@ test('HTTP GET / answers the Neo4j discovery document', async () => {
   assert.equal(doc.neo4j_edition, 'community');
 });
 
-test('dbms.components and the server agent look like Neo4j 5', async () => {
+test('dbms.components and the server agent look like Neo4j 5', { timeout: 60_000 }, async () => {
   const { records, summary } = await driver6.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition');
   assert.equal(records[0]!.get('name'), 'Neo4j Kernel');
   assert.match(records[0]!.get('versions')[0], /^5\.\d+\.\d+$/);
@@ -131,7 +131,7 @@ test('the startup log uses the Neo4j line layout', () => {
   assert.match(server.output(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000 INFO {2}Started\.$/m);
 });
 
-test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basic auth', { skip: !statements }, async () => {
+test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basic auth', { skip: !statements, timeout: 60_000 }, async () => {
   const endpoint = `http://127.0.0.1:${server.httpPort}/db/neo4j/tx/commit`;
   const authorization = `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}`;
   const post = async (body: unknown, auth: string | null = authorization) => {

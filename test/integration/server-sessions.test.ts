@@ -20,14 +20,14 @@ before(async () => {
   server = await startServerProcess(home);
   driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
   driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
-});
+}, { timeout: 120_000 });
 
 after(async () => {
   await driver6?.close();
   await driver5?.close();
   await server?.stop();
   if (home) removeTempHome(home);
-});
+}, { timeout: 120_000 });
 
 /** Driver values compared by their Cypher-visible form (integers vs floats, temporal text). */
 function canonical(value: unknown): unknown {
@@ -42,7 +42,7 @@ function canonical(value: unknown): unknown {
 }
 
 for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo4j5, () => driver5]] as const) {
-  test(`driver ${name}: parameters of every type round-trip through Cypher`, async () => {
+  test(`driver ${name}: parameters of every type round-trip through Cypher`, { timeout: 60_000 }, async () => {
     const t = neo4j.types;
     const values: unknown[] = [
       neo4j.int('9007199254740993'), neo4j.int('-9223372036854775808'), 2.5, -0.125, 'héllo wörld ✓', '', true, false, null,
@@ -67,7 +67,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
     }
   });
 
-  test(`driver ${name}: errors carry Neo4j codes and the session keeps working after each`, async () => {
+  test(`driver ${name}: errors carry Neo4j codes and the session keeps working after each`, { timeout: 60_000 }, async () => {
     const session = driver().session();
     try {
       const failures: [string, string][] = [
@@ -89,7 +89,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
     }
   });
 
-  test(`driver ${name}: explicit transactions commit and roll back; bookmarks chain sessions`, async () => {
+  test(`driver ${name}: explicit transactions commit and roll back; bookmarks chain sessions`, { timeout: 60_000 }, async () => {
     const tag = `tx-${name}`;
     const writer = driver().session();
     let bookmarks: string[];
@@ -121,7 +121,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
     }
   });
 
-  test(`driver ${name}: managed transactions and executeQuery see their own writes`, async () => {
+  test(`driver ${name}: managed transactions and executeQuery see their own writes`, { timeout: 60_000 }, async () => {
     const tag = `managed-${name}`;
     const session = driver().session();
     try {
@@ -138,7 +138,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
   });
 }
 
-test('constraint violations, unknown databases and unsupported parameter types carry Neo4j codes', async () => {
+test('constraint violations, unknown databases and unsupported parameter types carry Neo4j codes', { timeout: 60_000 }, async () => {
   await driver6.executeQuery('CREATE CONSTRAINT unique_key IF NOT EXISTS FOR (k:Key) REQUIRE k.id IS UNIQUE');
   await driver6.executeQuery("CREATE (:Key {id: 'k1'})");
   await assert.rejects(driver6.executeQuery("CREATE (:Key {id: 'k1'})"), { code: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
@@ -152,7 +152,7 @@ test('constraint violations, unknown databases and unsupported parameter types c
   await assert.rejects(driver6.executeQuery('CREATE (:X)', {}, { routing: neo4j6.routing.READ }), { code: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType' });
 });
 
-test('paths and relationships come back as driver graph types', async () => {
+test('paths and relationships come back as driver graph types', { timeout: 60_000 }, async () => {
   const { records } = await driver6.executeQuery(
     "CREATE p = (:G {name: 'a'})-[:R {w: 1}]->(:G {name: 'b'})<-[:R {w: 2}]-(:G {name: 'c'}) RETURN p");
   const path = records[0]!.get('p');
@@ -176,7 +176,7 @@ test('wrong password is Neo.ClientError.Security.Unauthorized with Neo4j\'s mess
   }
 });
 
-test('neo4j:// routing gets a single-server routing table', async () => {
+test('neo4j:// routing gets a single-server routing table', { timeout: 60_000 }, async () => {
   const routed = neo4j5.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j5.auth.basic('neo4j', 'neo4j'));
   try {
     const { records } = await routed.executeQuery('RETURN 40 + 2 AS answer');
@@ -206,7 +206,7 @@ function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
   });
 }
 
-test('malformed Bolt input closes only that connection; the server stays healthy', async () => {
+test('malformed Bolt input closes only that connection; the server stays healthy', { timeout: 60_000 }, async () => {
   const session = driver6.session();
   try {
     await session.run('RETURN 1');
@@ -233,7 +233,7 @@ test('malformed Bolt input closes only that connection; the server stays healthy
   }
 });
 
-test('many sessions run queries concurrently', async () => {
+test('many sessions run queries concurrently', { timeout: 60_000 }, async () => {
   const started = Date.now();
   const results = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
     const session = (i % 2 ? driver5 : driver6).session();
@@ -249,7 +249,7 @@ test('many sessions run queries concurrently', async () => {
   assert.ok(Date.now() - started < 60_000, "40 small sessions took over a minute");
 });
 
-test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work against the real server', async () => {
+test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work against the real server', { timeout: 60_000 }, async () => {
   const neo4j4 = (await import('neo4j-driver-4')).default;
   const d4 = neo4j4.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j4.auth.basic('neo4j', 'neo4j'));
   try {
@@ -278,14 +278,14 @@ test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work agai
   }
 });
 
-test('dbms.listConfig shows effective settings, filtered by a search string', async () => {
+test('dbms.listConfig shows effective settings, filtered by a search string', { timeout: 60_000 }, async () => {
   const { records } = await driver6.executeQuery("CALL dbms.listConfig('bolt.listen') YIELD name, value RETURN name, value");
   assert.deepEqual(records.map((r) => [r.get('name'), r.get('value')]), [['server.bolt.listen_address', '127.0.0.1:0']]);
   const advertised = await driver6.executeQuery("CALL dbms.listConfig('bolt.advertised') YIELD value RETURN value");
   assert.equal(advertised.records[0]!.get('value'), `127.0.0.1:${server.boltPort}`);
 });
 
-test('dbms.showCurrentUser names the logged-in user; dbms.security.changePassword takes effect', async () => {
+test('dbms.showCurrentUser names the logged-in user; dbms.security.changePassword takes effect', { timeout: 60_000 }, async () => {
   const { records } = await driver6.executeQuery('CALL dbms.showCurrentUser() YIELD username RETURN username');
   assert.equal(records[0]!.get('username'), 'neo4j');
   await driver6.executeQuery("CALL dbms.security.changePassword('changed-pw')");
