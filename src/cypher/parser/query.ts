@@ -53,6 +53,11 @@ export function parseSingleQuery(ts: TokenStream): SingleQuery {
   const start = ts.peek().start;
   const clauses: Clause[] = [];
   do {
+    const previous = clauses[clauses.length - 1];
+    if (previous?.kind === 'Return' && !atQueryEnd(ts) && !isClauseStart(ts)) {
+      // Nothing may follow RETURN but UNION; say what could have continued the RETURN itself.
+      ts.fail(['","', '"AS"', '"ORDER BY"', '"SKIP"', '"LIMIT"', '"UNION"', '";"', 'end of input']);
+    }
     clauses.push(parseClause(ts));
     if (clauses.length > 100_000) throw ts.errorAt(ts.peek().start, 'Query has too many clauses');
   } while (!atQueryEnd(ts));
