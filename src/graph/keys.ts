@@ -88,6 +88,22 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
   throw new Error('invariant violated: prefix has no successor');
 }
 
+/** A non-negative id or count as 8 big-endian bytes (a value, so a fresh array). */
+export function u64Bytes(value: number): Uint8Array {
+  const out = new Uint8Array(8);
+  let high = Math.floor(value / 2 ** 32);
+  let low = value >>> 0;
+  for (let i = 7; i >= 4; i--) {
+    out[i] = low & 0xff;
+    low >>>= 8;
+  }
+  for (let i = 3; i >= 0; i--) {
+    out[i] = high & 0xff;
+    high >>>= 8;
+  }
+  return out;
+}
+
 /** Reads a big-endian u64 id at offset (ids stay below 2^53). */
 export function readId(bytes: Uint8Array, offset: number): number {
   let value = 0;

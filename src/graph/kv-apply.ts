@@ -5,9 +5,8 @@ import { assert } from '../core/errors.js';
 import type { KvWrite } from '../env/kv.js';
 import type { NodeId, NodeRecord, RelRecord } from './api.js';
 import type { TxOp } from './commands.js';
-import { CountKind, Dir, TokenKind, keys } from './keys.js';
+import { CountKind, Dir, TokenKind, keys, u64Bytes as u64 } from './keys.js';
 import type { KvGraphStore } from './kv-store.js';
-import { ByteWriter } from './bytes.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -19,7 +18,7 @@ export class Applier {
     const { store, w } = this;
     switch (op.op) {
       case 'createNode': {
-        assert(w.get(keys.node(op.id)) === undefined, `node ${op.id} exists`);
+        assert(!store.nodeMayExist(w, op.id), `node ${op.id} exists`);
         const record: NodeRecord = { id: op.id, labels: [...op.labels], properties: new Map(op.properties) };
         store.writeNode(w, record);
         store.bumpCount(CountKind.AllNodes, '', 1);
@@ -65,8 +64,8 @@ export class Applier {
         return;
       }
       case 'createRel': {
-        assert(w.get(keys.rel(op.id)) === undefined, `relationship ${op.id} exists`);
-        assert(w.get(keys.node(op.startId)) !== undefined && w.get(keys.node(op.endId)) !== undefined, `relationship ${op.id} endpoints missing`);
+        assert(!store.relMayExist(w, op.id), `relationship ${op.id} exists`);
+        assert(store.nodeExists(w, op.startId) && store.nodeExists(w, op.endId), `relationship ${op.id} endpoints missing`);
         const record: RelRecord = { id: op.id, type: op.type, startId: op.startId, endId: op.endId, properties: new Map(op.properties) };
         store.writeRel(w, record);
         w.put(keys.type(op.type, op.id), EMPTY);
@@ -132,7 +131,3 @@ export class Applier {
   }
 }
 
-
-function u64(value: number): Uint8Array {
-  return new ByteWriter(8).u64(value).finish();
-}

@@ -17,7 +17,7 @@ import { ByteReader, ByteWriter } from './bytes.js';
 import {
   readConstraint, readIndex, readProperties, writeConstraint, writeIndex, writeProperties, type CommittedCommand,
 } from './commands.js';
-import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId } from './keys.js';
+import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId, u64Bytes } from './keys.js';
 import type { StoreSnapshot } from './snapshot.js';
 import { isLookupIndex, type Store } from './store.js';
 import { Applier } from './kv-apply.js';
@@ -270,19 +270,31 @@ export class KvGraphStore implements Store {
     return record;
   }
   writeNode(w: KvWrite, record: NodeRecord): void {
-    const out = new ByteWriter(64).varint(record.labels.length);
+    const out = recordScratch.reset().varint(record.labels.length);
     for (const label of record.labels) out.string(label);
     writeProperties(out, record.properties);
     w.put(keys.node(record.id), out.finish());
     this.cacheNode(record);
     this.nodeIdHighWater = Math.max(this.nodeIdHighWater, record.id + 1);
   }
+  /** Ids at or above the high-water mark were never used, so they need no lookup. */
+  nodeMayExist(w: KvWrite, id: NodeId): boolean {
+    return id < this.nodeIdHighWater && (this.nodeCache.has(id) || w.get(keys.node(id)) !== undefined);
+  }
+  relMayExist(w: KvWrite, id: RelId): boolean {
+    return id < this.relIdHighWater && (this.relCache.has(id) || w.get(keys.rel(id)) !== undefined);
+  }
+  /** The cache holds only live records (deletions evict), so a hit proves existence. */
+  nodeExists(w: KvWrite, id: NodeId): boolean {
+    return this.nodeCache.has(id) || w.get(keys.node(id)) !== undefined;
+  }
+
   removeNode(w: KvWrite, id: NodeId): void {
     w.remove(keys.node(id));
     this.nodeCache.delete(id);
   }
   writeRel(w: KvWrite, record: RelRecord): void {
-    const out = new ByteWriter(64).string(record.type).u64(record.startId).u64(record.endId);
+    const out = recordScratch.reset().string(record.type).u64(record.startId).u64(record.endId);
     writeProperties(out, record.properties);
     w.put(keys.rel(record.id), out.finish());
     this.cacheRel(record);
@@ -405,6 +417,6 @@ function updateIndexEntry(w: KvWrite, index: IndexDescriptor, record: NodeRecord
   else w.remove(key);
 }
 
-function u64(value: number): Uint8Array {
-  return new ByteWriter(8).u64(value).finish();
-}
+const u64 = u64Bytes;
+/** records are encoded in one reused writer; finish() hands out an exact-size copy */
+const recordScratch = new ByteWriter(1024);
