@@ -30,6 +30,8 @@ interface Prepared {
   readonly queryType: QueryType;
   readonly parameters: readonly string[];
   readonly explainOnly: boolean;
+  /** No updating clause and no procedure call: entity values stay current during the run. */
+  readonly readOnly: boolean;
   readonly query: CompiledQuery | null;
   readonly schema: SchemaPlan | null;
 }
@@ -97,7 +99,7 @@ export class CypherEngine implements QueryExecutor {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
     const ctx: ExecContext = {
-      tx, params, procedures: this.procedures, steps: 0, graph: tx,
+      tx, params, procedures: this.procedures, steps: 0, graph: tx, readOnlyStatement: prepared.readOnly,
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
     };
@@ -112,7 +114,8 @@ export class CypherEngine implements QueryExecutor {
     }
     const records: CypherValue[][] = [];
     if ((prepared.query === null || prepared.query.returns) && columns.length > 0) {
-      for (const row of rows) records.push(columns.map((c) => refresh(row[c] ?? null, tx)));
+      const fresh = prepared.readOnly;
+      for (const row of rows) records.push(columns.map((c) => (fresh ? row[c] ?? null : refresh(row[c] ?? null, tx))));
     }
     const after = tx.counters;
     const counters = { ...ZERO_COUNTERS };
@@ -138,21 +141,23 @@ export class CypherEngine implements QueryExecutor {
     const analysis = analyzeStatement(statement, this.procedures);
     const parameters = collectParameters(statement.body);
     const explainOnly = statement.explain === 'EXPLAIN';
+    let readOnly = true;
+    walk(statement.body, (n) => { if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false; });
     const body = statement.body;
     const planner = { analysis, text, procedures: this.procedures };
     return withPlannerContext(planner, (): Prepared => {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);
         const queryType = analysis?.queryType ?? inferQueryType(body, query.returns);
-        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, query, schema: null };
+        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, query, schema: null };
       }
       if (body.kind === 'Show') {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
-        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, query: null, schema };
+        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, query: null, schema };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
       const schema = compileSchemaCommand(body);
-      return { columns: [], queryType: 's', parameters, explainOnly, query: null, schema };
+      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, query: null, schema };
     });
   }
 }

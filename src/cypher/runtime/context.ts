@@ -15,6 +15,11 @@ export interface ExecContext extends FunctionContext {
   readonly procedures: ReadonlyMap<string, ProcedureSignature>;
   /** Bounded work budget: guards runaway var-length expansions and comprehensions. */
   steps: number;
+  /**
+   * True when the statement cannot write (no updating clause, no procedure call): every entity
+   * value it produces is then current, so property reads need not go back to the store.
+   */
+  readonly readOnlyStatement: boolean;
 }
 
 export type Evaluator = (row: Row, ctx: ExecContext) => CypherValue;

@@ -36,6 +36,7 @@ function bool(v: CypherValue): boolean | null {
 
 export function propertyOf(v: CypherValue, key: string, ctx: ExecContext): CypherValue {
   if (v === null) return null;
+  if (ctx.readOnlyStatement && (v instanceof NodeValue || v instanceof RelationshipValue)) return v.properties.get(key) ?? null;
   if (v instanceof NodeValue) {
     const rec = ctx.tx.node(v.id);
     if (!rec) {

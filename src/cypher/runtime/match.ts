@@ -237,6 +237,8 @@ export function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext)
       if (!(existing instanceof NodeValue) || existing.id !== id) return null;
     }
   }
+  // An anonymous, unconstrained node needs no read: the id came from the store.
+  if (v === null && spec.labels.length === 0 && spec.props === null && spec.propsExpr === null && spec.where === null) return row;
   const rec = ctx.tx.node(id);
   if (!rec) return null;
   if (!nodeMatches(spec, rec, row, ctx)) return null;
@@ -316,7 +318,8 @@ function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row
 
 // ---- part matching ----
 
-interface Segment { rels: RelationshipValue[]; nodes: NodeValue[] } // nodes: intermediate, in pattern order
+/** One relationship pattern's match: ids always, values when something reads them. */
+interface Segment { relIds: number[]; rels: RelationshipValue[] | null; nodes: NodeValue[] } // nodes: intermediate, in pattern order
 
 function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], needPath: boolean): Iterable<[Row, PathValue | null]> {
   let start = 0, best = Infinity;
@@ -354,12 +357,13 @@ function buildPath(nodeIds: readonly number[], segs: readonly Segment[], ctx: Ex
   nodes.push(first ? nodeValue(first) : new NodeValue(nodeIds[0]!, [], new Map()));
   for (let j = 0; j < segs.length; j++) {
     const seg = segs[j]!;
-    for (let k = 0; k < seg.rels.length; k++) {
-      rels.push(seg.rels[k]!);
+    const segRels = seg.rels ?? seg.relIds.map((id) => relValue(ctx.tx.relationship(id)!));
+    for (let k = 0; k < segRels.length; k++) {
+      rels.push(segRels[k]!);
       if (k < seg.nodes.length) nodes.push(seg.nodes[k]!);
     }
     const rec = ctx.tx.node(nodeIds[j + 1]!);
-    if (seg.rels.length > 0) nodes.push(rec ? nodeValue(rec) : new NodeValue(nodeIds[j + 1]!, [], new Map()));
+    if (seg.relIds.length > 0) nodes.push(rec ? nodeValue(rec) : new NodeValue(nodeIds[j + 1]!, [], new Map()));
   }
   return new PathValue(nodes, rels);
 }
@@ -384,8 +388,8 @@ function* extend(
     if (!r2) continue;
     nodeIds[to] = endId;
     segs[relIndex] = seg;
-    const pushed = seg.rels.length;
-    for (const r of seg.rels) used.push(r.id);
+    const pushed = seg.relIds.length;
+    for (const id of seg.relIds) used.push(id);
     yield* extend(spec, to, step, r2, ctx, used, nodeIds, segs);
     used.length -= pushed;
   }
@@ -403,12 +407,15 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   const bound = rs.variable !== null ? row[rs.variable] : undefined;
   if (!rs.varLength) {
     if (bound === null) return;
+    // The relationship record is read only when something looks at it.
+    const needRel = rs.variable !== null || rs.props !== null || rs.propsExpr !== null || rs.where !== null;
     const adj = [...ctx.tx.relationshipsOf(fromId, dir, types)];
     for (const a of adj) {
       tick(ctx);
       if (dir === 'BOTH' && a.otherId === fromId && !a.outgoing) continue; // a self-loop once
       if (used.includes(a.relId)) continue;
       if (bound !== undefined && (!(bound instanceof RelationshipValue) || bound.id !== a.relId)) continue;
+      if (!needRel) { yield [row, a.otherId, { relIds: [a.relId], rels: null, nodes: [] }]; continue; }
       const rec = ctx.tx.relationship(a.relId);
       if (!rec) continue;
       const rel = relValue(rec);
@@ -416,7 +423,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
       let out = row;
       if (rs.variable !== null && bound === undefined) out = { ...row, [rs.variable]: rel };
       if (rs.where && truthy(rs.where(out, ctx)) !== true) continue;
-      yield [out, a.otherId, { rels: [rel], nodes: [] }];
+      yield [out, a.otherId, { relIds: [a.relId], rels: [rel], nodes: [] }];
     }
     return;
   }
@@ -435,7 +442,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
         if (boundList !== undefined) ok = cypherEquals(boundList, segRels) === true;
         else out = { ...row, [rs.variable]: segRels };
       }
-      if (ok) yield [out, at, { rels: segRels, nodes: segNodes }];
+      if (ok) yield [out, at, { relIds: segRels.map((r) => r.id), rels: segRels, nodes: segNodes }];
     }
     if (rels.length >= rs.max) return;
     for (const a of [...ctx.tx.relationshipsOf(at, dir, types)]) {
@@ -457,6 +464,6 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   for (const [out, end, seg] of dfs(fromId)) {
     // The last pushed node is the far endpoint: keep only intermediates in the segment.
     const inter = forward ? seg.nodes.slice(0, -1) : seg.nodes.slice(1);
-    yield [out, end, { rels: seg.rels, nodes: inter }];
+    yield [out, end, { relIds: seg.relIds, rels: seg.rels, nodes: inter }];
   }
 }

@@ -36,6 +36,17 @@ function importedByLeadingWith(query: SingleQuery, outer: Scope): Scope {
   return imported;
 }
 
+/** The clause keyword as a user wrote it, for messages. */
+function clauseName(clause: Clause): string {
+  switch (clause.kind) {
+    case 'Match': return clause.optional ? 'OPTIONAL MATCH' : 'MATCH';
+    case 'Delete': return clause.detach ? 'DETACH DELETE' : 'DELETE';
+    case 'CallProcedure': case 'CallSubquery': return 'CALL';
+    case 'LoadCsv': return 'LOAD CSV';
+    default: return clause.kind.toUpperCase();
+  }
+}
+
 type PatternMode = 'match' | 'create' | 'merge' | 'expression' | 'comprehension';
 
 const UPDATING: ReadonlySet<Clause['kind']> = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
@@ -85,7 +96,7 @@ export class Analyzer {
     let scope = role === 'importingCall' ? importedByLeadingWith(query, incoming) : incoming.child();
     let columns: string[] = [];
     const clauses = query.clauses;
-    let previousWasUpdate = false;
+    let previousUpdate: Clause | null = null;
     for (let i = 0; i < clauses.length; i++) {
       const clause = clauses[i]!;
       const last = i === clauses.length - 1;
@@ -95,8 +106,8 @@ export class Analyzer {
       if ((role === 'exists' || role === 'count') && UPDATING.has(clause.kind)) {
         throw this.error('InvalidClauseComposition', `An ${role === 'exists' ? 'Exists' : 'Count'} Expression cannot contain any updates`, clause.span.start);
       }
-      if (clause.kind === 'Match' && previousWasUpdate) {
-        throw this.error('InvalidClauseComposition', `WITH is required between ${clauses[i - 1]!.kind.toUpperCase()} and MATCH`, clause.span.start);
+      if (clause.kind === 'Match' && previousUpdate !== null) {
+        throw this.error('InvalidClauseComposition', `WITH is required between ${clauseName(previousUpdate)} and ${clauseName(clause)}`, clause.span.start);
       }
       if (clause.kind === 'CallProcedure' && clause.yieldStar && !(clauses.length === 1 && role === 'top')) {
         throw this.error('UnexpectedSyntax', 'Procedure call inside a query does not support naming results implicitly (name explicitly using `YIELD` instead)', clause.span.start);
@@ -107,9 +118,9 @@ export class Analyzer {
       scope = after;
       if (UPDATING.has(clause.kind)) {
         this.updates = true;
-        previousWasUpdate = true;
+        previousUpdate = clause;
       } else if (clause.kind !== 'Unwind' && clause.kind !== 'CallProcedure' && clause.kind !== 'CallSubquery' && clause.kind !== 'LoadCsv') {
-        previousWasUpdate = false;
+        previousUpdate = null;
       }
       if (clause.kind === 'Return') columns = [...this.projections.get(clause.projection)!.columns];
     }
@@ -117,7 +128,7 @@ export class Analyzer {
     if ((role === 'top' || role === 'call' || role === 'importingCall') && lastClause.kind !== 'Return' && !UPDATING.has(lastClause.kind) &&
         lastClause.kind !== 'CallSubquery' && !(lastClause.kind === 'CallProcedure' && (lastClause.yieldItems === null || clauses.length === 1))) {
       throw this.error('InvalidClauseComposition',
-        `Query cannot conclude with ${lastClause.kind.toUpperCase()} (must be a RETURN clause, an update clause, a unit subquery call, or a procedure call with no YIELD)`,
+        `Query cannot conclude with ${clauseName(lastClause)} (must be a RETURN clause, an update clause, a unit subquery call, or a procedure call with no YIELD)`,
         lastClause.span.start);
     }
     return { columns, scope };
@@ -209,7 +220,7 @@ export class Analyzer {
         checkExpression(this, clause.list, scope, PLAIN);
         let inner = this.withLocal(scope, clause.variable, clause.span.start);
         for (const c of clause.clauses) {
-          if (!UPDATING.has(c.kind)) throw this.error('InvalidClauseComposition', 'Invalid use of ' + c.kind.toUpperCase() + ' inside FOREACH', c.span.start);
+          if (!UPDATING.has(c.kind)) throw this.error('InvalidClauseComposition', `Invalid use of ${clauseName(c)} inside FOREACH`, c.span.start);
           const after = this.analyzeClause(c, inner, false);
           this.clauses.set(c, { before: publicScope(inner), after: publicScope(after) });
           inner = after;
