@@ -169,8 +169,11 @@ function buildTarget(driver: Driver, server: ServerProcess, options: CausewayTar
     residentBytes: () => server.residentBytes(),
     serverCpuMs: () => server.cpuMs(),
     async close(): Promise<void> {
-      await readSession?.close().catch(() => undefined);
-      await driver.close().catch(() => undefined);
+      try {
+        await withTimeout(Promise.all([readSession?.close(), driver.close()]), 10_000, 'driver close');
+      } catch {
+        // a wedged connection must not keep the server alive: stopping it below closes the sockets
+      }
       await server.stop();
     },
   };

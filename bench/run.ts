@@ -10,7 +10,7 @@ import { openRawBoltTarget } from './raw-bolt-target.js';
 import type { ServerProcess } from './server-process.js';
 import { measureDiskFsync } from './disk-fsync.js';
 import { openKuzuTarget } from './kuzu-target.js';
-import { measureLoopbackRoundTrip } from './loopback.js';
+import { measureLoopbackRoundTrip, withTimeout } from './loopback.js';
 import { actedInDegree, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
 import { renderRun, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
 import {
@@ -130,8 +130,8 @@ function startContender(target: BenchTarget, figures: TargetFigures): Contender 
   return { target, figures, nextWriteId: 1, alive: true, sampler };
 }
 
-/** Pids of running servers, so a signal can kill them before the temp dir goes. */
-const liveServerPids = new Set<number>();
+/** Running servers, so a signal can kill them (by pid) before the temp dir goes. */
+const liveServers = new Set<ServerProcess>();
 
 async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [] };
@@ -147,7 +147,7 @@ async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options,
       launch: { cliEntry: options.cliEntry, workDir, extraEnv: {}, nodeArgs: options.serverNodeArgs },
       batchRows: options.batchRows, writeMode: options.writeMode, startTimeoutMs: 30_000, batchTimeoutMs: 120_000, progress: say,
     });
-    liveServerPids.add(target.server.pid);
+    liveServers.add(target.server);
     say(`causeway: serving on 127.0.0.1:${target.server.port} (pid ${target.server.pid})`);
     figures.idleResidentBytes = target.residentBytes();
     figures.load = await target.load(graph, say);
@@ -198,25 +198,28 @@ async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, wor
  * pair), so a disk or CPU that other work on the machine slows for a minute skews both alike.
  */
 async function measureInterleaved(run: BenchRun, contenders: readonly Contender[], graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
-  const attempt = async (contender: Contender, what: string, work: () => Promise<void>): Promise<void> => {
+  // A stalled server must not stall the run: every step has a deadline well past its own budget.
+  const attempt = async (contender: Contender, what: string, work: () => Promise<void>, limitMs: number): Promise<void> => {
     if (!contender.alive) return;
     try {
-      await work();
+      await withTimeout(work(), limitMs, `${contender.target.name} ${what}`);
     } catch (error) {
       contender.alive = false;
-      contender.figures.failure = `${what}: ${message(error)}`;
+      const server = (contender.target as Partial<CausewayTarget>).server;
+      contender.figures.failure = `${what}: ${message(error)}${server === undefined ? '' : `\nserver log tail:\n${server.logTail(20)}`}`;
       say(`${contender.target.name} failed during ${what}: ${message(error)}`);
     }
   };
+  const slackMs = 60_000;
   const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
   for (const query of READ_QUERIES.filter((q) => options.queries.has(q.name))) {
     const rounds = new Map<Contender, ReadRound[]>(contenders.map((c) => [c, []]));
-    for (const contender of contenders) await attempt(contender, `${query.title} warm-up`, () => warmUpRead(contender.target, graph, query, plan));
+    for (const contender of contenders) await attempt(contender, `${query.title} warm-up`, () => warmUpRead(contender.target, graph, query, plan), options.readBudgetMs + slackMs);
     for (let round = 0; round < options.rounds; round++) {
       for (const contender of contenders) {
         await attempt(contender, query.title, async () => {
           rounds.get(contender)?.push(await measureReadRound(contender.target, graph, query, plan, round, options.rounds));
-        });
+        }, options.readBudgetMs / options.rounds + slackMs);
       }
     }
     for (const contender of contenders) {
@@ -235,7 +238,7 @@ async function measureInterleaved(run: BenchRun, contenders: readonly Contender[
           const result = await measureWriteRound(contender.target, { clients, durationMs: options.writeMs, maxTransactionsPerClient: 1_000_000, firstId: contender.nextWriteId });
           contender.nextWriteId += result.idsUsed + 1;
           rounds.get(contender)?.push(result);
-        });
+        }, options.writeMs + slackMs);
       }
     }
     for (const contender of contenders) {
@@ -275,8 +278,9 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
   const cleanUp = (): void => { if (!options.keep) rmSync(workDir, { recursive: true, force: true }); };
   const onSignal = (): void => {
-    for (const pid of liveServerPids) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    for (const server of liveServers) {
+      if (server.exitCode() !== undefined) continue;
+      try { process.kill(server.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
     cleanUp();
     process.exit(130);
@@ -312,17 +316,29 @@ async function main(): Promise<number> {
         }
         await measureInterleaved(run, contenders, graph, options, workDir);
       } finally {
-        for (const contender of contenders) {
+        // Reverse order: the raw Bolt client says goodbye before the server it talks to stops.
+        for (const contender of [...contenders].reverse()) {
           clearInterval(contender.sampler);
-          await contender.target.close().catch((error: unknown) => say(`${contender.target.name} close: ${message(error)}`));
+          await withTimeout(contender.target.close(), 20_000, `${contender.target.name} close`)
+            .catch((error: unknown) => say(`${contender.target.name} close: ${message(error)}`));
         }
-        liveServerPids.clear();
+        for (const server of liveServers) {
+          // close() stops the server; this only catches one whose stop timed out.
+          if (server.exitCode() !== undefined) continue;
+          try { process.kill(server.pid, 'SIGKILL'); say(`killed server pid ${server.pid}`); } catch { /* already gone */ }
+        }
+        liveServers.clear();
       }
       if (options.parts.has('fsync')) probeDisk(run, options, workDir);
     }
     run.machine.loadAverageEnd = loadavg()[0];
     const rendered = renderRun(run);
     process.stdout.write(`\n${rendered}\n`);
+    const failures = [run.causeway?.failure, run.causewayRaw?.failure, run.kuzu?.failure, run.fsyncFailure, run.loopbackFailure].filter((f) => f !== undefined);
+    if (failures.length > 0) {
+      say(`${failures.length} part(s) failed; ${options.docsPath === undefined ? '' : 'docs not updated; '}see the table`);
+      return 1;
+    }
     if (options.docsPath !== undefined) {
       const existing = existsSync(options.docsPath) ? readFileSync(options.docsPath, 'utf8') : '# Benchmarks\n';
       writeFileSync(options.docsPath, spliceLatest(existing, rendered));
