@@ -46,7 +46,7 @@ export function defaultDependencies(): ServerDependencies {
   };
 }
 
-const ROUTING_TTL_SECONDS = 300;
+const DEFAULT_ROUTING_TTL_SECONDS = 300;
 
 export async function startServer(config: ServerConfig, log: Logger, deps?: ServerDependencies): Promise<RunningServer> {
   const dependencies = deps ?? defaultDependencies();
@@ -92,15 +92,16 @@ async function compose(
   const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float() });
 
   const users = config.authEnabled
-    ? await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto))
+    ? await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword)
     : undefined;
   const authenticator = users ? new BasicAuthenticator(users, nodeClock) : new DisabledAuthenticator();
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
 
+  const routingTtlSeconds = config.cluster ? Math.max(1, Math.round(config.cluster.routingTtlMs / 1000)) : DEFAULT_ROUTING_TTL_SECONDS;
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
   let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
   const routingTable = (): RoutingTable => ({
-    ttlSeconds: ROUTING_TTL_SECONDS, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
+    ttlSeconds: routingTtlSeconds, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
   });
 
   const usersByTx = new WeakMap<GraphTx, string>();

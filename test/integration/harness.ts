@@ -27,6 +27,8 @@ export interface ServerProcess {
 export interface StartOptions {
   readonly authEnabled?: boolean;
   readonly fsync?: boolean;
+  /** more environment variables for the server (e.g. NEO4J_AUTH) */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function makeTempHome(prefix = 'causeway-it-'): string {
@@ -52,8 +54,9 @@ export async function startServerProcess(home: string, options: StartOptions = {
       NEO4J_server_bolt_listen__address: '127.0.0.1:0',
       NEO4J_server_bolt_advertised__address: '127.0.0.1:0',
       NEO4J_server_http_listen__address: '127.0.0.1:0',
-      NEO4J_dbms_security_auth__enabled: String(options.authEnabled ?? true),
+      ...(options.authEnabled === undefined ? {} : { NEO4J_dbms_security_auth__enabled: String(options.authEnabled) }),
       NEO4J_causeway_storage_fsync__on__commit: String(options.fsync ?? false),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -88,3 +88,13 @@ test('three failed attempts lock the user for the lock time (AuthenticationRateL
   assert.equal(await auth.authenticate(token('neo4j', 'neo4j')), 'neo4j');
   await assert.rejects(auth.authenticate(token('neo4j', 'bad')), { code: 'Neo.ClientError.Security.Unauthorized' });
 });
+
+test('an initial password (Docker NEO4J_AUTH) applies only to a new users file', async () => {
+  const files = new MemoryFiles();
+  const hasher = createPasswordHasher(seededCrypto(6), FAST);
+  const first = new BasicAuthenticator(await UserRepository.open('/i.json', files, hasher, 'from-env'));
+  assert.equal(await first.authenticate(token('neo4j', 'from-env')), 'neo4j');
+  const again = new BasicAuthenticator(await UserRepository.open('/i.json', files, hasher, 'ignored-now'));
+  assert.equal(await again.authenticate(token('neo4j', 'from-env')), 'neo4j');
+  await assert.rejects(again.authenticate(token('neo4j', 'ignored-now')), { code: 'Neo.ClientError.Security.Unauthorized' });
+});

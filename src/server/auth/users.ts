@@ -28,11 +28,12 @@ export class UserRepository {
     private users: Map<string, UserRecord>,
   ) {}
 
-  static async open(path: string, files: TextFileStore, hasher: PasswordHasher): Promise<UserRepository> {
+  /** `initialPassword` (Docker's NEO4J_AUTH) applies only when the users file does not exist yet. */
+  static async open(path: string, files: TextFileStore, hasher: PasswordHasher, initialPassword = DEFAULT_PASSWORD): Promise<UserRepository> {
     const text = await files.read(path);
     if (text === undefined) {
       const repo = new UserRepository(path, files, hasher, new Map());
-      await repo.setPassword(DEFAULT_USER, DEFAULT_PASSWORD);
+      await repo.setPassword(DEFAULT_USER, initialPassword);
       return repo;
     }
     return new UserRepository(path, files, hasher, parseUsers(text, path));
