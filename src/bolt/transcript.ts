@@ -59,7 +59,7 @@ function toValue(json: unknown): Expected {
 
 function parseValue(text: string): Expected {
   // a bare * (outside strings) becomes a sentinel string before JSON parsing
-  const marked = text.replace(/("(?:[^"\\]|\\.)*")|\*/g, (match, quoted: string | undefined) => quoted ?? '"\\u0000ANY"');
+  const marked = text.replace(/("(?:[^"\\]|\\.)*")|\*/g, (_match, quoted: string | undefined) => quoted ?? '"\\u0000ANY"');
   return toValue(JSON.parse(marked));
 }
 
