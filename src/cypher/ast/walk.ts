@@ -34,8 +34,16 @@ export function childExpressions(expr: Expression): Expression[] {
   return out;
 }
 
-/** Pre-order visit of `expr` and all its sub-expressions (not into subquery bodies). */
+/**
+ * Pre-order visit of `expr` and all its sub-expressions (not into subquery bodies). Iterative,
+ * so thousands-deep operator chains from generated queries do not exhaust the stack.
+ */
 export function forEachExpression(expr: Expression, visit: (e: Expression) => void): void {
-  visit(expr);
-  for (const child of childExpressions(expr)) forEachExpression(child, visit);
+  const stack: Expression[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    visit(e);
+    const children = childExpressions(e);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
 }

@@ -300,7 +300,7 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
 
 function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
   // CALL { … } IN TRANSACTIONS runs inside the caller's transaction (no intermediate commits).
-  const importVars = clause.importAll ? before : clause.importVariables ?? before;
+  const importVars = clause.importAll ? before : clause.importVariables ?? leadingImports(clause.query, before);
   const inner = compileQuery(clause.query, importVars);
   subqueryColumns.set(clause, inner.returns ? inner.columns : []);
   return {
@@ -310,7 +310,7 @@ function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, 
       for (const row of input) {
         const inRow: Row = {};
         for (const v of importVars) inRow[v] = row[v] ?? null;
-        const rows = await inner.run([clause.importVariables === null && !clause.importAll ? row : inRow], ctx);
+        const rows = await inner.run([inRow], ctx);
         if (!inner.returns) { out.push(row); continue; }
         if (rows.length === 0 && clause.optional) {
           const r: Row = { ...row };
@@ -326,6 +326,24 @@ function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, 
       return out;
     },
   };
+}
+
+/**
+ * The old-style `CALL { WITH a, b … }` imports exactly the variables its leading WITH passes
+ * through unchanged; a subquery without one is uncorrelated and sees no outer variables.
+ */
+function leadingImports(q: Query, outer: readonly string[]): string[] {
+  const branches = q.kind === 'UnionQuery' ? q.queries : [q];
+  const names = new Set<string>();
+  for (const b of branches) {
+    const first = b.clauses[0];
+    if (first?.kind !== 'With') continue;
+    if (first.projection.star) for (const v of outer) names.add(v);
+    for (const item of first.projection.items) {
+      if (item.expression.kind === 'Variable' && outer.includes(item.expression.name)) names.add(item.expression.name);
+    }
+  }
+  return [...names];
 }
 
 /** Used by EXISTS / COUNT / COLLECT subquery expressions. */

@@ -95,3 +95,11 @@ test('list properties must be homogeneous and null-free', async () => {
   await assert.rejects(q("CREATE ({a: [1, 'x']})"), { code: 'Neo.ClientError.Statement.TypeError' });
   await assert.rejects(q('CREATE ({a: [1, null]})'), { code: 'Neo.ClientError.Statement.TypeError' });
 });
+
+test('CALL subqueries import only what they declare', async () => {
+  // proves an uncorrelated CALL { } does not see outer variables, while WITH / CALL (x) imports do
+  const q = await engineWith(['CREATE (:M {v: 1}), (:M {v: 2})']);
+  assert.deepEqual(await q('MATCH (n:M) CALL { MATCH (n:M) RETURN count(n) AS c } RETURN n.v, c ORDER BY n.v'), [[1n, 2n], [2n, 2n]]);
+  assert.deepEqual(await q('MATCH (n:M) CALL { WITH n RETURN n.v * 10 AS t } RETURN t ORDER BY t'), [[10n], [20n]]);
+  assert.deepEqual(await q('MATCH (n:M) CALL (n) { RETURN n.v + 1 AS w } RETURN w ORDER BY w'), [[2n], [3n]]);
+});

@@ -186,35 +186,57 @@ function requireBoolean(a: Analyzer, t: StaticType, operand: Expression): void {
   }
 }
 
-function checkBinary(a: Analyzer, expr: Extract<Expression, { kind: 'BinaryOp' }>, scope: Scope, ctx: ExprContext): StaticType {
-  const sub = (e: Expression, c: ExprContext): StaticType => checkExpression(a, e, scope, c);
+type BinaryExpr = Extract<Expression, { kind: 'BinaryOp' }>;
+
+const BOOLEAN_OPS: ReadonlySet<string> = new Set(['AND', 'OR', 'XOR']);
+
+/**
+ * Binary operators, walking the left spine iteratively: generated queries chain thousands of
+ * `AND`s or `+`s, deeper than the JS stack allows recursively.
+ */
+function checkBinary(a: Analyzer, expr: BinaryExpr, scope: Scope, ctx: ExprContext): StaticType {
+  const spine: BinaryExpr[] = [];
+  let node: Expression = expr;
+  while (node.kind === 'BinaryOp') {
+    spine.push(node);
+    node = node.left;
+  }
+  // A pattern predicate stays a predicate only through boolean operators.
+  const predicateThrough: boolean[] = [];
+  let predicate = ctx.predicate;
+  for (const b of spine) {
+    predicate = predicate && BOOLEAN_OPS.has(b.op);
+    predicateThrough.push(predicate);
+  }
+  let leftType = checkExpression(a, node, scope, { ...ctx, predicate: predicateThrough[spine.length - 1]! });
+  for (let i = spine.length - 1; i >= 0; i--) {
+    leftType = applyBinary(a, spine[i]!, leftType, scope, { ...ctx, predicate: predicateThrough[i]! });
+  }
+  return leftType;
+}
+
+/** Checks one operator given its already-checked left operand type; returns the result type. */
+function applyBinary(a: Analyzer, expr: BinaryExpr, l: StaticType, scope: Scope, ctx: ExprContext): StaticType {
+  const plain: ExprContext = { ...ctx, predicate: false };
   switch (expr.op) {
     case 'AND': case 'OR': case 'XOR': {
-      const l = sub(expr.left, ctx);
-      const r = sub(expr.right, ctx);
+      const r = checkExpression(a, expr.right, scope, ctx);
       requireBoolean(a, l, expr.left);
       requireBoolean(a, r, expr.right);
       return 'boolean';
     }
     case 'IN': {
-      const plain = { ...ctx, predicate: false };
-      sub(expr.left, plain);
-      const r = sub(expr.right, plain);
+      const r = checkExpression(a, expr.right, scope, plain);
       if (r !== 'list' && r !== 'null' && r !== 'any') {
         throw a.error('InvalidArgumentType', `Type mismatch: expected List<T> but was ${typeName(r)}`, expr.right.span.start);
       }
       return 'boolean';
     }
-    case 'STARTS WITH': case 'ENDS WITH': case 'CONTAINS': case '=~': {
-      const plain = { ...ctx, predicate: false };
-      sub(expr.left, plain);
-      sub(expr.right, plain);
+    case 'STARTS WITH': case 'ENDS WITH': case 'CONTAINS': case '=~':
+      checkExpression(a, expr.right, scope, plain);
       return 'boolean';
-    }
     default: {
-      const plain = { ...ctx, predicate: false };
-      const l = sub(expr.left, plain);
-      const r = sub(expr.right, plain);
+      const r = checkExpression(a, expr.right, scope, plain);
       checkArithmeticOperands(a, expr, l, r);
       if (expr.op === '+' && (l === 'string' || r === 'string') && l !== 'list' && r !== 'list') return 'string';
       if (expr.op === '+' && (l === 'list' || r === 'list')) return 'list';

@@ -1,7 +1,7 @@
 // WITH / RETURN projection checks: columns, aliasing, `*`, aggregation grouping, ORDER BY scope,
 // SKIP / LIMIT constants. Produces the scope the next clause sees.
 
-import { childExpressions, type Expression, type Projection, type ProjectionItem } from '../ast/index.js';
+import { childExpressions, forEachExpression, type Expression, type Projection, type ProjectionItem } from '../ast/index.js';
 import type { Analyzer } from './analyzer.js';
 import { checkExpression, isAggregateCall, PLAIN, PROJECTION, type ExprContext } from './expressions.js';
 import { Scope, type VariableInfo } from './scope.js';
@@ -38,13 +38,13 @@ function checkGroupingLeaves(
 function checkOrderByAggregates(a: Analyzer, expr: Expression, before: Scope, projected: Scope, projectedTexts: Set<string>): void {
   if (isAggregateCall(expr)) {
     if (projectedTexts.has(normalized(a, expr))) return;
-    const visit = (e: Expression): void => {
-      if (e.kind === 'Variable' && !projected.has(e.name) && before.has(e.name)) {
-        throw a.error('UndefinedVariable', `Variable \`${e.name}\` not defined`, e.span.start);
-      }
-      childExpressions(e).forEach(visit);
-    };
-    childExpressions(expr).forEach(visit);
+    for (const arg of childExpressions(expr)) {
+      forEachExpression(arg, (e) => {
+        if (e.kind === 'Variable' && !projected.has(e.name) && before.has(e.name)) {
+          throw a.error('UndefinedVariable', `Variable \`${e.name}\` not defined`, e.span.start);
+        }
+      });
+    }
     return;
   }
   for (const child of childExpressions(expr)) checkOrderByAggregates(a, child, before, projected, projectedTexts);
@@ -71,11 +71,9 @@ function ambiguous(a: Analyzer, expr: Expression): Error {
 
 function checkSkipLimit(a: Analyzer, expr: Expression, scope: Scope, keyword: 'SKIP' | 'LIMIT'): void {
   let usesVariable = false;
-  const visit = (e: Expression): void => {
+  forEachExpression(expr, (e) => {
     if (e.kind === 'Variable' || e.kind === 'PatternExpression' || e.kind === 'ExistsSubquery' || e.kind === 'CountSubquery') usesVariable = true;
-    childExpressions(e).forEach(visit);
-  };
-  visit(expr);
+  });
   if (usesVariable) {
     throw a.error('NonConstantExpression', `It is not allowed to refer to variables in ${keyword}, so that the value for ${keyword} can be statically calculated.`, expr.span.start);
   }
@@ -123,11 +121,9 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   for (const item of groupingItems) {
     keyTexts.add(normalized(a, item.expression));
     // Variables used by grouping keys: an ORDER BY misuse of them is ambiguous, not undefined.
-    const visit = (e: Expression): void => {
+    forEachExpression(item.expression, (e) => {
       if (e.kind === 'Variable') keyTexts.add('\u0000' + e.name);
-      childExpressions(e).forEach(visit);
-    };
-    visit(item.expression);
+    });
     if (item.expression.kind === 'Variable') keyVars.add(item.expression.name);
   }
   const implicitGroupingKeys: Expression[] = [];

@@ -37,3 +37,11 @@ test('analysis of a statement with thousands of clauses stays fast', (t) => {
   // Quadratic scope copying took ~8 s here; the layered scope takes ~0.1 s. Generous bound.
   assert.ok(ms < 3000, `analysis took ${ms} ms`);
 });
+
+test('long operator chains from generated queries do not exhaust the stack', () => {
+  // Proves left-deep AND / + chains of thousands of operands are analyzed iteratively.
+  const ands = 'MATCH (n) WHERE ' + Array.from({ length: 5000 }, (_, i) => `n.x${i} = ${i}`).join(' AND ') + ' RETURN n';
+  assert.deepEqual(analyze(parse(ands)).columns, ['n']);
+  const sum = 'RETURN ' + Array.from({ length: 5000 }, (_, i) => String(i)).join(' + ') + ' AS s';
+  assert.deepEqual(analyze(parse(sum)).columns, ['s']);
+});
