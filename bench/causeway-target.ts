@@ -4,7 +4,7 @@ import neo4j, { type Driver, type Session } from 'neo4j-driver';
 import { performance } from 'node:perf_hooks';
 import { PERSON_TO_MOVIE_TYPES, type MoviesGraph, relationshipCount } from './movies-graph.js';
 import { delay, launchServer, type ServerLaunch, type ServerProcess } from './server-process.js';
-import type { BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec } from './workload.js';
+import type { BenchReader, BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec } from './workload.js';
 import { WRITE_CYPHER } from './workload.js';
 import { withTimeout } from './loopback.js';
 
@@ -154,6 +154,15 @@ function buildTarget(driver: Driver, server: ServerProcess, options: CausewayTar
       readSession ??= driver.session({ defaultAccessMode: neo4j.session.READ });
       const result = await readSession.run(query.cypher, query.takesName ? { name: personName } : {});
       return result.records.length;
+    },
+    async openReader(): Promise<BenchReader> {
+      const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+      return {
+        async read(query: ReadQuerySpec, personName: string): Promise<number> {
+          return (await session.run(query.cypher, query.takesName ? { name: personName } : {})).records.length;
+        },
+        close: () => session.close(),
+      };
     },
     async openWriter(): Promise<BenchWriter> {
       const session = driver.session();

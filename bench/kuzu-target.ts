@@ -5,7 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PERSON_TO_MOVIE_TYPES, type MoviesGraph, relationshipCount } from './movies-graph.js';
-import type { BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec } from './workload.js';
+import type { BenchReader, BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec } from './workload.js';
 
 type KuzuConnection = InstanceType<typeof kuzu.Connection>;
 type KuzuPrepared = InstanceType<typeof kuzu.PreparedStatement>;
@@ -115,6 +115,22 @@ export async function openKuzuTarget(options: KuzuTargetOptions): Promise<BenchT
         preparedReads.set(query.name, prepared);
       }
       return run(connection, prepared, query.takesName ? { name: personName } : {});
+    },
+    async openReader(): Promise<BenchReader> {
+      const own = new kuzu.Connection(database);
+      connections.push(own);
+      const prepared = new Map<string, KuzuPrepared>();
+      return {
+        async read(query: ReadQuerySpec, personName: string): Promise<number> {
+          let statement = prepared.get(query.name);
+          if (statement === undefined) {
+            statement = await prepare(own, query.cypher);
+            prepared.set(query.name, statement);
+          }
+          return run(own, statement, query.takesName ? { name: personName } : {});
+        },
+        async close(): Promise<void> { /* connections close with the database */ },
+      };
     },
     async openWriter(): Promise<BenchWriter> {
       const own = new kuzu.Connection(database);

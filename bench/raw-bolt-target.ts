@@ -2,7 +2,7 @@
 // as the driver target, so the difference between the two is what the driver costs.
 import { RawBoltConnection } from './raw-bolt.js';
 import type { ServerProcess } from './server-process.js';
-import type { BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec } from './workload.js';
+import type { BenchReader, BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec } from './workload.js';
 import { WRITE_CYPHER } from './workload.js';
 
 const USER_AGENT = 'causeway-bench-raw/1';
@@ -16,6 +16,13 @@ export async function openRawBoltTarget(server: ServerProcess): Promise<BenchTar
     },
     read(query: ReadQuerySpec, personName: string): Promise<number> {
       return reader.run(query.cypher, query.takesName ? { name: personName } : {});
+    },
+    async openReader(): Promise<BenchReader> {
+      const connection = await RawBoltConnection.open(server.port, USER_AGENT);
+      return {
+        read: (query: ReadQuerySpec, personName: string) => connection.run(query.cypher, query.takesName ? { name: personName } : {}),
+        close: () => connection.close(),
+      };
     },
     async openWriter(): Promise<BenchWriter> {
       const connection = await RawBoltConnection.open(server.port, USER_AGENT);

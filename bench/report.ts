@@ -2,7 +2,7 @@
 // Pure: no clock, no files; the caller supplies the date and machine description.
 import type { FsyncFigures } from './disk-fsync.js';
 import type { LatencySummary } from './stats.js';
-import type { LoadFigures, ReadFigures, WriteFigures } from './workload.js';
+import type { LoadFigures, ReadFigures, ReadLoadFigures, WriteFigures } from './workload.js';
 
 export interface MachineInfo {
   readonly cpus: number;
@@ -19,6 +19,7 @@ export interface TargetFigures {
   load?: LoadFigures;
   reads: ReadFigures[];
   writes: WriteFigures[];
+  readLoads: ReadLoadFigures[];
   idleResidentBytes?: number;
   loadedResidentBytes?: number;
   peakResidentBytes?: number;
@@ -151,6 +152,21 @@ export function renderRun(run: BenchRun): string {
   });
   lines.push(...table(['query', 'driver: client side', 'driver: server', 'raw Bolt: client side', 'raw Bolt: server', 'kuzu (embedded)'], cpuRows));
   lines.push('');
+
+  const loadRows = (['point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
+    const find = (f: TargetFigures | undefined): ReadLoadFigures | undefined => f?.readLoads.find((r) => r.query.name === query);
+    const ours = find(run.causeway);
+    const raw = find(run.causewayRaw);
+    const theirs = find(run.kuzu);
+    const any = ours ?? raw ?? theirs;
+    if (any === undefined) return [];
+    return [[any.query.title, `${any.clients}`, rate(ours?.requestsPerSecond), rate(raw?.requestsPerSecond), rate(theirs?.requestsPerSecond), ratio(ours?.requestsPerSecond, theirs?.requestsPerSecond)]];
+  });
+  if (loadRows.length > 0) {
+    lines.push('**Concurrent reads** (requests/s with several clients at once; higher is better)', '');
+    lines.push(...table(['query', 'clients', 'Causeway (driver)', 'Causeway (raw Bolt)', 'kuzu', 'ratio C/k'], loadRows));
+    lines.push('');
+  }
 
   lines.push('**Durable writes** (`CREATE (:Bench {id: $id, v: $v})`, one transaction each, fsync on)', '');
   const clientCounts = [...new Set([...(run.causeway?.writes ?? []), ...(run.causewayRaw?.writes ?? []), ...(run.kuzu?.writes ?? [])].map((w) => w.clients))].sort((a, b) => a - b);

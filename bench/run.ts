@@ -14,8 +14,8 @@ import { measureLoopbackRoundTrip, withTimeout } from './loopback.js';
 import { actedInDegree, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
 import { renderRun, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
 import {
-  combineReadRounds, combineWriteRounds, measureReadRound, measureWriteRound, READ_QUERIES, warmUpRead,
-  type BenchTarget, type ReadPlan, type ReadRound, type WriteRound,
+  combineReadLoadRounds, combineReadRounds, combineWriteRounds, measureReadLoadRound, measureReadRound, measureWriteRound,
+  READ_QUERIES, warmUpRead, type BenchTarget, type ReadLoadRound, type ReadPlan, type ReadRound, type WriteRound,
 } from './workload.js';
 
 const USAGE = `usage: node dist/bench/run.js [options]
@@ -30,6 +30,8 @@ const USAGE = `usage: node dist/bench/run.js [options]
   --rounds N           rounds per measurement, alternating the targets (default 3)
   --clients LIST       write client counts (default 1,16; "none" skips writes)
   --queries LIST       read queries to run: point,oneHop,twoHop (default all)
+ --read-clients N     concurrent readers for the read-throughput rounds (default 16; "none" skips)
+  --read-seconds S     length of each read-throughput round (default 1)
   --write-mode M       auto (auto-commit) or explicit (executeWrite) (default auto)
   --batch N            rows per UNWIND load batch (default 5000)
   --dd-count N         4 KiB dsync writes for the disk probe (default 2000)
@@ -51,6 +53,8 @@ interface Options {
   readonly queries: ReadonlySet<string>;
   readonly writeMode: WriteMode;
   readonly rounds: number;
+  readonly readClients: number;
+  readonly readLoadMs: number;
   readonly batchRows: number;
   readonly ddCount: number;
   readonly docsPath: string | undefined;
@@ -75,7 +79,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     options: {
       parts: { type: 'string' }, nodes: { type: 'string' }, seed: { type: 'string' }, reads: { type: 'string' },
       'read-budget-s': { type: 'string' }, 'write-seconds': { type: 'string' }, clients: { type: 'string' }, queries: { type: 'string' },
-      'write-mode': { type: 'string' }, rounds: { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
+      'write-mode': { type: 'string' }, rounds: { type: 'string' }, 'read-clients': { type: 'string' }, 'read-seconds': { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
       docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, cli: { type: 'string' },
       'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -100,6 +104,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     queries: new Set((values.queries ?? READ_QUERIES.map((q) => q.name).join(',')).split(',').map((q) => q.trim())),
     writeMode,
     rounds: Math.floor(positive(values.rounds, quick ? 2 : 3, '--rounds')),
+    readClients: values['read-clients'] === 'none' ? 0 : Math.floor(positive(values['read-clients'], 16, '--read-clients')),
+    readLoadMs: positive(values['read-seconds'], quick ? 0.5 : 1, '--read-seconds') * 1000,
     batchRows: Math.floor(positive(values.batch, 5000, '--batch')),
     ddCount: Math.floor(positive(values['dd-count'], quick ? 200 : 2000, '--dd-count')),
     docsPath: values['no-docs'] === true ? undefined : resolve(values.docs ?? join(repoRoot, 'docs', 'benchmarks.md')),
@@ -134,7 +140,7 @@ function startContender(target: BenchTarget, figures: TargetFigures): Contender 
 const liveServers = new Set<ServerProcess>();
 
 async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
-  const figures: TargetFigures = { reads: [], writes: [] };
+  const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.causeway = figures;
   if (!existsSync(options.cliEntry)) {
     figures.failure = `no Causeway CLI at ${options.cliEntry} (build first, or pass --cli)`;
@@ -163,7 +169,7 @@ async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options,
 }
 
 async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender | undefined> {
-  const figures: TargetFigures = { reads: [], writes: [] };
+  const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.causewayRaw = figures;
   try {
     return startContender(await openRawBoltTarget(server), figures);
@@ -175,7 +181,7 @@ async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender 
 }
 
 async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
-  const figures: TargetFigures = { reads: [], writes: [] };
+  const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.kuzu = figures;
   let target: BenchTarget | undefined;
   try {
@@ -229,6 +235,24 @@ async function measureInterleaved(run: BenchRun, contenders: readonly Contender[
       say(`${contender.target.name}: ${query.title} p50 ${read.latency.p50Ms.toFixed(3)} ms p99 ${read.latency.p99Ms.toFixed(3)} ms (${read.latency.count} requests, ${read.rows} rows)`);
     }
   }
+  if (options.readClients > 0) {
+    for (const query of READ_QUERIES.filter((q) => q.takesName && options.queries.has(q.name))) {
+      const rounds = new Map<Contender, ReadLoadRound[]>(contenders.map((c) => [c, []]));
+      for (let round = 0; round < options.rounds; round++) {
+        for (const contender of contenders) {
+          await attempt(contender, `${query.title} with ${options.readClients} clients`, async () => {
+            rounds.get(contender)?.push(await measureReadLoadRound(contender.target, graph, query, options.readClients, options.readLoadMs, options.seed + round));
+          }, options.readLoadMs + slackMs);
+        }
+      }
+      for (const contender of contenders) {
+        if (!contender.alive) continue;
+        const load = combineReadLoadRounds(query, options.readClients, rounds.get(contender) ?? []);
+        contender.figures.readLoads.push(load);
+        say(`${contender.target.name}: ${query.title} × ${options.readClients} clients: ${load.requestsPerSecond.toFixed(0)} requests/s`);
+      }
+    }
+  }
   for (const clients of options.clients) {
     if (options.parts.has('fsync')) probeDisk(run, options, workDir);
     const rounds = new Map<Contender, WriteRound[]>(contenders.map((c) => [c, []]));
@@ -273,7 +297,7 @@ async function main(): Promise<number> {
     dateIso: new Date().toISOString(),
     machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, node: process.version, kernel: release(), loadAverageStart: loadavg()[0] ?? 0 },
     fsyncProbes: [],
-    settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query rounds=${options.rounds} write=${options.writeMs / 1000}s/round×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
+    settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query read-load=${options.readLoadMs / 1000}s/round×${options.readClients} clients rounds=${options.rounds} write=${options.writeMs / 1000}s/round×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
   };
   const workDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
   const cleanUp = (): void => { if (!options.keep) rmSync(workDir, { recursive: true, force: true }); };

@@ -44,12 +44,19 @@ export interface BenchWriter {
   close(): Promise<void>;
 }
 
+export interface BenchReader {
+  read(query: ReadQuerySpec, personName: string): Promise<number>;
+  close(): Promise<void>;
+}
+
 export interface BenchTarget {
   readonly name: string;
   load(graph: MoviesGraph, progress: (line: string) => void): Promise<LoadFigures>;
   /** runs one read and returns how many rows came back */
   read(query: ReadQuerySpec, personName: string): Promise<number>;
   openWriter(clientIndex: number): Promise<BenchWriter>;
+  /** a separate client (session, connection) for concurrent reads */
+  openReader(clientIndex: number): Promise<BenchReader>;
   /** resident memory of the process holding the data, when the target can see it */
   residentBytes(): number | undefined;
   /** CPU used so far by a server process separate from this one; undefined for embedded targets */
@@ -252,4 +259,46 @@ export function combineWriteRounds(clients: number, rounds: readonly WriteRound[
     peakResidentBytes: peaks.length === 0 ? undefined : Math.max(...peaks),
     roundTransactionsPerSecond: rounds.map((r) => (r.seconds > 0 ? r.samplesMs.length / r.seconds : 0)),
   };
+}
+
+/** One round of concurrent reads: `clients` readers each asking names from the list in turn. */
+export interface ReadLoadRound {
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+export async function measureReadLoadRound(target: BenchTarget, graph: MoviesGraph, query: ReadQuerySpec, clients: number, durationMs: number, seed: number): Promise<ReadLoadRound> {
+  const names = readNames(graph, query.name, 4096, seed + 7);
+  const readers: BenchReader[] = [];
+  for (let i = 0; i < clients; i++) readers.push(await target.openReader(i));
+  let requests = 0;
+  let next = 0;
+  const startedMs = performance.now();
+  const deadlineMs = startedMs + durationMs;
+  let lastFinishedMs = startedMs;
+  try {
+    await Promise.all(readers.map(async (reader) => {
+      // bounded by the deadline and by a hard cap, whichever comes first
+      for (let done = 0; done < 1_000_000 && performance.now() < deadlineMs; done++) {
+        await reader.read(query, names[next++ % names.length] as string);
+        requests++;
+        lastFinishedMs = performance.now();
+      }
+    }));
+  } finally {
+    for (const reader of readers) await reader.close().catch(() => undefined);
+  }
+  return { requests, seconds: (lastFinishedMs - startedMs) / 1000 };
+}
+
+export interface ReadLoadFigures {
+  readonly query: ReadQuerySpec;
+  readonly clients: number;
+  readonly requestsPerSecond: number;
+}
+
+export function combineReadLoadRounds(query: ReadQuerySpec, clients: number, rounds: readonly ReadLoadRound[]): ReadLoadFigures {
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  return { query, clients, requestsPerSecond: seconds > 0 ? requests / seconds : 0 };
 }
