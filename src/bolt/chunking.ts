@@ -27,7 +27,8 @@ export const NOOP_CHUNK = new Uint8Array([0, 0]);
 export class ChunkDecoder {
   private headerBytes: number[] = [];
   private chunkRemaining = 0;
-  private parts: Uint8Array[] = [];
+  /** the message being assembled: one growable buffer (not a list of parts: tiny chunks stay cheap) */
+  private message = new Uint8Array(256);
   private messageBytes = 0;
 
   constructor(private readonly maxMessageBytes: number = BoltLimits.maxMessageBytes) {}
@@ -40,7 +41,7 @@ export class ChunkDecoder {
       if (this.chunkRemaining > 0) {
         const take = Math.min(this.chunkRemaining, data.length - at);
         // Copy: the transport may reuse its buffer after this call returns.
-        this.parts.push(data.slice(at, at + take));
+        this.append(data.subarray(at, at + take));
         this.chunkRemaining -= take;
         at += take;
         continue;
@@ -50,11 +51,10 @@ export class ChunkDecoder {
       const size = (this.headerBytes[0]! << 8) | this.headerBytes[1]!;
       this.headerBytes = [];
       if (size === 0) {
-        if (this.parts.length > 0) messages.push(this.takeMessage());
+        if (this.messageBytes > 0) messages.push(this.takeMessage());
         continue; // a 00 00 with no open message is a NOOP
       }
-      this.messageBytes += size;
-      if (this.messageBytes > this.maxMessageBytes) {
+      if (this.messageBytes + size > this.maxMessageBytes) {
         throw invalidFormat(`Message exceeds the maximum size of ${this.maxMessageBytes} bytes`);
       }
       this.chunkRemaining = size;
@@ -62,15 +62,23 @@ export class ChunkDecoder {
     return messages;
   }
 
-  private takeMessage(): Uint8Array {
-    const message = new Uint8Array(this.messageBytes);
-    let at = 0;
-    for (const part of this.parts) {
-      message.set(part, at);
-      at += part.length;
+  private append(bytes: Uint8Array): void {
+    const needed = this.messageBytes + bytes.length;
+    if (needed > this.message.length) {
+      let capacity = this.message.length * 2;
+      while (capacity < needed) capacity *= 2;
+      const grown = new Uint8Array(capacity);
+      grown.set(this.message.subarray(0, this.messageBytes));
+      this.message = grown;
     }
-    this.parts = [];
+    this.message.set(bytes, this.messageBytes);
+    this.messageBytes = needed;
+  }
+
+  private takeMessage(): Uint8Array {
+    const message = this.message.slice(0, this.messageBytes);
     this.messageBytes = 0;
+    if (this.message.length > 1024 * 1024) this.message = new Uint8Array(256);
     return message;
   }
 }
