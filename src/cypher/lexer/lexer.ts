@@ -32,7 +32,7 @@ export function tokenize(text: string): Token[] {
   let i = 0;
   const push = (type: Token['type'], start: number, end: number, value: string): void => {
     tokens.push({ type, text: text.slice(start, end), value, start, end });
-    if (tokens.length > MAX_TOKENS) throw syntaxErrorAt(text, start, 'Query too long');
+    if (tokens.length > MAX_TOKENS) throw syntaxErrorAt(text, start, 'Query too long', 'UnexpectedSyntax');
   };
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -47,7 +47,7 @@ export function tokenize(text: string): Token[] {
     }
     if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
       const close = text.indexOf('*/', i + 2);
-      if (close < 0) throw syntaxErrorAt(text, i, "Failed to parse comment. A comment starting on `/*` must have a closing `*/`.");
+      if (close < 0) throw syntaxErrorAt(text, i, "Failed to parse comment. A comment starting on `/*` must have a closing `*/`.", 'UnexpectedSyntax');
       i = close + 2;
       continue;
     }
@@ -63,7 +63,7 @@ export function tokenize(text: string): Token[] {
       i++;
       for (;;) {
         const close = text.indexOf('`', i);
-        if (close < 0) throw syntaxErrorAt(text, start, "Failed to parse quoted name: missing closing '`'");
+        if (close < 0) throw syntaxErrorAt(text, start, "Failed to parse quoted name: missing closing '`'", 'UnexpectedSyntax');
         name += text.slice(i, close);
         i = close + 1;
         if (text.charCodeAt(i) === 96) { // `` escapes a backtick
@@ -97,7 +97,7 @@ export function tokenize(text: string): Token[] {
     }
     const cp = text.codePointAt(i)!;
     const ch = String.fromCodePoint(cp);
-    throw syntaxErrorAt(text, i, `Invalid input '${ch}':`, cp > 127 ? 'InvalidUnicodeCharacter' : 'UnexpectedSyntax');
+    throw syntaxErrorAt(text, i, `Invalid input '${ch}': expected a valid token`, cp > 127 ? 'InvalidUnicodeCharacter' : 'UnexpectedSyntax');
   }
   tokens.push({ type: 'eof', text: '', value: '', start: n, end: n });
   return tokens;
@@ -116,7 +116,7 @@ function lexString(text: string, startAt: number, tokens: Token[]): number {
   let out = '';
   let chunkStart = i;
   while (true) {
-    if (i >= n) throw syntaxErrorAt(text, startAt, 'Failed to parse string literal. The query must contain an even number of non-escaped quotes.');
+    if (i >= n) throw syntaxErrorAt(text, startAt, 'Failed to parse string literal. The query must contain an even number of non-escaped quotes.', 'UnexpectedSyntax');
     const c = text.charCodeAt(i);
     if (c === quote) break;
     if (c !== 92 /* \ */) {
