@@ -3,8 +3,8 @@
 // pass rate, and fails when a scenario that is not on test/tck/known-failures.txt fails.
 
 import { Command } from 'commander';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeClock, nodeTicker } from '../src/env/node/clock.js';
@@ -13,6 +13,7 @@ import { checkAgainstKnownFailures, formatKnownFailures, parseKnownFailures } fr
 import { runScenariosInWorkers } from '../src/tck/pool.js';
 import { formatReport, updateReadmeFigure, type ScenarioResult } from '../src/tck/report.js';
 import type { EngineBackendData } from '../src/tck/backend.js';
+import type { ScenarioOutcome } from '../src/tck/scenario.js';
 
 // dist/scripts/tck.js → the repository root is two folders up, whichever dist folder built it.
 const repoRoot = resolve(fileURLToPath(new URL('../../', import.meta.url)));
@@ -47,6 +48,7 @@ interface Options {
   timeoutMs: string;
   verbose?: boolean;
   updateReadme?: boolean;
+  store: string;
 }
 
 async function main(): Promise<number> {
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
     .option('--timeout-ms <ms>', 'time budget per scenario', '5000')
     .option('--verbose', 'print every failure, not only regressions')
     .option('--update-readme', 'write the pass rate into README.md (the line after <!-- tck-figure -->)')
+    .option('--store <store>', 'memory (default) or durable (the LMDB engine, one scratch store per scenario)', 'memory')
     .parse(process.argv);
   const options = program.opts<Options>();
   const tckDir = resolve(options.tckDir);
@@ -84,18 +87,30 @@ async function main(): Promise<number> {
   if (duplicates > 0) process.stderr.write(`tck: warning: ${duplicates} scenario keys are duplicated; results for them merge\n`);
 
   const started = nodeClock.monotonicMs();
-  const workerData: EngineBackendData = { graphScripts: loadGraphScripts(tckDir) };
+  if (options.store !== 'memory' && options.store !== 'durable') {
+    process.stderr.write(`tck: --store must be memory or durable, not ${options.store}\n`);
+    return 2;
+  }
+  const scratchDir = options.store === 'durable' ? mkdtempSync(join(tmpdir(), 'causeway-tck-')) : undefined;
+  const workerData: EngineBackendData = {
+    graphScripts: loadGraphScripts(tckDir), store: options.store, ...(scratchDir === undefined ? {} : { scratchDir }),
+  };
   const durations: { key: string; ms: number }[] = [];
-  const outcomes = await runScenariosInWorkers(scenarios, {
-    workerUrl: new URL('../src/tck/worker.js', import.meta.url),
-    workerData,
-    workers: Number(options.workers),
-    scenarioBudgetMs: Number(options.timeoutMs),
-    startupBudgetMs: 30_000,
-    clock: nodeClock,
-    ticker: nodeTicker,
-    onResult: (scenario, _outcome, ms) => durations.push({ key: scenario.key, ms }),
-  });
+  let outcomes: Map<string, ScenarioOutcome>;
+  try {
+    outcomes = await runScenariosInWorkers(scenarios, {
+      workerUrl: new URL('../src/tck/worker.js', import.meta.url),
+      workerData,
+      workers: Number(options.workers),
+      scenarioBudgetMs: Number(options.timeoutMs),
+      startupBudgetMs: 30_000,
+      clock: nodeClock,
+      ticker: nodeTicker,
+      onResult: (scenario, _outcome, ms) => durations.push({ key: scenario.key, ms }),
+    });
+  } finally {
+    if (scratchDir !== undefined) rmSync(scratchDir, { recursive: true, force: true });
+  }
   const elapsedS = (nodeClock.monotonicMs() - started) / 1000;
 
   const results: ScenarioResult[] = scenarios.map((s) => {

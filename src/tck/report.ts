@@ -27,9 +27,14 @@ export function tallyByFolder(results: readonly ScenarioResult[]): FolderTally[]
   return [...byFolder.values()].sort((a, b) => a.folder.localeCompare(b.folder));
 }
 
-export function passRateLine(passed: number, total: number): string {
+/** Rounded down, so a run with any failure never reads as 100.0%. */
+export function formatPercent(passed: number, total: number): string {
   const percent = total === 0 ? 0 : (100 * passed) / total;
-  return `TCK pass rate: ${passed}/${total} (${percent.toFixed(1)}%)`;
+  return `${(Math.floor(percent * 10) / 10).toFixed(1)}%`;
+}
+
+export function passRateLine(passed: number, total: number): string {
+  return `TCK pass rate: ${passed}/${total} (${formatPercent(passed, total)})`;
 }
 
 export function formatReport(results: readonly ScenarioResult[]): string {
@@ -52,7 +57,6 @@ export function updateReadmeFigure(readme: string, passed: number, total: number
   const lines = readme.split('\n');
   const at = lines.indexOf(README_FIGURE_MARKER);
   if (at < 0 || at + 1 >= lines.length) return readme;
-  const percent = total === 0 ? 0 : (100 * passed) / total;
-  lines[at + 1] = `Latest full run: **TCK pass rate: ${passed}/${total} (${percent.toFixed(1)}%)** (${total} scenarios from ${scenarioFiles} feature files).`;
+  lines[at + 1] = `Latest full run: **${passRateLine(passed, total)}** (${total} scenarios from ${scenarioFiles} feature files).`;
   return lines.join('\n');
 }

@@ -16,6 +16,8 @@ export interface TckBackend {
   graphScript(name: string): string | undefined;
   /** how the engine's toString renders a value; lets temporal results compare with TCK strings */
   stringify?(value: CypherValue): string | undefined;
+  /** called after the scenario's database is closed (durable stores remove their directory) */
+  afterScenario?(): void | Promise<void>;
 }
 
 export type ScenarioOutcome = { readonly passed: true } | { readonly passed: false; readonly message: string };
@@ -233,5 +235,7 @@ export async function runScenario(scenario: TckScenario, backend: TckBackend): P
     return { passed: false, message };
   } finally {
     if (db !== undefined) await db.close().catch(() => undefined);
+    // Cleanup trouble (a scratch directory still busy) says nothing about the scenario.
+    try { await backend.afterScenario?.(); } catch { /* the run's scratch root is removed at the end */ }
   }
 }
