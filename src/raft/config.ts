@@ -13,6 +13,8 @@ export interface UnsafeVariants {
   readonly voteWithoutLogCheck?: boolean;
   /** commit a previous-term entry as soon as a majority stores it (the Figure 8 bug) */
   readonly commitPreviousTermByCounting?: boolean;
+  /** answer read-index requests at once, without confirming leadership with a heartbeat round */
+  readonly readWithoutHeartbeat?: boolean;
 }
 
 export interface RaftConfig {

@@ -1,7 +1,7 @@
 // The deliberately broken variants the checkers must catch ("test the tester").
 import type { SimOverrides } from './options.js';
 
-export const bugNames = ['vote-without-log-check', 'commit-previous-term', 'lost-fsync'] as const;
+export const bugNames = ['vote-without-log-check', 'commit-previous-term', 'lost-fsync', 'read-without-heartbeat'] as const;
 export type BugName = (typeof bugNames)[number];
 
 export function bugOverrides(bug: BugName): SimOverrides {
@@ -12,5 +12,7 @@ export function bugOverrides(bug: BugName): SimOverrides {
       return { unsafe: { commitPreviousTermByCounting: true } };
     case 'lost-fsync':
       return { fsyncLies: true };
+    case 'read-without-heartbeat':
+      return { unsafe: { readWithoutHeartbeat: true } };
   }
 }

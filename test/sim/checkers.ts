@@ -3,7 +3,7 @@
 //   election safety     — at most one leader per term;
 //   log matching        — an (index, term) pair always names the same entry and the same
 //                         predecessor term, so equal pairs imply equal prefixes (by induction);
-//   leader completeness — a new leader holds every entry committed so far;
+//   leader completeness — a new leader holds every entry committed in an earlier term;
 //   state-machine safety— no two members commit or apply different entries at one index;
 //   durable monotonicity— a member's persisted term never goes down and its vote never changes
 //                         within a term, across crashes and restarts.
@@ -31,7 +31,8 @@ export class SafetyChecker {
   leaderChanges = 0;
   private readonly leaderByTerm = new Map<number, MemberId>();
   private readonly entryAt = new Map<string, string>();
-  private readonly committed = new Map<number, { term: number; signature: string }>();
+  /** per index: the entry, and the lowest member term in which anyone saw it committed */
+  private readonly committed = new Map<number, { term: number; signature: string; commitTerm: number }>();
   private readonly applied = new Map<number, string>();
   private maxCommitted = 0;
   private readonly members = new Map<MemberId, MemberWatch>();
@@ -103,16 +104,17 @@ export class SafetyChecker {
     if (commit < w.commit) this.fail(`${id} commit index went back from ${w.commit} to ${commit}`);
     for (let i = w.commit + 1; i <= commit; i++) {
       const entry = raft.log.entry(i);
-      if (entry !== undefined) this.recordCommitted(id, entry);
+      if (entry !== undefined) this.recordCommitted(id, entry, raft.term);
     }
     w.commit = Math.max(w.commit, commit);
   }
 
-  private recordCommitted(id: MemberId, entry: Entry): void {
+  private recordCommitted(id: MemberId, entry: Entry, observedTerm: number): void {
     const sig = signature(entry);
     const known = this.committed.get(entry.index);
+    if (known !== undefined) known.commitTerm = Math.min(known.commitTerm, observedTerm);
     if (known === undefined) {
-      this.committed.set(entry.index, { term: entry.term, signature: sig });
+      this.committed.set(entry.index, { term: entry.term, signature: sig, commitTerm: observedTerm });
       this.maxCommitted = Math.max(this.maxCommitted, entry.index);
     } else if (known.term !== entry.term || known.signature !== sig) {
       this.fail(`state-machine safety: ${id} committed term ${entry.term} at index ${entry.index}, others term ${known.term}`);
@@ -123,7 +125,9 @@ export class SafetyChecker {
     const log = raft.log;
     for (let i = log.snapshotIndex + 1; i <= this.maxCommitted; i++) {
       const known = this.committed.get(i);
-      if (known === undefined) continue;
+      // Only leaders of later terms must hold it: a candidate of an earlier term can still win
+      // with voters that have not moved on (the commit happened "after" its election).
+      if (known === undefined || known.commitTerm >= raft.term) continue;
       const term = log.term(i);
       if (term !== known.term) {
         this.fail(`leader completeness: ${id} leads term ${raft.term} without committed entry ${i} (term ${known.term}, has ${term ?? 'none'})`);

@@ -19,6 +19,8 @@ const quiet: SimOverrides = {
   readErrorRate: 0,
   fsyncErrorRate: 0,
   tickSkipRate: 0,
+  pauseRate: 0,
+  slowClockSkipRate: 0,
   refuseToBeLeader: false,
   opRate: 0.05,
 };

@@ -45,6 +45,12 @@ export class SimMember {
   wal: Wal | null = null;
   downUntil = 0;
   crashes = 0;
+  /** refuse_to_be_leader as of the next start (an operator may turn it off and restart) */
+  refuseToBeLeader: boolean;
+  /** a paused process (GC stall, SIGSTOP): no ticks until then; inbound messages wait */
+  pausedUntil = 0;
+  /** inbound messages that arrived during a pause, delivered once it has resumed */
+  held: import('../../src/raft/messages.js').Message[] = [];
   /** the process dies before sending what it just persisted: its messages must not leave */
   crashPending = false;
 
@@ -53,7 +59,9 @@ export class SimMember {
     private readonly transport: Transport,
     private readonly checker: SafetyChecker,
     private readonly events: MemberEvents,
-  ) {}
+  ) {
+    this.refuseToBeLeader = params.refuseToBeLeader;
+  }
 
   get id(): MemberId {
     return this.params.id;
@@ -80,7 +88,7 @@ export class SimMember {
       heartbeatTicks: p.heartbeatTicks,
       preVote: true,
       checkQuorum: true,
-      refuseToBeLeader: p.refuseToBeLeader,
+      refuseToBeLeader: this.refuseToBeLeader,
       maxInflightAppends: p.maxInflightAppends,
       maxAppendBytes: p.maxAppendBytes,
       maxUncommittedEntries: 256,
@@ -112,6 +120,8 @@ export class SimMember {
   /** power loss: unsynced writes are lost (or torn), in-memory state is gone */
   crash(): void {
     this.crashPending = false;
+    this.pausedUntil = 0;
+    this.held = [];
     this.node = null;
     this.driver = null;
     this.kv = null;

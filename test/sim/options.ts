@@ -32,11 +32,15 @@ export interface SimOptions {
   readonly membershipRate: number;
   readonly transferRate: number;
   readonly downTicksMax: number;
+  /** per-tick chance to pause a process (half the time the leader) for up to 5 election timeouts */
+  readonly pauseRate: number;
   readonly tornWrites: boolean;
   readonly readErrorRate: number;
   readonly fsyncErrorRate: number;
   /** probability that a member misses a tick (clock skew) */
   readonly tickSkipRate: number;
+  /** one member (m1) whose clock runs slow: it misses this share of ticks */
+  readonly slowClockSkipRate: number;
   readonly clients: number;
   readonly keys: number;
   /** per-client per-tick probability of starting an operation when idle */
@@ -77,10 +81,12 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     membershipRate: r.pick([0, 0.002, 0.01]),
     transferRate: r.pick([0, 0.001, 0.005]),
     downTicksMax: r.pick([20, 100, 400]),
+    pauseRate: r.pick([0, 0.005, 0.02]),
     tornWrites: r.chance(0.5),
     readErrorRate: r.pick([0, 0, 0.05]),
     fsyncErrorRate: r.pick([0, 0, 0.0005]),
     tickSkipRate: r.pick([0, 0.05]),
+    slowClockSkipRate: r.pick([0, 0, 0.3, 0.7]),
     clients: r.pick([2, 3, 4]),
     keys: r.pick([1, 2, 3]),
     opRate: r.pick([0.05, 0.2]),

@@ -150,16 +150,23 @@ export class Simulation {
     for (const message of this.network.deliver(this.now)) {
       const target = this.member(message.to);
       if (target?.driver) {
+        if (this.now < target.pausedUntil) {
+          target.held.push(message);
+          continue;
+        }
         target.driver.receive(message);
         this.afterInput(target);
       }
     }
+    this.deliverHeld();
     for (const m of this.members) {
+      if (this.now < m.pausedUntil) continue;
       if (!m.up) {
         if (this.now >= m.downUntil) this.startMember(m);
         continue;
       }
-      if (!this.healing && this.random.chance(this.options.tickSkipRate)) continue;
+      const skipRate = m.id === 'm1' ? Math.max(this.options.tickSkipRate, this.options.slowClockSkipRate) : this.options.tickSkipRate;
+      if (!this.healing && this.random.chance(skipRate)) continue;
       m.driver?.tick();
       this.afterInput(m);
     }
@@ -181,6 +188,20 @@ export class Simulation {
     if (m.crashPending) this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
     for (const v of this.checker.violations) if (this.failures.length < 20) this.failures.push(v);
     this.checker.violations.length = 0;
+  }
+
+  /** a resumed process works through what queued up while it was stopped, a little late */
+  private deliverHeld(): void {
+    for (const m of this.members) {
+      if (m.held.length === 0 || this.now < m.pausedUntil + 2) continue;
+      const held = m.held;
+      m.held = [];
+      for (const message of held) {
+        if (!m.driver) break;
+        m.driver.receive(message);
+        this.afterInput(m);
+      }
+    }
   }
 
   /** a leader that just became leader or advanced its commit may die before sending anything */
@@ -225,6 +246,12 @@ export class Simulation {
       const leader = this.leader();
       if (leader !== null) this.crashMember(leader, 1 + r.int(o.downTicksMax));
     }
+    if (r.chance(o.pauseRate)) {
+      const leader = this.leader();
+      const up = this.members.filter((m) => m.up);
+      const victim = leader !== null && r.chance(0.5) ? leader : up.length > 0 ? r.pick(up) : null;
+      if (victim !== null) victim.pausedUntil = this.now + 1 + r.int(o.electionTicks * 5);
+    }
     if (r.chance(o.partitionRate)) this.partitionOrHeal();
     if (r.chance(o.membershipRate)) this.changeMembership();
     if (r.chance(o.transferRate)) this.transferLeadership();
@@ -238,8 +265,9 @@ export class Simulation {
     const ids = this.members.map((m) => m.id);
     const shape = r.int(3);
     if (shape === 0) {
-      // Isolate one member both ways.
-      const victim = r.pick(ids);
+      // Isolate one member both ways; half the time the leader (Jepsen's partition-leader).
+      const leader = this.leader();
+      const victim = leader !== null && r.chance(0.5) ? leader.id : r.pick(ids);
       for (const other of ids) if (other !== victim) this.blockBoth(victim, other);
     } else if (shape === 1) {
       // Split into two random halves.
@@ -309,8 +337,15 @@ export class Simulation {
     this.network.heal();
     this.network.faultsEnabled = false;
     for (const m of this.members) {
+      // A refusing member may hold the only up-to-date log, and Raft promises no leader then;
+      // the operator's remedy is to restart it without the setting.
+      if (m.refuseToBeLeader) {
+        m.refuseToBeLeader = false;
+        this.crashMember(m, 0);
+      }
       m.params.disk.faultsEnabled = false;
       m.downUntil = this.now;
+      m.pausedUntil = Math.min(m.pausedUntil, this.now);
     }
   }
 

@@ -44,6 +44,8 @@ export class Workload {
   /** a logical clock for call/return order: strictly increasing across all events */
   private eventClock = 0;
   private lastLeader: MemberId | null = null;
+  /** each client's cached idea of the leader, like a driver's routing table */
+  private readonly believedLeader = new Map<number, MemberId>();
 
   constructor(
     private readonly random: SeededRandom,
@@ -57,7 +59,7 @@ export class Workload {
     if (leaderHint !== null) this.lastLeader = leaderHint;
     for (let client = 0; client < this.clients; client++) {
       if (this.busy.has(client) || !this.random.chance(opRate)) continue;
-      const target = this.chooseTarget(members);
+      const target = this.chooseTarget(client, members);
       if (target === null) continue;
       this.invoke(client, target, now);
     }
@@ -66,12 +68,18 @@ export class Workload {
     }
   }
 
-  private chooseTarget(members: readonly SimMember[]): SimMember | null {
-    // Mostly the last known leader, sometimes anyone (which exercises refusals).
+  private chooseTarget(client: number, members: readonly SimMember[]): SimMember | null {
+    // The cached leader until it fails us, then the current one, and sometimes anyone (which
+    // exercises refusals).
     const up = members.filter((m) => m.up);
     if (up.length === 0) return null;
+    const cached = up.find((m) => m.id === this.believedLeader.get(client));
+    if (cached !== undefined && this.random.chance(0.95)) return cached;
     const leader = up.find((m) => m.id === this.lastLeader);
-    if (leader !== undefined && this.random.chance(0.9)) return leader;
+    if (leader !== undefined && this.random.chance(0.9)) {
+      this.believedLeader.set(client, leader.id);
+      return leader;
+    }
     return this.random.pick(up);
   }
 
@@ -81,6 +89,7 @@ export class Workload {
     if (node.raft.role !== 'leader' && this.random.chance(0.9)) {
       // What NotALeader would say, without paying for an exception on every attempt.
       this.stats.refused++;
+      this.believedLeader.delete(client);
       return;
     }
     const opId = this.nextOpId++;
@@ -97,6 +106,7 @@ export class Workload {
       }
     } catch {
       this.stats.refused++;
+      this.believedLeader.delete(client);
       return;
     }
     this.busy.add(client);
@@ -159,6 +169,7 @@ export class Workload {
   }
 
   private giveUp(op: PendingOp): void {
+    this.believedLeader.delete(op.client);
     this.pending.delete(op.opId);
     this.busy.delete(op.client);
     if (op.kind === 'write') {
