@@ -317,17 +317,19 @@ async function main(): Promise<number> {
       say('loopback: TCP echo round trips');
       try { run.loopback = await measureLoopbackRoundTrip(5000, 60_000); } catch (error) { run.loopbackFailure = message(error); }
     }
-    if (options.parts.has('causeway') || options.parts.has('kuzu')) {
+    if (options.parts.has('causeway') || options.parts.has('raw') || options.parts.has('kuzu')) {
       const graph = generateMoviesGraph({ totalNodes: options.nodes, seed: options.seed });
       const degree = actedInDegree(graph);
       run.graph = { nodes: graph.persons.length + graph.movies.length, relationships: relationshipCount(graph), maxActedInPerActor: degree.max, meanActedInPerActor: degree.mean, seed: options.seed, fingerprint: graphFingerprint(graph) };
       say(`graph: ${run.graph.nodes} nodes, ${run.graph.relationships} relationships`);
       const contenders: Contender[] = [];
       try {
-        if (options.parts.has('causeway')) {
+        // `raw` alone still starts and loads the server through the driver, but measures only raw Bolt.
+        if (options.parts.has('causeway') || options.parts.has('raw')) {
           const causeway = await openCauseway(run, graph, options, join(workDir, 'causeway'));
           if (causeway !== undefined) {
             contenders.push(causeway);
+            if (!options.parts.has('causeway')) causeway.alive = false;
             if (options.parts.has('raw')) {
               const raw = await openRaw(run, (causeway.target as CausewayTarget).server);
               if (raw !== undefined) contenders.push(raw);
