@@ -133,5 +133,12 @@ export interface GraphDatabase {
   lastAppliedTxId(): number;
   /** Resolves when lastAppliedTxId() >= txId; rejects with BookmarkTimeout after timeoutMs. */
   waitForApplied(txId: number, timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when some transaction next releases its entity locks. Lock conflicts fail at once
+   * (Neo.TransientError.Transaction.LockAcquisitionTimeout, see docs/storage.md); a caller that
+   * can re-run the failed work (an auto-commit query that streamed nothing yet) may wait for this
+   * and retry, a bounded number of times, instead of surfacing the error.
+   */
+  locksReleased?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -274,7 +274,16 @@ export function conformanceSuite(implementation: string, open: OpenDatabase): vo
     await first.commit();
     second.setNodeProperty(id, 'n', 2n);
     await second.commit();
-    assert.equal(read(db, (tx) => tx.node(id)?.properties.get('n')), 2n);
+    // a conflicted caller can wait for the holder to finish instead of spinning
+    const holder = db.begin();
+    holder.setNodeProperty(id, 'n', 3n);
+    let woken = false;
+    const released = db.locksReleased!().then(() => (woken = true));
+    await Promise.resolve();
+    assert.equal(woken, false);
+    await holder.commit();
+    await released;
+    assert.equal(read(db, (tx) => tx.node(id)?.properties.get('n')), 3n);
     // creating a relationship pins its end nodes against deletion by others
     const rel = db.begin();
     rel.createRelationship('R', id, id, new Map());

@@ -75,6 +75,10 @@ export class GraphEngine implements GraphDatabase, TxHost {
     return this.store.lastAppliedTxId();
   }
 
+  locksReleased(): Promise<void> {
+    return this.locks.released();
+  }
+
   waitForApplied(txId: number, timeoutMs: number): Promise<void> {
     if (this.store.lastAppliedTxId() >= txId) return Promise.resolve();
     const timeout = (): Neo4jError => new Neo4jError(

@@ -24,6 +24,17 @@ function resourceKey(kind: ResourceKind, id: number): number {
 export class LockManager {
   /** resource → state. Invariant: a state is present only while some owner holds it. */
   private readonly locks = new Map<number, LockState>();
+  /** woken at the next release; bounded by the callers waiting (one per conflicted request) */
+  private releaseWaiters: (() => void)[] = [];
+
+  /**
+   * Resolves when some transaction next releases its locks. A caller whose request failed on a
+   * conflict (and that can re-run it, like an auto-commit query that sent no results yet) waits
+   * here instead of spinning.
+   */
+  released(): Promise<void> {
+    return new Promise((resolve) => this.releaseWaiters.push(resolve));
+  }
 
   /** Takes or upgrades to an exclusive lock; returns the key to release later, or undefined if already held. */
   acquireExclusive(owner: LockOwner, kind: ResourceKind, id: number): number | undefined {
@@ -57,6 +68,7 @@ export class LockManager {
   }
 
   releaseAll(owner: LockOwner, keys: Iterable<number>): void {
+    if (this.releaseWaiters.length > 0) for (const wake of this.releaseWaiters.splice(0)) wake();
     for (const key of keys) {
       const state = this.locks.get(key);
       if (state === undefined) continue;

@@ -2,10 +2,10 @@
 // validates and applies synchronously. A fresh database costs a few empty Maps.
 
 import type { Ticker } from '../env/clock.js';
-import type { GraphDatabase } from './api.js';
 import { GraphEngine } from './engine.js';
 import { MemoryStore } from './memory-store.js';
 
-export function createMemoryDatabase(name = 'neo4j', options: { ticker?: Ticker } = {}): GraphDatabase {
+/** Returns the engine: a GraphDatabase plus applyCommitted, snapshot and restore. */
+export function createMemoryDatabase(name = 'neo4j', options: { ticker?: Ticker } = {}): GraphEngine {
   return new GraphEngine({ name, store: new MemoryStore(), ...(options.ticker ? { ticker: options.ticker } : {}) });
 }

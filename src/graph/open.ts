@@ -8,7 +8,6 @@ import { joinPath } from '../env/disk.js';
 import { nodeTicker } from '../env/node/clock.js';
 import { openFileCommitLog } from '../env/node/commit-log-file.js';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
-import type { GraphDatabase } from './api.js';
 import { decodeTxCommand, type CommittedCommand } from './commands.js';
 import { GraphEngine } from './engine.js';
 import { checkConsistency, type ConsistencyReport } from './consistency.js';
@@ -31,7 +30,8 @@ export interface RecoveryReport {
   readonly truncatedBytes: number;
 }
 
-export type DurableDatabase = GraphDatabase & { readonly recovery: RecoveryReport };
+/** The engine (GraphDatabase plus applyCommitted, snapshot, restore) and what recovery did. */
+export type DurableDatabase = GraphEngine & { readonly recovery: RecoveryReport };
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DurableDatabase> {
   const store = new KvGraphStore(openLmdbKv(joinPath(options.path, 'graph.mdb')));
