@@ -92,3 +92,16 @@ test('a plain HTTP GET on the Bolt port gets 400 and is closed; unmasked frames 
   assert.equal(transport.closed, true);
   assert.throws(() => new FrameDecoder().push(encodeFrame(Opcode.Binary, Uint8Array.of(1))), /masked/);
 });
+
+test('frame decoding survives any split of a stream of many frames', () => {
+  const payloads = Array.from({ length: 30 }, (_, i) => new Uint8Array(i * 97 + 1).fill(i));
+  const stream = Buffer.concat(payloads.map((p) => clientFrame(Opcode.Binary, p)));
+  for (const step of [1, 7, 500, stream.length]) {
+    const decoder = new FrameDecoder();
+    const got: Uint8Array[] = [];
+    for (let at = 0; at < stream.length; at += step) {
+      for (const event of decoder.push(stream.subarray(at, at + step))) if (event.kind === 'data') got.push(event.payload);
+    }
+    assert.deepEqual(got, payloads, `step ${step}`);
+  }
+});

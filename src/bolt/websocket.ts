@@ -72,15 +72,30 @@ export function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
 
 /** Incremental decoder of client frames (masked), reassembling fragmented messages. */
 export class FrameDecoder {
-  private buffer = new Uint8Array(0);
+  /** unconsumed input is storage[start, end); appends grow it by doubling (amortised linear) */
+  private storage = new Uint8Array(1024);
+  private start = 0;
+  private end = 0;
   private fragments: Uint8Array[] = [];
   private fragmentBytes = 0;
 
+  private append(data: Uint8Array): void {
+    if (this.end + data.length > this.storage.length) {
+      const live = this.end - this.start;
+      let capacity = this.storage.length;
+      while (capacity < live + data.length) capacity *= 2;
+      const next = capacity === this.storage.length ? this.storage : new Uint8Array(capacity);
+      next.set(this.storage.subarray(this.start, this.end), 0);
+      this.storage = next;
+      this.start = 0;
+      this.end = live;
+    }
+    this.storage.set(data, this.end);
+    this.end += data.length;
+  }
+
   push(data: Uint8Array): FrameEvent[] {
-    const joined = new Uint8Array(this.buffer.length + data.length);
-    joined.set(this.buffer);
-    joined.set(data, this.buffer.length);
-    this.buffer = joined;
+    this.append(data);
     const events: FrameEvent[] = [];
     for (;;) {
       const frame = this.takeFrame();
@@ -115,7 +130,7 @@ export class FrameDecoder {
   }
 
   private takeFrame(): { fin: boolean; opcode: number; payload: Uint8Array } | undefined {
-    const b = this.buffer;
+    const b = this.storage.subarray(this.start, this.end);
     if (b.length < 2) return undefined;
     const fin = (b[0]! & 0x80) !== 0;
     const opcode = b[0]! & 0x0f;
@@ -138,7 +153,11 @@ export class FrameDecoder {
     const mask = b.subarray(at, at + 4);
     const payload = b.slice(at + 4, at + 4 + length);
     for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
-    this.buffer = b.slice(at + 4 + length);
+    this.start += at + 4 + length;
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+      if (this.storage.length > 1024 * 1024) this.storage = new Uint8Array(1024); // do not pin a huge buffer
+    }
     return { fin, opcode, payload };
   }
 }
