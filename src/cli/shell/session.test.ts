@@ -8,6 +8,11 @@ function fakeDriver(answers: Record<string, { columns: string[]; rows: unknown[]
   const log: string[] = [];
   const result = (query: string, params: Record<string, unknown>, where: string, database: string) => {
     log.push(`${where}: ${query} ${JSON.stringify(params, (_k, v: unknown) => (neo4j.isInt(v) ? `int:${String(v)}` : v))}`);
+    if (database === 'nowhere') {
+      const failure = Promise.reject(new Error('database nowhere does not exist'));
+      failure.catch(() => undefined);
+      return { keys: async () => [], then: (ok: (v: never) => unknown, fail: (e: unknown) => unknown) => failure.then(ok, fail) };
+    }
     const answer = answers[query] ?? { columns: [], rows: [] };
     const eager = {
       records: answer.rows.map((row) => ({ get: (key: string) => row[answer.columns.indexOf(key)] })),
@@ -90,6 +95,8 @@ test(':use switches database, :source runs a script, unknown commands are errors
   await shell.run({ kind: 'command', text: ':use movies' });
   assert.equal(shell.prompt(false), 'neo4j@movies> ');
   assert.ok(log.includes('close neo4j') && log.includes('session movies'));
+  await assert.rejects(shell.run({ kind: 'command', text: ':use nowhere' }), /database nowhere does not exist/);
+  assert.equal(shell.prompt(false), 'neo4j@movies> ');
   await shell.run({ kind: 'command', text: ':source a.cypher' });
   assert.equal(out.join(''), 'one\n1\n');
   await assert.rejects(shell.run({ kind: 'command', text: ':frobnicate now' }), /Could not find command :frobnicate/);

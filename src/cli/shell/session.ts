@@ -223,11 +223,19 @@ export class ShellSession {
   private async use(arg: string): Promise<void> {
     if (this.transaction !== undefined) throw new ShellCommandError('There is an open transaction. You need to close it before you can switch database.');
     const database = arg.replace(/^`|`$/g, '');
-    await this.session.close();
+    const previous = { session: this.session, database: this.database, databaseName: this.databaseName };
     this.database = database === '' ? undefined : database;
     this.databaseName = this.database ?? 'neo4j';
     this.session = this.openSession();
-    await this.connect();
+    try {
+      await this.connect();
+    } catch (error) {
+      // Like cypher-shell, a database that cannot be used leaves the shell where it was.
+      await this.session.close().catch(() => undefined);
+      Object.assign(this, previous);
+      throw error;
+    }
+    await previous.session.close();
   }
 
   private openSession(): Session {
