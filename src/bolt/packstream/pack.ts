@@ -28,6 +28,12 @@ export function packInteger(out: ByteWriter, value: bigint): void {
 }
 
 export function packString(out: ByteWriter, value: string): void {
+  // Short ASCII strings (keys, labels, most property values) skip the TextEncoder allocation.
+  if (value.length < 16 && isAscii(value)) {
+    out.u8(Marker.TinyString | value.length);
+    for (let i = 0; i < value.length; i++) out.u8(value.charCodeAt(i));
+    return;
+  }
   const utf8 = encoder.encode(value);
   const n = utf8.length;
   if (n < 16) out.u8(Marker.TinyString | n);
@@ -35,6 +41,11 @@ export function packString(out: ByteWriter, value: string): void {
   else if (n < 0x10000) out.u8(Marker.String16).u16(n);
   else out.u8(Marker.String32).u32(n);
   out.bytes(utf8);
+}
+
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function packSizedHeader(out: ByteWriter, size: number, tiny: number, m8: number, m16: number, m32: number): void {
