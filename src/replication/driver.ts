@@ -5,7 +5,8 @@
 import type { Message } from '../raft/messages.js';
 import type { RawNode, Ready } from '../raft/raw-node.js';
 import type { ReadState } from '../raft/read-index.js';
-import type { Entry, Membership, Snapshot } from '../raft/types.js';
+import { Neo4jError, Status } from '../core/errors.js';
+import type { Entry, MemberId, Membership, Snapshot } from '../raft/types.js';
 import { decodeMembership } from '../raft/types.js';
 import type { RaftStorage } from './storage.js';
 
@@ -70,6 +71,38 @@ export class ReplicationDriver {
     if (this.stopped) return;
     this.node.step(message);
     this.pump();
+  }
+
+  /** proposes a command on the leader (throws NotALeader elsewhere) and starts replicating it */
+  propose(data: Uint8Array): Entry {
+    this.requireRunning();
+    const entry = this.node.propose(data);
+    this.pump();
+    return entry;
+  }
+
+  proposeMembership(next: Membership): Entry {
+    this.requireRunning();
+    const entry = this.node.proposeMembership(next);
+    this.pump();
+    return entry;
+  }
+
+  /** asks for a linearizable read; the answer arrives through hooks.onReadState */
+  readIndex(context: number): void {
+    this.requireRunning();
+    this.node.readIndex(context);
+    this.pump();
+  }
+
+  transferLeadership(to: MemberId): void {
+    this.requireRunning();
+    this.node.transferLeadership(to);
+    this.pump();
+  }
+
+  private requireRunning(): void {
+    if (this.stopped) throw new Neo4jError(Status.DatabaseUnavailable, `this member stopped after a storage error: ${String(this.failure)}`);
   }
 
   /** handles every pending Ready (bounded); returns false once the member has stopped */
