@@ -113,15 +113,10 @@ export class RaftLog {
    */
   appendAfter(prevIndex: number, entries: readonly Entry[]): number {
     let k = 0;
-    // Skip entries we already hold (and those inside the snapshot).
+    // Skip entries we already hold: those inside the snapshot, and those with a matching term.
     while (k < entries.length) {
       const entry = entries[k] as Entry;
-      const t = entry.index <= this.snapshotIndex ? entry.term : this.term(entry.index);
-      if (entry.index <= this.snapshotIndex) {
-        k++;
-        continue;
-      }
-      if (t !== entry.term) break;
+      if (entry.index > this.snapshotIndex && this.term(entry.index) !== entry.term) break;
       k++;
     }
     if (k === entries.length) return 0;
