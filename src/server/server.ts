@@ -17,7 +17,7 @@ import { nodeTextFiles } from '../env/node/server-files.js';
 import type { Ticker } from '../env/clock.js';
 import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
-import { createPasswordHasher } from './auth/password.js';
+import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
 import { UserRepository } from './auth/users.js';
 import { routeHttpRequest } from './http/discovery.js';
 import { handleTxCommit } from './http/tx-endpoint.js';
@@ -92,7 +92,8 @@ async function compose(
   const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float() });
 
   const users = config.authEnabled
-    ? await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword)
+    ? (await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword))
+      .useCache(new VerifiedCredentialsCache(nodeCrypto))
     : undefined;
   const authenticator = users ? new BasicAuthenticator(users, nodeClock) : new DisabledAuthenticator();
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');

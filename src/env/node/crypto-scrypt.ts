@@ -1,6 +1,6 @@
 // The real crypto primitives for password hashing.
 
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { CryptoPrimitives } from '../../server/auth/password.js';
 
 export const nodeCrypto: CryptoPrimitives = {
@@ -10,4 +10,5 @@ export const nodeCrypto: CryptoPrimitives = {
       (error, key) => (error ? reject(error) : resolve(new Uint8Array(key))));
   }),
   constantTimeEqual: (a, b) => a.length === b.length && timingSafeEqual(a, b),
+  hmacSha256: (key, data) => new Uint8Array(createHmac('sha256', key).update(data, 'utf8').digest()),
 };

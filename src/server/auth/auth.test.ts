@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SeededRandom } from '../../env/random.js';
 import { nodeCrypto } from '../../env/node/crypto-scrypt.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './authenticator.js';
-import { createPasswordHasher, type CryptoPrimitives } from './password.js';
+import { createPasswordHasher, VerifiedCredentialsCache, type CryptoPrimitives } from './password.js';
 import { UserRepository, type TextFileStore } from './users.js';
 
 const FAST = { N: 1024, r: 8, p: 1, keyBytes: 32 };
@@ -97,4 +97,20 @@ test('an initial password (Docker NEO4J_AUTH) applies only to a new users file',
   const again = new BasicAuthenticator(await UserRepository.open('/i.json', files, hasher, 'ignored-now'));
   assert.equal(await again.authenticate(token('neo4j', 'from-env')), 'neo4j');
   await assert.rejects(again.authenticate(token('neo4j', 'ignored-now')), { code: 'Neo.ClientError.Security.Unauthorized' });
+});
+
+test('verified credentials are cached: the slow hash runs once per user, a wrong password still fails', async () => {
+  let slowHashes = 0;
+  const crypto = seededCrypto(7);
+  const counting: CryptoPrimitives = { ...crypto, scrypt: async (...args) => { slowHashes++; return crypto.scrypt(...args); } };
+  const files = new MemoryFiles();
+  const users = (await UserRepository.open('/c.json', files, createPasswordHasher(counting, FAST))).useCache(new VerifiedCredentialsCache(counting));
+  const auth = new BasicAuthenticator(users);
+  const before = slowHashes;
+  for (let i = 0; i < 5; i++) assert.equal(await auth.authenticate(token('neo4j', 'neo4j')), 'neo4j');
+  assert.equal(slowHashes - before, 1);
+  await assert.rejects(auth.authenticate(token('neo4j', 'neo4jx')), { code: 'Neo.ClientError.Security.Unauthorized' });
+  await users.setPassword('neo4j', 'new');
+  await assert.rejects(auth.authenticate(token('neo4j', 'neo4j')), { code: 'Neo.ClientError.Security.Unauthorized' });
+  assert.equal(await auth.authenticate(token('neo4j', 'new')), 'neo4j');
 });

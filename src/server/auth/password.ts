@@ -15,11 +15,43 @@ export interface CryptoPrimitives {
   randomBytes(count: number): Uint8Array;
   scrypt(password: string, salt: Uint8Array, params: ScryptParams): Promise<Uint8Array>;
   constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean;
+  /** keyed fast digest, used only to remember already-verified credentials in memory */
+  hmacSha256(key: Uint8Array, data: string): Uint8Array;
 }
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, encoded: string): Promise<boolean>;
+}
+
+/**
+ * Remembers (in memory only) which password verified against which stored hash, so a driver
+ * opening many connections pays the slow hash once per user rather than once per connection
+ * (Neo4j caches authentication the same way). Entries hold a keyed digest, never the password;
+ * a changed stored hash invalidates them.
+ */
+export class VerifiedCredentialsCache {
+  private readonly key: Uint8Array;
+  private readonly entries = new Map<string, { storedHash: string; digest: Uint8Array }>();
+
+  constructor(private readonly crypto: CryptoPrimitives, private readonly maxEntries = 10_000) {
+    this.key = crypto.randomBytes(32);
+  }
+
+  matches(user: string, password: string, storedHash: string): boolean {
+    const entry = this.entries.get(user);
+    if (!entry || entry.storedHash !== storedHash) return false;
+    return this.crypto.constantTimeEqual(entry.digest, this.crypto.hmacSha256(this.key, password));
+  }
+
+  remember(user: string, password: string, storedHash: string): void {
+    if (this.entries.size >= this.maxEntries && !this.entries.has(user)) this.entries.clear();
+    this.entries.set(user, { storedHash, digest: this.crypto.hmacSha256(this.key, password) });
+  }
+
+  forget(user: string): void {
+    this.entries.delete(user);
+  }
 }
 
 const SALT_BYTES = 16;

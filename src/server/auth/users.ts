@@ -2,7 +2,7 @@
 // A fresh server gets user neo4j / password neo4j (Neo4j's default; forced change is not modelled).
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { PasswordHasher } from './password.js';
+import type { PasswordHasher, VerifiedCredentialsCache } from './password.js';
 
 export interface UserRecord {
   readonly name: string;
@@ -21,12 +21,20 @@ export const DEFAULT_USER = 'neo4j';
 export const DEFAULT_PASSWORD = 'neo4j';
 
 export class UserRepository {
+  private cache: VerifiedCredentialsCache | undefined;
+
   private constructor(
     private readonly path: string,
     private readonly files: TextFileStore,
     private readonly hasher: PasswordHasher,
     private users: Map<string, UserRecord>,
   ) {}
+
+  /** Lets repeated logins skip the slow hash (see VerifiedCredentialsCache). */
+  useCache(cache: VerifiedCredentialsCache): this {
+    this.cache = cache;
+    return this;
+  }
 
   /** `initialPassword` (Docker's NEO4J_AUTH) applies only when the users file does not exist yet. */
   static async open(path: string, files: TextFileStore, hasher: PasswordHasher, initialPassword = DEFAULT_PASSWORD): Promise<UserRepository> {
@@ -49,9 +57,11 @@ export class UserRepository {
 
   async verify(name: string, password: string): Promise<boolean> {
     const user = this.users.get(name);
+    if (user && this.cache?.matches(name, password, user.passwordHash)) return true;
     // Hash even for unknown users so timing does not reveal which names exist.
     const hash = user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
     const ok = await this.hasher.verify(password, hash);
+    if (ok && user) this.cache?.remember(name, password, user.passwordHash);
     return ok && user !== undefined;
   }
 
@@ -60,6 +70,7 @@ export class UserRepository {
     next.set(name, { name, passwordHash: await this.hasher.hash(password), passwordChangeRequired });
     await this.files.writeAtomic(this.path, serializeUsers(next));
     this.users = next;
+    this.cache?.forget(name);
   }
 }
 
