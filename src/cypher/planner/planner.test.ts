@@ -69,6 +69,9 @@ test('unindexed properties fall back to a label scan; id() looks up directly', a
   const byId = await exec('MATCH (p) WHERE id(p) = 0 RETURN p.name', {}, true);
   assert.equal(byId.r.records.length, 1);
   assert.equal(byId.calls.get('allNodes') ?? 0, 0);
+  const byElementId = await exec('MATCH (p) WHERE elementId(p) = $e RETURN p.name', { e: '1' }, true);
+  assert.equal(byElementId.r.records.length, 1);
+  assert.equal(byElementId.calls.get('allNodes') ?? 0, 0);
 });
 
 test('expansion starts from the selective end and reuses bound variables', async () => {

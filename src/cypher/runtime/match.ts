@@ -103,7 +103,7 @@ function collectSeeds(where: Expression | null, out: SeedAst[]): void {
     if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && !needs.includes(p.object.name)) {
       out.push({ variable: p.object.name, key: p.key, op, value: v, needs });
     }
-    if (p.kind === 'FunctionCall' && p.name.toLowerCase() === 'id' && p.args.length === 1 && p.args[0]!.kind === 'Variable' &&
+    if (p.kind === 'FunctionCall' && ['id', 'elementid'].includes(p.name.toLowerCase()) && p.args.length === 1 && p.args[0]!.kind === 'Variable' &&
         !needs.includes(p.args[0]!.name)) {
       out.push({ variable: p.args[0]!.name, key: ID_SEED, op, value: v, needs });
     }
@@ -268,6 +268,7 @@ export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
     for (const id of values) {
       if (typeof id === 'bigint') ids.add(Number(id));
       else if (typeof id === 'number' && Number.isInteger(id)) ids.add(id);
+      else if (typeof id === 'string' && /^\d+$/.test(id)) ids.add(Number(id)); // elementId form
     }
     return ids;
   }
