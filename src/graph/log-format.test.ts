@@ -35,11 +35,28 @@ test('a torn tail at any byte leaves the whole-record prefix', () => {
 test('checksum and sequence breaks end the valid prefix', () => {
   const log = logOf(4);
   for (let position = 0; position < log.length; position++) {
-    const damaged = log.slice();
+    const damaged = new Uint8Array(log); // a copy (Buffer#slice would share memory)
     damaged[position]! ^= 0x10;
     const scan = scanRecords(damaged, 5);
     assert.ok(scan.records.length < 4, `flip at ${position} went unnoticed`);
     for (const [i, record] of scan.records.entries()) assert.equal(record.txId, 5 + i);
   }
   assert.equal(scanRecords(log, 6).records.length, 0);
+});
+
+// Damage followed, more than one flush window later, by an intact record is corruption of
+// committed data, reported rather than truncated; damage within the last flush window (pages of
+// one unsynced write persisted out of order) is a torn tail.
+test('damage before intact records beyond one flush is reported as corruption', () => {
+  const log = logOf(8);
+  const damaged = new Uint8Array(log); // a copy (Buffer#slice would share memory)
+  damaged[10]! ^= 0x01; // inside the first record's tx id
+  const wide = scanRecords(damaged, 5, 0, log.length);
+  assert.equal(wide.records.length, 0);
+  assert.equal(wide.intactAfterDamage, undefined, 'everything after the damage fits in one flush: a torn tail');
+  const narrow = scanRecords(damaged, 5, 0, 20);
+  assert.ok(narrow.intactAfterDamage !== undefined, 'an intact record lies beyond one flush: corruption');
+  assert.equal(scanRecords(log, 5, 0, 1).intactAfterDamage, undefined, 'an intact log reports nothing');
+  // a torn (cut) tail never looks like corruption
+  assert.equal(scanRecords(log.subarray(0, log.length - 3), 5, 0, 1).intactAfterDamage, undefined);
 });

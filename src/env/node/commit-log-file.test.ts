@@ -7,7 +7,7 @@ import { appendFileSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TX_COMMAND_VERSION, type TxCommand } from '../../graph/commands.js';
-import { openFileCommitLog } from './commit-log-file.js';
+import { CommitLogCorruption, openFileCommitLog } from './commit-log-file.js';
 
 const command = (n: number): TxCommand => ({
   version: TX_COMMAND_VERSION, leaseId: 0, ops: [{ op: 'createNode', id: n, labels: ['L'], properties: [['n', BigInt(n)]] }],
@@ -83,4 +83,21 @@ test('a failed write stops the log: that and every later append rejects', withDi
   await (log as unknown as { handle: { close(): Promise<void> } }).handle.close();
   await assert.rejects(log.append(command(1)));
   await assert.rejects(log.append(command(2)));
+}));
+
+test('damage followed by intact records beyond one flush refuses to open', withDir(async (dir) => {
+  const path = join(dir, 'commit.log');
+  const { log } = await openFileCommitLog(path, { fsync: false, firstTxIdIfNew: 1 });
+  const big = 'x'.repeat(512 * 1024);
+  for (let i = 0; i < 40; i++) {
+    await log.append({ version: TX_COMMAND_VERSION, leaseId: 0, ops: [{ op: 'setNodeProperty', id: i, key: 'k', value: big }] });
+  }
+  await log.close();
+  const sizeBefore = statSync(path).size;
+  // flip one byte inside the second record's payload
+  const fd = openSync(path, 'r+');
+  writeSync(fd, new Uint8Array([0x79]), 0, 1, 16 + (16 + 512 * 1024 + 32) + 100);
+  closeSync(fd);
+  await assert.rejects(openFileCommitLog(path, { fsync: false, firstTxIdIfNew: 1 }), CommitLogCorruption);
+  assert.equal(statSync(path).size, sizeBefore, 'nothing was truncated');
 }));

@@ -11,12 +11,15 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { encodeTxCommand, type TxCommand } from '../../graph/commands.js';
 import type { CommitLog } from '../../graph/commit-log.js';
-import { frameRecord, scanRecords, type LogScan } from '../../graph/log-format.js';
+import { FLUSH_BYTES_MAX, frameRecord, scanRecords, type LogScan } from '../../graph/log-format.js';
 
 const MAGIC = new TextEncoder().encode('CWTXLOG1');
 const FILE_HEADER_BYTES = 16;
-/** bound on the records one flush writes, so one write call stays a sane size */
-const FLUSH_BYTES_MAX = 16 * 1024 * 1024;
+
+/** The log is damaged before its end: not a torn tail, so opening refuses to truncate it. */
+export class CommitLogCorruption extends Error {
+  override readonly name = 'CommitLogCorruption';
+}
 
 export interface OpenedCommitLog {
   readonly log: FileCommitLog;
@@ -43,6 +46,12 @@ export async function openFileCommitLog(
   const firstTxId = view.getUint32(8) * 2 ** 32 + view.getUint32(12);
   const body = data.subarray(FILE_HEADER_BYTES);
   const scan = scanRecords(body, firstTxId, options.keepAfterTxId ?? 0);
+  if (scan.intactAfterDamage !== undefined) {
+    throw new CommitLogCorruption(
+      `${path} is damaged at byte ${FILE_HEADER_BYTES + scan.validBytes} (after tx ${scan.lastTxId}) but holds an intact ` +
+        `record at byte ${FILE_HEADER_BYTES + scan.intactAfterDamage}: committed transactions are corrupt, refusing to truncate them`,
+    );
+  }
   const validEnd = FILE_HEADER_BYTES + scan.validBytes;
   const truncatedBytes = data.length - validEnd;
   if (truncatedBytes > 0) {
