@@ -109,3 +109,16 @@ test('count queries of the count-store shape read counts without scanning', asyn
   assert.deepEqual(filtered.r.records, [[50n]]);
   assert.equal(filtered.calls.get('nodesWithLabel'), 1);
 });
+
+test('a relationship known by id anchors the walk at its endpoints', async () => {
+  // proves id(r) = x and an already-bound r start from the relationship instead of scanning nodes
+  const exec = await setup();
+  const { r, calls } = await exec('MATCH (a)-[r]->(b) WHERE id(r) = 0 RETURN a.name, b.name', {}, true);
+  assert.deepEqual(r.records, [['p1', 'p2']]);
+  assert.equal(calls.get('allNodes') ?? 0, 0);
+  const undirected = await exec('MATCH (a)-[r]-(b) WHERE id(r) = 0 RETURN a.name ORDER BY a.name', {}, true);
+  assert.deepEqual(undirected.r.records, [['p1'], ['p2']]);
+  const bound = await exec('MATCH ()-[r:KNOWS]->() WITH r MATCH (x)-[r]->(y) RETURN x.name, y.name', {}, true);
+  assert.deepEqual(bound.r.records, [['p1', 'p2']]);
+  assert.equal(bound.calls.get('allNodes') ?? 0, 1); // only the first MATCH scans
+});

@@ -43,6 +43,8 @@ export interface PartSpec {
   readonly rels: readonly RelSpec[];
   /** Lookups from WHERE per node index, usable for an id lookup or index seek. */
   seeds: Map<number, Seed[]>;
+  /** id(r) / elementId(r) lookups per relationship index. */
+  relSeeds: Map<number, Seed[]>;
   /** For a trailing shortestPath whose WHERE reads the path: the predicate applied during search. */
   pathFilter?: Evaluator;
 }
@@ -144,7 +146,7 @@ export function compilePatternMatcher(
 ): Matcher {
   const specs: PartSpec[] = parts.map((p) => ({
     pathVariable: p.variable, shortest: p.shortest,
-    nodes: p.nodes.map(compileNode), rels: p.relationships.map(compileRel), seeds: new Map(),
+    nodes: p.nodes.map(compileNode), rels: p.relationships.map(compileRel), seeds: new Map(), relSeeds: new Map(),
   }));
   void boundBefore; // seeds check at run time that the variables they read are bound
   const seeds: SeedAst[] = [];
@@ -156,6 +158,13 @@ export function compilePatternMatcher(
           const list = s.seeds.get(i) ?? [];
           list.push({ key: seed.key, op: seed.op, value: compileExpression(seed.value), needs: seed.needs });
           s.seeds.set(i, list);
+        }
+      });
+      s.rels.forEach((r, j) => {
+        if (r.variable === seed.variable && seed.key === ID_SEED && !r.varLength) {
+          const list = s.relSeeds.get(j) ?? [];
+          list.push({ key: seed.key, op: seed.op, value: compileExpression(seed.value), needs: seed.needs });
+          s.relSeeds.set(j, list);
         }
       });
     }
@@ -322,18 +331,53 @@ function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row
 /** One relationship pattern's match: ids always, values when something reads them. */
 interface Segment { relIds: number[]; rels: RelationshipValue[] | null; nodes: NodeValue[] } // nodes: intermediate, in pattern order
 
+/**
+ * A single-hop relationship already known by id (bound variable or id(r) = x) anchors the part:
+ * the walk starts at its endpoint instead of scanning nodes.
+ */
+function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext): { index: number; nodeIds: Set<number> } | null {
+  for (let j = 0; j < spec.rels.length; j++) {
+    const rs = spec.rels[j]!;
+    if (rs.varLength) continue;
+    let relIds: number[] | null = null;
+    const bound = rs.variable !== null ? row[rs.variable] : undefined;
+    if (bound instanceof RelationshipValue) relIds = [bound.id];
+    else if (bound === undefined) {
+      const seed = spec.relSeeds.get(j)?.find((x) => usable(x, row));
+      if (seed) {
+        const v = seed.value(row, ctx);
+        const values = seed.op === 'in' ? (Array.isArray(v) ? v : []) : [v];
+        relIds = values.flatMap((x) => typeof x === 'bigint' ? [Number(x)] : typeof x === 'number' && Number.isInteger(x) ? [x]
+          : typeof x === 'string' && /^\d+$/.test(x) ? [Number(x)] : []);
+      }
+    }
+    if (relIds === null) continue;
+    const nodeIds = new Set<number>();
+    for (const id of relIds) {
+      const rec = ctx.tx.relationship(id);
+      if (!rec) continue;
+      if (rs.direction !== 'in') nodeIds.add(rec.startId);
+      if (rs.direction !== 'out') nodeIds.add(rec.endId);
+    }
+    return { index: j, nodeIds };
+  }
+  return null;
+}
+
 function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], needPath: boolean): Iterable<[Row, PathValue | null]> {
   let start = 0, best = Infinity;
   spec.nodes.forEach((n, i) => {
     const s = startScore(n, spec.seeds.get(i), row, ctx);
     if (s < best) { best = s; start = i; }
   });
+  const anchor = best > 1 ? relAnchor(spec, row, ctx) : null;
+  if (anchor) start = anchor.index;
   const nodeIds: number[] = new Array(spec.nodes.length).fill(-1);
   const segs: Segment[] = new Array(spec.rels.length);
   const startSpec = spec.nodes[start]!;
   // No snapshot needed: updating clauses materialise their input before writing, so a scan is
   // never interleaved with writes, and LIMIT can stop it early.
-  const cands = candidates(startSpec, spec.seeds.get(start), row, ctx);
+  const cands = anchor ? anchor.nodeIds : candidates(startSpec, spec.seeds.get(start), row, ctx);
   for (const id of cands) {
     tick(ctx);
     const r0 = bindNode(startSpec, id, row, ctx);

@@ -4,6 +4,8 @@
 import { childExpressions, forEachExpression, type Expression, type Projection, type ProjectionItem } from '../ast/index.js';
 import type { Analyzer } from './analyzer.js';
 import { checkExpression, isAggregateCall, PLAIN, PROJECTION, type ExprContext } from './expressions.js';
+import { Status } from '../../core/errors.js';
+import { compileError } from '../lexer/index.js';
 import { Scope, type VariableInfo } from './scope.js';
 
 function normalized(a: Analyzer, e: Expression): string {
@@ -126,9 +128,16 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
     });
     if (item.expression.kind === 'Variable') keyVars.add(item.expression.name);
   }
-  const implicitGroupingKeys: Expression[] = [];
+  let implicitGroupingKeys: Expression[] = [];
   if (aggregating) {
     for (const item of aggregateItems) collectImplicitKeys(a, item.expression, implicitGroupingKeys);
+    // Subjects already grouped on explicitly need nothing extra.
+    implicitGroupingKeys = implicitGroupingKeys.filter((k) => !(k.kind === 'Variable' && keyVars.has(k.name)) && !keyTexts.has(normalized(a, k)));
+    if (implicitGroupingKeys.length > 0 && a.options.implicitGroupingKeys !== true) {
+      // Grouping by a map projection's subject needs runtime support; refuse rather than mis-group.
+      throw compileError(Status.FeatureNotSupported,
+        `Aggregating inside the map projection of \`${normalized(a, implicitGroupingKeys[0]!)}\` without also returning it is not supported by Causeway yet; add it as a grouping key, e.g. WITH ${normalized(a, implicitGroupingKeys[0]!)}, collect(…) AS xs RETURN …`);
+    }
     for (const key of implicitGroupingKeys) {
       if (key.kind === 'Variable') keyVars.add(key.name);
       keyTexts.add(normalized(a, key));

@@ -92,10 +92,12 @@ test('checks aggregation placement and grouping', () => {
   run('MATCH (a)--(b) RETURN a.x, a.x + count(b)');
   run('MATCH (a)--(b) RETURN a, a.x + count(b)');
   assert.equal(failure('RETURN count(rand())').detail, 'NonConstantExpression');
-  // A map projection that aggregates groups by its subject, as in Neo4j.
+  // A map projection that aggregates groups by its subject, as in Neo4j (when the runtime can).
   const s2 = parse('MATCH (m)<--(a) RETURN m {.title, actors: collect(a.name)} AS movie');
-  const p2 = analyze(s2).projections.get(((s2.body as SingleQuery).clauses[1] as ReturnClause).projection)!;
+  const p2 = analyze(s2, { implicitGroupingKeys: true }).projections.get(((s2.body as SingleQuery).clauses[1] as ReturnClause).projection)!;
   assert.deepEqual(p2.implicitGroupingKeys.map((k) => k.kind === 'Variable' && k.name), ['m']);
+  assert.throws(() => analyze(s2), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
+  run('MATCH (m)<--(a) RETURN m, m {.title, actors: collect(a.name)} AS movie');
 });
 
 test('checks projections: aliases, duplicates, RETURN *, SKIP/LIMIT', () => {

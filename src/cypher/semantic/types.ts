@@ -33,7 +33,9 @@ export interface ProjectionInfo {
   /**
    * Grouping keys no item projects by itself: the subjects of map projections that contain an
    * aggregate, as in `RETURN m {.title, actors: collect(a.name)}`, which Neo4j groups by `m`.
-   * When aggregating, rows are grouped by groupingItems plus these.
+   * When aggregating, rows are grouped by groupingItems plus these. Subjects that are already
+   * explicit grouping keys are not repeated here. Non-empty only with the analyze option
+   * `implicitGroupingKeys: true` (otherwise such projections are refused).
    */
   readonly implicitGroupingKeys: readonly Expression[];
 }
@@ -63,4 +65,10 @@ export interface AnalyzeOptions {
   readonly lookupProcedure?: (name: string) => ProcedureSignature | undefined;
   /** When given, calls to functions it does not know are UnknownFunction errors. */
   readonly isKnownFunction?: (name: string) => boolean;
+  /**
+   * The runtime groups by ProjectionInfo.implicitGroupingKeys. Without it, a projection whose
+   * only grouping key would be implicit (`RETURN m {.title, actors: collect(a.name)}`) is
+   * refused with FeatureNotSupported instead of being grouped wrongly.
+   */
+  readonly implicitGroupingKeys?: boolean;
 }
