@@ -122,3 +122,21 @@ test('waitForApplied resolves on apply and times out with BookmarkTimeout', asyn
   timers.at(-1)!();
   await assert.rejects(late, (e: unknown) => e instanceof Neo4jError && e.code === 'Neo.TransientError.Transaction.BookmarkTimeout');
 });
+
+test('a command prepared under a stale lease is skipped alike everywhere and its commit fails', async () => {
+  let current = 1;
+  const log = new ScriptedLog();
+  const store = new CountingStore();
+  const engine = new GraphEngine({ name: 'neo4j', store, log, leaseId: () => 1, acceptsLease: (lease) => lease === current });
+  const commit = createOne(engine, 'A');
+  await settle();
+  current = 2; // the lease moved on while the command was being replicated
+  const committed = log.release(1);
+  await assert.rejects(commit, (e: unknown) => e instanceof Neo4jError && e.code === 'Neo.TransientError.Cluster.ReplicationFailure');
+  assert.equal(engine.lastAppliedTxId(), 1, 'the position is consumed');
+  assert.equal(store.nodeCount(), 0, 'nothing was applied');
+  // a follower applying the same entry skips it too
+  const follower = new MemoryStore();
+  new GraphEngine({ name: 'neo4j', store: follower, acceptsLease: (lease) => lease === current }).applyCommitted(committed);
+  assert.deepEqual([follower.lastAppliedTxId(), follower.nodeCount()], [1, 0]);
+});

@@ -26,7 +26,18 @@ export interface EngineOptions {
   readonly log?: CommitLog;
   /** timer source for waitForApplied timeouts; without it an unmet wait fails at once */
   readonly ticker?: Ticker;
+  /** cluster lease under which this member prepares commands (default 0) */
+  readonly leaseId?: () => number;
+  /**
+   * Whether a committed command's lease is still current. It must be a deterministic function
+   * of the replicated state, so every member skips the same commands: a skipped command applies
+   * as a no-op (its position is still consumed) and its commit fails with a transient error.
+   */
+  readonly acceptsLease?: (leaseId: number) => boolean;
 }
+
+/** positions skipped for a stale lease, remembered so their own commit() can fail */
+const SKIPPED_REMEMBERED_MAX = 1024;
 
 interface ApplyWaiter {
   readonly txId: number;
@@ -56,12 +67,17 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private applyWaiters: ApplyWaiter[] = [];
   private failure: Error | undefined;
   private closed = false;
+  private readonly leaseId: () => number;
+  private readonly acceptsLease: (leaseId: number) => boolean;
+  private readonly skipped = new Set<number>();
 
   constructor(options: EngineOptions) {
     this.name = options.name;
     this.store = options.store;
     this.log = options.log;
     this.ticker = options.ticker;
+    this.leaseId = options.leaseId ?? (() => 0);
+    this.acceptsLease = options.acceptsLease ?? (() => true);
   }
 
   begin(options?: { readOnly?: boolean; metadata?: ReadonlyMap<string, CypherValue> }): GraphTx {
@@ -114,7 +130,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   applyCommitted(batch: readonly CommittedCommand[]): void {
     const fresh = batch.filter((entry) => entry.txId > this.store.lastAppliedTxId());
     if (fresh.length === 0) return;
-    this.store.applyBatch(fresh);
+    this.store.applyBatch(this.withLeaseRule(fresh));
     for (const txId of this.applyQueue.keys()) if (txId <= this.store.lastAppliedTxId()) this.applyQueue.delete(txId);
     this.notifyApplied();
     this.drainApplyQueue();
@@ -183,7 +199,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private async commitDurably(tx: Transaction): Promise<CommitResult> {
     const log = this.log!;
     const claims = validateCommit(tx, this.pendingUniques);
-    const command = tx.changes.buildCommand(0);
+    const command = tx.changes.buildCommand(this.leaseId());
     const owners: [string, NodeId][] = [];
     for (const [claim, nodeId] of claims) {
       this.pendingUniques.set(claim, nodeId);
@@ -200,6 +216,12 @@ export class GraphEngine implements GraphDatabase, TxHost {
       }
       this.enqueueApply(txId, command);
       await this.appliedUpTo(txId);
+      if (this.skipped.delete(txId)) {
+        throw new Neo4jError(
+          Status.ReplicationFailure,
+          `The transaction was prepared under lease ${command.leaseId}, which is no longer current; it was not applied.`,
+        );
+      }
       return { txId };
     } finally {
       for (const [claim, nodeId] of owners) if (this.pendingUniques.get(claim) === nodeId) this.pendingUniques.delete(claim);
@@ -237,12 +259,23 @@ export class GraphEngine implements GraphDatabase, TxHost {
     }
     if (batch.length === 0) return;
     try {
-      this.store.applyBatch(batch);
+      this.store.applyBatch(this.withLeaseRule(batch));
     } catch (error) {
       this.failStop(error as Error);
       return;
     }
     this.notifyApplied();
+  }
+
+  /** Commands prepared under a lease that is no longer current become no-ops, alike everywhere. */
+  private withLeaseRule(batch: readonly CommittedCommand[]): readonly CommittedCommand[] {
+    if (batch.every((entry) => this.acceptsLease(entry.command.leaseId))) return batch;
+    return batch.map((entry) => {
+      if (this.acceptsLease(entry.command.leaseId)) return entry;
+      this.skipped.add(entry.txId);
+      if (this.skipped.size > SKIPPED_REMEMBERED_MAX) this.skipped.delete(this.skipped.values().next().value!);
+      return { txId: entry.txId, command: { ...entry.command, ops: [] } };
+    });
   }
 
   private appliedUpTo(txId: number): Promise<void> {
