@@ -4,6 +4,7 @@ import type {
   CallProcedureClause, CallSubqueryClause, Clause, Expression, ForeachClause, MatchClause, MergeClause,
   Projection, ProjectionItem, PropertyAccess, Query, RemoveItem, SetItem, SingleQuery, SortItem, YieldItem,
 } from '../ast/index.js';
+import { notSupported } from '../../core/errors.js';
 import { parseExpression, parsePostfix } from './expressions.js';
 import { parsePattern, parsePatternPart } from './patterns.js';
 import type { TokenStream } from './stream.js';
@@ -340,8 +341,13 @@ function parseCallSubquery(ts: TokenStream, start: number, optional: boolean): C
     }
     if (ts.atKeywords('ON', 'ERROR')) {
       ts.pos += 2;
-      ts.next(); // CONTINUE | BREAK | FAIL
+      // FAIL is the default behaviour; skipping or retrying failed batches is not built.
+      if (!ts.acceptKeyword('FAIL')) {
+        if (ts.atKeyword('CONTINUE') || ts.atKeyword('BREAK') || ts.atKeyword('RETRY')) throw notSupported(`CALL { … } IN TRANSACTIONS ON ERROR ${ts.peek().value}`);
+        ts.fail(['"CONTINUE"', '"BREAK"', '"FAIL"', '"RETRY"']);
+      }
     }
+    if (ts.atKeywords('REPORT', 'STATUS')) throw notSupported('CALL { … } IN TRANSACTIONS REPORT STATUS');
     inTransactions = { batchSize };
   }
   return { kind: 'CallSubquery', query, importVariables, importAll, optional, inTransactions, span: ts.spanFrom(start) };

@@ -3,10 +3,9 @@
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
 import type { MergeClause, PatternPart, RemoveItem, SetItem } from '../ast/index.js';
-import { nodeValue, relValue } from '../values/entities.js';
 import { formatValue, typeName } from '../values/format.js';
 import {
-  type CypherValue, NodeValue, PathValue, PointValue, type PropertyValue, RelationshipValue, isTemporal,
+  type CypherMap, type CypherValue, NodeValue, PathValue, PointValue, type PropertyValue, RelationshipValue, isTemporal,
 } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { compileExpression } from './expressions.js';
@@ -85,7 +84,8 @@ export function compileCreatePart(part: PatternPart): (row: Row, ctx: ExecContex
       }
       const props = n.props ? propertyMap(n.props(out, ctx), ctx) : new Map<string, PropertyValue>();
       const id = ctx.tx.createNode(n.labels, props);
-      const v = nodeValue(ctx.tx.node(id)!);
+      // Built from what was written rather than read back: the record is exactly these.
+      const v = new NodeValue(id, [...new Set(n.labels)], props as CypherMap);
       ids.push(v);
       if (n.variable !== null) out = { ...out, [n.variable]: v };
     }
@@ -98,7 +98,7 @@ export function compileCreatePart(part: PatternPart): (row: Row, ctx: ExecContex
         throw new Neo4jError(Status.SyntaxError, `Variable \`${r.variable}\` already declared`);
       }
       const id = ctx.tx.createRelationship(r.type, s.id, e.id, props);
-      const v = relValue(ctx.tx.relationship(id)!);
+      const v = new RelationshipValue(id, r.type, s.id, e.id, props as CypherMap);
       relVals.push(v);
       if (r.variable !== null) out = { ...out, [r.variable]: v };
     });
