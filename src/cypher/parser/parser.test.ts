@@ -137,6 +137,7 @@ test('parses Neo4j 5 scoped subqueries and IN TRANSACTIONS', () => {
   assert.ok(c.kind === 'CallSubquery');
   assert.deepEqual(c.importVariables, ['x']);
   assert.ok(c.inTransactions !== null && c.inTransactions.batchSize !== null);
+  assert.throws(() => parse('MATCH (x) CALL (x) { DELETE x } IN TRANSACTIONS ON ERROR CONTINUE'), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
 });
 
 test('parses 5.x and 3.5 schema commands into the same shapes', () => {
