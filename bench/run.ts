@@ -9,7 +9,6 @@ import { openCausewayTarget, type CausewayTarget, type WriteMode } from './cause
 import { openRawBoltTarget } from './raw-bolt-target.js';
 import type { ServerProcess } from './server-process.js';
 import { measureDiskFsync } from './disk-fsync.js';
-import { openKuzuTarget } from './kuzu-target.js';
 import { measureLoopbackRoundTrip, withTimeout } from './loopback.js';
 import { actedInDegree, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
 import { renderRun, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
@@ -186,6 +185,8 @@ async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, wor
   let target: BenchTarget | undefined;
   try {
     figures.idleResidentBytes = process.memoryUsage().rss;
+    // Loaded on demand: kuzu is a dev dependency with a native addon, and the other parts must run without it.
+    const { openKuzuTarget } = await import('./kuzu-target.js');
     target = await openKuzuTarget({ databasePath: join(workDir, 'kuzu.db'), batchRows: options.batchRows, csvDir: workDir });
     figures.load = await target.load(graph, say);
     say(`kuzu: loaded in ${figures.load.seconds.toFixed(1)} s`);
