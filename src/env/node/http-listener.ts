@@ -2,6 +2,7 @@
 
 import { createServer, type Server } from 'node:http';
 import type { HttpRequest, HttpResponse } from '../../server/http/discovery.js';
+import { describeListenError } from './net-errors.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -48,9 +49,11 @@ export async function startHttpListener(
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onListenError = (error: Error): void => reject(describeListenError(error, host, port));
+    server.once('error', onListenError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onListenError);
+      server.on('error', (error) => onError?.(error));
       resolve();
     });
   });

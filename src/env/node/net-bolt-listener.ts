@@ -8,6 +8,7 @@ import { TransportSelector } from '../../bolt/transport-selector.js';
 import { sha1Base64 } from './crypto-sha1.js';
 import type { SessionServices } from '../../bolt/services.js';
 import { BoltLimits } from '../../bolt/limits.js';
+import { describeListenError } from './net-errors.js';
 
 export interface BoltListenerOptions {
   readonly host: string;
@@ -84,12 +85,12 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
       }
     });
   });
-  server.on('error', (error) => options.onError?.(error, 'bolt listener'));
   await new Promise<void>((resolve, reject) => {
-    const onListenError = (error: Error): void => reject(error);
+    const onListenError = (error: Error): void => reject(describeListenError(error, options.host, options.port));
     server.once('error', onListenError);
     server.listen(options.port, options.host, () => {
       server.off('error', onListenError);
+      server.on('error', (error) => options.onError?.(error, 'bolt listener'));
       resolve();
     });
   });
