@@ -12,7 +12,16 @@ export type LockOwner = number;
 
 interface LockState {
   exclusive: LockOwner | undefined;
-  shared: Set<LockOwner> | undefined;
+  /** shared holders; a lone holder is kept without a Set (the common case) */
+  sharedOne: LockOwner | undefined;
+  sharedMore: Set<LockOwner> | undefined;
+}
+
+function sharedCount(state: LockState): number {
+  return (state.sharedOne === undefined ? 0 : 1) + (state.sharedMore?.size ?? 0);
+}
+function sharedBy(state: LockState, owner: LockOwner): boolean {
+  return state.sharedOne === owner || (state.sharedMore?.has(owner) ?? false);
 }
 
 export type ResourceKind = 'NODE' | 'RELATIONSHIP';
@@ -41,11 +50,12 @@ export class LockManager {
     const key = resourceKey(kind, id);
     const state = this.locks.get(key);
     if (state === undefined) {
-      this.locks.set(key, { exclusive: owner, shared: undefined });
+      this.locks.set(key, { exclusive: owner, sharedOne: undefined, sharedMore: undefined });
       return key;
     }
     if (state.exclusive === owner) return undefined;
-    const othersShare = state.shared !== undefined && (state.shared.size > 1 || !state.shared.has(owner));
+    const shared = sharedCount(state);
+    const othersShare = shared > 1 || (shared === 1 && !sharedBy(state, owner));
     if (state.exclusive !== undefined || othersShare) throw conflict(kind, id);
     state.exclusive = owner;
     // the caller already holds (and will release) this key through its shared lock
@@ -56,14 +66,14 @@ export class LockManager {
     const key = resourceKey(kind, id);
     const state = this.locks.get(key);
     if (state === undefined) {
-      this.locks.set(key, { exclusive: undefined, shared: new Set([owner]) });
+      this.locks.set(key, { exclusive: undefined, sharedOne: owner, sharedMore: undefined });
       return key;
     }
     if (state.exclusive === owner) return undefined;
     if (state.exclusive !== undefined) throw conflict(kind, id);
-    if (state.shared === undefined) state.shared = new Set();
-    if (state.shared.has(owner)) return undefined;
-    state.shared.add(owner);
+    if (sharedBy(state, owner)) return undefined;
+    if (state.sharedOne === undefined) state.sharedOne = owner;
+    else (state.sharedMore ??= new Set()).add(owner);
     return key;
   }
 
@@ -73,8 +83,9 @@ export class LockManager {
       const state = this.locks.get(key);
       if (state === undefined) continue;
       if (state.exclusive === owner) state.exclusive = undefined;
-      state.shared?.delete(owner);
-      if (state.exclusive === undefined && (state.shared === undefined || state.shared.size === 0)) this.locks.delete(key);
+      if (state.sharedOne === owner) state.sharedOne = undefined;
+      else state.sharedMore?.delete(owner);
+      if (state.exclusive === undefined && sharedCount(state) === 0) this.locks.delete(key);
     }
   }
 

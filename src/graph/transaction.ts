@@ -135,11 +135,8 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.state.rels.set(id, rel);
     this.state.createdRels.add(id);
     this.state.countType(type, +1);
-    for (const nodeId of [startId, endId]) {
-      let created = this.state.createdRelsByNode.get(nodeId);
-      if (created === undefined) this.state.createdRelsByNode.set(nodeId, (created = new Set()));
-      created.add(id);
-    }
+    this.noteCreatedRel(startId, id);
+    if (endId !== startId) this.noteCreatedRel(endId, id);
     this.noteTokens([type], this.state.newTypes);
     this.noteTokens(rel.properties.keys(), this.state.newKeys);
     this.counters.relationshipsCreated++;
@@ -301,6 +298,12 @@ export class Transaction extends OverlayReader implements GraphTx {
     };
     this.state.rels.set(id, rel);
     return rel;
+  }
+
+  private noteCreatedRel(nodeId: NodeId, relId: RelId): void {
+    const created = this.state.createdRelsByNode.get(nodeId);
+    if (created === undefined) this.state.createdRelsByNode.set(nodeId, [relId]);
+    else created.push(relId);
   }
 
   private noteTokens(names: Iterable<string>, into: Set<string>): void {

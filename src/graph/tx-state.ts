@@ -39,8 +39,8 @@ export class TxState {
   readonly rels = new Map<RelId, WorkingRel>();
   readonly createdRels = new Set<RelId>();
   readonly deletedRels = new Set<RelId>();
-  /** node → relationships created by this tx touching it (some may since be deleted) */
-  readonly createdRelsByNode = new Map<NodeId, Set<RelId>>();
+  /** node → relationships created by this tx touching it, once each (some may since be deleted) */
+  readonly createdRelsByNode = new Map<NodeId, RelId[]>();
   readonly schemaOps: TxOp[] = [];
   readonly createdIndexes = new Map<string, IndexDescriptor>();
   readonly droppedIndexes = new Set<string>();
