@@ -6,6 +6,13 @@ import { MULTI_CHAR_PUNCT, SINGLE_CHAR_PUNCT, type Token } from './tokens.js';
 
 const MAX_TOKENS = 10_000_000;
 
+/** Unicode look-alikes Neo4j accepts in relationship arrows, mapped to their ASCII part. */
+const ARROW_PARTS: ReadonlyMap<string, string> = new Map([
+  ...[...'\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d'].map((c) => [c, '-'] as const),
+  ...[...'\u27e8\u3008\ufe64\uff1c'].map((c) => [c, '<'] as const),
+  ...[...'\u27e9\u3009\ufe65\uff1e'].map((c) => [c, '>'] as const),
+]);
+
 function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c > 127 && isUnicodeLetter(c));
 }
@@ -92,6 +99,14 @@ export function tokenize(text: string): Token[] {
     }
     if (SINGLE_CHAR_PUNCT.includes(text[i]!)) {
       push('punct', start, i + 1, text[i]!);
+      i++;
+      continue;
+    }
+    const arrowPart = ARROW_PARTS.get(text[i]!);
+    if (arrowPart !== undefined) {
+      // Typographic dashes and angle brackets are arrow parts in patterns (as in Neo4j); the
+      // parser rejects them anywhere else as InvalidUnicodeCharacter.
+      push('punct', start, i + 1, arrowPart);
       i++;
       continue;
     }

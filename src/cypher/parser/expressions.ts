@@ -57,6 +57,7 @@ function parseNot(ts: TokenStream): Expression {
 function comparisonOperator(ts: TokenStream): ComparisonOperator | null {
   const t = ts.peek();
   if (t.type !== 'punct') return null;
+  ts.requireAsciiOperator();
   switch (t.value) {
     case '=': case '<>': case '<': case '>': case '<=': case '>=':
       return t.value;
@@ -133,6 +134,7 @@ function parseAdditive(ts: TokenStream): Expression {
   const start = ts.peek().start;
   let left = parseMultiplicative(ts);
   while (ts.atPunct('+') || ts.atPunct('-') || ts.atPunct('||')) {
+    ts.requireAsciiOperator();
     // GQL `||` concatenation (Neo4j 5) shares `+`'s string/list concatenation semantics.
     const tok = ts.next().value;
     const op = tok === '||' ? '+' : (tok as '+' | '-');
@@ -166,6 +168,7 @@ function parsePower(ts: TokenStream): Expression {
 function parseUnary(ts: TokenStream): Expression {
   const start = ts.peek().start;
   if (ts.atPunct('-') || ts.atPunct('+')) {
+    ts.requireAsciiOperator();
     const op = ts.next().value as '-' | '+';
     const t = ts.peek();
     // Fold `-<integer>` so that -9223372036854775808 is representable.

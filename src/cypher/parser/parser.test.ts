@@ -234,3 +234,11 @@ test('desugars Neo4j 5 type predicates onto valueType()', () => {
   assert.ok(c.kind === 'ListComprehension' && c.projection?.kind === 'Variable');
   assert.throws(() => parse('RETURN x IS :: LIST<INTEGER>'), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
 });
+
+test('accepts typographic dashes in relationship arrows but not as minus', () => {
+  // Proves copy-pasted en/em dashes work inside patterns (as in Neo4j) and stay errors elsewhere.
+  const m = clauses('MATCH (a)–[:T]—>(b)<——(c) RETURN a')[0] as MatchClause;
+  assert.deepEqual(m.pattern[0]!.relationships.map((r) => r.direction), ['out', 'in']);
+  assert.equal(syntaxError('RETURN 42 — 41').detail, 'InvalidUnicodeCharacter');
+  assert.equal(syntaxError('RETURN 1 ＜ 2').detail, 'InvalidUnicodeCharacter');
+});

@@ -60,6 +60,14 @@ export class TokenStream {
     return t.type === 'punct' && t.value === p;
   }
 
+  /** Rejects a Unicode arrow look-alike (lexed as `-`, `<` or `>`) used as an operator. */
+  requireAsciiOperator(): void {
+    const t = this.peek();
+    if (t.type === 'punct' && t.text !== t.value && t.value.length === 1) {
+      throw this.errorAt(t.start, `Invalid input '${t.text}': expected an operator`, 'InvalidUnicodeCharacter');
+    }
+  }
+
   atEnd(): boolean {
     return this.peek().type === 'eof';
   }

@@ -120,5 +120,17 @@ test('a relationship known by id anchors the walk at its endpoints', async () =>
   assert.deepEqual(undirected.r.records, [['p1'], ['p2']]);
   const bound = await exec('MATCH ()-[r:KNOWS]->() WITH r MATCH (x)-[r]->(y) RETURN x.name, y.name', {}, true);
   assert.deepEqual(bound.r.records, [['p1', 'p2']]);
-  assert.equal(bound.calls.get('allNodes') ?? 0, 1); // only the first MATCH scans
+  assert.equal(bound.calls.get('allNodes') ?? 0, 0); // the first MATCH scans KNOWS, the second starts at r
+});
+
+test('a rare relationship type is scanned instead of the nodes', async () => {
+  // proves MATCH (a)-[:KNOWS]->(b) starts from relationshipsWithType when it is cheaper than a node scan
+  const exec = await setup();
+  const { r, calls } = await exec('MATCH (a)-[:KNOWS]->(b) RETURN a.name, b.name', {}, true);
+  assert.deepEqual(r.records, [['p1', 'p2']]);
+  assert.equal(calls.get('allNodes') ?? 0, 0);
+  assert.equal(calls.get('nodesWithLabel') ?? 0, 0);
+  const labelled = await exec('MATCH (a:Person)<-[:KNOWS]-(b) RETURN a.name', {}, true);
+  assert.deepEqual(labelled.r.records, [['p2']]);
+  assert.equal(labelled.calls.get('nodesWithLabel') ?? 0, 0);
 });

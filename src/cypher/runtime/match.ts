@@ -335,7 +335,8 @@ interface Segment { relIds: number[]; rels: RelationshipValue[] | null; nodes: N
  * A single-hop relationship already known by id (bound variable or id(r) = x) anchors the part:
  * the walk starts at its endpoint instead of scanning nodes.
  */
-function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext): { index: number; nodeIds: Set<number> } | null {
+function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext, nodeCost: number): { index: number; nodeIds: Iterable<number> } | null {
+  let typeScan: { index: number; cost: number } | null = null;
   for (let j = 0; j < spec.rels.length; j++) {
     const rs = spec.rels[j]!;
     if (rs.varLength) continue;
@@ -351,17 +352,35 @@ function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext): { index: number;
           : typeof x === 'string' && /^\d+$/.test(x) ? [Number(x)] : []);
       }
     }
-    if (relIds === null) continue;
-    const nodeIds = new Set<number>();
-    for (const id of relIds) {
-      const rec = ctx.tx.relationship(id);
-      if (!rec) continue;
-      if (rs.direction !== 'in') nodeIds.add(rec.startId);
-      if (rs.direction !== 'out') nodeIds.add(rec.endId);
+    if (relIds === null) {
+      if (rs.types.length > 0 && bound === undefined) {
+        const cost = rs.types.reduce((sum, t) => sum + ctx.tx.relationshipCount(t), 0);
+        if (cost < nodeCost && (typeScan === null || cost < typeScan.cost)) typeScan = { index: j, cost };
+      }
+      continue;
     }
-    return { index: j, nodeIds };
+    return { index: j, nodeIds: endpoints(rs, relIds, ctx) };
+  }
+  if (typeScan) {
+    // A rare relationship type is a cheaper start than the nodes: walk from its endpoints.
+    const rs = spec.rels[typeScan.index]!;
+    const ids = function* (): Iterable<number> { for (const t of rs.types) yield* ctx.tx.relationshipsWithType(t); };
+    return { index: typeScan.index, nodeIds: endpoints(rs, ids(), ctx) };
   }
   return null;
+}
+
+/** The distinct nodes on the pattern's near side of the given relationships. */
+function endpoints(rs: RelSpec, relIds: Iterable<number>, ctx: ExecContext): Set<number> {
+  const nodeIds = new Set<number>();
+  for (const id of relIds) {
+    tick(ctx);
+    const rec = ctx.tx.relationship(id);
+    if (!rec) continue;
+    if (rs.direction !== 'in') nodeIds.add(rec.startId);
+    if (rs.direction !== 'out') nodeIds.add(rec.endId);
+  }
+  return nodeIds;
 }
 
 function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], needPath: boolean): Iterable<[Row, PathValue | null]> {
@@ -370,7 +389,9 @@ function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], 
     const s = startScore(n, spec.seeds.get(i), row, ctx);
     if (s < best) { best = s; start = i; }
   });
-  const anchor = best > 1 ? relAnchor(spec, row, ctx) : null;
+  // Scores: 0 bound, 1 seek, 2 + label count, 3 + node count (see startScore).
+  const nodeCost = best <= 1 ? best : best >= 3 + ctx.tx.nodeCount() ? best - 3 : best - 2;
+  const anchor = best > 1 ? relAnchor(spec, row, ctx, nodeCost) : null;
   if (anchor) start = anchor.index;
   const nodeIds: number[] = new Array(spec.nodes.length).fill(-1);
   const segs: Segment[] = new Array(spec.rels.length);
