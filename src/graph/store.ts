@@ -3,8 +3,10 @@
 // state and change only through applyBatch, which applies committed tx commands in order.
 //
 // Contract: reads never observe a half-applied batch (Node runs applyBatch to completion
-// synchronously). Returned records are immutable and owned by the caller. Iterables are lazy
-// and see the state as it is when they are pulled (read committed).
+// synchronously). Returned records are immutable and may be shared: never mutate them. Iterables
+// are lazy; one consumed across later commits may reflect them (memory) or the state when it
+// started (LMDB cursor), so a caller must tolerate an id whose entity has since been deleted
+// (node(id) then returns undefined). Isolation is read committed.
 
 import type { PropertyValue } from '../cypher/values/value.js';
 import type {
