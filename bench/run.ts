@@ -154,6 +154,7 @@ async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options,
     });
     liveServers.add(target.server);
     say(`causeway: serving on 127.0.0.1:${target.server.port} (pid ${target.server.pid})`);
+    if (target.server.logTail(200).includes('fsync on commit disabled')) throw new Error('the server runs with fsync on commit disabled; the figures would not be durable');
     figures.idleResidentBytes = target.residentBytes();
     figures.load = await target.load(graph, say);
     say(`causeway: loaded in ${figures.load.seconds.toFixed(1)} s`);
