@@ -62,6 +62,7 @@ function runAndKill(dir: string, firstSeq: number, point: KillPoint): Promise<nu
   });
 }
 
+// SIGKILL at six points; after each, every acknowledged tx is present and whole, and the store is consistent.
 test('acknowledged commits survive kill -9 and the store stays consistent', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'causeway-crash-'));
   try {

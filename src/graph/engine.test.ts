@@ -51,6 +51,7 @@ function createOne(engine: GraphEngine, label: string): Promise<{ txId: number }
   return tx.commit();
 }
 
+// Three commits made durable by one flush become visible together, in one store batch, in order.
 test('commands made durable together apply in one batch, in order', async () => {
   const { engine, log, store } = setup();
   const commits = [createOne(engine, 'A'), createOne(engine, 'B'), createOne(engine, 'C')];
@@ -63,6 +64,7 @@ test('commands made durable together apply in one batch, in order', async () => 
   assert.equal(engine.lastAppliedTxId(), 3);
 });
 
+// applyCommitted before the commit step resolves: the commit still resolves, nothing applies twice.
 test('a cluster apply loop may apply first; nothing applies twice', async () => {
   const { engine, log, store } = setup();
   const commit = createOne(engine, 'A');
@@ -76,6 +78,7 @@ test('a cluster apply loop may apply first; nothing applies twice', async () => 
   assert.equal(store.nodeCount('A'), 1);
 });
 
+// A rejected append fails that commit and every later one (fail-stop); reads go on.
 test('a failed commit step stops writes (fail-stop)', async () => {
   const { engine, log } = setup();
   const commit = createOne(engine, 'A');
@@ -87,6 +90,7 @@ test('a failed commit step stops writes (fail-stop)', async () => {
   assert.equal(engine.begin({ readOnly: true }).nodeCount(), 0);
 });
 
+// A schema commit enters the log only after in-flight data commits, and later commits wait for it.
 test('a schema commit waits for commits in flight and holds back new ones', async () => {
   const { engine, log } = setup();
   const data = createOne(engine, 'A');
@@ -108,6 +112,7 @@ test('a schema commit waits for commits in flight and holds back new ones', asyn
   assert.equal((await later).txId, 3);
 });
 
+// Bookmark waits resolve once the position is applied, or fail with BookmarkTimeout when the timer fires.
 test('waitForApplied resolves on apply and times out with BookmarkTimeout', async () => {
   const timers: (() => void)[] = [];
   const ticker: Ticker = { every: (_ms, onTick) => { timers.push(onTick); return () => {}; } };
@@ -123,6 +128,7 @@ test('waitForApplied resolves on apply and times out with BookmarkTimeout', asyn
   await assert.rejects(late, (e: unknown) => e instanceof Neo4jError && e.code === 'Neo.TransientError.Transaction.BookmarkTimeout');
 });
 
+// A stale-lease command is a no-op on leader and follower alike, and its commit fails transiently.
 test('a command prepared under a stale lease is skipped alike everywhere and its commit fails', async () => {
   let current = 1;
   const log = new ScriptedLog();

@@ -42,6 +42,7 @@ function runUntilFsyncFails(dir: string): Promise<{ acked: number[]; code: numbe
   });
 }
 
+// EIO from fdatasync makes the writer fail its commits and exit; a restart keeps every acknowledged tx.
 test('a failed fsync stops the writer and loses no acknowledged commit', { skip: !straceWorks, timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'causeway-eio-'));
   try {

@@ -7,6 +7,7 @@ import { LockManager } from './locks.js';
 
 const transient = (e: unknown): boolean => e instanceof Neo4jError && e.code === 'Neo.TransientError.Transaction.LockAcquisitionTimeout';
 
+// Shared locks coexist, exclusive excludes, a sole holder upgrades, release leaves an empty table.
 test('shared, exclusive, upgrade and release', () => {
   const locks = new LockManager();
   const held = new Map<number, number[]>([[1, []], [2, []], [3, []]]);

@@ -89,6 +89,7 @@ async function history(db: GraphDatabase, seed: number, transactions: number): P
   return views;
 }
 
+// For random transactions: reads before commit equal reads after, lookups equal scans, memory equals LMDB.
 test('transaction reads match committed reads, on both engines alike', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'causeway-overlay-'));
   try {

@@ -21,6 +21,7 @@ function dump(kv: KvStore): string[] {
   );
 }
 
+// Snapshot → restore reproduces a store exactly (byte-identical LMDB), and commits continue after it.
 test('a snapshot installed into fresh stores reproduces the original', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'causeway-snapshot-'));
   const stores: KvStore[] = [];

@@ -38,6 +38,7 @@ function rawFsyncRate(dir: string, count: number): number {
   return count / seconds;
 }
 
+// 16 concurrent committers share fsyncs: far fewer fsyncs than commits, and more commits/s than raw fsyncs/s.
 test('16 concurrent committers share fsyncs and beat the raw fsync rate', withDir(async (dir) => {
   const { log } = await openFileCommitLog(join(dir, 'commit.log'), { fsync: true, firstTxIdIfNew: 1 });
   const committers = 16;
@@ -56,6 +57,7 @@ test('16 concurrent committers share fsyncs and beat the raw fsync rate', withDi
   assert.ok(groupRate > rawRate, `group commit ${groupRate.toFixed(0)}/s did not beat raw fsync ${rawRate.toFixed(0)}/s`);
 }));
 
+// A partial record at the end is cut off at reopen and the tx id sequence continues after the intact records.
 test('reopening truncates a torn tail and continues the sequence', withDir(async (dir) => {
   const path = join(dir, 'commit.log');
   const first = await openFileCommitLog(path, { fsync: true, firstTxIdIfNew: 1 });
@@ -76,6 +78,7 @@ test('reopening truncates a torn tail and continues the sequence', withDir(async
   await third.log.close();
 }));
 
+// After a write fails, that append and every later one reject (fail-stop).
 test('a failed write stops the log: that and every later append rejects', withDir(async (dir) => {
   const { log } = await openFileCommitLog(join(dir, 'commit.log'), { fsync: true, firstTxIdIfNew: 1 });
   assert.equal(await log.append(command(0)), 1);
@@ -85,6 +88,7 @@ test('a failed write stops the log: that and every later append rejects', withDi
   await assert.rejects(log.append(command(2)));
 }));
 
+// A damaged record followed by intact ones more than a flush later is corruption: open refuses, truncates nothing.
 test('damage followed by intact records beyond one flush refuses to open', withDir(async (dir) => {
   const path = join(dir, 'commit.log');
   const { log } = await openFileCommitLog(path, { fsync: false, firstTxIdIfNew: 1 });
