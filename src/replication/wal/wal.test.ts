@@ -146,3 +146,21 @@ test('an fsync error stops the WAL for good (fail-stop)', () => {
     wal.close();
   });
 });
+
+test('WAL refuses to start when a record in the middle of the newest segment is damaged', () => {
+  // Proves mid-log damage is told apart from a torn tail: intact records after it mean synced data.
+  withDir((dir) => {
+    const wal = new Wal(new NodeDisk(), { dir });
+    for (let i = 1; i <= 3; i++) {
+      wal.appendEntries(entries(i, i, 1));
+      wal.sync();
+    }
+    wal.close();
+    const [segment] = segmentFiles(dir);
+    const path = join(dir, segment as string);
+    const bytes = readFileSync(path);
+    bytes[12] ^= 0xff;
+    writeFileSync(path, bytes);
+    assert.throws(() => new Wal(new NodeDisk(), { dir }), /intact records after it/);
+  });
+});

@@ -11,8 +11,9 @@
 // segmentBytesMax, continuing the same log.
 //
 // Failure model: a record that is incomplete or fails its checksum at the end of the newest
-// segment is a torn write from a crash (never acknowledged, since acknowledgement follows fsync)
-// and is cut off. Damage anywhere else means synced data was lost: recovery refuses to start.
+// segment, with no intact record after it, is a torn write from a crash (never acknowledged,
+// since acknowledgement follows fsync) and is cut off. Damage anywhere else means synced data
+// was lost: recovery refuses to start.
 // Any write or fsync error poisons the WAL (fail-stop): later calls throw.
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Disk } from '../../env/disk.js';
@@ -20,7 +21,7 @@ import { joinPath } from '../../env/disk.js';
 import type { Entry, HardState, Snapshot } from '../../raft/types.js';
 import { emptyHardState } from '../../raft/types.js';
 import type { RaftStorage, RecoveredState } from '../storage.js';
-import { ByteWriter, readRecord, writeEntries, writeHardState, writeSnapshot } from './codec.js';
+import { ByteWriter, readRecord, recordHeaderBytes, writeEntries, writeHardState, writeSnapshot } from './codec.js';
 
 export interface WalOptions {
   readonly dir: string;
@@ -58,6 +59,14 @@ function replayEntries(state: Replay, entries: readonly Entry[], where: string):
     if (entry.index !== first.index + i) throw storageDamaged(`${where}: entries not contiguous at ${entry.index}`);
     state.entries.push(entry);
   }
+}
+
+function intactRecordAfter(bytes: Uint8Array, offset: number): boolean {
+  // Bounded by the segment size; runs only when recovery already found damage.
+  for (let i = offset + 1; i + recordHeaderBytes <= bytes.length; i++) {
+    if (readRecord(bytes, i) !== null) return true;
+  }
+  return false;
 }
 
 function storageDamaged(message: string): Neo4jError {
@@ -244,6 +253,9 @@ export class Wal implements RaftStorage {
     }
     if (offset < bytes.length) {
       if (!isLast) throw storageDamaged(`${segmentName(seq)} is damaged at byte ${offset} but is not the newest segment`);
+      // A torn write leaves nothing intact after it; an intact record further on means damage
+      // in the middle of synced data, which must not be silently cut away.
+      if (intactRecordAfter(bytes, offset)) throw storageDamaged(`${segmentName(seq)} is damaged at byte ${offset} with intact records after it`);
       this.disk.truncate(path, offset);
       this.disk.fsync(path);
       this.stats.tornTailsCut++;
