@@ -43,4 +43,6 @@ export interface SessionServices {
   readonly onUnexpectedError?: (error: unknown, context: string) => void;
   /** Told about every transaction a session opens, with the user it runs as (dbms.showCurrentUser). */
   readonly onTransactionStarted?: (tx: GraphTx, user: string | undefined) => void;
+  /** Told how every transaction a session opened ended (metrics). */
+  readonly onTransactionFinished?: (outcome: 'committed' | 'rolled-back') => void;
 }

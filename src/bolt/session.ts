@@ -130,6 +130,7 @@ export class BoltSession {
     } catch (error) {
       this.services.onUnexpectedError?.(error, `rollback on connection ${this.connectionId}`);
     }
+    this.services.onTransactionFinished?.('rolled-back');
   }
 
   private expectState(request: Request, ...allowed: SessionState[]): void {
@@ -164,6 +165,7 @@ export class BoltSession {
         this.explicit!.tx.rollback();
         this.explicit = undefined;
         this.current = 'READY';
+        this.services.onTransactionFinished?.('rolled-back');
         return [success()];
       case 'UNDECODABLE':
         if (this.current === 'CONNECTED' || this.current === 'AUTHENTICATION') throw protocolViolation(request.error.message);
@@ -294,6 +296,7 @@ export class BoltSession {
       this.checkDeadline(deadlineMs);
       const { txId } = await tx.commit();
       committed = true;
+      this.services.onTransactionFinished?.('committed');
       // A read-only statement still gets a bookmark: the position it read at, for causal chaining.
       const bookmark = formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
       const readyAtMs = this.services.clock.monotonicMs();
@@ -307,6 +310,7 @@ export class BoltSession {
         } catch {
           // the statement's own error is the one worth reporting
         }
+        this.services.onTransactionFinished?.('rolled-back');
       }
     }
   }
@@ -350,6 +354,7 @@ export class BoltSession {
       this.checkDeadline(explicit.deadlineMs);
       const { txId } = await explicit.tx.commit();
       committed = true;
+      this.services.onTransactionFinished?.('committed');
       const database = this.services.databases.resolve(explicit.database);
       this.current = 'READY';
       return [success({ bookmark: formatBookmark(explicit.database, txId > 0 ? txId : database.lastAppliedTxId()) })];
@@ -360,6 +365,7 @@ export class BoltSession {
         } catch {
           // the commit error is the one worth reporting
         }
+        this.services.onTransactionFinished?.('rolled-back');
       }
     }
   }

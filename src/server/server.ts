@@ -24,6 +24,7 @@ import { handleTxCommit } from './http/tx-endpoint.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
+import { createServerMetrics } from './metrics.js';
 
 export interface RunningServer {
   /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
@@ -124,6 +125,8 @@ async function compose(
     },
   };
 
+  const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
+
   const services: SessionServices = {
     executor,
     databases,
@@ -136,6 +139,7 @@ async function compose(
     onTransactionStarted: (tx, user) => {
       if (user !== undefined) usersByTx.set(tx, user);
     },
+    onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
   };
 
   let bolt: BoltListener | undefined;
@@ -143,6 +147,8 @@ async function compose(
     bolt = await startBoltListener({
       host: config.bolt.host, port: config.bolt.port, services,
       onError: (error, context) => log.error(`Bolt connection error (${context})`, error),
+      onConnectionOpened: () => metrics.connectionsOpened.inc(),
+      onConnectionClosed: () => metrics.connectionsClosed.inc(),
     });
     const boundBolt = bolt;
     cleanup.push(() => boundBolt.close());
@@ -167,6 +173,18 @@ async function compose(
     log.info(`Remote interface available at http://${displayHost(http.address.host)}:${http.address.port}/`);
   }
 
+  const prometheus = prometheusEndpoint(config.raw);
+  if (prometheus) {
+    const listener = await startHttpListener(prometheus.host, prometheus.port, async (request) => {
+      if (request.method === 'GET' && request.path.split('?')[0] === '/metrics') {
+        return { status: 200, contentType: 'text/plain; version=0.0.4; charset=utf-8', body: metrics.registry.render() };
+      }
+      return { status: 404, contentType: 'text/plain', body: 'Not found: metrics are at /metrics\n' };
+    }, (error) => log.error('Metrics request failed', error));
+    cleanup.push(() => listener.close());
+    log.info(`Prometheus metrics available at http://${displayHost(listener.address.host)}:${listener.address.port}/metrics`);
+  }
+
   log.info('Started.');
   let closing: Promise<void> | undefined;
   return {
@@ -189,6 +207,20 @@ function effectiveSettings(config: ServerConfig, advertisedBolt: string): Map<st
   settings.set('dbms.security.auth_enabled', String(config.authEnabled));
   settings.set('initial.dbms.default_database', config.defaultDatabase);
   return settings;
+}
+
+/** server.metrics.prometheus.* (5.x) or metrics.prometheus.* (3.5); Neo4j's default endpoint is localhost:2004. */
+function prometheusEndpoint(raw: ReadonlyMap<string, string>): { host: string; port: number } | undefined {
+  const enabled = raw.get('server.metrics.prometheus.enabled') ?? raw.get('metrics.prometheus.enabled');
+  if (enabled?.trim().toLowerCase() !== 'true') return undefined;
+  const endpoint = (raw.get('server.metrics.prometheus.endpoint') ?? raw.get('metrics.prometheus.endpoint') ?? 'localhost:2004').trim();
+  const colon = endpoint.lastIndexOf(':');
+  const host = colon >= 0 ? endpoint.slice(0, colon) || 'localhost' : endpoint;
+  const port = colon >= 0 ? Number(endpoint.slice(colon + 1)) : 2004;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Neo4jError(Status.ArgumentError, `Invalid Prometheus endpoint "${endpoint}": expected host:port`);
+  }
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port };
 }
 
 function displayHost(host: string): string {

@@ -25,3 +25,41 @@ test('a Bolt port in use fails startup with "Address … is already in use"', { 
     removeTempHome(home);
   }
 });
+
+test('Prometheus endpoint (server.metrics.prometheus.*) serves Bolt and transaction metrics under Neo4j names', { timeout: 60_000 }, async () => {
+  const neo4j = (await import('neo4j-driver')).default;
+  const home = makeTempHome('causeway-metrics-');
+  try {
+    const server = await startServerProcess(home, {
+      env: { NEO4J_server_metrics_prometheus_enabled: 'true', NEO4J_server_metrics_prometheus_endpoint: '127.0.0.1:0' },
+    });
+    try {
+      const address = /Prometheus metrics available at (http:\/\/[\d.]+:\d+\/metrics)/.exec(server.output());
+      assert.ok(address, server.output());
+      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+      try {
+        await driver.executeQuery('CREATE (:M)');
+        await driver.executeQuery('CREATE (:M)');
+        const session = driver.session();
+        const tx = session.beginTransaction();
+        await tx.run('CREATE (:Never)');
+        await tx.rollback();
+        await session.close();
+      } finally {
+        await driver.close();
+      }
+      const text = await (await fetch(address[1]!)).text();
+      const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      assert.ok(value('neo4j_database_neo4j_transaction_committed_total') >= 2, text);
+      assert.equal(value('neo4j_database_neo4j_transaction_rollbacks_total'), 1);
+      assert.ok(value('neo4j_database_neo4j_transaction_last_committed_tx_id') >= 2);
+      assert.ok(value('neo4j_dbms_bolt_connections_opened_total') >= 1);
+      assert.equal(value('neo4j_transaction_committed'), value('neo4j_database_neo4j_transaction_committed_total'), '3.5 alias');
+      assert.match(text, /^# TYPE neo4j_dbms_bolt_connections_running gauge$/m);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    removeTempHome(home);
+  }
+});

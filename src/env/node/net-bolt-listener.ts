@@ -16,6 +16,9 @@ export interface BoltListenerOptions {
   readonly services: SessionServices;
   /** Called for connection-level problems worth a log line (never for ordinary disconnects). */
   readonly onError?: (error: unknown, context: string) => void;
+  /** Connection accounting (metrics). */
+  readonly onConnectionOpened?: () => void;
+  readonly onConnectionClosed?: () => void;
 }
 
 export interface BoltListener {
@@ -58,6 +61,7 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
   let nextConnectionNumber = 1;
   const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
+    options.onConnectionOpened?.();
     const connectionId = `bolt-${nextConnectionNumber++}`;
     const connection = new TransportSelector(options.services, new SocketTransport(socket), connectionId, sha1Base64);
     // Idle sockets that never complete a handshake are dropped; afterwards no idle timeout applies.
@@ -78,6 +82,7 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
     });
     socket.on('close', () => {
       sockets.delete(socket);
+      options.onConnectionClosed?.();
       try {
         connection.transportClosed();
       } catch (error) {
