@@ -76,7 +76,7 @@ function writeOf(figures: TargetFigures | undefined, clients: number): WriteFigu
   return figures?.writes.find((w) => w.clients === clients);
 }
 
-/** The faster of the two dd probes: the stricter bar for the group-commit target. */
+/** The fastest dd probe of the run: the stricter bar for the group-commit target. */
 export function bestFsyncRate(run: BenchRun): number | undefined {
   const rates = run.fsyncProbes.map((f) => f.writesPerSecond);
   return rates.length === 0 ? undefined : Math.max(...rates);
@@ -131,15 +131,16 @@ export function renderRun(run: BenchRun): string {
   lines.push('');
 
   lines.push('**Read latency** (ms, one client, sequential requests; Causeway through neo4j-driver over bolt://127.0.0.1, kuzu embedded)', '');
-  const readRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).map((query) => {
+  const readRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
     const ours = readOf(run.causeway, query);
     const theirs = readOf(run.kuzu, query);
-    const title = (ours ?? theirs)?.query.title ?? query;
     const raw = readOf(run.causewayRaw, query);
+    const title = (ours ?? raw ?? theirs)?.query.title;
+    if (title === undefined) return [];
     const counted = [ours, raw, theirs].filter((f): f is ReadFigures => f !== undefined && !f.truncated).map((f) => f.rows);
     const rows = `${ours?.rows ?? '-'} / ${raw?.rows ?? '-'} / ${theirs?.rows ?? '-'}${new Set(counted).size > 1 ? ' (DIFFER)' : ''}`;
     const note = [ours?.truncated ? 'Causeway stopped at budget' : '', raw?.truncated ? 'raw stopped at budget' : '', theirs?.truncated ? 'kuzu stopped at budget' : ''].filter((s) => s !== '').join('; ');
-    return [title, triple(ours?.latency), triple(raw?.latency), triple(theirs?.latency), ratio(ours?.latency.p50Ms, theirs?.latency.p50Ms), `${ours?.latency.count ?? '-'}`, rows + (note === '' ? '' : ` (${note})`)];
+    return [[title, triple(ours?.latency), triple(raw?.latency), triple(theirs?.latency), ratio(ours?.latency.p50Ms, theirs?.latency.p50Ms), `${(ours ?? raw ?? theirs)?.latency.count ?? '-'}`, rows + (note === '' ? '' : ` (${note})`)]];
   });
   lines.push(...table(['query', 'Causeway (driver) p50 / p90 / p99', 'Causeway (raw Bolt) p50 / p90 / p99', 'kuzu p50 / p90 / p99', 'p50 ratio C/k', 'requests', 'rows C / raw / k'], readRows));
   lines.push('');
@@ -147,9 +148,9 @@ export function renderRun(run: BenchRun): string {
   const cpuRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
     const ours = readOf(run.causeway, query);
     const theirs = readOf(run.kuzu, query);
-    if (ours === undefined && theirs === undefined) return [];
     const raw = readOf(run.causewayRaw, query);
-    return [[(ours ?? theirs)?.query.title ?? query, us(ours?.clientCpuUsPerRequest), us(ours?.serverCpuUsPerRequest), us(raw?.clientCpuUsPerRequest), us(raw?.serverCpuUsPerRequest), us(theirs?.clientCpuUsPerRequest)]];
+    if (ours === undefined && raw === undefined && theirs === undefined) return [];
+    return [[(ours ?? raw ?? theirs)?.query.title ?? query, us(ours?.clientCpuUsPerRequest), us(ours?.serverCpuUsPerRequest), us(raw?.clientCpuUsPerRequest), us(raw?.serverCpuUsPerRequest), us(theirs?.clientCpuUsPerRequest)]];
   });
   lines.push(...table(['query', 'driver: client side', 'driver: server', 'raw Bolt: client side', 'raw Bolt: server', 'kuzu (embedded)'], cpuRows));
   lines.push('');
