@@ -12,11 +12,8 @@ import type { StoreSnapshot } from './snapshot.js';
 import { isLookupIndex, type Store } from './store.js';
 import { canonicalKeyOf } from './values.js';
 
-interface NodeAdjacency {
-  /** type → relId → adjacency as seen from this node */
-  readonly out: Map<string, Map<RelId, Adjacency>>;
-  readonly in: Map<string, Map<RelId, Adjacency>>;
-}
+/** relId → the relationship as seen from one node; Maps tolerate changes during a lazy scan */
+type AdjacencyMap = Map<RelId, Adjacency>;
 
 interface MemoryIndex {
   readonly descriptor: IndexDescriptor;
@@ -31,7 +28,9 @@ export class MemoryStore implements Store {
   private readonly rels = new Map<RelId, RelRecord>();
   private readonly nodesByLabel = new Map<string, Set<NodeId>>();
   private readonly relsByType = new Map<string, Set<RelId>>();
-  private readonly adjacency = new Map<NodeId, NodeAdjacency>();
+  /** node → its outgoing / incoming relationships; absent while it has none */
+  private readonly outgoing = new Map<NodeId, AdjacencyMap>();
+  private readonly incoming = new Map<NodeId, AdjacencyMap>();
   private readonly indexByName = new Map<string, MemoryIndex>();
   private readonly constraintByName = new Map<string, ConstraintDescriptor>();
   private readonly labelTokens = new Set<string>();
@@ -61,12 +60,19 @@ export class MemoryStore implements Store {
   }
 
   *relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
-    const adjacency = this.adjacency.get(nodeId);
-    if (adjacency === undefined) return;
-    const wanted = types !== undefined && types.length > 0 ? new Set(types) : undefined;
-    if (direction !== 'INCOMING') yield* adjacencyOf(adjacency.out, wanted, false, nodeId);
+    const wanted = types !== undefined && types.length > 0 ? types : undefined;
+    const out = direction === 'INCOMING' ? undefined : this.outgoing.get(nodeId);
+    if (out !== undefined) {
+      for (const adjacency of out.values()) if (wanted === undefined || wanted.includes(adjacency.type)) yield adjacency;
+    }
+    const into = direction === 'OUTGOING' ? undefined : this.incoming.get(nodeId);
+    if (into === undefined) return;
     // A self-loop was already produced as outgoing when both directions are asked.
-    if (direction !== 'OUTGOING') yield* adjacencyOf(adjacency.in, wanted, direction === 'BOTH', nodeId);
+    const skipLoops = direction === 'BOTH';
+    for (const adjacency of into.values()) {
+      if (skipLoops && adjacency.otherId === nodeId) continue;
+      if (wanted === undefined || wanted.includes(adjacency.type)) yield adjacency;
+    }
   }
 
   degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number {
@@ -121,7 +127,7 @@ export class MemoryStore implements Store {
   }
 
   restore(snapshot: StoreSnapshot): void {
-    for (const map of [this.nodes, this.rels, this.nodesByLabel, this.relsByType, this.adjacency, this.indexByName, this.constraintByName]) {
+    for (const map of [this.nodes, this.rels, this.nodesByLabel, this.relsByType, this.outgoing, this.incoming, this.indexByName, this.constraintByName]) {
       map.clear();
     }
     for (const set of [this.labelTokens, this.typeTokens, this.keyTokens]) set.clear();
@@ -152,12 +158,10 @@ export class MemoryStore implements Store {
       }
       case 'deleteNode': {
         const record = this.existingNode(op.id);
-        const adjacency = this.adjacency.get(op.id);
-        assert(adjacency === undefined || (adjacency.out.size === 0 && adjacency.in.size === 0), `node ${op.id} has relationships`);
+        assert(!this.outgoing.has(op.id) && !this.incoming.has(op.id), `node ${op.id} has relationships`);
         this.indexNode(record, -1);
         for (const label of record.labels) this.nodesByLabel.get(label)?.delete(op.id);
         this.nodes.delete(op.id);
-        this.adjacency.delete(op.id);
         return;
       }
       case 'addLabel': {
@@ -278,44 +282,13 @@ export class MemoryStore implements Store {
   }
 
   private link(rel: RelRecord): void {
-    const outgoing: Adjacency = { relId: rel.id, type: rel.type, otherId: rel.endId, outgoing: true };
-    const incoming: Adjacency = { relId: rel.id, type: rel.type, otherId: rel.startId, outgoing: false };
-    mapOf(this.adjacencyOf(rel.startId).out, rel.type).set(rel.id, outgoing);
-    mapOf(this.adjacencyOf(rel.endId).in, rel.type).set(rel.id, incoming);
+    mapOf(this.outgoing, rel.startId).set(rel.id, { relId: rel.id, type: rel.type, otherId: rel.endId, outgoing: true });
+    mapOf(this.incoming, rel.endId).set(rel.id, { relId: rel.id, type: rel.type, otherId: rel.startId, outgoing: false });
   }
   private unlink(rel: RelRecord): void {
-    removeAdjacency(this.adjacency.get(rel.startId)?.out, rel.type, rel.id);
-    removeAdjacency(this.adjacency.get(rel.endId)?.in, rel.type, rel.id);
+    removeAdjacency(this.outgoing, rel.startId, rel.id);
+    removeAdjacency(this.incoming, rel.endId, rel.id);
   }
-  private adjacencyOf(id: NodeId): NodeAdjacency {
-    let adjacency = this.adjacency.get(id);
-    if (adjacency === undefined) {
-      adjacency = { out: new Map(), in: new Map() };
-      this.adjacency.set(id, adjacency);
-    }
-    return adjacency;
-  }
-}
-
-function* adjacencyOf(
-  byType: Map<string, Map<RelId, Adjacency>>, wanted: Set<string> | undefined, skipLoops: boolean, nodeId: NodeId,
-): Iterable<Adjacency> {
-  if (wanted === undefined) {
-    for (const rels of byType.values()) yield* filterLoops(rels, skipLoops, nodeId);
-  } else {
-    for (const type of wanted) {
-      const rels = byType.get(type);
-      if (rels !== undefined) yield* filterLoops(rels, skipLoops, nodeId);
-    }
-  }
-}
-
-function* filterLoops(rels: Map<RelId, Adjacency>, skipLoops: boolean, nodeId: NodeId): Iterable<Adjacency> {
-  if (!skipLoops) {
-    yield* rels.values();
-    return;
-  }
-  for (const adjacency of rels.values()) if (adjacency.otherId !== nodeId) yield adjacency;
 }
 
 function updateIndex(index: MemoryIndex, record: NodeRecord, delta: 1 | -1): void {
@@ -337,11 +310,11 @@ function updateIndex(index: MemoryIndex, record: NodeRecord, delta: 1 | -1): voi
   }
 }
 
-function removeAdjacency(byType: Map<string, Map<RelId, Adjacency>> | undefined, type: string, relId: RelId): void {
-  const rels = byType?.get(type);
+function removeAdjacency(byNode: Map<NodeId, AdjacencyMap>, nodeId: NodeId, relId: RelId): void {
+  const rels = byNode.get(nodeId);
   if (rels === undefined) return;
   rels.delete(relId);
-  if (rels.size === 0) byType!.delete(type);
+  if (rels.size === 0) byNode.delete(nodeId);
 }
 
 function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
