@@ -8,6 +8,33 @@ import { Status } from '../../core/errors.js';
 import { compileError } from '../lexer/index.js';
 import { Scope, type VariableInfo } from './scope.js';
 
+const EXPRESSION_KINDS: ReadonlySet<string> = new Set([
+  'Literal', 'Parameter', 'Variable', 'PropertyAccess', 'Subscript', 'Slice', 'ListLiteral', 'MapLiteral', 'UnaryOp',
+  'BinaryOp', 'Comparison', 'IsNull', 'HasLabels', 'Case', 'ListComprehension', 'Quantifier', 'Reduce', 'FunctionCall',
+  'CountStar', 'PatternExpression', 'PatternComprehension', 'ExistsSubquery', 'CountSubquery', 'CollectSubquery', 'MapProjection',
+]);
+
+/**
+ * Structural identity of an expression: spans ignored, function names case-insensitive. Built
+ * node by node (pre-order, nested expressions as '#') so deep operator chains cannot overflow
+ * the stack; expressions nested in patterns or subqueries only count as '#', which can only make
+ * two expressions look equal, never different.
+ */
+function keyOf(e: Expression): string {
+  const parts: string[] = [];
+  forEachExpression(e, (node) => {
+    parts.push(JSON.stringify(node, function (this: Record<string, unknown>, k: string, v: unknown) {
+      if (k === 'span') return undefined;
+      if (typeof v === 'bigint') return `${v}n`;
+      if (k === 'name' && this.kind === 'FunctionCall' && typeof v === 'string') return v.toLowerCase();
+      if (v !== node && v !== null && typeof v === 'object' && EXPRESSION_KINDS.has((v as { kind?: string }).kind ?? '')) return '#';
+      return v;
+    }));
+  });
+  return parts.join('|');
+}
+
+/** Source text without whitespace, for messages. */
 function normalized(a: Analyzer, e: Expression): string {
   return a.text.slice(e.span.start, e.span.end).replace(/\s+/g, '');
 }
@@ -23,7 +50,7 @@ function checkGroupingLeaves(
   const unprojected = (name: string, at: Expression): Error | null =>
     projected !== null && !projected.has(name) && !keyTexts.has('\u0000' + name) ? a.error('UndefinedVariable', `Variable \`${name}\` not defined`, at.span.start) : null;
   if (expr.kind === 'PropertyAccess' && expr.object.kind === 'Variable' && outer.has(expr.object.name)) {
-    if (keyTexts.has(normalized(a, expr)) || keyVars.has(expr.object.name)) return;
+    if (keyTexts.has(keyOf(expr)) || keyVars.has(expr.object.name)) return;
     throw unprojected(expr.object.name, expr) ?? ambiguous(a, expr);
   }
   if (expr.kind === 'Variable' && outer.has(expr.name)) {
@@ -39,7 +66,7 @@ function checkGroupingLeaves(
  */
 function checkOrderByAggregates(a: Analyzer, expr: Expression, before: Scope, projected: Scope, projectedTexts: Set<string>): void {
   if (isAggregateCall(expr)) {
-    if (projectedTexts.has(normalized(a, expr))) return;
+    if (projectedTexts.has(keyOf(expr))) return;
     for (const arg of childExpressions(expr)) {
       forEachExpression(arg, (e) => {
         if (e.kind === 'Variable' && !projected.has(e.name) && before.has(e.name)) {
@@ -56,7 +83,7 @@ function checkOrderByAggregates(a: Analyzer, expr: Expression, before: Scope, pr
 function collectImplicitKeys(a: Analyzer, expr: Expression, out: Expression[]): void {
   if (isAggregateCall(expr)) return;
   if (expr.kind === 'MapProjection' && a.containsAggregate(expr)) {
-    if (!out.some((k) => normalized(a, k) === normalized(a, expr.subject))) out.push(expr.subject);
+    if (!out.some((k) => keyOf(k) === keyOf(expr.subject))) out.push(expr.subject);
   }
   for (const child of childExpressions(expr)) collectImplicitKeys(a, child, out);
 }
@@ -121,7 +148,7 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   const keyTexts = new Set<string>();
   const keyVars = new Set<string>(starVariables);
   for (const item of groupingItems) {
-    keyTexts.add(normalized(a, item.expression));
+    keyTexts.add(keyOf(item.expression));
     // Variables used by grouping keys: an ORDER BY misuse of them is ambiguous, not undefined.
     forEachExpression(item.expression, (e) => {
       if (e.kind === 'Variable') keyTexts.add('\u0000' + e.name);
@@ -132,7 +159,7 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   if (aggregating) {
     for (const item of aggregateItems) collectImplicitKeys(a, item.expression, implicitGroupingKeys);
     // Subjects already grouped on explicitly need nothing extra.
-    implicitGroupingKeys = implicitGroupingKeys.filter((k) => !(k.kind === 'Variable' && keyVars.has(k.name)) && !keyTexts.has(normalized(a, k)));
+    implicitGroupingKeys = implicitGroupingKeys.filter((k) => !(k.kind === 'Variable' && keyVars.has(k.name)) && !keyTexts.has(keyOf(k)));
     if (implicitGroupingKeys.length > 0 && a.options.implicitGroupingKeys !== true) {
       // Grouping by a map projection's subject needs runtime support; refuse rather than mis-group.
       throw compileError(Status.FeatureNotSupported,
@@ -140,7 +167,7 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
     }
     for (const key of implicitGroupingKeys) {
       if (key.kind === 'Variable') keyVars.add(key.name);
-      keyTexts.add(normalized(a, key));
+      keyTexts.add(keyOf(key));
     }
     for (const item of aggregateItems) checkGroupingLeaves(a, item.expression, scope, keyTexts, keyVars);
   }
@@ -148,10 +175,10 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   if (projection.orderBy.length > 0) {
     const restricted = aggregating || projection.distinct;
     const orderScope: Scope = restricted ? next : scope.overlay(next);
-    const projectedTexts = new Set(projection.items.map((i) => normalized(a, i.expression)));
+    const projectedTexts = new Set(projection.items.map((i) => keyOf(i.expression)));
     const ctx: ExprContext = { aggregatesAllowed: aggregating, insideAggregate: false, predicate: false };
     for (const sort of projection.orderBy) {
-      if (restricted && projectedTexts.has(normalized(a, sort.expression))) continue;
+      if (restricted && projectedTexts.has(keyOf(sort.expression))) continue;
       if (restricted) {
         // Only projected values (or expressions over grouping keys) exist after DISTINCT/aggregation.
         const merged = scope.overlay(next);
