@@ -143,7 +143,9 @@ export class GraphEngine implements GraphDatabase, TxHost {
 
   /**
    * Replaces the committed state with a snapshot (a member installing a store copy). Only while
-   * no commit is in flight: this engine must not be the one producing commands.
+   * no commit is in flight, and only when the commit step is the cluster's log (or absent): a
+   * local commit log keeps its own positions, which a restore would leave behind (for a local
+   * database use createDatabaseFromSnapshot in open.ts instead).
    */
   restore(snapshot: Uint8Array): void {
     if (this.inflight > 0) throw new Neo4jError(Status.DatabaseUnavailable, 'Cannot install a snapshot while commits are in flight.');
