@@ -318,6 +318,9 @@ function checkFunctionCall(a: Analyzer, expr: FunctionCall, scope: Scope, ctx: E
   if (a.options.isKnownFunction !== undefined && !a.options.isKnownFunction(expr.name)) {
     throw a.error('UnknownFunction', `Unknown function '${expr.name}'`, expr.span.start);
   }
+  if (name === 'size' && expr.args[0]?.kind === 'PatternExpression') {
+    throw a.error('UnexpectedSyntax', 'A pattern expression should only be used in order to test the existence of a pattern. It can no longer be used inside the function size(), an alternative is to replace size() with COUNT {}.', expr.args[0].span.start);
+  }
   const argCtx: ExprContext = { ...ctx, predicate: name === 'exists' };
   const types = expr.args.map((arg) => checkExpression(a, arg, scope, argCtx));
   const t0 = types[0];
@@ -331,9 +334,6 @@ function checkFunctionCall(a: Analyzer, expr: FunctionCall, scope: Scope, ctx: E
         break;
       case 'size':
         if (t0 === 'path' || t0 === 'node' || t0 === 'relationship' || t0 === 'integer' || t0 === 'float' || t0 === 'boolean') bad('String or List<T>');
-        if (expr.args[0]!.kind === 'PatternExpression') {
-          throw a.error('UnexpectedSyntax', 'A pattern expression should only be used in order to test the existence of a pattern. It can no longer be used inside the function size(), an alternative is to replace size() with COUNT {}.', expr.args[0]!.span.start);
-        }
         break;
       case 'type':
         if (t0 === 'node' || t0 === 'path' || t0 === 'integer' || t0 === 'float' || t0 === 'boolean' || t0 === 'string' || t0 === 'list' || t0 === 'map') bad('Relationship');
