@@ -4,7 +4,7 @@
 import type { QueryExecutor } from '../cypher/api.js';
 import type { CypherMap } from '../cypher/values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
-import type { Clock } from '../env/clock.js';
+import type { Clock, Ticker } from '../env/clock.js';
 
 export interface Authenticator {
   /** Resolves with the authenticated user name; rejects with Neo.ClientError.Security.Unauthorized. */
@@ -34,8 +34,10 @@ export interface SessionServices {
   readonly databases: DatabaseProvider;
   readonly authenticator: Authenticator;
   readonly routing: RoutingTableSource;
-  /** only monotonicMs is used: t_first / t_last */
+  /** only monotonicMs is used: t_first / t_last, tx_timeout deadlines */
   readonly clock: Clock;
+  /** When present, an idle transaction past its tx_timeout is rolled back by a timer (freeing its locks). */
+  readonly ticker?: Ticker;
   /** HELLO SUCCESS `server`: must look like "Neo4j/x.y.z" for old drivers (see BOLT.md 0.3). */
   readonly serverAgent: string;
   readonly bookmarkWaitTimeoutMs: number;

@@ -165,3 +165,35 @@ test('tx_timeout: a transaction used after its deadline fails with TransactionTi
   assert.deepEqual(services.db.committedWrites, []);
   assert.equal(services.db.openTxs, 0);
 });
+
+test('tx_timeout with a ticker: an idle transaction is rolled back when its timer fires', async () => {
+  const timers: { ms: number; fire: () => void; stopped: boolean }[] = [];
+  const services = {
+    ...fakeServices(),
+    ticker: {
+      every(ms: number, onTick: () => void) {
+        const timer = { ms, fire: onTick, stopped: false };
+        timers.push(timer);
+        return () => {
+          timer.stopped = true;
+        };
+      },
+    },
+  };
+  const session = new BoltSession(capabilitiesOf({ major: 4, minor: 4 }), services, 'bolt-t');
+  await session.handle({ kind: 'HELLO', extra: auth });
+  await session.handle({ kind: 'BEGIN', extra: m({ tx_timeout: 50n }) });
+  await session.handle(run('WRITE held'));
+  assert.equal(services.db.openTxs, 1);
+  assert.equal(timers.length, 1);
+  for (let i = 0; i < 100; i++) services.clock.monotonicMs(); // time passes
+  timers[0]!.fire();
+  assert.equal(services.db.openTxs, 0, 'the timer released the transaction');
+  const next = await session.handle(pull(-1n));
+  assert.equal(metadata(next.responses[0]).get('code'), 'Neo.ClientError.Transaction.TransactionTimedOut');
+  await session.handle({ kind: 'RESET' });
+  await session.handle({ kind: 'BEGIN', extra: m({ tx_timeout: 50n }) });
+  await session.handle({ kind: 'COMMIT' });
+  assert.equal(timers[1]!.stopped, true, 'finishing the transaction cancels its timer');
+  assert.deepEqual(services.db.committedWrites, []);
+});

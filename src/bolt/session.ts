@@ -31,6 +31,9 @@ interface ExplicitTx {
   lastQid: bigint;
   /** monotonic ms after which the transaction is dead (client tx_timeout); undefined = none */
   readonly deadlineMs: number | undefined;
+  /** already rolled back (by the timeout timer) or finished: never touch tx again */
+  released: boolean;
+  cancelTimer: (() => void) | undefined;
 }
 
 const TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
@@ -50,6 +53,8 @@ export class BoltSession {
   /** RESETs already queued behind the request being handled: everything before them is IGNORED. */
   private pendingResets = 0;
   private routingContext: CypherMap | undefined;
+  /** a request is being handled: the timeout timer must not pull the tx from under it */
+  private busy = false;
 
   constructor(
     private readonly caps: Capabilities,
@@ -90,10 +95,13 @@ export class BoltSession {
     }
     if (request.kind === 'RESET') return this.reset();
     if (this.pendingResets > 0 || this.current === 'FAILED') return { responses: [IGNORED], close: false };
+    this.busy = true;
     try {
       return { responses: await this.dispatch(request), close: false };
     } catch (error) {
       return this.fail(error);
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -124,13 +132,26 @@ export class BoltSession {
   private rollbackQuietly(): void {
     const open = this.explicit;
     this.explicit = undefined;
-    if (!open) return;
+    if (open) this.release(open);
+  }
+
+  /** Rolls the explicit transaction back once, whoever gets there first (client or timer). */
+  private release(open: ExplicitTx): void {
+    open.cancelTimer?.();
+    if (open.released) return;
+    open.released = true;
     try {
       open.tx.rollback();
     } catch (error) {
       this.services.onUnexpectedError?.(error, `rollback on connection ${this.connectionId}`);
     }
     this.services.onTransactionFinished?.('rolled-back');
+  }
+
+  /** The tx_timeout timer fired: free the transaction now; the client learns at its next request. */
+  private expire(open: ExplicitTx): void {
+    if (this.explicit !== open || this.busy) return; // a running request checks the deadline itself
+    this.release(open);
   }
 
   private expectState(request: Request, ...allowed: SessionState[]): void {
@@ -162,10 +183,8 @@ export class BoltSession {
       case 'COMMIT': return this.commit();
       case 'ROLLBACK':
         this.expectState(request, 'TX_READY', 'TX_STREAMING');
-        this.explicit!.tx.rollback();
-        this.explicit = undefined;
+        this.rollbackQuietly();
         this.current = 'READY';
-        this.services.onTransactionFinished?.('rolled-back');
         return [success()];
       case 'UNDECODABLE':
         if (this.current === 'CONNECTED' || this.current === 'AUTHENTICATION') throw protocolViolation(request.error.message);
@@ -256,7 +275,19 @@ export class BoltSession {
     if (this.current !== 'READY') throw protocolViolation(`Message 'BEGIN' cannot be handled by a session in the ${this.current} state.`);
     const deadlineMs = this.deadlineFrom(extra, this.services.clock.monotonicMs());
     const { tx, database } = await this.openTx(extra);
-    this.explicit = { tx, database: database.name, results: new Map(), nextQid: 0n, lastQid: -1n, deadlineMs };
+    const open: ExplicitTx = {
+      tx, database: database.name, results: new Map(), nextQid: 0n, lastQid: -1n, deadlineMs, released: false, cancelTimer: undefined,
+    };
+    const ticker = this.services.ticker;
+    if (deadlineMs !== undefined && ticker) {
+      const delayMs = Math.max(1, Math.ceil(deadlineMs - this.services.clock.monotonicMs()) + 1);
+      const stop = ticker.every(delayMs, () => {
+        stop();
+        this.expire(open);
+      });
+      open.cancelTimer = stop;
+    }
+    this.explicit = open;
     this.current = 'TX_READY';
     return [success()];
   }
@@ -349,24 +380,19 @@ export class BoltSession {
       throw protocolViolation(`Message 'COMMIT' cannot be handled by a session in the ${this.current} state.`);
     }
     this.explicit = undefined;
+    explicit.cancelTimer?.();
     let committed = false;
     try {
       this.checkDeadline(explicit.deadlineMs);
       const { txId } = await explicit.tx.commit();
       committed = true;
+      explicit.released = true;
       this.services.onTransactionFinished?.('committed');
       const database = this.services.databases.resolve(explicit.database);
       this.current = 'READY';
       return [success({ bookmark: formatBookmark(explicit.database, txId > 0 ? txId : database.lastAppliedTxId()) })];
     } finally {
-      if (!committed) {
-        try {
-          explicit.tx.rollback();
-        } catch {
-          // the commit error is the one worth reporting
-        }
-        this.services.onTransactionFinished?.('rolled-back');
-      }
+      if (!committed) this.release(explicit);
     }
   }
 }

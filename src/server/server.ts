@@ -133,6 +133,7 @@ async function compose(
     authenticator,
     routing: { routingTable },
     clock: nodeClock,
+    ticker: nodeTicker,
     serverAgent: BOLT_SERVER_AGENT,
     bookmarkWaitTimeoutMs: BoltLimits.bookmarkWaitTimeoutMs,
     onUnexpectedError: (error, context) => log.error(`Unexpected error in ${context}`, error),

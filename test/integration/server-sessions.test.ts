@@ -152,6 +152,20 @@ test('constraint violations, unknown databases and unsupported parameter types c
   await assert.rejects(driver6.executeQuery('CREATE (:X)', {}, { routing: neo4j6.routing.READ }), { code: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType' });
 });
 
+test('a transaction past its tx_timeout is rolled back and reports TransactionTimedOut', { timeout: 60_000 }, async () => {
+  const session = driver6.session();
+  try {
+    const tx = session.beginTransaction({ timeout: 300 });
+    await tx.run("CREATE (:TimedOut {tag: 'late'})");
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await assert.rejects(tx.commit(), { code: 'Neo.ClientError.Transaction.TransactionTimedOut' });
+  } finally {
+    await session.close();
+  }
+  const { records } = await driver6.executeQuery("MATCH (n:TimedOut {tag: 'late'}) RETURN count(n) AS c");
+  assert.equal(records[0]!.get('c').toNumber(), 0);
+});
+
 test('paths and relationships come back as driver graph types', { timeout: 60_000 }, async () => {
   const { records } = await driver6.executeQuery(
     "CREATE p = (:G {name: 'a'})-[:R {w: 1}]->(:G {name: 'b'})<-[:R {w: 2}]-(:G {name: 'c'}) RETURN p");
