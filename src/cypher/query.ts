@@ -13,6 +13,7 @@ import { compileShow, standaloneDatabases, type ShowSource } from './runtime/sho
 import { currentNode, currentRel } from './values/entities.js';
 import { type CypherValue, NodeValue, PathValue, RelationshipValue } from './values/value.js';
 import { analyzeStatement } from './planner/semantic-bridge.js';
+import { forEachAstNode } from './runtime/ast-walk.js';
 
 export interface CypherEngineOptions {
   /** Wall clock in ms (timestamp(), datetime()); injected so the engine stays pure. */
@@ -172,11 +173,7 @@ function inferQueryType(body: unknown, returns: boolean): QueryType {
 }
 
 function walk(node: unknown, visit: (n: { kind: unknown }) => void): void {
-  if (Array.isArray(node)) { for (const x of node) walk(x, visit); return; }
-  if (node === null || typeof node !== 'object' || node instanceof Map) return;
-  const o = node as Record<string, unknown>;
-  if (typeof o.kind === 'string') visit(o as { kind: unknown });
-  for (const k in o) if (k !== 'span') walk(o[k], visit);
+  forEachAstNode(node, (n) => { visit(n); });
 }
 
 function collectParameters(body: unknown): string[] {

@@ -103,9 +103,13 @@ function aggregatesOf(p: Projection): ReadonlySet<Expression> {
   const known = pc().analysis?.aggregates;
   if (known) return known;
   const out = new Set<Expression>();
-  const visit = (e: Expression): void => {
-    if (e.kind === 'CountStar' || (e.kind === 'FunctionCall' && isAggregateName(e.name))) { out.add(e); return; }
-    for (const c of children(e)) visit(c);
+  const visit = (root: Expression): void => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      if (e.kind === 'CountStar' || (e.kind === 'FunctionCall' && isAggregateName(e.name))) { out.add(e); continue; }
+      stack.push(...children(e));
+    }
   };
   for (const it of p.items) visit(it.expression);
   for (const s of p.orderBy) visit(s.expression);

@@ -210,6 +210,8 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
       return (row, ctx) => { const v = bool(x(row, ctx)); return v === null ? null : !v; };
     }
     case 'BinaryOp': {
+      const spine = leftSpine(e);
+      if (spine.ops.length > 32) return compileChain(spine, opts);
       const logical = e.op === 'AND' || e.op === 'OR' || e.op === 'XOR';
       return compileBinary(e.op, logical ? predicate(e.left, opts) : c(e.left), logical ? predicate(e.right, opts) : c(e.right));
     }
@@ -358,6 +360,41 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
     case 'MapProjection': return compileMapProjection(e, c);
   }
 }
+
+type BinaryNode = Extract<Expression, { kind: 'BinaryOp' }>;
+
+/** A left-deep operator chain `((x op1 a) op2 b) …` as its leftmost operand and (op, operand) steps. */
+function leftSpine(e: BinaryNode): { base: Expression; ops: string[]; operands: Expression[] } {
+  const ops: string[] = [], operands: Expression[] = [];
+  let cur: Expression = e;
+  while (cur.kind === 'BinaryOp') {
+    ops.push(cur.op);
+    operands.push(cur.right);
+    cur = cur.left;
+  }
+  return { base: cur, ops: ops.reverse(), operands: operands.reverse() };
+}
+
+const LOGICAL = new Set(['AND', 'OR', 'XOR']);
+
+/** Long generated chains (thousands of terms) are folded in a loop instead of nested closures. */
+function compileChain(spine: { base: Expression; ops: string[]; operands: Expression[] }, opts: CompileOptions): Evaluator {
+  const compileOperand = (x: Expression, logical: boolean) => (logical ? predicate(x, opts) : compileExpression(x, opts));
+  const base = compileOperand(spine.base, LOGICAL.has(spine.ops[0]!));
+  const steps = spine.ops.map((op, i) => {
+    const right = compileOperand(spine.operands[i]!, LOGICAL.has(op));
+    return compileBinary(op, (row) => row[ACC] ?? null, right);
+  });
+  return (row, ctx) => {
+    const scratch: Row = Object.create(row) as Row;
+    scratch[ACC] = base(row, ctx);
+    for (const step of steps) scratch[ACC] = step(scratch, ctx);
+    return scratch[ACC] ?? null;
+  };
+}
+
+/** Scratch slot holding the running value of a folded chain. */
+const ACC = '  acc';
 
 /** A pattern used as a predicate means "at least one match". */
 export function predicate(e: Expression, opts: CompileOptions = {}): Evaluator {

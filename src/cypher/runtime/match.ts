@@ -12,6 +12,7 @@ import { type CypherValue, NodeValue, PathValue, type PropertyValue, Relationshi
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
+import { conjunctsOf, forEachAstNode } from './ast-walk.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
 export const PATH_KEY = '  path';
@@ -22,6 +23,20 @@ export interface NodeSpec {
   readonly props: readonly (readonly [string, Evaluator])[] | null;
   readonly propsExpr: Evaluator | null; // a parameter map
   readonly where: Evaluator | null;
+  /** WHERE conjuncts checked as soon as all the variables they read are bound. */
+  readonly pushed: Pushed[];
+}
+
+/** A WHERE conjunct evaluated early, when every variable in `vars` has a binding. */
+interface Pushed { readonly vars: readonly string[]; readonly f: Evaluator }
+
+function pushedHold(pushed: readonly Pushed[], row: Row, ctx: ExecContext): boolean {
+  for (const p of pushed) {
+    let ready = true;
+    for (const v of p.vars) if (row[v] === undefined) { ready = false; break; }
+    if (ready && truthy(p.f(row, ctx), 'WHERE') !== true) return false;
+  }
+  return true;
 }
 
 export interface RelSpec {
@@ -34,6 +49,7 @@ export interface RelSpec {
   readonly props: readonly (readonly [string, Evaluator])[] | null;
   readonly propsExpr: Evaluator | null;
   readonly where: Evaluator | null;
+  readonly pushed: Pushed[];
 }
 
 export interface PartSpec {
@@ -62,7 +78,7 @@ function compileProps(e: Expression | null): { props: [string, Evaluator][] | nu
 
 function compileNode(n: NodePattern): NodeSpec {
   const { props, propsExpr } = compileProps(n.properties);
-  return { variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null };
+  return { variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null, pushed: [] };
 }
 
 function compileRel(r: RelationshipPattern): RelSpec {
@@ -72,7 +88,7 @@ function compileRel(r: RelationshipPattern): RelSpec {
   const max = r.length ? (r.length.max ?? Infinity) : 1;
   return {
     variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
-    props, propsExpr, where: r.where ? compileExpression(r.where) : null,
+    props, propsExpr, where: r.where ? compileExpression(r.where) : null, pushed: [],
   };
 }
 
@@ -85,11 +101,10 @@ export interface Seed { key: string; op: 'eq' | 'in'; value: Evaluator; needs: r
 
 function collectSeeds(where: Expression | null, out: SeedAst[]): void {
   if (!where) return;
-  if (where.kind === 'BinaryOp' && where.op === 'AND') {
-    collectSeeds(where.left, out);
-    collectSeeds(where.right, out);
-    return;
-  }
+  for (const c of conjunctsOf(where)) collectSeed(c, out);
+}
+
+function collectSeed(where: Expression, out: SeedAst[]): void {
   let pairs: [Expression, Expression, 'eq' | 'in'][];
   if (where.kind === 'Comparison' && where.ops.length === 1 && where.ops[0] === '=') {
     const [a, b] = where.operands as [Expression, Expression];
@@ -125,12 +140,40 @@ function freeVariables(e: Expression, out: string[]): boolean {
   }
 }
 
+function callsNonDeterministic(node: unknown): boolean {
+  let found = false;
+  forEachAstNode(node, (o) => {
+    if (o.kind === 'FunctionCall' && typeof o.name === 'string' && ['rand', 'randomuuid'].includes(o.name.toLowerCase())) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Filters as early as possible: each WHERE conjunct is attached to the pattern variables it reads
+ * and checked when the last of them is bound, so a failing start node is not expanded. The full
+ * WHERE still runs at the end; this only prunes.
+ */
+function pushDownConjuncts(where: Expression | null, specs: readonly PartSpec[]): void {
+  if (!where) return;
+  const conjuncts = conjunctsOf(where);
+  // A lone node pattern is filtered right after binding anyway.
+  if (specs.length === 1 && specs[0]!.rels.length === 0) return;
+  for (const c of conjuncts) {
+    if (callsNonDeterministic(c)) continue;
+    const read = new Set<string>();
+    variablesIn(c, read);
+    if (read.size === 0) continue;
+    const pushed: Pushed = { vars: [...read], f: compileExpression(c) };
+    for (const spec of specs) {
+      for (const n of spec.nodes) if (n.variable !== null && read.has(n.variable)) n.pushed.push(pushed);
+      for (const r of spec.rels) if (!r.varLength && r.variable !== null && read.has(r.variable)) r.pushed.push(pushed);
+    }
+  }
+}
+
 function variablesIn(node: unknown, out: Set<string>): void {
-  if (Array.isArray(node)) { for (const x of node) variablesIn(x, out); return; }
-  if (node === null || typeof node !== 'object' || node instanceof Map) return;
-  const o = node as Record<string, unknown>;
-  if (o.kind === 'Variable' && typeof o.name === 'string') out.add(o.name);
-  for (const k in o) if (k !== 'span') variablesIn(o[k], out);
+  forEachAstNode(node, (o) => { if (o.kind === 'Variable' && typeof o.name === 'string') out.add(o.name); });
 }
 
 function usable(seed: Seed, row: Row): boolean {
@@ -169,6 +212,7 @@ export function compilePatternMatcher(
       });
     }
   }
+  pushDownConjuncts(where, specs);
   const filter = where ? compileExpression(where) : null;
   const last = specs[specs.length - 1];
   if (filter && last?.shortest) {
@@ -254,6 +298,7 @@ export function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext)
   let out = row;
   if (v !== null && row[v] === undefined) out = { ...row, [v]: nodeValue(rec) };
   if (spec.where && truthy(spec.where(out, ctx)) !== true) return null;
+  if (spec.pushed.length && !pushedHold(spec.pushed, out, ctx)) return null;
   return out;
 }
 
@@ -489,6 +534,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
       let out = row;
       if (rs.variable !== null && bound === undefined) out = { ...row, [rs.variable]: rel };
       if (rs.where && truthy(rs.where(out, ctx)) !== true) continue;
+      if (rs.pushed.length && !pushedHold(rs.pushed, out, ctx)) continue;
       yield [out, a.otherId, { relIds: [a.relId], rels: [rel], nodes: [] }];
     }
     return;

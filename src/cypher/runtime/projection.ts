@@ -23,8 +23,13 @@ interface AggregateCall {
 
 /** Collects aggregate call nodes inside an expression (not descending into nested aggregates). */
 function findAggregates(e: Expression, aggregates: ReadonlySet<Expression>, out: Expression[]): void {
-  if (aggregates.has(e)) { out.push(e); return; }
-  for (const child of children(e)) findAggregates(child, aggregates, out);
+  const stack: Expression[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (aggregates.has(x)) { out.push(x); continue; }
+    const cs = children(x);
+    for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]!);
+  }
 }
 
 export function children(e: Expression): Expression[] {

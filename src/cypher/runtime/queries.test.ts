@@ -103,3 +103,14 @@ test('CALL subqueries import only what they declare', async () => {
   assert.deepEqual(await q('MATCH (n:M) CALL { WITH n RETURN n.v * 10 AS t } RETURN t ORDER BY t'), [[10n], [20n]]);
   assert.deepEqual(await q('MATCH (n:M) CALL (n) { RETURN n.v + 1 AS w } RETURN w ORDER BY w'), [[2n], [3n]]);
 });
+
+test('long generated operator chains compile and run without exhausting the stack', async () => {
+  // proves 5000-term AND / + / OR chains are folded iteratively (planner and evaluator)
+  const q = await engineWith(['CREATE ({x0: 0, x1: 1})']);
+  const and = 'MATCH (n) WHERE ' + Array.from({ length: 5000 }, (_, i) => `(n.x${i % 2} = ${i % 2})`).join(' AND ') + ' RETURN count(n)';
+  assert.deepEqual(await q(and), [[1n]]);
+  const sum = 'RETURN ' + Array.from({ length: 5000 }, (_, i) => String(i)).join(' + ') + ' AS s';
+  assert.deepEqual(await q(sum), [[12497500n]]);
+  const mixed = 'RETURN ' + Array.from({ length: 4000 }, (_, i) => String(i)).join(' - ') + ' AS d';
+  assert.deepEqual(await q(mixed), [[-Array.from({ length: 3999 }, (_, i) => BigInt(i + 1)).reduce((a, b) => a + b, 0n)]]);
+});
