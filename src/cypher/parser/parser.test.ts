@@ -242,3 +242,10 @@ test('accepts typographic dashes in relationship arrows but not as minus', () =>
   assert.equal(syntaxError('RETURN 42 — 41').detail, 'InvalidUnicodeCharacter');
   assert.equal(syntaxError('RETURN 1 ＜ 2').detail, 'InvalidUnicodeCharacter');
 });
+
+test('reads GQL INSERT as CREATE', () => {
+  // Proves `INSERT (:A&B {k: 1})` is a Create clause with both labels.
+  const c = clauses('INSERT (n:A&B {k: 1})-[:T]->(m)')[0]!;
+  assert.ok(c.kind === 'Create');
+  assert.deepEqual(c.pattern[0]!.nodes[0]!.labels, ['A', 'B']);
+});

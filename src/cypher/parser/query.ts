@@ -83,6 +83,7 @@ export function parseClause(ts: TokenStream): Clause {
         }
         break;
       case 'CREATE':
+      case 'INSERT': // GQL spelling of CREATE (Neo4j 5.18+)
         ts.next();
         return { kind: 'Create', pattern: parsePattern(ts), span: ts.spanFrom(start) };
       case 'MERGE':
@@ -161,7 +162,7 @@ function parseMatch(ts: TokenStream, optional: boolean): MatchClause {
 function isClauseStart(ts: TokenStream): boolean {
   const t = ts.peek();
   if (t.type !== 'ident') return ts.atPunct('}') || ts.atPunct(')');
-  return ['MATCH', 'OPTIONAL', 'CREATE', 'MERGE', 'SET', 'REMOVE', 'DELETE', 'DETACH', 'WITH', 'RETURN', 'UNWIND',
+  return ['MATCH', 'OPTIONAL', 'CREATE', 'INSERT', 'MERGE', 'SET', 'REMOVE', 'DELETE', 'DETACH', 'WITH', 'RETURN', 'UNWIND',
     'CALL', 'FOREACH', 'LOAD', 'UNION'].includes(t.value);
 }
 
