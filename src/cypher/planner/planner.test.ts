@@ -134,3 +134,11 @@ test('a rare relationship type is scanned instead of the nodes', async () => {
   assert.deepEqual(labelled.r.records, [['p2']]);
   assert.equal(labelled.calls.get('nodesWithLabel') ?? 0, 0);
 });
+
+test('WHERE conjuncts prune before expanding', async () => {
+  // proves a predicate on the start node is checked before its relationships are expanded
+  const exec = await setup();
+  const { r, calls } = await exec('MATCH (p:Person)-->(b) WHERE p.n = 1 AND b.n = 2 RETURN b.name', {}, true);
+  assert.deepEqual(r.records, [['p2']]);
+  assert.equal(calls.get('relationshipsOf'), 1);
+});
