@@ -63,7 +63,7 @@ export class Simulation {
       delayTicksMax: options.delayTicksMax,
     });
     this.checker = new SafetyChecker(() => this.now);
-    this.workload = new Workload(this.random.fork(), options.clients, options.keys, options.electionTicks * 6);
+    this.workload = new Workload(this.random.fork(), options.clients, options.keys, options.electionTicks * 3);
     const ids = Array.from({ length: options.voters + options.learners + options.spares }, (_, i) => `m${i + 1}`);
     const initial: Membership = { voters: ids.slice(0, options.voters), learners: ids.slice(options.voters, options.voters + options.learners) };
     const transport = { send: (m: Message) => this.send(m) };
