@@ -36,7 +36,7 @@ test('any split of a valid stream decodes the same messages (property)', () => {
       }
       assert.deepEqual(decoded, messages);
     },
-  ), { numRuns: 300 });
+  ), { numRuns: 300, seed: 0x5eed01 }); // fixed seed: the same cases every run
 });
 
 test('every single split point of a two-message stream decodes identically', () => {

@@ -157,7 +157,7 @@ test('random bytes after the handshake never escape as exceptions: each stream e
     assert.deepEqual(sent.slice(0, 2), ['SUCCESS', 'SUCCESS']);
     assert.ok(sent.slice(2).every((kind) => ['SUCCESS', 'FAILURE', 'IGNORED', 'RECORD'].includes(kind)));
     if (transport.closed) assert.equal(services.db.openTxs, 0, 'a closed connection leaves no open transaction');
-  }), { numRuns: 200 });
+  }), { numRuns: 200, seed: 0x5eed02 }); // fixed seed: the same cases every run
 });
 
 test('output backpressure: no further requests are processed until the transport drains', async () => {

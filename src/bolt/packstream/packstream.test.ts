@@ -121,7 +121,7 @@ const cypherValue: fc.Arbitrary<CypherValue> = fc.letrec<{ value: CypherValue }>
 test('any Cypher value decodes to itself after encoding (property)', () => {
   fc.assert(fc.property(cypherValue, (value) => {
     assert.deepEqual(roundTrip(value), value);
-  }), { numRuns: 300 });
+  }), { numRuns: 300, seed: 0x5eed03 }); // fixed seed: the same cases every run
 });
 
 test('malformed input raises Neo.ClientError.Request.Invalid, never a crash', () => {
