@@ -200,6 +200,8 @@ export class Analyzer {
         const next = scope.child();
         for (const item of clause.yieldItems ?? []) this.declareFresh(next, item.alias ?? item.field, { kind: 'value', type: 'any' }, item.span.start);
         if (clause.where) this.checkWhere(clause.where, next);
+        // A standalone `CALL p() YIELD a, b AS c` returns exactly the yielded columns.
+        if (standalone && clause.yieldItems !== null) this.standaloneCallColumns = clause.yieldItems.map((y) => y.alias ?? y.field);
         return next;
       }
       case 'CallSubquery': {
