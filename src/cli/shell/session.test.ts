@@ -102,3 +102,16 @@ test(':use switches database, :source runs a script, unknown commands are errors
   await assert.rejects(shell.run({ kind: 'command', text: ':frobnicate now' }), /Could not find command :frobnicate/);
   assert.equal(await shell.run({ kind: 'command', text: ':exit' }), 'exit');
 });
+
+test(':history lists what was entered, and :history clear forgets it', async () => {
+  // Proves the session history: statements with their semicolon, commands as typed, :history itself left out.
+  const { shell, out } = shellWith({});
+  await shell.run({ kind: 'cypher', text: 'CREATE ()' });
+  await shell.run({ kind: 'command', text: ':begin' });
+  await shell.run({ kind: 'command', text: ':history' });
+  assert.equal(out.join(''), ' 1  CREATE ();\n 2  :begin\n');
+  out.length = 0;
+  await shell.run({ kind: 'command', text: ':history clear' });
+  await shell.run({ kind: 'command', text: ':history' });
+  assert.deepEqual(out, []);
+});

@@ -26,6 +26,7 @@ export const HELP_TEXT = [
   '  :commit   Commit the currently open transaction',
   '  :exit     Exit the shell',
   '  :help     Show this help message',
+  '  :history  Print a list of the last commands executed (":history clear" forgets them)',
   '  :param    Set the value of a query parameter: ":param name => expression" or ":param {name: expression, ...}"',
   '  :params   Print all query parameters and their values (":params clear" removes them)',
   '  :rollback Rollback the currently open transaction',
@@ -46,6 +47,9 @@ export interface ShellSessionOptions {
   readonly readScript?: (path: string) => Promise<string>;
 }
 
+/** :history keeps this many entries; older ones are dropped. */
+const MAX_HISTORY = 500;
+
 /** :source files may source others; a cycle must not recurse forever. */
 const MAX_SOURCE_DEPTH = 10;
 
@@ -59,6 +63,8 @@ export class ShellSession {
   private databaseName: string;
   private readonly params = new Map<string, unknown>();
   private sourceDepth = 0;
+  /** what was entered this session, oldest first, for :history */
+  private readonly history: string[] = [];
 
   constructor(private readonly options: ShellSessionOptions) {
     this.database = options.database;
@@ -91,9 +97,18 @@ export class ShellSession {
   }
 
   async run(item: ShellItem): Promise<ItemOutcome> {
-    if (item.kind === 'command') return this.runCommand(item.text);
+    if (item.kind === 'command') {
+      if (!/^:history\b/.test(item.text)) this.remember(item.text);
+      return this.runCommand(item.text);
+    }
+    this.remember(`${item.text};`);
     await this.runCypher(item.text);
     return 'continue';
+  }
+
+  private remember(entry: string): void {
+    this.history.push(entry);
+    if (this.history.length > MAX_HISTORY) this.history.shift();
   }
 
   async runCypher(text: string): Promise<void> {
@@ -125,6 +140,10 @@ export class ShellSession {
         return 'exit';
       case 'help':
         this.options.output.out(HELP_TEXT);
+        return 'continue';
+      case 'history':
+        if (arg === 'clear') this.history.length = 0;
+        else this.printHistory();
         return 'continue';
       case 'begin':
         if (this.transaction !== undefined) throw new ShellCommandError('There is already an open transaction');
@@ -213,6 +232,12 @@ export class ShellSession {
     const runner = this.transaction ?? this.session;
     const { records } = await runner.run(query, Object.fromEntries(this.params));
     return records[0]?.get('value') ?? null;
+  }
+
+  private printHistory(): void {
+    const width = String(this.history.length).length;
+    const lines = this.history.map((entry, i) => ` ${String(i + 1).padStart(width)}  ${entry.replace(/\n/g, '\n' + ' '.repeat(width + 3))}`);
+    if (lines.length > 0) this.options.output.out(lines.join('\n') + '\n');
   }
 
   private printParams(): void {
