@@ -134,15 +134,23 @@ export function compileProjection(
   return {
     columns,
     *run(input, ctx) {
-      if (!aggregating && !p.distinct && sorts.length === 0) {
-        // Streaming path: LIMIT stops pulling from the input early.
+      if (!aggregating && sorts.length === 0) {
+        // Streaming path: LIMIT stops pulling from the input early; DISTINCT keeps first sightings.
         let toSkip = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
         let remaining = limit ? toCount(limit({}, ctx), 'LIMIT') : Infinity;
         if (remaining === 0) return;
+        const seen = p.distinct ? new Set<string>() : null;
         for (const row of input) {
           tick(ctx);
-          if (toSkip > 0) { toSkip--; continue; }
+          if (seen === null && toSkip > 0) { toSkip--; continue; }
           const out = project(row, ctx);
+          if (seen !== null) {
+            let key = '';
+            for (const c of columns) key += hashKey(out[c] ?? null) + '|';
+            if (seen.has(key)) continue;
+            seen.add(key);
+            if (toSkip > 0) { toSkip--; continue; }
+          }
           // WITH … WHERE also sees variables bound before the WITH.
           if (!filter || truthy(filter({ ...row, ...out }, ctx), 'WHERE') === true) yield out;
           if (--remaining <= 0) return;

@@ -114,3 +114,11 @@ test('long generated operator chains compile and run without exhausting the stac
   const mixed = 'RETURN ' + Array.from({ length: 4000 }, (_, i) => String(i)).join(' - ') + ' AS d';
   assert.deepEqual(await q(mixed), [[-Array.from({ length: 3999 }, (_, i) => BigInt(i + 1)).reduce((a, b) => a + b, 0n)]]);
 });
+
+test('streaming DISTINCT keeps first sightings and applies SKIP/LIMIT after de-duplication', async () => {
+  // proves DISTINCT without ORDER BY streams in input order and pages over distinct rows
+  const q = await engineWith([]);
+  assert.deepEqual(await q('UNWIND [3, 1, 3, 2, 1, 2] AS x RETURN DISTINCT x'), [[3n], [1n], [2n]]);
+  assert.deepEqual(await q('UNWIND [1, 1, 2, 2, 3] AS x RETURN DISTINCT x SKIP 1 LIMIT 1'), [[2n]]);
+  assert.deepEqual(await q('UNWIND [1, 1, 2, 5, 5] AS x WITH DISTINCT x WHERE x > 1 RETURN collect(x)'), [[[2n, 5n]]]);
+});
