@@ -11,7 +11,7 @@ import { nodeClock, nodeTicker } from '../src/env/node/clock.js';
 import { parseFeature, type TckScenario } from '../src/tck/features.js';
 import { checkAgainstKnownFailures, formatKnownFailures, parseKnownFailures } from '../src/tck/known-failures.js';
 import { runScenariosInWorkers } from '../src/tck/pool.js';
-import { formatReport, updateReadmeFigure, type ScenarioResult } from '../src/tck/report.js';
+import { formatReport, tallyByFolder, updateReadmeFigure, type ScenarioResult } from '../src/tck/report.js';
 import type { EngineBackendData } from '../src/tck/backend.js';
 import type { ScenarioOutcome } from '../src/tck/scenario.js';
 
@@ -49,6 +49,7 @@ interface Options {
   verbose?: boolean;
   updateReadme?: boolean;
   store: string;
+  json?: string;
 }
 
 async function main(): Promise<number> {
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
     .option('--timeout-ms <ms>', 'time budget per scenario', '5000')
     .option('--verbose', 'print every failure, not only regressions')
     .option('--update-readme', 'write the pass rate into README.md (the line after <!-- tck-figure -->)')
+    .option('--json <file>', 'also write every scenario result (key, passed, message, duration) as JSON')
     .option('--store <store>', 'memory (default) or durable (the LMDB engine, one scratch store per scenario)', 'memory')
     .parse(process.argv);
   const options = program.opts<Options>();
@@ -125,6 +127,15 @@ async function main(): Promise<number> {
   if (options.verbose === true) {
     process.stdout.write('slowest scenarios:\n');
     for (const d of durations.sort((a, b) => b.ms - a.ms).slice(0, 10)) process.stdout.write(`  ${d.ms.toFixed(0).padStart(6)} ms  ${d.key}\n`);
+  }
+  if (options.json !== undefined) {
+    const durationByKey = new Map(durations.map((d) => [d.key, Math.round(d.ms)]));
+    const passed = results.filter((r) => r.passed).length;
+    const report = {
+      passed, total: results.length, store: options.store, folders: tallyByFolder(results),
+      scenarios: results.map((r) => ({ ...r, durationMs: durationByKey.get(r.key) ?? null })),
+    };
+    writeFileSync(options.json, JSON.stringify(report, null, 2) + '\n');
   }
   process.stdout.write(formatReport(results));
   process.stdout.write(`(${scenarios.length} scenarios in ${elapsedS.toFixed(1)} s)\n`);
