@@ -5,7 +5,7 @@
 import type { Clause, Projection, SetItem } from './clauses.js';
 import type { Expression } from './expressions.js';
 import type { NodePattern, PatternPart, RelationshipPattern } from './patterns.js';
-import type { Query, SchemaTarget, Statement, StatementBody } from './statements.js';
+import type { Query, SchemaTarget, SingleQuery, Statement, StatementBody } from './statements.js';
 
 const WORDS_NEEDING_QUOTES = new Set([
   'ALL', 'AND', 'ANY', 'AS', 'ASC', 'ASCENDING', 'BY', 'CALL', 'CASE', 'COLLECT', 'CONTAINS', 'COUNT', 'CREATE', 'DELETE', 'DESC',
@@ -194,9 +194,13 @@ export function printClause(c: Clause): string {
   }
 }
 
+function printSingleQuery(q: SingleQuery): string {
+  return q.clauses.map(printClause).join(' ') + (q.finish === true ? ' FINISH' : '');
+}
+
 export function printQuery(q: Query): string {
-  if (q.kind === 'SingleQuery') return q.clauses.map(printClause).join(' ');
-  return q.queries.map((sq) => sq.clauses.map(printClause).join(' ')).join(q.all ? ' UNION ALL ' : ' UNION ');
+  if (q.kind === 'SingleQuery') return printSingleQuery(q);
+  return q.queries.map(printSingleQuery).join(q.all ? ' UNION ALL ' : ' UNION ');
 }
 
 function printTarget(t: SchemaTarget, extra: readonly string[] = []): string {

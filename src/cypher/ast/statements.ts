@@ -8,6 +8,11 @@ import type { Expression } from './expressions.js';
 export interface SingleQuery extends AstNodeBase {
   readonly kind: 'SingleQuery';
   readonly clauses: readonly Clause[];
+  /**
+   * Ends with `FINISH` (Neo4j 5.19): runs for its effects and returns no rows or columns; the
+   * last clause may then be a reading one (`MATCH (n) FINISH`). Absent means false.
+   */
+  readonly finish?: boolean;
 }
 
 /** `q1 UNION q2 UNION …` (all = UNION ALL; mixing both forms is rejected by the parser). */

@@ -50,6 +50,15 @@ function atQueryEnd(ts: TokenStream): boolean {
   return ts.atEnd() || ts.atPunct(';') || ts.atPunct('}') || ts.atPunct(')') || ts.atKeyword('UNION');
 }
 
+/** `FINISH` must be the last word of its (sub)query. */
+function isFinishEnd(ts: TokenStream): boolean {
+  const saved = ts.pos;
+  ts.pos++;
+  const end = atQueryEnd(ts);
+  ts.pos = saved;
+  return end;
+}
+
 export function parseSingleQuery(ts: TokenStream): SingleQuery {
   const start = ts.peek().start;
   const clauses: Clause[] = [];
@@ -58,6 +67,10 @@ export function parseSingleQuery(ts: TokenStream): SingleQuery {
     if (previous?.kind === 'Return' && !atQueryEnd(ts) && !isClauseStart(ts)) {
       // Nothing may follow RETURN but UNION; say what could have continued the RETURN itself.
       ts.fail(['","', '"AS"', '"ORDER BY"', '"SKIP"', '"LIMIT"', '"UNION"', '";"', 'end of input']);
+    }
+    if (clauses.length > 0 && previous?.kind !== 'Return' && ts.atKeyword('FINISH') && isFinishEnd(ts)) {
+      ts.next();
+      return { kind: 'SingleQuery', clauses, finish: true, span: ts.spanFrom(start) };
     }
     clauses.push(parseClause(ts));
     if (clauses.length > 100_000) throw ts.errorAt(ts.peek().start, 'Query has too many clauses');

@@ -115,6 +115,7 @@ function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: b
   const out: PathValue[] = [];
   const walk = (at: number, nodes: number[], rels: number[]): void => {
     if (!all && out.length > 0) return;
+    tick(ctx); // the number of shortest paths can grow exponentially
     if (at === fromId) {
       const ns = [at, ...nodes].map((id) => nodeValue(ctx.tx.node(id)!));
       const rr = rels.map((id) => relValue(ctx.tx.relationship(id)!));

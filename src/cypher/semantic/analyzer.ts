@@ -125,6 +125,7 @@ export class Analyzer {
       if (clause.kind === 'Return') columns = [...this.projections.get(clause.projection)!.columns];
     }
     const lastClause = clauses[clauses.length - 1]!;
+    if (query.finish === true) return { columns: [], scope };
     if ((role === 'top' || role === 'call' || role === 'importingCall') && lastClause.kind !== 'Return' && !UPDATING.has(lastClause.kind) &&
         lastClause.kind !== 'CallSubquery' && !(lastClause.kind === 'CallProcedure' && (lastClause.yieldItems === null || clauses.length === 1))) {
       throw this.error('InvalidClauseComposition',
