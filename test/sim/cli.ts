@@ -78,6 +78,12 @@ interface Summary {
   linUnknown: number;
   /** CPU time spent (user + system), a fairer rate than wall time on a busy machine */
   cpuSeconds: number;
+  /** totals per event class over all seeds */
+  events: Record<string, number>;
+}
+
+function addEvents(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
 function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
@@ -87,6 +93,7 @@ function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
       `${summary.ticks} simulated ticks (${((summary.ticks * tickMs) / 1000 / 60).toFixed(1)} simulated minutes at ${tickMs} ms/tick) in ${seconds.toFixed(1)} s; ` +
       `${summary.checks} invariant checks; linearizability unknown (search bound hit) in ${summary.linUnknown}`,
   );
+  console.log(`events: ${Object.entries(summary.events).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (summary.failed.length > 0) console.log(`failing seeds: ${summary.failed.join(' ')}`);
   process.exitCode = summary.failed.length > 0 ? 1 : 0;
 }
@@ -94,7 +101,7 @@ function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
 /** splits the range over child processes; failures print as they arrive, the summary at the end */
 function runJobs(args: CliArgs): void {
   const started = performance.now();
-  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0, cpuSeconds: 0 };
+  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0, cpuSeconds: 0, events: {} };
   const per = Math.ceil(args.seeds / args.jobs);
   let running = 0;
   for (let j = 0; j < args.jobs; j++) {
@@ -119,6 +126,7 @@ function runJobs(args: CliArgs): void {
           total.checks += part.checks;
           total.linUnknown += part.linUnknown;
           total.cpuSeconds += part.cpuSeconds;
+          addEvents(total.events, part.events);
         } else if (line.length > 0) console.log(line);
       }
     });
@@ -169,11 +177,22 @@ function main(): void {
   let ticks = 0;
   let checks = 0;
   let linUnknown = 0;
+  const events: Record<string, number> = {};
   for (let seed = args.start; seed < args.start + args.seeds; seed++) {
     const result = runSeed(optionsForSeed(seed, args.overrides));
     ticks += result.ticks;
     checks += result.checks;
     if (result.linearizability === 'unknown') linUnknown++;
+    addEvents(events, {
+      elections: result.leaderChanges,
+      crashes: result.crashes,
+      partitions: result.partitions,
+      membershipChanges: result.membershipChanges,
+      transfers: result.transfers,
+      snapshotsSent: result.snapshotsSent,
+      opsOk: result.opsOk,
+      opsUnknown: result.opsUnknown,
+    });
     if (!result.ok) {
       failed.push(result);
       console.log(`FAILED seed ${seed} (replay: npm run sim -- --seed ${seed})`);
@@ -184,7 +203,7 @@ function main(): void {
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown, cpuSeconds };
+  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown, cpuSeconds, events };
   if (child) console.log(`#summary ${JSON.stringify(summary)}`);
   else printSummary(args, summary, seconds);
 }
