@@ -249,3 +249,11 @@ test('reads GQL INSERT as CREATE', () => {
   assert.ok(c.kind === 'Create');
   assert.deepEqual(c.pattern[0]!.nodes[0]!.labels, ['A', 'B']);
 });
+
+test('accepts FINISH as the end of a query that returns nothing', () => {
+  // Proves `… FINISH` marks the query and round-trips; FINISH after RETURN stays an error.
+  const body = parse('MATCH (n) SET n.x = 1 FINISH').body;
+  assert.ok(body.kind === 'SingleQuery' && body.finish === true && body.clauses.length === 2);
+  assert.equal(printStatement(parse('MATCH (n) FINISH')), 'MATCH (n) FINISH');
+  assert.equal(syntaxError('MATCH (n) RETURN n FINISH').code, 'Neo.ClientError.Statement.SyntaxError');
+});

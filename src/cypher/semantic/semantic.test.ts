@@ -128,6 +128,7 @@ test('checks clause composition', () => {
   assert.equal(failure('MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.x = 1 } RETURN n').detail, 'InvalidClauseComposition');
   assert.equal(failure('CALL db.labels() YIELD * RETURN label').detail, 'UnexpectedSyntax');
   run('CALL db.labels()');
+  assert.deepEqual(run('MATCH (n) FINISH').columns, []);
   assert.deepEqual(run('CALL db.labels() YIELD label AS l').columns, ['l']);
   run('CALL db.labels() YIELD label RETURN label');
 });
