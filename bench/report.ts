@@ -38,6 +38,8 @@ export interface GraphFigures {
 
 export interface BenchRun {
   readonly dateIso: string;
+  /** git commit of the code measured (with "+changes" when the tree was dirty), if known */
+  readonly commit: string | undefined;
   readonly machine: MachineInfo;
   readonly settings: string;
   /** dd probes at the start, before each write phase and at the end: the disk's rate drifts, so the target uses the highest */
@@ -118,7 +120,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 /** Markdown of the whole run; the console prints the same text, since markdown tables read fine there. */
 export function renderRun(run: BenchRun): string {
   const lines: string[] = [];
-  lines.push(`Run of ${run.dateIso} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}; load average ${run.machine.loadAverageStart.toFixed(1)} at start, ${run.machine.loadAverageEnd?.toFixed(1) ?? '-'} at end.`);
+  lines.push(`Run of ${run.dateIso}${run.commit === undefined ? '' : ` at commit ${run.commit}`} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}; load average ${run.machine.loadAverageStart.toFixed(1)} at start, ${run.machine.loadAverageEnd?.toFixed(1) ?? '-'} at end.`);
   lines.push(`Settings: ${run.settings}`);
   lines.push('');
   if (run.graph !== undefined) {

@@ -1,5 +1,6 @@
 // `npm run bench`: Causeway against kuzu and the disk in one run. Parts and sizes are flags; the
 // defaults finish in a few minutes on 2 cores. Not part of `npm test`.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -285,6 +286,14 @@ function probeDisk(run: BenchRun, options: Options, workDir: string): void {
   }
 }
 
+/** The measured code's commit, so figures can be tied to it; other people's edits make the tree dirty. */
+function codeCommit(): string | undefined {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  if (head.status !== 0) return undefined;
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench'], { cwd: repoRoot, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.status === 0 && dirty.stdout.trim() !== '' ? '+changes' : ''}`;
+}
+
 async function main(): Promise<number> {
   let options: Options | undefined;
   try {
@@ -297,6 +306,7 @@ async function main(): Promise<number> {
   const cpuList = cpus();
   const run: BenchRun = {
     dateIso: new Date().toISOString(),
+    commit: codeCommit(),
     machine: { cpus: cpuList.length, cpuModel: cpuList[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, node: process.version, kernel: release(), loadAverageStart: loadavg()[0] ?? 0 },
     fsyncProbes: [],
     settings: `nodes=${options.nodes} seed=${options.seed} reads=${options.reads}/query read-load=${options.readLoadMs / 1000}s/round×${options.readClients} clients rounds=${options.rounds} write=${options.writeMs / 1000}s/round×[${options.clients.join(',')}] clients (${options.writeMode}) batch=${options.batchRows} dd=${options.ddCount}×4KiB`,
