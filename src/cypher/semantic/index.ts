@@ -1,5 +1,18 @@
 // Semantic analysis entry point: Statement → AnalyzedStatement, or a Neo4jError (mostly
 // Status.SyntaxError, as Neo4j reports semantic problems) carrying a TCK `detail` name.
+//
+// What a successful analysis guarantees the planner:
+//   - every variable reference is bound (scopes per clause in `clauses`, kinds node/relationship/
+//     relationshipList/path/value); WITH … WHERE may also read the variables from before the WITH;
+//   - pattern binding rules hold (no rebinding in CREATE/MERGE, one type and a direction per
+//     created relationship, no variable length in CREATE/MERGE, no parameter maps in MATCH/MERGE);
+//   - aggregates appear only in WITH/RETURN items and ORDER BY of aggregating projections, never
+//     nested; non-aggregated parts of aggregating items are grouping keys;
+//   - columns follow Neo4j naming (`RETURN *` sorted, without parser-made hidden names);
+//   - clause order is valid (RETURN last, WITH between an update and MATCH, a query ends with
+//     RETURN / an update / a unit subquery / a procedure call, or FINISH).
+// Literal-level type errors are reported (NOT 1, 1 IN 2, 'a' % 2, length(node), …); other type
+// errors are the runtime's. With AnalyzeOptions it also checks procedure calls and function names.
 
 import type { QueryType } from '../api.js';
 import type { Statement } from '../ast/index.js';
