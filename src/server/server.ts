@@ -13,7 +13,7 @@ import { nodeCrypto } from '../env/node/crypto-scrypt.js';
 import { nodeRandom } from '../env/node/random.js';
 import { startBoltListener, type BoltListener } from '../env/node/net-bolt-listener.js';
 import { startHttpListener, type HttpListener } from '../env/node/http-listener.js';
-import { nodeTextFiles } from '../env/node/server-files.js';
+import { nodeTextFiles, readFileBytes } from '../env/node/server-files.js';
 import type { Ticker } from '../env/clock.js';
 import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
@@ -25,6 +25,7 @@ import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
 import { createServerMetrics } from './metrics.js';
+import { boltTlsSettings } from './tls.js';
 
 export interface RunningServer {
   /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
@@ -145,8 +146,12 @@ async function compose(
 
   let bolt: BoltListener | undefined;
   if (config.bolt.enabled) {
+    const tlsSettings = boltTlsSettings(config);
+    const tls = tlsSettings && {
+      required: tlsSettings.required, key: await readFileBytes(tlsSettings.keyPath), cert: await readFileBytes(tlsSettings.certPath),
+    };
     bolt = await startBoltListener({
-      host: config.bolt.host, port: config.bolt.port, services,
+      host: config.bolt.host, port: config.bolt.port, services, ...(tls ? { tls } : {}),
       onError: (error, context) => log.error(`Bolt connection error (${context})`, error),
       onConnectionOpened: () => metrics.connectionsOpened.inc(),
       onConnectionClosed: () => metrics.connectionsClosed.inc(),
@@ -154,6 +159,7 @@ async function compose(
     const boundBolt = bolt;
     cleanup.push(() => boundBolt.close());
     if (config.bolt.advertisedPort === 0) advertisedBolt = `${config.bolt.advertisedHost}:${bolt.address.port}`;
+    if (tlsSettings) log.info(`Bolt TLS ${tlsSettings.required ? 'required' : 'optional'} (certificate ${tlsSettings.certPath}).`);
     log.info(`Bolt enabled on ${bolt.address.host}:${bolt.address.port}.`);
   }
 

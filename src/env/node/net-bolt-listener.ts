@@ -3,6 +3,7 @@
 // An exception in one connection's handler closes that socket only.
 
 import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
 import type { ByteTransport } from '../../bolt/connection.js';
 import { TransportSelector } from '../../bolt/transport-selector.js';
 import { sha1Base64 } from './crypto-sha1.js';
@@ -16,6 +17,8 @@ export interface BoltListenerOptions {
   readonly services: SessionServices;
   /** Called for connection-level problems worth a log line (never for ordinary disconnects). */
   readonly onError?: (error: unknown, context: string) => void;
+  /** TLS on the Bolt port (server.bolt.tls_level OPTIONAL or REQUIRED); PEM key and certificate. */
+  readonly tls?: { readonly required: boolean; readonly key: Buffer; readonly cert: Buffer };
   /** Connection accounting (metrics). */
   readonly onConnectionOpened?: () => void;
   readonly onConnectionClosed?: () => void;
@@ -29,7 +32,7 @@ export interface BoltListener {
 }
 
 class SocketTransport implements ByteTransport {
-  constructor(private readonly socket: Socket) {}
+  constructor(private readonly socket: Socket | TLSSocket) {}
   write(bytes: Uint8Array): void {
     if (!this.socket.destroyed) this.socket.write(bytes);
   }
@@ -56,37 +59,65 @@ class SocketTransport implements ByteTransport {
   }
 }
 
+const TLS_HANDSHAKE_RECORD = 0x16;
+
 export async function startBoltListener(options: BoltListenerOptions): Promise<BoltListener> {
   const sockets = new Set<Socket>();
   let nextConnectionNumber = 1;
-  const server: Server = createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    options.onConnectionOpened?.();
-    const connectionId = `bolt-${nextConnectionNumber++}`;
+  const secureContext = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert }) : undefined;
+
+  /** Runs the Bolt transports over `socket` (the raw socket, or the TLS socket wrapping it). */
+  const serve = (raw: Socket, socket: Socket | TLSSocket, connectionId: string, initial?: Buffer): void => {
     const connection = new TransportSelector(options.services, new SocketTransport(socket), connectionId, sha1Base64);
     // Idle sockets that never complete a handshake are dropped; afterwards no idle timeout applies.
-    socket.setTimeout(BoltLimits.handshakeTimeoutMs, () => {
-      if (!connection.negotiated) socket.destroy();
+    raw.setTimeout(BoltLimits.handshakeTimeoutMs, () => {
+      if (!connection.negotiated) raw.destroy();
     });
-    socket.on('data', (data: Buffer) => {
+    const onData = (data: Buffer): void => {
       try {
         connection.receive(data);
-        if (connection.negotiated) socket.setTimeout(0);
+        if (connection.negotiated) raw.setTimeout(0);
       } catch (error) {
         options.onError?.(error, connectionId);
-        socket.destroy();
+        raw.destroy();
       }
-    });
-    socket.on('error', () => {
-      // resets and aborted clients are normal; 'close' follows and cleans up
-    });
+    };
+    socket.on('data', onData);
     socket.on('close', () => {
-      sockets.delete(socket);
-      options.onConnectionClosed?.();
       try {
         connection.transportClosed();
       } catch (error) {
         options.onError?.(error, connectionId);
+      }
+    });
+    if (initial) onData(initial);
+  };
+
+  const server: Server = createServer({ noDelay: true }, (raw) => {
+    sockets.add(raw);
+    options.onConnectionOpened?.();
+    const connectionId = `bolt-${nextConnectionNumber++}`;
+    raw.on('error', () => {
+      // resets and aborted clients are normal; 'close' follows and cleans up
+    });
+    raw.on('close', () => {
+      sockets.delete(raw);
+      options.onConnectionClosed?.();
+    });
+    if (!secureContext) return serve(raw, raw, connectionId);
+    raw.setTimeout(BoltLimits.handshakeTimeoutMs, () => raw.destroy());
+    raw.once('data', (first: Buffer) => {
+      if (first[0] === TLS_HANDSHAKE_RECORD) {
+        // Hand the bytes already read back to the socket, then let TLS own it.
+        raw.pause();
+        raw.unshift(first);
+        const secure = new TLSSocket(raw, { isServer: true, secureContext });
+        secure.on('error', () => raw.destroy());
+        serve(raw, secure, connectionId);
+      } else if (options.tls!.required) {
+        raw.destroy(); // tls_level=REQUIRED: plain Bolt is refused
+      } else {
+        serve(raw, raw, connectionId, first);
       }
     });
   });

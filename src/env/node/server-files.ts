@@ -1,6 +1,15 @@
 // Small durable text files for the server (users file): read, and replace atomically with fsync.
 
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
+
+/** Reads a whole file as bytes (certificates); a missing file is an error worth its path. */
+export async function readFileBytes(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new Error(`Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
 import { dirname } from 'node:path';
 import type { TextFileStore } from '../../server/auth/users.js';
 
