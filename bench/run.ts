@@ -37,6 +37,7 @@ const USAGE = `usage: node dist/bench/run.js [options]
   --dd-count N         4 KiB dsync writes for the disk probe (default 2000)
   --docs PATH          markdown page to update (default <repo>/docs/benchmarks.md)
   --no-docs            do not touch the docs page
+  --json PATH          also write every figure of the run as JSON (for comparing runs)
   --cli PATH           Causeway CLI entry (default <build>/src/cli/main.js)
   --server-node-args=S extra node flags for the server, e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
   --keep               keep the temp directory (data, server log) for inspection
@@ -58,6 +59,7 @@ interface Options {
   readonly batchRows: number;
   readonly ddCount: number;
   readonly docsPath: string | undefined;
+  readonly jsonPath: string | undefined;
   readonly cliEntry: string;
   readonly serverNodeArgs: readonly string[];
   readonly keep: boolean;
@@ -80,7 +82,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       parts: { type: 'string' }, nodes: { type: 'string' }, seed: { type: 'string' }, reads: { type: 'string' },
       'read-budget-s': { type: 'string' }, 'write-seconds': { type: 'string' }, clients: { type: 'string' }, queries: { type: 'string' },
       'write-mode': { type: 'string' }, rounds: { type: 'string' }, 'read-clients': { type: 'string' }, 'read-seconds': { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
-      docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, cli: { type: 'string' },
+      docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, json: { type: 'string' }, cli: { type: 'string' },
       'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -109,6 +111,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     batchRows: Math.floor(positive(values.batch, 5000, '--batch')),
     ddCount: Math.floor(positive(values['dd-count'], quick ? 200 : 2000, '--dd-count')),
     docsPath: values['no-docs'] === true ? undefined : resolve(values.docs ?? join(repoRoot, 'docs', 'benchmarks.md')),
+    jsonPath: values.json === undefined ? undefined : resolve(values.json),
     cliEntry: resolve(values.cli ?? join(buildRoot, 'src', 'cli', 'main.js')),
     serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter((a) => a !== ''),
     keep: values.keep === true,
@@ -372,6 +375,10 @@ async function main(): Promise<number> {
     run.machine.loadAverageEnd = loadavg()[0];
     const rendered = renderRun(run);
     process.stdout.write(`\n${rendered}\n`);
+    if (options.jsonPath !== undefined) {
+      writeFileSync(options.jsonPath, `${JSON.stringify(run, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
+      say(`wrote ${options.jsonPath}`);
+    }
     const failures = [run.causeway?.failure, run.causewayRaw?.failure, run.kuzu?.failure, run.fsyncFailure, run.loopbackFailure].filter((f) => f !== undefined);
     if (failures.length > 0) {
       say(`${failures.length} part(s) failed; ${options.docsPath === undefined ? '' : 'docs not updated; '}see the table`);
