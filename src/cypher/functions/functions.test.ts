@@ -47,6 +47,8 @@ test('conversion functions', () => {
   assert.equal(call('toBoolean', 'TRUE'), true);
   assert.equal(call('toString', 1.0), '1.0');
   assert.equal(call('coalesce', null, 2n, 3n), 2n);
+  assert.equal(call('nullIf', 1n, 1.0), null);
+  assert.equal(call('nullIf', 1n, 2n), 1n);
   assert.deepEqual(call('range', 1n, 10n, 3n), [1n, 4n, 7n, 10n]);
   assert.deepEqual(call('range', 5n, 1n, -2n), [5n, 3n, 1n]);
   assert.equal(call('size', [1n, 2n]), 2n);

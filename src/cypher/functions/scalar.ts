@@ -1,6 +1,7 @@
 // Scalar functions over entities, paths, lists and type conversions.
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { cypherEquals } from '../values/compare.js';
 import { currentNode, currentRel, nodeValue } from '../values/entities.js';
 import { formatValue, scalarToString, typeName } from '../values/format.js';
 import {
@@ -186,6 +187,7 @@ export const scalarFunctions: ScalarFunction[] = [
     throw argError('endNode', 'a Relationship', v);
   }),
   { name: 'coalesce', minArgs: 1, maxArgs: Infinity, impl: (a) => a.find((x) => x !== null) ?? null },
+  { name: 'nullIf', minArgs: 2, maxArgs: 2, impl: (a) => (cypherEquals(a[0]!, a[1]!) === true ? null : a[0]!) },
   one('head', (v) => {
     if (v === null) return null;
     if (Array.isArray(v)) return v.length ? v[0]! : null;

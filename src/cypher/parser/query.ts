@@ -135,6 +135,14 @@ export function parseClause(ts: TokenStream): Clause {
       }
       case 'CALL':
         return parseCall(ts, start, false);
+      case 'ORDER': case 'SKIP': case 'OFFSET': case 'LIMIT':
+        // Neo4j 5 standalone `ORDER BY` / `SKIP` / `LIMIT` clauses: a `WITH *` carrying them.
+        if (t.value !== 'ORDER' || ts.atKeyword('BY', 1)) {
+          const paging = parseOrderSkipLimit(ts);
+          const projection: Projection = { distinct: false, star: true, items: [], itemsSpan: { start, end: start }, ...paging };
+          return { kind: 'With', projection, where: null, span: ts.spanFrom(start) };
+        }
+        break;
       case 'FOREACH':
         return parseForeach(ts);
       case 'LOAD':
@@ -175,7 +183,7 @@ function parseMatch(ts: TokenStream, optional: boolean): MatchClause {
 function isClauseStart(ts: TokenStream): boolean {
   const t = ts.peek();
   if (t.type !== 'ident') return ts.atPunct('}') || ts.atPunct(')');
-  return ['MATCH', 'OPTIONAL', 'CREATE', 'INSERT', 'MERGE', 'SET', 'REMOVE', 'DELETE', 'DETACH', 'WITH', 'RETURN', 'UNWIND',
+  return ['MATCH', 'OPTIONAL', 'CREATE', 'INSERT', 'MERGE', 'ORDER', 'SKIP', 'OFFSET', 'LIMIT', 'SET', 'REMOVE', 'DELETE', 'DETACH', 'WITH', 'RETURN', 'UNWIND',
     'CALL', 'FOREACH', 'LOAD', 'UNION'].includes(t.value);
 }
 
@@ -256,6 +264,11 @@ export function parseProjection(ts: TokenStream): Projection {
     parseProjectionItems(ts, items);
   }
   const itemsSpan = ts.spanFrom(itemsStart);
+  return { distinct, star, items, itemsSpan, ...parseOrderSkipLimit(ts) };
+}
+
+/** `[ORDER BY …] [SKIP|OFFSET n] [LIMIT n]`, each part optional. */
+export function parseOrderSkipLimit(ts: TokenStream): Pick<Projection, 'orderBy' | 'skip' | 'limit'> {
   const orderBy: SortItem[] = [];
   if (ts.atKeywords('ORDER', 'BY')) {
     ts.pos += 2;
@@ -270,7 +283,7 @@ export function parseProjection(ts: TokenStream): Projection {
   }
   const skip = ts.acceptKeyword('SKIP') || ts.acceptKeyword('OFFSET') ? parseExpression(ts) : null;
   const limit = ts.acceptKeyword('LIMIT') ? parseExpression(ts) : null;
-  return { distinct, star, items, orderBy, skip, limit, itemsSpan };
+  return { orderBy, skip, limit };
 }
 
 function parseProjectionItems(ts: TokenStream, items: ProjectionItem[]): void {

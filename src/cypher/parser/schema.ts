@@ -5,7 +5,7 @@ import type {
   DropIndexCommand, Expression, IndexType, SchemaTarget, ShowCommand, ShowTarget, StatementBody,
 } from '../ast/index.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
-import { parseProjection, parseYieldItems } from './query.js';
+import { parseOrderSkipLimit, parseProjection, parseYieldItems } from './query.js';
 import type { TokenStream } from './stream.js';
 
 const INDEX_TYPES: readonly string[] = ['RANGE', 'TEXT', 'POINT', 'LOOKUP', 'FULLTEXT', 'VECTOR', 'BTREE'];
@@ -300,21 +300,7 @@ function parseShow(ts: TokenStream): ShowCommand {
 
 function parseProjectionTail(ts: TokenStream): ReturnType<typeof parseProjection> {
   const here = ts.peek().start;
-  const orderBy = [];
-  if (ts.atKeywords('ORDER', 'BY')) {
-    ts.pos += 2;
-    do {
-      const s = ts.peek().start;
-      const expression = parseExpression(ts);
-      let descending = false;
-      if (ts.acceptKeyword('DESC') || ts.acceptKeyword('DESCENDING')) descending = true;
-      else if (!ts.acceptKeyword('ASC')) ts.acceptKeyword('ASCENDING');
-      orderBy.push({ expression, descending, span: ts.spanFrom(s) });
-    } while (ts.acceptPunct(','));
-  }
-  const skip = ts.acceptKeyword('SKIP') || ts.acceptKeyword('OFFSET') ? parseExpression(ts) : null;
-  const limit = ts.acceptKeyword('LIMIT') ? parseExpression(ts) : null;
-  return { distinct: false, star: true, items: [], orderBy, skip, limit, itemsSpan: { start: here, end: here } };
+  return { distinct: false, star: true, items: [], itemsSpan: { start: here, end: here }, ...parseOrderSkipLimit(ts) };
 }
 
 function isShowTargetWord(ts: TokenStream): boolean {
