@@ -3,11 +3,14 @@
 // fail-stop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  appendFileSync, closeSync, existsSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TX_COMMAND_VERSION, type TxCommand } from '../../graph/commands.js';
-import { CommitLogCorruption, openFileCommitLog } from './commit-log-file.js';
+import { CommitLogCorruption, CommitLogInUse, openFileCommitLog } from './commit-log-file.js';
 
 const command = (n: number): TxCommand => ({
   version: TX_COMMAND_VERSION, leaseId: 0, ops: [{ op: 'createNode', id: n, labels: ['L'], properties: [['n', BigInt(n)]] }],
@@ -104,4 +107,18 @@ test('damage followed by intact records beyond one flush refuses to open', withD
   closeSync(fd);
   await assert.rejects(openFileCommitLog(path, { fsync: false, firstTxIdIfNew: 1 }), CommitLogCorruption);
   assert.equal(statSync(path).size, sizeBefore, 'nothing was truncated');
+}));
+
+// One process at a time: a live owner's lock refuses a second opener; a dead owner's lock is
+// taken over; closing removes the lock.
+test('the log lock keeps out a second live process but not a dead one', withDir(async (dir) => {
+  const path = join(dir, 'commit.log');
+  writeFileSync(`${path}.lock`, String(process.ppid));
+  await assert.rejects(openFileCommitLog(path, { fsync: false, firstTxIdIfNew: 1 }), CommitLogInUse);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  writeFileSync(`${path}.lock`, String(dead));
+  const { log } = await openFileCommitLog(path, { fsync: false, firstTxIdIfNew: 1 });
+  assert.equal(readFileSync(`${path}.lock`, 'utf8'), String(process.pid));
+  await log.close();
+  assert.equal(existsSync(`${path}.lock`), false);
 }));

@@ -6,7 +6,9 @@
 // File = header (8-byte magic, u64 first tx id) then records (src/graph/log-format.ts).
 // Opening scans the records, truncates a torn tail and returns the intact records for replay.
 
-import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync,
+} from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { encodeTxCommand, type TxCommand } from '../../graph/commands.js';
@@ -15,6 +17,11 @@ import { FLUSH_BYTES_MAX, frameRecord, scanRecords, type LogScan } from '../../g
 
 const MAGIC = new TextEncoder().encode('CWTXLOG1');
 const FILE_HEADER_BYTES = 16;
+
+/** Another live process has the log open (a second server on one data folder). */
+export class CommitLogInUse extends Error {
+  override readonly name = 'CommitLogInUse';
+}
 
 /** The log is damaged before its end: not a torn tail, so opening refuses to truncate it. */
 export class CommitLogCorruption extends Error {
@@ -35,6 +42,63 @@ export interface OpenedCommitLog {
  */
 export async function openFileCommitLog(
   path: string,
+  options: { fsync: boolean; firstTxIdIfNew: number; keepAfterTxId?: number },
+): Promise<OpenedCommitLog> {
+  const lockPath = `${path}.lock`;
+  takeOwnership(lockPath);
+  try {
+    return await openOwnedLog(path, lockPath, options);
+  } catch (error) {
+    releaseOwnership(lockPath);
+    throw error;
+  }
+}
+
+/**
+ * One process at a time may append: the lock file names the owner's pid. A lock left by a dead
+ * process (kill -9) is taken over; a live owner makes opening fail.
+ */
+function takeOwnership(lockPath: string): void {
+  try {
+    const fd = openSync(lockPath, 'wx');
+    try {
+      writeSync(fd, String(process.pid));
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = Number(readFileSync(lockPath, 'utf8').trim());
+  if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+    throw new CommitLogInUse(
+      `${lockPath}: the database is in use by process ${holder}. If no server runs on this folder, delete the lock file.`,
+    );
+  }
+  writeFileSync(lockPath, String(process.pid));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseOwnership(lockPath: string): void {
+  try {
+    if (readFileSync(lockPath, 'utf8').trim() === String(process.pid)) unlinkSync(lockPath);
+  } catch {
+    // already gone: nothing to release
+  }
+}
+
+async function openOwnedLog(
+  path: string,
+  lockPath: string,
   options: { fsync: boolean; firstTxIdIfNew: number; keepAfterTxId?: number },
 ): Promise<OpenedCommitLog> {
   if (!existsSync(path)) createLogFile(path, options.firstTxIdIfNew);
@@ -64,7 +128,7 @@ export async function openFileCommitLog(
     }
   }
   const handle = await open(path, 'r+');
-  return { log: new FileCommitLog(handle, validEnd, scan.lastTxId + 1, options.fsync), scan, truncatedBytes };
+  return { log: new FileCommitLog(handle, validEnd, scan.lastTxId + 1, options.fsync, lockPath), scan, truncatedBytes };
 }
 
 function createLogFile(path: string, firstTxId: number): void {
@@ -115,6 +179,7 @@ export class FileCommitLog implements CommitLog {
     private size: number,
     private nextTxId: number,
     private readonly fsync: boolean,
+    private readonly lockPath: string,
   ) {}
 
   /** tx id the next append will get */
@@ -179,6 +244,7 @@ export class FileCommitLog implements CommitLog {
     // queued appends finish first; the queue no longer grows
     await this.flushing;
     await this.handle.close();
+    releaseOwnership(this.lockPath);
   }
 }
 
