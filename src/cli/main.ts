@@ -73,6 +73,7 @@ export function buildProgram(): Command {
     .option('--fail-at-end', 'run every statement, then exit 1 if any failed')
     .option('--access-mode <mode>', 'session access mode: read or write', 'write')
     .option('--encryption <mode>', 'true, false, or default (decided by the address scheme)', 'default')
+    .option('--change-password', 'ask for a new password (on the terminal), change it, and exit')
     .option('-v, --version', 'print the shell version and exit')
     .option('--driver-version', 'print the Neo4j driver version and exit')
     .action(async (cypher: string | undefined, opts: Record<string, unknown>) => {
@@ -96,6 +97,7 @@ export function buildProgram(): Command {
         failAtEnd: opts['failAtEnd'] === true && opts['failFast'] !== true,
         accessMode: opts['accessMode'] as string,
         encryption: opts['encryption'] as string,
+        changePassword: opts['changePassword'] === true,
         ...(opts['file'] === undefined ? {} : { file: opts['file'] as string }),
         ...(cypher === undefined ? {} : { cypher }),
         ...(params === '' ? {} : { preamble: params }),

@@ -4,6 +4,7 @@
 
 import neo4j, { type Driver } from 'neo4j-driver';
 import { createInterface } from 'node:readline';
+import { TerminalPrompter } from './prompt.js';
 import type { Readable, Writable } from 'node:stream';
 import { StatementSplitter } from './statements.js';
 import { ShellCommandError, ShellSession, type OutputFormat, type ShellOutput } from './session.js';
@@ -26,6 +27,8 @@ export interface ShellFlags {
   readonly accessMode?: string;
   /** cypher-shell's --encryption: true, false, or default (follow the URI scheme) */
   readonly encryption?: string;
+  /** ask for a new password and change it, then exit */
+  readonly changePassword?: boolean;
 }
 
 export interface ShellEnvironment {
@@ -142,26 +145,52 @@ function isUnauthorized(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'Neo.ClientError.Security.Unauthorized';
 }
 
-/** Reads one line from the terminal; `hidden` echoes `*` instead of the typed characters. */
-async function promptLine(environment: ShellEnvironment, question: string, hidden: boolean): Promise<string> {
-  const rl = createInterface({ input: environment.stdin, output: environment.stdout, terminal: true });
-  if (hidden) {
-    // readline has no public "mute" switch; echoing through this hook is the usual way to mask input.
-    const internals = rl as unknown as { _writeToOutput: (text: string) => void };
-    internals._writeToOutput = (text: string) => {
-      environment.stdout.write(text.startsWith(question) ? question + '*'.repeat(text.length - question.length) : text.replace(/[^\r\n]/g, '*'));
-    };
+/**
+ * cypher-shell's --change-password: ask for the new password twice on the terminal, then run
+ * ALTER CURRENT USER SET PASSWORD against the system database and exit.
+ */
+async function changePassword(flags: ShellFlags, environment: ShellEnvironment): Promise<number> {
+  const { output } = environment;
+  if (!environment.stdinIsTTY) {
+    output.err('--change-password asks for the new password on a terminal; run it interactively\n');
+    return 1;
   }
+  let options = resolveShellOptions({ ...flags, cypher: '' }, environment.env, true);
+  const prompter = new TerminalPrompter(environment.stdin, environment.stdout);
+  let newPassword: string;
   try {
-    return await new Promise<string>((resolve) => rl.question(question, resolve));
+    const username = flags.username ?? environment.env['NEO4J_USERNAME'] ?? (await prompter.ask('username: ', false));
+    const password = options.password ?? (await prompter.ask('password: ', true));
+    newPassword = await prompter.ask('new password: ', true);
+    const confirmation = await prompter.ask('confirm password: ', true);
+    if (newPassword !== confirmation) {
+      output.err('Passwords are not matching.\n');
+      return 1;
+    }
+    options = { ...options, username: username === '' ? 'neo4j' : username, password };
   } finally {
-    rl.close();
-    if (hidden) environment.stdout.write('\n');
+    prompter.close();
+  }
+  const driver = neo4j.driver(options.uri, neo4j.auth.basic(options.username, options.password ?? ''), {
+    userAgent: `causeway-shell/${CAUSEWAY_VERSION}`,
+    ...(options.encrypted === undefined ? {} : { encrypted: options.encrypted ? 'ENCRYPTION_ON' : 'ENCRYPTION_OFF' }),
+  });
+  const session = driver.session({ database: 'system', defaultAccessMode: neo4j.session.WRITE });
+  try {
+    await session.run('ALTER CURRENT USER SET PASSWORD FROM $old TO $new', { old: options.password ?? '', new: newPassword });
+    return 0;
+  } catch (error) {
+    output.err(describeError(error, options.uri) + '\n');
+    return 1;
+  } finally {
+    await session.close().catch(() => undefined);
+    await driver.close().catch(() => undefined);
   }
 }
 
 export async function runShell(flags: ShellFlags, environment: ShellEnvironment): Promise<number> {
   const { output } = environment;
+  if (flags.changePassword === true) return changePassword(flags, environment);
   let options: ResolvedShellOptions;
   let connection: Connection;
   let uri: string | undefined;
@@ -173,9 +202,14 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
     } catch (error) {
       // cypher-shell asks for credentials when the server refuses the ones it has, on a terminal.
       if (!isUnauthorized(error) || !options.interactive) throw error;
-      const username = flags.username ?? (await promptLine(environment, 'username: ', false));
-      const password = await promptLine(environment, 'password: ', true);
-      options = { ...options, username: username === '' ? options.username : username, password };
+      const prompter = new TerminalPrompter(environment.stdin, environment.stdout);
+      try {
+        const username = flags.username ?? (await prompter.ask('username: ', false));
+        const password = await prompter.ask('password: ', true);
+        options = { ...options, username: username === '' ? options.username : username, password };
+      } finally {
+        prompter.close();
+      }
       connection = await connect(options, environment);
     }
   } catch (error) {
