@@ -111,7 +111,10 @@ async function compose(
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),
-    ...(users ? { changePassword: (user: string, password: string) => users.setPassword(user, password) } : {}),
+    ...(users ? {
+      changePassword: (user: string, password: string) => users.setPassword(user, password),
+      verifyPassword: (user: string, password: string) => users.verify(user, password),
+    } : {}),
   })) {
     executor.registerProcedure(procedure);
   }

@@ -305,7 +305,9 @@ test('dbms.showCurrentUser names the logged-in user; dbms.security.changePasswor
   await driver6.executeQuery("CALL dbms.security.changePassword('changed-pw')");
   const changed = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'changed-pw'));
   try {
-    await changed.executeQuery("CALL dbms.security.changePassword('neo4j')");
+    await assert.rejects(changed.executeQuery("CALL dbms.security.changePassword('neo4j', 'wrong-current')"),
+      { code: 'Neo.ClientError.Statement.ArgumentError' });
+    await changed.executeQuery("CALL dbms.security.changePassword('neo4j', 'changed-pw')");
   } finally {
     await changed.close();
   }
