@@ -132,6 +132,16 @@ export function buildProgram(): Command {
     const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : await stopDaemon(config, writeOut);
   });
+  program.command('restart').description('stop the background server if it runs, then start it').option(configOption, configHelp)
+    .action(async (opts: { config?: string }) => {
+      const config = loadConfigOrReport(opts.config);
+      if (config === undefined) {
+        process.exitCode = 1;
+        return;
+      }
+      const stopped = await stopDaemon(config, writeOut);
+      process.exitCode = stopped !== 0 ? stopped : await startDaemon(config, writeOut, opts.config === undefined ? undefined : resolve(opts.config));
+    });
   program.command('status').description('report whether the background server runs (exit code 3 when not)').option(configOption, configHelp).action((opts: { config?: string }) => {
     const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : daemonStatus(config, writeOut);

@@ -34,6 +34,12 @@ test('causeway start / status / stop run the server in the background', { timeou
     const query = await runShell(['-a', `bolt://127.0.0.1:${port}`, '-u', 'neo4j', '-p', 'neo4j', 'RETURN 42 AS answer']);
     assert.equal(query.stdout, 'answer\n42\n');
 
+    const restart = causeway('restart');
+    assert.equal(restart.status, 0, restart.stdout);
+    assert.match(restart.stdout, /stopped\.[\s\S]*Started Causeway/);
+    const newPid = Number(readFileSync(join(home, 'run', 'causeway.pid'), 'utf8'));
+    assert.notEqual(newPid, pid);
+
     const stop = causeway('stop');
     assert.equal(stop.status, 0, stop.stdout);
     assert.match(stop.stdout, /stopped/);
