@@ -20,6 +20,17 @@ export function printName(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
 }
 
+/** Words that start another construct when followed by `(` (CASE, quantifiers, reduce, …). */
+const FUNCTION_WORDS_NEEDING_QUOTES = new Set([
+  'CASE', 'ANY', 'ALL', 'NONE', 'SINGLE', 'REDUCE', 'EXTRACT', 'FILTER', 'SHORTESTPATH', 'ALLSHORTESTPATHS', 'NOT', 'TRUE',
+  'FALSE', 'NULL',
+]);
+
+function printFunctionNamePart(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !FUNCTION_WORDS_NEEDING_QUOTES.has(name.toUpperCase())) return name;
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
 export function printString(value: string): string {
   let out = "'";
   for (const ch of value) {
@@ -85,7 +96,7 @@ export function printExpression(e: Expression): string {
     case 'Reduce':
       return `reduce(${printName(e.accumulator)} = ${p(e.init)}, ${printName(e.variable)} IN ${p(e.list)} | ${p(e.expression)})`;
     case 'FunctionCall':
-      return `${e.name.split('.').map(printName).join('.')}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(p).join(', ')})`;
+      return `${e.name.split('.').map(printFunctionNamePart).join('.')}(${e.distinct ? 'DISTINCT ' : ''}${e.args.map(p).join(', ')})`;
     case 'CountStar': return 'count(*)';
     case 'PatternExpression': return printPatternPart(e.pattern);
     case 'PatternComprehension':

@@ -88,46 +88,94 @@ function parsePredicates(ts: TokenStream): Expression {
   const start = ts.peek().start;
   let left = parseAdditive(ts);
   for (;;) {
-    let op: BinaryOperator | null = null;
-    if (ts.atPunct('=~')) {
-      ts.next();
-      op = '=~';
-    } else if (ts.atKeywords('STARTS', 'WITH')) {
-      ts.pos += 2;
-      op = 'STARTS WITH';
-    } else if (ts.atKeywords('ENDS', 'WITH')) {
-      ts.pos += 2;
-      op = 'ENDS WITH';
-    } else if (ts.atKeyword('CONTAINS')) {
-      ts.next();
-      op = 'CONTAINS';
-    } else if (ts.atKeyword('IN')) {
-      ts.next();
-      op = 'IN';
-    } else if (ts.atKeywords('IS', 'NULL')) {
-      ts.pos += 2;
-      left = { kind: 'IsNull', operand: left, negated: false, span: ts.spanFrom(start) };
-      continue;
-    } else if (ts.atKeywords('IS', 'NOT', 'NULL')) {
-      ts.pos += 3;
-      left = { kind: 'IsNull', operand: left, negated: true, span: ts.spanFrom(start) };
-      continue;
-    } else if (ts.atPunct('::') || (ts.atKeyword('IS') && (ts.atPunct('::', 1) || ts.atKeyword('TYPED', 1) ||
-        (ts.atKeyword('NOT', 1) && (ts.atPunct('::', 2) || ts.atKeyword('TYPED', 2)))))) {
-      let negated = false;
-      if (ts.acceptKeyword('IS')) {
-        negated = ts.acceptKeyword('NOT');
-        if (!ts.acceptKeyword('TYPED')) ts.expectPunct('::');
-      } else {
-        ts.expectPunct('::');
-      }
-      left = parseTypePredicate(ts, left, negated, () => ts.spanFrom(start));
-      continue;
-    }
-    if (op === null) return left;
-    const right = parseAdditive(ts);
-    left = { kind: 'BinaryOp', op, left, right, span: ts.spanFrom(start) };
+    const next = parsePredicateSuffix(ts, left, start);
+    if (next === null) return left;
+    left = next;
   }
+}
+
+/** Forms `IS [NOT] [NFC|NFD|NFKC|NFKD] NORMALIZED` starts with, from the `IS`. */
+const NORMAL_FORMS = ['NFC', 'NFD', 'NFKC', 'NFKD'];
+
+function atNormalizedPredicate(ts: TokenStream): boolean {
+  if (!ts.atKeyword('IS')) return false;
+  let k = 1;
+  if (ts.atKeyword('NOT', k)) k++;
+  if (NORMAL_FORMS.includes(ts.peek(k).value) && ts.peek(k).type === 'ident') k++;
+  return ts.atKeyword('NORMALIZED', k);
+}
+
+/**
+ * One string/list/null/type predicate applied to an already parsed `left` operand (`IN l`,
+ * `STARTS WITH s`, `IS NULL`, `IS :: INTEGER`, `IS NORMALIZED`, …), or null when none follows.
+ * Also used for the predicate forms of an extended simple CASE (`WHEN IS NULL THEN …`).
+ */
+export function parsePredicateSuffix(ts: TokenStream, left: Expression, start: number): Expression | null {
+  let op: BinaryOperator | null = null;
+  if (ts.atPunct('=~')) {
+    ts.next();
+    op = '=~';
+  } else if (ts.atKeywords('STARTS', 'WITH')) {
+    ts.pos += 2;
+    op = 'STARTS WITH';
+  } else if (ts.atKeywords('ENDS', 'WITH')) {
+    ts.pos += 2;
+    op = 'ENDS WITH';
+  } else if (ts.atKeyword('CONTAINS')) {
+    ts.next();
+    op = 'CONTAINS';
+  } else if (ts.atKeyword('IN')) {
+    ts.next();
+    op = 'IN';
+  } else if (ts.atKeywords('IS', 'NULL')) {
+    ts.pos += 2;
+    return { kind: 'IsNull', operand: left, negated: false, span: ts.spanFrom(start) };
+  } else if (ts.atKeywords('IS', 'NOT', 'NULL')) {
+    ts.pos += 3;
+    return { kind: 'IsNull', operand: left, negated: true, span: ts.spanFrom(start) };
+  } else if (atNormalizedPredicate(ts)) {
+    // `s IS [NOT] NFC NORMALIZED` ≡ `normalize(s, 'NFC') = s` (or `<>`).
+    ts.next();
+    const negated = ts.acceptKeyword('NOT');
+    const form = ts.atKeyword('NORMALIZED') ? 'NFC' : ts.next().value;
+    ts.expectKeyword('NORMALIZED');
+    const span = ts.spanFrom(start);
+    const normalized: Expression = {
+      kind: 'FunctionCall', name: 'normalize', distinct: false, span, args: [left, { kind: 'Literal', value: form, span }],
+    };
+    return { kind: 'Comparison', operands: [normalized, left], ops: [negated ? '<>' : '='], span };
+  } else if (ts.atPunct('::') || (ts.atKeyword('IS') && (ts.atPunct('::', 1) || ts.atKeyword('TYPED', 1) ||
+      (ts.atKeyword('NOT', 1) && (ts.atPunct('::', 2) || ts.atKeyword('TYPED', 2)))))) {
+    let negated = false;
+    if (ts.acceptKeyword('IS')) {
+      negated = ts.acceptKeyword('NOT');
+      if (!ts.acceptKeyword('TYPED')) ts.expectPunct('::');
+    } else {
+      ts.expectPunct('::');
+    }
+    return parseTypePredicate(ts, left, negated, () => ts.spanFrom(start));
+  }
+  if (op === null) return null;
+  const right = parseAdditive(ts);
+  return { kind: 'BinaryOp', op, left, right, span: ts.spanFrom(start) };
+}
+
+/**
+ * One operand of an extended simple CASE `WHEN`: a comparison tail (`< 0`), a predicate tail
+ * (`IS NULL`, `IN [1, 2]`, …) or a plain value compared for equality, all applied to `test`.
+ */
+export function parseCaseWhenOperand(ts: TokenStream, test: Expression): Expression {
+  const start = ts.peek().start;
+  const op = comparisonOperator(ts);
+  if (op !== null) {
+    ts.next();
+    const right = parsePredicates(ts);
+    return { kind: 'Comparison', operands: [test, right], ops: [op], span: ts.spanFrom(start) };
+  }
+  const suffix = parsePredicateSuffix(ts, test, start);
+  if (suffix !== null) return suffix;
+  const value = parseExpression(ts);
+  return { kind: 'Comparison', operands: [test, value], ops: ['='], span: ts.spanFrom(start) };
 }
 
 function parseAdditive(ts: TokenStream): Expression {
@@ -413,6 +461,12 @@ function parseWordAtom(ts: TokenStream): Expression {
     case 'REDUCE':
       if (ts.atPunct('(', 1)) return parseReduce(ts);
       break;
+    case 'TRIM':
+      if (ts.atPunct('(', 1)) {
+        const trimmed = parseTrimCall(ts);
+        if (trimmed !== null) return trimmed;
+      }
+      break;
     case 'EXTRACT': case 'FILTER':
       // Cypher 3.5 `extract(x IN l | e)` / `filter(x IN l WHERE p)` are list comprehensions.
       if (ts.atPunct('(', 1) && ts.atName(2) && ts.atKeyword('IN', 3)) return parseLegacyListFunction(ts);
@@ -445,12 +499,49 @@ function parseFunctionCall(ts: TokenStream): Expression {
   while (ts.acceptPunct('.')) parts.push(ts.expectName('a function name'));
   ts.expectPunct('(');
   const distinct = ts.acceptKeyword('DISTINCT');
+  // GQL `count(ALL x)`: ALL is the default set quantifier (not the `all(…)` quantifier).
+  if (!distinct && ts.atKeyword('ALL') && !ts.atPunct('(', 1) && !ts.atPunct(')', 1)) ts.next();
   const args: Expression[] = [];
   if (!ts.atPunct(')')) {
     do args.push(parseExpression(ts));
     while (ts.acceptPunct(','));
   }
   ts.expectPunct(')');
-  return { kind: 'FunctionCall', name: parts.join('.'), distinct, args, span: ts.spanFrom(start) };
+  const name = parts.join('.');
+  // `normalize(s, NFKC)`: the normal form is written as a bare keyword.
+  const form = args[1];
+  if (name.toLowerCase() === 'normalize' && form?.kind === 'Variable' && NORMAL_FORMS.includes(form.name.toUpperCase()) &&
+      ts.text.slice(form.span.start, form.span.end) === form.name) {
+    args[1] = { kind: 'Literal', value: form.name.toUpperCase(), span: form.span };
+  }
+  return { kind: 'FunctionCall', name, distinct, args, span: ts.spanFrom(start) };
+}
+
+/**
+ * `trim([[BOTH|LEADING|TRAILING] [chars] FROM] s)` → `btrim` / `ltrim` / `rtrim` / `trim` calls.
+ * Returns null (cursor untouched) when the call is an ordinary `trim(s)`.
+ */
+function parseTrimCall(ts: TokenStream): Expression | null {
+  const saved = ts.pos;
+  const start = ts.peek().start;
+  ts.next();
+  ts.expectPunct('(');
+  let mode: 'BOTH' | 'LEADING' | 'TRAILING' | null = null;
+  if (ts.atKeyword('BOTH') || ts.atKeyword('LEADING') || ts.atKeyword('TRAILING')) mode = ts.next().value as 'BOTH' | 'LEADING' | 'TRAILING';
+  let chars: Expression | null = null;
+  if (!ts.acceptKeyword('FROM')) {
+    const first = parseExpression(ts);
+    if (!ts.acceptKeyword('FROM')) {
+      if (mode !== null) ts.fail(['"FROM"']);
+      ts.pos = saved;
+      return null;
+    }
+    chars = first;
+  }
+  const source = parseExpression(ts);
+  ts.expectPunct(')');
+  const name = mode === 'LEADING' ? 'ltrim' : mode === 'TRAILING' ? 'rtrim' : chars === null ? 'trim' : 'btrim';
+  const args = chars === null ? [source] : [source, chars];
+  return { kind: 'FunctionCall', name, distinct: false, args, span: ts.spanFrom(start) };
 }
 

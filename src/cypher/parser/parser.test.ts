@@ -257,3 +257,20 @@ test('accepts FINISH as the end of a query that returns nothing', () => {
   assert.equal(printStatement(parse('MATCH (n) FINISH')), 'MATCH (n) FINISH');
   assert.equal(syntaxError('MATCH (n) RETURN n FINISH').code, 'Neo.ClientError.Statement.SyntaxError');
 });
+
+test('desugars Neo4j 5 conveniences: standalone ORDER BY/SKIP/LIMIT, extended CASE, trim FROM, IS NORMALIZED', () => {
+  // Proves each newer form lands on existing AST shapes the runtime already executes.
+  const paging = clauses('MATCH (n) ORDER BY n.name DESC OFFSET 1 LIMIT 2 RETURN n')[1]!;
+  assert.ok(paging.kind === 'With' && paging.projection.star && paging.projection.orderBy.length === 1 &&
+    paging.projection.skip !== null && paging.projection.limit !== null);
+  const extended = returned("RETURN CASE x WHEN IS NULL THEN 0 WHEN < 0 THEN 1 WHEN 2, 4 THEN 2 END");
+  assert.equal(printExpression(extended), 'CASE WHEN (x IS NULL) THEN 0 WHEN (x < 0) THEN 1 WHEN ((x = 2) OR (x = 4)) THEN 2 END');
+  const simple = returned("RETURN CASE x WHEN 1 THEN 'a' END");
+  assert.ok(simple.kind === 'Case' && simple.test !== null && simple.alternatives[0]!.when.kind === 'Literal');
+  assert.equal(printExpression(returned("RETURN trim(LEADING 'x' FROM s)")), "ltrim(s, 'x')");
+  assert.equal(printExpression(returned("RETURN trim(BOTH FROM s)")), 'trim(s)');
+  assert.equal(printExpression(returned('RETURN trim(s)')), 'trim(s)');
+  assert.equal(printExpression(returned('RETURN s IS NOT NFD NORMALIZED')), "(normalize(s, 'NFD') <> s)");
+  assert.equal(printExpression(returned('RETURN normalize(s, NFKC)')), "normalize(s, 'NFKC')");
+  assert.equal(printExpression(returned('RETURN count(ALL x)')), 'count(x)');
+});
