@@ -175,7 +175,9 @@ test('parses SHOW commands with YIELD, WHERE and RETURN', () => {
   assert.ok(d.kind === 'Show' && d.target === 'DATABASE' && d.name === 'neo4j');
   const i = parse('SHOW RANGE INDEXES').body;
   assert.ok(i.kind === 'Show' && i.target === 'INDEXES' && i.filter === 'RANGE');
-  for (const t of ['SHOW INDEXES', 'SHOW CONSTRAINTS', 'SHOW DATABASES', 'SHOW PROCEDURES', 'SHOW ALL CONSTRAINTS YIELD * RETURN *']) {
+  const verbose = parse('SHOW INDEXES VERBOSE OUTPUT').body;
+  assert.ok(verbose.kind === 'Show' && verbose.yieldStar);
+  for (const t of ['SHOW INDEXES BRIEF', 'SHOW EXISTS CONSTRAINTS', 'SHOW INDEXES', 'SHOW CONSTRAINTS', 'SHOW DATABASES', 'SHOW PROCEDURES', 'SHOW ALL CONSTRAINTS YIELD * RETURN *']) {
     assert.equal(parse(t).body.kind, 'Show', t);
   }
 });

@@ -263,7 +263,7 @@ function parseDropConstraint(ts: TokenStream, start: number): DropConstraintComm
 }
 
 const SHOW_FILTERS = ['ALL', 'RANGE', 'TEXT', 'POINT', 'LOOKUP', 'FULLTEXT', 'VECTOR', 'BTREE', 'UNIQUE', 'EXIST', 'EXISTENCE',
-  'KEY', 'NODE', 'RELATIONSHIP', 'REL', 'PROPERTY', 'BUILT', 'USER', 'DEFINED', 'IN', 'UNIQUENESS', 'TYPE'];
+  'KEY', 'NODE', 'RELATIONSHIP', 'REL', 'PROPERTY', 'BUILT', 'USER', 'DEFINED', 'IN', 'UNIQUENESS', 'TYPE', 'EXISTS'];
 
 function parseShow(ts: TokenStream): ShowCommand {
   const start = ts.next().start;
@@ -277,7 +277,13 @@ function parseShow(ts: TokenStream): ShowCommand {
   let yieldItems = null;
   let yieldStar = false;
   let yieldProjection = null;
-  if (ts.acceptKeyword('YIELD')) {
+  // 4.x `BRIEF [OUTPUT]` is the default column set; `VERBOSE [OUTPUT]` means every column.
+  if (ts.acceptKeyword('BRIEF')) {
+    ts.acceptKeyword('OUTPUT');
+  } else if (ts.acceptKeyword('VERBOSE')) {
+    ts.acceptKeyword('OUTPUT');
+    yieldStar = true;
+  } else if (ts.acceptKeyword('YIELD')) {
     if (ts.acceptPunct('*')) yieldStar = true;
     else yieldItems = parseYieldItems(ts);
     if (ts.atKeywords('ORDER', 'BY') || ts.atKeyword('SKIP') || ts.atKeyword('LIMIT') || ts.atKeyword('OFFSET')) {
