@@ -14,6 +14,7 @@ const ADMIN_OBJECTS = ['USER', 'USERS', 'ROLE', 'ROLES', 'ALIAS', 'SERVER', 'PRI
 /** True at a security/administration command (not a query or schema command). */
 export function atAdminCommand(ts: TokenStream): boolean {
   if (ts.atKeyword('GRANT') || ts.atKeyword('DENY') || ts.atKeyword('REVOKE')) return ts.atName(1);
+  if (ts.atKeyword('TERMINATE')) return ts.atKeyword('TRANSACTION', 1) || ts.atKeyword('TRANSACTIONS', 1);
   if (ts.atKeyword('ALTER')) return ts.atName(1);
   if (ts.atKeyword('CREATE') || ts.atKeyword('DROP') || ts.atKeyword('RENAME')) {
     let k = 1;
