@@ -19,6 +19,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 const message = fc.uint8Array({ minLength: 1, maxLength: 3000 });
 
 test('any split of a valid stream decodes the same messages (property)', () => {
+  // TCP may cut the stream anywhere, including inside a chunk header; decoding must not care.
   fc.assert(fc.property(
     fc.array(message, { minLength: 1, maxLength: 8 }),
     fc.integer({ min: 1, max: 2000 }),
@@ -40,6 +41,7 @@ test('any split of a valid stream decodes the same messages (property)', () => {
 });
 
 test('every single split point of a two-message stream decodes identically', () => {
+  // Exhaustive over every cut of a small stream, so no split point is left to chance.
   const messages = [Uint8Array.from([0xb0, 0x0f]), new Uint8Array(300).fill(7)];
   const stream = concat(messages.map((m) => encodeChunks(m, 100)));
   for (let cut = 0; cut <= stream.length; cut++) {
@@ -50,6 +52,7 @@ test('every single split point of a two-message stream decodes identically', () 
 });
 
 test('messages larger than one chunk are split at 65535 bytes', () => {
+  // The chunk header is 16 bits: a bigger message must span chunks or the client misreads it.
   const big = new Uint8Array(70_000).fill(1);
   const framed = encodeChunks(big);
   assert.equal((framed[0]! << 8) | framed[1]!, 65_535);
@@ -58,6 +61,7 @@ test('messages larger than one chunk are split at 65535 bytes', () => {
 });
 
 test('a message beyond the size limit is refused with Request.Invalid', () => {
+  // The size bound stops a client from making the server buffer without limit.
   const decoder = new ChunkDecoder(1000);
   const framed = encodeChunks(new Uint8Array(1001), 500);
   assert.throws(() => decoder.push(framed), (error: { code?: string }) => error.code === 'Neo.ClientError.Request.Invalid');

@@ -30,6 +30,7 @@ function names(transport: RecordingTransport): string[] {
 }
 
 test('pipelined HELLO, LOGON, RUN, PULL answer in order with a bookmark on the summary', async () => {
+  // Drivers pipeline HELLO+LOGON and RUN+PULL in single writes; answers must come back in order.
   const c = connect();
   assert.deepEqual(c.transport.written[0], Uint8Array.from([0, 0, 4, 5]));
   c.connection.receive(Buffer.concat([
@@ -46,6 +47,7 @@ test('pipelined HELLO, LOGON, RUN, PULL answer in order with a bookmark on the s
 });
 
 test('after a FAILURE everything is IGNORED until RESET, then the session works again', async () => {
+  // Drivers send RESET after every FAILURE and expect IGNORED for what they pipelined before it.
   const { transport, connection } = connect();
   connection.receive(Buffer.concat([
     request(Signature.Hello, new Map()), request(Signature.Logon, basic),
@@ -59,6 +61,7 @@ test('after a FAILURE everything is IGNORED until RESET, then the session works 
 });
 
 test('a RESET queued behind work makes the requests before it IGNORED (jump-ahead)', async () => {
+  // RESET is a jump-ahead signal: work queued before it must not run (BOLT.md 6.3).
   const { transport, connection, services } = connect();
   connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, basic)]));
   await settle();
@@ -74,6 +77,7 @@ test('a RESET queued behind work makes the requests before it IGNORED (jump-ahea
 });
 
 test('an engine crash becomes Neo.DatabaseError.General.UnknownError and the session survives RESET', async () => {
+  // An engine bug must cost one statement, not the connection or the server.
   const { transport, connection } = connect();
   connection.receive(Buffer.concat([
     request(Signature.Hello, new Map()), request(Signature.Logon, basic),
@@ -86,6 +90,7 @@ test('an engine crash becomes Neo.DatabaseError.General.UnknownError and the ses
 });
 
 test('unknown message tags, invalid PackStream and oversized messages get FAILURE Request.Invalid then close', async () => {
+  // Each malformed input must get a clear FAILURE and a close, with nothing else affected.
   const bad: Uint8Array[] = [
     Uint8Array.from([0x00, 0x02, 0xb0, 0x55, 0x00, 0x00]), // unknown signature 0x55
     Uint8Array.from([0x00, 0x03, 0xb1, 0x10, 0xc4, 0x00, 0x00]), // reserved marker
@@ -111,6 +116,7 @@ test('unknown message tags, invalid PackStream and oversized messages get FAILUR
 });
 
 test('garbage instead of a handshake closes without a reply; no common version answers zeros', () => {
+  // Non-Bolt clients get no reply; old clients get the four zero bytes they expect.
   const services = fakeServices();
   const garbage = new RecordingTransport();
   new BoltConnection(services, garbage, 'g').receive(new Uint8Array(20).fill(0x16));
@@ -123,6 +129,7 @@ test('garbage instead of a handshake closes without a reply; no common version a
 });
 
 test('a handshake split into single bytes still negotiates', async () => {
+  // The handshake may arrive a byte at a time.
   const services = fakeServices();
   const transport = new RecordingTransport();
   const connection = new BoltConnection(services, transport, 'split');
@@ -134,6 +141,7 @@ test('a handshake split into single bytes still negotiates', async () => {
 });
 
 test('wrong credentials: FAILURE Unauthorized and the connection closes', async () => {
+  // A failed login is fatal for the connection on both sides.
   const { transport, connection } = connect();
   connection.receive(Buffer.concat([request(Signature.Hello, new Map()), request(Signature.Logon, new Map([['scheme', 'basic'], ['principal', 'neo4j'], ['credentials', 'nope']]))]));
   await settle();
@@ -145,6 +153,7 @@ test('wrong credentials: FAILURE Unauthorized and the connection closes', async 
 });
 
 test('random bytes after the handshake never escape as exceptions: each stream ends answered or closed (property)', async () => {
+  // Fuzzing: whatever the bytes, the connection answers or closes, and leaves no transaction open.
   const fc = (await import('fast-check')).default;
   await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.boolean(), async (noise, framed) => {
     const { transport, connection, services } = connect();
@@ -161,6 +170,7 @@ test('random bytes after the handshake never escape as exceptions: each stream e
 });
 
 test('output backpressure: no further requests are processed until the transport drains', async () => {
+  // A client that stops reading must not make the server buffer results without bound.
   const { transport, connection } = connect();
   let release: () => void = () => undefined;
   let congested = false;

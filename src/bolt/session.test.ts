@@ -30,6 +30,7 @@ function metadata(response: Response | undefined): CypherMap {
 }
 
 test('HELLO SUCCESS carries the server agent and connection id; 4.4 echoes the utc patch', async () => {
+  // Driver 1.7 parses the agent; 4.4 drivers switch DateTime encoding only if the patch is echoed.
   const { hello } = await ready(5, 4);
   assert.equal(metadata(hello).get('server'), 'Neo4j/5.26.0');
   assert.equal(metadata(hello).get('connection_id'), 'bolt-1');
@@ -42,6 +43,7 @@ test('HELLO SUCCESS carries the server agent and connection id; 4.4 echoes the u
 });
 
 test('explicit transaction: qids, several open results consumed out of order, has_more paging', async () => {
+  // Drivers pipeline several RUNs in one transaction and read the results in any order (BOLT.md 6.4).
   const { session } = await ready();
   await session.handle({ kind: 'BEGIN', extra: new Map() });
   const first = await session.handle(run('UNWIND RANGE 5'));
@@ -64,6 +66,7 @@ test('explicit transaction: qids, several open results consumed out of order, ha
 });
 
 test('bookmarks: a future bookmark times out with BookmarkTimeout, a foreign one is InvalidBookmark', async () => {
+  // Causal chaining: waiting for a bookmark must time out transiently, and foreign bookmarks fail fast.
   const { session } = await ready();
   const future = await session.handle({ kind: 'BEGIN', extra: m({ bookmarks: ['cw:neo4j:99'] }) });
   assert.equal(metadata(future.responses[0]).get('code'), 'Neo.TransientError.Transaction.BookmarkTimeout');
@@ -79,6 +82,7 @@ test('bookmarks: a future bookmark times out with BookmarkTimeout, a foreign one
 });
 
 test('read mode makes the transaction read-only', async () => {
+  // executeRead sends mode r; a write there must fail instead of silently committing.
   const { session, services } = await ready();
   const out = await session.handle(run('WRITE nope', m({ mode: 'r' })));
   assert.equal(metadata(out.responses[0]).get('code'), 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType');
@@ -86,6 +90,7 @@ test('read mode makes the transaction read-only', async () => {
 });
 
 test('ROUTE answers a single-server table; 4.3 has no db in rt, 4.4+ does', async () => {
+  // Routing drivers need all three roles; rt.db exists only from 4.4 on.
   const { session } = await ready(5, 4);
   const out = await session.handle({ kind: 'ROUTE', routing: m({ address: 'x:1' }), bookmarks: [], db: null, impersonatedUser: null });
   const rt = metadata(out.responses[0]).get('rt') as CypherMap;
@@ -101,6 +106,7 @@ test('ROUTE answers a single-server table; 4.3 has no db in rt, 4.4+ does', asyn
 });
 
 test('LOGOFF returns to AUTHENTICATION and LOGON with a wrong password closes', async () => {
+  // Drivers re-authenticate pooled connections with LOGOFF + LOGON.
   const { session } = await ready(5, 1);
   await session.handle({ kind: 'LOGOFF' });
   assert.equal(session.state, 'AUTHENTICATION');
@@ -110,6 +116,7 @@ test('LOGOFF returns to AUTHENTICATION and LOGON with a wrong password closes', 
 });
 
 test('messages in the wrong state are protocol violations that close the connection', async () => {
+  // Out-of-state messages mean client and server disagree: closing is the only safe answer.
   const fresh = new BoltSession(capabilitiesOf({ major: 5, minor: 4 }), fakeServices(), 'b');
   const early = await fresh.handle(run('UNWIND RANGE 1'));
   assert.equal(early.close, true);
@@ -120,6 +127,7 @@ test('messages in the wrong state are protocol violations that close the connect
 });
 
 test('a failed statement rolls the explicit transaction back; RESET restores READY', async () => {
+  // A failed statement must leave nothing behind, and RESET must bring the session back.
   const { session, services } = await ready();
   await session.handle({ kind: 'BEGIN', extra: new Map() });
   await session.handle(run('WRITE lost'));
@@ -134,6 +142,7 @@ test('a failed statement rolls the explicit transaction back; RESET restores REA
 });
 
 test('Bolt 5.7+ FAILURE carries neo4j_code, GQL status and classification', async () => {
+  // 5.7+ drivers read neo4j_code; without it error codes become N/A and retries stop working.
   const { session } = await ready(5, 8);
   const out = await session.handle(run('FAIL Neo.TransientError.Transaction.DeadlockDetected boom'));
   const failure = metadata(out.responses[0]);
@@ -143,6 +152,7 @@ test('Bolt 5.7+ FAILURE carries neo4j_code, GQL status and classification', asyn
 });
 
 test('Bolt 3 pulls everything with PULL_ALL and has no qid', async () => {
+  // Bolt 3 has no PULL n and no qid; driver 1.7 depends on that shape.
   const { session } = await ready(3, 0);
   await session.handle({ kind: 'BEGIN', extra: new Map() });
   const out = await session.handle(run('UNWIND RANGE 2'));
@@ -152,6 +162,7 @@ test('Bolt 3 pulls everything with PULL_ALL and has no qid', async () => {
 });
 
 test('tx_timeout: a transaction used after its deadline fails with TransactionTimedOut and rolls back', async () => {
+  // A client-set tx_timeout must end the transaction even if the client keeps using it.
   const { session, services } = await ready();
   await session.handle({ kind: 'BEGIN', extra: m({ tx_timeout: 1000n }) });
   await session.handle(run('WRITE early'));
@@ -167,6 +178,7 @@ test('tx_timeout: a transaction used after its deadline fails with TransactionTi
 });
 
 test('tx_timeout with a ticker: an idle transaction is rolled back when its timer fires', async () => {
+  // An idle transaction past its timeout must release its locks without any client message.
   const timers: { ms: number; fire: () => void; stopped: boolean }[] = [];
   const services = {
     ...fakeServices(),

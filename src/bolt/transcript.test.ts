@@ -11,6 +11,7 @@ const dir = fileURLToPath(new URL('../../../src/bolt/testdata/', import.meta.url
 
 for (const file of readdirSync(dir).filter((name) => name.endsWith('.script')).sort()) {
   test(`transcript ${file}`, async () => {
+    // Each transcript is a complete conversation; any extra, missing or different message fails it.
     await runTranscript(readFileSync(dir + file, 'utf8'));
   });
 }

@@ -44,10 +44,12 @@ async function settle(): Promise<void> {
 }
 
 test('the accept key follows RFC 6455 (its own example)', () => {
+  // RFC 6455 gives this key/accept pair; a wrong accept key makes browsers drop the socket.
   assert.match(new TextDecoder().decode(upgradeResponse(KEY, sha1Base64)), /Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/);
 });
 
 test('Bolt runs inside binary frames after the upgrade, across fragments and split reads', async () => {
+  // Browsers deliver Bolt in arbitrary frames and fragments; the handshake reply must be one message.
   const transport = new RecordingTransport();
   const selector = new TransportSelector(fakeServices(), transport, 'ws-1', sha1Base64);
   const bolt = opener([5, 4, 0]);
@@ -73,6 +75,7 @@ test('Bolt runs inside binary frames after the upgrade, across fragments and spl
 });
 
 test('ping gets pong, close frame ends the connection', () => {
+  // Keep-alive pings must be answered, and a close frame ends the Bolt session.
   const transport = new RecordingTransport();
   const selector = new TransportSelector(fakeServices(), transport, 'ws-2', sha1Base64);
   selector.receive(new TextEncoder().encode(UPGRADE));
@@ -86,6 +89,7 @@ test('ping gets pong, close frame ends the connection', () => {
 });
 
 test('a plain HTTP GET on the Bolt port gets 400 and is closed; unmasked frames are refused', () => {
+  // Neo4j answers a plain GET on the Bolt port with 400; client frames without a mask are invalid.
   const transport = new RecordingTransport();
   new TransportSelector(fakeServices(), transport, 'ws-3', sha1Base64).receive(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
   assert.match(Buffer.concat(transport.written).toString('latin1'), /^HTTP\/1\.1 400 /);
@@ -94,6 +98,7 @@ test('a plain HTTP GET on the Bolt port gets 400 and is closed; unmasked frames 
 });
 
 test('frame decoding survives any split of a stream of many frames', () => {
+  // Frames arrive split arbitrarily by TCP just like raw Bolt chunks.
   const payloads = Array.from({ length: 30 }, (_, i) => new Uint8Array(i * 97 + 1).fill(i));
   const stream = Buffer.concat(payloads.map((p) => clientFrame(Opcode.Binary, p)));
   for (const step of [1, 7, 500, stream.length]) {

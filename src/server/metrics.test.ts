@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { MetricsRegistry } from './metrics.js';
 
 test('counters and gauges render in the Prometheus text format', () => {
+  // Dashboards scrape these exact names and the 5.x _total suffix convention.
   const registry = new MetricsRegistry();
   const opened = registry.counter('Bolt connections opened', 'neo4j_dbms_bolt_connections_opened', 'neo4j_bolt_connections_opened');
   let live = 3;

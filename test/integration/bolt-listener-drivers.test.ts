@@ -39,6 +39,7 @@ const modernDrivers = [['6.x', neo4j6], ['5.x', neo4j5]] as const;
 
 for (const [name, neo4j] of modernDrivers) {
   test(`driver ${name}: connects, echoes parameters of every type, reports the server agent`, { timeout: 60_000 }, async () => {
+    // Every value type must survive the driver's encoder and ours, including integers beyond 2^53.
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
     try {
       const info = await driver.getServerInfo();
@@ -66,6 +67,7 @@ for (const [name, neo4j] of modernDrivers) {
   });
 
   test(`driver ${name}: syntax error carries the code and the session keeps working`, { timeout: 60_000 }, async () => {
+    // Drivers RESET after a failure; the same session must then run a paged result.
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
     const session = driver.session();
     try {
@@ -79,6 +81,7 @@ for (const [name, neo4j] of modernDrivers) {
   });
 
   test(`driver ${name}: explicit transactions commit, roll back and chain bookmarks`, { timeout: 60_000 }, async () => {
+    // Several open results in one transaction, rollback, managed retries and bookmark format.
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'secret'));
     const session = driver.session();
     try {
@@ -106,6 +109,7 @@ for (const [name, neo4j] of modernDrivers) {
   });
 
   test(`driver ${name}: wrong password is Unauthorized`, { timeout: 60_000 }, async () => {
+    // Drivers surface the server's code and message on a failed login.
     const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'wrong'));
     try {
       await assert.rejects(driver.verifyConnectivity(), (error: { code: string; message: string }) =>
@@ -116,6 +120,7 @@ for (const [name, neo4j] of modernDrivers) {
   });
 
   test(`driver ${name}: neo4j:// routing uses the single-server routing table`, { timeout: 60_000 }, async () => {
+    // neo4j:// URLs fetch a routing table first; a single server lists itself for every role.
     const driver = neo4j.driver(url.replace('bolt:', 'neo4j:'), neo4j.auth.basic('neo4j', 'secret'));
     try {
       await driver.verifyConnectivity();
@@ -128,6 +133,7 @@ for (const [name, neo4j] of modernDrivers) {
 }
 
 test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', { timeout: 60_000 }, async () => {
+  // Driver 4.4 negotiates Bolt 4.4 and asks for UTC DateTime structs.
   const driver = neo4j4.driver(url, neo4j4.auth.basic('neo4j', 'secret'));
   const session = driver.session();
   try {
@@ -148,6 +154,7 @@ test('driver 4.4: Bolt 4.4 with the utc patch round-trips values and errors', { 
 });
 
 test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits transactions', { timeout: 60_000 }, async () => {
+  // Driver 1.7 speaks Bolt 3 and parses the server agent strictly.
   const neo4j1 = (await import('neo4j-driver-1')).default.v1;
   const driver = neo4j1.driver(url, neo4j1.auth.basic('neo4j', 'secret'), { encrypted: false });
   const session = driver.session();
@@ -167,6 +174,7 @@ test('driver 1.7: Bolt 3 without TLS runs queries, reports errors and commits tr
 });
 
 test('the browser build of driver 6.x connects over WebSocket on the Bolt port', { timeout: 60_000 }, async () => {
+  // Neo4j Browser's transport: the driver's browser build over WebSocket on the Bolt port.
   const { spawn } = await import('node:child_process');
   const { createRequire } = await import('node:module');
   const browserBuild = createRequire(import.meta.url).resolve('neo4j-driver/lib/browser/neo4j-web.esm.js');

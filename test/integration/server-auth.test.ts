@@ -20,6 +20,7 @@ async function canConnect(url: string, auth: ReturnType<typeof neo4j.auth.basic>
 }
 
 test('NEO4J_AUTH=neo4j/<password> sets the initial password, kept across restarts', { timeout: 60_000 }, async () => {
+  // Container deployments set the first password this way; a restart must not reset it.
   const home = makeTempHome('causeway-auth-');
   try {
     const first = await startServerProcess(home, { env: { NEO4J_AUTH: 'neo4j/first-secret' } });
@@ -41,6 +42,7 @@ test('NEO4J_AUTH=neo4j/<password> sets the initial password, kept across restart
 });
 
 test('NEO4J_AUTH=none accepts drivers without credentials', { timeout: 60_000 }, async () => {
+  // NEO4J_AUTH=none is how containers switch auth off.
   const home = makeTempHome('causeway-noauth-');
   try {
     const server = await startServerProcess(home, { env: { NEO4J_AUTH: 'none' } });

@@ -16,6 +16,7 @@ const MIN_GROUPS = 10;
 const MAX_WRITES = 5000;
 
 test('kill -9 and restart: every acknowledged write survives', { timeout: 120_000 }, async () => {
+  // An acknowledged commit must be durable and atomic even if the process dies the next instant.
   const home = makeTempHome('causeway-crash-');
   const servers: ServerProcess[] = [];
   try {

@@ -36,10 +36,12 @@ after(async () => {
 }, { timeout: 120_000 });
 
 test('the movies dataset is present (else the movie tests below cannot run)', () => {
+  // Makes a missing dataset visible as a failure rather than silently skipped tests.
   assert.ok(statements, 'MISSING: /work/shared/datasets/movies.cypher not found; movie tests skipped');
 });
 
 test('movies load with Neo4j\'s counts: 171 nodes, 253 relationships', { skip: !statements, timeout: 60_000 }, async () => {
+  // The canonical script must produce Neo4j's published counts.
   const { records } = await driver6.executeQuery(
     'MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS rels');
   assert.equal(records[0]!.get('nodes').toNumber(), 171);
@@ -92,7 +94,7 @@ const classic: { name: string; query: string; check: (rows: Record<string, unkno
 
 for (const [index, item] of classic.entries()) {
   test(`classic movie query: ${item.name}`, { skip: !statements, timeout: 60_000 }, async () => {
-    // alternate drivers so both generations see every kind of result
+    // Each answer is Neo4j's on the same dataset; drivers alternate so both generations see every result shape.
     const result = index % 2 === 0
       ? await driver6.executeQuery(item.query, {}, { routing: neo4j6.routing.READ })
       : await driver5.executeQuery(item.query, {}, { routing: neo4j5.routing.READ });
@@ -109,6 +111,7 @@ for (const [index, item] of classic.entries()) {
 }
 
 test('HTTP GET / answers the Neo4j discovery document', { timeout: 60_000 }, async () => {
+  // Neo4j Browser bootstraps from this unauthenticated document.
   const response = await fetch(`http://127.0.0.1:${server.httpPort}/`);
   assert.equal(response.status, 200);
   const doc = (await response.json()) as Record<string, string>;
@@ -119,6 +122,7 @@ test('HTTP GET / answers the Neo4j discovery document', { timeout: 60_000 }, asy
 });
 
 test('dbms.components and the server agent look like Neo4j 5', { timeout: 60_000 }, async () => {
+  // Tools such as @neo4j/graphql read the version from dbms.components.
   const { records, summary } = await driver6.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition');
   assert.equal(records[0]!.get('name'), 'Neo4j Kernel');
   assert.match(records[0]!.get('versions')[0], /^5\.\d+\.\d+$/);
@@ -127,11 +131,13 @@ test('dbms.components and the server agent look like Neo4j 5', { timeout: 60_000
 });
 
 test('the startup log uses the Neo4j line layout', () => {
+  // Operators grep for these exact lines.
   assert.match(server.output(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000 INFO {2}Bolt enabled on 127\.0\.0\.1:\d+\.$/m);
   assert.match(server.output(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000 INFO {2}Started\.$/m);
 });
 
 test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basic auth', { skip: !statements, timeout: 60_000 }, async () => {
+  // Legacy HTTP integrations use the transactional endpoint with basic auth.
   const endpoint = `http://127.0.0.1:${server.httpPort}/db/neo4j/tx/commit`;
   const authorization = `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}`;
   const post = async (body: unknown, auth: string | null = authorization) => {

@@ -43,6 +43,7 @@ function canonical(value: unknown): unknown {
 
 for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo4j5, () => driver5]] as const) {
   test(`driver ${name}: parameters of every type round-trip through Cypher`, { timeout: 60_000 }, async () => {
+    // Parameters travel driver → Bolt → Cypher → Bolt → driver; every type must come back unchanged.
     const t = neo4j.types;
     const values: unknown[] = [
       neo4j.int('9007199254740993'), neo4j.int('-9223372036854775808'), 2.5, -0.125, 'héllo wörld ✓', '', true, false, null,
@@ -68,6 +69,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
   });
 
   test(`driver ${name}: errors carry Neo4j codes and the session keeps working after each`, { timeout: 60_000 }, async () => {
+    // Applications branch on these codes, and a failed statement must not poison the session.
     const session = driver().session();
     try {
       const failures: [string, string][] = [
@@ -90,6 +92,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
   });
 
   test(`driver ${name}: explicit transactions commit and roll back; bookmarks chain sessions`, { timeout: 60_000 }, async () => {
+    // Explicit transactions and causal chaining through bookmarks across sessions.
     const tag = `tx-${name}`;
     const writer = driver().session();
     let bookmarks: string[];
@@ -122,6 +125,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
   });
 
   test(`driver ${name}: managed transactions and executeQuery see their own writes`, { timeout: 60_000 }, async () => {
+    // Managed transactions (executeRead/executeWrite) and executeQuery are what most apps use.
     const tag = `managed-${name}`;
     const session = driver().session();
     try {
@@ -139,6 +143,7 @@ for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo
 }
 
 test('constraint violations, unknown databases and unsupported parameter types carry Neo4j codes', { timeout: 60_000 }, async () => {
+  // Schema, database-name, parameter-type and access-mode errors carry Neo4j's codes.
   await driver6.executeQuery('CREATE CONSTRAINT unique_key IF NOT EXISTS FOR (k:Key) REQUIRE k.id IS UNIQUE');
   await driver6.executeQuery("CREATE (:Key {id: 'k1'})");
   await assert.rejects(driver6.executeQuery("CREATE (:Key {id: 'k1'})"), { code: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
@@ -153,6 +158,7 @@ test('constraint violations, unknown databases and unsupported parameter types c
 });
 
 test('a transaction past its tx_timeout is rolled back and reports TransactionTimedOut', { timeout: 60_000 }, async () => {
+  // A driver-set transaction timeout must roll the transaction back on the server.
   const session = driver6.session();
   try {
     const tx = session.beginTransaction({ timeout: 300 });
@@ -167,6 +173,7 @@ test('a transaction past its tx_timeout is rolled back and reports TransactionTi
 });
 
 test('paths and relationships come back as driver graph types', { timeout: 60_000 }, async () => {
+  // Graph values must arrive as the driver's Node/Relationship/Path types with element ids.
   const { records } = await driver6.executeQuery(
     "CREATE p = (:G {name: 'a'})-[:R {w: 1}]->(:G {name: 'b'})<-[:R {w: 2}]-(:G {name: 'c'}) RETURN p");
   const path = records[0]!.get('p');
@@ -178,6 +185,7 @@ test('paths and relationships come back as driver graph types', { timeout: 60_00
 });
 
 test('wrong password is Neo.ClientError.Security.Unauthorized with Neo4j\'s message', async () => {
+  // Drivers surface the server's code and message on a failed login.
   const bad = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'not-the-password'));
   try {
     await assert.rejects(bad.verifyConnectivity(), (error: { code: string; message: string }) => {
@@ -191,6 +199,7 @@ test('wrong password is Neo.ClientError.Security.Unauthorized with Neo4j\'s mess
 });
 
 test('neo4j:// routing gets a single-server routing table', { timeout: 60_000 }, async () => {
+  // Routing drivers fetch a table via ROUTE or the routing procedure; both must work.
   const routed = neo4j5.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j5.auth.basic('neo4j', 'neo4j'));
   try {
     const { records } = await routed.executeQuery('RETURN 40 + 2 AS answer');
@@ -221,6 +230,7 @@ function rawExchange(port: number, bytes: Uint8Array): Promise<Buffer> {
 }
 
 test('malformed Bolt input closes only that connection; the server stays healthy', { timeout: 60_000 }, async () => {
+  // Hostile or broken clients must not affect a well-behaved one.
   const session = driver6.session();
   try {
     await session.run('RETURN 1');
@@ -248,6 +258,7 @@ test('malformed Bolt input closes only that connection; the server stays healthy
 });
 
 test('many sessions run queries concurrently', { timeout: 60_000 }, async () => {
+  // No global lock: many sessions must make progress together.
   const started = Date.now();
   const results = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
     const session = (i % 2 ? driver5 : driver6).session();
@@ -264,6 +275,7 @@ test('many sessions run queries concurrently', { timeout: 60_000 }, async () => 
 });
 
 test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work against the real server', { timeout: 60_000 }, async () => {
+  // Older applications still use drivers 4.4 and 1.7.
   const neo4j4 = (await import('neo4j-driver-4')).default;
   const d4 = neo4j4.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j4.auth.basic('neo4j', 'neo4j'));
   try {
@@ -293,6 +305,7 @@ test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work agai
 });
 
 test('dbms.listConfig shows effective settings, filtered by a search string', { timeout: 60_000 }, async () => {
+  // Browser and ops scripts read settings via dbms.listConfig.
   const { records } = await driver6.executeQuery("CALL dbms.listConfig('bolt.listen') YIELD name, value RETURN name, value");
   assert.deepEqual(records.map((r) => [r.get('name'), r.get('value')]), [['server.bolt.listen_address', '127.0.0.1:0']]);
   const advertised = await driver6.executeQuery("CALL dbms.listConfig('bolt.advertised') YIELD value RETURN value");
@@ -300,6 +313,7 @@ test('dbms.listConfig shows effective settings, filtered by a search string', { 
 });
 
 test('dbms.showCurrentUser names the logged-in user; dbms.security.changePassword takes effect', { timeout: 60_000 }, async () => {
+  // Password changes go through this procedure (also ALTER CURRENT USER).
   const { records } = await driver6.executeQuery('CALL dbms.showCurrentUser() YIELD username RETURN username');
   assert.equal(records[0]!.get('username'), 'neo4j');
   await driver6.executeQuery("CALL dbms.security.changePassword('changed-pw')");

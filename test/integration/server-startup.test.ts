@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
 
 test('a Bolt port in use fails startup with "Address … is already in use"', { timeout: 60_000 }, async () => {
+  // A port clash must stop startup with a message operators recognise.
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const port = (blocker.address() as { port: number }).port;
@@ -27,6 +28,7 @@ test('a Bolt port in use fails startup with "Address … is already in use"', { 
 });
 
 test('Prometheus endpoint (server.metrics.prometheus.*) serves Bolt and transaction metrics under Neo4j names', { timeout: 60_000 }, async () => {
+  // Dashboards scrape Neo4j's metric names from the Prometheus endpoint.
   const neo4j = (await import('neo4j-driver')).default;
   const home = makeTempHome('causeway-metrics-');
   try {

@@ -31,6 +31,7 @@ async function answer(url: string, config: object = {}): Promise<string> {
 }
 
 test('tls_level OPTIONAL serves TLS and plain Bolt on one port; REQUIRED refuses plain', { timeout: 90_000 }, async () => {
+  // Encrypted and plain clients share one port (OPTIONAL); REQUIRED must refuse plain ones.
   const home = makeTempHome('causeway-tls-');
   try {
     makeCertificate(home);

@@ -31,6 +31,7 @@ function roundTrip(value: CypherValue, format = V5): CypherValue {
 }
 
 test('integers take the smallest encoding at every boundary', () => {
+  // Each boundary is where an off-by-one would pick the wrong marker.
   const cases: [bigint, string][] = [
     [0n, '00'], [127n, '7F'], [-16n, 'F0'], [-1n, 'FF'], [-17n, 'C8 EF'], [-128n, 'C8 80'], [128n, 'C9 00 80'],
     [-129n, 'C9 FF 7F'], [32767n, 'C9 7F FF'], [32768n, 'CA 00 00 80 00'], [-32769n, 'CA FF FF 7F FF'],
@@ -41,6 +42,7 @@ test('integers take the smallest encoding at every boundary', () => {
 });
 
 test('floats are always 64-bit, even whole numbers', () => {
+  // JavaScript numbers travel as floats; the type must survive so Cypher sees a Float.
   assert.equal(bytesOf(1), 'C1 3F F0 00 00 00 00 00 00');
   assert.equal(roundTrip(1), 1);
   assert.ok(Number.isNaN(roundTrip(Number.NaN) as number));
@@ -48,6 +50,7 @@ test('floats are always 64-bit, even whole numbers', () => {
 });
 
 test('strings are sized by UTF-8 bytes, not characters', () => {
+  // String sizes count UTF-8 bytes; counting characters corrupts every non-ASCII string.
   assert.equal(bytesOf('é'), '82 C3 A9');
   assert.equal(bytesOf('a'.repeat(16)).slice(0, 5), 'D0 10');
   assert.equal(bytesOf('a'.repeat(256)).slice(0, 8), 'D1 01 00');
@@ -55,6 +58,7 @@ test('strings are sized by UTF-8 bytes, not characters', () => {
 });
 
 test('DateTime uses the UTC struct on Bolt 5 and the legacy struct otherwise (BOLT.md 3.5 example)', () => {
+  // These are the exact bytes from BOLT.md 3.5; a wrong struct reaches users as a raw Structure.
   const value = new DateTimeValue(4500n, 42, 3600);
   assert.equal(bytesOf(value, V5), 'B3 49 C9 11 94 2A C9 0E 10');
   assert.equal(bytesOf(value, V4), 'B3 46 C9 1F A4 2A C9 0E 10');
@@ -63,6 +67,7 @@ test('DateTime uses the UTC struct on Bolt 5 and the legacy struct otherwise (BO
 });
 
 test('zoned DateTime round-trips in both variants, resolving the offset from the zone', () => {
+  // Zone ids need the tz database to convert between the legacy wall-clock and UTC forms.
   const summer = new DateTimeValue(1719882245n, 6, 7200, 'Europe/Berlin'); // 2024-07-02T01:04:05Z
   assert.deepEqual(roundTrip(summer, V5), summer);
   assert.deepEqual(roundTrip(summer, V4), summer);
@@ -71,6 +76,7 @@ test('zoned DateTime round-trips in both variants, resolving the offset from the
 });
 
 test('nodes carry element ids only from Bolt 5', () => {
+  // Element ids are mandatory from 5.0 and forbidden before: drivers check field counts exactly.
   const node = new NodeValue(1, ['Person'], new Map([['name', 'Ann']]), '4:abc:1');
   assert.equal(bytesOf(node, V5), 'B4 4E 01 91 86 50 65 72 73 6F 6E A1 84 6E 61 6D 65 83 41 6E 6E 87 34 3A 61 62 63 3A 31');
   assert.ok(bytesOf(node, V4).startsWith('B3 4E 01'));
@@ -80,6 +86,7 @@ test('nodes carry element ids only from Bolt 5', () => {
 });
 
 test('paths encode distinct nodes, distinct relationships and a signed index walk', () => {
+  // Drivers rebuild paths from the index walk; a wrong sign reverses a relationship.
   const a = new NodeValue(1, [], new Map());
   const b = new NodeValue(2, [], new Map());
   const c = new NodeValue(3, [], new Map());
@@ -119,12 +126,14 @@ const cypherValue: fc.Arbitrary<CypherValue> = fc.letrec<{ value: CypherValue }>
 })).value;
 
 test('any Cypher value decodes to itself after encoding (property)', () => {
+  // Round trip over arbitrary nesting of every value type the codec accepts from clients.
   fc.assert(fc.property(cypherValue, (value) => {
     assert.deepEqual(roundTrip(value), value);
   }), { numRuns: 300, seed: 0x5eed03 }); // fixed seed: the same cases every run
 });
 
 test('malformed input raises Neo.ClientError.Request.Invalid, never a crash', () => {
+  // Malformed bytes must become a protocol error for this connection, never an exception that escapes.
   const invalid = ['C4', 'D0 05 41', 'A1 01 01', 'B1 4E 01', '92 01', 'D0 02 C3 28', 'B1 58 01', 'B3 46 01 02 03'];
   for (const hex of invalid) {
     const bytes = Uint8Array.from(hex.split(' ').map((b) => parseInt(b, 16)));

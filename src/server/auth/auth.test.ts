@@ -31,6 +31,7 @@ const token = (principal: string, credentials: string) =>
   new Map<string, string>([['scheme', 'basic'], ['principal', principal], ['credentials', credentials]]);
 
 test('hashes are salted from the injected randomness and verify only the right password', async () => {
+  // Salted slow hashes: equal passwords must not produce equal hashes, and only the right password verifies.
   const hasher = createPasswordHasher(seededCrypto(1), FAST);
   const a = await hasher.hash('secret');
   const b = await hasher.hash('secret');
@@ -43,6 +44,7 @@ test('hashes are salted from the injected randomness and verify only the right p
 });
 
 test('a fresh users file holds neo4j/neo4j; changes persist across reopen', async () => {
+  // A new server must accept neo4j/neo4j, and a changed password must survive a restart.
   const files = new MemoryFiles();
   const hasher = createPasswordHasher(seededCrypto(2), FAST);
   const users = await UserRepository.open('/data/dbms/auth.json', files, hasher);
@@ -59,6 +61,7 @@ test('a fresh users file holds neo4j/neo4j; changes persist across reopen', asyn
 });
 
 test('bad tokens are Unauthorized with Neo4j\'s message', async () => {
+  // Drivers branch on the Unauthorized code; the message is Neo4j's exact text.
   const users = await UserRepository.open('/a.json', new MemoryFiles(), createPasswordHasher(seededCrypto(3), FAST));
   const auth = new BasicAuthenticator(users);
   const expected = { code: 'Neo.ClientError.Security.Unauthorized', message: 'The client is unauthorized due to authentication failure.' };
@@ -69,16 +72,19 @@ test('bad tokens are Unauthorized with Neo4j\'s message', async () => {
 });
 
 test('a corrupt users file is a clear storage error, not a crash or an open door', async () => {
+  // A damaged users file must stop the server clearly rather than let anyone in.
   const files = new MemoryFiles();
   files.files.set('/x.json', '{not json');
   await assert.rejects(UserRepository.open('/x.json', files, createPasswordHasher(seededCrypto(4), FAST)), { code: 'Neo.DatabaseError.General.StorageDamageDetected' });
 });
 
 test('with auth disabled any token is accepted', async () => {
+  // dbms.security.auth_enabled=false must let tools connect without credentials.
   assert.equal(await new DisabledAuthenticator().authenticate(new Map([['scheme', 'none']])), '');
 });
 
 test('three failed attempts lock the user for the lock time (AuthenticationRateLimit)', async () => {
+  // Throttling guessing attempts the way Neo4j does (3 failures, 5 s lock).
   let nowMs = 0;
   const users = await UserRepository.open('/r.json', new MemoryFiles(), createPasswordHasher(seededCrypto(5), FAST));
   const auth = new BasicAuthenticator(users, { monotonicMs: () => nowMs });
@@ -90,6 +96,7 @@ test('three failed attempts lock the user for the lock time (AuthenticationRateL
 });
 
 test('an initial password (Docker NEO4J_AUTH) applies only to a new users file', async () => {
+  // Container users set the first password with NEO4J_AUTH; later restarts must not reset it.
   const files = new MemoryFiles();
   const hasher = createPasswordHasher(seededCrypto(6), FAST);
   const first = new BasicAuthenticator(await UserRepository.open('/i.json', files, hasher, 'from-env'));
@@ -100,6 +107,7 @@ test('an initial password (Docker NEO4J_AUTH) applies only to a new users file',
 });
 
 test('verified credentials are cached: the slow hash runs once per user, a wrong password still fails', async () => {
+  // Connection pools open many connections; each must not pay the deliberately slow hash again.
   let slowHashes = 0;
   const crypto = seededCrypto(7);
   const counting: CryptoPrimitives = { ...crypto, scrypt: async (...args) => { slowHashes++; return crypto.scrypt(...args); } };

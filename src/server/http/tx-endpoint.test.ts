@@ -8,10 +8,12 @@ import { DateValue, NodeValue, PathValue, PointValue, RelationshipValue } from '
 import { fromJson, toJson } from './tx-endpoint.js';
 
 test('parameters: whole numbers are integers, others floats; objects become maps', () => {
+  // JSON has one number type; Neo4j reads whole numbers as Integers, so must we.
   assert.deepEqual(fromJson({ a: 1, b: 1.5, c: [true, null, 'x'] }), new Map<string, unknown>([['a', 1n], ['b', 1.5], ['c', [true, null, 'x']]]));
 });
 
 test('results: entities, paths, temporals and points in the row format', () => {
+  // HTTP clients expect Neo4j's row format, with entity metadata beside the values.
   const a = new NodeValue(1, ['A'], new Map([['name', 'a']]), 'e1');
   const b = new NodeValue(2, ['B'], new Map([['n', 5n]]), 'e2');
   const r = new RelationshipValue(7, 'R', 1, 2, new Map(), 'e7');
