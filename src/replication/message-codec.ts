@@ -1,0 +1,176 @@
+// A binary encoding of Raft messages for a real transport (frame it however the transport likes:
+// one encoded message per frame). Strings are UTF-8 with a length prefix; indexes and terms are
+// 8-byte integers. Decoding validates everything and throws CorruptMessage on bad input, so a
+// peer's garbage can never reach the core as a half-formed message.
+import type { Message, MessageKind } from '../raft/messages.js';
+import type { Entry, EntryKind, Snapshot } from '../raft/types.js';
+import { decodeMembership, encodeMembership } from '../raft/types.js';
+import { ByteReader, ByteWriter, CorruptRecord } from './wal/codec.js';
+
+export class CorruptMessage extends Error {}
+
+const formatVersion = 1;
+const kinds: readonly MessageKind[] = ['vote', 'preVote', 'voteResp', 'preVoteResp', 'append', 'appendResp', 'heartbeat', 'heartbeatResp', 'snapshot', 'timeoutNow'];
+const entryKinds: readonly EntryKind[] = ['normal', 'config', 'empty'];
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function writeString(w: ByteWriter, value: string): void {
+  w.bytes(encoder.encode(value));
+}
+
+function readString(r: ByteReader): string {
+  try {
+    return decoder.decode(r.bytes());
+  } catch {
+    throw new CorruptMessage('invalid UTF-8 in a string field');
+  }
+}
+
+function writeEntry(w: ByteWriter, entry: Entry): void {
+  w.u53(entry.index);
+  w.u53(entry.term);
+  w.u8(entryKinds.indexOf(entry.kind));
+  w.bytes(entry.data);
+}
+
+function readEntry(r: ByteReader): Entry {
+  const index = r.u53();
+  const term = r.u53();
+  const kind = entryKinds[r.u8()];
+  if (kind === undefined) throw new CorruptMessage('unknown entry kind');
+  return { index, term, kind, data: r.bytes() };
+}
+
+function writeSnapshotBody(w: ByteWriter, snapshot: Snapshot): void {
+  w.u53(snapshot.meta.index);
+  w.u53(snapshot.meta.term);
+  w.bytes(encodeMembership(snapshot.meta.membership));
+  w.bytes(snapshot.data);
+}
+
+function readSnapshotBody(r: ByteReader): Snapshot {
+  const index = r.u53();
+  const term = r.u53();
+  let membership;
+  try {
+    membership = decodeMembership(r.bytes());
+  } catch {
+    throw new CorruptMessage('invalid membership in a snapshot');
+  }
+  return { meta: { index, term, membership }, data: r.bytes() };
+}
+
+export function encodeMessage(m: Message): Uint8Array {
+  const w = new ByteWriter();
+  w.u8(formatVersion);
+  w.u8(kinds.indexOf(m.kind));
+  writeString(w, m.from);
+  writeString(w, m.to);
+  w.u53(m.term);
+  switch (m.kind) {
+    case 'vote':
+    case 'preVote':
+      w.u53(m.lastIndex);
+      w.u53(m.lastTerm);
+      w.u8(m.transfer ? 1 : 0);
+      break;
+    case 'voteResp':
+    case 'preVoteResp':
+      w.u8(m.granted ? 1 : 0);
+      break;
+    case 'append':
+      w.u53(m.prevIndex);
+      w.u53(m.prevTerm);
+      w.u53(m.commit);
+      w.u32(m.entries.length);
+      for (const entry of m.entries) writeEntry(w, entry);
+      break;
+    case 'appendResp':
+      w.u8(m.success ? 1 : 0);
+      w.u53(m.matchIndex);
+      w.u53(m.rejectIndex);
+      w.u53(m.hintIndex);
+      w.u53(m.hintTerm);
+      break;
+    case 'heartbeat':
+      w.u53(m.commit);
+      w.u53(m.readRound);
+      break;
+    case 'heartbeatResp':
+      w.u53(m.readRound);
+      break;
+    case 'snapshot':
+      writeSnapshotBody(w, m.snapshot);
+      break;
+    case 'timeoutNow':
+      break;
+  }
+  return w.toBytes();
+}
+
+function flag(r: ByteReader): boolean {
+  const value = r.u8();
+  if (value > 1) throw new CorruptMessage('a boolean field is neither 0 nor 1');
+  return value === 1;
+}
+
+export function decodeMessage(bytes: Uint8Array): Message {
+  try {
+    return decodeUnchecked(bytes);
+  } catch (error) {
+    if (error instanceof CorruptRecord) throw new CorruptMessage(error.message);
+    throw error;
+  }
+}
+
+function decodeUnchecked(bytes: Uint8Array): Message {
+  const r = new ByteReader(bytes);
+  const version = r.u8();
+  if (version !== formatVersion) throw new CorruptMessage(`unsupported message format ${version}`);
+  const kind = kinds[r.u8()];
+  if (kind === undefined) throw new CorruptMessage('unknown message kind');
+  const from = readString(r);
+  const to = readString(r);
+  const term = r.u53();
+  const base = { from, to, term };
+  let message: Message;
+  switch (kind) {
+    case 'vote':
+    case 'preVote':
+      message = { ...base, kind, lastIndex: r.u53(), lastTerm: r.u53(), transfer: flag(r) };
+      break;
+    case 'voteResp':
+    case 'preVoteResp':
+      message = { ...base, kind, granted: flag(r) };
+      break;
+    case 'append': {
+      const prevIndex = r.u53();
+      const prevTerm = r.u53();
+      const commit = r.u53();
+      const count = r.u32();
+      if (count > bytes.length) throw new CorruptMessage('entry count exceeds the message size');
+      const entries: Entry[] = [];
+      for (let i = 0; i < count; i++) entries.push(readEntry(r));
+      message = { ...base, kind, prevIndex, prevTerm, commit, entries };
+      break;
+    }
+    case 'appendResp':
+      message = { ...base, kind, success: flag(r), matchIndex: r.u53(), rejectIndex: r.u53(), hintIndex: r.u53(), hintTerm: r.u53() };
+      break;
+    case 'heartbeat':
+      message = { ...base, kind, commit: r.u53(), readRound: r.u53() };
+      break;
+    case 'heartbeatResp':
+      message = { ...base, kind, readRound: r.u53() };
+      break;
+    case 'snapshot':
+      message = { ...base, kind, snapshot: readSnapshotBody(r) };
+      break;
+    case 'timeoutNow':
+      message = { ...base, kind };
+      break;
+  }
+  if (r.offset !== bytes.length) throw new CorruptMessage('trailing bytes after the message');
+  return message;
+}
