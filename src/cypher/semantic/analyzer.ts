@@ -62,6 +62,8 @@ export class Analyzer {
   /** Output columns of a standalone `CALL proc` without YIELD items (needs procedure lookup). */
   standaloneCallColumns: readonly string[] | null = null;
   schemaProcedure = false;
+  /** Imports of the enclosing scoped CALL subquery, visible through its projections. */
+  persistentImports: readonly (readonly [string, VariableInfo])[] = [];
 
   constructor(readonly text: string, readonly options: AnalyzeOptions = {}) {}
 
@@ -214,7 +216,16 @@ export class Analyzer {
         } else {
           inner = scope.child();
         }
-        const result = this.analyzeQuery(clause.query, inner, clause.importVariables === null ? 'importingCall' : 'call');
+        // Variables a scoped `CALL (x) { … }` imports stay visible in the whole body, even past
+        // a WITH that does not project them (Neo4j 5.23+ semantics).
+        const savedImports = this.persistentImports;
+        if (clause.importVariables !== null) this.persistentImports = inner.entries();
+        let result: { columns: string[]; scope: Scope };
+        try {
+          result = this.analyzeQuery(clause.query, inner, clause.importVariables === null ? 'importingCall' : 'call');
+        } finally {
+          this.persistentImports = savedImports;
+        }
         const next = scope.child();
         for (const column of result.columns) this.declareFresh(next, column, result.scope.get(column) ?? { kind: 'value', type: 'any' }, clause.span.start);
         return next;
@@ -249,7 +260,15 @@ export class Analyzer {
   requireVariable(name: string, scope: Scope, offset: number): VariableInfo {
     const info = scope.get(name);
     if (info === undefined) throw this.error('UndefinedVariable', `Variable \`${name}\` not defined`, offset);
+    if (info.importedOnly === true) this.requireImportedOnlySupport(name, offset);
     return info;
+  }
+
+  /** A scoped-CALL import used past a WITH that dropped it needs the runtime's opt-in. */
+  requireImportedOnlySupport(name: string, offset: number): void {
+    if (this.options.persistentSubqueryImports === true) return;
+    throw compileError(Status.FeatureNotSupported,
+      `Using the imported variable \`${name}\` after a WITH that does not carry it inside CALL (…) { … } is not supported by Causeway yet; carry it in the WITH ${describePosition(this.text, offset)}`);
   }
 
   declareFresh(scope: Scope, name: string, info: VariableInfo, offset: number): void {
@@ -328,6 +347,7 @@ export class Analyzer {
         const v = node.variable;
         if (v !== null) {
           const existing = scope.get(v);
+          if (existing?.importedOnly === true) this.requireImportedOnlySupport(v, node.span.start);
           if (existing !== undefined) {
             if (existing.kind !== 'node' && !(existing.kind === 'value' && (existing.type === 'any' || existing.type === 'node' || existing.type === 'null'))) {
               throw this.error('VariableTypeConflict', `Type mismatch: \`${v}\` defined with conflicting type ${describeKind(existing)} (expected Node)`, node.span.start);
@@ -365,6 +385,7 @@ export class Analyzer {
         if (v !== null) {
           const kind = rel.length === null ? 'relationship' : 'relationshipList';
           const existing = scope.get(v);
+          if (existing?.importedOnly === true) this.requireImportedOnlySupport(v, rel.span.start);
           if (existing !== undefined) {
             const compatible = existing.kind === kind ||
               (existing.kind === 'value' && (existing.type === 'any' || existing.type === 'null' || (kind === 'relationshipList' && existing.type === 'list')));

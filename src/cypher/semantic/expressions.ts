@@ -61,6 +61,7 @@ export function checkExpression(a: Analyzer, expr: Expression, scope: Scope, ctx
     case 'Variable': {
       const info = scope.get(expr.name);
       if (info === undefined) throw a.error('UndefinedVariable', `Variable \`${expr.name}\` not defined`, expr.span.start);
+      if (info.importedOnly === true) a.requireImportedOnlySupport(expr.name, expr.span.start);
       return info.kind === 'value' ? info.type : kindToType(info.kind);
     }
     case 'PropertyAccess': {
@@ -172,7 +173,9 @@ export function checkExpression(a: Analyzer, expr: Expression, scope: Scope, ctx
       sub(expr.subject);
       for (const item of expr.items) {
         if (item.kind === 'LiteralEntry') sub(item.value);
-        else if (item.kind === 'VariableSelector' && !scope.has(item.name)) {
+        else if (item.kind === 'VariableSelector' && scope.get(item.name)?.importedOnly === true) {
+          a.requireImportedOnlySupport(item.name, expr.span.start);
+        } else if (item.kind === 'VariableSelector' && !scope.has(item.name)) {
           throw a.error('UndefinedVariable', `Variable \`${item.name}\` not defined`, expr.span.start);
         }
       }

@@ -118,12 +118,15 @@ function checkSkipLimit(a: Analyzer, expr: Expression, scope: Scope, keyword: 'S
 }
 
 export function checkProjection(a: Analyzer, projection: Projection, scope: Scope, keyword: 'WITH' | 'RETURN'): Scope {
-  // Hidden names (anonymous elements the parser had to name) never show up in `*`.
-  const starVariables = projection.star ? [...scope.keys()].filter((v) => !v.startsWith('  ')).sort() : [];
+  // Hidden names (anonymous elements the parser had to name) never show up in `*`, nor do a
+  // scoped subquery's imports, which stay visible anyway.
+  const imported = new Set(a.persistentImports.map(([name]) => name));
+  const starVariables = projection.star ? [...scope.keys()].filter((v) => !v.startsWith('  ') && !imported.has(v)).sort() : [];
   if (projection.star && starVariables.length === 0 && keyword === 'RETURN') {
     throw a.error('NoVariablesInScope', `${keyword} * is not allowed when there are no variables in scope`, projection.itemsSpan.start);
   }
   const next = Scope.empty();
+  for (const [name, info] of a.persistentImports) next.set(name, { ...info, importedOnly: true });
   for (const name of starVariables) next.set(name, scope.get(name)!);
   const groupingItems: ProjectionItem[] = [];
   const aggregateItems: ProjectionItem[] = [];

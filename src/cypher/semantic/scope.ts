@@ -11,6 +11,8 @@ export interface VariableInfo {
   readonly kind: VariableKind;
   /** For kind 'value': what is known about the value's type. */
   readonly type: StaticType;
+  /** Visible only because a scoped CALL imported it, after a WITH that did not carry it. */
+  readonly importedOnly?: boolean;
 }
 
 /** Small layers allowed above the nearest compacted level before they are merged. */

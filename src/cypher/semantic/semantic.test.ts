@@ -162,4 +162,9 @@ test('scopes subqueries: CALL imports, EXISTS sees outer variables', () => {
   assert.deepEqual(run('MATCH (n) CALL { WITH * RETURN n.x AS y } RETURN y').columns, ['y']);
   assert.equal(failure('MATCH (n) CALL { WITH n RETURN n.x AS n } RETURN n').detail, 'VariableAlreadyBound');
   run('MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WHERE m.x = n.x } RETURN n');
+  // Neo4j 5.23+: a scoped CALL's imports stay visible past an inner WITH (runtime opt-in).
+  const scoped = parse('MATCH (j) CALL (j) { WITH j.friends AS fs SET j.friends = fs + 1 }');
+  analyze(scoped, { persistentSubqueryImports: true });
+  assert.throws(() => analyze(scoped), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
+  run('MATCH (j) CALL (j) { WITH j, j.friends AS fs SET j.friends = fs + 1 }');
 });

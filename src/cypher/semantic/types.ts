@@ -71,4 +71,10 @@ export interface AnalyzeOptions {
    * refused with FeatureNotSupported instead of being grouped wrongly.
    */
   readonly implicitGroupingKeys?: boolean;
+  /**
+   * The runtime keeps a scoped `CALL (x) { … }` subquery's imports visible through WITHs inside
+   * it (Neo4j 5.23+). Without it, using such a variable after a WITH that dropped it is refused
+   * with FeatureNotSupported rather than silently evaluated as null.
+   */
+  readonly persistentSubqueryImports?: boolean;
 }
