@@ -4,6 +4,7 @@ import type {
   ConstraintType, CreateConstraintCommand, CreateIndexCommand, DatabaseCommand, DropConstraintCommand,
   DropIndexCommand, Expression, IndexType, SchemaTarget, ShowCommand, ShowTarget, StatementBody,
 } from '../ast/index.js';
+import { notSupported } from '../../core/errors.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
 import { parseOrderSkipLimit, parseProjection, parseYieldItems } from './query.js';
 import type { TokenStream } from './stream.js';
@@ -83,6 +84,7 @@ function acceptIfNotExists(ts: TokenStream): boolean {
 
 /** An optional rule name before IF NOT EXISTS / FOR / ON. */
 function parseOptionalRuleName(ts: TokenStream): string | null {
+  if (ts.atPunct('$')) throw notSupported('A parameter as index or constraint name');
   if (ts.peek().type === 'quoted') return ts.expectName();
   if (ts.atName() && !ts.atKeyword('IF') && !ts.atKeyword('FOR') && !ts.atKeyword('ON')) return ts.expectName();
   // `CREATE INDEX for FOR …`: a rule may be named like a keyword.
@@ -193,6 +195,7 @@ function parseDropIndex(ts: TokenStream, start: number): DropIndexCommand {
     const legacy = parseLegacyTarget(ts);
     return { kind: 'DropIndex', name: null, ifExists: false, legacy, span: ts.spanFrom(start) };
   }
+  if (ts.atPunct('$')) throw notSupported('A parameter as index name');
   const name = ts.expectName('an index name');
   const ifExists = acceptIfExists(ts);
   return { kind: 'DropIndex', name, ifExists, legacy: null, span: ts.spanFrom(start) };
@@ -257,6 +260,7 @@ function parseDropConstraint(ts: TokenStream, start: number): DropConstraintComm
     const target: SchemaTarget = { entity: entity.entity, variable: entity.variable, labelOrType: entity.labels[0]!, properties: body.properties };
     return { kind: 'DropConstraint', name: null, ifExists: false, legacy: { constraintType: body.constraintType, target }, span: ts.spanFrom(start) };
   }
+  if (ts.atPunct('$')) throw notSupported('A parameter as constraint name');
   const name = ts.expectName('a constraint name');
   const ifExists = acceptIfExists(ts);
   return { kind: 'DropConstraint', name, ifExists, legacy: null, span: ts.spanFrom(start) };
