@@ -18,6 +18,7 @@ const quiet: SimOverrides = {
   transferRate: 0,
   readErrorRate: 0,
   fsyncErrorRate: 0,
+  writeErrorRate: 0,
   tickSkipRate: 0,
   pauseRate: 0,
   slowClockSkipRate: 0,

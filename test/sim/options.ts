@@ -37,6 +37,7 @@ export interface SimOptions {
   readonly tornWrites: boolean;
   readonly readErrorRate: number;
   readonly fsyncErrorRate: number;
+  readonly writeErrorRate: number;
   /** probability that a member misses a tick (clock skew) */
   readonly tickSkipRate: number;
   /** one member (m1) whose clock runs slow: it misses this share of ticks */
@@ -85,6 +86,7 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     tornWrites: r.chance(0.5),
     readErrorRate: r.pick([0, 0, 0.05]),
     fsyncErrorRate: r.pick([0, 0, 0.0005]),
+    writeErrorRate: r.pick([0, 0, 0.0005]),
     tickSkipRate: r.pick([0, 0.05]),
     slowClockSkipRate: r.pick([0, 0, 0.3, 0.7]),
     clients: r.pick([2, 3, 4]),

@@ -1,7 +1,8 @@
 // A simulated disk behind the Disk seam. Fault model (what the WAL claims to survive):
 //   - a crash loses every byte appended since the file's last fsync; with tearing on, a random
 //     prefix of those unsynced bytes survives instead (a torn last write);
-//   - reads and fsyncs may fail with an I/O error (the member must stop, never continue);
+//   - reads, writes (after writing part of their bytes) and fsyncs may fail with an I/O error
+//     (the member must stop, never continue);
 // Creating, renaming and removing files are durable at once (the WAL fsyncs the directory
 // anyway). Synced bytes are never corrupted: no replica keeps a good copy of everything, so
 // silent corruption of acknowledged data is outside what Raft alone can survive.
@@ -13,6 +14,8 @@ export class SimIoError extends Error {}
 
 export interface SimDiskFaults {
   readErrorRate: number;
+  /** a write fails (disk full, EIO) after writing a random prefix of its bytes */
+  writeErrorRate: number;
   fsyncErrorRate: number;
   /** on crash, keep a random prefix of the unsynced tail */
   tornWrites: boolean;
@@ -74,6 +77,11 @@ export class SimDisk implements Disk {
     if (file === undefined) {
       file = { synced: [], unsynced: [] };
       this.files.set(path, file);
+    }
+    if (this.faultsEnabled && this.random.chance(this.faults.writeErrorRate)) {
+      const written = this.random.int(data.length + 1);
+      if (written > 0) file.unsynced.push(data.slice(0, written));
+      throw new SimIoError(`ENOSPC writing ${path} (${written} of ${data.length} bytes written)`);
     }
     if (data.length > 0) file.unsynced.push(data);
   }

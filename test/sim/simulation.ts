@@ -72,6 +72,7 @@ export class Simulation {
       const disk = new SimDisk(this.random.fork(), {
         readErrorRate: options.readErrorRate,
         fsyncErrorRate: options.fsyncErrorRate,
+        writeErrorRate: options.writeErrorRate,
         tornWrites: options.tornWrites,
         fsyncLies: options.fsyncLies,
       });

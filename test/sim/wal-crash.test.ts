@@ -28,13 +28,14 @@ function describe(m: { hardState: HardState; snapshotIndex: number; entries: rea
 
 test('WAL on a crashing, tearing disk always recovers the synced state plus a clean prefix of the lost batch', () => {
   // Proves durability and torn-tail recovery: 300 seeded histories of appends, truncations,
-  // compactions, fsync errors (fail-stop) and crashes that keep a random prefix of unsynced bytes.
+  // compactions, write and fsync errors (fail-stop) and crashes that keep a random prefix of
+  // unsynced bytes.
   let partialBatches = 0;
   let tornTailsCut = 0;
   let recoveries = 0;
   for (let seed = 1; seed <= 300; seed++) {
     const random = new SeededRandom(seed);
-    const faults: SimDiskFaults = { readErrorRate: 0, fsyncErrorRate: 0, tornWrites: true, fsyncLies: false };
+    const faults: SimDiskFaults = { readErrorRate: 0, writeErrorRate: 0, fsyncErrorRate: 0, tornWrites: true, fsyncLies: false };
     const disk = new SimDisk(random.fork(), faults);
     let wal = new Wal(disk, { dir: '/w', segmentBytesMax: 512 });
     let synced: Model = { hardState: { term: 0, vote: null, commit: 0 }, snapshotIndex: 0, entries: [] };
@@ -68,6 +69,7 @@ test('WAL on a crashing, tearing disk always recovers the synced state plus a cl
       } else {
         // Sync; sometimes the fsync fails after the bytes were handed to the disk.
         faults.fsyncErrorRate = random.chance(0.3) ? 1 : 0;
+        faults.writeErrorRate = random.chance(0.15) ? 1 : 0;
         let failed = false;
         try {
           wal.sync();
@@ -75,6 +77,7 @@ test('WAL on a crashing, tearing disk always recovers the synced state plus a cl
           failed = true;
         }
         faults.fsyncErrorRate = 0;
+        faults.writeErrorRate = 0;
         if (!failed) {
           synced = model;
           batch = [];
