@@ -39,6 +39,13 @@ export interface RunningServer {
 export interface ServerDependencies {
   openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
   createExecutor(options: { readonly nowMs: () => number; readonly random: () => number }): QueryExecutor;
+  /**
+   * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
+   * procedures) come from it and CORE / READ_REPLICA modes are allowed; `self` is this server's
+   * advertised Bolt address. Writes on followers must fail with Neo.ClientError.Cluster.NotALeader
+   * from the database the cluster's openDatabase returns; the Bolt layer passes that code through.
+   */
+  readonly cluster?: { routingTable(database: string, self: string): RoutingTable };
 }
 
 export function defaultDependencies(): ServerDependencies {
@@ -75,7 +82,7 @@ async function compose(
   config: ServerConfig, log: Logger, deps: ServerDependencies, cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
 ): Promise<RunningServer> {
   log.info(`Starting Causeway ${CAUSEWAY_PRODUCT_VERSION} (${BOLT_SERVER_AGENT}).`);
-  if (config.mode !== 'SINGLE') {
+  if (config.mode !== 'SINGLE' && !deps.cluster) {
     // Running alone while the configuration asks for a cluster member would silently break the
     // guarantees the user configured for; refuse instead.
     throw new Neo4jError(Status.FeatureNotSupported, `dbms.mode=${config.mode} is not supported by Causeway yet; use SINGLE`);
@@ -103,9 +110,9 @@ async function compose(
   const routingTtlSeconds = config.cluster ? Math.max(1, Math.round(config.cluster.routingTtlMs / 1000)) : DEFAULT_ROUTING_TTL_SECONDS;
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
   let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
-  const routingTable = (): RoutingTable => ({
+  const routingTable = (database: string): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt) ?? {
     ttlSeconds: routingTtlSeconds, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
-  });
+  };
 
   const usersByTx = new WeakMap<GraphTx, string>();
   for (const procedure of serverProcedures({
