@@ -13,6 +13,7 @@
 //   ALTER CURRENT USER SET PASSWORD …    → CALL dbms.security.changePassword(new) (admin.ts)
 
 import type { Statement, StatementBody } from '../ast/index.js';
+import { notSupported } from '../../core/errors.js';
 import { syntaxErrorAt } from '../lexer/errors.js';
 import { tokenize } from '../lexer/lexer.js';
 import { atAdminCommand, parseAdminCommand } from './admin.js';
@@ -71,6 +72,8 @@ function parseStatement(text: string): Statement {
     const useStart = ts.peek().start;
     ts.expectName('a graph name');
     while (ts.acceptPunct('.')) ts.expectName('a graph name');
+    // `USE graph.byName(…)` / `graph.byElementId(…)` address composite constituents.
+    if (ts.atPunct('(')) throw notSupported('USE with a graph function');
     use = ts.text.slice(useStart, ts.lastEnd).replace(/`/g, '');
   }
   if (ts.atEnd()) ts.fail(['a query or command']);
