@@ -4,6 +4,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { QueryExecutor } from '../../cypher/api.js';
+import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
 import type { Authenticator, DatabaseProvider } from '../../bolt/services.js';
@@ -20,11 +21,11 @@ export interface TxEndpointDeps {
 
 const MAX_STATEMENTS = 1_000;
 
-function json(status: number, body: unknown, extraHeaders: Record<string, string> = {}): HttpResponse {
+export function json(status: number, body: unknown, extraHeaders: Record<string, string> = {}): HttpResponse {
   return { status, contentType: 'application/json', body: `${JSON.stringify(body)}\n`, headers: extraHeaders };
 }
 
-function errorBody(code: string, message: string): unknown {
+export function errorBody(code: string, message: string): unknown {
   return { results: [], errors: [{ code, message }] };
 }
 
@@ -79,41 +80,57 @@ function basicToken(header: string | undefined): Map<string, CypherValue> | unde
   return new Map<string, CypherValue>([['scheme', 'basic'], ['principal', decoded.slice(0, colon)], ['credentials', decoded.slice(colon + 1)]]);
 }
 
-export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string): Promise<HttpResponse> {
-  if (deps.authEnabled) {
-    const token = basicToken(authorization);
-    if (!token) {
-      return json(401, { errors: [{ code: Status.Unauthorized, message: 'No authentication header supplied.' }] }, { 'WWW-Authenticate': 'Basic realm="Neo4j"' });
-    }
-    try {
-      await deps.authenticator.authenticate(token);
-    } catch (error) {
-      const e = error instanceof Neo4jError ? error : new Neo4jError(Status.Unauthorized, 'Invalid username or password.');
-      return json(401, { errors: [{ code: e.code, message: e.message }] });
-    }
+/** Checks the request's basic auth; returns an error response, or undefined when allowed. */
+export async function authenticateRequest(deps: TxEndpointDeps, authorization: string | undefined): Promise<HttpResponse | undefined> {
+  if (!deps.authEnabled) return undefined;
+  const token = basicToken(authorization);
+  if (!token) {
+    return json(401, { errors: [{ code: Status.Unauthorized, message: 'No authentication header supplied.' }] }, { 'WWW-Authenticate': 'Basic realm="Neo4j"' });
   }
-  let statements: { statement?: unknown; parameters?: unknown; includeStats?: unknown }[];
+  try {
+    await deps.authenticator.authenticate(token);
+    return undefined;
+  } catch (error) {
+    const e = error instanceof Neo4jError ? error : new Neo4jError(Status.Unauthorized, 'Invalid username or password.');
+    return json(401, { errors: [{ code: e.code, message: e.message }] });
+  }
+}
+
+export interface StatementRequest {
+  readonly statement?: unknown;
+  readonly parameters?: unknown;
+  readonly includeStats?: unknown;
+}
+
+/** Parses {"statements": [...]}; a string is the error text for a malformed body. */
+export function parseStatements(body: string): StatementRequest[] | string {
   try {
     const parsed = JSON.parse(body || '{}') as { statements?: unknown };
+    if (parsed.statements === undefined) return [];
     if (!Array.isArray(parsed.statements)) throw new Error('"statements" must be a list');
-    statements = parsed.statements as typeof statements;
-    if (statements.length > MAX_STATEMENTS) throw new Error(`at most ${MAX_STATEMENTS} statements per request`);
+    if (parsed.statements.length > MAX_STATEMENTS) throw new Error(`at most ${MAX_STATEMENTS} statements per request`);
+    return parsed.statements as StatementRequest[];
   } catch (error) {
-    return json(200, errorBody(Status.InvalidFormat, `Unable to deserialize request: ${(error as Error).message}`));
+    return `Unable to deserialize request: ${(error as Error).message}`;
   }
-  let database;
+}
+
+export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDatabase | HttpResponse {
   try {
-    database = deps.databases.resolve(databaseName);
+    return deps.databases.resolve(name);
   } catch (error) {
     const e = error as Neo4jError;
     return json(404, errorBody(e.code ?? Status.DatabaseNotFound, e.message));
   }
-  const tx = database.begin();
+}
+
+/** Runs statements in `tx`; stops at the first error (the caller rolls back). */
+export async function runStatements(deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[]): Promise<{ results: unknown[]; error?: Neo4jError }> {
   const results: unknown[] = [];
   try {
     for (const item of statements) {
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
-      const params = item.parameters === undefined ? new Map() : fromJson(item.parameters);
+      const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
       const result = await deps.executor.execute(tx, item.statement, params);
       const data = result.records.map((record) => {
@@ -125,17 +142,50 @@ export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string,
       if (item.includeStats === true) entry.stats = statsJson(result.counters);
       results.push(entry);
     }
-    const { txId } = await tx.commit();
-    const bookmark = formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
-    return json(200, { results, errors: [], lastBookmarks: [bookmark] });
+    return { results };
   } catch (error) {
-    try {
-      tx.rollback();
-    } catch {
-      // the statement's error is the one to report
-    }
     const e = error instanceof Neo4jError ? error : new Neo4jError(Status.UnknownError, String((error as Error)?.message ?? error));
-    return json(200, { results, errors: [{ code: e.code, message: e.message }] });
+    return { results, error: e };
+  }
+}
+
+export function quietRollback(tx: GraphTx): void {
+  try {
+    tx.rollback();
+  } catch {
+    // the statement's error is the one to report
+  }
+}
+
+export function errorsOf(error: Neo4jError | undefined): { code: string; message: string }[] {
+  return error ? [{ code: error.code, message: error.message }] : [];
+}
+
+export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): Promise<string> {
+  const { txId } = await tx.commit();
+  return formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
+}
+
+/** POST /db/<db>/tx/commit: begin, run, commit in one request. */
+export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string): Promise<HttpResponse> {
+  const denied = await authenticateRequest(deps, authorization);
+  if (denied) return denied;
+  const statements = parseStatements(body);
+  if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
+  const database = resolveDatabase(deps, databaseName);
+  if ('status' in database) return database;
+  const tx = database.begin();
+  const { results, error } = await runStatements(deps, tx, statements);
+  if (error) {
+    quietRollback(tx);
+    return json(200, { results, errors: errorsOf(error) });
+  }
+  try {
+    return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(tx, database)] });
+  } catch (commitError) {
+    quietRollback(tx);
+    const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
+    return json(200, { results, errors: errorsOf(e) });
   }
 }
 
