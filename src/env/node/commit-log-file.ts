@@ -30,6 +30,10 @@ export class CommitLogCorruption extends Error {
 
 export interface OpenedCommitLog {
   readonly log: FileCommitLog;
+  /** tx id of the first record the file can hold (from its header) */
+  readonly firstTxId: number;
+  /** bytes of header and intact records */
+  readonly sizeBytes: number;
   /** valid records found at open after keepAfterTxId, in order */
   readonly scan: LogScan;
   /** bytes of torn tail removed at open */
@@ -128,7 +132,17 @@ async function openOwnedLog(
     }
   }
   const handle = await open(path, 'r+');
-  return { log: new FileCommitLog(handle, validEnd, scan.lastTxId + 1, options.fsync, lockPath), scan, truncatedBytes };
+  return {
+    log: new FileCommitLog(handle, validEnd, scan.lastTxId + 1, options.fsync, lockPath), firstTxId, sizeBytes: validEnd, scan, truncatedBytes,
+  };
+}
+
+/**
+ * Replaces the (closed) log at path with an empty one starting at firstTxId, atomically: after a
+ * crash the folder holds either the old log or the new one.
+ */
+export function resetCommitLog(path: string, firstTxId: number): void {
+  createLogFile(path, firstTxId);
 }
 
 function createLogFile(path: string, firstTxId: number): void {
