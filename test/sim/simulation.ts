@@ -9,6 +9,7 @@
 import { SeededRandom } from '../../src/env/random.js';
 import type { Message } from '../../src/raft/messages.js';
 import type { Ready } from '../../src/raft/raw-node.js';
+import { decodeMessage, encodeMessage } from '../../src/replication/message-codec.js';
 import type { MemberId, Membership } from '../../src/raft/types.js';
 import { allMembers, isMember } from '../../src/raft/types.js';
 import { SafetyChecker } from './checkers.js';
@@ -107,7 +108,9 @@ export class Simulation {
   private send(message: Message): void {
     if (this.senderCrashing(message.from)) return;
     if (message.kind === 'snapshot') this.snapshotsSent++;
-    this.network.send(message, this.now);
+    // Some messages take the real wire format, so the codec runs inside the cluster too.
+    const wire = this.random.chance(0.1) ? decodeMessage(encodeMessage(message)) : message;
+    this.network.send(wire, this.now);
   }
 
   private fail(message: string): void {
