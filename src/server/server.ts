@@ -21,6 +21,7 @@ import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.
 import { UserRepository } from './auth/users.js';
 import { routeHttpRequest } from './http/discovery.js';
 import { handleTxCommit } from './http/tx-endpoint.js';
+import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
@@ -56,6 +57,8 @@ export function defaultDependencies(): ServerDependencies {
 }
 
 const DEFAULT_ROUTING_TTL_SECONDS = 300;
+/** how often idle HTTP transactions are looked for (they expire after 60 s idle) */
+const HTTP_TX_SWEEP_MS = 5_000;
 
 export async function startServer(config: ServerConfig, log: Logger, deps?: ServerDependencies): Promise<RunningServer> {
   const dependencies = deps ?? defaultDependencies();
@@ -177,11 +180,18 @@ async function compose(
   if (config.http.enabled) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
     const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled };
+    const transactions = new HttpTransactions(txDeps, { clock: nodeClock });
+    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => transactions.expireIdle());
+    cleanup.push(async () => {
+      stopSweeping();
+      transactions.closeAll();
+    });
     http = await startHttpListener(config.http.host, config.http.port,
       (request) => routeHttpRequest(request, {
         boltAdvertised: () => advertisedBolt,
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body) => handleTxCommit(txDeps, database, authorization, body),
+        transactions,
       }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;

@@ -168,3 +168,34 @@ test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basi
   assert.equal(anonymous.status, 401);
   assert.equal(anonymous.body.errors[0]!.code, 'Neo.ClientError.Security.Unauthorized');
 });
+
+test('HTTP transactions across requests: open, run, commit; rollback with DELETE; unknown ids are 404', { timeout: 60_000 }, async () => {
+  // Legacy HTTP clients keep a transaction open across requests via the Location they get back.
+  const base = `http://127.0.0.1:${server.httpPort}`;
+  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
+  const call = async (method: string, url: string, body?: unknown) => {
+    const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as Record<string, unknown> & { errors: { code: string }[] } };
+  };
+  const opened = await call('POST', `${base}/db/neo4j/tx`, { statements: [{ statement: "CREATE (:HttpTx {step: 'open'})" }] });
+  assert.equal(opened.status, 201);
+  assert.match(opened.location!, /\/db\/neo4j\/tx\/\d+$/);
+  assert.equal(opened.body.commit, `${opened.location}/commit`);
+  const more = await call('POST', opened.location!, { statements: [{ statement: "CREATE (:HttpTx {step: 'more'}) RETURN 1 AS one" }] });
+  assert.deepEqual(more.body.errors, []);
+  const invisible = await driver6.executeQuery('MATCH (n:HttpTx) RETURN count(n) AS c');
+  assert.equal(invisible.records[0]!.get('c').toNumber(), 0, 'uncommitted work stays invisible');
+  const committed = await call('POST', `${opened.location}/commit`, { statements: [] });
+  assert.deepEqual(committed.body.errors, []);
+  const visible = await driver6.executeQuery('MATCH (n:HttpTx) RETURN count(n) AS c');
+  assert.equal(visible.records[0]!.get('c').toNumber(), 2);
+
+  const second = await call('POST', `${base}/db/neo4j/tx`, { statements: [{ statement: "CREATE (:HttpTx {step: 'discarded'})" }] });
+  const deleted = await call('DELETE', second.location!);
+  assert.equal(deleted.status, 200);
+  const gone = await call('POST', `${second.location}/commit`, { statements: [] });
+  assert.equal(gone.status, 404);
+  assert.equal(gone.body.errors[0]!.code, 'Neo.ClientError.Transaction.TransactionNotFound');
+  const after = await driver6.executeQuery("MATCH (n:HttpTx {step: 'discarded'}) RETURN count(n) AS c");
+  assert.equal(after.records[0]!.get('c').toNumber(), 0);
+});

@@ -39,9 +39,18 @@ export interface HttpRoutes {
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
   readonly txCommit: (database: string, authorization: string | undefined, body: string) => Promise<HttpResponse>;
+  /** transactions spanning requests (optional) */
+  readonly transactions?: {
+    begin(database: string, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse>;
+    run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse>;
+    commit(id: number, authorization: string | undefined, body: string): Promise<HttpResponse>;
+    rollback(id: number, authorization: string | undefined): Promise<HttpResponse>;
+  };
 }
 
 const TX_COMMIT_PATH = /^\/db\/([^/]+)\/tx\/commit\/?$/;
+const TX_BEGIN_PATH = /^\/db\/([^/]+)\/tx\/?$/;
+const TX_PATH = /^\/db\/([^/]+)\/tx\/(\d{1,15})(\/commit)?\/?$/;
 
 /** Routes one request: the discovery document and the single-request transaction endpoint. */
 export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes): Promise<HttpResponse> {
@@ -52,6 +61,19 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
   }
   const tx = TX_COMMIT_PATH.exec(bare);
   if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body);
+  const transactions = routes.transactions;
+  if (transactions) {
+    const baseUrl = `http://${request.host ?? routes.httpFallbackHost}`;
+    const begin = TX_BEGIN_PATH.exec(bare);
+    if (begin && request.method === 'POST') return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl);
+    const open = TX_PATH.exec(bare);
+    if (open) {
+      const id = Number(open[2]);
+      if (request.method === 'POST' && open[3]) return transactions.commit(id, request.authorization, request.body);
+      if (request.method === 'POST') return transactions.run(decodeURIComponent(open[1]!), id, request.authorization, request.body, baseUrl);
+      if (request.method === 'DELETE' && !open[3]) return transactions.rollback(id, request.authorization);
+    }
+  }
   return {
     status: 404,
     contentType: 'application/json',
