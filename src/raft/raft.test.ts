@@ -185,3 +185,19 @@ test('a leader that removes itself steps down once the change commits', () => {
   assert.equal(leaders.length, 1);
   assert.ok(['b', 'c'].includes(leaders[0] as string));
 });
+
+test('a learner is promoted only after it has caught up; outsiders cannot become voters directly', () => {
+  // Proves the catch-up rule: a voter comes from a learner that is at most a few entries behind.
+  const net = new TestNetwork([...ids, 'd', 'e'], { voters: ids, learners: ['d'] });
+  elect(net, 'a');
+  assert.throws(() => net.node('a').proposeMembership({ voters: [...ids, 'e'], learners: ['d'] }), /learner and catch up/);
+  net.isolate('d');
+  for (let i = 0; i < 100; i++) net.tryPropose('a', `w${i}`);
+  net.stabilize();
+  assert.throws(() => net.node('a').proposeMembership({ voters: [...ids, 'd'], learners: [] }), /behind/);
+  net.healAll();
+  net.tickAll(10);
+  net.node('a').proposeMembership({ voters: [...ids, 'd'], learners: [] });
+  net.stabilize();
+  assert.deepEqual([...net.node('d').raft.membership.voters].sort(), ['a', 'b', 'c', 'd']);
+});

@@ -10,7 +10,7 @@ import { committedIndex, hasQuorum, voteOutcome } from './quorum.js';
 import type { ReadState } from './read-index.js';
 import { ReadIndexQueue } from './read-index.js';
 import type { RaftConfig, RaftInit, Role } from './config.js';
-import { validateMembershipStep } from './membership.js';
+import { validateMembershipStep, validatePromotion } from './membership.js';
 import type { Entry, HardState, MemberId, Membership } from './types.js';
 import { allMembers, decodeMembership, encodeMembership, isVoter } from './types.js';
 
@@ -449,6 +449,7 @@ export class Raft {
     }
     if (this.configChangePending()) throw new Neo4jError(Status.ReplicationFailure, 'a membership change is already in progress; retry');
     validateMembershipStep(this.membership, next);
+    validatePromotion(this.membership, next, (id) => this.matchOf(id), this.log.lastIndex());
     const entry = this.appendOwn('config', encodeMembership(next));
     bcastAppend(this);
     return entry;
