@@ -18,7 +18,7 @@ import { compileProcedureCall } from '../runtime/procedure-call.js';
 import { countStoreShortcut } from './count-store.js';
 
 export type Stage =
-  | { readonly kind: 'stream'; run(input: Iterable<Row>, ctx: ExecContext): Iterable<Row> }
+  | { readonly kind: 'stream'; run(input: Iterable<Row>, ctx: ExecContext, carried?: Row): Iterable<Row> }
   | { readonly kind: 'eager'; run(input: Row[], ctx: ExecContext): Row[] | Promise<Row[]> };
 
 export interface CompiledQuery {
@@ -50,9 +50,22 @@ function pc(): PlannerContext {
   return active;
 }
 
-export function compileQuery(q: Query, scope: readonly string[] = []): CompiledQuery {
-  if (q.kind === 'UnionQuery') return compileUnion(q.queries.map((s) => compileSingle(s, scope)), q.all);
-  return compileSingle(q, scope);
+/**
+ * `persistent` names the imports of a scoped `CALL (x) { … }` body: every WITH / RETURN of the
+ * body keeps them in its rows, so they stay visible past a WITH that drops them (Neo4j 5.23+).
+ */
+export function compileQuery(q: Query, scope: readonly string[] = [], persistent: readonly string[] = []): CompiledQuery {
+  if (q.kind === 'UnionQuery') return compileUnion(q.queries.map((s) => compileSingle(s, scope, persistent)), q.all);
+  return compileSingle(q, scope, persistent);
+}
+
+/** The persistent imports' values for one run: all input rows of a subquery body share them. */
+function carriedImports(input: readonly Row[], persistent: readonly string[]): Row | undefined {
+  if (persistent.length === 0) return undefined;
+  const first = input[0] ?? {};
+  const carried: Row = {};
+  for (const v of persistent) carried[v] = first[v] ?? null;
+  return carried;
 }
 
 function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
@@ -116,7 +129,7 @@ function aggregatesOf(p: Projection): ReadonlySet<Expression> {
   return out;
 }
 
-function compileSingle(q: SingleQuery, scope: readonly string[]): CompiledQuery {
+function compileSingle(q: SingleQuery, scope: readonly string[], persistent: readonly string[] = []): CompiledQuery {
   const counted = countStoreShortcut(q.clauses, scope);
   if (counted) {
     const ret = q.clauses[1] as Extract<Clause, { kind: 'Return' }>;
@@ -134,7 +147,7 @@ function compileSingle(q: SingleQuery, scope: readonly string[]): CompiledQuery 
     const before = scopeBefore(clause, vars);
     const r = compileClause(clause, before);
     stages.push(...r.stages);
-    if (r.columns) { columns = r.columns; vars = [...r.columns]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
+    if (r.columns) { columns = r.columns; vars = [...new Set([...persistent, ...r.columns])]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
     if (clause.kind === 'Return') returns = true;
   }
   if (!returns) {
@@ -147,17 +160,19 @@ function compileSingle(q: SingleQuery, scope: readonly string[]): CompiledQuery 
   return {
     columns, returns,
     async run(input, ctx) {
-      let rows: Iterable<Row> = input;
+      let rows: Iterable<Row> = persistent.length > 0 ? [...input] : input;
+      const carried = carriedImports(rows as Row[], persistent);
       for (const s of stages) {
-        if (s.kind === 'stream') rows = s.run(rows, ctx);
+        if (s.kind === 'stream') rows = s.run(rows, ctx, carried);
         else rows = await s.run([...rows], ctx);
       }
       return [...rows];
     },
     runSync(input, ctx, limit) {
-      let rows: Iterable<Row> = input;
+      let rows: Iterable<Row> = persistent.length > 0 ? [...input] : input;
+      const carried = carriedImports(rows as Row[], persistent);
       for (const s of stages) {
-        if (s.kind === 'stream') rows = s.run(rows, ctx);
+        if (s.kind === 'stream') rows = s.run(rows, ctx, carried);
         else {
           const r = s.run([...rows], ctx);
           if (r instanceof Promise) throw notSupported('Procedure calls inside subquery expressions');
@@ -257,7 +272,7 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
     case 'With': case 'Return': {
       const p = clause.projection;
       const plan = compileProjection(p, projectionInfo(p), aggregatesOf(p), pc().text, clause.kind === 'With' ? clause.where : null, before);
-      return { stages: [{ kind: 'stream', run: (input, ctx) => plan.run(input, ctx) }], columns: plan.columns };
+      return { stages: [{ kind: 'stream', run: (input, ctx, carried) => plan.run(input, ctx, carried) }], columns: plan.columns };
     }
     case 'Create': return { stages: [perRowEager(compileCreate(clause.pattern))] };
     case 'Merge': return { stages: [perRowEager(compileMerge(clause))] };
@@ -305,7 +320,8 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
 function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
   // CALL { … } IN TRANSACTIONS runs inside the caller's transaction (no intermediate commits).
   const importVars = clause.importAll ? before : clause.importVariables ?? leadingImports(clause.query, before);
-  const inner = compileQuery(clause.query, importVars);
+  // A scoped `CALL (x) { … }` (importVariables given) keeps its imports through inner WITHs.
+  const inner = compileQuery(clause.query, importVars, clause.importVariables !== null ? importVars : []);
   subqueryColumns.set(clause, inner.returns ? inner.columns : []);
   return {
     kind: 'eager',

@@ -11,5 +11,8 @@ export function analyzeStatement(statement: Statement, procedures: ReadonlyMap<s
   return analyze(statement, {
     lookupProcedure: (name) => procedures.get(name) ?? procedures.get(name.toLowerCase()),
     isKnownFunction: (name) => lookupScalar(name) !== undefined || lookupAggregate(name) !== undefined,
+    // The runtime groups by map projection subjects and keeps scoped CALL imports in its rows.
+    implicitGroupingKeys: true,
+    persistentSubqueryImports: true,
   });
 }

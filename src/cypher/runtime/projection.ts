@@ -12,7 +12,11 @@ import { compileExpression, truthy } from './expressions.js';
 export interface ProjectionPlan {
   /** Output column names in order. */
   readonly columns: readonly string[];
-  run(input: Iterable<Row>, ctx: ExecContext): Iterable<Row>;
+  /**
+   * `carried` holds a scoped CALL subquery's imports: they stay in every output row (under the
+   * projected names) even though the projection does not name them (Neo4j 5.23+).
+   */
+  run(input: Iterable<Row>, ctx: ExecContext, carried?: Row): Iterable<Row>;
 }
 
 interface AggregateCall {
@@ -80,7 +84,7 @@ function toCount(v: CypherValue, what: string): number {
 
 export function compileProjection(
   p: Projection,
-  info: { columns: readonly string[]; starVariables: readonly string[] } | undefined,
+  info: { columns: readonly string[]; starVariables: readonly string[]; implicitGroupingKeys?: readonly Expression[] } | undefined,
   aggregates: ReadonlySet<Expression>,
   text: string,
   where: Expression | null,
@@ -123,6 +127,8 @@ export function compileProjection(
   const limit = p.limit ? compileExpression(p.limit) : null;
   const filter = where ? compileExpression(where) : null;
   const groupingItems = items.filter((_, i) => !hasAggregate(p.items[i]!.expression, aggregates));
+  // Subjects of aggregating map projections (`m {.title, actors: collect(a.name)}` groups by m).
+  const implicitKeys = (info?.implicitGroupingKeys ?? []).map((k) => compileExpression(k));
 
   function project(row: Row, ctx: ExecContext): Row {
     const out: Row = {};
@@ -133,7 +139,8 @@ export function compileProjection(
 
   return {
     columns,
-    *run(input, ctx) {
+    *run(input, ctx, carried) {
+      const withCarried = (out: Row): Row => (carried === undefined ? out : { ...carried, ...out });
       if (!aggregating && sorts.length === 0) {
         // Streaming path: LIMIT stops pulling from the input early; DISTINCT keeps first sightings.
         let toSkip = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
@@ -143,7 +150,7 @@ export function compileProjection(
         for (const row of input) {
           tick(ctx);
           if (seen === null && toSkip > 0) { toSkip--; continue; }
-          const out = project(row, ctx);
+          const out = withCarried(project(row, ctx));
           if (seen !== null) {
             let key = '';
             for (const c of columns) key += hashKey(out[c] ?? null) + '|';
@@ -167,6 +174,7 @@ export function compileProjection(
           let key = '';
           for (const v of starVars) { keys[v] = row[v] ?? null; key += hashKey(keys[v]!) + '|'; }
           for (const g of groupingItems) { const val = g.f(row, ctx); keys[g.name] = val; key += hashKey(val) + '|'; }
+          for (const k of implicitKeys) key += hashKey(k(row, ctx)) + '|';
           let group = groups.get(key);
           if (!group) {
             group = { base: row, keys, aggs: calls.map((c) => c.create()) };
@@ -177,13 +185,13 @@ export function compileProjection(
             group.aggs[i]!.update(c.args.map((a) => a(row, ctx)));
           }
         }
-        if (groups.size === 0 && groupingItems.length === 0 && starVars.length === 0) {
+        if (groups.size === 0 && groupingItems.length === 0 && starVars.length === 0 && implicitKeys.length === 0) {
           groups.set('', { base: {}, keys: {}, aggs: calls.map((c) => c.create()) });
         }
         for (const g of groups.values()) {
-          const withAggs: Row = { ...g.base, ...g.keys };
+          const withAggs: Row = { ...carried, ...g.base, ...g.keys };
           calls.forEach((c, i) => { withAggs[c.slot] = g.aggs[i]!.result(); });
-          const out: Row = {};
+          const out: Row = { ...carried };
           for (const v of starVars) out[v] = g.keys[v] ?? null;
           for (const it of items) out[it.name] = it.name in g.keys ? g.keys[it.name]! : it.f(withAggs, ctx);
           rows.push({ out, sortRow: { ...withAggs, ...out } });
@@ -191,7 +199,7 @@ export function compileProjection(
       } else {
         for (const row of input) {
           tick(ctx);
-          const out = project(row, ctx);
+          const out = withCarried(project(row, ctx));
           rows.push({ out, sortRow: sorts.length || filter ? { ...row, ...out } : out });
         }
       }

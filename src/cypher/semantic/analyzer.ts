@@ -219,7 +219,8 @@ export class Analyzer {
         // Variables a scoped `CALL (x) { … }` imports stay visible in the whole body, even past
         // a WITH that does not project them (Neo4j 5.23+ semantics).
         const savedImports = this.persistentImports;
-        if (clause.importVariables !== null) this.persistentImports = inner.entries();
+        // An old-style `CALL { WITH x … }` nested in a scoped CALL has only what its WITH imports.
+        this.persistentImports = clause.importVariables !== null ? inner.entries() : [];
         let result: { columns: string[]; scope: Scope };
         try {
           result = this.analyzeQuery(clause.query, inner, clause.importVariables === null ? 'importingCall' : 'call');
@@ -307,7 +308,16 @@ export class Analyzer {
   }
 
   checkSubqueryExpression(query: Query, scope: Scope, role: 'exists' | 'count' | 'collect'): void {
-    const result = this.analyzeQuery(query, scope, role);
+    // Outer variables are visible inside, but a WITH in the subquery scopes them as usual: a
+    // scoped CALL's imports persist only through the CALL body's own projections.
+    const savedImports = this.persistentImports;
+    this.persistentImports = [];
+    let result: { columns: string[]; scope: Scope };
+    try {
+      result = this.analyzeQuery(query, scope, role);
+    } finally {
+      this.persistentImports = savedImports;
+    }
     if (role === 'collect' && result.columns.length !== 1) {
       throw this.error('InvalidClauseComposition', 'A Collect Expression must end with a single return column.', query.span.start);
     }
