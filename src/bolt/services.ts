@@ -29,6 +29,19 @@ export interface RoutingTableSource {
 }
 
 
+export interface QueryEvent {
+  readonly connectionId: string;
+  readonly userAgent: string;
+  readonly user: string;
+  readonly database: string;
+  readonly query: string;
+  readonly params: CypherMap;
+  readonly elapsedMs: number;
+  readonly txMetadata: CypherMap | undefined;
+  /** absent when the query succeeded */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
 export interface SessionServices {
   readonly executor: QueryExecutor;
   readonly databases: DatabaseProvider;
@@ -45,6 +58,8 @@ export interface SessionServices {
   readonly onUnexpectedError?: (error: unknown, context: string) => void;
   /** Told about every transaction a session opens, with the user it runs as (dbms.showCurrentUser). */
   readonly onTransactionStarted?: (tx: GraphTx, user: string | undefined) => void;
+  /** Told about every RUN once it finished or failed (the query log). */
+  readonly onQueryFinished?: (event: QueryEvent) => void;
   /** Told how every transaction a session opened ended (metrics). */
   readonly onTransactionFinished?: (outcome: 'committed' | 'rolled-back') => void;
 }

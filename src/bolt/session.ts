@@ -53,6 +53,9 @@ export class BoltSession {
   /** RESETs already queued behind the request being handled: everything before them is IGNORED. */
   private pendingResets = 0;
   private routingContext: CypherMap | undefined;
+  private userAgent = '';
+  /** tx_metadata of the open explicit transaction (for the query log) */
+  private explicitMetadata: CypherValue | undefined;
   /** a request is being handled: the timeout timer must not pull the tx from under it */
   private busy = false;
 
@@ -198,6 +201,8 @@ export class BoltSession {
     if (this.current !== 'CONNECTED') throw protocolViolation(`Message 'HELLO' cannot be handled by a session in the ${this.current} state.`);
     const routing = extra.get('routing');
     if (routing instanceof Map) this.routingContext = routing;
+    const agent = extra.get('user_agent');
+    if (typeof agent === 'string') this.userAgent = agent;
     let patches: string[] | undefined;
     const requested = extra.get('patch_bolt');
     if (this.caps.utcPatchable && Array.isArray(requested) && requested.includes('utc')) {
@@ -275,6 +280,7 @@ export class BoltSession {
     if (this.current !== 'READY') throw protocolViolation(`Message 'BEGIN' cannot be handled by a session in the ${this.current} state.`);
     const deadlineMs = this.deadlineFrom(extra, this.services.clock.monotonicMs());
     const { tx, database } = await this.openTx(extra);
+    this.explicitMetadata = extra.get('tx_metadata');
     const open: ExplicitTx = {
       tx, database: database.name, results: new Map(), nextQid: 0n, lastQid: -1n, deadlineMs, released: false, cancelTimer: undefined,
     };
@@ -294,6 +300,30 @@ export class BoltSession {
 
   private async run(query: string, params: CypherMap, extra: CypherMap): Promise<Response[]> {
     const startedAtMs = this.services.clock.monotonicMs();
+    if (!this.services.onQueryFinished) return this.runStatement(query, params, extra, startedAtMs);
+    const db = extra.get('db');
+    const database = this.explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
+    const metadata = this.explicit ? this.explicitMetadata : extra.get('tx_metadata');
+    const report = (error?: unknown): void => {
+      const failure = error === undefined ? undefined : describeError(error);
+      this.services.onQueryFinished!({
+        connectionId: this.connectionId, userAgent: this.userAgent, user: this.user ?? '', database, query, params,
+        elapsedMs: this.services.clock.monotonicMs() - startedAtMs,
+        txMetadata: metadata instanceof Map ? metadata : undefined,
+        ...(failure ? { error: { code: failure.code, message: failure.message } } : {}),
+      });
+    };
+    try {
+      const responses = await this.runStatement(query, params, extra, startedAtMs);
+      report();
+      return responses;
+    } catch (error) {
+      report(error);
+      throw error;
+    }
+  }
+
+  private async runStatement(query: string, params: CypherMap, extra: CypherMap, startedAtMs: number): Promise<Response[]> {
     if (this.current === 'READY') return this.runAutoCommit(query, params, extra, startedAtMs);
     const explicit = this.explicit;
     const nested = this.current === 'TX_STREAMING' && this.caps.pullWithN;

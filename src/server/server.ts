@@ -27,6 +27,8 @@ import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
 import { createServerMetrics } from './metrics.js';
 import { boltTlsSettings } from './tls.js';
+import { QueryLogFormatter, queryLogSettings } from './query-log.js';
+import { rotatingFileSink } from '../env/node/log-file.js';
 
 export interface RunningServer {
   /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
@@ -141,6 +143,18 @@ async function compose(
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
 
+  const queryLog = queryLogSettings(config.raw);
+  let onQueryFinished: SessionServices['onQueryFinished'];
+  if (queryLog) {
+    const formatter = new QueryLogFormatter(queryLog);
+    const sink = rotatingFileSink(`${config.logsDir}/query.log`);
+    onQueryFinished = (event) => {
+      const line = formatter.format(event, nodeClock.wallMs());
+      if (line !== undefined) sink(line);
+    };
+    log.info(`Query log enabled: ${config.logsDir}/query.log (threshold ${queryLog.thresholdMs} ms).`);
+  }
+
   const services: SessionServices = {
     executor,
     databases,
@@ -154,6 +168,7 @@ async function compose(
     onTransactionStarted: (tx, user) => {
       if (user !== undefined) usersByTx.set(tx, user);
     },
+    ...(onQueryFinished ? { onQueryFinished } : {}),
     onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
   };
 

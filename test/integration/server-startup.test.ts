@@ -65,3 +65,29 @@ test('Prometheus endpoint (server.metrics.prometheus.*) serves Bolt and transact
     removeTempHome(home);
   }
 });
+
+test('db.logs.query.enabled=INFO writes queries and failures to logs/query.log', { timeout: 60_000 }, async () => {
+  // Operators troubleshoot from query.log; it must name the query, user, database and errors.
+  const neo4j = (await import('neo4j-driver')).default;
+  const { readFileSync } = await import('node:fs');
+  const home = makeTempHome('causeway-qlog-');
+  try {
+    const server = await startServerProcess(home, { env: { NEO4J_db_logs_query_enabled: 'INFO' } });
+    try {
+      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+      try {
+        await driver.executeQuery('RETURN $answer AS answer', { answer: neo4j.int(42) });
+        await driver.executeQuery('RETRUN 1').catch(() => undefined);
+      } finally {
+        await driver.close();
+      }
+    } finally {
+      await server.stop();
+    }
+    const log = readFileSync(`${home}/logs/query.log`, 'utf8');
+    assert.match(log, /INFO {2}id:\d+ - \d+ ms: 0 B - bolt-session\tbolt\tneo4j-javascript\/[\d.]+\t\tbolt-\d+>\tneo4j - neo4j - RETURN \$answer AS answer - \{answer: 42\}/);
+    assert.match(log, /ERROR id:\d+ .* RETRUN 1 .* Neo\.ClientError\.Statement\.SyntaxError: /);
+  } finally {
+    removeTempHome(home);
+  }
+});
