@@ -276,3 +276,11 @@ test('typical 3.5 and 5.x neo4j.conf files start without errors', () => {
   assert.equal(load(conf35).bolt.host, '0.0.0.0');
   assert.equal(load(conf5).bolt.advertisedHost, 'db.example.com');
 });
+
+test('settings the server reads from raw are accepted without an "ignored" note', () => {
+  // Proves query-log, Prometheus and Bolt TLS settings reach ServerConfig.raw and are not reported as unused.
+  const c = load('db.logs.query.enabled=INFO\nserver.metrics.prometheus.enabled=true\nserver.bolt.tls_level=OPTIONAL\ndbms.ssl.policy.bolt.base_directory=certs\n');
+  assert.equal(c.raw.get('db.logs.query.enabled'), 'INFO');
+  assert.equal(c.raw.get('server.bolt.tls_level'), 'OPTIONAL');
+  assert.ok(!c.notices.some((n) => /db\.logs\.query|prometheus|tls_level|ssl\.policy/.test(n)), c.notices.join('\n'));
+});

@@ -70,6 +70,8 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
     const kind = classifySetting(entry.key);
     if (kind.kind === 'modelled') {
       modelled.set(kind.meaning, entry);
+    } else if (kind.kind === 'read') {
+      // the server interprets it from raw
     } else if (kind.kind === 'unused') {
       notices.push(`Setting "${entry.key}" (${entry.origin}) is a Neo4j setting that Causeway does not use; ignored`);
     } else if (strict) {

@@ -100,6 +100,19 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['server.backup.listen_address', 'backupListenAddress'],
 ]);
 
+/**
+ * Settings the server reads itself from ServerConfig.raw (query log, Prometheus endpoint, Bolt TLS),
+ * so the loader must neither refuse nor call them ignored. Keep in step with src/server.
+ */
+const READ_FROM_RAW: ReadonlySet<string> = new Set([
+  'db.logs.query.enabled', 'db.logs.query.threshold', 'db.logs.query.parameter_logging_enabled',
+  'dbms.logs.query.enabled', 'dbms.logs.query.threshold', 'dbms.logs.query.parameter_logging_enabled',
+  'metrics.enabled', 'metrics.prometheus.enabled', 'metrics.prometheus.endpoint',
+  'server.metrics.prometheus.enabled', 'server.metrics.prometheus.endpoint',
+  'server.bolt.tls_level', 'dbms.connector.bolt.tls_level',
+  'dbms.ssl.policy.bolt.base_directory', 'dbms.ssl.policy.bolt.private_key', 'dbms.ssl.policy.bolt.public_certificate',
+]);
+
 /** Exact Neo4j setting names that Causeway accepts and ignores. */
 const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
   'dbms.jvm.additional',
@@ -123,8 +136,6 @@ const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
   'dbms.record_format',
   'db.format',
   'dbms.relationship_grouping_threshold',
-  'dbms.connector.bolt.tls_level',
-  'server.bolt.tls_level',
   'dbms.connector.bolt.thread_pool_min_size',
   'dbms.connector.bolt.thread_pool_max_size',
   'dbms.connector.bolt.thread_pool_keep_alive',
@@ -173,16 +184,21 @@ const KNOWN_UNUSED_PREFIXES: readonly string[] = [
   'db.shutdown_transaction_end_timeout', 'dbms.shutdown_transaction_end_timeout',
 ];
 
-export type SettingKind = { readonly kind: 'modelled'; readonly meaning: SettingMeaning } | { readonly kind: 'unused' } | { readonly kind: 'unknown' };
+export type SettingKind =
+  | { readonly kind: 'modelled'; readonly meaning: SettingMeaning }
+  | { readonly kind: 'read' }
+  | { readonly kind: 'unused' }
+  | { readonly kind: 'unknown' };
 
 /** Every exact setting name we know, for matching a mis-encoded environment variable. */
 export function exactSettingNames(): string[] {
-  return [...MODELLED_SETTINGS.keys(), ...KNOWN_UNUSED_EXACT];
+  return [...MODELLED_SETTINGS.keys(), ...READ_FROM_RAW, ...KNOWN_UNUSED_EXACT];
 }
 
 export function classifySetting(key: string): SettingKind {
   const meaning = MODELLED_SETTINGS.get(key);
   if (meaning !== undefined) return { kind: 'modelled', meaning };
+  if (READ_FROM_RAW.has(key)) return { kind: 'read' };
   if (KNOWN_UNUSED_EXACT.has(key)) return { kind: 'unused' };
   if (KNOWN_UNUSED_PREFIXES.some((prefix) => key.startsWith(prefix))) return { kind: 'unused' };
   return { kind: 'unknown' };
