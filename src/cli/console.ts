@@ -20,13 +20,6 @@ export async function runConsole(config: ServerConfig): Promise<number> {
   for (const notice of config.notices) log.info(notice);
   log.info(`======== Causeway ${CAUSEWAY_VERSION} ========`);
 
-  // The server composes a single instance only; running it as a "core" would silently give a
-  // standalone database to someone who asked for a replicated one.
-  if (config.mode !== 'SINGLE') {
-    log.error(`dbms.mode=${config.mode} needs causal clustering, which Causeway cannot run yet; use dbms.mode=SINGLE`);
-    return 1;
-  }
-
   // Remove once startServer applies config.initialPassword.
   if (config.initialPassword !== undefined) {
     log.warn('NEO4J_AUTH names an initial password, which Causeway does not apply yet; the neo4j user keeps its current password');

@@ -83,5 +83,5 @@ test('dbms.mode=CORE is refused until clustering exists, instead of running a st
   // Proves an unbuilt feature fails loudly rather than pretending.
   const result = await runConsole('dbms.mode=CORE\ncausal_clustering.initial_discovery_members=a:5000,b:5000,c:5000\nserver.bolt.enabled=false\nserver.http.enabled=false\n');
   assert.equal(result.code, 1);
-  assert.match(result.stdout + result.stderr, /dbms\.mode=CORE needs causal clustering/);
+  assert.match(result.stdout + result.stderr, /dbms\.mode=CORE is not supported/);
 });
