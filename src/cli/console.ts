@@ -20,11 +20,6 @@ export async function runConsole(config: ServerConfig): Promise<number> {
   for (const notice of config.notices) log.info(notice);
   log.info(`======== Causeway ${CAUSEWAY_VERSION} ========`);
 
-  // Remove once startServer applies config.initialPassword.
-  if (config.initialPassword !== undefined) {
-    log.warn('NEO4J_AUTH names an initial password, which Causeway does not apply yet; the neo4j user keeps its current password');
-  }
-
   let server: RunningServer;
   try {
     server = await startServer(config, log);
