@@ -6,6 +6,7 @@
 // fails its checksum or breaks the id sequence: that is the torn tail a crash mid-write leaves,
 // and everything before it is intact.
 
+import { crc32c } from '../core/crc32c.js';
 import { ByteWriter } from './bytes.js';
 import { readId } from './keys.js';
 
@@ -17,22 +18,6 @@ export const RECORD_PAYLOAD_BYTES_MAX = 256 * 1024 * 1024;
  * be torn, so damage followed by an intact record further than this is corruption.
  */
 export const FLUSH_BYTES_MAX = 16 * 1024 * 1024;
-
-const CRC32C_TABLE = ((): Uint32Array => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32c(data: Uint8Array, start = 0, end = data.length, seed = 0): number {
-  let crc = ~seed >>> 0;
-  for (let i = start; i < end; i++) crc = CRC32C_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return ~crc >>> 0;
-}
 
 export function frameRecord(txId: number, payload: Uint8Array): Uint8Array {
   const out = new ByteWriter(RECORD_HEADER_BYTES + payload.length);

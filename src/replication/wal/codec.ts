@@ -1,6 +1,7 @@
 // The WAL record format. Each record is
 //   [payload length u32 LE][crc32c of (type + payload) u32 LE][type u8][payload]
 // so a reader can tell a complete record from a torn or corrupt one.
+import { crc32c } from '../../core/crc32c.js';
 import type { Entry, EntryKind, HardState, Snapshot } from '../../raft/types.js';
 import { decodeMembership, encodeMembership } from '../../raft/types.js';
 
@@ -10,23 +11,6 @@ export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
 export const recordHeaderBytes = 9;
 /** a length field above this is corruption, not a record */
 export const recordBytesMax = 256 * 1024 * 1024;
-
-const crcTable = ((): Uint32Array => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32C (Castagnoli) over bytes[start, end) */
-export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = (crcTable[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 /** A growable little-endian byte writer. */
 export class ByteWriter {

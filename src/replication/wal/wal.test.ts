@@ -7,7 +7,6 @@ import { NodeDisk } from '../../env/node/disk.js';
 import type { Disk } from '../../env/disk.js';
 import type { Entry } from '../../raft/types.js';
 import { Wal } from './wal.js';
-import { crc32c } from './codec.js';
 
 function entries(from: number, to: number, term: number): Entry[] {
   const out: Entry[] = [];
@@ -27,11 +26,6 @@ function withDir(body: (dir: string) => void): void {
 function segmentFiles(dir: string): string[] {
   return readdirSync(dir).filter((n) => n.endsWith('.log')).sort();
 }
-
-test('crc32c matches the published check value', () => {
-  // Proves the checksum is CRC-32C (check value of "123456789" is 0xE3069283).
-  assert.equal(crc32c(new TextEncoder().encode('123456789')), 0xe3069283);
-});
 
 test('WAL recovers synced entries and hard state, and truncates a conflicting suffix', () => {
   // Proves group-committed records replay in order, with a later append replacing a suffix.
