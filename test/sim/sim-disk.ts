@@ -7,6 +7,7 @@
 // anyway). Synced bytes are never corrupted: no replica keeps a good copy of everything, so
 // silent corruption of acknowledged data is outside what Raft alone can survive.
 // The deliberately broken variant `fsyncLies` acknowledges an fsync without persisting anything.
+import { concatBytes } from '../../src/core/bytes.js';
 import type { Disk } from '../../src/env/disk.js';
 import type { SeededRandom } from '../../src/env/random.js';
 
@@ -27,18 +28,6 @@ interface SimFile {
   /** durable chunks, concatenated lazily on read */
   synced: Uint8Array[];
   unsynced: Uint8Array[];
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 export class SimDisk implements Disk {
@@ -67,9 +56,9 @@ export class SimDisk implements Disk {
     if (this.faultsEnabled && this.random.chance(this.faults.readErrorRate)) throw new SimIoError(`EIO reading ${path}`);
     const file = this.files.get(path);
     if (file === undefined) throw new SimIoError(`ENOENT ${path}`);
-    if (file.synced.length > 1) file.synced = [concat(file.synced)];
+    if (file.synced.length > 1) file.synced = [concatBytes(file.synced)];
     if (file.unsynced.length === 0) return file.synced[0] ?? new Uint8Array(0);
-    return concat([...file.synced, ...file.unsynced]);
+    return concatBytes([...file.synced, ...file.unsynced]);
   }
 
   append(path: string, data: Uint8Array): void {
@@ -112,8 +101,8 @@ export class SimDisk implements Disk {
   truncate(path: string, size: number): void {
     const file = this.files.get(path);
     if (file === undefined) throw new SimIoError(`ENOENT ${path}`);
-    const synced = concat(file.synced);
-    const all = concat([synced, ...file.unsynced]);
+    const synced = concatBytes(file.synced);
+    const all = concatBytes([synced, ...file.unsynced]);
     const keepSynced = Math.min(size, synced.length);
     file.synced = [synced.slice(0, keepSynced)];
     const rest = all.slice(keepSynced, size);
@@ -126,7 +115,7 @@ export class SimDisk implements Disk {
   crash(): void {
     for (const file of this.files.values()) {
       if (file.unsynced.length === 0) continue;
-      const tail = concat(file.unsynced);
+      const tail = concatBytes(file.unsynced);
       file.unsynced = [];
       if (this.faults.tornWrites && this.random.chance(0.5)) {
         const keep = this.random.int(tail.length + 1);

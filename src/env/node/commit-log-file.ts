@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { concatBytes } from '../../core/bytes.js';
 import { encodeTxCommand, type TxCommand } from '../../graph/commands.js';
 import type { CommitLog } from '../../graph/commit-log.js';
 import { FLUSH_BYTES_MAX, frameRecord, scanRecords, type LogScan } from '../../graph/log-format.js';
@@ -219,7 +220,7 @@ export class FileCommitLog implements CommitLog {
     // Each round takes everything queued so far; it ends when a round finds the queue empty.
     while (this.pending.length > 0 && this.failure === undefined) {
       const batch = this.takeBatch();
-      const data = concat(batch.map((entry) => entry.record));
+      const data = batch.length === 1 ? batch[0]!.record : concatBytes(batch.map((entry) => entry.record));
       try {
         let written = 0;
         while (written < data.length) {
@@ -260,17 +261,4 @@ export class FileCommitLog implements CommitLog {
     await this.handle.close();
     releaseOwnership(this.lockPath);
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
