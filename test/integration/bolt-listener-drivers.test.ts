@@ -8,6 +8,7 @@ import neo4j5 from 'neo4j-driver-5';
 import neo4j4 from 'neo4j-driver-4';
 import { startBoltListener, type BoltListener } from '../../src/env/node/net-bolt-listener.js';
 import { fakeServices } from '../../src/bolt/testing/fakes.js';
+import { canonical } from './driver-values.js';
 
 const services = fakeServices();
 let listener: BoltListener;
@@ -21,19 +22,6 @@ before(async () => {
 after(async () => {
   await listener.close();
 }, { timeout: 120_000 });
-
-/** Driver values compared by their Cypher-visible form: integers, floats, temporals and points kept distinct. */
-function canonical(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return `float:${value}`;
-  if (typeof value === 'bigint') return `int:${value}`;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map(canonical);
-  const object = value as Record<string, unknown> & { constructor: { name: string } };
-  if (typeof object.toNumber === 'function' && 'low' in object && 'high' in object) return `int:${String(object)}`;
-  if (object.constructor.name !== 'Object') return `${object.constructor.name}:${String(object)}`;
-  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, canonical(v)]));
-}
 
 const modernDrivers = [['6.x', neo4j6], ['5.x', neo4j5]] as const;
 

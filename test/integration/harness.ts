@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import neo4j6 from 'neo4j-driver';
+import neo4j5 from 'neo4j-driver-5';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -108,6 +110,35 @@ export async function startServerProcess(home: string, options: StartOptions = {
       await waitForExit(child);
     },
   };
+}
+
+/** A server process in a fresh temp home with a 6.x and a 5.x driver open on it as neo4j/neo4j. */
+export interface ServerWithDrivers {
+  readonly server: ServerProcess;
+  readonly driver6: ReturnType<typeof neo4j6.driver>;
+  readonly driver5: ReturnType<typeof neo4j5.driver>;
+  /** closes both drivers, stops the server and removes its home */
+  close(): Promise<void>;
+}
+
+export async function startServerWithDrivers(options: StartOptions = {}): Promise<ServerWithDrivers> {
+  const home = makeTempHome();
+  let server: ServerProcess;
+  try {
+    server = await startServerProcess(home, options);
+  } catch (error) {
+    removeTempHome(home);
+    throw error;
+  }
+  const driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
+  const driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  const close = async (): Promise<void> => {
+    await driver6.close();
+    await driver5.close();
+    await server.stop();
+    removeTempHome(home);
+  };
+  return { server, driver6, driver5, close };
 }
 
 /** The canonical movies script split into statements; undefined when the dataset is missing. */

@@ -6,19 +6,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
-import { makeTempHome, moviesStatements, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+import { moviesStatements, startServerWithDrivers, type ServerProcess, type ServerWithDrivers } from './harness.js';
 
 const statements = moviesStatements();
-let home: string;
+let running: ServerWithDrivers | undefined;
 let server: ServerProcess;
-let driver6: ReturnType<typeof neo4j6.driver>;
-let driver5: ReturnType<typeof neo4j5.driver>;
+let driver6: ServerWithDrivers['driver6'];
+let driver5: ServerWithDrivers['driver5'];
 
 before(async () => {
-  home = makeTempHome();
-  server = await startServerProcess(home);
-  driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
-  driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  running = await startServerWithDrivers();
+  ({ server, driver6, driver5 } = running);
   if (!statements) return;
   const session = driver6.session();
   try {
@@ -29,10 +27,7 @@ before(async () => {
 }, { timeout: 120_000 });
 
 after(async () => {
-  await driver6?.close();
-  await driver5?.close();
-  await server?.stop();
-  if (home) removeTempHome(home);
+  await running?.close();
 }, { timeout: 120_000 });
 
 test('the movies dataset is present (else the movie tests below cannot run)', () => {

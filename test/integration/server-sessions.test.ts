@@ -8,38 +8,22 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
-import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+import { canonical } from './driver-values.js';
+import { startServerWithDrivers, type ServerProcess, type ServerWithDrivers } from './harness.js';
 
-let home: string;
+let running: ServerWithDrivers | undefined;
 let server: ServerProcess;
-let driver6: ReturnType<typeof neo4j6.driver>;
-let driver5: ReturnType<typeof neo4j5.driver>;
+let driver6: ServerWithDrivers['driver6'];
+let driver5: ServerWithDrivers['driver5'];
 
 before(async () => {
-  home = makeTempHome();
-  server = await startServerProcess(home);
-  driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
-  driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  running = await startServerWithDrivers();
+  ({ server, driver6, driver5 } = running);
 }, { timeout: 120_000 });
 
 after(async () => {
-  await driver6?.close();
-  await driver5?.close();
-  await server?.stop();
-  if (home) removeTempHome(home);
+  await running?.close();
 }, { timeout: 120_000 });
-
-/** Driver values compared by their Cypher-visible form (integers vs floats, temporal text). */
-function canonical(value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return `float:${value}`;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map(canonical);
-  const object = value as Record<string, unknown> & { constructor: { name: string } };
-  if (typeof object.toNumber === 'function' && 'low' in object && 'high' in object) return `int:${String(object)}`;
-  if (object.constructor.name !== 'Object') return `${object.constructor.name}:${String(object)}`;
-  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, canonical(v)]));
-}
 
 for (const [name, neo4j, driver] of [['6.x', neo4j6, () => driver6], ['5.x', neo4j5, () => driver5]] as const) {
   test(`driver ${name}: parameters of every type round-trip through Cypher`, { timeout: 60_000 }, async () => {
