@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN, freePort, runShell, startConsole } from './shell-harness.js';
+import { MAIN, freePort, runShell, startConsole, startConsoleInTempHome } from './shell-harness.js';
 
 
 interface Exit { code: number | null; stdout: string; stderr: string }
@@ -88,20 +88,14 @@ test('dbms.mode=CORE is refused until clustering exists, instead of running a st
 
 test('NEO4J_AUTH=neo4j/<password> is the first password of a fresh server', { timeout: 60_000 }, async () => {
   // Proves the Docker-style initial password travels from the environment through the config to the users file.
-  const home = mkdtempSync(join(tmpdir(), 'causeway-auth-'));
-  const port = await freePort();
-  const server = await startConsole({
-    NEO4J_HOME: home, NEO4J_AUTH: 'neo4j/docker-secret', NEO4J_server_bolt_listen__address: `127.0.0.1:${port}`,
-    NEO4J_server_http_enabled: 'false', NEO4J_causeway_storage_fsync__on__commit: 'false',
-  }, port).catch((error: unknown) => { rmSync(home, { recursive: true, force: true }); throw error; });
+  const server = await startConsoleInTempHome('causeway-auth-', { NEO4J_AUTH: 'neo4j/docker-secret' });
   try {
-    const address = `bolt://127.0.0.1:${port}`;
+    const address = server.address;
     const good = await runShell(['-a', address, '-u', 'neo4j', '-p', 'docker-secret', 'RETURN 1 AS ok']);
     assert.equal(good.stdout, 'ok\n1\n', good.stderr);
     const stale = await runShell(['-a', address, '-u', 'neo4j', '-p', 'neo4j', 'RETURN 1 AS ok']);
     assert.equal(stale.code, 1);
   } finally {
-    await server.stop();
-    rmSync(home, { recursive: true, force: true });
+    await server.close();
   }
 });

@@ -1,8 +1,10 @@
 // Process helpers for the CLI integration tests: free ports, waiting for a listener, running
 // `causeway console` and `causeway shell` as real child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -76,4 +78,58 @@ export async function startConsole(env: Record<string, string>, port: number): P
     throw error;
   }
   return { process: child, output: () => output, stop };
+}
+
+export interface ConsoleInTempHome {
+  readonly home: string;
+  readonly port: number;
+  /** bolt://127.0.0.1:<port> */
+  readonly address: string;
+  output(): string;
+  /** stops the server and removes its home */
+  close(): Promise<void>;
+}
+
+/**
+ * `causeway console` in a fresh temp home on a free Bolt port, HTTP off, no fsync; env adds to
+ * (or overrides) those settings. The home is removed if the server fails to start.
+ */
+export async function startConsoleInTempHome(prefix: string, env: Record<string, string> = {}): Promise<ConsoleInTempHome> {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const removeHome = (): void => rmSync(home, { recursive: true, force: true });
+  let port: number;
+  let server: Awaited<ReturnType<typeof startConsole>>;
+  try {
+    port = await freePort();
+    server = await startConsole({
+      NEO4J_HOME: home, NEO4J_server_bolt_listen__address: `127.0.0.1:${port}`, NEO4J_server_http_enabled: 'false',
+      NEO4J_causeway_storage_fsync__on__commit: 'false', ...env,
+    }, port);
+  } catch (error) {
+    removeHome();
+    throw error;
+  }
+  return {
+    home, port, address: `bolt://127.0.0.1:${port}`, output: server.output,
+    close: async () => {
+      await server.stop();
+      removeHome();
+    },
+  };
+}
+
+/**
+ * Runs a shell command on a real terminal (util-linux `script`), types the input and resolves
+ * with the exit code and everything the terminal showed; kills it after 30 s.
+ */
+export function runOnTerminal(command: string, input: string, what: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', TERM: 'dumb' } });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdin.write(input);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${what} did not exit:\n${output}`)); }, 30_000);
+    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+  });
 }

@@ -1,28 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, freePort, runShell, startConsole } from './shell-harness.js';
+import { REPO_ROOT, runShell, startConsoleInTempHome } from './shell-harness.js';
 
 const MOVIES = join(REPO_ROOT, '..', 'shared', 'datasets', 'movies.cypher');
 const haveMovies = existsSync(MOVIES);
 
 test('movies.cypher loads through `causeway shell` into a real server: 171 nodes, 253 relationships', { skip: haveMovies ? false : `${MOVIES} is missing (../shared not present); cannot load the movies dataset`, timeout: 120_000 }, async () => {
   // Proves the documented seeding path end to end: real server process, real shell process, stdin script, plain output.
-  const home = mkdtempSync(join(tmpdir(), 'causeway-movies-'));
-  const port = await freePort();
-  const server = await startConsole({
-    NEO4J_HOME: home,
-    NEO4J_server_bolt_listen__address: `127.0.0.1:${port}`,
-    NEO4J_server_http_enabled: 'false',
-    NEO4J_causeway_storage_fsync__on__commit: 'false',
-  }, port).catch((error: unknown) => {
-    rmSync(home, { recursive: true, force: true });
-    throw error;
-  });
+  const server = await startConsoleInTempHome('causeway-movies-');
   try {
-    const address = `bolt://127.0.0.1:${port}`;
+    const address = server.address;
     const shell = (args: string[], stdinFile?: string) => runShell(['-a', address, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain', ...args], stdinFile);
     const load = await shell([], MOVIES);
     assert.equal(load.code, 0, `loading movies failed:\n${load.stderr}\n${server.output()}`);
@@ -36,7 +25,7 @@ test('movies.cypher loads through `causeway shell` into a real server: 171 nodes
     assert.equal(keanu.stdout, 'p.name, p.born\n"Keanu Reeves", 1964\n');
 
     // Fail-fast: the bad statement stops the script, the error goes to stderr, the exit code is 1.
-    const script = join(home, 'fail-fast.cypher');
+    const script = join(server.home, 'fail-fast.cypher');
     writeFileSync(script, 'CREATE (:Marker {step: 1});\nTHIS IS NOT CYPHER;\nCREATE (:Marker {step: 2});\n');
     const bad = await shell([], script);
     assert.equal(bad.code, 1);
@@ -44,7 +33,6 @@ test('movies.cypher loads through `causeway shell` into a real server: 171 nodes
     const markers = await shell(['MATCH (m:Marker) RETURN m.step']);
     assert.equal(markers.stdout, 'm.step\n1\n');
   } finally {
-    await server.stop();
-    rmSync(home, { recursive: true, force: true });
+    await server.close();
   }
 });
