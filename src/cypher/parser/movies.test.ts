@@ -1,20 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { analyze } from '../semantic/index.js';
 import { parse } from './index.js';
+import { MOVIES_PATH, moviesStatements } from '../testing/engine.testlib.js';
 
-// The movies dataset has no licence, so it is read from the shared folder, never copied here.
-const MOVIES_PATH = '/work/shared/datasets/movies.cypher';
 const haveMovies = existsSync(MOVIES_PATH);
-
-function statements(): string[] {
-  return readFileSync(MOVIES_PATH, 'utf8').split(';').map((s) => s.trim()).filter((s) => s.length > 0);
-}
 
 test('parses and analyzes every statement of the movies script', { skip: haveMovies ? false : `movies.cypher missing at ${MOVIES_PATH}` }, () => {
   // Proves the 4 schema statements and the big CREATE statement parse, with the expected shapes.
-  const stmts = statements();
+  const stmts = moviesStatements();
   assert.equal(stmts.length, 5);
   const kinds = stmts.map((s) => parse(s).body.kind);
   assert.deepEqual(kinds, ['CreateConstraint', 'CreateIndex', 'CreateConstraint', 'CreateIndex', 'SingleQuery']);
@@ -29,7 +24,7 @@ test('parses and analyzes every statement of the movies script', { skip: haveMov
 
 test('parses the movies CREATE statement in a few milliseconds', { skip: haveMovies ? false : 'movies.cypher missing' }, (t) => {
   // Proves parsing speed: warm parse of the 216-clause statement stays well under a budget.
-  const big = statements()[4]!;
+  const big = moviesStatements()[4]!;
   for (let i = 0; i < 5; i++) parse(big); // warm-up (JIT)
   const rounds = 20;
   const start = process.hrtime.bigint();

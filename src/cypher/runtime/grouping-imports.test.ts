@@ -1,24 +1,8 @@
 // End-to-end: implicit grouping keys of aggregating map projections, and scoped CALL imports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMemoryDatabase } from '../../graph/memory.js';
-import { CypherEngine } from '../query.js';
+import { engineWith } from '../testing/engine.testlib.js';
 import type { CypherValue } from '../values/value.js';
-
-async function engineWith(setup: string[]) {
-  const db = createMemoryDatabase();
-  const engine = new CypherEngine();
-  const q = async (text: string, params: Record<string, CypherValue> = {}) => {
-    const tx = db.begin();
-    try {
-      const r = await engine.execute(tx, text, new Map(Object.entries(params)));
-      await tx.commit();
-      return r.records;
-    } catch (e) { tx.rollback(); throw e; }
-  };
-  for (const s of setup) await q(s);
-  return q;
-}
 
 const MOVIES = [
   "CREATE (m1:Movie {title: 'Alpha', year: 1999}), (m2:Movie {title: 'Beta', year: 2003}), (m3:Movie {title: 'Alpha', year: 2010}), (:Movie {title: 'Empty'})",

@@ -1,31 +1,20 @@
 // End-to-end query tests on the in-memory store loaded with the classic movies graph.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { CypherEngine } from '../query.js';
+import { MOVIES_PATH, moviesStatements, runInTx } from '../testing/engine.testlib.js';
 import type { QueryResult } from '../api.js';
 import type { CypherValue } from '../values/value.js';
 import { NodeValue, PathValue } from '../values/value.js';
 
-// dist-x/src/cypher/runtime/movies.test.js → repository root is four folders up.
-const moviesFile = fileURLToPath(new URL('../../../../../shared/datasets/movies.cypher', import.meta.url));
-
 let db: GraphDatabase;
 const engine = new CypherEngine({ nowMs: () => 1_700_000_000_000, random: () => 0.5 });
 
-async function run(text: string, params: Record<string, CypherValue> = {}): Promise<QueryResult> {
-  const tx = db.begin();
-  try {
-    const r = await engine.execute(tx, text, new Map(Object.entries(params)));
-    await tx.commit();
-    return r;
-  } catch (e) {
-    tx.rollback();
-    throw e;
-  }
+function run(text: string, params: Record<string, CypherValue> = {}): Promise<QueryResult> {
+  return runInTx(db, engine, text, params);
 }
 
 function column(r: QueryResult, i = 0): CypherValue[] {
@@ -34,13 +23,12 @@ function column(r: QueryResult, i = 0): CypherValue[] {
 
 before(async () => {
   db = createMemoryDatabase();
-  const text = existsSync(moviesFile) ? readFileSync(moviesFile, 'utf8') : '';
-  for (const statement of text.split(';').map((s) => s.trim()).filter(Boolean)) await run(statement);
+  for (const statement of moviesStatements()) await run(statement);
 });
 
 test('movies graph loads with its schema', async (t) => {
   // proves the dataset script (schema commands + one big CREATE) runs: 171 nodes, 253 relationships
-  if (!existsSync(moviesFile)) { t.skip('movies dataset not present'); return; }
+  if (!existsSync(MOVIES_PATH)) { t.skip('movies dataset not present'); return; }
   assert.deepEqual(column(await run('MATCH (n) RETURN count(n)')), [171n]);
   assert.deepEqual(column(await run('MATCH ()-[r]->() RETURN count(r)')), [253n]);
   const idx = await run('SHOW INDEXES YIELD name, type, labelsOrTypes, properties WHERE type = "RANGE" RETURN labelsOrTypes, properties ORDER BY properties');
@@ -52,7 +40,7 @@ test('movies graph loads with its schema', async (t) => {
 
 test("Tom Hanks' movies and co-actors", async (t) => {
   // proves label + property lookup, expansion, DISTINCT, ORDER BY and LIMIT
-  if (!existsSync(moviesFile)) { t.skip('movies dataset not present'); return; }
+  if (!existsSync(MOVIES_PATH)) { t.skip('movies dataset not present'); return; }
   const movies = await run("MATCH (tom:Person {name: 'Tom Hanks'})-[:ACTED_IN]->(m) RETURN m.title AS title ORDER BY title");
   assert.equal(movies.records.length, 12);
   assert.equal(movies.records[0]![0], 'A League of Their Own');
@@ -66,7 +54,7 @@ test("Tom Hanks' movies and co-actors", async (t) => {
 
 test('shortestPath from Kevin Bacon to Meg Ryan', async (t) => {
   // proves BFS shortest paths over undirected var-length patterns
-  if (!existsSync(moviesFile)) { t.skip('movies dataset not present'); return; }
+  if (!existsSync(MOVIES_PATH)) { t.skip('movies dataset not present'); return; }
   const r = await run(
     "MATCH p = shortestPath((bacon:Person {name: 'Kevin Bacon'})-[*]-(meg:Person {name: 'Meg Ryan'})) RETURN p, length(p)");
   assert.equal(r.records.length, 1);
@@ -82,7 +70,7 @@ test('shortestPath from Kevin Bacon to Meg Ryan', async (t) => {
 
 test('recommendation: co-co-actors Tom Hanks has not worked with', async (t) => {
   // proves multi-hop patterns, NOT pattern predicates, aggregation and ordering by count
-  if (!existsSync(moviesFile)) { t.skip('movies dataset not present'); return; }
+  if (!existsSync(MOVIES_PATH)) { t.skip('movies dataset not present'); return; }
   const r = await run(`
     MATCH (tom:Person {name: 'Tom Hanks'})-[:ACTED_IN]->(m)<-[:ACTED_IN]-(coActor),
           (coActor)-[:ACTED_IN]->(m2)<-[:ACTED_IN]-(cocoActor)

@@ -1,24 +1,8 @@
 // End-to-end semantics of clauses and expressions on a small in-memory graph.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMemoryDatabase } from '../../graph/memory.js';
-import { CypherEngine } from '../query.js';
+import { engineWith } from '../testing/engine.testlib.js';
 import type { CypherValue } from '../values/value.js';
-
-async function engineWith(setup: string[]) {
-  const db = createMemoryDatabase();
-  const engine = new CypherEngine();
-  const q = async (text: string, params: Record<string, CypherValue> = {}) => {
-    const tx = db.begin();
-    try {
-      const r = await engine.execute(tx, text, new Map(Object.entries(params)));
-      await tx.commit();
-      return r.records;
-    } catch (e) { tx.rollback(); throw e; }
-  };
-  for (const s of setup) await q(s);
-  return q;
-}
 
 test('ORDER BY with LIMIT (top-k) equals a full sort then slice', async () => {
   // proves the bounded top-k path returns the same rows, ties in input order, as sorting everything
