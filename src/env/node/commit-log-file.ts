@@ -7,14 +7,14 @@
 // Opening scans the records, truncates a torn tail and returns the intact records for replay.
 
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync,
+  closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { concatBytes } from '../../core/bytes.js';
 import { encodeTxCommand, type TxCommand } from '../../graph/commands.js';
 import type { CommitLog } from '../../graph/commit-log.js';
 import { FLUSH_BYTES_MAX, frameRecord, scanRecords, type LogScan } from '../../graph/log-format.js';
+import { writeFileDurably } from './file-checkpoint.js';
 
 const MAGIC = new TextEncoder().encode('CWTXLOG1');
 const FILE_HEADER_BYTES = 16;
@@ -152,26 +152,8 @@ function createLogFile(path: string, firstTxId: number): void {
   const view = new DataView(header.buffer);
   view.setUint32(8, Math.floor(firstTxId / 2 ** 32));
   view.setUint32(12, firstTxId >>> 0);
-  const temp = `${path}.new`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, header);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  // rename makes the file appear whole or not at all; the directory fsync makes that durable
-  renameDurably(temp, path);
-}
-
-function renameDurably(from: string, to: string): void {
-  renameSync(from, to);
-  const dirFd = openSync(dirname(to), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  // written whole to a temporary file and renamed over path, so a crash leaves no half header
+  writeFileDurably(path, header);
 }
 
 interface PendingAppend {

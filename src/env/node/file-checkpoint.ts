@@ -1,4 +1,4 @@
-// Durable whole-file writes for the store checkpoint: write a temporary file, fsync it, rename
+// Durable whole-file writes (the store checkpoint, a fresh commit log): write a temporary file, fsync it, rename
 // it over the target and fsync the folder, so a crash leaves either the old file or the new one.
 
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
