@@ -3,15 +3,14 @@
 // 8-byte integers. Decoding validates everything and throws CorruptMessage on bad input, so a
 // peer's garbage can never reach the core as a half-formed message.
 import type { Message, MessageKind } from '../raft/messages.js';
-import type { Entry, EntryKind, Snapshot } from '../raft/types.js';
-import { decodeMembership, encodeMembership } from '../raft/types.js';
-import { ByteReader, ByteWriter, CorruptRecord } from './wal/codec.js';
+import type { Entry, Snapshot } from '../raft/types.js';
+import { decodeMembership } from '../raft/types.js';
+import { ByteReader, ByteWriter, CorruptRecord, readEntry, writeEntry, writeSnapshotBody } from './wal/codec.js';
 
 export class CorruptMessage extends Error {}
 
 const formatVersion = 1;
 const kinds: readonly MessageKind[] = ['vote', 'preVote', 'voteResp', 'preVoteResp', 'append', 'appendResp', 'heartbeat', 'heartbeatResp', 'snapshot', 'timeoutNow'];
-const entryKinds: readonly EntryKind[] = ['normal', 'config', 'empty'];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -25,28 +24,6 @@ function readString(r: ByteReader): string {
   } catch {
     throw new CorruptMessage('invalid UTF-8 in a string field');
   }
-}
-
-function writeEntry(w: ByteWriter, entry: Entry): void {
-  w.u53(entry.index);
-  w.u53(entry.term);
-  w.u8(entryKinds.indexOf(entry.kind));
-  w.bytes(entry.data);
-}
-
-function readEntry(r: ByteReader): Entry {
-  const index = r.u53();
-  const term = r.u53();
-  const kind = entryKinds[r.u8()];
-  if (kind === undefined) throw new CorruptMessage('unknown entry kind');
-  return { index, term, kind, data: r.bytes() };
-}
-
-function writeSnapshotBody(w: ByteWriter, snapshot: Snapshot): void {
-  w.u53(snapshot.meta.index);
-  w.u53(snapshot.meta.term);
-  w.bytes(encodeMembership(snapshot.meta.membership));
-  w.bytes(snapshot.data);
 }
 
 function readSnapshotBody(r: ByteReader): Snapshot {

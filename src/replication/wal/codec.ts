@@ -116,6 +116,30 @@ const kindByCode: readonly EntryKind[] = ['normal', 'config', 'empty'];
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
+/** One log entry's fields: the same bytes in a WAL record and in a Raft message. */
+export function writeEntry(w: ByteWriter, entry: Entry): void {
+  w.u53(entry.index);
+  w.u53(entry.term);
+  w.u8(kindCodes[entry.kind]);
+  w.bytes(entry.data);
+}
+
+export function readEntry(r: ByteReader): Entry {
+  const index = r.u53();
+  const term = r.u53();
+  const kind = kindByCode[r.u8()];
+  if (kind === undefined) throw new CorruptRecord('unknown entry kind');
+  return { index, term, kind, data: r.bytes() };
+}
+
+/** A snapshot's metadata and data: the same bytes in a WAL record and in a Raft message. */
+export function writeSnapshotBody(w: ByteWriter, snapshot: Snapshot): void {
+  w.u53(snapshot.meta.index);
+  w.u53(snapshot.meta.term);
+  w.bytes(encodeMembership(snapshot.meta.membership));
+  w.bytes(snapshot.data);
+}
+
 /** appends one framed record whose payload `fill` writes */
 export function writeRecord(out: ByteWriter, type: RecordTypeCode, fill: (w: ByteWriter) => void): void {
   const start = out.length;
@@ -131,12 +155,7 @@ export function writeRecord(out: ByteWriter, type: RecordTypeCode, fill: (w: Byt
 export function writeEntries(out: ByteWriter, entries: readonly Entry[]): void {
   writeRecord(out, RecordType.Entries, (w) => {
     w.u32(entries.length);
-    for (const entry of entries) {
-      w.u53(entry.index);
-      w.u53(entry.term);
-      w.u8(kindCodes[entry.kind]);
-      w.bytes(entry.data);
-    }
+    for (const entry of entries) writeEntry(w, entry);
   });
 }
 
@@ -150,12 +169,7 @@ export function writeHardState(out: ByteWriter, hardState: HardState): void {
 }
 
 export function writeSnapshot(out: ByteWriter, snapshot: Snapshot): void {
-  writeRecord(out, RecordType.Snapshot, (w) => {
-    w.u53(snapshot.meta.index);
-    w.u53(snapshot.meta.term);
-    w.bytes(encodeMembership(snapshot.meta.membership));
-    w.bytes(snapshot.data);
-  });
+  writeRecord(out, RecordType.Snapshot, (w) => writeSnapshotBody(w, snapshot));
 }
 
 export type DecodedRecord =
@@ -192,13 +206,7 @@ function decodePayload(type: number | undefined, r: ByteReader): DecodedRecord {
   if (type === RecordType.Entries) {
     const count = r.u32();
     const entries: Entry[] = [];
-    for (let i = 0; i < count; i++) {
-      const index = r.u53();
-      const term = r.u53();
-      const kind = kindByCode[r.u8()];
-      if (kind === undefined) throw new CorruptRecord('bad entry kind');
-      entries.push({ index, term, kind, data: r.bytes() });
-    }
+    for (let i = 0; i < count; i++) entries.push(readEntry(r));
     return { type: 'entries', entries };
   }
   if (type === RecordType.HardState) {
