@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
 import { checkConsistency } from './consistency.js';
+import { CRASH_WRITER, followCrashWriter } from './crash-writer-output.testlib.js';
 import { openDatabase } from './open.js';
 
-const CHILD = fileURLToPath(new URL('./crash-writer.testlib.js', import.meta.url));
+const CHILD = fileURLToPath(CRASH_WRITER);
 const CHILD_TIMEOUT_MS = 20_000;
 
 interface KillPoint {
@@ -29,34 +30,25 @@ interface KillPoint {
 function runAndKill(dir: string, firstSeq: number, point: KillPoint): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(firstSeq)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked: number[] = [];
-    let buffered = '';
-    let stderr = '';
     let killed = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`writer made too little progress: ${acked.length} acks; ${stderr}`));
-    }, CHILD_TIMEOUT_MS);
     const kill = (): void => {
       if (killed) return;
       killed = true;
       process.kill(child.pid!, 'SIGKILL');
     };
-    if (point.afterSpawnMs !== undefined) setTimeout(kill, point.afterSpawnMs);
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
-        if (line === 'ready' && point.afterReadyMs !== undefined) setTimeout(kill, point.afterReadyMs);
-      }
+    const { acked, stderr } = followCrashWriter(child, (line) => {
+      if (line === 'ready' && point.afterReadyMs !== undefined) setTimeout(kill, point.afterReadyMs);
+    }, () => {
       if (point.acks !== undefined && acked.length >= point.acks) kill();
     });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`writer made too little progress: ${acked.length} acks; ${stderr()}`));
+    }, CHILD_TIMEOUT_MS);
+    if (point.afterSpawnMs !== undefined) setTimeout(kill, point.afterSpawnMs);
     child.on('exit', (_code, signal) => {
       clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own: ${stderr}`));
+      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own: ${stderr()}`));
       else resolve(acked);
     });
   });

@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CRASH_WRITER, followCrashWriter } from './crash-writer-output.testlib.js';
 import { checkDatabaseConsistency, openDatabase } from './open.js';
 
-const CHILD = fileURLToPath(new URL('./crash-writer.testlib.js', import.meta.url));
+const CHILD = fileURLToPath(CRASH_WRITER);
 const FAILING_FSYNC = 12;
 const straceWorks = spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0;
 
@@ -21,23 +22,14 @@ function runUntilFsyncFails(dir: string): Promise<{ acked: number[]; code: numbe
       '-f', '-qq', '-o', '/dev/null', '-e', 'trace=fdatasync', '-e', `inject=fdatasync:error=EIO:when=${FAILING_FSYNC}`,
       process.execPath, CHILD, dir, '0',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked: number[] = [];
-    let buffered = '';
-    let stderr = '';
+    const { acked, stderr } = followCrashWriter(child);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`writer did not stop after the failed fsync; ${acked.length} acks`));
     }, 20_000);
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) if (line.startsWith('ack ')) acked.push(Number(line.slice(4)));
-    });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ acked, code, stderr });
+      resolve({ acked, code, stderr: stderr() });
     });
   });
 }
