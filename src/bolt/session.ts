@@ -227,7 +227,8 @@ export class BoltSession {
     if (this.current !== 'READY') throw protocolViolation(`Message 'ROUTE' cannot be handled by a session in the ${this.current} state.`);
     rejectImpersonation(impersonatedUser);
     const database = this.services.databases.resolve(db);
-    await this.awaitBookmarks(database, bookmarks);
+    const catchingUp = this.awaitBookmarks(database, bookmarks);
+    if (catchingUp) await catchingUp;
     const table = this.services.routing.routingTable(database.name, context.size > 0 ? context : (this.routingContext ?? context));
     const servers: CypherValue[] = [
       meta({ addresses: [...table.routers], role: 'ROUTE' }),
@@ -238,13 +239,15 @@ export class BoltSession {
     return [success({ rt })];
   }
 
-  private async awaitBookmarks(database: GraphDatabase, bookmarks: CypherValue | readonly string[] | undefined): Promise<void> {
-    if (bookmarks === undefined || bookmarks === null) return;
+  /** Returns a promise only when the database must catch up first, so the common case costs no await. */
+  private awaitBookmarks(database: GraphDatabase, bookmarks: CypherValue | readonly string[] | undefined): Promise<void> | undefined {
+    if (bookmarks === undefined || bookmarks === null) return undefined;
     if (!Array.isArray(bookmarks) || !bookmarks.every((b) => typeof b === 'string')) {
       throw new Neo4jError(Status.InvalidBookmark, 'Bookmarks must be a list of strings');
     }
     const txId = requiredTxId(bookmarks as string[], database.name);
-    if (txId > database.lastAppliedTxId()) await database.waitForApplied(txId, this.services.bookmarkWaitTimeoutMs);
+    if (txId > database.lastAppliedTxId()) return database.waitForApplied(txId, this.services.bookmarkWaitTimeoutMs);
+    return undefined;
   }
 
   /** tx_timeout is checked whenever the client next touches the transaction (no background timer). */
@@ -268,7 +271,8 @@ export class BoltSession {
     const impersonated = extra.get('imp_user');
     rejectImpersonation(typeof impersonated === 'string' ? impersonated : null);
     const database = this.services.databases.resolve(typeof db === 'string' ? db : null);
-    await this.awaitBookmarks(database, extra.get('bookmarks'));
+    const catchingUp = this.awaitBookmarks(database, extra.get('bookmarks'));
+    if (catchingUp) await catchingUp;
     const metadata = extra.get('tx_metadata');
     const readOnly = extra.get('mode') === 'r';
     const tx = database.begin(metadata instanceof Map ? { readOnly, metadata } : { readOnly });

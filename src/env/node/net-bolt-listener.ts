@@ -73,10 +73,14 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
     raw.setTimeout(BoltLimits.handshakeTimeoutMs, () => {
       if (!connection.negotiated) raw.destroy();
     });
+    let handshakeTimerCleared = false;
     const onData = (data: Buffer): void => {
       try {
         connection.receive(data);
-        if (connection.negotiated) raw.setTimeout(0);
+        if (!handshakeTimerCleared && connection.negotiated) {
+          handshakeTimerCleared = true;
+          raw.setTimeout(0);
+        }
       } catch (error) {
         options.onError?.(error, connectionId);
         raw.destroy();
