@@ -380,7 +380,7 @@ export class BoltSession {
     }
   }
 
-  private async pullOrDiscard(kind: 'PULL' | 'DISCARD', n: bigint, qid: bigint): Promise<Response[]> {
+  private pullOrDiscard(kind: 'PULL' | 'DISCARD', n: bigint, qid: bigint): Response[] {
     const nowMs = this.services.clock.monotonicMs();
     if (this.current === 'STREAMING') {
       const result = this.autoResult!;
