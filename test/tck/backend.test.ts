@@ -7,7 +7,7 @@ import { createEngineBackend, type TckStore } from '../../src/tck/backend.js';
 import { parseFeature } from '../../src/tck/features.js';
 import { runScenario } from '../../src/tck/scenario.js';
 
-const feature = readFileSync(new URL('../../../test/tck/fixtures/real.feature', import.meta.url), 'utf8');
+const feature = readFileSync(new URL('../../../test/tck/fixtures/real.gherkin', import.meta.url), 'utf8');
 const scenarios = parseFeature(feature, 'real/Real.feature');
 // A small named graph of our own with the shape the fixture relies on (one :A with four relationships).
 const graphScripts = { 'binary-tree-1': "CREATE (a:A {name: 'a'}), (a)-[:KNOWS]->(:X), (a)-[:KNOWS]->(:X), (a)-[:FOLLOWS]->(:X), (a)-[:FOLLOWS]->(:X)" };

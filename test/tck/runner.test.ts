@@ -10,7 +10,7 @@ import { errorTypeMatches, runScenario } from '../../src/tck/scenario.js';
 import { createToyBackend } from './fake-backend.js';
 
 // The fixture lives in the source tree; tests run from <dist>/test/tck.
-const featureText = readFileSync(new URL('../../../test/tck/fixtures/tiny.feature', import.meta.url), 'utf8');
+const featureText = readFileSync(new URL('../../../test/tck/fixtures/tiny.gherkin', import.meta.url), 'utf8');
 const scenarios = parseFeature(featureText, 'tiny/Tiny.feature');
 const byName = (prefix: string): TckScenario => {
   const s = scenarios.find((x) => x.name.startsWith(prefix));
