@@ -193,42 +193,36 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
   return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, span: ts.spanFrom(start) };
 }
 
+/** An optional integer bound of a repetition (`*1..3`, `{2,5}`); null when absent. */
+function parseBound(ts: TokenStream): number | null {
+  const t = ts.peek();
+  if (t.type !== 'integer') return null;
+  ts.next();
+  const v = Number(t.value);
+  if (!Number.isSafeInteger(v)) throw ts.errorAt(t.start, `integer is too large: ${t.value}`, 'IntegerOverflow');
+  return v;
+}
+
 function parsePathQuantifier(ts: TokenStream): VarLength | null {
   if (ts.acceptPunct('+')) return { min: 1, max: null };
   if (ts.acceptPunct('*')) return { min: 0, max: null };
   if (!ts.atPunct('{') || !(ts.peek(1).type === 'integer' || ts.atPunct(',', 1))) return null;
   ts.next();
-  const bound = (): number | null => {
-    const t = ts.peek();
-    if (t.type !== 'integer') return null;
-    ts.next();
-    const v = Number(t.value);
-    if (!Number.isSafeInteger(v)) throw ts.errorAt(t.start, `integer is too large: ${t.value}`, 'IntegerOverflow');
-    return v;
-  };
-  const min = bound();
+  const min = parseBound(ts);
   if (ts.acceptPunct('}')) {
     if (min === null) ts.fail(['an integer']);
     return { min, max: min };
   }
   ts.expectPunct(',');
-  const max = bound();
+  const max = parseBound(ts);
   ts.expectPunct('}');
   return { min: min ?? 0, max };
 }
 
 function parseVarLength(ts: TokenStream): VarLength {
-  const bound = (): number | null => {
-    const t = ts.peek();
-    if (t.type !== 'integer') return null;
-    ts.next();
-    const v = Number(t.value);
-    if (!Number.isSafeInteger(v)) throw ts.errorAt(t.start, `integer is too large: ${t.value}`, 'IntegerOverflow');
-    return v;
-  };
-  const min = bound();
+  const min = parseBound(ts);
   if (ts.acceptPunct('..')) {
-    const max = bound();
+    const max = parseBound(ts);
     return { min, max };
   }
   return min === null ? { min: null, max: null } : { min, max: min };

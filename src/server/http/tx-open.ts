@@ -81,28 +81,15 @@ export class HttpTransactions {
   }
 
   async run(databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse> {
-    this.expireIdle();
-    const denied = await authenticateRequest(this.deps, authorization);
-    if (denied) return denied;
-    const entry = this.open.get(id);
-    if (!entry) return notFound(id);
-    const statements = parseStatements(body);
-    if (typeof statements === 'string') return this.fail(id, entry, [], new Neo4jError(Status.InvalidFormat, statements));
-    const { results, error } = await runStatements(this.deps, entry.tx, statements);
-    if (error) return this.fail(id, entry, results, error);
-    return json(200, { results, errors: [], ...this.touch(entry, `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`) });
+    const ran = await this.runInOpen(id, authorization, body);
+    if ('status' in ran) return ran;
+    return json(200, { results: ran.results, errors: [], ...this.touch(ran.entry, `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`) });
   }
 
   async commit(id: number, authorization: string | undefined, body: string): Promise<HttpResponse> {
-    this.expireIdle();
-    const denied = await authenticateRequest(this.deps, authorization);
-    if (denied) return denied;
-    const entry = this.open.get(id);
-    if (!entry) return notFound(id);
-    const statements = parseStatements(body);
-    if (typeof statements === 'string') return this.fail(id, entry, [], new Neo4jError(Status.InvalidFormat, statements));
-    const { results, error } = await runStatements(this.deps, entry.tx, statements);
-    if (error) return this.fail(id, entry, results, error);
+    const ran = await this.runInOpen(id, authorization, body);
+    if ('status' in ran) return ran;
+    const { entry, results } = ran;
     this.open.delete(id);
     try {
       return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
@@ -122,6 +109,20 @@ export class HttpTransactions {
     this.open.delete(id);
     quietRollback(entry.tx);
     return json(200, { results: [], errors: [] });
+  }
+
+  /** The part run and commit share: authenticate, find the open transaction, run the body's statements in it. */
+  private async runInOpen(id: number, authorization: string | undefined, body: string): Promise<HttpResponse | { entry: OpenHttpTx; results: unknown[] }> {
+    this.expireIdle();
+    const denied = await authenticateRequest(this.deps, authorization);
+    if (denied) return denied;
+    const entry = this.open.get(id);
+    if (!entry) return notFound(id);
+    const statements = parseStatements(body);
+    if (typeof statements === 'string') return this.fail(id, entry, [], new Neo4jError(Status.InvalidFormat, statements));
+    const { results, error } = await runStatements(this.deps, entry.tx, statements);
+    if (error) return this.fail(id, entry, results, error);
+    return { entry, results };
   }
 
   private fail(id: number, entry: OpenHttpTx, results: unknown[], error: Neo4jError): HttpResponse {
