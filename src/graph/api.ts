@@ -116,6 +116,10 @@ export interface GraphTx extends GraphRead {
   createConstraint(constraint: ConstraintDescriptor): void;
   dropConstraint(name: string): void;
   readonly counters: UpdateCounters;
+  /** Marks the current state of the buffered changes; O(1). */
+  savepoint(): number;
+  /** Undoes every change made since `savepoint` (locks taken since stay held). */
+  rollbackToSavepoint(savepoint: number): void;
   /** Validates, makes the changes durable and visible; resolves with the commit position. */
   commit(): Promise<CommitResult>;
   rollback(): void;

@@ -100,3 +100,17 @@ function conflict(kind: ResourceKind, id: number): Neo4jError {
     `Unable to acquire lock on ${kind}(${id}): another transaction is changing it. The transaction can be retried.`,
   );
 }
+
+/**
+ * Thrown by a write when another transaction holds the lock it needs: the request is queued and
+ * `granted` resolves once this transaction holds the lock (rejects on deadlock, timeout or
+ * termination). The caller undoes its partial row, waits, and re-runs the row.
+ */
+export class LockWaitRequired extends Error {
+  constructor(readonly granted: Promise<void>, private readonly onCancel: () => void) {
+    super('A lock is held by another transaction; wait for it and retry.');
+  }
+  cancel(): void {
+    this.onCancel();
+  }
+}

@@ -220,6 +220,14 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.counters.constraintsRemoved++;
   }
 
+  savepoint(): number {
+    return 0;
+  }
+
+  rollbackToSavepoint(_savepoint: number): void {
+    throw new Error('invariant violated: savepoints are not implemented yet');
+  }
+
   async commit(): Promise<CommitResult> {
     this.checkOpen();
     this.phase = 'committing';
