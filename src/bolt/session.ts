@@ -78,6 +78,8 @@ export class BoltSession {
   private explicitMetadata: CypherValue | undefined;
   /** a request is being handled: the timeout timer must not pull the tx from under it */
   private busy = false;
+  /** the previous request was a RESET */
+  private justReset = false;
   /** hands records to the connection mid-PULL (it flushes and waits for the socket to drain) */
   private sink: ((responses: Response[]) => Promise<void> | undefined) | undefined;
 
@@ -129,8 +131,18 @@ export class BoltSession {
       this.terminate();
       return { responses: [], close: true };
     }
-    if (request.kind === 'RESET') return this.reset();
+    if (request.kind === 'RESET') {
+      this.justReset = true;
+      return this.reset();
+    }
+    const afterReset = this.justReset;
+    this.justReset = false;
     if (this.pendingResets > 0 || this.current === 'FAILED') return { responses: [IGNORED], close: false };
+    if (afterReset && this.current === 'READY' && (request.kind === 'PULL' || request.kind === 'DISCARD')) {
+      // A driver that closes a session mid-stream sends RESET, and then answers the has_more of
+      // the PULL that was in flight with a DISCARD: the stream is already gone, so that is done.
+      return { responses: [success()], close: false };
+    }
     this.busy = true;
     try {
       return { responses: await this.dispatch(request), close: false };
@@ -143,6 +155,11 @@ export class BoltSession {
   }
 
   private fail(error: unknown): SessionOutput {
+    if (this.pendingResets > 0 && this.current !== 'DEFUNCT') {
+      // The statement was stopped by the RESET queued behind it: the RESET answers for both.
+      this.rollbackQuietly();
+      return { responses: [IGNORED], close: false };
+    }
     const before = error instanceof StreamFailure ? error.before : [];
     const cause = error instanceof StreamFailure ? error.failure : error;
     const info = describeError(cause);
@@ -441,6 +458,9 @@ export class BoltSession {
     } finally {
       this.running = undefined;
     }
+    // A RESET arrived meanwhile: the client is abandoning this stream, so it must not be told to
+    // ask for more (drivers answer has_more with a DISCARD, which would land after the RESET).
+    if (!done && this.pendingResets > 0) return [IGNORED];
     if (!done) return [...out, success({ has_more: true })];
     open.results.delete(id);
     if (!open.autoCommit) {

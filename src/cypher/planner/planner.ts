@@ -11,7 +11,7 @@ import type { ProcedureSignature } from '../api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../values/compare.js';
 import { formatValue, typeName } from '../values/format.js';
-import { type ExecContext, type Row, isControl, PAUSE, tick, withoutPausing } from '../runtime/context.js';
+import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick, withoutPausing } from '../runtime/context.js';
 import { awaitValue, collect, runRow } from '../runtime/eager.js';
 import { compileExpression } from '../runtime/expressions.js';
 import { compilePatternMatcher } from '../runtime/match.js';
@@ -266,7 +266,10 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
       };
     }
     case 'Unwind': {
-      const list = compileExpression(clause.expression), v = clause.variable;
+      const v = clause.variable;
+      const lazy = lazyRange(clause.expression);
+      if (lazy) return { stages: [unwindRange(lazy, v)] };
+      const list = compileExpression(clause.expression);
       return {
         stages: [{
           *run(input, ctx) {
@@ -335,6 +338,39 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
     case 'CallSubquery': return { stages: [compileCallSubquery(clause, before)] };
     case 'LoadCsv': throw notSupported('LOAD CSV');
   }
+}
+
+/**
+ * `UNWIND range(a, b[, step])` walks the range instead of building it: the list of a
+ * 400-million-row cross product never exists, and the walk can pause between items.
+ */
+function lazyRange(e: Expression): Evaluator[] | null {
+  if (e.kind !== 'FunctionCall' || e.name.toLowerCase() !== 'range' || e.distinct) return null;
+  if (e.args.length < 2 || e.args.length > 3) return null;
+  return e.args.map((a) => compileExpression(a));
+}
+
+function unwindRange(args: readonly Evaluator[], variable: string): Stage {
+  return {
+    *run(input, ctx) {
+      for (const row of input) {
+        if (isControl(row)) { yield row; continue; }
+        const bounds = args.map((a) => a(row, ctx));
+        const [start, end] = bounds;
+        const step = bounds[2] ?? 1n;
+        if (typeof start !== 'bigint' || typeof end !== 'bigint' || typeof step !== 'bigint') {
+          const bad = bounds.find((b) => typeof b !== 'bigint');
+          throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(bad)}`);
+        }
+        if (step === 0n) throw new Neo4jError(Status.ArgumentError, 'Step argument to range() cannot be zero');
+        for (let v = start; step > 0n ? v <= end : v >= end; v += step) {
+          tick(ctx);
+          if (ctx.yieldNow) yield PAUSE;
+          yield { ...row, [variable]: v };
+        }
+      }
+    },
+  };
 }
 
 function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
