@@ -50,6 +50,7 @@ export const Status = {
   Terminated: 'Neo.TransientError.Transaction.Terminated',
   ReplicationFailure: 'Neo.TransientError.Cluster.ReplicationFailure',
   DatabaseUnavailable: 'Neo.TransientError.General.DatabaseUnavailable',
+  MemoryPoolOutOfMemoryError: 'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
   UnknownError: 'Neo.DatabaseError.General.UnknownError',
   StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',
 } as const satisfies Record<string, StatusCode>;

@@ -1,6 +1,7 @@
 // The query engine's contract with its callers (Bolt sessions, the HTTP endpoint, the TCK runner).
 // The engine implements QueryExecutor in src/cypher/query.ts; callers depend only on this file.
 
+import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
 import type { CypherValue } from './values/value.js';
 
@@ -53,13 +54,29 @@ export interface QueryCursor {
   interrupt(error: Error): void;
 }
 
+/** Per-statement choices a caller may make when opening a cursor. */
+export interface OpenOptions {
+  /**
+   * Slices this statement with this scheduler instead of the executor's own (a caller that
+   * runs a statement for a bounded time first, and moves it elsewhere if it is not done).
+   */
+  readonly scheduler?: Scheduler;
+}
+
 export interface QueryExecutor {
   /**
    * Parses and plans one statement inside `tx` and returns its cursor; nothing runs until the
    * cursor is primed or pulled (schema commands and SHOW run here, they are small). Throws
    * Neo4jError for bad input found while compiling (syntax, semantics, missing parameters).
    */
-  open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor>;
+  open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, options?: OpenOptions): Promise<QueryCursor>;
+  /**
+   * Whether `text` is a query that only reads (no updating clause, no procedure call, not a
+   * schema command, SHOW or EXPLAIN): run in a transaction without changes, it sees only the
+   * committed store, so another engine over the same store gives the same rows. Compiles (and
+   * caches) the statement; throws for bad input as open() does.
+   */
+  readOnlyQuery?(text: string): boolean;
   /**
    * Parses, plans and runs one statement inside `tx`. Throws Neo4jError with a Neo4j status
    * code for bad input (syntax, semantics, types, constraints); never leaves a half-applied

@@ -41,11 +41,15 @@ export class StatementCursor implements QueryCursor {
 
   async prime(): Promise<void> {
     if (this.lookahead !== undefined || this.finished) return;
+    startSlice(this.ctx);
     this.lookahead = await this.nextRow();
   }
 
   async pull(max: number, onRecord: (values: CypherValue[]) => void): Promise<boolean> {
     let sent = 0;
+    // One slice spans the rows of a pull (the loop was given back between pulls): a stream of
+    // quick rows yields as often as one slow row does.
+    startSlice(this.ctx);
     if (this.lookahead !== undefined && max > 0) {
       const row = this.lookahead;
       this.lookahead = undefined;
@@ -84,7 +88,6 @@ export class StatementCursor implements QueryCursor {
     if (iterator === undefined || this.finished) return undefined;
     const ctx = this.ctx;
     try {
-      startSlice(ctx);
       // Bounded by the statement: every pass either yields a row, ends it, or waits.
       for (;;) {
         if (ctx.interrupt !== undefined) throw ctx.interrupt;

@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
-import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType } from './api.js';
+import type { OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType } from './api.js';
 import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
 import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';
@@ -97,11 +97,16 @@ export class CypherEngine implements QueryExecutor {
     return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
   }
 
-  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor> {
+  readOnlyQuery(text: string): boolean {
+    const prepared = this.prepare(text);
+    return prepared.readOnly && prepared.query !== null && !prepared.explainOnly;
+  }
+
+  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, options?: OpenOptions): Promise<QueryCursor> {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
     if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
-    const ctx = this.context(tx, params, prepared.readOnly);
+    const ctx = this.context(tx, params, prepared.readOnly, options?.scheduler ?? this.scheduler);
     if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
     if (prepared.schema) {
       // Schema commands and SHOW are small and may need to wait: they run here, whole.
@@ -114,14 +119,14 @@ export class CypherEngine implements QueryExecutor {
     return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly);
   }
 
-  private context(tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean): ExecContext {
+  private context(tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, scheduler: Scheduler): ExecContext {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
     return {
       tx, params, procedures: this.procedures, graph: tx, readOnlyStatement: readOnly,
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
-      steps: 0, nextCheckAt: 0, scheduler: this.scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
+      steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
     };
   }
 

@@ -116,6 +116,8 @@ export interface GraphTx extends GraphRead {
   createConstraint(constraint: ConstraintDescriptor): void;
   dropConstraint(name: string): void;
   readonly counters: UpdateCounters;
+  /** Whether the transaction has buffered changes (a statement reading only committed data sees the same thing in it as outside it). */
+  hasChanges(): boolean;
   /** Marks the current state of the buffered changes; O(1). */
   savepoint(): number;
   /** Undoes every change made since `savepoint` (locks taken since stay held). */

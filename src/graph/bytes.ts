@@ -112,6 +112,10 @@ export class ByteWriter {
     const data = utf8Encoder.encode(value);
     return this.varint(data.length).bytes(data);
   }
+  /** bytes written so far */
+  get size(): number {
+    return this.length;
+  }
   /** a copy of the bytes written so far */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);

@@ -41,6 +41,15 @@ export class KvGraphStore implements Store {
     this.load();
   }
 
+  /**
+   * Drops every cached record and reloads schema, tokens and positions from the KV store: for a
+   * reader in another thread after the writer applied more transactions (never while a batch
+   * is being applied through this instance).
+   */
+  reload(): void {
+    this.load();
+  }
+
   private load(): void {
     this.pendingCounts.clear();
     this.nodeCache.clear();

@@ -44,11 +44,16 @@ export interface RecoveryReport {
 /** The engine (GraphDatabase plus applyCommitted, snapshot, restore) and what recovery did. */
 export type DurableDatabase = GraphEngine & { readonly recovery: RecoveryReport };
 
+/** The LMDB file of the database in directory `path` (query workers open it too). */
+export function storeFilePath(path: string): string {
+  return joinPath(path, 'graph.mdb');
+}
+
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DurableDatabase> {
   const logPath = joinPath(options.path, 'commit.log');
   const checkpointPath = joinPath(options.path, 'checkpoint.snapshot');
   const fsync = options.fsync ?? true;
-  const store = new KvGraphStore(openLmdbKv(joinPath(options.path, 'graph.mdb')));
+  const store = new KvGraphStore(openLmdbKv(storeFilePath(options.path)));
   let opened: OpenedCommitLog | undefined;
   try {
     const storeApplied = store.lastAppliedTxId();

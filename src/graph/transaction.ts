@@ -52,6 +52,10 @@ export class Transaction extends OverlayReader implements GraphTx {
     return this.base;
   }
 
+  hasChanges(): boolean {
+    return !this.state.isEmpty();
+  }
+
   createNode(labels: readonly string[], properties: PropertyValueMap): NodeId {
     this.checkWritable();
     const id = this.host.allocateNodeId();

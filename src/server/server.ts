@@ -4,7 +4,7 @@
 import { Neo4jError, Status } from '../core/errors.js';
 import type { QueryExecutor } from '../cypher/api.js';
 import { CypherEngine } from '../cypher/query.js';
-import { openDatabase } from '../graph/open.js';
+import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { DatabaseProvider, RoutingTable, SessionServices } from '../bolt/services.js';
 import { BoltLimits } from '../bolt/limits.js';
@@ -16,7 +16,10 @@ import { startHttpListener, type HttpListener } from '../env/node/http-listener.
 import { nodeTextFiles, readFileBytes } from '../env/node/server-files.js';
 import type { Ticker } from '../env/clock.js';
 import type { Scheduler } from '../env/scheduler.js';
-import { nodeScheduler } from '../env/node/scheduler.js';
+import { DEFAULT_SLICE_MS, nodeScheduler } from '../env/node/scheduler.js';
+import { QueryWorkerPool } from '../env/node/query-pool.js';
+import { availableParallelism } from 'node:os';
+import { PooledExecutor, type ReadPool } from './pooled-executor.js';
 import { executionSettings } from './config/execution.js';
 import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
@@ -52,12 +55,33 @@ export interface ServerDependencies {
    * from the database the cluster's openDatabase returns; the Bolt layer passes that code through.
    */
   readonly cluster?: { routingTable(database: string, self: string): RoutingTable };
+  /**
+   * Worker threads that run long read-only statements over the database at `path`; only for a
+   * store other threads can open (LMDB). Absent: every statement runs on the main thread.
+   */
+  createReadPool?(options: ReadPoolOptions): ReadPool & { close(): Promise<void> };
+}
+
+export interface ReadPoolOptions {
+  /** the database directory openDatabase was given */
+  readonly path: string;
+  readonly name: string;
+  readonly workers: number;
+  readonly heapMb: number;
+  readonly sliceMs: number;
+  readonly lastAppliedTxId: () => number;
+  readonly log: Logger;
 }
 
 export function defaultDependencies(): ServerDependencies {
   return {
     openDatabase: (options) => openDatabase(options),
     createExecutor: (options) => new CypherEngine(options),
+    createReadPool: (options) => new QueryWorkerPool({
+      storePath: storeFilePath(options.path), databaseName: options.name, workers: options.workers, heapMb: options.heapMb,
+      sliceMs: options.sliceMs, lastAppliedTxId: options.lastAppliedTxId,
+      onEvent: (level, message, error) => (level === 'info' ? options.log.info(message) : level === 'warn' ? options.log.warn(message) : options.log.error(message, error)),
+    }),
   };
 }
 
@@ -106,8 +130,21 @@ async function compose(
   }
 
   const random = nodeRandom();
-  const execution = executionSettings(config.raw);
-  const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler: nodeScheduler() });
+  const execution = executionSettings(config.raw, availableParallelism());
+  const scheduler = nodeScheduler();
+  const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler });
+  let executor: QueryExecutor = engine;
+  let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: { statements: number; restarts: number; outOfMemory: number } }) | undefined;
+  if (deps.createReadPool && execution.queryWorkers > 0 && engine.readOnlyQuery) {
+    const pool = deps.createReadPool({
+      path: dbPath, name: dbName, workers: execution.queryWorkers, heapMb: execution.workerHeapMb, sliceMs: DEFAULT_SLICE_MS,
+      lastAppliedTxId: () => database.lastAppliedTxId(), log,
+    });
+    workerPool = pool;
+    cleanup.push(() => pool.close());
+    executor = new PooledExecutor(engine as QueryExecutor & { readOnlyQuery(text: string): boolean }, pool, { scheduler });
+    log.info(`Query workers: ${execution.queryWorkers} (heap limit ${execution.workerHeapMb} MB each) for read-only statements not done within 1 ms.`);
+  }
 
   const users = config.authEnabled
     ? (await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword))
@@ -146,6 +183,12 @@ async function compose(
   };
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
+  const poolStats = workerPool?.stats;
+  if (poolStats) {
+    metrics.registry.gauge('Read-only statements run in query workers since start', () => poolStats.statements, 'causeway_query_worker_statements');
+    metrics.registry.gauge('Query workers replaced after dying since start', () => poolStats.restarts, 'causeway_query_worker_restarts');
+    metrics.registry.gauge('Query workers that ran out of heap since start', () => poolStats.outOfMemory, 'causeway_query_worker_out_of_memory');
+  }
 
   const queryLog = queryLogSettings(config.raw);
   let onQueryFinished: SessionServices['onQueryFinished'];

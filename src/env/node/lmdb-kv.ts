@@ -9,24 +9,63 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import type { KvEntry, KvStore, KvWrite } from '../kv.js';
 
-/** Opens (creating it and its folder if needed) the LMDB file at path. */
-export function openLmdbKv(path: string): KvStore {
-  mkdirSync(dirname(path), { recursive: true });
-  const root: RootDatabase<Buffer, Buffer> = open<Buffer, Buffer>({
+/**
+ * Reader slots: every read snapshot still in use takes one — a statement suspended between two
+ * PULLs holds the snapshot its scans began on, on the main thread or in a query worker. LMDB's
+ * default (126) would fail the 127th with MDB_READERS_FULL; each slot costs 64 bytes of lock file.
+ */
+export const LMDB_MAX_READERS = 1024;
+
+function openRoot(path: string): RootDatabase<Buffer, Buffer> {
+  // Every thread that opens the file must pass the same options (lmdb-js shares one environment).
+  return open<Buffer, Buffer>({
     path,
     keyEncoding: 'binary',
     encoding: 'binary',
     noSync: true,
     mapSize: 2 ** 34,
+    maxReaders: LMDB_MAX_READERS,
   });
-  return new LmdbKv(root);
+}
+
+/** Opens (creating it and its folder if needed) the LMDB file at path. */
+export function openLmdbKv(path: string): KvStore {
+  mkdirSync(dirname(path), { recursive: true });
+  return new LmdbKv(openRoot(path));
+}
+
+/**
+ * Opens an existing LMDB file for reading from another thread (a query worker): the same
+ * environment as the main thread's, whose commits it sees. Nothing may write through it.
+ */
+export function openLmdbKvReader(path: string): { readonly kv: KvStore; renewSnapshot(): void; readers(): number } {
+  const kv = new LmdbKv(openRoot(path));
+  return { kv, renewSnapshot: () => kv.renewSnapshot(), readers: () => kv.readers() };
+}
+
+/** Reader slots in use in the whole environment (every thread); undefined when kv is not LMDB. */
+export function lmdbReaderCount(kv: KvStore): number | undefined {
+  return kv instanceof LmdbKv ? kv.readers() : undefined;
 }
 
 class LmdbKv implements KvStore, KvWrite {
-  constructor(private readonly db: Database<Buffer, Buffer>) {}
+  constructor(private readonly db: RootDatabase<Buffer, Buffer>) {}
+
+  /**
+   * Reads that follow see every commit made so far (by any thread). Gets share one read
+   * snapshot per turn of the event loop, which lmdb-js renews on a timer; a new statement must
+   * not start on the previous turn's. Scans still under way keep the snapshot they began on.
+   */
+  renewSnapshot(): void {
+    this.db.resetReadTxn();
+  }
+
+  readers(): number {
+    return this.db.readerList().split('\n').filter((line) => /^\s*\d+\s/.test(line)).length;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.db.getBinaryFast(key as Buffer) ?? undefined;
