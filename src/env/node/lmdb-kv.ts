@@ -46,7 +46,7 @@ export function openLmdbKvReader(path: string): { readonly kv: KvStore; renewSna
   return { kv, renewSnapshot: () => kv.renewSnapshot(), readers: () => kv.readers() };
 }
 
-/** Reader slots in use in the whole environment (every thread); undefined when kv is not LMDB. */
+/** Reader slots holding a snapshot in the whole environment (every thread); undefined when kv is not LMDB. */
 export function lmdbReaderCount(kv: KvStore): number | undefined {
   return kv instanceof LmdbKv ? kv.readers() : undefined;
 }
@@ -63,8 +63,9 @@ class LmdbKv implements KvStore, KvWrite {
     this.db.resetReadTxn();
   }
 
+  /** Slots holding a snapshot (a reset slot, kept for reuse, shows no transaction id). */
   readers(): number {
-    return this.db.readerList().split('\n').filter((line) => /^\s*\d+\s/.test(line)).length;
+    return this.db.readerList().split('\n').filter((line) => /^\s*\d+\s+\S+\s+\d+\s*$/.test(line)).length;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {

@@ -73,25 +73,35 @@ function finish(statement: Statement): void {
 }
 
 async function open(request: Extract<ToWorker, { t: 'open' }>): Promise<void> {
-  reader.renewSnapshot();
-  if (request.txId > store.lastAppliedTxId()) store.reload();
-  const statement: Statement = { id: request.id, tx: graph.begin({ readOnly: true }), cursor: undefined, running: true, closed: false };
-  statements.set(request.id, statement);
+  let statement: Statement | undefined;
   try {
+    reader.renewSnapshot();
+    if (request.txId > store.lastAppliedTxId()) store.reload();
+    statement = { id: request.id, tx: graph.begin({ readOnly: true }), cursor: undefined, running: true, closed: false };
+    statements.set(request.id, statement);
     const params = readMap(new ByteReader(new Uint8Array(request.params)));
     statement.cursor = await engine.open(statement.tx, request.text, params, { scheduler: schedulerFor(request.sliceMs) });
   } catch (error) {
-    finish(statement);
-    if (!statement.closed) post({ t: 'batch', id: request.id, data: new ArrayBuffer(0), count: 0, done: true, error: toWire(error) });
+    // A storage failure (e.g. no reader slot left) fails this statement, not the worker.
+    if (statement !== undefined) finishQuietly(statement);
+    if (statement?.closed !== true) post({ t: 'batch', id: request.id, data: new ArrayBuffer(0), count: 0, done: true, error: toWire(error) });
     return;
   }
   statement.running = false;
   await pull(statement, request.rows, request.bytes);
 }
 
+function finishQuietly(statement: Statement): void {
+  try {
+    finish(statement);
+  } catch {
+    statements.delete(statement.id);
+  }
+}
+
 async function pull(statement: Statement, rows: number, bytes: number): Promise<void> {
   if (statement.closed) {
-    finish(statement);
+    finishQuietly(statement);
     return;
   }
   const cursor = statement.cursor!;
@@ -119,10 +129,10 @@ async function pull(statement: Statement, rows: number, bytes: number): Promise<
   }
   statement.running = false;
   if (statement.closed) {
-    finish(statement);
+    finishQuietly(statement);
     return;
   }
-  if (done) finish(statement);
+  if (done) finishQuietly(statement);
   const data = out.finish();
   const buffer = data.buffer as ArrayBuffer;
   post({ t: 'batch', id: statement.id, data: buffer, count, done, ...(failure === undefined ? {} : { error: toWire(failure) }) }, [buffer]);
@@ -133,7 +143,7 @@ function close(id: number): void {
   if (statement === undefined) return;
   statement.closed = true;
   if (statement.running) statement.cursor?.interrupt(CLOSED);
-  else finish(statement);
+  else finishQuietly(statement);
 }
 
 port.on('message', (request: ToWorker) => {
