@@ -180,7 +180,7 @@ export class QueryWorkerPool {
         ? new Neo4jError(
           Status.MemoryPoolOutOfMemoryError,
           `The query used too much memory and was stopped: the query worker running it reached its heap limit of ${this.options.heapMb} MB ` +
-            '(causeway.query.worker_heap_mb). Other statements that worker was running were stopped too.',
+            '(causeway.query.worker_heap_mb).',
         )
         : new Neo4jError(Status.UnknownError, `The query worker running the statement stopped unexpectedly (exit code ${code}): ${failure?.message ?? 'no error reported'}`);
       for (const cursor of slot.statements.values()) cursor.fail(error);
