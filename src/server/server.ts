@@ -62,6 +62,13 @@ export interface ServerDependencies {
   createReadPool?(options: ReadPoolOptions): ReadPool & { close(): Promise<void> };
 }
 
+/** What a read pool may report for the metrics endpoint. */
+interface PoolStats {
+  readonly statements: number;
+  readonly restarts: number;
+  readonly outOfMemory: number;
+}
+
 export interface ReadPoolOptions {
   /** the database directory openDatabase was given */
   readonly path: string;
@@ -134,7 +141,7 @@ async function compose(
   const scheduler = nodeScheduler();
   const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler });
   let executor: QueryExecutor = engine;
-  let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: { statements: number; restarts: number; outOfMemory: number } }) | undefined;
+  let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: PoolStats; openStatements?(): number }) | undefined;
   if (deps.createReadPool && execution.queryWorkers > 0 && engine.readOnlyQuery) {
     const pool = deps.createReadPool({
       path: dbPath, name: dbName, workers: execution.queryWorkers, heapMb: execution.workerHeapMb, sliceMs: DEFAULT_SLICE_MS,
@@ -184,6 +191,11 @@ async function compose(
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
   const poolStats = workerPool?.stats;
+  const pool = workerPool;
+  if (pool?.openStatements) {
+    const open = pool.openStatements.bind(pool);
+    metrics.registry.gauge('Statements open in query workers', open, 'causeway_query_worker_open_statements');
+  }
   if (poolStats) {
     metrics.registry.gauge('Read-only statements run in query workers since start', () => poolStats.statements, 'causeway_query_worker_statements');
     metrics.registry.gauge('Query workers replaced after dying since start', () => poolStats.restarts, 'causeway_query_worker_restarts');

@@ -72,10 +72,25 @@ async function query(driver: Driver, text: string, params: Record<string, unknow
   }
 }
 
-async function workerStatements(running: Running): Promise<number> {
+async function metric(running: Running, name: string): Promise<number> {
   const text = await (await fetch(running.metricsUrl)).text();
-  const match = /^causeway_query_worker_statements (\d+)$/m.exec(text);
+  const match = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
+}
+
+function workerStatements(running: Running): Promise<number> {
+  return metric(running, 'causeway_query_worker_statements');
+}
+
+/** Waits until no statement is open in a worker (closing one is a message away). */
+async function workersIdle(running: Running, timeoutMs = 5000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let open = await metric(running, 'causeway_query_worker_open_statements');
+  while (open > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    open = await metric(running, 'causeway_query_worker_open_statements');
+  }
+  return open;
 }
 
 function rssMb(pid: number): number {
@@ -131,6 +146,7 @@ test('closing a session mid-stream of a huge worker-run result frees it', { time
     assert.equal(seen, 10);
   }
   assert.ok(await workerStatements(on!) >= before + 5, 'the products ran in a worker');
+  assert.equal(await workersIdle(on!), 0, 'closing the sessions closed the statements in the worker');
   const started = Date.now();
   assert.deepEqual(await query(on!.driver, 'MATCH (n:Q) RETURN count(n.id) AS c'), [['20000']]);
   assert.ok(Date.now() - started < 10_000, 'the worker is not still computing abandoned products');

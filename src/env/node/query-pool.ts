@@ -83,6 +83,13 @@ export class QueryWorkerPool {
     return this.slots.length;
   }
 
+  /** Statements handed to workers and not finished, closed or failed yet. */
+  openStatements(): number {
+    let open = 0;
+    for (const slot of this.slots) open += slot.statements.size;
+    return open;
+  }
+
   /** Resolves once every worker that is not given up on is ready (tests, benchmarks). */
   whenReady(): Promise<void> {
     if (this.slots.every((s) => s.ready || s.disabled)) return Promise.resolve();
