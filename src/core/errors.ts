@@ -50,6 +50,10 @@ export const Status = {
   Terminated: 'Neo.TransientError.Transaction.Terminated',
   ReplicationFailure: 'Neo.TransientError.Cluster.ReplicationFailure',
   DatabaseUnavailable: 'Neo.TransientError.General.DatabaseUnavailable',
+  /** db.memory.transaction.max: one transaction wanted more than its limit */
+  TransactionOutOfMemoryError: 'Neo.ClientError.General.TransactionOutOfMemoryError',
+  /** dbms.memory.transaction.total.max (or a database's pool): all transactions together are at the limit */
+  MemoryPoolOutOfMemoryError: 'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
   UnknownError: 'Neo.DatabaseError.General.UnknownError',
   StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',
 } as const satisfies Record<string, StatusCode>;

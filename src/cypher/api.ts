@@ -51,6 +51,12 @@ export interface QueryCursor {
   close(): void;
   /** The running or next pull fails with `error` (termination, timeout) and the cursor closes. */
   interrupt(error: Error): void;
+  /**
+   * Estimated bytes the statement's transaction holds now: the statement's buffers (sort,
+   * aggregation, DISTINCT, eager stages) plus the transaction's own state; 0 once the
+   * transaction has ended. What the memory limits (docs/memory.md) are checked against.
+   */
+  allocatedBytes(): number;
 }
 
 export interface QueryExecutor {

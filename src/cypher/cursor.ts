@@ -78,6 +78,10 @@ export class StatementCursor implements QueryCursor {
     this.ctx.interrupt ??= error;
   }
 
+  allocatedBytes(): number {
+    return this.ctx.memory.tracker.used;
+  }
+
   /** The next row, or undefined at the end; waits where the pipeline asks it to. */
   private async nextRow(): Promise<Row | undefined> {
     const iterator = this.iterator;
@@ -121,6 +125,9 @@ export class StatementCursor implements QueryCursor {
       iterator?.return?.();
     } catch {
       // a generator's cleanup failing must not hide the statement's own outcome
+    } finally {
+      // whatever the statement's buffers still hold goes back (transaction state stays charged)
+      this.ctx.memory.close();
     }
   }
 
@@ -168,5 +175,6 @@ export function cursorOverResult(result: QueryResult): QueryCursor {
     counters: () => result.counters,
     close() { closed = true; },
     interrupt() { closed = true; },
+    allocatedBytes: () => 0,
   };
 }

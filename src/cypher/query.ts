@@ -15,6 +15,9 @@ import { compileSchemaCommand, type SchemaPlan } from './runtime/schema.js';
 import { compileShow, standaloneDatabases, type ShowSource } from './runtime/show.js';
 import type { CypherValue } from './values/value.js';
 import { analyzeStatement } from './planner/semantic-bridge.js';
+import { MemoryTracker, type MemoryPool, type TransactionMemoryLimit, UNLIMITED_TRANSACTION } from '../core/memory.js';
+import { StatementMemory } from './runtime/memory.js';
+import { estimateBytes } from './values/size.js';
 import { forEachAstNode } from './runtime/ast-walk.js';
 
 export interface CypherEngineOptions {
@@ -28,6 +31,15 @@ export interface CypherEngineOptions {
   readonly databaseName?: string;
   /** Gives the event loop back between slices of long statements (default: never slices). */
   readonly scheduler?: Scheduler;
+  /** Memory limits (docs/memory.md); default: no per-transaction limit and no pool. */
+  readonly memory?: EngineMemoryOptions;
+}
+
+export interface EngineMemoryOptions {
+  /** db.memory.transaction.max: one transaction's limit (maxBytes 0 = unlimited) */
+  readonly transaction?: TransactionMemoryLimit;
+  /** the pool every transaction reserves from (dbms.memory.transaction.total.max, possibly under a database pool) */
+  readonly pool?: MemoryPool;
 }
 
 interface Prepared {
@@ -60,8 +72,12 @@ export class CypherEngine implements QueryExecutor {
   private readonly random: () => number;
   private readonly showSources = new Map<string, ShowSource>();
   private readonly scheduler: Scheduler;
+  private readonly transactionLimit: TransactionMemoryLimit;
+  private readonly pool: MemoryPool | undefined;
 
   constructor(options: CypherEngineOptions = {}) {
+    this.transactionLimit = options.memory?.transaction ?? UNLIMITED_TRANSACTION;
+    this.pool = options.memory?.pool;
     this.cacheSize = options.cacheSize ?? 1000;
     this.nowMs = options.nowMs ?? (() => { throw notSupported('Reading the clock without an injected clock'); });
     this.random = options.random ?? seededRandom(0x9e3779b9);
@@ -106,7 +122,13 @@ export class CypherEngine implements QueryExecutor {
     if (prepared.schema) {
       // Schema commands and SHOW are small and may need to wait: they run here, whole.
       const before = { ...tx.counters };
-      const r = await prepared.schema.run(ctx);
+      let r: Awaited<ReturnType<SchemaPlan['run']>>;
+      try {
+        r = await prepared.schema.run(ctx);
+      } catch (error) {
+        ctx.memory.close();
+        throw error;
+      }
       return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before);
     }
     const query = prepared.query!;
@@ -122,7 +144,22 @@ export class CypherEngine implements QueryExecutor {
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
       steps: 0, nextCheckAt: 0, scheduler: this.scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
+      memory: this.statementMemory(tx),
     };
+  }
+
+  /**
+   * The statement's share of its transaction's tracker. The tracker rides on the transaction
+   * (which charges its own state to it and closes it when it ends); a transaction that cannot
+   * carry one gets a tracker for this statement alone.
+   */
+  private statementMemory(tx: GraphTx): StatementMemory {
+    const existing = tx.memoryTracker;
+    if (existing !== undefined) return new StatementMemory(existing);
+    const tracker = new MemoryTracker(this.pool, this.transactionLimit);
+    if (tx.trackMemory === undefined) return new StatementMemory(tracker, true);
+    tx.trackMemory(tracker, estimateBytes);
+    return new StatementMemory(tracker);
   }
 
   private prepare(text: string): Prepared {

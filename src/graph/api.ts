@@ -4,6 +4,7 @@
 // tx commands, so applying a command gives the same ids on every member.
 
 import type { CypherValue, PropertyValue } from '../cypher/values/value.js';
+import type { MemoryTracker } from '../core/memory.js';
 
 export type NodeId = number;
 export type RelId = number;
@@ -123,6 +124,14 @@ export interface GraphTx extends GraphRead {
   /** Validates, makes the changes durable and visible; resolves with the commit position. */
   commit(): Promise<CommitResult>;
   rollback(): void;
+  /**
+   * Charges the buffered changes to `tracker` from now on (their sizes estimated with `sizeOf`)
+   * and closes the tracker when the transaction ends, however it ends (core/memory.ts). The query
+   * engine calls it once, at the transaction's first statement; optional for test doubles.
+   */
+  trackMemory?(tracker: MemoryTracker, sizeOf: (value: PropertyValue) => number): void;
+  /** The tracker given to trackMemory, if any: the query engine charges statements to it too. */
+  readonly memoryTracker?: MemoryTracker;
 }
 
 export interface CommitResult {

@@ -4,6 +4,7 @@
 
 import type { PropertyValue } from '../cypher/values/value.js';
 import { Neo4jError, Status } from '../core/errors.js';
+import type { MemoryTracker } from '../core/memory.js';
 import type {
   CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, UpdateCounters,
 } from './api.js';
@@ -14,6 +15,14 @@ import { OverlayReader } from './tx-read.js';
 import { TxState, type WorkingNode, type WorkingRel } from './tx-state.js';
 
 type PropertyValueMap = ReadonlyMap<string, PropertyValue>;
+
+// Rough heap sizes of the transaction state, for memory accounting (core/memory.ts): a working
+// copy with its maps, set entries and local index entries; a property entry; a set entry.
+const NODE_STATE_BYTES = 200;
+const REL_STATE_BYTES = 200;
+const PROPERTY_ENTRY_BYTES = 32;
+const LABEL_BYTES = 16;
+const SET_ENTRY_BYTES = 24;
 
 /** What a transaction needs from the engine that began it. */
 export interface TxHost {
@@ -35,6 +44,8 @@ export class Transaction extends OverlayReader implements GraphTx {
   /** lock keys this transaction holds; released by the engine when it finishes */
   readonly lockKeys: number[] = [];
   private phase: Phase = 'open';
+  private memory: MemoryTracker | undefined;
+  private sizeOf: (value: PropertyValue) => number = () => 0;
 
   constructor(
     private readonly host: TxHost,
@@ -52,8 +63,19 @@ export class Transaction extends OverlayReader implements GraphTx {
     return this.base;
   }
 
+  get memoryTracker(): MemoryTracker | undefined {
+    return this.memory;
+  }
+
+  trackMemory(tracker: MemoryTracker, sizeOf: (value: PropertyValue) => number): void {
+    this.memory = tracker;
+    this.sizeOf = sizeOf;
+    if (this.phase === 'closed') tracker.close();
+  }
+
   createNode(labels: readonly string[], properties: PropertyValueMap): NodeId {
     this.checkWritable();
+    this.charge(NODE_STATE_BYTES + LABEL_BYTES * labels.length + this.propertiesBytes(properties));
     const id = this.host.allocateNodeId();
     const node: WorkingNode = {
       id, seq: ++this.state.nodeSeq, labels: unique(labels), properties: new Map(properties), base: undefined, snapshot: undefined,
@@ -74,6 +96,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   addLabel(id: NodeId, label: string): boolean {
     const node = this.writableNode(id);
     if (node.labels.includes(label)) return false;
+    this.charge(LABEL_BYTES);
     this.changeNode(node, () => node.labels.push(label));
     this.state.countLabels([label], +1);
     this.noteTokens([label], this.state.newLabels);
@@ -96,6 +119,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       if (!node.properties.has(key)) return;
       this.changeNode(node, () => node.properties.delete(key));
     } else {
+      this.charge(PROPERTY_ENTRY_BYTES + this.sizeOf(value));
       this.changeNode(node, () => node.properties.set(key, value));
       this.noteTokens([key], this.state.newKeys);
     }
@@ -105,6 +129,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   deleteNode(id: NodeId): void {
     this.checkWritable();
     if (this.state.deletedNodes.has(id)) return;
+    this.charge(SET_ENTRY_BYTES);
     const node = this.state.nodes.get(id);
     if (node === undefined) {
       const base = this.base.node(id);
@@ -130,6 +155,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       // pins the end nodes: nobody else may delete them while this relationship is pending
       if (!this.state.createdNodes.has(nodeId)) this.lock('NODE', nodeId, false);
     }
+    this.charge(REL_STATE_BYTES + this.propertiesBytes(properties));
     const id = this.host.allocateRelId();
     const rel: WorkingRel = { id, type, startId, endId, properties: new Map(properties), base: undefined, snapshot: undefined };
     this.state.rels.set(id, rel);
@@ -149,6 +175,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     if (value === null) {
       if (!rel.properties.delete(key)) return;
     } else {
+      this.charge(PROPERTY_ENTRY_BYTES + this.sizeOf(value));
       rel.properties.set(key, value);
       this.noteTokens([key], this.state.newKeys);
     }
@@ -159,6 +186,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   deleteRelationship(id: RelId): void {
     this.checkWritable();
     if (this.state.deletedRels.has(id)) return;
+    this.charge(SET_ENTRY_BYTES);
     const working = this.state.rels.get(id);
     if (working === undefined) {
       const base = this.base.relationship(id);
@@ -249,7 +277,20 @@ export class Transaction extends OverlayReader implements GraphTx {
 
   private close(): void {
     this.phase = 'closed';
+    this.memory?.close();
     this.host.finished(this);
+  }
+
+  /** Charges `bytes` of new transaction state; throws the memory errors before anything changes. */
+  private charge(bytes: number): void {
+    this.memory?.allocate(bytes);
+  }
+
+  private propertiesBytes(properties: PropertyValueMap): number {
+    if (this.memory === undefined) return 0;
+    let n = 0;
+    for (const value of properties.values()) n += PROPERTY_ENTRY_BYTES + this.sizeOf(value);
+    return n;
   }
 
   private checkOpen(): void {
@@ -278,6 +319,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.lock('NODE', id, true);
     const base = this.base.node(id);
     if (base === undefined) throw notFound('Node', id);
+    this.charge(NODE_STATE_BYTES + LABEL_BYTES * base.labels.length + this.propertiesBytes(base.properties));
     const node: WorkingNode = {
       id, seq: ++this.state.nodeSeq, labels: [...base.labels], properties: new Map(base.properties), base, snapshot: base,
     };
@@ -301,6 +343,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.lock('RELATIONSHIP', id, true);
     const base = this.base.relationship(id);
     if (base === undefined) throw notFound('Relationship', id);
+    this.charge(REL_STATE_BYTES + this.propertiesBytes(base.properties));
     const rel: WorkingRel = {
       id, type: base.type, startId: base.startId, endId: base.endId, properties: new Map(base.properties), base, snapshot: base,
     };

@@ -12,7 +12,8 @@ import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../values/compare.js';
 import { formatValue, typeName } from '../values/format.js';
 import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick, withoutPausing } from '../runtime/context.js';
-import { awaitValue, collect, runRow } from '../runtime/eager.js';
+import { awaitValue, collect, RowBuffer, runRow } from '../runtime/eager.js';
+import { Charge } from '../runtime/memory.js';
 import { compileExpression } from '../runtime/expressions.js';
 import { compilePatternMatcher } from '../runtime/match.js';
 import { children, compileProjection } from '../runtime/projection.js';
@@ -84,18 +85,25 @@ function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
   const query: CompiledQuery = {
     columns, returns: true,
     *rows(input, ctx) {
-      const inRows = yield* collect(input);
+      const inRows = yield* collect(input, ctx);
       // UNION deduplicates as it streams: a row is passed on at its first sighting.
       const seen = all ? null : new Set<string>();
-      for (const b of branches) {
-        for (const r of b.rows(inRows, ctx)) {
-          if (seen !== null && !isControl(r)) {
-            const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
-            if (seen.has(k)) continue;
-            seen.add(k);
+      const seenCharge = new Charge(ctx.memory);
+      try {
+        for (const b of branches) {
+          for (const r of b.rows(inRows.rows, ctx)) {
+            if (seen !== null && !isControl(r)) {
+              const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
+              if (seen.has(k)) continue;
+              seenCharge.add(SET_ENTRY_BYTES + k.length);
+              seen.add(k);
+            }
+            yield r;
           }
-          yield r;
         }
+      } finally {
+        inRows.release();
+        seenCharge.releaseAll();
       }
     },
     runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),
@@ -109,19 +117,27 @@ function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
  */
 function drainSync(query: CompiledQuery, input: Iterable<Row>, ctx: ExecContext, limit: number): Row[] {
   return withoutPausing(ctx, () => {
-    const out: Row[] = [];
-    if (limit <= 0) return out;
-    for (const r of query.rows(input, ctx)) {
-      if (isControl(r)) {
-        if (r === PAUSE) continue;
-        throw notSupported('Procedure calls that wait, inside subquery expressions');
+    const out = new RowBuffer(ctx);
+    if (limit <= 0) return out.rows;
+    try {
+      for (const r of query.rows(input, ctx)) {
+        if (isControl(r)) {
+          if (r === PAUSE) continue;
+          throw notSupported('Procedure calls that wait, inside subquery expressions');
+        }
+        out.push(r);
+        if (out.rows.length >= limit) break;
       }
-      out.push(r);
-      if (out.length >= limit) break;
+    } finally {
+      // The rows become the caller's value; they were checked against the limit while they grew.
+      out.release();
     }
-    return out;
+    return out.rows;
   });
 }
+
+/** a string key in a Set: entry, header */
+const SET_ENTRY_BYTES = 40;
 
 function scopeBefore(c: Clause, fallback: readonly string[]): readonly string[] {
   const info = pc().analysis?.clauses.get(c);
@@ -197,13 +213,19 @@ const stagesColumns = new WeakMap<Clause, readonly string[]>();
 function perRowEager(op: RowOp): Stage {
   return {
     *run(input, ctx) {
-      const rows = yield* collect(input);
-      const out: Row[] = [];
-      for (const row of rows) {
-        const produced = yield* runRow(() => [...op(row, ctx)], ctx);
-        for (const r of produced) out.push(r);
+      const rows = yield* collect(input, ctx);
+      const out = new RowBuffer(ctx);
+      try {
+        for (const row of rows.rows) {
+          const produced = yield* runRow(() => [...op(row, ctx)], ctx);
+          for (const r of produced) out.push(r);
+        }
+        rows.release();
+        yield* out.rows;
+      } finally {
+        rows.release();
+        out.release();
       }
-      yield* out;
     },
   };
 }
@@ -323,14 +345,20 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
       return {
         stages: [{
           *run(input, ctx) {
-            const rows = yield* collect(input);
-            const out: Row[] = [];
-            for (const row of rows) {
-              tick(ctx);
-              if (ctx.yieldNow) yield PAUSE;
-              for (const r of yield* awaitValue(call.run(row, ctx))) out.push(r);
+            const rows = yield* collect(input, ctx);
+            const out = new RowBuffer(ctx);
+            try {
+              for (const row of rows.rows) {
+                tick(ctx);
+                if (ctx.yieldNow) yield PAUSE;
+                for (const r of yield* awaitValue(call.run(row, ctx))) out.push(r);
+              }
+              rows.release();
+              yield* out.rows;
+            } finally {
+              rows.release();
+              out.release();
             }
-            yield* out;
           },
         }],
       };
@@ -381,25 +409,35 @@ function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, 
   subqueryColumns.set(clause, inner.returns ? inner.columns : []);
   return {
     *run(input, ctx) {
-      const outer = yield* collect(input);
-      const out: Row[] = [];
-      for (const row of outer) {
-        const inRow: Row = {};
-        for (const v of importVars) inRow[v] = row[v] ?? null;
-        const rows = yield* collect(inner.rows([inRow], ctx));
-        if (!inner.returns) { out.push(row); continue; }
-        if (rows.length === 0 && clause.optional) {
-          const r: Row = { ...row };
-          for (const c of inner.columns) r[c] = null;
-          out.push(r);
+      const outer = yield* collect(input, ctx);
+      const out = new RowBuffer(ctx);
+      try {
+        for (const row of outer.rows) {
+          const inRow: Row = {};
+          for (const v of importVars) inRow[v] = row[v] ?? null;
+          const rows = yield* collect(inner.rows([inRow], ctx), ctx);
+          try {
+            if (!inner.returns) { out.push(row); continue; }
+            if (rows.rows.length === 0 && clause.optional) {
+              const r: Row = { ...row };
+              for (const c of inner.columns) r[c] = null;
+              out.push(r);
+            }
+            for (const r of rows.rows) {
+              const merged: Row = { ...row };
+              for (const c of inner.columns) merged[c] = r[c] ?? null;
+              out.push(merged);
+            }
+          } finally {
+            rows.release();
+          }
         }
-        for (const r of rows) {
-          const merged: Row = { ...row };
-          for (const c of inner.columns) merged[c] = r[c] ?? null;
-          out.push(merged);
-        }
+        outer.release();
+        yield* out.rows;
+      } finally {
+        outer.release();
+        out.release();
       }
-      yield* out;
     },
   };
 }

@@ -13,6 +13,7 @@ import type { GraphTx } from '../../graph/api.js';
 import type { ProcedureSignature } from '../api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../values/value.js';
+import type { StatementMemory } from './memory.js';
 
 /** A row maps variable names to values; a name absent from the row reads as null. */
 export type Row = { [name: string]: CypherValue | undefined };
@@ -84,6 +85,8 @@ export interface ExecContext extends FunctionContext {
   syncDepth: number;
   /** set when the statement must stop (terminated, timed out): thrown at the next check */
   interrupt: Error | undefined;
+  /** the statement's memory account: buffers charge what they retain (runtime/memory.ts) */
+  readonly memory: StatementMemory;
 }
 
 export type Evaluator = (row: Row, ctx: ExecContext) => CypherValue;

@@ -6,15 +6,42 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import { LockWaitRequired } from '../../graph/locks.js';
 import { type ExecContext, type Row, isControl, PAUSE, Suspend, tick } from './context.js';
+import { Charge } from './memory.js';
 
-/** The rows of `input` (control items are passed up on the way). */
-export function* collect(input: Iterable<Row>): Generator<Row, Row[]> {
-  const rows: Row[] = [];
-  for (const r of input) {
-    if (isControl(r)) yield r;
-    else rows.push(r);
+/** Rows a stage holds, charged to the statement's memory until release() (idempotent). */
+export class RowBuffer {
+  readonly rows: Row[] = [];
+  private readonly charge: Charge;
+  constructor(ctx: ExecContext) {
+    this.charge = new Charge(ctx.memory);
   }
-  return rows;
+  push(row: Row): void {
+    this.charge.row(row);
+    this.rows.push(row);
+  }
+  get bytes(): number {
+    return this.charge.bytes;
+  }
+  release(): void {
+    this.charge.releaseAll();
+  }
+}
+
+/** The rows of `input`, charged to the statement (control items are passed up on the way). */
+export function* collect(input: Iterable<Row>, ctx: ExecContext): Generator<Row, RowBuffer> {
+  const buffer = new RowBuffer(ctx);
+  let complete = false;
+  try {
+    for (const r of input) {
+      if (isControl(r)) yield r;
+      else buffer.push(r);
+    }
+    complete = true;
+  } finally {
+    // failed or closed part-way: nobody will release it
+    if (!complete) buffer.release();
+  }
+  return buffer;
 }
 
 /**

@@ -11,6 +11,8 @@ import { formatValue, typeName } from '../values/format.js';
 import { temporalProperty } from '../values/temporal-props.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { LIST_CHECK_ITEMS } from './memory.js';
+import { estimateBytes } from '../values/size.js';
 import { compilePatternMatcher } from './match.js';
 import { compileSubqueryExpression } from '../planner/planner.js';
 
@@ -274,11 +276,27 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
         const l = iterList(list(row, ctx), 'list comprehension');
         if (l === null) return null;
         const out: CypherValue[] = [];
-        for (const item of l) {
-          tick(ctx);
-          const inner: Row = { ...row, [v]: item };
-          if (where && truthy(where(inner, ctx)) !== true) continue;
-          out.push(proj ? proj(inner, ctx) : item);
+        // A long list is charged as it grows (so it cannot outgrow the memory limit) and given
+        // back once built: from then on it is a value, charged by whichever buffer keeps it.
+        let charged = 0, measured = 0;
+        let seen: WeakSet<object> | undefined;
+        try {
+          for (const item of l) {
+            tick(ctx);
+            const inner: Row = { ...row, [v]: item };
+            if (where && truthy(where(inner, ctx)) !== true) continue;
+            out.push(proj ? proj(inner, ctx) : item);
+            if (out.length - measured >= LIST_CHECK_ITEMS) {
+              let bytes = 0;
+              seen ??= new WeakSet();
+              for (let i = measured; i < out.length; i++) bytes += 8 + estimateBytes(out[i]!, seen);
+              ctx.memory.allocate(bytes);
+              charged += bytes;
+              measured = out.length;
+            }
+          }
+        } finally {
+          ctx.memory.release(charged);
         }
         return out;
       };
