@@ -17,7 +17,10 @@ import { nodeTextFiles, readFileBytes } from '../env/node/server-files.js';
 import type { Ticker } from '../env/clock.js';
 import type { Scheduler } from '../env/scheduler.js';
 import { nodeScheduler } from '../env/node/scheduler.js';
-import { executionSettings } from './config/execution.js';
+import { executionSettings, memoryOptions } from './config/execution.js';
+import { formatBytes } from '../core/memory.js';
+import type { EngineMemoryOptions } from '../cypher/query.js';
+import { heapSizeLimitBytes } from '../env/node/heap.js';
 import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
 import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
@@ -44,7 +47,11 @@ export interface RunningServer {
 /** The storage and engine factories; injectable so tests can run the server on the memory store. */
 export interface ServerDependencies {
   openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
-  createExecutor(options: { readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler }): QueryExecutor;
+  createExecutor(options: {
+    readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler;
+    /** per-transaction limit and the shared pool (db.memory.transaction.max, dbms.memory.transaction.total.max) */
+    readonly memory: EngineMemoryOptions;
+  }): QueryExecutor;
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
    * procedures) come from it and CORE / READ_REPLICA modes are allowed; `self` is this server's
@@ -107,7 +114,9 @@ async function compose(
 
   const random = nodeRandom();
   const execution = executionSettings(config.raw);
-  const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler: nodeScheduler() });
+  const memory = memoryOptions(execution.memory, heapSizeLimitBytes());
+  log.info(`Transaction memory: ${describeMemory(memory)}.`);
+  const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler: nodeScheduler(), memory });
 
   const users = config.authEnabled
     ? (await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword))
@@ -239,6 +248,13 @@ async function compose(
     httpAddress: http ? `${http.address.host}:${http.address.port}` : null,
     close: () => (closing ??= closeAll()),
   };
+}
+
+function describeMemory(memory: EngineMemoryOptions): string {
+  const limit = (bytes: number | undefined): string => (bytes ? formatBytes(bytes) : 'unlimited');
+  const pools: string[] = [];
+  for (let p = memory.pool; p !== undefined; p = p.parent) pools.push(`${p.settingName}=${limit(p.limit)}`);
+  return [`${memory.transaction?.settingName ?? 'db.memory.transaction.max'}=${limit(memory.transaction?.maxBytes)}`, ...pools].join(', ');
 }
 
 /** What dbms.listConfig shows: the effective values of the modelled settings, then every raw key. */
