@@ -108,3 +108,34 @@ export class Charge {
     this.memory.release(b);
   }
 }
+
+/**
+ * A list being built inside an expression (list and pattern comprehensions): charged as it grows,
+ * LIST_CHECK_ITEMS at a time, so it cannot outgrow the limit, and given back by done() once
+ * built: from then on it is a value, charged by whichever buffer keeps it.
+ */
+export class GrowingList {
+  private charged = 0;
+  private measured = 0;
+  private seen: WeakSet<object> | undefined;
+  constructor(private readonly memory: StatementMemory, readonly items: CypherValue[] = []) {}
+
+  push(v: CypherValue): void {
+    const items = this.items;
+    items.push(v);
+    if (items.length - this.measured < LIST_CHECK_ITEMS) return;
+    let bytes = 0;
+    this.seen ??= new WeakSet();
+    for (let i = this.measured; i < items.length; i++) bytes += 8 + estimateBytes(items[i], this.seen);
+    this.memory.allocate(bytes);
+    this.charged += bytes;
+    this.measured = items.length;
+  }
+
+  /** Gives the charge back (idempotent); the list is the caller's. */
+  done(): CypherValue[] {
+    this.memory.release(this.charged);
+    this.charged = 0;
+    return this.items;
+  }
+}
