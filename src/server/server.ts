@@ -40,7 +40,9 @@ export interface RunningServer {
 
 /** The storage and engine factories; injectable so tests can run the server on the memory store. */
 export interface ServerDependencies {
-  openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
+  openDatabase(options: {
+    readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker; readonly lockAcquisitionTimeoutMs?: number;
+  }): Promise<GraphDatabase>;
   createExecutor(options: { readonly nowMs: () => number; readonly random: () => number }): QueryExecutor;
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
@@ -94,7 +96,9 @@ async function compose(
   }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
-  const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
+  const database = await deps.openDatabase({
+    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: config.lockAcquisitionTimeoutMs ?? 0,
+  });
   cleanup.push(() => database.close());
   log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
   const recovery = (database as { recovery?: { replayedTxs: number; truncatedBytes: number } }).recovery;

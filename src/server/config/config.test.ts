@@ -284,3 +284,13 @@ test('settings the server reads from raw are accepted without an "ignored" note'
   assert.equal(c.raw.get('server.bolt.tls_level'), 'OPTIONAL');
   assert.ok(!c.notices.some((n) => /db\.logs\.query|prometheus|tls_level|ssl\.policy/.test(n)), c.notices.join('\n'));
 });
+
+test('db.lock.acquisition.timeout: both spellings, Neo4j durations, default 0 (wait forever)', () => {
+  // Proves the lock wait timeout reaches the config in ms from either spelling and rejects garbage.
+  assert.equal(load(undefined).lockAcquisitionTimeoutMs, 0);
+  assert.equal(load('db.lock.acquisition.timeout=500ms\n').lockAcquisitionTimeoutMs, 500);
+  assert.equal(load('dbms.lock.acquisition.timeout=10s\n').lockAcquisitionTimeoutMs, 10_000);
+  assert.equal(load('db.lock.acquisition.timeout=0\n').lockAcquisitionTimeoutMs, 0);
+  assert.equal(load('db.lock.acquisition.timeout=1m\n').notices.some((n) => n.includes('lock.acquisition')), false);
+  assert.throws(() => load('db.lock.acquisition.timeout=soon\n'), /db\.lock\.acquisition\.timeout.*duration/);
+});

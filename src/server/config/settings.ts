@@ -34,7 +34,8 @@ export type SettingMeaning =
   | 'leaderElectionTimeout'
   | 'routingTtl'
   | 'backupEnabled'
-  | 'backupListenAddress';
+  | 'backupListenAddress'
+  | 'lockAcquisitionTimeout';
 
 /** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
 export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
@@ -98,6 +99,8 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['dbms.backup.listen_address', 'backupListenAddress'],
   ['dbms.backup.address', 'backupListenAddress'],
   ['server.backup.listen_address', 'backupListenAddress'],
+  ['dbms.lock.acquisition.timeout', 'lockAcquisitionTimeout'],
+  ['db.lock.acquisition.timeout', 'lockAcquisitionTimeout'],
 ]);
 
 /**
