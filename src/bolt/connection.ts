@@ -99,6 +99,7 @@ export class BoltConnection {
     }
     this.caps = capabilitiesOf(outcome.version);
     this.session = new BoltSession(this.caps, this.services, this.connectionId);
+    this.session.streamTo((responses) => this.stream(responses));
     this.events.negotiated?.(outcome.version);
     return data.subarray(needed);
   }
@@ -143,6 +144,19 @@ export class BoltConnection {
     } finally {
       this.processing = false;
     }
+  }
+
+  /**
+   * Records of a long PULL, handed over as they are produced: written once 64 KiB have gathered,
+   * then the session waits until the client has taken them (a slow reader slows its query, and
+   * the server never holds more than about one batch for it).
+   */
+  private stream(responses: readonly Response[]): Promise<void> | undefined {
+    if (this.isClosed) return undefined;
+    this.send(responses);
+    if (this.outgoing.size < OUTGOING_FLUSH_BYTES) return undefined;
+    this.flush();
+    return this.transport.drained?.();
   }
 
   /** Encodes and frames responses straight into the outgoing buffer (one chunk per message when it fits). */

@@ -1,47 +1,67 @@
-// A query result held by a session between RUN and the PULL/DISCARD that finishes it, and the
-// summary metadata built from it. The engine materialises rows, so streaming is slicing.
+// A result held by a session between RUN and the PULL/DISCARD that finishes it: a cursor of the
+// query engine, pulled as the client asks, and the summary metadata built at its end.
 
-import type { QueryResult } from '../cypher/api.js';
-import type { CypherMap, CypherValue } from '../cypher/values/value.js';
+import type { QueryCursor } from '../cypher/api.js';
+import type { CypherMap } from '../cypher/values/value.js';
 import type { UpdateCounters } from '../graph/api.js';
 import { meta, type Response } from './messages.js';
 
-export class OpenResult {
-  private next = 0;
+/** Records encoded between two hand-offs to the connection (which flushes and waits for drain). */
+export const RECORDS_PER_BATCH = 1000;
 
+export class OpenResult {
   constructor(
     readonly qid: bigint,
-    private readonly result: QueryResult,
+    readonly cursor: QueryCursor,
     readonly database: string,
-    /** set for auto-commit results: the commit already happened */
-    readonly bookmark: string | undefined,
     private readonly startedAtMs: number,
   ) {}
 
   get columns(): readonly string[] {
-    return this.result.columns;
+    return this.cursor.columns;
   }
 
-  /** Emits up to `n` records (n = -1: all); returns whether the result is finished. */
-  pull(n: bigint, out: Response[]): boolean {
-    const records = this.result.records;
-    const end = n < 0n ? records.length : Math.min(records.length, this.next + Number(n));
-    for (; this.next < end; this.next++) out.push({ kind: 'RECORD', values: records[this.next] as CypherValue[] });
-    return this.next >= records.length;
+  /**
+   * Emits up to `n` records (n = -1: all) into `out`, handing `out` to `flush` every batch so a
+   * long result never sits whole in memory; resolves with whether the result is finished.
+   */
+  async pull(n: bigint, out: Response[], flush: (out: Response[]) => Promise<void>): Promise<boolean> {
+    let remaining = n < 0n ? Number.POSITIVE_INFINITY : Number(n);
+    const onRecord = (values: unknown[]): void => { out.push({ kind: 'RECORD', values: values as never }); };
+    // Bounded by n and by the result: each pass takes at least one record or ends.
+    while (remaining > 0) {
+      const batch = Math.min(remaining, RECORDS_PER_BATCH);
+      const before = out.length;
+      const done = await this.cursor.pull(batch, onRecord);
+      remaining -= out.length - before;
+      if (done) return true;
+      if (remaining > 0) await flush(out);
+    }
+    return this.cursor.done;
   }
 
-  /** Drops up to `n` records; returns whether the result is finished. */
-  discard(n: bigint): boolean {
-    const records = this.result.records;
-    this.next = n < 0n ? records.length : Math.min(records.length, this.next + Number(n));
-    return this.next >= records.length;
+  /** Drops up to `n` records (n = -1: all, without computing them); returns whether the result is finished. */
+  async discard(n: bigint): Promise<boolean> {
+    if (n < 0n) {
+      this.cursor.close();
+      return true;
+    }
+    let remaining = Number(n);
+    while (remaining > 0) {
+      const batch = Math.min(remaining, RECORDS_PER_BATCH);
+      let taken = 0;
+      const done = await this.cursor.pull(batch, () => { taken++; });
+      remaining -= taken;
+      if (done) return true;
+    }
+    return this.cursor.done;
   }
 
-  summary(nowMs: number): CypherMap {
-    const stats = statsOf(this.result.counters);
+  summary(nowMs: number, bookmark: string | undefined): CypherMap {
+    const stats = statsOf(this.cursor.counters());
     return meta({
-      bookmark: this.bookmark,
-      type: this.result.queryType,
+      bookmark,
+      type: this.cursor.queryType,
       t_last: BigInt(Math.max(0, Math.round(nowMs - this.startedAtMs))),
       db: this.database,
       stats,

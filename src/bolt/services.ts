@@ -54,6 +54,8 @@ export interface SessionServices {
   /** HELLO SUCCESS `server`: must look like "Neo4j/x.y.z" for old drivers (see BOLT.md 0.3). */
   readonly serverAgent: string;
   readonly bookmarkWaitTimeoutMs: number;
+  /** db.transaction.timeout in ms (0 or absent: none); a client's tx_timeout overrides it. */
+  readonly transactionTimeoutMs?: number;
   /** Reports unexpected (non-Neo4jError) failures; optional. */
   readonly onUnexpectedError?: (error: unknown, context: string) => void;
   /** Told about every transaction a session opens, with the user it runs as (dbms.showCurrentUser). */

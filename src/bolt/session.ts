@@ -23,22 +23,40 @@ export interface SessionOutput {
   readonly close: boolean;
 }
 
-interface ExplicitTx {
+/** A transaction a session has open: an explicit one (BEGIN … COMMIT) or an auto-commit RUN's. */
+interface OpenTx {
   readonly tx: GraphTx;
   readonly database: string;
+  readonly autoCommit: boolean;
   readonly results: Map<bigint, OpenResult>;
   nextQid: bigint;
   lastQid: bigint;
-  /** monotonic ms after which the transaction is dead (client tx_timeout); undefined = none */
+  /** monotonic ms after which the transaction is dead; undefined = no timeout */
   readonly deadlineMs: number | undefined;
-  /** already rolled back (by the timeout timer) or finished: never touch tx again */
+  /** the error a timeout raises (client-configured and server-configured timeouts differ) */
+  readonly timeoutError: () => Neo4jError;
+  /** already rolled back (by the timer or a termination) or finished: never touch tx again */
   released: boolean;
+  /** why the transaction was ended under the client's feet; raised at its next request */
+  endedBy: Neo4jError | undefined;
   cancelTimer: (() => void) | undefined;
 }
 
 const TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
   'successful result. The transaction has not completed within the timeout specified at its start by the client. ' +
   'You may want to retry with a longer timeout.';
+const CONFIG_TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
+  'successful result. The transaction has not completed within the specified timeout (db.transaction.timeout). ' +
+  'You may want to retry with a longer timeout.';
+const RESET_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
+  'successful result. Explicitly terminated by the user.';
+
+/** A failure in the middle of a stream: the records before it still go out, then the FAILURE. */
+class StreamFailure extends Error {
+  constructor(readonly before: Response[], readonly failure: unknown) {
+    super('stream failed');
+  }
+}
 
 function protocolViolation(message: string): Neo4jError {
   return new Neo4jError(Status.ProtocolViolation, message);
@@ -48,8 +66,10 @@ export class BoltSession {
   private current: SessionState = 'CONNECTED';
   private format: ValueFormat;
   private user: string | undefined;
-  private autoResult: OpenResult | undefined;
-  private explicit: ExplicitTx | undefined;
+  /** the open transaction: an explicit one, or the auto-commit RUN's while it streams */
+  private open: OpenTx | undefined;
+  /** the result whose cursor is running right now (inside a RUN, PULL or DISCARD) */
+  private running: OpenResult | undefined;
   /** RESETs already queued behind the request being handled: everything before them is IGNORED. */
   private pendingResets = 0;
   private routingContext: CypherMap | undefined;
@@ -58,6 +78,8 @@ export class BoltSession {
   private explicitMetadata: CypherValue | undefined;
   /** a request is being handled: the timeout timer must not pull the tx from under it */
   private busy = false;
+  /** hands records to the connection mid-PULL (it flushes and waits for the socket to drain) */
+  private sink: ((responses: Response[]) => Promise<void> | undefined) | undefined;
 
   constructor(
     private readonly caps: Capabilities,
@@ -78,15 +100,26 @@ export class BoltSession {
     return this.user;
   }
 
-  /** Called by the connection as soon as a RESET is decoded, before earlier requests are handled. */
-  noteResetQueued(): void {
-    if (this.current !== 'CONNECTED' && this.current !== 'AUTHENTICATION') this.pendingResets++;
+  /**
+   * Lets a long PULL send its records as they are produced: `send` takes responses to encode
+   * and returns a promise when the caller should wait (the socket's buffer is full).
+   */
+  streamTo(send: (responses: Response[]) => Promise<void> | undefined): void {
+    this.sink = send;
   }
 
-  /** The connection is gone: release the open transaction. */
+  /** Called by the connection as soon as a RESET is decoded, before earlier requests are handled. */
+  noteResetQueued(): void {
+    if (this.current === 'CONNECTED' || this.current === 'AUTHENTICATION') return;
+    this.pendingResets++;
+    // RESET stops the statement that is running now, not after it has run to the end.
+    this.running?.cursor.interrupt(new Neo4jError(Status.Terminated, RESET_MESSAGE));
+  }
+
+  /** The connection is gone: stop the running statement and release the open transaction. */
   terminate(): void {
+    this.running?.cursor.interrupt(new Neo4jError(Status.Terminated, 'The connection was closed.'));
     this.rollbackQuietly();
-    this.autoResult = undefined;
     this.current = 'DEFUNCT';
   }
 
@@ -105,44 +138,48 @@ export class BoltSession {
       return this.fail(error);
     } finally {
       this.busy = false;
+      this.running = undefined;
     }
   }
 
   private fail(error: unknown): SessionOutput {
-    const info = describeError(error);
-    if (info.unexpected) this.services.onUnexpectedError?.(error, `connection ${this.connectionId}`);
+    const before = error instanceof StreamFailure ? error.before : [];
+    const cause = error instanceof StreamFailure ? error.failure : error;
+    const info = describeError(cause);
+    if (info.unexpected) this.services.onUnexpectedError?.(cause, `connection ${this.connectionId}`);
     const response: Response = { kind: 'FAILURE', metadata: failureMetadata(info, this.caps) };
     // Failing before authentication, or a broken protocol conversation, ends the connection.
     if (this.current === 'CONNECTED' || this.current === 'AUTHENTICATION' || info.code === Status.ProtocolViolation) {
       this.terminate();
-      return { responses: [response], close: true };
+      return { responses: [...before, response], close: true };
     }
+    if (this.current === 'DEFUNCT') return { responses: [], close: true };
     this.rollbackQuietly();
-    this.autoResult = undefined;
     this.current = 'FAILED';
-    return { responses: [response], close: false };
+    return { responses: [...before, response], close: false };
   }
 
   private reset(): SessionOutput {
     if (this.pendingResets > 0) this.pendingResets--;
     if (this.current === 'CONNECTED' || this.current === 'AUTHENTICATION') return { responses: [success()], close: false };
     this.rollbackQuietly();
-    this.autoResult = undefined;
     this.current = 'READY';
     return { responses: [success()], close: false };
   }
 
   private rollbackQuietly(): void {
-    const open = this.explicit;
-    this.explicit = undefined;
+    const open = this.open;
+    this.open = undefined;
     if (open) this.release(open);
   }
 
-  /** Rolls the explicit transaction back once, whoever gets there first (client or timer). */
-  private release(open: ExplicitTx): void {
+  /** Closes the transaction's cursors and rolls it back once, whoever gets there first (client or timer). */
+  private release(open: OpenTx): void {
     open.cancelTimer?.();
     if (open.released) return;
     open.released = true;
+    for (const result of open.results.values()) result.cursor.close();
+    open.results.clear();
     try {
       open.tx.rollback();
     } catch (error) {
@@ -151,9 +188,16 @@ export class BoltSession {
     this.services.onTransactionFinished?.('rolled-back');
   }
 
-  /** The tx_timeout timer fired: free the transaction now; the client learns at its next request. */
-  private expire(open: ExplicitTx): void {
-    if (this.explicit !== open || this.busy) return; // a running request checks the deadline itself
+  /** The timeout fired: a running statement is stopped; an idle transaction is freed now. */
+  private expire(open: OpenTx): void {
+    if (this.open !== open || open.released) return;
+    const error = open.timeoutError();
+    open.endedBy = error;
+    if (this.busy) {
+      // the request in flight fails with the timeout and the session rolls the tx back
+      this.running?.cursor.interrupt(error);
+      return;
+    }
     this.release(open);
   }
 
@@ -250,26 +294,30 @@ export class BoltSession {
     return undefined;
   }
 
-  /** tx_timeout is checked whenever the client next touches the transaction (no background timer). */
-  private deadlineFrom(extra: CypherMap, startedAtMs: number): number | undefined {
+  /** The client's tx_timeout (ms), validated; undefined when absent or zero. */
+  private clientTimeoutMs(extra: CypherMap): number | undefined {
     const timeout = extra.get('tx_timeout');
     if (timeout === undefined || timeout === null) return undefined;
     if (typeof timeout !== 'bigint' && typeof timeout !== 'number') throw protocolViolation('tx_timeout must be an integer');
     const ms = Number(timeout);
-    return ms > 0 ? startedAtMs + ms : undefined;
+    return ms > 0 ? ms : undefined;
   }
 
-  private checkDeadline(deadlineMs: number | undefined): void {
-    if (deadlineMs !== undefined && this.services.clock.monotonicMs() > deadlineMs) {
-      throw new Neo4jError(Status.TransactionTimedOut, TIMED_OUT_MESSAGE);
+  /** Raises the reason the transaction was ended while idle (timeout, termination). */
+  private checkAlive(open: OpenTx): void {
+    if (open.endedBy !== undefined) throw open.endedBy;
+    if (open.deadlineMs !== undefined && this.services.clock.monotonicMs() > open.deadlineMs) {
+      open.endedBy = open.timeoutError();
+      throw open.endedBy;
     }
   }
 
-  private async openTx(extra: CypherMap): Promise<{ tx: GraphTx; database: GraphDatabase }> {
+  private async openTx(extra: CypherMap, autoCommit: boolean, startedAtMs: number): Promise<OpenTx> {
     const db = extra.get('db');
     if (db !== undefined && db !== null && typeof db !== 'string') throw protocolViolation('db must be a string');
     const impersonated = extra.get('imp_user');
     rejectImpersonation(typeof impersonated === 'string' ? impersonated : null);
+    const clientTimeoutMs = this.clientTimeoutMs(extra);
     const database = this.services.databases.resolve(typeof db === 'string' ? db : null);
     const catchingUp = this.awaitBookmarks(database, extra.get('bookmarks'));
     if (catchingUp) await catchingUp;
@@ -277,27 +325,35 @@ export class BoltSession {
     const readOnly = extra.get('mode') === 'r';
     const tx = database.begin(metadata instanceof Map ? { readOnly, metadata } : { readOnly });
     this.services.onTransactionStarted?.(tx, this.user);
-    return { tx, database };
-  }
-
-  private async begin(extra: CypherMap): Promise<Response[]> {
-    if (this.current !== 'READY') throw protocolViolation(`Message 'BEGIN' cannot be handled by a session in the ${this.current} state.`);
-    const deadlineMs = this.deadlineFrom(extra, this.services.clock.monotonicMs());
-    const { tx, database } = await this.openTx(extra);
-    this.explicitMetadata = extra.get('tx_metadata');
-    const open: ExplicitTx = {
-      tx, database: database.name, results: new Map(), nextQid: 0n, lastQid: -1n, deadlineMs, released: false, cancelTimer: undefined,
+    // The client's timeout wins over the server's db.transaction.timeout, as in Neo4j.
+    const configuredMs = this.services.transactionTimeoutMs ?? 0;
+    const timeoutMs = clientTimeoutMs ?? (configuredMs > 0 ? configuredMs : undefined);
+    const clientConfigured = clientTimeoutMs !== undefined;
+    const timeoutError = (): Neo4jError => (clientConfigured
+      ? new Neo4jError(this.caps.elementIds ? Status.TransactionTimedOutClientConfiguration : Status.TransactionTimedOut, TIMED_OUT_MESSAGE)
+      : new Neo4jError(Status.TransactionTimedOut, CONFIG_TIMED_OUT_MESSAGE));
+    const open: OpenTx = {
+      tx, database: database.name, autoCommit, results: new Map(), nextQid: 0n, lastQid: -1n,
+      deadlineMs: timeoutMs === undefined ? undefined : startedAtMs + timeoutMs, timeoutError,
+      released: false, endedBy: undefined, cancelTimer: undefined,
     };
     const ticker = this.services.ticker;
-    if (deadlineMs !== undefined && ticker) {
-      const delayMs = Math.max(1, Math.ceil(deadlineMs - this.services.clock.monotonicMs()) + 1);
+    if (open.deadlineMs !== undefined && ticker) {
+      const delayMs = Math.max(1, Math.ceil(open.deadlineMs - this.services.clock.monotonicMs()));
       const stop = ticker.every(delayMs, () => {
         stop();
         this.expire(open);
       });
       open.cancelTimer = stop;
     }
-    this.explicit = open;
+    return open;
+  }
+
+  private async begin(extra: CypherMap): Promise<Response[]> {
+    if (this.current !== 'READY') throw protocolViolation(`Message 'BEGIN' cannot be handled by a session in the ${this.current} state.`);
+    const open = await this.openTx(extra, false, this.services.clock.monotonicMs());
+    this.explicitMetadata = extra.get('tx_metadata');
+    this.open = open;
     this.current = 'TX_READY';
     return [success()];
   }
@@ -306,8 +362,9 @@ export class BoltSession {
     const startedAtMs = this.services.clock.monotonicMs();
     if (!this.services.onQueryFinished) return this.runStatement(query, params, extra, startedAtMs);
     const db = extra.get('db');
-    const database = this.explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
-    const metadata = this.explicit ? this.explicitMetadata : extra.get('tx_metadata');
+    const explicit = this.open !== undefined && !this.open.autoCommit ? this.open : undefined;
+    const database = explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
+    const metadata = explicit ? this.explicitMetadata : extra.get('tx_metadata');
     const report = (error?: unknown): void => {
       const failure = error === undefined ? undefined : describeError(error);
       this.services.onQueryFinished!({
@@ -328,106 +385,116 @@ export class BoltSession {
   }
 
   private async runStatement(query: string, params: CypherMap, extra: CypherMap, startedAtMs: number): Promise<Response[]> {
-    if (this.current === 'READY') return this.runAutoCommit(query, params, extra, startedAtMs);
-    const explicit = this.explicit;
-    const nested = this.current === 'TX_STREAMING' && this.caps.pullWithN;
-    if (!explicit || (this.current !== 'TX_READY' && !nested)) {
-      throw protocolViolation(`Message 'RUN' cannot be handled by a session in the ${this.current} state.`);
+    let open: OpenTx;
+    if (this.current === 'READY') {
+      open = await this.openTx(extra, true, startedAtMs);
+      this.open = open;
+    } else {
+      const explicit = this.open;
+      const nested = this.current === 'TX_STREAMING' && this.caps.pullWithN;
+      if (!explicit || explicit.autoCommit || (this.current !== 'TX_READY' && !nested)) {
+        throw protocolViolation(`Message 'RUN' cannot be handled by a session in the ${this.current} state.`);
+      }
+      if (explicit.results.size >= BoltLimits.maxOpenResultsPerTx) {
+        throw protocolViolation(`Too many open results in one transaction (maximum ${BoltLimits.maxOpenResultsPerTx})`);
+      }
+      open = explicit;
     }
-    if (explicit.results.size >= BoltLimits.maxOpenResultsPerTx) {
-      throw protocolViolation(`Too many open results in one transaction (maximum ${BoltLimits.maxOpenResultsPerTx})`);
-    }
-    this.checkDeadline(explicit.deadlineMs);
-    const result = await this.services.executor.execute(explicit.tx, query, params);
-    this.checkDeadline(explicit.deadlineMs);
+    this.checkAlive(open);
+    const cursor = await this.services.executor.open(open.tx, query, params);
+    const qid = open.nextQid++;
+    const result = new OpenResult(qid, cursor, open.database, startedAtMs);
+    open.results.set(qid, result);
+    open.lastQid = qid;
+    // Run to the first row: a write statement has then made all its writes, and an error in
+    // the first row is reported on RUN.
+    this.running = result;
+    await cursor.prime();
+    this.running = undefined;
+    this.checkAlive(open);
     const readyAtMs = this.services.clock.monotonicMs();
-    const qid = explicit.nextQid++;
-    explicit.lastQid = qid;
-    explicit.results.set(qid, new OpenResult(qid, result, explicit.database, undefined, readyAtMs));
-    this.current = 'TX_STREAMING';
+    this.current = open.autoCommit ? 'STREAMING' : 'TX_STREAMING';
     return [success({
-      fields: [...result.columns],
+      fields: [...cursor.columns],
       t_first: BigInt(Math.max(0, Math.round(readyAtMs - startedAtMs))),
-      qid: this.caps.pullWithN ? qid : undefined,
+      qid: this.caps.pullWithN && !open.autoCommit ? qid : undefined,
     })];
   }
 
-  private async runAutoCommit(query: string, params: CypherMap, extra: CypherMap, startedAtMs: number): Promise<Response[]> {
-    const deadlineMs = this.deadlineFrom(extra, startedAtMs);
-    const { tx, database } = await this.openTx(extra);
-    let committed = false;
-    try {
-      const result = await this.services.executor.execute(tx, query, params);
-      this.checkDeadline(deadlineMs);
-      const { txId } = await tx.commit();
-      committed = true;
-      this.services.onTransactionFinished?.('committed');
-      // A read-only statement still gets a bookmark: the position it read at, for causal chaining.
-      const bookmark = formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
-      const readyAtMs = this.services.clock.monotonicMs();
-      this.autoResult = new OpenResult(-1n, result, database.name, bookmark, readyAtMs);
-      this.current = 'STREAMING';
-      return [success({ fields: [...result.columns], t_first: BigInt(Math.max(0, Math.round(readyAtMs - startedAtMs))) })];
-    } finally {
-      if (!committed) {
-        try {
-          tx.rollback();
-        } catch {
-          // the statement's own error is the one worth reporting
-        }
-        this.services.onTransactionFinished?.('rolled-back');
-      }
-    }
-  }
-
-  private pullOrDiscard(kind: 'PULL' | 'DISCARD', n: bigint, qid: bigint): Response[] {
-    const nowMs = this.services.clock.monotonicMs();
-    if (this.current === 'STREAMING') {
-      const result = this.autoResult!;
-      const out: Response[] = [];
-      const done = kind === 'PULL' ? result.pull(n, out) : result.discard(n);
-      if (!done) return [...out, success({ has_more: true })];
-      this.autoResult = undefined;
-      this.current = 'READY';
-      return [...out, { kind: 'SUCCESS', metadata: result.summary(nowMs) }];
-    }
-    const explicit = this.explicit;
-    if (this.current !== 'TX_STREAMING' || !explicit) {
+  private async pullOrDiscard(kind: 'PULL' | 'DISCARD', n: bigint, qid: bigint): Promise<Response[]> {
+    const open = this.open;
+    if ((this.current !== 'STREAMING' && this.current !== 'TX_STREAMING') || !open) {
       throw protocolViolation(`Message '${kind}' cannot be handled by a session in the ${this.current} state.`);
     }
-    this.checkDeadline(explicit.deadlineMs);
-    const id = qid === -1n ? explicit.lastQid : qid;
-    const result = explicit.results.get(id);
+    this.checkAlive(open);
+    const id = open.autoCommit || qid === -1n ? open.lastQid : qid;
+    const result = open.results.get(id);
     if (!result) throw protocolViolation(`No open result with qid ${id}`);
     const out: Response[] = [];
-    const done = kind === 'PULL' ? result.pull(n, out) : result.discard(n);
+    let done: boolean;
+    this.running = result;
+    try {
+      done = kind === 'PULL' ? await result.pull(n, out, (batch) => this.handOver(batch)) : await result.discard(n);
+      this.checkAlive(open);
+    } catch (error) {
+      throw new StreamFailure(out, error);
+    } finally {
+      this.running = undefined;
+    }
     if (!done) return [...out, success({ has_more: true })];
-    explicit.results.delete(id);
-    if (explicit.results.size === 0) this.current = 'TX_READY';
-    return [...out, { kind: 'SUCCESS', metadata: result.summary(nowMs) }];
+    open.results.delete(id);
+    if (!open.autoCommit) {
+      if (open.results.size === 0) this.current = 'TX_READY';
+      return [...out, { kind: 'SUCCESS', metadata: result.summary(this.services.clock.monotonicMs(), undefined) }];
+    }
+    // An auto-commit transaction commits once its result is exhausted or discarded.
+    let bookmark: string;
+    try {
+      bookmark = await this.commitOpen(open);
+    } catch (error) {
+      throw new StreamFailure(out, error);
+    }
+    this.current = 'READY';
+    return [...out, { kind: 'SUCCESS', metadata: result.summary(this.services.clock.monotonicMs(), bookmark) }];
+  }
+
+  /** Sends the records gathered so far when the connection can stream them. */
+  private async handOver(out: Response[]): Promise<void> {
+    if (!this.sink || out.length === 0) return;
+    const batch = out.splice(0);
+    const drained = this.sink(batch);
+    if (drained) await drained;
+  }
+
+  /** Commits the open transaction and returns its bookmark; on failure the caller reports it. */
+  private async commitOpen(open: OpenTx): Promise<string> {
+    this.open = undefined;
+    open.cancelTimer?.();
+    let committed = false;
+    try {
+      this.checkAlive(open);
+      for (const result of open.results.values()) result.cursor.close();
+      const { txId } = await open.tx.commit();
+      committed = true;
+      open.released = true;
+      this.services.onTransactionFinished?.('committed');
+      // A read-only transaction still gets a bookmark: the position it read at, for causal chaining.
+      const database = this.services.databases.resolve(open.database);
+      return formatBookmark(open.database, txId > 0 ? txId : database.lastAppliedTxId());
+    } finally {
+      if (!committed) this.release(open);
+    }
   }
 
   private async commit(): Promise<Response[]> {
-    const explicit = this.explicit;
+    const open = this.open;
     // Drivers discard open results before COMMIT; we also accept a COMMIT that drops them.
-    if (!explicit || (this.current !== 'TX_READY' && this.current !== 'TX_STREAMING')) {
+    if (!open || open.autoCommit || (this.current !== 'TX_READY' && this.current !== 'TX_STREAMING')) {
       throw protocolViolation(`Message 'COMMIT' cannot be handled by a session in the ${this.current} state.`);
     }
-    this.explicit = undefined;
-    explicit.cancelTimer?.();
-    let committed = false;
-    try {
-      this.checkDeadline(explicit.deadlineMs);
-      const { txId } = await explicit.tx.commit();
-      committed = true;
-      explicit.released = true;
-      this.services.onTransactionFinished?.('committed');
-      const database = this.services.databases.resolve(explicit.database);
-      this.current = 'READY';
-      return [success({ bookmark: formatBookmark(explicit.database, txId > 0 ? txId : database.lastAppliedTxId()) })];
-    } finally {
-      if (!committed) this.release(explicit);
-    }
+    const bookmark = await this.commitOpen(open);
+    this.current = 'READY';
+    return [success({ bookmark })];
   }
 }
 

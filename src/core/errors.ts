@@ -42,6 +42,7 @@ export const Status = {
   InvalidBookmark: 'Neo.ClientError.Transaction.InvalidBookmark',
   ForbiddenDueToTransactionType: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType',
   TransactionTimedOut: 'Neo.ClientError.Transaction.TransactionTimedOut',
+  TransactionTimedOutClientConfiguration: 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
   NotALeader: 'Neo.ClientError.Cluster.NotALeader',
   DeadlockDetected: 'Neo.TransientError.Transaction.DeadlockDetected',
   LockAcquisitionTimeout: 'Neo.TransientError.Transaction.LockAcquisitionTimeout',

@@ -9,7 +9,7 @@ export type QueryType = 'r' | 'w' | 'rw' | 's';
 
 export interface QueryResult {
   readonly columns: readonly string[];
-  /** Every row, in column order. The engine runs a statement to completion before answering. */
+  /** Every row, in column order (execute() drains the statement's cursor). */
   readonly records: readonly (readonly CypherValue[])[];
   readonly counters: UpdateCounters;
   readonly queryType: QueryType;
@@ -25,11 +25,45 @@ export interface ProcedureSignature {
   invoke(tx: GraphTx, args: readonly CypherValue[]): Iterable<readonly CypherValue[]> | Promise<Iterable<readonly CypherValue[]>>;
 }
 
+/**
+ * A statement being run: rows are computed as they are pulled. Pulls must not overlap; the
+ * caller owns the transaction and commits or rolls it back after the cursor is finished.
+ */
+export interface QueryCursor {
+  readonly columns: readonly string[];
+  readonly queryType: QueryType;
+  /** true once every row was pulled (or the cursor was closed) */
+  readonly done: boolean;
+  /**
+   * Runs the statement until its first row is ready (or it is exhausted): a write statement has
+   * then made all its writes, and an error in the first row surfaces here.
+   */
+  prime(): Promise<void>;
+  /**
+   * Pulls up to `max` records, handing each to `onRecord` as it is produced, and resolves with
+   * whether the result is exhausted. A failure rejects after the records before it were handed
+   * over, and closes the cursor.
+   */
+  pull(max: number, onRecord: (values: CypherValue[]) => void): Promise<boolean>;
+  /** The statement's update counters (final once done). */
+  counters(): UpdateCounters;
+  /** Stops the pipeline and releases what it holds (store cursors, read transactions); idempotent. */
+  close(): void;
+  /** The running or next pull fails with `error` (termination, timeout) and the cursor closes. */
+  interrupt(error: Error): void;
+}
+
 export interface QueryExecutor {
+  /**
+   * Parses and plans one statement inside `tx` and returns its cursor; nothing runs until the
+   * cursor is primed or pulled (schema commands and SHOW run here, they are small). Throws
+   * Neo4jError for bad input found while compiling (syntax, semantics, missing parameters).
+   */
+  open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor>;
   /**
    * Parses, plans and runs one statement inside `tx`. Throws Neo4jError with a Neo4j status
    * code for bad input (syntax, semantics, types, constraints); never leaves a half-applied
-   * statement visible (the caller rolls back the transaction on failure).
+   * statement visible (the caller rolls back the transaction on failure). Opens and drains.
    */
   execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult>;
   registerProcedure(procedure: ProcedureSignature): void;

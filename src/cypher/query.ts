@@ -1,17 +1,19 @@
-// The Cypher engine: parse → analyse → plan (cached by query text) → run → materialised result.
+// The Cypher engine: parse → analyse → plan (cached by query text) → a cursor that runs the plan
+// as its rows are pulled (cursor.ts).
 
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
-import type { GraphTx, UpdateCounters } from '../graph/api.js';
-import type { ProcedureSignature, QueryExecutor, QueryResult, QueryType } from './api.js';
+import type { GraphTx } from '../graph/api.js';
+import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType } from './api.js';
+import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
+import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';
 import { parse } from './parser/index.js';
 import { compileQuery, withPlannerContext, type CompiledQuery } from './planner/planner.js';
 import { builtinProcedures } from './procedures/builtin.js';
-import type { ExecContext, Row } from './runtime/context.js';
+import { type ExecContext, isControl, type Row } from './runtime/context.js';
 import { compileSchemaCommand, type SchemaPlan } from './runtime/schema.js';
 import { compileShow, standaloneDatabases, type ShowSource } from './runtime/show.js';
-import { currentNode, currentRel } from './values/entities.js';
-import { type CypherValue, NodeValue, PathValue, RelationshipValue } from './values/value.js';
+import type { CypherValue } from './values/value.js';
 import { analyzeStatement } from './planner/semantic-bridge.js';
 import { forEachAstNode } from './runtime/ast-walk.js';
 
@@ -24,6 +26,8 @@ export interface CypherEngineOptions {
   readonly cacheSize?: number;
   /** Name reported by SHOW DATABASES until the server registers its own source. */
   readonly databaseName?: string;
+  /** Gives the event loop back between slices of long statements (default: never slices). */
+  readonly scheduler?: Scheduler;
 }
 
 interface Prepared {
@@ -36,11 +40,6 @@ interface Prepared {
   readonly query: CompiledQuery | null;
   readonly schema: SchemaPlan | null;
 }
-
-const ZERO_COUNTERS: UpdateCounters = {
-  nodesCreated: 0, nodesDeleted: 0, relationshipsCreated: 0, relationshipsDeleted: 0, propertiesSet: 0,
-  labelsAdded: 0, labelsRemoved: 0, indexesAdded: 0, indexesRemoved: 0, constraintsAdded: 0, constraintsRemoved: 0,
-};
 
 /** Deterministic fallback PRNG (xorshift32) when no randomness is injected. */
 function seededRandom(seed: number): () => number {
@@ -60,11 +59,13 @@ export class CypherEngine implements QueryExecutor {
   private readonly nowMs: () => number;
   private readonly random: () => number;
   private readonly showSources = new Map<string, ShowSource>();
+  private readonly scheduler: Scheduler;
 
   constructor(options: CypherEngineOptions = {}) {
     this.cacheSize = options.cacheSize ?? 1000;
     this.nowMs = options.nowMs ?? (() => { throw notSupported('Reading the clock without an injected clock'); });
     this.random = options.random ?? seededRandom(0x9e3779b9);
+    this.scheduler = options.scheduler ?? unslicedScheduler;
     for (const p of builtinProcedures(() => this.listProcedures())) this.registerProcedure(p);
     this.showSources.set('DATABASES', standaloneDatabases(options.databaseName ?? 'neo4j', 'localhost:7687'));
   }
@@ -90,38 +91,38 @@ export class CypherEngine implements QueryExecutor {
   }
 
   async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult> {
+    const cursor = await this.open(tx, text, params);
+    const records: CypherValue[][] = [];
+    await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
+    return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
+  }
+
+  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor> {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
     if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
-    if (prepared.explainOnly) {
-      return { columns: prepared.columns, records: [], counters: { ...ZERO_COUNTERS }, queryType: prepared.queryType };
+    const ctx = this.context(tx, params, prepared.readOnly);
+    if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
+    if (prepared.schema) {
+      // Schema commands and SHOW are small and may need to wait: they run here, whole.
+      const before = { ...tx.counters };
+      const r = await prepared.schema.run(ctx);
+      return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before);
     }
-    const before = { ...tx.counters };
+    const query = prepared.query!;
+    const rows = query.returns && query.columns.length > 0 ? query.rows([{}], ctx) : discardRows(query.rows([{}], ctx));
+    return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly);
+  }
+
+  private context(tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean): ExecContext {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
-    const ctx: ExecContext = {
-      tx, params, procedures: this.procedures, steps: 0, graph: tx, readOnlyStatement: prepared.readOnly,
+    return {
+      tx, params, procedures: this.procedures, graph: tx, readOnlyStatement: readOnly,
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
+      steps: 0, nextCheckAt: 0, scheduler: this.scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
     };
-    let rows: Row[];
-    let columns = prepared.columns;
-    if (prepared.schema) {
-      const r = await prepared.schema.run(ctx);
-      rows = r.rows;
-      columns = r.columns;
-    } else {
-      rows = await prepared.query!.run([{}], ctx);
-    }
-    const records: CypherValue[][] = [];
-    if ((prepared.query === null || prepared.query.returns) && columns.length > 0) {
-      const fresh = prepared.readOnly;
-      for (const row of rows) records.push(columns.map((c) => (fresh ? row[c] ?? null : refresh(row[c] ?? null, tx))));
-    }
-    const after = tx.counters;
-    const counters = { ...ZERO_COUNTERS };
-    for (const k of Object.keys(ZERO_COUNTERS) as (keyof UpdateCounters)[]) counters[k] = after[k] - before[k];
-    return { columns, records, counters, queryType: prepared.queryType };
   }
 
   private prepare(text: string): Prepared {
@@ -182,19 +183,7 @@ function collectParameters(body: unknown): string[] {
   return [...names];
 }
 
-/** Entities in results show the transaction's current labels and properties. */
-function refresh(v: CypherValue, tx: GraphTx): CypherValue {
-  if (v === null || typeof v !== 'object') return v;
-  if (v instanceof NodeValue) return currentNode(tx, v);
-  if (v instanceof RelationshipValue) return currentRel(tx, v);
-  if (Array.isArray(v)) return v.map((x) => refresh(x, tx));
-  if (v instanceof Map) {
-    const m = new Map<string, CypherValue>();
-    for (const [k, x] of v) m.set(k, refresh(x, tx));
-    return m;
-  }
-  if (v instanceof PathValue) {
-    return new PathValue(v.nodes.map((n) => currentNode(tx, n)), v.relationships.map((r) => currentRel(tx, r)));
-  }
-  return v;
+/** A statement without RETURN produces no records: its rows are run for their effects only. */
+function* discardRows(rows: Iterable<Row>): Iterable<Row> {
+  for (const row of rows) if (isControl(row)) yield row;
 }

@@ -137,9 +137,9 @@ export interface GraphTx extends GraphRead {
    * is outstanding every change is journaled.
    */
   savepoint(): number;
-  /** Undoes every change made since `sp` (and its later savepoints); `sp` stays usable. */
+  /** Undoes every change made since `sp` (and its later savepoints); `sp` stays outstanding. */
   rollbackToSavepoint(sp: number): void;
-  /** Forgets `sp` and every later savepoint (the changes stay). */
+  /** Forgets `sp` and every later savepoint (the changes stay); nothing if it is gone already. */
   releaseSavepoint(sp: number): void;
   /**
    * Terminates the transaction: a pending lock wait fails with `error`, and every later read,

@@ -343,14 +343,21 @@ export class Transaction extends OverlayReader implements GraphTx {
   }
 
   releaseSavepoint(sp: number): void {
-    if (this.phase !== 'open') return;
-    this.savepoints.length = this.savepointIndex(sp);
-    if (this.savepoints.length === 0) this.journal.length = 0;
+    const at = this.findSavepoint(sp);
+    if (at < 0) return; // released already (with an earlier one), or the transaction ended
+    this.savepoints.length = at;
+    if (at === 0) this.journal.length = 0;
+  }
+
+  private findSavepoint(sp: number): number {
+    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]!.token === sp) return i;
+    return -1;
   }
 
   private savepointIndex(sp: number): number {
-    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]!.token === sp) return i;
-    throw new Error(`invariant violated: savepoint ${sp} is not outstanding`);
+    const at = this.findSavepoint(sp);
+    if (at < 0) throw new Error(`invariant violated: savepoint ${sp} is not outstanding`);
+    return at;
   }
 
   private get journaling(): boolean {

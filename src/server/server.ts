@@ -15,6 +15,9 @@ import { startBoltListener, type BoltListener } from '../env/node/net-bolt-liste
 import { startHttpListener, type HttpListener } from '../env/node/http-listener.js';
 import { nodeTextFiles, readFileBytes } from '../env/node/server-files.js';
 import type { Ticker } from '../env/clock.js';
+import type { Scheduler } from '../env/scheduler.js';
+import { nodeScheduler } from '../env/node/scheduler.js';
+import { executionSettings } from './config/execution.js';
 import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
 import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
@@ -43,7 +46,7 @@ export interface ServerDependencies {
   openDatabase(options: {
     readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker; readonly lockAcquisitionTimeoutMs?: number;
   }): Promise<GraphDatabase>;
-  createExecutor(options: { readonly nowMs: () => number; readonly random: () => number }): QueryExecutor;
+  createExecutor(options: { readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler }): QueryExecutor;
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
    * procedures) come from it and CORE / READ_REPLICA modes are allowed; `self` is this server's
@@ -107,7 +110,8 @@ async function compose(
   }
 
   const random = nodeRandom();
-  const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float() });
+  const execution = executionSettings(config.raw);
+  const executor = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler: nodeScheduler() });
 
   const users = config.authEnabled
     ? (await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword))
@@ -168,6 +172,7 @@ async function compose(
     ticker: nodeTicker,
     serverAgent: BOLT_SERVER_AGENT,
     bookmarkWaitTimeoutMs: BoltLimits.bookmarkWaitTimeoutMs,
+    transactionTimeoutMs: execution.transactionTimeoutMs,
     onUnexpectedError: (error, context) => log.error(`Unexpected error in ${context}`, error),
     onTransactionStarted: (tx, user) => {
       if (user !== undefined) usersByTx.set(tx, user);

@@ -1,7 +1,8 @@
 // A stand-in engine for the runner's own tests: a toy graph and a table of the few queries the
 // fixture features use. It lets the runner be tested without the real Cypher engine.
 
-import type { ProcedureSignature, QueryExecutor, QueryResult } from '../../src/cypher/api.js';
+import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../src/cypher/api.js';
+import { cursorOverResult } from '../../src/cypher/cursor.js';
 import { Neo4jError, Status } from '../../src/core/errors.js';
 import { NodeValue, type CypherValue, type PropertyValue } from '../../src/cypher/values/value.js';
 import type { GraphDatabase, GraphTx, NodeRecord, UpdateCounters } from '../../src/graph/api.js';
@@ -44,6 +45,9 @@ export class ToyExecutor implements QueryExecutor {
   constructor(private readonly db: ToyDatabase) {}
   registerProcedure(procedure: ProcedureSignature): void { this.procedures.set(procedure.name, procedure); }
 
+  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor> {
+    return cursorOverResult(await this.execute(tx, text, params));
+  }
   async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult> {
     const nodes = (tx as unknown as ToyTx).nodes;
     const query = text.trim().replace(/\s+/g, ' ');

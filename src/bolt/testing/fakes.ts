@@ -2,7 +2,8 @@
 // "database" that only counts commits. Not for production use.
 
 import { Neo4jError, Status, type StatusCode } from '../../core/errors.js';
-import type { ProcedureSignature, QueryExecutor, QueryResult } from '../../cypher/api.js';
+import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../cypher/api.js';
+import { cursorOverResult } from '../../cypher/cursor.js';
 import type { CypherMap, CypherValue } from '../../cypher/values/value.js';
 import type { CommitResult, GraphDatabase, GraphTx, UpdateCounters } from '../../graph/api.js';
 import type { Authenticator, DatabaseProvider, SessionServices } from '../services.js';
@@ -66,6 +67,9 @@ export class FakeDatabase implements GraphDatabase {
  */
 export class FakeExecutor implements QueryExecutor {
   readonly procedures: ProcedureSignature[] = [];
+  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor> {
+    return cursorOverResult(await this.execute(tx, text, params));
+  }
   async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult> {
     const counters = zeroCounters();
     let match: RegExpMatchArray | null;

@@ -1,6 +1,9 @@
-// Turns an analysed query into a pipeline of stages. Reading clauses stream rows lazily (pull);
-// updating clauses and procedure calls are eager barriers, so every clause observes the complete
-// effect of the clauses before it, as Cypher's semantics require.
+// Turns an analysed query into a pipeline of stages. Every stage is a generator over the rows of
+// the stage before, so rows are pulled through the whole pipeline one at a time. Reading clauses
+// stream; updating clauses, procedure calls and CALL subqueries are eager barriers (they take all
+// their input before passing anything on), so every clause observes the complete effect of the
+// clauses before it, as Cypher's semantics require. Control items (runtime/context.ts) travel up
+// beside the rows.
 
 import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
 import type { Clause, Expression, Projection, Query, SingleQuery } from '../ast/index.js';
@@ -8,7 +11,8 @@ import type { ProcedureSignature } from '../api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../values/compare.js';
 import { formatValue, typeName } from '../values/format.js';
-import { type ExecContext, type Row, tick } from '../runtime/context.js';
+import { type ExecContext, type Row, isControl, PAUSE, tick, withoutPausing } from '../runtime/context.js';
+import { awaitValue, collect, runRow } from '../runtime/eager.js';
 import { compileExpression } from '../runtime/expressions.js';
 import { compilePatternMatcher } from '../runtime/match.js';
 import { children, compileProjection } from '../runtime/projection.js';
@@ -17,15 +21,17 @@ import { compileCreate, compileDelete, compileMerge, compileRemoveItems, compile
 import { compileProcedureCall } from '../runtime/procedure-call.js';
 import { countStoreShortcut } from './count-store.js';
 
-export type Stage =
-  | { readonly kind: 'stream'; run(input: Iterable<Row>, ctx: ExecContext, carried?: Row): Iterable<Row> }
-  | { readonly kind: 'eager'; run(input: Row[], ctx: ExecContext): Row[] | Promise<Row[]> };
+/** A step of the pipeline: rows (and control items) in, rows (and control items) out, lazily. */
+export interface Stage {
+  run(input: Iterable<Row>, ctx: ExecContext, carried?: Row): Iterable<Row>;
+}
 
 export interface CompiledQuery {
   readonly columns: readonly string[];
   /** True when the query ends in RETURN (otherwise it yields no records). */
   readonly returns: boolean;
-  run(input: Iterable<Row>, ctx: ExecContext): Promise<Row[]>;
+  /** The query's rows over `input`, pulled lazily, with control items among them. */
+  rows(input: Iterable<Row>, ctx: ExecContext): Iterable<Row>;
   /** Synchronous run for subquery expressions; fails if a stage needs to wait (procedures). */
   runSync(input: Iterable<Row>, ctx: ExecContext, limit: number): Row[];
 }
@@ -75,31 +81,46 @@ function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
       throw new Neo4jError(Status.SyntaxError, 'All sub queries in an UNION must have the same return column names');
     }
   }
-  const dedupe = (rows: Row[]): Row[] => {
-    if (all) return rows;
-    const seen = new Set<string>();
-    return rows.filter((r) => {
-      const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-  };
-  return {
+  const query: CompiledQuery = {
     columns, returns: true,
-    async run(input, ctx) {
-      const inRows = [...input];
-      const out: Row[] = [];
-      for (const b of branches) out.push(...(await b.run(inRows, ctx)));
-      return dedupe(out);
+    *rows(input, ctx) {
+      const inRows = yield* collect(input);
+      // UNION deduplicates as it streams: a row is passed on at its first sighting.
+      const seen = all ? null : new Set<string>();
+      for (const b of branches) {
+        for (const r of b.rows(inRows, ctx)) {
+          if (seen !== null && !isControl(r)) {
+            const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
+            if (seen.has(k)) continue;
+            seen.add(k);
+          }
+          yield r;
+        }
+      }
     },
-    runSync(input, ctx, limit) {
-      const inRows = [...input];
-      const out: Row[] = [];
-      for (const b of branches) out.push(...b.runSync(inRows, ctx, Infinity));
-      return dedupe(out).slice(0, limit);
-    },
+    runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),
   };
+  return query;
+}
+
+/**
+ * Drives a query to the end without yielding the event loop (subquery expressions, FOREACH).
+ * PAUSE cannot arise inside; a procedure that answers with a promise cannot be waited for.
+ */
+function drainSync(query: CompiledQuery, input: Iterable<Row>, ctx: ExecContext, limit: number): Row[] {
+  return withoutPausing(ctx, () => {
+    const out: Row[] = [];
+    if (limit <= 0) return out;
+    for (const r of query.rows(input, ctx)) {
+      if (isControl(r)) {
+        if (r === PAUSE) continue;
+        throw notSupported('Procedure calls that wait, inside subquery expressions');
+      }
+      out.push(r);
+      if (out.length >= limit) break;
+    }
+    return out;
+  });
 }
 
 function scopeBefore(c: Clause, fallback: readonly string[]): readonly string[] {
@@ -135,7 +156,7 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     const ret = q.clauses[1] as Extract<Clause, { kind: 'Return' }>;
     return {
       columns: [ret.projection.items[0]!.name], returns: true,
-      run: async (_input, ctx) => [counted(ctx)],
+      *rows(_input, ctx) { yield counted(ctx); },
       runSync: (_input, ctx) => [counted(ctx)],
     };
   }
@@ -157,33 +178,17 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
       columns = stagesColumns.get(last) ?? [];
     }
   }
-  return {
+  const query: CompiledQuery = {
     columns, returns,
-    async run(input, ctx) {
+    rows(input, ctx) {
       let rows: Iterable<Row> = persistent.length > 0 ? [...input] : input;
       const carried = carriedImports(rows as Row[], persistent);
-      for (const s of stages) {
-        if (s.kind === 'stream') rows = s.run(rows, ctx, carried);
-        else rows = await s.run([...rows], ctx);
-      }
-      return [...rows];
+      for (const s of stages) rows = s.run(rows, ctx, carried);
+      return rows;
     },
-    runSync(input, ctx, limit) {
-      let rows: Iterable<Row> = persistent.length > 0 ? [...input] : input;
-      const carried = carriedImports(rows as Row[], persistent);
-      for (const s of stages) {
-        if (s.kind === 'stream') rows = s.run(rows, ctx, carried);
-        else {
-          const r = s.run([...rows], ctx);
-          if (r instanceof Promise) throw notSupported('Procedure calls inside subquery expressions');
-          rows = r;
-        }
-      }
-      const out: Row[] = [];
-      for (const r of rows) { out.push(r); if (out.length >= limit) break; }
-      return out;
-    },
+    runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),
   };
+  return query;
 }
 
 /** Columns yielded by a standalone CALL, recorded while compiling it. */
@@ -191,11 +196,14 @@ const stagesColumns = new WeakMap<Clause, readonly string[]>();
 
 function perRowEager(op: RowOp): Stage {
   return {
-    kind: 'eager',
-    run(input, ctx) {
+    *run(input, ctx) {
+      const rows = yield* collect(input);
       const out: Row[] = [];
-      for (const row of input) { tick(ctx); for (const r of op(row, ctx)) out.push(r); }
-      return out;
+      for (const row of rows) {
+        const produced = yield* runRow(() => [...op(row, ctx)], ctx);
+        for (const r of produced) out.push(r);
+      }
+      yield* out;
     },
   };
 }
@@ -226,16 +234,16 @@ const subqueryColumns = new WeakMap<Clause, readonly string[]>();
 function compileClause(clause: Clause, before: readonly string[]): { stages: Stage[]; columns?: readonly string[] } {
   switch (clause.kind) {
     case 'Match': {
-      const matcher = compilePatternMatcher(clause.pattern, clause.where, false, new Set(before));
+      const matcher = compilePatternMatcher(clause.pattern, clause.where, false, new Set(before), true);
       const introduced = patternVariables(clause.pattern);
       if (clause.optional) {
         return {
           stages: [{
-            kind: 'stream',
             *run(input, ctx) {
               for (const row of input) {
+                if (isControl(row)) { yield row; continue; }
                 let any = false;
-                for (const r of matcher(row, ctx)) { any = true; yield r; }
+                for (const r of matcher(row, ctx)) { if (!isControl(r)) any = true; yield r; }
                 if (!any) {
                   const out: Row = { ...row };
                   for (const v of introduced) if (out[v] === undefined) out[v] = null;
@@ -248,8 +256,12 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
       }
       return {
         stages: [{
-          kind: 'stream',
-          *run(input, ctx) { for (const row of input) yield* matcher(row, ctx); },
+          *run(input, ctx) {
+            for (const row of input) {
+              if (isControl(row)) yield row;
+              else yield* matcher(row, ctx);
+            }
+          },
         }],
       };
     }
@@ -257,13 +269,17 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
       const list = compileExpression(clause.expression), v = clause.variable;
       return {
         stages: [{
-          kind: 'stream',
           *run(input, ctx) {
             for (const row of input) {
+              if (isControl(row)) { yield row; continue; }
               const l = list(row, ctx);
               if (l === null) continue;
               if (!Array.isArray(l)) { yield { ...row, [v]: l }; continue; }
-              for (const item of l) { tick(ctx); yield { ...row, [v]: item }; }
+              for (const item of l) {
+                tick(ctx);
+                if (ctx.yieldNow) yield PAUSE;
+                yield { ...row, [v]: item };
+              }
             }
           },
         }],
@@ -272,7 +288,7 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
     case 'With': case 'Return': {
       const p = clause.projection;
       const plan = compileProjection(p, projectionInfo(p), aggregatesOf(p), pc().text, clause.kind === 'With' ? clause.where : null, before);
-      return { stages: [{ kind: 'stream', run: (input, ctx, carried) => plan.run(input, ctx, carried) }], columns: plan.columns };
+      return { stages: [{ run: (input, ctx, carried) => plan.run(input, ctx, carried) }], columns: plan.columns };
     }
     case 'Create': return { stages: [perRowEager(compileCreate(clause.pattern))] };
     case 'Merge': return { stages: [perRowEager(compileMerge(clause))] };
@@ -303,11 +319,15 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
       stagesColumns.set(clause, call.columns);
       return {
         stages: [{
-          kind: 'eager',
-          async run(input, ctx) {
+          *run(input, ctx) {
+            const rows = yield* collect(input);
             const out: Row[] = [];
-            for (const row of input) for (const r of await call.run(row, ctx)) out.push(r);
-            return out;
+            for (const row of rows) {
+              tick(ctx);
+              if (ctx.yieldNow) yield PAUSE;
+              for (const r of yield* awaitValue(call.run(row, ctx))) out.push(r);
+            }
+            yield* out;
           },
         }],
       };
@@ -324,13 +344,13 @@ function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, 
   const inner = compileQuery(clause.query, importVars, clause.importVariables !== null ? importVars : []);
   subqueryColumns.set(clause, inner.returns ? inner.columns : []);
   return {
-    kind: 'eager',
-    async run(input, ctx) {
+    *run(input, ctx) {
+      const outer = yield* collect(input);
       const out: Row[] = [];
-      for (const row of input) {
+      for (const row of outer) {
         const inRow: Row = {};
         for (const v of importVars) inRow[v] = row[v] ?? null;
-        const rows = await inner.run([inRow], ctx);
+        const rows = yield* collect(inner.rows([inRow], ctx));
         if (!inner.returns) { out.push(row); continue; }
         if (rows.length === 0 && clause.optional) {
           const r: Row = { ...row };
@@ -343,7 +363,7 @@ function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, 
           out.push(merged);
         }
       }
-      return out;
+      yield* out;
     },
   };
 }

@@ -9,7 +9,7 @@ import { cypherEquals } from '../values/compare.js';
 import { nodeValue, relValue } from '../values/entities.js';
 import { formatValue, typeName } from '../values/format.js';
 import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../values/value.js';
-import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
 import { conjunctsOf, forEachAstNode } from './ast-walk.js';
@@ -186,6 +186,8 @@ export function compilePatternMatcher(
   where: Expression | null,
   patternExpression = false,
   boundBefore: ReadonlySet<string> | null = null,
+  /** The MATCH clause's matcher may yield PAUSE among its rows; other callers get rows only. */
+  pausable = false,
 ): Matcher {
   const specs: PartSpec[] = parts.map((p) => ({
     pathVariable: p.variable, shortest: p.shortest,
@@ -221,13 +223,16 @@ export function compilePatternMatcher(
     const relVar = last.rels[0]?.variable;
     if ((last.pathVariable !== null && read.has(last.pathVariable)) || (relVar && read.has(relVar))) last.pathFilter = filter;
   }
-  return function* match(row: Row, ctx: ExecContext): Iterable<Row> {
+  const match = function* (row: Row, ctx: ExecContext): Iterable<Row> {
     const used: number[] = [];
     for (const r of matchParts(specs, 0, row, ctx, used, patternExpression)) {
+      if (r === PAUSE) { yield r; continue; }
       if (filter && truthy(filter(r, ctx), 'WHERE') !== true) continue;
       yield r;
     }
   };
+  if (pausable) return match;
+  return (row, ctx) => withoutPausing(ctx, () => [...match(row, ctx)]);
 }
 
 function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecContext, used: number[], patternExpr: boolean): Iterable<Row> {
@@ -237,6 +242,7 @@ function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecC
   const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used, needPath);
   const last = i + 1 === specs.length;
   for (const [r, path] of gen) {
+    if (r === PAUSE) { yield r; continue; }
     if (!needPath) {
       if (last) yield r; else yield* matchParts(specs, i + 1, r, ctx, used, patternExpr);
       continue;
@@ -446,6 +452,7 @@ function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], 
   const cands = anchor ? anchor.nodeIds : candidates(startSpec, spec.seeds.get(start), row, ctx);
   for (const id of cands) {
     tick(ctx);
+    if (ctx.yieldNow) yield [PAUSE, null];
     const r0 = bindNode(startSpec, id, row, ctx);
     if (!r0) continue;
     nodeIds[start] = id;
@@ -454,7 +461,9 @@ function* matchPart(spec: PartSpec, row: Row, ctx: ExecContext, used: number[], 
       continue;
     }
     for (const r1 of extend(spec, start, 1, r0, ctx, used, nodeIds, segs)) {
+      if (r1 === PAUSE) { yield [PAUSE, null]; continue; }
       for (const r2 of extend(spec, start, -1, r1, ctx, used, nodeIds, segs)) {
+        if (r2 === PAUSE) { yield [PAUSE, null]; continue; }
         yield [r2, needPath ? buildPath(nodeIds, segs, ctx) : null];
       }
     }
@@ -495,6 +504,7 @@ function* extend(
   const ns = spec.nodes[to]!;
   const forward = step === 1;
   for (const [r1, endId, seg] of expandRel(rs, nodeIds[from]!, forward, row, ctx, used)) {
+    if (r1 === PAUSE) { yield PAUSE; continue; }
     const r2 = bindNode(ns, endId, r1, ctx);
     if (!r2) continue;
     nodeIds[to] = endId;
@@ -511,6 +521,9 @@ export function relMatches(rs: RelSpec, rel: RelationshipValue, row: Row, ctx: E
   return true;
 }
 
+/** Stands beside PAUSE where a segment is expected; never read. */
+const PAUSED_SEGMENT: Segment = { relIds: [], rels: null, nodes: [] };
+
 /** Yields (row with the relationship variable bound, far node id, segment in pattern order). */
 function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx: ExecContext, used: number[]): Iterable<[Row, number, Segment]> {
   const dir = storeDirection(rs.direction, forward);
@@ -523,6 +536,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
     const adj = [...ctx.tx.relationshipsOf(fromId, dir, types)];
     for (const a of adj) {
       tick(ctx);
+      if (ctx.yieldNow) yield [PAUSE, -1, PAUSED_SEGMENT];
       if (dir === 'BOTH' && a.otherId === fromId && !a.outgoing) continue; // a self-loop once
       if (used.includes(a.relId)) continue;
       if (bound !== undefined && (!(bound instanceof RelationshipValue) || bound.id !== a.relId)) continue;
@@ -545,6 +559,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   const boundList = bound === undefined ? undefined : bound;
   function* dfs(at: number): Iterable<[Row, number, Segment]> {
     tick(ctx);
+    if (ctx.yieldNow) yield [PAUSE, -1, PAUSED_SEGMENT];
     if (rels.length >= rs.min) {
       const segRels = forward ? [...rels] : [...rels].reverse();
       const segNodes = forward ? [...nodes] : [...nodes].reverse();
@@ -574,6 +589,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
     }
   }
   for (const [out, end, seg] of dfs(fromId)) {
+    if (out === PAUSE) { yield [out, end, seg]; continue; }
     // The last pushed node is the far endpoint: keep only intermediates in the segment.
     const inter = forward ? seg.nodes.slice(0, -1) : seg.nodes.slice(1);
     yield [out, end, { relIds: seg.relIds, rels: seg.rels, nodes: inter }];

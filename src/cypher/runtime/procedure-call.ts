@@ -20,7 +20,8 @@ export function findProcedure(procedures: ReadonlyMap<string, ProcedureSignature
 export interface CompiledCall {
   /** Output columns when known at compile time (YIELD given); otherwise resolved per run. */
   readonly columns: readonly string[];
-  run(row: Row, ctx: ExecContext): Promise<Row[]>;
+  /** Synchronous unless the procedure itself answers with a promise. */
+  run(row: Row, ctx: ExecContext): Row[] | Promise<Row[]>;
 }
 
 export function compileProcedureCall(c: CallProcedureClause, procedures: ReadonlyMap<string, ProcedureSignature>): CompiledCall {
@@ -31,7 +32,7 @@ export function compileProcedureCall(c: CallProcedureClause, procedures: Readonl
   const columns = yields ? yields.map((y) => y.alias ?? y.field) : resolved.outputs.map((o) => o.name);
   return {
     columns,
-    async run(row, ctx) {
+    run(row, ctx) {
       const proc = findProcedure(ctx.procedures, c.name);
       let values: CypherValue[];
       if (args === null) {
@@ -55,24 +56,27 @@ export function compileProcedureCall(c: CallProcedureClause, procedures: Readonl
         }
       }
       const outNames = proc.outputs.map((o) => o.name);
-      const result = await proc.invoke(ctx.tx, values);
-      if (outNames.length === 0) return [row]; // a VOID procedure leaves the row stream as it is
-      const out: Row[] = [];
-      for (const rec of result) {
-        const r: Row = { ...row };
-        if (yields) {
-          for (const y of yields) {
-            const idx = outNames.indexOf(y.field);
-            if (idx < 0) throw new Neo4jError(Status.SyntaxError, `Unknown procedure output: \`${y.field}\``);
-            r[y.alias ?? y.field] = rec[idx] ?? null;
+      const result = proc.invoke(ctx.tx, values);
+      const toRows = (records: Iterable<readonly CypherValue[]>): Row[] => {
+        if (outNames.length === 0) return [row]; // a VOID procedure leaves the row stream as it is
+        const out: Row[] = [];
+        for (const rec of records) {
+          const r: Row = { ...row };
+          if (yields) {
+            for (const y of yields) {
+              const idx = outNames.indexOf(y.field);
+              if (idx < 0) throw new Neo4jError(Status.SyntaxError, `Unknown procedure output: \`${y.field}\``);
+              r[y.alias ?? y.field] = rec[idx] ?? null;
+            }
+          } else {
+            outNames.forEach((n, i) => { r[n] = rec[i] ?? null; });
           }
-        } else {
-          outNames.forEach((n, i) => { r[n] = rec[i] ?? null; });
+          if (where && truthy(where(r, ctx)) !== true) continue;
+          out.push(r);
         }
-        if (where && truthy(where(r, ctx)) !== true) continue;
-        out.push(r);
-      }
-      return out;
+        return out;
+      };
+      return result instanceof Promise ? result.then(toRows) : toRows(result);
     },
   };
 }

@@ -6,7 +6,7 @@ import { DistinctAgg, lookupAggregate, type Aggregator } from '../functions/inde
 import { hashKey, orderCompare } from '../values/compare.js';
 import { formatValue } from '../values/format.js';
 import type { CypherValue } from '../values/value.js';
-import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 
 export interface ProjectionPlan {
@@ -145,9 +145,14 @@ export function compileProjection(
         // Streaming path: LIMIT stops pulling from the input early; DISTINCT keeps first sightings.
         let toSkip = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
         let remaining = limit ? toCount(limit({}, ctx), 'LIMIT') : Infinity;
-        if (remaining === 0) return;
+        if (remaining === 0) {
+          // LIMIT 0 takes no row, but the writes before it still happen (Cypher's side effects).
+          if (!ctx.readOnlyStatement) for (const row of input) if (isControl(row)) yield row;
+          return;
+        }
         const seen = p.distinct ? new Set<string>() : null;
         for (const row of input) {
+          if (isControl(row)) { yield row; continue; }
           tick(ctx);
           if (seen === null && toSkip > 0) { toSkip--; continue; }
           const out = withCarried(project(row, ctx));
@@ -169,7 +174,9 @@ export function compileProjection(
       if (aggregating) {
         const groups = new Map<string, { base: Row; keys: Row; aggs: Aggregator[] }>();
         for (const row of input) {
+          if (isControl(row)) { yield row; continue; }
           tick(ctx);
+          if (ctx.yieldNow) yield PAUSE;
           const keys: Row = {};
           let key = '';
           for (const v of starVars) { keys[v] = row[v] ?? null; key += hashKey(keys[v]!) + '|'; }
@@ -198,7 +205,9 @@ export function compileProjection(
         }
       } else {
         for (const row of input) {
+          if (isControl(row)) { yield row; continue; }
           tick(ctx);
+          if (ctx.yieldNow) yield PAUSE;
           const out = withCarried(project(row, ctx));
           rows.push({ out, sortRow: sorts.length || filter ? { ...row, ...out } : out });
         }
@@ -226,6 +235,8 @@ export function compileProjection(
           // Top-k: a bounded sorted buffer; stable because equal keys insert after existing ones.
           keyed = [];
           for (const r of rows) {
+            tick(ctx);
+            if (ctx.yieldNow) yield PAUSE;
             const item = { r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) };
             if (keyed.length === keep && cmp(item, keyed[keyed.length - 1]!) >= 0) continue;
             let lo = 0, hi = keyed.length;
@@ -234,7 +245,12 @@ export function compileProjection(
             if (keyed.length > keep) keyed.pop();
           }
         } else {
-          keyed = rows.map((r) => ({ r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) }));
+          keyed = [];
+          for (const r of rows) {
+            tick(ctx);
+            if (ctx.yieldNow) yield PAUSE;
+            keyed.push({ r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) });
+          }
           keyed.sort(cmp);
         }
         rows = keyed.map((k) => k.r);

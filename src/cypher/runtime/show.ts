@@ -9,7 +9,7 @@ import {
   CONSTRAINT_COLUMNS, CONSTRAINT_EXTRA_COLUMNS, INDEX_COLUMNS, INDEX_EXTRA_COLUMNS, constraintRows, indexRows,
 } from '../procedures/schema-rows.js';
 import type { CypherValue } from '../values/value.js';
-import type { ExecContext, Row } from './context.js';
+import { type ExecContext, type Row, withoutPausing } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { children, compileProjection } from './projection.js';
 import type { SchemaPlan } from './schema.js';
@@ -108,9 +108,9 @@ export function compileShow(cmd: ShowCommand, procedures: () => ProcedureSignatu
         else for (const c of src.all) r[c] = m.get(c) ?? null;
         return r;
       });
-      if (yieldOrder) rows = [...yieldOrder.run(rows, ctx)];
+      if (yieldOrder) rows = withoutPausing(ctx, () => [...yieldOrder.run(rows, ctx)]);
       if (where) rows = rows.filter((r) => truthy(where(r, ctx)) === true);
-      if (ret) rows = [...ret.run(rows, ctx)];
+      if (ret) rows = withoutPausing(ctx, () => [...ret.run(rows, ctx)]);
       return { columns, rows };
     },
   };

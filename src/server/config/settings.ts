@@ -2,6 +2,8 @@
 // recognises as Neo4j's own but has no use for. A name in neither list is a typo: Neo4j 5 refuses
 // to start on one (strict validation), and so do we unless strict validation is switched off.
 
+import { EXECUTION_SETTING_KEYS } from './execution.js';
+
 /** Settings that change Causeway's behaviour; each maps to one canonical meaning. */
 export type SettingMeaning =
   | 'boltListenAddress'
@@ -114,6 +116,7 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   'server.metrics.prometheus.enabled', 'server.metrics.prometheus.endpoint',
   'server.bolt.tls_level', 'dbms.connector.bolt.tls_level',
   'dbms.ssl.policy.bolt.base_directory', 'dbms.ssl.policy.bolt.private_key', 'dbms.ssl.policy.bolt.public_certificate',
+  ...EXECUTION_SETTING_KEYS,
 ]);
 
 /** Exact Neo4j setting names that Causeway accepts and ignores. */

@@ -1,0 +1,172 @@
+// The driver at the top of the row pipeline: pulls rows one at a time, turns them into records,
+// and acts on the control items the stages yield (runtime/context.ts) — gives the event loop
+// back when a slice is used up, awaits a lock or a procedure — then pulls again.
+
+import type { GraphTx, UpdateCounters } from '../graph/api.js';
+import type { QueryCursor, QueryResult, QueryType } from './api.js';
+import { type ExecContext, type Row, isControl, PAUSE, startSlice, type Suspend } from './runtime/context.js';
+import { currentNode, currentRel } from './values/entities.js';
+import { type CypherValue, NodeValue, PathValue, RelationshipValue } from './values/value.js';
+
+export const ZERO_COUNTERS: UpdateCounters = {
+  nodesCreated: 0, nodesDeleted: 0, relationshipsCreated: 0, relationshipsDeleted: 0, propertiesSet: 0,
+  labelsAdded: 0, labelsRemoved: 0, indexesAdded: 0, indexesRemoved: 0, constraintsAdded: 0, constraintsRemoved: 0,
+};
+
+export class StatementCursor implements QueryCursor {
+  private iterator: Iterator<Row> | undefined;
+  private lookahead: Row | undefined;
+  private finished = false;
+  private readonly countersBefore: UpdateCounters;
+  private countersAtEnd: UpdateCounters | undefined;
+
+  constructor(
+    readonly columns: readonly string[],
+    readonly queryType: QueryType,
+    private readonly ctx: ExecContext,
+    rows: Iterable<Row> | null,
+    /** entity values are re-read from the transaction (the statement wrote) */
+    private readonly refreshEntities: boolean,
+    /** the transaction's counters before the statement began (schema commands run before the cursor exists) */
+    countersBefore: UpdateCounters = ctx.tx.counters,
+  ) {
+    this.countersBefore = { ...countersBefore };
+    if (rows === null) this.finish();
+    else this.iterator = rows[Symbol.iterator]();
+  }
+
+  get done(): boolean {
+    return this.finished && this.lookahead === undefined;
+  }
+
+  async prime(): Promise<void> {
+    if (this.lookahead !== undefined || this.finished) return;
+    this.lookahead = await this.nextRow();
+  }
+
+  async pull(max: number, onRecord: (values: CypherValue[]) => void): Promise<boolean> {
+    let sent = 0;
+    if (this.lookahead !== undefined && max > 0) {
+      const row = this.lookahead;
+      this.lookahead = undefined;
+      onRecord(this.record(row));
+      sent++;
+    }
+    while (sent < max) {
+      const row = await this.nextRow();
+      if (row === undefined) break;
+      onRecord(this.record(row));
+      sent++;
+    }
+    return this.done;
+  }
+
+  counters(): UpdateCounters {
+    const after = this.countersAtEnd ?? this.ctx.tx.counters;
+    const out = { ...ZERO_COUNTERS };
+    for (const k of Object.keys(ZERO_COUNTERS) as (keyof UpdateCounters)[]) out[k] = after[k] - this.countersBefore[k];
+    return out;
+  }
+
+  close(): void {
+    this.lookahead = undefined;
+    if (this.finished) return;
+    this.finish();
+  }
+
+  interrupt(error: Error): void {
+    this.ctx.interrupt ??= error;
+  }
+
+  /** The next row, or undefined at the end; waits where the pipeline asks it to. */
+  private async nextRow(): Promise<Row | undefined> {
+    const iterator = this.iterator;
+    if (iterator === undefined || this.finished) return undefined;
+    const ctx = this.ctx;
+    try {
+      startSlice(ctx);
+      // Bounded by the statement: every pass either yields a row, ends it, or waits.
+      for (;;) {
+        if (ctx.interrupt !== undefined) throw ctx.interrupt;
+        const step = iterator.next();
+        if (step.done) {
+          this.finish();
+          return undefined;
+        }
+        const row = step.value;
+        if (!isControl(row)) {
+          if (ctx.yieldNow) {
+            // The row is ready; the next one starts in a fresh slice.
+            await ctx.scheduler.yield();
+            startSlice(ctx);
+          }
+          return row;
+        }
+        if (row === PAUSE) await ctx.scheduler.yield();
+        else await (row as unknown as Suspend).settle();
+        startSlice(ctx);
+      }
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.countersAtEnd ??= { ...this.ctx.tx.counters };
+    const iterator = this.iterator;
+    this.iterator = undefined;
+    try {
+      iterator?.return?.();
+    } catch {
+      // a generator's cleanup failing must not hide the statement's own outcome
+    }
+  }
+
+  private record(row: Row): CypherValue[] {
+    const tx = this.ctx.tx;
+    const values: CypherValue[] = new Array(this.columns.length);
+    for (let i = 0; i < this.columns.length; i++) {
+      const v = row[this.columns[i]!] ?? null;
+      values[i] = this.refreshEntities ? refresh(v, tx) : v;
+    }
+    return values;
+  }
+}
+
+/** Entities in results show the transaction's current labels and properties. */
+function refresh(v: CypherValue, tx: GraphTx): CypherValue {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof NodeValue) return currentNode(tx, v);
+  if (v instanceof RelationshipValue) return currentRel(tx, v);
+  if (Array.isArray(v)) return v.map((x) => refresh(x, tx));
+  if (v instanceof Map) {
+    const m = new Map<string, CypherValue>();
+    for (const [k, x] of v) m.set(k, refresh(x, tx));
+    return m;
+  }
+  if (v instanceof PathValue) {
+    return new PathValue(v.nodes.map((n) => currentNode(tx, n)), v.relationships.map((r) => currentRel(tx, r)));
+  }
+  return v;
+}
+
+/** A cursor over a result computed whole (test doubles, small fixed answers). */
+export function cursorOverResult(result: QueryResult): QueryCursor {
+  let next = 0;
+  let closed = false;
+  return {
+    columns: result.columns,
+    queryType: result.queryType,
+    get done() { return closed || next >= result.records.length; },
+    prime: () => Promise.resolve(),
+    pull(max, onRecord) {
+      while (!closed && next < result.records.length && max-- > 0) onRecord([...result.records[next++]!]);
+      return Promise.resolve(closed || next >= result.records.length);
+    },
+    counters: () => result.counters,
+    close() { closed = true; },
+    interrupt() { closed = true; },
+  };
+}
