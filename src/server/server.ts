@@ -100,7 +100,7 @@ async function compose(
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
   const database = await deps.openDatabase({
-    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: config.lockAcquisitionTimeoutMs ?? 0,
+    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: executionSettings(config.raw).lockAcquisitionTimeoutMs,
   });
   cleanup.push(() => database.close());
   log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);

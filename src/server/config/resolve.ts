@@ -4,7 +4,7 @@
 
 import { isAbsolute, join, normalize } from 'node:path';
 import { resolveBackup, resolveCluster, type ExplicitMembers } from './cluster.js';
-import { parseBoolean, parseDurationMs, parseSocketAddress, type SocketAddress } from './parse.js';
+import { parseBoolean, parseSocketAddress, type SocketAddress } from './parse.js';
 import { classifySetting, exactSettingNames, type SettingMeaning } from './settings.js';
 import { ConfigError, type SettingEntry } from './sources.js';
 import type { ServerConfig } from './types.js';
@@ -124,7 +124,6 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
   }
 
   const mode = modeEntry === undefined ? 'SINGLE' : parseMode(modeEntry.value, modeEntry.key);
-  const lockTimeoutEntry = get('lockAcquisitionTimeout');
   return {
     home,
     dataDir: dataEntry === undefined ? join(home, 'data') : parseDirectory(dataEntry.value, dataEntry.key, home),
@@ -136,7 +135,6 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
     defaultDatabase: dbEntry === undefined ? 'neo4j' : parseDatabaseName(dbEntry.value, dbEntry.key),
     mode,
     fsyncOnCommit: bool('fsyncOnCommit', true),
-    lockAcquisitionTimeoutMs: lockTimeoutEntry === undefined ? 0 : parseDurationMs(lockTimeoutEntry.value, lockTimeoutEntry.key),
     raw,
     notices,
     cluster: resolveCluster(get, mode, defaultListenHost, defaultAdvertisedEntry !== undefined ? defaultAdvertisedHost : defaultListenHost, options.explicitMembers),

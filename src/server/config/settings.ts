@@ -36,8 +36,7 @@ export type SettingMeaning =
   | 'leaderElectionTimeout'
   | 'routingTtl'
   | 'backupEnabled'
-  | 'backupListenAddress'
-  | 'lockAcquisitionTimeout';
+  | 'backupListenAddress';
 
 /** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
 export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
@@ -101,8 +100,6 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['dbms.backup.listen_address', 'backupListenAddress'],
   ['dbms.backup.address', 'backupListenAddress'],
   ['server.backup.listen_address', 'backupListenAddress'],
-  ['dbms.lock.acquisition.timeout', 'lockAcquisitionTimeout'],
-  ['db.lock.acquisition.timeout', 'lockAcquisitionTimeout'],
 ]);
 
 /**

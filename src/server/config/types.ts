@@ -14,8 +14,6 @@ export interface ServerConfig {
   readonly mode: 'SINGLE' | 'CORE' | 'READ_REPLICA';
   /** fsync each commit batch (on by default; off only for throwaway test stores) */
   readonly fsyncOnCommit: boolean;
-  /** db.lock.acquisition.timeout (3.5: dbms.lock.acquisition.timeout) in ms; 0 or absent: lock waits never time out */
-  readonly lockAcquisitionTimeoutMs?: number;
   /** every accepted key as written, for settings not yet modelled above (dbms.listConfig) */
   readonly raw: ReadonlyMap<string, string>;
   /** lines to log at startup (accepted-but-unused keys and similar) */
