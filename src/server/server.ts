@@ -43,7 +43,9 @@ export interface RunningServer {
 
 /** The storage and engine factories; injectable so tests can run the server on the memory store. */
 export interface ServerDependencies {
-  openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
+  openDatabase(options: {
+    readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker; readonly lockAcquisitionTimeoutMs?: number;
+  }): Promise<GraphDatabase>;
   createExecutor(options: { readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler }): QueryExecutor;
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
@@ -97,7 +99,9 @@ async function compose(
   }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
-  const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
+  const database = await deps.openDatabase({
+    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: executionSettings(config.raw).lockAcquisitionTimeoutMs,
+  });
   cleanup.push(() => database.close());
   log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
   const recovery = (database as { recovery?: { replayedTxs: number; truncatedBytes: number } }).recovery;
