@@ -115,12 +115,19 @@ export class BoltSession {
     if (this.current === 'CONNECTED' || this.current === 'AUTHENTICATION') return;
     this.pendingResets++;
     // RESET stops the statement that is running now, not after it has run to the end.
-    this.running?.cursor.interrupt(new Neo4jError(Status.Terminated, RESET_MESSAGE));
+    if (this.busy) this.stopRunning(new Neo4jError(Status.Terminated, RESET_MESSAGE));
+  }
+
+  /** Ends the statement in flight: its pipeline stops at the next slice, a lock wait is rejected. */
+  private stopRunning(error: Neo4jError): void {
+    this.running?.cursor.interrupt(error);
+    const open = this.open;
+    if (open && !open.released) open.tx.terminate(error);
   }
 
   /** The connection is gone: stop the running statement and release the open transaction. */
   terminate(): void {
-    this.running?.cursor.interrupt(new Neo4jError(Status.Terminated, 'The connection was closed.'));
+    if (this.busy) this.stopRunning(new Neo4jError(Status.Terminated, 'The connection was closed.'));
     this.rollbackQuietly();
     this.current = 'DEFUNCT';
   }
@@ -212,7 +219,7 @@ export class BoltSession {
     open.endedBy = error;
     if (this.busy) {
       // the request in flight fails with the timeout and the session rolls the tx back
-      this.running?.cursor.interrupt(error);
+      this.stopRunning(error);
       return;
     }
     this.release(open);
