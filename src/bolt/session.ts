@@ -10,7 +10,8 @@ import { describeError, failureMetadata } from './failure.js';
 import { IGNORED, meta, success, type Request, type Response } from './messages.js';
 import type { ValueFormat } from './packstream/markers.js';
 import { OpenResult } from './results.js';
-import type { SessionServices } from './services.js';
+import type { SessionServices, TrackedTransaction } from './services.js';
+import type { QueryCursor } from '../cypher/api.js';
 import type { Capabilities } from './versions.js';
 import { BoltLimits } from './limits.js';
 
@@ -40,6 +41,10 @@ interface OpenTx {
   /** why the transaction was ended under the client's feet; raised at its next request */
   endedBy: Neo4jError | undefined;
   cancelTimer: (() => void) | undefined;
+  /** its entry in the server's transaction registry (SHOW TRANSACTIONS), when there is one */
+  tracked: TrackedTransaction | undefined;
+  /** qid → the registry's query id of each open result */
+  readonly queryIds: Map<bigint, string>;
 }
 
 const TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
@@ -87,6 +92,8 @@ export class BoltSession {
     private readonly caps: Capabilities,
     private readonly services: SessionServices,
     readonly connectionId: string,
+    /** the client's host:port (SHOW TRANSACTIONS); empty when unknown */
+    private readonly clientAddress = '',
   ) {
     this.format = { elementIds: caps.elementIds, utcDateTime: caps.utcByDefault };
   }
@@ -209,16 +216,20 @@ export class BoltSession {
     } catch (error) {
       this.services.onUnexpectedError?.(error, `rollback on connection ${this.connectionId}`);
     }
+    open.tracked?.closed();
     this.services.onTransactionFinished?.('rolled-back');
   }
 
-  /** The timeout fired: a running statement is stopped; an idle transaction is freed now. */
-  private expire(open: OpenTx): void {
-    if (this.open !== open || open.released) return;
-    const error = open.timeoutError();
+  /**
+   * The transaction is ended under the client's feet (its timeout fired, or TERMINATE
+   * TRANSACTIONS): a running statement is stopped and the request in flight fails with `error`
+   * (the session then rolls back); an idle transaction is rolled back now, and the client learns
+   * why at its next request.
+   */
+  private endTransaction(open: OpenTx, error: Neo4jError): void {
+    if (this.open !== open || open.released || open.endedBy !== undefined) return;
     open.endedBy = error;
     if (this.busy) {
-      // the request in flight fails with the timeout and the session rolls the tx back
       this.stopRunning(error);
       return;
     }
@@ -359,14 +370,24 @@ export class BoltSession {
     const open: OpenTx = {
       tx, database: database.name, autoCommit, results: new Map(), nextQid: 0n, lastQid: -1n,
       deadlineMs: timeoutMs === undefined ? undefined : startedAtMs + timeoutMs, timeoutError,
-      released: false, endedBy: undefined, cancelTimer: undefined,
+      released: false, endedBy: undefined, cancelTimer: undefined, tracked: undefined, queryIds: new Map(),
     };
+    open.tracked = this.services.transactions?.begin({
+      tx, database: database.name, protocol: 'bolt', connectionId: this.connectionId, clientAddress: this.clientAddress,
+      username: this.user ?? '', metaData: metadata instanceof Map ? metadata : new Map(),
+      allocatedBytes: () => {
+        let bytes = 0;
+        for (const result of open.results.values()) bytes += allocatedBytesOf(result.cursor);
+        return bytes;
+      },
+      terminate: (error) => this.endTransaction(open, error),
+    });
     const ticker = this.services.ticker;
     if (open.deadlineMs !== undefined && ticker) {
       const delayMs = Math.max(1, Math.ceil(open.deadlineMs - this.services.clock.monotonicMs()));
       const stop = ticker.every(delayMs, () => {
         stop();
-        this.expire(open);
+        this.endTransaction(open, open.timeoutError());
       });
       open.cancelTimer = stop;
     }
@@ -425,8 +446,10 @@ export class BoltSession {
       open = explicit;
     }
     this.checkAlive(open);
+    const queryId = open.tracked?.queryStarted(query, params);
     const cursor = await this.services.executor.open(open.tx, query, params);
     const qid = open.nextQid++;
+    if (queryId !== undefined) open.queryIds.set(qid, queryId);
     const result = new OpenResult(qid, cursor, open.database, startedAtMs);
     open.results.set(qid, result);
     open.lastQid = qid;
@@ -470,6 +493,7 @@ export class BoltSession {
     if (!done && this.pendingResets > 0) return [IGNORED];
     if (!done) return [...out, success({ has_more: true })];
     open.results.delete(id);
+    this.finishedQuery(open, id);
     if (!open.autoCommit) {
       if (open.results.size === 0) this.current = 'TX_READY';
       return [...out, { kind: 'SUCCESS', metadata: result.summary(this.services.clock.monotonicMs(), undefined) }];
@@ -483,6 +507,13 @@ export class BoltSession {
     }
     this.current = 'READY';
     return [...out, { kind: 'SUCCESS', metadata: result.summary(this.services.clock.monotonicMs(), bookmark) }];
+  }
+
+  private finishedQuery(open: OpenTx, qid: bigint): void {
+    const queryId = open.queryIds.get(qid);
+    if (queryId === undefined) return;
+    open.queryIds.delete(qid);
+    open.tracked?.queryFinished(queryId);
   }
 
   /** Sends the records gathered so far when the connection can stream them. */
@@ -500,10 +531,12 @@ export class BoltSession {
     let committed = false;
     try {
       this.checkAlive(open);
+      open.tracked?.closing();
       for (const result of open.results.values()) result.cursor.close();
       const { txId } = await open.tx.commit();
       committed = true;
       open.released = true;
+      open.tracked?.closed();
       this.services.onTransactionFinished?.('committed');
       // A read-only transaction still gets a bookmark: the position it read at, for causal chaining.
       const database = this.services.databases.resolve(open.database);
@@ -523,6 +556,12 @@ export class BoltSession {
     this.current = 'READY';
     return [success({ bookmark })];
   }
+}
+
+/** Heap bytes a cursor holds, when the engine measures them (0 otherwise). */
+function allocatedBytesOf(cursor: QueryCursor): number {
+  const measured = (cursor as Partial<{ allocatedBytes(): number }>).allocatedBytes;
+  return typeof measured === 'function' ? measured.call(cursor) : 0;
 }
 
 function rejectImpersonation(user: string | null): void {

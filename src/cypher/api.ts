@@ -3,6 +3,7 @@
 
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
 import type { CypherValue } from './values/value.js';
+import type { ShowSource } from './runtime/show.js';
 
 /** Neo4j's query type letters as Bolt summaries carry them. */
 export type QueryType = 'r' | 'w' | 'rw' | 's';
@@ -67,4 +68,6 @@ export interface QueryExecutor {
    */
   execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult>;
   registerProcedure(procedure: ProcedureSignature): void;
+  /** Supplies the rows of a SHOW target (e.g. the server's TRANSACTIONS); optional for test doubles. */
+  registerShowSource?(target: string, source: ShowSource): void;
 }

@@ -28,6 +28,8 @@ import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
+import { TransactionRegistry, type Viewer } from './transactions/registry.js';
+import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics } from './metrics.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
@@ -128,6 +130,16 @@ async function compose(
   };
 
   const usersByTx = new WeakMap<GraphTx, string>();
+  // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
+  const transactions = new TransactionRegistry(nodeClock);
+  const viewerOf = (tx: GraphTx): Viewer => {
+    const username = transactions.userOf(tx) ?? usersByTx.get(tx) ?? '';
+    // Without auth everyone is admin; with auth only `neo4j` may see and stop others' work (no roles yet).
+    return { username, admin: !config.authEnabled || username === 'neo4j' };
+  };
+  for (const procedure of transactionProcedures(transactions, viewerOf)) executor.registerProcedure(procedure);
+  executor.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
+  executor.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),
@@ -178,6 +190,7 @@ async function compose(
       if (user !== undefined) usersByTx.set(tx, user);
     },
     ...(onQueryFinished ? { onQueryFinished } : {}),
+    transactions,
     onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
   };
 
@@ -203,19 +216,19 @@ async function compose(
   let http: HttpListener | undefined;
   if (config.http.enabled) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
-    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled };
-    const transactions = new HttpTransactions(txDeps, { clock: nodeClock });
-    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => transactions.expireIdle());
+    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
+    const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
+    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => httpTransactions.expireIdle());
     cleanup.push(async () => {
       stopSweeping();
-      transactions.closeAll();
+      httpTransactions.closeAll();
     });
     http = await startHttpListener(config.http.host, config.http.port,
       (request) => routeHttpRequest(request, {
         boltAdvertised: () => advertisedBolt,
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body) => handleTxCommit(txDeps, database, authorization, body),
-        transactions,
+        transactions: httpTransactions,
       }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;

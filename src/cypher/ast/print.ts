@@ -248,7 +248,10 @@ function printBody(b: StatementBody): string {
         ? `DROP CONSTRAINT ON ${printTarget(b.legacy.target)} ASSERT ${printTargetProperties(b.legacy.target)} ${CONSTRAINT_SUFFIX[b.legacy.constraintType]}`
         : `DROP CONSTRAINT ${printName(b.name!)}${b.ifExists ? ' IF EXISTS' : ''}`;
     case 'Show': {
-      let out = `SHOW ${b.filter !== null ? b.filter + ' ' : ''}${b.target}${b.name !== null ? ' ' + printName(b.name) : ''}`;
+      let out = b.target === 'TERMINATE TRANSACTIONS'
+        ? 'TERMINATE TRANSACTIONS'
+        : `SHOW ${b.filter !== null ? b.filter + ' ' : ''}${b.target}${b.name !== null ? ' ' + printName(b.name) : ''}`;
+      if (b.ids.length > 0) out += ` ${b.ids.map(printExpression).join(', ')}`;
       if (b.yieldStar) out += ' YIELD *';
       else if (b.yieldItems) out += ` YIELD ${b.yieldItems.map((y) => printName(y.field) + (y.alias !== null ? ` AS ${printName(y.alias)}` : '')).join(', ')}`;
       if (b.yieldProjection) {
