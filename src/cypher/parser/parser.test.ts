@@ -182,6 +182,25 @@ test('parses SHOW commands with YIELD, WHERE and RETURN', () => {
   }
 });
 
+test('parses SHOW TRANSACTIONS with ids and TERMINATE TRANSACTIONS; both print back to the same statement', () => {
+  // Proves transaction ids (strings, parameters, lists) are read before YIELD and that TERMINATE is a SHOW-shaped command.
+  const all = parse('SHOW TRANSACTIONS').body;
+  assert.ok(all.kind === 'Show' && all.target === 'TRANSACTIONS' && all.ids.length === 0);
+  const some = parse("SHOW TRANSACTION 'neo4j-transaction-1', $more YIELD transactionId WHERE transactionId <> '' RETURN transactionId").body;
+  assert.ok(some.kind === 'Show' && some.target === 'TRANSACTIONS' && some.ids.length === 2 && some.yieldItems?.length === 1 && some.returnClause);
+  const yieldOnly = parse('SHOW TRANSACTIONS YIELD *').body;
+  assert.ok(yieldOnly.kind === 'Show' && yieldOnly.ids.length === 0 && yieldOnly.yieldStar);
+  const kill = parse("TERMINATE TRANSACTIONS 'neo4j-transaction-1', 'neo4j-transaction-2' YIELD message WHERE message <> 'x'").body;
+  assert.ok(kill.kind === 'Show' && kill.target === 'TERMINATE TRANSACTIONS' && kill.ids.length === 2 && kill.where !== null);
+  const single = parse('TERMINATE TRANSACTION $ids').body;
+  assert.ok(single.kind === 'Show' && single.target === 'TERMINATE TRANSACTIONS' && single.ids.length === 1);
+  assert.equal(syntaxError('TERMINATE TRANSACTIONS').code, 'Neo.ClientError.Statement.SyntaxError');
+  for (const text of ["SHOW TRANSACTIONS 'a', 'b' YIELD transactionId", "TERMINATE TRANSACTIONS ['a', 'b']", 'SHOW TRANSACTIONS']) {
+    const statement = parse(text);
+    assert.equal(shape(parse(printStatement(statement))), shape(statement), text);
+  }
+});
+
 test('fails cleanly on deeply nested input instead of overflowing the stack', () => {
   // Proves the nesting guard turns pathological input into a SyntaxError.
   const deep = 'RETURN ' + '['.repeat(5000) + ']'.repeat(5000);
