@@ -47,7 +47,7 @@ const USAGE = `usage: node dist/bench/run.js [options]
   --json PATH          also write every figure of the run as JSON (for comparing runs)
   --cli PATH           Causeway CLI entry (default <build>/src/cli/main.js)
   --server-node-args=S extra node flags for the server, e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
-  --stream-seconds S   bound on each stream case (default 90)
+  --stream-seconds S   bound on each stream case (default 120)
   --stream-heap-mb N   --max-old-space-size of the stream servers (default 1024)
   --stream-rows N      rows streamed to the slow client (default 10000000)
   --heavy-seconds S    how long 4 clients run heavy queries while a 5th pings (default 8)
@@ -138,7 +138,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter((a) => a !== ''),
     keep: values.keep === true,
     execution: {
-      streamCaseMs: positive(values['stream-seconds'], 90, '--stream-seconds') * 1000,
+      streamCaseMs: positive(values['stream-seconds'], 120, '--stream-seconds') * 1000,
       streamHeapMb: Math.floor(positive(values['stream-heap-mb'], 1024, '--stream-heap-mb')),
       streamSlowRows: Math.floor(positive(values['stream-rows'], quick ? 1_000_000 : 10_000_000, '--stream-rows')),
       heavyWindowMs: positive(values['heavy-seconds'], quick ? 4 : 8, '--heavy-seconds') * 1000,
