@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import {
-  atLeast, below, crashReason, errorCode, fmtMs, parseProbeSnapshot, unrecognisedSetting, type ProbeSnapshot,
+  atLeast, below, crashReason, errorCode, fmtMs, loopDelayBeyondTimer, parseProbeSnapshot, unrecognisedSetting, type ProbeSnapshot,
 } from './execution-report.js';
 import { delay, note, record, settled, startExecServer, until, type ExecServer, type ExecutionContext } from './execution.js';
 import { summarizeLatencies } from './stats.js';
@@ -133,11 +133,13 @@ async function pingUnderLoad(ctx: ExecutionContext, srv: ExecServer, probeFile: 
     verdict: latency.count === 0 ? 'not measured' : below(latency.p99Ms, 10),
     ...(latency.count === 0 ? {} : { value: latency.p99Ms }),
   });
+  const delay99 = frozen === undefined ? undefined : loopDelayBeyondTimer(frozen);
   record(ctx, {
     part: 'responsive', check: 'server event-loop delay p99 over the same window (probe inside the server)', target: '< 5 ms',
-    measured: frozen === undefined ? 'no probe figures' : `p99 ${fmtMs(frozen.p99Ms)} (p50 ${fmtMs(frozen.p50Ms)}, max ${fmtMs(frozen.maxMs)}, ${frozen.count} samples at ${frozen.resolutionMs} ms resolution)`,
-    verdict: frozen === undefined || frozen.count === 0 ? 'not measured' : below(frozen.p99Ms, 5),
-    ...(frozen === undefined ? {} : { value: frozen.p99Ms }),
+    measured: frozen === undefined || delay99 === undefined ? 'no probe figures'
+      : `p99 ${fmtMs(delay99.p99Ms)} (p50 ${fmtMs(delay99.p50Ms)}, max ${fmtMs(delay99.maxMs)}; ${frozen.count} samples of a ${frozen.resolutionMs} ms timer, its period subtracted)`,
+    verdict: frozen === undefined || frozen.count === 0 ? 'not measured' : below(delay99?.p99Ms, 5),
+    ...(delay99 === undefined ? {} : { value: delay99.p99Ms }),
   });
 }
 

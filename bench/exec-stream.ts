@@ -4,8 +4,9 @@
 // with a bounded heap, so one that materialises results crashes instead of swapping the machine.
 import neo4j from 'neo4j-driver';
 import { performance } from 'node:perf_hooks';
-import { below, crashReason, errorCode, fmtMB, fmtMs, type Verdict } from './execution-report.js';
+import { below, crashReason, errorText, fmtMB, fmtMs, type Verdict } from './execution-report.js';
 import { delay, note, ping, record, sampleResident, settled, startExecServer, until, type ExecutionContext } from './execution.js';
+import type { ServerProcess } from './server-process.js';
 
 export const BIG_RESULT_CYPHER = 'UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN a, b';
 const TAKE_ROWS = 10;
@@ -32,7 +33,7 @@ async function bigResultAbandoned(ctx: ExecutionContext): Promise<void> {
     while (rows < TAKE_ROWS) {
       const step = await until(iterator.next(), deadlineMs);
       if (step.kind === 'pending') { problem = `timed out: ${rows} records after ${fmtMs(ctx.sizes.streamCaseMs)}`; break; }
-      if (step.kind === 'failed') { problem = `failed after ${fmtMs(performance.now() - startedMs)}: ${errorCode(step.error)}`; break; }
+      if (step.kind === 'failed') { problem = `failed after ${fmtMs(performance.now() - startedMs)}: ${errorText(step.error)}`; break; }
       if (step.value.done === true) { problem = `the result ended after ${rows} records`; break; }
       rows++;
       firstRecordMs ??= performance.now() - startedMs;
@@ -42,6 +43,7 @@ async function bigResultAbandoned(ctx: ExecutionContext): Promise<void> {
     const closed = await until(settled(Promise.resolve(iterator.return?.()).then(() => session.close())), closeStartedMs + 10_000);
     const closeMs = performance.now() - closeStartedMs;
     await delay(500);
+    if (problem !== undefined) await settleExit(srv.server);
     const afterBytes = srv.server.residentBytes();
     const peak = sampler.stop();
     const exit = srv.server.exitCode();
@@ -72,6 +74,14 @@ async function bigResultAbandoned(ctx: ExecutionContext): Promise<void> {
   }
 }
 
+/**
+ * A server dying of heap exhaustion closes its sockets seconds before its exit is seen (V8 prints
+ * its report and aborts): after a failure, wait up to 5 s for the exit so the reason can be named.
+ */
+async function settleExit(server: ServerProcess): Promise<void> {
+  for (let i = 0; i < 100 && server.exitCode() === undefined; i++) await delay(50);
+}
+
 async function slowClient(ctx: ExecutionContext): Promise<void> {
   const total = ctx.sizes.streamSlowRows;
   const srv = await startExecServer(ctx, 'stream-slow', { nodeArgs: [`--max-old-space-size=${ctx.sizes.streamHeapMb}`] });
@@ -94,11 +104,12 @@ async function slowClient(ctx: ExecutionContext): Promise<void> {
     abort = true;
     const elapsedMs = performance.now() - startedMs;
     await until(settled(session.close()), performance.now() + 10_000);
+    if (outcome.kind === 'failed') await settleExit(srv.server);
     const peak = sampler.stop();
     const exit = srv.server.exitCode();
     let problem: string | undefined;
     if (outcome.kind === 'pending') problem = `timed out after ${fmtMs(elapsedMs)} with ${rows} rows read`;
-    if (outcome.kind === 'failed') problem = `failed after ${fmtMs(elapsedMs)} with ${rows} rows read: ${errorCode(outcome.error)}`;
+    if (outcome.kind === 'failed') problem = `failed after ${fmtMs(elapsedMs)} with ${rows} rows read: ${errorText(outcome.error)}`;
     if (outcome.kind === 'done' && rows !== total) problem = `${rows} rows instead of ${total}`;
     const diedMs = sampler.exitedAtMs();
     if (exit !== undefined) problem = `${crashReason(srv.server.logTail(40), exit)}${diedMs === undefined ? '' : ` after ${fmtMs(diedMs - startedMs)}`}; ${problem ?? ''}`;

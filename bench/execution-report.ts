@@ -59,6 +59,13 @@ export function errorCode(error: unknown): string {
   return String(error).slice(0, 120);
 }
 
+/** The code and the start of the message: for a single failure worth reading (e.g. why a connection closed). */
+export function errorText(error: unknown): string {
+  const code = errorCode(error);
+  const text = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 120) : '';
+  return text === '' || code.includes(text) ? code : `${code} (${text})`;
+}
+
 /** Counts of each error code seen, most frequent first: "12× Neo.Transient… , 1× …". */
 export function describeCodes(codes: ReadonlyMap<string, number>): string {
   return [...codes.entries()].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n}× ${code}`).join(', ');
@@ -91,6 +98,15 @@ export function parseProbeSnapshot(text: string): ProbeSnapshot | undefined {
   const fields = { pid: num('pid'), generation: num('generation'), count: num('count'), p50Ms: num('p50Ms'), p90Ms: num('p90Ms'), p99Ms: num('p99Ms'), maxMs: num('maxMs'), meanMs: num('meanMs'), resolutionMs: num('resolutionMs') };
   if (Object.values(fields).some((v) => v === undefined)) return undefined;
   return { ...(fields as { [K in keyof typeof fields]: number }), frozen: o['frozen'] === true };
+}
+
+/**
+ * monitorEventLoopDelay records the time between firings of a timer armed every `resolution` ms, so
+ * an idle loop reads as the resolution itself: the delay is what exceeds it (never below zero).
+ */
+export function loopDelayBeyondTimer(snapshot: ProbeSnapshot): { p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number } {
+  const beyond = (value: number): number => Math.max(0, value - snapshot.resolutionMs);
+  return { p50Ms: beyond(snapshot.p50Ms), p90Ms: beyond(snapshot.p90Ms), p99Ms: beyond(snapshot.p99Ms), maxMs: beyond(snapshot.maxMs) };
 }
 
 /** The server log's own words when it died of heap exhaustion or was killed. */
