@@ -460,6 +460,7 @@ export class BoltSession {
     this.running = undefined;
     this.checkAlive(open);
     const readyAtMs = this.services.clock.monotonicMs();
+    result.readyAtMs = readyAtMs;
     this.current = open.autoCommit ? 'STREAMING' : 'TX_STREAMING';
     return [success({
       fields: [...cursor.columns],

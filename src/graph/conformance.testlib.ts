@@ -45,7 +45,7 @@ function read<T>(db: GraphDatabase, body: (tx: GraphTx) => T): T {
 }
 
 /** Runs `body`, which must throw LockWaitRequired, and returns that wait. */
-function waitRequired(body: () => unknown): LockWaitRequired {
+export function waitRequired(body: () => unknown): LockWaitRequired {
   try {
     body();
   } catch (error) {

@@ -7,18 +7,20 @@ import type { Ticker } from '../env/clock.js';
 import type { GraphTx } from './api.js';
 import { LockManager, LockWaitRequired, describeResource, resourceKey, uniqueEntryId } from './locks.js';
 import { createMemoryDatabase } from './memory.js';
+import { waitRequired } from './conformance.testlib.js';
+
+/** A fresh in-memory database holding two committed nodes. */
+async function twoNodes(): Promise<{ db: ReturnType<typeof createMemoryDatabase>; a: number; b: number }> {
+  const db = createMemoryDatabase();
+  const setup = db.begin();
+  const a = setup.createNode([], new Map());
+  const b = setup.createNode([], new Map());
+  await setup.commit();
+  return { db, a, b };
+}
 
 const props = (entries: Record<string, bigint | string>): Map<string, bigint | string> => new Map(Object.entries(entries));
 
-function waitRequired(body: () => unknown): LockWaitRequired {
-  try {
-    body();
-  } catch (error) {
-    assert.ok(error instanceof LockWaitRequired, `expected LockWaitRequired, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected LockWaitRequired, the call went through');
-}
 
 function isCode(code: string): (e: unknown) => boolean {
   return (e: unknown) => e instanceof Neo4jError && e.code === code;
@@ -124,11 +126,7 @@ test('a lock upgrade goes ahead of the queue', async () => {
 // T1 and T2 each hold a node and want the other's: the transaction that would close the cycle
 // gets DeadlockDetected synchronously, enqueues nothing, and the other proceeds once it rolls back.
 test('a two-transaction cycle fails the closer with DeadlockDetected', async () => {
-  const db = createMemoryDatabase();
-  const setup = db.begin();
-  const a = setup.createNode([], new Map());
-  const b = setup.createNode([], new Map());
-  await setup.commit();
+  const { db, a, b } = await twoNodes();
   const t1 = db.begin();
   const t2 = db.begin();
   t1.setNodeProperty(a, 'by', 't1');
@@ -209,11 +207,7 @@ test('lock waits time out on the injected ticker', async () => {
 // Terminating a waiting transaction rejects its wait with the termination error, makes its
 // reads and writes fail, and its rollback frees its locks for the next waiter.
 test('terminate rejects a waiter and its rollback frees its locks', async () => {
-  const db = createMemoryDatabase();
-  const setup = db.begin();
-  const a = setup.createNode([], new Map());
-  const b = setup.createNode([], new Map());
-  await setup.commit();
+  const { db, a, b } = await twoNodes();
   const t1 = db.begin();
   const t2 = db.begin();
   const t3 = db.begin();

@@ -3,21 +3,11 @@
 // read-modify-write under contention loses no update, a wait cycle fails one transaction with
 // DeadlockDetected, and the lock and transaction timeouts fire for running, idle and waiting work.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerWithDrivers, type ServerWithDrivers } from './harness.js';
+import { serverForThisFile, startServerWithDrivers, type ServerWithDrivers } from './harness.js';
 
-let running: ServerWithDrivers | undefined;
-let driver6: ServerWithDrivers['driver6'];
-
-before(async () => {
-  running = await startServerWithDrivers();
-  ({ driver6 } = running);
-}, { timeout: 120_000 });
-
-after(async () => {
-  await running?.close();
-}, { timeout: 120_000 });
+const running = serverForThisFile();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,31 +33,31 @@ async function concurrently(driver: ServerWithDrivers['driver6'], clients: numbe
 
 test('16 clients MERGE the same uniquely-constrained keys: no failure, one node per key', { timeout: 120_000 }, async () => {
   // The second MERGE waits on the index-entry lock, then matches the node the first created.
-  await driver6.executeQuery('CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE');
-  const failures = await concurrently(driver6, 16, async (run) => {
+  await running.driver6.executeQuery('CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE');
+  const failures = await concurrently(running.driver6, 16, async (run) => {
     for (let round = 0; round < 20; round++) await run('MERGE (u:User {id: $id}) RETURN u', { id: round % 5 });
   });
   assert.deepEqual(failures, []);
-  const { records } = await driver6.executeQuery('MATCH (u:User) RETURN u.id AS id, count(*) AS c ORDER BY id');
+  const { records } = await running.driver6.executeQuery('MATCH (u:User) RETURN u.id AS id, count(*) AS c ORDER BY id');
   assert.deepEqual(records.map((r) => [Number(r.get('id')), Number(r.get('c'))]), [[0, 1], [1, 1], [2, 1], [3, 1], [4, 1]]);
 });
 
 test('16 clients × 100 auto-commit increments of one counter lose no update', { timeout: 120_000 }, async () => {
   // SET c.n = c.n + 1 is re-evaluated under the lock after the wait, so it reads the committed n.
-  await driver6.executeQuery('CREATE (:Counter {n: 0})');
-  const failures = await concurrently(driver6, 16, async (run) => {
+  await running.driver6.executeQuery('CREATE (:Counter {n: 0})');
+  const failures = await concurrently(running.driver6, 16, async (run) => {
     for (let i = 0; i < 100; i++) await run('MATCH (c:Counter) SET c.n = c.n + 1');
   });
   assert.deepEqual(failures, []);
-  const { records } = await driver6.executeQuery('MATCH (c:Counter) RETURN c.n AS n');
+  const { records } = await running.driver6.executeQuery('MATCH (c:Counter) RETURN c.n AS n');
   assert.equal(Number(records[0]!.get('n')), 1600);
 });
 
 test('two transactions locking in opposite orders: one fails with DeadlockDetected, the other commits', { timeout: 60_000 }, async () => {
   // The cycle is found when the second wait would close it; the loser's rollback frees the winner.
-  await driver6.executeQuery("CREATE (:Lockable {name: 'a', v: 0}), (:Lockable {name: 'b', v: 0})");
-  const s1 = driver6.session();
-  const s2 = driver6.session();
+  await running.driver6.executeQuery("CREATE (:Lockable {name: 'a', v: 0}), (:Lockable {name: 'b', v: 0})");
+  const s1 = running.driver6.session();
+  const s2 = running.driver6.session();
   const t1 = await s1.beginTransaction();
   const t2 = await s2.beginTransaction();
   try {
@@ -84,7 +74,7 @@ test('two transactions locking in opposite orders: one fails with DeadlockDetect
     await s1.close();
     await s2.close();
   }
-  const { records } = await driver6.executeQuery('MATCH (n:Lockable) RETURN collect(DISTINCT n.v) AS vs');
+  const { records } = await running.driver6.executeQuery('MATCH (n:Lockable) RETURN collect(DISTINCT n.v) AS vs');
   assert.equal((records[0]!.get('vs') as unknown[]).length, 1, 'both nodes carry the winner\'s value');
 });
 
