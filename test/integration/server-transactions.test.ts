@@ -6,23 +6,12 @@
 // dbms.listTransactions and dbms.killQuery work; closing a session (RESET) takes its running
 // query off the list; HTTP transactions are listed and terminated too.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { startServerWithDrivers, type ServerProcess, type ServerWithDrivers } from './harness.js';
+import { serverForThisFile } from './harness.js';
 
-let running: ServerWithDrivers | undefined;
-let server: ServerProcess;
-let driver: ServerWithDrivers['driver6'];
-
-before(async () => {
-  running = await startServerWithDrivers();
-  ({ server, driver6: driver } = running);
-}, { timeout: 120_000 });
-
-after(async () => {
-  await running?.close();
-}, { timeout: 120_000 });
+const running = serverForThisFile();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,7 +21,7 @@ const endless = (tag: string): string => `UNWIND range(1, 100000000) AS x WITH x
 type Row = Record<string, unknown>;
 
 async function showTransactions(): Promise<Row[]> {
-  const { records } = await driver.executeQuery('SHOW TRANSACTIONS YIELD *');
+  const { records } = await running.driver6.executeQuery('SHOW TRANSACTIONS YIELD *');
   return records.map((r) => r.toObject() as Row);
 }
 
@@ -62,7 +51,7 @@ const TERMINATED = /^Neo\.(Transient|Client)Error\.Transaction\.Terminated$/;
 test('SHOW TRANSACTIONS lists another session\'s explicit transaction with its query, user, connection and metadata', { timeout: 60_000 }, async () => {
   // An operator must be able to see what a client is running, as in Neo4j 5.
   const query = endless('shown');
-  const session = driver.session();
+  const session = running.driver6.session();
   const tx = session.beginTransaction({ metadata: { app: 'registry-it' } });
   const result = outcome(tx.run(query));
   try {
@@ -79,11 +68,11 @@ test('SHOW TRANSACTIONS lists another session\'s explicit transaction with its q
     assert.match(String(row.startTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.ok(row.elapsedTime && typeof row.elapsedTime === 'object' && 'seconds' in row.elapsedTime, 'elapsedTime is a Duration');
     // the default columns are Neo4j 5's ten, and the SHOW itself is listed
-    const { records, keys } = await driver.executeQuery('SHOW TRANSACTIONS');
+    const { records, keys } = await running.driver6.executeQuery('SHOW TRANSACTIONS');
     assert.deepEqual(keys, ['database', 'transactionId', 'currentQueryId', 'connectionId', 'clientAddress', 'username', 'currentQuery', 'startTime', 'status', 'elapsedTime']);
     assert.ok(records.some((r) => r.get('currentQuery') === 'SHOW TRANSACTIONS'));
     // by id, with WHERE and RETURN
-    const byId = await driver.executeQuery('SHOW TRANSACTIONS $id YIELD transactionId, username WHERE username = "neo4j" RETURN transactionId', { id: row.transactionId });
+    const byId = await running.driver6.executeQuery('SHOW TRANSACTIONS $id YIELD transactionId, username WHERE username = "neo4j" RETURN transactionId', { id: row.transactionId });
     assert.deepEqual(byId.records.map((r) => r.get('transactionId')), [row.transactionId]);
   } finally {
     await session.close();
@@ -94,11 +83,11 @@ test('SHOW TRANSACTIONS lists another session\'s explicit transaction with its q
 test('TERMINATE TRANSACTION stops a running statement with Terminated; the transaction leaves the list', { timeout: 60_000 }, async (t) => {
   // A runaway query must be stoppable by id, promptly, with Neo4j's error.
   const query = endless('terminated');
-  const session = driver.session();
+  const session = running.driver6.session();
   try {
     const result = outcome(session.run(query));
     const row = await waitFor('the query to appear', rowRunning(query));
-    const { records } = await driver.executeQuery('TERMINATE TRANSACTION $id', { id: row.transactionId });
+    const { records } = await running.driver6.executeQuery('TERMINATE TRANSACTION $id', { id: row.transactionId });
     const answeredAt = performance.now();
     assert.deepEqual(records.map((r) => r.toObject()), [{ transactionId: row.transactionId, username: 'neo4j', message: 'Transaction terminated.' }]);
     const failed = await result;
@@ -112,7 +101,7 @@ test('TERMINATE TRANSACTION stops a running statement with Terminated; the trans
     const again = await session.run('RETURN 1 AS one');
     assert.equal(Number(again.records[0]!.get('one')), 1);
     // unknown ids are reported, not errors
-    const missing = await driver.executeQuery("TERMINATE TRANSACTIONS 'neo4j-transaction-999999' YIELD transactionId, message RETURN message");
+    const missing = await running.driver6.executeQuery("TERMINATE TRANSACTIONS 'neo4j-transaction-999999' YIELD transactionId, message RETURN message");
     assert.equal(missing.records[0]!.get('message'), 'Transaction not found.');
   } finally {
     await session.close();
@@ -121,21 +110,21 @@ test('TERMINATE TRANSACTION stops a running statement with Terminated; the trans
 
 test('TERMINATE of an idle explicit transaction rolls it back now, frees its locks, and its client\'s next call fails', { timeout: 60_000 }, async () => {
   // An abandoned transaction holding locks must be endable; its client learns at its next request.
-  await driver.executeQuery('MERGE (:RegistryLock {k: 1})');
-  const session = driver.session();
+  await running.driver6.executeQuery('MERGE (:RegistryLock {k: 1})');
+  const session = running.driver6.session();
   const tx = session.beginTransaction();
   try {
     await tx.run('MATCH (n:RegistryLock {k: 1}) SET n.v = 1 CREATE (:RegistryGhost)');
     const row = await waitFor('the idle transaction', async () => (await showTransactions()).find((r) => r.status === 'Idle' && r.currentQuery === ''));
     assert.equal(row.username, 'neo4j');
-    const { records } = await driver.executeQuery('TERMINATE TRANSACTIONS [$id]', { id: row.transactionId });
+    const { records } = await running.driver6.executeQuery('TERMINATE TRANSACTIONS [$id]', { id: row.transactionId });
     assert.equal(records[0]!.get('message'), 'Transaction terminated.');
     // rolled back at once: gone from the list, its lock free, its write undone
     assert.ok(!(await showTransactions()).some((r) => r.transactionId === row.transactionId));
     const started = performance.now();
-    await driver.executeQuery('MATCH (n:RegistryLock {k: 1}) SET n.v = 2');
+    await running.driver6.executeQuery('MATCH (n:RegistryLock {k: 1}) SET n.v = 2');
     assert.ok(performance.now() - started < 2_000, 'another writer got the lock');
-    const ghosts = await driver.executeQuery('MATCH (g:RegistryGhost) RETURN count(g) AS c');
+    const ghosts = await running.driver6.executeQuery('MATCH (g:RegistryGhost) RETURN count(g) AS c');
     assert.equal(Number(ghosts.records[0]!.get('c')), 0);
     const next = await outcome(tx.run('RETURN 1'));
     assert.match(next.code, TERMINATED);
@@ -146,9 +135,9 @@ test('TERMINATE of an idle explicit transaction rolls it back now, frees its loc
 
 test('TERMINATE of a statement waiting for a lock: it shows as Blocked by the holder, then fails with Terminated', { timeout: 60_000 }, async (t) => {
   // A lock wait must not outlive its termination, and SHOW TRANSACTIONS names who blocks it.
-  await driver.executeQuery('MERGE (:RegistryWait {k: 1})');
-  const holderSession = driver.session();
-  const waiterSession = driver.session();
+  await running.driver6.executeQuery('MERGE (:RegistryWait {k: 1})');
+  const holderSession = running.driver6.session();
+  const waiterSession = running.driver6.session();
   const holder = holderSession.beginTransaction();
   try {
     await holder.run('MATCH (n:RegistryWait {k: 1}) SET n.v = 1');
@@ -158,7 +147,7 @@ test('TERMINATE of a statement waiting for a lock: it shows as Blocked by the ho
     const waiterRow = await waitFor('the blocked waiter', async () => (await showTransactions()).find((r) => r.currentQuery === waitQuery && String(r.status).startsWith('Blocked')));
     assert.equal(waiterRow.status, `Blocked by: [${holderRow.transactionId}]`);
     assert.match(String(waiterRow.statusDetails), /Lock on/);
-    await driver.executeQuery('TERMINATE TRANSACTION $id', { id: waiterRow.transactionId });
+    await running.driver6.executeQuery('TERMINATE TRANSACTION $id', { id: waiterRow.transactionId });
     const answeredAt = performance.now();
     const failed = await waiting;
     assert.match(failed.code, TERMINATED);
@@ -174,24 +163,24 @@ test('TERMINATE of a statement waiting for a lock: it shows as Blocked by the ho
 test('dbms.listQueries, dbms.listTransactions and dbms.killQuery (3.5/4.x procedures)', { timeout: 60_000 }, async () => {
   // Tools written for 3.5/4.x list and kill queries through these procedures.
   const query = endless('killed');
-  const session = driver.session();
+  const session = running.driver6.session();
   try {
     const result = outcome(session.run(query));
     const listed = await waitFor('the query in dbms.listQueries', async () => {
-      const { records } = await driver.executeQuery('CALL dbms.listQueries() YIELD queryId, query, username, status, connectionId, database WHERE query = $q RETURN *', { q: query });
+      const { records } = await running.driver6.executeQuery('CALL dbms.listQueries() YIELD queryId, query, username, status, connectionId, database WHERE query = $q RETURN *', { q: query });
       return records[0]?.toObject() as Row | undefined;
     });
     assert.match(String(listed.queryId), /^query-\d+$/);
     assert.equal(listed.username, 'neo4j');
     assert.equal(listed.status, 'running');
     assert.match(String(listed.connectionId), /^bolt-\d+$/);
-    const txs = await driver.executeQuery('CALL dbms.listTransactions() YIELD transactionId, currentQueryId, currentQuery WHERE currentQueryId = $id RETURN *', { id: listed.queryId });
+    const txs = await running.driver6.executeQuery('CALL dbms.listTransactions() YIELD transactionId, currentQueryId, currentQuery WHERE currentQueryId = $id RETURN *', { id: listed.queryId });
     assert.equal(txs.records.length, 1);
     assert.equal(txs.records[0]!.get('currentQuery'), query);
-    const killed = await driver.executeQuery('CALL dbms.killQuery($id)', { id: `neo4j-${String(listed.queryId)}` });
+    const killed = await running.driver6.executeQuery('CALL dbms.killQuery($id)', { id: `neo4j-${String(listed.queryId)}` });
     assert.deepEqual(killed.records.map((r) => r.toObject()), [{ queryId: `neo4j-${String(listed.queryId)}`, username: 'neo4j', message: 'Query found' }]);
     assert.match((await result).code, TERMINATED);
-    const unknown = await driver.executeQuery("CALL dbms.killQueries(['query-999999'])");
+    const unknown = await running.driver6.executeQuery("CALL dbms.killQueries(['query-999999'])");
     assert.equal(unknown.records[0]!.get('message'), 'No Query found with this id');
   } finally {
     await session.close();
@@ -201,7 +190,7 @@ test('dbms.listQueries, dbms.listTransactions and dbms.killQuery (3.5/4.x proced
 test('closing a session mid-query (RESET) stops the query: it leaves SHOW TRANSACTIONS', { timeout: 60_000 }, async () => {
   // RESET must end the statement and its transaction, not leave it running in the background.
   const query = endless('reset');
-  const session = driver.session();
+  const session = running.driver6.session();
   const result = outcome(session.run(query));
   const row = await waitFor('the query to appear', rowRunning(query));
   await session.close();
@@ -211,14 +200,14 @@ test('closing a session mid-query (RESET) stops the query: it leaves SHOW TRANSA
 
 test('HTTP transactions are listed with protocol http and can be terminated between requests', { timeout: 60_000 }, async () => {
   // The HTTP endpoint's transactions are work on the server too.
-  const base = `http://127.0.0.1:${server.httpPort}`;
+  const base = `http://127.0.0.1:${running.server.httpPort}`;
   const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
   const opened = await fetch(`${base}/db/neo4j/tx`, { method: 'POST', headers, body: JSON.stringify({ statements: [{ statement: 'RETURN 1' }] }) });
   assert.equal(opened.status, 201);
   const location = opened.headers.get('location')!;
   const row = await waitFor('the HTTP transaction', async () => (await showTransactions()).find((r) => r.protocol === 'http'));
   assert.equal(row.status, 'Idle');
-  await driver.executeQuery('TERMINATE TRANSACTION $id', { id: row.transactionId });
+  await running.driver6.executeQuery('TERMINATE TRANSACTION $id', { id: row.transactionId });
   const next = await fetch(location, { method: 'POST', headers, body: JSON.stringify({ statements: [{ statement: 'RETURN 1' }] }) });
   const body = await next.json() as { errors: { code: string }[] };
   assert.equal(body.errors[0]?.code, 'Neo.TransientError.Transaction.Terminated');
