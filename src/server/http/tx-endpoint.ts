@@ -3,7 +3,7 @@
 // error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does).
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryExecutor } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type QueryExecutor, type StatementTransaction } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
@@ -124,15 +124,20 @@ export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDataba
   }
 }
 
-/** Runs statements in `tx`; stops at the first error (the caller rolls back). */
-export async function runStatements(deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[]): Promise<{ results: unknown[]; error?: Neo4jError }> {
+/**
+ * Runs statements in `tx`; stops at the first error (the caller rolls back). `transaction` says
+ * whether `tx` is implicit (`POST …/tx/commit`) or explicit (an open HTTP transaction).
+ */
+export async function runStatements(
+  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], transaction: StatementTransaction = EXPLICIT_TRANSACTION,
+): Promise<{ results: unknown[]; error?: Neo4jError }> {
   const results: unknown[] = [];
   try {
     for (const item of statements) {
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
-      const result = await deps.executor.execute(tx, item.statement, params);
+      const result = await deps.executor.execute(tx, item.statement, params, transaction);
       const data = result.records.map((record) => {
         const meta: (Meta | null)[] = [];
         const row = record.map((value) => toJson(value, meta));
@@ -175,7 +180,9 @@ export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string,
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
   const tx = database.begin();
-  const { results, error } = await runStatements(deps, tx, statements);
+  // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
+  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
+  const { results, error } = await runStatements(deps, tx, statements, implicit);
   if (error) {
     quietRollback(tx);
     return json(200, { results, errors: errorsOf(error) });
