@@ -3,6 +3,7 @@
 // Requests must be handled strictly one after another (the connection layer serialises them).
 
 import { Neo4jError, Status } from '../core/errors.js';
+import { EXPLICIT_TRANSACTION, type StatementTransaction } from '../cypher/api.js';
 import type { CypherMap, CypherValue } from '../cypher/values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import { formatBookmark, requiredTxId } from './bookmarks.js';
@@ -29,6 +30,8 @@ interface OpenTx {
   readonly tx: GraphTx;
   readonly database: string;
   readonly autoCommit: boolean;
+  /** begins another transaction like this one (database, access mode, metadata, user): CALL { … } IN TRANSACTIONS batches */
+  readonly beginLike: () => GraphTx;
   readonly results: Map<bigint, OpenResult>;
   nextQid: bigint;
   lastQid: bigint;
@@ -358,8 +361,14 @@ export class BoltSession {
     if (catchingUp) await catchingUp;
     const metadata = extra.get('tx_metadata');
     const readOnly = extra.get('mode') === 'r';
-    const tx = database.begin(metadata instanceof Map ? { readOnly, metadata } : { readOnly });
-    this.services.onTransactionStarted?.(tx, this.user);
+    const beginOptions = metadata instanceof Map ? { readOnly, metadata } : { readOnly };
+    const user = this.user;
+    const beginLike = (): GraphTx => {
+      const started = database.begin(beginOptions);
+      this.services.onTransactionStarted?.(started, user);
+      return started;
+    };
+    const tx = beginLike();
     // The client's timeout wins over the server's db.transaction.timeout, as in Neo4j.
     const configuredMs = this.services.transactionTimeoutMs ?? 0;
     const timeoutMs = clientTimeoutMs ?? (configuredMs > 0 ? configuredMs : undefined);
@@ -368,7 +377,7 @@ export class BoltSession {
       ? new Neo4jError(this.caps.elementIds ? Status.TransactionTimedOutClientConfiguration : Status.TransactionTimedOut, TIMED_OUT_MESSAGE)
       : new Neo4jError(Status.TransactionTimedOut, CONFIG_TIMED_OUT_MESSAGE));
     const open: OpenTx = {
-      tx, database: database.name, autoCommit, results: new Map(), nextQid: 0n, lastQid: -1n,
+      tx, database: database.name, autoCommit, beginLike, results: new Map(), nextQid: 0n, lastQid: -1n,
       deadlineMs: timeoutMs === undefined ? undefined : startedAtMs + timeoutMs, timeoutError,
       released: false, endedBy: undefined, cancelTimer: undefined, tracked: undefined, queryIds: new Map(),
     };
@@ -447,7 +456,11 @@ export class BoltSession {
     }
     this.checkAlive(open);
     const queryId = open.tracked?.queryStarted(query, params);
-    const cursor = await this.services.executor.open(open.tx, query, params);
+    // An auto-commit RUN is an implicit transaction: CALL { … } IN TRANSACTIONS may commit batches of its own.
+    const transaction: StatementTransaction = open.autoCommit
+      ? { implicit: true, database: open.database, beginInner: open.beginLike }
+      : EXPLICIT_TRANSACTION;
+    const cursor = await this.services.executor.open(open.tx, query, params, transaction);
     const qid = open.nextQid++;
     if (queryId !== undefined) open.queryIds.set(qid, queryId);
     const result = new OpenResult(qid, cursor, open.database, startedAtMs);

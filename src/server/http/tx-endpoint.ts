@@ -3,7 +3,7 @@
 // error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does).
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryCursor, QueryExecutor, QueryResult } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type QueryResult, type StatementTransaction } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
@@ -161,12 +161,14 @@ export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDataba
 }
 
 /** Runs one statement to the end; the registry sees it while it runs, TERMINATE can stop it. */
-async function runOne(deps: TxEndpointDeps, tx: GraphTx, text: string, params: Map<string, CypherValue>, state?: HttpTxState): Promise<QueryResult> {
-  if (!state) return deps.executor.execute(tx, text, params);
+async function runOne(
+  deps: TxEndpointDeps, tx: GraphTx, text: string, params: Map<string, CypherValue>, transaction: StatementTransaction, state?: HttpTxState,
+): Promise<QueryResult> {
+  if (!state) return deps.executor.execute(tx, text, params, transaction);
   if (state.endedBy) throw state.endedBy;
   const queryId = state.tracked?.queryStarted(text, params);
   try {
-    const cursor = await deps.executor.open(tx, text, params);
+    const cursor = await deps.executor.open(tx, text, params, transaction);
     state.cursor = cursor;
     if (state.endedBy) throw state.endedBy;
     const records: CypherValue[][] = [];
@@ -179,9 +181,13 @@ async function runOne(deps: TxEndpointDeps, tx: GraphTx, text: string, params: M
   }
 }
 
-/** Runs statements in `tx`; stops at the first error (the caller rolls back). */
+/**
+ * Runs statements in `tx`; stops at the first error (the caller rolls back). `transaction` says
+ * whether `tx` is implicit (`POST …/tx/commit`) or explicit (an open HTTP transaction).
+ */
 export async function runStatements(
   deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state?: HttpTxState,
+  transaction: StatementTransaction = EXPLICIT_TRANSACTION,
 ): Promise<{ results: unknown[]; error?: Neo4jError }> {
   const results: unknown[] = [];
   try {
@@ -189,7 +195,7 @@ export async function runStatements(
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
-      const result = await runOne(deps, tx, item.statement, params, state);
+      const result = await runOne(deps, tx, item.statement, params, transaction, state);
       const data = result.records.map((record) => {
         const meta: (Meta | null)[] = [];
         const row = record.map((value) => toJson(value, meta));
@@ -233,8 +239,10 @@ export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string,
   if ('status' in database) return database;
   const tx = database.begin();
   const state = HttpTxState.track(deps, tx, database.name, user);
+  // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
+  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
   try {
-    const { results, error } = await runStatements(deps, tx, statements, state);
+    const { results, error } = await runStatements(deps, tx, statements, state, implicit);
     if (error) {
       quietRollback(tx);
       return json(200, { results, errors: errorsOf(error) });
