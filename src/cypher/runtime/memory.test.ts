@@ -204,3 +204,23 @@ test('value size estimates are roughly right and count shared values once', () =
   t.allocate(estimateBytes(big));
   assert.equal(t.used, once);
 });
+
+test('CALL { … } IN TRANSACTIONS gives each batch its own limit, so a write too big for one transaction passes in batches', async () => {
+  // Proves inner transactions get trackers with the same limit, and give their state back when each batch commits.
+  const s = setup(10 * MIB);
+  const big = 'UNWIND range(1, 100000) AS i CALL { WITH i CREATE (:B {i: i, text: "some text to keep"}) } IN TRANSACTIONS OF 2000 ROWS';
+  await assert.rejects(s.run('UNWIND range(1, 100000) AS i CREATE (:B {i: i, text: "some text to keep"})'), outOfMemory());
+  const tx = s.db.begin();
+  await s.engine.execute(tx, big, new Map(), { implicit: true, beginInner: () => s.db.begin() });
+  await tx.commit();
+  assert.equal(s.pool.used, 0);
+  assert.deepEqual(await s.run('MATCH (b:B) RETURN count(b) AS c'), [[100000n]]);
+  // One batch bigger than the limit still fails, with the batch's own error.
+  const tx2 = s.db.begin();
+  await assert.rejects(
+    s.engine.execute(tx2, big.replace('2000 ROWS', '100000 ROWS'), new Map(), { implicit: true, beginInner: () => s.db.begin() }),
+    { code: TX_OOM },
+  );
+  tx2.rollback();
+  assert.equal(s.pool.used, 0);
+});

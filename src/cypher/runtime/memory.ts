@@ -4,6 +4,7 @@
 // the graph layer) outlives the statement and is released when the transaction ends.
 
 import type { MemoryTracker } from '../../core/memory.js';
+import type { GraphTx } from '../../graph/api.js';
 import { estimateBytes } from '../values/size.js';
 import type { CypherValue } from '../values/value.js';
 import type { Row } from './context.js';
@@ -24,7 +25,18 @@ export class StatementMemory {
     readonly tracker: MemoryTracker,
     /** the tracker is this statement's own (the transaction could not carry one): close() ends it */
     private readonly ownsTracker = false,
+    /** a tracker for another transaction, with the same limit and pool */
+    private readonly newTracker?: () => MemoryTracker,
   ) {}
+
+  /**
+   * Gives a transaction the statement begins (a batch of CALL { … } IN TRANSACTIONS) its own
+   * tracker, so its state is limited like any transaction's and given back when it ends.
+   */
+  trackTransaction(tx: GraphTx): void {
+    if (tx.memoryTracker !== undefined || tx.trackMemory === undefined || this.newTracker === undefined) return;
+    tx.trackMemory(this.newTracker(), estimateBytes);
+  }
 
   /** Bytes this statement's buffers hold now. */
   get bytes(): number {
