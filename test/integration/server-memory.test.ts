@@ -1,7 +1,7 @@
 // Proves transaction memory limits on a real server process: with db.memory.transaction.max=50m
 // a memory-hungry query fails through neo4j-driver with Neo4j's TransactionOutOfMemoryError while
-// a small query on another session succeeds, the failed transaction rolls back, and the server
-// and the failing session carry on.
+// a small query on another session succeeds, the failed transaction rolls back, the server and
+// the failing session carry on, and SHOW TRANSACTIONS shows what an open transaction holds.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,5 +82,22 @@ test('a write transaction larger than the limit fails and leaves the database as
     assert.equal(summary.summary.counters.updates().nodesCreated, 1000);
   } finally {
     await session.close();
+  }
+});
+
+test('SHOW TRANSACTIONS reports the memory an open transaction holds', { timeout: 120_000 }, async () => {
+  // Proves allocatedBytes comes from the transaction's tracker: its state stays counted between statements.
+  const writer = driver.session();
+  const observer = driver.session();
+  const tx = writer.beginTransaction();
+  try {
+    await tx.run('UNWIND range(1, 2000) AS i CREATE (:Held {i: i})');
+    const { records } = await observer.run('SHOW TRANSACTIONS YIELD transactionId, allocatedBytes, currentQuery RETURN transactionId, allocatedBytes');
+    const bytes = records.map((r) => Number(r.get('allocatedBytes')));
+    assert.ok(bytes.some((b) => b > 2000 * 100), `allocatedBytes ${JSON.stringify(bytes)}`);
+  } finally {
+    await tx.rollback();
+    await writer.close();
+    await observer.close();
   }
 });
