@@ -50,6 +50,11 @@ export const Status = {
   Terminated: 'Neo.TransientError.Transaction.Terminated',
   ReplicationFailure: 'Neo.TransientError.Cluster.ReplicationFailure',
   DatabaseUnavailable: 'Neo.TransientError.General.DatabaseUnavailable',
+  TransactionStartFailed: 'Neo.DatabaseError.Transaction.TransactionStartFailed',
+  ExecutionFailed: 'Neo.DatabaseError.Statement.ExecutionFailed',
+  /** db.memory.transaction.max: one transaction wanted more than its limit */
+  TransactionOutOfMemoryError: 'Neo.ClientError.General.TransactionOutOfMemoryError',
+  /** dbms.memory.transaction.total.max (or a database's pool): all transactions together are at the limit; a query worker out of heap */
   MemoryPoolOutOfMemoryError: 'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
   UnknownError: 'Neo.DatabaseError.General.UnknownError',
   StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',

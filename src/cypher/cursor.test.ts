@@ -38,7 +38,7 @@ test('a per-statement scheduler replaces the engine one', async () => {
   const own = countingScheduler();
   const engine = new CypherEngine({ scheduler: engineScheduler });
   const tx = createMemoryDatabase().begin();
-  const cursor = await engine.open(tx, 'UNWIND range(1, 20000) AS x RETURN count(x)', new Map(), { scheduler: own });
+  const cursor = await engine.open(tx, 'UNWIND range(1, 20000) AS x RETURN count(x)', new Map(), undefined, { scheduler: own });
   await cursor.pull(1, () => undefined);
   tx.rollback();
   assert.equal(engineScheduler.yields, 0);

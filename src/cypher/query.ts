@@ -3,7 +3,10 @@
 
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
-import type { OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType } from './api.js';
+import {
+  EXPLICIT_TRANSACTION, type OpenOptions, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
+  type StatementTransaction,
+} from './api.js';
 import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
 import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';
@@ -15,6 +18,9 @@ import { compileSchemaCommand, type SchemaPlan } from './runtime/schema.js';
 import { compileShow, standaloneDatabases, type ShowSource } from './runtime/show.js';
 import type { CypherValue } from './values/value.js';
 import { analyzeStatement } from './planner/semantic-bridge.js';
+import { MemoryTracker, type MemoryPool, type TransactionMemoryLimit, UNLIMITED_TRANSACTION } from '../core/memory.js';
+import { StatementMemory } from './runtime/memory.js';
+import { estimateBytes } from './values/size.js';
 import { forEachAstNode } from './runtime/ast-walk.js';
 
 export interface CypherEngineOptions {
@@ -28,6 +34,15 @@ export interface CypherEngineOptions {
   readonly databaseName?: string;
   /** Gives the event loop back between slices of long statements (default: never slices). */
   readonly scheduler?: Scheduler;
+  /** Memory limits (docs/memory.md); default: no per-transaction limit and no pool. */
+  readonly memory?: EngineMemoryOptions;
+}
+
+export interface EngineMemoryOptions {
+  /** db.memory.transaction.max: one transaction's limit (maxBytes 0 = unlimited) */
+  readonly transaction?: TransactionMemoryLimit;
+  /** the pool every transaction reserves from (dbms.memory.transaction.total.max, possibly under a database pool) */
+  readonly pool?: MemoryPool;
 }
 
 interface Prepared {
@@ -37,6 +52,11 @@ interface Prepared {
   readonly explainOnly: boolean;
   /** No updating clause and no procedure call: entity values stay current during the run. */
   readonly readOnly: boolean;
+  /**
+   * A query that reads the committed store and nothing else (read-only, no CALL … IN
+   * TRANSACTIONS, not EXPLAIN): another engine over the same store gives the same rows.
+   */
+  readonly onlyReads: boolean;
   readonly query: CompiledQuery | null;
   readonly schema: SchemaPlan | null;
 }
@@ -60,8 +80,12 @@ export class CypherEngine implements QueryExecutor {
   private readonly random: () => number;
   private readonly showSources = new Map<string, ShowSource>();
   private readonly scheduler: Scheduler;
+  private readonly transactionLimit: TransactionMemoryLimit;
+  private readonly pool: MemoryPool | undefined;
 
   constructor(options: CypherEngineOptions = {}) {
+    this.transactionLimit = options.memory?.transaction ?? UNLIMITED_TRANSACTION;
+    this.pool = options.memory?.pool;
     this.cacheSize = options.cacheSize ?? 1000;
     this.nowMs = options.nowMs ?? (() => { throw notSupported('Reading the clock without an injected clock'); });
     this.random = options.random ?? seededRandom(0x9e3779b9);
@@ -90,8 +114,10 @@ export class CypherEngine implements QueryExecutor {
     return [...new Set(this.procedures.values())].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult> {
-    const cursor = await this.open(tx, text, params);
+  async execute(
+    tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction: StatementTransaction = EXPLICIT_TRANSACTION,
+  ): Promise<QueryResult> {
+    const cursor = await this.open(tx, text, params, transaction);
     const records: CypherValue[][] = [];
     await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
     return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
@@ -99,19 +125,28 @@ export class CypherEngine implements QueryExecutor {
 
   readOnlyQuery(text: string): boolean {
     const prepared = this.prepare(text);
-    return prepared.readOnly && prepared.query !== null && !prepared.explainOnly;
+    return prepared.onlyReads;
   }
 
-  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, options?: OpenOptions): Promise<QueryCursor> {
+  async open(
+    tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction: StatementTransaction = EXPLICIT_TRANSACTION,
+    options?: OpenOptions,
+  ): Promise<QueryCursor> {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
     if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
-    const ctx = this.context(tx, params, prepared.readOnly, options?.scheduler ?? this.scheduler);
+    const ctx = this.context(tx, params, prepared.readOnly, transaction, options?.scheduler ?? this.scheduler);
     if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
     if (prepared.schema) {
       // Schema commands and SHOW are small and may need to wait: they run here, whole.
       const before = { ...tx.counters };
-      const r = await prepared.schema.run(ctx);
+      let r: Awaited<ReturnType<SchemaPlan['run']>>;
+      try {
+        r = await prepared.schema.run(ctx);
+      } catch (error) {
+        ctx.memory.close();
+        throw error;
+      }
       return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before);
     }
     const query = prepared.query!;
@@ -119,15 +154,37 @@ export class CypherEngine implements QueryExecutor {
     return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly);
   }
 
-  private context(tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, scheduler: Scheduler): ExecContext {
+  private context(
+    tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, transaction: StatementTransaction, scheduler: Scheduler,
+  ): ExecContext {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
-    return {
-      tx, params, procedures: this.procedures, graph: tx, readOnlyStatement: readOnly,
+    const ctx: ExecContext = {
+      tx, params, procedures: this.procedures, readOnlyStatement: readOnly,
+      // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
+      get graph() { return ctx.tx; },
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
+      transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
       steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
+      memory: this.statementMemory(tx),
     };
+    return ctx;
+  }
+
+  /**
+   * The statement's share of its transaction's tracker. The tracker rides on the transaction
+   * (which charges its own state to it and closes it when it ends); a transaction that cannot
+   * carry one gets a tracker for this statement alone.
+   */
+  private statementMemory(tx: GraphTx): StatementMemory {
+    const newTracker = (): MemoryTracker => new MemoryTracker(this.pool, this.transactionLimit);
+    const existing = tx.memoryTracker;
+    if (existing !== undefined) return new StatementMemory(existing, false, newTracker);
+    const tracker = newTracker();
+    if (tx.trackMemory === undefined) return new StatementMemory(tracker, true, newTracker);
+    tx.trackMemory(tracker, estimateBytes);
+    return new StatementMemory(tracker, false, newTracker);
   }
 
   private prepare(text: string): Prepared {
@@ -149,22 +206,27 @@ export class CypherEngine implements QueryExecutor {
     const parameters = collectParameters(statement.body);
     const explainOnly = statement.explain === 'EXPLAIN';
     let readOnly = true;
-    walk(statement.body, (n) => { if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false; });
+    let ownTransactions = false;
+    walk(statement.body, (n) => {
+      if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false;
+      if (n.kind === 'CallSubquery' && (n as unknown as { inTransactions: unknown }).inTransactions) ownTransactions = true;
+    });
+    const onlyReads = readOnly && !ownTransactions && !explainOnly;
     const body = statement.body;
     const planner = { analysis, text, procedures: this.procedures };
     return withPlannerContext(planner, (): Prepared => {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);
         const queryType = analysis?.queryType ?? inferQueryType(body, query.returns);
-        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, query, schema: null };
+        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null };
       }
       if (body.kind === 'Show') {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
-        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, query: null, schema };
+        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
       const schema = compileSchemaCommand(body);
-      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, query: null, schema };
+      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema };
     });
   }
 }

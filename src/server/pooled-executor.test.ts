@@ -38,6 +38,7 @@ function fakePool(db: ReturnType<typeof createMemoryDatabase>, available = true)
         async prime() { await ready; },
         async pull(max, onRecord) { await ready; return inner!.pull(max, onRecord); },
         counters: () => ZERO_COUNTERS,
+        allocatedBytes: () => 0,
         close() { inner?.close(); },
         interrupt(error) { interrupts.push(error); inner?.close(); },
       };

@@ -8,7 +8,10 @@
 //
 // Pure: the pool of workers is behind ReadPool (src/env/node/query-pool.ts is the real one).
 
-import type { OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType } from '../cypher/api.js';
+import type {
+  OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType, StatementTransaction,
+} from '../cypher/api.js';
+import type { ShowSource } from '../cypher/runtime/show.js';
 import type { CypherValue } from '../cypher/values/value.js';
 import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
@@ -46,28 +49,36 @@ export class PooledExecutor implements QueryExecutor {
     this.inner.registerProcedure(procedure);
   }
 
+  registerShowSource(target: string, source: ShowSource): void {
+    this.inner.registerShowSource?.(target, source);
+  }
+
   readOnlyQuery(text: string): boolean {
     return this.inner.readOnlyQuery(text);
   }
 
-  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, options?: OpenOptions): Promise<QueryCursor> {
+  async open(
+    tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction, options?: OpenOptions,
+  ): Promise<QueryCursor> {
     // A statement in a transaction that wrote must see those writes: it stays here.
     if (options?.scheduler !== undefined || tx.hasChanges() || !this.inner.readOnlyQuery(text)) {
-      return this.inner.open(tx, text, params, options);
+      return this.inner.open(tx, text, params, transaction, options);
     }
     const base = this.options.scheduler;
     // The probe's single slice is the budget; when it ends, the run is abandoned.
     const probe: Scheduler = { nowMs: () => base.nowMs(), sliceMs: this.budgetMs, yield: () => Promise.reject(ABANDONED) };
-    const inline = await this.inner.open(tx, text, params, { scheduler: probe });
+    const inline = await this.inner.open(tx, text, params, transaction, { scheduler: probe });
     return new HybridCursor(
       inline,
       () => this.pool.open(text, params, inline),
-      () => this.inner.open(tx, text, params),
+      () => this.inner.open(tx, text, params, transaction),
     );
   }
 
-  async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult> {
-    const cursor = await this.open(tx, text, params);
+  async execute(
+    tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction,
+  ): Promise<QueryResult> {
+    const cursor = await this.open(tx, text, params, transaction);
     const records: CypherValue[][] = [];
     await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
     return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
@@ -161,6 +172,11 @@ class HybridCursor implements QueryCursor {
 
   counters(): UpdateCounters {
     return (this.delegate ?? this.inline).counters();
+  }
+
+  allocatedBytes(): number {
+    if (this.delegate !== undefined) return this.delegate.allocatedBytes();
+    return this.closed ? 0 : this.inline.allocatedBytes();
   }
 
   close(): void {

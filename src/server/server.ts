@@ -20,7 +20,10 @@ import { DEFAULT_SLICE_MS, nodeScheduler } from '../env/node/scheduler.js';
 import { QueryWorkerPool } from '../env/node/query-pool.js';
 import { availableParallelism } from 'node:os';
 import { PooledExecutor, type ReadPool } from './pooled-executor.js';
-import { executionSettings } from './config/execution.js';
+import { executionSettings, memoryOptions } from './config/execution.js';
+import { formatBytes, type TransactionMemoryLimit } from '../core/memory.js';
+import type { EngineMemoryOptions } from '../cypher/query.js';
+import { heapSizeLimitBytes } from '../env/node/heap.js';
 import type { ServerConfig } from './config/types.js';
 import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
 import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
@@ -31,6 +34,8 @@ import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
+import { TransactionRegistry, type Viewer } from './transactions/registry.js';
+import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics } from './metrics.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
@@ -46,8 +51,14 @@ export interface RunningServer {
 
 /** The storage and engine factories; injectable so tests can run the server on the memory store. */
 export interface ServerDependencies {
-  openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
-  createExecutor(options: { readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler }): QueryExecutor;
+  openDatabase(options: {
+    readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker; readonly lockAcquisitionTimeoutMs?: number;
+  }): Promise<GraphDatabase>;
+  createExecutor(options: {
+    readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler;
+    /** per-transaction limit and the shared pool (db.memory.transaction.max, dbms.memory.transaction.total.max) */
+    readonly memory: EngineMemoryOptions;
+  }): QueryExecutor;
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
    * procedures) come from it and CORE / READ_REPLICA modes are allowed; `self` is this server's
@@ -62,13 +73,6 @@ export interface ServerDependencies {
   createReadPool?(options: ReadPoolOptions): ReadPool & { close(): Promise<void> };
 }
 
-/** What a read pool may report for the metrics endpoint. */
-interface PoolStats {
-  readonly statements: number;
-  readonly restarts: number;
-  readonly outOfMemory: number;
-}
-
 export interface ReadPoolOptions {
   /** the database directory openDatabase was given */
   readonly path: string;
@@ -76,8 +80,17 @@ export interface ReadPoolOptions {
   readonly workers: number;
   readonly heapMb: number;
   readonly sliceMs: number;
+  /** db.memory.transaction.max, applied to each statement in a worker too */
+  readonly transactionMemory: TransactionMemoryLimit | undefined;
   readonly lastAppliedTxId: () => number;
   readonly log: Logger;
+}
+
+/** What a read pool may report for the metrics endpoint. */
+interface PoolStats {
+  readonly statements: number;
+  readonly restarts: number;
+  readonly outOfMemory: number;
 }
 
 export function defaultDependencies(): ServerDependencies {
@@ -87,6 +100,7 @@ export function defaultDependencies(): ServerDependencies {
     createReadPool: (options) => new QueryWorkerPool({
       storePath: storeFilePath(options.path), databaseName: options.name, workers: options.workers, heapMb: options.heapMb,
       sliceMs: options.sliceMs, lastAppliedTxId: options.lastAppliedTxId,
+      ...(options.transactionMemory ? { transactionMemory: options.transactionMemory } : {}),
       onEvent: (level, message, error) => (level === 'info' ? options.log.info(message) : level === 'warn' ? options.log.warn(message) : options.log.error(message, error)),
     }),
   };
@@ -128,7 +142,9 @@ async function compose(
   }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
-  const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
+  const database = await deps.openDatabase({
+    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: executionSettings(config.raw).lockAcquisitionTimeoutMs,
+  });
   cleanup.push(() => database.close());
   log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
   const recovery = (database as { recovery?: { replayedTxs: number; truncatedBytes: number } }).recovery;
@@ -138,14 +154,16 @@ async function compose(
 
   const random = nodeRandom();
   const execution = executionSettings(config.raw, availableParallelism());
+  const memory = memoryOptions(execution.memory, heapSizeLimitBytes());
+  log.info(`Transaction memory: ${describeMemory(memory)}.`);
   const scheduler = nodeScheduler();
-  const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler });
+  const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler, memory });
   let executor: QueryExecutor = engine;
   let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: PoolStats; openStatements?(): number }) | undefined;
   if (deps.createReadPool && execution.queryWorkers > 0 && engine.readOnlyQuery) {
     const pool = deps.createReadPool({
       path: dbPath, name: dbName, workers: execution.queryWorkers, heapMb: execution.workerHeapMb, sliceMs: DEFAULT_SLICE_MS,
-      lastAppliedTxId: () => database.lastAppliedTxId(), log,
+      transactionMemory: memory.transaction, lastAppliedTxId: () => database.lastAppliedTxId(), log,
     });
     workerPool = pool;
     cleanup.push(() => pool.close());
@@ -168,6 +186,16 @@ async function compose(
   };
 
   const usersByTx = new WeakMap<GraphTx, string>();
+  // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
+  const transactions = new TransactionRegistry(nodeClock);
+  const viewerOf = (tx: GraphTx): Viewer => {
+    const username = transactions.userOf(tx) ?? usersByTx.get(tx) ?? '';
+    // Without auth everyone is admin; with auth only `neo4j` may see and stop others' work (no roles yet).
+    return { username, admin: !config.authEnabled || username === 'neo4j' };
+  };
+  for (const procedure of transactionProcedures(transactions, viewerOf)) executor.registerProcedure(procedure);
+  executor.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
+  executor.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),
@@ -229,6 +257,7 @@ async function compose(
       if (user !== undefined) usersByTx.set(tx, user);
     },
     ...(onQueryFinished ? { onQueryFinished } : {}),
+    transactions,
     onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
   };
 
@@ -254,19 +283,19 @@ async function compose(
   let http: HttpListener | undefined;
   if (config.http.enabled) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
-    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled };
-    const transactions = new HttpTransactions(txDeps, { clock: nodeClock });
-    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => transactions.expireIdle());
+    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
+    const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
+    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => httpTransactions.expireIdle());
     cleanup.push(async () => {
       stopSweeping();
-      transactions.closeAll();
+      httpTransactions.closeAll();
     });
     http = await startHttpListener(config.http.host, config.http.port,
       (request) => routeHttpRequest(request, {
         boltAdvertised: () => advertisedBolt,
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body) => handleTxCommit(txDeps, database, authorization, body),
-        transactions,
+        transactions: httpTransactions,
       }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;
@@ -294,6 +323,13 @@ async function compose(
     httpAddress: http ? `${http.address.host}:${http.address.port}` : null,
     close: () => (closing ??= closeAll()),
   };
+}
+
+function describeMemory(memory: EngineMemoryOptions): string {
+  const limit = (bytes: number | undefined): string => (bytes ? formatBytes(bytes) : 'unlimited');
+  const pools: string[] = [];
+  for (let p = memory.pool; p !== undefined; p = p.parent) pools.push(`${p.settingName}=${limit(p.limit)}`);
+  return [`${memory.transaction?.settingName ?? 'db.memory.transaction.max'}=${limit(memory.transaction?.maxBytes)}`, ...pools].join(', ');
 }
 
 /** What dbms.listConfig shows: the effective values of the modelled settings, then every raw key. */

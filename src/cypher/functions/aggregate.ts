@@ -7,7 +7,8 @@ import { hashKey, orderCompare } from '../values/compare.js';
 import { typeName } from '../values/format.js';
 import { type CypherValue, DurationValue } from '../values/value.js';
 import { durationAdd, durationScale } from '../values/temporal-arith.js';
-import type { AggregateFunction, Aggregator } from './types.js';
+import type { AggregateFunction, Aggregator, ValueSizer } from './types.js';
+import { estimateBytes } from '../values/size.js';
 
 function numeric(fn: string, v: CypherValue): bigint | number | DurationValue {
   if (typeof v === 'bigint' || typeof v === 'number' || v instanceof DurationValue) return v;
@@ -17,9 +18,9 @@ function numeric(fn: string, v: CypherValue): bigint | number | DurationValue {
 class SumAgg implements Aggregator {
   private total: CypherValue = 0n;
   private seen = false;
-  update(a: readonly CypherValue[]): void {
+  update(a: readonly CypherValue[]): number {
     const v = a[0]!;
-    if (v === null) return;
+    if (v === null) return 0;
     const n = numeric('sum', v);
     if (n instanceof DurationValue) {
       this.total = this.seen && this.total instanceof DurationValue ? durationAdd(this.total, n, 1n) : this.seen ? add(this.total, n) : n;
@@ -27,6 +28,7 @@ class SumAgg implements Aggregator {
       this.total = add(this.total, n);
     }
     this.seen = true;
+    return 0;
   }
   result(): CypherValue { return this.total; }
 }
@@ -35,13 +37,14 @@ class AvgAgg implements Aggregator {
   private sum = 0;
   private count = 0;
   private durationSum: DurationValue | null = null;
-  update(a: readonly CypherValue[]): void {
+  update(a: readonly CypherValue[]): number {
     const v = a[0]!;
-    if (v === null) return;
+    if (v === null) return 0;
     const n = numeric('avg', v);
     this.count++;
     if (n instanceof DurationValue) this.durationSum = this.durationSum ? durationAdd(this.durationSum, n, 1n) : n;
     else this.sum += Number(n);
+    return 0;
   }
   result(): CypherValue {
     if (this.count === 0) return null;
@@ -53,10 +56,11 @@ class AvgAgg implements Aggregator {
 class MinMaxAgg implements Aggregator {
   private best: CypherValue = null;
   constructor(private readonly sign: 1 | -1) {}
-  update(a: readonly CypherValue[]): void {
+  update(a: readonly CypherValue[]): number {
     const v = a[0]!;
-    if (v === null) return;
+    if (v === null) return 0;
     if (this.best === null || this.sign * orderCompare(v, this.best) < 0) this.best = v;
+    return 0;
   }
   result(): CypherValue { return this.best; }
 }
@@ -64,12 +68,13 @@ class MinMaxAgg implements Aggregator {
 class StDevAgg implements Aggregator {
   private readonly values: number[] = [];
   constructor(private readonly population: boolean) {}
-  update(a: readonly CypherValue[]): void {
+  update(a: readonly CypherValue[]): number {
     const v = a[0]!;
-    if (v === null) return;
+    if (v === null) return 0;
     const n = numeric(this.population ? 'stDevP' : 'stDev', v);
     if (n instanceof DurationValue) throw typeError('stDev() cannot handle durations');
     this.values.push(Number(n));
+    return 16; // a slot and a boxed double
   }
   result(): CypherValue {
     const n = this.values.length;
@@ -84,7 +89,7 @@ class PercentileAgg implements Aggregator {
   private readonly values: (bigint | number)[] = [];
   private percentile: number | null = null;
   constructor(private readonly continuous: boolean) {}
-  update(a: readonly CypherValue[]): void {
+  update(a: readonly CypherValue[]): number {
     const v = a[0]!, p = a[1]!;
     if (this.percentile === null && p !== null) {
       const pn = typeof p === 'bigint' ? Number(p) : p;
@@ -93,10 +98,11 @@ class PercentileAgg implements Aggregator {
       }
       this.percentile = pn;
     }
-    if (v === null) return;
+    if (v === null) return 0;
     const n = numeric(this.continuous ? 'percentileCont' : 'percentileDisc', v);
     if (n instanceof DurationValue) throw typeError('percentile functions cannot handle durations');
     this.values.push(n);
+    return 8 + estimateBytes(n);
   }
   result(): CypherValue {
     if (this.values.length === 0) return null;
@@ -117,25 +123,31 @@ class PercentileAgg implements Aggregator {
 
 class CountAgg implements Aggregator {
   private n = 0n;
-  update(a: readonly CypherValue[]): void { if (a.length === 0 || a[0] !== null) this.n++; }
+  update(a: readonly CypherValue[]): number { if (a.length === 0 || a[0] !== null) this.n++; return 0; }
   result(): CypherValue { return this.n; }
 }
 
 class CollectAgg implements Aggregator {
   private readonly items: CypherValue[] = [];
-  update(a: readonly CypherValue[]): void { if (a[0] !== null) this.items.push(a[0]!); }
+  update(a: readonly CypherValue[], sizeOf: ValueSizer = estimateBytes): number {
+    const v = a[0]!;
+    if (v === null) return 0;
+    this.items.push(v);
+    return 8 + sizeOf(v);
+  }
   result(): CypherValue { return this.items; }
 }
 
 export class DistinctAgg implements Aggregator {
   private readonly seen = new Set<string>();
   constructor(private readonly inner: Aggregator) {}
-  update(a: readonly CypherValue[]): void {
-    if (a[0] === null) return;
+  update(a: readonly CypherValue[], sizeOf?: ValueSizer): number {
+    if (a[0] === null) return 0;
     const k = hashKey(a[0]!);
-    if (this.seen.has(k)) return;
+    if (this.seen.has(k)) return 0;
     this.seen.add(k);
-    this.inner.update(a);
+    // the key string and its set entry, plus what the wrapped aggregator keeps
+    return 40 + k.length + this.inner.update(a, sizeOf);
   }
   result(): CypherValue { return this.inner.result(); }
 }

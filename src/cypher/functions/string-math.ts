@@ -118,7 +118,7 @@ export const stringMathFunctions: ScalarFunction[] = [
   }),
   strict('normalize', 1, 2, (a) => str('normalize', a[0]!).normalize((a[1] as string | undefined) as 'NFC' ?? 'NFC')),
   {
-    name: 'range', minArgs: 2, maxArgs: 3, impl: (a) => {
+    name: 'range', minArgs: 2, maxArgs: 3, impl: (a, ctx) => {
       const strictInt = (v: CypherValue): bigint => {
         if (typeof v === 'bigint') return v;
         throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(v)}`);
@@ -129,6 +129,8 @@ export const stringMathFunctions: ScalarFunction[] = [
       const out: bigint[] = [];
       const count = step > 0n ? (end >= start ? (end - start) / step + 1n : 0n) : (start >= end ? (start - end) / -step + 1n : 0n);
       if (count > 10_000_000n) throw new Neo4jError(Status.ArgumentError, 'range() would produce too many elements');
+      // each item: a slot and a boxed integer; checked against the memory limit before it is built
+      if (count >= 1024n) ctx.memory?.check(32 + Number(count) * 32);
       for (let i = 0n, v = start; i < count; i++, v += step) out.push(v);
       return out;
     },

@@ -9,6 +9,8 @@ export interface FunctionContext {
   readonly statementTimeMs: number;
   /** Injected randomness in [0, 1). */
   random(): number;
+  /** The statement's memory account (absent outside a statement): big lists are checked before they are built. */
+  readonly memory?: { check(bytes: number): void };
 }
 
 export type ScalarImpl = (args: readonly CypherValue[], ctx: FunctionContext) => CypherValue;
@@ -22,8 +24,15 @@ export interface ScalarFunction {
   readonly deterministic?: boolean;
 }
 
+/** Estimated heap bytes of a value (values/size.ts, with the statement's shared-value memo). */
+export type ValueSizer = (v: CypherValue) => number;
+
 export interface Aggregator {
-  update(args: readonly CypherValue[]): void;
+  /**
+   * Adds one row's arguments and returns how many bytes more the aggregator now retains (0 for
+   * fixed-size state such as count or sum; collect and DISTINCT grow), for memory accounting.
+   */
+  update(args: readonly CypherValue[], sizeOf?: ValueSizer): number;
   result(): CypherValue;
 }
 

@@ -12,7 +12,8 @@ import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../values/compare.js';
 import { formatValue, typeName } from '../values/format.js';
 import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick, withoutPausing } from '../runtime/context.js';
-import { awaitValue, collect, runRow } from '../runtime/eager.js';
+import { awaitValue, collect, RowBuffer, runRow } from '../runtime/eager.js';
+import { Charge } from '../runtime/memory.js';
 import { compileExpression } from '../runtime/expressions.js';
 import { compilePatternMatcher } from '../runtime/match.js';
 import { children, compileProjection } from '../runtime/projection.js';
@@ -20,6 +21,8 @@ import { isAggregateName } from '../functions/index.js';
 import { compileCreate, compileDelete, compileMerge, compileRemoveItems, compileSetItems, type RowOp } from '../runtime/writes.js';
 import { compileProcedureCall } from '../runtime/procedure-call.js';
 import { countStoreShortcut } from './count-store.js';
+import { forEachAstNode } from '../runtime/ast-walk.js';
+import { inTransactionsStage } from '../runtime/in-transactions.js';
 
 /** A step of the pipeline: rows (and control items) in, rows (and control items) out, lazily. */
 export interface Stage {
@@ -84,18 +87,25 @@ function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
   const query: CompiledQuery = {
     columns, returns: true,
     *rows(input, ctx) {
-      const inRows = yield* collect(input);
+      const inRows = yield* collect(input, ctx);
       // UNION deduplicates as it streams: a row is passed on at its first sighting.
       const seen = all ? null : new Set<string>();
-      for (const b of branches) {
-        for (const r of b.rows(inRows, ctx)) {
-          if (seen !== null && !isControl(r)) {
-            const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
-            if (seen.has(k)) continue;
-            seen.add(k);
+      const seenCharge = new Charge(ctx.memory);
+      try {
+        for (const b of branches) {
+          for (const r of b.rows(inRows.rows, ctx)) {
+            if (seen !== null && !isControl(r)) {
+              const k = columns.map((c) => hashKey(r[c] ?? null)).join('|');
+              if (seen.has(k)) continue;
+              seenCharge.add(SET_ENTRY_BYTES + k.length);
+              seen.add(k);
+            }
+            yield r;
           }
-          yield r;
         }
+      } finally {
+        inRows.release();
+        seenCharge.releaseAll();
       }
     },
     runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),
@@ -109,19 +119,27 @@ function compileUnion(branches: CompiledQuery[], all: boolean): CompiledQuery {
  */
 function drainSync(query: CompiledQuery, input: Iterable<Row>, ctx: ExecContext, limit: number): Row[] {
   return withoutPausing(ctx, () => {
-    const out: Row[] = [];
-    if (limit <= 0) return out;
-    for (const r of query.rows(input, ctx)) {
-      if (isControl(r)) {
-        if (r === PAUSE) continue;
-        throw notSupported('Procedure calls that wait, inside subquery expressions');
+    const out = new RowBuffer(ctx);
+    if (limit <= 0) return out.rows;
+    try {
+      for (const r of query.rows(input, ctx)) {
+        if (isControl(r)) {
+          if (r === PAUSE) continue;
+          throw notSupported('Procedure calls that wait, inside subquery expressions');
+        }
+        out.push(r);
+        if (out.rows.length >= limit) break;
       }
-      out.push(r);
-      if (out.length >= limit) break;
+    } finally {
+      // The rows become the caller's value; they were checked against the limit while they grew.
+      out.release();
     }
-    return out;
+    return out.rows;
   });
 }
+
+/** a string key in a Set: entry, header */
+const SET_ENTRY_BYTES = 40;
 
 function scopeBefore(c: Clause, fallback: readonly string[]): readonly string[] {
   const info = pc().analysis?.clauses.get(c);
@@ -164,9 +182,11 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
   let columns: readonly string[] = [];
   let returns = false;
   let vars = [...scope];
+  let readsBefore = scope.length > 0;
   for (const clause of q.clauses) {
     const before = scopeBefore(clause, vars);
-    const r = compileClause(clause, before);
+    const r = compileClause(clause, before, readsBefore);
+    readsBefore ||= readsGraph(clause);
     stages.push(...r.stages);
     if (r.columns) { columns = r.columns; vars = [...new Set([...persistent, ...r.columns])]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
     if (clause.kind === 'Return') returns = true;
@@ -191,19 +211,40 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
   return query;
 }
 
+/** Clauses and expressions that can leave the graph-free rows of UNWIND and WITH. */
+const GRAPH_FREE_CLAUSES = new Set<string>(['Unwind', 'With']);
+const GRAPH_READING_EXPRESSIONS = new Set<string>(['PatternExpression', 'PatternComprehension', 'ExistsSubquery', 'CountSubquery', 'CollectSubquery']);
+
+/** Whether a clause may read the graph (anything but UNWIND / WITH over values). */
+function readsGraph(clause: Clause): boolean {
+  if (!GRAPH_FREE_CLAUSES.has(clause.kind)) return true;
+  let reads = false;
+  forEachAstNode(clause, (n) => {
+    if (GRAPH_READING_EXPRESSIONS.has(n.kind)) reads = true;
+    return !reads;
+  });
+  return reads;
+}
+
 /** Columns yielded by a standalone CALL, recorded while compiling it. */
 const stagesColumns = new WeakMap<Clause, readonly string[]>();
 
 function perRowEager(op: RowOp): Stage {
   return {
     *run(input, ctx) {
-      const rows = yield* collect(input);
-      const out: Row[] = [];
-      for (const row of rows) {
-        const produced = yield* runRow(() => [...op(row, ctx)], ctx);
-        for (const r of produced) out.push(r);
+      const rows = yield* collect(input, ctx);
+      const out = new RowBuffer(ctx);
+      try {
+        for (const row of rows.rows) {
+          const produced = yield* runRow(() => [...op(row, ctx)], ctx);
+          for (const r of produced) out.push(r);
+        }
+        rows.release();
+        yield* out.rows;
+      } finally {
+        rows.release();
+        out.release();
       }
-      yield* out;
     },
   };
 }
@@ -231,7 +272,8 @@ function introducedBy(c: Clause): string[] {
 
 const subqueryColumns = new WeakMap<Clause, readonly string[]>();
 
-function compileClause(clause: Clause, before: readonly string[]): { stages: Stage[]; columns?: readonly string[] } {
+/** `readsBefore`: an earlier clause of the same query reads the graph (see BatchedCall.streamInput). */
+function compileClause(clause: Clause, before: readonly string[], readsBefore = true): { stages: Stage[]; columns?: readonly string[] } {
   switch (clause.kind) {
     case 'Match': {
       const matcher = compilePatternMatcher(clause.pattern, clause.where, false, new Set(before), true);
@@ -323,19 +365,25 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
       return {
         stages: [{
           *run(input, ctx) {
-            const rows = yield* collect(input);
-            const out: Row[] = [];
-            for (const row of rows) {
-              tick(ctx);
-              if (ctx.yieldNow) yield PAUSE;
-              for (const r of yield* awaitValue(call.run(row, ctx))) out.push(r);
+            const rows = yield* collect(input, ctx);
+            const out = new RowBuffer(ctx);
+            try {
+              for (const row of rows.rows) {
+                tick(ctx);
+                if (ctx.yieldNow) yield PAUSE;
+                for (const r of yield* awaitValue(call.run(row, ctx))) out.push(r);
+              }
+              rows.release();
+              yield* out.rows;
+            } finally {
+              rows.release();
+              out.release();
             }
-            yield* out;
           },
         }],
       };
     }
-    case 'CallSubquery': return { stages: [compileCallSubquery(clause, before)] };
+    case 'CallSubquery': return { stages: [compileCallSubquery(clause, before, readsBefore)] };
     case 'LoadCsv': throw notSupported('LOAD CSV');
   }
 }
@@ -373,33 +421,51 @@ function unwindRange(args: readonly Evaluator[], variable: string): Stage {
   };
 }
 
-function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
-  // CALL { … } IN TRANSACTIONS runs inside the caller's transaction (no intermediate commits).
+function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[], readsBefore: boolean): Stage {
   const importVars = clause.importAll ? before : clause.importVariables ?? leadingImports(clause.query, before);
   // A scoped `CALL (x) { … }` (importVariables given) keeps its imports through inner WITHs.
   const inner = compileQuery(clause.query, importVars, clause.importVariables !== null ? importVars : []);
-  subqueryColumns.set(clause, inner.returns ? inner.columns : []);
+  const columns = inner.returns ? inner.columns : [];
+  const status = clause.inTransactions?.reportStatus?.variable;
+  subqueryColumns.set(clause, status === undefined ? columns : [...columns, status]);
+  /** The rows one outer row gives: the subquery's rows merged into it (the row itself for a unit subquery). */
+  function* call(row: Row, ctx: ExecContext): Generator<Row, Row[]> {
+    const inRow: Row = {};
+    for (const v of importVars) inRow[v] = row[v] ?? null;
+    // The subquery's rows are charged while they are merged; the caller charges what it keeps.
+    const buffered = yield* collect(inner.rows([inRow], ctx), ctx);
+    try {
+      if (!inner.returns) return [row];
+      const rows = buffered.rows;
+      const out: Row[] = [];
+      if (rows.length === 0 && clause.optional) {
+        const r: Row = { ...row };
+        for (const c of columns) r[c] = null;
+        out.push(r);
+      }
+      for (const r of rows) {
+        const merged: Row = { ...row };
+        for (const c of columns) merged[c] = r[c] ?? null;
+        out.push(merged);
+      }
+      return out;
+    } finally {
+      buffered.release();
+    }
+  }
+  if (clause.inTransactions) return inTransactionsStage({ modifiers: clause.inTransactions, columns, call, streamInput: !readsBefore });
   return {
     *run(input, ctx) {
-      const outer = yield* collect(input);
-      const out: Row[] = [];
-      for (const row of outer) {
-        const inRow: Row = {};
-        for (const v of importVars) inRow[v] = row[v] ?? null;
-        const rows = yield* collect(inner.rows([inRow], ctx));
-        if (!inner.returns) { out.push(row); continue; }
-        if (rows.length === 0 && clause.optional) {
-          const r: Row = { ...row };
-          for (const c of inner.columns) r[c] = null;
-          out.push(r);
-        }
-        for (const r of rows) {
-          const merged: Row = { ...row };
-          for (const c of inner.columns) merged[c] = r[c] ?? null;
-          out.push(merged);
-        }
+      const outer = yield* collect(input, ctx);
+      const out = new RowBuffer(ctx);
+      try {
+        for (const row of outer.rows) for (const r of yield* call(row, ctx)) out.push(r);
+        outer.release();
+        yield* out.rows;
+      } finally {
+        outer.release();
+        out.release();
       }
-      yield* out;
     },
   };
 }

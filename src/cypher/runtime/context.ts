@@ -9,10 +9,11 @@
 // generators exactly where they stopped.
 
 import type { Scheduler } from '../../env/scheduler.js';
-import type { GraphTx } from '../../graph/api.js';
-import type { ProcedureSignature } from '../api.js';
+import type { GraphTx, UpdateCounters } from '../../graph/api.js';
+import type { ProcedureSignature, StatementTransaction } from '../api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../values/value.js';
+import type { StatementMemory } from './memory.js';
 
 /** A row maps variable names to values; a name absent from the row reads as null. */
 export type Row = { [name: string]: CypherValue | undefined };
@@ -59,7 +60,18 @@ export function isControl(row: Row): boolean {
 }
 
 export interface ExecContext extends FunctionContext {
-  readonly tx: GraphTx;
+  /**
+   * The transaction the running stage reads and writes: the statement's own, or, while a batch
+   * of CALL { … } IN TRANSACTIONS runs its subquery, that batch's inner transaction (`graph`
+   * follows it).
+   */
+  tx: GraphTx;
+  /** whether the statement's transaction is implicit, and how to begin inner ones */
+  readonly transaction: StatementTransaction;
+  /** the inner transaction of the batch running now (terminated with the statement) */
+  activeInner: GraphTx | undefined;
+  /** update counters of the inner transactions committed so far (they count in the summary) */
+  readonly innerCounters: UpdateCounters;
   readonly params: ReadonlyMap<string, CypherValue>;
   readonly procedures: ReadonlyMap<string, ProcedureSignature>;
   /** Work done so far, in ticks (rows, candidates, list items); drives the slice checks. */
@@ -84,6 +96,8 @@ export interface ExecContext extends FunctionContext {
   syncDepth: number;
   /** set when the statement must stop (terminated, timed out): thrown at the next check */
   interrupt: Error | undefined;
+  /** the statement's memory account: buffers charge what they retain (runtime/memory.ts) */
+  readonly memory: StatementMemory;
 }
 
 export type Evaluator = (row: Row, ctx: ExecContext) => CypherValue;

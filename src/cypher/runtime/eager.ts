@@ -6,15 +6,42 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import { LockWaitRequired } from '../../graph/locks.js';
 import { type ExecContext, type Row, isControl, PAUSE, Suspend, tick } from './context.js';
+import { Charge } from './memory.js';
 
-/** The rows of `input` (control items are passed up on the way). */
-export function* collect(input: Iterable<Row>): Generator<Row, Row[]> {
-  const rows: Row[] = [];
-  for (const r of input) {
-    if (isControl(r)) yield r;
-    else rows.push(r);
+/** Rows a stage holds, charged to the statement's memory until release() (idempotent). */
+export class RowBuffer {
+  readonly rows: Row[] = [];
+  private readonly charge: Charge;
+  constructor(ctx: ExecContext) {
+    this.charge = new Charge(ctx.memory);
   }
-  return rows;
+  push(row: Row): void {
+    this.charge.row(row);
+    this.rows.push(row);
+  }
+  get bytes(): number {
+    return this.charge.bytes;
+  }
+  release(): void {
+    this.charge.releaseAll();
+  }
+}
+
+/** The rows of `input`, charged to the statement (control items are passed up on the way). */
+export function* collect(input: Iterable<Row>, ctx: ExecContext): Generator<Row, RowBuffer> {
+  const buffer = new RowBuffer(ctx);
+  let complete = false;
+  try {
+    for (const r of input) {
+      if (isControl(r)) yield r;
+      else buffer.push(r);
+    }
+    complete = true;
+  } finally {
+    // failed or closed part-way: nobody will release it
+    if (!complete) buffer.release();
+  }
+  return buffer;
 }
 
 /**
@@ -31,21 +58,26 @@ const MAX_LOCK_RETRIES_PER_ROW = 100_000;
 export function* runRow<T>(op: () => T, ctx: ExecContext): Generator<Row, T> {
   tick(ctx);
   if (ctx.yieldNow) yield PAUSE;
-  for (let attempt = 0; ; attempt++) {
-    const savepoint = ctx.tx.savepoint();
-    try {
-      return op();
-    } catch (error) {
-      if (!(error instanceof LockWaitRequired) || ctx.syncDepth > 0) throw error;
-      ctx.tx.rollbackToSavepoint(savepoint);
-      if (attempt >= MAX_LOCK_RETRIES_PER_ROW) {
-        error.cancel();
-        throw new Neo4jError(Status.LockAcquisitionTimeout, 'A row of the statement kept waiting for locks; the transaction can be retried.');
+  // Released however the row ends: while a savepoint is outstanding every change is journaled.
+  const savepoint = ctx.tx.savepoint();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return op();
+      } catch (error) {
+        if (!(error instanceof LockWaitRequired) || ctx.syncDepth > 0) throw error;
+        ctx.tx.rollbackToSavepoint(savepoint);
+        if (attempt >= MAX_LOCK_RETRIES_PER_ROW) {
+          error.cancel();
+          throw new Neo4jError(Status.LockAcquisitionTimeout, 'A row of the statement kept waiting for locks; the transaction can be retried.');
+        }
+        const wait = new Suspend(error.granted);
+        yield wait.asRow();
+        wait.outcome();
       }
-      const wait = new Suspend(error.granted);
-      yield wait.asRow();
-      wait.outcome();
     }
+  } finally {
+    ctx.tx.releaseSavepoint(savepoint);
   }
 }
 

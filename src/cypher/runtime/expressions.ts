@@ -11,6 +11,7 @@ import { formatValue, typeName } from '../values/format.js';
 import { temporalProperty } from '../values/temporal-props.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { GrowingList } from './memory.js';
 import { compilePatternMatcher } from './match.js';
 import { compileSubqueryExpression } from '../planner/planner.js';
 
@@ -273,14 +274,18 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
       return (row, ctx) => {
         const l = iterList(list(row, ctx), 'list comprehension');
         if (l === null) return null;
-        const out: CypherValue[] = [];
-        for (const item of l) {
-          tick(ctx);
-          const inner: Row = { ...row, [v]: item };
-          if (where && truthy(where(inner, ctx)) !== true) continue;
-          out.push(proj ? proj(inner, ctx) : item);
+        const out = new GrowingList(ctx.memory);
+        try {
+          for (const item of l) {
+            tick(ctx);
+            const inner: Row = { ...row, [v]: item };
+            if (where && truthy(where(inner, ctx)) !== true) continue;
+            out.push(proj ? proj(inner, ctx) : item);
+          }
+        } finally {
+          out.done();
         }
-        return out;
+        return out.items;
       };
     }
     case 'Quantifier': {
@@ -327,21 +332,29 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
     case 'PatternExpression': {
       const matcher = compilePatternMatcher([e.pattern], null, true);
       return (row, ctx) => {
-        const out: CypherValue[] = [];
-        for (const r of matcher(row, ctx)) out.push(r['  path'] ?? null);
-        return out;
+        const out = new GrowingList(ctx.memory);
+        try {
+          for (const r of matcher(row, ctx)) out.push(r['  path'] ?? null);
+        } finally {
+          out.done();
+        }
+        return out.items;
       };
     }
     case 'PatternComprehension': {
       const matcher = compilePatternMatcher([e.pattern], null, true);
       const where = e.where ? c(e.where) : null, proj = c(e.projection);
       return (row, ctx) => {
-        const out: CypherValue[] = [];
-        for (const r of matcher(row, ctx)) {
-          if (where && truthy(where(r, ctx)) !== true) continue;
-          out.push(proj(r, ctx));
+        const out = new GrowingList(ctx.memory);
+        try {
+          for (const r of matcher(row, ctx)) {
+            if (where && truthy(where(r, ctx)) !== true) continue;
+            out.push(proj(r, ctx));
+          }
+        } finally {
+          out.done();
         }
-        return out;
+        return out.items;
       };
     }
     case 'ExistsSubquery': {

@@ -8,6 +8,7 @@ import { formatValue } from '../values/format.js';
 import type { CypherValue } from '../values/value.js';
 import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
+import { Charge } from './memory.js';
 
 export interface ProjectionPlan {
   /** Output column names in order. */
@@ -137,134 +138,173 @@ export function compileProjection(
     return out;
   }
 
+  const cmp = (a: Keyed, b: Keyed): number => {
+    for (let i = 0; i < sorts.length; i++) {
+      const c = orderCompare(a.keys[i]!, b.keys[i]!);
+      if (c !== 0) return sorts[i]!.desc ? -c : c;
+    }
+    return 0;
+  };
+  const distinctKey = (out: Row): string => {
+    let key = '';
+    for (const c of columns) key += hashKey(out[c] ?? null) + '|';
+    return key;
+  };
+
   return {
     columns,
     *run(input, ctx, carried) {
       const withCarried = (out: Row): Row => (carried === undefined ? out : { ...carried, ...out });
-      if (!aggregating && sorts.length === 0) {
-        // Streaming path: LIMIT stops pulling from the input early; DISTINCT keeps first sightings.
-        let toSkip = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
-        let remaining = limit ? toCount(limit({}, ctx), 'LIMIT') : Infinity;
-        if (remaining === 0) {
-          // LIMIT 0 takes no row, but the writes before it still happen (Cypher's side effects).
-          if (!ctx.readOnlyStatement) for (const row of input) if (isControl(row)) yield row;
+      // What this projection's buffers hold (groups, DISTINCT keys, sort buffers), given back
+      // when it finishes, fails or is closed.
+      const charge = new Charge(ctx.memory);
+      try {
+        if (!aggregating && sorts.length === 0) {
+          // Streaming path: LIMIT stops pulling from the input early; DISTINCT keeps first sightings.
+          let toSkip = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
+          let remaining = limit ? toCount(limit({}, ctx), 'LIMIT') : Infinity;
+          if (remaining === 0) {
+            // LIMIT 0 takes no row, but the writes before it still happen (Cypher's side effects).
+            if (!ctx.readOnlyStatement) for (const row of input) if (isControl(row)) yield row;
+            return;
+          }
+          const seen = p.distinct ? new Set<string>() : null;
+          for (const row of input) {
+            if (isControl(row)) { yield row; continue; }
+            tick(ctx);
+            if (seen === null && toSkip > 0) { toSkip--; continue; }
+            const out = withCarried(project(row, ctx));
+            if (seen !== null) {
+              const key = distinctKey(out);
+              if (seen.has(key)) continue;
+              charge.add(SET_ENTRY_BYTES + key.length);
+              seen.add(key);
+              if (toSkip > 0) { toSkip--; continue; }
+            }
+            // WITH … WHERE also sees variables bound before the WITH.
+            if (!filter || truthy(filter({ ...row, ...out }, ctx), 'WHERE') === true) yield out;
+            if (--remaining <= 0) return;
+          }
           return;
         }
+
+        // Rows pass DISTINCT (first sightings), then go to the sort buffer: a bounded top-k when
+        // ORDER BY has a small LIMIT, else the whole input, sorted at the end.
+        const skipCount = skip ? toCount(skip({}, ctx), 'SKIP') : 0;
+        const keep = sorts.length > 0 && limit ? skipCount + toCount(limit({}, ctx), 'LIMIT') : Infinity;
+        const topK = keep <= TOP_K_MAX;
         const seen = p.distinct ? new Set<string>() : null;
-        for (const row of input) {
-          if (isControl(row)) { yield row; continue; }
-          tick(ctx);
-          if (seen === null && toSkip > 0) { toSkip--; continue; }
-          const out = withCarried(project(row, ctx));
+        const buffer: Keyed[] = [];
+        const accept = (out: Row, sortRow: Row): void => {
           if (seen !== null) {
-            let key = '';
-            for (const c of columns) key += hashKey(out[c] ?? null) + '|';
-            if (seen.has(key)) continue;
+            const key = distinctKey(out);
+            if (seen.has(key)) return;
+            charge.add(SET_ENTRY_BYTES + key.length);
             seen.add(key);
-            if (toSkip > 0) { toSkip--; continue; }
           }
-          // WITH … WHERE also sees variables bound before the WITH.
-          if (!filter || truthy(filter({ ...row, ...out }, ctx), 'WHERE') === true) yield out;
-          if (--remaining <= 0) return;
-        }
-        return;
-      }
-      // 1. projected rows, each paired with the row ORDER BY may read (projection over input).
-      let rows: { out: Row; sortRow: Row }[] = [];
-      if (aggregating) {
-        const groups = new Map<string, { base: Row; keys: Row; aggs: Aggregator[] }>();
-        for (const row of input) {
-          if (isControl(row)) { yield row; continue; }
-          tick(ctx);
-          if (ctx.yieldNow) yield PAUSE;
-          const keys: Row = {};
-          let key = '';
-          for (const v of starVars) { keys[v] = row[v] ?? null; key += hashKey(keys[v]!) + '|'; }
-          for (const g of groupingItems) { const val = g.f(row, ctx); keys[g.name] = val; key += hashKey(val) + '|'; }
-          for (const k of implicitKeys) key += hashKey(k(row, ctx)) + '|';
-          let group = groups.get(key);
-          if (!group) {
-            group = { base: row, keys, aggs: calls.map((c) => c.create()) };
-            groups.set(key, group);
+          const keys = sorts.length > 0 ? sorts.map((s) => s.f(sortRow, ctx)) : NO_KEYS;
+          if (topK) {
+            if (keep === 0) return;
+            const item: Keyed = { out, sortRow, keys, bytes: 0 };
+            // Stable: an item equal to the last kept one comes after it, so it is not kept.
+            if (buffer.length === keep && cmp(item, buffer[buffer.length - 1]!) >= 0) return;
+            item.bytes = entryBytes(ctx, item);
+            charge.add(item.bytes);
+            let lo = 0, hi = buffer.length;
+            while (lo < hi) { const mid = (lo + hi) >> 1; if (cmp(item, buffer[mid]!) < 0) hi = mid; else lo = mid + 1; }
+            buffer.splice(lo, 0, item);
+            if (buffer.length > keep) charge.sub(buffer.pop()!.bytes);
+            return;
           }
-          for (let i = 0; i < calls.length; i++) {
-            const c = calls[i]!;
-            group.aggs[i]!.update(c.args.map((a) => a(row, ctx)));
-          }
-        }
-        if (groups.size === 0 && groupingItems.length === 0 && starVars.length === 0 && implicitKeys.length === 0) {
-          groups.set('', { base: {}, keys: {}, aggs: calls.map((c) => c.create()) });
-        }
-        for (const g of groups.values()) {
-          const withAggs: Row = { ...carried, ...g.base, ...g.keys };
-          calls.forEach((c, i) => { withAggs[c.slot] = g.aggs[i]!.result(); });
-          const out: Row = { ...carried };
-          for (const v of starVars) out[v] = g.keys[v] ?? null;
-          for (const it of items) out[it.name] = it.name in g.keys ? g.keys[it.name]! : it.f(withAggs, ctx);
-          rows.push({ out, sortRow: { ...withAggs, ...out } });
-        }
-      } else {
-        for (const row of input) {
-          if (isControl(row)) { yield row; continue; }
-          tick(ctx);
-          if (ctx.yieldNow) yield PAUSE;
-          const out = withCarried(project(row, ctx));
-          rows.push({ out, sortRow: sorts.length || filter ? { ...row, ...out } : out });
-        }
-      }
-      if (p.distinct) {
-        const seen = new Set<string>();
-        rows = rows.filter((r) => {
-          const k = columns.map((c) => hashKey(r.out[c] ?? null)).join('|');
-          if (seen.has(k)) return false;
-          seen.add(k);
-          return true;
-        });
-      }
-      if (sorts.length) {
-        const cmp = (a: { keys: CypherValue[] }, b: { keys: CypherValue[] }): number => {
-          for (let i = 0; i < sorts.length; i++) {
-            const c = orderCompare(a.keys[i]!, b.keys[i]!);
-            if (c !== 0) return sorts[i]!.desc ? -c : c;
-          }
-          return 0;
+          const item: Keyed = { out, sortRow, keys, bytes: 0 };
+          charge.add(entryBytes(ctx, item));
+          buffer.push(item);
         };
-        const keep = limit ? (skip ? toCount(skip({}, ctx), 'SKIP') : 0) + toCount(limit({}, ctx), 'LIMIT') : Infinity;
-        let keyed: { r: (typeof rows)[number]; keys: CypherValue[] }[];
-        if (keep < rows.length / 4 && keep <= 10_000) {
-          // Top-k: a bounded sorted buffer; stable because equal keys insert after existing ones.
-          keyed = [];
-          for (const r of rows) {
+
+        if (aggregating) {
+          const groups = new Map<string, { base: Row; keys: Row; aggs: Aggregator[] }>();
+          const sizeOf = (v: CypherValue): number => ctx.memory.valueBytes(v);
+          for (const row of input) {
+            if (isControl(row)) { yield row; continue; }
             tick(ctx);
             if (ctx.yieldNow) yield PAUSE;
-            const item = { r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) };
-            if (keyed.length === keep && cmp(item, keyed[keyed.length - 1]!) >= 0) continue;
-            let lo = 0, hi = keyed.length;
-            while (lo < hi) { const mid = (lo + hi) >> 1; if (cmp(item, keyed[mid]!) < 0) hi = mid; else lo = mid + 1; }
-            keyed.splice(lo, 0, item);
-            if (keyed.length > keep) keyed.pop();
+            const keys: Row = {};
+            let key = '';
+            for (const v of starVars) { keys[v] = row[v] ?? null; key += hashKey(keys[v]!) + '|'; }
+            for (const g of groupingItems) { const val = g.f(row, ctx); keys[g.name] = val; key += hashKey(val) + '|'; }
+            for (const k of implicitKeys) key += hashKey(k(row, ctx)) + '|';
+            let group = groups.get(key);
+            if (!group) {
+              group = { base: row, keys, aggs: calls.map((c) => c.create()) };
+              charge.add(GROUP_BYTES + key.length + ctx.memory.rowBytes(row) + ctx.memory.rowBytes(keys));
+              groups.set(key, group);
+            }
+            let grew = 0;
+            for (let i = 0; i < calls.length; i++) {
+              const c = calls[i]!;
+              grew += group.aggs[i]!.update(c.args.map((a) => a(row, ctx)), sizeOf);
+            }
+            if (grew > 0) charge.add(grew);
+          }
+          if (groups.size === 0 && groupingItems.length === 0 && starVars.length === 0 && implicitKeys.length === 0) {
+            groups.set('', { base: {}, keys: {}, aggs: calls.map((c) => c.create()) });
+          }
+          for (const g of groups.values()) {
+            tick(ctx);
+            if (ctx.yieldNow) yield PAUSE;
+            const withAggs: Row = { ...carried, ...g.base, ...g.keys };
+            calls.forEach((c, i) => { withAggs[c.slot] = g.aggs[i]!.result(); });
+            const out: Row = { ...carried };
+            for (const v of starVars) out[v] = g.keys[v] ?? null;
+            for (const it of items) out[it.name] = it.name in g.keys ? g.keys[it.name]! : it.f(withAggs, ctx);
+            accept(out, { ...withAggs, ...out });
           }
         } else {
-          keyed = [];
-          for (const r of rows) {
+          for (const row of input) {
+            if (isControl(row)) { yield row; continue; }
             tick(ctx);
             if (ctx.yieldNow) yield PAUSE;
-            keyed.push({ r, keys: sorts.map((s) => s.f(r.sortRow, ctx)) });
+            const out = withCarried(project(row, ctx));
+            accept(out, sorts.length || filter ? { ...row, ...out } : out);
           }
-          keyed.sort(cmp);
         }
-        rows = keyed.map((k) => k.r);
-      }
-      let start = 0, end = rows.length;
-      if (skip) start = Math.min(rows.length, toCount(skip({}, ctx), 'SKIP'));
-      if (limit) end = Math.min(rows.length, start + toCount(limit({}, ctx), 'LIMIT'));
-      for (let i = start; i < end; i++) {
-        const r = rows[i]!;
-        if (filter && truthy(filter(r.sortRow, ctx), 'WHERE') !== true) continue;
-        yield r.out;
+        if (sorts.length > 0 && !topK) buffer.sort(cmp);
+        const start = Math.min(buffer.length, skipCount);
+        const end = limit ? Math.min(buffer.length, start + toCount(limit({}, ctx), 'LIMIT')) : buffer.length;
+        for (let i = start; i < end; i++) {
+          const r = buffer[i]!;
+          if (filter && truthy(filter(r.sortRow, ctx), 'WHERE') !== true) continue;
+          yield r.out;
+        }
+      } finally {
+        charge.releaseAll();
       }
     },
   };
+}
+
+/** A projected row in a buffer: what it outputs, what ORDER BY reads, its sort keys and charge. */
+interface Keyed {
+  readonly out: Row;
+  readonly sortRow: Row;
+  readonly keys: readonly CypherValue[];
+  bytes: number;
+}
+
+const NO_KEYS: readonly CypherValue[] = [];
+/** ORDER BY … LIMIT k keeps a bounded buffer when k is at most this. */
+const TOP_K_MAX = 10_000;
+/** a string key in a Set: entry, header */
+const SET_ENTRY_BYTES = 40;
+/** a group: its map entry, record and aggregator objects */
+const GROUP_BYTES = 96;
+
+function entryBytes(ctx: ExecContext, item: Keyed): number {
+  const m = ctx.memory;
+  let n = 48 + m.rowBytes(item.out);
+  if (item.sortRow !== item.out) n += m.rowBytes(item.sortRow);
+  for (const k of item.keys) n += 8 + m.valueBytes(k);
+  return n;
 }
 
 function hasAggregate(e: Expression, aggregates: ReadonlySet<Expression>): boolean {

@@ -6,6 +6,7 @@ import { nodeValue, relValue } from '../values/entities.js';
 import { PathValue } from '../values/value.js';
 import { type ExecContext, type Row, tick } from './context.js';
 import { truthy } from './expressions.js';
+import { Charge } from './memory.js';
 import { bindNode, candidates, type NodeSpec, type PartSpec, relMatches, type RelSpec, storeDirection } from './match.js';
 
 export function* matchShortest(spec: PartSpec, row: Row, ctx: ExecContext): Iterable<[Row, PathValue]> {
@@ -83,6 +84,24 @@ function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: b
   if (fromId === toId) {
     if (rs.min === 0) { const rec = ctx.tx.node(fromId); return rec ? [new PathValue([nodeValue(rec)], [])] : []; }
   }
+  // The search state grows with the part of the graph it reaches: charged, given back at the end.
+  const charge = new Charge(ctx.memory);
+  try {
+    return bfsSearch(rs, fromId, toId, ctx, all, row, charge, dir, types);
+  } finally {
+    charge.releaseAll();
+  }
+}
+
+/** bytes of a visited node in the search: two map entries, a parent list and a frontier slot */
+const VISITED_BYTES = 120;
+/** another parent of a node at the same depth */
+const PARENT_BYTES = 40;
+
+function bfsSearch(
+  rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: boolean, row: Row, charge: Charge,
+  dir: ReturnType<typeof storeDirection>, types: readonly string[] | undefined,
+): PathValue[] {
   // parents: node → list of (prevNode, relId) at the shortest depth.
   const depth = new Map<number, number>([[fromId, 0]]);
   const parents = new Map<number, [number, number][]>();
@@ -100,10 +119,12 @@ function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: b
         if (!rec || !relMatches(rs, relValue(rec), row, ctx)) continue;
         const seen = depth.get(a.otherId);
         if (seen === undefined) {
+          charge.add(VISITED_BYTES);
           depth.set(a.otherId, d);
           parents.set(a.otherId, [[at, a.relId]]);
           next.push(a.otherId);
         } else if (seen === d) {
+          charge.add(PARENT_BYTES);
           parents.get(a.otherId)!.push([at, a.relId]);
         }
         if (a.otherId === toId) found = true;
@@ -119,7 +140,9 @@ function bfs(rs: RelSpec, fromId: number, toId: number, ctx: ExecContext, all: b
     if (at === fromId) {
       const ns = [at, ...nodes].map((id) => nodeValue(ctx.tx.node(id)!));
       const rr = rels.map((id) => relValue(ctx.tx.relationship(id)!));
-      out.push(new PathValue(ns, rr));
+      const path = new PathValue(ns, rr);
+      charge.value(path);
+      out.push(path);
       return;
     }
     for (const [prev, rel] of parents.get(at) ?? []) {

@@ -16,6 +16,7 @@ import { readRow, writeMap } from '../../cypher/values/binary.js';
 import type { CypherValue } from '../../cypher/values/value.js';
 import { ByteReader, ByteWriter } from '../../graph/bytes.js';
 import type { UpdateCounters } from '../../graph/api.js';
+import type { TransactionMemoryLimit } from '../../core/memory.js';
 import {
   BATCH_BYTES, BATCH_ROWS, type FromWorker, fromWire, type ToWorker, type WorkerInit,
 } from './query-protocol.js';
@@ -31,6 +32,8 @@ export interface QueryPoolOptions {
   readonly workers: number;
   /** each worker's V8 old-generation limit (resourceLimits.maxOldGenerationSizeMb) */
   readonly heapMb: number;
+  /** db.memory.transaction.max, applied to each statement in a worker as inline */
+  readonly transactionMemory?: TransactionMemoryLimit;
   /** the main thread's last applied transaction id: a statement reads at least that state */
   readonly lastAppliedTxId: () => number;
   /** how long a worker's pipeline runs before it looks at its messages */
@@ -150,7 +153,10 @@ export class QueryWorkerPool {
   }
 
   private spawn(slot: Slot): void {
-    const init: WorkerInit = { storePath: this.options.storePath, databaseName: this.options.databaseName };
+    const init: WorkerInit = {
+      storePath: this.options.storePath, databaseName: this.options.databaseName,
+      ...(this.options.transactionMemory ? { transactionMemory: this.options.transactionMemory } : {}),
+    };
     const worker = new Worker(WORKER_URL, {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb },
@@ -211,6 +217,7 @@ export class QueryWorkerPool {
 
 interface Batch {
   readonly reader: ByteReader;
+  readonly bytes: number;
   remaining: number;
   /** the statement failed after this batch's rows */
   readonly error: Error | undefined;
@@ -286,6 +293,13 @@ class RemoteCursor implements QueryCursor {
     return { ...ZERO_COUNTERS };
   }
 
+  /** The batches held here (the statement's own buffers live in the worker's heap). */
+  allocatedBytes(): number {
+    let bytes = 0;
+    for (const batch of this.batches) bytes += batch.bytes;
+    return bytes;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -311,6 +325,7 @@ class RemoteCursor implements QueryCursor {
     if (!this.closed && this.failure === undefined && (message.count > 0 || message.error !== undefined)) {
       this.batches.push({
         reader: new ByteReader(new Uint8Array(message.data)),
+        bytes: message.data.byteLength,
         remaining: message.count,
         error: message.error === undefined ? undefined : fromWire(message.error),
       });

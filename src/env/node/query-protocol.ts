@@ -4,11 +4,14 @@
 // so it never runs more than a batch ahead of the client.
 
 import { Neo4jError, type StatusCode } from '../../core/errors.js';
+import type { TransactionMemoryLimit } from '../../core/memory.js';
 
 export interface WorkerInit {
   /** the LMDB file (graph.mdb) the main thread has open */
   readonly storePath: string;
   readonly databaseName: string;
+  /** db.memory.transaction.max for each statement */
+  readonly transactionMemory?: TransactionMemoryLimit;
 }
 
 export type ToWorker =

@@ -33,7 +33,12 @@ const reader = openLmdbKvReader(init.storePath);
 const store = new KvGraphStore(reader.kv);
 const graph = new GraphEngine({ name: init.databaseName, store });
 const random = nodeRandom();
-const engine = new CypherEngine({ nowMs: () => Date.now(), random: () => random.float(), databaseName: init.databaseName });
+// db.memory.transaction.max applies here as inline; the worker's heap limit stands in for the
+// shared pools (statements in a worker do not draw on the main thread's heap).
+const engine = new CypherEngine({
+  nowMs: () => Date.now(), random: () => random.float(), databaseName: init.databaseName,
+  ...(init.transactionMemory ? { memory: { transaction: init.transactionMemory } } : {}),
+});
 const schedulers = new Map<number, Scheduler>();
 
 interface Statement {
@@ -80,7 +85,7 @@ async function open(request: Extract<ToWorker, { t: 'open' }>): Promise<void> {
     statement = { id: request.id, tx: graph.begin({ readOnly: true }), cursor: undefined, running: true, closed: false };
     statements.set(request.id, statement);
     const params = readMap(new ByteReader(new Uint8Array(request.params)));
-    statement.cursor = await engine.open(statement.tx, request.text, params, { scheduler: schedulerFor(request.sliceMs) });
+    statement.cursor = await engine.open(statement.tx, request.text, params, undefined, { scheduler: schedulerFor(request.sliceMs) });
   } catch (error) {
     // A storage failure (e.g. no reader slot left) fails this statement, not the worker.
     if (statement !== undefined) finishQuietly(statement);

@@ -3,11 +3,11 @@
 // error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does).
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryExecutor } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type QueryResult, type StatementTransaction } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
-import type { Authenticator, DatabaseProvider } from '../../bolt/services.js';
+import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
 import { formatBookmark } from '../../bolt/bookmarks.js';
 import { statsOf } from '../../bolt/results.js';
 import type { HttpResponse } from './discovery.js';
@@ -17,6 +17,34 @@ export interface TxEndpointDeps {
   readonly databases: DatabaseProvider;
   readonly authenticator: Authenticator;
   readonly authEnabled: boolean;
+  /** the server's transaction registry (SHOW / TERMINATE TRANSACTIONS); optional */
+  readonly transactions?: TransactionTracker;
+}
+
+/**
+ * One HTTP transaction as the registry sees it: the statement running now (so TERMINATE can
+ * stop it) and why the transaction was ended under the client's feet.
+ */
+export class HttpTxState {
+  cursor: QueryCursor | undefined;
+  endedBy: Neo4jError | undefined;
+  tracked: TrackedTransaction | undefined;
+
+  /** Registers `tx`; `onIdleTermination` rolls back a transaction no request is working on. */
+  static track(deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void): HttpTxState {
+    const state = new HttpTxState();
+    state.tracked = deps.transactions?.begin({
+      tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(),
+      terminate: (error) => {
+        state.endedBy ??= error;
+        state.cursor?.interrupt(error);
+        // A statement waiting for a lock is released; later reads and writes fail.
+        (tx as Partial<Pick<GraphTx, 'terminate'>>).terminate?.(error);
+        onIdleTermination?.();
+      },
+    });
+    return state;
+  }
 }
 
 const MAX_STATEMENTS = 1_000;
@@ -82,14 +110,22 @@ function basicToken(header: string | undefined): Map<string, CypherValue> | unde
 
 /** Checks the request's basic auth; returns an error response, or undefined when allowed. */
 export async function authenticateRequest(deps: TxEndpointDeps, authorization: string | undefined): Promise<HttpResponse | undefined> {
-  if (!deps.authEnabled) return undefined;
+  const outcome = await authenticateUser(deps, authorization);
+  return typeof outcome === 'string' ? undefined : outcome;
+}
+
+/** The request's user (the basic-auth principal, '' without one when auth is off), or the error response. */
+export async function authenticateUser(deps: TxEndpointDeps, authorization: string | undefined): Promise<string | HttpResponse> {
   const token = basicToken(authorization);
+  if (!deps.authEnabled) {
+    const principal = token?.get('principal');
+    return typeof principal === 'string' ? principal : '';
+  }
   if (!token) {
     return json(401, { errors: [{ code: Status.Unauthorized, message: 'No authentication header supplied.' }] }, { 'WWW-Authenticate': 'Basic realm="Neo4j"' });
   }
   try {
-    await deps.authenticator.authenticate(token);
-    return undefined;
+    return await deps.authenticator.authenticate(token);
   } catch (error) {
     const e = error instanceof Neo4jError ? error : new Neo4jError(Status.Unauthorized, 'Invalid username or password.');
     return json(401, { errors: [{ code: e.code, message: e.message }] });
@@ -124,15 +160,42 @@ export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDataba
   }
 }
 
-/** Runs statements in `tx`; stops at the first error (the caller rolls back). */
-export async function runStatements(deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[]): Promise<{ results: unknown[]; error?: Neo4jError }> {
+/** Runs one statement to the end; the registry sees it while it runs, TERMINATE can stop it. */
+async function runOne(
+  deps: TxEndpointDeps, tx: GraphTx, text: string, params: Map<string, CypherValue>, transaction: StatementTransaction, state?: HttpTxState,
+): Promise<QueryResult> {
+  if (!state) return deps.executor.execute(tx, text, params, transaction);
+  if (state.endedBy) throw state.endedBy;
+  const queryId = state.tracked?.queryStarted(text, params);
+  try {
+    const cursor = await deps.executor.open(tx, text, params, transaction);
+    state.cursor = cursor;
+    if (state.endedBy) throw state.endedBy;
+    const records: CypherValue[][] = [];
+    await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
+    if (state.endedBy) throw state.endedBy;
+    return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
+  } finally {
+    state.cursor = undefined;
+    if (queryId !== undefined) state.tracked?.queryFinished(queryId);
+  }
+}
+
+/**
+ * Runs statements in `tx`; stops at the first error (the caller rolls back). `transaction` says
+ * whether `tx` is implicit (`POST …/tx/commit`) or explicit (an open HTTP transaction).
+ */
+export async function runStatements(
+  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state?: HttpTxState,
+  transaction: StatementTransaction = EXPLICIT_TRANSACTION,
+): Promise<{ results: unknown[]; error?: Neo4jError }> {
   const results: unknown[] = [];
   try {
     for (const item of statements) {
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
-      const result = await deps.executor.execute(tx, item.statement, params);
+      const result = await runOne(deps, tx, item.statement, params, transaction, state);
       const data = result.records.map((record) => {
         const meta: (Meta | null)[] = [];
         const row = record.map((value) => toJson(value, meta));
@@ -168,24 +231,32 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
 
 /** POST /db/<db>/tx/commit: begin, run, commit in one request. */
 export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string): Promise<HttpResponse> {
-  const denied = await authenticateRequest(deps, authorization);
-  if (denied) return denied;
+  const user = await authenticateUser(deps, authorization);
+  if (typeof user !== 'string') return user;
   const statements = parseStatements(body);
   if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
   const tx = database.begin();
-  const { results, error } = await runStatements(deps, tx, statements);
-  if (error) {
-    quietRollback(tx);
-    return json(200, { results, errors: errorsOf(error) });
-  }
+  const state = HttpTxState.track(deps, tx, database.name, user);
+  // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
+  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
   try {
-    return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(tx, database)] });
-  } catch (commitError) {
-    quietRollback(tx);
-    const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
-    return json(200, { results, errors: errorsOf(e) });
+    const { results, error } = await runStatements(deps, tx, statements, state, implicit);
+    if (error) {
+      quietRollback(tx);
+      return json(200, { results, errors: errorsOf(error) });
+    }
+    try {
+      state.tracked?.closing();
+      return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(tx, database)] });
+    } catch (commitError) {
+      quietRollback(tx);
+      const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
+      return json(200, { results, errors: errorsOf(e) });
+    }
+  } finally {
+    state.tracked?.closed();
   }
 }
 

@@ -8,14 +8,17 @@ import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  authenticateRequest, commitAndBookmark, errorBody, errorsOf, json, parseStatements, quietRollback, resolveDatabase, runStatements,
-  type TxEndpointDeps,
+  authenticateRequest, authenticateUser, commitAndBookmark, errorBody, errorsOf, HttpTxState, json, parseStatements, quietRollback,
+  resolveDatabase, runStatements, type TxEndpointDeps,
 } from './tx-endpoint.js';
 
 interface OpenHttpTx {
   readonly tx: GraphTx;
   readonly database: GraphDatabase;
   expiresAtMs: number;
+  /** a request is running statements in it (TERMINATE then stops them; otherwise it rolls back now) */
+  busy: boolean;
+  readonly state: HttpTxState;
 }
 
 export interface HttpTransactionOptions {
@@ -26,6 +29,8 @@ export interface HttpTransactionOptions {
 
 export class HttpTransactions {
   private readonly open = new Map<number, OpenHttpTx>();
+  /** transactions ended by TERMINATE while idle: their next request gets the reason (bounded) */
+  private readonly terminated = new Map<number, Neo4jError>();
   private nextId = 1;
   private readonly idleTimeoutMs: number;
   private readonly maxOpen: number;
@@ -43,23 +48,35 @@ export class HttpTransactions {
   expireIdle(): void {
     const now = this.options.clock.monotonicMs();
     for (const [id, entry] of this.open) {
-      if (entry.expiresAtMs <= now) {
-        this.open.delete(id);
-        quietRollback(entry.tx);
-      }
+      if (entry.expiresAtMs <= now && !entry.busy) this.end(id, entry);
     }
   }
 
   /** Rolls back everything (server shutdown). */
   closeAll(): void {
-    for (const entry of this.open.values()) quietRollback(entry.tx);
-    this.open.clear();
+    for (const [id, entry] of this.open) this.end(id, entry);
+    this.terminated.clear();
+  }
+
+  /** Rolls back and forgets an open transaction. */
+  private end(id: number, entry: OpenHttpTx): void {
+    if (this.open.get(id) === entry) this.open.delete(id);
+    quietRollback(entry.tx);
+    entry.state.tracked?.closed();
+  }
+
+  /** TERMINATE TRANSACTIONS reached a transaction between requests: roll it back now. */
+  private terminatedWhileIdle(id: number, entry: OpenHttpTx): void {
+    if (entry.busy || this.open.get(id) !== entry) return;
+    this.end(id, entry);
+    this.terminated.set(id, entry.state.endedBy!);
+    if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
   }
 
   async begin(databaseName: string, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse> {
     this.expireIdle();
-    const denied = await authenticateRequest(this.deps, authorization);
-    if (denied) return denied;
+    const user = await authenticateUser(this.deps, authorization);
+    if (typeof user !== 'string') return user;
     const statements = parseStatements(body);
     if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
     const database = resolveDatabase(this.deps, databaseName);
@@ -68,14 +85,16 @@ export class HttpTransactions {
       return json(200, errorBody(Status.DatabaseUnavailable, `Too many open HTTP transactions (maximum ${this.maxOpen})`));
     }
     const tx = database.begin();
-    const { results, error } = await runStatements(this.deps, tx, statements);
+    const id = this.nextId++;
+    const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
+    const entry: OpenHttpTx = { tx, database, expiresAtMs: 0, busy: true, state };
+    this.open.set(id, entry);
+    const { results, error } = await runStatements(this.deps, tx, statements, state);
+    entry.busy = false;
     if (error) {
-      quietRollback(tx);
+      this.end(id, entry);
       return json(200, { results, errors: errorsOf(error) });
     }
-    const id = this.nextId++;
-    const entry: OpenHttpTx = { tx, database, expiresAtMs: 0 };
-    this.open.set(id, entry);
     const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
     return json(201, { results, errors: [], ...this.touch(entry, location) }, { Location: location });
   }
@@ -91,12 +110,16 @@ export class HttpTransactions {
     if ('status' in ran) return ran;
     const { entry, results } = ran;
     this.open.delete(id);
+    entry.busy = true;
+    entry.state.tracked?.closing();
     try {
       return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
     } catch (commitError) {
       quietRollback(entry.tx);
       const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
       return json(200, { results, errors: errorsOf(e) });
+    } finally {
+      entry.state.tracked?.closed();
     }
   }
 
@@ -105,9 +128,8 @@ export class HttpTransactions {
     const denied = await authenticateRequest(this.deps, authorization);
     if (denied) return denied;
     const entry = this.open.get(id);
-    if (!entry) return notFound(id);
-    this.open.delete(id);
-    quietRollback(entry.tx);
+    if (!entry) return this.notOpen(id);
+    this.end(id, entry);
     return json(200, { results: [], errors: [] });
   }
 
@@ -117,19 +139,29 @@ export class HttpTransactions {
     const denied = await authenticateRequest(this.deps, authorization);
     if (denied) return denied;
     const entry = this.open.get(id);
-    if (!entry) return notFound(id);
+    if (!entry) return this.notOpen(id);
+    if (entry.busy) return json(200, errorBody(Status.ProtocolViolation, `Transaction ${id} is already running statements`));
     const statements = parseStatements(body);
     if (typeof statements === 'string') return this.fail(id, entry, [], new Neo4jError(Status.InvalidFormat, statements));
-    const { results, error } = await runStatements(this.deps, entry.tx, statements);
+    entry.busy = true;
+    const { results, error } = await runStatements(this.deps, entry.tx, statements, entry.state);
+    entry.busy = false;
     if (error) return this.fail(id, entry, results, error);
     return { entry, results };
   }
 
   private fail(id: number, entry: OpenHttpTx, results: unknown[], error: Neo4jError): HttpResponse {
     // As in Neo4j, an error ends the transaction.
-    this.open.delete(id);
-    quietRollback(entry.tx);
+    this.end(id, entry);
     return json(200, { results, errors: errorsOf(error) });
+  }
+
+  /** Unknown id: gone, or ended by TERMINATE TRANSACTIONS while idle (reported once). */
+  private notOpen(id: number): HttpResponse {
+    const ended = this.terminated.get(id);
+    if (!ended) return notFound(id);
+    this.terminated.delete(id);
+    return json(200, { results: [], errors: errorsOf(ended) });
   }
 
   private touch(entry: OpenHttpTx, location: string): { commit: string; transaction: { expires: string } } {
