@@ -47,4 +47,6 @@ test('a per-statement scheduler replaces the engine one', async () => {
   assert.equal(engine.readOnlyQuery('CREATE (n) RETURN n'), false);
   assert.equal(engine.readOnlyQuery('CALL db.labels()'), false);
   assert.equal(engine.readOnlyQuery('EXPLAIN MATCH (n) RETURN n'), false);
+  assert.equal(engine.readOnlyQuery('UNWIND [1] AS x CALL { WITH x RETURN x AS y } RETURN y'), true);
+  assert.equal(engine.readOnlyQuery('UNWIND [1] AS x CALL { WITH x RETURN x AS y } IN TRANSACTIONS RETURN y'), false);
 });
