@@ -1,9 +1,11 @@
 // Neo4j's HTTP transactional endpoint, the single-request form: POST /db/<name>/tx/commit with
 // {"statements": [{"statement", "parameters"}]}. All statements run in one transaction; the first
-// error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does).
+// error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does). The body streams:
+// each statement's rows are pulled from its cursor a batch at a time and written as they come,
+// so a large result never sits whole in memory (docs/http-streaming.md).
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryExecutor } from '../../cypher/api.js';
+import type { QueryCursor, QueryExecutor } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
@@ -20,9 +22,16 @@ export interface TxEndpointDeps {
 }
 
 const MAX_STATEMENTS = 1_000;
+/** Records pulled from a statement's cursor between two hand-offs to the socket. */
+export const ROWS_PER_CHUNK = 1000;
 
 export function json(status: number, body: unknown, extraHeaders: Record<string, string> = {}): HttpResponse {
   return { status, contentType: 'application/json', body: `${JSON.stringify(body)}\n`, headers: extraHeaders };
+}
+
+/** A 200/201 answer whose body is produced while it is sent. */
+export function streamed(status: number, stream: AsyncIterable<string>, extraHeaders: Record<string, string> = {}): HttpResponse {
+  return { status, contentType: 'application/json', body: '', stream, headers: extraHeaders };
 }
 
 export function errorBody(code: string, message: string): unknown {
@@ -124,30 +133,78 @@ export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDataba
   }
 }
 
-/** Runs statements in `tx`; stops at the first error (the caller rolls back). */
-export async function runStatements(deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[]): Promise<{ results: unknown[]; error?: Neo4jError }> {
-  const results: unknown[] = [];
+/** What a statement's interrupted cursor fails with when the client has gone away. */
+function clientGone(): Neo4jError {
+  return new Neo4jError(Status.Terminated, 'The client closed the connection.');
+}
+
+export function asNeo4jError(error: unknown): Neo4jError {
+  return error instanceof Neo4jError ? error : new Neo4jError(Status.UnknownError, String((error as Error)?.message ?? error));
+}
+
+/**
+ * Runs `statements` in `tx` one after the other and yields the body's "results" entries
+ * (comma-separated, without the enclosing brackets) a batch of rows at a time: the next batch is
+ * pulled only when the consumer asks for more. Stops at the first error and returns it (the
+ * caller rolls back): an entry whose rows had started is closed first, so the rows before the
+ * error stay in the body; an error before a statement's first row leaves no entry for it.
+ * Aborting `signal` interrupts the running statement. Closing the generator closes its cursor.
+ */
+export async function* streamStatements(
+  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], signal?: AbortSignal,
+): AsyncGenerator<string, Neo4jError | undefined, undefined> {
+  let cursor: QueryCursor | undefined;
+  const stop = (): void => cursor?.interrupt(clientGone());
+  signal?.addEventListener('abort', stop);
+  let separator = '';
   try {
     for (const item of statements) {
+      if (signal?.aborted) return clientGone();
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
-      const result = await deps.executor.execute(tx, item.statement, params);
-      const data = result.records.map((record) => {
+      cursor = await deps.executor.open(tx, item.statement, params);
+      if (signal?.aborted) return clientGone();
+      await cursor.prime();
+      let chunk = `${separator}{"columns":${JSON.stringify(cursor.columns)},"data":[`;
+      separator = ',';
+      let rows = 0;
+      const onRecord = (values: CypherValue[]): void => {
         const meta: (Meta | null)[] = [];
-        const row = record.map((value) => toJson(value, meta));
-        return { row, meta };
-      });
-      const entry: Record<string, unknown> = { columns: result.columns, data };
-      if (item.includeStats === true) entry.stats = statsJson(result.counters);
-      results.push(entry);
+        const row = values.map((value) => toJson(value, meta));
+        chunk += `${rows++ === 0 ? '' : ','}${JSON.stringify({ row, meta })}`;
+      };
+      try {
+        // Bounded by the statement's rows: every pass takes a batch, or ends.
+        while (!(await cursor.pull(ROWS_PER_CHUNK, onRecord))) {
+          yield chunk;
+          chunk = '';
+        }
+      } catch (error) {
+        yield `${chunk}]}`;
+        return asNeo4jError(error);
+      }
+      chunk += ']';
+      if (item.includeStats === true) chunk += `,"stats":${JSON.stringify(statsJson(cursor.counters()))}`;
+      cursor.close();
+      cursor = undefined;
+      yield `${chunk}}`;
     }
-    return { results };
+    return undefined;
   } catch (error) {
-    const e = error instanceof Neo4jError ? error : new Neo4jError(Status.UnknownError, String((error as Error)?.message ?? error));
-    return { results, error: e };
+    return asNeo4jError(error);
+  } finally {
+    cursor?.close();
+    signal?.removeEventListener('abort', stop);
   }
 }
+
+/** `],"errors":[…]` and the fields after it, closing a body that began with `{"results":[`. */
+export function bodyEnd(error: Neo4jError | undefined, after: Record<string, unknown> = {}): string {
+  return `],${JSON.stringify({ errors: errorsOf(error), ...(error ? {} : after) }).slice(1)}\n`;
+}
+
+export const BODY_START = '{"results":[';
 
 export function quietRollback(tx: GraphTx): void {
   try {
@@ -166,26 +223,54 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
   return formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
 }
 
-/** POST /db/<db>/tx/commit: begin, run, commit in one request. */
-export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string): Promise<HttpResponse> {
+/** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. */
+export async function handleTxCommit(
+  deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal,
+): Promise<HttpResponse> {
   const denied = await authenticateRequest(deps, authorization);
   if (denied) return denied;
   const statements = parseStatements(body);
   if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
-  const tx = database.begin();
-  const { results, error } = await runStatements(deps, tx, statements);
-  if (error) {
-    quietRollback(tx);
-    return json(200, { results, errors: errorsOf(error) });
-  }
+  return streamed(200, autoCommitBody(deps, database, statements, signal));
+}
+
+async function* autoCommitBody(
+  deps: TxEndpointDeps, database: GraphDatabase, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
+): AsyncGenerator<string, void, undefined> {
+  // The transaction begins when the body starts streaming, so an answer never sent holds nothing.
+  let tx: GraphTx;
   try {
-    return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(tx, database)] });
-  } catch (commitError) {
-    quietRollback(tx);
-    const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
-    return json(200, { results, errors: errorsOf(e) });
+    tx = database.begin();
+  } catch (error) {
+    yield `${BODY_START}${bodyEnd(asNeo4jError(error))}`;
+    return;
+  }
+  let finished = false;
+  try {
+    yield BODY_START;
+    let error = yield* streamStatements(deps, tx, statements, signal);
+    // A client that went away cannot learn the outcome: commit nothing on its behalf.
+    if (!error && signal?.aborted) error = clientGone();
+    if (error) {
+      finished = true;
+      quietRollback(tx);
+      yield bodyEnd(error);
+      return;
+    }
+    let end: string;
+    try {
+      const bookmark = await commitAndBookmark(tx, database);
+      end = bodyEnd(undefined, { lastBookmarks: [bookmark] });
+    } catch (commitError) {
+      quietRollback(tx);
+      end = bodyEnd(asNeo4jError(commitError));
+    }
+    finished = true;
+    yield end;
+  } finally {
+    if (!finished) quietRollback(tx);
   }
 }
 
