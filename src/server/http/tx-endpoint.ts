@@ -274,7 +274,7 @@ async function* autoCommitBody(
   }
 }
 
-function statsJson(counters: Parameters<typeof statsOf>[0]): Record<string, unknown> {
+export function statsJson(counters: Parameters<typeof statsOf>[0]): Record<string, unknown> {
   const stats = statsOf(counters);
   return {
     contains_updates: stats !== undefined,
