@@ -33,11 +33,15 @@ function statements(...texts: string[]): string {
   return JSON.stringify({ statements: texts.map((statement) => ({ statement })) });
 }
 
-/** A POST whose response is handed over unread (the caller reads it at its own pace). */
+/**
+ * A POST whose response is handed over unread (the caller reads it at its own pace). Each on a
+ * fresh connection: parsing a 50 MB body can outlast the server's keep-alive timeout, and a
+ * reused socket closing under a new request would be a test artefact.
+ */
 function post(path: string, body: string): Promise<{ response: IncomingMessage; abort: () => void }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({
-      host: '127.0.0.1', port: server!.httpPort, path, method: 'POST',
+      host: '127.0.0.1', port: server!.httpPort, path, method: 'POST', agent: false,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
     }, (response) => resolve({ response, abort: () => req.destroy() }));
     req.on('error', reject);
