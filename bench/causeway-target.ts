@@ -48,7 +48,7 @@ export async function openCausewayTarget(options: CausewayTargetOptions): Promis
   return buildTarget(driver, server, options);
 }
 
-async function waitUntilServing(driver: Driver, server: ServerProcess, startTimeoutMs: number): Promise<void> {
+export async function waitUntilServing(driver: Driver, server: ServerProcess, startTimeoutMs: number): Promise<void> {
   const startedMs = performance.now();
   let lastError = 'no attempt made';
   for (let attempt = 0; attempt < 1000 && performance.now() - startedMs < startTimeoutMs; attempt++) {

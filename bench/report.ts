@@ -1,6 +1,7 @@
 // Turns one run's figures into the console table and the markdown kept in docs/benchmarks.md.
 // Pure: no clock, no files; the caller supplies the date and machine description.
 import type { FsyncFigures } from './disk-fsync.js';
+import type { ExecutionFigures } from './execution-report.js';
 import type { LatencySummary } from './stats.js';
 import type { LoadFigures, ReadFigures, ReadLoadFigures, WriteFigures } from './workload.js';
 
@@ -52,6 +53,10 @@ export interface BenchRun {
   /** the same server through the minimal Bolt client (no neo4j-driver) */
   causewayRaw?: TargetFigures;
   kuzu?: TargetFigures;
+  /** neo4j-driver against a Bolt responder that does no work (bench/floor-responder.ts) */
+  floor?: TargetFigures;
+  /** the stream, responsive, contention and batches parts */
+  execution?: ExecutionFigures;
 }
 
 export interface TargetCheck {
@@ -62,6 +67,10 @@ export interface TargetCheck {
 
 /** Point lookup and 1-hop p50 at or under this, through the driver. */
 export const READ_P50_TARGET_MS = 0.2;
+/** Point lookup and 1-hop p50 at most this multiple of the same driver's p50 against a responder that does no work. */
+export const FLOOR_RATIO_TARGET = 1.5;
+/** 2-hop p50: kuzu's at least this multiple of Causeway's. */
+export const TWO_HOP_SPEEDUP_TARGET = 5;
 
 const ms = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? '-' : value < 10 ? value.toFixed(3) : value.toFixed(1));
 const mib = (bytes: number | undefined): string => (bytes === undefined ? '-' : `${(bytes / 1048576).toFixed(0)} MiB`);
@@ -95,18 +104,29 @@ export function evaluateTargets(run: BenchRun): TargetCheck[] {
       verdict: read === undefined ? 'not measured' : read.latency.p50Ms <= READ_P50_TARGET_MS ? 'met' : 'missed',
     });
   }
+  for (const [query, title] of [['point', 'point lookup'], ['oneHop', '1-hop']] as const) {
+    const read = readOf(run.causeway, query);
+    const floor = readOf(run.floor, query);
+    const times = read === undefined || floor === undefined ? undefined : read.latency.p50Ms / floor.latency.p50Ms;
+    checks.push({
+      target: `${title} p50 ≤ ${FLOOR_RATIO_TARGET}× the driver floor p50`,
+      measured: times === undefined ? '-' : `${times.toFixed(2)}× (${ms(read?.latency.p50Ms)} vs ${ms(floor?.latency.p50Ms)} ms)`,
+      verdict: times === undefined ? 'not measured' : times <= FLOOR_RATIO_TARGET ? 'met' : 'missed',
+    });
+  }
   const ours = readOf(run.causeway, 'twoHop');
   const theirs = readOf(run.kuzu, 'twoHop');
+  const speedup = ours === undefined || theirs === undefined ? undefined : theirs.latency.p50Ms / ours.latency.p50Ms;
   checks.push({
-    target: '2-hop p50 ≤ kuzu 2-hop p50',
-    measured: ours === undefined || theirs === undefined ? '-' : `${ms(ours.latency.p50Ms)} vs ${ms(theirs.latency.p50Ms)} ms`,
-    verdict: ours === undefined || theirs === undefined ? 'not measured' : ours.latency.p50Ms <= theirs.latency.p50Ms ? 'met' : 'missed',
+    target: `2-hop p50 ≥ ${TWO_HOP_SPEEDUP_TARGET}× faster than kuzu`,
+    measured: speedup === undefined ? '-' : `${speedup.toFixed(1)}× (${ms(ours?.latency.p50Ms)} vs ${ms(theirs?.latency.p50Ms)} ms)`,
+    verdict: speedup === undefined ? 'not measured' : speedup >= TWO_HOP_SPEEDUP_TARGET ? 'met' : 'missed',
   });
   const sixteen = writeOf(run.causeway, 16);
   const fsyncRate = bestFsyncRate(run);
   checks.push({
     target: '16-client durable tx/s > dd fsync writes/s',
-    measured: sixteen === undefined || fsyncRate === undefined ? '-' : `${rate(sixteen.transactionsPerSecond)} vs ${rate(fsyncRate)}`,
+    measured: sixteen === undefined || fsyncRate === undefined ? '-' : `${ratio(sixteen.transactionsPerSecond, fsyncRate)} (${rate(sixteen.transactionsPerSecond)} vs ${rate(fsyncRate)})`,
     verdict: sixteen === undefined || fsyncRate === undefined ? 'not measured'
       : sixteen.transactionsPerSecond > fsyncRate ? 'met' : 'missed',
   });
@@ -118,9 +138,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 /** Markdown of the whole run; the console prints the same text, since markdown tables read fine there. */
+export function runHeader(run: BenchRun): string {
+  return `Run of ${run.dateIso}${run.commit === undefined ? '' : ` at commit ${run.commit}`} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}; load average ${run.machine.loadAverageStart.toFixed(1)} at start, ${run.machine.loadAverageEnd?.toFixed(1) ?? '-'} at end.`;
+}
+
 export function renderRun(run: BenchRun): string {
   const lines: string[] = [];
-  lines.push(`Run of ${run.dateIso}${run.commit === undefined ? '' : ` at commit ${run.commit}`} on ${run.machine.cpus} cores (${run.machine.cpuModel}), ${run.machine.memoryGiB.toFixed(0)} GiB RAM, Node ${run.machine.node}, Linux ${run.machine.kernel}; load average ${run.machine.loadAverageStart.toFixed(1)} at start, ${run.machine.loadAverageEnd?.toFixed(1) ?? '-'} at end.`);
+  lines.push(runHeader(run));
   lines.push(`Settings: ${run.settings}`);
   lines.push('');
   if (run.graph !== undefined) {
@@ -156,6 +180,18 @@ export function renderRun(run: BenchRun): string {
   });
   lines.push(...table(['query', 'driver: client side', 'driver: server', 'raw Bolt: client side', 'raw Bolt: server', 'kuzu (embedded)'], cpuRows));
   lines.push('');
+
+  const floorRows = (['ping', 'point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
+    const floor = readOf(run.floor, query);
+    if (floor === undefined) return [];
+    const ours = readOf(run.causeway, query);
+    return [[floor.query.title, triple(floor.latency), ms(ours?.latency.p50Ms), ratio(ours?.latency.p50Ms, floor.latency.p50Ms), us(floor.clientCpuUsPerRequest), us(floor.serverCpuUsPerRequest)]];
+  });
+  if (floorRows.length > 0) {
+    lines.push('**Driver floor** (the same neo4j-driver loop against `bench/floor-responder.ts`, a Bolt server that answers every request with one canned record: what the driver, Bolt and loopback cost alone)', '');
+    lines.push(...table(['query', 'floor p50 / p90 / p99 ms', 'Causeway (driver) p50 ms', 'ratio C/floor', 'floor: client CPU µs/request', 'floor: responder CPU µs/request'], floorRows));
+    lines.push('');
+  }
 
   const loadRows = (['point', 'oneHop', 'twoHop'] as const).flatMap((query) => {
     const find = (f: TargetFigures | undefined): ReadLoadFigures | undefined => f?.readLoads.find((r) => r.query.name === query);
@@ -221,12 +257,19 @@ export function renderRun(run: BenchRun): string {
 
 export const RESULTS_START = '<!-- bench:latest:start -->';
 export const RESULTS_END = '<!-- bench:latest:end -->';
+export const EXECUTION_START = '<!-- bench:execution:start -->';
+export const EXECUTION_END = '<!-- bench:execution:end -->';
 
 /** Puts the rendered run between the markers of the docs page, keeping the hand-written text around it. */
 export function spliceLatest(existingDoc: string, rendered: string): string {
-  const block = `${RESULTS_START}\n${rendered}\n${RESULTS_END}`;
-  const start = existingDoc.indexOf(RESULTS_START);
-  const end = existingDoc.indexOf(RESULTS_END);
-  if (start >= 0 && end > start) return existingDoc.slice(0, start) + block + existingDoc.slice(end + RESULTS_END.length);
-  return `${existingDoc.trimEnd()}\n\n## Latest figures\n\n${block}\n`;
+  return spliceBlock(existingDoc, rendered, RESULTS_START, RESULTS_END, 'Latest figures');
+}
+
+/** Replaces the text between `start` and `end`; without the markers, appends them under a `## heading`. */
+export function spliceBlock(existingDoc: string, rendered: string, startMarker: string, endMarker: string, heading: string): string {
+  const block = `${startMarker}\n${rendered}\n${endMarker}`;
+  const start = existingDoc.indexOf(startMarker);
+  const end = existingDoc.indexOf(endMarker);
+  if (start >= 0 && end > start) return existingDoc.slice(0, start) + block + existingDoc.slice(end + endMarker.length);
+  return `${existingDoc.trimEnd()}\n\n## ${heading}\n\n${block}\n`;
 }

@@ -12,16 +12,23 @@ import type { ServerProcess } from './server-process.js';
 import { measureDiskFsync } from './disk-fsync.js';
 import { measureLoopbackRoundTrip, withTimeout } from './loopback.js';
 import { actedInDegree, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
-import { renderRun, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
+import { EXECUTION_END, EXECUTION_START, renderRun, runHeader, spliceBlock, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
+import { openFloorTarget } from './floor-target.js';
+import { EXECUTION_PARTS, emptyExecutionFigures, renderExecution } from './execution-report.js';
+import { runExecutionParts } from './execution-parts.js';
+import type { ExecutionSizes } from './execution.js';
 import {
   combineReadLoadRounds, combineReadRounds, combineWriteRounds, measureReadLoadRound, measureReadRound, measureWriteRound,
   READ_QUERIES, warmUpRead, type BenchTarget, type ReadLoadRound, type ReadPlan, type ReadRound, type WriteRound,
 } from './workload.js';
 
 const USAGE = `usage: node dist/bench/run.js [options]
- --quick              small sizes for a smoke check (5000 nodes, 300 reads, 2 rounds of 0.5 s writes, 200 dd writes)
-  --parts LIST         comma list of fsync,loopback,causeway,raw,kuzu (default: all); raw is Causeway
-                       through a minimal Bolt client, to separate server time from driver time
+ --quick              small sizes for a smoke check (5000 nodes, 300 reads, 2 rounds of 0.5 s writes, 200 dd writes;
+                       execution parts: 1 M slow rows, 4 s heavy window, 20 MERGE rounds, 200 increments)
+  --parts LIST         comma list of fsync,loopback,causeway,raw,kuzu,floor,stream,responsive,contention,batches
+                       (default: all); raw is Causeway through a minimal Bolt client, to separate server time
+                       from driver time; floor is the same driver against a Bolt responder that does no work;
+                       stream..batches each start their own server (see docs/benchmarks.md)
   --nodes N            movies graph size in nodes (default 100000)
   --seed N             graph and lookup seed (default 42)
   --reads N            measured requests per read query (default 2000; warmup is a tenth)
@@ -40,6 +47,15 @@ const USAGE = `usage: node dist/bench/run.js [options]
   --json PATH          also write every figure of the run as JSON (for comparing runs)
   --cli PATH           Causeway CLI entry (default <build>/src/cli/main.js)
   --server-node-args=S extra node flags for the server, e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --stream-seconds S   bound on each stream case (default 120)
+  --stream-heap-mb N   --max-old-space-size of the stream servers (default 1024)
+  --stream-rows N      rows streamed to the slow client (default 10000000)
+  --heavy-seconds S    how long 4 clients run heavy queries while a 5th pings (default 8)
+  --heavy-queries N    heavy queries per client for the throughput figures (default 2)
+  --query-workers N    causeway.query.workers for the "pool on" server (default: the server's own default)
+  --merge-rounds N     rounds of 16 concurrent MERGEs (default 100)
+  --increments N       counter increments per client, 16 clients (default 1000)
+  --batch-kill-ms N    when to kill -9 the server during the batched import (default 2000)
   --keep               keep the temp directory (data, server log) for inspection
 `;
 
@@ -63,6 +79,7 @@ interface Options {
   readonly cliEntry: string;
   readonly serverNodeArgs: readonly string[];
   readonly keep: boolean;
+  readonly execution: ExecutionSizes;
 }
 
 const buildRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,12 +101,17 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       'write-mode': { type: 'string' }, rounds: { type: 'string' }, 'read-clients': { type: 'string' }, 'read-seconds': { type: 'string' }, batch: { type: 'string' }, 'dd-count': { type: 'string' },
       docs: { type: 'string' }, 'no-docs': { type: 'boolean' }, json: { type: 'string' }, cli: { type: 'string' },
       'server-node-args': { type: 'string' }, keep: { type: 'boolean' }, quick: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'stream-seconds': { type: 'string' }, 'stream-heap-mb': { type: 'string' }, 'stream-rows': { type: 'string' }, 'heavy-seconds': { type: 'string' },
+      'heavy-queries': { type: 'string' }, 'query-workers': { type: 'string' }, 'merge-rounds': { type: 'string' }, increments: { type: 'string' },
+      'batch-kill-ms': { type: 'string' },
     },
   });
   if (values.help === true) return undefined;
   const quick = values.quick === true;
-  const parts = new Set((values.parts ?? 'fsync,loopback,causeway,raw,kuzu').split(',').map((p) => p.trim()).filter((p) => p !== ''));
-  for (const part of parts) if (!['fsync', 'loopback', 'causeway', 'raw', 'kuzu'].includes(part)) throw new Error(`unknown part ${part}`);
+  const parts = new Set((values.parts ?? ALL_PARTS.join(',')).split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  for (const part of parts) if (!ALL_PARTS.includes(part)) throw new Error(`unknown part ${part}`);
+  const workers = values['query-workers'];
+  if (workers !== undefined && !/^\d+$/.test(workers)) throw new Error(`--query-workers needs a whole number, got ${workers}`);
   const writeMode = values['write-mode'] ?? 'auto';
   if (writeMode !== 'auto' && writeMode !== 'explicit') throw new Error('--write-mode is auto or explicit');
   for (const query of (values.queries ?? '').split(',').filter((q) => q !== '')) {
@@ -115,8 +137,23 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     cliEntry: resolve(values.cli ?? join(buildRoot, 'src', 'cli', 'main.js')),
     serverNodeArgs: (values['server-node-args'] ?? '').split(' ').filter((a) => a !== ''),
     keep: values.keep === true,
+    execution: {
+      streamCaseMs: positive(values['stream-seconds'], 120, '--stream-seconds') * 1000,
+      streamHeapMb: Math.floor(positive(values['stream-heap-mb'], 1024, '--stream-heap-mb')),
+      streamSlowRows: Math.floor(positive(values['stream-rows'], quick ? 1_000_000 : 10_000_000, '--stream-rows')),
+      heavyWindowMs: positive(values['heavy-seconds'], quick ? 4 : 8, '--heavy-seconds') * 1000,
+      heavyQueriesPerClient: Math.floor(positive(values['heavy-queries'], quick ? 1 : 2, '--heavy-queries')),
+      queryWorkers: workers === undefined ? undefined : Number(workers),
+      mergeRounds: Math.floor(positive(values['merge-rounds'], quick ? 20 : 100, '--merge-rounds')),
+      counterIncrements: Math.floor(positive(values.increments, quick ? 200 : 1000, '--increments')),
+      batchKillMs: positive(values['batch-kill-ms'], 2000, '--batch-kill-ms'),
+    },
   };
 }
+
+const ALL_PARTS: readonly string[] = ['fsync', 'loopback', 'causeway', 'raw', 'kuzu', 'floor', ...EXECUTION_PARTS];
+/** Parts whose figures go to the "Latest figures" block of the docs page. */
+const READ_WRITE_PARTS: readonly string[] = ['causeway', 'raw', 'kuzu', 'floor'];
 
 const say = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -128,6 +165,8 @@ interface Contender {
   nextWriteId: number;
   alive: boolean;
   readonly sampler: NodeJS.Timeout;
+  /** takes part in the single-client read rounds only (the driver floor) */
+  readsOnly?: boolean;
 }
 
 function startContender(target: BenchTarget, figures: TargetFigures): Contender {
@@ -184,6 +223,21 @@ async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender 
   }
 }
 
+async function openFloor(run: BenchRun): Promise<Contender | undefined> {
+  const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
+  run.floor = figures;
+  try {
+    const target = await openFloorTarget(join(buildRoot, 'bench', 'floor-responder.js'), 30_000);
+    say(`floor: responder pid ${target.pid}`);
+    figures.idleResidentBytes = target.residentBytes();
+    return { ...startContender(target, figures), readsOnly: true };
+  } catch (error) {
+    figures.failure = message(error);
+    say(`floor responder failed: ${figures.failure}`);
+    return undefined;
+  }
+}
+
 async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.kuzu = figures;
@@ -209,7 +263,7 @@ async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, wor
  * Every measurement runs on each target back to back (and the dd probe right before each write
  * pair), so a disk or CPU that other work on the machine slows for a minute skews both alike.
  */
-async function measureInterleaved(run: BenchRun, contenders: readonly Contender[], graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
+async function measureInterleaved(run: BenchRun, allContenders: readonly Contender[], graph: MoviesGraph, options: Options, workDir: string): Promise<void> {
   // A stalled server must not stall the run: every step has a deadline well past its own budget.
   const attempt = async (contender: Contender, what: string, work: () => Promise<void>, limitMs: number): Promise<void> => {
     if (!contender.alive) return;
@@ -223,6 +277,7 @@ async function measureInterleaved(run: BenchRun, contenders: readonly Contender[
     }
   };
   const slackMs = 60_000;
+  let contenders = allContenders;
   const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
   for (const query of READ_QUERIES.filter((q) => options.queries.has(q.name))) {
     const rounds = new Map<Contender, ReadRound[]>(contenders.map((c) => [c, []]));
@@ -241,6 +296,8 @@ async function measureInterleaved(run: BenchRun, contenders: readonly Contender[
       say(`${contender.target.name}: ${query.title} p50 ${read.latency.p50Ms.toFixed(3)} ms p99 ${read.latency.p99Ms.toFixed(3)} ms (${read.latency.count} requests, ${read.rows} rows)`);
     }
   }
+  // The floor is a latency reference only: concurrent reads and writes are asked of the databases.
+  contenders = contenders.filter((c) => c.readsOnly !== true);
   if (options.readClients > 0) {
     for (const query of READ_QUERIES.filter((q) => q.takesName && options.queries.has(q.name))) {
       const rounds = new Map<Contender, ReadLoadRound[]>(contenders.map((c) => [c, []]));
@@ -332,7 +389,7 @@ async function main(): Promise<number> {
       say('loopback: TCP echo round trips');
       try { run.loopback = await measureLoopbackRoundTrip(5000, 60_000); } catch (error) { run.loopbackFailure = message(error); }
     }
-    if (options.parts.has('causeway') || options.parts.has('raw') || options.parts.has('kuzu')) {
+    if (READ_WRITE_PARTS.some((p) => options.parts.has(p))) {
       const graph = generateMoviesGraph({ totalNodes: options.nodes, seed: options.seed });
       const degree = actedInDegree(graph);
       run.graph = { nodes: graph.persons.length + graph.movies.length, relationships: relationshipCount(graph), maxActedInPerActor: degree.max, meanActedInPerActor: degree.mean, seed: options.seed, fingerprint: graphFingerprint(graph) };
@@ -350,6 +407,10 @@ async function main(): Promise<number> {
               if (raw !== undefined) contenders.push(raw);
             }
           }
+        }
+        if (options.parts.has('floor')) {
+          const floor = await openFloor(run);
+          if (floor !== undefined) contenders.push(floor);
         }
         if (options.parts.has('kuzu')) {
           const kuzuContender = await openKuzu(run, graph, options, workDir);
@@ -372,21 +433,39 @@ async function main(): Promise<number> {
       }
       if (options.parts.has('fsync')) probeDisk(run, options, workDir);
     }
+    const executionParts = EXECUTION_PARTS.filter((p) => options.parts.has(p));
+    if (executionParts.length > 0) {
+      run.execution = emptyExecutionFigures();
+      await runExecutionParts({
+        cliEntry: options.cliEntry, probeEntry: join(buildRoot, 'bench', 'eventloop-probe.js'), serverNodeArgs: options.serverNodeArgs,
+        workDir: join(workDir, 'execution'), sizes: options.execution, figures: run.execution, say, liveServers,
+      }, options.parts);
+    }
     run.machine.loadAverageEnd = loadavg()[0];
-    const rendered = renderRun(run);
-    process.stdout.write(`\n${rendered}\n`);
+    const mainParts = ALL_PARTS.filter((p) => options.parts.has(p) && !(EXECUTION_PARTS as readonly string[]).includes(p));
+    const rendered = mainParts.length > 0 ? renderRun(run) : undefined;
+    if (rendered !== undefined) process.stdout.write(`\n${rendered}\n`);
+    const e = options.execution;
+    const renderedExecution = run.execution === undefined ? undefined : renderExecution(run.execution,
+      `${runHeader(run)}\nParts: ${executionParts.join(', ')}. Settings: stream bound ${e.streamCaseMs / 1000} s/case, server heap ${e.streamHeapMb} MB, slow client ${e.streamSlowRows} rows; `
+      + `heavy window ${e.heavyWindowMs / 1000} s, ${e.heavyQueriesPerClient} heavy queries/client for throughput, causeway.query.workers ${e.queryWorkers ?? 'server default'} (on) / 0 (off); `
+      + `${e.mergeRounds} MERGE rounds, ${e.counterIncrements} increments/client; kill after ${e.batchKillMs} ms.`);
+    if (renderedExecution !== undefined) process.stdout.write(`\n${renderedExecution}\n`);
     if (options.jsonPath !== undefined) {
       writeFileSync(options.jsonPath, `${JSON.stringify(run, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
       say(`wrote ${options.jsonPath}`);
     }
-    const failures = [run.causeway?.failure, run.causewayRaw?.failure, run.kuzu?.failure, run.fsyncFailure, run.loopbackFailure].filter((f) => f !== undefined);
+    const failures = [run.causeway?.failure, run.causewayRaw?.failure, run.kuzu?.failure, run.floor?.failure, run.fsyncFailure, run.loopbackFailure,
+      ...(run.execution?.failures.map((f) => `${f.part}: ${f.message}`) ?? [])].filter((f) => f !== undefined);
     if (failures.length > 0) {
       say(`${failures.length} part(s) failed; ${options.docsPath === undefined ? '' : 'docs not updated; '}see the table`);
       return 1;
     }
     if (options.docsPath !== undefined) {
-      const existing = existsSync(options.docsPath) ? readFileSync(options.docsPath, 'utf8') : '# Benchmarks\n';
-      writeFileSync(options.docsPath, spliceLatest(existing, rendered));
+      let doc = existsSync(options.docsPath) ? readFileSync(options.docsPath, 'utf8') : '# Benchmarks\n';
+      if (rendered !== undefined) doc = spliceLatest(doc, rendered);
+      if (renderedExecution !== undefined) doc = spliceBlock(doc, renderedExecution, EXECUTION_START, EXECUTION_END, 'Latest execution figures');
+      writeFileSync(options.docsPath, doc);
       say(`wrote ${options.docsPath}`);
     }
     return 0;

@@ -1,7 +1,7 @@
 // Runs one Causeway server as a child process on a free loopback port with a throwaway data
 // directory, the way an operator would start it (`causeway console`, configured by NEO4J_* env).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -25,6 +25,10 @@ export interface ServerLaunch {
   readonly workDir: string;
   readonly extraEnv: Readonly<Record<string, string>>;
   readonly nodeArgs: readonly string[];
+  /** lines for <workDir>/conf/neo4j.conf (NEO4J_HOME is workDir), e.g. `db.transaction.timeout=1s` */
+  readonly confLines?: readonly string[];
+  /** name of the output file in workDir (default server.out); a restart on the same data can keep the first log */
+  readonly logName?: string;
 }
 
 export function freeLoopbackPort(): Promise<number> {
@@ -85,7 +89,11 @@ export async function launchServer(launch: ServerLaunch): Promise<ServerProcess>
   const port = await freeLoopbackPort();
   const dataDir = join(launch.workDir, 'data');
   const logsDir = join(launch.workDir, 'logs');
-  const logPath = join(launch.workDir, 'server.out');
+  const logPath = join(launch.workDir, launch.logName ?? 'server.out');
+  if (launch.confLines !== undefined) {
+    mkdirSync(join(launch.workDir, 'conf'), { recursive: true });
+    writeFileSync(join(launch.workDir, 'conf', 'neo4j.conf'), `${launch.confLines.join('\n')}\n`);
+  }
   const log: WriteStream = createWriteStream(logPath);
   const child: ChildProcess = spawn(process.execPath, [...launch.nodeArgs, launch.cliEntry, 'console'], {
     cwd: launch.workDir,

@@ -22,6 +22,8 @@ export interface ByteTransport {
   resume(): void;
   /** Output backpressure: resolves once the peer has taken what was written (optional). */
   drained?(): Promise<void> | undefined;
+  /** the peer's host:port, when known (SHOW TRANSACTIONS' clientAddress) */
+  readonly peerAddress?: string;
 }
 
 export interface ConnectionEvents {
@@ -98,7 +100,7 @@ export class BoltConnection {
       return new Uint8Array(0);
     }
     this.caps = capabilitiesOf(outcome.version);
-    this.session = new BoltSession(this.caps, this.services, this.connectionId);
+    this.session = new BoltSession(this.caps, this.services, this.connectionId, this.transport.peerAddress ?? '');
     this.session.streamTo((responses) => this.stream(responses));
     this.events.negotiated?.(outcome.version);
     return data.subarray(needed);

@@ -28,6 +28,7 @@ function gqlStatusOf(code: string): string {
   if (code === Status.SyntaxError) return '42001';
   if (code === Status.TypeError) return '22N01';
   if (code === Status.ProtocolViolation) return '08N06';
+  if (code === Status.TransactionStartFailed) return '25N17';
   return '50N42';
 }
 
@@ -39,7 +40,9 @@ export function failureMetadata(info: FailureInfo, caps: Capabilities): CypherMa
     neo4j_code: info.code,
     message: info.message,
     gql_status: gqlStatusOf(info.code),
-    description: `error: general processing exception - unexpected error. ${info.message}`,
+    description: info.code === Status.TransactionStartFailed
+      ? 'error: invalid transaction state - implicit transaction required. The attempted operation requires an implicit transaction.'
+      : `error: general processing exception - unexpected error. ${info.message}`,
     diagnostic_record: meta({
       OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/', _classification: classificationOf(info.code),
     }),

@@ -14,7 +14,8 @@ export class OpenResult {
     readonly qid: bigint,
     readonly cursor: QueryCursor,
     readonly database: string,
-    private readonly startedAtMs: number,
+    /** when the first record was ready (t_last counts from here, as t_first counts up to it) */
+    public readyAtMs: number,
   ) {}
 
   get columns(): readonly string[] {
@@ -62,7 +63,7 @@ export class OpenResult {
     return meta({
       bookmark,
       type: this.cursor.queryType,
-      t_last: BigInt(Math.max(0, Math.round(nowMs - this.startedAtMs))),
+      t_last: BigInt(Math.max(0, Math.round(nowMs - this.readyAtMs))),
       db: this.database,
       stats,
     });

@@ -1,8 +1,9 @@
 // What a Bolt session needs from the rest of the server, injected so the session stays pure
 // (no sockets, no clock, no files): tests drive it with fakes, the server wires the real ones.
 
+import type { Neo4jError } from '../core/errors.js';
 import type { QueryExecutor } from '../cypher/api.js';
-import type { CypherMap } from '../cypher/values/value.js';
+import type { CypherMap, CypherValue } from '../cypher/values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { Clock, Ticker } from '../env/clock.js';
 
@@ -42,6 +43,47 @@ export interface QueryEvent {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
+/** What the server's transaction registry (SHOW TRANSACTIONS) is told when a transaction begins. */
+export interface TransactionRegistration {
+  readonly tx: GraphTx;
+  readonly database: string;
+  readonly protocol: 'bolt' | 'http';
+  /** e.g. `bolt-12`; empty when there is no tracked connection */
+  readonly connectionId: string;
+  /** the client's `host:port`; empty when unknown */
+  readonly clientAddress: string;
+  readonly requestUri?: string;
+  readonly username: string;
+  /** tx_metadata */
+  readonly metaData: ReadonlyMap<string, CypherValue>;
+  /** heap bytes the transaction's statements hold (0 when not measured) */
+  allocatedBytes?(): number;
+  /**
+   * Ends the transaction for TERMINATE TRANSACTIONS / dbms.killQuery: a running statement fails
+   * with `error` (a lock wait is rejected), an idle transaction is rolled back now and its client
+   * gets `error` at its next request.
+   */
+  terminate(error: Neo4jError): void;
+}
+
+/** The registry's handle on one transaction; the owner reports its statements and its end. */
+export interface TrackedTransaction {
+  /** `<database>-transaction-N` */
+  readonly transactionId: string;
+  /** A statement starts (before it is compiled); returns its query id (`query-N`). */
+  queryStarted(text: string, parameters: ReadonlyMap<string, CypherValue>): string;
+  /** The statement's result was consumed, discarded or failed. */
+  queryFinished(queryId: string): void;
+  /** Commit has begun: the transaction can no longer be terminated. */
+  closing(): void;
+  /** The transaction committed or rolled back: it leaves the registry. Idempotent. */
+  closed(): void;
+}
+
+export interface TransactionTracker {
+  begin(registration: TransactionRegistration): TrackedTransaction;
+}
+
 export interface SessionServices {
   readonly executor: QueryExecutor;
   readonly databases: DatabaseProvider;
@@ -62,6 +104,8 @@ export interface SessionServices {
   readonly onTransactionStarted?: (tx: GraphTx, user: string | undefined) => void;
   /** Told about every RUN once it finished or failed (the query log). */
   readonly onQueryFinished?: (event: QueryEvent) => void;
+  /** The registry of running transactions (SHOW TRANSACTIONS, TERMINATE TRANSACTIONS); optional. */
+  readonly transactions?: TransactionTracker;
   /** Told how every transaction a session opened ended (metrics). */
   readonly onTransactionFinished?: (outcome: 'committed' | 'rolled-back') => void;
 }

@@ -8,6 +8,7 @@ import type { CypherMap, CypherValue } from '../cypher/values/value.js';
 import type { Request, Response } from './messages.js';
 import { BoltSession } from './session.js';
 import { fakeServices } from './testing/fakes.js';
+import { TransactionRegistry } from '../server/transactions/registry.js';
 import { capabilitiesOf } from './versions.js';
 
 const auth = new Map<string, CypherValue>([['scheme', 'basic'], ['principal', 'neo4j'], ['credentials', 'secret']]);
@@ -208,5 +209,38 @@ test('tx_timeout with a ticker: an idle transaction is rolled back when its time
   await session.handle({ kind: 'BEGIN', extra: m({ tx_timeout: 50n }) });
   await session.handle({ kind: 'COMMIT' });
   assert.equal(timers[1]!.stopped, true, 'finishing the transaction cancels its timer');
+  assert.deepEqual(services.db.committedWrites, []);
+});
+
+test('transaction registry: sessions register their transactions and statements; termination ends an idle one at once', async () => {
+  // SHOW/TERMINATE TRANSACTIONS see Bolt work through this hook; an idle terminated tx releases now, its client learns next.
+  const registry = new TransactionRegistry({ monotonicMs: () => 0, wallMs: () => 0 });
+  const services = { ...fakeServices(), transactions: registry };
+  const session = new BoltSession(capabilitiesOf({ major: 5, minor: 4 }), services, 'bolt-9', '10.0.0.1:4242');
+  await session.handle({ kind: 'HELLO', extra: new Map() });
+  await session.handle({ kind: 'LOGON', auth });
+  const admin = { username: 'neo4j', admin: true };
+  // auto-commit: listed while its result is open, gone once it is pulled and committed
+  await session.handle(run('UNWIND RANGE 3', m({ tx_metadata: m({ app: 'x' }) })));
+  const [auto] = registry.list(admin);
+  assert.equal(auto?.currentQuery?.text, 'UNWIND RANGE 3');
+  assert.equal(auto?.connectionId, 'bolt-9');
+  assert.equal(auto?.clientAddress, '10.0.0.1:4242');
+  assert.equal(auto?.username, 'neo4j');
+  assert.deepEqual(auto?.metaData, m({ app: 'x' }));
+  await session.handle(pull(-1n));
+  assert.equal(registry.size, 0);
+  // explicit: Idle between statements; TERMINATE rolls it back at once
+  await session.handle({ kind: 'BEGIN', extra: new Map() });
+  await session.handle(run('WRITE doomed'));
+  await session.handle(pull(-1n));
+  const [idle] = registry.list(admin);
+  assert.equal(idle?.status, 'Idle');
+  assert.deepEqual(registry.terminate([idle!.transactionId], admin).map((o) => o.message), ['Transaction terminated.']);
+  assert.equal(services.db.openTxs, 0);
+  assert.equal(registry.size, 0);
+  const next = await session.handle(run('WRITE more'));
+  assert.equal(metadata(next.responses[0]).get('code'), 'Neo.TransientError.Transaction.Terminated');
+  await session.handle({ kind: 'RESET' });
   assert.deepEqual(services.db.committedWrites, []);
 });

@@ -77,6 +77,7 @@ export class TransportSelector {
       pause: () => outer.pause(),
       resume: () => outer.resume(),
       drained: () => outer.drained?.(),
+      ...(outer.peerAddress === undefined ? {} : { peerAddress: outer.peerAddress }),
     };
     this.bolt = new BoltConnection(this.services, framed, this.connectionId);
     if (rest.length > 0) this.receiveFrames(rest);

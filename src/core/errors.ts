@@ -51,6 +51,8 @@ export const Status = {
   Terminated: 'Neo.TransientError.Transaction.Terminated',
   ReplicationFailure: 'Neo.TransientError.Cluster.ReplicationFailure',
   DatabaseUnavailable: 'Neo.TransientError.General.DatabaseUnavailable',
+  TransactionStartFailed: 'Neo.DatabaseError.Transaction.TransactionStartFailed',
+  ExecutionFailed: 'Neo.DatabaseError.Statement.ExecutionFailed',
   UnknownError: 'Neo.DatabaseError.General.UnknownError',
   StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',
 } as const satisfies Record<string, StatusCode>;

@@ -3,6 +3,7 @@
 
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
 import type { CypherValue } from './values/value.js';
+import type { ShowSource } from './runtime/show.js';
 
 /** Neo4j's query type letters as Bolt summaries carry them. */
 export type QueryType = 'r' | 'w' | 'rw' | 's';
@@ -53,18 +54,49 @@ export interface QueryCursor {
   interrupt(error: Error): void;
 }
 
+/**
+ * The kind of transaction a statement runs in, as its caller knows it.
+ *
+ * Implicit (auto-commit: a Bolt RUN outside BEGIN, HTTP `POST /db/<db>/tx/commit`, the TCK
+ * runner): the caller commits `tx` right after the statement. `CALL { … } IN TRANSACTIONS` then
+ * begins one inner transaction per batch through `beginInner` and commits (or rolls back) each
+ * one itself before the next batch; what they committed stays committed even if the statement
+ * later fails. Explicit (BEGIN … COMMIT, an open HTTP transaction, a driver transaction
+ * function), or no kind given: `CALL { … } IN TRANSACTIONS` fails with
+ * Neo.DatabaseError.Transaction.TransactionStartFailed, as in Neo4j.
+ */
+export type StatementTransaction =
+  | {
+    readonly implicit: true;
+    /**
+     * Begins a new transaction on the statement's database, in the same access mode and with
+     * the same metadata and user as the outer one. The engine owns it: it commits or rolls it
+     * back, and terminates it when the cursor is interrupted.
+     */
+    beginInner(): GraphTx;
+    /** the database's name, for REPORT STATUS transaction ids (`<database>-transaction-<id>`); default 'neo4j' */
+    readonly database?: string;
+  }
+  | { readonly implicit: false };
+
+export const EXPLICIT_TRANSACTION: StatementTransaction = { implicit: false };
+
 export interface QueryExecutor {
   /**
    * Parses and plans one statement inside `tx` and returns its cursor; nothing runs until the
    * cursor is primed or pulled (schema commands and SHOW run here, they are small). Throws
    * Neo4jError for bad input found while compiling (syntax, semantics, missing parameters).
+   * `transaction` says whether `tx` is implicit (default: explicit).
    */
-  open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor>;
+  open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryCursor>;
   /**
    * Parses, plans and runs one statement inside `tx`. Throws Neo4jError with a Neo4j status
    * code for bad input (syntax, semantics, types, constraints); never leaves a half-applied
-   * statement visible (the caller rolls back the transaction on failure). Opens and drains.
+   * statement visible in `tx` (the caller rolls it back on failure; batches that
+   * `CALL { … } IN TRANSACTIONS` committed stay committed). Opens and drains.
    */
-  execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult>;
+  execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryResult>;
   registerProcedure(procedure: ProcedureSignature): void;
+  /** Supplies the rows of a SHOW target (e.g. the server's TRANSACTIONS); optional for test doubles. */
+  registerShowSource?(target: string, source: ShowSource): void;
 }

@@ -2,6 +2,7 @@
 // and acts on the control items the stages yield (runtime/context.ts) — gives the event loop
 // back when a slice is used up, awaits a lock or a procedure — then pulls again.
 
+import { Neo4jError } from '../core/errors.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
 import type { QueryCursor, QueryResult, QueryType } from './api.js';
 import { type ExecContext, type Row, isControl, PAUSE, startSlice, type Suspend } from './runtime/context.js';
@@ -19,6 +20,8 @@ export class StatementCursor implements QueryCursor {
   private finished = false;
   private readonly countersBefore: UpdateCounters;
   private countersAtEnd: UpdateCounters | undefined;
+  /** the statement's own transaction (ctx.tx points elsewhere while a batch runs) */
+  private readonly tx: GraphTx;
 
   constructor(
     readonly columns: readonly string[],
@@ -30,6 +33,7 @@ export class StatementCursor implements QueryCursor {
     /** the transaction's counters before the statement began (schema commands run before the cursor exists) */
     countersBefore: UpdateCounters = ctx.tx.counters,
   ) {
+    this.tx = ctx.tx;
     this.countersBefore = { ...countersBefore };
     if (rows === null) this.finish();
     else this.iterator = rows[Symbol.iterator]();
@@ -62,9 +66,18 @@ export class StatementCursor implements QueryCursor {
   }
 
   counters(): UpdateCounters {
-    const after = this.countersAtEnd ?? this.ctx.tx.counters;
+    const after = this.countersAtEnd ?? this.countersNow();
     const out = { ...ZERO_COUNTERS };
     for (const k of Object.keys(ZERO_COUNTERS) as (keyof UpdateCounters)[]) out[k] = after[k] - this.countersBefore[k];
+    return out;
+  }
+
+  /** The statement's transaction's counters plus those of the inner transactions it committed. */
+  private countersNow(): UpdateCounters {
+    const own = this.tx.counters;
+    const inner = this.ctx.innerCounters;
+    const out = { ...ZERO_COUNTERS };
+    for (const k of Object.keys(ZERO_COUNTERS) as (keyof UpdateCounters)[]) out[k] = own[k] + inner[k];
     return out;
   }
 
@@ -76,6 +89,8 @@ export class StatementCursor implements QueryCursor {
 
   interrupt(error: Error): void {
     this.ctx.interrupt ??= error;
+    // a batch of CALL { … } IN TRANSACTIONS may be waiting for a lock in its inner transaction
+    if (error instanceof Neo4jError) this.ctx.activeInner?.terminate(error);
   }
 
   /** The next row, or undefined at the end; waits where the pipeline asks it to. */
@@ -114,18 +129,19 @@ export class StatementCursor implements QueryCursor {
 
   private finish(): void {
     this.finished = true;
-    this.countersAtEnd ??= { ...this.ctx.tx.counters };
     const iterator = this.iterator;
     this.iterator = undefined;
     try {
+      // closes the stages first: a batch cut short rolls its inner transaction back
       iterator?.return?.();
     } catch {
       // a generator's cleanup failing must not hide the statement's own outcome
     }
+    this.countersAtEnd ??= this.countersNow();
   }
 
   private record(row: Row): CypherValue[] {
-    const tx = this.ctx.tx;
+    const tx = this.tx;
     const values: CypherValue[] = new Array(this.columns.length);
     for (let i = 0; i < this.columns.length; i++) {
       const v = row[this.columns[i]!] ?? null;

@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
-import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType } from './api.js';
+import { EXPLICIT_TRANSACTION, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType, type StatementTransaction } from './api.js';
 import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
 import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';
@@ -90,18 +90,22 @@ export class CypherEngine implements QueryExecutor {
     return [...new Set(this.procedures.values())].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryResult> {
-    const cursor = await this.open(tx, text, params);
+  async execute(
+    tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction: StatementTransaction = EXPLICIT_TRANSACTION,
+  ): Promise<QueryResult> {
+    const cursor = await this.open(tx, text, params, transaction);
     const records: CypherValue[][] = [];
     await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
     return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
   }
 
-  async open(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): Promise<QueryCursor> {
+  async open(
+    tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction: StatementTransaction = EXPLICIT_TRANSACTION,
+  ): Promise<QueryCursor> {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
     if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
-    const ctx = this.context(tx, params, prepared.readOnly);
+    const ctx = this.context(tx, params, prepared.readOnly, transaction);
     if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
     if (prepared.schema) {
       // Schema commands and SHOW are small and may need to wait: they run here, whole.
@@ -114,15 +118,19 @@ export class CypherEngine implements QueryExecutor {
     return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly);
   }
 
-  private context(tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean): ExecContext {
+  private context(tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, transaction: StatementTransaction): ExecContext {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
-    return {
-      tx, params, procedures: this.procedures, graph: tx, readOnlyStatement: readOnly,
+    const ctx: ExecContext = {
+      tx, params, procedures: this.procedures, readOnlyStatement: readOnly,
+      // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
+      get graph() { return ctx.tx; },
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
+      transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
       steps: 0, nextCheckAt: 0, scheduler: this.scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
     };
+    return ctx;
   }
 
   private prepare(text: string): Prepared {

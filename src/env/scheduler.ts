@@ -17,3 +17,18 @@ export const unslicedScheduler: Scheduler = {
   sliceMs: Number.POSITIVE_INFINITY,
   yield: () => Promise.resolve(),
 };
+
+/**
+ * A deterministic scheduler for tests and the simulator: its clock advances one unit per
+ * reading, so a slice ends after `sliceSteps` clock readings (every 256 ticks of work each), and
+ * yielders resume in FIFO order on later microtask turns. The same program then interleaves its
+ * statements the same way on every run.
+ */
+export function steppedScheduler(sliceSteps: number): Scheduler {
+  let now = 0;
+  return {
+    nowMs: () => now++,
+    sliceMs: sliceSteps,
+    yield: () => new Promise<void>((resolve) => queueMicrotask(resolve)),
+  };
+}

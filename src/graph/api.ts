@@ -3,6 +3,7 @@
 // the same answers. Ids are allocated by the store (in the cluster: by the leader) and travel in
 // tx commands, so applying a command gives the same ids on every member.
 
+import type { Neo4jError } from '../core/errors.js';
 import type { CypherValue, PropertyValue } from '../cypher/values/value.js';
 
 export type NodeId = number;
@@ -91,11 +92,19 @@ export interface UpdateCounters {
 }
 
 /**
- * A transaction: reads see the committed snapshot it began on plus its own changes.
+ * A transaction: reads see the latest committed state (read committed) plus its own changes.
  * Writes are buffered and become one tx command at commit. Write methods may throw a
- * Neo4jError (constraint violations, missing entities, lock conflicts).
+ * Neo4jError (constraint violations, missing entities, DeadlockDetected).
+ *
+ * Lock waits: createNode, addLabel, removeLabel, setNodeProperty, deleteNode, createRelationship,
+ * setRelationshipProperty, deleteRelationship and lockUniqueKeys take locks; when another
+ * transaction holds one, they throw LockWaitRequired (locks.ts) before changing anything. The
+ * caller rolls the current row back (rollbackToSavepoint), awaits `granted` and re-runs the row;
+ * the lock is then held and the same call goes through.
  */
 export interface GraphTx extends GraphRead {
+  /** the transaction's number in the lock manager (ForsetiClient[transactionId=N]) */
+  readonly id: number;
   readonly readOnly: boolean;
   createNode(labels: readonly string[], properties: ReadonlyMap<string, PropertyValue>): NodeId;
   /** Returns false when the node already had the label. */
@@ -115,11 +124,32 @@ export interface GraphTx extends GraphRead {
   dropIndex(name: string): void;
   createConstraint(constraint: ConstraintDescriptor): void;
   dropConstraint(name: string): void;
+  /**
+   * Takes the exclusive lock on the unique index entry that a node with `labels` and
+   * `properties` occupies under each UNIQUENESS / NODE_KEY constraint whose properties it all
+   * has. MERGE calls it before looking for a match, so concurrent MERGEs of one key serialise.
+   */
+  lockUniqueKeys(labels: readonly string[], properties: ReadonlyMap<string, PropertyValue>): void;
   readonly counters: UpdateCounters;
-  /** Marks the current state of the buffered changes; O(1). */
+  /**
+   * Marks the current state of the buffered changes (O(1)). Savepoints nest; locks taken after
+   * one stay held when rolling back to it. Release what you no longer need: while any savepoint
+   * is outstanding every change is journaled.
+   */
   savepoint(): number;
-  /** Undoes every change made since `savepoint` (locks taken since stay held). */
-  rollbackToSavepoint(savepoint: number): void;
+  /** Undoes every change made since `sp` (and its later savepoints); `sp` stays outstanding. */
+  rollbackToSavepoint(sp: number): void;
+  /** Forgets `sp` and every later savepoint (the changes stay); nothing if it is gone already. */
+  releaseSavepoint(sp: number): void;
+  /**
+   * Terminates the transaction: a pending lock wait fails with `error`, and every later read,
+   * write and commit throws it. rollback() still works and releases the locks.
+   */
+  terminate(error: Neo4jError): void;
+  /** The lock this transaction waits for and who holds it, e.g. `ExclusiveLock on NODE(5) held by [...]`. */
+  waitingOn(): string | undefined;
+  /** ids of the transactions holding the lock this one waits for (SHOW TRANSACTIONS' "Blocked by"). */
+  blockedBy(): readonly number[];
   /** Validates, makes the changes durable and visible; resolves with the commit position. */
   commit(): Promise<CommitResult>;
   rollback(): void;
@@ -137,12 +167,7 @@ export interface GraphDatabase {
   lastAppliedTxId(): number;
   /** Resolves when lastAppliedTxId() >= txId; rejects with BookmarkTimeout after timeoutMs. */
   waitForApplied(txId: number, timeoutMs: number): Promise<void>;
-  /**
-   * Resolves when some transaction next releases its entity locks. Lock conflicts fail at once
-   * (Neo.TransientError.Transaction.LockAcquisitionTimeout, see docs/storage.md); a caller that
-   * can re-run the failed work (an auto-commit query that streamed nothing yet) may wait for this
-   * and retry, a bounded number of times, instead of surfacing the error.
-   */
-  locksReleased?(): Promise<void>;
+  /** The transactions begun and not yet ended (SHOW TRANSACTIONS). */
+  openTransactions?(): readonly GraphTx[];
   close(): Promise<void>;
 }

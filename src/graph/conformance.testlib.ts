@@ -8,6 +8,7 @@ import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue, type PropertyValue,
 } from '../cypher/values/value.js';
 import type { GraphDatabase, GraphTx } from './api.js';
+import { LockWaitRequired } from './locks.js';
 
 export type OpenDatabase = () => Promise<{ db: GraphDatabase; cleanup: () => Promise<void> }>;
 
@@ -41,6 +42,17 @@ function read<T>(db: GraphDatabase, body: (tx: GraphTx) => T): T {
   } finally {
     tx.rollback();
   }
+}
+
+/** Runs `body`, which must throw LockWaitRequired, and returns that wait. */
+export function waitRequired(body: () => unknown): LockWaitRequired {
+  try {
+    body();
+  } catch (error) {
+    assert.ok(error instanceof LockWaitRequired, `expected LockWaitRequired, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected LockWaitRequired, the call went through');
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: string): Promise<void> {
@@ -215,13 +227,16 @@ export function conformanceSuite(implementation: string, open: OpenDatabase): vo
       }),
       'Neo.ClientError.Schema.ConstraintValidationFailed',
     );
-    // concurrent commits of the same value: exactly one wins
+    // concurrent creations of the same value: the second waits for the first's index entry
+    // lock, and once the first has committed its creation fails validation
     const first = db.begin();
     const second = db.begin();
     first.createNode(['Person'], props({ name: 'Meg' }));
+    const wait = waitRequired(() => second.createNode(['Person'], props({ name: 'Meg' })));
+    await first.commit();
+    await wait.granted;
     second.createNode(['Person'], props({ name: 'Meg' }));
-    const outcomes = await Promise.allSettled([first.commit(), second.commit()]);
-    assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
+    await rejectsWith(second.commit(), 'Neo.ClientError.Schema.ConstraintValidationFailed');
     assert.equal(read(db, (tx) => [...tx.nodesByProperty('Person', 'name', 'Meg')].length), 1);
     // renaming away frees the value
     await write(db, (tx) => {
@@ -260,38 +275,70 @@ export function conformanceSuite(implementation: string, open: OpenDatabase): vo
     );
   });
 
-  // Two transactions changing one entity: the second fails at once with a transient error
-  // (drivers retry it) and succeeds after the first commits.
-  t('serialises writes to one entity through locks', async (db) => {
+  // Two transactions changing one entity: the second waits (LockWaitRequired) without changing
+  // anything, holds the lock once the first commits, and its re-run sees the committed value.
+  t('serialises writes to one entity through lock waits', async (db) => {
     const id = await write(db, (tx) => tx.createNode([], props({ n: 0n })));
     const first = db.begin();
     const second = db.begin();
     first.setNodeProperty(id, 'n', 1n);
-    assert.throws(() => second.setNodeProperty(id, 'n', 2n), (e: unknown) => e instanceof Neo4jError && e.code.startsWith('Neo.TransientError.'));
-    assert.throws(() => second.deleteNode(id), (e: unknown) => e instanceof Neo4jError && e.code.startsWith('Neo.TransientError.'));
-    // reads never wait: the other transaction still sees the committed value
+    const wait = waitRequired(() => second.setNodeProperty(id, 'n', 2n));
+    assert.equal(second.waitingOn(), `ExclusiveLock on NODE(${id}) held by [ForsetiClient[transactionId=${first.id}]]`);
+    assert.deepEqual(second.blockedBy(), [first.id]);
+    // reads never wait: the waiting transaction still sees the committed value
     assert.equal(second.node(id)?.properties.get('n'), 0n);
-    await first.commit();
-    second.setNodeProperty(id, 'n', 2n);
-    await second.commit();
-    // a conflicted caller can wait for the holder to finish instead of spinning
-    const holder = db.begin();
-    holder.setNodeProperty(id, 'n', 3n);
-    let woken = false;
-    const released = db.locksReleased!().then(() => (woken = true));
+    let granted = false;
+    void wait.granted.then(() => (granted = true));
     await Promise.resolve();
-    assert.equal(woken, false);
-    await holder.commit();
-    await released;
-    assert.equal(read(db, (tx) => tx.node(id)?.properties.get('n')), 3n);
+    assert.equal(granted, false);
+    await first.commit();
+    await wait.granted;
+    assert.equal(second.waitingOn(), undefined);
+    // the re-run goes through at once and is evaluated on the committed state
+    const seen = second.node(id)?.properties.get('n') as bigint;
+    second.setNodeProperty(id, 'n', seen + 1n);
+    await second.commit();
+    assert.equal(read(db, (tx) => tx.node(id)?.properties.get('n')), 2n);
     // creating a relationship pins its end nodes against deletion by others
     const rel = db.begin();
     rel.createRelationship('R', id, id, new Map());
     const deleter = db.begin();
-    assert.throws(() => deleter.deleteNode(id), (e: unknown) => e instanceof Neo4jError && e.code.startsWith('Neo.TransientError.'));
+    const deleteWait = waitRequired(() => deleter.deleteNode(id));
+    assert.equal(deleter.isNodeDeleted(id), false);
     deleter.rollback();
+    await rejectsWith(deleteWait.granted, 'Neo.ClientError.Transaction.TransactionNotFound');
     rel.rollback();
     await write(db, (tx) => tx.deleteNode(id));
+  });
+
+  // Two MERGEs of one uniquely-constrained key: the second waits on the index entry lock, and
+  // after the first commits it finds the committed node instead of creating a duplicate.
+  t('unique entry locks serialise concurrent merges', async (db) => {
+    await write(db, (tx) => tx.createConstraint({ name: 'uk', kind: 'UNIQUENESS', entity: 'NODE', labelOrType: 'U', properties: ['k'] }));
+    const merge = (tx: GraphTx): number => {
+      tx.lockUniqueKeys(['U'], props({ k: 7n }));
+      const found = [...tx.nodesByProperty('U', 'k', 7.0)];
+      return found[0] ?? tx.createNode(['U'], props({ k: 7n }));
+    };
+    const first = db.begin();
+    const second = db.begin();
+    const created = merge(first);
+    const sp = second.savepoint();
+    const wait = waitRequired(() => merge(second));
+    second.rollbackToSavepoint(sp);
+    await first.commit();
+    await wait.granted;
+    assert.equal(merge(second), created);
+    second.releaseSavepoint(sp);
+    await second.commit();
+    assert.equal(read(db, (tx) => tx.nodeCount('U')), 1);
+    // creating and setting a constrained value take the same lock
+    const holder = db.begin();
+    holder.createNode(['U'], props({ k: 'x' }));
+    const setter = db.begin();
+    waitRequired(() => setter.setNodeProperty(created, 'k', 'x'));
+    setter.rollback();
+    holder.rollback();
   });
 
   // Schema rules refuse duplicates and unknown names with Neo4j's codes.

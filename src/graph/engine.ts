@@ -24,8 +24,13 @@ export interface EngineOptions {
   readonly store: Store;
   /** the commit step; without it a commit applies at once (in-memory database) */
   readonly log?: CommitLog;
-  /** timer source for waitForApplied timeouts; without it an unmet wait fails at once */
+  /** timer source for waitForApplied and lock-wait timeouts; without it an unmet waitForApplied fails at once */
   readonly ticker?: Ticker;
+  /**
+   * db.lock.acquisition.timeout: a lock wait longer than this fails with LockAcquisitionTimeout.
+   * 0 or absent: wait forever (Neo4j's default). Needs `ticker`.
+   */
+  readonly lockAcquisitionTimeoutMs?: number;
   /** cluster lease under which this member prepares commands (default 0) */
   readonly leaseId?: () => number;
   /**
@@ -47,7 +52,7 @@ interface ApplyWaiter {
 
 export class GraphEngine implements GraphDatabase, TxHost {
   readonly name: string;
-  readonly locks = new LockManager();
+  readonly locks: LockManager;
   private readonly store: Store;
   private readonly log: CommitLog | undefined;
   private readonly ticker: Ticker | undefined;
@@ -76,6 +81,8 @@ export class GraphEngine implements GraphDatabase, TxHost {
     this.store = options.store;
     this.log = options.log;
     this.ticker = options.ticker;
+    const lockTimeoutMs = options.lockAcquisitionTimeoutMs ?? 0;
+    this.locks = new LockManager(lockTimeoutMs > 0 ? { timeoutMs: lockTimeoutMs, ...(this.ticker ? { ticker: this.ticker } : {}) } : {});
     this.leaseId = options.leaseId ?? (() => 0);
     this.acceptsLease = options.acceptsLease ?? (() => true);
   }
@@ -91,8 +98,8 @@ export class GraphEngine implements GraphDatabase, TxHost {
     return this.store.lastAppliedTxId();
   }
 
-  locksReleased(): Promise<void> {
-    return this.locks.released();
+  openTransactions(): readonly Transaction[] {
+    return [...this.openTxs];
   }
 
   waitForApplied(txId: number, timeoutMs: number): Promise<void> {
@@ -167,7 +174,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
 
   finished(tx: Transaction): void {
     this.openTxs.delete(tx);
-    if (tx.lockKeys.length > 0) this.locks.releaseAll(tx.id, tx.lockKeys);
+    this.locks.releaseAll(tx.id);
   }
 
   async commit(tx: Transaction): Promise<CommitResult> {

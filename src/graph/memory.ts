@@ -6,6 +6,11 @@ import { GraphEngine } from './engine.js';
 import { MemoryStore } from './memory-store.js';
 
 /** Returns the engine: a GraphDatabase plus applyCommitted, snapshot and restore. */
-export function createMemoryDatabase(name = 'neo4j', options: { ticker?: Ticker } = {}): GraphEngine {
-  return new GraphEngine({ name, store: new MemoryStore(), ...(options.ticker ? { ticker: options.ticker } : {}) });
+export function createMemoryDatabase(
+  name = 'neo4j', options: { ticker?: Ticker; lockAcquisitionTimeoutMs?: number } = {},
+): GraphEngine {
+  return new GraphEngine({
+    name, store: new MemoryStore(), ...(options.ticker ? { ticker: options.ticker } : {}),
+    lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs ?? 0,
+  });
 }

@@ -30,6 +30,8 @@ export interface OpenDatabaseOptions {
   readonly ticker?: Ticker;
   /** compact the commit log at open once it is larger than this (default 64 MiB; 0: never) */
   readonly compactLogBytes?: number;
+  /** db.lock.acquisition.timeout in ms (default 0: lock waits never time out) */
+  readonly lockAcquisitionTimeoutMs?: number;
 }
 
 export interface RecoveryReport {
@@ -87,7 +89,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Durabl
       opened = await openFileCommitLog(logPath, { fsync, firstTxIdIfNew: store.lastAppliedTxId() + 1 });
       compactedLog = true;
     }
-    const engine = new GraphEngine({ name: options.name ?? 'neo4j', store, log: opened.log, ticker: options.ticker ?? nodeTicker });
+    const engine = new GraphEngine({
+      name: options.name ?? 'neo4j', store, log: opened.log, ticker: options.ticker ?? nodeTicker,
+      lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs ?? 0,
+    });
     return Object.assign(engine, { recovery: { replayedTxs, truncatedBytes, restoredFromCheckpoint, compactedLog } });
   } catch (error) {
     await opened?.log.close();

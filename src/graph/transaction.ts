@@ -1,17 +1,27 @@
 // A transaction: overlay reads (tx-read.ts) plus buffered writes. Every change to a committed
 // entity first takes that entity's lock, then works on a private copy; commit hands the net
 // effect to the engine as one tx command.
+//
+// A lock that another transaction holds makes the write method throw LockWaitRequired (locks.ts)
+// before it changes anything; the caller rolls the current row back to a savepoint, awaits the
+// grant and re-runs the row.
+//
+// Savepoints: while at least one is outstanding, every mutating method records the exact inverse
+// of each change it makes in an undo journal; rollbackToSavepoint replays the journal backwards.
+// Scalars (counters, count deltas, the schema-op list length) are saved in the savepoint itself.
+// Allocated ids and the nodeSeq/relSeq counters are not given back. Locks stay held.
 
 import type { PropertyValue } from '../cypher/values/value.js';
 import { Neo4jError, Status } from '../core/errors.js';
 import type {
   CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, UpdateCounters,
 } from './api.js';
-import type { LockManager, ResourceKind } from './locks.js';
+import { type LockKey, type LockManager, type ResourceKind, uniqueEntryId } from './locks.js';
 import { checkConstraintCreate, checkConstraintDrop, checkIndexCreate, checkIndexDrop, backingIndexOf } from './schema.js';
 import type { StoreReader } from './store.js';
 import { OverlayReader } from './tx-read.js';
 import { TxState, type WorkingNode, type WorkingRel } from './tx-state.js';
+import { canonicalKeyOf } from './values.js';
 
 type PropertyValueMap = ReadonlyMap<string, PropertyValue>;
 
@@ -27,14 +37,29 @@ export interface TxHost {
 
 type Phase = 'open' | 'committing' | 'closed';
 
+interface Savepoint {
+  readonly token: number;
+  readonly journalLength: number;
+  readonly counters: UpdateCounters;
+  readonly nodeDelta: number;
+  readonly relDelta: number;
+  readonly schemaOps: number;
+}
+
 export class Transaction extends OverlayReader implements GraphTx {
   readonly counters: UpdateCounters = {
     nodesCreated: 0, nodesDeleted: 0, relationshipsCreated: 0, relationshipsDeleted: 0, propertiesSet: 0,
     labelsAdded: 0, labelsRemoved: 0, indexesAdded: 0, indexesRemoved: 0, constraintsAdded: 0, constraintsRemoved: 0,
   };
-  /** lock keys this transaction holds; released by the engine when it finishes */
-  readonly lockKeys: number[] = [];
   private phase: Phase = 'open';
+  /** inverse steps of the changes made since the oldest outstanding savepoint */
+  private readonly journal: (() => void)[] = [];
+  /** outstanding savepoints, oldest first */
+  private readonly savepoints: Savepoint[] = [];
+  private savepointSeq = 0;
+  /** set by an undo step that put a node (relationship) back out of seq order */
+  private nodesReordered = false;
+  private relsReordered = false;
 
   constructor(
     private readonly host: TxHost,
@@ -51,31 +76,45 @@ export class Transaction extends OverlayReader implements GraphTx {
   get committed(): StoreReader {
     return this.base;
   }
+  /** lock keys this transaction holds; released by the engine when it finishes */
+  get lockKeys(): readonly LockKey[] {
+    return this.host.locks.heldBy(this.id);
+  }
 
   createNode(labels: readonly string[], properties: PropertyValueMap): NodeId {
     this.checkWritable();
+    const labelList = unique(labels);
+    this.lockUnique(labelList, properties, undefined, undefined);
     const id = this.host.allocateNodeId();
     const node: WorkingNode = {
-      id, seq: ++this.state.nodeSeq, labels: unique(labels), properties: new Map(properties), base: undefined, snapshot: undefined,
+      id, seq: ++this.state.nodeSeq, labels: labelList, properties: new Map(properties), base: undefined, snapshot: undefined,
     };
     this.state.nodes.set(id, node);
     this.state.createdNodes.add(id);
     this.state.nodeDelta++;
-    this.state.countLabels(node.labels, +1);
+    this.countLabels(node.labels, +1);
     this.noteTokens(node.labels, this.state.newLabels);
     this.noteTokens(node.properties.keys(), this.state.newKeys);
     this.counters.nodesCreated++;
     this.counters.labelsAdded += node.labels.length;
     this.counters.propertiesSet += node.properties.size;
     this.reindexLocal(node, +1);
+    if (this.journaling) {
+      this.journal.push(() => {
+        this.reindexLocal(node, -1);
+        this.state.nodes.delete(id);
+        this.state.createdNodes.delete(id);
+      });
+    }
     return id;
   }
 
   addLabel(id: NodeId, label: string): boolean {
     const node = this.writableNode(id);
     if (node.labels.includes(label)) return false;
-    this.changeNode(node, () => node.labels.push(label));
-    this.state.countLabels([label], +1);
+    this.lockUnique([label], node.properties, undefined, undefined);
+    this.changeNode(node, () => node.labels.push(label), () => node.labels.pop());
+    this.countLabels([label], +1);
     this.noteTokens([label], this.state.newLabels);
     this.counters.labelsAdded++;
     return true;
@@ -84,19 +123,25 @@ export class Transaction extends OverlayReader implements GraphTx {
   removeLabel(id: NodeId, label: string): boolean {
     const node = this.writableNode(id);
     if (!node.labels.includes(label)) return false;
-    this.changeNode(node, () => (node.labels = node.labels.filter((l) => l !== label)));
-    this.state.countLabels([label], -1);
+    const before = node.labels;
+    this.changeNode(node, () => (node.labels = before.filter((l) => l !== label)), () => (node.labels = before));
+    this.countLabels([label], -1);
     this.counters.labelsRemoved++;
     return true;
   }
 
   setNodeProperty(id: NodeId, key: string, value: PropertyValue | null): void {
     const node = this.writableNode(id);
+    const properties = node.properties;
     if (value === null) {
-      if (!node.properties.has(key)) return;
-      this.changeNode(node, () => node.properties.delete(key));
+      if (!properties.has(key)) return;
+      const before = this.journaling ? [...properties] : undefined;
+      this.changeNode(node, () => properties.delete(key), () => restoreEntries(properties, before!));
     } else {
-      this.changeNode(node, () => node.properties.set(key, value));
+      this.lockUnique(node.labels, properties, key, value);
+      const had = properties.has(key);
+      const old = properties.get(key);
+      this.changeNode(node, () => properties.set(key, value), had ? () => properties.set(key, old!) : () => properties.delete(key));
       this.noteTokens([key], this.state.newKeys);
     }
     this.counters.propertiesSet++;
@@ -110,14 +155,21 @@ export class Transaction extends OverlayReader implements GraphTx {
       const base = this.base.node(id);
       if (base === undefined) throw notFound('Node', id);
       this.lock('NODE', id, true);
-      this.state.countLabels(base.labels, -1);
+      this.countLabels(base.labels, -1);
     } else {
       this.reindexLocal(node, -1);
       this.state.nodes.delete(id);
-      this.state.countLabels(node.labels, -1);
+      this.countLabels(node.labels, -1);
+      if (this.journaling) {
+        this.journal.push(() => {
+          this.state.nodes.set(id, node);
+          this.nodesReordered = true;
+          this.reindexLocal(node, +1);
+        });
+      }
     }
     this.state.nodeDelta--;
-    this.state.deletedNodes.add(id);
+    this.addToSet(this.state.deletedNodes, id);
     this.counters.nodesDeleted++;
   }
 
@@ -131,28 +183,45 @@ export class Transaction extends OverlayReader implements GraphTx {
       if (!this.state.createdNodes.has(nodeId)) this.lock('NODE', nodeId, false);
     }
     const id = this.host.allocateRelId();
-    const rel: WorkingRel = { id, type, startId, endId, properties: new Map(properties), base: undefined, snapshot: undefined };
+    const rel: WorkingRel = {
+      id, seq: ++this.state.relSeq, type, startId, endId, properties: new Map(properties), base: undefined, snapshot: undefined,
+    };
     this.state.rels.set(id, rel);
     this.state.createdRels.add(id);
-    this.state.countType(type, +1);
+    this.countType(type, +1);
     this.noteCreatedRel(startId, id);
     if (endId !== startId) this.noteCreatedRel(endId, id);
     this.noteTokens([type], this.state.newTypes);
     this.noteTokens(rel.properties.keys(), this.state.newKeys);
     this.counters.relationshipsCreated++;
     this.counters.propertiesSet += rel.properties.size;
+    if (this.journaling) {
+      this.journal.push(() => {
+        this.state.rels.delete(id);
+        this.state.createdRels.delete(id);
+      });
+    }
     return id;
   }
 
   setRelationshipProperty(id: RelId, key: string, value: PropertyValue | null): void {
     const rel = this.writableRel(id);
+    const properties = rel.properties;
+    const snapshot = rel.snapshot;
     if (value === null) {
-      if (!rel.properties.delete(key)) return;
+      if (!properties.has(key)) return;
+      const before = this.journaling ? [...properties] : undefined;
+      properties.delete(key);
+      if (this.journaling) this.journal.push(() => restoreEntries(properties, before!));
     } else {
-      rel.properties.set(key, value);
+      const had = properties.has(key);
+      const old = properties.get(key);
+      properties.set(key, value);
+      if (this.journaling) this.journal.push(had ? () => properties.set(key, old!) : () => properties.delete(key));
       this.noteTokens([key], this.state.newKeys);
     }
     rel.snapshot = undefined;
+    if (this.journaling) this.journal.push(() => (rel.snapshot = snapshot));
     this.counters.propertiesSet++;
   }
 
@@ -164,25 +233,34 @@ export class Transaction extends OverlayReader implements GraphTx {
       const base = this.base.relationship(id);
       if (base === undefined) throw notFound('Relationship', id);
       this.lock('RELATIONSHIP', id, true);
-      this.state.countType(base.type, -1);
+      this.countType(base.type, -1);
     } else {
       this.state.rels.delete(id);
-      this.state.countType(working.type, -1);
+      this.countType(working.type, -1);
+      if (this.journaling) {
+        this.journal.push(() => {
+          this.state.rels.set(id, working);
+          this.relsReordered = true;
+        });
+      }
     }
-    this.state.deletedRels.add(id);
+    this.addToSet(this.state.deletedRels, id);
     this.counters.relationshipsDeleted++;
   }
 
   isNodeDeleted(id: NodeId): boolean {
+    this.checkReadable();
     return this.state.deletedNodes.has(id);
   }
   isRelationshipDeleted(id: RelId): boolean {
+    this.checkReadable();
     return this.state.deletedRels.has(id);
   }
 
   createIndex(index: IndexDescriptor): void {
     this.checkWritable();
     checkIndexCreate(this, index);
+    this.journalSchemaMaps();
     this.state.createdIndexes.set(index.name, index);
     this.state.schemaOps.push({ op: 'createIndex', index });
     this.counters.indexesAdded++;
@@ -191,7 +269,8 @@ export class Transaction extends OverlayReader implements GraphTx {
   dropIndex(name: string): void {
     this.checkWritable();
     checkIndexDrop(this, name);
-    if (!this.state.createdIndexes.delete(name)) this.state.droppedIndexes.add(name);
+    this.journalSchemaMaps();
+    if (!this.state.createdIndexes.delete(name)) this.addToSet(this.state.droppedIndexes, name);
     this.state.schemaOps.push({ op: 'dropIndex', name });
     this.counters.indexesRemoved++;
   }
@@ -200,6 +279,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.checkWritable();
     checkConstraintCreate(this, constraint);
     const index = backingIndexOf(constraint);
+    this.journalSchemaMaps();
     this.state.createdConstraints.set(constraint.name, constraint);
     if (index !== undefined) this.state.createdIndexes.set(index.name, index);
     this.state.schemaOps.push(index === undefined ? { op: 'createConstraint', constraint } : { op: 'createConstraint', constraint, index });
@@ -209,26 +289,109 @@ export class Transaction extends OverlayReader implements GraphTx {
   dropConstraint(name: string): void {
     this.checkWritable();
     checkConstraintDrop(this, name);
+    this.journalSchemaMaps();
     if (this.state.createdConstraints.delete(name)) {
       for (const [indexName, index] of this.state.createdIndexes) {
         if (index.owningConstraint === name) this.state.createdIndexes.delete(indexName);
       }
     } else {
-      this.state.droppedConstraints.add(name);
+      this.addToSet(this.state.droppedConstraints, name);
     }
     this.state.schemaOps.push({ op: 'dropConstraint', name });
     this.counters.constraintsRemoved++;
   }
 
-  savepoint(): number {
-    return 0;
+  /**
+   * Takes the exclusive lock on the unique index entry of every UNIQUENESS / NODE_KEY constraint
+   * on one of `labels` whose properties `properties` all carries, so that concurrent MERGEs of one
+   * key serialise: the second waits (LockWaitRequired) until the first has committed or rolled
+   * back, then finds its node. createNode, addLabel and setNodeProperty take the same locks.
+   */
+  lockUniqueKeys(labels: readonly string[], properties: PropertyValueMap): void {
+    this.checkWritable();
+    this.lockUnique(labels, properties, undefined, undefined);
   }
 
-  rollbackToSavepoint(_savepoint: number): void {
-    throw new Error('invariant violated: savepoints are not implemented yet');
+  // ---- savepoints ----
+
+  savepoint(): number {
+    this.checkOpen();
+    const token = ++this.savepointSeq;
+    this.savepoints.push({
+      token, journalLength: this.journal.length, counters: { ...this.counters },
+      nodeDelta: this.state.nodeDelta, relDelta: this.state.relDelta, schemaOps: this.state.schemaOps.length,
+    });
+    return token;
+  }
+
+  rollbackToSavepoint(sp: number): void {
+    if (this.phase !== 'open') return;
+    const at = this.savepointIndex(sp);
+    const mark = this.savepoints[at]!;
+    const journal = this.journal;
+    while (journal.length > mark.journalLength) journal.pop()!();
+    Object.assign(this.counters, mark.counters);
+    this.state.nodeDelta = mark.nodeDelta;
+    this.state.relDelta = mark.relDelta;
+    this.state.schemaOps.length = mark.schemaOps;
+    // later savepoints are gone; this one stays usable
+    this.savepoints.length = at + 1;
+    if (this.nodesReordered) restoreSeqOrder(this.state.nodes);
+    if (this.relsReordered) restoreSeqOrder(this.state.rels);
+    this.nodesReordered = false;
+    this.relsReordered = false;
+  }
+
+  releaseSavepoint(sp: number): void {
+    const at = this.findSavepoint(sp);
+    if (at < 0) return; // released already (with an earlier one), or the transaction ended
+    this.savepoints.length = at;
+    if (at === 0) this.journal.length = 0;
+  }
+
+  private findSavepoint(sp: number): number {
+    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]!.token === sp) return i;
+    return -1;
+  }
+
+  private savepointIndex(sp: number): number {
+    const at = this.findSavepoint(sp);
+    if (at < 0) throw new Error(`invariant violated: savepoint ${sp} is not outstanding`);
+    return at;
+  }
+
+  private get journaling(): boolean {
+    return this.savepoints.length > 0;
+  }
+
+  // ---- termination and lock waits ----
+
+  terminate(error: Neo4jError): void {
+    if (this.phase !== 'open' || this.terminatedBy !== undefined) return;
+    this.terminatedBy = error;
+    this.host.locks.terminate(this.id, error);
+  }
+
+  get terminationError(): Neo4jError | undefined {
+    return this.terminatedBy;
+  }
+
+  waitingOn(): string | undefined {
+    const waiting = this.host.locks.waitingOf(this.id);
+    if (waiting === undefined) return undefined;
+    const holders = waiting.holders.map((owner) => `ForsetiClient[transactionId=${owner}]`).join(', ');
+    return `${waiting.exclusive ? 'ExclusiveLock' : 'SharedLock'} on ${waiting.resource} held by [${holders}]`;
+  }
+
+  blockedBy(): readonly number[] {
+    return this.host.locks.waitingOf(this.id)?.holders ?? [];
   }
 
   async commit(): Promise<CommitResult> {
+    if (this.terminatedBy !== undefined && this.phase === 'open') {
+      this.close();
+      throw this.terminatedBy;
+    }
     this.checkOpen();
     this.phase = 'committing';
     try {
@@ -249,10 +412,13 @@ export class Transaction extends OverlayReader implements GraphTx {
 
   private close(): void {
     this.phase = 'closed';
+    this.journal.length = 0;
+    this.savepoints.length = 0;
     this.host.finished(this);
   }
 
   private checkOpen(): void {
+    if (this.terminatedBy !== undefined) throw this.terminatedBy;
     if (this.phase !== 'open') {
       throw new Neo4jError(Status.TransactionNotFound, 'The transaction has been closed.');
     }
@@ -265,9 +431,33 @@ export class Transaction extends OverlayReader implements GraphTx {
     }
   }
 
-  private lock(kind: ResourceKind, id: number, exclusive: boolean): void {
-    const key = exclusive ? this.host.locks.acquireExclusive(this.id, kind, id) : this.host.locks.acquireShared(this.id, kind, id);
-    if (key !== undefined) this.lockKeys.push(key);
+  private lock(kind: ResourceKind, id: number | string, exclusive: boolean): void {
+    if (exclusive) this.host.locks.acquireExclusive(this.id, kind, id);
+    else this.host.locks.acquireShared(this.id, kind, id);
+  }
+
+  /**
+   * Locks the unique index entries `properties` (with `key` set to `value`, when given) would
+   * occupy under the constraints on `labels`; with `key`, only constraints over that key.
+   */
+  private lockUnique(labels: readonly string[], properties: PropertyValueMap, key: string | undefined, value: PropertyValue | undefined): void {
+    if (labels.length === 0) return;
+    const constraints = this.constraints();
+    if (constraints.length === 0) return;
+    for (const constraint of constraints) {
+      if ((constraint.kind !== 'UNIQUENESS' && constraint.kind !== 'NODE_KEY') || constraint.entity !== 'NODE') continue;
+      if (!labels.includes(constraint.labelOrType)) continue;
+      if (key !== undefined && !constraint.properties.includes(key)) continue;
+      const values: PropertyValue[] = [];
+      for (const property of constraint.properties) {
+        const own = property === key ? value : properties.get(property);
+        if (own === undefined) break;
+        values.push(own);
+      }
+      if (values.length !== constraint.properties.length) continue;
+      const canonical = canonicalKeyOf(values);
+      if (canonical !== null) this.lock('INDEX_ENTRY', uniqueEntryId(constraint.name, canonical), true);
+    }
   }
 
   private writableNode(id: NodeId): WorkingNode {
@@ -283,14 +473,30 @@ export class Transaction extends OverlayReader implements GraphTx {
     };
     this.state.nodes.set(id, node);
     this.reindexLocal(node, +1);
+    if (this.journaling) {
+      this.journal.push(() => {
+        this.reindexLocal(node, -1);
+        this.state.nodes.delete(id);
+      });
+    }
     return node;
   }
 
-  private changeNode(node: WorkingNode, change: () => void): void {
+  /** Applies `change` to a working node, keeping tx-local lookups exact; `revert` is its inverse. */
+  private changeNode(node: WorkingNode, change: () => void, revert: () => void): void {
+    const snapshot = node.snapshot;
     this.reindexLocal(node, -1);
     change();
     node.snapshot = undefined;
     this.reindexLocal(node, +1);
+    if (this.journaling) {
+      this.journal.push(() => {
+        this.reindexLocal(node, -1);
+        revert();
+        node.snapshot = snapshot;
+        this.reindexLocal(node, +1);
+      });
+    }
   }
 
   private writableRel(id: RelId): WorkingRel {
@@ -302,25 +508,98 @@ export class Transaction extends OverlayReader implements GraphTx {
     const base = this.base.relationship(id);
     if (base === undefined) throw notFound('Relationship', id);
     const rel: WorkingRel = {
-      id, type: base.type, startId: base.startId, endId: base.endId, properties: new Map(base.properties), base, snapshot: base,
+      id, seq: ++this.state.relSeq, type: base.type, startId: base.startId, endId: base.endId,
+      properties: new Map(base.properties), base, snapshot: base,
     };
     this.state.rels.set(id, rel);
+    if (this.journaling) this.journal.push(() => this.state.rels.delete(id));
     return rel;
   }
 
+  private countLabels(labels: Iterable<string>, delta: number): void {
+    const counts = this.state.labelDelta;
+    for (const label of labels) {
+      const before = counts.get(label);
+      counts.set(label, (before ?? 0) + delta);
+      if (this.journaling) this.journal.push(before === undefined ? () => counts.delete(label) : () => counts.set(label, before));
+    }
+  }
+
+  private countType(type: string, delta: number): void {
+    this.state.relDelta += delta;
+    const counts = this.state.typeDelta;
+    const before = counts.get(type);
+    counts.set(type, (before ?? 0) + delta);
+    if (this.journaling) this.journal.push(before === undefined ? () => counts.delete(type) : () => counts.set(type, before));
+  }
+
   private noteCreatedRel(nodeId: NodeId, relId: RelId): void {
-    const created = this.state.createdRelsByNode.get(nodeId);
-    if (created === undefined) this.state.createdRelsByNode.set(nodeId, [relId]);
-    else created.push(relId);
+    const byNode = this.state.createdRelsByNode;
+    const created = byNode.get(nodeId);
+    if (created === undefined) {
+      byNode.set(nodeId, [relId]);
+      if (this.journaling) this.journal.push(() => byNode.delete(nodeId));
+    } else {
+      created.push(relId);
+      if (this.journaling) this.journal.push(() => created.pop());
+    }
   }
 
   private noteTokens(names: Iterable<string>, into: Set<string>): void {
-    for (const name of names) into.add(name);
+    for (const name of names) this.addToSet(into, name);
+  }
+
+  private addToSet<T>(set: Set<T>, value: T): void {
+    if (set.has(value)) return;
+    set.add(value);
+    if (this.journaling) this.journal.push(() => set.delete(value));
+  }
+
+  /** Schema changes are rare and their maps tiny: the undo step restores both maps whole. */
+  private journalSchemaMaps(): void {
+    if (!this.journaling) return;
+    const indexes = [...this.state.createdIndexes];
+    const constraints = [...this.state.createdConstraints];
+    this.journal.push(() => {
+      restoreEntries(this.state.createdIndexes, indexes);
+      restoreEntries(this.state.createdConstraints, constraints);
+    });
   }
 }
 
 function unique(names: readonly string[]): string[] {
   return names.length < 2 ? [...names] : [...new Set(names)];
+}
+
+/** Puts a Map back to exactly these entries, in this order. */
+function restoreEntries<K, V>(map: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
+  map.clear();
+  for (const [key, value] of entries) map.set(key, value);
+}
+
+/**
+ * Undo put entries back at the end of their Map; move the entries after the first one out of
+ * place, in seq order, so the Map is back in seq (first-touch) order.
+ */
+function restoreSeqOrder<K, V extends { readonly seq: number }>(map: Map<K, V>): void {
+  let last = -Infinity;
+  let sorted = true;
+  for (const value of map.values()) {
+    if (value.seq < last) {
+      sorted = false;
+      break;
+    }
+    last = value.seq;
+  }
+  if (sorted) return;
+  const entries = [...map].sort((a, b) => a[1].seq - b[1].seq);
+  let inPlace = 0;
+  for (const key of map.keys()) {
+    if (key !== entries[inPlace]![0]) break;
+    inPlace++;
+  }
+  for (let i = inPlace; i < entries.length; i++) map.delete(entries[i]![0]);
+  for (let i = inPlace; i < entries.length; i++) map.set(entries[i]![0], entries[i]![1]);
 }
 
 function notFound(kind: 'Node' | 'Relationship', id: number): Neo4jError {

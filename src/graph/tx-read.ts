@@ -5,6 +5,7 @@
 // read-only case pays nothing for the overlay).
 
 import type { PropertyValue } from '../cypher/values/value.js';
+import type { Neo4jError } from '../core/errors.js';
 import type {
   Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
 } from './api.js';
@@ -21,10 +22,17 @@ interface LocalLookup {
 
 export class OverlayReader implements GraphRead {
   private readonly localLookups = new Map<string, LocalLookup>();
+  /** set when the transaction is terminated: every later read and write throws it */
+  protected terminatedBy: Neo4jError | undefined = undefined;
 
   constructor(protected readonly base: StoreReader, protected readonly state: TxState) {}
 
+  protected checkReadable(): void {
+    if (this.terminatedBy !== undefined) throw this.terminatedBy;
+  }
+
   node(id: NodeId): NodeRecord | undefined {
+    this.checkReadable();
     const working = this.state.nodes.get(id);
     if (working !== undefined) return this.state.nodeSnapshot(working);
     if (this.state.deletedNodes.has(id)) return undefined;
@@ -32,6 +40,7 @@ export class OverlayReader implements GraphRead {
   }
 
   relationship(id: RelId): RelRecord | undefined {
+    this.checkReadable();
     const working = this.state.rels.get(id);
     if (working !== undefined) return this.state.relSnapshot(working);
     if (this.state.deletedRels.has(id)) return undefined;
@@ -39,11 +48,13 @@ export class OverlayReader implements GraphRead {
   }
 
   allNodes(): Iterable<NodeId> {
+    this.checkReadable();
     if (!this.state.hasNodeChanges()) return this.base.allNodes();
     return this.mergedNodes(this.base.allNodes(), () => true);
   }
 
   nodesWithLabel(label: string): Iterable<NodeId> {
+    this.checkReadable();
     if (!this.state.hasNodeChanges()) return this.base.nodesWithLabel(label);
     return this.mergedNodes(this.base.nodesWithLabel(label), (node) => node.labels.includes(label));
   }
@@ -77,6 +88,7 @@ export class OverlayReader implements GraphRead {
   }
 
   nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
+    this.checkReadable();
     const wanted = canonicalKey(value);
     if (wanted === null) return [];
     const index = this.committedLookupIndex(label, [key]);
@@ -100,6 +112,7 @@ export class OverlayReader implements GraphRead {
 
   /** A committed, not dropped, exact-match index on exactly (label, keys). */
   committedLookupIndex(label: string, keys: readonly string[]): IndexDescriptor | undefined {
+    this.checkReadable();
     for (const index of this.base.indexes()) {
       if (isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, keys) && !this.isIndexDropped(index)) return index;
     }
@@ -112,6 +125,7 @@ export class OverlayReader implements GraphRead {
   }
 
   hasNodeIndex(label: string, key: string): boolean {
+    this.checkReadable();
     return this.indexes().some((index) => isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, [key]));
   }
 
@@ -133,11 +147,13 @@ export class OverlayReader implements GraphRead {
   }
 
   allRelationships(): Iterable<RelId> {
+    this.checkReadable();
     if (!this.state.hasRelChanges()) return this.base.allRelationships();
     return this.mergedRels(this.base.allRelationships(), undefined);
   }
 
   relationshipsWithType(type: string): Iterable<RelId> {
+    this.checkReadable();
     if (!this.state.hasRelChanges()) return this.base.relationshipsWithType(type);
     return this.mergedRels(this.base.relationshipsWithType(type), type);
   }
@@ -158,6 +174,7 @@ export class OverlayReader implements GraphRead {
   }
 
   relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
+    this.checkReadable();
     if (!this.state.hasRelChanges()) return this.base.relationshipsOf(nodeId, direction, types);
     return this.mergedAdjacency(nodeId, direction, types);
   }
@@ -187,6 +204,7 @@ export class OverlayReader implements GraphRead {
   }
 
   degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number {
+    this.checkReadable();
     if (!this.state.hasRelChanges()) return this.base.degree(nodeId, direction, types);
     let count = 0;
     for (const _ of this.mergedAdjacency(nodeId, direction, types)) count++;
@@ -194,22 +212,26 @@ export class OverlayReader implements GraphRead {
   }
 
   nodeCount(label?: string): number {
+    this.checkReadable();
     const delta = label === undefined ? this.state.nodeDelta : (this.state.labelDelta.get(label) ?? 0);
     return this.base.nodeCount(label) + delta;
   }
 
   relationshipCount(type?: string): number {
+    this.checkReadable();
     const delta = type === undefined ? this.state.relDelta : (this.state.typeDelta.get(type) ?? 0);
     return this.base.relationshipCount(type) + delta;
   }
 
   indexes(): readonly IndexDescriptor[] {
+    this.checkReadable();
     const committed = this.base.indexes();
     if (!this.state.hasSchemaChanges()) return committed;
     return [...committed.filter((index) => !this.isIndexDropped(index)), ...this.state.createdIndexes.values()];
   }
 
   constraints(): readonly ConstraintDescriptor[] {
+    this.checkReadable();
     const committed = this.base.constraints();
     if (!this.state.hasSchemaChanges()) return committed;
     return [
@@ -219,17 +241,21 @@ export class OverlayReader implements GraphRead {
   }
 
   labels(): readonly string[] {
+    this.checkReadable();
     return withNew(this.base.labels(), this.state.newLabels);
   }
   relationshipTypes(): readonly string[] {
+    this.checkReadable();
     return withNew(this.base.relationshipTypes(), this.state.newTypes);
   }
   propertyKeys(): readonly string[] {
+    this.checkReadable();
     return withNew(this.base.propertyKeys(), this.state.newKeys);
   }
 
   /** Nodes (committed or tx) whose values for `keys` equal `values`; used by uniqueness checks. */
   nodesByValues(label: string, keys: readonly string[], values: readonly PropertyValue[]): NodeId[] {
+    this.checkReadable();
     if (keys.length === 1) return [...this.nodesByProperty(label, keys[0]!, values[0]!)];
     const wanted = canonicalKeyOf(values);
     if (wanted === null) return [];

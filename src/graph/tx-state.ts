@@ -20,6 +20,8 @@ export interface WorkingNode {
 
 export interface WorkingRel {
   readonly id: RelId;
+  /** when this tx first touched the relationship (TxState.relSeq order) */
+  readonly seq: number;
   readonly type: string;
   readonly startId: NodeId;
   readonly endId: NodeId;
@@ -29,13 +31,16 @@ export interface WorkingRel {
 }
 
 export class TxState {
-  /** bumped each time a node becomes part of this tx */
+  /** bumped each time a node becomes part of this tx; never lowered (savepoints burn values) */
   nodeSeq = 0;
-  /** live (not deleted) nodes this tx created or changed */
+  /** the same for relationships */
+  relSeq = 0;
+  /** live (not deleted) nodes this tx created or changed, in seq order */
   readonly nodes = new Map<NodeId, WorkingNode>();
   readonly createdNodes = new Set<NodeId>();
   /** committed or created nodes deleted by this tx */
   readonly deletedNodes = new Set<NodeId>();
+  /** live relationships this tx created or changed, in seq order */
   readonly rels = new Map<RelId, WorkingRel>();
   readonly createdRels = new Set<RelId>();
   readonly deletedRels = new Set<RelId>();
@@ -54,14 +59,6 @@ export class TxState {
   readonly newLabels = new Set<string>();
   readonly newTypes = new Set<string>();
   readonly newKeys = new Set<string>();
-
-  countLabels(labels: Iterable<string>, delta: number): void {
-    for (const label of labels) this.labelDelta.set(label, (this.labelDelta.get(label) ?? 0) + delta);
-  }
-  countType(type: string, delta: number): void {
-    this.relDelta += delta;
-    this.typeDelta.set(type, (this.typeDelta.get(type) ?? 0) + delta);
-  }
 
   hasNodeChanges(): boolean {
     return this.nodes.size > 0 || this.deletedNodes.size > 0;

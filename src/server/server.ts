@@ -28,6 +28,8 @@ import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
+import { TransactionRegistry, type Viewer } from './transactions/registry.js';
+import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics } from './metrics.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
@@ -43,7 +45,9 @@ export interface RunningServer {
 
 /** The storage and engine factories; injectable so tests can run the server on the memory store. */
 export interface ServerDependencies {
-  openDatabase(options: { readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker }): Promise<GraphDatabase>;
+  openDatabase(options: {
+    readonly name: string; readonly path: string; readonly fsync: boolean; readonly ticker: Ticker; readonly lockAcquisitionTimeoutMs?: number;
+  }): Promise<GraphDatabase>;
   createExecutor(options: { readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler }): QueryExecutor;
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
@@ -97,7 +101,9 @@ async function compose(
   }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
-  const database = await deps.openDatabase({ name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker });
+  const database = await deps.openDatabase({
+    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: executionSettings(config.raw).lockAcquisitionTimeoutMs,
+  });
   cleanup.push(() => database.close());
   log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
   const recovery = (database as { recovery?: { replayedTxs: number; truncatedBytes: number } }).recovery;
@@ -124,6 +130,16 @@ async function compose(
   };
 
   const usersByTx = new WeakMap<GraphTx, string>();
+  // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
+  const transactions = new TransactionRegistry(nodeClock);
+  const viewerOf = (tx: GraphTx): Viewer => {
+    const username = transactions.userOf(tx) ?? usersByTx.get(tx) ?? '';
+    // Without auth everyone is admin; with auth only `neo4j` may see and stop others' work (no roles yet).
+    return { username, admin: !config.authEnabled || username === 'neo4j' };
+  };
+  for (const procedure of transactionProcedures(transactions, viewerOf)) executor.registerProcedure(procedure);
+  executor.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
+  executor.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),
@@ -174,6 +190,7 @@ async function compose(
       if (user !== undefined) usersByTx.set(tx, user);
     },
     ...(onQueryFinished ? { onQueryFinished } : {}),
+    transactions,
     onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
   };
 
@@ -199,19 +216,19 @@ async function compose(
   let http: HttpListener | undefined;
   if (config.http.enabled) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
-    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled };
-    const transactions = new HttpTransactions(txDeps, { clock: nodeClock });
-    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => transactions.expireIdle());
+    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
+    const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
+    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => httpTransactions.expireIdle());
     cleanup.push(async () => {
       stopSweeping();
-      transactions.closeAll();
+      httpTransactions.closeAll();
     });
     http = await startHttpListener(config.http.host, config.http.port,
       (request) => routeHttpRequest(request, {
         boltAdvertised: () => advertisedBolt,
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
-        transactions,
+        transactions: httpTransactions,
       }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;

@@ -75,7 +75,8 @@ class ScenarioRun {
     const tx = this.db.begin();
     let result: QueryResult;
     try {
-      result = await this.executor.execute(tx, text, this.params);
+      // every statement is an auto-commit (implicit) transaction
+      result = await this.executor.execute(tx, text, this.params, { implicit: true, beginInner: () => this.db.begin() });
     } catch (error) {
       try { tx.rollback(); } catch { /* the engine may already have closed it */ }
       throw error;

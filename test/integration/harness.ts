@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
 
@@ -139,6 +140,23 @@ export async function startServerWithDrivers(options: StartOptions = {}): Promis
     removeTempHome(home);
   };
   return { server, driver6, driver5, close };
+}
+
+/**
+ * One server with drivers for the whole test file: started before the first test, closed after
+ * the last. Read `server`, `driver6`, `driver5` inside tests (they are set once started).
+ */
+export function serverForThisFile(options: StartOptions = {}): { server: ServerProcess; driver6: ServerWithDrivers['driver6']; driver5: ServerWithDrivers['driver5'] } {
+  let running: ServerWithDrivers | undefined;
+  const view = {} as { server: ServerProcess; driver6: ServerWithDrivers['driver6']; driver5: ServerWithDrivers['driver5'] };
+  before(async () => {
+    running = await startServerWithDrivers(options);
+    Object.assign(view, { server: running.server, driver6: running.driver6, driver5: running.driver5 });
+  }, { timeout: 120_000 });
+  after(async () => {
+    await running?.close();
+  }, { timeout: 120_000 });
+  return view;
 }
 
 /** The canonical movies script split into statements; undefined when the dataset is missing. */

@@ -174,7 +174,7 @@ export interface CallProcedureClause extends AstNodeBase {
 /**
  * `CALL { query }` or Neo4j 5 scoped `CALL (a, b) { query }` / `CALL (*) { query }`.
  * `importVariables` null means the old form (imports happen through a leading WITH inside).
- * `inTransactions` is set for `CALL { … } IN TRANSACTIONS [OF n ROWS]`.
+ * `inTransactions` is set for `CALL { … } IN [[n] CONCURRENT] TRANSACTIONS …`.
  */
 export interface CallSubqueryClause extends AstNodeBase {
   readonly kind: 'CallSubquery';
@@ -182,7 +182,30 @@ export interface CallSubqueryClause extends AstNodeBase {
   readonly importVariables: readonly string[] | null;
   readonly importAll: boolean;
   readonly optional: boolean;
-  readonly inTransactions: { readonly batchSize: Expression | null } | null;
+  readonly inTransactions: InTransactions | null;
+}
+
+/** What a failed inner transaction of `CALL { … } IN TRANSACTIONS` does to the statement. */
+export type OnErrorBehaviour = 'FAIL' | 'CONTINUE' | 'BREAK';
+
+/**
+ * The modifiers of `CALL { … } IN [[n] CONCURRENT] TRANSACTIONS [OF n ROW[S]]
+ * [ON ERROR CONTINUE | BREAK | FAIL | RETRY [FOR] [d SEC[OND[S]]] [THEN …]] [REPORT STATUS AS s]`
+ * (the last three in any order). Absent ones take Neo4j's defaults: 1000 rows, ON ERROR FAIL.
+ */
+export interface InTransactions {
+  readonly batchSize: Expression | null;
+  readonly concurrent: boolean;
+  /** `IN n CONCURRENT TRANSACTIONS`: the requested concurrency (batches still run one by one) */
+  readonly concurrency: Expression | null;
+  /** after retries run out when `retry` is set */
+  readonly onError: OnErrorBehaviour;
+  /** `ON ERROR RETRY [FOR d SECONDS] [THEN …]`; null when RETRY is not given */
+  readonly retry: { readonly seconds: Expression | null } | null;
+  /** whether an ON ERROR modifier was written (REPORT STATUS needs CONTINUE or BREAK) */
+  readonly onErrorGiven: boolean;
+  /** `REPORT STATUS AS variable` */
+  readonly reportStatus: { readonly variable: string; readonly span: Span } | null;
 }
 
 /** `FOREACH (x IN list | updating clauses)`. */

@@ -196,7 +196,21 @@ export function printClause(c: Clause): string {
       let out = c.optional ? 'OPTIONAL CALL ' : 'CALL ';
       if (c.importVariables !== null) out += `(${c.importAll ? '*' : c.importVariables.map(printName).join(', ')}) `;
       out += `{ ${printQuery(c.query)} }`;
-      if (c.inTransactions) out += ` IN TRANSACTIONS${c.inTransactions.batchSize ? ` OF ${printExpression(c.inTransactions.batchSize)} ROWS` : ''}`;
+      const t = c.inTransactions;
+      if (t) {
+        out += ' IN';
+        if (t.concurrent) out += t.concurrency ? ` ${printExpression(t.concurrency)} CONCURRENT` : ' CONCURRENT';
+        out += ' TRANSACTIONS';
+        if (t.batchSize) out += ` OF ${printExpression(t.batchSize)} ROWS`;
+        if (t.retry) {
+          out += ' ON ERROR RETRY';
+          if (t.retry.seconds) out += ` FOR ${printExpression(t.retry.seconds)} SECONDS`;
+          out += ` THEN ${t.onError}`;
+        } else if (t.onErrorGiven) {
+          out += ` ON ERROR ${t.onError}`;
+        }
+        if (t.reportStatus) out += ` REPORT STATUS AS ${printName(t.reportStatus.variable)}`;
+      }
       return out;
     }
     case 'Foreach': return `FOREACH (${printName(c.variable)} IN ${printExpression(c.list)} | ${c.clauses.map(printClause).join(' ')})`;
@@ -248,7 +262,10 @@ function printBody(b: StatementBody): string {
         ? `DROP CONSTRAINT ON ${printTarget(b.legacy.target)} ASSERT ${printTargetProperties(b.legacy.target)} ${CONSTRAINT_SUFFIX[b.legacy.constraintType]}`
         : `DROP CONSTRAINT ${printName(b.name!)}${b.ifExists ? ' IF EXISTS' : ''}`;
     case 'Show': {
-      let out = `SHOW ${b.filter !== null ? b.filter + ' ' : ''}${b.target}${b.name !== null ? ' ' + printName(b.name) : ''}`;
+      let out = b.target === 'TERMINATE TRANSACTIONS'
+        ? 'TERMINATE TRANSACTIONS'
+        : `SHOW ${b.filter !== null ? b.filter + ' ' : ''}${b.target}${b.name !== null ? ' ' + printName(b.name) : ''}`;
+      if (b.ids.length > 0) out += ` ${b.ids.map(printExpression).join(', ')}`;
       if (b.yieldStar) out += ' YIELD *';
       else if (b.yieldItems) out += ` YIELD ${b.yieldItems.map((y) => printName(y.field) + (y.alias !== null ? ` AS ${printName(y.alias)}` : '')).join(', ')}`;
       if (b.yieldProjection) {

@@ -103,7 +103,9 @@ export type ShowTarget =
   | 'USERS'
   | 'ROLES'
   | 'CURRENT USER'
-  | 'SERVERS';
+  | 'SERVERS'
+  /** `TERMINATE TRANSACTION[S] id[, …] [YIELD …]`: shaped like a SHOW, its rows say what happened */
+  | 'TERMINATE TRANSACTIONS';
 
 /**
  * `SHOW [filter] <target> [name] [YIELD … [ORDER BY …] [SKIP][LIMIT]] [WHERE …] [RETURN …]`.
@@ -115,6 +117,8 @@ export interface ShowCommand extends AstNodeBase {
   readonly target: ShowTarget;
   readonly filter: string | null;
   readonly name: string | null;
+  /** `SHOW TRANSACTIONS 'id1', $ids` / `TERMINATE TRANSACTIONS …`: strings or expressions giving strings or lists of them */
+  readonly ids: readonly Expression[];
   readonly yieldItems: readonly YieldItem[] | null;
   readonly yieldStar: boolean;
   /** Ordering/paging that followed YIELD (a WITH-like projection), if any. */

@@ -2,11 +2,13 @@
 // the password change clients issue by themselves is supported: cypher-shell and Browser send
 // `ALTER CURRENT USER SET PASSWORD FROM $old TO $new`, which becomes a call of the server's
 // `dbms.security.changePassword(new)` procedure (the session is already authenticated as the
-// user). Other user/role/privilege commands are recognised and refused as not supported.
+// user). TERMINATE TRANSACTIONS is parsed as a SHOW-shaped command (runtime/show.ts) whose rows
+// the server supplies. Other user/role/privilege commands are recognised and refused as not supported.
 
 import { notSupported } from '../../core/errors.js';
 import type { Expression, StatementBody } from '../ast/index.js';
 import { parseExpression } from './expressions.js';
+import { parseTerminateTransactions } from './schema.js';
 import type { TokenStream } from './stream.js';
 
 const ADMIN_OBJECTS = ['USER', 'USERS', 'ROLE', 'ROLES', 'ALIAS', 'SERVER', 'PRIVILEGE', 'PRIVILEGES', 'COMPOSITE'];
@@ -26,6 +28,7 @@ export function atAdminCommand(ts: TokenStream): boolean {
 
 export function parseAdminCommand(ts: TokenStream): StatementBody {
   const start = ts.peek().start;
+  if (ts.atKeyword('TERMINATE')) return parseTerminateTransactions(ts);
   if (ts.atKeywords('ALTER', 'CURRENT', 'USER', 'SET', 'PASSWORD', 'FROM')) {
     ts.pos += 6;
     const oldPassword: Expression = parseExpression(ts);

@@ -132,12 +132,30 @@ test('parses standalone procedure calls with and without parentheses', () => {
 });
 
 test('parses Neo4j 5 scoped subqueries and IN TRANSACTIONS', () => {
-  // Proves CALL (x) { … } imports and batching are captured.
+  // Proves CALL (x) { … } imports and every IN TRANSACTIONS modifier (any order) are captured and printed back.
   const c = clauses('MATCH (x) CALL (x) { MERGE (x)-[:R]->(:Y) } IN TRANSACTIONS OF 10 ROWS')[1]!;
   assert.ok(c.kind === 'CallSubquery');
   assert.deepEqual(c.importVariables, ['x']);
   assert.ok(c.inTransactions !== null && c.inTransactions.batchSize !== null);
-  assert.throws(() => parse('MATCH (x) CALL (x) { DELETE x } IN TRANSACTIONS ON ERROR CONTINUE'), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
+  const t = (text: string) => {
+    const call = clauses(text)[1]!;
+    assert.ok(call.kind === 'CallSubquery' && call.inTransactions !== null);
+    return call.inTransactions;
+  };
+  assert.deepEqual(
+    { ...t('MATCH (x) CALL (x) { DELETE x } IN TRANSACTIONS ON ERROR CONTINUE'), batchSize: null },
+    { batchSize: null, concurrent: false, concurrency: null, onError: 'CONTINUE', onErrorGiven: true, retry: null, reportStatus: null },
+  );
+  const all = t('MATCH (x) CALL (x) { DELETE x } IN 4 CONCURRENT TRANSACTIONS REPORT STATUS AS s ON ERROR RETRY FOR 2.5 SECONDS THEN BREAK OF 1 ROW');
+  assert.ok(all.concurrent && all.concurrency !== null && all.batchSize !== null && all.retry?.seconds !== null);
+  assert.equal(all.onError, 'BREAK');
+  assert.equal(all.reportStatus?.variable, 's');
+  assert.equal(t('MATCH (x) CALL (x) { DELETE x } IN CONCURRENT TRANSACTIONS ON ERROR RETRY').onError, 'CONTINUE');
+  assert.equal(t('MATCH (x) CALL (x) { DELETE x } IN TRANSACTIONS ON ERROR RETRY $d SECONDS').retry?.seconds?.kind, 'Parameter');
+  // printing keeps every modifier
+  const text = 'MATCH (x) CALL (x) { DELETE x } IN 2 CONCURRENT TRANSACTIONS OF 10 ROWS ON ERROR RETRY FOR 3 SECONDS THEN FAIL';
+  assert.equal(shape(parse(printStatement(parse(text)))), shape(parse(text)));
+  assert.throws(() => parse('MATCH (x) CALL (x) { DELETE x } IN TRANSACTIONS ON ERROR IGNORE'), { code: 'Neo.ClientError.Statement.SyntaxError' });
 });
 
 test('parses 5.x and 3.5 schema commands into the same shapes', () => {
@@ -179,6 +197,25 @@ test('parses SHOW commands with YIELD, WHERE and RETURN', () => {
   assert.ok(verbose.kind === 'Show' && verbose.yieldStar);
   for (const t of ['SHOW INDEXES BRIEF', 'SHOW EXISTS CONSTRAINTS', 'SHOW INDEXES', 'SHOW CONSTRAINTS', 'SHOW DATABASES', 'SHOW PROCEDURES', 'SHOW ALL CONSTRAINTS YIELD * RETURN *']) {
     assert.equal(parse(t).body.kind, 'Show', t);
+  }
+});
+
+test('parses SHOW TRANSACTIONS with ids and TERMINATE TRANSACTIONS; both print back to the same statement', () => {
+  // Proves transaction ids (strings, parameters, lists) are read before YIELD and that TERMINATE is a SHOW-shaped command.
+  const all = parse('SHOW TRANSACTIONS').body;
+  assert.ok(all.kind === 'Show' && all.target === 'TRANSACTIONS' && all.ids.length === 0);
+  const some = parse("SHOW TRANSACTION 'neo4j-transaction-1', $more YIELD transactionId WHERE transactionId <> '' RETURN transactionId").body;
+  assert.ok(some.kind === 'Show' && some.target === 'TRANSACTIONS' && some.ids.length === 2 && some.yieldItems?.length === 1 && some.returnClause);
+  const yieldOnly = parse('SHOW TRANSACTIONS YIELD *').body;
+  assert.ok(yieldOnly.kind === 'Show' && yieldOnly.ids.length === 0 && yieldOnly.yieldStar);
+  const kill = parse("TERMINATE TRANSACTIONS 'neo4j-transaction-1', 'neo4j-transaction-2' YIELD message WHERE message <> 'x'").body;
+  assert.ok(kill.kind === 'Show' && kill.target === 'TERMINATE TRANSACTIONS' && kill.ids.length === 2 && kill.where !== null);
+  const single = parse('TERMINATE TRANSACTION $ids').body;
+  assert.ok(single.kind === 'Show' && single.target === 'TERMINATE TRANSACTIONS' && single.ids.length === 1);
+  assert.equal(syntaxError('TERMINATE TRANSACTIONS').code, 'Neo.ClientError.Statement.SyntaxError');
+  for (const text of ["SHOW TRANSACTIONS 'a', 'b' YIELD transactionId", "TERMINATE TRANSACTIONS ['a', 'b']", 'SHOW TRANSACTIONS']) {
+    const statement = parse(text);
+    assert.equal(shape(parse(printStatement(statement))), shape(statement), text);
   }
 });
 

@@ -1,10 +1,9 @@
 // Query and clause parsing: single queries, UNION, and every reading/updating/projection clause.
 
 import type {
-  CallProcedureClause, CallSubqueryClause, Clause, Expression, ForeachClause, MatchClause, MergeClause,
-  Projection, ProjectionItem, PropertyAccess, Query, RemoveItem, SetItem, SingleQuery, SortItem, YieldItem,
+  CallProcedureClause, CallSubqueryClause, Clause, Expression, ForeachClause, InTransactions, MatchClause, MergeClause,
+  OnErrorBehaviour, Projection, ProjectionItem, PropertyAccess, Query, RemoveItem, SetItem, SingleQuery, SortItem, YieldItem,
 } from '../ast/index.js';
-import { notSupported } from '../../core/errors.js';
 import { parseExpression, parsePostfix } from './expressions.js';
 import { parsePattern, parsePatternPart } from './patterns.js';
 import type { TokenStream } from './stream.js';
@@ -353,31 +352,75 @@ function parseCallSubquery(ts: TokenStream, start: number, optional: boolean): C
   const query = parseQuery(ts);
   ts.expectPunct('}');
   let inTransactions: CallSubqueryClause['inTransactions'] = null;
-  if (ts.atKeyword('IN') && (ts.atKeyword('TRANSACTIONS', 1) || ts.atKeyword('TRANSACTIONS', 2) || ts.atKeyword('TRANSACTIONS', 3))) {
+  if (ts.atKeyword('IN') && (ts.atKeyword('TRANSACTIONS', 1) || ts.atKeyword('CONCURRENT', 1) || ts.atKeyword('CONCURRENT', 2) ||
+      ts.atKeyword('TRANSACTIONS', 2) || ts.atKeyword('TRANSACTIONS', 3))) {
     ts.next();
-    // `IN [n CONCURRENT] TRANSACTIONS`: concurrency is accepted and ignored.
-    if (!ts.atKeyword('TRANSACTIONS')) {
-      if (!ts.atKeyword('CONCURRENT')) parseExpression(ts);
-      ts.expectKeyword('CONCURRENT');
-    }
-    ts.expectKeyword('TRANSACTIONS');
-    let batchSize: Expression | null = null;
-    if (ts.acceptKeyword('OF')) {
-      batchSize = parseExpression(ts);
-      if (!ts.acceptKeyword('ROWS')) ts.expectKeyword('ROW');
-    }
-    if (ts.atKeywords('ON', 'ERROR')) {
-      ts.pos += 2;
-      // FAIL is the default behaviour; skipping or retrying failed batches is not built.
-      if (!ts.acceptKeyword('FAIL')) {
-        if (ts.atKeyword('CONTINUE') || ts.atKeyword('BREAK') || ts.atKeyword('RETRY')) throw notSupported(`CALL { … } IN TRANSACTIONS ON ERROR ${ts.peek().value}`);
-        ts.fail(['"CONTINUE"', '"BREAK"', '"FAIL"', '"RETRY"']);
-      }
-    }
-    if (ts.atKeywords('REPORT', 'STATUS')) throw notSupported('CALL { … } IN TRANSACTIONS REPORT STATUS');
-    inTransactions = { batchSize };
+    inTransactions = parseInTransactions(ts);
   }
   return { kind: 'CallSubquery', query, importVariables, importAll, optional, inTransactions, span: ts.spanFrom(start) };
+}
+
+/** After `IN`: `[[n] CONCURRENT] TRANSACTIONS` and its modifiers, each at most once, in any order. */
+function parseInTransactions(ts: TokenStream): InTransactions {
+  let concurrent = false;
+  let concurrency: Expression | null = null;
+  if (!ts.atKeyword('TRANSACTIONS')) {
+    if (!ts.atKeyword('CONCURRENT')) concurrency = parseExpression(ts);
+    ts.expectKeyword('CONCURRENT');
+    concurrent = true;
+  }
+  ts.expectKeyword('TRANSACTIONS');
+  let batchSize: Expression | null = null;
+  let onError: OnErrorBehaviour = 'FAIL';
+  let onErrorGiven = false;
+  let retry: InTransactions['retry'] = null;
+  let reportStatus: InTransactions['reportStatus'] = null;
+  const seen = new Set<string>();
+  const once = (what: string, offset: number): void => {
+    if (seen.has(what)) throw ts.errorAt(offset, `Duplicated ${what} parameter`, 'InvalidClauseComposition');
+    seen.add(what);
+  };
+  for (;;) {
+    const at = ts.peek().start;
+    if (ts.atKeyword('OF')) {
+      once('OF ROWS', at);
+      ts.next();
+      batchSize = parseExpression(ts);
+      if (!ts.acceptKeyword('ROWS')) ts.expectKeyword('ROW');
+    } else if (ts.atKeywords('ON', 'ERROR')) {
+      once('ON ERROR', at);
+      ts.pos += 2;
+      onErrorGiven = true;
+      if (ts.acceptKeyword('RETRY')) {
+        let seconds: Expression | null = null;
+        const next = ts.peek().type;
+        if (ts.acceptKeyword('FOR') || next === 'integer' || next === 'float' || ts.atPunct('$')) {
+          seconds = parseExpression(ts);
+          if (!ts.acceptKeyword('SECONDS') && !ts.acceptKeyword('SECOND')) ts.expectKeyword('SEC');
+        }
+        retry = { seconds };
+        onError = 'CONTINUE';
+        if (ts.acceptKeyword('THEN')) onError = expectErrorBehaviour(ts);
+      } else {
+        onError = expectErrorBehaviour(ts, true);
+      }
+    } else if (ts.atKeywords('REPORT', 'STATUS')) {
+      once('REPORT STATUS', at);
+      ts.pos += 2;
+      ts.expectKeyword('AS');
+      const start = ts.peek().start;
+      const variable = ts.expectName('a variable name');
+      reportStatus = { variable, span: ts.spanFrom(start) };
+    } else {
+      break;
+    }
+  }
+  return { batchSize, concurrent, concurrency, onError, onErrorGiven, retry, reportStatus };
+}
+
+function expectErrorBehaviour(ts: TokenStream, retryAllowed = false): OnErrorBehaviour {
+  for (const b of ['CONTINUE', 'BREAK', 'FAIL'] as const) if (ts.acceptKeyword(b)) return b;
+  return ts.fail(retryAllowed ? ['"BREAK"', '"CONTINUE"', '"FAIL"', '"RETRY"'] : ['"BREAK"', '"CONTINUE"', '"FAIL"']);
 }
 
 function parseForeach(ts: TokenStream): ForeachClause {

@@ -278,6 +278,31 @@ function parseShow(ts: TokenStream): ShowCommand {
   const target = parseShowTarget(ts);
   let name: string | null = null;
   if (target === 'DATABASE' && ts.atName() && !ts.atKeyword('YIELD') && !ts.atKeyword('WHERE')) name = parseDatabaseName(ts);
+  const ids = target === 'TRANSACTIONS' ? parseTransactionIds(ts, false) : [];
+  return parseShowRest(ts, start, target, filterWords, name, ids);
+}
+
+/** `TERMINATE TRANSACTION[S] id[, …] [YIELD … [WHERE …] [RETURN …]]` (the cursor is at TERMINATE). */
+export function parseTerminateTransactions(ts: TokenStream): ShowCommand {
+  const start = ts.next().start;
+  if (!ts.acceptKeyword('TRANSACTIONS')) ts.expectKeyword('TRANSACTION');
+  const ids = parseTransactionIds(ts, true);
+  return parseShowRest(ts, start, 'TERMINATE TRANSACTIONS', [], null, ids);
+}
+
+/** Transaction ids: comma-separated expressions (string literals, parameters, lists); none before YIELD / WHERE / RETURN. */
+function parseTransactionIds(ts: TokenStream, required: boolean): Expression[] {
+  const ids: Expression[] = [];
+  const atClauseEnd = (): boolean => ts.atEnd() || ts.atPunct(';') || ts.atKeyword('YIELD') || ts.atKeyword('WHERE') || ts.atKeyword('RETURN');
+  if (!required && atClauseEnd()) return ids;
+  ids.push(parseExpression(ts));
+  while (ts.acceptPunct(',')) ids.push(parseExpression(ts));
+  return ids;
+}
+
+function parseShowRest(
+  ts: TokenStream, start: number, target: ShowTarget, filterWords: readonly string[], name: string | null, ids: readonly Expression[],
+): ShowCommand {
   let yieldItems = null;
   let yieldStar = false;
   let yieldProjection = null;
@@ -303,7 +328,7 @@ function parseShow(ts: TokenStream): ShowCommand {
     returnClause = { kind: 'Return' as const, projection: parseProjection(ts), span: ts.spanFrom(rStart) };
   }
   return {
-    kind: 'Show', target, filter: filterWords.length ? filterWords.join(' ') : null, name, yieldItems, yieldStar, yieldProjection, where, returnClause,
+    kind: 'Show', target, filter: filterWords.length ? filterWords.join(' ') : null, name, ids, yieldItems, yieldStar, yieldProjection, where, returnClause,
     span: ts.spanFrom(start),
   };
 }

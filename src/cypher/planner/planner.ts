@@ -20,6 +20,8 @@ import { isAggregateName } from '../functions/index.js';
 import { compileCreate, compileDelete, compileMerge, compileRemoveItems, compileSetItems, type RowOp } from '../runtime/writes.js';
 import { compileProcedureCall } from '../runtime/procedure-call.js';
 import { countStoreShortcut } from './count-store.js';
+import { forEachAstNode } from '../runtime/ast-walk.js';
+import { inTransactionsStage } from '../runtime/in-transactions.js';
 
 /** A step of the pipeline: rows (and control items) in, rows (and control items) out, lazily. */
 export interface Stage {
@@ -164,9 +166,11 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
   let columns: readonly string[] = [];
   let returns = false;
   let vars = [...scope];
+  let readsBefore = scope.length > 0;
   for (const clause of q.clauses) {
     const before = scopeBefore(clause, vars);
-    const r = compileClause(clause, before);
+    const r = compileClause(clause, before, readsBefore);
+    readsBefore ||= readsGraph(clause);
     stages.push(...r.stages);
     if (r.columns) { columns = r.columns; vars = [...new Set([...persistent, ...r.columns])]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
     if (clause.kind === 'Return') returns = true;
@@ -189,6 +193,21 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),
   };
   return query;
+}
+
+/** Clauses and expressions that can leave the graph-free rows of UNWIND and WITH. */
+const GRAPH_FREE_CLAUSES = new Set<string>(['Unwind', 'With']);
+const GRAPH_READING_EXPRESSIONS = new Set<string>(['PatternExpression', 'PatternComprehension', 'ExistsSubquery', 'CountSubquery', 'CollectSubquery']);
+
+/** Whether a clause may read the graph (anything but UNWIND / WITH over values). */
+function readsGraph(clause: Clause): boolean {
+  if (!GRAPH_FREE_CLAUSES.has(clause.kind)) return true;
+  let reads = false;
+  forEachAstNode(clause, (n) => {
+    if (GRAPH_READING_EXPRESSIONS.has(n.kind)) reads = true;
+    return !reads;
+  });
+  return reads;
 }
 
 /** Columns yielded by a standalone CALL, recorded while compiling it. */
@@ -231,7 +250,8 @@ function introducedBy(c: Clause): string[] {
 
 const subqueryColumns = new WeakMap<Clause, readonly string[]>();
 
-function compileClause(clause: Clause, before: readonly string[]): { stages: Stage[]; columns?: readonly string[] } {
+/** `readsBefore`: an earlier clause of the same query reads the graph (see BatchedCall.streamInput). */
+function compileClause(clause: Clause, before: readonly string[], readsBefore = true): { stages: Stage[]; columns?: readonly string[] } {
   switch (clause.kind) {
     case 'Match': {
       const matcher = compilePatternMatcher(clause.pattern, clause.where, false, new Set(before), true);
@@ -335,7 +355,7 @@ function compileClause(clause: Clause, before: readonly string[]): { stages: Sta
         }],
       };
     }
-    case 'CallSubquery': return { stages: [compileCallSubquery(clause, before)] };
+    case 'CallSubquery': return { stages: [compileCallSubquery(clause, before, readsBefore)] };
     case 'LoadCsv': throw notSupported('LOAD CSV');
   }
 }
@@ -373,32 +393,38 @@ function unwindRange(args: readonly Evaluator[], variable: string): Stage {
   };
 }
 
-function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[]): Stage {
-  // CALL { … } IN TRANSACTIONS runs inside the caller's transaction (no intermediate commits).
+function compileCallSubquery(clause: Extract<Clause, { kind: 'CallSubquery' }>, before: readonly string[], readsBefore: boolean): Stage {
   const importVars = clause.importAll ? before : clause.importVariables ?? leadingImports(clause.query, before);
   // A scoped `CALL (x) { … }` (importVariables given) keeps its imports through inner WITHs.
   const inner = compileQuery(clause.query, importVars, clause.importVariables !== null ? importVars : []);
-  subqueryColumns.set(clause, inner.returns ? inner.columns : []);
+  const columns = inner.returns ? inner.columns : [];
+  const status = clause.inTransactions?.reportStatus?.variable;
+  subqueryColumns.set(clause, status === undefined ? columns : [...columns, status]);
+  /** The rows one outer row gives: the subquery's rows merged into it (the row itself for a unit subquery). */
+  function* call(row: Row, ctx: ExecContext): Generator<Row, Row[]> {
+    const inRow: Row = {};
+    for (const v of importVars) inRow[v] = row[v] ?? null;
+    const rows = yield* collect(inner.rows([inRow], ctx));
+    if (!inner.returns) return [row];
+    const out: Row[] = [];
+    if (rows.length === 0 && clause.optional) {
+      const r: Row = { ...row };
+      for (const c of columns) r[c] = null;
+      out.push(r);
+    }
+    for (const r of rows) {
+      const merged: Row = { ...row };
+      for (const c of columns) merged[c] = r[c] ?? null;
+      out.push(merged);
+    }
+    return out;
+  }
+  if (clause.inTransactions) return inTransactionsStage({ modifiers: clause.inTransactions, columns, call, streamInput: !readsBefore });
   return {
     *run(input, ctx) {
       const outer = yield* collect(input);
       const out: Row[] = [];
-      for (const row of outer) {
-        const inRow: Row = {};
-        for (const v of importVars) inRow[v] = row[v] ?? null;
-        const rows = yield* collect(inner.rows([inRow], ctx));
-        if (!inner.returns) { out.push(row); continue; }
-        if (rows.length === 0 && clause.optional) {
-          const r: Row = { ...row };
-          for (const c of inner.columns) r[c] = null;
-          out.push(r);
-        }
-        for (const r of rows) {
-          const merged: Row = { ...row };
-          for (const c of inner.columns) merged[c] = r[c] ?? null;
-          out.push(merged);
-        }
-      }
+      for (const row of outer) for (const r of yield* call(row, ctx)) out.push(r);
       yield* out;
     },
   };

@@ -9,8 +9,8 @@
 // generators exactly where they stopped.
 
 import type { Scheduler } from '../../env/scheduler.js';
-import type { GraphTx } from '../../graph/api.js';
-import type { ProcedureSignature } from '../api.js';
+import type { GraphTx, UpdateCounters } from '../../graph/api.js';
+import type { ProcedureSignature, StatementTransaction } from '../api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../values/value.js';
 
@@ -59,7 +59,18 @@ export function isControl(row: Row): boolean {
 }
 
 export interface ExecContext extends FunctionContext {
-  readonly tx: GraphTx;
+  /**
+   * The transaction the running stage reads and writes: the statement's own, or, while a batch
+   * of CALL { … } IN TRANSACTIONS runs its subquery, that batch's inner transaction (`graph`
+   * follows it).
+   */
+  tx: GraphTx;
+  /** whether the statement's transaction is implicit, and how to begin inner ones */
+  readonly transaction: StatementTransaction;
+  /** the inner transaction of the batch running now (terminated with the statement) */
+  activeInner: GraphTx | undefined;
+  /** update counters of the inner transactions committed so far (they count in the summary) */
+  readonly innerCounters: UpdateCounters;
   readonly params: ReadonlyMap<string, CypherValue>;
   readonly procedures: ReadonlyMap<string, ProcedureSignature>;
   /** Work done so far, in ticks (rows, candidates, list items); drives the slice checks. */

@@ -31,21 +31,26 @@ const MAX_LOCK_RETRIES_PER_ROW = 100_000;
 export function* runRow<T>(op: () => T, ctx: ExecContext): Generator<Row, T> {
   tick(ctx);
   if (ctx.yieldNow) yield PAUSE;
-  for (let attempt = 0; ; attempt++) {
-    const savepoint = ctx.tx.savepoint();
-    try {
-      return op();
-    } catch (error) {
-      if (!(error instanceof LockWaitRequired) || ctx.syncDepth > 0) throw error;
-      ctx.tx.rollbackToSavepoint(savepoint);
-      if (attempt >= MAX_LOCK_RETRIES_PER_ROW) {
-        error.cancel();
-        throw new Neo4jError(Status.LockAcquisitionTimeout, 'A row of the statement kept waiting for locks; the transaction can be retried.');
+  // Released however the row ends: while a savepoint is outstanding every change is journaled.
+  const savepoint = ctx.tx.savepoint();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return op();
+      } catch (error) {
+        if (!(error instanceof LockWaitRequired) || ctx.syncDepth > 0) throw error;
+        ctx.tx.rollbackToSavepoint(savepoint);
+        if (attempt >= MAX_LOCK_RETRIES_PER_ROW) {
+          error.cancel();
+          throw new Neo4jError(Status.LockAcquisitionTimeout, 'A row of the statement kept waiting for locks; the transaction can be retried.');
+        }
+        const wait = new Suspend(error.granted);
+        yield wait.asRow();
+        wait.outcome();
       }
-      const wait = new Suspend(error.granted);
-      yield wait.asRow();
-      wait.outcome();
     }
+  } finally {
+    ctx.tx.releaseSavepoint(savepoint);
   }
 }
 

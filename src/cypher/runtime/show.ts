@@ -1,6 +1,7 @@
-// SHOW INDEXES / CONSTRAINTS / PROCEDURES / FUNCTIONS with YIELD, WHERE and RETURN.
+// SHOW INDEXES / CONSTRAINTS / PROCEDURES / FUNCTIONS with YIELD, WHERE and RETURN; SHOW and
+// TERMINATE TRANSACTIONS when the server registers their source.
 
-import { notSupported } from '../../core/errors.js';
+import { Neo4jError, Status, notSupported } from '../../core/errors.js';
 import type { Expression, ShowCommand } from '../ast/index.js';
 import type { ProcedureSignature } from '../api.js';
 import { isAggregateName } from '../functions/index.js';
@@ -18,7 +19,8 @@ import type { SchemaPlan } from './schema.js';
 export interface ShowSource {
   readonly defaults: readonly string[];
   readonly all: readonly string[];
-  rows(ctx: ExecContext, cmd: ShowCommand): Map<string, CypherValue>[];
+  /** `ids`: the evaluated ids of `SHOW TRANSACTIONS 'a', 'b'` / `TERMINATE TRANSACTIONS …` (null: none given) */
+  rows(ctx: ExecContext, cmd: ShowCommand, ids: readonly string[] | null): Map<string, CypherValue>[];
 }
 
 const DATABASE_DEFAULTS = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
@@ -43,10 +45,36 @@ export function standaloneDatabases(defaultDatabase: string, boltAddress: string
 
 type Source = { defaults: readonly string[]; all: readonly string[]; rows(ctx: ExecContext): Map<string, CypherValue>[] };
 
+/** The ids after SHOW / TERMINATE TRANSACTIONS: strings, or expressions giving a string or a list of strings. */
+function compileIds(cmd: ShowCommand): ((ctx: ExecContext) => string[]) | null {
+  if (cmd.ids.length === 0) return null;
+  const evaluators = cmd.ids.map((e) => compileExpression(e));
+  return (ctx) => {
+    const ids: string[] = [];
+    for (const evaluate of evaluators) {
+      const value = evaluate({}, ctx);
+      const items = Array.isArray(value) ? value : [value];
+      for (const item of items) {
+        if (typeof item !== 'string') {
+          throw new Neo4jError(Status.TypeError, `Expected a string or a list of strings as transaction id, got: ${item === null ? 'null' : typeof item}`);
+        }
+        ids.push(item);
+      }
+    }
+    return ids;
+  };
+}
+
 function source(cmd: ShowCommand, procedures: () => ProcedureSignature[], extra: ReadonlyMap<string, ShowSource>): Source {
   const filter = cmd.filter;
   const registered = extra.get(cmd.target) ?? (cmd.target.endsWith('DATABASE') ? extra.get('DATABASES') : undefined);
-  if (registered) return { defaults: registered.defaults, all: registered.all, rows: (ctx) => registered.rows(ctx, cmd) };
+  if (registered) {
+    const ids = compileIds(cmd);
+    return { defaults: registered.defaults, all: registered.all, rows: (ctx) => registered.rows(ctx, cmd, ids ? ids(ctx) : null) };
+  }
+  if (cmd.target === 'TRANSACTIONS' || cmd.target === 'TERMINATE TRANSACTIONS') {
+    throw notSupported(cmd.target === 'TRANSACTIONS' ? 'SHOW TRANSACTIONS without a server' : 'TERMINATE TRANSACTIONS without a server');
+  }
   switch (cmd.target) {
     case 'INDEXES': return {
       defaults: INDEX_COLUMNS, all: [...INDEX_COLUMNS, ...INDEX_EXTRA_COLUMNS],

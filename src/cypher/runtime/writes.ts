@@ -251,6 +251,21 @@ export function compileDelete(exprs: readonly Evaluator[], detach: boolean): Row
 
 // ---- MERGE ----
 
+/** The storable entries of a MERGE property map; values no node can hold are left out. */
+function storableProperties(v: CypherValue): Map<string, PropertyValue> {
+  const out = new Map<string, PropertyValue>();
+  if (!(v instanceof Map)) return out;
+  for (const [k, x] of v) {
+    try {
+      const p = toPropertyValue(x);
+      if (p !== null) out.set(k, p);
+    } catch {
+      // not storable: MERGE reports it when it tries to create the node
+    }
+  }
+  return out;
+}
+
 export function compileMerge(m: MergeClause): RowOp {
   const part = m.pattern;
   const matcher = compilePatternMatcher([part], null);
@@ -260,7 +275,16 @@ export function compileMerge(m: MergeClause): RowOp {
   const nullChecks = [...part.nodes.map((n) => n.properties), ...part.relationships.map((r) => r.properties)]
     .filter((p) => p?.kind === 'MapLiteral')
     .flatMap((p) => (p as Extract<typeof p, { kind: 'MapLiteral' }>).entries.map((e) => [e.key, compileExpression(e.value)] as const));
+  const single = part.relationships.length === 0 && part.nodes.length === 1 ? part.nodes[0]! : undefined;
+  const uniqueKey = single !== undefined && single.labels.length > 0 && single.properties !== null
+    ? { variable: single.variable, labels: single.labels, props: compileExpression(single.properties) }
+    : undefined;
   return (row, ctx) => {
+    // A node MERGE first locks its unique index entries, so a concurrent MERGE of the same key
+    // waits here and then matches the committed node instead of creating a second one.
+    if (uniqueKey !== undefined && (uniqueKey.variable === null || row[uniqueKey.variable] === undefined)) {
+      ctx.tx.lockUniqueKeys(uniqueKey.labels, storableProperties(uniqueKey.props(row, ctx)));
+    }
     const found = [...matcher(row, ctx)];
     if (found.length > 0) {
       for (const r of found) onMatch(r, ctx);

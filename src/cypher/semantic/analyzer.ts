@@ -3,13 +3,14 @@
 
 import { Status, type StatusCode } from '../../core/errors.js';
 import type {
-  Clause, Expression, PatternPart, Projection, ProjectionItem, Query, SingleQuery,
+  CallSubqueryClause, Clause, Expression, InTransactions, PatternPart, Projection, ProjectionItem, Query, SingleQuery,
 } from '../ast/index.js';
+import { forEachAstNode } from '../runtime/ast-walk.js';
 import { compileError, describePosition, type CompileError } from '../lexer/index.js';
 import {
   checkExpression, forEachSubExpression, isAggregateCall, PLAIN, PREDICATE, type ExprContext,
 } from './expressions.js';
-import { checkProjection } from './projection.js';
+import { checkProjection, checkStaticInteger, checkStaticValue } from './projection.js';
 import { infoForType, publicScope, Scope, type StaticType, type VariableInfo } from './scope.js';
 import { checkProcedureCall } from './procedures.js';
 import type { AnalyzeOptions, ClauseInfo, ProjectionInfo } from './types.js';
@@ -49,6 +50,28 @@ function clauseName(clause: Clause): string {
 
 type PatternMode = 'match' | 'create' | 'merge' | 'expression' | 'comprehension';
 
+/** Whether `clause` is or contains an updating clause (in FOREACH or a CALL subquery). */
+function containsUpdate(clause: Clause): boolean {
+  let found = false;
+  forEachAstNode(clause, (n) => {
+    if (found) return false;
+    if (UPDATING.has(n.kind as Clause['kind'])) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** A CALL { … } IN TRANSACTIONS anywhere inside `query`, if any. */
+function nestedInTransactions(query: Query): Clause | undefined {
+  let found: Clause | undefined;
+  forEachAstNode(query, (n) => {
+    if (found) return false;
+    if (n.kind === 'CallSubquery' && (n as unknown as CallSubqueryClause).inTransactions !== null) found = n as unknown as Clause;
+    return found === undefined;
+  });
+  return found;
+}
+
 const UPDATING: ReadonlySet<Clause['kind']> = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach']);
 
 export class Analyzer {
@@ -84,6 +107,10 @@ export class Analyzer {
     let columns: string[] | null = null;
     let scope: Scope = incoming;
     for (const part of query.queries) {
+      const batched = part.clauses.find((c) => c.kind === 'CallSubquery' && c.inTransactions !== null);
+      if (batched) throw this.error('InvalidClauseComposition', 'CALL { ... } IN TRANSACTIONS in a UNION is not supported', batched.span.start);
+    }
+    for (const part of query.queries) {
       const result = this.analyzeSingle(part, incoming, role);
       if (columns !== null && (columns.length !== result.columns.length || columns.some((c, i) => c !== result.columns[i]))) {
         throw this.error('DifferentColumnsInUnion', 'All sub queries in an UNION must have the same return column names', part.span.start);
@@ -99,9 +126,16 @@ export class Analyzer {
     let columns: string[] = [];
     const clauses = query.clauses;
     let previousUpdate: Clause | null = null;
+    // A write outside CALL { … } IN TRANSACTIONS before one would sit uncommitted in the outer transaction.
+    let writtenBefore = false;
     for (let i = 0; i < clauses.length; i++) {
       const clause = clauses[i]!;
       const last = i === clauses.length - 1;
+      if (clause.kind === 'CallSubquery' && clause.inTransactions !== null) {
+        if (writtenBefore) throw this.error('InvalidClauseComposition', 'CALL { ... } IN TRANSACTIONS after a write clause is not supported', clause.span.start);
+      } else if (!writtenBefore && containsUpdate(clause)) {
+        writtenBefore = true;
+      }
       if (clause.kind === 'Return' && !last) {
         throw this.error('InvalidClauseComposition', 'RETURN can only be used at the end of the query', clauses[i + 1]!.span.start);
       }
@@ -229,6 +263,13 @@ export class Analyzer {
         }
         const next = scope.child();
         for (const column of result.columns) this.declareFresh(next, column, result.scope.get(column) ?? { kind: 'value', type: 'any' }, clause.span.start);
+        const batched = nestedInTransactions(clause.query);
+        if (clause.inTransactions !== null) {
+          if (batched) throw this.error('InvalidClauseComposition', 'Nested CALL { ... } IN TRANSACTIONS is not supported', batched.span.start);
+          this.checkInTransactions(clause.inTransactions, scope, next);
+        } else if (batched) {
+          throw this.error('InvalidClauseComposition', 'CALL { ... } IN TRANSACTIONS nested in a regular CALL is not supported', batched.span.start);
+        }
         return next;
       }
       case 'Foreach': {
@@ -248,6 +289,19 @@ export class Analyzer {
         this.declareFresh(next, clause.variable, { kind: 'value', type: 'any' }, clause.span.start);
         return next;
       }
+    }
+  }
+
+  /** The modifiers of IN TRANSACTIONS; declares the REPORT STATUS variable in `next`. */
+  private checkInTransactions(t: InTransactions, scope: Scope, next: Scope): void {
+    if (t.batchSize) checkStaticInteger(this, t.batchSize, scope, 'OF ... ROWS', false);
+    if (t.concurrency) checkStaticInteger(this, t.concurrency, scope, 'IN ... CONCURRENT', false);
+    if (t.retry?.seconds) checkStaticValue(this, t.retry.seconds, scope, 'ON ERROR RETRY');
+    if (t.reportStatus) {
+      if (!t.onErrorGiven || t.onError === 'FAIL') {
+        throw this.error('InvalidClauseComposition', 'REPORT STATUS can only be used when specifying ON ERROR CONTINUE or ON ERROR BREAK', t.reportStatus.span.start);
+      }
+      this.declareFresh(next, t.reportStatus.variable, { kind: 'value', type: 'map' }, t.reportStatus.span.start);
     }
   }
 

@@ -99,6 +99,28 @@ function ambiguous(a: Analyzer, expr: Expression): Error {
 }
 
 function checkSkipLimit(a: Analyzer, expr: Expression, scope: Scope, keyword: 'SKIP' | 'LIMIT'): void {
+  checkStaticInteger(a, expr, scope, keyword, true);
+}
+
+/**
+ * A value that must be known before the query runs (SKIP, LIMIT, OF … ROWS): no variables and no
+ * patterns; a literal must be an integer that is non-negative (`acceptsZero`) or positive.
+ */
+export function checkStaticInteger(a: Analyzer, expr: Expression, scope: Scope, keyword: string, acceptsZero: boolean): void {
+  checkStaticValue(a, expr, scope, keyword);
+  const accepted = acceptsZero ? 'non-negative' : 'positive';
+  if (expr.kind === 'Literal') {
+    if (typeof expr.value === 'bigint' && (expr.value < 0n || (!acceptsZero && expr.value === 0n))) {
+      throw a.error('NegativeIntegerArgument', `Invalid input. '${expr.value}' is not a valid value. Must be a ${accepted} integer.`, expr.span.start);
+    }
+    if (typeof expr.value !== 'bigint') {
+      throw a.error('InvalidArgumentType', `Invalid input. '${String(expr.value)}' is not a valid value. Must be a ${accepted} integer.`, expr.span.start);
+    }
+  }
+}
+
+/** No variables and no graph reads in `expr`, so its value can be computed before the query runs. */
+export function checkStaticValue(a: Analyzer, expr: Expression, scope: Scope, keyword: string): void {
   let usesVariable = false;
   forEachExpression(expr, (e) => {
     if (e.kind === 'Variable' || e.kind === 'PatternExpression' || e.kind === 'ExistsSubquery' || e.kind === 'CountSubquery') usesVariable = true;
@@ -107,14 +129,6 @@ function checkSkipLimit(a: Analyzer, expr: Expression, scope: Scope, keyword: 'S
     throw a.error('NonConstantExpression', `It is not allowed to refer to variables in ${keyword}, so that the value for ${keyword} can be statically calculated.`, expr.span.start);
   }
   checkExpression(a, expr, scope, PLAIN);
-  if (expr.kind === 'Literal') {
-    if (typeof expr.value === 'bigint' && expr.value < 0n) {
-      throw a.error('NegativeIntegerArgument', `Invalid input. '${expr.value}' is not a valid value. Must be a non-negative integer.`, expr.span.start);
-    }
-    if (typeof expr.value !== 'bigint') {
-      throw a.error('InvalidArgumentType', `Invalid input. '${String(expr.value)}' is not a valid value. Must be a non-negative integer.`, expr.span.start);
-    }
-  }
 }
 
 export function checkProjection(a: Analyzer, projection: Projection, scope: Scope, keyword: 'WITH' | 'RETURN'): Scope {

@@ -32,7 +32,10 @@ export interface BoltListener {
 }
 
 class SocketTransport implements ByteTransport {
-  constructor(private readonly socket: Socket | TLSSocket) {}
+  readonly peerAddress: string;
+  constructor(private readonly socket: Socket | TLSSocket, peer: Socket) {
+    this.peerAddress = peerAddressOf(peer);
+  }
   write(bytes: Uint8Array): void {
     if (!this.socket.destroyed) this.socket.write(bytes);
   }
@@ -59,6 +62,15 @@ class SocketTransport implements ByteTransport {
   }
 }
 
+/** `host:port` of the client as Neo4j shows it (IPv4-mapped IPv6 addresses unwrapped). */
+function peerAddressOf(socket: Socket): string {
+  const host = socket.remoteAddress;
+  if (host === undefined) return '';
+  const plain = host.startsWith('::ffff:') ? host.slice(7) : host;
+  const shown = plain.includes(':') ? `[${plain}]` : plain;
+  return socket.remotePort === undefined ? shown : `${shown}:${socket.remotePort}`;
+}
+
 const TLS_HANDSHAKE_RECORD = 0x16;
 
 export async function startBoltListener(options: BoltListenerOptions): Promise<BoltListener> {
@@ -68,7 +80,7 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
 
   /** Runs the Bolt transports over `socket` (the raw socket, or the TLS socket wrapping it). */
   const serve = (raw: Socket, socket: Socket | TLSSocket, connectionId: string, initial?: Buffer): void => {
-    const connection = new TransportSelector(options.services, new SocketTransport(socket), connectionId, sha1Base64);
+    const connection = new TransportSelector(options.services, new SocketTransport(socket, raw), connectionId, sha1Base64);
     // Idle sockets that never complete a handshake are dropped; afterwards no idle timeout applies.
     raw.setTimeout(BoltLimits.handshakeTimeoutMs, () => {
       if (!connection.negotiated) raw.destroy();

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, envVarToSettingKey, loadServerConfig, parseConfText, parseSocketAddress, settingKeyToEnvVar } from './index.js';
 import type { ConfigSources } from './index.js';
+import { executionSettings } from './execution.js';
 
 const HOME = '/opt/causeway';
 
@@ -283,4 +284,16 @@ test('settings the server reads from raw are accepted without an "ignored" note'
   assert.equal(c.raw.get('db.logs.query.enabled'), 'INFO');
   assert.equal(c.raw.get('server.bolt.tls_level'), 'OPTIONAL');
   assert.ok(!c.notices.some((n) => /db\.logs\.query|prometheus|tls_level|ssl\.policy/.test(n)), c.notices.join('\n'));
+});
+
+test('db.lock.acquisition.timeout: both spellings, Neo4j durations, default 0 (wait forever)', () => {
+  // Proves the lock wait timeout is accepted from either spelling without notes, read in ms, and garbage rejected.
+  const lockTimeout = (conf: string | undefined): number => executionSettings(load(conf).raw).lockAcquisitionTimeoutMs;
+  assert.equal(lockTimeout(undefined), 0);
+  assert.equal(lockTimeout('db.lock.acquisition.timeout=500ms\n'), 500);
+  assert.equal(lockTimeout('dbms.lock.acquisition.timeout=10s\n'), 10_000);
+  assert.equal(lockTimeout('db.lock.acquisition.timeout=0\n'), 0);
+  assert.equal(lockTimeout('dbms.lock.acquisition.timeout=1s\ndb.lock.acquisition.timeout=2s\n'), 2000);
+  assert.equal(load('db.lock.acquisition.timeout=1m\n').notices.some((n) => n.includes('lock.acquisition')), false);
+  assert.throws(() => lockTimeout('db.lock.acquisition.timeout=soon\n'), /db\.lock\.acquisition\.timeout.*duration/);
 });

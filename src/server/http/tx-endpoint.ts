@@ -2,14 +2,17 @@
 // {"statements": [{"statement", "parameters"}]}. All statements run in one transaction; the first
 // error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does). The body streams:
 // each statement's rows are pulled from its cursor a batch at a time and written as they come,
-// so a large result never sits whole in memory (docs/http-streaming.md).
+// so a large result never sits whole in memory (docs/http-streaming.md). Every statement is
+// registered with the server's transaction registry while it runs (SHOW TRANSACTIONS), and
+// TERMINATE TRANSACTIONS interrupts its cursor. This form is Neo4j's implicit transaction:
+// CALL { … } IN TRANSACTIONS may commit batches in it.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryCursor, QueryExecutor } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
-import type { Authenticator, DatabaseProvider } from '../../bolt/services.js';
+import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
 import { formatBookmark } from '../../bolt/bookmarks.js';
 import { statsOf } from '../../bolt/results.js';
 import type { HttpResponse } from './discovery.js';
@@ -19,6 +22,34 @@ export interface TxEndpointDeps {
   readonly databases: DatabaseProvider;
   readonly authenticator: Authenticator;
   readonly authEnabled: boolean;
+  /** the server's transaction registry (SHOW / TERMINATE TRANSACTIONS); optional */
+  readonly transactions?: TransactionTracker;
+}
+
+/**
+ * One HTTP transaction as the registry sees it: the statement running now (so TERMINATE can
+ * stop it) and why the transaction was ended under the client's feet.
+ */
+export class HttpTxState {
+  cursor: QueryCursor | undefined;
+  endedBy: Neo4jError | undefined;
+  tracked: TrackedTransaction | undefined;
+
+  /** Registers `tx`; `onIdleTermination` rolls back a transaction no request is working on. */
+  static track(deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void): HttpTxState {
+    const state = new HttpTxState();
+    state.tracked = deps.transactions?.begin({
+      tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(),
+      terminate: (error) => {
+        state.endedBy ??= error;
+        state.cursor?.interrupt(error);
+        // A statement waiting for a lock is released; later reads and writes fail.
+        (tx as Partial<Pick<GraphTx, 'terminate'>>).terminate?.(error);
+        onIdleTermination?.();
+      },
+    });
+    return state;
+  }
 }
 
 const MAX_STATEMENTS = 1_000;
@@ -91,14 +122,22 @@ function basicToken(header: string | undefined): Map<string, CypherValue> | unde
 
 /** Checks the request's basic auth; returns an error response, or undefined when allowed. */
 export async function authenticateRequest(deps: TxEndpointDeps, authorization: string | undefined): Promise<HttpResponse | undefined> {
-  if (!deps.authEnabled) return undefined;
+  const outcome = await authenticateUser(deps, authorization);
+  return typeof outcome === 'string' ? undefined : outcome;
+}
+
+/** The request's user (the basic-auth principal, '' without one when auth is off), or the error response. */
+export async function authenticateUser(deps: TxEndpointDeps, authorization: string | undefined): Promise<string | HttpResponse> {
   const token = basicToken(authorization);
+  if (!deps.authEnabled) {
+    const principal = token?.get('principal');
+    return typeof principal === 'string' ? principal : '';
+  }
   if (!token) {
     return json(401, { errors: [{ code: Status.Unauthorized, message: 'No authentication header supplied.' }] }, { 'WWW-Authenticate': 'Basic realm="Neo4j"' });
   }
   try {
-    await deps.authenticator.authenticate(token);
-    return undefined;
+    return await deps.authenticator.authenticate(token);
   } catch (error) {
     const e = error instanceof Neo4jError ? error : new Neo4jError(Status.Unauthorized, 'Invalid username or password.');
     return json(401, { errors: [{ code: e.code, message: e.message }] });
@@ -134,7 +173,7 @@ export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDataba
 }
 
 /** What a statement's interrupted cursor fails with when the client has gone away. */
-function clientGone(): Neo4jError {
+export function clientGone(): Neo4jError {
   return new Neo4jError(Status.Terminated, 'The client closed the connection.');
 }
 
@@ -148,23 +187,44 @@ export function asNeo4jError(error: unknown): Neo4jError {
  * pulled only when the consumer asks for more. Stops at the first error and returns it (the
  * caller rolls back): an entry whose rows had started is closed first, so the rows before the
  * error stay in the body; an error before a statement's first row leaves no entry for it.
- * Aborting `signal` interrupts the running statement. Closing the generator closes its cursor.
+ *
+ * Each statement is reported to the registry through `state` from before it is compiled until
+ * its cursor is closed, and is `state.cursor` meanwhile, so TERMINATE TRANSACTIONS interrupts
+ * it (the error it was ended with is returned). `transaction` says whether `tx` is implicit
+ * (`POST …/tx/commit`) or explicit (an open HTTP transaction). Aborting `signal` (the client
+ * went away, or DELETE) interrupts the running statement. Closing the generator closes its cursor.
  */
 export async function* streamStatements(
-  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], signal?: AbortSignal,
+  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state: HttpTxState,
+  transaction: StatementTransaction = EXPLICIT_TRANSACTION, signal?: AbortSignal,
 ): AsyncGenerator<string, Neo4jError | undefined, undefined> {
   let cursor: QueryCursor | undefined;
+  let queryId: string | undefined;
   const stop = (): void => cursor?.interrupt(clientGone());
   signal?.addEventListener('abort', stop);
+  /** Why the statements must stop now (TERMINATE, or the client gone), if they must. */
+  const ended = (): Neo4jError | undefined => state.endedBy ?? (signal?.aborted ? clientGone() : undefined);
+  /** Closes the statement's cursor and tells the registry it finished; idempotent. */
+  const finishStatement = (): void => {
+    cursor?.close();
+    cursor = undefined;
+    state.cursor = undefined;
+    if (queryId !== undefined) state.tracked?.queryFinished(queryId);
+    queryId = undefined;
+  };
   let separator = '';
   try {
     for (const item of statements) {
-      if (signal?.aborted) return clientGone();
+      const before = ended();
+      if (before) return before;
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
-      cursor = await deps.executor.open(tx, item.statement, params);
-      if (signal?.aborted) return clientGone();
+      queryId = state.tracked?.queryStarted(item.statement, params);
+      cursor = await deps.executor.open(tx, item.statement, params, transaction);
+      state.cursor = cursor;
+      const opened = ended();
+      if (opened) return opened;
       await cursor.prime();
       let chunk = `${separator}{"columns":${JSON.stringify(cursor.columns)},"data":[`;
       separator = ',';
@@ -180,21 +240,24 @@ export async function* streamStatements(
           yield chunk;
           chunk = '';
         }
+        // A cursor that was interrupted may just end (test doubles do); the termination still counts.
+        const stopped = state.endedBy;
+        if (stopped) throw stopped;
       } catch (error) {
+        finishStatement();
         yield `${chunk}]}`;
         return asNeo4jError(error);
       }
       chunk += ']';
       if (item.includeStats === true) chunk += `,"stats":${JSON.stringify(statsJson(cursor.counters()))}`;
-      cursor.close();
-      cursor = undefined;
+      finishStatement();
       yield `${chunk}}`;
     }
     return undefined;
   } catch (error) {
     return asNeo4jError(error);
   } finally {
-    cursor?.close();
+    finishStatement();
     signal?.removeEventListener('abort', stop);
   }
 }
@@ -227,19 +290,20 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
 export async function handleTxCommit(
   deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal,
 ): Promise<HttpResponse> {
-  const denied = await authenticateRequest(deps, authorization);
-  if (denied) return denied;
+  const user = await authenticateUser(deps, authorization);
+  if (typeof user !== 'string') return user;
   const statements = parseStatements(body);
   if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
-  return streamed(200, autoCommitBody(deps, database, statements, signal));
+  return streamed(200, autoCommitBody(deps, database, user, statements, signal));
 }
 
 async function* autoCommitBody(
-  deps: TxEndpointDeps, database: GraphDatabase, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
+  deps: TxEndpointDeps, database: GraphDatabase, user: string, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
 ): AsyncGenerator<string, void, undefined> {
-  // The transaction begins when the body starts streaming, so an answer never sent holds nothing.
+  // The transaction begins (and is registered) when the body starts streaming, so an answer never
+  // sent holds nothing.
   let tx: GraphTx;
   try {
     tx = database.begin();
@@ -247,20 +311,25 @@ async function* autoCommitBody(
     yield `${BODY_START}${bodyEnd(asNeo4jError(error))}`;
     return;
   }
+  const state = HttpTxState.track(deps, tx, database.name, user);
+  // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
+  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
   let finished = false;
   try {
     yield BODY_START;
-    let error = yield* streamStatements(deps, tx, statements, signal);
-    // A client that went away cannot learn the outcome: commit nothing on its behalf.
-    if (!error && signal?.aborted) error = clientGone();
+    let error = yield* streamStatements(deps, tx, statements, state, implicit, signal);
+    // Terminated, or a client that went away and cannot learn the outcome: commit nothing.
+    if (!error) error = state.endedBy ?? (signal?.aborted ? clientGone() : undefined);
     if (error) {
       finished = true;
       quietRollback(tx);
+      state.tracked?.closed();
       yield bodyEnd(error);
       return;
     }
     let end: string;
     try {
+      state.tracked?.closing();
       const bookmark = await commitAndBookmark(tx, database);
       end = bodyEnd(undefined, { lastBookmarks: [bookmark] });
     } catch (commitError) {
@@ -268,9 +337,11 @@ async function* autoCommitBody(
       end = bodyEnd(asNeo4jError(commitError));
     }
     finished = true;
+    state.tracked?.closed();
     yield end;
   } finally {
     if (!finished) quietRollback(tx);
+    state.tracked?.closed();
   }
 }
 

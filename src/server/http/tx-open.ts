@@ -2,23 +2,31 @@
 // POST /db/<db>/tx/<id> runs more statements, POST …/<id>/commit commits, DELETE …/<id> rolls
 // back. An idle transaction expires (server.http.transaction_idle_timeout, 60 s) and is rolled
 // back; the number open at once is bounded. Bodies stream as in tx-endpoint.ts; while one does,
-// the transaction is busy: it does not expire, and another request for it is refused.
+// the transaction is busy: it does not expire, and another request for it is refused. Each
+// transaction is registered with the server's transaction registry (SHOW / TERMINATE
+// TRANSACTIONS); it is explicit, so CALL { … } IN TRANSACTIONS is refused in it.
 
 import { Neo4jError, Status } from '../../core/errors.js';
+import { EXPLICIT_TRANSACTION } from '../../cypher/api.js';
 import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  asNeo4jError, authenticateRequest, BODY_START, bodyEnd, commitAndBookmark, errorBody, errorsOf, json, parseStatements, quietRollback,
-  resolveDatabase, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
+  asNeo4jError, authenticateRequest, authenticateUser, BODY_START, bodyEnd, clientGone, commitAndBookmark, errorBody, errorsOf, HttpTxState,
+  json, parseStatements, quietRollback, resolveDatabase, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
 
 interface OpenHttpTx {
   readonly tx: GraphTx;
   readonly database: GraphDatabase;
   expiresAtMs: number;
-  /** set while a request's body streams statements in this transaction; aborting it stops them */
+  /**
+   * set while a request's body streams statements in this transaction (other requests are then
+   * refused, TERMINATE stops the statement instead of rolling back at once); aborting it stops them
+   */
   busy: AbortController | undefined;
+  /** the registry's view: the running cursor, and why it was terminated */
+  readonly state: HttpTxState;
 }
 
 export interface HttpTransactionOptions {
@@ -32,6 +40,8 @@ type Finish = { readonly kind: 'keep'; readonly location: string } | { readonly 
 
 export class HttpTransactions {
   private readonly open = new Map<number, OpenHttpTx>();
+  /** transactions ended by TERMINATE while idle: their next request gets the reason (bounded) */
+  private readonly terminated = new Map<number, Neo4jError>();
   private nextId = 1;
   private readonly idleTimeoutMs: number;
   private readonly maxOpen: number;
@@ -49,26 +59,38 @@ export class HttpTransactions {
   expireIdle(): void {
     const now = this.options.clock.monotonicMs();
     for (const [id, entry] of this.open) {
-      if (entry.expiresAtMs <= now && !entry.busy) {
-        this.open.delete(id);
-        quietRollback(entry.tx);
-      }
+      if (entry.expiresAtMs <= now && !entry.busy) this.end(id, entry);
     }
   }
 
   /** Rolls back everything (server shutdown), stopping the statements of bodies still streaming. */
   closeAll(): void {
-    for (const entry of this.open.values()) {
+    for (const [id, entry] of this.open) {
       entry.busy?.abort();
-      quietRollback(entry.tx);
+      this.end(id, entry);
     }
-    this.open.clear();
+    this.terminated.clear();
+  }
+
+  /** Rolls back and forgets an open transaction (if still registered); it leaves the registry. */
+  private end(id: number, entry: OpenHttpTx): void {
+    if (this.open.get(id) === entry) this.open.delete(id);
+    quietRollback(entry.tx);
+    entry.state.tracked?.closed();
+  }
+
+  /** TERMINATE TRANSACTIONS reached a transaction no body is streaming in: roll it back now. */
+  private terminatedWhileIdle(id: number, entry: OpenHttpTx): void {
+    if (entry.busy || this.open.get(id) !== entry) return;
+    this.end(id, entry);
+    this.terminated.set(id, entry.state.endedBy!);
+    if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
   }
 
   async begin(databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
     this.expireIdle();
-    const denied = await authenticateRequest(this.deps, authorization);
-    if (denied) return denied;
+    const user = await authenticateUser(this.deps, authorization);
+    if (typeof user !== 'string') return user;
     const statements = parseStatements(body);
     if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
     const database = resolveDatabase(this.deps, databaseName);
@@ -80,7 +102,8 @@ export class HttpTransactions {
     // errors are reported in the body and end it.
     const tx = database.begin();
     const id = this.nextId++;
-    const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined };
+    const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
+    const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
     this.open.set(id, entry);
     const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
     return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal), { Location: location });
@@ -100,11 +123,14 @@ export class HttpTransactions {
     const denied = await authenticateRequest(this.deps, authorization);
     if (denied) return denied;
     const entry = this.open.get(id);
-    if (!entry) return notFound(id);
-    this.open.delete(id);
+    if (!entry) return this.notOpen(id);
     // A body still streaming in it is stopped, and rolls the transaction back as it ends.
-    if (entry.busy) entry.busy.abort();
-    else quietRollback(entry.tx);
+    if (entry.busy) {
+      this.open.delete(id);
+      entry.busy.abort();
+    } else {
+      this.end(id, entry);
+    }
     return json(200, { results: [], errors: [] });
   }
 
@@ -114,12 +140,12 @@ export class HttpTransactions {
     const denied = await authenticateRequest(this.deps, authorization);
     if (denied) return denied;
     const entry = this.open.get(id);
-    if (!entry) return notFound(id);
+    if (!entry) return this.notOpen(id);
     if (entry.busy) return busy();
     const statements = parseStatements(body);
     if (typeof statements === 'string') {
       // As in Neo4j, an error ends the transaction.
-      this.drop(id, entry);
+      this.end(id, entry);
       return json(200, { results: [], errors: errorsOf(new Neo4jError(Status.InvalidFormat, statements)) });
     }
     return streamed(200, this.body(id, entry, statements, finish, signal));
@@ -127,16 +153,16 @@ export class HttpTransactions {
 
   /**
    * The streamed body of a request on an open transaction: its statements' results, then the
-   * commit (bookmark) or the transaction's next expiry. Any error, or the client going away,
-   * ends the transaction (rolled back): a statement cut short may have done part of its work.
+   * commit (bookmark) or the transaction's next expiry. Any error, TERMINATE TRANSACTIONS, DELETE
+   * or the client going away ends the transaction (rolled back): a statement cut short may have
+   * done part of its work.
    */
   private async *body(
     id: number, entry: OpenHttpTx, statements: readonly StatementRequest[], finish: Finish, signal: AbortSignal | undefined,
   ): AsyncGenerator<string, void, undefined> {
     if (this.open.get(id) !== entry || entry.busy) {
-      // Expired, or claimed by another request, between this request's answer and its body.
-      const error = this.open.get(id) === entry ? concurrentAccess() : notFoundError(id);
-      yield `${BODY_START}${bodyEnd(error)}`;
+      // Expired, terminated, or claimed by another request, between this request's answer and its body.
+      yield `${BODY_START}${bodyEnd(this.open.get(id) === entry ? concurrentAccess() : this.goneError(id, entry))}`;
       return;
     }
     const stop = new AbortController();
@@ -144,42 +170,57 @@ export class HttpTransactions {
     const onGone = (): void => stop.abort();
     signal?.addEventListener('abort', onGone);
     if (signal?.aborted) stop.abort();
+    const release = (): void => {
+      if (entry.busy === stop) entry.busy = undefined;
+      signal?.removeEventListener('abort', onGone);
+    };
     let settled = false;
     try {
       yield BODY_START;
-      let error = yield* streamStatements(this.deps, entry.tx, statements, stop.signal);
-      if (!error && stop.signal.aborted) error = new Neo4jError(Status.Terminated, 'The client closed the connection.');
-      if (error) {
-        settled = true;
-        this.drop(id, entry);
-        yield bodyEnd(error);
-        return;
-      }
+      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal);
+      if (!error) error = entry.state.endedBy ?? (stop.signal.aborted ? clientGone() : undefined);
       let end: string;
-      if (finish.kind === 'keep') {
+      if (error) {
+        this.end(id, entry);
+        end = bodyEnd(error);
+      } else if (finish.kind === 'keep') {
         end = bodyEnd(undefined, this.touch(entry, finish.location));
       } else {
         this.open.delete(id);
+        entry.state.tracked?.closing();
         try {
           end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
         } catch (commitError) {
           quietRollback(entry.tx);
           end = bodyEnd(asNeo4jError(commitError));
+        } finally {
+          entry.state.tracked?.closed();
         }
       }
       settled = true;
+      // The outcome is settled: the transaction is idle again (or gone) while the last chunk is written.
+      release();
       yield end;
     } finally {
-      entry.busy = undefined;
-      signal?.removeEventListener('abort', onGone);
-      if (!settled) this.drop(id, entry);
+      release();
+      if (!settled) this.end(id, entry);
     }
   }
 
-  /** Forgets the transaction (if still registered) and rolls it back. */
-  private drop(id: number, entry: OpenHttpTx): void {
-    if (this.open.get(id) === entry) this.open.delete(id);
-    quietRollback(entry.tx);
+  /** Unknown id: gone, or ended by TERMINATE TRANSACTIONS while idle (reported once). */
+  private notOpen(id: number): HttpResponse {
+    const ended = this.terminated.get(id);
+    if (!ended) return notFound(id);
+    this.terminated.delete(id);
+    return json(200, { results: [], errors: errorsOf(ended) });
+  }
+
+  /** Why a transaction that left between a request's answer and its body is gone. */
+  private goneError(id: number, entry: OpenHttpTx): Neo4jError {
+    const ended = entry.state.endedBy;
+    if (ended === undefined || this.terminated.get(id) !== ended) return notFoundError(id);
+    this.terminated.delete(id);
+    return ended;
   }
 
   private touch(entry: OpenHttpTx, location: string): { commit: string; transaction: { expires: string } } {
