@@ -109,6 +109,7 @@ function counting(inner: QueryExecutor): QueryExecutor & { produced: number; clo
         get queryType() { return cursor.queryType; },
         get done() { return cursor.done; },
         prime: () => cursor.prime(),
+        allocatedBytes: () => cursor.allocatedBytes(),
         pull: (max, onRecord) => cursor.pull(max, (values) => { wrapper.produced++; onRecord(values); }),
         counters: () => cursor.counters(),
         close: () => { wrapper.closed++; cursor.close(); },
