@@ -12,9 +12,11 @@ import { IGNORED, meta, success, type Request, type Response } from './messages.
 import type { ValueFormat } from './packstream/markers.js';
 import { OpenResult } from './results.js';
 import type { SessionServices, TrackedTransaction } from './services.js';
-import type { QueryCursor } from '../cypher/api.js';
 import type { Capabilities } from './versions.js';
 import { BoltLimits } from './limits.js';
+import {
+  checkAlive, clientTimeoutMs, type OpenTx, protocolViolation, rejectImpersonation, RESET_MESSAGE, StreamFailure, timedOut,
+} from './session-tx.js';
 
 export type SessionState =
   | 'CONNECTED' | 'AUTHENTICATION' | 'READY' | 'STREAMING' | 'TX_READY' | 'TX_STREAMING' | 'FAILED' | 'DEFUNCT';
@@ -23,51 +25,6 @@ export interface SessionOutput {
   readonly responses: Response[];
   /** close the connection after sending the responses */
   readonly close: boolean;
-}
-
-/** A transaction a session has open: an explicit one (BEGIN … COMMIT) or an auto-commit RUN's. */
-interface OpenTx {
-  readonly tx: GraphTx;
-  readonly database: string;
-  readonly autoCommit: boolean;
-  /** begins another transaction like this one (database, access mode, metadata, user): CALL { … } IN TRANSACTIONS batches */
-  readonly beginLike: () => GraphTx;
-  readonly results: Map<bigint, OpenResult>;
-  nextQid: bigint;
-  lastQid: bigint;
-  /** monotonic ms after which the transaction is dead; undefined = no timeout */
-  readonly deadlineMs: number | undefined;
-  /** the error a timeout raises (client-configured and server-configured timeouts differ) */
-  readonly timeoutError: () => Neo4jError;
-  /** already rolled back (by the timer or a termination) or finished: never touch tx again */
-  released: boolean;
-  /** why the transaction was ended under the client's feet; raised at its next request */
-  endedBy: Neo4jError | undefined;
-  cancelTimer: (() => void) | undefined;
-  /** its entry in the server's transaction registry (SHOW TRANSACTIONS), when there is one */
-  tracked: TrackedTransaction | undefined;
-  /** qid → the registry's query id of each open result */
-  readonly queryIds: Map<bigint, string>;
-}
-
-const TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
-  'successful result. The transaction has not completed within the timeout specified at its start by the client. ' +
-  'You may want to retry with a longer timeout.';
-const CONFIG_TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
-  'successful result. The transaction has not completed within the specified timeout (db.transaction.timeout). ' +
-  'You may want to retry with a longer timeout.';
-const RESET_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +
-  'successful result. Explicitly terminated by the user.';
-
-/** A failure in the middle of a stream: the records before it still go out, then the FAILURE. */
-class StreamFailure extends Error {
-  constructor(readonly before: Response[], readonly failure: unknown) {
-    super('stream failed');
-  }
-}
-
-function protocolViolation(message: string): Neo4jError {
-  return new Neo4jError(Status.ProtocolViolation, message);
 }
 
 export class BoltSession {
@@ -332,30 +289,12 @@ export class BoltSession {
     return undefined;
   }
 
-  /** The client's tx_timeout (ms), validated; undefined when absent or zero. */
-  private clientTimeoutMs(extra: CypherMap): number | undefined {
-    const timeout = extra.get('tx_timeout');
-    if (timeout === undefined || timeout === null) return undefined;
-    if (typeof timeout !== 'bigint' && typeof timeout !== 'number') throw protocolViolation('tx_timeout must be an integer');
-    const ms = Number(timeout);
-    return ms > 0 ? ms : undefined;
-  }
-
-  /** Raises the reason the transaction was ended while idle (timeout, termination). */
-  private checkAlive(open: OpenTx): void {
-    if (open.endedBy !== undefined) throw open.endedBy;
-    if (open.deadlineMs !== undefined && this.services.clock.monotonicMs() > open.deadlineMs) {
-      open.endedBy = open.timeoutError();
-      throw open.endedBy;
-    }
-  }
-
   private async openTx(extra: CypherMap, autoCommit: boolean, startedAtMs: number): Promise<OpenTx> {
     const db = extra.get('db');
     if (db !== undefined && db !== null && typeof db !== 'string') throw protocolViolation('db must be a string');
     const impersonated = extra.get('imp_user');
     rejectImpersonation(typeof impersonated === 'string' ? impersonated : null);
-    const clientTimeoutMs = this.clientTimeoutMs(extra);
+    const clientMs = clientTimeoutMs(extra);
     const database = this.services.databases.resolve(typeof db === 'string' ? db : null);
     const catchingUp = this.awaitBookmarks(database, extra.get('bookmarks'));
     if (catchingUp) await catchingUp;
@@ -371,11 +310,9 @@ export class BoltSession {
     const tx = beginLike();
     // The client's timeout wins over the server's db.transaction.timeout, as in Neo4j.
     const configuredMs = this.services.transactionTimeoutMs ?? 0;
-    const timeoutMs = clientTimeoutMs ?? (configuredMs > 0 ? configuredMs : undefined);
-    const clientConfigured = clientTimeoutMs !== undefined;
-    const timeoutError = (): Neo4jError => (clientConfigured
-      ? new Neo4jError(this.caps.elementIds ? Status.TransactionTimedOutClientConfiguration : Status.TransactionTimedOut, TIMED_OUT_MESSAGE)
-      : new Neo4jError(Status.TransactionTimedOut, CONFIG_TIMED_OUT_MESSAGE));
+    const timeoutMs = clientMs ?? (configuredMs > 0 ? configuredMs : undefined);
+    const clientConfigured = clientMs !== undefined;
+    const timeoutError = (): Neo4jError => timedOut(clientConfigured, this.caps);
     const open: OpenTx = {
       tx, database: database.name, autoCommit, beginLike, results: new Map(), nextQid: 0n, lastQid: -1n,
       deadlineMs: timeoutMs === undefined ? undefined : startedAtMs + timeoutMs, timeoutError,
@@ -389,7 +326,7 @@ export class BoltSession {
         const tracked = tx.memoryTracker?.used;
         if (tracked !== undefined) return tracked;
         let bytes = 0;
-        for (const result of open.results.values()) bytes += allocatedBytesOf(result.cursor);
+        for (const result of open.results.values()) bytes += result.cursor.allocatedBytes();
         return bytes;
       },
       terminate: (error) => this.endTransaction(open, error),
@@ -457,7 +394,7 @@ export class BoltSession {
       }
       open = explicit;
     }
-    this.checkAlive(open);
+    checkAlive(open, this.services.clock);
     const queryId = open.tracked?.queryStarted(query, params);
     // An auto-commit RUN is an implicit transaction: CALL { … } IN TRANSACTIONS may commit batches of its own.
     const transaction: StatementTransaction = open.autoCommit
@@ -474,7 +411,7 @@ export class BoltSession {
     this.running = result;
     await cursor.prime();
     this.running = undefined;
-    this.checkAlive(open);
+    checkAlive(open, this.services.clock);
     const readyAtMs = this.services.clock.monotonicMs();
     result.readyAtMs = readyAtMs;
     this.current = open.autoCommit ? 'STREAMING' : 'TX_STREAMING';
@@ -490,7 +427,7 @@ export class BoltSession {
     if ((this.current !== 'STREAMING' && this.current !== 'TX_STREAMING') || !open) {
       throw protocolViolation(`Message '${kind}' cannot be handled by a session in the ${this.current} state.`);
     }
-    this.checkAlive(open);
+    checkAlive(open, this.services.clock);
     const id = open.autoCommit || qid === -1n ? open.lastQid : qid;
     const result = open.results.get(id);
     if (!result) throw protocolViolation(`No open result with qid ${id}`);
@@ -499,7 +436,7 @@ export class BoltSession {
     this.running = result;
     try {
       done = kind === 'PULL' ? await result.pull(n, out, (batch) => this.handOver(batch)) : await result.discard(n);
-      this.checkAlive(open);
+      checkAlive(open, this.services.clock);
     } catch (error) {
       throw new StreamFailure(out, error);
     } finally {
@@ -547,7 +484,7 @@ export class BoltSession {
     open.cancelTimer?.();
     let committed = false;
     try {
-      this.checkAlive(open);
+      checkAlive(open, this.services.clock);
       open.tracked?.closing();
       for (const result of open.results.values()) result.cursor.close();
       const { txId } = await open.tx.commit();
@@ -573,14 +510,4 @@ export class BoltSession {
     this.current = 'READY';
     return [success({ bookmark })];
   }
-}
-
-/** Heap bytes a cursor holds, when the engine measures them (0 otherwise). */
-function allocatedBytesOf(cursor: QueryCursor): number {
-  const measured = (cursor as Partial<{ allocatedBytes(): number }>).allocatedBytes;
-  return typeof measured === 'function' ? measured.call(cursor) : 0;
-}
-
-function rejectImpersonation(user: string | null): void {
-  if (user !== null) throw new Neo4jError(Status.Forbidden, 'Impersonation is not supported by Causeway yet');
 }

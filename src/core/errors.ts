@@ -39,6 +39,7 @@ export const Status = {
   InvalidFormat: 'Neo.ClientError.Request.InvalidFormat',
   DatabaseNotFound: 'Neo.ClientError.Database.DatabaseNotFound',
   TransactionNotFound: 'Neo.ClientError.Transaction.TransactionNotFound',
+  TransactionAccessedConcurrently: 'Neo.ClientError.Transaction.TransactionAccessedConcurrently',
   InvalidBookmark: 'Neo.ClientError.Transaction.InvalidBookmark',
   ForbiddenDueToTransactionType: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType',
   TransactionTimedOut: 'Neo.ClientError.Transaction.TransactionTimedOut',

@@ -294,7 +294,7 @@ async function compose(
       (request) => routeHttpRequest(request, {
         boltAdvertised: () => advertisedBolt,
         httpFallbackHost: httpFallback,
-        txCommit: (database, authorization, body) => handleTxCommit(txDeps, database, authorization, body),
+        txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
         transactions: httpTransactions,
       }),
       (error) => log.error('HTTP request failed', error));

@@ -213,3 +213,26 @@ test('HTTP transactions are listed with protocol http and can be terminated betw
   assert.equal(body.errors[0]?.code, 'Neo.TransientError.Transaction.Terminated');
   assert.ok(!(await showTransactions()).some((r) => r.protocol === 'http'));
 });
+
+test('TERMINATE of an HTTP transaction whose body is streaming stops it: the body ends with Terminated, nothing commits', { timeout: 60_000 }, async () => {
+  // HTTP bodies stream: the statement is still running while its rows are written, and must be stoppable.
+  const base = `http://127.0.0.1:${running.server.httpPort}`;
+  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
+  const query = 'UNWIND range(1, 50000000) AS x RETURN x AS streamedForTermination';
+  const response = await fetch(`${base}/db/neo4j/tx/commit`, {
+    method: 'POST', headers, body: JSON.stringify({ statements: [{ statement: 'CREATE (:HttpTerminated)' }, { statement: query }] }),
+  });
+  assert.equal(response.status, 200);
+  // The body is not read yet: the server streams until the socket is full and keeps the statement open.
+  const row = await waitFor('the streaming HTTP statement', rowRunning(query));
+  assert.equal(row.protocol, 'http');
+  assert.equal(row.status, 'Running');
+  await running.driver6.executeQuery('TERMINATE TRANSACTION $id', { id: row.transactionId });
+  const body = JSON.parse(await response.text()) as { results: { data: unknown[] }[]; errors: { code: string }[]; lastBookmarks?: unknown };
+  assert.equal(body.errors[0]?.code, 'Neo.TransientError.Transaction.Terminated');
+  assert.equal(body.lastBookmarks, undefined);
+  assert.ok(body.results[1]!.data.length < 50_000_000);
+  await waitFor('the transaction to leave', async () => ((await showTransactions()).some((r) => r.transactionId === row.transactionId) ? undefined : true), 2_000);
+  const { records } = await running.driver6.executeQuery('MATCH (n:HttpTerminated) RETURN count(n) AS c');
+  assert.equal(Number(records[0]!.get('c')), 0);
+});

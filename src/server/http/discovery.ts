@@ -23,7 +23,15 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, string>
 export interface HttpResponse {
   readonly status: number;
   readonly contentType: string;
+  /** The whole body; when `stream` is set, the part sent before it. */
   readonly body: string;
+  /**
+   * The rest of the body, produced while it is sent (status and headers are fixed before). The
+   * listener writes each chunk as it comes and asks for the next only once the socket has taken
+   * the last one; when the client goes away it stops and calls `return()` on the iterator, so the
+   * producer's cleanup (finally blocks) runs. A producer that throws cuts the connection.
+   */
+  readonly stream?: AsyncIterable<string | Uint8Array>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -33,17 +41,19 @@ export interface HttpRequest {
   readonly host: string | undefined;
   readonly authorization: string | undefined;
   readonly body: string;
+  /** aborted when the client disconnects before its response is complete */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpRoutes {
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
-  readonly txCommit: (database: string, authorization: string | undefined, body: string) => Promise<HttpResponse>;
+  readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal) => Promise<HttpResponse>;
   /** transactions spanning requests (optional) */
   readonly transactions?: {
-    begin(database: string, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse>;
-    run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse>;
-    commit(id: number, authorization: string | undefined, body: string): Promise<HttpResponse>;
+    begin(database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse>;
+    run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse>;
+    commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal): Promise<HttpResponse>;
     rollback(id: number, authorization: string | undefined): Promise<HttpResponse>;
   };
 }
@@ -60,17 +70,17 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
     return { status: 200, contentType: 'application/json', body: `${JSON.stringify(doc, null, 2)}\n` };
   }
   const tx = TX_COMMIT_PATH.exec(bare);
-  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body);
+  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal);
   const transactions = routes.transactions;
   if (transactions) {
     const baseUrl = `http://${request.host ?? routes.httpFallbackHost}`;
     const begin = TX_BEGIN_PATH.exec(bare);
-    if (begin && request.method === 'POST') return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl);
+    if (begin && request.method === 'POST') return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal);
     const open = TX_PATH.exec(bare);
     if (open) {
       const id = Number(open[2]);
-      if (request.method === 'POST' && open[3]) return transactions.commit(id, request.authorization, request.body);
-      if (request.method === 'POST') return transactions.run(decodeURIComponent(open[1]!), id, request.authorization, request.body, baseUrl);
+      if (request.method === 'POST' && open[3]) return transactions.commit(id, request.authorization, request.body, request.signal);
+      if (request.method === 'POST') return transactions.run(decodeURIComponent(open[1]!), id, request.authorization, request.body, baseUrl, request.signal);
       if (request.method === 'DELETE' && !open[3]) return transactions.rollback(id, request.authorization);
     }
   }

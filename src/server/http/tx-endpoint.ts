@@ -1,9 +1,14 @@
 // Neo4j's HTTP transactional endpoint, the single-request form: POST /db/<name>/tx/commit with
 // {"statements": [{"statement", "parameters"}]}. All statements run in one transaction; the first
-// error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does).
+// error rolls it back and is reported in "errors" (HTTP 200, as Neo4j does). The body streams:
+// each statement's rows are pulled from its cursor a batch at a time and written as they come,
+// so a large result never sits whole in memory (docs/http-streaming.md). Every statement is
+// registered with the server's transaction registry while it runs (SHOW TRANSACTIONS), and
+// TERMINATE TRANSACTIONS interrupts its cursor. This form is Neo4j's implicit transaction:
+// CALL { … } IN TRANSACTIONS may commit batches in it.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type QueryResult, type StatementTransaction } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../cypher/values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
@@ -48,9 +53,16 @@ export class HttpTxState {
 }
 
 const MAX_STATEMENTS = 1_000;
+/** Records pulled from a statement's cursor between two hand-offs to the socket. */
+export const ROWS_PER_CHUNK = 1000;
 
 export function json(status: number, body: unknown, extraHeaders: Record<string, string> = {}): HttpResponse {
   return { status, contentType: 'application/json', body: `${JSON.stringify(body)}\n`, headers: extraHeaders };
+}
+
+/** A 200/201 answer whose body is produced while it is sent. */
+export function streamed(status: number, stream: AsyncIterable<string>, extraHeaders: Record<string, string> = {}): HttpResponse {
+  return { status, contentType: 'application/json', body: '', stream, headers: extraHeaders };
 }
 
 export function errorBody(code: string, message: string): unknown {
@@ -160,57 +172,102 @@ export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDataba
   }
 }
 
-/** Runs one statement to the end; the registry sees it while it runs, TERMINATE can stop it. */
-async function runOne(
-  deps: TxEndpointDeps, tx: GraphTx, text: string, params: Map<string, CypherValue>, transaction: StatementTransaction, state?: HttpTxState,
-): Promise<QueryResult> {
-  if (!state) return deps.executor.execute(tx, text, params, transaction);
-  if (state.endedBy) throw state.endedBy;
-  const queryId = state.tracked?.queryStarted(text, params);
-  try {
-    const cursor = await deps.executor.open(tx, text, params, transaction);
-    state.cursor = cursor;
-    if (state.endedBy) throw state.endedBy;
-    const records: CypherValue[][] = [];
-    await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
-    if (state.endedBy) throw state.endedBy;
-    return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
-  } finally {
-    state.cursor = undefined;
-    if (queryId !== undefined) state.tracked?.queryFinished(queryId);
-  }
+/** What a statement's interrupted cursor fails with when the client has gone away. */
+export function clientGone(): Neo4jError {
+  return new Neo4jError(Status.Terminated, 'The client closed the connection.');
+}
+
+export function asNeo4jError(error: unknown): Neo4jError {
+  return error instanceof Neo4jError ? error : new Neo4jError(Status.UnknownError, String((error as Error)?.message ?? error));
 }
 
 /**
- * Runs statements in `tx`; stops at the first error (the caller rolls back). `transaction` says
- * whether `tx` is implicit (`POST …/tx/commit`) or explicit (an open HTTP transaction).
+ * Runs `statements` in `tx` one after the other and yields the body's "results" entries
+ * (comma-separated, without the enclosing brackets) a batch of rows at a time: the next batch is
+ * pulled only when the consumer asks for more. Stops at the first error and returns it (the
+ * caller rolls back): an entry whose rows had started is closed first, so the rows before the
+ * error stay in the body; an error before a statement's first row leaves no entry for it.
+ *
+ * Each statement is reported to the registry through `state` from before it is compiled until
+ * its cursor is closed, and is `state.cursor` meanwhile, so TERMINATE TRANSACTIONS interrupts
+ * it (the error it was ended with is returned). `transaction` says whether `tx` is implicit
+ * (`POST …/tx/commit`) or explicit (an open HTTP transaction). Aborting `signal` (the client
+ * went away, or DELETE) interrupts the running statement. Closing the generator closes its cursor.
  */
-export async function runStatements(
-  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state?: HttpTxState,
-  transaction: StatementTransaction = EXPLICIT_TRANSACTION,
-): Promise<{ results: unknown[]; error?: Neo4jError }> {
-  const results: unknown[] = [];
+export async function* streamStatements(
+  deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state: HttpTxState,
+  transaction: StatementTransaction = EXPLICIT_TRANSACTION, signal?: AbortSignal,
+): AsyncGenerator<string, Neo4jError | undefined, undefined> {
+  let cursor: QueryCursor | undefined;
+  let queryId: string | undefined;
+  const stop = (): void => cursor?.interrupt(clientGone());
+  signal?.addEventListener('abort', stop);
+  /** Why the statements must stop now (TERMINATE, or the client gone), if they must. */
+  const ended = (): Neo4jError | undefined => state.endedBy ?? (signal?.aborted ? clientGone() : undefined);
+  /** Closes the statement's cursor and tells the registry it finished; idempotent. */
+  const finishStatement = (): void => {
+    cursor?.close();
+    cursor = undefined;
+    state.cursor = undefined;
+    if (queryId !== undefined) state.tracked?.queryFinished(queryId);
+    queryId = undefined;
+  };
+  let separator = '';
   try {
     for (const item of statements) {
+      const before = ended();
+      if (before) return before;
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
-      const result = await runOne(deps, tx, item.statement, params, transaction, state);
-      const data = result.records.map((record) => {
+      queryId = state.tracked?.queryStarted(item.statement, params);
+      cursor = await deps.executor.open(tx, item.statement, params, transaction);
+      state.cursor = cursor;
+      const opened = ended();
+      if (opened) return opened;
+      await cursor.prime();
+      let chunk = `${separator}{"columns":${JSON.stringify(cursor.columns)},"data":[`;
+      separator = ',';
+      let rows = 0;
+      const onRecord = (values: CypherValue[]): void => {
         const meta: (Meta | null)[] = [];
-        const row = record.map((value) => toJson(value, meta));
-        return { row, meta };
-      });
-      const entry: Record<string, unknown> = { columns: result.columns, data };
-      if (item.includeStats === true) entry.stats = statsJson(result.counters);
-      results.push(entry);
+        const row = values.map((value) => toJson(value, meta));
+        chunk += `${rows++ === 0 ? '' : ','}${JSON.stringify({ row, meta })}`;
+      };
+      try {
+        // Bounded by the statement's rows: every pass takes a batch, or ends.
+        while (!(await cursor.pull(ROWS_PER_CHUNK, onRecord))) {
+          yield chunk;
+          chunk = '';
+        }
+        // A cursor that was interrupted may just end (test doubles do); the termination still counts.
+        const stopped = state.endedBy;
+        if (stopped) throw stopped;
+      } catch (error) {
+        finishStatement();
+        yield `${chunk}]}`;
+        return asNeo4jError(error);
+      }
+      chunk += ']';
+      if (item.includeStats === true) chunk += `,"stats":${JSON.stringify(statsJson(cursor.counters()))}`;
+      finishStatement();
+      yield `${chunk}}`;
     }
-    return { results };
+    return undefined;
   } catch (error) {
-    const e = error instanceof Neo4jError ? error : new Neo4jError(Status.UnknownError, String((error as Error)?.message ?? error));
-    return { results, error: e };
+    return asNeo4jError(error);
+  } finally {
+    finishStatement();
+    signal?.removeEventListener('abort', stop);
   }
 }
+
+/** `],"errors":[…]` and the fields after it, closing a body that began with `{"results":[`. */
+export function bodyEnd(error: Neo4jError | undefined, after: Record<string, unknown> = {}): string {
+  return `],${JSON.stringify({ errors: errorsOf(error), ...(error ? {} : after) }).slice(1)}\n`;
+}
+
+export const BODY_START = '{"results":[';
 
 export function quietRollback(tx: GraphTx): void {
   try {
@@ -229,38 +286,66 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
   return formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
 }
 
-/** POST /db/<db>/tx/commit: begin, run, commit in one request. */
-export async function handleTxCommit(deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string): Promise<HttpResponse> {
+/** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. */
+export async function handleTxCommit(
+  deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal,
+): Promise<HttpResponse> {
   const user = await authenticateUser(deps, authorization);
   if (typeof user !== 'string') return user;
   const statements = parseStatements(body);
   if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
-  const tx = database.begin();
+  return streamed(200, autoCommitBody(deps, database, user, statements, signal));
+}
+
+async function* autoCommitBody(
+  deps: TxEndpointDeps, database: GraphDatabase, user: string, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
+): AsyncGenerator<string, void, undefined> {
+  // The transaction begins (and is registered) when the body starts streaming, so an answer never
+  // sent holds nothing.
+  let tx: GraphTx;
+  try {
+    tx = database.begin();
+  } catch (error) {
+    yield `${BODY_START}${bodyEnd(asNeo4jError(error))}`;
+    return;
+  }
   const state = HttpTxState.track(deps, tx, database.name, user);
   // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
   const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
+  let finished = false;
   try {
-    const { results, error } = await runStatements(deps, tx, statements, state, implicit);
+    yield BODY_START;
+    let error = yield* streamStatements(deps, tx, statements, state, implicit, signal);
+    // Terminated, or a client that went away and cannot learn the outcome: commit nothing.
+    if (!error) error = state.endedBy ?? (signal?.aborted ? clientGone() : undefined);
     if (error) {
+      finished = true;
       quietRollback(tx);
-      return json(200, { results, errors: errorsOf(error) });
+      state.tracked?.closed();
+      yield bodyEnd(error);
+      return;
     }
+    let end: string;
     try {
       state.tracked?.closing();
-      return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(tx, database)] });
+      const bookmark = await commitAndBookmark(tx, database);
+      end = bodyEnd(undefined, { lastBookmarks: [bookmark] });
     } catch (commitError) {
       quietRollback(tx);
-      const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
-      return json(200, { results, errors: errorsOf(e) });
+      end = bodyEnd(asNeo4jError(commitError));
     }
+    finished = true;
+    state.tracked?.closed();
+    yield end;
   } finally {
+    if (!finished) quietRollback(tx);
     state.tracked?.closed();
   }
 }
 
-function statsJson(counters: Parameters<typeof statsOf>[0]): Record<string, unknown> {
+export function statsJson(counters: Parameters<typeof statsOf>[0]): Record<string, unknown> {
   const stats = statsOf(counters);
   return {
     contains_updates: stats !== undefined,

@@ -1,23 +1,31 @@
 // Neo4j's HTTP transactions that span requests: POST /db/<db>/tx opens one (201, Location),
 // POST /db/<db>/tx/<id> runs more statements, POST …/<id>/commit commits, DELETE …/<id> rolls
 // back. An idle transaction expires (server.http.transaction_idle_timeout, 60 s) and is rolled
-// back; the number open at once is bounded.
+// back; the number open at once is bounded. Bodies stream as in tx-endpoint.ts; while one does,
+// the transaction is busy: it does not expire, and another request for it is refused. Each
+// transaction is registered with the server's transaction registry (SHOW / TERMINATE
+// TRANSACTIONS); it is explicit, so CALL { … } IN TRANSACTIONS is refused in it.
 
 import { Neo4jError, Status } from '../../core/errors.js';
+import { EXPLICIT_TRANSACTION } from '../../cypher/api.js';
 import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  authenticateRequest, authenticateUser, commitAndBookmark, errorBody, errorsOf, HttpTxState, json, parseStatements, quietRollback,
-  resolveDatabase, runStatements, type TxEndpointDeps,
+  asNeo4jError, authenticateRequest, authenticateUser, BODY_START, bodyEnd, clientGone, commitAndBookmark, errorBody, errorsOf, HttpTxState,
+  json, parseStatements, quietRollback, resolveDatabase, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
 
 interface OpenHttpTx {
   readonly tx: GraphTx;
   readonly database: GraphDatabase;
   expiresAtMs: number;
-  /** a request is running statements in it (TERMINATE then stops them; otherwise it rolls back now) */
-  busy: boolean;
+  /**
+   * set while a request's body streams statements in this transaction (other requests are then
+   * refused, TERMINATE stops the statement instead of rolling back at once); aborting it stops them
+   */
+  busy: AbortController | undefined;
+  /** the registry's view: the running cursor, and why it was terminated */
   readonly state: HttpTxState;
 }
 
@@ -26,6 +34,9 @@ export interface HttpTransactionOptions {
   readonly idleTimeoutMs?: number;
   readonly maxOpen?: number;
 }
+
+/** What a request does with the transaction once its statements succeeded. */
+type Finish = { readonly kind: 'keep'; readonly location: string } | { readonly kind: 'commit' };
 
 export class HttpTransactions {
   private readonly open = new Map<number, OpenHttpTx>();
@@ -44,7 +55,7 @@ export class HttpTransactions {
     return this.open.size;
   }
 
-  /** Rolls back every transaction idle past its expiry; called per request and by a timer. */
+  /** Rolls back every transaction idle past its expiry (not one streaming); called per request and by a timer. */
   expireIdle(): void {
     const now = this.options.clock.monotonicMs();
     for (const [id, entry] of this.open) {
@@ -52,20 +63,23 @@ export class HttpTransactions {
     }
   }
 
-  /** Rolls back everything (server shutdown). */
+  /** Rolls back everything (server shutdown), stopping the statements of bodies still streaming. */
   closeAll(): void {
-    for (const [id, entry] of this.open) this.end(id, entry);
+    for (const [id, entry] of this.open) {
+      entry.busy?.abort();
+      this.end(id, entry);
+    }
     this.terminated.clear();
   }
 
-  /** Rolls back and forgets an open transaction. */
+  /** Rolls back and forgets an open transaction (if still registered); it leaves the registry. */
   private end(id: number, entry: OpenHttpTx): void {
     if (this.open.get(id) === entry) this.open.delete(id);
     quietRollback(entry.tx);
     entry.state.tracked?.closed();
   }
 
-  /** TERMINATE TRANSACTIONS reached a transaction between requests: roll it back now. */
+  /** TERMINATE TRANSACTIONS reached a transaction no body is streaming in: roll it back now. */
   private terminatedWhileIdle(id: number, entry: OpenHttpTx): void {
     if (entry.busy || this.open.get(id) !== entry) return;
     this.end(id, entry);
@@ -73,7 +87,7 @@ export class HttpTransactions {
     if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
   }
 
-  async begin(databaseName: string, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse> {
+  async begin(databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
     this.expireIdle();
     const user = await authenticateUser(this.deps, authorization);
     if (typeof user !== 'string') return user;
@@ -84,43 +98,24 @@ export class HttpTransactions {
     if (this.open.size >= this.maxOpen) {
       return json(200, errorBody(Status.DatabaseUnavailable, `Too many open HTTP transactions (maximum ${this.maxOpen})`));
     }
+    // As in Neo4j, the transaction exists (201, Location) before its first statements run; their
+    // errors are reported in the body and end it.
     const tx = database.begin();
     const id = this.nextId++;
     const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
-    const entry: OpenHttpTx = { tx, database, expiresAtMs: 0, busy: true, state };
+    const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
     this.open.set(id, entry);
-    const { results, error } = await runStatements(this.deps, tx, statements, state);
-    entry.busy = false;
-    if (error) {
-      this.end(id, entry);
-      return json(200, { results, errors: errorsOf(error) });
-    }
     const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
-    return json(201, { results, errors: [], ...this.touch(entry, location) }, { Location: location });
+    return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal), { Location: location });
   }
 
-  async run(databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string): Promise<HttpResponse> {
-    const ran = await this.runInOpen(id, authorization, body);
-    if ('status' in ran) return ran;
-    return json(200, { results: ran.results, errors: [], ...this.touch(ran.entry, `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`) });
+  async run(databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
+    const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
+    return this.runInOpen(id, authorization, body, { kind: 'keep', location }, signal);
   }
 
-  async commit(id: number, authorization: string | undefined, body: string): Promise<HttpResponse> {
-    const ran = await this.runInOpen(id, authorization, body);
-    if ('status' in ran) return ran;
-    const { entry, results } = ran;
-    this.open.delete(id);
-    entry.busy = true;
-    entry.state.tracked?.closing();
-    try {
-      return json(200, { results, errors: [], lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
-    } catch (commitError) {
-      quietRollback(entry.tx);
-      const e = commitError instanceof Neo4jError ? commitError : new Neo4jError(Status.UnknownError, String(commitError));
-      return json(200, { results, errors: errorsOf(e) });
-    } finally {
-      entry.state.tracked?.closed();
-    }
+  async commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.runInOpen(id, authorization, body, { kind: 'commit' }, signal);
   }
 
   async rollback(id: number, authorization: string | undefined): Promise<HttpResponse> {
@@ -129,31 +124,87 @@ export class HttpTransactions {
     if (denied) return denied;
     const entry = this.open.get(id);
     if (!entry) return this.notOpen(id);
-    this.end(id, entry);
+    // A body still streaming in it is stopped, and rolls the transaction back as it ends.
+    if (entry.busy) {
+      this.open.delete(id);
+      entry.busy.abort();
+    } else {
+      this.end(id, entry);
+    }
     return json(200, { results: [], errors: [] });
   }
 
-  /** The part run and commit share: authenticate, find the open transaction, run the body's statements in it. */
-  private async runInOpen(id: number, authorization: string | undefined, body: string): Promise<HttpResponse | { entry: OpenHttpTx; results: unknown[] }> {
+  /** The part run and commit share: authenticate, find the open transaction, stream the body's statements in it. */
+  private async runInOpen(id: number, authorization: string | undefined, body: string, finish: Finish, signal: AbortSignal | undefined): Promise<HttpResponse> {
     this.expireIdle();
     const denied = await authenticateRequest(this.deps, authorization);
     if (denied) return denied;
     const entry = this.open.get(id);
     if (!entry) return this.notOpen(id);
-    if (entry.busy) return json(200, errorBody(Status.ProtocolViolation, `Transaction ${id} is already running statements`));
+    if (entry.busy) return busy();
     const statements = parseStatements(body);
-    if (typeof statements === 'string') return this.fail(id, entry, [], new Neo4jError(Status.InvalidFormat, statements));
-    entry.busy = true;
-    const { results, error } = await runStatements(this.deps, entry.tx, statements, entry.state);
-    entry.busy = false;
-    if (error) return this.fail(id, entry, results, error);
-    return { entry, results };
+    if (typeof statements === 'string') {
+      // As in Neo4j, an error ends the transaction.
+      this.end(id, entry);
+      return json(200, { results: [], errors: errorsOf(new Neo4jError(Status.InvalidFormat, statements)) });
+    }
+    return streamed(200, this.body(id, entry, statements, finish, signal));
   }
 
-  private fail(id: number, entry: OpenHttpTx, results: unknown[], error: Neo4jError): HttpResponse {
-    // As in Neo4j, an error ends the transaction.
-    this.end(id, entry);
-    return json(200, { results, errors: errorsOf(error) });
+  /**
+   * The streamed body of a request on an open transaction: its statements' results, then the
+   * commit (bookmark) or the transaction's next expiry. Any error, TERMINATE TRANSACTIONS, DELETE
+   * or the client going away ends the transaction (rolled back): a statement cut short may have
+   * done part of its work.
+   */
+  private async *body(
+    id: number, entry: OpenHttpTx, statements: readonly StatementRequest[], finish: Finish, signal: AbortSignal | undefined,
+  ): AsyncGenerator<string, void, undefined> {
+    if (this.open.get(id) !== entry || entry.busy) {
+      // Expired, terminated, or claimed by another request, between this request's answer and its body.
+      yield `${BODY_START}${bodyEnd(this.open.get(id) === entry ? concurrentAccess() : this.goneError(id, entry))}`;
+      return;
+    }
+    const stop = new AbortController();
+    entry.busy = stop;
+    const onGone = (): void => stop.abort();
+    signal?.addEventListener('abort', onGone);
+    if (signal?.aborted) stop.abort();
+    const release = (): void => {
+      if (entry.busy === stop) entry.busy = undefined;
+      signal?.removeEventListener('abort', onGone);
+    };
+    let settled = false;
+    try {
+      yield BODY_START;
+      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal);
+      if (!error) error = entry.state.endedBy ?? (stop.signal.aborted ? clientGone() : undefined);
+      let end: string;
+      if (error) {
+        this.end(id, entry);
+        end = bodyEnd(error);
+      } else if (finish.kind === 'keep') {
+        end = bodyEnd(undefined, this.touch(entry, finish.location));
+      } else {
+        this.open.delete(id);
+        entry.state.tracked?.closing();
+        try {
+          end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
+        } catch (commitError) {
+          quietRollback(entry.tx);
+          end = bodyEnd(asNeo4jError(commitError));
+        } finally {
+          entry.state.tracked?.closed();
+        }
+      }
+      settled = true;
+      // The outcome is settled: the transaction is idle again (or gone) while the last chunk is written.
+      release();
+      yield end;
+    } finally {
+      release();
+      if (!settled) this.end(id, entry);
+    }
   }
 
   /** Unknown id: gone, or ended by TERMINATE TRANSACTIONS while idle (reported once). */
@@ -164,6 +215,14 @@ export class HttpTransactions {
     return json(200, { results: [], errors: errorsOf(ended) });
   }
 
+  /** Why a transaction that left between a request's answer and its body is gone. */
+  private goneError(id: number, entry: OpenHttpTx): Neo4jError {
+    const ended = entry.state.endedBy;
+    if (ended === undefined || this.terminated.get(id) !== ended) return notFoundError(id);
+    this.terminated.delete(id);
+    return ended;
+  }
+
   private touch(entry: OpenHttpTx, location: string): { commit: string; transaction: { expires: string } } {
     entry.expiresAtMs = this.options.clock.monotonicMs() + this.idleTimeoutMs;
     const expires = new Date(this.options.clock.wallMs() + this.idleTimeoutMs).toUTCString();
@@ -171,6 +230,21 @@ export class HttpTransactions {
   }
 }
 
+function notFoundError(id: number): Neo4jError {
+  return new Neo4jError(Status.TransactionNotFound, `Unrecognized transaction id. Transaction may have timed out and been rolled back. (id ${id})`);
+}
+
 function notFound(id: number): HttpResponse {
-  return json(404, errorBody(Status.TransactionNotFound, `Unrecognized transaction id. Transaction may have timed out and been rolled back. (id ${id})`));
+  const error = notFoundError(id);
+  return json(404, errorBody(error.code, error.message));
+}
+
+function concurrentAccess(): Neo4jError {
+  return new Neo4jError(Status.TransactionAccessedConcurrently, 'The requested transaction is being used concurrently by another request.');
+}
+
+/** As Neo4j answers a request for a transaction another request is using. */
+function busy(): HttpResponse {
+  const error = concurrentAccess();
+  return json(404, errorBody(error.code, error.message));
 }
