@@ -1,6 +1,7 @@
-// The parent's side of the crash writer (crash-writer.testlib.ts): reads its stdout line by line
-// and collects the "ack <seq>" lines, for the kill -9 and the fsync-failure tests.
-import type { ChildProcessByStdio } from 'node:child_process';
+// The parent's side of the crash writers (crash-writer.testlib.ts, the batch writer): reads their
+// stdout line by line, collects the "ack <seq>" lines, and kills them with SIGKILL at a chosen point,
+// for the kill -9 and the fsync-failure tests.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 export const CRASH_WRITER = new URL('./crash-writer.testlib.js', import.meta.url);
@@ -35,4 +36,47 @@ export function followCrashWriter(
     afterChunk();
   });
   return { acked, stderr: () => stderr };
+}
+
+export interface KillPoint {
+  /** kill once this many commits are acknowledged */
+  readonly acks?: number;
+  /** kill this long after the writer reports ready (mid-stream, wherever a commit is) */
+  readonly afterReadyMs?: number;
+  /** kill this long after spawning (opening, recovering, creating the schema) */
+  readonly afterSpawnMs?: number;
+}
+
+/**
+ * Runs a writer script (node `script` `args`) until the kill point, then SIGKILLs it — only the
+ * child spawned here — and resolves with the acknowledged seqs. Rejects when the writer ends on
+ * its own or makes too little progress within `timeoutMs`.
+ */
+export function runWriterUntilKilled(script: string, args: readonly string[], point: KillPoint, timeoutMs: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let killed = false;
+    let done = false;
+    const kill = (): void => {
+      if (killed) return;
+      killed = true;
+      process.kill(child.pid!, 'SIGKILL');
+    };
+    const { acked, stderr } = followCrashWriter(child, (line) => {
+      if (line === 'ready' && point.afterReadyMs !== undefined) setTimeout(kill, point.afterReadyMs);
+      if (line === 'done') done = true;
+    }, () => {
+      if (point.acks !== undefined && acked.length >= point.acks) kill();
+    });
+    const timer = setTimeout(() => {
+      kill();
+      reject(new Error(`the writer made too little progress: ${acked.length} acks; ${stderr()}`));
+    }, timeoutMs);
+    if (point.afterSpawnMs !== undefined) setTimeout(kill, point.afterSpawnMs);
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      if (signal !== 'SIGKILL') reject(new Error(`the writer ended on its own (${done ? 'it finished before the kill' : stderr()})`));
+      else resolve(acked);
+    });
+  });
 }

@@ -4,54 +4,21 @@
 // (adjacency matches relationships, indexes match properties, counts match).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
 import { checkConsistency } from './consistency.js';
-import { CRASH_WRITER, followCrashWriter } from './crash-writer-output.testlib.js';
+import { CRASH_WRITER, type KillPoint, runWriterUntilKilled } from './crash-writer-output.testlib.js';
 import { openDatabase } from './open.js';
 
 const CHILD = fileURLToPath(CRASH_WRITER);
 const CHILD_TIMEOUT_MS = 20_000;
 
-interface KillPoint {
-  /** kill once this many commits are acknowledged */
-  readonly acks?: number;
-  /** kill this long after the writer reports ready (mid-stream, wherever a commit is) */
-  readonly afterReadyMs?: number;
-  /** kill this long after spawning (opening, recovering, creating the schema) */
-  readonly afterSpawnMs?: number;
-}
-
 /** Runs the writer until the kill point, then SIGKILLs it; returns the acknowledged seqs. */
 function runAndKill(dir: string, firstSeq: number, point: KillPoint): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(firstSeq)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let killed = false;
-    const kill = (): void => {
-      if (killed) return;
-      killed = true;
-      process.kill(child.pid!, 'SIGKILL');
-    };
-    const { acked, stderr } = followCrashWriter(child, (line) => {
-      if (line === 'ready' && point.afterReadyMs !== undefined) setTimeout(kill, point.afterReadyMs);
-    }, () => {
-      if (point.acks !== undefined && acked.length >= point.acks) kill();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`writer made too little progress: ${acked.length} acks; ${stderr()}`));
-    }, CHILD_TIMEOUT_MS);
-    if (point.afterSpawnMs !== undefined) setTimeout(kill, point.afterSpawnMs);
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own: ${stderr()}`));
-      else resolve(acked);
-    });
-  });
+  return runWriterUntilKilled(CHILD, [dir, String(firstSeq)], point, CHILD_TIMEOUT_MS);
 }
 
 // SIGKILL at six points; after each, every acknowledged tx is present and whole, and the store is consistent.

