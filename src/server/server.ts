@@ -263,6 +263,16 @@ async function compose(
     onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
   };
 
+  if (workerPool?.whenReady) {
+    // Clients arrive once Bolt listens: the first long read should not wait for a worker to boot
+    // and warm up. A pool that cannot start in time is not waited for (its statements wait).
+    const pool = workerPool;
+    await new Promise<void>((resolve) => {
+      const stop = nodeTicker.every(WORKER_READY_WAIT_MS, () => { stop(); resolve(); });
+      void pool.whenReady!().then(() => { stop(); resolve(); });
+    });
+  }
+
   let bolt: BoltListener | undefined;
   if (config.bolt.enabled) {
     const tlsSettings = boltTlsSettings(config);
@@ -318,15 +328,6 @@ async function compose(
     log.info(`Prometheus metrics available at http://${displayHost(listener.address.host)}:${listener.address.port}/metrics`);
   }
 
-  if (workerPool?.whenReady) {
-    // The first long read should not wait for a worker to boot (~150 ms); a pool that cannot
-    // start in time is not waited for: statements then run inline until a worker is ready.
-    const pool = workerPool;
-    await new Promise<void>((resolve) => {
-      const stop = nodeTicker.every(WORKER_READY_WAIT_MS, () => { stop(); resolve(); });
-      void pool.whenReady!().then(() => { stop(); resolve(); });
-    });
-  }
   log.info('Started.');
   let closing: Promise<void> | undefined;
   return {
