@@ -1,6 +1,6 @@
 // The floor under any request through neo4j-driver: a Bolt server that does no work. It speaks
 // the handshake and framing with the project's own code (version choice, chunking, PackStream) and
-// answers every request with a canned reply, one record per PULL. Timing the driver against it
+// answers every request with a canned reply: one record per PULL, or as many as RUN's `__rows` asks. Timing the driver against it
 // with the same loop as the Causeway reads shows what the driver, Bolt and the loopback cost on
 // their own, so "Causeway p50 / floor p50" is the share the database itself adds.
 //
@@ -14,6 +14,8 @@ import { HANDSHAKE_BYTES, negotiate } from '../src/bolt/handshake.js';
 import { encodeResponse, IGNORED, meta, Signature, success, type Response } from '../src/bolt/messages.js';
 import type { CypherMap } from '../src/cypher/values/value.js';
 import type { ValueFormat } from '../src/bolt/packstream/markers.js';
+import { ByteReader } from '../src/bolt/packstream/bytes.js';
+import { Unpacker } from '../src/bolt/packstream/unpack.js';
 
 /** What drivers check in HELLO's SUCCESS: a Neo4j-style agent string (BOLT.md §0.3). */
 export const FLOOR_SERVER_AGENT = 'Neo4j/5.26.0';
@@ -50,9 +52,27 @@ function routeReply(address: string): Buffer {
  * The per-connection state the canned replies need: whether a transaction is open (RUN then carries
  * a qid and the final PULL no bookmark). Pure: messages in, reply bytes out, `undefined` for GOODBYE.
  */
+/**
+ * RUN's parameter `__rows` (added by the floor target only) asks for that many records, so a
+ * multi-row query's floor includes what the driver spends per record, as Causeway's figure does.
+ */
+function requestedRows(message: Uint8Array): number {
+  try {
+    const unpacker = new Unpacker(new ByteReader(message), FORMAT);
+    unpacker.structHeader();
+    unpacker.value(); // the query text
+    const params = unpacker.value();
+    const rows = params instanceof Map ? params.get('__rows') : undefined;
+    return typeof rows === 'bigint' && rows >= 0n && rows <= 100_000n ? Number(rows) : 1;
+  } catch {
+    return 1;
+  }
+}
+
 export class FloorConnection {
   private inTransaction = false;
   private nextQid = 0n;
+  private rowsForPull = 1;
 
   constructor(private readonly connectionId: string, private readonly address: string) {}
 
@@ -62,8 +82,12 @@ export class FloorConnection {
       case Signature.Hello: return [helloReply(this.connectionId)];
       case Signature.Goodbye: return undefined;
       case Signature.Run:
+        this.rowsForPull = requestedRows(message);
         return [this.inTransaction ? runInTxReply(this.nextQid++) : CANNED.run];
-      case Signature.Pull: return [CANNED.record, this.inTransaction ? CANNED.pullInTx : CANNED.pullAutoCommit];
+      case Signature.Pull: {
+        const records: Buffer[] = new Array(this.rowsForPull).fill(CANNED.record);
+        return [...records, this.inTransaction ? CANNED.pullInTx : CANNED.pullAutoCommit];
+      }
       case Signature.Begin: this.inTransaction = true; this.nextQid = 0n; return [CANNED.empty];
       case Signature.Commit: this.inTransaction = false; return [CANNED.commit];
       case Signature.Rollback: case Signature.Reset: this.inTransaction = false; return [CANNED.empty];

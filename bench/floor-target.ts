@@ -13,7 +13,13 @@ export interface FloorTarget extends BenchTarget {
 }
 
 /** Starts `node <responderEntry>` and waits (bounded) for the port it prints. */
-export async function openFloorTarget(responderEntry: string, startTimeoutMs: number): Promise<FloorTarget> {
+/**
+ * `rowsFor(query, name)`: how many rows Causeway returns for that request (from the generated
+ * graph); the responder sends as many records, so the floor pays the driver's per-record cost too.
+ */
+export async function openFloorTarget(
+  responderEntry: string, startTimeoutMs: number, rowsFor: (query: ReadQuerySpec, personName: string) => number = () => 1,
+): Promise<FloorTarget> {
   const child = spawn(process.execPath, [responderEntry], { stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${responderEntry}`);
   const pid = child.pid;
@@ -57,12 +63,14 @@ export async function openFloorTarget(responderEntry: string, startTimeoutMs: nu
     throw error;
   }
   let readSession: Session | undefined;
-  const params = (query: ReadQuerySpec, personName: string): Record<string, unknown> => (query.takesName ? { name: personName } : {});
+  const params = (query: ReadQuerySpec, personName: string): Record<string, unknown> => (query.takesName
+    ? { name: personName, __rows: neo4j.int(rowsFor(query, personName)) }
+    : {});
   return {
     name: 'floor',
     pid,
     load(): Promise<LoadFigures> {
-      return Promise.resolve({ nodes: 0, relationships: 0, seconds: 0, method: 'none: the floor answers every query with one canned record' });
+      return Promise.resolve({ nodes: 0, relationships: 0, seconds: 0, method: 'none: the floor answers every query with canned records, as many as Causeway returns' });
     },
     // Exactly the Causeway target's read: a READ session reused across requests, `run`, count the records.
     async read(query: ReadQuerySpec, personName: string): Promise<number> {

@@ -162,3 +162,34 @@ export function graphFingerprint(graph: MoviesGraph): string {
   for (const f of graph.follows) hash.update(`F|${f.follower}|${f.followed}\n`);
   return hash.digest('hex').slice(0, 12);
 }
+
+/**
+ * Rows each read query returns for a person, computed from the graph itself: point 1, 1-hop the
+ * person's ACTED_IN count, 2-hop the distinct co-actors (persons, not the person, sharing a movie).
+ */
+export function expectedRowCounter(graph: MoviesGraph): (query: 'ping' | 'point' | 'oneHop' | 'twoHop', personName: string) => number {
+  const byName = new Map<string, number>();
+  graph.persons.forEach((p, i) => byName.set(p.name, i));
+  const moviesOf = new Map<number, number[]>();
+  const castOf = new Map<number, number[]>();
+  for (const row of graph.credits.get('ACTED_IN') ?? []) {
+    (moviesOf.get(row.person) ?? moviesOf.set(row.person, []).get(row.person)!).push(row.movie);
+    (castOf.get(row.movie) ?? castOf.set(row.movie, []).get(row.movie)!).push(row.person);
+  }
+  const twoHop = new Map<number, number>();
+  return (query, personName) => {
+    if (query === 'ping' || query === 'point') return 1;
+    const person = byName.get(personName);
+    if (person === undefined) return 0;
+    const movies = moviesOf.get(person) ?? [];
+    if (query === 'oneHop') return movies.length;
+    let count = twoHop.get(person);
+    if (count === undefined) {
+      const coActors = new Set<number>();
+      for (const movie of movies) for (const other of castOf.get(movie) ?? []) if (other !== person) coActors.add(other);
+      count = coActors.size;
+      twoHop.set(person, count);
+    }
+    return count;
+  };
+}

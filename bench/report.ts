@@ -188,7 +188,7 @@ export function renderRun(run: BenchRun): string {
     return [[floor.query.title, triple(floor.latency), ms(ours?.latency.p50Ms), ratio(ours?.latency.p50Ms, floor.latency.p50Ms), us(floor.clientCpuUsPerRequest), us(floor.serverCpuUsPerRequest)]];
   });
   if (floorRows.length > 0) {
-    lines.push('**Driver floor** (the same neo4j-driver loop against `bench/floor-responder.ts`, a Bolt server that answers every request with one canned record: what the driver, Bolt and loopback cost alone)', '');
+    lines.push('**Driver floor** (the same neo4j-driver loop against `bench/floor-responder.ts`, a Bolt server that answers every request with canned records, as many as Causeway returns for it: what the driver, Bolt and loopback cost alone)', '');
     lines.push(...table(['query', 'floor p50 / p90 / p99 ms', 'Causeway (driver) p50 ms', 'ratio C/floor', 'floor: client CPU µs/request', 'floor: responder CPU µs/request'], floorRows));
     lines.push('');
   }

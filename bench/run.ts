@@ -11,7 +11,7 @@ import { openRawBoltTarget } from './raw-bolt-target.js';
 import type { ServerProcess } from './server-process.js';
 import { measureDiskFsync } from './disk-fsync.js';
 import { measureLoopbackRoundTrip, withTimeout } from './loopback.js';
-import { actedInDegree, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
+import { actedInDegree, expectedRowCounter, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
 import { EXECUTION_END, EXECUTION_START, renderRun, runHeader, spliceBlock, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
 import { openFloorTarget } from './floor-target.js';
 import { EXECUTION_PARTS, emptyExecutionFigures, renderExecution } from './execution-report.js';
@@ -223,11 +223,11 @@ async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender 
   }
 }
 
-async function openFloor(run: BenchRun): Promise<Contender | undefined> {
+async function openFloor(run: BenchRun, rowsFor: ReturnType<typeof expectedRowCounter>): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.floor = figures;
   try {
-    const target = await openFloorTarget(join(buildRoot, 'bench', 'floor-responder.js'), 30_000);
+    const target = await openFloorTarget(join(buildRoot, 'bench', 'floor-responder.js'), 30_000, (query, name) => rowsFor(query.name, name));
     say(`floor: responder pid ${target.pid}`);
     figures.idleResidentBytes = target.residentBytes();
     return { ...startContender(target, figures), readsOnly: true };
@@ -409,7 +409,7 @@ async function main(): Promise<number> {
           }
         }
         if (options.parts.has('floor')) {
-          const floor = await openFloor(run);
+          const floor = await openFloor(run, expectedRowCounter(graph));
           if (floor !== undefined) contenders.push(floor);
         }
         if (options.parts.has('kuzu')) {
