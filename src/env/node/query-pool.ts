@@ -25,6 +25,9 @@ const WORKER_URL = new URL('./query-worker.js', import.meta.url);
 /** A worker that dies this many times in a row before it is ready is not started again. */
 const STARTUP_FAILURES_MAX = 3;
 
+/** each worker's V8 young generation (semi-spaces), see spawn() */
+const WORKER_YOUNG_GENERATION_MB = 32;
+
 export interface QueryPoolOptions {
   /** the LMDB file (graph.mdb) of the database */
   readonly storePath: string;
@@ -159,7 +162,10 @@ export class QueryWorkerPool {
     };
     const worker = new Worker(WORKER_URL, {
       workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb },
+      // Setting only the old generation leaves a worker a small young generation, and a
+      // pipeline that makes a row object per item then runs ~1.5× slower (measured: 390 → 560 ms
+      // for a 3 M-row count); 32 MB is what the main thread gets on this machine.
+      resourceLimits: { maxOldGenerationSizeMb: this.options.heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     // An idle worker does not keep the process alive (one running a statement does).
     worker.unref();
