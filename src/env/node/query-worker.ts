@@ -9,6 +9,7 @@
 // store's caches (records, schema, tokens) when the main thread has applied transactions the
 // worker has not seen.
 
+import { constants as osConstants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import type { QueryCursor } from '../../cypher/api.js';
@@ -24,6 +25,15 @@ import { openLmdbKvReader } from './lmdb-kv.js';
 import { nodeRandom } from './random.js';
 import { nodeScheduler } from './scheduler.js';
 import { BATCH_MAX_MS, type FromWorker, toWire, type ToWorker, type WorkerInit } from './query-protocol.js';
+
+// Long reads yield the CPU to the main thread, which carries every connection's I/O, commits and
+// timers: on Linux a thread's nice value is its own, and pid 0 means the calling thread, so this
+// lowers only this worker. Best effort: some systems refuse it.
+try {
+  setPriority(osConstants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // keep the default priority
+}
 
 const port = parentPort;
 if (port === null) throw new Error('query-worker.js runs as a worker thread');
