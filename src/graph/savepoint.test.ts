@@ -244,7 +244,7 @@ test('rollbackToSavepoint is the same as never having made the undone changes', 
 test('savepoints are cheap per row', async () => {
   const db = createMemoryDatabase();
   const tx = db.begin() as Transaction;
-  const journalOf = (t: Transaction): unknown[] => (t as unknown as { journal: unknown[] }).journal;
+  const journalOf = (t: Transaction): { length: number } => (t as unknown as { undo: { length: number } }).undo;
   for (let i = 0; i < 1000; i++) tx.createNode(['A'], new Map([['i', BigInt(i)]]));
   assert.equal(journalOf(tx).length, 0);
   for (let row = 0; row < 1000; row++) {

@@ -26,6 +26,7 @@ import { type LockKey, type LockManager, type ResourceKind, uniqueEntryId } from
 import { checkConstraintCreate, checkConstraintDrop, checkIndexCreate, checkIndexDrop, backingIndexOf } from './schema.js';
 import type { StoreReader } from './store.js';
 import { OverlayReader } from './tx-read.js';
+import { restoreEntries, restoreSeqOrder, UndoJournal } from './tx-journal.js';
 import { TxState, type WorkingNode, type WorkingRel } from './tx-state.js';
 import { canonicalKeyOf } from './values.js';
 
@@ -51,9 +52,8 @@ export interface TxHost {
 
 type Phase = 'open' | 'committing' | 'closed';
 
-interface Savepoint {
-  readonly token: number;
-  readonly journalLength: number;
+/** What a savepoint keeps besides the undo steps: the scalars, restored as they were. */
+interface SavedScalars {
   readonly counters: UpdateCounters;
   readonly nodeDelta: number;
   readonly relDelta: number;
@@ -68,10 +68,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   };
   private phase: Phase = 'open';
   /** inverse steps of the changes made since the oldest outstanding savepoint */
-  private readonly journal: (() => void)[] = [];
-  /** outstanding savepoints, oldest first */
-  private readonly savepoints: Savepoint[] = [];
-  private savepointSeq = 0;
+  private readonly undo = new UndoJournal<SavedScalars>();
   /** set by an undo step that put a node (relationship) back out of seq order */
   private nodesReordered = false;
   private relsReordered = false;
@@ -134,7 +131,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.counters.propertiesSet += node.properties.size;
     this.reindexLocal(node, +1);
     if (this.journaling) {
-      this.journal.push(() => {
+      this.undo.record(() => {
         this.reindexLocal(node, -1);
         this.state.nodes.delete(id);
         this.state.createdNodes.delete(id);
@@ -199,7 +196,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       this.state.nodes.delete(id);
       this.countLabels(node.labels, -1);
       if (this.journaling) {
-        this.journal.push(() => {
+        this.undo.record(() => {
           this.state.nodes.set(id, node);
           this.nodesReordered = true;
           this.reindexLocal(node, +1);
@@ -235,7 +232,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.counters.relationshipsCreated++;
     this.counters.propertiesSet += rel.properties.size;
     if (this.journaling) {
-      this.journal.push(() => {
+      this.undo.record(() => {
         this.state.rels.delete(id);
         this.state.createdRels.delete(id);
       });
@@ -251,17 +248,17 @@ export class Transaction extends OverlayReader implements GraphTx {
       if (!properties.has(key)) return;
       const before = this.journaling ? [...properties] : undefined;
       properties.delete(key);
-      if (this.journaling) this.journal.push(() => restoreEntries(properties, before!));
+      if (this.journaling) this.undo.record(() => restoreEntries(properties, before!));
     } else {
       this.charge(PROPERTY_ENTRY_BYTES + this.sizeOf(value));
       const had = properties.has(key);
       const old = properties.get(key);
       properties.set(key, value);
-      if (this.journaling) this.journal.push(had ? () => properties.set(key, old!) : () => properties.delete(key));
+      if (this.journaling) this.undo.record(had ? () => properties.set(key, old!) : () => properties.delete(key));
       this.noteTokens([key], this.state.newKeys);
     }
     rel.snapshot = undefined;
-    if (this.journaling) this.journal.push(() => (rel.snapshot = snapshot));
+    if (this.journaling) this.undo.record(() => (rel.snapshot = snapshot));
     this.counters.propertiesSet++;
   }
 
@@ -280,7 +277,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       this.state.rels.delete(id);
       this.countType(working.type, -1);
       if (this.journaling) {
-        this.journal.push(() => {
+        this.undo.record(() => {
           this.state.rels.set(id, working);
           this.relsReordered = true;
         });
@@ -358,31 +355,23 @@ export class Transaction extends OverlayReader implements GraphTx {
 
   savepoint(): number {
     this.checkOpen();
-    const token = ++this.savepointSeq;
-    this.savepoints.push({
-      token, journalLength: this.journal.length, counters: { ...this.counters },
-      nodeDelta: this.state.nodeDelta, relDelta: this.state.relDelta, schemaOps: this.state.schemaOps.length,
-      stateBytes: this.stateBytes,
+    return this.undo.mark({
+      counters: { ...this.counters }, nodeDelta: this.state.nodeDelta, relDelta: this.state.relDelta,
+      schemaOps: this.state.schemaOps.length, stateBytes: this.stateBytes,
     });
-    return token;
   }
 
   rollbackToSavepoint(sp: number): void {
     if (this.phase !== 'open') return;
-    const at = this.savepointIndex(sp);
-    const mark = this.savepoints[at]!;
-    const journal = this.journal;
-    while (journal.length > mark.journalLength) journal.pop()!();
-    Object.assign(this.counters, mark.counters);
-    this.state.nodeDelta = mark.nodeDelta;
-    this.state.relDelta = mark.relDelta;
-    this.state.schemaOps.length = mark.schemaOps;
-    if (this.stateBytes > mark.stateBytes) {
-      this.memory?.release(this.stateBytes - mark.stateBytes);
-      this.stateBytes = mark.stateBytes;
+    const saved = this.undo.rollbackTo(sp);
+    Object.assign(this.counters, saved.counters);
+    this.state.nodeDelta = saved.nodeDelta;
+    this.state.relDelta = saved.relDelta;
+    this.state.schemaOps.length = saved.schemaOps;
+    if (this.stateBytes > saved.stateBytes) {
+      this.memory?.release(this.stateBytes - saved.stateBytes);
+      this.stateBytes = saved.stateBytes;
     }
-    // later savepoints are gone; this one stays usable
-    this.savepoints.length = at + 1;
     if (this.nodesReordered) restoreSeqOrder(this.state.nodes);
     if (this.relsReordered) restoreSeqOrder(this.state.rels);
     this.nodesReordered = false;
@@ -390,25 +379,11 @@ export class Transaction extends OverlayReader implements GraphTx {
   }
 
   releaseSavepoint(sp: number): void {
-    const at = this.findSavepoint(sp);
-    if (at < 0) return; // released already (with an earlier one), or the transaction ended
-    this.savepoints.length = at;
-    if (at === 0) this.journal.length = 0;
-  }
-
-  private findSavepoint(sp: number): number {
-    for (let i = this.savepoints.length - 1; i >= 0; i--) if (this.savepoints[i]!.token === sp) return i;
-    return -1;
-  }
-
-  private savepointIndex(sp: number): number {
-    const at = this.findSavepoint(sp);
-    if (at < 0) throw new Error(`invariant violated: savepoint ${sp} is not outstanding`);
-    return at;
+    this.undo.release(sp);
   }
 
   private get journaling(): boolean {
-    return this.savepoints.length > 0;
+    return this.undo.active;
   }
 
   // ---- termination and lock waits ----
@@ -459,8 +434,7 @@ export class Transaction extends OverlayReader implements GraphTx {
 
   private close(): void {
     this.phase = 'closed';
-    this.journal.length = 0;
-    this.savepoints.length = 0;
+    this.undo.clear();
     this.memory?.close();
     this.stateBytes = 0;
     this.host.finished(this);
@@ -539,7 +513,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.state.nodes.set(id, node);
     this.reindexLocal(node, +1);
     if (this.journaling) {
-      this.journal.push(() => {
+      this.undo.record(() => {
         this.reindexLocal(node, -1);
         this.state.nodes.delete(id);
       });
@@ -555,7 +529,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     node.snapshot = undefined;
     this.reindexLocal(node, +1);
     if (this.journaling) {
-      this.journal.push(() => {
+      this.undo.record(() => {
         this.reindexLocal(node, -1);
         revert();
         node.snapshot = snapshot;
@@ -578,7 +552,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       properties: new Map(base.properties), base, snapshot: base,
     };
     this.state.rels.set(id, rel);
-    if (this.journaling) this.journal.push(() => this.state.rels.delete(id));
+    if (this.journaling) this.undo.record(() => this.state.rels.delete(id));
     return rel;
   }
 
@@ -587,7 +561,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     for (const label of labels) {
       const before = counts.get(label);
       counts.set(label, (before ?? 0) + delta);
-      if (this.journaling) this.journal.push(before === undefined ? () => counts.delete(label) : () => counts.set(label, before));
+      if (this.journaling) this.undo.record(before === undefined ? () => counts.delete(label) : () => counts.set(label, before));
     }
   }
 
@@ -596,7 +570,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     const counts = this.state.typeDelta;
     const before = counts.get(type);
     counts.set(type, (before ?? 0) + delta);
-    if (this.journaling) this.journal.push(before === undefined ? () => counts.delete(type) : () => counts.set(type, before));
+    if (this.journaling) this.undo.record(before === undefined ? () => counts.delete(type) : () => counts.set(type, before));
   }
 
   private noteCreatedRel(nodeId: NodeId, relId: RelId): void {
@@ -604,10 +578,10 @@ export class Transaction extends OverlayReader implements GraphTx {
     const created = byNode.get(nodeId);
     if (created === undefined) {
       byNode.set(nodeId, [relId]);
-      if (this.journaling) this.journal.push(() => byNode.delete(nodeId));
+      if (this.journaling) this.undo.record(() => byNode.delete(nodeId));
     } else {
       created.push(relId);
-      if (this.journaling) this.journal.push(() => created.pop());
+      if (this.journaling) this.undo.record(() => created.pop());
     }
   }
 
@@ -618,7 +592,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   private addToSet<T>(set: Set<T>, value: T): void {
     if (set.has(value)) return;
     set.add(value);
-    if (this.journaling) this.journal.push(() => set.delete(value));
+    if (this.journaling) this.undo.record(() => set.delete(value));
   }
 
   /** Schema changes are rare and their maps tiny: the undo step restores both maps whole. */
@@ -626,7 +600,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     if (!this.journaling) return;
     const indexes = [...this.state.createdIndexes];
     const constraints = [...this.state.createdConstraints];
-    this.journal.push(() => {
+    this.undo.record(() => {
       restoreEntries(this.state.createdIndexes, indexes);
       restoreEntries(this.state.createdConstraints, constraints);
     });
@@ -635,37 +609,6 @@ export class Transaction extends OverlayReader implements GraphTx {
 
 function unique(names: readonly string[]): string[] {
   return names.length < 2 ? [...names] : [...new Set(names)];
-}
-
-/** Puts a Map back to exactly these entries, in this order. */
-function restoreEntries<K, V>(map: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
-  map.clear();
-  for (const [key, value] of entries) map.set(key, value);
-}
-
-/**
- * Undo put entries back at the end of their Map; move the entries after the first one out of
- * place, in seq order, so the Map is back in seq (first-touch) order.
- */
-function restoreSeqOrder<K, V extends { readonly seq: number }>(map: Map<K, V>): void {
-  let last = -Infinity;
-  let sorted = true;
-  for (const value of map.values()) {
-    if (value.seq < last) {
-      sorted = false;
-      break;
-    }
-    last = value.seq;
-  }
-  if (sorted) return;
-  const entries = [...map].sort((a, b) => a[1].seq - b[1].seq);
-  let inPlace = 0;
-  for (const key of map.keys()) {
-    if (key !== entries[inPlace]![0]) break;
-    inPlace++;
-  }
-  for (let i = inPlace; i < entries.length; i++) map.delete(entries[i]![0]);
-  for (let i = inPlace; i < entries.length; i++) map.set(entries[i]![0], entries[i]![1]);
 }
 
 function notFound(kind: 'Node' | 'Relationship', id: number): Neo4jError {
