@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { ChunkDecoder, encodeChunks } from '../src/bolt/chunking.js';
 import { HANDSHAKE_BYTES, negotiate } from '../src/bolt/handshake.js';
 import { encodeResponse, IGNORED, meta, Signature, success, type Response } from '../src/bolt/messages.js';
-import type { CypherMap } from '../src/cypher/values/value.js';
+import type { CypherMap } from '../src/values/value.js';
 import type { ValueFormat } from '../src/bolt/packstream/markers.js';
 import { ByteReader } from '../src/bolt/packstream/bytes.js';
 import { Unpacker } from '../src/bolt/packstream/unpack.js';

@@ -1,7 +1,7 @@
 // Turns an error into FAILURE metadata in the shape the negotiated version expects.
 
 import { Neo4jError, Status, type StatusCode } from '../core/errors.js';
-import type { CypherMap } from '../cypher/values/value.js';
+import type { CypherMap } from '../values/value.js';
 import { meta } from './messages.js';
 import type { Capabilities } from './versions.js';
 

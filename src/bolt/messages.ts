@@ -1,7 +1,7 @@
 // Bolt request and response messages: signatures, typed shapes, decoding and encoding.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { CypherMap, CypherValue } from '../cypher/values/value.js';
+import type { CypherMap, CypherValue } from '../values/value.js';
 import { ByteReader, ByteWriter, invalidFormat } from './packstream/bytes.js';
 import type { ValueFormat } from './packstream/markers.js';
 import { packStructHeader, packValue, type PackableValue } from './packstream/pack.js';

@@ -2,7 +2,7 @@
 // query engine, pulled as the client asks, and the summary metadata built at its end.
 
 import type { QueryCursor } from '../cypher/api.js';
-import type { CypherMap } from '../cypher/values/value.js';
+import type { CypherMap } from '../values/value.js';
 import type { UpdateCounters } from '../graph/api.js';
 import { meta, type Response } from './messages.js';
 

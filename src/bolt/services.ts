@@ -3,7 +3,7 @@
 
 import type { Neo4jError } from '../core/errors.js';
 import type { QueryExecutor } from '../cypher/api.js';
-import type { CypherMap, CypherValue } from '../cypher/values/value.js';
+import type { CypherMap, CypherValue } from '../values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { Clock, Ticker } from '../env/clock.js';
 

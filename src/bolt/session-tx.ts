@@ -3,7 +3,7 @@
 // transaction under a client's feet, and the failure that carries records streamed before it.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { CypherMap } from '../cypher/values/value.js';
+import type { CypherMap } from '../values/value.js';
 import type { Clock } from '../env/clock.js';
 import type { GraphTx } from '../graph/api.js';
 import type { Response } from './messages.js';

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CypherMap, CypherValue } from '../cypher/values/value.js';
+import type { CypherMap, CypherValue } from '../values/value.js';
 import type { Request, Response } from './messages.js';
 import { BoltSession } from './session.js';
 import { fakeServices } from './testing/fakes.js';

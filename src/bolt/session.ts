@@ -4,7 +4,7 @@
 
 import { Neo4jError, Status } from '../core/errors.js';
 import { EXPLICIT_TRANSACTION, type StatementTransaction } from '../cypher/api.js';
-import type { CypherMap, CypherValue } from '../cypher/values/value.js';
+import type { CypherMap, CypherValue } from '../values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import { formatBookmark, requiredTxId } from './bookmarks.js';
 import { describeError, failureMetadata } from './failure.js';

@@ -8,7 +8,7 @@
 //   S: <closed>                       the server closed the connection
 //   # comment
 
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import { BoltConnection } from './connection.js';
 import { Signature } from './messages.js';
 import { fakeServices } from './testing/fakes.js';

@@ -3,7 +3,7 @@
 
 import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
-import type { CypherValue } from './values/value.js';
+import type { CypherValue } from '../values/value.js';
 import type { ShowSource } from './runtime/show.js';
 
 /** Neo4j's query type letters as Bolt summaries carry them. */

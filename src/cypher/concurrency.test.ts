@@ -8,7 +8,7 @@ import { steppedScheduler } from '../env/scheduler.js';
 import type { GraphDatabase } from '../graph/api.js';
 import { createMemoryDatabase } from '../graph/memory.js';
 import { CypherEngine } from './query.js';
-import type { CypherValue } from './values/value.js';
+import type { CypherValue } from '../values/value.js';
 
 const NO_PARAMS = new Map<string, CypherValue>();
 

@@ -7,7 +7,7 @@ import type { GraphTx, UpdateCounters } from '../graph/api.js';
 import type { QueryCursor, QueryResult, QueryType } from './api.js';
 import { type ExecContext, type Row, isControl, PAUSE, startSlice, type Suspend } from './runtime/context.js';
 import { currentNode, currentRel } from './values/entities.js';
-import { type CypherValue, NodeValue, PathValue, RelationshipValue } from './values/value.js';
+import { type CypherValue, NodeValue, PathValue, RelationshipValue } from '../values/value.js';
 
 export const ZERO_COUNTERS: UpdateCounters = {
   nodesCreated: 0, nodesDeleted: 0, relationshipsCreated: 0, relationshipsDeleted: 0, propertiesSet: 0,

@@ -16,11 +16,11 @@ import { builtinProcedures } from './procedures/builtin.js';
 import { type ExecContext, isControl, type Row } from './runtime/context.js';
 import { compileSchemaCommand, type SchemaPlan } from './runtime/schema.js';
 import { compileShow, standaloneDatabases, type ShowSource } from './runtime/show.js';
-import type { CypherValue } from './values/value.js';
+import type { CypherValue } from '../values/value.js';
 import { analyzeStatement } from './planner/semantic-bridge.js';
 import { MemoryTracker, type MemoryPool, type TransactionMemoryLimit, UNLIMITED_TRANSACTION } from '../core/memory.js';
 import { StatementMemory } from './runtime/memory.js';
-import { estimateBytes } from './values/size.js';
+import { estimateBytes } from '../values/size.js';
 import { forEachAstNode } from './runtime/ast-walk.js';
 
 export interface CypherEngineOptions {

@@ -4,7 +4,7 @@
 // tx commands, so applying a command gives the same ids on every member.
 
 import type { Neo4jError } from '../core/errors.js';
-import type { CypherValue, PropertyValue } from '../cypher/values/value.js';
+import type { CypherValue, PropertyValue } from '../values/value.js';
 import type { MemoryTracker } from '../core/memory.js';
 
 export type NodeId = number;

@@ -5,7 +5,7 @@ import { assert } from '../core/errors.js';
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
   type PropertyValue,
-} from '../cypher/values/value.js';
+} from '../values/value.js';
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue, type PropertyValue,
-} from '../cypher/values/value.js';
+} from '../values/value.js';
 import { TX_COMMAND_VERSION, decodeTxCommand, encodeTxCommand, type TxCommand, type TxOp } from './commands.js';
 
 const id = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });

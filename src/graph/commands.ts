@@ -8,7 +8,7 @@
 // changes to existing nodes, relationship creations, relationship changes, relationship
 // deletions, node deletions, then schema changes in the order they were issued.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type {
   ConstraintDescriptor, ConstraintKind, IndexDescriptor, IndexKind, NodeId, RelId,
 } from './api.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Neo4jError } from '../core/errors.js';
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue, type PropertyValue,
-} from '../cypher/values/value.js';
+} from '../values/value.js';
 import type { GraphDatabase, GraphTx } from './api.js';
 import { LockWaitRequired } from './locks.js';
 

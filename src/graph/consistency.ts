@@ -2,7 +2,7 @@
 // both directions, index entries, counts) is rebuilt from the node and relationship records and
 // compared with what is stored. Used by the crash tests and by an admin check-consistency.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type { KvRead } from '../env/kv.js';
 import type { IndexDescriptor, NodeRecord } from './api.js';
 import { ByteReader, ByteWriter } from './bytes.js';

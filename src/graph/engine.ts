@@ -8,7 +8,7 @@
 //      commands that became durable together, and records the last applied position with them.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import type { Ticker } from '../env/clock.js';
 import type { CommitResult, GraphDatabase, GraphTx, NodeId, RelId } from './api.js';
 import type { CommitLog } from './commit-log.js';

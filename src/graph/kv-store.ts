@@ -7,7 +7,7 @@
 // bounded cache that applyBatch keeps exact; schema, tokens and id high-water marks live in
 // memory, loaded at open.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import { assert } from '../core/errors.js';
 import type { KvRead, KvStore, KvWrite } from '../env/kv.js';
 import type {

@@ -2,7 +2,7 @@
 // read returns the stored record without copying. Used by the TCK, unit tests and the simulator;
 // a fresh instance costs a handful of empty Maps.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import { assert } from '../core/errors.js';
 import type {
   Adjacency, ConstraintDescriptor, Direction, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type { Direction, GraphDatabase, GraphRead, GraphTx } from './api.js';
 import { createMemoryDatabase } from './memory.js';
 import { openDatabase } from './open.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Neo4jError } from '../core/errors.js';
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type { TxCommand, TxOp } from './commands.js';
 import type { GraphEngine } from './engine.js';
 import { createMemoryDatabase } from './memory.js';

@@ -8,7 +8,7 @@
 // started (LMDB cursor), so a caller must tolerate an id whose entity has since been deleted
 // (node(id) then returns undefined). Isolation is read committed.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type {
   Adjacency, ConstraintDescriptor, Direction, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
 } from './api.js';

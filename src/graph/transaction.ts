@@ -16,7 +16,7 @@
 // leaves the state as it was); a rollback to a savepoint gives back what was charged since, and
 // the end of the transaction gives back everything.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import { Neo4jError, Status } from '../core/errors.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type {

@@ -4,7 +4,7 @@
 // When the transaction has changed nothing of a kind, reads go straight to the store (the common
 // read-only case pays nothing for the overlay).
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type { Neo4jError } from '../core/errors.js';
 import type {
   Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,

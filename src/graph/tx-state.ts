@@ -2,7 +2,7 @@
 // under that entity's exclusive lock, so the committed copy cannot move underneath), plus the
 // schema operations in issue order. buildCommand() turns the net effect into a tx command.
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import type { ConstraintDescriptor, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord } from './api.js';
 import { TX_COMMAND_VERSION, type Property, type TxCommand, type TxOp } from './commands.js';
 

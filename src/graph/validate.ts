@@ -2,7 +2,7 @@
 // transaction's changes, and against the unique values reserved by commits that are validated
 // but not yet applied (so two concurrent commits can never both claim the same value).
 
-import type { PropertyValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
 import { Neo4jError, Status } from '../core/errors.js';
 import type { ConstraintDescriptor, NodeId, NodeRecord } from './api.js';
 import { backingIndexOf, describeConstraint } from './schema.js';

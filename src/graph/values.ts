@@ -5,7 +5,7 @@
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
   type PropertyValue,
-} from '../cypher/values/value.js';
+} from '../values/value.js';
 
 const INT64_LIMIT = 2 ** 63;
 

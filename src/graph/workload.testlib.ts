@@ -1,8 +1,8 @@
 // A seeded random graph workload for storage tests: each call runs one transaction of mixed
 // node, relationship, label, property and occasional schema changes through the GraphTx API.
 
-import type { PropertyValue } from '../cypher/values/value.js';
-import { DateValue, PointValue } from '../cypher/values/value.js';
+import type { PropertyValue } from '../values/value.js';
+import { DateValue, PointValue } from '../values/value.js';
 import type { GraphDatabase, GraphTx } from './api.js';
 
 /** mulberry32: small, fast, deterministic */

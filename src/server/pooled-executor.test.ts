@@ -5,7 +5,7 @@ import { Neo4jError, Status } from '../core/errors.js';
 import type { QueryCursor, QueryType } from '../cypher/api.js';
 import { cursorOverResult, ZERO_COUNTERS } from '../cypher/cursor.js';
 import { CypherEngine } from '../cypher/query.js';
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import type { Scheduler } from '../env/scheduler.js';
 import { createMemoryDatabase } from '../graph/memory.js';
 import { PooledExecutor, type ReadPool } from './pooled-executor.js';

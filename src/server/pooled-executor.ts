@@ -12,7 +12,7 @@ import type {
   OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType, StatementTransaction,
 } from '../cypher/api.js';
 import type { ShowSource } from '../cypher/runtime/show.js';
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
 

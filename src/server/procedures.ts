@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status } from '../core/errors.js';
 import type { ProcedureSignature } from '../cypher/api.js';
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import type { GraphTx } from '../graph/api.js';
 import type { RoutingTable } from '../bolt/services.js';
 import { NEO4J_COMPATIBLE_VERSION, NEO4J_EDITION } from './identity.js';

@@ -4,7 +4,7 @@
 // db.logs.query.threshold (e.g. 500ms, 2s), db.logs.query.parameter_logging_enabled.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import { formatValue } from '../cypher/values/format.js';
+import { formatValue } from '../values/format.js';
 import type { QueryEvent } from '../bolt/services.js';
 import { formatLogLine } from './log.js';
 

@@ -3,7 +3,7 @@
 // every row whose input part equals the arguments.
 
 import type { ProcedureSignature } from '../cypher/api.js';
-import { isMap, type CypherValue } from '../cypher/values/value.js';
+import { isMap, type CypherValue } from '../values/value.js';
 import { parseTckValue, tckValueToCypher } from './values.js';
 
 interface Field { readonly name: string; readonly type: string }

@@ -2,7 +2,7 @@
 // unknown step fails the scenario rather than being skipped, so the pass rate never flatters.
 
 import type { QueryExecutor, QueryResult } from '../cypher/api.js';
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import type { GraphDatabase } from '../graph/api.js';
 import type { TckScenario, TckStep } from './features.js';
 import { parseProcedureStep } from './procedures.js';

@@ -3,7 +3,7 @@
 // properties as (entity, key, value) triples, so overwriting a value counts one + and one -.
 
 import type { GraphDatabase, GraphRead } from '../graph/api.js';
-import type { CypherValue } from '../cypher/values/value.js';
+import type { CypherValue } from '../values/value.js';
 import { describeCypherValue } from './values.js';
 
 export interface GraphState {

@@ -6,7 +6,7 @@
 
 import {
   NodeValue, PathValue, RelationshipValue, isMap, isTemporal, type CypherValue,
-} from '../cypher/values/value.js';
+} from '../values/value.js';
 
 type Props = readonly (readonly [string, TckValue])[];
 export interface TckNode { readonly kind: 'node'; readonly labels: readonly string[]; readonly props: Props }

@@ -4,7 +4,7 @@
 import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../src/cypher/api.js';
 import { cursorOverResult } from '../../src/cypher/cursor.js';
 import { Neo4jError, Status } from '../../src/core/errors.js';
-import { NodeValue, type CypherValue, type PropertyValue } from '../../src/cypher/values/value.js';
+import { NodeValue, type CypherValue, type PropertyValue } from '../../src/values/value.js';
 import type { GraphDatabase, GraphTx, NodeRecord, UpdateCounters } from '../../src/graph/api.js';
 import type { TckBackend } from '../../src/tck/scenario.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DateValue, NodeValue, PathValue, RelationshipValue, type CypherValue } from '../../src/cypher/values/value.js';
+import { DateValue, NodeValue, PathValue, RelationshipValue, type CypherValue } from '../../src/values/value.js';
 import { parseTckValue, rowsMatch, tckValueToCypher, valueMatches } from '../../src/tck/values.js';
 
 const exact = { ignoreListOrder: false };

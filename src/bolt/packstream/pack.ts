@@ -4,7 +4,7 @@
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, NodeValue, PathValue,
   PointValue, RelationshipValue, TimeValue, type CypherValue,
-} from '../../cypher/values/value.js';
+} from '../../values/value.js';
 import { ByteWriter } from './bytes.js';
 import { Marker, StructTag, type ValueFormat } from './markers.js';
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, NodeValue, PathValue, PointValue,
   RelationshipValue, TimeValue, type CypherValue,
-} from '../../cypher/values/value.js';
+} from '../../values/value.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import type { ValueFormat } from './markers.js';
 import { packValue } from './pack.js';

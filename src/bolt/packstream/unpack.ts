@@ -5,7 +5,7 @@ import { Neo4jError, Status } from '../../core/errors.js';
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
   type CypherMap, type CypherValue,
-} from '../../cypher/values/value.js';
+} from '../../values/value.js';
 import { BoltLimits } from '../limits.js';
 import { ByteReader, invalidFormat } from './bytes.js';
 import { Marker, StructTag, type ValueFormat } from './markers.js';

@@ -4,7 +4,7 @@
 import { Neo4jError, Status, type StatusCode } from '../../core/errors.js';
 import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../cypher/api.js';
 import { cursorOverResult } from '../../cypher/cursor.js';
-import type { CypherMap, CypherValue } from '../../cypher/values/value.js';
+import type { CypherMap, CypherValue } from '../../values/value.js';
 import type { CommitResult, GraphDatabase, GraphTx, UpdateCounters } from '../../graph/api.js';
 import type { Authenticator, DatabaseProvider, SessionServices } from '../services.js';
 

@@ -1,6 +1,6 @@
 // A minimal client side of the wire for tests: encodes requests, collects and decodes responses.
 
-import type { CypherValue } from '../../cypher/values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import { ChunkDecoder, encodeChunks } from '../chunking.js';
 import type { ByteTransport } from '../connection.js';
 import { ByteReader, ByteWriter } from '../packstream/bytes.js';

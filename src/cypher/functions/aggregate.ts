@@ -2,13 +2,13 @@
 // that drops repeated (equivalent) first arguments.
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
-import { add } from '../values/arith.js';
-import { hashKey, orderCompare } from '../values/compare.js';
-import { typeName } from '../values/format.js';
-import { type CypherValue, DurationValue } from '../values/value.js';
-import { durationAdd, durationScale } from '../values/temporal-arith.js';
+import { add } from '../../values/arith.js';
+import { hashKey, orderCompare } from '../../values/compare.js';
+import { typeName } from '../../values/format.js';
+import { type CypherValue, DurationValue } from '../../values/value.js';
+import { durationAdd, durationScale } from '../../values/temporal-arith.js';
 import type { AggregateFunction, Aggregator, ValueSizer } from './types.js';
-import { estimateBytes } from '../values/size.js';
+import { estimateBytes } from '../../values/size.js';
 
 function numeric(fn: string, v: CypherValue): bigint | number | DurationValue {
   if (typeof v === 'bigint' || typeof v === 'number' || v instanceof DurationValue) return v;

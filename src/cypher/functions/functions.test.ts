@@ -5,7 +5,7 @@ import type { GraphRead } from '../../graph/api.js';
 import { toStringValue } from './scalar.js';
 import { lookupAggregate, lookupScalar, DistinctAgg } from './index.js';
 import type { FunctionContext } from './types.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 const ctx: FunctionContext = { graph: {} as GraphRead, statementTimeMs: 1_700_000_000_123, random: () => 0.25 };
 

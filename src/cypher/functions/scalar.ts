@@ -1,12 +1,12 @@
 // Scalar functions over entities, paths, lists and type conversions.
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
-import { cypherEquals } from '../values/compare.js';
+import { cypherEquals } from '../../values/compare.js';
 import { currentNode, currentRel, nodeValue } from '../values/entities.js';
-import { formatValue, scalarToString, typeName } from '../values/format.js';
+import { formatValue, scalarToString, typeName } from '../../values/format.js';
 import {
   type CypherValue, NodeValue, PathValue, PointValue, RelationshipValue, isTemporal,
-} from '../values/value.js';
+} from '../../values/value.js';
 import type { FunctionContext, ScalarFunction } from './types.js';
 
 export function argError(fn: string, expected: string, v: CypherValue): Neo4jError {

@@ -1,8 +1,8 @@
 // Spatial functions: point() construction, point.distance()/distance(), point.withinBBox().
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
-import { formatValue, typeName } from '../values/format.js';
-import { type CypherValue, PointValue } from '../values/value.js';
+import { formatValue, typeName } from '../../values/format.js';
+import { type CypherValue, PointValue } from '../../values/value.js';
 import type { ScalarFunction } from './types.js';
 
 const EARTH_RADIUS_METERS = 6_378_140.0;

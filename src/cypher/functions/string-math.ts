@@ -1,8 +1,8 @@
 // String, list and numeric functions.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import { checkedInt } from '../values/arith.js';
-import type { CypherValue } from '../values/value.js';
+import { checkedInt } from '../../values/arith.js';
+import type { CypherValue } from '../../values/value.js';
 import { argError } from './scalar.js';
 import type { ScalarFunction } from './types.js';
 

@@ -1,11 +1,11 @@
 // duration.between / inMonths / inDays / inSeconds, following java.time's `until` rules: whole
 // months first (a day is borrowed when the end's time of day is earlier), then days, then time.
 
-import { civilFromDays, daysFromCivil, daysInMonth, NANOS_PER_DAY } from '../values/temporal.js';
-import { localSeconds, partsOf, type Parts } from '../values/temporal-build.js';
-import { makeDuration } from '../values/temporal-arith.js';
-import { type CypherValue, DurationValue } from '../values/value.js';
-import { zoneOffsetAt, zoneOffsetAtInstant } from '../values/zones.js';
+import { civilFromDays, daysFromCivil, daysInMonth, NANOS_PER_DAY } from '../../values/temporal.js';
+import { localSeconds, partsOf, type Parts } from '../../values/temporal-build.js';
+import { makeDuration } from '../../values/temporal-arith.js';
+import { type CypherValue, DurationValue } from '../../values/value.js';
+import { zoneOffsetAt, zoneOffsetAtInstant } from '../../values/zones.js';
 
 export type BetweenUnit = 'all' | 'months' | 'days' | 'seconds';
 

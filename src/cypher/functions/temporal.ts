@@ -2,18 +2,18 @@
 // (from strings, maps, other temporals, or the statement clock), truncation and durations between.
 
 import { typeError } from '../../core/errors.js';
-import { formatValue, typeName } from '../values/format.js';
-import { civilFromDays, daysFromCivil, NANOS_PER_SECOND } from '../values/temporal.js';
-import { isoWeek } from '../values/temporal-props.js';
+import { formatValue, typeName } from '../../values/format.js';
+import { civilFromDays, daysFromCivil, NANOS_PER_SECOND } from '../../values/temporal.js';
+import { isoWeek } from '../../values/temporal-props.js';
 import {
   DurationBuilder, type Parts, dateFromFields, dateTimeFromInstant, hasDateFields, hasTimeFields, localSeconds,
   makeDateTime, offsetFor, parseDateString, parseDateTimeString, parseDurationString, parseTimeString, parseZone,
   partsOf, shiftNod, temporalError, timeFromFields,
-} from '../values/temporal-build.js';
+} from '../../values/temporal-build.js';
 import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, TimeValue, isTemporal,
-} from '../values/value.js';
-import { zoneOffsetAtInstant } from '../values/zones.js';
+} from '../../values/value.js';
+import { zoneOffsetAtInstant } from '../../values/zones.js';
 import { durationBetween, type BetweenUnit } from './temporal-between.js';
 import type { FunctionContext, ScalarFunction } from './types.js';
 

@@ -1,7 +1,7 @@
 // What a function implementation sees: its evaluated arguments and the statement's context.
 
 import type { GraphRead } from '../../graph/api.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 export interface FunctionContext {
   readonly graph: GraphRead;

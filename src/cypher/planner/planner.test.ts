@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { GraphTx } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { CypherEngine } from '../query.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 /** Wraps a transaction and counts calls to the storage access paths. */
 function spy(tx: GraphTx): { tx: GraphTx; calls: Map<string, number> } {

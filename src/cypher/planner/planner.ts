@@ -9,8 +9,8 @@ import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.j
 import type { Clause, Expression, Projection, Query, SingleQuery } from '../ast/index.js';
 import type { ProcedureSignature } from '../api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
-import { hashKey } from '../values/compare.js';
-import { formatValue, typeName } from '../values/format.js';
+import { hashKey } from '../../values/compare.js';
+import { formatValue, typeName } from '../../values/format.js';
 import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick, withoutPausing } from '../runtime/context.js';
 import { awaitValue, collect, RowBuffer, runRow } from '../runtime/eager.js';
 import { Charge } from '../runtime/memory.js';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { CypherEngine } from '../query.js';
-import type { CypherValue } from '../values/value.js';
-import { hashKey } from '../values/compare.js';
+import type { CypherValue } from '../../values/value.js';
+import { hashKey } from '../../values/compare.js';
 
 interface Graph { nodes: { label: 'A' | 'B'; k: number }[]; rels: { from: number; to: number; type: 'R' | 'S' }[] }
 

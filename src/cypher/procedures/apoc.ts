@@ -5,8 +5,8 @@
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
 import type { ProcedureSignature } from '../api.js';
 import type { ScalarFunction } from '../functions/types.js';
-import { scalarToString } from '../values/format.js';
-import type { CypherValue } from '../values/value.js';
+import { scalarToString } from '../../values/format.js';
+import type { CypherValue } from '../../values/value.js';
 
 /** Java String.format for the %s/%d placeholders these helpers use. */
 function javaFormat(message: string, params: CypherValue): string {

@@ -3,7 +3,7 @@
 import type { GraphTx } from '../../graph/api.js';
 import type { ProcedureSignature } from '../api.js';
 import { lookupAggregate, lookupScalar } from '../functions/index.js';
-import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
+import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { constraintDescription, indexRows } from './schema-rows.js';
 import { introspectionProcedures } from './schema-introspection.js';
 import { apocProcedures } from './apoc.js';

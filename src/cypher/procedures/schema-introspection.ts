@@ -5,7 +5,7 @@ import type { GraphTx } from '../../graph/api.js';
 import type { ProcedureSignature } from '../api.js';
 import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
-} from '../values/value.js';
+} from '../../values/value.js';
 
 const SCAN_LIMIT = 1_000_000;
 

@@ -2,7 +2,7 @@
 // db.indexes() / db.constraints() procedures report.
 
 import type { ConstraintDescriptor, GraphRead, IndexDescriptor } from '../../graph/api.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 export const INDEX_COLUMNS = [
   'id', 'name', 'state', 'populationPercent', 'type', 'entityType', 'labelsOrTypes', 'properties',

@@ -4,12 +4,12 @@
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
 import type { Expression } from '../ast/index.js';
 import { lookupScalar } from '../functions/index.js';
-import { add, divide, modulo, multiply, negate, power, subtract } from '../values/arith.js';
-import { cypherCompare, cypherEquals } from '../values/compare.js';
+import { add, divide, modulo, multiply, negate, power, subtract } from '../../values/arith.js';
+import { cypherCompare, cypherEquals } from '../../values/compare.js';
 import { currentNode, currentRel } from '../values/entities.js';
-import { formatValue, typeName } from '../values/format.js';
-import { temporalProperty } from '../values/temporal-props.js';
-import { type CypherValue, NodeValue, RelationshipValue } from '../values/value.js';
+import { formatValue, typeName } from '../../values/format.js';
+import { temporalProperty } from '../../values/temporal-props.js';
+import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { GrowingList } from './memory.js';
 import { compilePatternMatcher } from './match.js';

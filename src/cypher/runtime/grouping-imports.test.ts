@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineWith } from '../testing/engine.testlib.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 const MOVIES = [
   "CREATE (m1:Movie {title: 'Alpha', year: 1999}), (m2:Movie {title: 'Beta', year: 2003}), (m3:Movie {title: 'Alpha', year: 2010}), (:Movie {title: 'Empty'})",

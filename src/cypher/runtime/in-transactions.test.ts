@@ -8,7 +8,7 @@ import type { GraphTx } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import type { QueryResult, StatementTransaction } from '../api.js';
 import { CypherEngine } from '../query.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 type Db = ReturnType<typeof createMemoryDatabase>;
 

@@ -17,8 +17,8 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { GraphTx, UpdateCounters } from '../../graph/api.js';
 import type { InTransactions } from '../ast/index.js';
-import { formatValue } from '../values/format.js';
-import type { CypherValue } from '../values/value.js';
+import { formatValue } from '../../values/format.js';
+import type { CypherValue } from '../../values/value.js';
 import { type ExecContext, type Row, isControl, PAUSE, Suspend } from './context.js';
 import { collect } from './eager.js';
 import { compileExpression } from './expressions.js';

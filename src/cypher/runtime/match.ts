@@ -5,10 +5,10 @@
 import { typeError } from '../../core/errors.js';
 import type { Direction as StoreDirection, NodeRecord } from '../../graph/api.js';
 import type { Expression, NodePattern, PatternPart, RelationshipPattern } from '../ast/index.js';
-import { cypherEquals } from '../values/compare.js';
+import { cypherEquals } from '../../values/compare.js';
 import { nodeValue, relValue } from '../values/entities.js';
-import { formatValue, typeName } from '../values/format.js';
-import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../values/value.js';
+import { formatValue, typeName } from '../../values/format.js';
+import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../../values/value.js';
 import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';

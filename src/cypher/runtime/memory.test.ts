@@ -7,8 +7,8 @@ import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { CypherEngine } from '../query.js';
 import { runInTx } from '../testing/engine.testlib.js';
-import { estimateBytes } from '../values/size.js';
-import type { CypherValue } from '../values/value.js';
+import { estimateBytes } from '../../values/size.js';
+import type { CypherValue } from '../../values/value.js';
 
 const MIB = 1024 * 1024;
 const TX_OOM = 'Neo.ClientError.General.TransactionOutOfMemoryError';

@@ -5,8 +5,8 @@
 
 import type { MemoryTracker } from '../../core/memory.js';
 import type { GraphTx } from '../../graph/api.js';
-import { estimateBytes } from '../values/size.js';
-import type { CypherValue } from '../values/value.js';
+import { estimateBytes } from '../../values/size.js';
+import type { CypherValue } from '../../values/value.js';
 import type { Row } from './context.js';
 
 /** A row object: header plus a named slot per variable. */

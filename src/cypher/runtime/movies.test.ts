@@ -7,8 +7,8 @@ import { createMemoryDatabase } from '../../graph/memory.js';
 import { CypherEngine } from '../query.js';
 import { MOVIES_PATH, moviesStatements, runInTx } from '../testing/engine.testlib.js';
 import type { QueryResult } from '../api.js';
-import type { CypherValue } from '../values/value.js';
-import { NodeValue, PathValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
+import { NodeValue, PathValue } from '../../values/value.js';
 
 let db: GraphDatabase;
 const engine = new CypherEngine({ nowMs: () => 1_700_000_000_000, random: () => 0.5 });

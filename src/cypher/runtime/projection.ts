@@ -3,9 +3,9 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Expression, Projection, ProjectionItem } from '../ast/index.js';
 import { DistinctAgg, lookupAggregate, type Aggregator } from '../functions/index.js';
-import { hashKey, orderCompare } from '../values/compare.js';
-import { formatValue } from '../values/format.js';
-import type { CypherValue } from '../values/value.js';
+import { hashKey, orderCompare } from '../../values/compare.js';
+import { formatValue } from '../../values/format.js';
+import type { CypherValue } from '../../values/value.js';
 import { type Evaluator, type ExecContext, type Row, isControl, PAUSE, tick } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { Charge } from './memory.js';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineWith } from '../testing/engine.testlib.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 test('ORDER BY with LIMIT (top-k) equals a full sort then slice', async () => {
   // proves the bounded top-k path returns the same rows, ties in input order, as sorting everything

@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import { nodeValue, relValue } from '../values/entities.js';
-import { PathValue } from '../values/value.js';
+import { PathValue } from '../../values/value.js';
 import { type ExecContext, type Row, tick } from './context.js';
 import { truthy } from './expressions.js';
 import { Charge } from './memory.js';

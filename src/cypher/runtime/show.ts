@@ -9,7 +9,7 @@ import { FUNCTION_NAMES, signatureText } from '../procedures/builtin.js';
 import {
   CONSTRAINT_COLUMNS, CONSTRAINT_EXTRA_COLUMNS, INDEX_COLUMNS, INDEX_EXTRA_COLUMNS, constraintRows, indexRows,
 } from '../procedures/schema-rows.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import { type ExecContext, type Row, withoutPausing } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { children, compileProjection } from './projection.js';

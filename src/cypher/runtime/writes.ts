@@ -3,10 +3,10 @@
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
 import type { MergeClause, PatternPart, RemoveItem, SetItem } from '../ast/index.js';
-import { formatValue, typeName } from '../values/format.js';
+import { formatValue, typeName } from '../../values/format.js';
 import {
   type CypherMap, type CypherValue, NodeValue, PathValue, PointValue, type PropertyValue, RelationshipValue, isTemporal,
-} from '../values/value.js';
+} from '../../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { compileExpression } from './expressions.js';
 import { compilePatternMatcher } from './match.js';

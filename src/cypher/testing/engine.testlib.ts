@@ -6,7 +6,7 @@ import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import type { QueryResult } from '../api.js';
 import { CypherEngine } from '../query.js';
-import type { CypherValue } from '../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 
 // The movies dataset has no licence, so it is read from the shared folder, never copied here.
 // dist-x/src/cypher/testing/engine.testlib.js → the folder above the repository is five up.

@@ -7,7 +7,7 @@ import { readCypherValue, readMap, readRow, writeCypherValue, writeMap, writeRow
 import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, NodeValue, PathValue, PointValue,
   RelationshipValue, TimeValue,
-} from './value.js';
+} from '../../values/value.js';
 
 function roundTrip(value: CypherValue): CypherValue {
   const out = new ByteWriter(16);

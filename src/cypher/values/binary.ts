@@ -9,7 +9,7 @@ import { ByteReader, ByteWriter, readValue, writeValue } from '../../graph/bytes
 import {
   type CypherMap, type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, NodeValue,
   PathValue, PointValue, type PropertyValue, RelationshipValue, TimeValue,
-} from './value.js';
+} from '../../values/value.js';
 
 const enum Tag {
   Null = 0, False = 1, True = 2, Int32 = 3, Int64 = 4, Float = 5, Utf8 = 6, Utf16 = 7,

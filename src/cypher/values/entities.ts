@@ -2,7 +2,7 @@
 // references: property and label reads go back to the transaction so writes stay visible.
 
 import type { GraphRead, NodeRecord, RelRecord } from '../../graph/api.js';
-import { type CypherMap, NodeValue, RelationshipValue } from './value.js';
+import { type CypherMap, NodeValue, RelationshipValue } from '../../values/value.js';
 
 export function nodeValue(rec: NodeRecord): NodeValue {
   return new NodeValue(rec.id, rec.labels, rec.properties as CypherMap);

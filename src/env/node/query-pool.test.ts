@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { QueryCursor } from '../../cypher/api.js';
 import { CypherEngine } from '../../cypher/query.js';
-import type { CypherValue } from '../../cypher/values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import { openDatabase, storeFilePath, type DurableDatabase } from '../../graph/open.js';
 import { openLmdbKvReader } from './lmdb-kv.js';
 import { QueryWorkerPool } from './query-pool.js';

@@ -13,7 +13,7 @@ import { Neo4jError, Status } from '../../core/errors.js';
 import type { QueryCursor, QueryType } from '../../cypher/api.js';
 import { ZERO_COUNTERS } from '../../cypher/cursor.js';
 import { readRow, writeMap } from '../../cypher/values/binary.js';
-import type { CypherValue } from '../../cypher/values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import { ByteReader, ByteWriter } from '../../graph/bytes.js';
 import type { UpdateCounters } from '../../graph/api.js';
 import type { TransactionMemoryLimit } from '../../core/memory.js';

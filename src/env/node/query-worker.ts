@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { QueryCursor } from '../../cypher/api.js';
 import { CypherEngine } from '../../cypher/query.js';
 import { readMap, writeRow } from '../../cypher/values/binary.js';
-import type { CypherValue } from '../../cypher/values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import { ByteReader, ByteWriter } from '../../graph/bytes.js';
 import { GraphEngine } from '../../graph/engine.js';
 import type { GraphTx } from '../../graph/api.js';

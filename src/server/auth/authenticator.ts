@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Authenticator } from '../../bolt/services.js';
-import type { CypherMap } from '../../cypher/values/value.js';
+import type { CypherMap } from '../../values/value.js';
 import type { UserRepository } from './users.js';
 import type { Clock } from '../../env/clock.js';
 

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DateValue, NodeValue, PathValue, PointValue, RelationshipValue } from '../../cypher/values/value.js';
+import { DateValue, NodeValue, PathValue, PointValue, RelationshipValue } from '../../values/value.js';
 import { fromJson, toJson } from './tx-endpoint.js';
 
 test('parameters: whole numbers are integers, others floats; objects become maps', () => {

@@ -10,8 +10,8 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../cypher/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
-import { formatTemporal } from '../../cypher/values/temporal.js';
-import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../cypher/values/value.js';
+import { formatTemporal } from '../../values/temporal.js';
+import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../values/value.js';
 import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
 import { formatBookmark } from '../../bolt/bookmarks.js';
 import { statsOf } from '../../bolt/results.js';

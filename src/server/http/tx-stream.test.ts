@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { QueryCursor, QueryExecutor } from '../../cypher/api.js';
 import { CypherEngine } from '../../cypher/query.js';
-import type { CypherValue } from '../../cypher/values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { DisabledAuthenticator } from '../auth/authenticator.js';

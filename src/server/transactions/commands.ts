@@ -7,7 +7,7 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { ProcedureSignature } from '../../cypher/api.js';
 import type { ShowSource } from '../../cypher/runtime/show.js';
-import { DurationValue, type CypherValue } from '../../cypher/values/value.js';
+import { DurationValue, type CypherValue } from '../../values/value.js';
 import type { GraphTx } from '../../graph/api.js';
 import type { TransactionRegistry, TransactionSnapshot, Viewer } from './registry.js';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { GraphTx } from '../../graph/api.js';
 import type { TransactionRegistration } from '../../bolt/services.js';
-import { DurationValue } from '../../cypher/values/value.js';
+import { DurationValue } from '../../values/value.js';
 import { TERMINATED_BY_USER_MESSAGE, TransactionRegistry, type Viewer } from './registry.js';
 import { durationOfMs, isoTime, SHOW_TRANSACTIONS_ALL, SHOW_TRANSACTIONS_DEFAULTS } from './commands.js';
 

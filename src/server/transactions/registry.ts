@@ -9,7 +9,7 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Clock } from '../../env/clock.js';
 import type { GraphTx } from '../../graph/api.js';
-import type { CypherValue } from '../../cypher/values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import type { TrackedTransaction, TransactionRegistration, TransactionTracker } from '../../bolt/services.js';
 
 export const TERMINATED_BY_USER_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you ' +

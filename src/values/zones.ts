@@ -1,6 +1,6 @@
 // Named time zones (IANA ids) resolved through the runtime's ICU data: pure computation, no clock.
 
-import { Neo4jError, Status } from '../../core/errors.js';
+import { Neo4jError, Status } from '../core/errors.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

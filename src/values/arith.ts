@@ -1,7 +1,7 @@
 // Cypher arithmetic: 64-bit integers (bigint, overflow is an error), IEEE floats, string and list
 // concatenation, and temporal ± duration (delegated to the temporal module).
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, typeError } from '../core/errors.js';
 import { typeName, formatValue } from './format.js';
 import { type CypherValue, DurationValue, isTemporal } from './value.js';
 import { temporalAdd, durationAdd, durationScale } from './temporal-arith.js';

@@ -1,7 +1,7 @@
 // Building temporal values: ISO-8601 string parsing, construction from component maps (with a
 // base temporal to select from), and the decomposition of existing values into local parts.
 
-import { Neo4jError, Status } from '../../core/errors.js';
+import { Neo4jError, Status } from '../core/errors.js';
 import { formatValue } from './format.js';
 import { civilFromDays, daysFromCivil, daysInMonth, NANOS_PER_DAY, NANOS_PER_SECOND } from './temporal.js';
 import { isoWeek } from './temporal-props.js';

@@ -1,7 +1,7 @@
 // Temporal ± duration and duration arithmetic. Months are added on the calendar (day clamped to
 // the month's end), then days, then the exact time part; zoned values keep their offset.
 
-import { typeError } from '../../core/errors.js';
+import { typeError } from '../core/errors.js';
 import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, TimeValue,
 } from './value.js';
