@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
 import { checkConsistency } from './consistency.js';
-import { CRASH_WRITER, type KillPoint, runWriterUntilKilled } from './crash-writer-output.testlib.js';
+import { type KillPoint, runWriterUntilKilled } from '../env/node/writer-process.testlib.js';
 import { openDatabase } from './open.js';
 
-const CHILD = fileURLToPath(CRASH_WRITER);
+const CHILD = fileURLToPath(new URL('./crash-writer.testlib.js', import.meta.url));
 const CHILD_TIMEOUT_MS = 20_000;
 
 /** Runs the writer until the kill point, then SIGKILLs it; returns the acknowledged seqs. */

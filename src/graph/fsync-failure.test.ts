@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CRASH_WRITER, followCrashWriter } from './crash-writer-output.testlib.js';
+import { followCrashWriter } from '../env/node/writer-process.testlib.js';
 import { checkDatabaseConsistency, openDatabase } from './open.js';
 
-const CHILD = fileURLToPath(CRASH_WRITER);
+const CHILD = fileURLToPath(new URL('./crash-writer.testlib.js', import.meta.url));
 const FAILING_FSYNC = 12;
 const straceWorks = spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openLmdbKv } from '../../env/node/lmdb-kv.js';
 import { checkConsistency } from '../../graph/consistency.js';
-import { type KillPoint, runWriterUntilKilled } from '../../graph/crash-writer-output.testlib.js';
+import { type KillPoint, runWriterUntilKilled } from '../../env/node/writer-process.testlib.js';
 import { openDatabase } from '../../graph/open.js';
 
 const CHILD = fileURLToPath(new URL('./batch-writer.testlib.js', import.meta.url));

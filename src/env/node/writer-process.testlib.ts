@@ -1,10 +1,9 @@
-// The parent's side of the crash writers (crash-writer.testlib.ts, the batch writer): reads their
-// stdout line by line, collects the "ack <seq>" lines, and kills them with SIGKILL at a chosen point,
-// for the kill -9 and the fsync-failure tests.
+// The parent's side of a writer child process (src/graph/crash-writer.testlib.ts, the IN
+// TRANSACTIONS batch writer): reads its stdout line by line, collects the "ack <seq>" lines, and
+// kills it with SIGKILL at a chosen point, for the kill -9 and the fsync-failure tests. It spawns
+// processes and arms timers, so it lives in the shell (src/env/node).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
-
-export const CRASH_WRITER = new URL('./crash-writer.testlib.js', import.meta.url);
 
 export interface WriterOutput {
   /** the acknowledged seqs, in the order the writer printed them */
