@@ -363,3 +363,9 @@ export class LockManager {
     return count;
   }
 }
+
+/** What a blocked transaction waits for, as SHOW TRANSACTIONS and error messages describe it. */
+export function describeWait(waiting: { readonly resource: string; readonly exclusive: boolean; readonly holders: readonly LockOwner[] }): string {
+  const holders = waiting.holders.map((owner) => `ForsetiClient[transactionId=${owner}]`).join(', ');
+  return `${waiting.exclusive ? 'ExclusiveLock' : 'SharedLock'} on ${waiting.resource} held by [${holders}]`;
+}

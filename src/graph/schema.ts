@@ -2,7 +2,10 @@
 // Neo4j's error codes and messages, plus the backing index a uniqueness constraint owns.
 
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
+import type { PropertyValue } from '../values/value.js';
 import type { ConstraintDescriptor, GraphRead, IndexDescriptor } from './api.js';
+import { uniqueEntryId } from './locks.js';
+import { canonicalKeyOf } from './values.js';
 
 export function describeSchema(entity: 'NODE' | 'RELATIONSHIP', labelOrType: string, properties: readonly string[]): string {
   const keys = properties.join(', ');
@@ -109,4 +112,31 @@ export function backingIndexOf(constraint: ConstraintDescriptor): IndexDescripto
     name: constraint.name, kind: 'RANGE', entity: 'NODE', labelOrType: constraint.labelOrType,
     properties: [...constraint.properties], owningConstraint: constraint.name,
   };
+}
+
+/**
+ * The unique index entries (lock resources) a node with `labels` and `properties` — with `key`
+ * set to `value`, when given — occupies under the uniqueness and node-key constraints; with `key`,
+ * only those over that key. A node lacking one of a constraint's properties occupies no entry.
+ */
+export function uniqueEntries(
+  constraints: readonly ConstraintDescriptor[], labels: readonly string[], properties: ReadonlyMap<string, PropertyValue>,
+  key: string | undefined, value: PropertyValue | undefined,
+): string[] {
+  const entries: string[] = [];
+  for (const constraint of constraints) {
+    if ((constraint.kind !== 'UNIQUENESS' && constraint.kind !== 'NODE_KEY') || constraint.entity !== 'NODE') continue;
+    if (!labels.includes(constraint.labelOrType)) continue;
+    if (key !== undefined && !constraint.properties.includes(key)) continue;
+    const values: PropertyValue[] = [];
+    for (const property of constraint.properties) {
+      const own = property === key ? value : properties.get(property);
+      if (own === undefined) break;
+      values.push(own);
+    }
+    if (values.length !== constraint.properties.length) continue;
+    const canonical = canonicalKeyOf(values);
+    if (canonical !== null) entries.push(uniqueEntryId(constraint.name, canonical));
+  }
+  return entries;
 }

@@ -22,13 +22,12 @@ import type { MemoryTracker } from '../core/memory.js';
 import type {
   CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, UpdateCounters,
 } from './api.js';
-import { type LockKey, type LockManager, type ResourceKind, uniqueEntryId } from './locks.js';
-import { checkConstraintCreate, checkConstraintDrop, checkIndexCreate, checkIndexDrop, backingIndexOf } from './schema.js';
+import { describeWait, type LockKey, type LockManager, type ResourceKind } from './locks.js';
+import { checkConstraintCreate, checkConstraintDrop, checkIndexCreate, checkIndexDrop, backingIndexOf, uniqueEntries } from './schema.js';
 import type { StoreReader } from './store.js';
 import { OverlayReader } from './tx-read.js';
-import { restoreEntries, restoreSeqOrder, UndoJournal } from './tx-journal.js';
+import { addCount, addToSet, appendToList, restoreEntries, restoreSeqOrder, UndoJournal } from './tx-journal.js';
 import { TxState, type WorkingNode, type WorkingRel } from './tx-state.js';
-import { canonicalKeyOf } from './values.js';
 
 type PropertyValueMap = ReadonlyMap<string, PropertyValue>;
 
@@ -204,7 +203,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       }
     }
     this.state.nodeDelta--;
-    this.addToSet(this.state.deletedNodes, id);
+    addToSet(this.state.deletedNodes, id, this.undo);
     this.counters.nodesDeleted++;
   }
 
@@ -283,7 +282,7 @@ export class Transaction extends OverlayReader implements GraphTx {
         });
       }
     }
-    this.addToSet(this.state.deletedRels, id);
+    addToSet(this.state.deletedRels, id, this.undo);
     this.counters.relationshipsDeleted++;
   }
 
@@ -309,7 +308,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.checkWritable();
     checkIndexDrop(this, name);
     this.journalSchemaMaps();
-    if (!this.state.createdIndexes.delete(name)) this.addToSet(this.state.droppedIndexes, name);
+    if (!this.state.createdIndexes.delete(name)) addToSet(this.state.droppedIndexes, name, this.undo);
     this.state.schemaOps.push({ op: 'dropIndex', name });
     this.counters.indexesRemoved++;
   }
@@ -334,7 +333,7 @@ export class Transaction extends OverlayReader implements GraphTx {
         if (index.owningConstraint === name) this.state.createdIndexes.delete(indexName);
       }
     } else {
-      this.addToSet(this.state.droppedConstraints, name);
+      addToSet(this.state.droppedConstraints, name, this.undo);
     }
     this.state.schemaOps.push({ op: 'dropConstraint', name });
     this.counters.constraintsRemoved++;
@@ -400,9 +399,7 @@ export class Transaction extends OverlayReader implements GraphTx {
 
   waitingOn(): string | undefined {
     const waiting = this.host.locks.waitingOf(this.id);
-    if (waiting === undefined) return undefined;
-    const holders = waiting.holders.map((owner) => `ForsetiClient[transactionId=${owner}]`).join(', ');
-    return `${waiting.exclusive ? 'ExclusiveLock' : 'SharedLock'} on ${waiting.resource} held by [${holders}]`;
+    return waiting === undefined ? undefined : describeWait(waiting);
   }
 
   blockedBy(): readonly number[] {
@@ -474,28 +471,10 @@ export class Transaction extends OverlayReader implements GraphTx {
     else this.host.locks.acquireShared(this.id, kind, id);
   }
 
-  /**
-   * Locks the unique index entries `properties` (with `key` set to `value`, when given) would
-   * occupy under the constraints on `labels`; with `key`, only constraints over that key.
-   */
+  /** Locks the unique index entries these values would occupy (uniqueEntries in schema.ts). */
   private lockUnique(labels: readonly string[], properties: PropertyValueMap, key: string | undefined, value: PropertyValue | undefined): void {
     if (labels.length === 0) return;
-    const constraints = this.constraints();
-    if (constraints.length === 0) return;
-    for (const constraint of constraints) {
-      if ((constraint.kind !== 'UNIQUENESS' && constraint.kind !== 'NODE_KEY') || constraint.entity !== 'NODE') continue;
-      if (!labels.includes(constraint.labelOrType)) continue;
-      if (key !== undefined && !constraint.properties.includes(key)) continue;
-      const values: PropertyValue[] = [];
-      for (const property of constraint.properties) {
-        const own = property === key ? value : properties.get(property);
-        if (own === undefined) break;
-        values.push(own);
-      }
-      if (values.length !== constraint.properties.length) continue;
-      const canonical = canonicalKeyOf(values);
-      if (canonical !== null) this.lock('INDEX_ENTRY', uniqueEntryId(constraint.name, canonical), true);
-    }
+    for (const entry of uniqueEntries(this.constraints(), labels, properties, key, value)) this.lock('INDEX_ENTRY', entry, true);
   }
 
   private writableNode(id: NodeId): WorkingNode {
@@ -557,42 +536,20 @@ export class Transaction extends OverlayReader implements GraphTx {
   }
 
   private countLabels(labels: Iterable<string>, delta: number): void {
-    const counts = this.state.labelDelta;
-    for (const label of labels) {
-      const before = counts.get(label);
-      counts.set(label, (before ?? 0) + delta);
-      if (this.journaling) this.undo.record(before === undefined ? () => counts.delete(label) : () => counts.set(label, before));
-    }
+    for (const label of labels) addCount(this.state.labelDelta, label, delta, this.undo);
   }
 
   private countType(type: string, delta: number): void {
     this.state.relDelta += delta;
-    const counts = this.state.typeDelta;
-    const before = counts.get(type);
-    counts.set(type, (before ?? 0) + delta);
-    if (this.journaling) this.undo.record(before === undefined ? () => counts.delete(type) : () => counts.set(type, before));
+    addCount(this.state.typeDelta, type, delta, this.undo);
   }
 
   private noteCreatedRel(nodeId: NodeId, relId: RelId): void {
-    const byNode = this.state.createdRelsByNode;
-    const created = byNode.get(nodeId);
-    if (created === undefined) {
-      byNode.set(nodeId, [relId]);
-      if (this.journaling) this.undo.record(() => byNode.delete(nodeId));
-    } else {
-      created.push(relId);
-      if (this.journaling) this.undo.record(() => created.pop());
-    }
+    appendToList(this.state.createdRelsByNode, nodeId, relId, this.undo);
   }
 
   private noteTokens(names: Iterable<string>, into: Set<string>): void {
-    for (const name of names) this.addToSet(into, name);
-  }
-
-  private addToSet<T>(set: Set<T>, value: T): void {
-    if (set.has(value)) return;
-    set.add(value);
-    if (this.journaling) this.undo.record(() => set.delete(value));
+    for (const name of names) addToSet(into, name, this.undo);
   }
 
   /** Schema changes are rare and their maps tiny: the undo step restores both maps whole. */

@@ -61,6 +61,34 @@ export class UndoJournal<Saved> {
   }
 }
 
+// Journaled edits of the transaction state's collections: each change records its exact inverse.
+
+/** Adds `delta` to a per-key count. */
+export function addCount<K>(counts: Map<K, number>, key: K, delta: number, undo: UndoJournal<unknown>): void {
+  const before = counts.get(key);
+  counts.set(key, (before ?? 0) + delta);
+  if (undo.active) undo.record(before === undefined ? () => counts.delete(key) : () => counts.set(key, before));
+}
+
+/** Adds `value` to a set unless it is there already. */
+export function addToSet<T>(set: Set<T>, value: T, undo: UndoJournal<unknown>): void {
+  if (set.has(value)) return;
+  set.add(value);
+  if (undo.active) undo.record(() => set.delete(value));
+}
+
+/** Appends `value` to the list kept under `key`. */
+export function appendToList<K, V>(lists: Map<K, V[]>, key: K, value: V, undo: UndoJournal<unknown>): void {
+  const list = lists.get(key);
+  if (list === undefined) {
+    lists.set(key, [value]);
+    if (undo.active) undo.record(() => lists.delete(key));
+  } else {
+    list.push(value);
+    if (undo.active) undo.record(() => list.pop());
+  }
+}
+
 /** Puts a Map back to exactly these entries, in this order. */
 export function restoreEntries<K, V>(map: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
   map.clear();
