@@ -1,7 +1,7 @@
 // A result held by a session between RUN and the PULL/DISCARD that finishes it: a cursor of the
 // query engine, pulled as the client asks, and the summary metadata built at its end.
 
-import type { QueryCursor } from '../cypher/api.js';
+import type { QueryCursor } from '../execution/api.js';
 import type { CypherMap } from '../values/value.js';
 import type { UpdateCounters } from '../graph/api.js';
 import { meta, type Response } from './messages.js';

@@ -2,7 +2,7 @@
 // (no sockets, no clock, no files): tests drive it with fakes, the server wires the real ones.
 
 import type { Neo4jError } from '../core/errors.js';
-import type { QueryExecutor } from '../cypher/api.js';
+import type { QueryExecutor } from '../execution/api.js';
 import type { CypherMap, CypherValue } from '../values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { Clock, Ticker } from '../env/clock.js';

@@ -3,7 +3,7 @@
 // Requests must be handled strictly one after another (the connection layer serialises them).
 
 import { Neo4jError, Status } from '../core/errors.js';
-import { EXPLICIT_TRANSACTION, type StatementTransaction } from '../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type StatementTransaction } from '../execution/api.js';
 import type { CypherMap, CypherValue } from '../values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import { formatBookmark, requiredTxId } from './bookmarks.js';

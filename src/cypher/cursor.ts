@@ -4,7 +4,7 @@
 
 import { Neo4jError } from '../core/errors.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
-import type { QueryCursor, QueryResult, QueryType } from './api.js';
+import type { QueryCursor, QueryType } from '../execution/api.js';
 import { type ExecContext, type Row, isControl, PAUSE, startSlice, type Suspend } from './runtime/context.js';
 import { currentNode, currentRel } from './values/entities.js';
 import { type CypherValue, NodeValue, PathValue, RelationshipValue } from '../values/value.js';
@@ -176,24 +176,4 @@ function refresh(v: CypherValue, tx: GraphTx): CypherValue {
     return new PathValue(v.nodes.map((n) => currentNode(tx, n)), v.relationships.map((r) => currentRel(tx, r)));
   }
   return v;
-}
-
-/** A cursor over a result computed whole (test doubles, small fixed answers). */
-export function cursorOverResult(result: QueryResult): QueryCursor {
-  let next = 0;
-  let closed = false;
-  return {
-    columns: result.columns,
-    queryType: result.queryType,
-    get done() { return closed || next >= result.records.length; },
-    prime: () => Promise.resolve(),
-    pull(max, onRecord) {
-      while (!closed && next < result.records.length && max-- > 0) onRecord([...result.records[next++]!]);
-      return Promise.resolve(closed || next >= result.records.length);
-    },
-    counters: () => result.counters,
-    close() { closed = true; },
-    interrupt() { closed = true; },
-    allocatedBytes: () => 0,
-  };
 }

@@ -6,7 +6,7 @@ import type { GraphTx } from '../graph/api.js';
 import {
   EXPLICIT_TRANSACTION, type OpenOptions, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
   type StatementTransaction,
-} from './api.js';
+} from '../execution/api.js';
 import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
 import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';

@@ -1,10 +1,10 @@
-// The query engine's contract with its callers (Bolt sessions, the HTTP endpoint, the TCK runner).
-// The engine implements QueryExecutor in src/cypher/query.ts; callers depend only on this file.
+// The statement-execution contract between a query engine and its callers (Bolt sessions, the
+// HTTP endpoint, the TCK runner, the worker pool). It sits below both: the wire knows no query
+// language, only this. src/cypher/query.ts implements QueryExecutor.
 
 import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
 import type { CypherValue } from '../values/value.js';
-import type { ShowSource } from './runtime/show.js';
 
 /** Neo4j's query type letters as Bolt summaries carry them. */
 export type QueryType = 'r' | 'w' | 'rw' | 's';
@@ -122,6 +122,4 @@ export interface QueryExecutor {
    */
   execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryResult>;
   registerProcedure(procedure: ProcedureSignature): void;
-  /** Supplies the rows of a SHOW target (e.g. the server's TRANSACTIONS); optional for test doubles. */
-  registerShowSource?(target: string, source: ShowSource): void;
 }

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Neo4jError, Status } from '../core/errors.js';
-import type { QueryCursor, QueryType } from '../cypher/api.js';
-import { cursorOverResult, ZERO_COUNTERS } from '../cypher/cursor.js';
+import type { QueryCursor, QueryType } from '../execution/api.js';
+import { ZERO_COUNTERS } from '../cypher/cursor.js';
+import { cursorOverResult } from '../execution/result-cursor.js';
 import { CypherEngine } from '../cypher/query.js';
 import type { CypherValue } from '../values/value.js';
 import type { Scheduler } from '../env/scheduler.js';

@@ -10,8 +10,7 @@
 
 import type {
   OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType, StatementTransaction,
-} from '../cypher/api.js';
-import type { ShowSource } from '../cypher/runtime/show.js';
+} from '../execution/api.js';
 import type { CypherValue } from '../values/value.js';
 import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
@@ -47,10 +46,6 @@ export class PooledExecutor implements QueryExecutor {
 
   registerProcedure(procedure: ProcedureSignature): void {
     this.inner.registerProcedure(procedure);
-  }
-
-  registerShowSource(target: string, source: ShowSource): void {
-    this.inner.registerShowSource?.(target, source);
   }
 
   readOnlyQuery(text: string): boolean {

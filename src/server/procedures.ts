@@ -2,7 +2,7 @@
 // Browser and tools call to learn about the server and to route.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { ProcedureSignature } from '../cypher/api.js';
+import type { ProcedureSignature } from '../execution/api.js';
 import type { CypherValue } from '../values/value.js';
 import type { GraphTx } from '../graph/api.js';
 import type { RoutingTable } from '../bolt/services.js';

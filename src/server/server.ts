@@ -2,7 +2,7 @@
 // `causeway console` calls startServer(config, log) and close() on SIGINT/SIGTERM.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { QueryExecutor } from '../cypher/api.js';
+import type { QueryExecutor } from '../execution/api.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
@@ -14,6 +14,7 @@ import { nodeRandom } from '../env/node/random.js';
 import { startBoltListener, type BoltListener } from '../env/node/net-bolt-listener.js';
 import { startHttpListener, type HttpListener } from '../env/node/http-listener.js';
 import { nodeTextFiles, readFileBytes } from '../env/node/server-files.js';
+import type { ShowSource } from '../cypher/runtime/show.js';
 import type { Ticker } from '../env/clock.js';
 import type { Scheduler } from '../env/scheduler.js';
 import { DEFAULT_SLICE_MS, nodeScheduler } from '../env/node/scheduler.js';
@@ -58,7 +59,7 @@ export interface ServerDependencies {
     readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler;
     /** per-transaction limit and the shared pool (db.memory.transaction.max, dbms.memory.transaction.total.max) */
     readonly memory: EngineMemoryOptions;
-  }): QueryExecutor;
+  }): QueryExecutor & { registerShowSource?(target: string, source: ShowSource): void };
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
    * procedures) come from it and CORE / READ_REPLICA modes are allowed; `self` is this server's
@@ -196,8 +197,9 @@ async function compose(
     return { username, admin: !config.authEnabled || username === 'neo4j' };
   };
   for (const procedure of transactionProcedures(transactions, viewerOf)) executor.registerProcedure(procedure);
-  executor.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
-  executor.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
+  // SHOW sources belong to the engine itself (the worker pool only moves read-only queries).
+  engine.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
+  engine.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),

@@ -2,7 +2,7 @@
 // whose columns are the inputs then the outputs: calling the procedure yields the output part of
 // every row whose input part equals the arguments.
 
-import type { ProcedureSignature } from '../cypher/api.js';
+import type { ProcedureSignature } from '../execution/api.js';
 import { isMap, type CypherValue } from '../values/value.js';
 import { parseTckValue, tckValueToCypher } from './values.js';
 

@@ -1,7 +1,7 @@
 // Runs one TCK scenario against a fresh store and engine. Each step is matched by its text; an
 // unknown step fails the scenario rather than being skipped, so the pass rate never flatters.
 
-import type { QueryExecutor, QueryResult } from '../cypher/api.js';
+import type { QueryExecutor, QueryResult } from '../execution/api.js';
 import type { CypherValue } from '../values/value.js';
 import type { GraphDatabase } from '../graph/api.js';
 import type { TckScenario, TckStep } from './features.js';

@@ -1,8 +1,8 @@
 // A stand-in engine for the runner's own tests: a toy graph and a table of the few queries the
 // fixture features use. It lets the runner be tested without the real Cypher engine.
 
-import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../src/cypher/api.js';
-import { cursorOverResult } from '../../src/cypher/cursor.js';
+import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../src/execution/api.js';
+import { cursorOverResult } from '../../src/execution/result-cursor.js';
 import { Neo4jError, Status } from '../../src/core/errors.js';
 import { NodeValue, type CypherValue, type PropertyValue } from '../../src/values/value.js';
 import type { GraphDatabase, GraphTx, NodeRecord, UpdateCounters } from '../../src/graph/api.js';

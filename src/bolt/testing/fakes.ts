@@ -2,8 +2,8 @@
 // "database" that only counts commits. Not for production use.
 
 import { Neo4jError, Status, type StatusCode } from '../../core/errors.js';
-import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../cypher/api.js';
-import { cursorOverResult } from '../../cypher/cursor.js';
+import type { ProcedureSignature, QueryCursor, QueryExecutor, QueryResult } from '../../execution/api.js';
+import { cursorOverResult } from '../../execution/result-cursor.js';
 import type { CypherMap, CypherValue } from '../../values/value.js';
 import type { CommitResult, GraphDatabase, GraphTx, UpdateCounters } from '../../graph/api.js';
 import type { Authenticator, DatabaseProvider, SessionServices } from '../services.js';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { printStatement, type Statement } from '../ast/index.js';
 import { analyze } from '../semantic/index.js';
 import { parse } from './index.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import { loadTckQueries, parseTckProcedure, TCK_FEATURES_DIR, type TckQuery } from './testing/tck-queries.js';
 
 const haveTck = existsSync(TCK_FEATURES_DIR);

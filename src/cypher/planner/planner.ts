@@ -7,7 +7,7 @@
 
 import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
 import type { Clause, Expression, Projection, Query, SingleQuery } from '../ast/index.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../../values/compare.js';
 import { formatValue, typeName } from '../../values/format.js';

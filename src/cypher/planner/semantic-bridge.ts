@@ -1,7 +1,7 @@
 // Semantic analysis hook: runs the analyser (scope, aggregation and procedure checks) with the
 // engine's procedure registry and function library, before planning.
 
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import type { Statement } from '../ast/index.js';
 import { lookupAggregate, lookupScalar } from '../functions/index.js';
 import { analyze } from '../semantic/index.js';

@@ -3,7 +3,7 @@
 // wrapped procedure failures, which client libraries match on.
 
 import { Neo4jError, Status, typeError } from '../../core/errors.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import type { ScalarFunction } from '../functions/types.js';
 import { scalarToString } from '../../values/format.js';
 import type { CypherValue } from '../../values/value.js';

@@ -1,7 +1,7 @@
 // Built-in db.* and dbms.procedures/functions procedures, registered like any other procedure.
 
 import type { GraphTx } from '../../graph/api.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import { lookupAggregate, lookupScalar } from '../functions/index.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { constraintDescription, indexRows } from './schema-rows.js';

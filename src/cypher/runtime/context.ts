@@ -10,7 +10,7 @@
 
 import type { Scheduler } from '../../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../../graph/api.js';
-import type { ProcedureSignature, StatementTransaction } from '../api.js';
+import type { ProcedureSignature, StatementTransaction } from '../../execution/api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../../values/value.js';
 import type { StatementMemory } from './memory.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { GraphTx } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
-import type { QueryResult, StatementTransaction } from '../api.js';
+import type { QueryResult, StatementTransaction } from '../../execution/api.js';
 import { CypherEngine } from '../query.js';
 import type { CypherValue } from '../../values/value.js';
 

@@ -6,7 +6,7 @@ import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { CypherEngine } from '../query.js';
 import { MOVIES_PATH, moviesStatements, runInTx } from '../testing/engine.testlib.js';
-import type { QueryResult } from '../api.js';
+import type { QueryResult } from '../../execution/api.js';
 import type { CypherValue } from '../../values/value.js';
 import { NodeValue, PathValue } from '../../values/value.js';
 

@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { CallProcedureClause } from '../ast/index.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import type { CypherValue } from '../../values/value.js';
 import type { ExecContext, Row } from './context.js';
 import { compileExpression, truthy } from './expressions.js';

@@ -3,7 +3,7 @@
 
 import { Neo4jError, Status, notSupported } from '../../core/errors.js';
 import type { Expression, ShowCommand } from '../ast/index.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import { isAggregateName } from '../functions/index.js';
 import { FUNCTION_NAMES, signatureText } from '../procedures/builtin.js';
 import {

@@ -14,7 +14,7 @@
 // Literal-level type errors are reported (NOT 1, 1 IN 2, 'a' % 2, length(node), …); other type
 // errors are the runtime's. With AnalyzeOptions it also checks procedure calls and function names.
 
-import type { QueryType } from '../api.js';
+import type { QueryType } from '../../execution/api.js';
 import type { Statement } from '../ast/index.js';
 import { Analyzer } from './analyzer.js';
 import { Scope } from './scope.js';

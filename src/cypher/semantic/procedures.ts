@@ -2,7 +2,7 @@
 // mode, literal argument types, YIELD fields. Also yields the columns of a standalone CALL.
 
 import { Status } from '../../core/errors.js';
-import type { ProcedureSignature } from '../api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import type { CallProcedureClause } from '../ast/index.js';
 import type { Analyzer } from './analyzer.js';
 import { checkExpression, PLAIN } from './expressions.js';

@@ -1,7 +1,7 @@
 // What semantic analysis tells the planner about a statement. Results are side tables keyed by
 // AST node identity (the AST itself stays untouched); subquery clauses appear in the same tables.
 
-import type { ProcedureSignature, QueryType } from '../api.js';
+import type { ProcedureSignature, QueryType } from '../../execution/api.js';
 import type { Clause, Expression, Projection, ProjectionItem, Statement } from '../ast/index.js';
 
 /**

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
-import type { QueryResult } from '../api.js';
+import type { QueryResult } from '../../execution/api.js';
 import { CypherEngine } from '../query.js';
 import type { CypherValue } from '../../values/value.js';
 

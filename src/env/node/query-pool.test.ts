@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryCursor } from '../../cypher/api.js';
+import type { QueryCursor } from '../../execution/api.js';
 import { CypherEngine } from '../../cypher/query.js';
 import type { CypherValue } from '../../values/value.js';
 import { openDatabase, storeFilePath, type DurableDatabase } from '../../graph/open.js';

@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { QueryCursor, QueryType } from '../../cypher/api.js';
+import type { QueryCursor, QueryType } from '../../execution/api.js';
 import { ZERO_COUNTERS } from '../../cypher/cursor.js';
 import { readRow, writeMap } from '../../cypher/values/binary.js';
 import type { CypherValue } from '../../values/value.js';

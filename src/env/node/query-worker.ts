@@ -12,7 +12,7 @@
 import { constants as osConstants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import type { QueryCursor } from '../../cypher/api.js';
+import type { QueryCursor } from '../../execution/api.js';
 import { CypherEngine } from '../../cypher/query.js';
 import { readMap, writeRow } from '../../cypher/values/binary.js';
 import type { CypherValue } from '../../values/value.js';

@@ -8,7 +8,7 @@
 // CALL { … } IN TRANSACTIONS may commit batches in it.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../execution/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../values/value.js';

@@ -7,7 +7,7 @@
 // TRANSACTIONS); it is explicit, so CALL { … } IN TRANSACTIONS is refused in it.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import { EXPLICIT_TRANSACTION } from '../../cypher/api.js';
+import { EXPLICIT_TRANSACTION } from '../../execution/api.js';
 import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';

@@ -8,7 +8,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { QueryCursor, QueryExecutor, StatementTransaction } from '../../cypher/api.js';
+import type { QueryCursor, QueryExecutor, StatementTransaction } from '../../execution/api.js';
 import { CypherEngine } from '../../cypher/query.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import { DisabledAuthenticator } from '../auth/authenticator.js';

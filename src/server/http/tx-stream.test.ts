@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { QueryCursor, QueryExecutor } from '../../cypher/api.js';
+import type { QueryCursor, QueryExecutor } from '../../execution/api.js';
 import { CypherEngine } from '../../cypher/query.js';
 import type { CypherValue } from '../../values/value.js';
 import type { GraphDatabase } from '../../graph/api.js';

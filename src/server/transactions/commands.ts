@@ -5,7 +5,7 @@
 // show Neo4j's "unavailable" values: null or 0.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { ProcedureSignature } from '../../cypher/api.js';
+import type { ProcedureSignature } from '../../execution/api.js';
 import type { ShowSource } from '../../cypher/runtime/show.js';
 import { DurationValue, type CypherValue } from '../../values/value.js';
 import type { GraphTx } from '../../graph/api.js';
