@@ -2,7 +2,7 @@
 // transaction with DeadlockDetected at once, and db.transaction.timeout should end a transaction
 // whether it is running, idle or waiting on a lock. Every case is bounded in time; a server that
 // throws on conflict instead of waiting shows up as failures, reported with their codes.
-import neo4j, { type Driver, type Session, type Transaction } from 'neo4j-driver';
+import type { Driver, Session, Transaction } from 'neo4j-driver';
 import { performance } from 'node:perf_hooks';
 import {
   below, describeCodes, errorCode, fmtMs, ignoredSetting, within,

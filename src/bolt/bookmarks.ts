@@ -2,12 +2,21 @@
 // transaction must wait for. Parsing is strict so foreign or corrupted bookmarks fail fast.
 
 import { Neo4jError, Status } from '../core/errors.js';
+import type { GraphDatabase } from '../graph/api.js';
 import { BoltLimits } from './limits.js';
 
 const PREFIX = 'cw:';
 
 export function formatBookmark(database: string, txId: number): string {
   return `${PREFIX}${database}:${txId}`;
+}
+
+/**
+ * The bookmark a finished commit hands back. A transaction that wrote nothing (txId 0) still gets
+ * one: the position it read at, for causal chaining.
+ */
+export function bookmarkAfterCommit(database: GraphDatabase, txId: number): string {
+  return formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
 }
 
 export interface ParsedBookmark {

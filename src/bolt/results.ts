@@ -16,6 +16,8 @@ export class OpenResult {
     readonly database: string,
     /** when the first record was ready (t_last counts from here, as t_first counts up to it) */
     public readyAtMs: number,
+    /** the statement's id in the server's transaction registry (SHOW TRANSACTIONS), when tracked */
+    readonly queryId?: string,
   ) {}
 
   get columns(): readonly string[] {

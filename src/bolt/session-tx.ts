@@ -32,8 +32,6 @@ export interface OpenTx {
   cancelTimer: (() => void) | undefined;
   /** its entry in the server's transaction registry (SHOW TRANSACTIONS), when there is one */
   tracked: TrackedTransaction | undefined;
-  /** qid → the registry's query id of each open result */
-  readonly queryIds: Map<bigint, string>;
 }
 
 const TIMED_OUT_MESSAGE = 'The transaction has been terminated. Retry your operation in a new transaction, and you should see a ' +

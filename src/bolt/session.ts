@@ -6,12 +6,12 @@ import { Neo4jError, Status } from '../core/errors.js';
 import { EXPLICIT_TRANSACTION, type StatementTransaction } from '../execution/api.js';
 import type { CypherMap, CypherValue } from '../values/value.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
-import { formatBookmark, requiredTxId } from './bookmarks.js';
+import { bookmarkAfterCommit, requiredTxId } from './bookmarks.js';
 import { describeError, failureMetadata } from './failure.js';
 import { IGNORED, meta, success, type Request, type Response } from './messages.js';
 import type { ValueFormat } from './packstream/markers.js';
 import { OpenResult } from './results.js';
-import type { SessionServices, TrackedTransaction } from './services.js';
+import type { SessionServices } from './services.js';
 import type { Capabilities } from './versions.js';
 import { BoltLimits } from './limits.js';
 import {
@@ -316,7 +316,7 @@ export class BoltSession {
     const open: OpenTx = {
       tx, database: database.name, autoCommit, beginLike, results: new Map(), nextQid: 0n, lastQid: -1n,
       deadlineMs: timeoutMs === undefined ? undefined : startedAtMs + timeoutMs, timeoutError,
-      released: false, endedBy: undefined, cancelTimer: undefined, tracked: undefined, queryIds: new Map(),
+      released: false, endedBy: undefined, cancelTimer: undefined, tracked: undefined,
     };
     open.tracked = this.services.transactions?.begin({
       tx, database: database.name, protocol: 'bolt', connectionId: this.connectionId, clientAddress: this.clientAddress,
@@ -402,8 +402,7 @@ export class BoltSession {
       : EXPLICIT_TRANSACTION;
     const cursor = await this.services.executor.open(open.tx, query, params, transaction);
     const qid = open.nextQid++;
-    if (queryId !== undefined) open.queryIds.set(qid, queryId);
-    const result = new OpenResult(qid, cursor, open.database, startedAtMs);
+    const result = new OpenResult(qid, cursor, open.database, startedAtMs, queryId);
     open.results.set(qid, result);
     open.lastQid = qid;
     // Run to the first row: a write statement has then made all its writes, and an error in
@@ -447,7 +446,7 @@ export class BoltSession {
     if (!done && this.pendingResets > 0) return [IGNORED];
     if (!done) return [...out, success({ has_more: true })];
     open.results.delete(id);
-    this.finishedQuery(open, id);
+    if (result.queryId !== undefined) open.tracked?.queryFinished(result.queryId);
     if (!open.autoCommit) {
       if (open.results.size === 0) this.current = 'TX_READY';
       return [...out, { kind: 'SUCCESS', metadata: result.summary(this.services.clock.monotonicMs(), undefined) }];
@@ -461,13 +460,6 @@ export class BoltSession {
     }
     this.current = 'READY';
     return [...out, { kind: 'SUCCESS', metadata: result.summary(this.services.clock.monotonicMs(), bookmark) }];
-  }
-
-  private finishedQuery(open: OpenTx, qid: bigint): void {
-    const queryId = open.queryIds.get(qid);
-    if (queryId === undefined) return;
-    open.queryIds.delete(qid);
-    open.tracked?.queryFinished(queryId);
   }
 
   /** Sends the records gathered so far when the connection can stream them. */
@@ -492,9 +484,7 @@ export class BoltSession {
       open.released = true;
       open.tracked?.closed();
       this.services.onTransactionFinished?.('committed');
-      // A read-only transaction still gets a bookmark: the position it read at, for causal chaining.
-      const database = this.services.databases.resolve(open.database);
-      return formatBookmark(open.database, txId > 0 ? txId : database.lastAppliedTxId());
+      return bookmarkAfterCommit(this.services.databases.resolve(open.database), txId);
     } finally {
       if (!committed) this.release(open);
     }

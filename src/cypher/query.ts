@@ -1,6 +1,7 @@
 // The Cypher engine: parse → analyse → plan (cached by query text) → a cursor that runs the plan
 // as its rows are pulled (cursor.ts).
 
+import { drainCursor } from '../execution/result-cursor.js';
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
@@ -117,10 +118,7 @@ export class CypherEngine implements QueryExecutor {
   async execute(
     tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction: StatementTransaction = EXPLICIT_TRANSACTION,
   ): Promise<QueryResult> {
-    const cursor = await this.open(tx, text, params, transaction);
-    const records: CypherValue[][] = [];
-    await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
-    return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
+    return drainCursor(await this.open(tx, text, params, transaction));
   }
 
   readOnlyQuery(text: string): boolean {

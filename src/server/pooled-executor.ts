@@ -8,6 +8,7 @@
 //
 // Pure: the pool of workers is behind ReadPool (src/env/node/query-pool.ts is the real one).
 
+import { drainCursor } from '../execution/result-cursor.js';
 import type {
   OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType, StatementTransaction,
 } from '../execution/api.js';
@@ -73,10 +74,7 @@ export class PooledExecutor implements QueryExecutor {
   async execute(
     tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction,
   ): Promise<QueryResult> {
-    const cursor = await this.open(tx, text, params, transaction);
-    const records: CypherValue[][] = [];
-    await cursor.pull(Number.POSITIVE_INFINITY, (values) => records.push(values));
-    return { columns: cursor.columns, records, counters: cursor.counters(), queryType: cursor.queryType };
+    return drainCursor(await this.open(tx, text, params, transaction));
   }
 }
 

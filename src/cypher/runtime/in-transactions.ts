@@ -19,8 +19,8 @@ import type { GraphTx, UpdateCounters } from '../../graph/api.js';
 import type { InTransactions } from '../ast/index.js';
 import { formatValue } from '../../values/format.js';
 import type { CypherValue } from '../../values/value.js';
-import { type ExecContext, type Row, isControl, PAUSE, Suspend } from './context.js';
-import { collect } from './eager.js';
+import { type ExecContext, type Row, isControl, PAUSE } from './context.js';
+import { awaitValue, collect } from './eager.js';
 import { compileExpression } from './expressions.js';
 
 export const DEFAULT_BATCH_ROWS = 1000;
@@ -151,10 +151,9 @@ function* attemptBatch(rows: readonly Row[], ctx: ExecContext, b: BatchedCall, t
     } finally {
       ctx.tx = outer;
     }
-    const commit = new Suspend(inner.commit());
+    const committing = inner.commit();
     ended = true; // committed or rolled back by commit() itself
-    yield commit.asRow();
-    commit.outcome();
+    yield* awaitValue(committing);
     addCounters(ctx.innerCounters, inner.counters);
     return { ok: true, rows: out };
   } catch (error) {

@@ -13,7 +13,7 @@ import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import { formatTemporal } from '../../values/temporal.js';
 import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../values/value.js';
 import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
-import { formatBookmark } from '../../bolt/bookmarks.js';
+import { bookmarkAfterCommit } from '../../bolt/bookmarks.js';
 import { statsOf } from '../../bolt/results.js';
 import type { HttpResponse } from './discovery.js';
 
@@ -283,7 +283,7 @@ export function errorsOf(error: Neo4jError | undefined): { code: string; message
 
 export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): Promise<string> {
   const { txId } = await tx.commit();
-  return formatBookmark(database.name, txId > 0 ? txId : database.lastAppliedTxId());
+  return bookmarkAfterCommit(database, txId);
 }
 
 /** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. */
