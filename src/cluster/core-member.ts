@@ -26,7 +26,7 @@ import { decideFormation } from './formation.js';
 import { GraphStateMachine, type AppliedEntry } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
-import { encodeLeasePayload, encodeTxPayload } from './payload.js';
+import { encodeLeasePayload, encodePolicyPayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
 export type ClusterRole = 'LEADER' | 'FOLLOWER' | 'CANDIDATE';
 
@@ -130,6 +130,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   private lastLeaderMessageMs: number | null = null;
   private readonly startedMs: number;
   private lastWaitReason = '';
+  private lastLeadership = '';
   private foreignWarnedMs = -Infinity;
   private closed = false;
   private fatal = false;
@@ -296,8 +297,19 @@ export class CoreMember implements ClusterNetworkHandlers {
     if (!driver.stopped) driver.pump();
     this.machine!.flush();
     if (driver.stopped) return this.onStopped(driver.failure);
+    this.noteLeadership();
     this.maybeClaimLease();
     if (this.node!.hasReady()) this.schedulePump();
+  }
+
+  private noteLeadership(): void {
+    const raft = this.node!.raft;
+    const seen = `${raft.role}/${raft.lead ?? ''}/${raft.term}`;
+    if (seen === this.lastLeadership) return;
+    const before = this.lastLeadership;
+    this.lastLeadership = seen;
+    if (raft.role === 'leader') this.options.log.info(`This member is now the LEADER (term ${raft.term}).`);
+    else if (raft.lead !== null && !before.endsWith(`/${raft.lead}/${raft.term}`)) this.options.log.info(`Following leader ${raft.lead} (term ${raft.term}).`);
   }
 
   private onStopped(failure: unknown): void {
@@ -420,6 +432,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       lastIndex: raft.log.lastIndex(),
       minimumAtRuntime: this.options.minimumAtRuntime,
       removalTimeoutMs: this.options.memberRemovalTimeoutMs,
+      policyOf: (id) => this.machine!.policyOf(id),
     });
     if (decision.kind === 'none') return;
     this.changeMembership(decision.next, decision.reason);
@@ -431,6 +444,18 @@ export class CoreMember implements ClusterNetworkHandlers {
     node.proposeMembership(next);
     this.options.log.info(`Membership change (${reason}): voters ${next.voters.join(', ')}${next.learners.length > 0 ? `; learners ${next.learners.join(', ')}` : ''}.`);
     this.schedulePump();
+  }
+
+  /** records an operator's policy for a member through the log (leader only); the keeper acts on it */
+  setMemberPolicy(memberId: string, policy: MemberPolicy): void {
+    const node = this.requireLeaderNode();
+    node.propose(encodePolicyPayload(memberId, policy));
+    this.options.log.info(`Member policy for ${memberId}: ${policy}.`);
+    this.schedulePump();
+  }
+
+  memberPolicy(memberId: string): MemberPolicy {
+    return this.machine?.policyOf(memberId) ?? 'auto';
   }
 
   transferLeadership(to: string): void {

@@ -11,9 +11,9 @@ import { ByteReader, ByteWriter } from '../graph/bytes.js';
 import type { CommittedCommand } from '../graph/commands.js';
 import type { Entry, Snapshot } from '../raft/types.js';
 import type { StateMachine } from '../replication/driver.js';
-import { decodePayload, NO_LEASE, type Lease } from './payload.js';
+import { decodePayload, NO_LEASE, type Lease, type MemberPolicy } from './payload.js';
 
-const SNAPSHOT_FORMAT = 1;
+const SNAPSHOT_FORMAT = 2;
 
 /** What the state machine needs from the graph engine (GraphEngine satisfies it). */
 export interface ReplicatedGraph {
@@ -33,6 +33,8 @@ export interface AppliedEntry {
 
 export class GraphStateMachine implements StateMachine {
   private leaseState: Lease = NO_LEASE;
+  /** operators' policies for members other than 'auto' */
+  private readonly policies = new Map<string, MemberPolicy>();
   /** tx id of the newest transaction entry applied (the count of tx entries so far) */
   private lastTxId = 0;
   private lastIndex = 0;
@@ -53,6 +55,10 @@ export class GraphStateMachine implements StateMachine {
     return this.lastIndex;
   }
 
+  policyOf(memberId: string): MemberPolicy {
+    return this.policies.get(memberId) ?? 'auto';
+  }
+
   get appliedTxId(): number {
     return this.lastTxId;
   }
@@ -67,6 +73,12 @@ export class GraphStateMachine implements StateMachine {
     if (payload.kind === 'lease') {
       this.flush();
       this.leaseState = payload.lease;
+      this.applied.push({ index: entry.index, term: entry.term });
+      return;
+    }
+    if (payload.kind === 'policy') {
+      if (payload.policy === 'auto') this.policies.delete(payload.memberId);
+      else this.policies.set(payload.memberId, payload.policy);
       this.applied.push({ index: entry.index, term: entry.term });
       return;
     }
@@ -90,7 +102,10 @@ export class GraphStateMachine implements StateMachine {
 
   snapshot(): Uint8Array {
     this.flush();
-    const head = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId).finish();
+    const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId);
+    writer.varint(this.policies.size);
+    for (const [memberId, policy] of this.policies) writer.string(memberId).string(policy);
+    const head = writer.finish();
     const image = this.graph.snapshot();
     const out = new Uint8Array(head.length + image.length);
     out.set(head);
@@ -105,12 +120,17 @@ export class GraphStateMachine implements StateMachine {
     if (format !== SNAPSHOT_FORMAT) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
     const lease: Lease = { id: input.varint(), owner: input.string() };
     const lastTxId = input.u64();
+    const policyCount = input.varint();
+    const policies: [string, MemberPolicy][] = [];
+    for (let i = 0; i < policyCount; i++) policies.push([input.string(), input.string() as MemberPolicy]);
     // A store already past the snapshot (a restart: the store outlived the log's compaction)
     // holds a longer committed prefix of the same history; the entries after the snapshot
     // replay over it and are skipped where already applied.
     if (this.graph.lastAppliedTxId() < lastTxId) this.graph.restore(snapshot.data.subarray(input.offset));
     this.leaseState = lease;
     this.lastTxId = lastTxId;
+    this.policies.clear();
+    for (const [memberId, policy] of policies) this.policies.set(memberId, policy);
     this.lastIndex = snapshot.meta.index;
   }
 }

@@ -9,6 +9,7 @@
 import type { Membership } from '../raft/types.js';
 import { promotionLagEntriesMax } from '../raft/membership.js';
 import type { MemberInfo } from './discovery-table.js';
+import type { MemberPolicy } from './payload.js';
 
 export interface KeeperView {
   readonly selfId: string;
@@ -22,6 +23,8 @@ export interface KeeperView {
   readonly lastIndex: number;
   readonly minimumAtRuntime: number;
   readonly removalTimeoutMs: number;
+  /** the operators' replicated word on a member (payload.ts MemberPolicy) */
+  policyOf(memberId: string): MemberPolicy;
 }
 
 export type KeeperDecision =
@@ -32,16 +35,25 @@ export function decideMembershipChange(view: KeeperView): KeeperDecision {
   if (view.changeBlocked) return { kind: 'none' };
   const { voters, learners } = view.membership;
   const members = new Set([...voters, ...learners]);
+  for (const id of [...voters, ...learners]) {
+    if (view.policyOf(id) !== 'excluded' || id === view.selfId) continue;
+    if (voters.includes(id) && voters.length === 1) continue;
+    return { kind: 'change', reason: `${id} was removed by an operator`, next: { voters: voters.filter((v) => v !== id), learners: learners.filter((l) => l !== id) } };
+  }
+  for (const id of voters) {
+    if (view.policyOf(id) !== 'learner' || id === view.selfId) continue;
+    return { kind: 'change', reason: `${id} was made a learner by an operator`, next: { voters: voters.filter((v) => v !== id), learners: [...learners, id] } };
+  }
   for (const id of learners) {
     if (view.silentForMs(id) > view.removalTimeoutMs) {
       return { kind: 'change', reason: `learner ${id} left discovery`, next: { voters, learners: learners.filter((l) => l !== id) } };
     }
-    if (view.silentForMs(id) <= view.removalTimeoutMs && view.lastIndex - view.matchOf(id) <= promotionLagEntriesMax && view.matchOf(id) > 0) {
+    if (view.policyOf(id) === 'auto' && view.lastIndex - view.matchOf(id) <= promotionLagEntriesMax && view.matchOf(id) > 0) {
       return { kind: 'change', reason: `learner ${id} caught up`, next: { voters: [...voters, id], learners: learners.filter((l) => l !== id) } };
     }
   }
   for (const core of view.aliveCores) {
-    if (core.clusterId !== view.clusterId || core.mode !== 'CORE' || members.has(core.memberId)) continue;
+    if (core.clusterId !== view.clusterId || core.mode !== 'CORE' || members.has(core.memberId) || view.policyOf(core.memberId) === 'excluded') continue;
     return { kind: 'change', reason: `core ${core.memberId} joined discovery`, next: { voters, learners: [...learners, core.memberId] } };
   }
   if (voters.length - 1 >= view.minimumAtRuntime) {

@@ -43,6 +43,7 @@ import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
 import { startCore, type StartedCore } from './cluster/core-server.js';
 import { coreRoutingTable } from './cluster/routing.js';
+import { clusterDatabasesSource, clusterProcedures, showServersSource } from './cluster/procedures.js';
 
 export interface RunningServer {
   /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
@@ -218,6 +219,11 @@ async function compose(
   // SHOW sources belong to the engine itself (the worker pool only moves read-only queries).
   engine.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
   engine.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
+  if (core) {
+    for (const procedure of clusterProcedures(core.member, dbName)) executor.registerProcedure(procedure);
+    engine.registerShowSource?.('SERVERS', showServersSource(core.member, CAUSEWAY_PRODUCT_VERSION));
+    engine.registerShowSource?.('DATABASES', clusterDatabasesSource(core.member, dbName));
+  }
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),

@@ -21,8 +21,6 @@ import type { Logger } from '../log.js';
 const DISCOVERY_INTERVAL_MS = 200;
 /** a member silent in discovery this long is shown as gone */
 const DISCOVERY_ALIVE_MS = 3000;
-/** Raft log entries between snapshots (each snapshot is a full store image in the WAL) */
-const COMPACT_AFTER_ENTRIES = 10_000;
 
 export interface StartedCore {
   readonly member: CoreMember;
@@ -59,7 +57,7 @@ export async function startCore(
     memberRemovalTimeoutMs: cluster.memberRemovalTimeoutMs, discoveryAliveMs: DISCOVERY_ALIVE_MS,
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
-    compactAfterEntries: COMPACT_AFTER_ENTRIES, newClusterId,
+    compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {
       // Fail-stop: a member that cannot trust its log must not serve anything.

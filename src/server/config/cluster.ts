@@ -22,6 +22,8 @@ export const DEFAULT_BACKUP_PORT = 6362;
  */
 export const DEFAULT_LEADER_ELECTION_TIMEOUT_MS = 500;
 export const DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS = 30_000;
+/** each snapshot is a full store image in the WAL, so not too often; a lagging member then gets a store copy */
+export const DEFAULT_SNAPSHOT_AFTER_ENTRIES = 10_000;
 
 type Lookup = (meaning: SettingMeaning) => SettingEntry | undefined;
 
@@ -89,6 +91,7 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
     discoveryType,
     allowReadsOnFollowers: readsOnFollowers === undefined ? true : parseBoolean(readsOnFollowers.value, readsOnFollowers.key),
     memberRemovalTimeoutMs: duration('memberRemovalTimeout', DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS),
+    snapshotAfterEntries: int('snapshotAfterEntries', DEFAULT_SNAPSHOT_AFTER_ENTRIES),
     routingTtlMs: duration('routingTtl', 300_000),
     ...(raftPeers.length === 0 ? {} : { raftPeers }),
     ...(explicit.memberId === undefined ? {} : { memberId: explicit.memberId }),

@@ -39,7 +39,8 @@ export type SettingMeaning =
   | 'backupListenAddress'
   | 'discoveryType'
   | 'allowReadsOnFollowers'
-  | 'memberRemovalTimeout';
+  | 'memberRemovalTimeout'
+  | 'snapshotAfterEntries';
 
 /** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
 export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
@@ -98,6 +99,8 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['causal_clustering.cluster_allow_reads_on_followers', 'allowReadsOnFollowers'],
   // Causeway's own: how long a core may be gone from discovery before it leaves the voter set.
   ['causeway.cluster.member_removal_timeout', 'memberRemovalTimeout'],
+  // Causeway's own: Raft log entries applied between snapshots (a lagging member then gets a store copy).
+  ['causeway.cluster.snapshot_after_entries', 'snapshotAfterEntries'],
   ['causal_clustering.server_groups', 'serverGroups'],
   ['server.groups', 'serverGroups'],
   ['causal_clustering.pull_interval', 'pullInterval'],

@@ -65,6 +65,8 @@ export interface ClusterConfig {
   readonly allowReadsOnFollowers: boolean;
   /** causeway.cluster.member_removal_timeout: a core gone from discovery this long leaves the voter set */
   readonly memberRemovalTimeoutMs: number;
+  /** causeway.cluster.snapshot_after_entries: applied Raft entries between snapshots (log compaction) */
+  readonly snapshotAfterEntries: number;
   /** explicit initial Raft members (TuGraph lgraph.json); empty when discovery is used */
   readonly raftPeers?: readonly RaftPeer[];
   /** this member's Raft id when configured explicitly (TuGraph bolt_raft_node_id) */
