@@ -464,6 +464,11 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.schedulePump();
   }
 
+  /** throws NotALeader (with this member's role) unless it leads */
+  requireLeader(): void {
+    this.requireLeaderNode();
+  }
+
   private requireLeaderNode(): RawNode {
     const node = this.node;
     if (node === undefined || node.raft.role !== 'leader') throw this.notLeader();
