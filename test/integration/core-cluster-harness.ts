@@ -29,6 +29,8 @@ export interface Core {
   readonly discoveryPort: number;
   process: ServerProcess | undefined;
   driver: Driver | undefined;
+  /** CORE (default) or READ_REPLICA */
+  mode?: 'CORE' | 'READ_REPLICA';
 }
 
 export interface CoreClusterOptions {
@@ -88,6 +90,15 @@ export class CoreCluster {
     return core;
   }
 
+  /** a read replica, not started yet, following this cluster */
+  async addReplica(): Promise<Core> {
+    const replica = await this.addCore();
+    replica.mode = 'READ_REPLICA';
+    // replicas are not discovery seeds of the cores' formation
+    this.seeds.pop();
+    return replica;
+  }
+
   memberIdOf(core: Core): string {
     return readFileSync(join(core.home, 'data', 'cluster-state', 'member-id'), 'utf8').trim();
   }
@@ -99,7 +110,7 @@ export class CoreCluster {
     core.process = await startServerProcess(core.home, {
       authEnabled: false,
       env: {
-        NEO4J_dbms_mode: 'CORE',
+        NEO4J_dbms_mode: core.mode ?? 'CORE',
         NEO4J_causal__clustering_discovery__advertised__address: `127.0.0.1:${discoveryShown}`,
         NEO4J_causal__clustering_raft__advertised__address: `127.0.0.1:${raftShown}`,
         NEO4J_causal__clustering_transaction__advertised__address: `127.0.0.1:${catchupShown}`,
@@ -131,7 +142,7 @@ export class CoreCluster {
   }
 
   running(): Core[] {
-    return this.cores.filter((core) => core.process !== undefined);
+    return this.cores.filter((core) => core.process !== undefined && core.mode !== 'READ_REPLICA');
   }
 
   async roleOf(core: Core): Promise<string | undefined> {

@@ -4,7 +4,7 @@
 // available), ROUTE every core in the cluster that discovery shows alive, this one included.
 
 import type { RoutingTable } from '../../bolt/services.js';
-import type { CoreMember } from '../../cluster/core-member.js';
+import type { ClusterView } from '../../cluster/view.js';
 import type { ClusterConfig } from '../config/types.js';
 
 export interface ClusterMemberView {
@@ -19,12 +19,12 @@ export interface ClusterMemberView {
 }
 
 /** this member and every member of its cluster that discovery shows alive, with their roles */
-export function clusterMembers(member: CoreMember, nowMs = member.nowMs()): ClusterMemberView[] {
+export function clusterMembers(member: ClusterView, nowMs = member.nowMs()): ClusterMemberView[] {
   const status = member.status();
   const self = member.selfInfo();
   const views: ClusterMemberView[] = [{
-    memberId: self.memberId, boltAddress: self.boltAddress, httpAddress: self.httpAddress, role: status.role, groups: self.groups,
-    database: self.database, term: status.term, appliedIndex: status.appliedIndex,
+    memberId: self.memberId, boltAddress: self.boltAddress, httpAddress: self.httpAddress, role: member.role(), groups: self.groups,
+    database: self.database, term: status.term, appliedIndex: self.appliedIndex,
   }];
   for (const info of member.discovery.alive(nowMs)) {
     if (status.clusterId === null || info.clusterId !== status.clusterId) continue;
@@ -40,7 +40,7 @@ export function clusterMembers(member: CoreMember, nowMs = member.nowMs()): Clus
   return views;
 }
 
-export function coreRoutingTable(member: CoreMember, cluster: ClusterConfig, ttlSeconds: number, selfBolt: string): RoutingTable {
+export function coreRoutingTable(member: ClusterView, cluster: ClusterConfig, ttlSeconds: number, selfBolt: string): RoutingTable {
   const members = clusterMembers(member).map((view) => (view.memberId === member.selfId ? { ...view, boltAddress: selfBolt } : view));
   const leader = members.find((view) => view.role === 'LEADER');
   const cores = members.filter((view) => view.role !== 'READ_REPLICA');

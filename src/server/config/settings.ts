@@ -104,6 +104,7 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['causal_clustering.server_groups', 'serverGroups'],
   ['server.groups', 'serverGroups'],
   ['causal_clustering.pull_interval', 'pullInterval'],
+  ['causal_clustering.read_replica_refresh_rate', 'pullInterval'],
   ['server.cluster.catchup.pull_interval', 'pullInterval'],
   ['causal_clustering.leader_election_timeout', 'leaderElectionTimeout'],
   ['causal_clustering.cluster_routing_ttl', 'routingTtl'],
