@@ -3,6 +3,7 @@
 
 import { Neo4jError, Status } from '../core/errors.js';
 import type { QueryExecutor } from '../execution/api.js';
+import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
@@ -206,9 +207,9 @@ async function compose(
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
 
   const routingTtlSeconds = config.cluster ? Math.max(1, Math.round(config.cluster.routingTtlMs / 1000)) : DEFAULT_ROUTING_TTL_SECONDS;
-  const routingTable = (database: string): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt)
-    ?? (core ? coreRoutingTable(core.member, core.cluster, routingTtlSeconds, advertisedBolt) : undefined)
-    ?? (replica ? coreRoutingTable(replica.member, replica.cluster, routingTtlSeconds, advertisedBolt) : undefined) ?? {
+  const routingTable = (database: string, routingContext?: ReadonlyMap<string, CypherValue>): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt)
+    ?? (core ? coreRoutingTable(core.member, core.cluster, routingTtlSeconds, advertisedBolt, routingContext) : undefined)
+    ?? (replica ? coreRoutingTable(replica.member, replica.cluster, routingTtlSeconds, advertisedBolt, routingContext) : undefined) ?? {
     ttlSeconds: routingTtlSeconds, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
   };
 

@@ -6,6 +6,16 @@
 import type { RoutingTable } from '../../bolt/services.js';
 import type { ClusterView } from '../../cluster/view.js';
 import type { ClusterConfig } from '../config/types.js';
+import { Neo4jError, Status } from '../../core/errors.js';
+import { applyPolicy } from '../../cluster/load-balancing.js';
+import type { CypherValue } from '../../values/value.js';
+
+/** spreads readers over requests (causal_clustering.load_balancing.shuffle); order-only, so not seeded */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  const start = out.length > 0 ? Date.now() % out.length : 0;
+  return [...out.slice(start), ...out.slice(0, start)];
+}
 
 export interface ClusterMemberView {
   readonly memberId: string;
@@ -40,14 +50,26 @@ export function clusterMembers(member: ClusterView, nowMs = member.nowMs()): Clu
   return views;
 }
 
-export function coreRoutingTable(member: ClusterView, cluster: ClusterConfig, ttlSeconds: number, selfBolt: string): RoutingTable {
+export function coreRoutingTable(
+  member: ClusterView, cluster: ClusterConfig, ttlSeconds: number, selfBolt: string, routingContext?: ReadonlyMap<string, CypherValue>,
+): RoutingTable {
   const members = clusterMembers(member).map((view) => (view.memberId === member.selfId ? { ...view, boltAddress: selfBolt } : view));
   const leader = members.find((view) => view.role === 'LEADER');
   const cores = members.filter((view) => view.role !== 'READ_REPLICA');
   const followers = cluster.allowReadsOnFollowers ? cores.filter((view) => view.role !== 'LEADER') : [];
   const replicas = members.filter((view) => view.role === 'READ_REPLICA');
-  let readers = [...followers, ...replicas].map((view) => view.boltAddress);
-  if (readers.length === 0 && leader !== undefined) readers = [leader.boltAddress];
+  let readerViews = [...followers, ...replicas];
+  const policyName = routingContext?.get('policy');
+  if (typeof policyName === 'string' && cluster.loadBalancing.plugin === 'server_policies') {
+    const policy = cluster.loadBalancing.policies.get(policyName);
+    if (policy === undefined) {
+      throw new Neo4jError(Status.ProcedureCallFailed, `Policy definition for '${policyName}' could not be found.`);
+    }
+    readerViews = applyPolicy(policy, readerViews);
+  }
+  let readers = readerViews.map((view) => view.boltAddress);
+  if (readers.length === 0 && leader !== undefined && policyName === undefined) readers = [leader.boltAddress];
+  if (cluster.loadBalancing.shuffle) readers = shuffled(readers);
   return {
     ttlSeconds,
     writers: leader === undefined ? [] : [leader.boltAddress],

@@ -130,6 +130,9 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   ...EXECUTION_SETTING_KEYS,
 ]);
 
+/** Families of settings the server reads from raw (load-balancing policies: config/cluster.ts). */
+const READ_FROM_RAW_PREFIXES: readonly string[] = ['causal_clustering.load_balancing.', 'dbms.routing.load_balancing.'];
+
 /** Exact Neo4j setting names that Causeway accepts and ignores. */
 const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
   'dbms.jvm.additional',
@@ -215,7 +218,7 @@ export function exactSettingNames(): string[] {
 export function classifySetting(key: string): SettingKind {
   const meaning = MODELLED_SETTINGS.get(key);
   if (meaning !== undefined) return { kind: 'modelled', meaning };
-  if (READ_FROM_RAW.has(key)) return { kind: 'read' };
+  if (READ_FROM_RAW.has(key) || READ_FROM_RAW_PREFIXES.some((prefix) => key.startsWith(prefix))) return { kind: 'read' };
   if (KNOWN_UNUSED_EXACT.has(key)) return { kind: 'unused' };
   if (KNOWN_UNUSED_PREFIXES.some((prefix) => key.startsWith(prefix))) return { kind: 'unused' };
   return { kind: 'unknown' };
