@@ -3,9 +3,12 @@
 // and Bolt/HTTP ports picked by the server. Cores can be killed (SIGKILL), restarted with their
 // data, or added later; stopAll() ends only the processes started here and removes the homes.
 
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+import { startProxy, type Partition } from './partition-proxy.js';
 
 export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(Array.from({ length: count }, () => new Promise<import('node:net').Server>((resolve, reject) => {
@@ -35,19 +38,29 @@ export interface CoreClusterOptions {
   /** minimum_core_cluster_size_at_formation (default: cores) */
   readonly formation?: number;
   readonly runtime?: number;
+  /** put a proxy the test controls in front of every member's discovery, raft and catch-up ports */
+  readonly partition?: Partition;
+}
+
+interface CoreWiring {
+  /** real listen ports: discovery, raft, catch-up */
+  readonly ports: readonly number[];
+  /** what the others are told to dial (the proxies' ports when partitioned) */
+  readonly advertised: readonly number[];
 }
 
 export class CoreCluster {
   readonly cores: Core[] = [];
   private readonly seeds: string[] = [];
+  private readonly wiring = new Map<Core, CoreWiring>();
+  private readonly proxies: { close(): Promise<void> }[] = [];
 
   constructor(private readonly options: CoreClusterOptions) {}
 
   static async start(options: CoreClusterOptions): Promise<CoreCluster> {
     const cluster = new CoreCluster(options);
     try {
-      const ports = await freePorts(options.cores * 3);
-      for (let i = 0; i < options.cores; i++) cluster.cores.push(cluster.describe(i, ports.slice(i * 3, i * 3 + 3)));
+      for (let i = 0; i < options.cores; i++) await cluster.addCore();
       await Promise.all(cluster.cores.map((core) => cluster.startCore(core)));
       return cluster;
     } catch (error) {
@@ -56,26 +69,40 @@ export class CoreCluster {
     }
   }
 
-  private describe(index: number, ports: number[]): Core & { ports: number[] } {
-    const [discovery, raft, catchup] = ports as [number, number, number];
-    this.seeds.push(`127.0.0.1:${discovery}`);
-    return { index, home: makeTempHome('causeway-core-'), discoveryPort: discovery, process: undefined, driver: undefined, ports: [discovery, raft, catchup] };
-  }
-
   /** a new core, not started yet, that knows the existing members (core4 / core5 in the seeds) */
   async addCore(): Promise<Core> {
     const ports = await freePorts(3);
-    const core = this.describe(this.cores.length, ports);
+    const core: Core = { index: this.cores.length, home: makeTempHome('causeway-core-'), discoveryPort: ports[0]!, process: undefined, driver: undefined };
+    let advertised = ports;
+    const partition = this.options.partition;
+    if (partition !== undefined) {
+      const idFile = join(core.home, 'data', 'cluster-state', 'member-id');
+      const memberId = (): string | undefined => (existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : undefined);
+      const proxies = await Promise.all(ports.map((port) => startProxy(port, memberId, partition)));
+      this.proxies.push(...proxies);
+      advertised = proxies.map((proxy) => proxy.port);
+    }
+    this.seeds.push(`127.0.0.1:${advertised[0]!}`);
+    this.wiring.set(core, { ports, advertised });
     this.cores.push(core);
     return core;
   }
 
+  memberIdOf(core: Core): string {
+    return readFileSync(join(core.home, 'data', 'cluster-state', 'member-id'), 'utf8').trim();
+  }
+
   async startCore(core: Core): Promise<void> {
-    const [discovery, raft, catchup] = (core as Core & { ports: number[] }).ports as [number, number, number];
+    const wiring = this.wiring.get(core)!;
+    const [discovery, raft, catchup] = wiring.ports as [number, number, number];
+    const [discoveryShown, raftShown, catchupShown] = wiring.advertised as [number, number, number];
     core.process = await startServerProcess(core.home, {
       authEnabled: false,
       env: {
         NEO4J_dbms_mode: 'CORE',
+        NEO4J_causal__clustering_discovery__advertised__address: `127.0.0.1:${discoveryShown}`,
+        NEO4J_causal__clustering_raft__advertised__address: `127.0.0.1:${raftShown}`,
+        NEO4J_causal__clustering_transaction__advertised__address: `127.0.0.1:${catchupShown}`,
         NEO4J_causal__clustering_discovery__listen__address: `127.0.0.1:${discovery}`,
         NEO4J_causal__clustering_raft__listen__address: `127.0.0.1:${raft}`,
         NEO4J_causal__clustering_transaction__listen__address: `127.0.0.1:${catchup}`,
@@ -146,6 +173,7 @@ export class CoreCluster {
       await core.process?.stop().catch(() => {});
       removeTempHome(core.home);
     }
+    for (const proxy of this.proxies) await proxy.close().catch(() => {});
   }
 
   outputs(): string {
