@@ -161,7 +161,12 @@ export function buildProgram(): Command {
     .option('-u, --username <name>', 'user for the health checks (env NEO4J_USERNAME; default neo4j)')
     .option('-p, --password <password>', 'password for the health checks (env NEO4J_PASSWORD; default neo4j)')
     .action(async (opts: { dir: string; cores?: string; username?: string; password?: string }) => {
-      const cores = opts.cores === undefined ? undefined : Number(opts.cores);
+      const cores = opts.cores === undefined ? undefined : /^\d+$/.test(opts.cores.trim()) ? Number(opts.cores) : Number.NaN;
+      if (cores !== undefined && Number.isNaN(cores)) {
+        process.stderr.write(`--cores must be a whole number, not "${opts.cores}".\n`);
+        process.exitCode = 64;
+        return;
+      }
       process.exitCode = await clusterUp({ dir: opts.dir, ...(cores === undefined ? {} : { cores }), credentials: credentials(opts) }, writeOut);
     });
   cluster.command('status')
@@ -182,6 +187,11 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  // Output piped into a reader that stops early (`| head`): finish quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const program = buildProgram();
   program.exitOverride();
   try {
