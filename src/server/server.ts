@@ -30,14 +30,15 @@ import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.
 import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
 import { UserRepository } from './auth/users.js';
 import { routeHttpRequest } from './http/discovery.js';
-import { handleTxCommit } from './http/tx-endpoint.js';
+import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
 import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
-import { createServerMetrics } from './metrics.js';
+import { createServerMetrics, registerRaftMetrics } from './metrics.js';
+import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -258,6 +259,11 @@ async function compose(
   };
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
+  const clusterMonitor = core ? startClusterMonitor(core.member, dbName, nodeTicker, nodeClock) : undefined;
+  if (clusterMonitor) {
+    cleanup.push(async () => clusterMonitor.stop());
+    registerRaftMetrics(metrics.registry, dbName, () => clusterMonitor.view.status());
+  }
   const poolStats = workerPool?.stats;
   const pool = workerPool;
   if (pool?.openStatements) {
@@ -346,6 +352,12 @@ async function compose(
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
         transactions: httpTransactions,
+        ...(clusterMonitor ? {
+          cluster: (request) => routeClusterRequest(request, {
+            view: clusterMonitor.view,
+            ...(clusterStatusAuthRequired(config.authEnabled, config.raw) ? { authenticate: (authorization) => authenticateRequest(txDeps, authorization) } : {}),
+          }),
+        } : {}),
       }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;

@@ -127,6 +127,8 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   'server.metrics.prometheus.enabled', 'server.metrics.prometheus.endpoint',
   'server.bolt.tls_level', 'dbms.connector.bolt.tls_level',
   'dbms.ssl.policy.bolt.base_directory', 'dbms.ssl.policy.bolt.private_key', 'dbms.ssl.policy.bolt.public_certificate',
+  // the cluster health endpoints (src/server/http/cluster-endpoints.ts): 3.5/4.x and 5.x spellings
+  'dbms.security.causal_clustering_status_auth_enabled', 'dbms.security.cluster_status_auth_enabled',
   ...EXECUTION_SETTING_KEYS,
 ]);
 
