@@ -56,6 +56,8 @@ export class CoreCluster {
   private readonly seeds: string[] = [];
   private readonly wiring = new Map<Core, CoreWiring>();
   private readonly proxies: { close(): Promise<void> }[] = [];
+  /** settings for one member only (server groups), kept for its restarts */
+  readonly memberEnv = new Map<Core, Readonly<Record<string, string>>>();
 
   constructor(private readonly options: CoreClusterOptions) {}
 
@@ -103,7 +105,7 @@ export class CoreCluster {
     return readFileSync(join(core.home, 'data', 'cluster-state', 'member-id'), 'utf8').trim();
   }
 
-  async startCore(core: Core): Promise<void> {
+  async startCore(core: Core, env: Readonly<Record<string, string>> = {}): Promise<void> {
     const wiring = this.wiring.get(core)!;
     const [discovery, raft, catchup] = wiring.ports as [number, number, number];
     const [discoveryShown, raftShown, catchupShown] = wiring.advertised as [number, number, number];
@@ -122,6 +124,8 @@ export class CoreCluster {
         NEO4J_causal__clustering_minimum__core__cluster__size__at__runtime: String(this.options.runtime ?? Math.min(3, this.options.cores)),
         NEO4J_causeway_query_workers: '0',
         ...this.options.env,
+        ...(this.memberEnv.get(core) ?? {}),
+        ...env,
       },
     });
     core.driver = neo4j.driver(core.process.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));

@@ -62,3 +62,52 @@ test('a read replica pulls from the cores, serves reads by bookmark, refuses wri
     await cluster.stopAll();
   }
 });
+
+test('a load-balancing policy named in the driver routing context routes reads only to its server group', { timeout: 120_000 }, async () => {
+  const policy = {
+    NEO4J_causal__clustering_load__balancing_plugin: 'server_policies',
+    NEO4J_causal__clustering_load__balancing_config_server__policies_europe: 'groups(eu)->min(1); halt();',
+    NEO4J_causal__clustering_load__balancing_config_server__policies_asia: 'groups(asia); halt();',
+  };
+  const cluster = await CoreCluster.start({ cores: 3, env: policy });
+  let routing: ReturnType<typeof neo4j.driver> | undefined;
+  try {
+    const leader = await cluster.waitForLeader();
+    const eu = await cluster.addReplica();
+    cluster.memberEnv.set(eu, { NEO4J_causal__clustering_server__groups: 'eu' });
+    const us = await cluster.addReplica();
+    cluster.memberEnv.set(us, { NEO4J_causal__clustering_server__groups: 'us' });
+    await cluster.startCore(eu);
+    await cluster.startCore(us);
+    // both replicas visible to the leader
+    for (let i = 0; i < 50; i++) {
+      const overview = await leader.driver!.executeQuery("CALL dbms.cluster.overview() YIELD role WHERE role = 'READ_REPLICA' RETURN count(*) AS n");
+      if (Number(overview.records[0]!.get('n')) === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const table = async (context: Record<string, string>): Promise<Record<string, string[]>> => {
+      const { records } = await leader.driver!.executeQuery('CALL dbms.routing.getRoutingTable($context, null) YIELD servers RETURN servers', { context });
+      return Object.fromEntries((records[0]!.get('servers') as { role: string; addresses: string[] }[]).map((s) => [s.role, s.addresses]));
+    };
+    const europe = await table({ policy: 'europe' });
+    assert.deepEqual(europe.READ, [`127.0.0.1:${eu.process!.boltPort}`]);
+    assert.equal(europe.WRITE!.length, 1);
+    assert.equal((await table({})).READ!.length, 4, 'without a policy: both followers and both replicas');
+    assert.deepEqual((await table({ policy: 'asia' })).READ, [], 'halt() leaves no reader rather than a wrong one');
+    const unknown = await leader.driver!.executeQuery('CALL dbms.routing.getRoutingTable({policy: "mars"}, null)').then(() => undefined, (error: { message: string }) => error.message);
+    assert.match(unknown ?? '', /Policy definition for 'mars' could not be found/);
+
+    // the driver passes ?policy= as routing context
+    routing = neo4j.driver(`neo4j://127.0.0.1:${leader.process!.boltPort}?policy=europe`, neo4j.auth.basic('neo4j', 'neo4j'));
+    const session = routing.session({ defaultAccessMode: neo4j.session.READ });
+    const result = await session.run('CALL dbms.cluster.role() YIELD role RETURN role');
+    await session.close();
+    assert.equal(result.records[0]!.get('role'), 'READ_REPLICA', 'the read went to the eu replica');
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await routing?.close();
+    await cluster.stopAll();
+  }
+});
