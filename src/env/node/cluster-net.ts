@@ -57,6 +57,20 @@ function splitAddress(address: string): { host: string; port: number } | undefin
   return { host, port };
 }
 
+/** every this many rounds a member tells the others whom it hears from */
+const PEERS_EVERY_ROUNDS = 5;
+const PEERS_FRESH_MS = 5000;
+
+function parsePeers(frame: Uint8Array): string[] | undefined {
+  if (frame[0] !== 0x7b || frame[2] !== 0x70) return undefined; // {"p…
+  try {
+    const value = JSON.parse(textDecoder.decode(frame)) as { peers?: unknown };
+    return Array.isArray(value.peers) ? value.peers.filter((p): p is string => typeof p === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function parseInfo(frame: Uint8Array): MemberInfo | undefined {
   try {
     const value = JSON.parse(textDecoder.decode(frame)) as Partial<MemberInfo>;
@@ -107,6 +121,9 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   let info: MemberInfo | undefined;
   let infoFrame: Uint8Array | undefined;
   const inboundDiscovery = new Set<FramedLink>();
+  /** discovery addresses of members heard from directly, and when */
+  const heardAt = new Map<string, number>();
+  let gossipRound = 0;
   const discoveryLinks = new Map<string, OutboundLink>();
   const selfDiscoveryAddresses = new Set<string>();
   const raftLinks = new Map<string, { address: string; link: OutboundLink }>();
@@ -116,8 +133,15 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   let closed = false;
 
   const onDiscoveryFrame = (link: FramedLink, frame: Uint8Array): void => {
+    const peers = parsePeers(frame);
+    if (peers !== undefined) {
+      // members others hear from: dial them, so liveness is always judged first-hand
+      for (const address of peers.slice(0, DISCOVERY_LINKS_MAX)) dialDiscovery(address);
+      return;
+    }
     const heard = parseInfo(frame);
     if (heard === undefined) return;
+    heardAt.set(heard.discoveryAddress, Date.now());
     if (heard.memberId === options.selfId) {
       // a seed address that is this member: stop dialling it
       if (link instanceof OutboundLink) {
@@ -332,8 +356,16 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   for (const seed of options.seeds) dialDiscovery(`${seed.host}:${seed.port}`);
   const gossip = setInterval(() => {
     if (infoFrame === undefined) return;
-    for (const link of discoveryLinks.values()) link.send(infoFrame);
-    for (const link of inboundDiscovery) link.send(infoFrame);
+    const frames = [infoFrame];
+    if (++gossipRound % PEERS_EVERY_ROUNDS === 0) {
+      const now = Date.now();
+      for (const [address, at] of heardAt) if (now - at > PEERS_FRESH_MS) heardAt.delete(address);
+      frames.push(textEncoder.encode(JSON.stringify({ peers: [...heardAt.keys()].slice(0, DISCOVERY_LINKS_MAX) })));
+    }
+    for (const frame of frames) {
+      for (const link of discoveryLinks.values()) link.send(frame);
+      for (const link of inboundDiscovery) link.send(frame);
+    }
   }, options.discoveryIntervalMs);
   gossip.unref();
 
