@@ -5,16 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { CoreCluster, type Core } from './core-cluster-harness.js';
+import { CoreCluster, countLabel } from './core-cluster-harness.js';
 
-async function count(core: Core, label: string, bookmarks: string[] = []): Promise<number> {
-  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
-  try {
-    return Number((await session.run(`MATCH (n:${label}) RETURN count(n) AS c`)).records[0]!.get('c'));
-  } finally {
-    await session.close();
-  }
-}
+const count = countLabel;
 
 test('a read replica pulls from the cores, serves reads by bookmark, refuses writes and rides along in routing', { timeout: 120_000 }, async () => {
   const cluster = await CoreCluster.start({ cores: 3 });

@@ -18,8 +18,6 @@ const RAFT_BUFFERED_BYTES_MAX = 64 * 1024 * 1024;
 const CATCHUP_CHUNK_BYTES = 1024 * 1024;
 /** a pull answer of transactions is bounded by the core to about 4 MiB, plus one large command */
 const CATCHUP_FRAME_BYTES_MAX = 320 * 1024 * 1024;
-const PULL_ANSWER_COMMANDS_MAX = 1000;
-const PULL_ANSWER_BYTES_MAX = 4 * 1024 * 1024;
 const CATCHUP_BUFFERED_BYTES_MAX = 2 * 1024 * 1024 * 1024;
 /** a store copy larger than this is refused by the receiver */
 const CATCHUP_TRANSFER_BYTES_MAX = 2 * 1024 * 1024 * 1024 - 1;

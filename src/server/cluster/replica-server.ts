@@ -12,20 +12,14 @@ import { nodeRandom } from '../../env/node/random.js';
 import { ClusterStateFiles } from '../../env/node/cluster-state-files.js';
 import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
-import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
+import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
+import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type StartedMember } from './member-server.js';
 import { parseUpstreamStrategies, type UpstreamStrategy } from '../../cluster/upstream.js';
 import { ConfigError } from '../config/sources.js';
 
-const DISCOVERY_INTERVAL_MS = 200;
-const DISCOVERY_ALIVE_MS = 3000;
 
-export interface StartedReplica {
-  readonly member: ReplicaMember;
-  readonly net: BoundClusterNet;
-  readonly cluster: ClusterConfig;
-  close(): Promise<void>;
-}
+export type StartedReplica = StartedMember<ReplicaMember>;
 
 /** The upstream settings, 3.5 causal_clustering.* or 5.x server.cluster.catchup.*; malformed ones stop startup. */
 export const UPSTREAM_SETTING_KEYS = [
@@ -46,9 +40,6 @@ function upstreamStrategiesFrom(raw: ReadonlyMap<string, string>): UpstreamStrat
   }
 }
 
-function advertised(addresses: ListenerAddresses, boundPort: number): string {
-  return `${addresses.advertisedHost}:${addresses.advertisedPort === 0 ? boundPort : addresses.advertisedPort}`;
-}
 
 export async function startReplica(
   config: ServerConfig, log: Logger,
