@@ -158,16 +158,25 @@ export function buildProgram(): Command {
     .description('start the members in the background (Bolt 11687, 12687, 13687, …) and return once one leads')
     .option(...dirOption)
     .option('--cores <n>', 'number of core members (default 3, or as many as the directory has)')
+    .option('--replicas <n>', 'number of read replicas (default 2 in a new directory, or as many as the directory has)')
     .option('-u, --username <name>', 'user for the health checks (env NEO4J_USERNAME; default neo4j)')
     .option('-p, --password <password>', 'password for the health checks (env NEO4J_PASSWORD; default neo4j)')
-    .action(async (opts: { dir: string; cores?: string; username?: string; password?: string }) => {
+    .action(async (opts: { dir: string; cores?: string; replicas?: string; username?: string; password?: string }) => {
       const cores = opts.cores === undefined ? undefined : /^\d+$/.test(opts.cores.trim()) ? Number(opts.cores) : Number.NaN;
+      const replicas = opts.replicas === undefined ? undefined : /^\d+$/.test(opts.replicas.trim()) ? Number(opts.replicas) : Number.NaN;
+      if (replicas !== undefined && Number.isNaN(replicas)) {
+        process.stderr.write(`--replicas must be a whole number, not "${opts.replicas}".\n`);
+        process.exitCode = 64;
+        return;
+      }
       if (cores !== undefined && Number.isNaN(cores)) {
         process.stderr.write(`--cores must be a whole number, not "${opts.cores}".\n`);
         process.exitCode = 64;
         return;
       }
-      process.exitCode = await clusterUp({ dir: opts.dir, ...(cores === undefined ? {} : { cores }), credentials: credentials(opts) }, writeOut);
+      process.exitCode = await clusterUp({
+        dir: opts.dir, ...(cores === undefined ? {} : { cores }), ...(replicas === undefined ? {} : { replicas }), credentials: credentials(opts),
+      }, writeOut);
     });
   cluster.command('status')
     .description("each member's role, term and applied position (exit code 3 unless every member runs and one leads)")
