@@ -11,6 +11,14 @@ import { after, before } from 'node:test';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
 
+/**
+ * The neo4j user's password on servers the tests start: set through NEO4J_AUTH as a container
+ * would, since a fresh server's neo4j/neo4j must be changed before anything else runs. A test
+ * that wants the newcomer's forced change passes `env: { NEO4J_AUTH: '' }`.
+ */
+export { TEST_PASSWORD } from './shell-harness.js';
+import { TEST_PASSWORD } from './shell-harness.js';
+
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 30_000;
 
@@ -58,6 +66,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
       NEO4J_server_bolt_advertised__address: '127.0.0.1:0',
       NEO4J_server_http_listen__address: '127.0.0.1:0',
       ...(options.authEnabled === undefined ? {} : { NEO4J_dbms_security_auth__enabled: String(options.authEnabled) }),
+      NEO4J_AUTH: `neo4j/${TEST_PASSWORD}`,
       NEO4J_causeway_storage_fsync__on__commit: String(options.fsync ?? false),
       ...options.env,
     },
@@ -113,7 +122,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
   };
 }
 
-/** A server process in a fresh temp home with a 6.x and a 5.x driver open on it as neo4j/neo4j. */
+/** A server process in a fresh temp home with a 6.x and a 5.x driver open on it as neo4j / TEST_PASSWORD. */
 export interface ServerWithDrivers {
   readonly server: ServerProcess;
   readonly driver6: ReturnType<typeof neo4j6.driver>;
@@ -131,8 +140,8 @@ export async function startServerWithDrivers(options: StartOptions = {}): Promis
     removeTempHome(home);
     throw error;
   }
-  const driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
-  const driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  const driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', TEST_PASSWORD));
+  const driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', TEST_PASSWORD));
   const close = async (): Promise<void> => {
     await driver6.close();
     await driver5.close();
