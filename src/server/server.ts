@@ -6,7 +6,7 @@ import type { QueryExecutor } from '../execution/api.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
-import type { DatabaseProvider, RoutingTable, SessionServices } from '../bolt/services.js';
+import type { RoutingTable, SessionServices } from '../bolt/services.js';
 import { BoltLimits } from '../bolt/limits.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
@@ -27,6 +27,8 @@ import type { EngineMemoryOptions } from '../cypher/query.js';
 import { heapSizeLimitBytes } from '../env/node/heap.js';
 import type { ServerConfig } from './config/types.js';
 import { composeSecurity } from './system/compose.js';
+import { DatabaseDirectory, SYSTEM_DATABASE, showDatabasesSource } from './system/databases.js';
+import { createMemoryDatabase } from '../graph/memory.js';
 import { routeHttpRequest } from './http/discovery.js';
 import { handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
@@ -192,7 +194,10 @@ async function compose(
     ...(config.initialPassword === undefined ? {} : { initialPassword: config.initialPassword }),
   });
   const authenticator = security.authenticator;
-  executor = security.secure(executor, engine);
+  const databases = new DatabaseDirectory(database, createMemoryDatabase(SYSTEM_DATABASE, { ticker: nodeTicker }));
+  cleanup.push(() => databases.close());
+  executor = security.secure(executor, engine, (tx) => databases.isSystem(tx));
+  engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, () => advertisedBolt, (tx) => security.homeDatabaseOf(tx)));
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
   // --- end system database ---
 
@@ -210,16 +215,6 @@ async function compose(
   })) {
     executor.registerProcedure(procedure);
   }
-
-  const databases: DatabaseProvider = {
-    defaultDatabase: dbName,
-    resolve(name) {
-      // Drivers on Bolt 4.0–4.2 fetch routing tables from "system"; until a system database
-      // exists, its procedures run against the default database.
-      if (name === null || name === dbName || name === 'system') return database;
-      throw new Neo4jError(Status.DatabaseNotFound, `Database does not exist. Database name: '${name}'.`);
-    },
-  };
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
   const poolStats = workerPool?.stats;

@@ -48,8 +48,14 @@ export interface AdminCapableEngine {
 export interface Security {
   readonly system: SystemDatabase;
   readonly authenticator: Authenticator;
-  /** the executor Bolt and HTTP use: privilege checks in front of `executor` (unchanged when auth is disabled) */
-  secure(executor: QueryExecutor, engine: AdminCapableEngine): QueryExecutor;
+  /**
+   * The executor Bolt and HTTP use: privilege checks (when auth is enabled) and the system
+   * database's rules in front of `executor`; registers the admin handler, SHOW sources and 3.5
+   * procedures. `isSystem` tells transactions on the system database.
+   */
+  secure(executor: QueryExecutor, engine: AdminCapableEngine, isSystem: (tx: GraphTx) => boolean): QueryExecutor;
+  /** the user's home database, if set (SHOW HOME DATABASE) */
+  homeDatabaseOf(tx: GraphTx): string | null;
   /** whether `username` may see and stop other users' transactions */
   managesTransactions(username: string): boolean;
 }
@@ -74,14 +80,21 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
   return {
     system,
     authenticator,
-    secure(executor, engine) {
+    secure(executor, engine, isSystem) {
       const handler = adminCommandHandler(context);
       engine.registerAdminHandler?.(handler);
       for (const [target, source] of systemShowSources(context)) engine.registerShowSource?.(target, source);
       for (const procedure of securityProcedures(context, handler)) executor.registerProcedure(procedure);
       const statementAccess = engine.statementAccess?.bind(engine);
-      if (!options.authEnabled || !statementAccess) return executor;
-      return new PrivilegeCheckingExecutor(executor, { system, defaultDatabase: options.defaultDatabase, userOf: options.userOf, statementAccess });
+      // Without a way to see what a statement does, privileges cannot be checked: refuse to start rather than run open.
+      if (!statementAccess) throw new Error('The query engine cannot describe statements (statementAccess); privileges could not be enforced');
+      return new PrivilegeCheckingExecutor(executor, {
+        system, authEnabled: options.authEnabled, isSystem, defaultDatabase: options.defaultDatabase, userOf: options.userOf, statementAccess,
+      });
+    },
+    homeDatabaseOf(tx) {
+      const name = options.userOf(tx);
+      return (name === undefined ? undefined : system.user(name)?.homeDatabase) ?? null;
     },
     managesTransactions(username) {
       if (!options.authEnabled) return true;

@@ -17,6 +17,10 @@ import { CREDENTIALS_EXPIRED_MESSAGE } from './password-policy.js';
 
 export interface EnforcementContext {
   readonly system: SystemDatabase;
+  /** false: no users and privileges are checked (dbms.security.auth_enabled=false); the system database's rules still hold */
+  readonly authEnabled: boolean;
+  /** whether `tx` runs on the system database, which takes administration commands, SHOW and DBMS procedures only */
+  isSystem?(tx: GraphTx): boolean;
   readonly defaultDatabase: string;
   /** the user running `tx` (undefined: not known — refused) */
   userOf(tx: GraphTx): string | undefined;
@@ -28,6 +32,22 @@ export interface EnforcementContext {
 
 /** What a user whose password must change may still call (the change itself and routing). */
 const ALLOWED_WHILE_EXPIRED = new Set(['dbms.security.changepassword', 'dbms.routing.getroutingtable', 'dbms.cluster.routing.getroutingtable']);
+
+/** Procedures that only read the graph they run on but make sense anywhere. */
+const ANYWHERE_PROCEDURES = new Set(['db.ping']);
+
+/**
+ * The system database holds no graph data: queries that read or write a graph, schema commands and
+ * graph procedures are refused as Neo4j refuses them; administration commands, SHOW, DBMS procedures
+ * and plain expressions (`RETURN 1`, the shell's connect probe) run.
+ */
+function checkSystemStatement(access: StatementAccess, text: string): void {
+  if (access.kind === 'admin' || access.kind === 'show') return;
+  const graphProcedure = access.procedures.some((p) => p.mode !== 'DBMS' && !ANYWHERE_PROCEDURES.has(p.name.toLowerCase()));
+  if (access.kind === 'read' && !access.readsGraph && !graphProcedure) return;
+  throw new Neo4jError(Status.NotSystemDatabaseError,
+    `Not a recognised system command or procedure. This Cypher command can only be executed in a user database: ${text.trim().slice(0, 200)}`);
+}
 
 export class PrivilegeCheckingExecutor implements QueryExecutor {
   readonly readOnlyQuery?: (text: string) => boolean;
@@ -54,8 +74,10 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     this.inner.registerProcedure(procedure);
   }
 
-  /** Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`. */
+  /** Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`, NotSystemDatabaseError for data statements on system. */
   check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): void {
+    if (this.context.isSystem?.(tx)) checkSystemStatement(this.context.statementAccess(text), text);
+    if (!this.context.authEnabled) return;
     const { system, defaultDatabase } = this.context;
     const name = this.context.userOf(tx);
     const user = name === undefined ? undefined : system.user(name);
