@@ -13,6 +13,10 @@ const WRITING = new Set(['Create', 'Merge', 'Set', 'Remove', 'Delete', 'Foreach'
 const GRAPH_READING = new Set(['Match', 'NodePattern', 'RelationshipPattern', 'PatternComprehension', 'ExistsSubquery', 'CountSubquery', 'CollectSubquery', 'Merge']);
 
 export function statementAccess(statement: Statement, procedures: ReadonlyMap<string, ProcedureSignature>): StatementAccess {
+  return { ...bodyAccess(statement, procedures), use: statement.use };
+}
+
+function bodyAccess(statement: Statement, procedures: ReadonlyMap<string, ProcedureSignature>): StatementAccess {
   const body = statement.body;
   const noTokens = { labels: [], types: [], propertyKeys: [], dynamicKeys: false };
   if (body.kind === 'AdminCommand') {

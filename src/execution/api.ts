@@ -164,4 +164,6 @@ export interface StatementAccess {
   };
   /** the admin command name (admin statements) */
   readonly adminCommand?: string;
+  /** the database a leading `USE name` clause names (null: none) */
+  readonly use?: string | null;
 }

@@ -196,7 +196,7 @@ async function compose(
   const authenticator = security.authenticator;
   const databases = new DatabaseDirectory(database, createMemoryDatabase(SYSTEM_DATABASE, { ticker: nodeTicker }));
   cleanup.push(() => databases.close());
-  executor = security.secure(executor, engine, (tx) => databases.isSystem(tx));
+  executor = security.secure(executor, engine, (tx) => databases.nameOf(tx));
   engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, () => advertisedBolt, (tx) => security.homeDatabaseOf(tx)));
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
   // --- end system database ---

@@ -96,3 +96,11 @@ test('SHOW DATABASES: Neo4j 5 columns, the configured Bolt address, default and 
     await d5.close();
   }
 });
+
+test('USE naming the session\'s database runs; naming another is refused, never run on the wrong one', { timeout: 60_000 }, async () => {
+  // Proves a USE clause cannot silently run against a database it does not name.
+  assert.equal(await codeOf(() => running.driver6.executeQuery('USE NEO4J MATCH (n:CaseProbe) RETURN count(n)', {}, { database: 'neo4j' })), 'ok');
+  assert.equal(await codeOf(() => running.driver6.executeQuery('USE system SHOW USERS', {}, { database: 'system' })), 'ok');
+  assert.equal(await codeOf(() => running.driver6.executeQuery('USE system CREATE (:FromSystem)', {}, { database: 'neo4j' })), 'Neo.ClientError.Statement.FeatureNotSupported');
+  assert.equal(await xCount(), 0);
+});

@@ -51,9 +51,9 @@ export interface Security {
   /**
    * The executor Bolt and HTTP use: privilege checks (when auth is enabled) and the system
    * database's rules in front of `executor`; registers the admin handler, SHOW sources and 3.5
-   * procedures. `isSystem` tells transactions on the system database.
+   * procedures. `databaseOf` names the database a transaction runs on.
    */
-  secure(executor: QueryExecutor, engine: AdminCapableEngine, isSystem: (tx: GraphTx) => boolean): QueryExecutor;
+  secure(executor: QueryExecutor, engine: AdminCapableEngine, databaseOf: (tx: GraphTx) => string): QueryExecutor;
   /** the user's home database, if set (SHOW HOME DATABASE) */
   homeDatabaseOf(tx: GraphTx): string | null;
   /** whether `username` may see and stop other users' transactions */
@@ -80,7 +80,7 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
   return {
     system,
     authenticator,
-    secure(executor, engine, isSystem) {
+    secure(executor, engine, databaseOf) {
       const handler = adminCommandHandler(context);
       engine.registerAdminHandler?.(handler);
       for (const [target, source] of systemShowSources(context)) engine.registerShowSource?.(target, source);
@@ -89,7 +89,7 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
       // Without a way to see what a statement does, privileges cannot be checked: refuse to start rather than run open.
       if (!statementAccess) throw new Error('The query engine cannot describe statements (statementAccess); privileges could not be enforced');
       return new PrivilegeCheckingExecutor(executor, {
-        system, authEnabled: options.authEnabled, isSystem, defaultDatabase: options.defaultDatabase, userOf: options.userOf, statementAccess,
+        system, authEnabled: options.authEnabled, databaseOf, defaultDatabase: options.defaultDatabase, userOf: options.userOf, statementAccess,
       });
     },
     homeDatabaseOf(tx) {

@@ -4,7 +4,8 @@
 // fails with Neo.ClientError.Security.Forbidden before anything ran, so it changes nothing. A
 // user whose password must change may only change it (Neo.ClientError.Security.CredentialsExpired).
 
-import { Neo4jError, Status } from '../../core/errors.js';
+import { Neo4jError, Status, notSupported } from '../../core/errors.js';
+import { SYSTEM_DATABASE } from './databases.js';
 import type {
   OpenOptions, QueryCursor, QueryExecutor, QueryResult, StatementAccess, StatementTransaction, ProcedureSignature,
 } from '../../execution/api.js';
@@ -19,13 +20,11 @@ export interface EnforcementContext {
   readonly system: SystemDatabase;
   /** false: no users and privileges are checked (dbms.security.auth_enabled=false); the system database's rules still hold */
   readonly authEnabled: boolean;
-  /** whether `tx` runs on the system database, which takes administration commands, SHOW and DBMS procedures only */
-  isSystem?(tx: GraphTx): boolean;
+  /** the database `tx` runs on; the system database takes administration commands, SHOW and DBMS procedures only */
+  databaseOf(tx: GraphTx): string;
   readonly defaultDatabase: string;
   /** the user running `tx` (undefined: not known — refused) */
   userOf(tx: GraphTx): string | undefined;
-  /** the database `tx` runs on (default: the default database) */
-  databaseOf?(tx: GraphTx): string | undefined;
   /** what a statement may do; throws for bad input as the engine's open() does */
   statementAccess(text: string): StatementAccess;
 }
@@ -76,14 +75,19 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
 
   /** Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`, NotSystemDatabaseError for data statements on system. */
   check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): void {
-    if (this.context.isSystem?.(tx)) checkSystemStatement(this.context.statementAccess(text), text);
+    const database = this.context.databaseOf(tx);
+    const access = this.context.statementAccess(text);
+    if (access.use && access.use.toLowerCase() !== database.toLowerCase()) {
+      // The session's transaction is already open on `database`; USE cannot move it elsewhere.
+      throw notSupported(`USE ${access.use} in a transaction on database '${database}' (open the session on '${access.use}' instead: the driver's database option, or :use in the shell)`);
+    }
+    if (database === SYSTEM_DATABASE) checkSystemStatement(access, text);
     if (!this.context.authEnabled) return;
     const { system, defaultDatabase } = this.context;
     const name = this.context.userOf(tx);
     const user = name === undefined ? undefined : system.user(name);
     if (!user) throw new Neo4jError(Status.Forbidden, `Permission denied: the user '${name ?? ''}' does not exist (any more).`);
     if (user.suspended) throw new Neo4jError(Status.Forbidden, `Permission denied: the user '${user.name}' is suspended.`);
-    const access = this.context.statementAccess(text);
     if (user.passwordChangeRequired) {
       const changing = access.adminCommand === 'ALTER CURRENT USER'
         || (access.kind !== 'admin' && !access.readsGraph && access.procedures.length > 0
@@ -93,7 +97,6 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     // Administration commands and SHOW check their own privileges (src/server/system/admin.ts, show.ts).
     if (access.kind === 'admin' || access.kind === 'show') return;
     const principal = principalOf(user);
-    const database = this.context.databaseOf?.(tx) ?? defaultDatabase;
     const scope = { database, defaultDatabase };
     const state = system.state;
     const denied = (what: string): Neo4jError => new Neo4jError(Status.Forbidden, `${what} on database '${database}' ${what.endsWith('s') ? 'are' : 'is'} not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`);
