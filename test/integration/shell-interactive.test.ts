@@ -48,3 +48,19 @@ test('--change-password asks twice on the terminal and the new password is the o
     await server.close();
   }
 });
+
+test('a fresh server on a terminal: the shell says "Password change required", changes it, and carries on', { skip: haveScript ? false : 'util-linux `script` is not installed; cannot give the shell a terminal', timeout: 60_000 }, async () => {
+  // Proves the newcomer's first login as cypher-shell does it: neo4j/neo4j, then the new password twice, then queries.
+  const server = await startConsoleInTempHome('causeway-firstlogin-', { NEO4J_AUTH: '' });
+  try {
+    const command = `'${process.execPath}' '${MAIN}' shell -a ${server.address} -u neo4j -p neo4j`;
+    const { code, output } = await runOnTerminal(command, 'first-secret-1\nfirst-secret-1\nRETURN 7 AS seven;\n:exit\n', 'first login');
+    assert.equal(code, 0, output);
+    assert.match(output, /Password change required/);
+    assert.match(output, /\| seven \|[\s\S]*\| 7 /);
+    const withNew = await runShell(['-a', server.address, '-u', 'neo4j', '-p', 'first-secret-1', 'RETURN 1 AS ok']);
+    assert.equal(withNew.stdout, 'ok\n1\n', withNew.stderr);
+  } finally {
+    await server.close();
+  }
+});
