@@ -19,14 +19,15 @@ const concurrency = option('concurrency', 8);
 const rssLimitMb = option('rss-limit-mb', 512);
 const deadlineS = option('deadline-s', 1_800);
 
-const { report, unexpectedErrors, exitCode } = await fuzzFreshServer({
+const { report, unexpectedErrors, exitCode, serverOutputTail } = await fuzzFreshServer({
   frames, seed, concurrency, deadlineMs: deadlineS * 1000, progress: (line) => process.stdout.write(`  ${line}\n`),
 });
 const problems: string[] = [];
-if (report.serverExited) problems.push('the server exited during the run');
+if (report.serverExited) problems.push(`the server exited during the run; its last output:\n${serverOutputTail}`);
 if (exitCode !== 0) problems.push(`the server's shutdown exit code was ${String(exitCode)}`);
 if (report.canary.errors.length > 0) problems.push(`well-formed clients saw ${report.canary.errors.length} errors:\n    ${report.canary.errors.slice(0, 10).join('\n    ')}`);
 if (unexpectedErrors.length > 0) problems.push(`the server logged ${unexpectedErrors.length} unexpected errors:\n    ${unexpectedErrors.slice(0, 10).join('\n    ')}`);
+if (report.databaseErrors.length > 0) problems.push(`${report.databaseErrors.length} responses answered bad input with a Neo.DatabaseError:\n    ${report.databaseErrors.slice(0, 10).join('\n    ')}`);
 if (report.peakRssMb > rssLimitMb) problems.push(`peak RSS ${report.peakRssMb.toFixed(0)} MB is over the ${rssLimitMb} MB bound`);
 if (report.framesDelivered < frames) problems.push(`only ${report.framesDelivered} of ${frames} frames delivered before the deadline`);
 
@@ -40,6 +41,7 @@ wire fuzz, seed ${seed}
   server RSS           ${report.startRssMb.toFixed(0)} MB at start, ${report.peakRssMb.toFixed(0)} MB peak (bound ${rssLimitMb} MB)
   server exited        ${report.serverExited ? 'YES' : 'no'}; clean shutdown exit code ${String(exitCode)}
   slow closes          ${report.slowCloses} (sockets neither answered nor closed within 3 s)
+  server faults        ${report.databaseErrors.length} responses with a Neo.DatabaseError
   well-formed clients  ${report.canary.boltRequests} Bolt + ${report.canary.httpRequests} HTTP requests, ${report.canary.errors.length} errors, slowest ${report.canary.maxLatencyMs} ms
   frame kinds (top 25)
 ${top.slice(0, 25).map(([kind, n]) => `    ${String(n).padStart(8)}  ${kind}`).join('\n')}

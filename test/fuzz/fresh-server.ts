@@ -21,6 +21,8 @@ export interface FreshFuzzResult {
   readonly unexpectedErrors: readonly string[];
   /** the server's exit code after SIGTERM (0: it shut down cleanly) */
   readonly exitCode: number | null;
+  /** the end of the server's output, when it exited during the run */
+  readonly serverOutputTail: string;
 }
 
 const FUZZ_USER = { user: 'fuzz', password: 'fuzz-password-1' };
@@ -55,7 +57,7 @@ export async function fuzzFreshServer(options: FreshFuzzOptions): Promise<FreshF
       exitCode = await server.stop();
     }
     const unexpectedErrors = server.output().split('\n').filter((line) => /ERROR|Unexpected|uncaught|unhandled/i.test(line));
-    return { report, unexpectedErrors, exitCode };
+    return { report, unexpectedErrors, exitCode, serverOutputTail: report.serverExited ? `${server.output().slice(-6000)}\n(ended by signal ${String(server.signal())})` : '' };
   } finally {
     removeTempHome(home);
   }

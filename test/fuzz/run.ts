@@ -43,6 +43,8 @@ export interface FuzzReport {
   readonly elapsedMs: number;
   /** sockets the server neither closed nor answered within the close timeout (then destroyed by the fuzzer) */
   readonly slowCloses: number;
+  /** responses carrying a Neo.DatabaseError (bad input answered as a server fault), with the frame kinds sent */
+  readonly databaseErrors: readonly string[];
   readonly canary: { readonly boltRequests: number; readonly httpRequests: number; readonly errors: readonly string[]; readonly maxLatencyMs: number };
 }
 
@@ -60,22 +62,28 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /** Writes `writes` on a fresh connection, then half-closes and waits for the server to close. Resolves with frames delivered. */
-function runConnection(port: number, writes: readonly Buffer[], frameOf: readonly boolean[]): Promise<{ delivered: number; slow: boolean }> {
+function runConnection(port: number, writes: readonly Buffer[], frameOf: readonly boolean[]): Promise<{ delivered: number; slow: boolean; databaseErrors: string[] }> {
   return new Promise((resolve) => {
     const socket: Socket = connect({ host: '127.0.0.1', port });
     let delivered = 0;
     let finished = false;
+    const databaseErrors: string[] = [];
     let timer: NodeJS.Timeout | undefined;
     const finish = (slow: boolean): void => {
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
       socket.destroy();
-      resolve({ delivered, slow });
+      resolve({ delivered, slow, databaseErrors });
     };
     socket.on('error', () => finish(false));
     socket.on('close', () => finish(false));
-    socket.on('data', () => { /* responses are read and dropped so the server never blocks on us */ });
+    // Responses are read so the server never blocks on us; a Neo.DatabaseError in one means bad
+    // input was answered as a server fault rather than with a client error.
+    socket.on('data', (data: Buffer) => {
+      const at = data.indexOf('Neo.DatabaseError');
+      if (at >= 0 && databaseErrors.length < 3) databaseErrors.push(data.subarray(at, at + 160).toString('latin1').replace(/[^\x20-\x7e]/g, '.'));
+    });
     socket.on('connect', async () => {
       for (let i = 0; i < writes.length; i++) {
         if (!socket.writable) break;
@@ -106,6 +114,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   let generated = 0;
   let connections = 0;
   let slowCloses = 0;
+  const databaseErrors: string[] = [];
   const startRssMb = rssMb(target.pid, 'VmRSS');
   let peakRssMb = startRssMb;
   const sampler = setInterval(() => { peakRssMb = Math.max(peakRssMb, rssMb(target.pid, 'VmRSS')); }, RSS_SAMPLE_MS);
@@ -188,6 +197,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       byTransport[transport].connections++;
       connections++;
       if (result.slow) slowCloses++;
+      for (const error of result.databaseErrors) if (databaseErrors.length < 50) databaseErrors.push(`${transport} [${[...new Set(kinds)].join(', ')}]: ${error}`);
       if (options.progress && delivered - lastProgress >= Math.max(10_000, options.frames / 20)) {
         lastProgress = delivered;
         options.progress(`${delivered} frames, ${connections} connections, RSS ${peakRssMb.toFixed(0)} MB peak, canary errors ${canaryErrors.length}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -205,7 +215,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   peakRssMb = Math.max(peakRssMb, rssMb(target.pid, 'VmHWM'));
   return {
     seed: options.seed, framesDelivered: delivered, framesGenerated: generated, connections, byTransport, byKind,
-    serverExited: !target.alive(), peakRssMb, startRssMb, elapsedMs: Date.now() - started, slowCloses,
+    serverExited: !target.alive(), peakRssMb, startRssMb, elapsedMs: Date.now() - started, slowCloses, databaseErrors,
     canary: { boltRequests, httpRequests, errors: canaryErrors, maxLatencyMs },
   };
 }

@@ -29,6 +29,8 @@ export interface ServerProcess {
   readonly httpPort: number;
   readonly boltUrl: string;
   output(): string;
+  /** the signal that ended the process (null while running or after a normal exit) */
+  signal(): string | null;
   /** SIGTERM and wait for exit (SIGKILL after a grace period). */
   stop(): Promise<number | null>;
   /** SIGKILL this process (only ever the one we started) and wait for it to be gone. */
@@ -113,6 +115,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
     httpPort: ports.http,
     boltUrl: `bolt://127.0.0.1:${ports.bolt}`,
     output: () => output,
+    signal: () => child.signalCode,
     stop,
     kill9: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -12,6 +12,7 @@ test('20,000 malformed frames: no exit, no unexpected error, RSS bounded, well-f
   assert.equal(report.serverExited, false);
   assert.equal(exitCode, 0, 'clean shutdown after the run');
   assert.deepEqual(unexpectedErrors, []);
+  assert.deepEqual(report.databaseErrors, [], 'bad input answered as a server fault');
   assert.deepEqual(report.canary.errors, []);
   assert.ok(report.canary.boltRequests > 0 && report.canary.httpRequests > 0, 'well-formed clients ran alongside');
   assert.ok(report.framesDelivered >= 20_000, `delivered ${report.framesDelivered}`);
