@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadServerConfig } from '../server/config/index.js';
 import type { ServerConfig } from '../server/config/types.js';
 import { runConsole } from './console.js';
+import { setInitialPassword } from './admin.js';
 import { clusterDown, clusterStatus, clusterUp, DEFAULT_CLUSTER_DIR, type ClusterCredentials } from './cluster.js';
 import { daemonStatus, startDaemon, stopDaemon } from './daemon.js';
 import { runShell, type ShellFlags } from './shell/run.js';
@@ -147,6 +148,21 @@ export function buildProgram(): Command {
     const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : daemonStatus(config, writeOut);
   });
+  const admin = program.command('admin').description('administration tasks (like neo4j-admin)');
+  const initialPasswordCommand = (parent: Command): void => {
+    parent.command('set-initial-password').description("set the neo4j user's password before the first start")
+      .argument('<password>', 'the password (at least dbms.security.auth_minimum_password_length characters, default 8)')
+      .option('--require-password-change', 'the user must change it at first login')
+      .option(configOption, configHelp)
+      .action(async (password: string, opts: { config?: string; requirePasswordChange?: boolean }) => {
+        const config = loadConfigOrReport(opts.config);
+        process.exitCode = config === undefined ? 1 : await setInitialPassword(config, password, opts.requirePasswordChange === true, {
+          out: writeOut, err: (t) => void process.stderr.write(t),
+        });
+      });
+  };
+  initialPasswordCommand(admin);
+  initialPasswordCommand(admin.command('dbms').description('DBMS administration (Neo4j 5 form)'));
 
   const cluster = program.command('cluster').description('a local causal cluster of core servers on this machine (up, status, down)');
   const dirOption = ['--dir <dir>', `the cluster's directory: one home per member, core1, core2, … (default ./${DEFAULT_CLUSTER_DIR})`, DEFAULT_CLUSTER_DIR] as const;

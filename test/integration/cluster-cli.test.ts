@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPorts, replicaPorts } from '../../src/cli/cluster.js';
 import { clusterMemberConf, freeMemberPorts, portsAreFree } from './cluster-harness.js';
-import { makeTempHome, removeTempHome } from './harness.js';
+import { makeTempHome, removeTempHome, TEST_PASSWORD } from './harness.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MOVIES = '/work/shared/datasets/movies.cypher';
@@ -24,7 +24,10 @@ interface Run {
 /** runs `causeway <args>` to completion (killed after timeoutMs); no query worker threads, to spare a small machine */
 function causeway(args: readonly string[], cwd: string, options: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', NEO4J_causeway_query_workers: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // NEO4J_AUTH gives every member the same first password (a fresh neo4j/neo4j must be changed first);
+    // NEO4J_PASSWORD is what up/status check the members with.
+    const env = { PATH: process.env['PATH'] ?? '', NEO4J_causeway_query_workers: '0', NEO4J_AUTH: `neo4j/${TEST_PASSWORD}`, NEO4J_PASSWORD: TEST_PASSWORD };
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
@@ -69,15 +72,15 @@ async function upStatusDown(work: string, dir: string, bolt: readonly number[], 
   assert.match(up.out, /The cluster is up; core\d is the leader\./);
   assert.match(up.out, /core1\/logs\/neo4j\.log/);
   assert.ok(up.out.includes(join(dir, 'core1')) || up.out.includes('cluster/core1'), 'the homes are shown');
-  assert.match(up.out, new RegExp(`npx causeway shell -a neo4j://127\\.0\\.0\\.1:${bolt[0]} -u neo4j -p neo4j`));
+  assert.match(up.out, new RegExp(`npx causeway shell -a neo4j://127\\.0\\.0\\.1:${bolt[0]} -u neo4j -p ${TEST_PASSWORD}`));
   const pids = pidsIn(dir);
   assert.equal(pids.length, 3 + replicas);
   assert.ok(pids.every(alive));
 
   if (existsSync(MOVIES)) {
-    const load = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[1]}`, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain'], work, { stdin: readFileSync(MOVIES, 'utf8') });
+    const load = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[1]}`, '-u', 'neo4j', '-p', TEST_PASSWORD, '--format', 'plain'], work, { stdin: readFileSync(MOVIES, 'utf8') });
     assert.equal(load.code, 0, load.out);
-    const count = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[2]}`, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain',
+    const count = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[2]}`, '-u', 'neo4j', '-p', TEST_PASSWORD, '--format', 'plain',
       'MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS relationships'], work);
     assert.equal(count.out.trim(), 'nodes, relationships\n171, 253');
   }
