@@ -164,8 +164,9 @@ export class StatementCursor implements QueryCursor {
 /** Entities in results show the transaction's current labels and properties. */
 function refresh(v: CypherValue, tx: GraphTx): CypherValue {
   if (v === null || typeof v !== 'object') return v;
-  if (v instanceof NodeValue) return currentNode(tx, v);
-  if (v instanceof RelationshipValue) return currentRel(tx, v);
+  // Virtual entities (negative ids, e.g. db.schema.visualization's) live in no store.
+  if (v instanceof NodeValue) return v.id < 0 ? v : currentNode(tx, v);
+  if (v instanceof RelationshipValue) return v.id < 0 ? v : currentRel(tx, v);
   if (Array.isArray(v)) return v.map((x) => refresh(x, tx));
   if (v instanceof Map) {
     const m = new Map<string, CypherValue>();

@@ -60,6 +60,8 @@ interface Prepared {
   readonly onlyReads: boolean;
   readonly query: CompiledQuery | null;
   readonly schema: SchemaPlan | null;
+  /** An updating clause or a schema command: refused up front in a READ access-mode transaction. */
+  readonly writes: boolean;
 }
 
 /** Deterministic fallback PRNG (xorshift32) when no randomness is injected. */
@@ -133,6 +135,9 @@ export class CypherEngine implements QueryExecutor {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
     if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
+    if (tx.readOnly && prepared.writes && !prepared.explainOnly) {
+      throw new Neo4jError(Status.AccessMode, 'Writing in read access mode not allowed.');
+    }
     const ctx = this.context(tx, params, prepared.readOnly, transaction, options?.scheduler ?? this.scheduler);
     if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
     if (prepared.schema) {
@@ -204,8 +209,10 @@ export class CypherEngine implements QueryExecutor {
     const parameters = collectParameters(statement.body);
     const explainOnly = statement.explain === 'EXPLAIN';
     let readOnly = true;
+    let updating = false;
     let ownTransactions = false;
     walk(statement.body, (n) => {
+      if (UPDATING.has(n.kind as string)) updating = true;
       if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false;
       if (n.kind === 'CallSubquery' && (n as unknown as { inTransactions: unknown }).inTransactions) ownTransactions = true;
     });
@@ -216,15 +223,15 @@ export class CypherEngine implements QueryExecutor {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);
         const queryType = analysis?.queryType ?? inferQueryType(body, query.returns);
-        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null };
+        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null, writes: updating };
       }
       if (body.kind === 'Show') {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
-        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema };
+        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, writes: false };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
       const schema = compileSchemaCommand(body);
-      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema };
+      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, writes: true };
     });
   }
 }

@@ -34,7 +34,8 @@ import { handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
-import { serverProcedures } from './procedures.js';
+import { serverProcedures, showSettingsSource } from './procedures.js';
+import { loadDatabaseIdentity } from './database-identity.js';
 import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics } from './metrics.js';
@@ -200,8 +201,10 @@ async function compose(
   // SHOW sources belong to the engine itself (the worker pool only moves read-only queries).
   engine.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
   engine.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
+  engine.registerShowSource?.('SETTINGS', showSettingsSource(() => effectiveSettings(config, advertisedBolt), (name) => config.raw.has(name)));
+  const identity = await loadDatabaseIdentity(nodeTextFiles, `${config.dataDir}/dbms/databases.json`, dbName, nodeClock.wallMs(), () => random.int(256));
   for (const procedure of serverProcedures({
-    routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
+    routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx), database: identity,
     settings: () => effectiveSettings(config, advertisedBolt),
     ...(users ? {
       changePassword: (user: string, password: string) => users.setPassword(user, password),

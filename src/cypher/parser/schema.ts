@@ -278,7 +278,8 @@ function parseShow(ts: TokenStream): ShowCommand {
   const target = parseShowTarget(ts);
   let name: string | null = null;
   if (target === 'DATABASE' && ts.atName() && !ts.atKeyword('YIELD') && !ts.atKeyword('WHERE')) name = parseDatabaseName(ts);
-  const ids = target === 'TRANSACTIONS' ? parseTransactionIds(ts, false) : [];
+  // SHOW SETTINGS takes setting names the way SHOW TRANSACTIONS takes ids
+  const ids = target === 'TRANSACTIONS' || target === 'SETTINGS' ? parseTransactionIds(ts, false) : [];
   return parseShowRest(ts, start, target, filterWords, name, ids);
 }
 
