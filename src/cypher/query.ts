@@ -5,10 +5,14 @@ import { drainCursor } from '../execution/result-cursor.js';
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
-  EXPLICIT_TRANSACTION, type OpenOptions, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
+  EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureSignature, type QueryNotification, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
   type StatementTransaction,
 } from '../execution/api.js';
-import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
+import { type CursorExtras, StatementCursor, ZERO_COUNTERS } from './cursor.js';
+import { describePlan, describeProfile } from './planner/describe.js';
+import { prepareNotifications } from './planner/notifications.js';
+import { StatementProfiler } from './runtime/profile.js';
+import type { AnalyzedStatement } from './semantic/types.js';
 import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';
 import { parse } from './parser/index.js';
@@ -62,6 +66,9 @@ interface Prepared {
   readonly schema: SchemaPlan | null;
   /** An updating clause or a schema command: refused up front in a READ access-mode transaction. */
   readonly writes: boolean;
+  readonly statement: Statement;
+  readonly analysis: AnalyzedStatement | null;
+  readonly notifications: (graph: GraphTx) => QueryNotification[];
 }
 
 /** Deterministic fallback PRNG (xorshift32) when no randomness is injected. */
@@ -138,8 +145,14 @@ export class CypherEngine implements QueryExecutor {
     if (tx.readOnly && prepared.writes && !prepared.explainOnly) {
       throw new Neo4jError(Status.AccessMode, 'Writing in read access mode not allowed.');
     }
-    const ctx = this.context(tx, params, prepared.readOnly, transaction, options?.scheduler ?? this.scheduler);
-    if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
+    const notifications = prepared.notifications(tx);
+    const profiler = prepared.statement.explain === 'PROFILE' ? new StatementProfiler() : undefined;
+    const ctx = this.context(tx, params, prepared.readOnly, transaction, options?.scheduler ?? this.scheduler, profiler);
+    const describe = (): PlanDescription => describePlan(prepared.statement, prepared.analysis, tx, prepared.columns);
+    if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false, undefined, { notifications, plan: describe });
+    const extras: CursorExtras = profiler === undefined ? { notifications } : {
+      notifications, profile: () => describeProfile(prepared.statement, prepared.analysis, tx, prepared.columns, profiler),
+    };
     if (prepared.schema) {
       // Schema commands and SHOW are small and may need to wait: they run here, whole.
       const before = { ...tx.counters };
@@ -150,27 +163,29 @@ export class CypherEngine implements QueryExecutor {
         ctx.memory.close();
         throw error;
       }
-      return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before);
+      return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before, extras);
     }
     const query = prepared.query!;
     const rows = query.returns && query.columns.length > 0 ? query.rows([{}], ctx) : discardRows(query.rows([{}], ctx));
-    return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly);
+    return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly, undefined, extras);
   }
 
   private context(
     tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, transaction: StatementTransaction, scheduler: Scheduler,
+    profiler?: StatementProfiler,
   ): ExecContext {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
+    const memory = this.statementMemory(tx);
     const ctx: ExecContext = {
-      tx, params, procedures: this.procedures, readOnlyStatement: readOnly,
+      tx: profiler ? profiler.countingView(tx) : tx, params, ...(profiler ? { profiler } : {}), procedures: this.procedures, readOnlyStatement: readOnly,
       // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
       get graph() { return ctx.tx; },
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
       transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
       steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
-      memory: this.statementMemory(tx),
+      memory,
     };
     return ctx;
   }
@@ -216,22 +231,24 @@ export class CypherEngine implements QueryExecutor {
       if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false;
       if (n.kind === 'CallSubquery' && (n as unknown as { inTransactions: unknown }).inTransactions) ownTransactions = true;
     });
-    const onlyReads = readOnly && !ownTransactions && !explainOnly;
+    // PROFILE measures on this engine, so it never moves to a query worker
+    const onlyReads = readOnly && !ownTransactions && statement.explain === null;
     const body = statement.body;
     const planner = { analysis, text, procedures: this.procedures };
+    const described = { statement, analysis, notifications: prepareNotifications(statement, text, analysis) };
     return withPlannerContext(planner, (): Prepared => {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);
         const queryType = analysis?.queryType ?? inferQueryType(body, query.returns);
-        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null, writes: updating };
+        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null, writes: updating, ...described };
       }
       if (body.kind === 'Show') {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
-        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, writes: false };
+        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, writes: false, ...described };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
       const schema = compileSchemaCommand(body);
-      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, writes: true };
+      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, writes: true, ...described };
     });
   }
 }

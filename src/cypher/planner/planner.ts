@@ -179,6 +179,8 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     };
   }
   const stages: Stage[] = [];
+  /** the clause whose last stage each stage is, if it is (PROFILE measures there) */
+  const lastStageOf: (Clause | null)[] = [];
   let columns: readonly string[] = [];
   let returns = false;
   let vars = [...scope];
@@ -188,6 +190,7 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     const r = compileClause(clause, before, readsBefore);
     readsBefore ||= readsGraph(clause);
     stages.push(...r.stages);
+    r.stages.forEach((_, i) => lastStageOf.push(i === r.stages.length - 1 ? clause : null));
     if (r.columns) { columns = r.columns; vars = [...new Set([...persistent, ...r.columns])]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
     if (clause.kind === 'Return') returns = true;
   }
@@ -203,7 +206,12 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     rows(input, ctx) {
       let rows: Iterable<Row> = persistent.length > 0 ? [...input] : input;
       const carried = carriedImports(rows as Row[], persistent);
-      for (const s of stages) rows = s.run(rows, ctx, carried);
+      const profiler = ctx.profiler;
+      stages.forEach((s, i) => {
+        rows = s.run(rows, ctx, carried);
+        const clause = lastStageOf[i];
+        if (profiler && clause) rows = profiler.measure(clause, rows);
+      });
       return rows;
     },
     runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),

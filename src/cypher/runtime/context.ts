@@ -8,6 +8,7 @@
 // on them — gives the loop back, awaits the promise — and then pulls again, which resumes the
 // generators exactly where they stopped.
 
+import type { StatementProfiler } from './profile.js';
 import type { Scheduler } from '../../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../../graph/api.js';
 import type { ProcedureSignature, StatementTransaction } from '../../execution/api.js';
@@ -98,6 +99,8 @@ export interface ExecContext extends FunctionContext {
   interrupt: Error | undefined;
   /** the statement's memory account: buffers charge what they retain (runtime/memory.ts) */
   readonly memory: StatementMemory;
+  /** PROFILE: counts each clause's rows and store reads (runtime/profile.ts) */
+  readonly profiler?: StatementProfiler;
 }
 
 export type Evaluator = (row: Row, ctx: ExecContext) => CypherValue;
