@@ -5,7 +5,7 @@ import { drainCursor } from '../execution/result-cursor.js';
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
-  EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureSignature, type QueryNotification, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
+  EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureContext, type ProcedureSignature, type QueryNotification, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
   type StatementTransaction,
 } from '../execution/api.js';
 import { type CursorExtras, StatementCursor, ZERO_COUNTERS } from './cursor.js';
@@ -177,7 +177,12 @@ export class CypherEngine implements QueryExecutor {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
     const memory = this.statementMemory(tx);
+    const procedureContext: ProcedureContext = {
+      run: (text, nestedParams, nestedTx) => this.execute(nestedTx ?? ctx.tx, text, nestedParams),
+      transaction, random: this.random,
+    };
     const ctx: ExecContext = {
+      procedureContext, runNestedSync: (text, nestedParams) => this.runNestedSync(ctx, text, nestedParams),
       tx: profiler ? profiler.countingView(tx) : tx, params, ...(profiler ? { profiler } : {}), procedures: this.procedures, readOnlyStatement: readOnly,
       // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
       get graph() { return ctx.tx; },
@@ -188,6 +193,23 @@ export class CypherEngine implements QueryExecutor {
       memory,
     };
     return ctx;
+  }
+
+  /** A read-only statement run to its end inside a function call, in the caller's transaction. */
+  private runNestedSync(outer: ExecContext, text: string, params: ReadonlyMap<string, CypherValue>): { columns: readonly string[]; rows: CypherValue[][] } {
+    const prepared = this.prepare(text);
+    if (prepared.query === null || !prepared.readOnly) {
+      throw new Neo4jError(Status.ArgumentError, 'Only a read-only query can run inside a function (use apoc.cypher.run or apoc.cypher.doIt for other statements)');
+    }
+    const missing = prepared.parameters.filter((p) => !params.has(p));
+    if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
+    const inner = this.context(outer.tx, params, true, EXPLICIT_TRANSACTION, outer.scheduler);
+    try {
+      const rows = prepared.query.runSync([{}], inner, Number.MAX_SAFE_INTEGER);
+      return { columns: prepared.columns, rows: rows.map((r) => prepared.columns.map((c) => r[c] ?? null)) };
+    } finally {
+      inner.memory.close();
+    }
   }
 
   /**

@@ -59,7 +59,19 @@ export interface ProcedureSignature {
   readonly inputs: readonly { readonly name: string; readonly type: string; readonly default?: CypherValue }[];
   readonly outputs: readonly { readonly name: string; readonly type: string }[];
   readonly description: string;
-  invoke(tx: GraphTx, args: readonly CypherValue[]): Iterable<readonly CypherValue[]> | Promise<Iterable<readonly CypherValue[]>>;
+  invoke(
+    tx: GraphTx, args: readonly CypherValue[], context?: ProcedureContext,
+  ): Iterable<readonly CypherValue[]> | Promise<Iterable<readonly CypherValue[]>>;
+}
+
+/** What a procedure that runs Cypher itself (apoc.cypher.run, apoc.periodic.iterate, …) may use. */
+export interface ProcedureContext {
+  /** Runs a statement in `tx` (by default the caller's transaction) and drains it. */
+  run(text: string, params: ReadonlyMap<string, CypherValue>, tx?: GraphTx): Promise<QueryResult>;
+  /** the kind of transaction the calling statement runs in (implicit ones can begin inner transactions) */
+  readonly transaction: StatementTransaction;
+  /** injected randomness in [0, 1) */
+  random(): number;
 }
 
 /**

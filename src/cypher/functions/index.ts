@@ -5,7 +5,7 @@ import { scalarFunctions } from './scalar.js';
 import { stringMathFunctions } from './string-math.js';
 import { temporalFunctions } from './temporal.js';
 import { spatialFunctions } from './spatial.js';
-import { apocFunctions } from '../procedures/apoc.js';
+import { apocFunctions } from '../procedures/apoc/index.js';
 import type { AggregateFunction, ScalarFunction } from './types.js';
 
 const scalars = new Map<string, ScalarFunction>();

@@ -6,7 +6,7 @@ import { functionRows, signatureText } from './catalogue.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { constraintDescription, indexRows } from './schema-rows.js';
 import { introspectionProcedures } from './schema-introspection.js';
-import { apocProcedures } from './apoc.js';
+import { apocProcedures } from './apoc/index.js';
 import { databaseProcedures } from './database.js';
 
 function sorted(xs: readonly string[]): string[] {

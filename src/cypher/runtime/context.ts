@@ -11,7 +11,7 @@
 import type { StatementProfiler } from './profile.js';
 import type { Scheduler } from '../../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../../graph/api.js';
-import type { ProcedureSignature, StatementTransaction } from '../../execution/api.js';
+import type { ProcedureContext, ProcedureSignature, StatementTransaction } from '../../execution/api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../../values/value.js';
 import type { StatementMemory } from './memory.js';
@@ -99,6 +99,8 @@ export interface ExecContext extends FunctionContext {
   interrupt: Error | undefined;
   /** the statement's memory account: buffers charge what they retain (runtime/memory.ts) */
   readonly memory: StatementMemory;
+  /** for procedures that run Cypher themselves (set by the engine) */
+  readonly procedureContext?: ProcedureContext;
   /** PROFILE: counts each clause's rows and store reads (runtime/profile.ts) */
   readonly profiler?: StatementProfiler;
 }
