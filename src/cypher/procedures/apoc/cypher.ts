@@ -207,6 +207,22 @@ export function cypherProcedures(): ProcedureSignature[] {
   ];
 }
 
+interface BatchTransactions {
+  begin(): GraphTx;
+  commit(tx: GraphTx): Promise<void>;
+  rollback(tx: GraphTx): void;
+}
+
+/** Batches inside the caller's transaction, each behind a savepoint. */
+function savepointBatches(outer: GraphTx): BatchTransactions {
+  let savepoint = -1;
+  return {
+    begin: () => { savepoint = outer.savepoint(); return outer; },
+    commit: async () => { outer.releaseSavepoint(savepoint); },
+    rollback: () => { outer.rollbackToSavepoint(savepoint); outer.releaseSavepoint(savepoint); },
+  };
+}
+
 /** The number of rows apoc.periodic.iterate may collect from its driving statement. */
 const MAX_ITERATE_ROWS = 10_000_000;
 
@@ -218,39 +234,44 @@ function periodicIterate(): ProcedureSignature {
     description: 'Runs the second statement for each item returned by the first statement. Returns the number of batches and the total number of processed rows.',
     inputs: [{ name: 'cypherIterate', type: 'STRING' }, { name: 'cypherAction', type: 'STRING' }, { name: 'config', type: 'MAP' }],
     outputs: outputs.map((name) => ({ name, type: 'ANY' })),
-    invoke: async (_tx, args, context) => {
+    invoke: async (outer, args, context) => {
       const ctx = need('apoc.periodic.iterate', context);
       const [iterate, action] = [args[0], args[1]];
       if (typeof iterate !== 'string' || typeof action !== 'string') throw failure('procedure', 'apoc.periodic.iterate', 'both statements must be strings');
       const config = params(args[2]);
       const batchSize = Math.max(1, Number(config.get('batchSize') ?? 10_000n));
       if (config.get('parallel') === true) throw new Neo4jError(Status.FeatureNotSupported, 'apoc.periodic.iterate with parallel: true is not supported by Causeway yet');
-      if (!ctx.transaction.implicit) {
-        throw new Neo4jError(Status.TransactionStartFailed,
-          'apoc.periodic.iterate commits its batches in transactions of its own, which needs an implicit (auto-commit) transaction.');
-      }
-      const begin = ctx.transaction.beginInner.bind(ctx.transaction);
+      // In an auto-commit transaction each batch commits in an inner transaction, as APOC does.
+      // In an explicit one there is no other transaction to commit in: each batch runs in the
+      // caller's transaction behind a savepoint (a failing batch is undone alone) and becomes
+      // durable when the caller commits.
+      const batchTx: BatchTransactions = ctx.transaction.implicit
+        ? { begin: ctx.transaction.beginInner.bind(ctx.transaction), commit: (tx) => tx.commit().then(() => undefined), rollback: (tx) => tx.rollback() }
+        : savepointBatches(outer);
       const extra = params(config.get('params') ?? null);
       const source = await ctx.run(iterate, extra);
       if (source.records.length > MAX_ITERATE_ROWS) throw failure('procedure', 'apoc.periodic.iterate', `the driving statement returned more than ${MAX_ITERATE_ROWS} rows`);
+      // As in APOC, the driving statement's columns are variables (and parameters) of the action.
+      const bind = source.columns.length > 0 ? `WITH ${source.columns.map((c) => `$${printName(c)} AS ${printName(c)}`).join(', ')} ` : '';
       let batches = 0; let committed = 0; let failed = 0; let failedBatches = 0;
       const errors = new Map<string, bigint>();
       const stats = { nodesCreated: 0, nodesDeleted: 0, relationshipsCreated: 0, relationshipsDeleted: 0, propertiesSet: 0, labelsAdded: 0, labelsRemoved: 0 };
       for (let start = 0; start < source.records.length; start += batchSize) {
         batches++;
         const batch = source.records.slice(start, start + batchSize);
-        const tx: GraphTx = begin();
+        const tx: GraphTx = batchTx.begin();
+        const before = { ...tx.counters };
         try {
           for (const record of batch) {
             const rowParams = new Map(extra);
             source.columns.forEach((c, i) => rowParams.set(c, record[i] ?? null));
-            await ctx.run(action, rowParams, tx);
+            await ctx.run(bind + action, rowParams, tx);
           }
-          for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += tx.counters[k];
-          await tx.commit();
+          for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += tx.counters[k] - before[k];
+          await batchTx.commit(tx);
           committed += batch.length;
         } catch (error) {
-          tx.rollback();
+          batchTx.rollback(tx);
           failed += batch.length;
           failedBatches++;
           const message = error instanceof Error ? error.message : String(error);
