@@ -37,6 +37,10 @@ export interface DriverOptions {
   readonly readiesPerPumpMax?: number;
 }
 
+function sendableBeforePersist(message: Message): boolean {
+  return message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot';
+}
+
 export class ReplicationDriver {
   /** the error that stopped this member (fail-stop), if any */
   failure: unknown = null;
@@ -114,15 +118,21 @@ export class ReplicationDriver {
 
   private handleReady(): void {
     const ready = this.node.ready();
+    // A leader's appends, heartbeats and snapshots need not wait for its own fsync (Raft thesis
+    // §10.2.1): it counts itself towards a commit only once its entries are durable (stableIndex),
+    // so followers can write in parallel with it. Answers and votes still leave only after the
+    // state they promise is durable.
+    const early = ready.softState.role === 'leader' ? ready.messages.filter(sendableBeforePersist) : [];
+    for (const message of early) this.transport.send(message);
     try {
       this.persist(ready);
     } catch (error) {
-      // Fail-stop: nothing from this Ready may leave, and the member must not continue.
+      // Fail-stop: nothing else from this Ready may leave, and the member must not continue.
       this.failure = error;
       return;
     }
     this.hooks.onPersisted?.(ready);
-    for (const message of ready.messages) this.transport.send(message);
+    for (const message of ready.messages) if (early.length === 0 || !sendableBeforePersist(message)) this.transport.send(message);
     if (ready.snapshot !== null) {
       this.stateMachine.restore(ready.snapshot);
       this.appliedIndex = ready.snapshot.meta.index;
