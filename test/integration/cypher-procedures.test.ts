@@ -133,6 +133,9 @@ test('a write in a READ access-mode session answers Neo.ClientError.Statement.Ac
   const session = running.driver5.session({ defaultAccessMode: neo4j.session.READ });
   try {
     await assert.rejects(session.run("CREATE (:ReadModeWrite {n: 1})"), { code: 'Neo.ClientError.Statement.AccessMode' });
+    // Bolt 5.7+ (the 6.x driver) also carries the GQL status
+    await assert.rejects(running.driver6.executeQuery('CREATE (:ReadModeWrite {n: 3})', {}, { routing: neo4j.routing.READ }),
+      (e: { code: string; gqlStatus: string }) => e.code === 'Neo.ClientError.Statement.AccessMode' && e.gqlStatus === '42N02');
     await assert.rejects(session.run('CREATE INDEX read_mode_idx FOR (n:ReadModeWrite) ON (n.n)'), { code: 'Neo.ClientError.Statement.AccessMode' });
     await assert.rejects(session.executeRead((tx) => tx.run("MERGE (:ReadModeWrite {n: 2})")), { code: 'Neo.ClientError.Statement.AccessMode' });
     const read = await session.run('MATCH (n:ReadModeWrite) RETURN count(n) AS c');

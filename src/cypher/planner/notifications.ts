@@ -97,9 +97,12 @@ export function prepareNotifications(
     return false;
   });
   if (read.length === 0) return () => fixed;
+  const kinds = new Set(read.map((r) => r.kind));
   return (graph) => {
+    // only the token lists the statement reads are fetched (this runs at every open)
+    const tokens = (kind: 'label' | 'type' | 'key', list: () => readonly string[]): ReadonlySet<string> => (kinds.has(kind) ? new Set(list()) : new Set());
     const known = {
-      label: new Set(graph.labels()), type: new Set(graph.relationshipTypes()), key: new Set(graph.propertyKeys()),
+      label: tokens('label', () => graph.labels()), type: tokens('type', () => graph.relationshipTypes()), key: tokens('key', () => graph.propertyKeys()),
     };
     const unknowns = read.filter((r) => !known[r.kind].has(r.name)).map((r) => (r.kind === 'label' ? unknownLabel(r.name, at(r.offset))
       : r.kind === 'type' ? unknownType(r.name, at(r.offset)) : unknownKey(r.name, at(r.offset))));
