@@ -6,7 +6,7 @@
 // beside the rows.
 
 import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
-import type { Clause, Expression, Projection, Query, SingleQuery } from '../ast/index.js';
+import type { Clause, Expression, PatternPart, Projection, Query, SingleQuery } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../../values/compare.js';
@@ -257,12 +257,17 @@ function perRowEager(op: RowOp): Stage {
   };
 }
 
-function patternVariables(parts: readonly { variable: string | null; nodes: readonly { variable: string | null }[]; relationships: readonly { variable: string | null }[] }[]): string[] {
+function patternVariables(parts: readonly PatternPart[]): string[] {
   const out = new Set<string>();
   for (const p of parts) {
     if (p.variable) out.add(p.variable);
     for (const n of p.nodes) if (n.variable) out.add(n.variable);
-    for (const r of p.relationships) if (r.variable) out.add(r.variable);
+    for (const r of p.relationships) {
+      if (r.variable) out.add(r.variable);
+      // a quantified group's node variables are bound (as lists) by the match too
+      if (r.group?.left.variable) out.add(r.group.left.variable);
+      if (r.group?.right.variable) out.add(r.group.right.variable);
+    }
   }
   return [...out];
 }

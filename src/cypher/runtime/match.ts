@@ -50,6 +50,14 @@ export interface RelSpec {
   readonly propsExpr: Evaluator | null;
   readonly where: Evaluator | null;
   readonly pushed: Pushed[];
+  /** A quantified group: its node patterns and predicate, checked at every iteration. */
+  readonly group?: GroupSpec;
+}
+
+interface GroupSpec {
+  readonly left: NodeSpec;
+  readonly right: NodeSpec;
+  readonly where: Evaluator | null;
 }
 
 export interface PartSpec {
@@ -89,7 +97,25 @@ function compileRel(r: RelationshipPattern): RelSpec {
   return {
     variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
     props, propsExpr, where: r.where ? compileExpression(r.where) : null, pushed: [],
+    ...(r.group ? { group: { left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null } } : {}),
   };
+}
+
+/**
+ * One iteration of a quantified group: binds its variables to this hop's nodes and
+ * relationship (in pattern order) and checks its node patterns and predicates.
+ */
+function groupHopHolds(rs: RelSpec, leftId: number, rightId: number, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
+  const g = rs.group!;
+  let hop: Row | null = { ...row };
+  for (const v of [g.left.variable, g.right.variable, rs.variable]) if (v !== null) delete hop[v];
+  if (rs.variable !== null) hop[rs.variable] = rel;
+  hop = bindNode(g.left, leftId, hop, ctx);
+  if (hop === null) return false;
+  hop = bindNode(g.right, rightId, hop, ctx);
+  if (hop === null) return false;
+  if (rs.where && truthy(rs.where(hop, ctx)) !== true) return false;
+  return g.where === null || truthy(g.where(hop, ctx)) === true;
 }
 
 /**
@@ -556,6 +582,9 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   // Variable length: depth-first, relationships unique along the path and within the MATCH.
   const rels: RelationshipValue[] = [];
   const nodes: NodeValue[] = [];
+  const group = rs.group;
+  /** traversal-order node ids the path visits, the start first (for a group's node lists) */
+  const visited: number[] = [fromId];
   const boundList = bound === undefined ? undefined : bound;
   function* dfs(at: number): Iterable<[Row, number, Segment]> {
     tick(ctx);
@@ -569,6 +598,14 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
         if (boundList !== undefined) ok = cypherEquals(boundList, segRels) === true;
         else out = { ...row, [rs.variable]: segRels };
       }
+      if (group && ok) {
+        // group variables: the iterations' left and right nodes, in pattern order
+        const inOrder = forward ? visited : [...visited].reverse();
+        const values = inOrder.map((id) => nodeValue(ctx.tx.node(id)!));
+        out = { ...out };
+        if (group.left.variable !== null) out[group.left.variable] = values.slice(0, -1);
+        if (group.right.variable !== null) out[group.right.variable] = values.slice(1);
+      }
       if (ok) yield [out, at, { relIds: segRels.map((r) => r.id), rels: segRels, nodes: segNodes }];
     }
     if (rels.length >= rs.max) return;
@@ -581,11 +618,14 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
       if (!relMatches(rs, rel, row, ctx)) continue;
       const next = ctx.tx.node(a.otherId);
       if (!next) continue;
+      if (group && !groupHopHolds(rs, forward ? at : a.otherId, forward ? a.otherId : at, rel, row, ctx)) continue;
       rels.push(rel);
       nodes.push(nodeValue(next));
+      visited.push(a.otherId);
       yield* dfs(a.otherId);
       rels.pop();
       nodes.pop();
+      visited.pop();
     }
   }
   for (const [out, end, seg] of dfs(fromId)) {
