@@ -45,6 +45,9 @@ export class ReplicationDriver {
   /** the error that stopped this member (fail-stop), if any */
   failure: unknown = null;
   appliedIndex = 0;
+  /** the term and vote last made durable: a hard state that changes either must be fsynced */
+  private durableTerm: number;
+  private durableVote: MemberId | null;
 
   constructor(
     readonly node: RawNode,
@@ -54,6 +57,8 @@ export class ReplicationDriver {
     private readonly options: DriverOptions,
     private readonly hooks: DriverHooks = {},
   ) {
+    this.durableTerm = node.raft.term;
+    this.durableVote = node.raft.vote;
     const snapshot = node.raft.log.snapshot;
     if (snapshot !== null) {
       stateMachine.restore(snapshot);
@@ -159,9 +164,19 @@ export class ReplicationDriver {
     }
     if (ready.hardState !== null) {
       this.storage.saveHardState(ready.hardState);
-      wrote = true;
+      // Only term and vote are promises to others. A commit index that moved alone is written
+      // but rides on the next fsync: after a crash the member recovers an older one and learns
+      // the rest from the leader (the thesis keeps commitIndex volatile). This spares a leader
+      // one fsync per commit, and a follower one per heartbeat that carries a new commit.
+      if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) wrote = true;
     }
-    if (wrote) this.storage.sync();
+    if (wrote) {
+      this.storage.sync();
+      if (ready.hardState !== null) {
+        this.durableTerm = ready.hardState.term;
+        this.durableVote = ready.hardState.vote;
+      }
+    }
   }
 
   private maybeCompact(): void {
