@@ -12,6 +12,7 @@ import { type CypherValue, NodeValue, PathValue, type PropertyValue, Relationshi
 import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
+import { type GroupSpec, groupHopHolds } from './quantified-group.js';
 import { conjunctsOf, forEachAstNode } from './ast-walk.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
@@ -54,11 +55,6 @@ export interface RelSpec {
   readonly group?: GroupSpec;
 }
 
-interface GroupSpec {
-  readonly left: NodeSpec;
-  readonly right: NodeSpec;
-  readonly where: Evaluator | null;
-}
 
 export interface PartSpec {
   readonly pathVariable: string | null;
@@ -101,22 +97,6 @@ function compileRel(r: RelationshipPattern): RelSpec {
   };
 }
 
-/**
- * One iteration of a quantified group: binds its variables to this hop's nodes and
- * relationship (in pattern order) and checks its node patterns and predicates.
- */
-function groupHopHolds(rs: RelSpec, leftId: number, rightId: number, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
-  const g = rs.group!;
-  let hop: Row | null = { ...row };
-  for (const v of [g.left.variable, g.right.variable, rs.variable]) if (v !== null) delete hop[v];
-  if (rs.variable !== null) hop[rs.variable] = rel;
-  hop = bindNode(g.left, leftId, hop, ctx);
-  if (hop === null) return false;
-  hop = bindNode(g.right, rightId, hop, ctx);
-  if (hop === null) return false;
-  if (rs.where && truthy(rs.where(hop, ctx)) !== true) return false;
-  return g.where === null || truthy(g.where(hop, ctx)) === true;
-}
 
 /**
  * A lookup usable to start a pattern: `v.key = expr`, `v.key IN expr` or `id(v) = expr`, where
