@@ -97,14 +97,18 @@ export function prepareNotifications(
     return false;
   });
   if (read.length === 0) return () => fixed;
-  const kinds = new Set(read.map((r) => r.kind));
+  // Tokens are never removed from a store, so a name once known stays known: it is checked no
+  // more, and a statement whose names are all known costs nothing here at open.
+  let pending = read;
   return (graph) => {
-    // only the token lists the statement reads are fetched (this runs at every open)
+    if (pending.length === 0) return fixed;
+    const kinds = new Set(pending.map((r) => r.kind));
     const tokens = (kind: 'label' | 'type' | 'key', list: () => readonly string[]): ReadonlySet<string> => (kinds.has(kind) ? new Set(list()) : new Set());
     const known = {
       label: tokens('label', () => graph.labels()), type: tokens('type', () => graph.relationshipTypes()), key: tokens('key', () => graph.propertyKeys()),
     };
-    const unknowns = read.filter((r) => !known[r.kind].has(r.name)).map((r) => (r.kind === 'label' ? unknownLabel(r.name, at(r.offset))
+    pending = pending.filter((r) => !known[r.kind].has(r.name));
+    const unknowns = pending.map((r) => (r.kind === 'label' ? unknownLabel(r.name, at(r.offset))
       : r.kind === 'type' ? unknownType(r.name, at(r.offset)) : unknownKey(r.name, at(r.offset))));
     return unknowns.length === 0 ? fixed : [...fixed, ...unknowns];
   };
