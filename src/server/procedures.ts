@@ -32,7 +32,8 @@ export function showSettingsSource(settings: () => ReadonlyMap<string, string>, 
 }
 
 export interface ServerProcedureContext {
-  routingTable(database: string): RoutingTable;
+  /** `routingContext`: what the driver sent (address, policy, …) */
+  routingTable(database: string, routingContext?: ReadonlyMap<string, CypherValue>): RoutingTable;
   readonly defaultDatabase: string;
   /** user running a transaction (recorded by the Bolt session when it begins the tx) */
   userOf(tx: GraphTx): string | undefined;
@@ -54,9 +55,9 @@ function map(entries: Record<string, CypherValue>): Map<string, CypherValue> {
   return new Map(Object.entries(entries));
 }
 
-function routingRows(context: ServerProcedureContext, database: CypherValue | undefined): CypherValue[][] {
+function routingRows(context: ServerProcedureContext, routingContext: CypherValue | undefined, database: CypherValue | undefined): CypherValue[][] {
   const name = typeof database === 'string' ? database : context.defaultDatabase;
-  const table = context.routingTable(name);
+  const table = context.routingTable(name, routingContext instanceof Map ? routingContext : undefined);
   const servers: CypherValue[] = [
     map({ addresses: [...table.writers], role: 'WRITE' }),
     map({ addresses: [...table.readers], role: 'READ' }),
@@ -82,7 +83,7 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
       outputs: routingOutputs,
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
-      invoke: (_tx, args) => routingRows(context, args[1]),
+      invoke: (_tx, args) => routingRows(context, args[0], args[1]),
     },
     {
       name: 'dbms.cluster.routing.getRoutingTable',
@@ -90,7 +91,7 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
       outputs: routingOutputs,
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
-      invoke: (_tx, args) => routingRows(context, args[1]),
+      invoke: (_tx, args) => routingRows(context, args[0], args[1]),
     },
     ...(context.database ? [{
       name: 'db.info', mode: 'READ' as const, inputs: [],
