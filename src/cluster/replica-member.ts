@@ -13,6 +13,9 @@ import type { ClusterBinding, ClusterStateStore } from './binding.js';
 import type { CoreMemberLog, MemberAddresses } from './core-member.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import type { ClusterNetworkHandlers, ReplicaNetwork } from './network.js';
+import type { PullAnswer } from './catchup.js';
+import { AppliedTxFeed } from './tx-feed.js';
+import { chooseUpstream, type UpstreamStrategy } from './upstream.js';
 
 export interface ReplicaMemberOptions {
   readonly selfId: string;
@@ -29,6 +32,8 @@ export interface ReplicaMemberOptions {
   readonly groups: readonly string[];
   readonly lockAcquisitionTimeoutMs: number;
   readonly log: CoreMemberLog;
+  /** causal_clustering.upstream_selection_strategy, in order (default: a random core) */
+  readonly upstreamStrategies?: readonly UpstreamStrategy[];
 }
 
 export interface ReplicaStatus {
@@ -52,6 +57,8 @@ const PUBLISH_INTERVAL_MS = 100;
 export class ReplicaMember implements ClusterNetworkHandlers {
   readonly engine: GraphEngine;
   readonly discovery: DiscoveryTable;
+  /** what this replica applied, so other replicas can pull from it (chained replicas) */
+  readonly feed = new AppliedTxFeed();
   private binding: ClusterBinding | null;
   private network: ReplicaNetwork | undefined;
   private pulling = false;
@@ -108,6 +115,15 @@ export class ReplicaMember implements ClusterNetworkHandlers {
     }
   }
 
+  /** another replica pulls from this one */
+  onPull(afterTxId: number): PullAnswer {
+    const appliedTxId = this.engine.lastAppliedTxId();
+    const answer = this.feed.since(afterTxId, appliedTxId, 1000, 4 * 1024 * 1024);
+    if (answer.kind === 'too-old') return { kind: 'store', image: this.engine.snapshot() };
+    if (answer.kind === 'none') return { kind: 'none', appliedTxId };
+    return { kind: 'txs', appliedTxId, txs: answer.txs };
+  }
+
   onRaftMessage(): void {
     // a replica takes no part in Raft
   }
@@ -122,13 +138,15 @@ export class ReplicaMember implements ClusterNetworkHandlers {
     if (this.pulling || this.closed || this.network === undefined) return;
     const alive = this.discovery.alive(this.nowMs());
     if (this.binding === null && !this.bind(alive)) return;
-    const candidates = alive.filter((info) => info.mode === 'CORE' && info.clusterId === this.binding!.clusterId);
-    if (candidates.length === 0) return;
-    // connect-to-random-core: keep the upstream while it answers, pick again when it does not
-    if (this.upstream === undefined || !candidates.some((c) => c.memberId === this.upstream!.memberId)) {
-      this.upstream = candidates[this.options.random.int(candidates.length)];
+    const members = alive.filter((info) => info.clusterId === this.binding!.clusterId);
+    // chosen again every round, as Neo4j does, so a better upstream that appears is used
+    const previous = this.upstream?.memberId;
+    this.upstream = chooseUpstream(this.options.upstreamStrategies ?? [{ kind: 'connect-to-random-core-server' }], this.selfInfo(), members, this.options.random);
+    if (this.upstream !== undefined && this.upstream.memberId !== previous) {
+      this.options.log.info(`Pulling from ${this.upstream.memberId} (${this.upstream.mode === 'CORE' ? 'core' : 'read replica'} at ${this.upstream.catchupAddress}).`);
     }
-    const upstream = this.upstream!;
+    const upstream = this.upstream;
+    if (upstream === undefined) return;
     this.pulling = true;
     try {
       // Bounded: each round pulls at most this many batches, then waits for the next interval.
@@ -141,6 +159,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
         }
         if (result.kind === 'store') {
           this.engine.restore(result.image);
+          this.feed.clear();
           this.upstreamAppliedTxId = this.engine.lastAppliedTxId();
           this.options.log.info(`Store copied from ${upstream.memberId}: now at transaction ${this.engine.lastAppliedTxId()}.`);
           continue;
@@ -149,6 +168,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
         const first = result.txs[0];
         if (first === undefined || first.txId !== this.engine.lastAppliedTxId() + 1) break;
         this.engine.applyCommitted(result.txs);
+        this.feed.record(result.txs);
         if (this.engine.lastAppliedTxId() >= result.appliedTxId) break;
       }
       this.lastWarning = '';

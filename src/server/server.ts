@@ -40,6 +40,7 @@ import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
+import { routeReplicaRequest } from './http/replica-endpoints.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -355,6 +356,10 @@ async function compose(
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
         transactions: httpTransactions,
+        ...(replica ? {
+          cluster: (request) => routeReplicaRequest(request, { databaseName: dbName, status: () => replica!.member.status() },
+            clusterStatusAuthRequired(config.authEnabled, config.raw) ? (authorization) => authenticateRequest(txDeps, authorization) : undefined),
+        } : {}),
         ...(clusterMonitor ? {
           cluster: (request) => routeClusterRequest(request, {
             view: clusterMonitor.view,

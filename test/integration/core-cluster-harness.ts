@@ -23,6 +23,16 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export type Driver = ReturnType<typeof neo4j.driver>;
 
+/** nodes with `label` on this member, once it has applied `bookmarks` */
+export async function countLabel(core: Core, label: string, bookmarks: string[] = []): Promise<number> {
+  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+  try {
+    return Number((await session.run(`MATCH (n:${label}) RETURN count(n) AS c`)).records[0]!.get('c'));
+  } finally {
+    await session.close();
+  }
+}
+
 export interface Core {
   readonly index: number;
   readonly home: string;

@@ -5,16 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { CoreCluster, type Core } from './core-cluster-harness.js';
+import { CoreCluster, countLabel } from './core-cluster-harness.js';
 
-async function count(core: Core, label: string, bookmarks: string[] = []): Promise<number> {
-  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
-  try {
-    return Number((await session.run(`MATCH (n:${label}) RETURN count(n) AS c`)).records[0]!.get('c'));
-  } finally {
-    await session.close();
-  }
-}
+const count = countLabel;
 
 test('a read replica pulls from the cores, serves reads by bookmark, refuses writes and rides along in routing', { timeout: 120_000 }, async () => {
   const cluster = await CoreCluster.start({ cores: 3 });
@@ -34,8 +27,23 @@ test('a read replica pulls from the cores, serves reads by bookmark, refuses wri
     assert.equal(refused?.code, 'Neo.ClientError.Cluster.NotALeader');
     assert.match(refused?.message ?? '', /The role of this server is: READ_REPLICA/);
 
-    const overview = await leader.driver!.executeQuery('CALL dbms.cluster.overview() YIELD role RETURN collect(role) AS roles');
-    const roles = (overview.records[0]!.get('roles') as string[]).sort();
+    const http = async (path: string): Promise<{ status: number; body: string }> => {
+      const response = await fetch(`http://127.0.0.1:${replica.process!.httpPort}${path}`);
+      return { status: response.status, body: await response.text() };
+    };
+    assert.deepEqual(await http('/db/manage/server/read-replica/available'), { status: 200, body: 'true' });
+    assert.deepEqual(await http('/db/neo4j/cluster/read-only'), { status: 200, body: 'true' });
+    assert.deepEqual(await http('/db/neo4j/cluster/writable'), { status: 404, body: 'false' });
+    const replicaStatus = JSON.parse((await http('/db/neo4j/cluster/status')).body) as { core: boolean; replicationLagTxs: number; lastAppliedRaftIndex: number };
+    assert.equal(replicaStatus.core, false);
+    assert.equal(typeof replicaStatus.replicationLagTxs, 'number');
+    let roles: string[] = [];
+    // discovery gossip reaches the leader within a few rounds
+    for (let i = 0; i < 50 && roles.length < 4; i++) {
+      const overview = await leader.driver!.executeQuery('CALL dbms.cluster.overview() YIELD role RETURN collect(role) AS roles');
+      roles = (overview.records[0]!.get('roles') as string[]).sort();
+      if (roles.length < 4) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     assert.deepEqual(roles, ['FOLLOWER', 'FOLLOWER', 'LEADER', 'READ_REPLICA']);
 
     routing = neo4j.driver(`neo4j://127.0.0.1:${replica.process!.boltPort}`, neo4j.auth.basic('neo4j', 'neo4j'));
@@ -108,6 +116,36 @@ test('a load-balancing policy named in the driver routing context routes reads o
     throw error;
   } finally {
     await routing?.close();
+    await cluster.stopAll();
+  }
+});
+
+test('a replica chains off another replica when its upstream strategy says so, and still reads its writes by bookmark', { timeout: 120_000 }, async () => {
+  const cluster = await CoreCluster.start({ cores: 3 });
+  try {
+    const leader = await cluster.waitForLeader();
+    const first = await cluster.addReplica();
+    cluster.memberEnv.set(first, { NEO4J_causal__clustering_server__groups: 'edge' });
+    await cluster.startCore(first);
+    const second = await cluster.addReplica();
+    cluster.memberEnv.set(second, {
+      NEO4J_causal__clustering_upstream__selection__strategy: 'user-defined,connect-to-random-core-server',
+      NEO4J_causal__clustering_user__defined__upstream__strategy: 'groups(edge); halt();',
+    });
+    const session = leader.driver!.session();
+    await session.run('UNWIND range(1, 25) AS i CREATE (:Chained {i: i})');
+    const bookmarks = session.lastBookmarks();
+    await session.close();
+    assert.equal(await count(first, 'Chained', bookmarks), 25);
+    await cluster.startCore(second);
+    assert.equal(await count(second, 'Chained', bookmarks), 25);
+    const firstId = cluster.memberIdOf(first);
+    for (let i = 0; i < 50 && !second.process!.output().includes(`Pulling from ${firstId} (read replica`); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(second.process!.output(), new RegExp(`Pulling from ${firstId} \\(read replica`));
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
     await cluster.stopAll();
   }
 });

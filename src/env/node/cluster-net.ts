@@ -18,8 +18,6 @@ const RAFT_BUFFERED_BYTES_MAX = 64 * 1024 * 1024;
 const CATCHUP_CHUNK_BYTES = 1024 * 1024;
 /** a pull answer of transactions is bounded by the core to about 4 MiB, plus one large command */
 const CATCHUP_FRAME_BYTES_MAX = 320 * 1024 * 1024;
-const PULL_ANSWER_COMMANDS_MAX = 1000;
-const PULL_ANSWER_BYTES_MAX = 4 * 1024 * 1024;
 const CATCHUP_BUFFERED_BYTES_MAX = 2 * 1024 * 1024 * 1024;
 /** a store copy larger than this is refused by the receiver */
 const CATCHUP_TRANSFER_BYTES_MAX = 2 * 1024 * 1024 * 1024 - 1;
@@ -55,6 +53,20 @@ function splitAddress(address: string): { host: string; port: number } | undefin
   let host = address.slice(0, colon);
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   return { host, port };
+}
+
+/** every this many rounds a member tells the others whom it hears from */
+const PEERS_EVERY_ROUNDS = 5;
+const PEERS_FRESH_MS = 5000;
+
+function parsePeers(frame: Uint8Array): string[] | undefined {
+  if (frame[0] !== 0x7b || frame[2] !== 0x70) return undefined; // {"p…
+  try {
+    const value = JSON.parse(textDecoder.decode(frame)) as { peers?: unknown };
+    return Array.isArray(value.peers) ? value.peers.filter((p): p is string => typeof p === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseInfo(frame: Uint8Array): MemberInfo | undefined {
@@ -107,6 +119,9 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   let info: MemberInfo | undefined;
   let infoFrame: Uint8Array | undefined;
   const inboundDiscovery = new Set<FramedLink>();
+  /** discovery addresses of members heard from directly, and when */
+  const heardAt = new Map<string, number>();
+  let gossipRound = 0;
   const discoveryLinks = new Map<string, OutboundLink>();
   const selfDiscoveryAddresses = new Set<string>();
   const raftLinks = new Map<string, { address: string; link: OutboundLink }>();
@@ -116,8 +131,15 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   let closed = false;
 
   const onDiscoveryFrame = (link: FramedLink, frame: Uint8Array): void => {
+    const peers = parsePeers(frame);
+    if (peers !== undefined) {
+      // members others hear from: dial them, so liveness is always judged first-hand
+      for (const address of peers.slice(0, DISCOVERY_LINKS_MAX)) dialDiscovery(address);
+      return;
+    }
     const heard = parseInfo(frame);
     if (heard === undefined) return;
+    heardAt.set(heard.discoveryAddress, Date.now());
     if (heard.memberId === options.selfId) {
       // a seed address that is this member: stop dialling it
       if (link instanceof OutboundLink) {
@@ -332,8 +354,16 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   for (const seed of options.seeds) dialDiscovery(`${seed.host}:${seed.port}`);
   const gossip = setInterval(() => {
     if (infoFrame === undefined) return;
-    for (const link of discoveryLinks.values()) link.send(infoFrame);
-    for (const link of inboundDiscovery) link.send(infoFrame);
+    const frames = [infoFrame];
+    if (++gossipRound % PEERS_EVERY_ROUNDS === 0) {
+      const now = Date.now();
+      for (const [address, at] of heardAt) if (now - at > PEERS_FRESH_MS) heardAt.delete(address);
+      frames.push(textEncoder.encode(JSON.stringify({ peers: [...heardAt.keys()].slice(0, DISCOVERY_LINKS_MAX) })));
+    }
+    for (const frame of frames) {
+      for (const link of discoveryLinks.values()) link.send(frame);
+      for (const link of inboundDiscovery) link.send(frame);
+    }
   }, options.discoveryIntervalMs);
   gossip.unref();
 

@@ -130,6 +130,10 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   // the cluster health endpoints (src/server/http/cluster-endpoints.ts): 3.5/4.x and 5.x spellings
   'dbms.security.causal_clustering_status_auth_enabled', 'dbms.security.cluster_status_auth_enabled',
   ...EXECUTION_SETTING_KEYS,
+  // read replicas' upstream selection (server/cluster/replica-server.ts)
+  'causal_clustering.upstream_selection_strategy', 'server.cluster.catchup.upstream_strategy',
+  'causal_clustering.connect-randomly-to-server-group', 'server.cluster.catchup.connect_randomly_to_server_group',
+  'causal_clustering.user_defined_upstream_strategy', 'server.cluster.catchup.user_defined_upstream_strategy',
 ]);
 
 /** Families of settings the server reads from raw (load-balancing policies: config/cluster.ts). */
