@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j4 from 'neo4j-driver-4';
-import { serverForThisFile } from './harness.js';
+import { serverForThisFile, TEST_PASSWORD } from './harness.js';
 
 const running = serverForThisFile();
 
@@ -102,7 +102,7 @@ test('notifications: cartesian product, unknown label / type / property, depreca
 
 test('Bolt 4.4 carries the same notifications in the pre-GQL shape', { timeout: 30_000 }, async () => {
   // Older drivers read `notifications` only.
-  const driver = neo4j4.driver(running.server.boltUrl, neo4j4.auth.basic('neo4j', 'neo4j'));
+  const driver = neo4j4.driver(running.server.boltUrl, neo4j4.auth.basic('neo4j', TEST_PASSWORD));
   const session = driver.session();
   try {
     const result = await session.run('MATCH (a:Person), (b:Person) RETURN count(*) AS c');
