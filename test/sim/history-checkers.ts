@@ -84,8 +84,8 @@ export function checkExactlyOnceApply(run: ApplyRun, committedMax: number): stri
   return [];
 }
 
-/** updates what member `from` owes after this message left it; termAt is its log at send time */
-export function notePromise(promise: MemberPromise, message: Message, termAt: (index: number) => number | undefined): void {
+/** updates what the sender owes after this message left it; log is the sender's log at send time */
+export function notePromise(promise: MemberPromise, message: Message, log: { term(index: number): number | undefined } | undefined): void {
   const kind = message.kind;
   if (kind === 'preVote' || (kind === 'preVoteResp' && message.granted)) return;
   if (message.term > promise.term) promise.term = message.term;
@@ -96,7 +96,7 @@ export function notePromise(promise: MemberPromise, message: Message, termAt: (i
     if (message.term > promise.logTerm || (message.term === promise.logTerm && message.matchIndex >= promise.logIndex)) {
       promise.logTerm = message.term;
       promise.logIndex = message.matchIndex;
-      promise.logEntryTerm = termAt(message.matchIndex) ?? -1;
+      promise.logEntryTerm = log?.term(message.matchIndex) ?? -1;
     }
   } else if ((kind === 'append' || kind === 'heartbeat') && message.commit > promise.commit) {
     promise.commit = message.commit;

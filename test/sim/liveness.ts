@@ -47,6 +47,14 @@ export interface LivenessRecord {
   readonly termChanges: readonly TermChange[];
 }
 
+/** per kind: operations started after the settled leader committed in its term, and how many succeeded */
+export function opShares(r: LivenessRecord): { kind: 'read' | 'write'; ok: number; judged: number }[] {
+  return (['read', 'write'] as const).map((kind) => {
+    const judged = r.ops.filter((op) => op.kind === kind && op.invokedAt > r.ownTermCommitAt && op.invokedAt <= r.clientsStoppedAt);
+    return { kind, ok: judged.filter((op) => op.ok).length, judged: judged.length };
+  });
+}
+
 export function checkLiveness(r: LivenessRecord, bounds = livenessBounds): string[] {
   const out: string[] = [];
   const deadline = r.healedAt + bounds.settleTicksMax;
@@ -58,13 +66,10 @@ export function checkLiveness(r: LivenessRecord, bounds = livenessBounds): strin
     out.push(`liveness: the settled leader committed no entry of its term within ${bounds.settleTicksMax} ticks of healing`);
   }
   if (r.commitAtEnd <= r.commitAtHeal) out.push(`liveness: the commit index never moved after healing (${r.commitAtHeal} -> ${r.commitAtEnd})`);
-  for (const kind of ['read', 'write'] as const) {
-    const judged = r.ops.filter((op) => op.kind === kind && op.invokedAt > r.ownTermCommitAt && op.invokedAt <= r.clientsStoppedAt);
-    const ok = judged.filter((op) => op.ok).length;
-    const share = judged.length === 0 ? 1 : ok / judged.length;
-    const tooFew = judged.length < bounds.opsToJudgeMin;
-    if ((tooFew && judged.length > 0 && ok === 0) || (!tooFew && share < bounds.opSuccessMin)) {
-      out.push(`liveness: only ${ok} of ${judged.length} ${kind}s started after the cluster settled succeeded (need ${bounds.opSuccessMin * 100}%)`);
+  for (const { kind, ok, judged } of opShares(r)) {
+    const tooFew = judged < bounds.opsToJudgeMin;
+    if ((tooFew && judged > 0 && ok === 0) || (!tooFew && ok / judged < bounds.opSuccessMin)) {
+      out.push(`liveness: only ${ok} of ${judged} ${kind}s started after the cluster settled succeeded (need ${bounds.opSuccessMin * 100}%)`);
     }
   }
   const beyond = r.termChanges.find((c) => c.tick > r.settledAt && c.to > r.settledTerm);

@@ -48,11 +48,11 @@ export class HistoryRecorder {
     this.seen.set(id, { term: recovered.hardState.term, role: 'follower' });
   }
 
-  /** a message left member message.from, whose log is termAt at that moment */
-  onSend(message: Message, termAt: (index: number) => number | undefined): void {
+  /** a message left member message.from, whose log was this at that moment */
+  onSend(message: Message, log: { term(index: number): number | undefined } | undefined): void {
     let promise = this.promises.get(message.from);
     if (promise === undefined) this.promises.set(message.from, (promise = emptyPromise()));
-    notePromise(promise, message, termAt);
+    notePromise(promise, message, log);
   }
 
   /** after member id handled one input; notes term changes with their cause */

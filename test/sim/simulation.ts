@@ -14,7 +14,7 @@ import { decodeMessage, encodeMessage } from '../../src/replication/message-code
 import type { MemberId, Membership } from '../../src/raft/types.js';
 import { allMembers, isMember } from '../../src/raft/types.js';
 import { SafetyChecker } from './checkers.js';
-import { checkLiveness, settleWatchAfterTicks } from './liveness.js';
+import { checkLiveness, opShares, settleWatchAfterTicks } from './liveness.js';
 import { HistoryRecorder } from './recorder.js';
 import { checkHistory } from './linearizability.js';
 import { SimMember } from './member.js';
@@ -42,6 +42,10 @@ export interface SimResult {
   readonly healLeaderTicks: number;
   /** crashes at a crash point inside the handling of one Ready */
   readonly crashPointCrashes: number;
+  /** ticks from healing until the settled leader had committed in its term (-1: never) */
+  readonly ownTermCommitTicks: number;
+  /** the lower of the read and write success shares after settling (1 when none were judged) */
+  readonly opShareMin: number;
 }
 
 const readySteps: readonly ReadyStep[] = ['persist', 'send', 'apply', 'advance'];
@@ -66,6 +70,7 @@ export class Simulation {
   private ownTermCommitAt = -1;
   private commitAtHeal = 0;
   private crashPointCrashes = 0;
+  private opShareMin = 1;
 
   constructor(readonly options: SimOptions) {
     this.random = new SeededRandom(options.seed);
@@ -123,8 +128,7 @@ export class Simulation {
   }
 
   private send(message: Message): void {
-    const log = this.member(message.from)?.node?.raft.log;
-    this.recorder.onSend(message, (index) => log?.term(index));
+    this.recorder.onSend(message, this.member(message.from)?.node?.raft.log);
     if (message.kind === 'snapshot') this.snapshotsSent++;
     // Some messages take the real wire format, so the codec runs inside the cluster too.
     const wire = this.random.chance(0.1) ? decodeMessage(encodeMessage(message)) : message;
@@ -437,7 +441,7 @@ export class Simulation {
     for (const problem of problems) this.fail(`liveness: ${problem}`);
     let commitAtEnd = 0;
     for (const m of this.members) commitAtEnd = Math.max(commitAtEnd, m.node?.raft.log.committed ?? 0);
-    const verdicts = checkLiveness({
+    const record = {
       healedAt: this.healedAt,
       settledAt: this.settledAt,
       settledTerm: this.settledTerm,
@@ -447,8 +451,9 @@ export class Simulation {
       clientsStoppedAt: this.clientsStopAt(),
       ops: this.workload.outcomes,
       termChanges: this.recorder.termChanges,
-    });
-    for (const v of verdicts) this.fail(v);
+    };
+    for (const v of checkLiveness(record)) this.fail(v);
+    this.opShareMin = Math.min(1, ...opShares(record).filter((s) => s.judged >= 5).map((s) => s.ok / s.judged));
   }
 
   private convergenceProblems(): string[] {
@@ -499,6 +504,8 @@ export class Simulation {
       linearizability,
       healLeaderTicks: this.settledAt < 0 ? -1 : this.settledAt - this.healedAt,
       crashPointCrashes: this.crashPointCrashes,
+      ownTermCommitTicks: this.ownTermCommitAt < 0 ? -1 : this.ownTermCommitAt - this.healedAt,
+      opShareMin: this.opShareMin,
     };
   }
 }
