@@ -5,7 +5,7 @@ import { crc32c } from '../../core/crc32c.js';
 import type { Entry, EntryKind, HardState, Snapshot } from '../../raft/types.js';
 import { decodeMembership, encodeMembership } from '../../raft/types.js';
 
-export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3 } as const;
+export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3, Batch: 4, Head: 5 } as const;
 export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
 
 export const recordHeaderBytes = 9;
@@ -172,7 +172,29 @@ export function writeSnapshot(out: ByteWriter, snapshot: Snapshot): void {
   writeRecord(out, RecordType.Snapshot, (w) => writeSnapshotBody(w, snapshot));
 }
 
+/**
+ * Opens each synced batch: where it starts (the previous batch's end) and where it ends, so
+ * recovery can tell a batch that was written whole (damage inside it is damage) from one a
+ * crash cut short (a torn tail).
+ */
+export function writeBatchMark(out: ByteWriter, start: number, end: number): void {
+  writeRecord(out, RecordType.Batch, (w) => {
+    w.u53(start);
+    w.u53(end);
+  });
+}
+
+/** the bytes of a batch mark record (fixed size) */
+export const batchMarkBytes = recordHeaderBytes + 16;
+
+/** the WAL's head file: the newest segment, so a missing newest segment is noticed */
+export function writeHead(out: ByteWriter, seq: number): void {
+  writeRecord(out, RecordType.Head, (w) => w.u53(seq));
+}
+
 export type DecodedRecord =
+  | { readonly type: 'batch'; readonly start: number; readonly end: number }
+  | { readonly type: 'head'; readonly seq: number }
   | { readonly type: 'entries'; readonly entries: Entry[] }
   | { readonly type: 'hardState'; readonly hardState: HardState }
   | { readonly type: 'snapshot'; readonly snapshot: Snapshot };
@@ -203,6 +225,8 @@ export function readRecord(bytes: Uint8Array, offset: number): { record: Decoded
 }
 
 function decodePayload(type: number | undefined, r: ByteReader): DecodedRecord {
+  if (type === RecordType.Batch) return { type: 'batch', start: r.u53(), end: r.u53() };
+  if (type === RecordType.Head) return { type: 'head', seq: r.u53() };
   if (type === RecordType.Entries) {
     const count = r.u32();
     const entries: Entry[] = [];
