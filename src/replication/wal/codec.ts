@@ -58,6 +58,10 @@ export class ByteWriter {
     this.view.setUint32(offset, value, true);
   }
 
+  setU53At(offset: number, value: number): void {
+    this.view.setFloat64(offset, value, true);
+  }
+
   raw(): Uint8Array {
     return this.buffer.subarray(0, this.length);
   }
@@ -186,6 +190,20 @@ export function writeBatchMark(out: ByteWriter, start: number, end: number): voi
 
 /** the bytes of a batch mark record (fixed size) */
 export const batchMarkBytes = recordHeaderBytes + 16;
+
+/** a writer for one batch: room for its mark first, filled in by sealBatch */
+export function newBatch(): ByteWriter {
+  const out = new ByteWriter();
+  writeBatchMark(out, 0, 0);
+  return out;
+}
+
+/** fills in the mark of a batch from newBatch(), which starts at byte `start` of its segment */
+export function sealBatch(out: ByteWriter, start: number): void {
+  out.setU53At(recordHeaderBytes, start);
+  out.setU53At(recordHeaderBytes + 8, start + out.length);
+  out.setU32At(4, crc32c(out.raw(), 8, batchMarkBytes));
+}
 
 /** the WAL's head file: the newest segment, so a missing newest segment is noticed */
 export function writeHead(out: ByteWriter, seq: number): void {

@@ -23,8 +23,7 @@ import { joinPath } from '../../env/disk.js';
 import type { Entry, HardState, Snapshot } from '../../raft/types.js';
 import { emptyHardState } from '../../raft/types.js';
 import type { RaftStorage, RecoveredState } from '../storage.js';
-import { concatBytes } from '../../core/bytes.js';
-import { ByteWriter, batchMarkBytes, readRecord, writeBatchMark, writeEntries, writeHardState, writeHead, writeSnapshot } from './codec.js';
+import { ByteWriter, batchMarkBytes, newBatch, readRecord, sealBatch, writeEntries, writeHardState, writeHead, writeSnapshot } from './codec.js';
 import type { Replay } from './recovery.js';
 import { checkSegments, replaySegment, storageDamaged } from './recovery.js';
 
@@ -60,7 +59,7 @@ export class Wal implements RaftStorage {
   private readonly cutDamagedTail: boolean;
   private segments: number[] = [];
   private currentBytes = 0;
-  private pending = new ByteWriter();
+  private pending = newBatch();
   private checkpoint: ByteWriter | null = null;
   private failure: unknown = null;
   private readonly state: Replay;
@@ -97,7 +96,7 @@ export class Wal implements RaftStorage {
     this.checkUsable();
     // Whatever was buffered for the old segments goes out first, then a fresh segment starts.
     if (this.checkpoint !== null) throw new Error('one snapshot per sync');
-    const checkpoint = new ByteWriter();
+    const checkpoint = newBatch();
     writeSnapshot(checkpoint, snapshot);
     if (retained.length > 0) writeEntries(checkpoint, retained);
     // Older segments will be deleted, so the checkpoint must carry term and vote itself.
@@ -109,10 +108,11 @@ export class Wal implements RaftStorage {
   sync(): void {
     this.checkUsable();
     this.guard(() => {
-      if (this.pending.length > 0) {
+      if (this.pending.length > batchMarkBytes) {
         const current = this.segments[this.segments.length - 1] as number;
-        const bytes = this.batch(this.currentBytes, this.pending);
-        this.pending = new ByteWriter();
+        sealBatch(this.pending, this.currentBytes);
+        const bytes = this.pending.toBytes();
+        this.pending = newBatch();
         this.disk.append(this.segmentPath(current), bytes);
         this.disk.fsync(this.segmentPath(current));
         this.currentBytes += bytes.length;
@@ -131,13 +131,6 @@ export class Wal implements RaftStorage {
   /** whether a write or fsync failed; the member must stop */
   failed(): boolean {
     return this.failure !== null;
-  }
-
-  /** the records of one sync, opened by a mark naming where the batch starts and ends */
-  private batch(start: number, records: ByteWriter): Uint8Array {
-    const mark = new ByteWriter();
-    writeBatchMark(mark, start, start + batchMarkBytes + records.length);
-    return concatBytes([mark.raw(), records.raw()]);
   }
 
   /** names the newest segment: written aside, fsynced, renamed over the old head */
@@ -189,7 +182,8 @@ export class Wal implements RaftStorage {
     this.checkpoint = null;
     const seq = (this.segments[this.segments.length - 1] ?? 0) + 1;
     const temp = `${this.segmentPath(seq)}.tmp`;
-    const bytes = this.batch(0, checkpoint);
+    sealBatch(checkpoint, 0);
+    const bytes = checkpoint.toBytes();
     this.disk.append(temp, bytes);
     this.disk.fsync(temp);
     this.disk.rename(temp, this.segmentPath(seq));
