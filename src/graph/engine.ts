@@ -31,8 +31,13 @@ export interface EngineOptions {
    * 0 or absent: wait forever (Neo4j's default). Needs `ticker`.
    */
   readonly lockAcquisitionTimeoutMs?: number;
-  /** cluster lease under which this member prepares commands (default 0) */
+  /**
+   * The cluster lease a transaction begun now works under (default 0). A transaction keeps the
+   * lease it began with: its reads are valid only while that lease is current.
+   */
   readonly leaseId?: () => number;
+  /** why a transaction under this lease may not write here (a follower, a changed lease); default: it may */
+  readonly writeRefusal?: (leaseId: number) => Error | undefined;
   /**
    * Whether a committed command's lease is still current. It must be a deterministic function
    * of the replicated state, so every member skips the same commands: a skipped command applies
@@ -74,6 +79,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private closed = false;
   private readonly leaseId: () => number;
   private readonly acceptsLease: (leaseId: number) => boolean;
+  private readonly refuseWrite: (leaseId: number) => Error | undefined;
   private readonly skipped = new Set<number>();
 
   constructor(options: EngineOptions) {
@@ -85,11 +91,12 @@ export class GraphEngine implements GraphDatabase, TxHost {
     this.locks = new LockManager(lockTimeoutMs > 0 ? { timeoutMs: lockTimeoutMs, ...(this.ticker ? { ticker: this.ticker } : {}) } : {});
     this.leaseId = options.leaseId ?? (() => 0);
     this.acceptsLease = options.acceptsLease ?? (() => true);
+    this.refuseWrite = options.writeRefusal ?? (() => undefined);
   }
 
   begin(options?: { readOnly?: boolean; metadata?: ReadonlyMap<string, CypherValue> }): GraphTx {
     if (this.closed) throw new Neo4jError(Status.DatabaseUnavailable, `Database '${this.name}' is closed.`);
-    const tx = new Transaction(this, this.store, ++this.txSeq, options?.readOnly ?? false);
+    const tx = new Transaction(this, this.store, ++this.txSeq, options?.readOnly ?? false, this.leaseId());
     this.openTxs.add(tx);
     return tx;
   }
@@ -154,8 +161,10 @@ export class GraphEngine implements GraphDatabase, TxHost {
    * local commit log keeps its own positions, which a restore would leave behind (for a local
    * database use createDatabaseFromSnapshot in open.ts instead).
    */
-  restore(snapshot: Uint8Array): void {
-    if (this.inflight > 0) throw new Neo4jError(Status.DatabaseUnavailable, 'Cannot install a snapshot while commits are in flight.');
+  restore(snapshot: Uint8Array, options: { readonly commitsInFlightSettled?: boolean } = {}): void {
+    // A cluster member installing a leader's snapshot has already failed its own pending commits
+    // (their entries are in the snapshot or were overwritten); they only have to unwind.
+    if (this.inflight > 0 && options.commitsInFlightSettled !== true) throw new Neo4jError(Status.DatabaseUnavailable, 'Cannot install a snapshot while commits are in flight.');
     this.store.restore(decodeSnapshot(snapshot));
     this.notifyApplied();
   }
@@ -170,6 +179,10 @@ export class GraphEngine implements GraphDatabase, TxHost {
   allocateRelId(): RelId {
     this.relIdNext = Math.max(this.relIdNext, this.store.nextRelId());
     return this.relIdNext++;
+  }
+
+  writeRefusal(leaseId: number): Error | undefined {
+    return this.refuseWrite(leaseId);
   }
 
   finished(tx: Transaction): void {
@@ -208,7 +221,9 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private async commitDurably(tx: Transaction): Promise<CommitResult> {
     const log = this.log!;
     const claims = validateCommit(tx, this.pendingUniques);
-    const command = tx.changes.buildCommand(this.leaseId());
+    const refusal = this.refuseWrite(tx.leaseId);
+    if (refusal !== undefined) throw refusal;
+    const command = tx.changes.buildCommand(tx.leaseId);
     const owners: [string, NodeId][] = [];
     for (const [claim, nodeId] of claims) {
       this.pendingUniques.set(claim, nodeId);
@@ -220,6 +235,9 @@ export class GraphEngine implements GraphDatabase, TxHost {
       try {
         txId = await log.append(command);
       } catch (error) {
+        // A refusal with a status (not the leader, back-pressure, leadership lost before the
+        // command was replicated) fails this commit only; anything else means the log is broken.
+        if (error instanceof Neo4jError && error.code !== Status.StorageFailure) throw error;
         this.failStop(error as Error);
         throw unavailable(this.name, error as Error);
       }

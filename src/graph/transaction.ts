@@ -45,6 +45,11 @@ export interface TxHost {
   allocateNodeId(): NodeId;
   allocateRelId(): RelId;
   commit(tx: Transaction): Promise<CommitResult>;
+  /**
+   * Why this member may not write under `leaseId` (a cluster follower, or a leader whose lease
+   * changed since the transaction began); undefined when it may.
+   */
+  writeRefusal(leaseId: number): Error | undefined;
   /** called once when the transaction ends, however it ends */
   finished(tx: Transaction): void;
 }
@@ -81,6 +86,8 @@ export class Transaction extends OverlayReader implements GraphTx {
     base: StoreReader,
     readonly id: number,
     readonly readOnly: boolean,
+    /** the cluster lease current when the transaction began: its reads are only valid under it */
+    readonly leaseId = 0,
   ) {
     super(base, new TxState());
   }
@@ -464,6 +471,8 @@ export class Transaction extends OverlayReader implements GraphTx {
     if (this.readOnly) {
       throw new Neo4jError(Status.ForbiddenDueToTransactionType, 'Writing in read access mode not allowed.');
     }
+    const refusal = this.host.writeRefusal(this.leaseId);
+    if (refusal !== undefined) throw refusal;
   }
 
   private lock(kind: ResourceKind, id: number | string, exclusive: boolean): void {

@@ -41,6 +41,9 @@ import { createServerMetrics } from './metrics.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
+import { startCore, type StartedCore } from './cluster/core-server.js';
+import { coreRoutingTable } from './cluster/routing.js';
+import { clusterDatabasesSource, clusterProcedures, showServersSource } from './cluster/procedures.js';
 
 export interface RunningServer {
   /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
@@ -138,18 +141,35 @@ async function compose(
   config: ServerConfig, log: Logger, deps: ServerDependencies, cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
 ): Promise<RunningServer> {
   log.info(`Starting Causeway ${CAUSEWAY_PRODUCT_VERSION} (${BOLT_SERVER_AGENT}).`);
-  if (config.mode !== 'SINGLE' && !deps.cluster) {
+  if (config.mode === 'READ_REPLICA' && !deps.cluster) {
     // Running alone while the configuration asks for a cluster member would silently break the
     // guarantees the user configured for; refuse instead.
-    throw new Neo4jError(Status.FeatureNotSupported, `dbms.mode=${config.mode} is not supported by Causeway yet; use SINGLE`);
+    throw new Neo4jError(Status.FeatureNotSupported, `dbms.mode=${config.mode} is not supported by Causeway yet; use SINGLE or CORE`);
   }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
-  const database = await deps.openDatabase({
-    name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs: executionSettings(config.raw).lockAcquisitionTimeoutMs,
-  });
-  cleanup.push(() => database.close());
-  log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
+  // The advertised Bolt address is known only after binding when the port is 0 (tests).
+  let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
+  let advertisedHttp: string | null = config.http.enabled ? `${config.bolt.advertisedHost}:${config.http.port}` : null;
+  const lockAcquisitionTimeoutMs = executionSettings(config.raw).lockAcquisitionTimeoutMs;
+  let core: StartedCore | undefined;
+  let database: GraphDatabase;
+  if (config.mode === 'CORE') {
+    const started = await startCore(config, log, {
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+    });
+    core = started;
+    cleanup.push(() => started.close());
+    database = started.member.engine;
+    log.info(`Database '${dbName}' opened at ${dbPath} as a core member (commits go through the cluster's Raft log).`);
+  } else {
+    const opened = await deps.openDatabase({
+      name: dbName, path: dbPath, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs,
+    });
+    database = opened;
+    cleanup.push(() => opened.close());
+    log.info(`Database '${dbName}' opened at ${dbPath}${config.fsyncOnCommit ? '' : ' (fsync on commit disabled)'}.`);
+  }
   const recovery = (database as { recovery?: { replayedTxs: number; truncatedBytes: number } }).recovery;
   if (recovery && (recovery.replayedTxs > 0 || recovery.truncatedBytes > 0)) {
     log.info(`Recovery replayed ${recovery.replayedTxs} transactions and dropped a torn log tail of ${recovery.truncatedBytes} bytes.`);
@@ -182,9 +202,8 @@ async function compose(
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
 
   const routingTtlSeconds = config.cluster ? Math.max(1, Math.round(config.cluster.routingTtlMs / 1000)) : DEFAULT_ROUTING_TTL_SECONDS;
-  // The advertised Bolt address is known only after binding when the port is 0 (tests).
-  let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
-  const routingTable = (database: string): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt) ?? {
+  const routingTable = (database: string): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt)
+    ?? (core ? coreRoutingTable(core.member, core.cluster, routingTtlSeconds, advertisedBolt) : undefined) ?? {
     ttlSeconds: routingTtlSeconds, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
   };
 
@@ -200,6 +219,11 @@ async function compose(
   // SHOW sources belong to the engine itself (the worker pool only moves read-only queries).
   engine.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
   engine.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
+  if (core) {
+    for (const procedure of clusterProcedures(core.member, dbName)) executor.registerProcedure(procedure);
+    engine.registerShowSource?.('SERVERS', showServersSource(core.member, CAUSEWAY_PRODUCT_VERSION));
+    engine.registerShowSource?.('DATABASES', clusterDatabasesSource(core.member, dbName));
+  }
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
     settings: () => effectiveSettings(config, advertisedBolt),
@@ -314,6 +338,7 @@ async function compose(
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;
     cleanup.push(() => boundHttp.close());
+    advertisedHttp = `${config.bolt.advertisedHost}:${http.address.port}`;
     log.info(`HTTP enabled on ${http.address.host}:${http.address.port}.`);
     log.info(`Remote interface available at http://${displayHost(http.address.host)}:${http.address.port}/`);
   }

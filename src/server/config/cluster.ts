@@ -11,6 +11,19 @@ export const DEFAULT_DISCOVERY_PORT = 5000;
 export const DEFAULT_TRANSACTION_PORT = 6000;
 export const DEFAULT_RAFT_PORT = 7000;
 export const DEFAULT_BACKUP_PORT = 6362;
+/**
+ * Causeway's default causal_clustering.leader_election_timeout (Neo4j's is 7 s). Followers wait a
+ * random 0.5–1 s without a leader before campaigning, so a dead leader is replaced in about a
+ * second. Short timeouts are safe here because a spurious timeout cannot depose a healthy
+ * leader: with pre-vote a member first asks whether a majority would vote for it, and with
+ * check-quorum members that heard from the leader within the timeout say no; a leader itself
+ * steps down only when it has not heard from a majority for a whole timeout. Statements give
+ * the event loop back every 2 ms, so heartbeats (every 50 ms) are not held up by queries.
+ */
+export const DEFAULT_LEADER_ELECTION_TIMEOUT_MS = 500;
+export const DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS = 30_000;
+/** each snapshot is a full store image in the WAL, so not too often; a lagging member then gets a store copy */
+export const DEFAULT_SNAPSHOT_AFTER_ENTRIES = 10_000;
 
 type Lookup = (meaning: SettingMeaning) => SettingEntry | undefined;
 
@@ -52,6 +65,17 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
   const refuse = get('refuseToBeLeader');
   const preVote = get('enablePreVoting');
   const groups = get('serverGroups');
+  const discoveryTypeEntry = get('discoveryType');
+  let discoveryType: ClusterConfig['discoveryType'] = 'LIST';
+  if (discoveryTypeEntry !== undefined) {
+    const value = discoveryTypeEntry.value.trim().toUpperCase();
+    // 5.x spells LIST as LIST and adds K8S, which needs a Kubernetes API this server cannot reach.
+    if (value !== 'LIST' && value !== 'DNS' && value !== 'SRV') {
+      throw new ConfigError(`Invalid value "${discoveryTypeEntry.value}" for setting "${discoveryTypeEntry.key}": expected LIST, DNS or SRV`);
+    }
+    discoveryType = value;
+  }
+  const readsOnFollowers = get('allowReadsOnFollowers');
   return {
     discoveryMembers,
     discovery: listener(get, 'discoveryListenAddress', 'discoveryAdvertisedAddress', DEFAULT_DISCOVERY_PORT, listenHost, advertisedHost),
@@ -63,7 +87,11 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
     enablePreVoting: preVote === undefined ? true : parseBoolean(preVote.value, preVote.key),
     serverGroups: groups === undefined ? [] : parseList(groups.value, groups.key),
     pullIntervalMs: duration('pullInterval', 1000),
-    leaderElectionTimeoutMs: duration('leaderElectionTimeout', 7000),
+    leaderElectionTimeoutMs: duration('leaderElectionTimeout', DEFAULT_LEADER_ELECTION_TIMEOUT_MS),
+    discoveryType,
+    allowReadsOnFollowers: readsOnFollowers === undefined ? true : parseBoolean(readsOnFollowers.value, readsOnFollowers.key),
+    memberRemovalTimeoutMs: duration('memberRemovalTimeout', DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS),
+    snapshotAfterEntries: int('snapshotAfterEntries', DEFAULT_SNAPSHOT_AFTER_ENTRIES),
     routingTtlMs: duration('routingTtl', 300_000),
     ...(raftPeers.length === 0 ? {} : { raftPeers }),
     ...(explicit.memberId === undefined ? {} : { memberId: explicit.memberId }),

@@ -36,7 +36,11 @@ export type SettingMeaning =
   | 'leaderElectionTimeout'
   | 'routingTtl'
   | 'backupEnabled'
-  | 'backupListenAddress';
+  | 'backupListenAddress'
+  | 'discoveryType'
+  | 'allowReadsOnFollowers'
+  | 'memberRemovalTimeout'
+  | 'snapshotAfterEntries';
 
 /** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
 export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
@@ -88,6 +92,15 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['causal_clustering.minimum_core_cluster_size_at_runtime', 'minimumCoreClusterSizeAtRuntime'],
   ['causal_clustering.refuse_to_be_leader', 'refuseToBeLeader'],
   ['causal_clustering.enable_pre_voting', 'enablePreVoting'],
+  ['causal_clustering.enable_prevoting', 'enablePreVoting'], // as the training material spells it
+  ['causal_clustering.discovery_type', 'discoveryType'],
+  ['dbms.cluster.discovery.type', 'discoveryType'], // 4.x
+  ['dbms.cluster.discovery.resolver_type', 'discoveryType'], // 5.x
+  ['causal_clustering.cluster_allow_reads_on_followers', 'allowReadsOnFollowers'],
+  // Causeway's own: how long a core may be gone from discovery before it leaves the voter set.
+  ['causeway.cluster.member_removal_timeout', 'memberRemovalTimeout'],
+  // Causeway's own: Raft log entries applied between snapshots (a lagging member then gets a store copy).
+  ['causeway.cluster.snapshot_after_entries', 'snapshotAfterEntries'],
   ['causal_clustering.server_groups', 'serverGroups'],
   ['server.groups', 'serverGroups'],
   ['causal_clustering.pull_interval', 'pullInterval'],

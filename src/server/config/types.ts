@@ -59,6 +59,14 @@ export interface ClusterConfig {
   readonly leaderElectionTimeoutMs: number;
   /** routing table time-to-live handed to drivers */
   readonly routingTtlMs: number;
+  /** causal_clustering.discovery_type: LIST (the default), DNS (every A record of each name) or SRV */
+  readonly discoveryType: 'LIST' | 'DNS' | 'SRV';
+  /** causal_clustering.cluster_allow_reads_on_followers (default true): followers are routed reads */
+  readonly allowReadsOnFollowers: boolean;
+  /** causeway.cluster.member_removal_timeout: a core gone from discovery this long leaves the voter set */
+  readonly memberRemovalTimeoutMs: number;
+  /** causeway.cluster.snapshot_after_entries: applied Raft entries between snapshots (log compaction) */
+  readonly snapshotAfterEntries: number;
   /** explicit initial Raft members (TuGraph lgraph.json); empty when discovery is used */
   readonly raftPeers?: readonly RaftPeer[];
   /** this member's Raft id when configured explicitly (TuGraph bolt_raft_node_id) */

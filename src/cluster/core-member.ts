@@ -1,0 +1,521 @@
+// One core member: the graph engine behind the replication driver, formation from discovery,
+// the lease, the commit step that turns a transaction into a Raft entry, and the leader's upkeep
+// of the voter set. Time, randomness, storage and network are injected; the same class runs in a
+// server process (server/cluster/) and in the simulator.
+//
+// Scheduling: inbound messages and proposals are stepped into Raft as they arrive, and one pump
+// (Ready → persist with one fsync → send → apply → advance) runs per turn of the event loop, so
+// everything that arrived in between shares one fsync — the group commit.
+
+import { Neo4jError, Status } from '../core/errors.js';
+import type { Clock, Ticker } from '../env/clock.js';
+import type { Random } from '../env/random.js';
+import type { CommitLog } from '../graph/commit-log.js';
+import type { TxCommand } from '../graph/commands.js';
+import { GraphEngine } from '../graph/engine.js';
+import type { Store } from '../graph/store.js';
+import type { Message } from '../raft/messages.js';
+import { RawNode } from '../raft/raw-node.js';
+import { raftConfigFromSettings } from '../raft/timing.js';
+import type { Membership } from '../raft/types.js';
+import { ReplicationDriver } from '../replication/driver.js';
+import type { RaftStorage } from '../replication/storage.js';
+import type { ClusterBinding, ClusterStateStore } from './binding.js';
+import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
+import { decideFormation } from './formation.js';
+import { GraphStateMachine, type AppliedEntry } from './graph-state-machine.js';
+import { decideMembershipChange } from './membership-keeper.js';
+import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
+import { encodeLeasePayload, encodePolicyPayload, encodeTxPayload, type MemberPolicy } from './payload.js';
+
+export type ClusterRole = 'LEADER' | 'FOLLOWER' | 'CANDIDATE';
+
+export interface MemberAddresses {
+  readonly discovery: string;
+  readonly raft: string;
+  readonly catchup: string;
+  readonly bolt: string;
+  readonly http: string | null;
+}
+
+export interface CoreMemberLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface CoreMemberOptions {
+  readonly selfId: string;
+  readonly databaseName: string;
+  readonly store: Store;
+  readonly raftStorage: RaftStorage;
+  readonly clusterState: ClusterStateStore;
+  readonly clock: Clock;
+  readonly ticker: Ticker;
+  readonly random: Random;
+  /** runs fn once the current turn of the event loop is over (setImmediate) */
+  readonly defer: (fn: () => void) => void;
+  readonly electionTimeoutMs: number;
+  readonly tickMs: number;
+  readonly preVote: boolean;
+  readonly refuseToBeLeader: boolean;
+  readonly minimumAtFormation: number;
+  readonly minimumAtRuntime: number;
+  /** a voter silent in discovery this long is removed from the voter set */
+  readonly memberRemovalTimeoutMs: number;
+  /** a member not heard from in discovery this long is considered gone */
+  readonly discoveryAliveMs: number;
+  /** where others reach this member (a getter: the Bolt port is known only once bound) */
+  readonly addresses: () => MemberAddresses;
+  readonly groups: readonly string[];
+  readonly lockAcquisitionTimeoutMs: number;
+  /** snapshot and compact the Raft log after this many applied entries */
+  readonly compactAfterEntries: number;
+  readonly newClusterId: () => string;
+  readonly log: CoreMemberLog;
+  /** the member stopped for good (a storage failure): the process must not continue */
+  readonly onFatal?: (error: unknown) => void;
+  /** deliberately broken variants, for the simulator's checker self-tests only */
+  readonly unsafe?: { readonly acceptStaleLease?: boolean };
+}
+
+interface PendingCommit {
+  readonly term: number;
+  readonly sinceMs: number;
+  readonly resolve: (txId: number) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export interface MemberStatus {
+  readonly memberId: string;
+  readonly clusterId: string | null;
+  readonly role: ClusterRole;
+  /** bound to a cluster and a voter or learner in its Raft group */
+  readonly participating: boolean;
+  readonly isVoter: boolean;
+  readonly term: number;
+  readonly leaderId: string | null;
+  readonly lastIndex: number;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly lastAppliedTxId: number;
+  readonly voters: readonly string[];
+  readonly learners: readonly string[];
+  readonly millisSinceLastLeaderMessage: number | null;
+  readonly holdsLease: boolean;
+  readonly stopped: boolean;
+}
+
+/** how long a commit waits to learn the fate of its entry after this member stopped leading */
+const OUTCOME_WAIT_MIN_MS = 5000;
+/** the leader reconsiders the voter set this often */
+const KEEPER_INTERVAL_MS = 250;
+/** discovery info is refreshed every this many ticks */
+const PUBLISH_EVERY_TICKS = 2;
+
+export class CoreMember implements ClusterNetworkHandlers {
+  readonly engine: GraphEngine;
+  readonly discovery: DiscoveryTable;
+  private binding: ClusterBinding | null;
+  private network: ClusterNetwork | undefined;
+  private node: RawNode | undefined;
+  private driver: ReplicationDriver | undefined;
+  private machine: GraphStateMachine | undefined;
+  private readonly pending = new Map<number, PendingCommit>();
+  private pumpScheduled = false;
+  private leaseProposedInTerm = 0;
+  private stopTicking: (() => void) | undefined;
+  private ticks = 0;
+  private lastKeeperMs = 0;
+  private lastLeaderMessageMs: number | null = null;
+  private readonly startedMs: number;
+  private lastWaitReason = '';
+  private lastLeadership = '';
+  private foreignWarnedMs = -Infinity;
+  private closed = false;
+  private fatal = false;
+
+  constructor(private readonly options: CoreMemberOptions) {
+    this.discovery = new DiscoveryTable(options.selfId, options.discoveryAliveMs);
+    this.binding = options.clusterState.loadBinding();
+    this.startedMs = options.clock.monotonicMs();
+    const commitLog: CommitLog = { append: (command) => this.appendCommand(command), close: async () => {} };
+    this.engine = new GraphEngine({
+      name: options.databaseName, store: options.store, log: commitLog, ticker: options.ticker,
+      lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
+      leaseId: () => (this.holdsLease() ? this.machine!.lease.id : -1),
+      writeRefusal: (leaseId) => this.writeRefusal(leaseId),
+      acceptsLease: (leaseId) => options.unsafe?.acceptStaleLease === true || leaseId === this.machine?.lease.id,
+    });
+  }
+
+  get selfId(): string {
+    return this.options.selfId;
+  }
+
+  /** the member's monotonic clock, for judging discovery ages */
+  nowMs(): number {
+    return this.options.clock.monotonicMs();
+  }
+
+  get clusterBinding(): ClusterBinding | null {
+    return this.binding;
+  }
+
+  /** joins the network and starts ticking; Raft starts at once when bound, else at formation */
+  start(network: ClusterNetwork): void {
+    this.network = network;
+    if (this.binding !== null) this.startRaft(this.binding);
+    this.publish();
+    this.stopTicking = this.options.ticker.every(this.options.tickMs, () => this.onTick());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTicking?.();
+    this.rejectAllPending(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
+    await this.engine.close();
+    this.options.raftStorage.close();
+  }
+
+  // ---- network handlers ----
+
+  clusterId(): string | null {
+    return this.binding?.clusterId ?? null;
+  }
+
+  onMemberInfo(info: MemberInfo): void {
+    const nowMs = this.options.clock.monotonicMs();
+    this.discovery.heard(info, nowMs);
+    if (this.binding !== null && info.clusterId !== null && info.clusterId !== this.binding.clusterId && info.mode === 'CORE') {
+      this.onForeignCluster(info.clusterId, info.discoveryAddress);
+    }
+  }
+
+  onRaftMessage(message: Message): void {
+    if (this.closed || this.node === undefined || this.driver === undefined || this.driver.stopped) return;
+    if (message.from === this.node.raft.lead || message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot') {
+      this.lastLeaderMessageMs = this.options.clock.monotonicMs();
+    }
+    this.node.step(message);
+    this.schedulePump();
+  }
+
+  onForeignCluster(peerClusterId: string, peerAddress: string): void {
+    const nowMs = this.options.clock.monotonicMs();
+    if (nowMs - this.foreignWarnedMs < 10_000) return;
+    this.foreignWarnedMs = nowMs;
+    this.options.log.error(
+      `Refusing to join: ${peerAddress} belongs to cluster ${peerClusterId}, but this member's store belongs to cluster ` +
+      `${this.binding?.clusterId ?? '(none)'}. A member keeps the cluster id it was formed or joined with; to move it to another ` +
+      'cluster, stop it and run `causeway admin unbind` (which also empties its store) first.',
+    );
+  }
+
+  // ---- the commit step ----
+
+  private appendCommand(command: TxCommand): Promise<number> {
+    const node = this.node;
+    if (node === undefined || this.driver === undefined) throw this.notLeader();
+    if (this.driver.stopped) throw new Neo4jError(Status.DatabaseUnavailable, 'This member stopped after a storage failure.');
+    const entry = node.propose(encodeTxPayload(command));
+    this.schedulePump();
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(entry.index, { term: entry.term, sinceMs: this.options.clock.monotonicMs(), resolve, reject });
+    });
+  }
+
+  private settle(applied: readonly AppliedEntry[]): void {
+    if (this.pending.size === 0) return;
+    for (const entry of applied) {
+      const waiting = this.pending.get(entry.index);
+      if (waiting === undefined) continue;
+      this.pending.delete(entry.index);
+      if (entry.term === waiting.term && entry.txId !== undefined) waiting.resolve(entry.txId);
+      else waiting.reject(new Neo4jError(Status.NotALeader, 'The leader changed before this transaction was replicated; it was not committed. Retry it on the new leader.'));
+    }
+  }
+
+  private rejectAllPending(error: Error): void {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+
+  // ---- the lease ----
+
+  holdsLease(): boolean {
+    const node = this.node;
+    const machine = this.machine;
+    if (node === undefined || machine === undefined || node.raft.role !== 'leader') return false;
+    return machine.lease.owner === this.options.selfId && machine.lease.id === node.raft.term;
+  }
+
+  private writeRefusal(leaseId: number): Error | undefined {
+    if (this.driver?.stopped) return new Neo4jError(Status.DatabaseUnavailable, 'This member stopped after a storage failure.');
+    if (!this.holdsLease()) return this.notLeader();
+    if (this.options.unsafe?.acceptStaleLease !== true && leaseId !== this.machine!.lease.id) {
+      return new Neo4jError(Status.NotALeader, 'The leader changed since this transaction began, so what it read may be out of date. Retry the transaction.');
+    }
+    return undefined;
+  }
+
+  private notLeader(): Neo4jError {
+    return new Neo4jError(
+      Status.NotALeader,
+      `No write operations are allowed directly on this database. Writes must pass through the leader. The role of this server is: ${this.role()}`,
+    );
+  }
+
+  private maybeClaimLease(): void {
+    const node = this.node;
+    if (node === undefined || node.raft.role !== 'leader' || this.leaseProposedInTerm === node.raft.term) return;
+    if (this.machine!.lease.id === node.raft.term) return;
+    try {
+      node.propose(encodeLeasePayload({ id: node.raft.term, owner: this.options.selfId }));
+      this.leaseProposedInTerm = node.raft.term;
+      this.schedulePump();
+    } catch {
+      // refused for now (a leadership transfer under way): tried again next tick
+    }
+  }
+
+  // ---- the loop ----
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.closed) return;
+    this.pumpScheduled = true;
+    this.options.defer(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const driver = this.driver;
+    if (driver === undefined || this.closed) return;
+    if (!driver.stopped) driver.pump();
+    this.machine!.flush();
+    if (driver.stopped) return this.onStopped(driver.failure);
+    this.noteLeadership();
+    this.maybeClaimLease();
+    if (this.node!.hasReady()) this.schedulePump();
+  }
+
+  private noteLeadership(): void {
+    const raft = this.node!.raft;
+    const seen = `${raft.role}/${raft.lead ?? ''}/${raft.term}`;
+    if (seen === this.lastLeadership) return;
+    const before = this.lastLeadership;
+    this.lastLeadership = seen;
+    if (raft.role === 'leader') this.options.log.info(`This member is now the LEADER (term ${raft.term}).`);
+    else if (raft.lead !== null && !before.endsWith(`/${raft.lead}/${raft.term}`)) this.options.log.info(`Following leader ${raft.lead} (term ${raft.term}).`);
+  }
+
+  private onStopped(failure: unknown): void {
+    if (this.fatal) return;
+    this.fatal = true;
+    this.rejectAllPending(new Neo4jError(Status.StorageFailure, `This member stopped after a storage failure: ${String(failure)}`));
+    this.options.log.error('The Raft log could not be written; this member stops (fail-stop) and must be restarted.', failure);
+    this.options.onFatal?.(failure);
+  }
+
+  private onTick(): void {
+    if (this.closed) return;
+    const nowMs = this.options.clock.monotonicMs();
+    this.ticks++;
+    if (this.ticks % PUBLISH_EVERY_TICKS === 0) this.publish();
+    if (this.binding === null) {
+      this.tryToForm(nowMs);
+      return;
+    }
+    const node = this.node!;
+    if (this.driver!.stopped) return;
+    node.tick();
+    if (node.raft.role === 'leader') {
+      this.lastLeaderMessageMs = nowMs;
+      if (nowMs - this.lastKeeperMs >= KEEPER_INTERVAL_MS) {
+        this.lastKeeperMs = nowMs;
+        this.keepMembership(nowMs);
+      }
+    }
+    this.expirePending(nowMs);
+    this.pump();
+  }
+
+  private expirePending(nowMs: number): void {
+    if (this.pending.size === 0 || this.node?.raft.role === 'leader') return;
+    const waitMs = Math.max(OUTCOME_WAIT_MIN_MS, 4 * this.options.electionTimeoutMs);
+    for (const [index, waiting] of this.pending) {
+      if (nowMs - waiting.sinceMs < waitMs) continue;
+      this.pending.delete(index);
+      waiting.reject(new Neo4jError(
+        Status.ReplicationFailure,
+        'This member stopped leading before the transaction was known to be committed, and could not learn its outcome in time; it may or may not have been committed.',
+      ));
+    }
+  }
+
+  // ---- formation ----
+
+  private tryToForm(nowMs: number): void {
+    const decision = decideFormation(this.selfInfo(), this.discovery.alive(nowMs), this.options.minimumAtFormation, this.options.newClusterId);
+    if (decision.kind === 'wait') {
+      if (decision.reason !== this.lastWaitReason) this.options.log.info(`Cluster formation: ${decision.reason}.`);
+      this.lastWaitReason = decision.reason;
+      return;
+    }
+    if (this.engine.lastAppliedTxId() > 0) {
+      const reason = `this member's store already holds ${this.engine.lastAppliedTxId()} transactions but belongs to no cluster; a core can form or join a cluster only with an empty store`;
+      if (reason !== this.lastWaitReason) this.options.log.error(`Cluster formation refused: ${reason}.`);
+      this.lastWaitReason = reason;
+      return;
+    }
+    const binding: ClusterBinding = decision.kind === 'bootstrap'
+      ? { clusterId: decision.clusterId, initialVoters: decision.voters }
+      : { clusterId: decision.clusterId, initialVoters: decision.initialVoters };
+    this.options.clusterState.saveBinding(binding);
+    this.binding = binding;
+    this.options.log.info(decision.kind === 'bootstrap'
+      ? `Formed cluster ${binding.clusterId} with ${binding.initialVoters.length} cores: ${binding.initialVoters.join(', ')}.`
+      : `Bound to cluster ${binding.clusterId}${binding.initialVoters.includes(this.options.selfId) ? ' as one of its first cores' : '; waiting for the leader to add this member'}.`);
+    this.startRaft(binding);
+    this.publish();
+  }
+
+  private startRaft(binding: ClusterBinding): void {
+    const o = this.options;
+    const config = raftConfigFromSettings(o.selfId, {
+      leaderElectionTimeoutMs: o.electionTimeoutMs, enablePreVoting: o.preVote, refuseToBeLeader: o.refuseToBeLeader, tickMs: o.tickMs,
+    }, o.random);
+    const recovered = o.raftStorage.recovered();
+    this.node = new RawNode(config, { ...recovered, initialMembership: { voters: [...binding.initialVoters], learners: [] } });
+    const engine = this.engine;
+    this.machine = new GraphStateMachine({
+      applyCommitted: (batch) => engine.applyCommitted(batch),
+      snapshot: () => engine.snapshot(),
+      lastAppliedTxId: () => engine.lastAppliedTxId(),
+      restore: (image) => {
+        this.rejectAllPending(new Neo4jError(
+          Status.ReplicationFailure,
+          'This member received a store copy from the leader before it learnt whether this transaction was committed; it may or may not have been.',
+        ));
+        engine.restore(image, { commitsInFlightSettled: true });
+      },
+    }, (applied) => this.settle(applied));
+    this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {
+      compactAfterEntries: o.compactAfterEntries,
+    });
+    this.machine.flush();
+    this.schedulePump();
+  }
+
+  private send(message: Message): void {
+    const to = this.discovery.info(message.to);
+    if (to !== undefined) this.network?.sendRaft(message, to);
+  }
+
+  // ---- membership upkeep (leader) ----
+
+  private keepMembership(nowMs: number): void {
+    const node = this.node!;
+    const raft = node.raft;
+    const committedInTerm = raft.log.term(raft.log.committed) === raft.term;
+    const decision = decideMembershipChange({
+      selfId: this.options.selfId,
+      clusterId: this.binding!.clusterId,
+      membership: raft.membership,
+      changeBlocked: raft.configChangePending() || !committedInTerm,
+      aliveCores: this.discovery.alive(nowMs).filter((member) => member.mode === 'CORE'),
+      silentForMs: (id) => (id === this.options.selfId ? 0 : Math.min(this.discovery.silentForMs(id, nowMs), nowMs - this.startedMs)),
+      matchOf: (id) => raft.matchOf(id),
+      lastIndex: raft.log.lastIndex(),
+      minimumAtRuntime: this.options.minimumAtRuntime,
+      removalTimeoutMs: this.options.memberRemovalTimeoutMs,
+      policyOf: (id) => this.machine!.policyOf(id),
+    });
+    if (decision.kind === 'none') return;
+    this.changeMembership(decision.next, decision.reason);
+  }
+
+  /** proposes a membership change on the leader (the keeper's and the operators' procedures) */
+  changeMembership(next: Membership, reason: string): void {
+    const node = this.requireLeaderNode();
+    node.proposeMembership(next);
+    this.options.log.info(`Membership change (${reason}): voters ${next.voters.join(', ')}${next.learners.length > 0 ? `; learners ${next.learners.join(', ')}` : ''}.`);
+    this.schedulePump();
+  }
+
+  /** records an operator's policy for a member through the log (leader only); the keeper acts on it */
+  setMemberPolicy(memberId: string, policy: MemberPolicy): void {
+    const node = this.requireLeaderNode();
+    node.propose(encodePolicyPayload(memberId, policy));
+    this.options.log.info(`Member policy for ${memberId}: ${policy}.`);
+    this.schedulePump();
+  }
+
+  memberPolicy(memberId: string): MemberPolicy {
+    return this.machine?.policyOf(memberId) ?? 'auto';
+  }
+
+  transferLeadership(to: string): void {
+    const node = this.requireLeaderNode();
+    node.transferLeadership(to);
+    this.schedulePump();
+  }
+
+  private requireLeaderNode(): RawNode {
+    const node = this.node;
+    if (node === undefined || node.raft.role !== 'leader') throw this.notLeader();
+    return node;
+  }
+
+  // ---- status ----
+
+  role(): ClusterRole {
+    const role = this.node?.raft.role;
+    if (role === 'leader') return 'LEADER';
+    if (role === 'candidate') return 'CANDIDATE';
+    return 'FOLLOWER';
+  }
+
+  status(): MemberStatus {
+    const raft = this.node?.raft;
+    const nowMs = this.options.clock.monotonicMs();
+    const membership = raft?.membership ?? { voters: [], learners: [] };
+    return {
+      memberId: this.options.selfId,
+      clusterId: this.binding?.clusterId ?? null,
+      role: this.role(),
+      participating: raft !== undefined && (membership.voters.includes(this.options.selfId) || membership.learners.includes(this.options.selfId)),
+      isVoter: membership.voters.includes(this.options.selfId),
+      term: raft?.term ?? 0,
+      leaderId: raft?.lead ?? null,
+      lastIndex: raft?.log.lastIndex() ?? 0,
+      commitIndex: raft?.log.committed ?? 0,
+      appliedIndex: this.machine?.appliedIndex ?? 0,
+      lastAppliedTxId: this.engine.lastAppliedTxId(),
+      voters: [...membership.voters],
+      learners: [...membership.learners],
+      millisSinceLastLeaderMessage: raft?.role === 'leader' ? 0 : this.lastLeaderMessageMs === null ? null : nowMs - this.lastLeaderMessageMs,
+      holdsLease: this.holdsLease(),
+      stopped: this.driver?.stopped ?? false,
+    };
+  }
+
+  selfInfo(): MemberInfo {
+    const o = this.options;
+    const raft = this.node?.raft;
+    const addresses = o.addresses();
+    return {
+      memberId: o.selfId, mode: 'CORE', clusterId: this.binding?.clusterId ?? null, initialVoters: this.binding?.initialVoters ?? [],
+      discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
+      boltAddress: addresses.bolt, httpAddress: addresses.http, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
+      database: o.databaseName, raftRole: this.role(), term: raft?.term ?? 0, appliedIndex: this.machine?.appliedIndex ?? 0,
+    };
+  }
+
+  private publish(): void {
+    this.network?.publish(this.selfInfo());
+  }
+}

@@ -1,0 +1,136 @@
+// The replicated state machine of a core member: the graph engine plus the lease, fed the Raft
+// log in order. Every member computes the same tx id for each transaction entry (they count tx
+// entries from the start of the log), applies the same commands, and skips the same stale-lease
+// commands, so stores at the same applied index are identical.
+//
+// Commands are gathered and applied to the engine as one store batch per Ready (flush()); a
+// lease entry flushes first, because the engine judges a batch's leases against the lease in
+// force when it applies it.
+
+import { ByteReader, ByteWriter } from '../graph/bytes.js';
+import type { CommittedCommand } from '../graph/commands.js';
+import type { Entry, Snapshot } from '../raft/types.js';
+import type { StateMachine } from '../replication/driver.js';
+import { decodePayload, NO_LEASE, type Lease, type MemberPolicy } from './payload.js';
+
+const SNAPSHOT_FORMAT = 2;
+
+/** What the state machine needs from the graph engine (GraphEngine satisfies it). */
+export interface ReplicatedGraph {
+  applyCommitted(batch: readonly CommittedCommand[]): void;
+  snapshot(): Uint8Array;
+  restore(image: Uint8Array): void;
+  lastAppliedTxId(): number;
+}
+
+/** One applied log entry, reported after its batch reached the store. */
+export interface AppliedEntry {
+  readonly index: number;
+  readonly term: number;
+  /** the tx id a transaction entry got (undefined for other entries) */
+  readonly txId?: number;
+}
+
+export class GraphStateMachine implements StateMachine {
+  private leaseState: Lease = NO_LEASE;
+  /** operators' policies for members other than 'auto' */
+  private readonly policies = new Map<string, MemberPolicy>();
+  /** tx id of the newest transaction entry applied (the count of tx entries so far) */
+  private lastTxId = 0;
+  private lastIndex = 0;
+  private batch: CommittedCommand[] = [];
+  private applied: AppliedEntry[] = [];
+
+  constructor(
+    private readonly graph: ReplicatedGraph,
+    private readonly onApplied: (entries: readonly AppliedEntry[]) => void = () => {},
+  ) {}
+
+  get lease(): Lease {
+    return this.leaseState;
+  }
+
+  /** the raft index of the newest entry applied */
+  get appliedIndex(): number {
+    return this.lastIndex;
+  }
+
+  policyOf(memberId: string): MemberPolicy {
+    return this.policies.get(memberId) ?? 'auto';
+  }
+
+  get appliedTxId(): number {
+    return this.lastTxId;
+  }
+
+  apply(entry: Entry): void {
+    this.lastIndex = entry.index;
+    if (entry.kind !== 'normal') {
+      this.applied.push({ index: entry.index, term: entry.term });
+      return;
+    }
+    const payload = decodePayload(entry.data);
+    if (payload.kind === 'lease') {
+      this.flush();
+      this.leaseState = payload.lease;
+      this.applied.push({ index: entry.index, term: entry.term });
+      return;
+    }
+    if (payload.kind === 'policy') {
+      if (payload.policy === 'auto') this.policies.delete(payload.memberId);
+      else this.policies.set(payload.memberId, payload.policy);
+      this.applied.push({ index: entry.index, term: entry.term });
+      return;
+    }
+    const txId = ++this.lastTxId;
+    this.batch.push({ txId, command: payload.command });
+    this.applied.push({ index: entry.index, term: entry.term, txId });
+  }
+
+  /** applies gathered commands to the store, then reports every entry applied since the last flush */
+  flush(): void {
+    if (this.batch.length > 0) {
+      const batch = this.batch;
+      this.batch = [];
+      this.graph.applyCommitted(batch);
+    }
+    if (this.applied.length === 0) return;
+    const applied = this.applied;
+    this.applied = [];
+    this.onApplied(applied);
+  }
+
+  snapshot(): Uint8Array {
+    this.flush();
+    const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId);
+    writer.varint(this.policies.size);
+    for (const [memberId, policy] of this.policies) writer.string(memberId).string(policy);
+    const head = writer.finish();
+    const image = this.graph.snapshot();
+    const out = new Uint8Array(head.length + image.length);
+    out.set(head);
+    out.set(image, head.length);
+    return out;
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.flush();
+    const input = new ByteReader(snapshot.data);
+    const format = input.u8();
+    if (format !== SNAPSHOT_FORMAT) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
+    const lease: Lease = { id: input.varint(), owner: input.string() };
+    const lastTxId = input.u64();
+    const policyCount = input.varint();
+    const policies: [string, MemberPolicy][] = [];
+    for (let i = 0; i < policyCount; i++) policies.push([input.string(), input.string() as MemberPolicy]);
+    // A store already past the snapshot (a restart: the store outlived the log's compaction)
+    // holds a longer committed prefix of the same history; the entries after the snapshot
+    // replay over it and are skipped where already applied.
+    if (this.graph.lastAppliedTxId() < lastTxId) this.graph.restore(snapshot.data.subarray(input.offset));
+    this.leaseState = lease;
+    this.lastTxId = lastTxId;
+    this.policies.clear();
+    for (const [memberId, policy] of policies) this.policies.set(memberId, policy);
+    this.lastIndex = snapshot.meta.index;
+  }
+}

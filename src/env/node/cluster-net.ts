@@ -1,0 +1,296 @@
+// The cluster's three TCP services, as Neo4j lays them out:
+//   discovery (5000) — members gossip their MemberInfo every round over every link, in and out;
+//   raft      (7000) — Raft messages, one link per peer, opened by a handshake naming the cluster;
+//   catch-up  (6000) — store copies: a Raft snapshot message is cut into chunks and streamed.
+// A link whose handshake names another cluster is refused and reported (a member with a store
+// from another cluster must not join). Frames are bounded (framed-tcp.ts).
+
+import type { ClusterNetwork, ClusterNetworkHandlers } from '../../cluster/network.js';
+import type { MemberInfo } from '../../cluster/discovery-table.js';
+import type { Message } from '../../raft/messages.js';
+import { decodeMessage, encodeMessage } from '../../replication/message-codec.js';
+import { listenFramed, OutboundLink, type FramedLink, type FramedListener } from './framed-tcp.js';
+
+const DISCOVERY_FRAME_BYTES_MAX = 64 * 1024;
+const RAFT_FRAME_BYTES_MAX = 320 * 1024 * 1024;
+const RAFT_BUFFERED_BYTES_MAX = 64 * 1024 * 1024;
+const CATCHUP_CHUNK_BYTES = 1024 * 1024;
+const CATCHUP_FRAME_BYTES_MAX = CATCHUP_CHUNK_BYTES + 64;
+const CATCHUP_BUFFERED_BYTES_MAX = 2 * 1024 * 1024 * 1024;
+/** a store copy larger than this is refused by the receiver */
+const CATCHUP_TRANSFER_BYTES_MAX = 2 * 1024 * 1024 * 1024 - 1;
+/** outbound discovery links kept at most (seeds plus members learnt by gossip) */
+const DISCOVERY_LINKS_MAX = 64;
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+export interface ClusterNetOptions {
+  readonly selfId: string;
+  readonly discoveryListen: { readonly host: string; readonly port: number };
+  readonly raftListen: { readonly host: string; readonly port: number };
+  readonly catchupListen: { readonly host: string; readonly port: number };
+  /** initial_discovery_members, resolved to host:port */
+  readonly seeds: readonly { readonly host: string; readonly port: number }[];
+  readonly discoveryIntervalMs: number;
+}
+
+export interface BoundClusterNet extends ClusterNetwork {
+  readonly discoveryAddress: { readonly host: string; readonly port: number };
+  readonly raftAddress: { readonly host: string; readonly port: number };
+  readonly catchupAddress: { readonly host: string; readonly port: number };
+}
+
+function splitAddress(address: string): { host: string; port: number } | undefined {
+  const colon = address.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const port = Number(address.slice(colon + 1));
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return undefined;
+  let host = address.slice(0, colon);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return { host, port };
+}
+
+function parseInfo(frame: Uint8Array): MemberInfo | undefined {
+  try {
+    const value = JSON.parse(textDecoder.decode(frame)) as Partial<MemberInfo>;
+    if (typeof value.memberId !== 'string' || (value.mode !== 'CORE' && value.mode !== 'READ_REPLICA')) return undefined;
+    if (typeof value.raftAddress !== 'string' || typeof value.discoveryAddress !== 'string' || typeof value.boltAddress !== 'string') return undefined;
+    if (typeof value.catchupAddress !== 'string' || !Array.isArray(value.initialVoters) || !Array.isArray(value.groups)) return undefined;
+    if (value.clusterId !== null && typeof value.clusterId !== 'string') return undefined;
+    return {
+      memberId: value.memberId, mode: value.mode, clusterId: value.clusterId ?? null,
+      initialVoters: value.initialVoters.map(String), discoveryAddress: value.discoveryAddress, raftAddress: value.raftAddress,
+      catchupAddress: value.catchupAddress, boltAddress: value.boltAddress,
+      httpAddress: typeof value.httpAddress === 'string' ? value.httpAddress : null, groups: value.groups.map(String),
+      refuseToBeLeader: value.refuseToBeLeader === true, database: typeof value.database === 'string' ? value.database : 'neo4j',
+      raftRole: typeof value.raftRole === 'string' ? value.raftRole : 'FOLLOWER',
+      term: typeof value.term === 'number' ? value.term : 0, appliedIndex: typeof value.appliedIndex === 'number' ? value.appliedIndex : 0,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+interface Handshake {
+  readonly clusterId: string | null;
+  readonly memberId: string;
+}
+
+function encodeHandshake(handshake: Handshake): Uint8Array {
+  return textEncoder.encode(JSON.stringify(handshake));
+}
+
+function decodeHandshake(frame: Uint8Array): Handshake | undefined {
+  try {
+    const value = JSON.parse(textDecoder.decode(frame)) as Partial<Handshake>;
+    if (typeof value.memberId !== 'string' || (value.clusterId !== null && typeof value.clusterId !== 'string')) return undefined;
+    return { memberId: value.memberId, clusterId: value.clusterId ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Per inbound link: whether its handshake was accepted, and a store copy being reassembled. */
+interface InboundState {
+  accepted: boolean;
+  transfer?: { id: number; chunks: Uint8Array[]; received: number; count: number; bytes: number };
+}
+
+export async function startClusterNet(options: ClusterNetOptions, handlers: ClusterNetworkHandlers): Promise<BoundClusterNet> {
+  let info: MemberInfo | undefined;
+  let infoFrame: Uint8Array | undefined;
+  const inboundDiscovery = new Set<FramedLink>();
+  const discoveryLinks = new Map<string, OutboundLink>();
+  const selfDiscoveryAddresses = new Set<string>();
+  const raftLinks = new Map<string, { address: string; link: OutboundLink }>();
+  const catchupLinks = new Map<string, { address: string; link: OutboundLink }>();
+  const inboundStates = new WeakMap<FramedLink, InboundState>();
+  let transferSeq = 0;
+  let closed = false;
+
+  const onDiscoveryFrame = (link: FramedLink, frame: Uint8Array): void => {
+    const heard = parseInfo(frame);
+    if (heard === undefined) return;
+    if (heard.memberId === options.selfId) {
+      // a seed address that is this member: stop dialling it
+      if (link instanceof OutboundLink) {
+        selfDiscoveryAddresses.add(link.remoteAddress);
+        discoveryLinks.get(link.remoteAddress)?.close();
+        discoveryLinks.delete(link.remoteAddress);
+      }
+      return;
+    }
+    handlers.onMemberInfo(heard);
+    dialDiscovery(heard.discoveryAddress);
+  };
+  const discoveryHandlers = {
+    onFrame: onDiscoveryFrame,
+    onOpen: (link: FramedLink) => {
+      if (infoFrame !== undefined) link.send(infoFrame);
+    },
+  };
+  const dialDiscovery = (address: string): void => {
+    if (closed || discoveryLinks.has(address) || selfDiscoveryAddresses.has(address) || discoveryLinks.size >= DISCOVERY_LINKS_MAX) return;
+    const target = splitAddress(address);
+    if (target === undefined) return;
+    discoveryLinks.set(address, new OutboundLink(address, target.host, target.port, discoveryHandlers, {
+      maxFrameBytes: DISCOVERY_FRAME_BYTES_MAX, maxBufferedBytes: 256 * 1024,
+    }));
+  };
+
+  const acceptHandshake = (link: FramedLink, frame: Uint8Array, state: InboundState): void => {
+    const handshake = decodeHandshake(frame);
+    const ours = handlers.clusterId();
+    if (handshake === undefined) {
+      link.close();
+      return;
+    }
+    if (ours !== null && handshake.clusterId !== null && handshake.clusterId !== ours) {
+      handlers.onForeignCluster(handshake.clusterId, link.remoteAddress);
+      link.close();
+      return;
+    }
+    state.accepted = true;
+  };
+
+  const deliver = (bytes: Uint8Array): void => {
+    // Messages are only meaningful once bound; before that the member has no Raft group.
+    if (handlers.clusterId() === null) return;
+    let message: Message;
+    try {
+      message = decodeMessage(bytes);
+    } catch {
+      return;
+    }
+    if (message.to !== options.selfId) return;
+    handlers.onRaftMessage(message);
+  };
+
+  const onRaftInbound = (link: FramedLink, frame: Uint8Array): void => {
+    let state = inboundStates.get(link);
+    if (state === undefined) inboundStates.set(link, (state = { accepted: false }));
+    if (!state.accepted) return acceptHandshake(link, frame, state);
+    deliver(frame);
+  };
+
+  const onCatchupInbound = (link: FramedLink, frame: Uint8Array): void => {
+    let state = inboundStates.get(link);
+    if (state === undefined) inboundStates.set(link, (state = { accepted: false }));
+    if (!state.accepted) return acceptHandshake(link, frame, state);
+    if (frame.length < 12) return link.close();
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    const id = view.getUint32(0);
+    const seq = view.getUint32(4);
+    const count = view.getUint32(8);
+    const body = frame.subarray(12);
+    if (seq === 0) state.transfer = { id, chunks: [], received: 0, count, bytes: 0 };
+    const transfer = state.transfer;
+    // A chunk out of order means a lost frame: drop the transfer; Raft sends the snapshot again.
+    if (transfer === undefined || transfer.id !== id || transfer.received !== seq || transfer.count !== count) {
+      state.transfer = undefined;
+      return;
+    }
+    transfer.bytes += body.length;
+    if (transfer.bytes > CATCHUP_TRANSFER_BYTES_MAX) {
+      state.transfer = undefined;
+      return link.close();
+    }
+    transfer.chunks.push(body.slice());
+    transfer.received++;
+    if (transfer.received < transfer.count) return;
+    state.transfer = undefined;
+    deliver(Buffer.concat(transfer.chunks));
+  };
+
+  const listeners: FramedListener[] = [];
+  const closeListeners = async (): Promise<void> => {
+    for (const listener of listeners) await listener.close();
+  };
+  try {
+    listeners.push(await listenFramed(options.discoveryListen.host, options.discoveryListen.port, {
+      onFrame: onDiscoveryFrame,
+      onOpen: (link) => {
+        inboundDiscovery.add(link);
+        if (infoFrame !== undefined) link.send(infoFrame);
+      },
+      onClose: (link) => inboundDiscovery.delete(link),
+    }, { maxFrameBytes: DISCOVERY_FRAME_BYTES_MAX, maxBufferedBytes: 256 * 1024 }));
+    listeners.push(await listenFramed(options.raftListen.host, options.raftListen.port, { onFrame: onRaftInbound }, {
+      maxFrameBytes: RAFT_FRAME_BYTES_MAX, maxBufferedBytes: RAFT_BUFFERED_BYTES_MAX,
+    }));
+    listeners.push(await listenFramed(options.catchupListen.host, options.catchupListen.port, { onFrame: onCatchupInbound }, {
+      maxFrameBytes: CATCHUP_FRAME_BYTES_MAX, maxBufferedBytes: CATCHUP_BUFFERED_BYTES_MAX,
+    }));
+  } catch (error) {
+    await closeListeners();
+    throw error;
+  }
+  const [discoveryListener, raftListener, catchupListener] = listeners as [FramedListener, FramedListener, FramedListener];
+
+  const handshakeFrame = (): Uint8Array => encodeHandshake({ clusterId: handlers.clusterId(), memberId: options.selfId });
+  const linkTo = (
+    links: Map<string, { address: string; link: OutboundLink }>, memberId: string, address: string, maxFrameBytes: number, maxBufferedBytes: number,
+  ): OutboundLink | undefined => {
+    const existing = links.get(memberId);
+    if (existing !== undefined && existing.address === address) return existing.link;
+    existing?.link.close();
+    const target = splitAddress(address);
+    if (target === undefined) return undefined;
+    const link = new OutboundLink(address, target.host, target.port, {
+      onFrame: () => {},
+      onOpen: (opened) => opened.send(handshakeFrame()),
+    }, { maxFrameBytes, maxBufferedBytes });
+    links.set(memberId, { address, link });
+    return link;
+  };
+
+  for (const seed of options.seeds) dialDiscovery(`${seed.host}:${seed.port}`);
+  const gossip = setInterval(() => {
+    if (infoFrame === undefined) return;
+    for (const link of discoveryLinks.values()) link.send(infoFrame);
+    for (const link of inboundDiscovery) link.send(infoFrame);
+  }, options.discoveryIntervalMs);
+  gossip.unref();
+
+  return {
+    discoveryAddress: discoveryListener.address,
+    raftAddress: raftListener.address,
+    catchupAddress: catchupListener.address,
+    publish(next) {
+      info = next;
+      infoFrame = textEncoder.encode(JSON.stringify(info));
+    },
+    sendRaft(message, to) {
+      if (closed) return;
+      if (message.kind === 'snapshot') {
+        const link = linkTo(catchupLinks, to.memberId, to.catchupAddress, CATCHUP_FRAME_BYTES_MAX, CATCHUP_BUFFERED_BYTES_MAX);
+        if (link === undefined || !link.isConnected) return;
+        const bytes = encodeMessage(message);
+        const count = Math.max(1, Math.ceil(bytes.length / CATCHUP_CHUNK_BYTES));
+        const id = (transferSeq = (transferSeq + 1) >>> 0);
+        for (let seq = 0; seq < count; seq++) {
+          const body = bytes.subarray(seq * CATCHUP_CHUNK_BYTES, (seq + 1) * CATCHUP_CHUNK_BYTES);
+          const frame = new Uint8Array(12 + body.length);
+          const view = new DataView(frame.buffer);
+          view.setUint32(0, id);
+          view.setUint32(4, seq);
+          view.setUint32(8, count);
+          frame.set(body, 12);
+          if (!link.send(frame)) return;
+        }
+        return;
+      }
+      const link = linkTo(raftLinks, to.memberId, to.raftAddress, RAFT_FRAME_BYTES_MAX, RAFT_BUFFERED_BYTES_MAX);
+      link?.send(encodeMessage(message));
+    },
+    async close() {
+      closed = true;
+      clearInterval(gossip);
+      for (const link of discoveryLinks.values()) link.close();
+      for (const { link } of raftLinks.values()) link.close();
+      for (const { link } of catchupLinks.values()) link.close();
+      await closeListeners();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// A server in dbms.mode=CORE: its database is a core member's engine (an LMDB store fed by the
+// Raft log instead of a local commit log), with the cluster's TCP services beside Bolt and HTTP.
+// Layout under the data directory, as Neo4j's: databases/<name>/graph.mdb for the store,
+// cluster-state/ for the member id, the cluster binding and the Raft WAL.
+
+import { CoreMember, type MemberAddresses } from '../../cluster/core-member.js';
+import { KvGraphStore } from '../../graph/kv-store.js';
+import { storeFilePath } from '../../graph/open.js';
+import { Wal } from '../../replication/wal/wal.js';
+import { nodeClock, nodeTicker } from '../../env/node/clock.js';
+import { NodeDisk } from '../../env/node/disk.js';
+import { openLmdbKv } from '../../env/node/lmdb-kv.js';
+import { nodeRandom } from '../../env/node/random.js';
+import { ClusterStateFiles, newClusterId } from '../../env/node/cluster-state-files.js';
+import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
+import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
+import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+
+/** discovery rounds: each member repeats its self-description this often */
+const DISCOVERY_INTERVAL_MS = 200;
+/** a member silent in discovery this long is shown as gone */
+const DISCOVERY_ALIVE_MS = 3000;
+
+export interface StartedCore {
+  readonly member: CoreMember;
+  readonly net: BoundClusterNet;
+  readonly cluster: ClusterConfig;
+  close(): Promise<void>;
+}
+
+function advertised(addresses: ListenerAddresses, boundPort: number): string {
+  return `${addresses.advertisedHost}:${addresses.advertisedPort === 0 ? boundPort : addresses.advertisedPort}`;
+}
+
+export function tickMsFor(electionTimeoutMs: number): number {
+  // About ten ticks per election timeout, so the random timeout has useful resolution.
+  return Math.max(10, Math.min(100, Math.floor(electionTimeoutMs / 10)));
+}
+
+export async function startCore(
+  config: ServerConfig, log: Logger,
+  options: { readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number; readonly boltAddress: () => string; readonly httpAddress: () => string | null },
+): Promise<StartedCore> {
+  const cluster = config.cluster!;
+  const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
+  const selfId = state.memberId();
+  const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
+  const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
+  let addresses: MemberAddresses | undefined;
+  const member = new CoreMember({
+    selfId, databaseName: options.databaseName, store, raftStorage: wal, clusterState: state,
+    clock: nodeClock, ticker: nodeTicker, random: nodeRandom(), defer: (fn) => setImmediate(fn),
+    electionTimeoutMs: cluster.leaderElectionTimeoutMs, tickMs: tickMsFor(cluster.leaderElectionTimeoutMs),
+    preVote: cluster.enablePreVoting ?? true, refuseToBeLeader: cluster.refuseToBeLeader,
+    minimumAtFormation: cluster.minimumCoreClusterSizeAtFormation, minimumAtRuntime: cluster.minimumCoreClusterSizeAtRuntime,
+    memberRemovalTimeoutMs: cluster.memberRemovalTimeoutMs, discoveryAliveMs: DISCOVERY_ALIVE_MS,
+    addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
+    groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
+    compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
+    log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
+    onFatal: () => {
+      // Fail-stop: a member that cannot trust its log must not serve anything.
+      log.error('Stopping the process after a Raft storage failure.');
+      process.exitCode = 70;
+      setImmediate(() => process.exit(70));
+    },
+  });
+  let net: BoundClusterNet;
+  try {
+    const seeds = await resolveDiscoveryMembers(cluster.discoveryType, cluster.discoveryMembers);
+    net = await startClusterNet({
+      selfId,
+      discoveryListen: { host: cluster.discovery.listenHost, port: cluster.discovery.listenPort },
+      raftListen: { host: cluster.raft.listenHost, port: cluster.raft.listenPort },
+      catchupListen: { host: cluster.transaction.listenHost, port: cluster.transaction.listenPort },
+      seeds, discoveryIntervalMs: DISCOVERY_INTERVAL_MS,
+    }, member);
+  } catch (error) {
+    await member.close();
+    throw error;
+  }
+  addresses = {
+    discovery: advertised(cluster.discovery, net.discoveryAddress.port),
+    raft: advertised(cluster.raft, net.raftAddress.port),
+    catchup: advertised(cluster.transaction, net.catchupAddress.port),
+    bolt: '', http: null,
+  };
+  const binding = member.clusterBinding;
+  log.info(`Core member ${selfId}: discovery on ${net.discoveryAddress.host}:${net.discoveryAddress.port}, ` +
+    `raft on ${net.raftAddress.host}:${net.raftAddress.port}, catch-up on ${net.catchupAddress.host}:${net.catchupAddress.port}; ` +
+    `discovery members ${cluster.discoveryMembers.map((m) => `${m.host}:${m.port}`).join(', ')} (${cluster.discoveryType}).`);
+  log.info(binding === null
+    ? `Not yet part of a cluster: waiting for ${cluster.minimumCoreClusterSizeAtFormation} cores (causal_clustering.minimum_core_cluster_size_at_formation).`
+    : `Bound to cluster ${binding.clusterId}; rejoining with the state in ${config.dataDir}.`);
+  log.info(`Raft: leader election timeout ${cluster.leaderElectionTimeoutMs} ms, pre-voting ${cluster.enablePreVoting ?? true ? 'on' : 'off'}` +
+    `${cluster.refuseToBeLeader ? ', refusing to be leader' : ''}.`);
+  member.start(net);
+  return {
+    member, net, cluster,
+    close: async () => {
+      await net.close();
+      await member.close();
+    },
+  };
+}

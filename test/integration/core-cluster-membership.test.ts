@@ -1,0 +1,107 @@
+// Membership of a real core cluster: a core started later joins a cluster that holds data (by
+// store copy over the catch-up port once the log was compacted, or by the log), becomes a voter;
+// a dead core is replaced by an empty one and removed from the voter set (seed 003); a core
+// whose store belongs to another cluster refuses to join.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import neo4j from 'neo4j-driver';
+import { CoreCluster, type Core } from './core-cluster-harness.js';
+
+async function raftStatus(core: Core): Promise<{ voters: string[]; learners: string[]; nodeId: string }> {
+  const result = await core.driver!.executeQuery('CALL db.bolt.getRaftStatus() YIELD node_id, voters, learners RETURN *');
+  const record = result.records[0]!;
+  return { voters: record.get('voters') as string[], learners: record.get('learners') as string[], nodeId: record.get('node_id') as string };
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
+
+async function nodeCount(core: Core, bookmarks: string[]): Promise<number> {
+  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+  try {
+    return Number((await session.run('MATCH (n) RETURN count(n) AS c')).records[0]!.get('c'));
+  } finally {
+    await session.close();
+  }
+}
+
+test('a late core joins a cluster holding data by store copy after log compaction, and becomes a voter', { timeout: 120_000 }, async () => {
+  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_causeway_cluster_snapshot__after__entries: '40' } });
+  try {
+    const leader = await cluster.waitForLeader();
+    const session = leader.driver!.session();
+    for (let i = 0; i < 120; i++) await session.run('CREATE (:Item {i: $i})', { i });
+    const bookmarks = session.lastBookmarks();
+    await session.close();
+    const late = await cluster.addCore();
+    await cluster.startCore(late);
+    assert.equal(await nodeCount(late, bookmarks), 120);
+    const id = (await raftStatus(late)).nodeId;
+    await until('the late core becoming a voter', 20_000, async () => ((await raftStatus(leader)).voters.includes(id) ? true : undefined));
+    assert.match(late.process!.output(), /waiting for the leader to add this member/);
+    assert.match(leader.process!.output(), /Membership change \(learner .* caught up\)/);
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await cluster.stopAll();
+  }
+});
+
+test('a dead core is replaced by an empty one, which catches up by log; the dead one leaves the voter set; a foreign store refuses to join', { timeout: 120_000 }, async () => {
+  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_causeway_cluster_member__removal__timeout: '2s' } });
+  try {
+    const leader = await cluster.waitForLeader();
+    const session = leader.driver!.session();
+    await session.run('UNWIND range(1, 30) AS i CREATE (:Item {i: i})');
+    const bookmarks = session.lastBookmarks();
+    await session.close();
+    const dead = cluster.cores.find((core) => core !== leader)!;
+    const deadId = (await raftStatus(dead)).nodeId;
+    await cluster.kill9(dead);
+
+    const replacement = await cluster.addCore();
+    await cluster.startCore(replacement);
+    assert.equal(await nodeCount(replacement, bookmarks), 30);
+    const replacementId = (await raftStatus(replacement)).nodeId;
+    const final = await until('the dead core leaving and the replacement voting', 30_000, async () => {
+      const status = await raftStatus(leader);
+      return status.voters.includes(replacementId) && !status.voters.includes(deadId) ? status : undefined;
+    });
+    assert.equal(final.voters.length, 3);
+
+    // a core whose cluster state names another cluster never joins this one
+    const foreign = await cluster.addCore();
+    mkdirSync(join(foreign.home, 'data', 'cluster-state'), { recursive: true });
+    writeFileSync(join(foreign.home, 'data', 'cluster-state', 'cluster.json'), JSON.stringify({ clusterId: 'another-cluster', initialVoters: ['someone-else'] }));
+    await cluster.startCore(foreign);
+    await until('the foreign core refusing', 10_000, async () => (/Refusing to join: .* belongs to cluster/.test(foreign.process!.output()) ? true : undefined));
+    const foreignId = (await raftStatus(foreign)).nodeId;
+    const ids = await until('the overview settling on three cores', 10_000, async () => {
+      const overview = await leader.driver!.executeQuery('CALL dbms.cluster.overview() YIELD id RETURN collect(id) AS ids');
+      const listed = overview.records[0]!.get('ids') as string[];
+      return listed.length === 3 ? listed : undefined;
+    });
+    assert.ok(!ids.includes(foreignId), 'the foreign core is not part of the cluster');
+    assert.equal((await raftStatus(leader)).voters.length, 3);
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await cluster.stopAll();
+  }
+});

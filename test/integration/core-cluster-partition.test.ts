@@ -1,0 +1,95 @@
+// Network partitions of a real three-core cluster, made by proxies the test controls: a leader cut
+// off from the majority cannot commit and steps down with a retriable error while the majority
+// elects a new leader; with no majority anywhere writes are refused (retriably) and reads still
+// served; when the network heals the cluster recovers by itself and every member converges.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import neo4j from 'neo4j-driver';
+import { CoreCluster, type Core } from './core-cluster-harness.js';
+import { Partition } from './partition-proxy.js';
+
+const RETRIABLE = new Set(['Neo.ClientError.Cluster.NotALeader', 'Neo.TransientError.Cluster.ReplicationFailure', 'Neo.TransientError.General.DatabaseUnavailable']);
+
+async function tryWrite(core: Core, label: string): Promise<string | undefined> {
+  try {
+    await core.driver!.executeQuery(`CREATE (:${label})`);
+    return undefined;
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+}
+
+async function count(core: Core, label: string, bookmarks: string[] = []): Promise<number> {
+  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+  try {
+    return Number((await session.run(`MATCH (n:${label}) RETURN count(n) AS c`)).records[0]!.get('c'));
+  } finally {
+    await session.close();
+  }
+}
+
+test('a leader partitioned from the majority cannot commit; the majority carries on; healing converges', { timeout: 120_000 }, async () => {
+  const partition = new Partition();
+  const cluster = await CoreCluster.start({ cores: 3, partition });
+  try {
+    const leader = await cluster.waitForLeader();
+    await leader.driver!.executeQuery('CREATE (:Before)');
+    const others = cluster.cores.filter((core) => core !== leader);
+    partition.isolate([[cluster.memberIdOf(leader)], others.map((core) => cluster.memberIdOf(core))]);
+
+    // the old leader cannot commit: its write fails with a code drivers retry
+    const code = await tryWrite(leader, 'Minority');
+    assert.ok(code !== undefined && RETRIABLE.has(code), `minority write answered ${code}`);
+    const newLeader = await cluster.waitForLeader(20_000, others);
+    await newLeader.driver!.executeQuery('CREATE (:Majority)');
+    assert.equal(await count(leader, 'Before'), 1, 'the minority still serves reads');
+    assert.equal(await count(leader, 'Majority'), 0);
+
+    partition.heal();
+    const session = newLeader.driver!.session();
+    await session.run('CREATE (:AfterHeal)');
+    const bookmarks = session.lastBookmarks();
+    await session.close();
+    for (const core of cluster.cores) {
+      assert.equal(await count(core, 'AfterHeal', bookmarks), 1, `core ${core.index} caught up`);
+      assert.equal(await count(core, 'Majority'), 1);
+      assert.equal(await count(core, 'Minority'), 0, `core ${core.index}: the minority's write never applied`);
+    }
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await cluster.stopAll();
+  }
+});
+
+test('with no majority anywhere writes are refused with a retriable error and reads are served; the cluster recovers when the majority returns', { timeout: 120_000 }, async () => {
+  const partition = new Partition();
+  const cluster = await CoreCluster.start({ cores: 3, partition });
+  try {
+    const leader = await cluster.waitForLeader();
+    const session = leader.driver!.session();
+    await session.run('CREATE (:Before)');
+    const written = session.lastBookmarks();
+    await session.close();
+    // every member has applied it before the network splits
+    for (const core of cluster.cores) assert.equal(await count(core, 'Before', written), 1);
+    partition.isolate(cluster.cores.map((core) => [cluster.memberIdOf(core)]));
+    // give the leader its check-quorum timeout to step down
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const core of cluster.cores) {
+      const code = await tryWrite(core, 'Split');
+      assert.ok(code !== undefined && RETRIABLE.has(code), `core ${core.index} answered ${code}`);
+      assert.equal(await count(core, 'Before'), 1, `core ${core.index} serves reads`);
+    }
+    partition.heal();
+    const healed = await cluster.waitForLeader(20_000);
+    await healed.driver!.executeQuery('CREATE (:Healed)');
+    for (const core of cluster.cores) assert.equal(await count(core, 'Split'), 0);
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await cluster.stopAll();
+  }
+});
