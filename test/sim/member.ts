@@ -47,7 +47,7 @@ export interface MemberEvents {
   onPersisted(member: SimMember, ready: Ready): void;
   onApply(member: SimMember, entry: Entry, command: KvCommand | null): void;
   onReadState(member: SimMember, state: ReadState): void;
-  /** recovery read this back from the disk (before the node exists) */
+  /** recovery read this back from the disk (before the node exists); nothing, if it refused to start */
   onRecovered(member: SimMember, recovered: RecoveredState): void;
   onRestore(member: SimMember, snapshotIndex: number): void;
   /** the process may die before this step of handling a Ready */
@@ -99,6 +99,8 @@ export class SimMember {
       wal = new Wal(p.disk, { dir: `/${p.id}/wal`, segmentBytesMax: 16 * 1024 });
     } catch (error) {
       if (error instanceof SimIoError) return 'io-error';
+      // Refusing damaged storage is right, but the checkers judge what was lost: nothing came back.
+      this.events.onRecovered(this, { hardState: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [] });
       throw error;
     }
     const recovered = wal.recovered();
