@@ -215,6 +215,11 @@ function main(): void {
       for (const failure of result.failures) console.log(`  ${failure}`);
     }
     if (args.verbose) console.log(describe(result));
+    const done = seed - args.start + 1;
+    // Long runs report as they go, so a run cut short still says how far it got.
+    if (!child && done % 1000 === 0 && done < args.seeds) {
+      console.log(`progress: ${done} seeds from ${args.start}, ${failed.length} failed, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
