@@ -204,7 +204,7 @@ export class Simulation {
     const opRate = this.healing && this.now > this.clientsStopAt() ? 0 : this.options.opRate;
     this.workload.step(this.now, this.members, opRate, leader?.id ?? null);
     // A request can end a process at a crash point too; and the checkers see its effects.
-    for (const m of this.members) if (m.failedStop()) this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
+    for (const m of this.members) if (m.failedStop()) this.afterInput(m, 'local');
     if (this.healing) this.watchSettling(leader);
   }
 
