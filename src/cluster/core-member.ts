@@ -76,7 +76,7 @@ export interface CoreMemberOptions {
   /** the member stopped for good (a storage failure): the process must not continue */
   readonly onFatal?: (error: unknown) => void;
   /** deliberately broken variants, for the simulator's checker self-tests only */
-  readonly unsafe?: { readonly acceptStaleLease?: boolean };
+  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean };
 }
 
 interface PendingCommit {
@@ -402,7 +402,7 @@ export class CoreMember implements ClusterNetworkHandlers {
         ));
         engine.restore(image, { commitsInFlightSettled: true });
       },
-    }, (applied) => this.settle(applied));
+    }, (applied) => this.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true);
     this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {
       compactAfterEntries: o.compactAfterEntries,
     });
@@ -462,6 +462,11 @@ export class CoreMember implements ClusterNetworkHandlers {
     const node = this.requireLeaderNode();
     node.transferLeadership(to);
     this.schedulePump();
+  }
+
+  /** throws NotALeader (with this member's role) unless it leads */
+  requireLeader(): void {
+    this.requireLeaderNode();
   }
 
   private requireLeaderNode(): RawNode {

@@ -35,7 +35,10 @@ export interface DriverHooks {
   crashPoint?(step: ReadyStep, ready: Ready): boolean;
 }
 
-/** the steps of handling one Ready, in order: persist → send → apply → advance */
+/**
+ * the steps of handling one Ready, in order: persist → send → apply → advance; a crash "before
+ * persist" falls after a leader's early sends, i.e. between sending and persisting
+ */
 export type ReadyStep = 'persist' | 'send' | 'apply' | 'advance';
 
 export interface DriverOptions {
@@ -45,10 +48,17 @@ export interface DriverOptions {
   readonly readiesPerPumpMax?: number;
 }
 
+function sendableBeforePersist(message: Message): boolean {
+  return message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot';
+}
+
 export class ReplicationDriver {
   /** the error that stopped this member (fail-stop), if any */
   failure: unknown = null;
   appliedIndex = 0;
+  /** the term and vote last made durable: a hard state that changes either must be fsynced */
+  private durableTerm: number;
+  private durableVote: MemberId | null;
 
   constructor(
     readonly node: RawNode,
@@ -58,6 +68,8 @@ export class ReplicationDriver {
     private readonly options: DriverOptions,
     private readonly hooks: DriverHooks = {},
   ) {
+    this.durableTerm = node.raft.term;
+    this.durableVote = node.raft.vote;
     const snapshot = node.raft.log.snapshot;
     if (snapshot !== null) {
       stateMachine.restore(snapshot);
@@ -122,17 +134,23 @@ export class ReplicationDriver {
 
   private handleReady(): void {
     const ready = this.node.ready();
+    // A leader's appends, heartbeats and snapshots need not wait for its own fsync (Raft thesis
+    // §10.2.1): it counts itself towards a commit only once its entries are durable (stableIndex),
+    // so followers can write in parallel with it. Answers and votes still leave only after the
+    // state they promise is durable.
+    const early = ready.softState.role === 'leader' ? ready.messages.filter(sendableBeforePersist) : [];
+    for (const message of early) this.transport.send(message);
     if (this.diesAt('persist', ready)) return;
     try {
       this.persist(ready);
     } catch (error) {
-      // Fail-stop: nothing from this Ready may leave, and the member must not continue.
+      // Fail-stop: nothing else from this Ready may leave, and the member must not continue.
       this.failure = error;
       return;
     }
     this.hooks.onPersisted?.(ready);
     if (this.diesAt('send', ready)) return;
-    for (const message of ready.messages) this.transport.send(message);
+    for (const message of ready.messages) if (early.length === 0 || !sendableBeforePersist(message)) this.transport.send(message);
     if (this.diesAt('apply', ready)) return;
     if (ready.snapshot !== null) {
       this.stateMachine.restore(ready.snapshot);
@@ -168,9 +186,19 @@ export class ReplicationDriver {
     }
     if (ready.hardState !== null) {
       this.storage.saveHardState(ready.hardState);
-      wrote = true;
+      // Only term and vote are promises to others. A commit index that moved alone is written
+      // but rides on the next fsync: after a crash the member recovers an older one and learns
+      // the rest from the leader (the thesis keeps commitIndex volatile). This spares a leader
+      // one fsync per commit, and a follower one per heartbeat that carries a new commit.
+      if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) wrote = true;
     }
-    if (wrote) this.storage.sync();
+    if (wrote) {
+      this.storage.sync();
+      if (ready.hardState !== null) {
+        this.durableTerm = ready.hardState.term;
+        this.durableVote = ready.hardState.vote;
+      }
+    }
   }
 
   private maybeCompact(): void {

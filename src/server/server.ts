@@ -7,7 +7,6 @@ import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { DatabaseProvider, RoutingTable, SessionServices } from '../bolt/services.js';
-import { BoltLimits } from '../bolt/limits.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
 import { nodeRandom } from '../env/node/random.js';
@@ -278,7 +277,7 @@ async function compose(
     clock: nodeClock,
     ticker: nodeTicker,
     serverAgent: BOLT_SERVER_AGENT,
-    bookmarkWaitTimeoutMs: BoltLimits.bookmarkWaitTimeoutMs,
+    bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs,
     transactionTimeoutMs: execution.transactionTimeoutMs,
     onUnexpectedError: (error, context) => log.error(`Unexpected error in ${context}`, error),
     onTransactionStarted: (tx, user) => {

@@ -8,13 +8,17 @@ import { CoreCluster } from './core-cluster-harness.js';
 
 test('kill -9 of the leader under a write load loses no acknowledged write, and the cluster elects a new leader', { timeout: 120_000 }, async () => {
   const cluster = await CoreCluster.start({ cores: 3 });
-  const seedCore = cluster.cores[0]!;
-  const routing = neo4j.driver(`neo4j://127.0.0.1:${seedCore.process!.boltPort}`, neo4j.auth.basic('neo4j', 'neo4j'), {
-    maxTransactionRetryTime: 15_000,
-  });
+  let routing: ReturnType<typeof neo4j.driver> | undefined;
   try {
     const leader = await cluster.waitForLeader();
+    // the driver's seed router is a follower: a routing driver whose only seed died cannot rediscover
+    const seedCore = cluster.cores.find((core) => core !== leader)!;
+    routing = neo4j.driver(`neo4j://127.0.0.1:${seedCore.process!.boltPort}`, neo4j.auth.basic('neo4j', 'neo4j'), {
+      maxTransactionRetryTime: 30_000,
+    });
+    const driver = routing;
     const acknowledged: number[] = [];
+    const failures: string[] = [];
     let bookmarks: string[] = [];
     let stop = false;
     let longestWaitMs = 0;
@@ -22,11 +26,14 @@ test('kill -9 of the leader under a write load loses no acknowledged write, and 
       // Bounded: stops when told, or after 2,000 writes.
       for (let id = 0; !stop && id < 2000; id++) {
         const started = Date.now();
-        const session = routing.session({ defaultAccessMode: neo4j.session.WRITE });
+        const session = driver.session({ defaultAccessMode: neo4j.session.WRITE });
         try {
           await session.executeWrite((tx) => tx.run('MERGE (:Acked {id: $id})', { id }));
           acknowledged.push(id);
           bookmarks = session.lastBookmarks();
+        } catch (error) {
+          // not acknowledged: allowed to be missing (the driver gave up retrying on a loaded machine)
+          failures.push((error as { code?: string }).code ?? String(error));
         } finally {
           await session.close();
         }
@@ -61,12 +68,12 @@ test('kill -9 of the leader under a write load loses no acknowledged write, and 
     const result = await session.run('MATCH (n:Acked) RETURN count(DISTINCT n.id) AS ids');
     await session.close();
     assert.ok(Number(result.records[0]!.get('ids')) >= acknowledged.length);
-    console.log(`# failover: ${acknowledged.length} acknowledged writes, longest single write ${longestWaitMs} ms across the leader's death`);
+    console.log(`# failover: ${acknowledged.length} acknowledged writes, ${failures.length} given up by the driver (${[...new Set(failures)].join(', ')}), longest single write ${longestWaitMs} ms across the leader's death`);
   } catch (error) {
     console.error(cluster.outputs());
     throw error;
   } finally {
-    await routing.close();
+    await routing?.close();
     await cluster.stopAll();
   }
 });

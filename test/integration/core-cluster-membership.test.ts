@@ -105,3 +105,50 @@ test('a dead core is replaced by an empty one, which catches up by log; the dead
     await cluster.stopAll();
   }
 });
+
+test('operators move leadership, remove, re-add and demote members through the procedures; a bookmark not yet applied times out', { timeout: 120_000 }, async () => {
+  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_db_transaction_bookmark__ready__timeout: '1s' } });
+  try {
+    const leader = await cluster.waitForLeader();
+    const [first, second] = cluster.cores.filter((core) => core !== leader) as [Core, Core];
+
+    const future = first.driver!.session({ bookmarks: ['cw:neo4j:999999'] });
+    const timedOut = await future.run('RETURN 1').then(() => undefined, (error: { code: string }) => error.code);
+    await future.close();
+    assert.equal(timedOut, 'Neo.TransientError.Transaction.BookmarkTimeout');
+
+    const firstId = (await raftStatus(first)).nodeId;
+    const secondId = (await raftStatus(second)).nodeId;
+    await leader.driver!.executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: firstId });
+    const newLeader = await cluster.waitForLeader(10_000, [first]);
+    assert.equal(newLeader, first);
+
+    const onFollower = await second.driver!.executeQuery('CALL db.bolt.removeRaftNode($id)', { id: firstId }).then(() => undefined, (error: { code: string }) => error.code);
+    assert.equal(onFollower, 'Neo.ClientError.Cluster.NotALeader');
+
+    await first.driver!.executeQuery('CALL db.bolt.removeRaftNode($id)', { id: secondId });
+    await until('the removal', 10_000, async () => ((await raftStatus(first)).voters.length === 2 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.ok(!(await raftStatus(first)).voters.includes(secondId), 'a removed member is not added back while it is alive');
+
+    await first.driver!.executeQuery('CALL db.bolt.addRaftNode($id)', { id: secondId });
+    await until('the member voting again', 10_000, async () => ((await raftStatus(first)).voters.includes(secondId) ? true : undefined));
+
+    await first.driver!.executeQuery('CALL db.bolt.addRaftLearnerNode($id)', { id: secondId });
+    const demoted = await until('the member becoming a learner', 10_000, async () => {
+      const status = await raftStatus(first);
+      return status.learners.includes(secondId) ? status : undefined;
+    });
+    assert.ok(!demoted.voters.includes(secondId));
+    const session = first.driver!.session();
+    await session.run('CREATE (:AfterDemotion)');
+    const bookmarks = session.lastBookmarks();
+    await session.close();
+    assert.equal(await nodeCount(second, bookmarks), 1, 'a learner still replicates');
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await cluster.stopAll();
+  }
+});

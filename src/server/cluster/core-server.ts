@@ -33,6 +33,29 @@ function advertised(addresses: ListenerAddresses, boundPort: number): string {
   return `${addresses.advertisedHost}:${addresses.advertisedPort === 0 ? boundPort : addresses.advertisedPort}`;
 }
 
+/**
+ * TuGraph HA names its members and their raft ports (bolt_raft_init_peers) and has no discovery
+ * port; Causeway runs discovery on bolt_raft_port + 1 and catch-up on bolt_raft_port + 2 there,
+ * uses bolt_raft_node_id as the member id, and forms once every initial peer is up.
+ */
+export function tugraphPeers(cluster: ClusterConfig): ClusterConfig {
+  const peers = cluster.raftPeers ?? [];
+  if (peers.length === 0) return cluster;
+  if (cluster.memberId === undefined) throw new Error('lgraph.json lists bolt_raft_init_peers but not this member\'s bolt_raft_node_id');
+  const raftPort = cluster.raft.listenPort;
+  const beside = (addresses: ListenerAddresses, offset: number): ListenerAddresses => ({
+    ...addresses, listenPort: raftPort + offset, advertisedPort: cluster.raft.advertisedPort + offset,
+  });
+  return {
+    ...cluster,
+    discovery: beside(cluster.discovery, 1),
+    transaction: beside(cluster.transaction, 2),
+    discoveryMembers: peers.map((peer) => ({ host: peer.host, port: peer.raftPort + 1 })),
+    minimumCoreClusterSizeAtFormation: peers.length,
+    minimumCoreClusterSizeAtRuntime: Math.min(cluster.minimumCoreClusterSizeAtRuntime, peers.length),
+  };
+}
+
 export function tickMsFor(electionTimeoutMs: number): number {
   // About ten ticks per election timeout, so the random timeout has useful resolution.
   return Math.max(10, Math.min(100, Math.floor(electionTimeoutMs / 10)));
@@ -42,9 +65,9 @@ export async function startCore(
   config: ServerConfig, log: Logger,
   options: { readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number; readonly boltAddress: () => string; readonly httpAddress: () => string | null },
 ): Promise<StartedCore> {
-  const cluster = config.cluster!;
+  const cluster = tugraphPeers(config.cluster!);
   const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
-  const selfId = state.memberId();
+  const selfId = cluster.memberId !== undefined ? String(cluster.memberId) : state.memberId();
   const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
   const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
   let addresses: MemberAddresses | undefined;

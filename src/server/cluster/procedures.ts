@@ -17,7 +17,8 @@ function addressesOf(view: ClusterMemberView): string[] {
 function resolveMemberId(member: CoreMember, id: CypherValue): string {
   const members = clusterMembers(member);
   const known = new Set([...members.map((m) => m.memberId), ...member.status().voters, ...member.status().learners]);
-  if (typeof id === 'string' && (known.has(id) || member.discovery.info(id) !== undefined)) return id;
+  const text = String(id);
+  if (known.has(text) || member.discovery.info(text) !== undefined) return text;
   if (typeof id === 'bigint') {
     const ordered = [...known].sort();
     const picked = ordered[Number(id) - 1];
@@ -116,13 +117,12 @@ function membershipProcedure(member: CoreMember, name: string, description: stri
     outputs: [{ name: 'node_id', type: 'STRING' }, { name: 'policy', type: 'STRING' }],
     description,
     invoke: (_tx, args) => {
+      member.requireLeader();
       const id = policy === 'excluded' ? resolveMemberId(member, args[0] ?? null) : String(args[0]);
       if (policy === 'excluded' && id === member.selfId) {
         throw new Neo4jError(Status.ArgumentError, 'The leader cannot remove itself: transfer leadership first (CALL dbms.cluster.transferLeadership(<member id>)).');
       }
-      if (policy !== 'excluded' && member.discovery.info(id) === undefined && id !== member.selfId) {
-        throw new Neo4jError(Status.ArgumentError, `No core with member id ${id} is visible in discovery: start it with causal_clustering.initial_discovery_members naming this cluster, then add it.`);
-      }
+      // A core not started yet is added as soon as discovery shows it (TuGraph adds before starting).
       member.setMemberPolicy(id, policy);
       return [[id, policy]];
     },
@@ -137,6 +137,7 @@ function transferProcedure(member: CoreMember, name: string): ProcedureSignature
     outputs: [{ name: 'node_id', type: 'STRING' }],
     description: 'Hand leadership to another voter, which first catches up (leader only).',
     invoke: (_tx, args) => {
+      member.requireLeader();
       const id = resolveMemberId(member, args[0] ?? null);
       if (!member.status().voters.includes(id)) throw new Neo4jError(Status.ArgumentError, `${id} is not a voter, so it cannot lead.`);
       member.transferLeadership(id);

@@ -43,6 +43,11 @@ export interface ExecutionSettings {
   readonly queryWorkers: number;
   /** causeway.query.worker_heap_mb: each query worker's heap limit in MB */
   readonly workerHeapMb: number;
+  /**
+   * db.transaction.bookmark_ready_timeout / dbms.transaction.bookmark_ready_timeout: how long a
+   * transaction with bookmarks waits for this member to apply them (default 30 s, as Neo4j)
+   */
+  readonly bookmarkReadyTimeoutMs: number;
 }
 
 const WORKERS_KEY = 'causeway.query.workers';
@@ -62,9 +67,12 @@ export const DEFAULT_TOTAL_MAX_HEAP_FRACTION = 0.7;
 
 const MIB = 1024 * 1024;
 
+const BOOKMARK_READY_TIMEOUT_DEFAULT_MS = 30_000;
+
 /** Keys read here, so the config loader neither refuses them nor reports them as ignored. */
 export const EXECUTION_SETTING_KEYS: readonly string[] = [
   'db.transaction.timeout', 'dbms.transaction.timeout', 'db.lock.acquisition.timeout', 'dbms.lock.acquisition.timeout',
+  'db.transaction.bookmark_ready_timeout', 'dbms.transaction.bookmark_ready_timeout',
   ...TRANSACTION_MAX_KEYS, ...DATABASE_MAX_KEYS, ...TOTAL_MAX_KEYS, WORKERS_KEY, WORKER_HEAP_KEY,
 ];
 
@@ -78,6 +86,7 @@ export function executionSettings(raw: ReadonlyMap<string, string>, cores = 1): 
     memory: memorySettings(raw),
     queryWorkers: workers === undefined ? (Math.floor(cores) >= 2 ? Math.floor(cores) : 0) : integerIn(workers, WORKERS_KEY, 0, WORKERS_MAX),
     workerHeapMb: heap === undefined ? WORKER_HEAP_MB_DEFAULT : integerIn(heap, WORKER_HEAP_KEY, WORKER_HEAP_MB_MIN, 1_048_576),
+    bookmarkReadyTimeoutMs: durationMs(raw, 'db.transaction.bookmark_ready_timeout', 'dbms.transaction.bookmark_ready_timeout') || BOOKMARK_READY_TIMEOUT_DEFAULT_MS,
   };
 }
 

@@ -1,0 +1,173 @@
+// `node dist/bench/cluster.js`: replicated writes through the driver against a three-core
+// Causeway cluster, next to a three-member etcd cluster doing single-key puts in the same run on
+// the same machine; failover time (kill -9 of the leader → first successful write) for both; and,
+// with --stability-minutes, leader changes under a steady write load without faults.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CausewayCluster } from './causeway-cluster.js';
+import { EtcdCluster, etcdAvailable } from './etcd-cluster.js';
+import { spliceBlock } from './report.js';
+import { summarizeLatencies, type LatencySummary } from './stats.js';
+
+const CLUSTER_START = '<!-- bench:cluster:start -->';
+const CLUSTER_END = '<!-- bench:cluster:end -->';
+const here = dirname(fileURLToPath(import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    clients: { type: 'string', default: '1,16,64' },
+    failovers: { type: 'string', default: '5' },
+    'stability-minutes': { type: 'string', default: '0' },
+    'no-docs': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const roundMs = Number(values.seconds) * 1000;
+const clientCounts = values.clients.split(',').map(Number);
+const failoverRuns = Number(values.failovers);
+const stabilityMs = Number(values['stability-minutes']) * 60_000;
+const cliEntry = resolve(here, '../src/cli/main.js');
+
+interface WriteFigures {
+  readonly clients: number;
+  readonly perSecond: number;
+  readonly latency: LatencySummary;
+}
+
+async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>): Promise<WriteFigures> {
+  const samples: number[] = [];
+  const deadline = performance.now() + ms;
+  let errors = 0;
+  await Promise.all(Array.from({ length: clients }, async (_, client) => {
+    // Bounded by the deadline; an error is counted and the client goes on.
+    for (let i = 0; performance.now() < deadline; i++) {
+      const started = performance.now();
+      try {
+        await write(client, i);
+        samples.push(performance.now() - started);
+      } catch {
+        errors++;
+        if (errors > 1000) throw new Error('too many write errors');
+      }
+    }
+  }));
+  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples) };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-cluster-'));
+  const lines: string[] = [];
+  const say = (line: string): void => {
+    console.log(line);
+    lines.push(line);
+  };
+  let causeway: CausewayCluster | undefined;
+  let etcd: EtcdCluster | undefined;
+  try {
+    causeway = await CausewayCluster.start(join(dir, 'causeway'), cliEntry);
+    const withEtcd = etcdAvailable();
+    if (withEtcd) etcd = await EtcdCluster.start(join(dir, 'etcd'));
+    else say('etcd is not installed (apt-get install etcd-server): Causeway figures only');
+    say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ${new Date().toISOString()}`);
+    say('');
+    say('| clients | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio |');
+    say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const clients of clientCounts) {
+      const leader = await causeway.writableLeader();
+      const ours = await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      let theirs: WriteFigures | undefined;
+      if (etcd !== undefined) {
+        const etcdLeader = await etcd.waitForLeader(30_000);
+        const cluster = etcd;
+        theirs = await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i)));
+      }
+      const f = (n: number | undefined, digits = 1): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+      say(`| ${clients} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
+        `${theirs ? `${(ours.perSecond / theirs.perSecond).toFixed(2)}×` : '–'} | ${theirs ? `${(ours.latency.p50Ms / theirs.latency.p50Ms).toFixed(2)}×` : '–'} |`);
+    }
+
+    const ourFailovers: number[] = [];
+    const etcdFailovers: number[] = [];
+    for (let run = 0; run < failoverRuns; run++) {
+      const leader = await causeway.writableLeader();
+      const killedAt = performance.now();
+      await causeway.kill9(leader);
+      for (let attempt = 0; attempt < 3000 && (await causeway.tryEachForWrite()) === undefined; attempt++) await new Promise((resolve) => setTimeout(resolve, 5));
+      ourFailovers.push(performance.now() - killedAt);
+      await causeway.launch(leader);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      if (etcd !== undefined) {
+        const etcdLeader = await etcd.waitForLeader(30_000);
+        const started = performance.now();
+        etcd.kill9(etcdLeader);
+        const cluster = etcd;
+        let done = false;
+        for (let attempt = 0; attempt < 3000 && !done; attempt++) {
+          for (const member of cluster.members.filter((m) => m.child !== undefined)) {
+            try {
+              await cluster.put(member, 'failover', String(run));
+              done = true;
+              break;
+            } catch {
+              // no leader yet
+            }
+          }
+          if (!done) await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        etcdFailovers.push(performance.now() - started);
+        etcd.launch(etcdLeader, 'existing');
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+      }
+    }
+    say('');
+    say(`Failover (kill -9 of the leader → first successful write through the driver), ${failoverRuns} runs: Causeway median ${median(ourFailovers).toFixed(0)} ms ` +
+      `(${ourFailovers.map((v) => v.toFixed(0)).join(', ')})${etcdFailovers.length > 0 ? `; etcd median ${median(etcdFailovers).toFixed(0)} ms (${etcdFailovers.map((v) => v.toFixed(0)).join(', ')})` : ''}.`);
+    say('Causeway runs with its default leader election timeout (500 ms); etcd with its defaults (election 1000 ms, heartbeat 100 ms).');
+
+    if (stabilityMs > 0) {
+      const seen = new Set<string>();
+      const sample = async (): Promise<void> => {
+        for (const core of causeway!.running()) {
+          try {
+            const result = await core.driver!.executeQuery('CALL db.bolt.getRaftStatus() YIELD term, leader RETURN term, leader');
+            const record = result.records[0]!;
+            if (record.get('leader') !== '') seen.add(`${String(record.get('term'))}/${String(record.get('leader'))}`);
+          } catch {
+            // counted by the next sample
+          }
+        }
+      };
+      await sample();
+      const leader = await causeway.writableLeader();
+      const sampler = setInterval(() => void sample(), 1000);
+      const load = await drive(16, stabilityMs, (client, i) => leader.driver!.executeQuery('CREATE (:S {c: $c, i: $i})', { c: client, i }));
+      clearInterval(sampler);
+      await sample();
+      say('');
+      say(`Stability: ${(stabilityMs / 60_000).toFixed(0)} fault-free minutes under 16 writing clients (${load.perSecond.toFixed(0)} writes/s): ` +
+        `${seen.size - 1} leader changes (distinct term/leader pairs seen: ${[...seen].join(', ')}).`);
+    }
+  } finally {
+    await causeway?.stop();
+    await etcd?.stop();
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    else console.log(`kept ${dir}`);
+  }
+  if (!values['no-docs']) {
+    const docsPath = resolve(here, '../../docs/benchmarks.md');
+    const doc = readFileSync(docsPath, 'utf8');
+    writeFileSync(docsPath, spliceBlock(doc, lines.join('\n'), CLUSTER_START, CLUSTER_END, 'Cluster: replicated writes and failover'));
+    console.log(`updated ${docsPath}`);
+  }
+}
+
+await main();
