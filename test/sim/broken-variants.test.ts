@@ -7,7 +7,7 @@ import { runSeed } from './simulation.js';
 
 // Each deliberately broken variant must be caught by a checker (not only by an assertion inside
 // the system under test) in the ordinary seed sweep within this many seeds.
-const seedBudget = 150;
+const seedBudget = 200;
 
 for (const bug of bugNames) {
   test(`the simulator catches the broken variant "${bug}" within ${seedBudget} seeds`, () => {
