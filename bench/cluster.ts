@@ -38,7 +38,7 @@ interface WriteFigures {
   readonly latency: LatencySummary;
 }
 
-async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>): Promise<WriteFigures> {
+async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>, onError: () => Promise<void> = async () => {}): Promise<WriteFigures & { errors: number }> {
   const samples: number[] = [];
   const deadline = performance.now() + ms;
   let errors = 0;
@@ -51,11 +51,12 @@ async function drive(clients: number, ms: number, write: (client: number, i: num
         samples.push(performance.now() - started);
       } catch {
         errors++;
-        if (errors > 1000) throw new Error('too many write errors');
+        if (errors > 100_000) throw new Error('too many write errors');
+        await onError();
       }
     }
   }));
-  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples) };
+  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors };
 }
 
 const median = (values: number[]): number => {
@@ -147,14 +148,17 @@ async function main(): Promise<void> {
         }
       };
       await sample();
-      const leader = await causeway.writableLeader();
+      let leader = await causeway.writableLeader();
       const sampler = setInterval(() => void sample(), 1000);
-      const load = await drive(16, stabilityMs, (client, i) => leader.driver!.executeQuery('CREATE (:S {c: $c, i: $i})', { c: client, i }));
+      const cluster = causeway;
+      const load = await drive(16, stabilityMs, (client, i) => leader.driver!.executeQuery('CREATE (:S {c: $c, i: $i})', { c: client, i }), async () => {
+        leader = await cluster.writableLeader();
+      });
       clearInterval(sampler);
       await sample();
       say('');
       say(`Stability: ${(stabilityMs / 60_000).toFixed(0)} fault-free minutes under 16 writing clients (${load.perSecond.toFixed(0)} writes/s): ` +
-        `${seen.size - 1} leader changes (distinct term/leader pairs seen: ${[...seen].join(', ')}).`);
+        `${seen.size - 1} leader changes (distinct term/leader pairs seen: ${[...seen].join(', ')}); ${load.errors} writes failed.`);
     }
   } finally {
     await causeway?.stop();

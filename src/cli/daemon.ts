@@ -70,7 +70,8 @@ function readFrom(path: string, offset: number): string {
   return readFileSync(path, 'utf8').slice(offset);
 }
 
-export async function startDaemon(config: ServerConfig, out: (text: string) => void, configFile?: string): Promise<number> {
+/** `env`: the server's environment (default this process's); NEO4J_HOME is always the config's home. */
+export async function startDaemon(config: ServerConfig, out: (text: string) => void, configFile?: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const existing = runningPid(config);
   if (existing !== undefined) {
     out(`Causeway is already running (pid:${existing}).\n`);
@@ -86,7 +87,7 @@ export async function startDaemon(config: ServerConfig, out: (text: string) => v
     const child = spawn(process.execPath, [MAIN, 'console', ...(configFile === undefined ? [] : ['--config', configFile])], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, NEO4J_HOME: config.home },
+      env: { ...env, NEO4J_HOME: config.home },
       cwd: config.home,
     });
     child.on('exit', (code) => { exitCode = code ?? 1; });

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadServerConfig } from '../server/config/index.js';
 import type { ServerConfig } from '../server/config/types.js';
 import { runConsole } from './console.js';
+import { clusterDown, clusterStatus, clusterUp, DEFAULT_CLUSTER_DIR, type ClusterCredentials } from './cluster.js';
 import { daemonStatus, startDaemon, stopDaemon } from './daemon.js';
 import { runShell, type ShellFlags } from './shell/run.js';
 import { CAUSEWAY_VERSION, NEO4J_COMPATIBILITY, NEO4J_DRIVER_VERSION } from './version.js';
@@ -146,10 +147,51 @@ export function buildProgram(): Command {
     const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : daemonStatus(config, writeOut);
   });
+
+  const cluster = program.command('cluster').description('a local causal cluster of core servers on this machine (up, status, down)');
+  const dirOption = ['--dir <dir>', `the cluster's directory: one home per member, core1, core2, … (default ./${DEFAULT_CLUSTER_DIR})`, DEFAULT_CLUSTER_DIR] as const;
+  const credentials = (opts: { username?: string; password?: string }): ClusterCredentials => ({
+    username: opts.username ?? process.env['NEO4J_USERNAME'] ?? 'neo4j',
+    password: opts.password ?? process.env['NEO4J_PASSWORD'] ?? 'neo4j',
+  });
+  cluster.command('up')
+    .description('start the members in the background (Bolt 11687, 12687, 13687, …) and return once one leads')
+    .option(...dirOption)
+    .option('--cores <n>', 'number of core members (default 3, or as many as the directory has)')
+    .option('-u, --username <name>', 'user for the health checks (env NEO4J_USERNAME; default neo4j)')
+    .option('-p, --password <password>', 'password for the health checks (env NEO4J_PASSWORD; default neo4j)')
+    .action(async (opts: { dir: string; cores?: string; username?: string; password?: string }) => {
+      const cores = opts.cores === undefined ? undefined : /^\d+$/.test(opts.cores.trim()) ? Number(opts.cores) : Number.NaN;
+      if (cores !== undefined && Number.isNaN(cores)) {
+        process.stderr.write(`--cores must be a whole number, not "${opts.cores}".\n`);
+        process.exitCode = 64;
+        return;
+      }
+      process.exitCode = await clusterUp({ dir: opts.dir, ...(cores === undefined ? {} : { cores }), credentials: credentials(opts) }, writeOut);
+    });
+  cluster.command('status')
+    .description("each member's role, term and applied position (exit code 3 unless every member runs and one leads)")
+    .option(...dirOption)
+    .option('-u, --username <name>', 'user to ask the members as (env NEO4J_USERNAME; default neo4j)')
+    .option('-p, --password <password>', 'password (env NEO4J_PASSWORD; default neo4j)')
+    .action(async (opts: { dir: string; username?: string; password?: string }) => {
+      process.exitCode = await clusterStatus({ dir: opts.dir, credentials: credentials(opts) }, writeOut);
+    });
+  cluster.command('down')
+    .description('stop the members cluster up started (by their pid files)')
+    .option(...dirOption)
+    .action(async (opts: { dir: string }) => {
+      process.exitCode = await clusterDown({ dir: opts.dir }, writeOut);
+    });
   return program;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  // Output piped into a reader that stops early (`| head`): finish quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const program = buildProgram();
   program.exitOverride();
   try {

@@ -26,6 +26,8 @@ import { decideFormation } from './formation.js';
 import { GraphStateMachine, type AppliedEntry } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
+import { AppliedTxFeed } from './tx-feed.js';
+import type { PullAnswer } from './catchup.js';
 import { encodeLeasePayload, encodePolicyPayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
 export type ClusterRole = 'LEADER' | 'FOLLOWER' | 'CANDIDATE';
@@ -106,6 +108,9 @@ export interface MemberStatus {
   readonly stopped: boolean;
 }
 
+/** a pull answer carries at most this many transactions, of about this many bytes */
+const PULL_COMMANDS_MAX = 1000;
+const PULL_BYTES_MAX = 4 * 1024 * 1024;
 /** how long a commit waits to learn the fate of its entry after this member stopped leading */
 const OUTCOME_WAIT_MIN_MS = 5000;
 /** the leader reconsiders the voter set this often */
@@ -116,6 +121,8 @@ const PUBLISH_EVERY_TICKS = 2;
 export class CoreMember implements ClusterNetworkHandlers {
   readonly engine: GraphEngine;
   readonly discovery: DiscoveryTable;
+  /** recently applied transactions, for read replicas that pull */
+  readonly feed = new AppliedTxFeed();
   private binding: ClusterBinding | null;
   private network: ClusterNetwork | undefined;
   private node: RawNode | undefined;
@@ -200,6 +207,15 @@ export class CoreMember implements ClusterNetworkHandlers {
     }
     this.node.step(message);
     this.schedulePump();
+  }
+
+  /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
+  onPull(afterTxId: number): PullAnswer {
+    const appliedTxId = this.engine.lastAppliedTxId();
+    const answer = this.feed.since(afterTxId, appliedTxId, PULL_COMMANDS_MAX, PULL_BYTES_MAX);
+    if (answer.kind === 'too-old') return { kind: 'store', image: this.engine.snapshot() };
+    if (answer.kind === 'none') return { kind: 'none', appliedTxId };
+    return { kind: 'txs', appliedTxId, txs: answer.txs };
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {
@@ -392,7 +408,13 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.node = new RawNode(config, { ...recovered, initialMembership: { voters: [...binding.initialVoters], learners: [] } });
     const engine = this.engine;
     this.machine = new GraphStateMachine({
-      applyCommitted: (batch) => engine.applyCommitted(batch),
+      applyCommitted: (batch) => {
+        engine.applyCommitted(batch);
+        // what replicas pull: as applied here, stale-lease commands emptied like the engine did
+        const lease = this.machine!.lease.id;
+        const accepted = (leaseId: number): boolean => o.unsafe?.acceptStaleLease === true || leaseId === lease;
+        this.feed.record(batch.every((e) => accepted(e.command.leaseId)) ? batch : batch.map((e) => (accepted(e.command.leaseId) ? e : { txId: e.txId, command: { ...e.command, ops: [] } })));
+      },
       snapshot: () => engine.snapshot(),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
@@ -401,6 +423,7 @@ export class CoreMember implements ClusterNetworkHandlers {
           'This member received a store copy from the leader before it learnt whether this transaction was committed; it may or may not have been.',
         ));
         engine.restore(image, { commitsInFlightSettled: true });
+        this.feed.clear();
       },
     }, (applied) => this.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true);
     this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {

@@ -4,6 +4,7 @@
 
 import type { Message } from '../raft/messages.js';
 import type { MemberInfo } from './discovery-table.js';
+import type { PullAnswer, PullResult } from './catchup.js';
 
 export interface ClusterNetwork {
   /** what this member says about itself from now on (discovery repeats it every round) */
@@ -20,4 +21,12 @@ export interface ClusterNetworkHandlers {
   clusterId(): string | null;
   /** a peer bound to another cluster tried to talk to this member */
   onForeignCluster(peerClusterId: string, peerAddress: string): void;
+  /** a read replica asks for the transactions after afterTxId (cores answer; absent elsewhere) */
+  onPull?(afterTxId: number): PullAnswer;
+}
+
+/** A read replica's network: discovery, and pulling from an upstream member's catch-up port. */
+export interface ReplicaNetwork extends ClusterNetwork {
+  /** rejects when the upstream does not answer within timeoutMs or the link breaks */
+  pull(upstream: MemberInfo, afterTxId: number, timeoutMs: number): Promise<PullResult>;
 }

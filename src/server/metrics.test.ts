@@ -27,3 +27,24 @@ test('counters and gauges render in the Prometheus text format', () => {
     '',
   ].join('\n'));
 });
+
+test('a core\'s Raft gauges render under the 5.x and the 3.5 names and move with the member', async () => {
+  // "No leader" alerts count neo4j_causal_clustering_core_is_leader == 1; 5.x dashboards read neo4j_database_<db>_cluster_raft_*.
+  const { registerRaftMetrics } = await import('./metrics.js');
+  const registry = new MetricsRegistry();
+  let status = { role: 'FOLLOWER', term: 2, lastIndex: 9, commitIndex: 8, appliedIndex: 7, millisSinceLastLeaderMessage: 12.9 as number | null };
+  registerRaftMetrics(registry, 'my-db', () => status);
+  const values = (): Map<string, string> => new Map(registry.render().split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(' ') as [string, string]));
+  let seen = values();
+  for (const [name, value] of [['is_leader', '0'], ['term', '2'], ['append_index', '9'], ['commit_index', '8'], ['applied_index', '7'], ['last_leader_message', '12']]) {
+    assert.equal(seen.get(`neo4j_database_my_db_cluster_raft_${name}`), value, name);
+    assert.equal(seen.get(`neo4j_causal_clustering_core_${name}`), value, name);
+  }
+  assert.match(registry.render(), /# TYPE neo4j_causal_clustering_core_is_leader gauge/);
+  status = { role: 'LEADER', term: 3, lastIndex: 10, commitIndex: 10, appliedIndex: 10, millisSinceLastLeaderMessage: 0 };
+  seen = values();
+  assert.equal(seen.get('neo4j_causal_clustering_core_is_leader'), '1');
+  assert.equal(seen.get('neo4j_database_my_db_cluster_raft_term'), '3');
+  status = { ...status, role: 'CANDIDATE', millisSinceLastLeaderMessage: null };
+  assert.equal(values().get('neo4j_causal_clustering_core_last_leader_message'), 'NaN', 'no leader heard from yet');
+});

@@ -75,3 +75,35 @@ export function createServerMetrics(database: string, lastCommittedTxId: () => n
     `neo4j_database_${db}_transaction_last_committed_tx_id`, 'neo4j_transaction_last_committed_tx_id');
   return { registry, connectionsOpened, connectionsClosed, committed, rolledBack };
 }
+
+/** What the Raft metrics read from a core member at scrape time. */
+export interface RaftMetricsSource {
+  readonly role: string;
+  readonly term: number;
+  /** the last index in this member's Raft log */
+  readonly lastIndex: number;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly millisSinceLastLeaderMessage: number | null;
+}
+
+/**
+ * A core member's Raft gauges under the 5.x names (`neo4j_database_<db>_cluster_raft_*`) and the
+ * 3.5/4.x names (`neo4j_causal_clustering_core_*`) that existing dashboards and "no leader"
+ * alerts scrape. Read at scrape time, so they move with the cluster.
+ */
+export function registerRaftMetrics(registry: MetricsRegistry, database: string, status: () => RaftMetricsSource): void {
+  const db = database.replace(/[^A-Za-z0-9_]/g, '_');
+  const raft = (name: string): [string, string] => [`neo4j_database_${db}_cluster_raft_${name}`, `neo4j_causal_clustering_core_${name}`];
+  registry.gauge('Is this server the leader? (1 leader, 0 otherwise)', () => (status().role === 'LEADER' ? 1 : 0), ...raft('is_leader'));
+  registry.gauge('Raft term of this server', () => status().term, ...raft('term'));
+  registry.gauge('Append index of the Raft log', () => status().lastIndex, ...raft('append_index'));
+  registry.gauge('Commit index of the Raft log', () => status().commitIndex, ...raft('commit_index'));
+  registry.gauge('Applied index of the Raft log', () => status().appliedIndex, ...raft('applied_index'));
+  // Neo4j reports 0 on the leader; NaN until a leader has been heard from.
+  registry.gauge('Milliseconds since the last message from the leader', () => {
+    const since = status().millisSinceLastLeaderMessage;
+    return since === null ? Number.NaN : Math.floor(since);
+  },
+    ...raft('last_leader_message'));
+}

@@ -9,7 +9,8 @@ import type { RoutingTable } from '../bolt/services.js';
 import { NEO4J_COMPATIBLE_VERSION, NEO4J_EDITION } from './identity.js';
 
 export interface ServerProcedureContext {
-  routingTable(database: string): RoutingTable;
+  /** `routingContext`: what the driver sent (address, policy, …) */
+  routingTable(database: string, routingContext?: ReadonlyMap<string, CypherValue>): RoutingTable;
   readonly defaultDatabase: string;
   /** user running a transaction (recorded by the Bolt session when it begins the tx) */
   userOf(tx: GraphTx): string | undefined;
@@ -29,9 +30,9 @@ function map(entries: Record<string, CypherValue>): Map<string, CypherValue> {
   return new Map(Object.entries(entries));
 }
 
-function routingRows(context: ServerProcedureContext, database: CypherValue | undefined): CypherValue[][] {
+function routingRows(context: ServerProcedureContext, routingContext: CypherValue | undefined, database: CypherValue | undefined): CypherValue[][] {
   const name = typeof database === 'string' ? database : context.defaultDatabase;
-  const table = context.routingTable(name);
+  const table = context.routingTable(name, routingContext instanceof Map ? routingContext : undefined);
   const servers: CypherValue[] = [
     map({ addresses: [...table.writers], role: 'WRITE' }),
     map({ addresses: [...table.readers], role: 'READ' }),
@@ -57,7 +58,7 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
       outputs: routingOutputs,
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
-      invoke: (_tx, args) => routingRows(context, args[1]),
+      invoke: (_tx, args) => routingRows(context, args[0], args[1]),
     },
     {
       name: 'dbms.cluster.routing.getRoutingTable',
@@ -65,7 +66,7 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
       outputs: routingOutputs,
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
-      invoke: (_tx, args) => routingRows(context, args[1]),
+      invoke: (_tx, args) => routingRows(context, args[0], args[1]),
     },
     {
       name: 'db.ping',

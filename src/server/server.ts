@@ -3,6 +3,7 @@
 
 import { Neo4jError, Status } from '../core/errors.js';
 import type { QueryExecutor } from '../execution/api.js';
+import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
@@ -29,20 +30,22 @@ import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.
 import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
 import { UserRepository } from './auth/users.js';
 import { routeHttpRequest } from './http/discovery.js';
-import { handleTxCommit } from './http/tx-endpoint.js';
+import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures } from './procedures.js';
 import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
-import { createServerMetrics } from './metrics.js';
+import { createServerMetrics, registerRaftMetrics } from './metrics.js';
+import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
 import { startCore, type StartedCore } from './cluster/core-server.js';
+import { startReplica, type StartedReplica } from './cluster/replica-server.js';
 import { coreRoutingTable } from './cluster/routing.js';
-import { clusterDatabasesSource, clusterProcedures, showServersSource } from './cluster/procedures.js';
+import { clusterDatabasesSource, clusterProcedures, raftProcedures, showServersSource } from './cluster/procedures.js';
 
 export interface RunningServer {
   /** host:port the Bolt listener is bound to (null when Bolt is disabled) */
@@ -140,11 +143,6 @@ async function compose(
   config: ServerConfig, log: Logger, deps: ServerDependencies, cleanup: (() => Promise<void>)[], closeAll: () => Promise<void>,
 ): Promise<RunningServer> {
   log.info(`Starting Causeway ${CAUSEWAY_PRODUCT_VERSION} (${BOLT_SERVER_AGENT}).`);
-  if (config.mode === 'READ_REPLICA' && !deps.cluster) {
-    // Running alone while the configuration asks for a cluster member would silently break the
-    // guarantees the user configured for; refuse instead.
-    throw new Neo4jError(Status.FeatureNotSupported, `dbms.mode=${config.mode} is not supported by Causeway yet; use SINGLE or CORE`);
-  }
   const dbName = config.defaultDatabase;
   const dbPath = `${config.dataDir}/databases/${dbName}`;
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
@@ -152,8 +150,17 @@ async function compose(
   let advertisedHttp: string | null = config.http.enabled ? `${config.bolt.advertisedHost}:${config.http.port}` : null;
   const lockAcquisitionTimeoutMs = executionSettings(config.raw).lockAcquisitionTimeoutMs;
   let core: StartedCore | undefined;
+  let replica: StartedReplica | undefined;
   let database: GraphDatabase;
-  if (config.mode === 'CORE') {
+  if (config.mode === 'READ_REPLICA') {
+    const started = await startReplica(config, log, {
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+    });
+    replica = started;
+    cleanup.push(() => started.close());
+    database = started.member.engine;
+    log.info(`Database '${dbName}' opened at ${dbPath} as a read replica (it pulls committed transactions from the cores).`);
+  } else if (config.mode === 'CORE') {
     const started = await startCore(config, log, {
       databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
     });
@@ -201,8 +208,9 @@ async function compose(
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
 
   const routingTtlSeconds = config.cluster ? Math.max(1, Math.round(config.cluster.routingTtlMs / 1000)) : DEFAULT_ROUTING_TTL_SECONDS;
-  const routingTable = (database: string): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt)
-    ?? (core ? coreRoutingTable(core.member, core.cluster, routingTtlSeconds, advertisedBolt) : undefined) ?? {
+  const routingTable = (database: string, routingContext?: ReadonlyMap<string, CypherValue>): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt)
+    ?? (core ? coreRoutingTable(core.member, core.cluster, routingTtlSeconds, advertisedBolt, routingContext) : undefined)
+    ?? (replica ? coreRoutingTable(replica.member, replica.cluster, routingTtlSeconds, advertisedBolt, routingContext) : undefined) ?? {
     ttlSeconds: routingTtlSeconds, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
   };
 
@@ -218,8 +226,14 @@ async function compose(
   // SHOW sources belong to the engine itself (the worker pool only moves read-only queries).
   engine.registerShowSource?.('TRANSACTIONS', showTransactionsSource(transactions, viewerOf));
   engine.registerShowSource?.('TERMINATE TRANSACTIONS', terminateTransactionsSource(transactions, viewerOf));
+  if (replica) {
+    for (const procedure of clusterProcedures(replica.member, dbName)) executor.registerProcedure(procedure);
+    engine.registerShowSource?.('SERVERS', showServersSource(replica.member, CAUSEWAY_PRODUCT_VERSION));
+    engine.registerShowSource?.('DATABASES', clusterDatabasesSource(replica.member, dbName));
+  }
   if (core) {
     for (const procedure of clusterProcedures(core.member, dbName)) executor.registerProcedure(procedure);
+    for (const procedure of raftProcedures(core.member)) executor.registerProcedure(procedure);
     engine.registerShowSource?.('SERVERS', showServersSource(core.member, CAUSEWAY_PRODUCT_VERSION));
     engine.registerShowSource?.('DATABASES', clusterDatabasesSource(core.member, dbName));
   }
@@ -245,6 +259,11 @@ async function compose(
   };
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
+  const clusterMonitor = core ? startClusterMonitor(core.member, dbName, nodeTicker, nodeClock) : undefined;
+  if (clusterMonitor) {
+    cleanup.push(async () => clusterMonitor.stop());
+    registerRaftMetrics(metrics.registry, dbName, () => clusterMonitor.view.status());
+  }
   const poolStats = workerPool?.stats;
   const pool = workerPool;
   if (pool?.openStatements) {
@@ -333,6 +352,12 @@ async function compose(
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
         transactions: httpTransactions,
+        ...(clusterMonitor ? {
+          cluster: (request) => routeClusterRequest(request, {
+            view: clusterMonitor.view,
+            ...(clusterStatusAuthRequired(config.authEnabled, config.raw) ? { authenticate: (authorization) => authenticateRequest(txDeps, authorization) } : {}),
+          }),
+        } : {}),
       }),
       (error) => log.error('HTTP request failed', error));
     const boundHttp = http;

@@ -79,11 +79,11 @@ test('a 3.5-style neo4j.conf configures the real server; unused Neo4j keys are o
   }
 });
 
-test('dbms.mode=READ_REPLICA is refused until read replicas exist, instead of running a standalone server', async () => {
-  // Proves an unbuilt feature fails loudly rather than pretending.
-  const result = await runConsole('dbms.mode=READ_REPLICA\ncausal_clustering.initial_discovery_members=a:5000,b:5000,c:5000\nserver.bolt.enabled=false\nserver.http.enabled=false\n');
+test('a cluster mode without discovery members is refused, naming the setting to set', async () => {
+  // Proves a core or replica that could never find its cluster stops at startup instead of running alone.
+  const result = await runConsole('dbms.mode=READ_REPLICA\nserver.bolt.enabled=false\nserver.http.enabled=false\n');
   assert.equal(result.code, 1);
-  assert.match(result.stdout + result.stderr, /dbms\.mode=READ_REPLICA is not supported/);
+  assert.match(result.stdout + result.stderr, /dbms\.mode=READ_REPLICA needs the other members: set causal_clustering\.initial_discovery_members/);
 });
 
 test('NEO4J_AUTH=neo4j/<password> is the first password of a fresh server', { timeout: 60_000 }, async () => {

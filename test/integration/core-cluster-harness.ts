@@ -23,12 +23,24 @@ export async function freePorts(count: number): Promise<number[]> {
 
 export type Driver = ReturnType<typeof neo4j.driver>;
 
+/** nodes with `label` on this member, once it has applied `bookmarks` */
+export async function countLabel(core: Core, label: string, bookmarks: string[] = []): Promise<number> {
+  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+  try {
+    return Number((await session.run(`MATCH (n:${label}) RETURN count(n) AS c`)).records[0]!.get('c'));
+  } finally {
+    await session.close();
+  }
+}
+
 export interface Core {
   readonly index: number;
   readonly home: string;
   readonly discoveryPort: number;
   process: ServerProcess | undefined;
   driver: Driver | undefined;
+  /** CORE (default) or READ_REPLICA */
+  mode?: 'CORE' | 'READ_REPLICA';
 }
 
 export interface CoreClusterOptions {
@@ -54,6 +66,8 @@ export class CoreCluster {
   private readonly seeds: string[] = [];
   private readonly wiring = new Map<Core, CoreWiring>();
   private readonly proxies: { close(): Promise<void> }[] = [];
+  /** settings for one member only (server groups), kept for its restarts */
+  readonly memberEnv = new Map<Core, Readonly<Record<string, string>>>();
 
   constructor(private readonly options: CoreClusterOptions) {}
 
@@ -88,18 +102,27 @@ export class CoreCluster {
     return core;
   }
 
+  /** a read replica, not started yet, following this cluster */
+  async addReplica(): Promise<Core> {
+    const replica = await this.addCore();
+    replica.mode = 'READ_REPLICA';
+    // replicas are not discovery seeds of the cores' formation
+    this.seeds.pop();
+    return replica;
+  }
+
   memberIdOf(core: Core): string {
     return readFileSync(join(core.home, 'data', 'cluster-state', 'member-id'), 'utf8').trim();
   }
 
-  async startCore(core: Core): Promise<void> {
+  async startCore(core: Core, env: Readonly<Record<string, string>> = {}): Promise<void> {
     const wiring = this.wiring.get(core)!;
     const [discovery, raft, catchup] = wiring.ports as [number, number, number];
     const [discoveryShown, raftShown, catchupShown] = wiring.advertised as [number, number, number];
     core.process = await startServerProcess(core.home, {
       authEnabled: false,
       env: {
-        NEO4J_dbms_mode: 'CORE',
+        NEO4J_dbms_mode: core.mode ?? 'CORE',
         NEO4J_causal__clustering_discovery__advertised__address: `127.0.0.1:${discoveryShown}`,
         NEO4J_causal__clustering_raft__advertised__address: `127.0.0.1:${raftShown}`,
         NEO4J_causal__clustering_transaction__advertised__address: `127.0.0.1:${catchupShown}`,
@@ -111,6 +134,8 @@ export class CoreCluster {
         NEO4J_causal__clustering_minimum__core__cluster__size__at__runtime: String(this.options.runtime ?? Math.min(3, this.options.cores)),
         NEO4J_causeway_query_workers: '0',
         ...this.options.env,
+        ...(this.memberEnv.get(core) ?? {}),
+        ...env,
       },
     });
     core.driver = neo4j.driver(core.process.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
@@ -131,7 +156,7 @@ export class CoreCluster {
   }
 
   running(): Core[] {
-    return this.cores.filter((core) => core.process !== undefined);
+    return this.cores.filter((core) => core.process !== undefined && core.mode !== 'READ_REPLICA');
   }
 
   async roleOf(core: Core): Promise<string | undefined> {

@@ -4,8 +4,7 @@
 // served; when the network heals the cluster recovers by itself and every member converges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import neo4j from 'neo4j-driver';
-import { CoreCluster, type Core } from './core-cluster-harness.js';
+import { CoreCluster, countLabel, type Core } from './core-cluster-harness.js';
 import { Partition } from './partition-proxy.js';
 
 const RETRIABLE = new Set(['Neo.ClientError.Cluster.NotALeader', 'Neo.TransientError.Cluster.ReplicationFailure', 'Neo.TransientError.General.DatabaseUnavailable']);
@@ -19,14 +18,7 @@ async function tryWrite(core: Core, label: string): Promise<string | undefined> 
   }
 }
 
-async function count(core: Core, label: string, bookmarks: string[] = []): Promise<number> {
-  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
-  try {
-    return Number((await session.run(`MATCH (n:${label}) RETURN count(n) AS c`)).records[0]!.get('c'));
-  } finally {
-    await session.close();
-  }
-}
+const count = countLabel;
 
 test('a leader partitioned from the majority cannot commit; the majority carries on; healing converges', { timeout: 120_000 }, async () => {
   const partition = new Partition();

@@ -5,7 +5,8 @@
 // A link whose handshake names another cluster is refused and reported (a member with a store
 // from another cluster must not join). Frames are bounded (framed-tcp.ts).
 
-import type { ClusterNetwork, ClusterNetworkHandlers } from '../../cluster/network.js';
+import type { ClusterNetworkHandlers, ReplicaNetwork } from '../../cluster/network.js';
+import { AnswerReader, decodePull, encodeAnswer, encodePull, FRAME_PULL, FRAME_RAFT_SNAPSHOT, type PullResult } from '../../cluster/catchup.js';
 import type { MemberInfo } from '../../cluster/discovery-table.js';
 import type { Message } from '../../raft/messages.js';
 import { decodeMessage, encodeMessage } from '../../replication/message-codec.js';
@@ -15,7 +16,8 @@ const DISCOVERY_FRAME_BYTES_MAX = 64 * 1024;
 const RAFT_FRAME_BYTES_MAX = 320 * 1024 * 1024;
 const RAFT_BUFFERED_BYTES_MAX = 64 * 1024 * 1024;
 const CATCHUP_CHUNK_BYTES = 1024 * 1024;
-const CATCHUP_FRAME_BYTES_MAX = CATCHUP_CHUNK_BYTES + 64;
+/** a pull answer of transactions is bounded by the core to about 4 MiB, plus one large command */
+const CATCHUP_FRAME_BYTES_MAX = 320 * 1024 * 1024;
 const CATCHUP_BUFFERED_BYTES_MAX = 2 * 1024 * 1024 * 1024;
 /** a store copy larger than this is refused by the receiver */
 const CATCHUP_TRANSFER_BYTES_MAX = 2 * 1024 * 1024 * 1024 - 1;
@@ -33,9 +35,11 @@ export interface ClusterNetOptions {
   /** initial_discovery_members, resolved to host:port */
   readonly seeds: readonly { readonly host: string; readonly port: number }[];
   readonly discoveryIntervalMs: number;
+  /** a read replica takes no part in Raft: no raft listener */
+  readonly raft?: boolean;
 }
 
-export interface BoundClusterNet extends ClusterNetwork {
+export interface BoundClusterNet extends ReplicaNetwork {
   readonly discoveryAddress: { readonly host: string; readonly port: number };
   readonly raftAddress: { readonly host: string; readonly port: number };
   readonly catchupAddress: { readonly host: string; readonly port: number };
@@ -49,6 +53,20 @@ function splitAddress(address: string): { host: string; port: number } | undefin
   let host = address.slice(0, colon);
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   return { host, port };
+}
+
+/** every this many rounds a member tells the others whom it hears from */
+const PEERS_EVERY_ROUNDS = 5;
+const PEERS_FRESH_MS = 5000;
+
+function parsePeers(frame: Uint8Array): string[] | undefined {
+  if (frame[0] !== 0x7b || frame[2] !== 0x70) return undefined; // {"p…
+  try {
+    const value = JSON.parse(textDecoder.decode(frame)) as { peers?: unknown };
+    return Array.isArray(value.peers) ? value.peers.filter((p): p is string => typeof p === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseInfo(frame: Uint8Array): MemberInfo | undefined {
@@ -101,6 +119,9 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   let info: MemberInfo | undefined;
   let infoFrame: Uint8Array | undefined;
   const inboundDiscovery = new Set<FramedLink>();
+  /** discovery addresses of members heard from directly, and when */
+  const heardAt = new Map<string, number>();
+  let gossipRound = 0;
   const discoveryLinks = new Map<string, OutboundLink>();
   const selfDiscoveryAddresses = new Set<string>();
   const raftLinks = new Map<string, { address: string; link: OutboundLink }>();
@@ -110,8 +131,15 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   let closed = false;
 
   const onDiscoveryFrame = (link: FramedLink, frame: Uint8Array): void => {
+    const peers = parsePeers(frame);
+    if (peers !== undefined) {
+      // members others hear from: dial them, so liveness is always judged first-hand
+      for (const address of peers.slice(0, DISCOVERY_LINKS_MAX)) dialDiscovery(address);
+      return;
+    }
     const heard = parseInfo(frame);
     if (heard === undefined) return;
+    heardAt.set(heard.discoveryAddress, Date.now());
     if (heard.memberId === options.selfId) {
       // a seed address that is this member: stop dialling it
       if (link instanceof OutboundLink) {
@@ -178,12 +206,24 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     let state = inboundStates.get(link);
     if (state === undefined) inboundStates.set(link, (state = { accepted: false }));
     if (!state.accepted) return acceptHandshake(link, frame, state);
-    if (frame.length < 12) return link.close();
-    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    if (frame[0] === FRAME_PULL) {
+      let answer;
+      try {
+        const { request, afterTxId } = decodePull(frame);
+        if (handlers.onPull === undefined || handlers.clusterId() === null) return link.close();
+        answer = encodeAnswer(request, handlers.onPull(afterTxId));
+      } catch {
+        return link.close();
+      }
+      for (const out of answer) if (!link.send(out)) return link.close();
+      return;
+    }
+    if (frame[0] !== FRAME_RAFT_SNAPSHOT || frame.length < 13) return link.close();
+    const view = new DataView(frame.buffer, frame.byteOffset + 1, frame.byteLength - 1);
     const id = view.getUint32(0);
     const seq = view.getUint32(4);
     const count = view.getUint32(8);
-    const body = frame.subarray(12);
+    const body = frame.subarray(13);
     if (seq === 0) state.transfer = { id, chunks: [], received: 0, count, bytes: 0 };
     const transfer = state.transfer;
     // A chunk out of order means a lost frame: drop the transfer; Raft sends the snapshot again.
@@ -216,9 +256,11 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
       },
       onClose: (link) => inboundDiscovery.delete(link),
     }, { maxFrameBytes: DISCOVERY_FRAME_BYTES_MAX, maxBufferedBytes: 256 * 1024 }));
-    listeners.push(await listenFramed(options.raftListen.host, options.raftListen.port, { onFrame: onRaftInbound }, {
-      maxFrameBytes: RAFT_FRAME_BYTES_MAX, maxBufferedBytes: RAFT_BUFFERED_BYTES_MAX,
-    }));
+    if (options.raft !== false) {
+      listeners.push(await listenFramed(options.raftListen.host, options.raftListen.port, { onFrame: onRaftInbound }, {
+        maxFrameBytes: RAFT_FRAME_BYTES_MAX, maxBufferedBytes: RAFT_BUFFERED_BYTES_MAX,
+      }));
+    }
     listeners.push(await listenFramed(options.catchupListen.host, options.catchupListen.port, { onFrame: onCatchupInbound }, {
       maxFrameBytes: CATCHUP_FRAME_BYTES_MAX, maxBufferedBytes: CATCHUP_BUFFERED_BYTES_MAX,
     }));
@@ -226,7 +268,9 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     await closeListeners();
     throw error;
   }
-  const [discoveryListener, raftListener, catchupListener] = listeners as [FramedListener, FramedListener, FramedListener];
+  const discoveryListener = listeners[0]!;
+  const catchupListener = listeners[listeners.length - 1]!;
+  const raftListener = options.raft !== false ? listeners[1]! : undefined;
 
   const handshakeFrame = (): Uint8Array => encodeHandshake({ clusterId: handlers.clusterId(), memberId: options.selfId });
   const linkTo = (
@@ -245,17 +289,87 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     return link;
   };
 
+  // A replica's pull links: one per upstream, one request outstanding at a time.
+  interface PullLink {
+    readonly address: string;
+    readonly link: OutboundLink;
+    waiting?: { request: number; frame: Uint8Array; sent: boolean; reader: AnswerReader; resolve(result: PullResult): void; reject(error: Error): void; timer: NodeJS.Timeout };
+  }
+  const pullLinks = new Map<string, PullLink>();
+  let requestSeq = 0;
+  const failWaiting = (entry: PullLink, error: Error): void => {
+    const waiting = entry.waiting;
+    if (waiting === undefined) return;
+    entry.waiting = undefined;
+    clearTimeout(waiting.timer);
+    waiting.reject(error);
+  };
+  const pullLinkTo = (memberId: string, address: string): PullLink | undefined => {
+    const existing = pullLinks.get(memberId);
+    if (existing !== undefined && existing.address === address) return existing;
+    if (existing !== undefined) {
+      failWaiting(existing, new Error('upstream address changed'));
+      existing.link.close();
+    }
+    const target = splitAddress(address);
+    if (target === undefined) return undefined;
+    const entry: PullLink = {
+      address,
+      link: new OutboundLink(address, target.host, target.port, {
+        onOpen: (opened) => {
+          opened.send(handshakeFrame());
+          // a pull asked for while the link was still connecting goes out now
+          const waiting = entry.waiting;
+          if (waiting !== undefined && !waiting.sent) {
+            waiting.sent = true;
+            if (!opened.send(waiting.frame)) failWaiting(entry, new Error('catch-up link full'));
+          }
+        },
+        onClose: () => {
+          if (entry.waiting?.sent === true) failWaiting(entry, new Error('catch-up link closed'));
+        },
+        onFrame: (_link, frame) => {
+          const waiting = entry.waiting;
+          if (waiting === undefined) return;
+          let result: PullResult | undefined;
+          try {
+            result = waiting.reader.push(frame, waiting.request);
+          } catch (error) {
+            failWaiting(entry, error as Error);
+            entry.link.close();
+            pullLinks.delete(memberId);
+            return;
+          }
+          if (result === undefined) return;
+          entry.waiting = undefined;
+          clearTimeout(waiting.timer);
+          waiting.resolve(result);
+        },
+      }, { maxFrameBytes: CATCHUP_FRAME_BYTES_MAX, maxBufferedBytes: 1024 * 1024 }),
+    };
+    pullLinks.set(memberId, entry);
+    return entry;
+  };
+
   for (const seed of options.seeds) dialDiscovery(`${seed.host}:${seed.port}`);
   const gossip = setInterval(() => {
     if (infoFrame === undefined) return;
-    for (const link of discoveryLinks.values()) link.send(infoFrame);
-    for (const link of inboundDiscovery) link.send(infoFrame);
+    const frames = [infoFrame];
+    if (++gossipRound % PEERS_EVERY_ROUNDS === 0) {
+      const now = Date.now();
+      for (const [address, at] of heardAt) if (now - at > PEERS_FRESH_MS) heardAt.delete(address);
+      frames.push(textEncoder.encode(JSON.stringify({ peers: [...heardAt.keys()].slice(0, DISCOVERY_LINKS_MAX) })));
+    }
+    for (const frame of frames) {
+      for (const link of discoveryLinks.values()) link.send(frame);
+      for (const link of inboundDiscovery) link.send(frame);
+    }
   }, options.discoveryIntervalMs);
   gossip.unref();
 
   return {
     discoveryAddress: discoveryListener.address,
-    raftAddress: raftListener.address,
+    raftAddress: raftListener?.address ?? { host: options.raftListen.host, port: 0 },
     catchupAddress: catchupListener.address,
     publish(next) {
       info = next;
@@ -271,12 +385,13 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
         const id = (transferSeq = (transferSeq + 1) >>> 0);
         for (let seq = 0; seq < count; seq++) {
           const body = bytes.subarray(seq * CATCHUP_CHUNK_BYTES, (seq + 1) * CATCHUP_CHUNK_BYTES);
-          const frame = new Uint8Array(12 + body.length);
-          const view = new DataView(frame.buffer);
+          const frame = new Uint8Array(13 + body.length);
+          frame[0] = FRAME_RAFT_SNAPSHOT;
+          const view = new DataView(frame.buffer, 1);
           view.setUint32(0, id);
           view.setUint32(4, seq);
           view.setUint32(8, count);
-          frame.set(body, 12);
+          frame.set(body, 13);
           if (!link.send(frame)) return;
         }
         return;
@@ -284,8 +399,27 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
       const link = linkTo(raftLinks, to.memberId, to.raftAddress, RAFT_FRAME_BYTES_MAX, RAFT_BUFFERED_BYTES_MAX);
       link?.send(encodeMessage(message));
     },
+    pull(upstream, afterTxId, timeoutMs) {
+      const entry = closed ? undefined : pullLinkTo(upstream.memberId, upstream.catchupAddress);
+      if (entry === undefined) return Promise.reject(new Error(`cannot reach ${upstream.catchupAddress}`));
+      if (entry.waiting !== undefined) return Promise.reject(new Error('a pull is already outstanding on this link'));
+      const request = (requestSeq = (requestSeq + 1) >>> 0);
+      return new Promise<PullResult>((resolve, reject) => {
+        const timer = setTimeout(() => failWaiting(entry, new Error(`no answer from ${upstream.catchupAddress} within ${timeoutMs} ms`)), timeoutMs);
+        timer.unref();
+        const frame = encodePull(request, afterTxId);
+        const connected = entry.link.isConnected;
+        entry.waiting = { request, frame, sent: connected, reader: new AnswerReader(CATCHUP_TRANSFER_BYTES_MAX), resolve, reject, timer };
+        // not connected yet: sent on connect, or failed by the timeout
+        if (connected && !entry.link.send(frame)) failWaiting(entry, new Error(`cannot send to ${upstream.catchupAddress}`));
+      });
+    },
     async close() {
       closed = true;
+      for (const entry of pullLinks.values()) {
+        failWaiting(entry, new Error('closing'));
+        entry.link.close();
+      }
       clearInterval(gossip);
       for (const link of discoveryLinks.values()) link.close();
       for (const { link } of raftLinks.values()) link.close();

@@ -16,22 +16,11 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
+import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type StartedMember } from './member-server.js';
 
-/** discovery rounds: each member repeats its self-description this often */
-const DISCOVERY_INTERVAL_MS = 200;
-/** a member silent in discovery this long is shown as gone */
-const DISCOVERY_ALIVE_MS = 3000;
 
-export interface StartedCore {
-  readonly member: CoreMember;
-  readonly net: BoundClusterNet;
-  readonly cluster: ClusterConfig;
-  close(): Promise<void>;
-}
+export type StartedCore = StartedMember<CoreMember>;
 
-function advertised(addresses: ListenerAddresses, boundPort: number): string {
-  return `${addresses.advertisedHost}:${addresses.advertisedPort === 0 ? boundPort : addresses.advertisedPort}`;
-}
 
 /**
  * TuGraph HA names its members and their raft ports (bolt_raft_init_peers) and has no discovery

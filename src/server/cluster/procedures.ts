@@ -4,6 +4,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { CoreMember } from '../../cluster/core-member.js';
+import type { ClusterView } from '../../cluster/view.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import type { ShowSource } from '../../cypher/runtime/show.js';
 import type { CypherValue } from '../../values/value.js';
@@ -27,7 +28,8 @@ function resolveMemberId(member: CoreMember, id: CypherValue): string {
   throw new Neo4jError(Status.ArgumentError, `No cluster member with id ${String(id)}; CALL db.bolt.listRaftNodes() lists them.`);
 }
 
-export function clusterProcedures(member: CoreMember, defaultDatabase: string): ProcedureSignature[] {
+/** what every member answers, core or read replica */
+export function clusterProcedures(member: ClusterView, defaultDatabase: string): ProcedureSignature[] {
   const role = (): string => member.role();
   return [
     {
@@ -59,6 +61,12 @@ export function clusterProcedures(member: CoreMember, defaultDatabase: string): 
         return [[role()]];
       },
     },
+  ];
+}
+
+/** a core's Raft procedures (TuGraph HA) and leadership transfer */
+export function raftProcedures(member: CoreMember): ProcedureSignature[] {
+  return [
     {
       name: 'db.bolt.listRaftNodes',
       mode: 'DBMS',
@@ -150,7 +158,7 @@ const SERVER_COLUMNS = ['serverId', 'name', 'address', 'httpAddress', 'httpsAddr
 const SERVER_DEFAULTS = ['name', 'address', 'state', 'health', 'hosting'];
 
 /** SHOW SERVERS: every member discovery shows alive, this one included */
-export function showServersSource(member: CoreMember, version: string): ShowSource {
+export function showServersSource(member: ClusterView, version: string): ShowSource {
   return {
     defaults: SERVER_DEFAULTS, all: SERVER_COLUMNS,
     rows: () => clusterMembers(member).map((view) => new Map<string, CypherValue>([
@@ -165,7 +173,7 @@ export function showServersSource(member: CoreMember, version: string): ShowSour
 const DATABASE_COLUMNS = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
 
 /** SHOW DATABASES on a core: one row per database per member, with its role and whether it is the writer */
-export function clusterDatabasesSource(member: CoreMember, defaultDatabase: string): ShowSource {
+export function clusterDatabasesSource(member: ClusterView, defaultDatabase: string): ShowSource {
   return {
     defaults: DATABASE_COLUMNS, all: DATABASE_COLUMNS,
     rows: (_ctx, cmd) => {

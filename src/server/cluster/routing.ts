@@ -4,8 +4,18 @@
 // available), ROUTE every core in the cluster that discovery shows alive, this one included.
 
 import type { RoutingTable } from '../../bolt/services.js';
-import type { CoreMember } from '../../cluster/core-member.js';
+import type { ClusterView } from '../../cluster/view.js';
 import type { ClusterConfig } from '../config/types.js';
+import { Neo4jError, Status } from '../../core/errors.js';
+import { applyPolicy } from '../../cluster/load-balancing.js';
+import type { CypherValue } from '../../values/value.js';
+
+/** spreads readers over requests (causal_clustering.load_balancing.shuffle); order-only, so not seeded */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  const start = out.length > 0 ? Date.now() % out.length : 0;
+  return [...out.slice(start), ...out.slice(0, start)];
+}
 
 export interface ClusterMemberView {
   readonly memberId: string;
@@ -19,12 +29,12 @@ export interface ClusterMemberView {
 }
 
 /** this member and every member of its cluster that discovery shows alive, with their roles */
-export function clusterMembers(member: CoreMember, nowMs = member.nowMs()): ClusterMemberView[] {
+export function clusterMembers(member: ClusterView, nowMs = member.nowMs()): ClusterMemberView[] {
   const status = member.status();
   const self = member.selfInfo();
   const views: ClusterMemberView[] = [{
-    memberId: self.memberId, boltAddress: self.boltAddress, httpAddress: self.httpAddress, role: status.role, groups: self.groups,
-    database: self.database, term: status.term, appliedIndex: status.appliedIndex,
+    memberId: self.memberId, boltAddress: self.boltAddress, httpAddress: self.httpAddress, role: member.role(), groups: self.groups,
+    database: self.database, term: status.term, appliedIndex: self.appliedIndex,
   }];
   for (const info of member.discovery.alive(nowMs)) {
     if (status.clusterId === null || info.clusterId !== status.clusterId) continue;
@@ -40,14 +50,26 @@ export function clusterMembers(member: CoreMember, nowMs = member.nowMs()): Clus
   return views;
 }
 
-export function coreRoutingTable(member: CoreMember, cluster: ClusterConfig, ttlSeconds: number, selfBolt: string): RoutingTable {
+export function coreRoutingTable(
+  member: ClusterView, cluster: ClusterConfig, ttlSeconds: number, selfBolt: string, routingContext?: ReadonlyMap<string, CypherValue>,
+): RoutingTable {
   const members = clusterMembers(member).map((view) => (view.memberId === member.selfId ? { ...view, boltAddress: selfBolt } : view));
   const leader = members.find((view) => view.role === 'LEADER');
   const cores = members.filter((view) => view.role !== 'READ_REPLICA');
   const followers = cluster.allowReadsOnFollowers ? cores.filter((view) => view.role !== 'LEADER') : [];
   const replicas = members.filter((view) => view.role === 'READ_REPLICA');
-  let readers = [...followers, ...replicas].map((view) => view.boltAddress);
-  if (readers.length === 0 && leader !== undefined) readers = [leader.boltAddress];
+  let readerViews = [...followers, ...replicas];
+  const policyName = routingContext?.get('policy');
+  if (typeof policyName === 'string' && cluster.loadBalancing.plugin === 'server_policies') {
+    const policy = cluster.loadBalancing.policies.get(policyName);
+    if (policy === undefined) {
+      throw new Neo4jError(Status.ProcedureCallFailed, `Policy definition for '${policyName}' could not be found.`);
+    }
+    readerViews = applyPolicy(policy, readerViews);
+  }
+  let readers = readerViews.map((view) => view.boltAddress);
+  if (readers.length === 0 && leader !== undefined && policyName === undefined) readers = [leader.boltAddress];
+  if (cluster.loadBalancing.shuffle) readers = shuffled(readers);
   return {
     ttlSeconds,
     writers: leader === undefined ? [] : [leader.boltAddress],

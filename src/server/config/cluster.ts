@@ -6,6 +6,7 @@ import { parseBoolean, parseDurationMs, parseList, parsePositiveInteger, parseSo
 import type { SettingMeaning } from './settings.js';
 import { ConfigError, type SettingEntry } from './sources.js';
 import type { ClusterConfig, ListenerAddresses, RaftPeer, ServerConfig } from './types.js';
+import { parsePolicy, PolicyError, type Policy } from '../../cluster/load-balancing.js';
 
 export const DEFAULT_DISCOVERY_PORT = 5000;
 export const DEFAULT_TRANSACTION_PORT = 6000;
@@ -42,7 +43,10 @@ export interface ExplicitMembers {
   readonly memberId?: number;
 }
 
-export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHost: string, advertisedHost: string, explicit: ExplicitMembers = {}): ClusterConfig {
+export function resolveCluster(
+  get: Lookup, mode: ServerConfig['mode'], listenHost: string, advertisedHost: string, explicit: ExplicitMembers = {},
+  raw: ReadonlyMap<string, string> = new Map(),
+): ClusterConfig {
   const membersEntry = get('discoveryMembers');
   const discoveryMembers = membersEntry === undefined ? [] : parseList(membersEntry.value, membersEntry.key)
     .map((item) => parseSocketAddress(item, { host: '', port: DEFAULT_DISCOVERY_PORT }, membersEntry.key))
@@ -92,10 +96,41 @@ export function resolveCluster(get: Lookup, mode: ServerConfig['mode'], listenHo
     allowReadsOnFollowers: readsOnFollowers === undefined ? true : parseBoolean(readsOnFollowers.value, readsOnFollowers.key),
     memberRemovalTimeoutMs: duration('memberRemovalTimeout', DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS),
     snapshotAfterEntries: int('snapshotAfterEntries', DEFAULT_SNAPSHOT_AFTER_ENTRIES),
+    loadBalancing: resolveLoadBalancing(raw),
     routingTtlMs: duration('routingTtl', 300_000),
     ...(raftPeers.length === 0 ? {} : { raftPeers }),
     ...(explicit.memberId === undefined ? {} : { memberId: explicit.memberId }),
   };
+}
+
+/** 3.5 causal_clustering.load_balancing.* and 4.x/5.x dbms.routing.load_balancing.* */
+const LOAD_BALANCING_PREFIXES = ['causal_clustering.load_balancing.', 'dbms.routing.load_balancing.'];
+
+function resolveLoadBalancing(raw: ReadonlyMap<string, string>): ClusterConfig['loadBalancing'] {
+  const policies = new Map<string, Policy>();
+  let plugin: 'server_policies' | 'none' = 'none';
+  let shuffle = true;
+  for (const [key, value] of raw) {
+    const prefix = LOAD_BALANCING_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix === undefined) continue;
+    const rest = key.slice(prefix.length);
+    if (rest === 'plugin') {
+      const name = value.trim();
+      if (name !== 'server_policies') throw new ConfigError(`Invalid value "${value}" for setting "${key}": the only load balancing plugin is server_policies`);
+      plugin = 'server_policies';
+    } else if (rest === 'shuffle') {
+      shuffle = parseBoolean(value, key);
+    } else if (rest.startsWith('config.server_policies.')) {
+      const name = rest.slice('config.server_policies.'.length);
+      try {
+        policies.set(name, parsePolicy(value));
+      } catch (error) {
+        if (error instanceof PolicyError) throw new ConfigError(`Invalid value "${value}" for setting "${key}": ${error.message}`);
+        throw error;
+      }
+    }
+  }
+  return { plugin, policies, shuffle };
 }
 
 /** Neo4j's backup listener defaults to loopback 6362 whatever the default listen address is. */

@@ -137,7 +137,7 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
     fsyncOnCommit: bool('fsyncOnCommit', true),
     raw,
     notices,
-    cluster: resolveCluster(get, mode, defaultListenHost, defaultAdvertisedEntry !== undefined ? defaultAdvertisedHost : defaultListenHost, options.explicitMembers),
+    cluster: resolveCluster(get, mode, defaultListenHost, defaultAdvertisedEntry !== undefined ? defaultAdvertisedHost : defaultListenHost, options.explicitMembers, raw),
     backup: resolveBackup(get),
   };
 }

@@ -104,6 +104,7 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['causal_clustering.server_groups', 'serverGroups'],
   ['server.groups', 'serverGroups'],
   ['causal_clustering.pull_interval', 'pullInterval'],
+  ['causal_clustering.read_replica_refresh_rate', 'pullInterval'],
   ['server.cluster.catchup.pull_interval', 'pullInterval'],
   ['causal_clustering.leader_election_timeout', 'leaderElectionTimeout'],
   ['causal_clustering.cluster_routing_ttl', 'routingTtl'],
@@ -126,8 +127,17 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   'server.metrics.prometheus.enabled', 'server.metrics.prometheus.endpoint',
   'server.bolt.tls_level', 'dbms.connector.bolt.tls_level',
   'dbms.ssl.policy.bolt.base_directory', 'dbms.ssl.policy.bolt.private_key', 'dbms.ssl.policy.bolt.public_certificate',
+  // the cluster health endpoints (src/server/http/cluster-endpoints.ts): 3.5/4.x and 5.x spellings
+  'dbms.security.causal_clustering_status_auth_enabled', 'dbms.security.cluster_status_auth_enabled',
   ...EXECUTION_SETTING_KEYS,
+  // read replicas' upstream selection (server/cluster/replica-server.ts)
+  'causal_clustering.upstream_selection_strategy', 'server.cluster.catchup.upstream_strategy',
+  'causal_clustering.connect-randomly-to-server-group', 'server.cluster.catchup.connect_randomly_to_server_group',
+  'causal_clustering.user_defined_upstream_strategy', 'server.cluster.catchup.user_defined_upstream_strategy',
 ]);
+
+/** Families of settings the server reads from raw (load-balancing policies: config/cluster.ts). */
+const READ_FROM_RAW_PREFIXES: readonly string[] = ['causal_clustering.load_balancing.', 'dbms.routing.load_balancing.'];
 
 /** Exact Neo4j setting names that Causeway accepts and ignores. */
 const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([
@@ -214,7 +224,7 @@ export function exactSettingNames(): string[] {
 export function classifySetting(key: string): SettingKind {
   const meaning = MODELLED_SETTINGS.get(key);
   if (meaning !== undefined) return { kind: 'modelled', meaning };
-  if (READ_FROM_RAW.has(key)) return { kind: 'read' };
+  if (READ_FROM_RAW.has(key) || READ_FROM_RAW_PREFIXES.some((prefix) => key.startsWith(prefix))) return { kind: 'read' };
   if (KNOWN_UNUSED_EXACT.has(key)) return { kind: 'unused' };
   if (KNOWN_UNUSED_PREFIXES.some((prefix) => key.startsWith(prefix))) return { kind: 'unused' };
   return { kind: 'unknown' };

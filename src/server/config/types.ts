@@ -1,5 +1,7 @@
 // The resolved server configuration: what the config loader produces and the server consumes.
 
+import type { Policy } from '../../cluster/load-balancing.js';
+
 export interface ServerConfig {
   /** NEO4J_HOME: base for relative paths */
   readonly home: string;
@@ -65,6 +67,8 @@ export interface ClusterConfig {
   readonly allowReadsOnFollowers: boolean;
   /** causeway.cluster.member_removal_timeout: a core gone from discovery this long leaves the voter set */
   readonly memberRemovalTimeoutMs: number;
+  /** causal_clustering.load_balancing.*: routing policies chosen by the driver's routing context */
+  readonly loadBalancing: { readonly plugin: 'server_policies' | 'none'; readonly policies: ReadonlyMap<string, Policy>; readonly shuffle: boolean };
   /** causeway.cluster.snapshot_after_entries: applied Raft entries between snapshots (log compaction) */
   readonly snapshotAfterEntries: number;
   /** explicit initial Raft members (TuGraph lgraph.json); empty when discovery is used */

@@ -49,6 +49,8 @@ export interface HttpRoutes {
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
   readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal) => Promise<HttpResponse>;
+  /** the cluster health endpoints of a core member (absent on a single server: those paths are 404 there, as in Neo4j) */
+  readonly cluster?: (request: HttpRequest) => Promise<HttpResponse | undefined>;
   /** transactions spanning requests (optional) */
   readonly transactions?: {
     begin(database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse>;
@@ -69,6 +71,8 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
     const doc = discoveryDocument({ boltAdvertised: routes.boltAdvertised(), httpHost: request.host ?? routes.httpFallbackHost });
     return { status: 200, contentType: 'application/json', body: `${JSON.stringify(doc, null, 2)}\n` };
   }
+  const cluster = await routes.cluster?.(request);
+  if (cluster) return cluster;
   const tx = TX_COMMIT_PATH.exec(bare);
   if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal);
   const transactions = routes.transactions;

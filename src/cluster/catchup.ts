@@ -1,0 +1,104 @@
+// The catch-up protocol's frames on the transaction port (6000), after the cluster handshake:
+//   1 raft snapshot chunk   [u32 transfer][u32 seq][u32 count][bytes]      core → core (store copy for Raft)
+//   2 pull request          [u32 request][u64 afterTxId]                   replica → core
+//   3 transactions          [u32 request][u64 appliedTxId][varint n]{[u64 txId][varint len][command]}
+//   4 nothing new           [u32 request][u64 appliedTxId]
+//   5 store copy chunk      [u32 request][u32 seq][u32 count][bytes]       the core's whole store image
+// Pure encoding; the sockets are in env/node/cluster-net.ts.
+
+import { ByteReader, ByteWriter } from '../graph/bytes.js';
+import { decodeTxCommand, type CommittedCommand } from '../graph/commands.js';
+
+export const FRAME_RAFT_SNAPSHOT = 1;
+export const FRAME_PULL = 2;
+export const FRAME_TXS = 3;
+export const FRAME_NOTHING = 4;
+export const FRAME_STORE_CHUNK = 5;
+
+export const STORE_CHUNK_BYTES = 1024 * 1024;
+
+/** What a core answers a pull with. */
+export type PullAnswer =
+  | { readonly kind: 'txs'; readonly appliedTxId: number; readonly txs: readonly { readonly txId: number; readonly bytes: Uint8Array }[] }
+  | { readonly kind: 'none'; readonly appliedTxId: number }
+  | { readonly kind: 'store'; readonly image: Uint8Array };
+
+/** What a replica receives, decoded. */
+export type PullResult =
+  | { readonly kind: 'txs'; readonly appliedTxId: number; readonly txs: readonly CommittedCommand[] }
+  | { readonly kind: 'none'; readonly appliedTxId: number }
+  | { readonly kind: 'store'; readonly image: Uint8Array };
+
+export function encodePull(request: number, afterTxId: number): Uint8Array {
+  return new ByteWriter(16).u8(FRAME_PULL).u32(request).u64(afterTxId).finish();
+}
+
+export function decodePull(frame: Uint8Array): { request: number; afterTxId: number } {
+  const input = new ByteReader(frame);
+  input.u8();
+  return { request: input.u32(), afterTxId: input.u64() };
+}
+
+/** the answer as frames (a store copy is cut into chunks) */
+export function encodeAnswer(request: number, answer: PullAnswer): Uint8Array[] {
+  if (answer.kind === 'none') return [new ByteWriter(16).u8(FRAME_NOTHING).u32(request).u64(answer.appliedTxId).finish()];
+  if (answer.kind === 'txs') {
+    const out = new ByteWriter(1024).u8(FRAME_TXS).u32(request).u64(answer.appliedTxId).varint(answer.txs.length);
+    for (const tx of answer.txs) out.u64(tx.txId).varint(tx.bytes.length).bytes(tx.bytes);
+    return [out.finish()];
+  }
+  const count = Math.max(1, Math.ceil(answer.image.length / STORE_CHUNK_BYTES));
+  const frames: Uint8Array[] = [];
+  for (let seq = 0; seq < count; seq++) {
+    const body = answer.image.subarray(seq * STORE_CHUNK_BYTES, (seq + 1) * STORE_CHUNK_BYTES);
+    frames.push(new ByteWriter(body.length + 16).u8(FRAME_STORE_CHUNK).u32(request).u32(seq).u32(count).bytes(body).finish());
+  }
+  return frames;
+}
+
+/** Reassembles one answer from its frames; one request is outstanding per link at a time. */
+export class AnswerReader {
+  private chunks: Uint8Array[] = [];
+  private expected = 0;
+
+  constructor(private readonly maxStoreBytes: number) {}
+
+  /** the decoded answer once complete, undefined while a store copy is still arriving; throws on a broken stream */
+  push(frame: Uint8Array, request: number): PullResult | undefined {
+    const input = new ByteReader(frame);
+    const type = input.u8();
+    const answering = input.u32();
+    if (answering !== request) throw new Error(`catch-up answer for request ${answering}, waiting for ${request}`);
+    if (type === FRAME_NOTHING) return { kind: 'none', appliedTxId: input.u64() };
+    if (type === FRAME_TXS) {
+      const appliedTxId = input.u64();
+      const count = input.varint();
+      const txs: CommittedCommand[] = [];
+      for (let i = 0; i < count; i++) {
+        const txId = input.u64();
+        txs.push({ txId, command: decodeTxCommand(input.bytes(input.varint())) });
+      }
+      return { kind: 'txs', appliedTxId, txs };
+    }
+    if (type !== FRAME_STORE_CHUNK) throw new Error(`unexpected catch-up frame type ${type}`);
+    const seq = input.u32();
+    const count = input.u32();
+    if (seq === 0) {
+      this.chunks = [];
+      this.expected = count;
+    }
+    if (seq !== this.chunks.length || count !== this.expected) throw new Error('store copy chunks out of order');
+    this.chunks.push(frame.slice(input.offset));
+    if (this.chunks.reduce((sum, c) => sum + c.length, 0) > this.maxStoreBytes) throw new Error('store copy larger than allowed');
+    if (this.chunks.length < count) return undefined;
+    const total = this.chunks.reduce((sum, c) => sum + c.length, 0);
+    const image = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      image.set(chunk, at);
+      at += chunk.length;
+    }
+    this.chunks = [];
+    return { kind: 'store', image };
+  }
+}

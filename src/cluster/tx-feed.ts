@@ -1,0 +1,75 @@
+// The recently applied transactions of a core, for read replicas that pull (the catch-up
+// protocol): each committed command with its tx id, as applied — a command skipped for a stale
+// lease is kept with no operations, so a replica applies exactly what the cores did. Bounded by
+// count and bytes; a replica further behind than the feed reaches gets a store copy instead.
+
+import { encodeTxCommand, type CommittedCommand } from '../graph/commands.js';
+
+export interface FeedLimits {
+  readonly commandsMax: number;
+  readonly bytesMax: number;
+}
+
+export const DEFAULT_FEED_LIMITS: FeedLimits = { commandsMax: 10_000, bytesMax: 64 * 1024 * 1024 };
+
+interface FeedItem {
+  readonly txId: number;
+  readonly bytes: Uint8Array;
+}
+
+export type FeedAnswer =
+  | { readonly kind: 'txs'; readonly txs: readonly { readonly txId: number; readonly bytes: Uint8Array }[] }
+  /** the replica is level with this core */
+  | { readonly kind: 'none' }
+  /** the feed no longer reaches back to afterTxId + 1: the replica needs a store copy */
+  | { readonly kind: 'too-old' };
+
+export class AppliedTxFeed {
+  private items: FeedItem[] = [];
+  private head = 0;
+  private bytes = 0;
+
+  constructor(private readonly limits: FeedLimits = DEFAULT_FEED_LIMITS) {}
+
+  record(batch: readonly CommittedCommand[]): void {
+    for (const { txId, command } of batch) {
+      const last = this.items[this.items.length - 1];
+      // a gap (a store copy installed on this core) restarts the feed
+      if (last !== undefined && txId !== last.txId + 1) this.clear();
+      const bytes = encodeTxCommand(command);
+      this.items.push({ txId, bytes });
+      this.bytes += bytes.length;
+    }
+    while (this.items.length - this.head > this.limits.commandsMax || (this.bytes > this.limits.bytesMax && this.items.length - this.head > 1)) {
+      this.bytes -= this.items[this.head]!.bytes.length;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.bytes = 0;
+  }
+
+  /** up to maxCommands (and about maxBytes) transactions after afterTxId, given this core has applied appliedTxId */
+  since(afterTxId: number, appliedTxId: number, maxCommands: number, maxBytes: number): FeedAnswer {
+    if (afterTxId >= appliedTxId) return { kind: 'none' };
+    const first = this.items[this.head];
+    if (first === undefined || first.txId > afterTxId + 1) return { kind: 'too-old' };
+    const start = this.head + (afterTxId + 1 - first.txId);
+    const txs: { txId: number; bytes: Uint8Array }[] = [];
+    let size = 0;
+    for (let i = start; i < this.items.length && txs.length < maxCommands; i++) {
+      const item = this.items[i]!;
+      if (txs.length > 0 && size + item.bytes.length > maxBytes) break;
+      txs.push(item);
+      size += item.bytes.length;
+    }
+    return txs.length === 0 ? { kind: 'none' } : { kind: 'txs', txs };
+  }
+}

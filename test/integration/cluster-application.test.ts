@@ -1,0 +1,101 @@
+// An application on neo4j:// with the driver's managed transactions rides through failover
+// untouched: a stream of unique writes (executeWrite) and read-your-write checks (executeRead with
+// the session's bookmarks, executeQuery with the driver's bookmark manager) keeps running while the
+// test kills the leader with SIGKILL, restarts a follower, kills and restarts a replica and
+// transfers leadership. No error reaches the application, no acknowledged write is lost, and every
+// read after a write sees it. Prints the longest time a single write waited.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import neo4j from 'neo4j-driver';
+import { CoreCluster } from './core-cluster-harness.js';
+
+test('a neo4j:// application sees no error and loses nothing while the cluster fails over, restarts members and moves leadership', { timeout: 240_000 }, async () => {
+  const cluster = await CoreCluster.start({ cores: 3 });
+  let app: ReturnType<typeof neo4j.driver> | undefined;
+  try {
+    const leader = await cluster.waitForLeader();
+    const replica = await cluster.addReplica();
+    await cluster.startCore(replica);
+    const seeds = cluster.cores.filter((core) => core.mode !== 'READ_REPLICA').map((core) => `127.0.0.1:${core.process!.boltPort}`);
+    // the driver's resolver knows every core, as an application behind DNS would
+    app = neo4j.driver('neo4j://cluster.invalid:7687', neo4j.auth.basic('neo4j', 'neo4j'), {
+      resolver: () => seeds,
+      maxTransactionRetryTime: 60_000,
+    });
+    const driver = app;
+    const errors: string[] = [];
+    const acknowledged: number[] = [];
+    const staleReads: number[] = [];
+    let longestWriteMs = 0;
+    let stop = false;
+    const application = (async () => {
+      // Bounded: stops when told, or after 5,000 iterations.
+      for (let id = 0; !stop && id < 5000; id++) {
+        const session = driver.session();
+        try {
+          const started = Date.now();
+          if (id % 10 === 0) {
+            // executeQuery chains through the driver's own bookmark manager
+            await driver.executeQuery('MERGE (:AppWrite {id: $id})', { id });
+            longestWriteMs = Math.max(longestWriteMs, Date.now() - started);
+            acknowledged.push(id);
+            const viaQuery = await driver.executeQuery('MATCH (n:AppWrite {id: $id}) RETURN count(n) AS c', { id }, { routing: neo4j.routing.READ });
+            if (Number(viaQuery.records[0]!.get('c')) !== 1) staleReads.push(id);
+          } else {
+            await session.executeWrite((tx) => tx.run('MERGE (:AppWrite {id: $id})', { id }));
+            longestWriteMs = Math.max(longestWriteMs, Date.now() - started);
+            acknowledged.push(id);
+            const seen = await session.executeRead((tx) => tx.run('MATCH (n:AppWrite {id: $id}) RETURN count(n) AS c', { id }));
+            if (Number(seen.records[0]!.get('c')) !== 1) staleReads.push(id);
+          }
+        } catch (error) {
+          errors.push(`${id}: ${(error as { code?: string }).code ?? ''} ${(error as Error).message}`);
+        } finally {
+          await session.close();
+        }
+      }
+    })();
+    const pause = (ms: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, ms));
+    const progress = async (writes: number): Promise<void> => {
+      const target = acknowledged.length + writes;
+      for (let i = 0; i < 600 && acknowledged.length < target && errors.length === 0; i++) await pause(100);
+    };
+
+    await progress(20);
+    await cluster.kill9(leader);                                  // the leader dies
+    await progress(30);
+    await cluster.startCore(leader);                              // and comes back
+    await progress(20);
+    const follower = cluster.running().find((core) => core !== leader && core.process !== undefined)!;
+    await cluster.stop(follower);                                 // a follower restarts
+    await progress(20);
+    await cluster.startCore(follower);
+    await progress(20);
+    await cluster.kill9(replica);                                 // the replica dies and returns
+    await progress(20);
+    await cluster.startCore(replica);
+    await progress(20);
+    const current = await cluster.waitForLeader();                // leadership moves
+    const target = cluster.running().find((core) => core !== current)!;
+    await current.driver!.executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: cluster.memberIdOf(target) });
+    await progress(30);
+    stop = true;
+    await application;
+
+    assert.deepEqual(errors, [], 'no error reached the application');
+    assert.deepEqual(staleReads, [], 'every read after a write saw it');
+    assert.ok(acknowledged.length >= 200, `${acknowledged.length} writes`);
+    const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+    const all = await session.executeRead((tx) => tx.run('MATCH (n:AppWrite) RETURN collect(n.id) AS ids'));
+    await session.close();
+    const present = new Set((all.records[0]!.get('ids') as unknown[]).map(Number));
+    assert.deepEqual(acknowledged.filter((id) => !present.has(id)), [], 'no acknowledged write was lost');
+    console.log(`# application: ${acknowledged.length} writes, longest single write ${longestWriteMs} ms across the faults`);
+  } catch (error) {
+    console.error(cluster.outputs());
+    throw error;
+  } finally {
+    await app?.close();
+    await cluster.stopAll();
+  }
+});
