@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadServerConfig } from '../server/config/index.js';
-import { defaultPorts, MAX_CORES, memberConf } from './cluster.js';
+import { defaultPorts, MAX_CORES, memberConf, replicaConf, replicaPorts } from './cluster.js';
 
 test('members get the seed Bolt ports 11687, 12687, 13687 and HTTP 11474, …; no two listeners share a port', () => {
   // The README and the seed exercise name these ports; a clash would stop a member at startup.
@@ -35,4 +35,15 @@ test('each generated neo4j.conf loads as a core with its own listeners and every
     assert.equal(config.authEnabled, true, 'auth as the single server has it');
     assert.equal(config.raw.get('metrics.prometheus.endpoint'), `127.0.0.1:${plan[n - 1]!.prometheus}`);
   }
+});
+
+test('read replicas get the seed ports 21687, 22687 and follow every core through discovery; their ports clash with no core', () => {
+  // Proves the replica layout `cluster up` writes next to the cores.
+  assert.deepEqual([1, 2].map((n) => replicaPorts(n).bolt), [21687, 22687]);
+  const cores = [1, 2, 3].map(defaultPorts);
+  const text = replicaConf(1, cores);
+  assert.match(text, /^dbms\.mode=READ_REPLICA$/m);
+  assert.match(text, /^causal_clustering\.initial_discovery_members=127\.0\.0\.1:11500,127\.0\.0\.1:12500,127\.0\.0\.1:13500$/m);
+  const all = [...cores.flatMap((p) => Object.values(p)), ...[1, 2].flatMap((n) => Object.values(replicaPorts(n)))];
+  assert.equal(new Set(all).size, all.length);
 });

@@ -15,6 +15,11 @@ import { logFilePath, runningPid, startDaemon, stopDaemon } from './daemon.js';
 
 export const DEFAULT_CLUSTER_DIR = 'cluster';
 export const DEFAULT_CORES = 3;
+/** read replicas a fresh directory gets (the seed exercise's replica1 and replica2) */
+export const DEFAULT_REPLICAS = 2;
+/** replica N's ports are these plus 1000 × N: replica1 has Bolt 21687, replica2 22687 */
+const REPLICA_PORT_BASES = { bolt: 20687, http: 20474, discovery: 20500, catchup: 20600, raft: 20700, prometheus: 20004 } as const;
+export const MAX_REPLICAS = 9;
 /** a member's ports are these plus 1000 × its number: core1 has Bolt 11687, core2 12687, … */
 const PORT_BASES = { bolt: 10687, http: 10474, discovery: 10500, catchup: 10600, raft: 10700, prometheus: 10004 } as const;
 /** the largest cluster `up` lays out (core9's ports stay below 20000) */
@@ -39,6 +44,34 @@ export function defaultPorts(member: number): MemberPorts {
     bolt: PORT_BASES.bolt + shift, http: PORT_BASES.http + shift, discovery: PORT_BASES.discovery + shift,
     catchup: PORT_BASES.catchup + shift, raft: PORT_BASES.raft + shift, prometheus: PORT_BASES.prometheus + shift,
   };
+}
+
+export function replicaPorts(replica: number): MemberPorts {
+  const shift = 1000 * replica;
+  return {
+    bolt: REPLICA_PORT_BASES.bolt + shift, http: REPLICA_PORT_BASES.http + shift, discovery: REPLICA_PORT_BASES.discovery + shift,
+    catchup: REPLICA_PORT_BASES.catchup + shift, raft: REPLICA_PORT_BASES.raft + shift, prometheus: REPLICA_PORT_BASES.prometheus + shift,
+  };
+}
+
+/** The neo4j.conf of read replica `replica` (1-based) following cores with `cores` ports. */
+export function replicaConf(replica: number, cores: readonly MemberPorts[]): string {
+  const own = replicaPorts(replica);
+  return [
+    `# replica${replica} of a local Causeway cluster, written by \`causeway cluster up\`.`,
+    '# Kept as it is by later `cluster up` runs: edit freely (stop the cluster first).',
+    'dbms.mode=READ_REPLICA',
+    'dbms.connectors.default_listen_address=127.0.0.1',
+    'dbms.connectors.default_advertised_address=127.0.0.1',
+    `dbms.connector.bolt.listen_address=:${own.bolt}`,
+    `dbms.connector.http.listen_address=:${own.http}`,
+    `causal_clustering.discovery_listen_address=:${own.discovery}`,
+    `causal_clustering.transaction_listen_address=:${own.catchup}`,
+    `causal_clustering.initial_discovery_members=${cores.map((p) => `127.0.0.1:${p.discovery}`).join(',')}`,
+    'metrics.prometheus.enabled=true',
+    `metrics.prometheus.endpoint=127.0.0.1:${own.prometheus}`,
+    '',
+  ].join('\n');
 }
 
 /** The neo4j.conf of member `member` (1-based) of a local cluster whose members have `all` ports. */
@@ -101,12 +134,14 @@ function loadMember(dir: string, name: string): Member {
   return { name, home, confPath, config };
 }
 
-/** the core<N> homes under dir that have a neo4j.conf, in member order */
-function existingMemberNames(dir: string): string[] {
+/** the core<N> (then replica<N>) homes under dir that have a neo4j.conf, in member order */
+function existingMemberNames(dir: string, kind?: 'core' | 'replica'): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => /^core\d+$/.test(name) && existsSync(join(dir, name, 'conf', 'neo4j.conf')))
-    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const named = (prefix: string): string[] => readdirSync(dir)
+    .filter((name) => new RegExp(`^${prefix}\\d+$`).test(name) && existsSync(join(dir, name, 'conf', 'neo4j.conf')))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+  if (kind !== undefined) return named(kind);
+  return [...named('core'), ...named('replica')];
 }
 
 function wait(ms: number): Promise<void> {
@@ -163,15 +198,23 @@ export interface ClusterUpOptions {
   readonly dir: string;
   /** members to run; undefined: as many as the directory already has, else 3 */
   readonly cores?: number;
+  /** read replicas; undefined: as many as the directory already has, else 2 for a fresh directory */
+  readonly replicas?: number;
   readonly credentials: ClusterCredentials;
 }
 
 export async function clusterUp(options: ClusterUpOptions, out: (text: string) => void): Promise<number> {
   const dir = resolve(options.dir);
-  const existing = existingMemberNames(dir);
+  const existing = existingMemberNames(dir, 'core');
+  const existingReplicas = existingMemberNames(dir, 'replica');
   const cores = options.cores ?? (existing.length > 0 ? existing.length : DEFAULT_CORES);
   if (!Number.isInteger(cores) || cores < 1 || cores > MAX_CORES) {
     out(`--cores must be a whole number from 1 to ${MAX_CORES}, not ${options.cores}.\n`);
+    return 64;
+  }
+  const replicas = options.replicas ?? (existing.length > 0 ? existingReplicas.length : DEFAULT_REPLICAS);
+  if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+    out(`--replicas must be a whole number from 0 to ${MAX_REPLICAS}, not ${options.replicas}.\n`);
     return 64;
   }
   const plan = Array.from({ length: cores }, (_, i) => defaultPorts(i + 1));
@@ -185,6 +228,14 @@ export async function clusterUp(options: ClusterUpOptions, out: (text: string) =
       }
       members.push(loadMember(dir, `core${n}`));
     }
+    for (let n = 1; n <= replicas; n++) {
+      const confPath = join(dir, `replica${n}`, 'conf', 'neo4j.conf');
+      if (!existsSync(confPath)) {
+        mkdirSync(join(dir, `replica${n}`, 'conf'), { recursive: true });
+        writeFileSync(confPath, replicaConf(n, plan));
+      }
+      members.push(loadMember(dir, `replica${n}`));
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       out(`Configuration error: ${error.message}\n`);
@@ -192,7 +243,7 @@ export async function clusterUp(options: ClusterUpOptions, out: (text: string) =
     }
     throw error;
   }
-  out(`Starting a ${cores}-core cluster in ${shown(dir)}\n`);
+  out(`Starting a ${cores}-core cluster${replicas > 0 ? ` with ${replicas} read replica${replicas === 1 ? '' : 's'}` : ''} in ${shown(dir)}\n`);
   const startedNow: Member[] = [];
   for (const member of members) {
     if (runningPid(member.config) !== undefined) {
@@ -210,7 +261,7 @@ export async function clusterUp(options: ClusterUpOptions, out: (text: string) =
     startedNow.push(member);
     out(`  ${member.name} started (pid ${runningPid(member.config)}), Bolt ${boltUri(member)}\n`);
   }
-  const leader = await waitForWritableLeader(members, options.credentials, out);
+  const leader = await waitForWritableLeader(members.filter((m) => m.config.mode === 'CORE'), options.credentials, out);
   if (leader === undefined) {
     out(`No member accepted writes within ${LEADER_WAIT_MS / 1000} s. The members are still running; see their logs:\n`);
     for (const member of members) out(`  ${shown(logFilePath(member.config))}\n`);
@@ -280,7 +331,19 @@ interface RaftStatusRow {
   readonly memberId: string;
 }
 
+/** a read replica's row: its role and applied position from its HTTP status */
+async function replicaStatusOf(member: Member, credentials: ClusterCredentials): Promise<RaftStatusRow | string> {
+  const answer = await httpGet(member, `/db/${member.config.defaultDatabase}/cluster/status`, credentials);
+  if (answer === undefined || answer.status !== 200) return answer === undefined ? 'no answer' : `HTTP ${answer.status}`;
+  const status = JSON.parse(answer.body) as { memberId: string; leader: string | null; lastAppliedRaftIndex: number; replicationLagTxs: number };
+  return {
+    memberId: status.memberId, role: `READ_REPLICA (lag ${status.replicationLagTxs})`, term: Number.NaN, leader: status.leader ?? '',
+    appliedIndex: Number.NaN, lastAppliedTxId: status.lastAppliedRaftIndex,
+  };
+}
+
 async function raftStatusOf(member: Member, credentials: ClusterCredentials): Promise<RaftStatusRow | string> {
+  if (member.config.mode === 'READ_REPLICA') return replicaStatusOf(member, credentials);
   const driver = neo4j.driver(boltUri(member), neo4j.auth.basic(credentials.username, credentials.password), {
     connectionTimeout: REQUEST_TIMEOUT_MS, maxConnectionPoolSize: 1, disableLosslessIntegers: true,
   });
@@ -321,7 +384,8 @@ export async function clusterStatus(options: ClusterDirOptions, out: (text: stri
       notes.push(`${member.name}: ${status ?? 'no answer'}`);
     } else {
       if (status.role === 'LEADER') leaders++;
-      rows.push([member.name, String(pid), boltUri(member), status.role, String(status.term), String(status.appliedIndex), String(status.lastAppliedTxId), status.memberId]);
+      const shownNumber = (n: number): string => (Number.isNaN(n) ? '-' : String(n));
+      rows.push([member.name, String(pid), boltUri(member), status.role, shownNumber(status.term), shownNumber(status.appliedIndex), String(status.lastAppliedTxId), status.memberId]);
     }
   }
   out(table(rows));

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadServerConfig } from '../server/config/index.js';
 import type { ServerConfig } from '../server/config/types.js';
 import { runConsole } from './console.js';
+import { setInitialPassword } from './admin.js';
 import { clusterDown, clusterStatus, clusterUp, DEFAULT_CLUSTER_DIR, type ClusterCredentials } from './cluster.js';
 import { daemonStatus, startDaemon, stopDaemon } from './daemon.js';
 import { runShell, type ShellFlags } from './shell/run.js';
@@ -147,6 +148,21 @@ export function buildProgram(): Command {
     const config = loadConfigOrReport(opts.config);
     process.exitCode = config === undefined ? 1 : daemonStatus(config, writeOut);
   });
+  const admin = program.command('admin').description('administration tasks (like neo4j-admin)');
+  const initialPasswordCommand = (parent: Command): void => {
+    parent.command('set-initial-password').description("set the neo4j user's password before the first start")
+      .argument('<password>', 'the password (at least dbms.security.auth_minimum_password_length characters, default 8)')
+      .option('--require-password-change', 'the user must change it at first login')
+      .option(configOption, configHelp)
+      .action(async (password: string, opts: { config?: string; requirePasswordChange?: boolean }) => {
+        const config = loadConfigOrReport(opts.config);
+        process.exitCode = config === undefined ? 1 : await setInitialPassword(config, password, opts.requirePasswordChange === true, {
+          out: writeOut, err: (t) => void process.stderr.write(t),
+        });
+      });
+  };
+  initialPasswordCommand(admin);
+  initialPasswordCommand(admin.command('dbms').description('DBMS administration (Neo4j 5 form)'));
 
   const cluster = program.command('cluster').description('a local causal cluster of core servers on this machine (up, status, down)');
   const dirOption = ['--dir <dir>', `the cluster's directory: one home per member, core1, core2, … (default ./${DEFAULT_CLUSTER_DIR})`, DEFAULT_CLUSTER_DIR] as const;
@@ -158,16 +174,25 @@ export function buildProgram(): Command {
     .description('start the members in the background (Bolt 11687, 12687, 13687, …) and return once one leads')
     .option(...dirOption)
     .option('--cores <n>', 'number of core members (default 3, or as many as the directory has)')
+    .option('--replicas <n>', 'number of read replicas (default 2 in a new directory, or as many as the directory has)')
     .option('-u, --username <name>', 'user for the health checks (env NEO4J_USERNAME; default neo4j)')
     .option('-p, --password <password>', 'password for the health checks (env NEO4J_PASSWORD; default neo4j)')
-    .action(async (opts: { dir: string; cores?: string; username?: string; password?: string }) => {
+    .action(async (opts: { dir: string; cores?: string; replicas?: string; username?: string; password?: string }) => {
       const cores = opts.cores === undefined ? undefined : /^\d+$/.test(opts.cores.trim()) ? Number(opts.cores) : Number.NaN;
+      const replicas = opts.replicas === undefined ? undefined : /^\d+$/.test(opts.replicas.trim()) ? Number(opts.replicas) : Number.NaN;
+      if (replicas !== undefined && Number.isNaN(replicas)) {
+        process.stderr.write(`--replicas must be a whole number, not "${opts.replicas}".\n`);
+        process.exitCode = 64;
+        return;
+      }
       if (cores !== undefined && Number.isNaN(cores)) {
         process.stderr.write(`--cores must be a whole number, not "${opts.cores}".\n`);
         process.exitCode = 64;
         return;
       }
-      process.exitCode = await clusterUp({ dir: opts.dir, ...(cores === undefined ? {} : { cores }), credentials: credentials(opts) }, writeOut);
+      process.exitCode = await clusterUp({
+        dir: opts.dir, ...(cores === undefined ? {} : { cores }), ...(replicas === undefined ? {} : { replicas }), credentials: credentials(opts),
+      }, writeOut);
     });
   cluster.command('status')
     .description("each member's role, term and applied position (exit code 3 unless every member runs and one leads)")

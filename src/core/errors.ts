@@ -35,6 +35,10 @@ export const Status = {
   AuthenticationRateLimit: 'Neo.ClientError.Security.AuthenticationRateLimit',
   CredentialsExpired: 'Neo.ClientError.Security.CredentialsExpired',
   Forbidden: 'Neo.ClientError.Security.Forbidden',
+  /** a security command's argument is wrong: a short password, an unknown user or role */
+  InvalidArguments: 'Neo.ClientError.General.InvalidArguments',
+  /** a data statement sent to the system database */
+  NotSystemDatabaseError: 'Neo.ClientError.Statement.NotSystemDatabaseError',
   ProtocolViolation: 'Neo.ClientError.Request.Invalid',
   InvalidFormat: 'Neo.ClientError.Request.InvalidFormat',
   DatabaseNotFound: 'Neo.ClientError.Database.DatabaseNotFound',

@@ -5,7 +5,7 @@ import { drainCursor } from '../execution/result-cursor.js';
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
-  EXPLICIT_TRANSACTION, type OpenOptions, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
+  type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type StatementAccess, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
   type StatementTransaction,
 } from '../execution/api.js';
 import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
@@ -23,6 +23,9 @@ import { MemoryTracker, type MemoryPool, type TransactionMemoryLimit, UNLIMITED_
 import { StatementMemory } from './runtime/memory.js';
 import { estimateBytes } from '../values/size.js';
 import { forEachAstNode } from './runtime/ast-walk.js';
+import { statementAccess } from './access.js';
+import { compileExpression } from './runtime/expressions.js';
+import type { AdminCommand } from './ast/index.js';
 
 export interface CypherEngineOptions {
   /** Wall clock in ms (timestamp(), datetime()); injected so the engine stays pure. */
@@ -60,6 +63,7 @@ interface Prepared {
   readonly onlyReads: boolean;
   readonly query: CompiledQuery | null;
   readonly schema: SchemaPlan | null;
+  readonly access: StatementAccess;
 }
 
 /** Deterministic fallback PRNG (xorshift32) when no randomness is injected. */
@@ -83,6 +87,7 @@ export class CypherEngine implements QueryExecutor {
   private readonly scheduler: Scheduler;
   private readonly transactionLimit: TransactionMemoryLimit;
   private readonly pool: MemoryPool | undefined;
+  private adminHandler: AdminCommandHandler | undefined;
 
   constructor(options: CypherEngineOptions = {}) {
     this.transactionLimit = options.memory?.transaction ?? UNLIMITED_TRANSACTION;
@@ -102,6 +107,17 @@ export class CypherEngine implements QueryExecutor {
   registerShowSource(target: string, source: ShowSource): void {
     this.showSources.set(target, source);
     this.cache.clear();
+  }
+
+  /** Executes security administration commands (the server's system database); without one they are not supported. */
+  registerAdminHandler(handler: AdminCommandHandler): void {
+    this.adminHandler = handler;
+    this.cache.clear();
+  }
+
+  /** What `text` may do (read, write, schema, admin), for privilege checks before it runs; throws for bad input as open() does. */
+  statementAccess(text: string): StatementAccess {
+    return this.prepare(text).access;
   }
 
   registerProcedure(procedure: ProcedureSignature): void {
@@ -211,21 +227,42 @@ export class CypherEngine implements QueryExecutor {
     });
     const onlyReads = readOnly && !ownTransactions && !explainOnly;
     const body = statement.body;
+    const access = statementAccess(statement, this.procedures);
     const planner = { analysis, text, procedures: this.procedures };
     return withPlannerContext(planner, (): Prepared => {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);
         const queryType = analysis?.queryType ?? inferQueryType(body, query.returns);
-        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null };
+        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null, access };
       }
       if (body.kind === 'Show') {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
-        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema };
+        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
+      if (body.kind === 'AdminCommand') {
+        const schema = this.compileAdmin(body);
+        return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access };
+      }
       const schema = compileSchemaCommand(body);
-      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema };
+      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access };
     });
+  }
+
+  private compileAdmin(body: AdminCommand): SchemaPlan {
+    const handler = this.adminHandler;
+    if (!handler) throw notSupported(`${body.command} without a server (security administration runs in the system database)`);
+    const values = body.values.map((v) => ({ name: v.name, evaluate: compileExpression(v.expression) }));
+    return {
+      columns: [],
+      async run(ctx) {
+        const evaluated = new Map<string, CypherValue>();
+        for (const v of values) evaluated.set(v.name, v.evaluate({}, ctx) ?? null);
+        const result = await handler(ctx.tx, { command: body.command, options: body.options, values: evaluated });
+        const rows: Row[] = result.rows.map((values) => Object.fromEntries(result.columns.map((c, i) => [c, values[i] ?? null])));
+        return { columns: result.columns, rows };
+      },
+    };
   }
 }
 

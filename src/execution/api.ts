@@ -123,3 +123,47 @@ export interface QueryExecutor {
   execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryResult>;
   registerProcedure(procedure: ProcedureSignature): void;
 }
+
+/**
+ * A security administration command (CREATE USER, GRANT …) as the query language parsed it:
+ * `command` names it (e.g. 'CREATE USER'), `options` holds its fixed parts (names, flags, the
+ * privilege), `values` the parts written as expressions (passwords, names given as parameters),
+ * already evaluated. The server executes it; the engine only parses and evaluates.
+ */
+export interface AdminCommandRequest {
+  readonly command: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly values: ReadonlyMap<string, CypherValue>;
+}
+
+/** Runs an administration command inside `tx` (whose user the server knows) and returns its rows. */
+export type AdminCommandHandler = (tx: GraphTx, request: AdminCommandRequest) => Promise<{
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly CypherValue[])[];
+}>;
+
+/**
+ * What a statement may do, known before it runs, so the server can check privileges first:
+ * `kind` 'read' (the graph or only expressions), 'write', 'schema' (index or constraint DDL),
+ * 'admin' (security/database administration) or 'show'.
+ */
+export interface StatementAccess {
+  readonly kind: 'read' | 'write' | 'schema' | 'admin' | 'show';
+  /** reads the graph (a pattern, a label scan, a graph procedure), not only expressions */
+  readonly readsGraph: boolean;
+  /** 'index' | 'constraint' for schema statements */
+  readonly schemaObject?: 'index' | 'constraint';
+  /** procedures the statement calls, with their modes */
+  readonly procedures: readonly { readonly name: string; readonly mode: ProcedureSignature['mode'] }[];
+  /** labels, relationship types and property keys written literally, and whether some are only known at run time */
+  readonly tokens: {
+    readonly labels: readonly string[]; readonly types: readonly string[]; readonly propertyKeys: readonly string[];
+    /** map parameters whose keys become property keys */
+    readonly keyParameters?: readonly string[];
+    readonly dynamicKeys: boolean;
+  };
+  /** the admin command name (admin statements) */
+  readonly adminCommand?: string;
+  /** the database a leading `USE name` clause names (null: none) */
+  readonly use?: string | null;
+}

@@ -12,14 +12,8 @@ export interface ServerProcedureContext {
   /** `routingContext`: what the driver sent (address, policy, …) */
   routingTable(database: string, routingContext?: ReadonlyMap<string, CypherValue>): RoutingTable;
   readonly defaultDatabase: string;
-  /** user running a transaction (recorded by the Bolt session when it begins the tx) */
-  userOf(tx: GraphTx): string | undefined;
   /** settings for dbms.listConfig: name → value */
   settings(): ReadonlyMap<string, string>;
-  /** absent when auth is disabled */
-  changePassword?(user: string, newPassword: string): Promise<void>;
-  /** whether `password` is the user's current password (absent when auth is disabled) */
-  verifyPassword?(user: string, password: string): Promise<boolean>;
 }
 
 /** The settings Neo4j's dbms.clientConfig exposes to Browser (those Causeway has). */
@@ -75,36 +69,6 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       outputs: [{ name: 'success', type: 'BOOLEAN' }],
       description: 'This procedure can be used by client side tooling to test whether they are correctly connected to a database.',
       invoke: () => [[true]],
-    },
-    {
-      name: 'dbms.showCurrentUser',
-      mode: 'DBMS',
-      inputs: [],
-      outputs: [{ name: 'username', type: 'STRING' }, { name: 'roles', type: 'LIST<STRING>' }, { name: 'flags', type: 'LIST<STRING>' }],
-      description: 'Show the current user.',
-      invoke: (tx) => [[context.userOf(tx) ?? '', null, []]],
-    },
-    {
-      name: 'dbms.security.changePassword',
-      mode: 'DBMS',
-      // currentPassword (optional) carries ALTER CURRENT USER SET PASSWORD FROM <current> TO <new>
-      inputs: [{ name: 'password', type: 'STRING' }, { name: 'currentPassword', type: 'STRING', default: null }],
-      outputs: [],
-      description: "Change the current user's password.",
-      invoke: async (tx, args) => {
-        const user = context.userOf(tx);
-        const [password, current] = args;
-        if (!context.changePassword || !user) throw new Neo4jError(Status.Forbidden, 'Changing passwords requires authentication to be enabled and a logged-in user.');
-        if (typeof password !== 'string' || password.length === 0) throw new Neo4jError(Status.ArgumentError, 'A password cannot be empty.');
-        if (typeof current === 'string') {
-          if (!(await context.verifyPassword?.(user, current))) {
-            throw new Neo4jError(Status.ArgumentError, `User '${user}' failed to alter their own password: Invalid principal or credentials.`);
-          }
-          if (current === password) throw new Neo4jError(Status.ArgumentError, `User '${user}' failed to alter their own password: Old password and new password cannot be the same.`);
-        }
-        await context.changePassword(user, password);
-        return [];
-      },
     },
     {
       name: 'dbms.clientConfig',

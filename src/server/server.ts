@@ -7,7 +7,7 @@ import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
-import type { DatabaseProvider, RoutingTable, SessionServices } from '../bolt/services.js';
+import type { RoutingTable, SessionServices } from '../bolt/services.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
 import { nodeRandom } from '../env/node/random.js';
@@ -26,9 +26,9 @@ import { formatBytes, type TransactionMemoryLimit } from '../core/memory.js';
 import type { EngineMemoryOptions } from '../cypher/query.js';
 import { heapSizeLimitBytes } from '../env/node/heap.js';
 import type { ServerConfig } from './config/types.js';
-import { BasicAuthenticator, DisabledAuthenticator } from './auth/authenticator.js';
-import { createPasswordHasher, VerifiedCredentialsCache } from './auth/password.js';
-import { UserRepository } from './auth/users.js';
+import { composeSecurity } from './system/compose.js';
+import { DatabaseDirectory, SYSTEM_DATABASE, showDatabasesSource } from './system/databases.js';
+import { createMemoryDatabase } from '../graph/memory.js';
 import { routeHttpRequest } from './http/discovery.js';
 import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
@@ -39,6 +39,7 @@ import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
+import { routeReplicaRequest } from './http/replica-endpoints.js';
 import { boltTlsSettings } from './tls.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -200,12 +201,6 @@ async function compose(
     log.info(`Query workers: ${execution.queryWorkers} (heap limit ${execution.workerHeapMb} MB each) for read-only statements not done within 1 ms.`);
   }
 
-  const users = config.authEnabled
-    ? (await UserRepository.open(`${config.dataDir}/dbms/auth.json`, nodeTextFiles, createPasswordHasher(nodeCrypto), config.initialPassword))
-      .useCache(new VerifiedCredentialsCache(nodeCrypto))
-    : undefined;
-  const authenticator = users ? new BasicAuthenticator(users, nodeClock) : new DisabledAuthenticator();
-  if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
 
   const routingTtlSeconds = config.cluster ? Math.max(1, Math.round(config.cluster.routingTtlMs / 1000)) : DEFAULT_ROUTING_TTL_SECONDS;
   const routingTable = (database: string, routingContext?: ReadonlyMap<string, CypherValue>): RoutingTable => deps.cluster?.routingTable(database, advertisedBolt)
@@ -217,10 +212,25 @@ async function compose(
   const usersByTx = new WeakMap<GraphTx, string>();
   // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
   const transactions = new TransactionRegistry(nodeClock);
+  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(tx);
+
+  // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
+  const security = await composeSecurity({
+    dataDir: config.dataDir, authEnabled: config.authEnabled, defaultDatabase: dbName, raw: config.raw, files: nodeTextFiles,
+    crypto: nodeCrypto, clock: nodeClock, securityLogSink: rotatingFileSink(`${config.logsDir}/security.log`), userOf: userOfTx,
+    ...(config.initialPassword === undefined ? {} : { initialPassword: config.initialPassword }),
+  });
+  const authenticator = security.authenticator;
+  const databases = new DatabaseDirectory(database, createMemoryDatabase(SYSTEM_DATABASE, { ticker: nodeTicker }));
+  cleanup.push(() => databases.close());
+  executor = security.secure(executor, engine, (tx) => databases.nameOf(tx));
+  engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, () => advertisedBolt, (tx) => security.homeDatabaseOf(tx)));
+  if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
+  // --- end system database ---
+
   const viewerOf = (tx: GraphTx): Viewer => {
-    const username = transactions.userOf(tx) ?? usersByTx.get(tx) ?? '';
-    // Without auth everyone is admin; with auth only `neo4j` may see and stop others' work (no roles yet).
-    return { username, admin: !config.authEnabled || username === 'neo4j' };
+    const username = userOfTx(tx) ?? '';
+    return { username, admin: security.managesTransactions(username) };
   };
   for (const procedure of transactionProcedures(transactions, viewerOf)) executor.registerProcedure(procedure);
   // SHOW sources belong to the engine itself (the worker pool only moves read-only queries).
@@ -238,25 +248,11 @@ async function compose(
     engine.registerShowSource?.('DATABASES', clusterDatabasesSource(core.member, dbName));
   }
   for (const procedure of serverProcedures({
-    routingTable, defaultDatabase: dbName, userOf: (tx) => usersByTx.get(tx),
+    routingTable, defaultDatabase: dbName,
     settings: () => effectiveSettings(config, advertisedBolt),
-    ...(users ? {
-      changePassword: (user: string, password: string) => users.setPassword(user, password),
-      verifyPassword: (user: string, password: string) => users.verify(user, password),
-    } : {}),
   })) {
     executor.registerProcedure(procedure);
   }
-
-  const databases: DatabaseProvider = {
-    defaultDatabase: dbName,
-    resolve(name) {
-      // Drivers on Bolt 4.0–4.2 fetch routing tables from "system"; until a system database
-      // exists, its procedures run against the default database.
-      if (name === null || name === dbName || name === 'system') return database;
-      throw new Neo4jError(Status.DatabaseNotFound, `Database does not exist. Database name: '${name}'.`);
-    },
-  };
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
   const clusterMonitor = core ? startClusterMonitor(core.member, dbName, nodeTicker, nodeClock) : undefined;
@@ -352,6 +348,10 @@ async function compose(
         httpFallbackHost: httpFallback,
         txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
         transactions: httpTransactions,
+        ...(replica ? {
+          cluster: (request) => routeReplicaRequest(request, { databaseName: dbName, status: () => replica!.member.status() },
+            clusterStatusAuthRequired(config.authEnabled, config.raw) ? (authorization) => authenticateRequest(txDeps, authorization) : undefined),
+        } : {}),
         ...(clusterMonitor ? {
           cluster: (request) => routeClusterRequest(request, {
             view: clusterMonitor.view,
@@ -406,6 +406,7 @@ function effectiveSettings(config: ServerConfig, advertisedBolt: string): Map<st
   settings.set('server.directories.data', config.dataDir);
   settings.set('server.directories.logs', config.logsDir);
   settings.set('dbms.security.auth_enabled', String(config.authEnabled));
+  settings.set('dbms.security.auth_minimum_password_length', config.raw.get('dbms.security.auth_minimum_password_length') ?? '8');
   settings.set('initial.dbms.default_database', config.defaultDatabase);
   return settings;
 }

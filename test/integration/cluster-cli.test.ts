@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultPorts } from '../../src/cli/cluster.js';
+import { defaultPorts, replicaPorts } from '../../src/cli/cluster.js';
 import { clusterMemberConf, freeMemberPorts, portsAreFree } from './cluster-harness.js';
-import { makeTempHome, removeTempHome } from './harness.js';
+import { makeTempHome, removeTempHome, TEST_PASSWORD } from './harness.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MOVIES = '/work/shared/datasets/movies.cypher';
@@ -24,7 +24,10 @@ interface Run {
 /** runs `causeway <args>` to completion (killed after timeoutMs); no query worker threads, to spare a small machine */
 function causeway(args: readonly string[], cwd: string, options: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', NEO4J_causeway_query_workers: '0' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // NEO4J_AUTH gives every member the same first password (a fresh neo4j/neo4j must be changed first);
+    // NEO4J_PASSWORD is what up/status check the members with.
+    const env = { PATH: process.env['PATH'] ?? '', NEO4J_causeway_query_workers: '0', NEO4J_AUTH: `neo4j/${TEST_PASSWORD}`, NEO4J_PASSWORD: TEST_PASSWORD };
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
     child.stderr.setEncoding('utf8').on('data', (text: string) => (out += text));
@@ -39,8 +42,8 @@ function causeway(args: readonly string[], cwd: string, options: { stdin?: strin
 
 function pidsIn(dir: string): number[] {
   const pids: number[] = [];
-  for (let n = 1; n <= 3; n++) {
-    const file = join(dir, `core${n}`, 'run', 'causeway.pid');
+  for (const name of ['core1', 'core2', 'core3', 'replica1', 'replica2']) {
+    const file = join(dir, name, 'run', 'causeway.pid');
     if (existsSync(file)) pids.push(Number(readFileSync(file, 'utf8').trim()));
   }
   return pids;
@@ -62,37 +65,39 @@ function killLeftovers(dir: string): void {
   }
 }
 
-async function upStatusDown(work: string, dir: string, bolt: readonly number[]): Promise<void> {
+async function upStatusDown(work: string, dir: string, bolt: readonly number[], replicas = 0): Promise<void> {
   const up = await causeway(['cluster', 'up', '--dir', dir], work);
   assert.equal(up.code, 0, up.out);
   for (const port of bolt) assert.match(up.out, new RegExp(`bolt://127\\.0\\.0\\.1:${port}`));
   assert.match(up.out, /The cluster is up; core\d is the leader\./);
   assert.match(up.out, /core1\/logs\/neo4j\.log/);
   assert.ok(up.out.includes(join(dir, 'core1')) || up.out.includes('cluster/core1'), 'the homes are shown');
-  assert.match(up.out, new RegExp(`npx causeway shell -a neo4j://127\\.0\\.0\\.1:${bolt[0]} -u neo4j -p neo4j`));
+  assert.match(up.out, new RegExp(`npx causeway shell -a neo4j://127\\.0\\.0\\.1:${bolt[0]} -u neo4j -p ${TEST_PASSWORD}`));
   const pids = pidsIn(dir);
-  assert.equal(pids.length, 3);
+  assert.equal(pids.length, 3 + replicas);
   assert.ok(pids.every(alive));
 
   if (existsSync(MOVIES)) {
-    const load = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[1]}`, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain'], work, { stdin: readFileSync(MOVIES, 'utf8') });
+    const load = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[1]}`, '-u', 'neo4j', '-p', TEST_PASSWORD, '--format', 'plain'], work, { stdin: readFileSync(MOVIES, 'utf8') });
     assert.equal(load.code, 0, load.out);
-    const count = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[2]}`, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain',
+    const count = await causeway(['shell', '-a', `neo4j://127.0.0.1:${bolt[2]}`, '-u', 'neo4j', '-p', TEST_PASSWORD, '--format', 'plain',
       'MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS relationships'], work);
     assert.equal(count.out.trim(), 'nodes, relationships\n171, 253');
   }
 
   const status = await causeway(['cluster', 'status', '--dir', dir], work);
   assert.equal(status.code, 0, status.out);
-  const rows = status.out.trim().split('\n').slice(1).map((line) => line.split(/\s+/));
-  assert.deepEqual(rows.map((row) => row[0]), ['core1', 'core2', 'core3']);
+  const all = status.out.trim().split('\n').slice(1).map((line) => line.split(/\s+/));
+  assert.deepEqual(all.map((row) => row[0]), ['core1', 'core2', 'core3', ...Array.from({ length: replicas }, (_, i) => `replica${i + 1}`)]);
+  assert.ok(all.slice(3).every((row) => row[3] === 'READ_REPLICA'), status.out);
+  const rows = all.slice(0, 3);
   assert.deepEqual(rows.map((row) => row[3]).sort(), ['FOLLOWER', 'FOLLOWER', 'LEADER']);
   assert.equal(new Set(rows.map((row) => row[4])).size, 1, 'one term');
   if (existsSync(MOVIES)) assert.ok(rows.every((row) => Number(row[5]) > 0 && Number(row[6]) > 0), status.out);
 
   const again = await causeway(['cluster', 'up', '--dir', dir], work);
   assert.equal(again.code, 0, again.out);
-  assert.equal(again.out.match(/is already running/g)?.length, 3, again.out);
+  assert.equal(again.out.match(/is already running/g)?.length, 3 + replicas, again.out);
   assert.deepEqual(pidsIn(dir), pids, 'nothing started twice');
 
   const down = await causeway(['cluster', 'down', '--dir', dir], work);
@@ -120,8 +125,8 @@ test('cluster up / status / down on ports the test chose (existing member confs 
   }
 });
 
-test('cluster up with no configuration lays out the seed ports 11687, 12687, 13687', { timeout: 240_000 }, async (t) => {
-  const fixed = [1, 2, 3].flatMap((n) => Object.values(defaultPorts(n)));
+test('cluster up with no configuration lays out the seed ports: cores 11687, 12687, 13687 and replicas 21687, 22687', { timeout: 240_000 }, async (t) => {
+  const fixed = [...[1, 2, 3].flatMap((n) => Object.values(defaultPorts(n))), ...[1, 2].flatMap((n) => Object.values(replicaPorts(n)))];
   if (!(await portsAreFree(fixed))) {
     t.skip(`the default cluster ports (${fixed.join(', ')}) are in use on this machine; the layout is covered by src/cli/cluster.test.ts`);
     return;
@@ -129,7 +134,7 @@ test('cluster up with no configuration lays out the seed ports 11687, 12687, 136
   const work = makeTempHome('causeway-cluster-cli-');
   const dir = join(work, 'cluster');
   try {
-    await upStatusDown(work, dir, [11687, 12687, 13687]);
+    await upStatusDown(work, dir, [11687, 12687, 13687, 21687, 22687], 2);
     assert.match(readFileSync(join(dir, 'core2', 'conf', 'neo4j.conf'), 'utf8'), /dbms\.connector\.bolt\.listen_address=:12687/);
   } finally {
     killLeftovers(dir);

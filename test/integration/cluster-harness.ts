@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
 import { memberConf, type MemberPorts } from '../../src/cli/cluster.js';
-import { makeTempHome, removeTempHome } from './harness.js';
+import { makeTempHome, removeTempHome, TEST_PASSWORD } from './harness.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -108,7 +108,7 @@ export interface StartClusterOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** settings for one member (1-based number), after the shared ones */
   readonly memberSettings?: (member: number) => Readonly<Record<string, string>>;
-  /** credentials the helpers (waitForLeader, http) use when auth is on (default neo4j/neo4j) */
+  /** credentials the helpers (waitForLeader, http) use when auth is on (default neo4j / TEST_PASSWORD, set through NEO4J_AUTH) */
   readonly credentials?: { readonly username: string; readonly password: string };
 }
 
@@ -154,7 +154,9 @@ class Member implements ClusterMember {
     installExitHook();
     const child = spawn(process.execPath, [CLI_MAIN, 'console'], {
       cwd: this.home,
-      env: { PATH: process.env['PATH'] ?? '', NEO4J_HOME: this.home },
+      // The first password, as a container would set it: a fresh neo4j/neo4j must be changed before
+      // anything runs, and each member keeps its own users until the system database is replicated.
+      env: { PATH: process.env['PATH'] ?? '', NEO4J_HOME: this.home, NEO4J_AUTH: `neo4j/${TEST_PASSWORD}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -211,7 +213,7 @@ class Member implements ClusterMember {
 }
 
 export async function startCluster(options: StartClusterOptions): Promise<LocalCluster> {
-  const credentials = options.credentials ?? { username: 'neo4j', password: 'neo4j' };
+  const credentials = options.credentials ?? { username: 'neo4j', password: TEST_PASSWORD };
   const members: Member[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.all(members.map((member) => member.kill('SIGTERM').catch(() => {})));

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN, freePort, runShell, startConsole, startConsoleInTempHome } from './shell-harness.js';
+import { MAIN, TEST_PASSWORD, freePort, runShell, startConsole, startConsoleInTempHome } from './shell-harness.js';
 
 
 interface Exit { code: number | null; stdout: string; stderr: string }
@@ -63,12 +63,12 @@ test('a 3.5-style neo4j.conf configures the real server; unused Neo4j keys are o
     'dbms.jvm.additional=-XX:+UseG1GC',
     '',
   ].join('\n'));
-  const server = await startConsole({ NEO4J_HOME: home }, port).catch((error: unknown) => {
+  const server = await startConsole({ NEO4J_HOME: home, NEO4J_AUTH: `neo4j/${TEST_PASSWORD}` }, port).catch((error: unknown) => {
     rmSync(home, { recursive: true, force: true });
     throw error;
   });
   try {
-    const result = await runShell(['-a', `bolt://127.0.0.1:${port}`, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain', 'RETURN 1 AS one']);
+    const result = await runShell(['-a', `bolt://127.0.0.1:${port}`, '-u', 'neo4j', '-p', TEST_PASSWORD, '--format', 'plain', 'RETURN 1 AS one']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'one\n1\n');
     assert.match(server.output(), /dbms\.memory\.heap\.max_size.*does not use/);

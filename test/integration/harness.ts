@@ -11,6 +11,14 @@ import { after, before } from 'node:test';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
 
+/**
+ * The neo4j user's password on servers the tests start: set through NEO4J_AUTH as a container
+ * would, since a fresh server's neo4j/neo4j must be changed before anything else runs. A test
+ * that wants the newcomer's forced change passes `env: { NEO4J_AUTH: '' }`.
+ */
+export { TEST_PASSWORD } from './shell-harness.js';
+import { TEST_PASSWORD } from './shell-harness.js';
+
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const STARTUP_TIMEOUT_MS = 30_000;
 
@@ -21,6 +29,8 @@ export interface ServerProcess {
   readonly httpPort: number;
   readonly boltUrl: string;
   output(): string;
+  /** the signal that ended the process (null while running or after a normal exit) */
+  signal(): string | null;
   /** SIGTERM and wait for exit (SIGKILL after a grace period). */
   stop(): Promise<number | null>;
   /** SIGKILL this process (only ever the one we started) and wait for it to be gone. */
@@ -58,6 +68,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
       NEO4J_server_bolt_advertised__address: '127.0.0.1:0',
       NEO4J_server_http_listen__address: '127.0.0.1:0',
       ...(options.authEnabled === undefined ? {} : { NEO4J_dbms_security_auth__enabled: String(options.authEnabled) }),
+      NEO4J_AUTH: `neo4j/${TEST_PASSWORD}`,
       NEO4J_causeway_storage_fsync__on__commit: String(options.fsync ?? false),
       ...options.env,
     },
@@ -104,6 +115,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
     httpPort: ports.http,
     boltUrl: `bolt://127.0.0.1:${ports.bolt}`,
     output: () => output,
+    signal: () => child.signalCode,
     stop,
     kill9: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -113,7 +125,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
   };
 }
 
-/** A server process in a fresh temp home with a 6.x and a 5.x driver open on it as neo4j/neo4j. */
+/** A server process in a fresh temp home with a 6.x and a 5.x driver open on it as neo4j / TEST_PASSWORD. */
 export interface ServerWithDrivers {
   readonly server: ServerProcess;
   readonly driver6: ReturnType<typeof neo4j6.driver>;
@@ -131,8 +143,8 @@ export async function startServerWithDrivers(options: StartOptions = {}): Promis
     removeTempHome(home);
     throw error;
   }
-  const driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
-  const driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  const driver6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', TEST_PASSWORD));
+  const driver5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', TEST_PASSWORD));
   const close = async (): Promise<void> => {
     await driver6.close();
     await driver5.close();

@@ -27,6 +27,16 @@ test('a read replica pulls from the cores, serves reads by bookmark, refuses wri
     assert.equal(refused?.code, 'Neo.ClientError.Cluster.NotALeader');
     assert.match(refused?.message ?? '', /The role of this server is: READ_REPLICA/);
 
+    const http = async (path: string): Promise<{ status: number; body: string }> => {
+      const response = await fetch(`http://127.0.0.1:${replica.process!.httpPort}${path}`);
+      return { status: response.status, body: await response.text() };
+    };
+    assert.deepEqual(await http('/db/manage/server/read-replica/available'), { status: 200, body: 'true' });
+    assert.deepEqual(await http('/db/neo4j/cluster/read-only'), { status: 200, body: 'true' });
+    assert.deepEqual(await http('/db/neo4j/cluster/writable'), { status: 404, body: 'false' });
+    const replicaStatus = JSON.parse((await http('/db/neo4j/cluster/status')).body) as { core: boolean; replicationLagTxs: number; lastAppliedRaftIndex: number };
+    assert.equal(replicaStatus.core, false);
+    assert.equal(typeof replicaStatus.replicationLagTxs, 'number');
     let roles: string[] = [];
     // discovery gossip reaches the leader within a few rounds
     for (let i = 0; i < 50 && roles.length < 4; i++) {

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess, TEST_PASSWORD } from './harness.js';
 
 const MIN_WRITE_PHASE_MS = 500;
 const MAX_WRITE_PHASE_MS = 20_000;
@@ -23,7 +23,7 @@ test('kill -9 and restart: every acknowledged write survives', { timeout: 120_00
     const first = await startServerProcess(home, { fsync: true });
     servers.push(first);
     const acknowledged: number[] = [];
-    const driver = neo4j.driver(first.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 4 });
+    const driver = neo4j.driver(first.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD), { maxConnectionPoolSize: 4 });
     let stop = false;
     const writers = Array.from({ length: 2 }, async (_, writer) => {
       const session = driver.session();
@@ -71,7 +71,7 @@ test('kill -9 and restart: every acknowledged write survives', { timeout: 120_00
 
     const second = await startServerProcess(home, { fsync: true });
     servers.push(second);
-    const reader = neo4j.driver(second.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+    const reader = neo4j.driver(second.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD));
     try {
       const { records } = await reader.executeQuery('MATCH (a:Ack) RETURN a.id AS id');
       const present = new Set(records.map((r) => r.get('id').toNumber()));

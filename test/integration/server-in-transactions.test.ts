@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServerWithDrivers, type ServerProcess, type ServerWithDrivers } from './harness.js';
+import { startServerWithDrivers, type ServerProcess, type ServerWithDrivers, TEST_PASSWORD } from './harness.js';
 
 const EXPLICIT_CODE = 'Neo.DatabaseError.Transaction.TransactionStartFailed';
 const EXPLICIT_MESSAGE = "A query with 'CALL { ... } IN TRANSACTIONS' can only be executed in an implicit transaction, but tried to execute in an explicit transaction.";
@@ -117,7 +117,7 @@ test('explicit transactions refuse IN TRANSACTIONS with Neo4j\'s code and messag
 test('HTTP tx/commit runs IN TRANSACTIONS as an implicit transaction; an open HTTP transaction refuses it', { timeout: 60_000 }, async () => {
   // Neo4j's HTTP API: the one-request endpoint is implicit, POST /db/neo4j/tx opens an explicit one.
   const base = `http://127.0.0.1:${server.httpPort}/db/neo4j`;
-  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
+  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`neo4j:${TEST_PASSWORD}`).toString('base64')}` };
   const post = async (url: string, statement: string): Promise<{ results: { data: { row: unknown[] }[]; stats?: { nodes_created: number } }[]; errors: { code: string; message: string }[] }> => {
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ statements: [{ statement, includeStats: true }] }) });
     return (await response.json()) as never;

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
-import { moviesStatements, startServerWithDrivers, type ServerProcess, type ServerWithDrivers } from './harness.js';
+import { moviesStatements, startServerWithDrivers, type ServerProcess, type ServerWithDrivers, TEST_PASSWORD } from './harness.js';
 
 const statements = moviesStatements();
 let running: ServerWithDrivers | undefined;
@@ -134,7 +134,7 @@ test('the startup log uses the Neo4j line layout', () => {
 test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basic auth', { skip: !statements, timeout: 60_000 }, async () => {
   // Legacy HTTP integrations use the transactional endpoint with basic auth.
   const endpoint = `http://127.0.0.1:${server.httpPort}/db/neo4j/tx/commit`;
-  const authorization = `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}`;
+  const authorization = `Basic ${Buffer.from(`neo4j:${TEST_PASSWORD}`).toString('base64')}`;
   const post = async (body: unknown, auth: string | null = authorization) => {
     const response = await fetch(endpoint, {
       method: 'POST', body: JSON.stringify(body),
@@ -167,7 +167,7 @@ test('HTTP POST /db/neo4j/tx/commit runs statements in one transaction with basi
 test('HTTP transactions across requests: open, run, commit; rollback with DELETE; unknown ids are 404', { timeout: 60_000 }, async () => {
   // Legacy HTTP clients keep a transaction open across requests via the Location they get back.
   const base = `http://127.0.0.1:${server.httpPort}`;
-  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
+  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`neo4j:${TEST_PASSWORD}`).toString('base64')}` };
   const call = async (method: string, url: string, body?: unknown) => {
     const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: response.status, location: response.headers.get('location'), body: (await response.json()) as Record<string, unknown> & { errors: { code: string }[] } };

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import neo4j6 from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
 import { canonical } from './driver-values.js';
-import { startServerWithDrivers, type ServerProcess, type ServerWithDrivers } from './harness.js';
+import { startServerWithDrivers, type ServerProcess, type ServerWithDrivers, TEST_PASSWORD } from './harness.js';
 
 let running: ServerWithDrivers | undefined;
 let server: ServerProcess;
@@ -185,7 +185,7 @@ test('wrong password is Neo.ClientError.Security.Unauthorized with Neo4j\'s mess
 
 test('neo4j:// routing gets a single-server routing table', { timeout: 60_000 }, async () => {
   // Routing drivers fetch a table via ROUTE or the routing procedure; both must work.
-  const routed = neo4j5.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j5.auth.basic('neo4j', 'neo4j'));
+  const routed = neo4j5.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j5.auth.basic('neo4j', TEST_PASSWORD));
   try {
     const { records } = await routed.executeQuery('RETURN 40 + 2 AS answer');
     assert.equal(records[0]!.get('answer').toNumber(), 42);
@@ -262,7 +262,7 @@ test('many sessions run queries concurrently', { timeout: 60_000 }, async () => 
 test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work against the real server', { timeout: 60_000 }, async () => {
   // Older applications still use drivers 4.4 and 1.7.
   const neo4j4 = (await import('neo4j-driver-4')).default;
-  const d4 = neo4j4.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j4.auth.basic('neo4j', 'neo4j'));
+  const d4 = neo4j4.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j4.auth.basic('neo4j', TEST_PASSWORD));
   try {
     const session = d4.session();
     try {
@@ -278,7 +278,7 @@ test('driver 4.4 (Bolt 4.4) and driver 1.7 (Bolt 3, routing procedure) work agai
     await d4.close();
   }
   const neo4j1 = (await import('neo4j-driver-1')).default.v1;
-  const d1 = neo4j1.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j1.auth.basic('neo4j', 'neo4j'), { encrypted: false });
+  const d1 = neo4j1.driver(`neo4j://127.0.0.1:${server.boltPort}`, neo4j1.auth.basic('neo4j', TEST_PASSWORD), { encrypted: false });
   const session = d1.session();
   try {
     const { records } = await session.run('RETURN $x AS x', { x: 'bolt 3' });
@@ -298,19 +298,22 @@ test('dbms.listConfig shows effective settings, filtered by a search string', { 
 });
 
 test('dbms.showCurrentUser names the logged-in user; dbms.security.changePassword takes effect', { timeout: 60_000 }, async () => {
-  // Password changes go through this procedure (also ALTER CURRENT USER).
-  const { records } = await driver6.executeQuery('CALL dbms.showCurrentUser() YIELD username RETURN username');
+  // 3.5 applications change passwords through this procedure (the session is the user; no current password asked).
+  const { records } = await driver6.executeQuery('CALL dbms.showCurrentUser() YIELD username, roles RETURN username, roles');
   assert.equal(records[0]!.get('username'), 'neo4j');
+  assert.deepEqual(records[0]!.get('roles'), ['PUBLIC', 'admin']);
   await driver6.executeQuery("CALL dbms.security.changePassword('changed-pw')");
   const changed = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', 'changed-pw'));
   try {
-    await assert.rejects(changed.executeQuery("CALL dbms.security.changePassword('neo4j', 'wrong-current')"),
-      { code: 'Neo.ClientError.Statement.ArgumentError' });
-    await changed.executeQuery("CALL dbms.security.changePassword('neo4j', 'changed-pw')");
+    await assert.rejects(changed.executeQuery("CALL dbms.security.changePassword('changed-pw')"),
+      { code: 'Neo.ClientError.General.InvalidArguments', message: /Old password and new password cannot be the same/ });
+    await assert.rejects(changed.executeQuery("CALL dbms.security.changePassword('short')"),
+      { code: 'Neo.ClientError.General.InvalidArguments', message: /at least 8 characters/ });
+    await changed.executeQuery('CALL dbms.security.changePassword($pw)', { pw: TEST_PASSWORD });
   } finally {
     await changed.close();
   }
-  const fresh = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', 'neo4j'));
+  const fresh = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('neo4j', TEST_PASSWORD));
   try {
     await fresh.verifyConnectivity();
   } finally {

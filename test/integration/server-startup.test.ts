@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
+import { makeTempHome, removeTempHome, startServerProcess, TEST_PASSWORD } from './harness.js';
 
 test('a Bolt port in use fails startup with "Address … is already in use"', { timeout: 60_000 }, async () => {
   // A port clash must stop startup with a message operators recognise.
@@ -38,7 +38,7 @@ test('Prometheus endpoint (server.metrics.prometheus.*) serves Bolt and transact
     try {
       const address = /Prometheus metrics available at (http:\/\/[\d.]+:\d+\/metrics)/.exec(server.output());
       assert.ok(address, server.output());
-      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD));
       try {
         await driver.executeQuery('CREATE (:M)');
         await driver.executeQuery('CREATE (:M)');
@@ -74,7 +74,7 @@ test('db.logs.query.enabled=INFO writes queries and failures to logs/query.log',
   try {
     const server = await startServerProcess(home, { env: { NEO4J_db_logs_query_enabled: 'INFO' } });
     try {
-      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'));
+      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD));
       try {
         await driver.executeQuery('RETURN $answer AS answer', { answer: neo4j.int(42) });
         await driver.executeQuery('RETRUN 1').catch(() => undefined);

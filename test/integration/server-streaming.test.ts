@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serverForThisFile } from './harness.js';
+import { serverForThisFile, TEST_PASSWORD } from './harness.js';
 
 const running = serverForThisFile();
 
@@ -76,7 +76,7 @@ test('closing a session stops its running statement: the server goes idle', { ti
 test('a dropped connection stops its running statement', { timeout: 60_000 }, async () => {
   // A client that vanishes mid-query must not leave its query running on the server.
   const neo4j6 = (await import('neo4j-driver')).default;
-  const lone = neo4j6.driver(running.server.boltUrl, neo4j6.auth.basic('neo4j', 'neo4j'));
+  const lone = neo4j6.driver(running.server.boltUrl, neo4j6.auth.basic('neo4j', TEST_PASSWORD));
   // the driver may never settle a result whose connection it closed: only the server is watched
   void lone.session().run(ENDLESS).then(() => undefined, () => undefined);
   await sleep(300);
@@ -139,7 +139,7 @@ test('an auto-commit write whose result is discarded is committed, with its coun
 test('drivers 4.4 (PULL n) and 1.7 (Bolt 3 PULL_ALL) stream a 200,000-row result in order', { timeout: 120_000 }, async () => {
   // Older protocols pull everything at once; the server still hands it over in batches.
   const neo4j4 = (await import('neo4j-driver-4')).default;
-  const d4 = neo4j4.driver(running.server.boltUrl, neo4j4.auth.basic('neo4j', 'neo4j'));
+  const d4 = neo4j4.driver(running.server.boltUrl, neo4j4.auth.basic('neo4j', TEST_PASSWORD));
   try {
     const session = d4.session({ fetchSize: 5000 });
     try {
@@ -153,7 +153,7 @@ test('drivers 4.4 (PULL n) and 1.7 (Bolt 3 PULL_ALL) stream a 200,000-row result
     await d4.close();
   }
   const neo4j1 = (await import('neo4j-driver-1')).default.v1;
-  const d1 = neo4j1.driver(running.server.boltUrl, neo4j1.auth.basic('neo4j', 'neo4j'), { encrypted: false });
+  const d1 = neo4j1.driver(running.server.boltUrl, neo4j1.auth.basic('neo4j', TEST_PASSWORD), { encrypted: false });
   const session = d1.session();
   try {
     const { records } = await session.run('UNWIND range(1, 200000) AS x RETURN x');

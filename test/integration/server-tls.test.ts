@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
-import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
+import { makeTempHome, removeTempHome, startServerProcess, TEST_PASSWORD } from './harness.js';
 
 function makeCertificate(home: string): void {
   const dir = join(home, 'certificates', 'bolt');
@@ -19,7 +19,7 @@ function makeCertificate(home: string): void {
 
 async function answer(url: string, config: object = {}): Promise<string> {
   // no retries: a refused connection should fail at once, not be retried for 30 s
-  const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', 'neo4j'), { connectionTimeout: 5000, maxTransactionRetryTime: 0, ...config });
+  const driver = neo4j.driver(url, neo4j.auth.basic('neo4j', TEST_PASSWORD), { connectionTimeout: 5000, maxTransactionRetryTime: 0, ...config });
   try {
     const { records } = await driver.executeQuery('RETURN "hello" AS greeting');
     return records[0]!.get('greeting');
@@ -44,7 +44,7 @@ test('tls_level OPTIONAL serves TLS and plain Bolt on one port; REQUIRED refuses
       assert.equal(await answer(`bolt+ssc://127.0.0.1:${optional.boltPort}`), 'hello');
       assert.equal(await answer(`bolt://127.0.0.1:${optional.boltPort}`), 'hello');
       const neo4j1 = (await import('neo4j-driver-1')).default.v1;
-      const legacy = neo4j1.driver(optional.boltUrl, neo4j1.auth.basic('neo4j', 'neo4j'), { encrypted: true, trust: 'TRUST_ALL_CERTIFICATES' });
+      const legacy = neo4j1.driver(optional.boltUrl, neo4j1.auth.basic('neo4j', TEST_PASSWORD), { encrypted: true, trust: 'TRUST_ALL_CERTIFICATES' });
       const session = legacy.session();
       try {
         const { records } = await session.run('RETURN 1 AS one');

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { serverForThisFile } from './harness.js';
+import { serverForThisFile, TEST_PASSWORD } from './harness.js';
 
 const running = serverForThisFile();
 
@@ -201,7 +201,7 @@ test('closing a session mid-query (RESET) stops the query: it leaves SHOW TRANSA
 test('HTTP transactions are listed with protocol http and can be terminated between requests', { timeout: 60_000 }, async () => {
   // The HTTP endpoint's transactions are work on the server too.
   const base = `http://127.0.0.1:${running.server.httpPort}`;
-  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
+  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`neo4j:${TEST_PASSWORD}`).toString('base64')}` };
   const opened = await fetch(`${base}/db/neo4j/tx`, { method: 'POST', headers, body: JSON.stringify({ statements: [{ statement: 'RETURN 1' }] }) });
   assert.equal(opened.status, 201);
   const location = opened.headers.get('location')!;
@@ -217,7 +217,7 @@ test('HTTP transactions are listed with protocol http and can be terminated betw
 test('TERMINATE of an HTTP transaction whose body is streaming stops it: the body ends with Terminated, nothing commits', { timeout: 60_000 }, async () => {
   // HTTP bodies stream: the statement is still running while its rows are written, and must be stoppable.
   const base = `http://127.0.0.1:${running.server.httpPort}`;
-  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from('neo4j:neo4j').toString('base64')}` };
+  const headers = { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`neo4j:${TEST_PASSWORD}`).toString('base64')}` };
   const query = 'UNWIND range(1, 50000000) AS x RETURN x AS streamedForTermination';
   const response = await fetch(`${base}/db/neo4j/tx/commit`, {
     method: 'POST', headers, body: JSON.stringify({ statements: [{ statement: 'CREATE (:HttpTerminated)' }, { statement: query }] }),

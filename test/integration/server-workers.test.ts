@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import neo4j from 'neo4j-driver';
-import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess } from './harness.js';
+import { makeTempHome, removeTempHome, startServerProcess, type ServerProcess, TEST_PASSWORD } from './harness.js';
 
 type Driver = ReturnType<typeof neo4j.driver>;
 
@@ -34,7 +34,7 @@ async function start(env: Record<string, string>): Promise<Running> {
     throw error;
   }
   const metrics = /Prometheus metrics available at (http:\/\/[\d.]+:\d+\/metrics)/.exec(server.output());
-  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 1000 });
+  const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD), { maxConnectionPoolSize: 1000 });
   const running = { server, driver, home, metricsUrl: metrics?.[1] ?? '' };
   await load(running);
   return running;

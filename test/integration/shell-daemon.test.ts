@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN, freePort, runShell } from './shell-harness.js';
+import { MAIN, TEST_PASSWORD, freePort, runShell } from './shell-harness.js';
 
 test('causeway start / status / stop run the server in the background', { timeout: 90_000 }, async () => {
   // Proves the neo4j start/stop/status workflow: pid file, log file, exit code 3 when stopped, shell access meanwhile.
@@ -17,8 +17,11 @@ test('causeway start / status / stop run the server in the background', { timeou
     NEO4J_server_http_enabled: 'false',
     NEO4J_causeway_storage_fsync__on__commit: 'false',
   };
-  const causeway = (verb: string) => spawnSync(process.execPath, [MAIN, verb], { env, encoding: 'utf8', timeout: 70_000 });
+  const causeway = (verb: string, ...args: string[]) => spawnSync(process.execPath, [MAIN, verb, ...args], { env, encoding: 'utf8', timeout: 70_000 });
   try {
+    // The documented first step of an automated install: the initial password before the first start.
+    const initial = causeway('admin', 'set-initial-password', TEST_PASSWORD);
+    assert.equal(initial.status, 0, initial.stderr);
     assert.equal(causeway('status').status, 3);
     const start = causeway('start');
     assert.equal(start.status, 0, `${start.stdout}\n${start.stderr}`);
@@ -31,7 +34,7 @@ test('causeway start / status / stop run the server in the background', { timeou
     assert.match(status.stdout, new RegExp(`running at pid ${pid}`));
     assert.match(causeway('start').stdout, /already running/);
 
-    const query = await runShell(['-a', `bolt://127.0.0.1:${port}`, '-u', 'neo4j', '-p', 'neo4j', 'RETURN 42 AS answer']);
+    const query = await runShell(['-a', `bolt://127.0.0.1:${port}`, '-u', 'neo4j', '-p', TEST_PASSWORD, 'RETURN 42 AS answer']);
     assert.equal(query.stdout, 'answer\n42\n');
 
     const restart = causeway('restart');

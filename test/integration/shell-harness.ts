@@ -94,6 +94,9 @@ export interface ConsoleInTempHome {
  * `causeway console` in a fresh temp home on a free Bolt port, HTTP off, no fsync; env adds to
  * (or overrides) those settings. The home is removed if the server fails to start.
  */
+/** The neo4j user's password on servers the tests start (NEO4J_AUTH); see harness.ts. */
+export const TEST_PASSWORD = 'test-password';
+
 export async function startConsoleInTempHome(prefix: string, env: Record<string, string> = {}): Promise<ConsoleInTempHome> {
   const home = mkdtempSync(join(tmpdir(), prefix));
   const removeHome = (): void => rmSync(home, { recursive: true, force: true });
@@ -103,7 +106,7 @@ export async function startConsoleInTempHome(prefix: string, env: Record<string,
     port = await freePort();
     server = await startConsole({
       NEO4J_HOME: home, NEO4J_server_bolt_listen__address: `127.0.0.1:${port}`, NEO4J_server_http_enabled: 'false',
-      NEO4J_causeway_storage_fsync__on__commit: 'false', ...env,
+      NEO4J_causeway_storage_fsync__on__commit: 'false', NEO4J_AUTH: `neo4j/${TEST_PASSWORD}`, ...env,
     }, port);
   } catch (error) {
     removeHome();

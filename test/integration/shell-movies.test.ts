@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, runShell, startConsoleInTempHome } from './shell-harness.js';
+import { REPO_ROOT, runShell, startConsoleInTempHome, TEST_PASSWORD } from './shell-harness.js';
 
 const MOVIES = join(REPO_ROOT, '..', 'shared', 'datasets', 'movies.cypher');
 const haveMovies = existsSync(MOVIES);
@@ -12,7 +12,7 @@ test('movies.cypher loads through `causeway shell` into a real server: 171 nodes
   const server = await startConsoleInTempHome('causeway-movies-');
   try {
     const address = server.address;
-    const shell = (args: string[], stdinFile?: string) => runShell(['-a', address, '-u', 'neo4j', '-p', 'neo4j', '--format', 'plain', ...args], stdinFile);
+    const shell = (args: string[], stdinFile?: string) => runShell(['-a', address, '-u', 'neo4j', '-p', TEST_PASSWORD, '--format', 'plain', ...args], stdinFile);
     const load = await shell([], MOVIES);
     assert.equal(load.code, 0, `loading movies failed:\n${load.stderr}\n${server.output()}`);
     assert.equal(load.stderr, '');

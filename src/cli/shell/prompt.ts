@@ -53,8 +53,11 @@ export class TerminalPrompter {
     }
   }
 
+  /** Closes the prompt; lines typed ahead beyond the answers go back to the input for whoever reads next (the REPL). */
   close(): void {
     this.rl?.close();
     this.rl = undefined;
+    const leftover = this.typedAhead.splice(0);
+    if (leftover.length > 0) this.input.unshift(Buffer.from(`${leftover.join('\n')}\n`));
   }
 }

@@ -171,6 +171,17 @@ async function changePassword(flags: ShellFlags, environment: ShellEnvironment):
   } finally {
     prompter.close();
   }
+  try {
+    await alterCurrentPassword(options, newPassword);
+    return 0;
+  } catch (error) {
+    output.err(describeError(error, options.uri) + '\n');
+    return 1;
+  }
+}
+
+/** Runs ALTER CURRENT USER SET PASSWORD against the system database as `options`' user. */
+async function alterCurrentPassword(options: ResolvedShellOptions, newPassword: string): Promise<void> {
   const driver = neo4j.driver(options.uri, neo4j.auth.basic(options.username, options.password ?? ''), {
     userAgent: `causeway-shell/${CAUSEWAY_VERSION}`,
     ...(options.encrypted === undefined ? {} : { encrypted: options.encrypted ? 'ENCRYPTION_ON' : 'ENCRYPTION_OFF' }),
@@ -178,14 +189,33 @@ async function changePassword(flags: ShellFlags, environment: ShellEnvironment):
   const session = driver.session({ database: 'system', defaultAccessMode: neo4j.session.WRITE });
   try {
     await session.run('ALTER CURRENT USER SET PASSWORD FROM $old TO $new', { old: options.password ?? '', new: newPassword });
-    return 0;
-  } catch (error) {
-    output.err(describeError(error, options.uri) + '\n');
-    return 1;
   } finally {
     await session.close().catch(() => undefined);
     await driver.close().catch(() => undefined);
   }
+}
+
+function isCredentialsExpired(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'Neo.ClientError.Security.CredentialsExpired';
+}
+
+/**
+ * cypher-shell on a terminal, when the password must change first (a fresh server's neo4j/neo4j):
+ * "Password change required", the new password twice, the change, then the connection with it.
+ */
+async function changeExpiredPassword(options: ResolvedShellOptions, environment: ShellEnvironment): Promise<ResolvedShellOptions> {
+  const prompter = new TerminalPrompter(environment.stdin, environment.stdout);
+  let newPassword: string;
+  try {
+    environment.output.out('Password change required\n');
+    newPassword = await prompter.ask('new password: ', true);
+    const confirmation = await prompter.ask('confirm password: ', true);
+    if (newPassword !== confirmation) throw new Error('Passwords are not matching.');
+  } finally {
+    prompter.close();
+  }
+  await alterCurrentPassword(options, newPassword);
+  return { ...options, password: newPassword };
 }
 
 export async function runShell(flags: ShellFlags, environment: ShellEnvironment): Promise<number> {
@@ -213,8 +243,17 @@ export async function runShell(flags: ShellFlags, environment: ShellEnvironment)
       connection = await connect(options, environment);
     }
   } catch (error) {
-    output.err(describeError(error, uri) + '\n');
-    return 1;
+    if (!isCredentialsExpired(error) || !options!.interactive) {
+      output.err(describeError(error, uri) + '\n');
+      return 1;
+    }
+    try {
+      options = await changeExpiredPassword(options!, environment);
+      connection = await connect(options, environment);
+    } catch (changeError) {
+      output.err(describeError(changeError, uri) + '\n');
+      return 1;
+    }
   }
   const { driver, shell } = connection;
   try {

@@ -157,8 +157,7 @@ export interface YieldItem extends AstNodeBase {
 }
 
 /**
- * `CALL ns.proc(args) [YIELD a, b AS c [WHERE pred]]`. The client password change
- * `ALTER CURRENT USER SET PASSWORD FROM o TO n` also arrives as `CALL dbms.security.changePassword(n)`.
+ * `CALL ns.proc(args) [YIELD a, b AS c [WHERE pred]]`.
  * `args` null means written without parentheses (`CALL db.labels`): arguments come from
  * parameters of the same names. `yieldItems` null means no YIELD; `yieldStar` is `YIELD *`.
  */

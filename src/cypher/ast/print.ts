@@ -278,6 +278,8 @@ function printBody(b: StatementBody): string {
       if (b.returnClause) out += ` ${printClause(b.returnClause)}`;
       return out;
     }
+    case 'AdminCommand':
+      return `${b.command} ${JSON.stringify(b.options)}`;
     case 'DatabaseCommand':
       return `${b.action}${b.orReplace ? ' OR REPLACE' : ''} DATABASE ${printName(b.name)}${b.ifExists ? ' IF EXISTS' : ''}${b.ifNotExists ? ' IF NOT EXISTS' : ''}`;
   }

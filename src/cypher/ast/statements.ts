@@ -103,6 +103,8 @@ export type ShowTarget =
   | 'USERS'
   | 'ROLES'
   | 'CURRENT USER'
+  /** SHOW [ALL] PRIVILEGES; filter 'ROLE' / 'USER' with `names` for SHOW ROLE x PRIVILEGES / SHOW USER [x] PRIVILEGES */
+  | 'PRIVILEGES'
   | 'SERVERS'
   /** `TERMINATE TRANSACTION[S] id[, …] [YIELD …]`: shaped like a SHOW, its rows say what happened */
   | 'TERMINATE TRANSACTIONS';
@@ -125,6 +127,12 @@ export interface ShowCommand extends AstNodeBase {
   readonly yieldProjection: Projection | null;
   readonly where: Expression | null;
   readonly returnClause: ReturnClause | null;
+  /** SHOW ROLE a, b PRIVILEGES / SHOW USER a PRIVILEGES: the names (empty: the current user) */
+  readonly names?: readonly string[];
+  /** SHOW … PRIVILEGES AS COMMANDS */
+  readonly asCommands?: boolean;
+  /** SHOW ROLES WITH USERS */
+  readonly withUsers?: boolean;
 }
 
 /** `CREATE|DROP|START|STOP DATABASE name [IF [NOT] EXISTS]`. */
@@ -139,7 +147,19 @@ export interface DatabaseCommand extends AstNodeBase {
 
 export type SchemaCommand = CreateIndexCommand | DropIndexCommand | CreateConstraintCommand | DropConstraintCommand;
 
-export type StatementBody = Query | SchemaCommand | ShowCommand | DatabaseCommand;
+/**
+ * A security administration command (users, roles, privileges), executed by the server:
+ * `command` names it ('CREATE USER', 'GRANT', …), `options` holds its fixed parts as plain data,
+ * `values` the parts written as expressions (passwords, parameters), evaluated before it runs.
+ */
+export interface AdminCommand extends AstNodeBase {
+  readonly kind: 'AdminCommand';
+  readonly command: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly values: readonly { readonly name: string; readonly expression: Expression }[];
+}
+
+export type StatementBody = Query | SchemaCommand | ShowCommand | DatabaseCommand | AdminCommand;
 
 /**
  * One parsed statement. Prefixes are peeled off: `CYPHER 5 …` (version and options recorded,

@@ -10,7 +10,7 @@
 //   a || b                               → a + b
 //   extract(x IN l | e), filter(…)       → list comprehensions (Cypher 3.5)
 //   USING PERIODIC COMMIT n              → options.periodic_commit (import runs as one tx)
-//   ALTER CURRENT USER SET PASSWORD …    → CALL dbms.security.changePassword(new) (admin.ts)
+//   CREATE USER / GRANT … / ALTER CURRENT USER … → AdminCommand, run by the server (admin.ts)
 
 import type { Statement, StatementBody } from '../ast/index.js';
 import { notSupported } from '../../core/errors.js';

@@ -239,17 +239,6 @@ test('reads Neo4j 5 quantified relationships and path selectors as var-length an
   assert.equal(syntaxError('MATCH (a)-[:T*2]->{1,3}(b) RETURN a').detail, 'InvalidRelationshipPattern');
 });
 
-test('turns the client password-change command into the changePassword procedure', () => {
-  // Proves `ALTER CURRENT USER SET PASSWORD FROM … TO …` (cypher-shell, Browser) becomes a CALL.
-  const c = clauses('ALTER CURRENT USER SET PASSWORD FROM $old TO $new')[0]!;
-  assert.ok(c.kind === 'CallProcedure' && c.name === 'dbms.security.changePassword');
-  assert.deepEqual(c.args?.map((a) => a.kind === 'Parameter' && a.name), ['new']);
-  for (const text of ['CREATE USER bob SET PASSWORD "x"', 'GRANT ROLE admin TO bob', 'DROP ROLE r', 'ALTER USER bob SET PASSWORD "y"']) {
-    assert.throws(() => parse(text), { code: 'Neo.ClientError.Statement.FeatureNotSupported' }, text);
-  }
-  assert.equal(parse('CREATE (user:User)').body.kind, 'SingleQuery');
-});
-
 test('accepts Cypher 3.5 legacy forms: extract/filter, USING PERIODIC COMMIT, {param}', () => {
   // Proves older applications' syntax parses into today's AST.
   const e = returned('RETURN extract(x IN [1, 2] | x * 2) AS a');

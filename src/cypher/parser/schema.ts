@@ -267,7 +267,7 @@ function parseDropConstraint(ts: TokenStream, start: number): DropConstraintComm
 }
 
 const SHOW_FILTERS = ['ALL', 'RANGE', 'TEXT', 'POINT', 'LOOKUP', 'FULLTEXT', 'VECTOR', 'BTREE', 'UNIQUE', 'EXIST', 'EXISTENCE',
-  'KEY', 'NODE', 'RELATIONSHIP', 'REL', 'PROPERTY', 'BUILT', 'USER', 'DEFINED', 'IN', 'UNIQUENESS', 'TYPE', 'EXISTS'];
+  'KEY', 'NODE', 'RELATIONSHIP', 'REL', 'PROPERTY', 'BUILT', 'USER', 'DEFINED', 'IN', 'UNIQUENESS', 'TYPE', 'EXISTS', 'POPULATED'];
 
 function parseShow(ts: TokenStream): ShowCommand {
   const start = ts.next().start;
@@ -275,11 +275,40 @@ function parseShow(ts: TokenStream): ShowCommand {
   while (ts.peek().type === 'ident' && SHOW_FILTERS.includes(ts.peek().value) && !isShowTargetWord(ts)) {
     filterWords.push(ts.next().value);
   }
-  const target = parseShowTarget(ts);
+  let target = parseShowTarget(ts);
   let name: string | null = null;
   if (target === 'DATABASE' && ts.atName() && !ts.atKeyword('YIELD') && !ts.atKeyword('WHERE')) name = parseDatabaseName(ts);
   const ids = target === 'TRANSACTIONS' ? parseTransactionIds(ts, false) : [];
-  return parseShowRest(ts, start, target, filterWords, name, ids);
+  // SHOW ROLE[S] a, b PRIVILEGES / SHOW USER[S] [a] PRIVILEGES [AS [REVOKE] COMMANDS]; SHOW ROLES WITH USERS
+  const extra: { names?: string[]; asCommands?: boolean; withUsers?: boolean } = {};
+  if (target === 'ROLES' || target === 'USERS') {
+    const saved = ts.pos;
+    const names: string[] = [];
+    const atPrivileges = (): boolean => ts.atKeyword('PRIVILEGE') || ts.atKeyword('PRIVILEGES');
+    while (ts.atName() && !atPrivileges() && !ts.atKeyword('YIELD') && !ts.atKeyword('WHERE') && !ts.atKeyword('RETURN') && !ts.atKeyword('WITH')) {
+      names.push(ts.expectName());
+      if (!ts.acceptPunct(',')) break;
+    }
+    if (atPrivileges()) {
+      ts.next();
+      filterWords.splice(0, filterWords.length, target === 'ROLES' ? 'ROLE' : 'USER');
+      extra.names = names;
+      target = 'PRIVILEGES';
+    } else {
+      ts.pos = saved;
+      if (target === 'ROLES' && ts.atKeywords('WITH', 'USERS')) {
+        ts.pos += 2;
+        extra.withUsers = true;
+      }
+    }
+  }
+  if (target === 'PRIVILEGES' && ts.atKeyword('AS')) {
+    ts.next();
+    ts.acceptKeyword('REVOKE');
+    if (!ts.acceptKeyword('COMMANDS')) ts.expectKeyword('COMMAND');
+    extra.asCommands = true;
+  }
+  return { ...parseShowRest(ts, start, target, filterWords, name, ids), ...extra };
 }
 
 /** `TERMINATE TRANSACTION[S] id[, …] [YIELD … [WHERE …] [RETURN …]]` (the cursor is at TERMINATE). */
@@ -341,7 +370,7 @@ function parseProjectionTail(ts: TokenStream): ReturnType<typeof parseProjection
 function isShowTargetWord(ts: TokenStream): boolean {
   const v = ts.peek().value;
   return ['INDEX', 'INDEXES', 'CONSTRAINT', 'CONSTRAINTS', 'DATABASE', 'DATABASES', 'PROCEDURE', 'PROCEDURES', 'FUNCTION',
-    'FUNCTIONS', 'TRANSACTION', 'TRANSACTIONS', 'SETTING', 'SETTINGS', 'USERS', 'USER', 'ROLES', 'ROLE', 'SERVERS', 'SERVER'].includes(v) &&
+    'FUNCTIONS', 'TRANSACTION', 'TRANSACTIONS', 'SETTING', 'SETTINGS', 'USERS', 'USER', 'ROLES', 'ROLE', 'SERVERS', 'SERVER', 'PRIVILEGE', 'PRIVILEGES'].includes(v) &&
     !(v === 'USER' && ts.atKeyword('DEFINED', 1));
 }
 
@@ -366,6 +395,7 @@ function parseShowTarget(ts: TokenStream): ShowTarget {
     case 'USER': case 'USERS': return pick('USERS');
     case 'ROLE': case 'ROLES': return pick('ROLES');
     case 'CURRENT': if (ts.atKeyword('USER', 1)) return pick('CURRENT USER', 2); break;
+    case 'PRIVILEGE': case 'PRIVILEGES': return pick('PRIVILEGES');
     case 'SERVER': case 'SERVERS': return pick('SERVERS');
     default: break;
   }

@@ -67,7 +67,9 @@ function compileIds(cmd: ShowCommand): ((ctx: ExecContext) => string[]) | null {
 
 function source(cmd: ShowCommand, procedures: () => ProcedureSignature[], extra: ReadonlyMap<string, ShowSource>): Source {
   const filter = cmd.filter;
-  const registered = extra.get(cmd.target) ?? (cmd.target.endsWith('DATABASE') ? extra.get('DATABASES') : undefined);
+  // SHOW ROLES WITH USERS and SHOW … PRIVILEGES AS COMMANDS have their own columns: their own source.
+  const key = `${cmd.target}${cmd.withUsers ? ' WITH USERS' : ''}${cmd.asCommands ? ' AS COMMANDS' : ''}`;
+  const registered = extra.get(key) ?? (cmd.target.endsWith('DATABASE') ? extra.get('DATABASES') : undefined);
   if (registered) {
     const ids = compileIds(cmd);
     return { defaults: registered.defaults, all: registered.all, rows: (ctx) => registered.rows(ctx, cmd, ids ? ids(ctx) : null) };

@@ -4,7 +4,17 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Authenticator } from '../../bolt/services.js';
 import type { CypherMap } from '../../values/value.js';
-import type { UserRepository } from './users.js';
+
+/** What checks a user name and password (the system database's users, or the older users file). */
+export interface CredentialChecker {
+  verify(name: string, password: string): Promise<boolean>;
+}
+
+/** What happened at a login attempt, for logs/security.log (never with the password). */
+export type LoginEvent =
+  | { readonly kind: 'login'; readonly user: string }
+  | { readonly kind: 'failed'; readonly user: string; readonly reason: string }
+  | { readonly kind: 'locked'; readonly user: string };
 import type { Clock } from '../../env/clock.js';
 
 export const UNAUTHORIZED_MESSAGE = 'The client is unauthorized due to authentication failure.';
@@ -34,9 +44,10 @@ export class BasicAuthenticator implements Authenticator {
   private readonly failures = new Map<string, { count: number; lastFailureMs: number }>();
 
   constructor(
-    private readonly users: UserRepository,
+    private readonly users: CredentialChecker,
     private readonly clock: Pick<Clock, 'monotonicMs'> = { monotonicMs: () => 0 },
     private readonly lockout: LockoutPolicy = DEFAULT_LOCKOUT,
+    private readonly onEvent: (event: LoginEvent) => void = () => {},
   ) {}
 
   async authenticate(token: CypherMap): Promise<string> {
@@ -45,13 +56,16 @@ export class BasicAuthenticator implements Authenticator {
     const nowMs = this.clock.monotonicMs();
     const failed = this.failures.get(key);
     if (failed && failed.count >= this.lockout.maxFailedAttempts && nowMs - failed.lastFailureMs < this.lockout.lockTimeMs) {
+      this.onEvent({ kind: 'locked', user: key });
       throw new Neo4jError(Status.AuthenticationRateLimit, 'The client has provided incorrect authentication details too many times in a row.');
     }
     try {
       const user = await this.check(token);
       this.failures.delete(key);
+      this.onEvent({ kind: 'login', user });
       return user;
     } catch (error) {
+      this.onEvent({ kind: 'failed', user: key, reason: error instanceof Error ? error.message : String(error) });
       if (this.failures.size >= MAX_TRACKED_PRINCIPALS && !this.failures.has(key)) this.failures.clear();
       this.failures.set(key, { count: (failed?.count ?? 0) + 1, lastFailureMs: nowMs });
       throw error;

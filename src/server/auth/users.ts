@@ -78,7 +78,7 @@ function serializeUsers(users: ReadonlyMap<string, UserRecord>): string {
   return `${JSON.stringify({ version: 1, users: [...users.values()] }, null, 2)}\n`;
 }
 
-function parseUsers(text: string, path: string): Map<string, UserRecord> {
+export function parseUsers(text: string, path: string): Map<string, UserRecord> {
   const corrupt = (why: string): Neo4jError => new Neo4jError(Status.StorageFailure, `The users file ${path} is unreadable: ${why}`);
   let parsed: unknown;
   try {

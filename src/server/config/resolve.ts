@@ -40,6 +40,22 @@ function parseDirectory(value: string, key: string, home: string): string {
   return isAbsolute(dir) ? normalize(dir) : join(home, dir);
 }
 
+/**
+ * NEO4J_AUTH's password must pass the same rules as set-initial-password: not the default
+ * `neo4j`, at least dbms.security.auth_minimum_password_length (8) characters.
+ */
+function checkInitialPassword(password: string, minimumSetting: string | undefined): void {
+  const minimum = minimumSetting === undefined ? 8 : Number(minimumSetting.trim());
+  if (!Number.isInteger(minimum) || minimum < 1) {
+    throw new ConfigError(`Invalid value "${minimumSetting}" for setting "dbms.security.auth_minimum_password_length": expected an integer of at least 1`);
+  }
+  if (password === 'neo4j') throw new ConfigError("Invalid value for password in NEO4J_AUTH. It cannot be 'neo4j', which is the default.");
+  if ([...password].length < minimum) {
+    throw new ConfigError(`Invalid value for password in NEO4J_AUTH. The minimum password length is ${minimum} characters. `
+      + 'Use a longer password, or set dbms.security.auth_minimum_password_length (NEO4J_dbms_security_auth__minimum__password__length).');
+  }
+}
+
 export interface ResolveOptions {
   /** absolute NEO4J_HOME */
   readonly home: string;
@@ -120,6 +136,7 @@ export function resolveServerConfig(options: ResolveOptions): ServerConfig {
         throw new ConfigError('Invalid value for NEO4J_AUTH: expected "none" or "neo4j/<password>"');
       }
       initialPassword = auth.slice(slash + 1);
+      checkInitialPassword(initialPassword, raw.get('dbms.security.auth_minimum_password_length'));
     }
   }
 

@@ -64,9 +64,26 @@ const TX_COMMIT_PATH = /^\/db\/([^/]+)\/tx\/commit\/?$/;
 const TX_BEGIN_PATH = /^\/db\/([^/]+)\/tx\/?$/;
 const TX_PATH = /^\/db\/([^/]+)\/tx\/(\d{1,15})(\/commit)?\/?$/;
 
+/** The database name in a path; a malformed %-escape is answered as a bad request, not a server error. */
+function databaseOf(segment: string): string | HttpResponse {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return {
+      status: 400, contentType: 'application/json',
+      body: `${JSON.stringify({ errors: [{ code: 'Neo.ClientError.Request.InvalidFormat', message: `Malformed database name in the request path: ${segment}` }] })}\n`,
+    };
+  }
+}
+
 /** Routes one request: the discovery document and the single-request transaction endpoint. */
 export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes): Promise<HttpResponse> {
   const bare = request.path.split('?')[0]!;
+  const named = /^\/db\/([^/]+)\//.exec(bare);
+  if (named) {
+    const database = databaseOf(named[1]!);
+    if (typeof database !== 'string') return database;
+  }
   if ((request.method === 'GET' || request.method === 'HEAD') && bare === '/') {
     const doc = discoveryDocument({ boltAdvertised: routes.boltAdvertised(), httpHost: request.host ?? routes.httpFallbackHost });
     return { status: 200, contentType: 'application/json', body: `${JSON.stringify(doc, null, 2)}\n` };

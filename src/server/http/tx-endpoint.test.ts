@@ -23,3 +23,10 @@ test('results: entities, paths, temporals and points in the row format', () => {
   assert.equal(toJson(new DateValue(0n), []), '1970-01-01');
   assert.deepEqual(toJson(new PointValue(7203, 1, 2), []), { type: 'Point', coordinates: [1, 2], crs: { srid: 7203, name: 'cartesian', type: 'link' } });
 });
+
+test('parameters nested deeper than Bolt allows are refused as bad input', () => {
+  // Proves a 10,000-deep JSON parameter is a client error, not a stack overflow reported as a server fault.
+  const deep = JSON.parse(`${'['.repeat(10_000)}1${']'.repeat(10_000)}`) as unknown;
+  assert.throws(() => fromJson(deep), { code: 'Neo.ClientError.Request.InvalidFormat' });
+  assert.deepEqual(fromJson([[[1]]]), [[[1n]]]);
+});

@@ -7,6 +7,7 @@
 // TERMINATE TRANSACTIONS interrupts its cursor. This form is Neo4j's implicit transaction:
 // CALL { … } IN TRANSACTIONS may commit batches in it.
 
+import { BoltLimits } from '../../bolt/limits.js';
 import { Neo4jError, Status } from '../../core/errors.js';
 import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../execution/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
@@ -69,12 +70,18 @@ export function errorBody(code: string, message: string): unknown {
   return { results: [], errors: [{ code, message }] };
 }
 
-/** JSON → Cypher: whole numbers become integers (as Neo4j's HTTP API reads them). */
-export function fromJson(value: unknown): CypherValue {
+/**
+ * JSON → Cypher: whole numbers become integers (as Neo4j's HTTP API reads them). Values nested
+ * deeper than Bolt allows are refused as bad input, before anything recursive meets them.
+ */
+export function fromJson(value: unknown, depth = 0): CypherValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(fromJson);
-  if (typeof value === 'object') return new Map(Object.entries(value as object).map(([k, v]) => [k, fromJson(v)]));
+  if (depth >= BoltLimits.maxValueDepth) {
+    throw new Neo4jError(Status.InvalidFormat, `Parameter values nested deeper than ${BoltLimits.maxValueDepth} levels are not accepted`);
+  }
+  if (Array.isArray(value)) return value.map((item) => fromJson(item, depth + 1));
+  if (typeof value === 'object') return new Map(Object.entries(value as object).map(([k, v]) => [k, fromJson(v, depth + 1)]));
   throw new Neo4jError(Status.TypeError, `Unsupported parameter value: ${String(value)}`);
 }
 
