@@ -115,7 +115,8 @@ async function main(): Promise<void> {
         for (let attempt = 0; attempt < 3000 && !done; attempt++) {
           for (const member of cluster.members.filter((m) => m.child !== undefined)) {
             try {
-              await cluster.put(member, 'failover', String(run));
+              // a short timeout per try: a put without a leader waits etcd's 5 s request timeout
+              await cluster.put(member, 'failover', String(run), 250);
               done = true;
               break;
             } catch {

@@ -68,8 +68,8 @@ export class EtcdCluster {
     });
   }
 
-  put(member: EtcdMember, key: string, value: string): Promise<unknown> {
-    return this.post(member, '/v3/kv/put', { key: Buffer.from(key).toString('base64'), value: Buffer.from(value).toString('base64') });
+  put(member: EtcdMember, key: string, value: string, timeoutMs = 5000): Promise<unknown> {
+    return this.post(member, '/v3/kv/put', { key: Buffer.from(key).toString('base64'), value: Buffer.from(value).toString('base64') }, timeoutMs);
   }
 
   async leader(): Promise<EtcdMember | undefined> {

@@ -29,7 +29,19 @@ function gqlStatusOf(code: string): string {
   if (code === Status.TypeError) return '22N01';
   if (code === Status.ProtocolViolation) return '08N06';
   if (code === Status.TransactionStartFailed) return '25N17';
+  if (code === Status.AccessMode) return '42N02';
   return '50N42';
+}
+
+function gqlDescriptionOf(info: FailureInfo): string {
+  switch (info.code) {
+    case Status.TransactionStartFailed:
+      return 'error: invalid transaction state - implicit transaction required. The attempted operation requires an implicit transaction.';
+    case Status.AccessMode:
+      return 'error: syntax error or access rule violation - writing in read access mode. Writing in read access mode not allowed.';
+    default:
+      return `error: general processing exception - unexpected error. ${info.message}`;
+  }
 }
 
 export function failureMetadata(info: FailureInfo, caps: Capabilities): CypherMap {
@@ -40,9 +52,7 @@ export function failureMetadata(info: FailureInfo, caps: Capabilities): CypherMa
     neo4j_code: info.code,
     message: info.message,
     gql_status: gqlStatusOf(info.code),
-    description: info.code === Status.TransactionStartFailed
-      ? 'error: invalid transaction state - implicit transaction required. The attempted operation requires an implicit transaction.'
-      : `error: general processing exception - unexpected error. ${info.message}`,
+    description: gqlDescriptionOf(info),
     diagnostic_record: meta({
       OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/', _classification: classificationOf(info.code),
     }),

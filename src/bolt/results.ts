@@ -5,6 +5,7 @@ import type { QueryCursor } from '../execution/api.js';
 import type { CypherMap } from '../values/value.js';
 import type { UpdateCounters } from '../graph/api.js';
 import { meta, type Response } from './messages.js';
+import { statementMetadata } from './plan-metadata.js';
 
 /** Records encoded between two hand-offs to the connection (which flushes and waits for drain). */
 export const RECORDS_PER_BATCH = 1000;
@@ -18,7 +19,12 @@ export class OpenResult {
     public readyAtMs: number,
     /** the statement's id in the server's transaction registry (SHOW TRANSACTIONS), when tracked */
     readonly queryId?: string,
+    /** 5.6+: notifications travel as GQL `statuses` */
+    private readonly gqlStatuses = false,
   ) {}
+
+  /** records handed to the client so far (the GQL outcome status says whether there was data) */
+  private recordsSent = 0;
 
   get columns(): readonly string[] {
     return this.cursor.columns;
@@ -30,7 +36,7 @@ export class OpenResult {
    */
   async pull(n: bigint, out: Response[], flush: (out: Response[]) => Promise<void>): Promise<boolean> {
     let remaining = n < 0n ? Number.POSITIVE_INFINITY : Number(n);
-    const onRecord = (values: unknown[]): void => { out.push({ kind: 'RECORD', values: values as never }); };
+    const onRecord = (values: unknown[]): void => { this.recordsSent++; out.push({ kind: 'RECORD', values: values as never }); };
     // Bounded by n and by the result: each pass takes at least one record or ends.
     while (remaining > 0) {
       const batch = Math.min(remaining, RECORDS_PER_BATCH);
@@ -68,6 +74,7 @@ export class OpenResult {
       t_last: BigInt(Math.max(0, Math.round(nowMs - this.readyAtMs))),
       db: this.database,
       stats,
+      ...statementMetadata(this.cursor, this.recordsSent, this.gqlStatuses),
     });
   }
 }

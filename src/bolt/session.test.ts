@@ -86,7 +86,7 @@ test('read mode makes the transaction read-only', async () => {
   // executeRead sends mode r; a write there must fail instead of silently committing.
   const { session, services } = await ready();
   const out = await session.handle(run('WRITE nope', m({ mode: 'r' })));
-  assert.equal(metadata(out.responses[0]).get('code'), 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType');
+  assert.equal(metadata(out.responses[0]).get('code'), 'Neo.ClientError.Statement.AccessMode');
   assert.deepEqual(services.db.committedWrites, []);
 });
 

@@ -402,7 +402,7 @@ export class BoltSession {
       : EXPLICIT_TRANSACTION;
     const cursor = await this.services.executor.open(open.tx, query, params, transaction);
     const qid = open.nextQid++;
-    const result = new OpenResult(qid, cursor, open.database, startedAtMs, queryId);
+    const result = new OpenResult(qid, cursor, open.database, startedAtMs, queryId, this.caps.gqlStatuses);
     open.results.set(qid, result);
     open.lastQid = qid;
     // Run to the first row: a write statement has then made all its writes, and an error in

@@ -44,6 +44,8 @@ export interface Capabilities {
   readonly telemetry: boolean;
   /** 5.7+: FAILURE uses neo4j_code and GQL fields. */
   readonly gqlFailure: boolean;
+  /** 5.6+: a summary's notifications travel as GQL `statuses`. */
+  readonly gqlStatuses: boolean;
 }
 
 function atLeast(version: BoltVersion, major: number, minor: number): boolean {
@@ -64,5 +66,6 @@ export function capabilitiesOf(version: BoltVersion): Capabilities {
     hints: atLeast(version, 4, 3),
     telemetry: atLeast(version, 5, 4),
     gqlFailure: atLeast(version, 5, 7),
+    gqlStatuses: atLeast(version, 5, 6),
   };
 }

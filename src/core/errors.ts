@@ -46,6 +46,8 @@ export const Status = {
   TransactionAccessedConcurrently: 'Neo.ClientError.Transaction.TransactionAccessedConcurrently',
   InvalidBookmark: 'Neo.ClientError.Transaction.InvalidBookmark',
   ForbiddenDueToTransactionType: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType',
+  /** a write in a READ access-mode transaction (Neo4j 4+; 3.5 answered ForbiddenDueToTransactionType) */
+  AccessMode: 'Neo.ClientError.Statement.AccessMode',
   TransactionTimedOut: 'Neo.ClientError.Transaction.TransactionTimedOut',
   TransactionTimedOutClientConfiguration: 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
   NotALeader: 'Neo.ClientError.Cluster.NotALeader',

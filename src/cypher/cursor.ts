@@ -4,7 +4,7 @@
 
 import { Neo4jError } from '../core/errors.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
-import type { QueryCursor, QueryType } from '../execution/api.js';
+import type { PlanDescription, ProfiledPlan, QueryCursor, QueryNotification, QueryType } from '../execution/api.js';
 import { type ExecContext, type Row, isControl, PAUSE, startSlice, type Suspend } from './runtime/context.js';
 import { currentNode, currentRel } from './values/entities.js';
 import { type CypherValue, NodeValue, PathValue, RelationshipValue } from '../values/value.js';
@@ -13,6 +13,13 @@ export const ZERO_COUNTERS: UpdateCounters = {
   nodesCreated: 0, nodesDeleted: 0, relationshipsCreated: 0, relationshipsDeleted: 0, propertiesSet: 0,
   labelsAdded: 0, labelsRemoved: 0, indexesAdded: 0, indexesRemoved: 0, constraintsAdded: 0, constraintsRemoved: 0,
 };
+
+/** What a cursor tells beside its rows: notifications, and the plan under EXPLAIN / PROFILE. */
+export interface CursorExtras {
+  readonly notifications?: readonly QueryNotification[];
+  readonly plan?: () => PlanDescription;
+  readonly profile?: () => ProfiledPlan;
+}
 
 export class StatementCursor implements QueryCursor {
   private iterator: Iterator<Row> | undefined;
@@ -32,11 +39,24 @@ export class StatementCursor implements QueryCursor {
     private readonly refreshEntities: boolean,
     /** the transaction's counters before the statement began (schema commands run before the cursor exists) */
     countersBefore: UpdateCounters = ctx.tx.counters,
+    private readonly extras: CursorExtras = {},
   ) {
     this.tx = ctx.tx;
     this.countersBefore = { ...countersBefore };
     if (rows === null) this.finish();
     else this.iterator = rows[Symbol.iterator]();
+  }
+
+  notifications(): readonly QueryNotification[] {
+    return this.extras.notifications ?? [];
+  }
+
+  plan(): PlanDescription | undefined {
+    return this.extras.plan?.();
+  }
+
+  profile(): ProfiledPlan | undefined {
+    return this.extras.profile?.();
   }
 
   get done(): boolean {
@@ -152,6 +172,7 @@ export class StatementCursor implements QueryCursor {
 
   private record(row: Row): CypherValue[] {
     const tx = this.tx;
+    if (this.ctx.profiler) this.ctx.profiler.records++;
     const values: CypherValue[] = new Array(this.columns.length);
     for (let i = 0; i < this.columns.length; i++) {
       const v = row[this.columns[i]!] ?? null;
@@ -164,8 +185,9 @@ export class StatementCursor implements QueryCursor {
 /** Entities in results show the transaction's current labels and properties. */
 function refresh(v: CypherValue, tx: GraphTx): CypherValue {
   if (v === null || typeof v !== 'object') return v;
-  if (v instanceof NodeValue) return currentNode(tx, v);
-  if (v instanceof RelationshipValue) return currentRel(tx, v);
+  // Virtual entities (negative ids, e.g. db.schema.visualization's) live in no store.
+  if (v instanceof NodeValue) return v.id < 0 ? v : currentNode(tx, v);
+  if (v instanceof RelationshipValue) return v.id < 0 ? v : currentRel(tx, v);
   if (Array.isArray(v)) return v.map((x) => refresh(x, tx));
   if (v instanceof Map) {
     const m = new Map<string, CypherValue>();

@@ -5,10 +5,15 @@ import { drainCursor } from '../execution/result-cursor.js';
 import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
-  type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type StatementAccess, type ProcedureSignature, type QueryCursor, type QueryExecutor, type QueryResult, type QueryType,
+  type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureContext, type ProcedureSignature, type QueryNotification,
+  type QueryCursor, type QueryExecutor, type QueryResult, type QueryType, type StatementAccess,
   type StatementTransaction,
 } from '../execution/api.js';
-import { StatementCursor, ZERO_COUNTERS } from './cursor.js';
+import { type CursorExtras, StatementCursor, ZERO_COUNTERS } from './cursor.js';
+import { describePlan, describeProfile } from './planner/describe.js';
+import { prepareNotifications } from './planner/notifications.js';
+import { StatementProfiler } from './runtime/profile.js';
+import type { AnalyzedStatement } from './semantic/types.js';
 import { type Scheduler, unslicedScheduler } from '../env/scheduler.js';
 import type { Statement } from './ast/index.js';
 import { parse } from './parser/index.js';
@@ -63,6 +68,11 @@ interface Prepared {
   readonly onlyReads: boolean;
   readonly query: CompiledQuery | null;
   readonly schema: SchemaPlan | null;
+  /** An updating clause or a schema command: refused up front in a READ access-mode transaction. */
+  readonly writes: boolean;
+  readonly statement: Statement;
+  readonly analysis: AnalyzedStatement | null;
+  readonly notifications: (graph: GraphTx) => QueryNotification[];
   readonly access: StatementAccess;
 }
 
@@ -149,8 +159,17 @@ export class CypherEngine implements QueryExecutor {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
     if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
-    const ctx = this.context(tx, params, prepared.readOnly, transaction, options?.scheduler ?? this.scheduler);
-    if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false);
+    if (tx.readOnly && prepared.writes && !prepared.explainOnly) {
+      throw new Neo4jError(Status.AccessMode, 'Writing in read access mode not allowed.');
+    }
+    const notifications = prepared.notifications(tx);
+    const profiler = prepared.statement.explain === 'PROFILE' ? new StatementProfiler() : undefined;
+    const ctx = this.context(tx, params, prepared.readOnly, transaction, options?.scheduler ?? this.scheduler, profiler);
+    const describe = (): PlanDescription => describePlan(prepared.statement, prepared.analysis, tx, prepared.columns);
+    if (prepared.explainOnly) return new StatementCursor(prepared.columns, prepared.queryType, ctx, null, false, undefined, { notifications, plan: describe });
+    const extras: CursorExtras = profiler === undefined ? { notifications } : {
+      notifications, profile: () => describeProfile(prepared.statement, prepared.analysis, tx, prepared.columns, profiler),
+    };
     if (prepared.schema) {
       // Schema commands and SHOW are small and may need to wait: they run here, whole.
       const before = { ...tx.counters };
@@ -161,29 +180,53 @@ export class CypherEngine implements QueryExecutor {
         ctx.memory.close();
         throw error;
       }
-      return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before);
+      return new StatementCursor(r.columns, prepared.queryType, ctx, r.columns.length > 0 ? r.rows : null, false, before, extras);
     }
     const query = prepared.query!;
     const rows = query.returns && query.columns.length > 0 ? query.rows([{}], ctx) : discardRows(query.rows([{}], ctx));
-    return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly);
+    return new StatementCursor(prepared.columns, prepared.queryType, ctx, rows, !prepared.readOnly, undefined, extras);
   }
 
   private context(
     tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, transaction: StatementTransaction, scheduler: Scheduler,
+    profiler?: StatementProfiler,
   ): ExecContext {
     let timeMs: number | null = null;
     const nowMs = this.nowMs;
+    const memory = this.statementMemory(tx);
+    const procedureContext: ProcedureContext = {
+      run: (text, nestedParams, nestedTx) => this.execute(nestedTx ?? ctx.tx, text, nestedParams),
+      transaction, random: this.random,
+    };
     const ctx: ExecContext = {
-      tx, params, procedures: this.procedures, readOnlyStatement: readOnly,
+      procedureContext, runNestedSync: (text, nestedParams) => this.runNestedSync(ctx, text, nestedParams),
+      tx: profiler ? profiler.countingView(tx) : tx, params, ...(profiler ? { profiler } : {}), procedures: this.procedures, readOnlyStatement: readOnly,
       // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
       get graph() { return ctx.tx; },
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
       transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
       steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
-      memory: this.statementMemory(tx),
+      memory,
     };
     return ctx;
+  }
+
+  /** A read-only statement run to its end inside a function call, in the caller's transaction. */
+  private runNestedSync(outer: ExecContext, text: string, params: ReadonlyMap<string, CypherValue>): { columns: readonly string[]; rows: CypherValue[][] } {
+    const prepared = this.prepare(text);
+    if (prepared.query === null || !prepared.readOnly) {
+      throw new Neo4jError(Status.ArgumentError, 'Only a read-only query can run inside a function (use apoc.cypher.run or apoc.cypher.doIt for other statements)');
+    }
+    const missing = prepared.parameters.filter((p) => !params.has(p));
+    if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
+    const inner = this.context(outer.tx, params, true, EXPLICIT_TRANSACTION, outer.scheduler);
+    try {
+      const rows = prepared.query.runSync([{}], inner, Number.MAX_SAFE_INTEGER);
+      return { columns: prepared.columns, rows: rows.map((r) => prepared.columns.map((c) => r[c] ?? null)) };
+    } finally {
+      inner.memory.close();
+    }
   }
 
   /**
@@ -220,32 +263,36 @@ export class CypherEngine implements QueryExecutor {
     const parameters = collectParameters(statement.body);
     const explainOnly = statement.explain === 'EXPLAIN';
     let readOnly = true;
+    let updating = false;
     let ownTransactions = false;
     walk(statement.body, (n) => {
+      if (UPDATING.has(n.kind as string)) updating = true;
       if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false;
       if (n.kind === 'CallSubquery' && (n as unknown as { inTransactions: unknown }).inTransactions) ownTransactions = true;
     });
-    const onlyReads = readOnly && !ownTransactions && !explainOnly;
+    // PROFILE measures on this engine, so it never moves to a query worker
+    const onlyReads = readOnly && !ownTransactions && statement.explain === null;
     const body = statement.body;
     const access = statementAccess(statement, this.procedures);
     const planner = { analysis, text, procedures: this.procedures };
+    const described = { statement, analysis, notifications: prepareNotifications(statement, text, analysis) };
     return withPlannerContext(planner, (): Prepared => {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);
         const queryType = analysis?.queryType ?? inferQueryType(body, query.returns);
-        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null, access };
+        return { columns: query.returns ? query.columns : [], queryType, parameters, explainOnly, readOnly, onlyReads, query, schema: null, access, writes: updating, ...described };
       }
       if (body.kind === 'Show') {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
-        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access };
+        return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access, writes: false, ...described };
       }
       if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
       if (body.kind === 'AdminCommand') {
         const schema = this.compileAdmin(body);
-        return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access };
+        return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access, writes: false, ...described };
       }
       const schema = compileSchemaCommand(body);
-      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access };
+      return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access, writes: true, ...described };
     });
   }
 

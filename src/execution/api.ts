@@ -17,6 +17,41 @@ export interface QueryResult {
   readonly queryType: QueryType;
 }
 
+/**
+ * One operator of a statement's plan (EXPLAIN / PROFILE), as Bolt's `plan` metadata and the
+ * drivers' summary.plan show it: a tree rooted at the operator that produces the results.
+ */
+export interface PlanDescription {
+  readonly operatorType: string;
+  readonly identifiers: readonly string[];
+  /** EstimatedRows, Details, and on the root planner / runtime / version */
+  readonly arguments: ReadonlyMap<string, CypherValue>;
+  readonly children: readonly PlanDescription[];
+}
+
+/** A PROFILE'd operator: the plan with what running it measured. */
+export interface ProfiledPlan extends PlanDescription {
+  readonly rows: number;
+  readonly dbHits: number;
+  readonly children: readonly ProfiledPlan[];
+}
+
+/** A notification about a statement that ran (or was explained): Neo4j's code and its GQL status. */
+export interface QueryNotification {
+  /** e.g. Neo.ClientNotification.Statement.CartesianProduct */
+  readonly code: string;
+  /** e.g. 03N90 */
+  readonly gqlStatus: string;
+  /** GQL's status description, e.g. `info: cartesian product. The disconnected patterns … build a cartesian product. …` */
+  readonly statusDescription: string;
+  readonly title: string;
+  readonly description: string;
+  readonly severity: 'WARNING' | 'INFORMATION';
+  /** PERFORMANCE, UNRECOGNIZED, DEPRECATION, … */
+  readonly category: string;
+  readonly position?: { readonly offset: number; readonly line: number; readonly column: number };
+}
+
 /** A procedure callable with CALL; the server registers dbms.* ones, the engine db.* ones. */
 export interface ProcedureSignature {
   readonly name: string; // e.g. 'db.labels'
@@ -24,7 +59,19 @@ export interface ProcedureSignature {
   readonly inputs: readonly { readonly name: string; readonly type: string; readonly default?: CypherValue }[];
   readonly outputs: readonly { readonly name: string; readonly type: string }[];
   readonly description: string;
-  invoke(tx: GraphTx, args: readonly CypherValue[]): Iterable<readonly CypherValue[]> | Promise<Iterable<readonly CypherValue[]>>;
+  invoke(
+    tx: GraphTx, args: readonly CypherValue[], context?: ProcedureContext,
+  ): Iterable<readonly CypherValue[]> | Promise<Iterable<readonly CypherValue[]>>;
+}
+
+/** What a procedure that runs Cypher itself (apoc.cypher.run, apoc.periodic.iterate, …) may use. */
+export interface ProcedureContext {
+  /** Runs a statement in `tx` (by default the caller's transaction) and drains it. */
+  run(text: string, params: ReadonlyMap<string, CypherValue>, tx?: GraphTx): Promise<QueryResult>;
+  /** the kind of transaction the calling statement runs in (implicit ones can begin inner transactions) */
+  readonly transaction: StatementTransaction;
+  /** injected randomness in [0, 1) */
+  random(): number;
 }
 
 /**
@@ -59,6 +106,12 @@ export interface QueryCursor {
    * own state, is `tx.memoryTracker.used` (docs/memory.md).
    */
   allocatedBytes(): number;
+  /** EXPLAIN: the statement's plan (the statement was not run). */
+  plan?(): PlanDescription | undefined;
+  /** PROFILE: the plan with rows and db hits measured while it ran (complete once done). */
+  profile?(): ProfiledPlan | undefined;
+  /** Notifications about the statement, known when it was opened. */
+  notifications?(): readonly QueryNotification[];
 }
 
 /** Per-statement choices a caller may make when opening a cursor. */

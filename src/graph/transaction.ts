@@ -469,7 +469,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   private checkWritable(): void {
     this.checkOpen();
     if (this.readOnly) {
-      throw new Neo4jError(Status.ForbiddenDueToTransactionType, 'Writing in read access mode not allowed.');
+      throw new Neo4jError(Status.AccessMode, 'Writing in read access mode not allowed.');
     }
     const refusal = this.host.writeRefusal(this.leaseId);
     if (refusal !== undefined) throw refusal;

@@ -10,7 +10,7 @@
 
 import { drainCursor } from '../execution/result-cursor.js';
 import type {
-  OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryResult, QueryType, StatementTransaction,
+  OpenOptions, ProcedureSignature, QueryCursor, QueryExecutor, QueryNotification, QueryResult, QueryType, StatementTransaction,
 } from '../execution/api.js';
 import type { CypherValue } from '../values/value.js';
 import type { Scheduler } from '../env/scheduler.js';
@@ -165,6 +165,10 @@ class HybridCursor implements QueryCursor {
 
   counters(): UpdateCounters {
     return (this.delegate ?? this.inline).counters();
+  }
+
+  notifications(): readonly QueryNotification[] {
+    return this.inline.notifications?.() ?? [];
   }
 
   allocatedBytes(): number {

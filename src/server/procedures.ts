@@ -7,6 +7,29 @@ import type { CypherValue } from '../values/value.js';
 import type { GraphTx } from '../graph/api.js';
 import type { RoutingTable } from '../bolt/services.js';
 import { NEO4J_COMPATIBLE_VERSION, NEO4J_EDITION } from './identity.js';
+import type { DatabaseIdentity } from './database-identity.js';
+import type { ShowSource } from '../cypher/runtime/show.js';
+
+const SETTINGS_DEFAULTS = ['name', 'value', 'isDynamic', 'defaultValue', 'description'];
+const SETTINGS_ALL = [...SETTINGS_DEFAULTS, 'startupValue', 'isExplicitlySet', 'validValues', 'isDeprecated'];
+
+/**
+ * SHOW SETTINGS [name, …]: the effective settings (as dbms.listConfig shows them). Causeway keeps
+ * no catalogue of defaults and descriptions, so defaultValue and validValues are null and
+ * description is empty; every setting is static (read at startup).
+ */
+export function showSettingsSource(settings: () => ReadonlyMap<string, string>, explicitlySet: (name: string) => boolean): ShowSource {
+  return {
+    defaults: SETTINGS_DEFAULTS, all: SETTINGS_ALL,
+    rows: (_ctx, _cmd, names) => [...settings().entries()]
+      .filter(([name]) => names === null || names.includes(name))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, value]) => new Map<string, CypherValue>([
+        ['name', name], ['value', value], ['isDynamic', false], ['defaultValue', null], ['description', ''],
+        ['startupValue', value], ['isExplicitlySet', explicitlySet(name)], ['validValues', null], ['isDeprecated', false],
+      ])),
+  };
+}
 
 export interface ServerProcedureContext {
   /** `routingContext`: what the driver sent (address, policy, …) */
@@ -14,6 +37,8 @@ export interface ServerProcedureContext {
   readonly defaultDatabase: string;
   /** settings for dbms.listConfig: name → value */
   settings(): ReadonlyMap<string, string>;
+  /** db.info(): the default database's id, name and creation date */
+  readonly database?: DatabaseIdentity;
 }
 
 /** The settings Neo4j's dbms.clientConfig exposes to Browser (those Causeway has). */
@@ -62,6 +87,12 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
       invoke: (_tx, args) => routingRows(context, args[0], args[1]),
     },
+    ...(context.database ? [{
+      name: 'db.info', mode: 'READ' as const, inputs: [],
+      outputs: [{ name: 'id', type: 'STRING' }, { name: 'name', type: 'STRING' }, { name: 'creationDate', type: 'STRING' }],
+      description: 'Provides information regarding the database.',
+      invoke: () => [[context.database!.id, context.database!.name, context.database!.creationDate]],
+    }] : []),
     {
       name: 'db.ping',
       mode: 'READ',

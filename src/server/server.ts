@@ -34,7 +34,8 @@ import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
-import { serverProcedures } from './procedures.js';
+import { serverProcedures, showSettingsSource } from './procedures.js';
+import { loadDatabaseIdentity } from './database-identity.js';
 import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
 import { createServerMetrics, registerRaftMetrics } from './metrics.js';
@@ -247,8 +248,10 @@ async function compose(
     engine.registerShowSource?.('SERVERS', showServersSource(core.member, CAUSEWAY_PRODUCT_VERSION));
     engine.registerShowSource?.('DATABASES', clusterDatabasesSource(core.member, dbName));
   }
+  engine.registerShowSource?.('SETTINGS', showSettingsSource(() => effectiveSettings(config, advertisedBolt), (name) => config.raw.has(name)));
+  const identity = await loadDatabaseIdentity(nodeTextFiles, `${config.dataDir}/dbms/databases.json`, dbName, nodeClock.wallMs(), () => random.int(256));
   for (const procedure of serverProcedures({
-    routingTable, defaultDatabase: dbName,
+    routingTable, defaultDatabase: dbName, database: identity,
     settings: () => effectiveSettings(config, advertisedBolt),
   })) {
     executor.registerProcedure(procedure);

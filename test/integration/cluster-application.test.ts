@@ -27,6 +27,7 @@ test('a neo4j:// application sees no error and loses nothing while the cluster f
     const acknowledged: number[] = [];
     const staleReads: number[] = [];
     let longestWriteMs = 0;
+    let sessionBookmarks: string[] = [];
     let stop = false;
     const application = (async () => {
       // Bounded: stops when told, or after 5,000 iterations.
@@ -45,6 +46,7 @@ test('a neo4j:// application sees no error and loses nothing while the cluster f
             await session.executeWrite((tx) => tx.run('MERGE (:AppWrite {id: $id})', { id }));
             longestWriteMs = Math.max(longestWriteMs, Date.now() - started);
             acknowledged.push(id);
+            sessionBookmarks = session.lastBookmarks();
             const seen = await session.executeRead((tx) => tx.run('MATCH (n:AppWrite {id: $id}) RETURN count(n) AS c', { id }));
             if (Number(seen.records[0]!.get('c')) !== 1) staleReads.push(id);
           }
@@ -85,7 +87,9 @@ test('a neo4j:// application sees no error and loses nothing while the cluster f
     assert.deepEqual(errors, [], 'no error reached the application');
     assert.deepEqual(staleReads, [], 'every read after a write saw it');
     assert.ok(acknowledged.length >= 200, `${acknowledged.length} writes`);
-    const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+    // the final read waits for every write the application saw acknowledged, wherever it is routed
+    const bookmarks = [...sessionBookmarks, ...(await driver.executeQueryBookmarkManager.getBookmarks())];
+    const session = driver.session({ defaultAccessMode: neo4j.session.READ, bookmarks });
     const all = await session.executeRead((tx) => tx.run('MATCH (n:AppWrite) RETURN collect(n.id) AS ids'));
     await session.close();
     const present = new Set((all.records[0]!.get('ids') as unknown[]).map(Number));

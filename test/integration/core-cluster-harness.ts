@@ -133,6 +133,10 @@ export class CoreCluster {
         NEO4J_causal__clustering_minimum__core__cluster__size__at__formation: String(this.options.formation ?? this.options.cores),
         NEO4J_causal__clustering_minimum__core__cluster__size__at__runtime: String(this.options.runtime ?? Math.min(3, this.options.cores)),
         NEO4J_causeway_query_workers: '0',
+        // Twice the default: these tests share two cores with everything else CI runs, and a
+        // member starved of CPU for half a second is (rightly) replaced; the default's own
+        // figures come from bench/cluster.ts on a quiet machine.
+        NEO4J_causal__clustering_leader__election__timeout: '1s',
         ...this.options.env,
         ...(this.memberEnv.get(core) ?? {}),
         ...env,

@@ -32,10 +32,13 @@ test('three cores form one cluster; movies written on the leader are read on bot
     const ids = cluster.cores.map((core) => (JSON.parse(readFileSync(join(core.home, 'data', 'cluster-state', 'cluster.json'), 'utf8')) as { clusterId: string }).clusterId);
     assert.equal(new Set(ids).size, 1, `cluster ids: ${ids.join(', ')}`);
 
-    const session = leader.driver!.session();
-    for (const statement of statements!) await session.run(statement);
+    // through routing, as an application would: a leader change mid-load (a loaded machine) is retried
+    const routing = neo4j.driver(`neo4j://127.0.0.1:${leader.process!.boltPort}`, neo4j.auth.basic('neo4j', 'neo4j'));
+    const session = routing.session();
+    for (const statement of statements!) await session.executeWrite((tx) => tx.run(statement));
     const bookmarks = session.lastBookmarks();
     await session.close();
+    await routing.close();
     assert.ok(bookmarks.length > 0);
 
     for (const follower of followers) {

@@ -138,7 +138,7 @@ test('constraint violations, unknown databases and unsupported parameter types c
     await elsewhere.close();
   }
   await assert.rejects(driver6.executeQuery('RETURN $b AS b', { b: new Int8Array([1, 2]) }), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
-  await assert.rejects(driver6.executeQuery('CREATE (:X)', {}, { routing: neo4j6.routing.READ }), { code: 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType' });
+  await assert.rejects(driver6.executeQuery('CREATE (:X)', {}, { routing: neo4j6.routing.READ }), { code: 'Neo.ClientError.Statement.AccessMode' });
 });
 
 test('a transaction past its tx_timeout is rolled back and reports TransactionTimedOut', { timeout: 60_000 }, async () => {

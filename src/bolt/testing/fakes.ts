@@ -83,7 +83,7 @@ export class FakeExecutor implements QueryExecutor {
       return { columns: ['i'], records: rows, counters, queryType: 'r' };
     }
     if ((match = /^WRITE (\S+)$/.exec(text))) {
-      if (tx.readOnly) throw new Neo4jError(Status.ForbiddenDueToTransactionType, 'Writing in read access mode not allowed.');
+      if (tx.readOnly) throw new Neo4jError(Status.AccessMode, 'Writing in read access mode not allowed.');
       (tx as unknown as { pending: string[] }).pending.push(match[1]!);
       counters.nodesCreated = 1;
       return { columns: [], records: [], counters, queryType: 'w' };

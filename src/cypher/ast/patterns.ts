@@ -47,6 +47,19 @@ export interface RelationshipPattern extends AstNodeBase {
   readonly properties: Expression | null;
   /** Neo4j 5 inline predicate `-[r WHERE r.x > 1]->`. */
   readonly where: Expression | null;
+  /**
+   * A parenthesised quantified path pattern `((x:A)-[r:T]->(y:B) WHERE pred){m,n}` of one
+   * relationship: this relationship (with `length` the quantifier, `where` the relationship's
+   * own predicate) plus the group's node patterns and predicate, checked at every iteration.
+   * Its variables are group variables: lists in pattern order outside the group.
+   */
+  readonly group?: QuantifiedGroup;
+}
+
+export interface QuantifiedGroup {
+  readonly left: NodePattern;
+  readonly right: NodePattern;
+  readonly where: Expression | null;
 }
 
 /**

@@ -143,9 +143,17 @@ function printRelationship(r: RelationshipPattern): string {
   return `${r.direction === 'in' ? '<' : ''}-${body}-${r.direction === 'out' ? '>' : ''}`;
 }
 
+/** `((x)-[r:T]->(y) WHERE p){m,n}`: the quantifier is printed in GQL form, not as `*m..n`. */
+function printGroup(r: RelationshipPattern): string {
+  const g = r.group!;
+  const rel = printRelationship({ ...r, length: null, group: undefined });
+  const { min, max } = r.length ?? { min: 1, max: 1 };
+  return `(${printNode(g.left)}${rel}${printNode(g.right)}${g.where ? ` WHERE ${printExpression(g.where)}` : ''}){${min ?? 0},${max ?? ''}}`;
+}
+
 export function printPatternPart(part: PatternPart): string {
   let chain = printNode(part.nodes[0]!);
-  part.relationships.forEach((r, i) => { chain += printRelationship(r) + printNode(part.nodes[i + 1]!); });
+  part.relationships.forEach((r, i) => { chain += (r.group ? printGroup(r) : printRelationship(r)) + printNode(part.nodes[i + 1]!); });
   if (part.shortest) chain = `${part.shortest === 'all' ? 'allShortestPaths' : 'shortestPath'}(${chain})`;
   return part.variable !== null ? `${printName(part.variable)} = ${chain}` : chain;
 }

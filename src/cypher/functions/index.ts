@@ -5,7 +5,7 @@ import { scalarFunctions } from './scalar.js';
 import { stringMathFunctions } from './string-math.js';
 import { temporalFunctions } from './temporal.js';
 import { spatialFunctions } from './spatial.js';
-import { apocFunctions } from '../procedures/apoc.js';
+import { apocFunctions } from '../procedures/apoc/index.js';
 import type { AggregateFunction, ScalarFunction } from './types.js';
 
 const scalars = new Map<string, ScalarFunction>();
@@ -19,6 +19,14 @@ export function lookupScalar(name: string): ScalarFunction | undefined {
 export function lookupAggregate(name: string): AggregateFunction | undefined {
   return aggregates.get(name.toLowerCase());
 }
+/** Every function, scalar and aggregating, once each (SHOW FUNCTIONS, dbms.functions). */
+export function allFunctions(): { name: string; minArgs: number; maxArgs: number; aggregating: boolean }[] {
+  return [
+    ...[...scalars.values()].map((f) => ({ name: f.name, minArgs: f.minArgs, maxArgs: f.maxArgs, aggregating: false })),
+    ...[...aggregates.values()].map((f) => ({ name: f.name, minArgs: f.minArgs, maxArgs: f.maxArgs, aggregating: true })),
+  ];
+}
+
 export function isAggregateName(name: string): boolean {
   return aggregates.has(name.toLowerCase());
 }

@@ -9,6 +9,11 @@ export interface FunctionContext {
   readonly statementTimeMs: number;
   /** Injected randomness in [0, 1). */
   random(): number;
+  /**
+   * Runs a read-only statement synchronously in the caller's transaction and returns its rows in
+   * column order (apoc.cypher.runFirstColumn*); absent outside the engine.
+   */
+  readonly runNestedSync?: (text: string, params: ReadonlyMap<string, CypherValue>) => { columns: readonly string[]; rows: CypherValue[][] };
   /** The statement's memory account (absent outside a statement): big lists are checked before they are built. */
   readonly memory?: { check(bytes: number): void };
 }

@@ -32,8 +32,9 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
     ts.expectPunct(')');
     return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
   }
-  // A parenthesised whole pattern `((a)-->(b))` is legal in Cypher 9.
-  if (ts.atPunct('(') && ts.atPunct('(', 1)) {
+  // A parenthesised whole pattern `((a)-->(b))` is legal in Cypher 9; followed by a quantifier
+  // it is a quantified path pattern, which parseChain reads.
+  if (ts.atPunct('(') && ts.atPunct('(', 1) && !groupFollows(ts)) {
     ts.next();
     const chain = parseChain(ts);
     ts.expectPunct(')');
@@ -80,13 +81,58 @@ function parsePathSelector(ts: TokenStream): PatternPart['shortest'] {
 }
 
 function parseChain(ts: TokenStream): { nodes: NodePattern[]; relationships: RelationshipPattern[] } {
-  const nodes = [parseNodePattern(ts)];
+  const nodes = [atGroupStart(ts) ? anonymousNode(ts) : parseNodePattern(ts)];
   const relationships: RelationshipPattern[] = [];
-  while (atRelationshipStart(ts)) {
+  while (atRelationshipStart(ts) || atGroupStart(ts)) {
+    if (atGroupStart(ts)) {
+      relationships.push(parseGroup(ts));
+      // a group may end the chain or be followed by another group: the boundary node is anonymous
+      nodes.push(ts.atPunct('(') && !atGroupStart(ts) ? parseNodePattern(ts) : anonymousNode(ts));
+      continue;
+    }
     relationships.push(parseRelationshipPattern(ts));
     nodes.push(parseNodePattern(ts));
   }
   return { nodes, relationships };
+}
+
+function atGroupStart(ts: TokenStream): boolean {
+  return ts.atPunct('(') && ts.atPunct('(', 1);
+}
+
+function anonymousNode(ts: TokenStream): NodePattern {
+  const here = ts.peek().start;
+  return { kind: 'NodePattern', variable: null, labels: [], properties: null, where: null, span: { start: here, end: here } };
+}
+
+/** Whether the parenthesised pattern at the cursor is followed by a quantifier (a QPP), without consuming. */
+function groupFollows(ts: TokenStream): boolean {
+  let depth = 0;
+  for (let i = 0; ; i++) {
+    const t = ts.peek(i);
+    if (t.type === 'eof') return false;
+    if (ts.atPunct('(', i)) depth++;
+    else if (ts.atPunct(')', i)) {
+      depth--;
+      if (depth === 0) return ts.atPunct('{', i + 1) || ts.atPunct('+', i + 1) || ts.atPunct('*', i + 1);
+    }
+  }
+}
+
+/** `((x)-[r:T]->(y) [WHERE pred]){m,n}` / `+` / `*` (the cursor is at the outer parenthesis). */
+function parseGroup(ts: TokenStream): RelationshipPattern {
+  const start = ts.next().start;
+  const left = parseNodePattern(ts);
+  if (!atRelationshipStart(ts)) ts.fail(['a relationship pattern']);
+  const rel = parseRelationshipPattern(ts);
+  const right = parseNodePattern(ts);
+  if (atRelationshipStart(ts) || atGroupStart(ts)) throw notSupported('Quantified path patterns with more than one relationship');
+  if (rel.length !== null) throw ts.errorAt(rel.span.start, 'A quantified path pattern may not contain a variable length relationship', 'InvalidRelationshipPattern');
+  const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
+  ts.expectPunct(')');
+  const length = parsePathQuantifier(ts);
+  if (length === null) ts.fail(['a quantifier such as {1,3}, + or *']);
+  return { ...rel, length, group: { left, right, where }, span: ts.spanFrom(start) };
 }
 
 function atRelationshipStart(ts: TokenStream): boolean {

@@ -285,15 +285,29 @@ export function parseOrderSkipLimit(ts: TokenStream): Pick<Projection, 'orderBy'
   return { orderBy, skip, limit };
 }
 
+/**
+ * Neo4j 5's name for an unaliased projection item: a variable (backticks or not) and a map
+ * projection of a variable are named by the variable; anything else by its text as written,
+ * parentheses included (`RETURN (n:Foo)` → `(n:Foo)`).
+ */
+export function unaliasedName(expression: Expression, text: string): string {
+  if (expression.kind === 'Variable' && (text === expression.name || text === quoteName(expression.name))) return expression.name;
+  if (expression.kind === 'MapProjection' && expression.subject.kind === 'Variable') return expression.subject.name;
+  return text;
+}
+
+function quoteName(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
 function parseProjectionItems(ts: TokenStream, items: ProjectionItem[]): void {
   do {
     const start = ts.peek().start;
     const expression = parseExpression(ts);
-    // The column name is the text as written, parentheses included: `RETURN (n:Foo)` → `(n:Foo)`.
     const text = ts.text.slice(start, ts.lastEnd);
     let alias: string | null = null;
     if (ts.acceptKeyword('AS')) alias = ts.expectName('a variable name');
-    items.push({ expression, alias, name: alias ?? text, span: ts.spanFrom(start) });
+    items.push({ expression, alias, name: alias ?? unaliasedName(expression, text), span: ts.spanFrom(start) });
   } while (ts.acceptPunct(','));
 }
 

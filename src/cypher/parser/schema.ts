@@ -278,7 +278,8 @@ function parseShow(ts: TokenStream): ShowCommand {
   let target = parseShowTarget(ts);
   let name: string | null = null;
   if (target === 'DATABASE' && ts.atName() && !ts.atKeyword('YIELD') && !ts.atKeyword('WHERE')) name = parseDatabaseName(ts);
-  const ids = target === 'TRANSACTIONS' ? parseTransactionIds(ts, false) : [];
+  // SHOW SETTINGS takes setting names the way SHOW TRANSACTIONS takes ids
+  const ids = target === 'TRANSACTIONS' || target === 'SETTINGS' ? parseTransactionIds(ts, false) : [];
   // SHOW ROLE[S] a, b PRIVILEGES / SHOW USER[S] [a] PRIVILEGES [AS [REVOKE] COMMANDS]; SHOW ROLES WITH USERS
   const extra: { names?: string[]; asCommands?: boolean; withUsers?: boolean } = {};
   if (target === 'ROLES' || target === 'USERS') {

@@ -6,7 +6,7 @@
 // beside the rows.
 
 import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
-import type { Clause, Expression, Projection, Query, SingleQuery } from '../ast/index.js';
+import type { Clause, Expression, PatternPart, Projection, Query, SingleQuery } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../../values/compare.js';
@@ -179,6 +179,8 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     };
   }
   const stages: Stage[] = [];
+  /** the clause whose last stage each stage is, if it is (PROFILE measures there) */
+  const lastStageOf: (Clause | null)[] = [];
   let columns: readonly string[] = [];
   let returns = false;
   let vars = [...scope];
@@ -188,6 +190,7 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     const r = compileClause(clause, before, readsBefore);
     readsBefore ||= readsGraph(clause);
     stages.push(...r.stages);
+    r.stages.forEach((_, i) => lastStageOf.push(i === r.stages.length - 1 ? clause : null));
     if (r.columns) { columns = r.columns; vars = [...new Set([...persistent, ...r.columns])]; } else vars = [...new Set([...before, ...introducedBy(clause)])];
     if (clause.kind === 'Return') returns = true;
   }
@@ -203,7 +206,12 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
     rows(input, ctx) {
       let rows: Iterable<Row> = persistent.length > 0 ? [...input] : input;
       const carried = carriedImports(rows as Row[], persistent);
-      for (const s of stages) rows = s.run(rows, ctx, carried);
+      const profiler = ctx.profiler;
+      stages.forEach((s, i) => {
+        rows = s.run(rows, ctx, carried);
+        const clause = lastStageOf[i];
+        if (profiler && clause) rows = profiler.measure(clause, rows);
+      });
       return rows;
     },
     runSync: (input, ctx, limit) => drainSync(query, input, ctx, limit),
@@ -249,12 +257,17 @@ function perRowEager(op: RowOp): Stage {
   };
 }
 
-function patternVariables(parts: readonly { variable: string | null; nodes: readonly { variable: string | null }[]; relationships: readonly { variable: string | null }[] }[]): string[] {
+function patternVariables(parts: readonly PatternPart[]): string[] {
   const out = new Set<string>();
   for (const p of parts) {
     if (p.variable) out.add(p.variable);
     for (const n of p.nodes) if (n.variable) out.add(n.variable);
-    for (const r of p.relationships) if (r.variable) out.add(r.variable);
+    for (const r of p.relationships) {
+      if (r.variable) out.add(r.variable);
+      // a quantified group's node variables are bound (as lists) by the match too
+      if (r.group?.left.variable) out.add(r.group.left.variable);
+      if (r.group?.right.variable) out.add(r.group.right.variable);
+    }
   }
   return [...out];
 }

@@ -2,36 +2,24 @@
 
 import type { GraphTx } from '../../graph/api.js';
 import type { ProcedureSignature } from '../../execution/api.js';
-import { lookupAggregate, lookupScalar } from '../functions/index.js';
+import { functionRows, signatureText } from './catalogue.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { constraintDescription, indexRows } from './schema-rows.js';
 import { introspectionProcedures } from './schema-introspection.js';
-import { apocProcedures } from './apoc.js';
+import { apocProcedures } from './apoc/index.js';
+import { databaseProcedures } from './database.js';
 
 function sorted(xs: readonly string[]): string[] {
   return [...xs].sort();
 }
 
-export function signatureText(p: ProcedureSignature): string {
-  const ins = p.inputs.map((i) => `${i.name} :: ${i.type}${i.default !== undefined ? ` = ${String(i.default)}` : ''}`).join(', ');
-  const outs = p.outputs.length ? p.outputs.map((o) => `${o.name} :: ${o.type}`).join(', ') : 'VOID';
-  return `${p.name}(${ins}) :: (${outs})`;
-}
 
-/** Function names Causeway knows, for dbms.functions() and SHOW FUNCTIONS. */
-export const FUNCTION_NAMES = [
-  'abs', 'acos', 'asin', 'atan', 'atan2', 'avg', 'ceil', 'coalesce', 'collect', 'cos', 'cot', 'count', 'date', 'datetime',
-  'degrees', 'duration', 'e', 'elementId', 'endNode', 'exp', 'floor', 'haversin', 'head', 'id', 'isEmpty', 'keys', 'labels', 'last', 'left',
-  'length', 'localdatetime', 'localtime', 'log', 'log10', 'ltrim', 'max', 'min', 'nodes', 'percentileCont', 'percentileDisc',
-  'pi', 'point', 'point.distance', 'point.withinBBox', 'properties', 'radians', 'rand', 'randomUUID', 'range', 'relationships', 'replace', 'reverse', 'right', 'round', 'rtrim',
-  'sign', 'sin', 'size', 'split', 'sqrt', 'startNode', 'stDev', 'stDevP', 'substring', 'sum', 'tail', 'tan', 'time',
-  'timestamp', 'toBoolean', 'toFloat', 'toInteger', 'toLower', 'toString', 'toUpper', 'trim', 'type',
-].filter((n) => lookupScalar(n) !== undefined || lookupAggregate(n) !== undefined).sort();
 
 export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSignature[] {
   return [
     ...introspectionProcedures(),
     ...apocProcedures(),
+    ...databaseProcedures(),
     {
       name: 'db.labels', mode: 'READ', inputs: [], outputs: [{ name: 'label', type: 'STRING' }],
       description: 'List all available labels in the database.',
@@ -80,7 +68,7 @@ export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSi
       name: 'dbms.functions', mode: 'DBMS', inputs: [],
       outputs: [{ name: 'name', type: 'STRING' }, { name: 'signature', type: 'STRING' }, { name: 'description', type: 'STRING' }],
       description: 'List all functions in the DBMS.',
-      invoke: () => FUNCTION_NAMES.map((n) => [n, `${n}(…)`, '']),
+      invoke: () => functionRows().map((r) => [r.get('name')!, r.get('signature')!, r.get('description')!]),
     },
   ];
 }

@@ -30,9 +30,47 @@ function indexCreateStatement(i: IndexDescriptor): string {
   return `CREATE ${i.kind} INDEX \`${i.name}\` FOR ${pat} ON (${i.properties.map((p) => `${v}.\`${p}\``).join(', ')})`;
 }
 
+/**
+ * Neo4j 5 creates two token lookup indexes with every database; Causeway's stores always answer
+ * label and type scans, so these two are part of every database (listed unless a LOOKUP index
+ * for the same entity was created in the store explicitly) and cannot be dropped.
+ */
+export const DEFAULT_LOOKUP_INDEXES: readonly IndexDescriptor[] = [
+  { name: 'index_343aff4e', kind: 'LOOKUP', entity: 'NODE', labelOrType: '', properties: [] },
+  { name: 'index_f7700477', kind: 'LOOKUP', entity: 'RELATIONSHIP', labelOrType: '', properties: [] },
+];
+
+/** The default lookup index standing for `entity`, unless the store has its own. */
+export function defaultLookupIndex(g: GraphRead, entity: 'NODE' | 'RELATIONSHIP'): IndexDescriptor | undefined {
+  if (g.indexes().some((i) => i.kind === 'LOOKUP' && i.entity === entity)) return undefined;
+  return DEFAULT_LOOKUP_INDEXES.find((i) => i.entity === entity);
+}
+
+/** Every index: the stored ones and the default lookup ones, by name as SHOW INDEXES orders them. */
+export function allIndexes(g: GraphRead): IndexDescriptor[] {
+  const defaults = (['NODE', 'RELATIONSHIP'] as const).map((e) => defaultLookupIndex(g, e)).filter((i) => i !== undefined);
+  return [...defaults, ...g.indexes()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * A schema rule's id: stable for its name (across restarts, other rules' drops, cluster members),
+ * as Neo4j's stored rule ids are. The default lookup indexes are 1 and 2, as in a new Neo4j
+ * database; other names hash (FNV-1a) above them.
+ */
+export function schemaRuleId(name: string): bigint {
+  const fixed = DEFAULT_LOOKUP_INDEXES.findIndex((i) => i.name === name);
+  if (fixed >= 0) return BigInt(fixed + 1);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return BigInt(3 + (hash % 0x7ffffff0));
+}
+
 export function indexRows(g: GraphRead): Map<string, CypherValue>[] {
-  return g.indexes().map((i, n) => new Map<string, CypherValue>([
-    ['id', BigInt(n + 1)],
+  return allIndexes(g).map((i) => new Map<string, CypherValue>([
+    ['id', schemaRuleId(i.name)],
     ['name', i.name],
     ['state', 'ONLINE'],
     ['populationPercent', 100.0],
@@ -62,8 +100,8 @@ function constraintCreateStatement(c: ConstraintDescriptor): string {
 
 export function constraintRows(g: GraphRead): Map<string, CypherValue>[] {
   const owned = new Map(g.indexes().filter((i) => i.owningConstraint).map((i) => [i.owningConstraint!, i.name]));
-  return g.constraints().map((c, n) => new Map<string, CypherValue>([
-    ['id', BigInt(n + 1)],
+  return [...g.constraints()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((c) => new Map<string, CypherValue>([
+    ['id', schemaRuleId(c.name)],
     ['name', c.name],
     ['type', c.kind],
     ['entityType', c.entity],

@@ -8,9 +8,10 @@
 // on them — gives the loop back, awaits the promise — and then pulls again, which resumes the
 // generators exactly where they stopped.
 
+import type { StatementProfiler } from './profile.js';
 import type { Scheduler } from '../../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../../graph/api.js';
-import type { ProcedureSignature, StatementTransaction } from '../../execution/api.js';
+import type { ProcedureContext, ProcedureSignature, StatementTransaction } from '../../execution/api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../../values/value.js';
 import type { StatementMemory } from './memory.js';
@@ -98,6 +99,10 @@ export interface ExecContext extends FunctionContext {
   interrupt: Error | undefined;
   /** the statement's memory account: buffers charge what they retain (runtime/memory.ts) */
   readonly memory: StatementMemory;
+  /** for procedures that run Cypher themselves (set by the engine) */
+  readonly procedureContext?: ProcedureContext;
+  /** PROFILE: counts each clause's rows and store reads (runtime/profile.ts) */
+  readonly profiler?: StatementProfiler;
 }
 
 export type Evaluator = (row: Row, ctx: ExecContext) => CypherValue;

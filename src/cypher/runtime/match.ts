@@ -12,6 +12,7 @@ import { type CypherValue, NodeValue, PathValue, type PropertyValue, Relationshi
 import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing } from './context.js';
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
+import { type GroupSpec, groupHopHolds } from './quantified-group.js';
 import { conjunctsOf, forEachAstNode } from './ast-walk.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
@@ -50,7 +51,10 @@ export interface RelSpec {
   readonly propsExpr: Evaluator | null;
   readonly where: Evaluator | null;
   readonly pushed: Pushed[];
+  /** A quantified group: its node patterns and predicate, checked at every iteration. */
+  readonly group?: GroupSpec;
 }
+
 
 export interface PartSpec {
   readonly pathVariable: string | null;
@@ -89,8 +93,10 @@ function compileRel(r: RelationshipPattern): RelSpec {
   return {
     variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
     props, propsExpr, where: r.where ? compileExpression(r.where) : null, pushed: [],
+    ...(r.group ? { group: { left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null } } : {}),
   };
 }
+
 
 /**
  * A lookup usable to start a pattern: `v.key = expr`, `v.key IN expr` or `id(v) = expr`, where
@@ -556,6 +562,9 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   // Variable length: depth-first, relationships unique along the path and within the MATCH.
   const rels: RelationshipValue[] = [];
   const nodes: NodeValue[] = [];
+  const group = rs.group;
+  /** traversal-order node ids the path visits, the start first (for a group's node lists) */
+  const visited: number[] = [fromId];
   const boundList = bound === undefined ? undefined : bound;
   function* dfs(at: number): Iterable<[Row, number, Segment]> {
     tick(ctx);
@@ -569,6 +578,14 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
         if (boundList !== undefined) ok = cypherEquals(boundList, segRels) === true;
         else out = { ...row, [rs.variable]: segRels };
       }
+      if (group && ok) {
+        // group variables: the iterations' left and right nodes, in pattern order
+        const inOrder = forward ? visited : [...visited].reverse();
+        const values = inOrder.map((id) => nodeValue(ctx.tx.node(id)!));
+        out = { ...out };
+        if (group.left.variable !== null) out[group.left.variable] = values.slice(0, -1);
+        if (group.right.variable !== null) out[group.right.variable] = values.slice(1);
+      }
       if (ok) yield [out, at, { relIds: segRels.map((r) => r.id), rels: segRels, nodes: segNodes }];
     }
     if (rels.length >= rs.max) return;
@@ -581,11 +598,14 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
       if (!relMatches(rs, rel, row, ctx)) continue;
       const next = ctx.tx.node(a.otherId);
       if (!next) continue;
+      if (group && !groupHopHolds(rs, forward ? at : a.otherId, forward ? a.otherId : at, rel, row, ctx)) continue;
       rels.push(rel);
       nodes.push(nodeValue(next));
+      visited.push(a.otherId);
       yield* dfs(a.otherId);
       rels.pop();
       nodes.pop();
+      visited.pop();
     }
   }
   for (const [out, end, seg] of dfs(fromId)) {

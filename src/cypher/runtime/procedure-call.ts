@@ -56,7 +56,7 @@ export function compileProcedureCall(c: CallProcedureClause, procedures: Readonl
         }
       }
       const outNames = proc.outputs.map((o) => o.name);
-      const result = proc.invoke(ctx.tx, values);
+      const result = proc.invoke(ctx.tx, values, ctx.procedureContext);
       const toRows = (records: Iterable<readonly CypherValue[]>): Row[] => {
         if (outNames.length === 0) return [row]; // a VOID procedure leaves the row stream as it is
         const out: Row[] = [];

@@ -4,6 +4,7 @@ import { Neo4jError, Status, notSupported } from '../../core/errors.js';
 import type { ConstraintDescriptor, ConstraintKind, GraphRead, IndexDescriptor, IndexKind } from '../../graph/api.js';
 import type { ConstraintType, IndexType, SchemaCommand, SchemaTarget } from '../ast/index.js';
 import type { ExecContext, Row } from './context.js';
+import { DEFAULT_LOOKUP_INDEXES, defaultLookupIndex, schemaRuleId } from '../procedures/schema-rows.js';
 
 export interface SchemaPlan {
   readonly columns: readonly string[];
@@ -61,7 +62,11 @@ export function compileSchemaCommand(cmd: SchemaCommand): SchemaPlan {
       return {
         columns: [],
         run: async (ctx) => {
-          const existing = findIndex(ctx.tx, kind, entity, labelOrType, properties);
+          const existing = findIndex(ctx.tx, kind, entity, labelOrType, properties) ?? (kind === 'LOOKUP' ? defaultLookupIndex(ctx.tx, entity) : undefined);
+          if (existing && existing.kind === 'LOOKUP' && !cmd.ifNotExists) {
+            throw new Neo4jError(Status.EquivalentSchemaRuleAlreadyExists,
+              `An equivalent index already exists, 'Index( id=${schemaRuleId(existing.name)}, name='${existing.name}', type='LOOKUP', indexProvider='token-lookup-1.0' )'.`);
+          }
           const name = cmd.name ?? `index_${shortHash(`${kind}:${entity}:${labelOrType}:${properties.join(',')}`)}`;
           if (cmd.ifNotExists && (existing || ctx.tx.indexes().some((i) => i.name === name) || ctx.tx.constraints().some((c) => c.name === name))) return done();
           ctx.tx.createIndex({ name, kind, entity, labelOrType, properties });
@@ -81,6 +86,10 @@ export function compileSchemaCommand(cmd: SchemaCommand): SchemaPlan {
             name = found.name;
           }
           if (name === null) throw new Neo4jError(Status.SyntaxError, 'DROP INDEX needs a name');
+          if (DEFAULT_LOOKUP_INDEXES.some((i) => i.name === name) && !ctx.tx.indexes().some((i) => i.name === name)) {
+            throw new Neo4jError(Status.FeatureNotSupported,
+              `Unable to drop index called \`${name}\`: it is one of the two token lookup indexes every Causeway database has, which cannot be dropped.`);
+          }
           if (!ctx.tx.indexes().some((i) => i.name === name)) {
             if (cmd.ifExists) return done();
             throw new Neo4jError(Status.IndexNotFound, `Unable to drop index called \`${name}\`. There is no such index.`);

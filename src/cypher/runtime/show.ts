@@ -5,7 +5,7 @@ import { Neo4jError, Status, notSupported } from '../../core/errors.js';
 import type { Expression, ShowCommand } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import { isAggregateName } from '../functions/index.js';
-import { FUNCTION_NAMES, signatureText } from '../procedures/builtin.js';
+import { FUNCTION_COLUMNS, FUNCTION_DEFAULTS, PROCEDURE_COLUMNS, PROCEDURE_DEFAULTS, functionRows, procedureRows } from '../procedures/catalogue.js';
 import {
   CONSTRAINT_COLUMNS, CONSTRAINT_EXTRA_COLUMNS, INDEX_COLUMNS, INDEX_EXTRA_COLUMNS, constraintRows, indexRows,
 } from '../procedures/schema-rows.js';
@@ -92,18 +92,10 @@ function source(cmd: ShowCommand, procedures: () => ProcedureSignature[], extra:
         return t.includes('EXISTENCE');
       }),
     };
-    case 'PROCEDURES': return {
-      defaults: ['name', 'description', 'mode', 'worksOnSystem'], all: ['name', 'description', 'mode', 'worksOnSystem', 'signature', 'admin'],
-      rows: () => procedures().map((p) => new Map<string, CypherValue>([
-        ['name', p.name], ['description', p.description], ['mode', p.mode], ['worksOnSystem', p.mode === 'DBMS'],
-        ['signature', signatureText(p)], ['admin', false],
-      ])),
-    };
+    case 'PROCEDURES': return { defaults: PROCEDURE_DEFAULTS, all: PROCEDURE_COLUMNS, rows: () => procedureRows(procedures()) };
     case 'FUNCTIONS': return {
-      defaults: ['name', 'category', 'description'], all: ['name', 'category', 'description', 'isBuiltIn', 'aggregating'],
-      rows: () => FUNCTION_NAMES.map((n) => new Map<string, CypherValue>([
-        ['name', n], ['category', isAggregateName(n) ? 'Aggregating' : 'Scalar'], ['description', ''], ['isBuiltIn', true], ['aggregating', isAggregateName(n)],
-      ])),
+      defaults: FUNCTION_DEFAULTS, all: FUNCTION_COLUMNS,
+      rows: () => functionRows().filter((r: Map<string, CypherValue>) => filter === null || (filter === 'BUILT IN') === (r.get('isBuiltIn') === true) || filter === 'ALL'),
     };
     default: throw notSupported(`SHOW ${cmd.target}`);
   }

@@ -3,7 +3,7 @@
 
 import { Status, type StatusCode } from '../../core/errors.js';
 import type {
-  CallSubqueryClause, Clause, Expression, InTransactions, PatternPart, Projection, ProjectionItem, Query, SingleQuery,
+  CallSubqueryClause, Clause, Expression, InTransactions, PatternPart, Projection, ProjectionItem, Query, RelationshipPattern, SingleQuery,
 } from '../ast/index.js';
 import { forEachAstNode } from '../runtime/ast-walk.js';
 import { compileError, describePosition, type CompileError } from '../lexer/index.js';
@@ -430,6 +430,7 @@ export class Analyzer {
         checkProps(node.properties);
       }
       for (const rel of part.relationships) {
+        if (rel.group) this.checkQuantifiedGroup(rel, scope, mode, checkProps);
         if ((mode === 'create' || mode === 'merge') && rel.variable !== null && scope.has(rel.variable)) {
           throw this.error('VariableAlreadyBound', `Can't create relationship \`${rel.variable}\`: the variable is already declared in this context`, rel.span.start);
         }
@@ -471,7 +472,7 @@ export class Analyzer {
         checkProps(rel.properties);
       }
       for (const node of part.nodes) if (node.where) this.checkWhere(node.where, scope);
-      for (const rel of part.relationships) if (rel.where) this.checkWhere(rel.where, scope);
+      for (const rel of part.relationships) if (rel.where && !rel.group) this.checkWhere(rel.where, scope);
       if (part.variable !== null) {
         const existing = scope.get(part.variable);
         if (existing !== undefined) {
@@ -480,6 +481,33 @@ export class Analyzer {
         scope.set(part.variable, { kind: 'path', type: 'path' });
       }
     }
+  }
+
+  /**
+   * A quantified group `((x)-[r]->(y) WHERE p){m,n}`: inside it x, y are nodes and r a
+   * relationship (one iteration); after it they are group variables, lists in path order.
+   */
+  private checkQuantifiedGroup(rel: RelationshipPattern, scope: Scope, mode: string, checkProps: (e: Expression | null) => void): void {
+    const group = rel.group!;
+    if (mode !== 'match') throw this.error('UnexpectedSyntax', `Quantified path patterns are not allowed in ${mode.toUpperCase()}`, rel.span.start);
+    const inner = Scope.of(scope.keys().map((k) => [k, scope.get(k)!] as const));
+    for (const node of [group.left, group.right]) {
+      const v = node.variable;
+      if (v !== null) {
+        if (scope.has(v)) {
+          throw this.error('VariableAlreadyBound', `The variable \`${v}\` is a group variable of a quantified path pattern and cannot be declared before it`, node.span.start);
+        }
+        inner.set(v, { kind: 'node', type: 'node' });
+      }
+    }
+    if (rel.variable !== null) inner.set(rel.variable, { kind: 'relationship', type: 'relationship' });
+    for (const node of [group.left, group.right]) {
+      checkProps(node.properties);
+      if (node.where) this.checkWhere(node.where, inner);
+    }
+    if (rel.where) this.checkWhere(rel.where, inner);
+    if (group.where) this.checkWhere(group.where, inner);
+    for (const node of [group.left, group.right]) if (node.variable !== null) scope.set(node.variable, { kind: 'value', type: 'list' });
   }
 
   /** Used by projection checks. */

@@ -150,7 +150,7 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
   let aliasError: Error | null = null;
   for (const item of projection.items) {
     const info: VariableInfo = a.checkProjectionItem(item, scope, PROJECTION);
-    if (keyword === 'WITH' && item.alias === null && item.expression.kind !== 'Variable' && aliasError === null) {
+    if (keyword === 'WITH' && item.alias === null && !namedByVariable(item) && aliasError === null) {
       aliasError = a.error('NoExpressionAlias', 'Expression in WITH must be aliased (use AS)', item.expression.span.start);
     }
     if (seen.has(item.name)) {
@@ -214,4 +214,10 @@ export function checkProjection(a: Analyzer, projection: Projection, scope: Scop
 
   a.projections.set(projection, { columns, starVariables, aggregating, groupingItems, aggregateItems, implicitGroupingKeys });
   return next;
+}
+
+/** A variable, or a map projection of one, carries its name through WITH without AS (Neo4j 5). */
+function namedByVariable(item: ProjectionItem): boolean {
+  const e = item.expression;
+  return e.kind === 'Variable' || (e.kind === 'MapProjection' && e.subject.kind === 'Variable');
 }

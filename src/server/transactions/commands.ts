@@ -197,6 +197,16 @@ export function transactionProcedures(registry: TransactionRegistry, viewerOf: V
   };
   return [
     {
+      name: 'tx.setMetaData', mode: 'DBMS', inputs: [{ name: 'data', type: 'MAP' }], outputs: [],
+      description: 'Attaches a map of data to the transaction. The data will be printed when listing queries, and inserted into the query log.',
+      invoke: (tx, args) => {
+        const data = args[0];
+        if (!(data instanceof Map)) throw new Neo4jError(Status.ArgumentError, 'tx.setMetaData expects a map');
+        if (!registry.setMetaData(tx, data)) throw new Neo4jError(Status.TransactionNotFound, 'tx.setMetaData: the transaction is not registered on this server');
+        return [];
+      },
+    },
+    {
       name: 'dbms.listTransactions', mode: 'DBMS', inputs: [], outputs: outputs(LIST_TRANSACTIONS_OUTPUTS),
       description: 'List all transactions currently executing at this instance that are visible to the user.',
       invoke: (tx) => registry.list(viewerOf(tx)).map(listTransactionsRow),

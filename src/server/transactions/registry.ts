@@ -92,6 +92,8 @@ interface Entry {
   idleAccumulatedMs: number;
   closing: boolean;
   terminatedBy: Neo4jError | undefined;
+  /** the client's metadata, replaced by tx.setMetaData */
+  metaData: ReadonlyMap<string, CypherValue>;
 }
 
 /**
@@ -130,7 +132,7 @@ export class TransactionRegistry implements TransactionTracker {
     const entry: Entry = {
       transactionId, registration, lockOwner: lockView(registration.tx).owner,
       startWallMs: this.clock.wallMs(), startMonoMs: nowMono, queries: new Map(),
-      idleSinceMonoMs: nowMono, idleAccumulatedMs: 0, closing: false, terminatedBy: undefined,
+      idleSinceMonoMs: nowMono, idleAccumulatedMs: 0, closing: false, terminatedBy: undefined, metaData: registration.metaData,
     };
     this.entries.set(transactionId, entry);
     this.byTx.set(registration.tx, entry);
@@ -164,6 +166,14 @@ export class TransactionRegistry implements TransactionTracker {
         if (entry.lockOwner !== undefined && this.byLockOwner.get(entry.lockOwner) === entry) this.byLockOwner.delete(entry.lockOwner);
       },
     };
+  }
+
+  /** tx.setMetaData: replaces the metadata SHOW TRANSACTIONS shows for `tx`; false when it is not registered. */
+  setMetaData(tx: GraphTx, metaData: ReadonlyMap<string, CypherValue>): boolean {
+    const entry = this.byTx.get(tx);
+    if (!entry) return false;
+    entry.metaData = new Map(metaData);
+    return true;
   }
 
   /** The user a transaction runs as (the procedures' and SHOW's viewer). */
@@ -263,7 +273,7 @@ export class TransactionRegistry implements TransactionTracker {
       clientAddress: reg.clientAddress,
       requestUri: reg.requestUri ?? null,
       username: reg.username,
-      metaData: reg.metaData,
+      metaData: entry.metaData,
       startWallMs: entry.startWallMs,
       elapsedMs: Math.max(0, nowMono - entry.startMonoMs),
       idleMs: Math.max(0, idleMs),

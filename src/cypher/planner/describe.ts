@@ -1,0 +1,252 @@
+// The plan a statement shows under EXPLAIN and PROFILE. Causeway runs a query as a pipeline of
+// clause stages (planner.ts), so its plan has one operator per clause, named after the Neo4j
+// operator that does the same work (a MATCH on a label is NodeByLabelScan, on a relationship
+// Expand(All), on disconnected parts CartesianProduct, …), under a ProduceResults (or
+// EmptyResult) root. Estimated rows come from the store's counts; PROFILE fills in the rows
+// each clause passed on and the store reads it made (runtime/profile.ts).
+
+import type { Clause, Expression, PatternPart, Query, SingleQuery, Statement } from '../ast/index.js';
+import { printClause, printExpression, printPatternPart } from '../ast/print.js';
+import type { GraphRead } from '../../graph/api.js';
+import type { PlanDescription, ProfiledPlan } from '../../execution/api.js';
+import type { AnalyzedStatement } from '../semantic/types.js';
+import type { CypherValue } from '../../values/value.js';
+
+/** What PROFILE measured: per clause (rows passed on, store reads made) and records produced. */
+export interface ProfileCounts {
+  readonly clauses: ReadonlyMap<Clause, { readonly rows: number; readonly dbHits: number }>;
+  readonly records: number;
+}
+
+interface Op {
+  operatorType: string;
+  identifiers: string[];
+  details: string;
+  estimatedRows: number;
+  clause: Clause | null;
+  children: Op[];
+}
+
+/** Selectivity assumed for a property equality without statistics (as Neo4j's default). */
+const EQUALITY_SELECTIVITY = 0.1;
+/** … and for any other predicate. */
+const PREDICATE_SELECTIVITY = 0.3;
+
+function visibleNames(names: Iterable<string>): string[] {
+  return [...names].filter((n) => !n.startsWith('  ')).sort();
+}
+
+function partsConnected(parts: readonly PatternPart[], bound: ReadonlySet<string>): boolean {
+  if (parts.length < 2) return true;
+  const varsOf = (p: PatternPart): Set<string> => new Set([
+    ...p.nodes.map((n) => n.variable), ...p.relationships.map((r) => r.variable),
+  ].filter((v): v is string => v !== null));
+  const groups = parts.map(varsOf);
+  // Parts anchored on a variable bound earlier are joined through it, not multiplied.
+  const joined = new Set<number>();
+  groups.forEach((g, i) => { if ([...g].some((v) => bound.has(v))) joined.add(i); });
+  if (joined.size === 0) joined.add(0);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (let i = 0; i < groups.length; i++) {
+      if (joined.has(i)) continue;
+      if ([...joined].some((j) => [...groups[i]!].some((v) => groups[j]!.has(v)))) { joined.add(i); grew = true; }
+    }
+  }
+  return joined.size === groups.length;
+}
+
+/** The parts of a MATCH that share no variable with the rest (for the cartesian-product notification). */
+export function disconnectedParts(parts: readonly PatternPart[], bound: ReadonlySet<string>): boolean {
+  return !partsConnected(parts, bound);
+}
+
+class Estimator {
+  constructor(private readonly graph: GraphRead | undefined) {}
+
+  nodes(labels: readonly string[]): number {
+    if (!this.graph) return 10;
+    if (labels.length === 0) return this.graph.nodeCount();
+    return Math.min(...labels.map((l) => this.graph!.nodeCount(l)));
+  }
+
+  degree(types: readonly string[]): number {
+    if (!this.graph) return 1;
+    const nodes = Math.max(1, this.graph.nodeCount());
+    const rels = types.length === 0 ? this.graph.relationshipCount() : types.reduce((s, t) => s + this.graph!.relationshipCount(t), 0);
+    return rels / nodes;
+  }
+
+  hasIndex(labels: readonly string[], key: string): boolean {
+    return this.graph !== undefined && labels.some((l) => this.graph!.hasNodeIndex(l, key));
+  }
+}
+
+function propertyKeys(e: Expression | null): string[] {
+  return e !== null && e.kind === 'MapLiteral' ? (e as unknown as { entries: readonly { key: string }[] }).entries.map((x) => x.key) : [];
+}
+
+function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet<string>, input: number, est: Estimator): { type: string; rows: number } {
+  let rows = input;
+  let type = 'AllNodesScan';
+  for (const part of c.pattern) {
+    const first = part.nodes[0]!;
+    const anchored = first.variable !== null && bound.has(first.variable);
+    if (!anchored) {
+      const keys = propertyKeys(first.properties);
+      const seek = keys.some((k) => est.hasIndex(first.labels, k));
+      type = seek ? 'NodeIndexSeek' : first.labels.length > 0 ? 'NodeByLabelScan' : 'AllNodesScan';
+      rows *= est.nodes(first.labels) * (keys.length > 0 ? EQUALITY_SELECTIVITY : 1);
+    } else if (part.relationships.length === 0) {
+      type = 'Filter';
+    }
+    for (const rel of part.relationships) {
+      const hops = rel.length === null ? 1 : Math.min(rel.length.max ?? 3, 3);
+      rows *= Math.max(est.degree(rel.types) ** hops, rel.length === null ? 0 : 1) * (rel.direction === 'both' ? 2 : 1);
+      type = part.shortest ? (part.shortest === 'all' ? 'AllShortestPaths' : 'ShortestPath') : rel.length === null ? 'Expand(All)' : 'VarLengthExpand(All)';
+    }
+  }
+  if (c.pattern.length > 1 && disconnectedParts(c.pattern, bound)) type = 'CartesianProduct';
+  if (c.where !== null) rows *= PREDICATE_SELECTIVITY;
+  if (c.optional) {
+    type = type === 'Expand(All)' ? 'OptionalExpand(All)' : 'Optional';
+    rows = Math.max(rows, input);
+  }
+  return { type, rows };
+}
+
+function literalInt(e: Expression | null): number | undefined {
+  if (e === null || e.kind !== 'Literal') return undefined;
+  const v = (e as unknown as { value: unknown }).value;
+  return typeof v === 'bigint' ? Number(v) : undefined;
+}
+
+function describeProjection(c: Extract<Clause, { kind: 'With' | 'Return' }>, input: number, aggregating: boolean): { type: string; rows: number } {
+  const p = c.projection;
+  let rows = input;
+  let type = 'Projection';
+  if (aggregating) {
+    const keys = p.items.length > 1 || p.star;
+    rows = keys ? Math.sqrt(input) : 1;
+    type = 'EagerAggregation';
+  } else if (p.distinct) {
+    rows = Math.sqrt(Math.max(input, 1)) * Math.sqrt(Math.max(input, 1)) * 0.9;
+    type = 'Distinct';
+  }
+  const limit = literalInt(p.limit);
+  const skip = literalInt(p.skip);
+  if (p.orderBy.length > 0) type = p.limit !== null ? 'Top' : 'Sort';
+  else if (p.limit !== null) type = 'Limit';
+  else if (p.skip !== null) type = 'Skip';
+  if (skip !== undefined) rows = Math.max(0, rows - skip);
+  if (limit !== undefined) rows = Math.min(rows, limit);
+  if (c.kind === 'With' && c.where !== null && type === 'Projection') type = 'Filter';
+  if (c.kind === 'With' && c.where !== null) rows *= PREDICATE_SELECTIVITY;
+  return { type, rows };
+}
+
+function clauseOperator(c: Clause, bound: ReadonlySet<string>, input: number, est: Estimator, aggregating: boolean): { type: string; rows: number } {
+  switch (c.kind) {
+    case 'Match': return describeMatch(c, bound, input, est);
+    case 'With': case 'Return': return describeProjection(c, input, aggregating);
+    case 'Unwind': {
+      const list = c.expression.kind === 'ListLiteral' ? (c.expression as unknown as { items: readonly unknown[] }).items.length : 10;
+      return { type: 'Unwind', rows: input * list };
+    }
+    case 'Create': return { type: 'Create', rows: input };
+    case 'Merge': return { type: 'Merge', rows: input };
+    case 'Set': return { type: c.items.every((i) => i.kind === 'SetLabels') ? 'SetLabels' : 'SetProperty', rows: input };
+    case 'Remove': return { type: c.items.every((i) => i.kind === 'RemoveLabels') ? 'RemoveLabels' : 'RemoveProperty', rows: input };
+    case 'Delete': return { type: c.detach ? 'DetachDelete' : 'Delete', rows: input };
+    case 'Foreach': return { type: 'Foreach', rows: input };
+    case 'CallProcedure': return { type: 'ProcedureCall', rows: input * 10 };
+    case 'CallSubquery': return { type: c.inTransactions ? 'TransactionForeach' : 'Apply', rows: input };
+    case 'LoadCsv': return { type: 'LoadCSV', rows: input * 100 };
+  }
+}
+
+function details(c: Clause): string {
+  switch (c.kind) {
+    case 'Match': return c.pattern.map(printPatternPart).join(', ') + (c.where ? ` WHERE ${printExpression(c.where)}` : '');
+    case 'With': case 'Return': return c.projection.star ? '*' : c.projection.items.map((i) => (i.alias ? `${printExpression(i.expression)} AS ${i.alias}` : i.name)).join(', ');
+    case 'CallProcedure': return c.name;
+    default: return printClause(c).split('\n')[0]!.slice(0, 200);
+  }
+}
+
+function describeSingle(q: SingleQuery, analysis: AnalyzedStatement | null, est: Estimator): Op | null {
+  let top: Op | null = null;
+  let rows = 1;
+  for (const c of q.clauses) {
+    const info = analysis?.clauses.get(c);
+    const bound = new Set(info ? info.before.keys() : []);
+    const projection = c.kind === 'With' || c.kind === 'Return' ? analysis?.projections.get(c.projection) : undefined;
+    const { type, rows: estimated } = clauseOperator(c, bound, rows, est, projection?.aggregating ?? false);
+    rows = Math.max(estimated, 0);
+    const identifiers = visibleNames(projection ? projection.columns : info ? info.after.keys() : []);
+    top = { operatorType: type, identifiers, details: details(c), estimatedRows: rows, clause: c, children: top ? [top] : [] };
+  }
+  return top;
+}
+
+function describeQuery(q: Query, analysis: AnalyzedStatement | null, est: Estimator): Op | null {
+  if (q.kind === 'SingleQuery') return describeSingle(q, analysis, est);
+  const branches = q.queries.map((b) => describeSingle(b, analysis, est)).filter((b): b is Op => b !== null);
+  const union: Op = {
+    operatorType: 'Union', identifiers: branches[0]?.identifiers ?? [], details: '', clause: null,
+    estimatedRows: branches.reduce((s, b) => s + b.estimatedRows, 0), children: branches,
+  };
+  return q.all ? union : { ...union, operatorType: 'Distinct', children: [union], estimatedRows: union.estimatedRows * 0.9 };
+}
+
+function schemaOperator(statement: Statement): Op {
+  const body = statement.body;
+  const type = body.kind === 'Show' ? `Show${body.target.split(' ').map((w) => w[0] + w.slice(1).toLowerCase()).join('')}`
+    : body.kind.replace(/^Create/, 'Create').replace(/^Drop/, 'Drop');
+  return { operatorType: type, identifiers: [], details: '', estimatedRows: 1, clause: null, children: [] };
+}
+
+const ROOT_ARGUMENTS: Record<string, CypherValue> = {
+  planner: 'COST', 'planner-impl': 'CAUSEWAY', 'planner-version': '5', runtime: 'CAUSEWAY', 'runtime-impl': 'CAUSEWAY',
+  'runtime-version': '5', version: 'CYPHER 5',
+};
+
+function toPlan(op: Op, root: boolean): PlanDescription {
+  const args = new Map<string, CypherValue>([['EstimatedRows', Math.round(op.estimatedRows * 10) / 10]]);
+  if (op.details) args.set('Details', op.details);
+  if (root) for (const [k, v] of Object.entries(ROOT_ARGUMENTS)) args.set(k, v);
+  return { operatorType: op.operatorType, identifiers: op.identifiers, arguments: args, children: op.children.map((c) => toPlan(c, false)) };
+}
+
+function toProfile(op: Op, root: boolean, counts: ProfileCounts): ProfiledPlan {
+  const plan = toPlan(op, root);
+  const measured = op.clause ? counts.clauses.get(op.clause) : undefined;
+  const rows = op.clause ? measured?.rows ?? 0 : root ? counts.records : op.children.length > 0 ? 0 : 0;
+  const dbHits = measured?.dbHits ?? 0;
+  const args = new Map(plan.arguments);
+  args.set('Rows', BigInt(rows));
+  args.set('DbHits', BigInt(dbHits));
+  return { ...plan, arguments: args, rows, dbHits, children: op.children.map((c) => toProfile(c, false, counts)) };
+}
+
+function rootOf(statement: Statement, analysis: AnalyzedStatement | null, graph: GraphRead | undefined, columns: readonly string[]): Op {
+  const body = statement.body;
+  if (body.kind !== 'SingleQuery' && body.kind !== 'UnionQuery') return schemaOperator(statement);
+  const tree = describeQuery(body, analysis, new Estimator(graph));
+  const returns = columns.length > 0;
+  return {
+    operatorType: returns ? 'ProduceResults' : 'EmptyResult', identifiers: [...columns], details: returns ? columns.join(', ') : '',
+    estimatedRows: tree?.estimatedRows ?? 1, clause: null, children: tree ? [tree] : [],
+  };
+}
+
+export function describePlan(statement: Statement, analysis: AnalyzedStatement | null, graph: GraphRead | undefined, columns: readonly string[]): PlanDescription {
+  return toPlan(rootOf(statement, analysis, graph, columns), true);
+}
+
+export function describeProfile(
+  statement: Statement, analysis: AnalyzedStatement | null, graph: GraphRead | undefined, columns: readonly string[], counts: ProfileCounts,
+): ProfiledPlan {
+  return toProfile(rootOf(statement, analysis, graph, columns), true, counts);
+}
