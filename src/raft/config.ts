@@ -15,6 +15,14 @@ export interface UnsafeVariants {
   readonly commitPreviousTermByCounting?: boolean;
   /** answer read-index requests at once, without confirming leadership with a heartbeat round */
   readonly readWithoutHeartbeat?: boolean;
+  /** a leader never advances its commit index (progress stops, safety holds) */
+  readonly neverCommit?: boolean;
+  /** read-index reads are confirmed by heartbeats but never released */
+  readonly neverReleaseReads?: boolean;
+  /** a voter granting a pre-vote adopts (and so persists) the pre-vote's term */
+  readonly preVoteGrantAdoptsTerm?: boolean;
+  /** a pre-candidate raises its own real term before asking */
+  readonly preCandidateRaisesTerm?: boolean;
 }
 
 export interface RaftConfig {

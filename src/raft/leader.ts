@@ -36,7 +36,7 @@ export function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse, pr: Progr
   // and probe with an empty append so the follower reports any gap.
   if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirst();
   if (pr.match < r.log.lastIndex()) sendAppend(r, m.from, pr, true);
-  if (m.readRound > 0) r.readStates.push(...r.reads.ack(m.from, m.readRound, r.membership.voters));
+  if (m.readRound > 0 && r.config.unsafe?.neverReleaseReads !== true) r.readStates.push(...r.reads.ack(m.from, m.readRound, r.membership.voters));
 }
 
 export function bcastAppend(r: Raft): void {

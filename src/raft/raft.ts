@@ -77,6 +77,10 @@ export class Raft {
   private becomePreCandidate(): void {
     if (this.role === 'leader') throw new Error('a leader cannot pre-campaign');
     // Pre-vote changes neither term nor vote: a member that cannot win never disturbs others.
+    if (this.config.unsafe?.preCandidateRaisesTerm === true) {
+      this.term += 1;
+      this.vote = null;
+    }
     this.reset();
     this.role = 'preCandidate';
     this.lead = null;
@@ -191,6 +195,9 @@ export class Raft {
       if (m.kind === 'vote') {
         this.electionElapsed = 0;
         this.vote = m.from;
+      } else if (this.config.unsafe?.preVoteGrantAdoptsTerm === true && m.term > this.term) {
+        this.term = m.term;
+        this.vote = null;
       }
       return;
     }
@@ -379,7 +386,7 @@ export class Raft {
 
   /** advances the commit index; returns whether it moved */
   maybeCommit(): boolean {
-    if (this.role !== 'leader') return false;
+    if (this.role !== 'leader' || this.config.unsafe?.neverCommit === true) return false;
     const index = committedIndex(this.membership.voters, (id) => this.matchOf(id));
     if (index <= this.log.committed) return false;
     // Only an entry of the current term is committed by counting; earlier ones follow it.

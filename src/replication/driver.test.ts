@@ -89,3 +89,23 @@ test('a single-member cluster restarts from storage with its log, term and state
   again.pump();
   assert.deepEqual(restartedMachine.items, machine.items);
 });
+
+test('a crash point ends the process before the chosen step: earlier steps happened, later ones did not', () => {
+  // Proves the crash-test hook: dying before "send" leaves the vote durable but unsent; before "persist", nothing is durable.
+  for (const step of ['persist', 'send'] as const) {
+    const storage = new MemoryRaftStorage();
+    const sent: Message[] = [];
+    const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
+    let armed = false;
+    const driver = new ReplicationDriver(node, storage, { send: (message) => sent.push(message) }, new ListMachine(), { compactAfterEntries: 0 }, {
+      crashPoint: (at) => armed && at === step,
+    });
+    node.campaign();
+    driver.pump();
+    armed = true;
+    for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+    assert.ok(driver.stopped, `stopped at ${step}`);
+    assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'no vote request left');
+    assert.equal(storage.recovered().hardState.term, step === 'send' ? 1 : 0);
+  }
+});

@@ -28,7 +28,18 @@ export interface DriverHooks {
   onReadState?(state: ReadState): void;
   /** called after each Ready is persisted and before it is applied (checkers observe here) */
   onPersisted?(ready: Ready): void;
+  /**
+   * Crash testing only (real members leave it unset): asked before each step of a Ready; true
+   * means the process dies right there, so nothing later in the sequence happens.
+   */
+  crashPoint?(step: ReadyStep, ready: Ready): boolean;
 }
+
+/**
+ * the steps of handling one Ready, in order: persist → send → apply → advance; a crash "before
+ * persist" falls after a leader's early sends, i.e. between sending and persisting
+ */
+export type ReadyStep = 'persist' | 'send' | 'apply' | 'advance';
 
 export interface DriverOptions {
   /** take a snapshot and compact the log after this many applied entries (0: never) */
@@ -129,6 +140,7 @@ export class ReplicationDriver {
     // state they promise is durable.
     const early = ready.softState.role === 'leader' ? ready.messages.filter(sendableBeforePersist) : [];
     for (const message of early) this.transport.send(message);
+    if (this.diesAt('persist', ready)) return;
     try {
       this.persist(ready);
     } catch (error) {
@@ -137,7 +149,9 @@ export class ReplicationDriver {
       return;
     }
     this.hooks.onPersisted?.(ready);
+    if (this.diesAt('send', ready)) return;
     for (const message of ready.messages) if (early.length === 0 || !sendableBeforePersist(message)) this.transport.send(message);
+    if (this.diesAt('apply', ready)) return;
     if (ready.snapshot !== null) {
       this.stateMachine.restore(ready.snapshot);
       this.appliedIndex = ready.snapshot.meta.index;
@@ -148,8 +162,16 @@ export class ReplicationDriver {
       this.appliedIndex = entry.index;
     }
     for (const state of ready.readStates) this.hooks.onReadState?.(state);
+    if (this.diesAt('advance', ready)) return;
     this.node.advance(ready);
     this.maybeCompact();
+  }
+
+  /** a crash test ended the process at this step: stop as a failed member does */
+  private diesAt(step: ReadyStep, ready: Ready): boolean {
+    if (this.hooks.crashPoint === undefined || !this.hooks.crashPoint(step, ready)) return false;
+    this.failure = new Error(`the process ended before the ${step} step (crash test)`);
+    return true;
   }
 
   private persist(ready: Ready): void {

@@ -35,6 +35,9 @@ export class SafetyChecker {
   private readonly committed = new Map<number, { term: number; signature: string; commitTerm: number }>();
   private readonly applied = new Map<number, string>();
   private maxCommitted = 0;
+
+  /** the highest commit index any member reached (entries compacted at once included) */
+  committedMax = 0;
   private readonly members = new Map<MemberId, MemberWatch>();
 
   constructor(private readonly now: () => number) {}
@@ -107,6 +110,7 @@ export class SafetyChecker {
       if (entry !== undefined) this.recordCommitted(id, entry, raft.term);
     }
     w.commit = Math.max(w.commit, commit);
+    if (commit > this.committedMax) this.committedMax = commit;
   }
 
   private recordCommitted(id: MemberId, entry: Entry, observedTerm: number): void {

@@ -66,7 +66,8 @@ function describe(result: SimResult): string {
     `seed ${result.seed}: ${result.ok ? 'ok' : 'FAIL'} ticks=${result.ticks} leaders=${result.leaderChanges} ` +
     `crashes=${result.crashes} partitions=${result.partitions} membership=${result.membershipChanges} ` +
     `transfers=${result.transfers} snapshots=${result.snapshotsSent} ops=${result.opsOk}+${result.opsUnknown}? ` +
-    `lin=${result.linearizability} healLeader=${result.healLeaderTicks}`
+    `lin=${result.linearizability} settle=${result.healLeaderTicks} ownTermCommit=${result.ownTermCommitTicks} opShareMin=${result.opShareMin.toFixed(2)} ` +
+    `crashPoints=${result.crashPointCrashes}`
   );
 }
 
@@ -80,6 +81,12 @@ interface Summary {
   cpuSeconds: number;
   /** totals per event class over all seeds */
   events: Record<string, number>;
+  /** the worst seed's figure for each liveness measure (ticks after healing; percent of operations failed) */
+  worst: Record<string, number>;
+}
+
+function addWorst(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = Math.max(into[k] ?? 0, v);
 }
 
 function addEvents(into: Record<string, number>, from: Record<string, number>): void {
@@ -94,6 +101,7 @@ function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
       `${summary.checks} invariant checks; linearizability unknown (search bound hit) in ${summary.linUnknown}`,
   );
   console.log(`events: ${Object.entries(summary.events).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(`worst seed after healing: ${Object.entries(summary.worst).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (summary.failed.length > 0) console.log(`failing seeds: ${summary.failed.join(' ')}`);
   process.exitCode = summary.failed.length > 0 ? 1 : 0;
 }
@@ -101,7 +109,7 @@ function printSummary(args: CliArgs, summary: Summary, seconds: number): void {
 /** splits the range over child processes; failures print as they arrive, the summary at the end */
 function runJobs(args: CliArgs): void {
   const started = performance.now();
-  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0, cpuSeconds: 0, events: {} };
+  const total: Summary = { seeds: 0, failed: [], ticks: 0, checks: 0, linUnknown: 0, cpuSeconds: 0, events: {}, worst: {} };
   const per = Math.ceil(args.seeds / args.jobs);
   let running = 0;
   for (let j = 0; j < args.jobs; j++) {
@@ -127,6 +135,7 @@ function runJobs(args: CliArgs): void {
           total.linUnknown += part.linUnknown;
           total.cpuSeconds += part.cpuSeconds;
           addEvents(total.events, part.events);
+          addWorst(total.worst, part.worst);
         } else if (line.length > 0) console.log(line);
       }
     });
@@ -178,6 +187,7 @@ function main(): void {
   let checks = 0;
   let linUnknown = 0;
   const events: Record<string, number> = {};
+  const worst: Record<string, number> = {};
   for (let seed = args.start; seed < args.start + args.seeds; seed++) {
     const result = runSeed(optionsForSeed(seed, args.overrides));
     ticks += result.ticks;
@@ -192,6 +202,12 @@ function main(): void {
       snapshotsSent: result.snapshotsSent,
       opsOk: result.opsOk,
       opsUnknown: result.opsUnknown,
+      crashPointCrashes: result.crashPointCrashes,
+    });
+    addWorst(worst, {
+      settleTicks: result.healLeaderTicks,
+      ownTermCommitTicks: result.ownTermCommitTicks,
+      opsFailedPercent: Math.round((1 - result.opShareMin) * 100),
     });
     if (!result.ok) {
       failed.push(result);
@@ -199,11 +215,16 @@ function main(): void {
       for (const failure of result.failures) console.log(`  ${failure}`);
     }
     if (args.verbose) console.log(describe(result));
+    const done = seed - args.start + 1;
+    // Long runs report as they go, so a run cut short still says how far it got.
+    if (!child && done % 1000 === 0 && done < args.seeds) {
+      console.log(`progress: ${done} seeds from ${args.start}, ${failed.length} failed, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown, cpuSeconds, events };
+  const summary: Summary = { seeds: args.seeds, failed: failed.map((r) => r.seed), ticks, checks, linUnknown, cpuSeconds, events, worst };
   if (child) console.log(`#summary ${JSON.stringify(summary)}`);
   else printSummary(args, summary, seconds);
 }

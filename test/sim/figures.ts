@@ -14,6 +14,7 @@ const quiet: SimOverrides = {
   crashRate: 0,
   leaderCrashRate: 0,
   fragileCrashRate: 0,
+  crashPointRate: 0,
   membershipRate: 0,
   transferRate: 0,
   readErrorRate: 0,

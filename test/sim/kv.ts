@@ -24,6 +24,7 @@ export function decodeCommand(data: Uint8Array): KvCommand {
 export class KvStateMachine implements StateMachine {
   values = new Map<string, string>();
   onApply: ((entry: Entry, command: KvCommand | null) => void) | null = null;
+  onRestore: ((snapshot: Snapshot) => void) | null = null;
 
   apply(entry: Entry): void {
     let command: KvCommand | null = null;
@@ -40,5 +41,6 @@ export class KvStateMachine implements StateMachine {
 
   restore(snapshot: Snapshot): void {
     this.values = new Map(JSON.parse(decoder.decode(snapshot.data)) as [string, string][]);
+    this.onRestore?.(snapshot);
   }
 }

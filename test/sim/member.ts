@@ -7,7 +7,8 @@ import type { ReadState } from '../../src/raft/read-index.js';
 import type { Ready } from '../../src/raft/raw-node.js';
 import type { Entry, MemberId, Membership } from '../../src/raft/types.js';
 import { ReplicationDriver } from '../../src/replication/driver.js';
-import type { Transport } from '../../src/replication/driver.js';
+import type { ReadyStep, Transport } from '../../src/replication/driver.js';
+import type { RecoveredState } from '../../src/replication/storage.js';
 import { Wal } from '../../src/replication/wal/wal.js';
 import type { SafetyChecker } from './checkers.js';
 import type { KvCommand } from './kv.js';
@@ -27,6 +28,18 @@ export interface MemberParams {
   readonly random: SeededRandom;
   readonly unsafe: UnsafeVariants;
   readonly refuseToBeLeader: boolean;
+  readonly shellBugs: ShellBugs;
+}
+
+/**
+ * Deliberately broken shells around the (correct) core, for the broken-variant runs: the bugs a
+ * member's own wiring can add even when the driver and core are right.
+ */
+export interface ShellBugs {
+  /** sends a Ready's messages before persisting it (a vote may leave before it is durable) */
+  readonly replyBeforePersist?: boolean;
+  /** on restart, replays the recovered committed entries into the state machine itself, after which the driver applies them again */
+  readonly reapplyOnRestart?: boolean;
 }
 
 export interface MemberEvents {
@@ -34,6 +47,11 @@ export interface MemberEvents {
   onPersisted(member: SimMember, ready: Ready): void;
   onApply(member: SimMember, entry: Entry, command: KvCommand | null): void;
   onReadState(member: SimMember, state: ReadState): void;
+  /** recovery read this back from the disk (before the node exists); nothing, if it refused to start */
+  onRecovered(member: SimMember, recovered: RecoveredState): void;
+  onRestore(member: SimMember, snapshotIndex: number): void;
+  /** the process may die before this step of handling a Ready */
+  crashPoint(member: SimMember, step: ReadyStep, ready: Ready): boolean;
 }
 
 export type StartOutcome = 'started' | 'io-error';
@@ -51,8 +69,10 @@ export class SimMember {
   pausedUntil = 0;
   /** inbound messages that arrived during a pause, delivered once it has resumed */
   held: import('../../src/raft/messages.js').Message[] = [];
-  /** the process dies before sending what it just persisted: its messages must not leave */
-  crashPending = false;
+  /** a crash the nemesis armed: the next Ready that writes or sends dies before this step */
+  armedCrash: ReadyStep | null = null;
+  /** messages the broken replyBeforePersist shell already sent (the driver's send is then skipped) */
+  private readonly sentEarly = new Set<import('../../src/raft/messages.js').Message>();
 
   constructor(
     readonly params: MemberParams,
@@ -79,9 +99,12 @@ export class SimMember {
       wal = new Wal(p.disk, { dir: `/${p.id}/wal`, segmentBytesMax: 16 * 1024 });
     } catch (error) {
       if (error instanceof SimIoError) return 'io-error';
+      // Refusing damaged storage is right, but the checkers judge what was lost: nothing came back.
+      this.events.onRecovered(this, { hardState: { term: 0, vote: null, commit: 0 }, snapshot: null, entries: [] });
       throw error;
     }
     const recovered = wal.recovered();
+    this.events.onRecovered(this, recovered);
     const config: RaftConfig = {
       id: p.id,
       electionTicks: p.electionTicks,
@@ -102,13 +125,33 @@ export class SimMember {
       this.checker.onApply(p.id, entry);
       this.events.onApply(this, entry, command);
     };
-    const driver = new ReplicationDriver(node, wal, this.transport, kv, { compactAfterEntries: p.compactAfterEntries }, {
+    kv.onRestore = (snapshot) => this.events.onRestore(this, snapshot.meta.index);
+    const transport: Transport = {
+      send: (message) => {
+        if (this.sentEarly.delete(message)) return;
+        this.transport.send(message);
+      },
+    };
+    const driver = new ReplicationDriver(node, wal, transport, kv, { compactAfterEntries: p.compactAfterEntries }, {
       onPersisted: (ready) => {
         this.checker.onPersisted(p.id, node.raft, ready);
         this.events.onPersisted(this, ready);
       },
       onReadState: (state) => this.events.onReadState(this, state),
+      crashPoint: (step, ready) => {
+        if (step === 'persist' && p.shellBugs.replyBeforePersist === true) {
+          for (const message of ready.messages) {
+            this.sentEarly.add(message);
+            this.transport.send(message);
+          }
+        }
+        return this.events.crashPoint(this, step, ready);
+      },
     });
+    if (p.shellBugs.reapplyOnRestart === true) {
+      const log = node.raft.log;
+      for (let i = log.snapshotIndex + 1; i <= log.committed; i++) kv.apply(log.entry(i) as Entry);
+    }
     this.node = node;
     this.driver = driver;
     this.kv = kv;
@@ -119,7 +162,8 @@ export class SimMember {
 
   /** power loss: unsynced writes are lost (or torn), in-memory state is gone */
   crash(): void {
-    this.crashPending = false;
+    this.armedCrash = null;
+    this.sentEarly.clear();
     this.pausedUntil = 0;
     this.held = [];
     this.node = null;

@@ -2,6 +2,7 @@
 // the events but the fault mix itself, so different seeds stress different corners.
 import { SeededRandom } from '../../src/env/random.js';
 import type { UnsafeVariants } from '../../src/raft/raft.js';
+import type { ShellBugs } from './member.js';
 
 export interface SimOptions {
   readonly seed: number;
@@ -29,6 +30,8 @@ export interface SimOptions {
    * the moments where Raft is most fragile (in the spirit of FoundationDB's BUGGIFY)
    */
   readonly fragileCrashRate: number;
+  /** per-tick chance to arm a crash of a random member before some step of its next Ready */
+  readonly crashPointRate: number;
   readonly membershipRate: number;
   readonly transferRate: number;
   readonly downTicksMax: number;
@@ -53,6 +56,7 @@ export interface SimOptions {
   readonly refuseToBeLeader: boolean;
   readonly unsafe: UnsafeVariants;
   readonly fsyncLies: boolean;
+  readonly shellBugs: ShellBugs;
 }
 
 export interface SimOverrides extends Partial<Omit<SimOptions, 'seed'>> {}
@@ -79,6 +83,7 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     crashRate: r.pick([0, 0.002, 0.01]),
     leaderCrashRate: r.pick([0, 0.002, 0.01]),
     fragileCrashRate: r.pick([0, 0, 0.1, 0.5]),
+    crashPointRate: r.pick([0, 0.002, 0.01]),
     membershipRate: r.pick([0, 0.002, 0.01]),
     transferRate: r.pick([0, 0.001, 0.005]),
     downTicksMax: r.pick([20, 100, 400]),
@@ -98,6 +103,7 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     refuseToBeLeader: r.chance(0.1),
     unsafe: {},
     fsyncLies: false,
+    shellBugs: {},
   };
   return { ...base, ...overrides };
 }

@@ -12,10 +12,15 @@ export function failingSeeds(first: number, count: number, overrides: SimOverrid
   return failures;
 }
 
-/** the first seed in [first, first + budget) whose run fails, or -1 */
+/** a failure reported by a checker, as opposed to an assertion thrown inside the system under test */
+export function checkerVerdicts(failures: readonly string[]): string[] {
+  return failures.filter((f) => !f.includes('assertion:'));
+}
+
+/** the first seed in [first, first + budget) whose run a checker fails, or -1 */
 export function firstFailingSeed(first: number, budget: number, overrides: SimOverrides): number {
   for (let seed = first; seed < first + budget; seed++) {
-    if (!runSeed(optionsForSeed(seed, overrides)).ok) return seed;
+    if (checkerVerdicts(runSeed(optionsForSeed(seed, overrides)).failures).length > 0) return seed;
   }
   return -1;
 }

@@ -111,6 +111,23 @@ export class SimDisk implements Disk {
 
   close(): void {}
 
+  /** bytes of path that are durable (what a crash keeps for sure) */
+  syncedBytes(path: string): number {
+    const file = this.files.get(path);
+    if (file === undefined) return 0;
+    if (file.synced.length > 1) file.synced = [concatBytes(file.synced)];
+    return file.synced[0]?.length ?? 0;
+  }
+
+  /** silent corruption, for the WAL crash test only: flips one durable byte */
+  damageSynced(path: string, offset: number): void {
+    const file = this.files.get(path);
+    if (file === undefined || offset >= this.syncedBytes(path)) throw new Error(`no synced byte ${offset} in ${path}`);
+    const bytes = (file.synced[0] as Uint8Array).slice();
+    bytes[offset] = (bytes[offset] as number) ^ (1 + this.random.int(255));
+    file.synced = [bytes];
+  }
+
   /** the machine lost power: unsynced bytes vanish (or survive in part, when tearing) */
   crash(): void {
     for (const file of this.files.values()) {

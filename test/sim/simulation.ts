@@ -9,10 +9,13 @@
 import { SeededRandom } from '../../src/env/random.js';
 import type { Message } from '../../src/raft/messages.js';
 import type { Ready } from '../../src/raft/raw-node.js';
+import type { ReadyStep } from '../../src/replication/driver.js';
 import { decodeMessage, encodeMessage } from '../../src/replication/message-codec.js';
 import type { MemberId, Membership } from '../../src/raft/types.js';
 import { allMembers, isMember } from '../../src/raft/types.js';
 import { SafetyChecker } from './checkers.js';
+import { checkLiveness, opShares, settleWatchAfterTicks } from './liveness.js';
+import { HistoryRecorder } from './recorder.js';
 import { checkHistory } from './linearizability.js';
 import { SimMember } from './member.js';
 import type { SimOptions } from './options.js';
@@ -35,15 +38,24 @@ export interface SimResult {
   readonly opsUnknown: number;
   readonly checks: number;
   readonly linearizability: string;
-  /** ticks from healing until a leader was present */
+  /** ticks from healing until a leader was acknowledged by its whole configuration */
   readonly healLeaderTicks: number;
+  /** crashes at a crash point inside the handling of one Ready */
+  readonly crashPointCrashes: number;
+  /** ticks from healing until the settled leader had committed in its term (-1: never) */
+  readonly ownTermCommitTicks: number;
+  /** the lower of the read and write success shares after settling (1 when none were judged) */
+  readonly opShareMin: number;
 }
+
+const readySteps: readonly ReadyStep[] = ['persist', 'send', 'apply', 'advance'];
 
 export class Simulation {
   now = 0;
   readonly random: SeededRandom;
   readonly network: SimNetwork;
   readonly checker: SafetyChecker;
+  readonly recorder: HistoryRecorder;
   readonly members: SimMember[] = [];
   readonly workload: Workload;
   readonly failures: string[] = [];
@@ -53,7 +65,12 @@ export class Simulation {
   private snapshotsSent = 0;
   private healing = false;
   private healedAt = -1;
-  private healLeaderAt = -1;
+  private settledAt = -1;
+  private settledTerm = 0;
+  private ownTermCommitAt = -1;
+  private commitAtHeal = 0;
+  private crashPointCrashes = 0;
+  private opShareMin = 1;
 
   constructor(readonly options: SimOptions) {
     this.random = new SeededRandom(options.seed);
@@ -64,11 +81,11 @@ export class Simulation {
       delayTicksMax: options.delayTicksMax,
     });
     this.checker = new SafetyChecker(() => this.now);
+    this.recorder = new HistoryRecorder(() => this.now);
     this.workload = new Workload(this.random.fork(), options.clients, options.keys, options.electionTicks * 3);
     const ids = Array.from({ length: options.voters + options.learners + options.spares }, (_, i) => `m${i + 1}`);
     const initial: Membership = { voters: ids.slice(0, options.voters), learners: ids.slice(options.voters, options.voters + options.learners) };
     const transport = { send: (m: Message) => this.send(m) };
-    this.senderCrashing = (id) => this.member(id)?.crashPending === true;
     for (const id of ids) {
       const disk = new SimDisk(this.random.fork(), {
         readErrorRate: options.readErrorRate,
@@ -90,23 +107,28 @@ export class Simulation {
           random: this.random.fork(),
           unsafe: options.unsafe,
           refuseToBeLeader: options.refuseToBeLeader && id === ids[options.voters - 1],
+          shellBugs: options.shellBugs,
         },
         transport,
         this.checker,
         {
-          onPersisted: (m, ready) => this.onPersisted(m, ready),
-          onApply: (m, entry, command) => this.workload.onApply(m, entry, command),
+          onPersisted: () => undefined,
+          onApply: (m, entry, command) => {
+            this.recorder.onApply(m.id, entry.index);
+            this.workload.onApply(m, entry, command);
+          },
           onReadState: (m, state) => this.workload.onReadState(m, state),
+          onRecovered: (m, recovered) => this.recorder.onStart(m.id, recovered),
+          onRestore: (m, index) => this.recorder.onRestore(m.id, index),
+          crashPoint: (m, step, ready) => this.crashPoint(m, step, ready),
         },
       );
       this.members.push(member);
     }
   }
 
-  private senderCrashing: (id: MemberId) => boolean = () => false;
-
   private send(message: Message): void {
-    if (this.senderCrashing(message.from)) return;
+    this.recorder.onSend(message, this.member(message.from)?.node?.raft.log);
     if (message.kind === 'snapshot') this.snapshotsSent++;
     // Some messages take the real wire format, so the codec runs inside the cluster too.
     const wire = this.random.chance(0.1) ? decodeMessage(encodeMessage(message)) : message;
@@ -142,8 +164,12 @@ export class Simulation {
       }
       if (this.failures.length === 0 && this.checker.violations.length === 0) this.checkLiveness();
     } catch (error) {
+      // The checkers still judge what happened up to the assertion: they must see the bug too.
+      this.collectViolations();
       this.fail(`assertion: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
+    for (const m of this.members) if (m.node !== null) this.checker.afterStep(m.id, m.node.raft);
+    for (const v of this.recorder.finish(this.checker.committedMax)) if (this.failures.length < 20) this.failures.push(v);
     return this.result();
   }
 
@@ -159,7 +185,7 @@ export class Simulation {
           continue;
         }
         target.driver.receive(message);
-        this.afterInput(target);
+        this.afterInput(target, message);
       }
     }
     this.deliverHeld();
@@ -172,26 +198,74 @@ export class Simulation {
       const skipRate = m.id === 'm1' ? Math.max(this.options.tickSkipRate, this.options.slowClockSkipRate) : this.options.tickSkipRate;
       if (!this.healing && this.random.chance(skipRate)) continue;
       m.driver?.tick();
-      this.afterInput(m);
+      this.afterInput(m, 'tick');
     }
     const leader = this.leader();
-    const opRate = this.healing && this.now > this.options.faultTicks + this.options.healTicks / 2 ? 0 : this.options.opRate;
+    const opRate = this.healing && this.now > this.clientsStopAt() ? 0 : this.options.opRate;
     this.workload.step(this.now, this.members, opRate, leader?.id ?? null);
-    if (this.healing && this.healLeaderAt < 0 && leader !== null) this.healLeaderAt = this.now;
+    // A request can end a process at a crash point too; and the checkers see its effects.
+    for (const m of this.members) if (m.failedStop()) this.afterInput(m, 'local');
+    if (this.healing) this.watchSettling(leader);
   }
 
-  private afterInput(m: SimMember): void {
-    if (m.failedStop()) {
-      // Fail-stop after an I/O error: the process exits, losing whatever was not synced.
-      this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
-      return;
-    }
+  private clientsStopAt(): number {
+    return this.options.faultTicks + this.options.healTicks / 2;
+  }
+
+  private afterInput(m: SimMember, input: Message | 'tick' | 'local'): void {
     const node = m.node;
-    if (node === null) return;
-    this.checker.afterStep(m.id, node.raft);
-    if (m.crashPending) this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
+    if (node !== null) {
+      this.checker.afterStep(m.id, node.raft);
+      this.recorder.afterInput(m.id, node.raft, input);
+    }
+    if (m.failedStop()) {
+      // Fail-stop after an I/O error or a crash point: the process exits, losing what was not synced.
+      this.crashMember(m, 1 + this.random.int(this.options.downTicksMax));
+    }
+    this.collectViolations();
+  }
+
+  private collectViolations(): void {
     for (const v of this.checker.violations) if (this.failures.length < 20) this.failures.push(v);
     this.checker.violations.length = 0;
+    for (const v of this.recorder.violations) if (this.failures.length < 20) this.failures.push(v);
+    this.recorder.violations.length = 0;
+  }
+
+  /**
+   * The crash-point nemesis: an armed member dies before the chosen step of its next Ready that
+   * writes or sends anything; a leader that just won or advanced its commit may die before
+   * sending (the fragile moments, BUGGIFY-style).
+   */
+  private crashPoint(m: SimMember, step: ReadyStep, ready: Ready): boolean {
+    if (this.healing) return false;
+    const eventful = ready.hardState !== null || ready.entries.length > 0 || ready.messages.length > 0 || ready.snapshot !== null;
+    let dies = m.armedCrash === step && eventful;
+    if (!dies && step === 'send' && ready.softState.role === 'leader') {
+      const wonElection = ready.entries.some((e) => e.kind === 'empty');
+      if ((wonElection || ready.hardState !== null) && this.random.chance(this.options.fragileCrashRate)) dies = true;
+    }
+    if (dies) {
+      m.armedCrash = null;
+      this.crashPointCrashes++;
+    }
+    return dies;
+  }
+
+  /** healing: when a leader is acknowledged by its whole configuration, and commits in its term */
+  private watchSettling(leader: SimMember | null): void {
+    if (this.ownTermCommitAt >= 0 || this.now < this.healedAt + settleWatchAfterTicks(this.options.electionTicks, this.options.delayTicksMax)) return;
+    const raft = leader?.node?.raft;
+    if (leader === null || raft === undefined) return;
+    for (const id of allMembers(raft.membership)) {
+      const other = this.member(id)?.node?.raft;
+      if (other === undefined || other.term !== raft.term || (id !== leader.id && other.lead !== leader.id)) return;
+    }
+    if (this.settledAt < 0) {
+      this.settledAt = this.now;
+      this.settledTerm = raft.term;
+    }
+    if (raft.log.term(raft.log.committed) === raft.term) this.ownTermCommitAt = this.now;
   }
 
   /** a resumed process works through what queued up while it was stopped, a little late */
@@ -203,17 +277,9 @@ export class Simulation {
       for (const message of held) {
         if (!m.driver) break;
         m.driver.receive(message);
-        this.afterInput(m);
+        this.afterInput(m, message);
       }
     }
-  }
-
-  /** a leader that just became leader or advanced its commit may die before sending anything */
-  private onPersisted(m: SimMember, ready: Ready): void {
-    if (this.healing || ready.softState.role !== 'leader') return;
-    const wonElection = ready.entries.some((e) => e.kind === 'empty');
-    if (!wonElection && ready.hardState === null) return;
-    if (this.random.chance(this.options.fragileCrashRate)) m.crashPending = true;
   }
 
   private startMember(m: SimMember): void {
@@ -222,7 +288,7 @@ export class Simulation {
       m.downUntil = this.now + 5;
       return;
     }
-    this.afterInput(m);
+    this.afterInput(m, 'local');
   }
 
   /** starts every member without running (for scenario drivers that call step() themselves) */
@@ -249,6 +315,10 @@ export class Simulation {
     if (r.chance(o.leaderCrashRate)) {
       const leader = this.leader();
       if (leader !== null) this.crashMember(leader, 1 + r.int(o.downTicksMax));
+    }
+    if (r.chance(o.crashPointRate)) {
+      const up = this.members.filter((m) => m.up);
+      if (up.length > 0) r.pick(up).armedCrash = r.pick(readySteps);
     }
     if (r.chance(o.pauseRate)) {
       const leader = this.leader();
@@ -338,6 +408,7 @@ export class Simulation {
   private heal(): void {
     this.healing = true;
     this.healedAt = this.now;
+    for (const m of this.members) this.commitAtHeal = Math.max(this.commitAtHeal, m.node?.raft.log.committed ?? 0);
     this.network.heal();
     this.network.faultsEnabled = false;
     for (const m of this.members) {
@@ -354,17 +425,12 @@ export class Simulation {
   }
 
   /**
-   * After healing, the cluster must converge: a leader within 20 election timeouts, then every
-   * member of the final configuration applies everything committed. Clients stop halfway through
-   * the healing phase; a slow catch-up (flow control at its smallest) may use up to
-   * convergeTicksMax more ticks before it counts as a liveness failure.
+   * After healing: the recorded settling, commits, client outcomes and term changes must pass
+   * liveness.ts; then every member of the final configuration applies everything committed.
+   * Clients stop halfway through the healing phase; a slow catch-up (flow control at its
+   * smallest) may use up to convergeTicksMax more ticks before it counts as a liveness failure.
    */
   private checkLiveness(): void {
-    const boundTicks = this.options.electionTicks * 20;
-    if (this.healLeaderAt < 0 || this.healLeaderAt - this.healedAt > boundTicks) {
-      this.fail(`liveness: no leader within ${boundTicks} ticks of healing`);
-      return;
-    }
     const convergeTicksMax = 4000;
     let problems = this.convergenceProblems();
     for (let extra = 0; problems.length > 0 && extra < convergeTicksMax; extra++) {
@@ -373,6 +439,21 @@ export class Simulation {
       if (extra % 50 === 49) problems = this.convergenceProblems();
     }
     for (const problem of problems) this.fail(`liveness: ${problem}`);
+    let commitAtEnd = 0;
+    for (const m of this.members) commitAtEnd = Math.max(commitAtEnd, m.node?.raft.log.committed ?? 0);
+    const record = {
+      healedAt: this.healedAt,
+      settledAt: this.settledAt,
+      settledTerm: this.settledTerm,
+      ownTermCommitAt: this.ownTermCommitAt,
+      commitAtHeal: this.commitAtHeal,
+      commitAtEnd,
+      clientsStoppedAt: this.clientsStopAt(),
+      ops: this.workload.outcomes,
+      termChanges: this.recorder.termChanges,
+    };
+    for (const v of checkLiveness(record)) this.fail(v);
+    this.opShareMin = Math.min(1, ...opShares(record).filter((s) => s.judged >= 5).map((s) => s.ok / s.judged));
   }
 
   private convergenceProblems(): string[] {
@@ -421,7 +502,10 @@ export class Simulation {
       opsUnknown: this.workload.stats.unknown,
       checks: this.checker.checks,
       linearizability,
-      healLeaderTicks: this.healLeaderAt < 0 ? -1 : this.healLeaderAt - this.healedAt,
+      healLeaderTicks: this.settledAt < 0 ? -1 : this.settledAt - this.healedAt,
+      crashPointCrashes: this.crashPointCrashes,
+      ownTermCommitTicks: this.ownTermCommitAt < 0 ? -1 : this.ownTermCommitAt - this.healedAt,
+      opShareMin: this.opShareMin,
     };
   }
 }

@@ -10,6 +10,7 @@ import type { ReadState } from '../../src/raft/read-index.js';
 import type { Entry, MemberId } from '../../src/raft/types.js';
 import type { KvCommand } from './kv.js';
 import { encodeCommand } from './kv.js';
+import type { OpOutcome } from './history.js';
 import type { RegisterOp } from './linearizability.js';
 import type { SimMember } from './member.js';
 
@@ -24,6 +25,7 @@ interface PendingOp {
   readonly deadline: number;
   /** reads: the confirmed index to wait for (0 until confirmed) */
   readIndex: number;
+  readonly outcome: OpOutcome;
 }
 
 export interface WorkloadStats {
@@ -37,6 +39,9 @@ export interface WorkloadStats {
 
 export class Workload {
   readonly history: RegisterOp[] = [];
+  /** every operation a member accepted, and how it ended (for the liveness checker) */
+  readonly outcomes: OpOutcome[] = [];
+  private now = 0;
   readonly stats: WorkloadStats = { invoked: 0, ok: 0, unknown: 0, refused: 0, ackedWrites: new Map() };
   private readonly pending = new Map<number, PendingOp>();
   private readonly busy = new Set<number>();
@@ -56,6 +61,7 @@ export class Workload {
 
   /** starts operations for idle clients */
   step(now: number, members: readonly SimMember[], opRate: number, leaderHint: MemberId | null): void {
+    this.now = now;
     if (leaderHint !== null) this.lastLeader = leaderHint;
     for (let client = 0; client < this.clients; client++) {
       if (this.busy.has(client) || !this.random.chance(opRate)) continue;
@@ -110,7 +116,10 @@ export class Workload {
       return;
     }
     this.busy.add(client);
+    const outcome: OpOutcome = { invokedAt: now, kind: isWrite ? 'write' : 'read', ok: false, endedAt: -1 };
+    this.outcomes.push(outcome);
     this.pending.set(opId, {
+      outcome,
       opId,
       client,
       kind: isWrite ? 'write' : 'read',
@@ -162,6 +171,8 @@ export class Workload {
   }
 
   private complete(op: PendingOp, value: string | null): void {
+    op.outcome.ok = true;
+    op.outcome.endedAt = this.now;
     this.pending.delete(op.opId);
     this.busy.delete(op.client);
     this.stats.ok++;
@@ -169,6 +180,7 @@ export class Workload {
   }
 
   private giveUp(op: PendingOp): void {
+    op.outcome.endedAt = this.now;
     this.believedLeader.delete(op.client);
     this.pending.delete(op.opId);
     this.busy.delete(op.client);

@@ -5,7 +5,7 @@ import { crc32c } from '../../core/crc32c.js';
 import type { Entry, EntryKind, HardState, Snapshot } from '../../raft/types.js';
 import { decodeMembership, encodeMembership } from '../../raft/types.js';
 
-export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3 } as const;
+export const RecordType = { Entries: 1, HardState: 2, Snapshot: 3, Batch: 4, Head: 5 } as const;
 export type RecordTypeCode = (typeof RecordType)[keyof typeof RecordType];
 
 export const recordHeaderBytes = 9;
@@ -56,6 +56,10 @@ export class ByteWriter {
 
   setU32At(offset: number, value: number): void {
     this.view.setUint32(offset, value, true);
+  }
+
+  setU53At(offset: number, value: number): void {
+    this.view.setFloat64(offset, value, true);
   }
 
   raw(): Uint8Array {
@@ -172,7 +176,43 @@ export function writeSnapshot(out: ByteWriter, snapshot: Snapshot): void {
   writeRecord(out, RecordType.Snapshot, (w) => writeSnapshotBody(w, snapshot));
 }
 
+/**
+ * Opens each synced batch: where it starts (the previous batch's end) and where it ends, so
+ * recovery can tell a batch that was written whole (damage inside it is damage) from one a
+ * crash cut short (a torn tail).
+ */
+export function writeBatchMark(out: ByteWriter, start: number, end: number): void {
+  writeRecord(out, RecordType.Batch, (w) => {
+    w.u53(start);
+    w.u53(end);
+  });
+}
+
+/** the bytes of a batch mark record (fixed size) */
+export const batchMarkBytes = recordHeaderBytes + 16;
+
+/** a writer for one batch: room for its mark first, filled in by sealBatch */
+export function newBatch(): ByteWriter {
+  const out = new ByteWriter();
+  writeBatchMark(out, 0, 0);
+  return out;
+}
+
+/** fills in the mark of a batch from newBatch(), which starts at byte `start` of its segment */
+export function sealBatch(out: ByteWriter, start: number): void {
+  out.setU53At(recordHeaderBytes, start);
+  out.setU53At(recordHeaderBytes + 8, start + out.length);
+  out.setU32At(4, crc32c(out.raw(), 8, batchMarkBytes));
+}
+
+/** the WAL's head file: the newest segment, so a missing newest segment is noticed */
+export function writeHead(out: ByteWriter, seq: number): void {
+  writeRecord(out, RecordType.Head, (w) => w.u53(seq));
+}
+
 export type DecodedRecord =
+  | { readonly type: 'batch'; readonly start: number; readonly end: number }
+  | { readonly type: 'head'; readonly seq: number }
   | { readonly type: 'entries'; readonly entries: Entry[] }
   | { readonly type: 'hardState'; readonly hardState: HardState }
   | { readonly type: 'snapshot'; readonly snapshot: Snapshot };
@@ -203,6 +243,8 @@ export function readRecord(bytes: Uint8Array, offset: number): { record: Decoded
 }
 
 function decodePayload(type: number | undefined, r: ByteReader): DecodedRecord {
+  if (type === RecordType.Batch) return { type: 'batch', start: r.u53(), end: r.u53() };
+  if (type === RecordType.Head) return { type: 'head', seq: r.u53() };
   if (type === RecordType.Entries) {
     const count = r.u32();
     const entries: Entry[] = [];

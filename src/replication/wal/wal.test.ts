@@ -158,3 +158,81 @@ test('WAL refuses to start when a record in the middle of the newest segment is 
     assert.throws(() => new Wal(new NodeDisk(), { dir }), /intact records after it/);
   });
 });
+
+test('WAL refuses to start when the last synced record is damaged (not a torn tail)', () => {
+  // Proves a flipped byte in the final, fully written batch is damage: cutting it would lose an acknowledged commit or vote.
+  withDir((dir) => {
+    const wal = new Wal(new NodeDisk(), { dir });
+    wal.appendEntries(entries(1, 3, 1));
+    wal.sync();
+    wal.saveHardState({ term: 1, vote: 'm2', commit: 3 });
+    wal.sync();
+    wal.close();
+    const [segment] = segmentFiles(dir);
+    const path = join(dir, segment as string);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 3] ^= 0x10;
+    writeFileSync(path, bytes);
+    assert.throws(() => new Wal(new NodeDisk(), { dir }), (error: Error & { code?: string }) => error.code === 'Neo.DatabaseError.General.StorageDamageDetected' && /written whole/.test(error.message));
+  });
+});
+
+test('WAL drops a batch cut short by a crash whole, even when its first records are intact', () => {
+  // Proves a torn batch (file ends before the batch mark's end) is told apart from damage and never half-applied.
+  withDir((dir) => {
+    const wal = new Wal(new NodeDisk(), { dir });
+    wal.appendEntries(entries(1, 2, 1));
+    wal.sync();
+    wal.close();
+    const [segment] = segmentFiles(dir);
+    const path = join(dir, segment as string);
+    const synced = statSync(path).size;
+    const more = new Wal(new NodeDisk(), { dir });
+    more.appendEntries(entries(3, 3, 1));
+    more.saveHardState({ term: 1, vote: null, commit: 3 });
+    more.sync();
+    more.close();
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 5));
+    const recovered = new Wal(new NodeDisk(), { dir });
+    assert.equal(recovered.stats.tornTailsCut, 1);
+    assert.equal(recovered.recovered().entries.length, 2);
+    assert.equal(statSync(path).size, synced);
+    recovered.close();
+  });
+});
+
+for (const which of ['newest', 'middle', 'oldest'] as const) {
+  test(`WAL refuses to start when the ${which} segment is missing`, () => {
+    // Proves the head file and segment continuity catch a lost segment wherever it was.
+    withDir((dir) => {
+      const wal = new Wal(new NodeDisk(), { dir, segmentBytesMax: 64 });
+      for (let i = 1; i <= 5; i++) {
+        wal.appendEntries(entries(i, i, 1));
+        wal.sync();
+      }
+      wal.close();
+      const files = segmentFiles(dir);
+      assert.ok(files.length >= 3, `rolled into ${files.length} segments`);
+      const victim = which === 'newest' ? files[files.length - 1] : which === 'middle' ? files[1] : files[0];
+      rmSync(join(dir, victim as string));
+      assert.throws(() => new Wal(new NodeDisk(), { dir }), /missing/);
+    });
+  });
+}
+
+test('WAL refuses to start when its only (checkpoint) segment is missing', () => {
+  // Proves a member whose whole log vanished does not come back as a blank new member.
+  withDir((dir) => {
+    const wal = new Wal(new NodeDisk(), { dir });
+    wal.appendEntries(entries(1, 4, 1));
+    wal.sync();
+    wal.saveSnapshot({ meta: { index: 4, term: 1, membership: { voters: ['m1'], learners: [] } }, data: new Uint8Array([7]) }, []);
+    wal.sync();
+    wal.close();
+    const files = segmentFiles(dir);
+    assert.equal(files.length, 1);
+    rmSync(join(dir, files[0] as string));
+    assert.throws(() => new Wal(new NodeDisk(), { dir }), /missing|no segment/);
+  });
+});

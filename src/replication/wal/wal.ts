@@ -1,19 +1,21 @@
 // A segmented write-ahead log for Raft state on the Disk seam.
 //
-// Layout: dir/wal-<seq>.log, seq ascending. Recovery replays every segment in order:
+// Layout: dir/wal-<seq>.log, seq ascending, and dir/wal.head naming the newest segment.
+// Recovery replays every segment in order:
 //   entries record   → replaces stored entries from its first index on (so truncating a
 //                      conflicting suffix is just another append);
 //   hardState record → the newest wins;
 //   snapshot record  → drops the whole log (entries it keeps follow in the next record).
+// Each sync writes one batch: a mark (its start and end in the segment), then the records.
 // A snapshot (local compaction or one installed from the leader) starts a new, self-contained
 // segment: snapshot, retained entries, hard state; it is written under a .tmp name, fsynced,
-// renamed, and only then are older segments removed. Segments also roll when they grow past
-// segmentBytesMax, continuing the same log.
+// renamed, named in the head, and only then are older segments removed. Segments also roll
+// when they grow past segmentBytesMax, continuing the same log.
 //
-// Failure model: a record that is incomplete or fails its checksum at the end of the newest
-// segment, with no intact record after it, is a torn write from a crash (never acknowledged,
-// since acknowledgement follows fsync) and is cut off. Damage anywhere else means synced data
-// was lost: recovery refuses to start.
+// Failure model (recovery.ts): a batch cut short at the end of the newest segment is a torn
+// write (its sync never returned, so nothing in it was acknowledged) and is dropped. Damage to
+// a batch that is all on disk, damage anywhere but the newest segment, or a missing segment
+// means written data was lost: recovery refuses to start (StorageDamageDetected).
 // Any write or fsync error poisons the WAL (fail-stop): later calls throw.
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Disk } from '../../env/disk.js';
@@ -21,11 +23,18 @@ import { joinPath } from '../../env/disk.js';
 import type { Entry, HardState, Snapshot } from '../../raft/types.js';
 import { emptyHardState } from '../../raft/types.js';
 import type { RaftStorage, RecoveredState } from '../storage.js';
-import { ByteWriter, readRecord, recordHeaderBytes, writeEntries, writeHardState, writeSnapshot } from './codec.js';
+import { ByteWriter, batchMarkBytes, newBatch, readRecord, sealBatch, writeEntries, writeHardState, writeHead, writeSnapshot } from './codec.js';
+import type { Replay } from './recovery.js';
+import { checkSegments, replaySegment, storageDamaged } from './recovery.js';
 
 export interface WalOptions {
   readonly dir: string;
   readonly segmentBytesMax?: number;
+  /**
+   * Broken variant for the crash test only: recovery cuts a damaged batch at the end of the
+   * newest segment as if it were torn, losing synced records.
+   */
+  readonly unsafeCutDamagedTail?: boolean;
 }
 
 export interface WalStats {
@@ -40,47 +49,17 @@ function segmentName(seq: number): string {
   return `wal-${String(seq).padStart(16, '0')}.log`;
 }
 
-interface Replay {
-  hardState: HardState;
-  snapshot: Snapshot | null;
-  entries: Entry[];
-}
-
-function replayEntries(state: Replay, entries: readonly Entry[], where: string): void {
-  const first = entries[0];
-  if (first === undefined) return;
-  const base = state.snapshot?.meta.index ?? 0;
-  const last = base + state.entries.length;
-  if (first.index > last + 1) throw storageDamaged(`${where}: entries start at ${first.index} after last index ${last}`);
-  if (first.index <= base) throw storageDamaged(`${where}: entries at ${first.index} inside the snapshot at ${base}`);
-  state.entries.length = first.index - base - 1;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i] as Entry;
-    if (entry.index !== first.index + i) throw storageDamaged(`${where}: entries not contiguous at ${entry.index}`);
-    state.entries.push(entry);
-  }
-}
-
-function intactRecordAfter(bytes: Uint8Array, offset: number): boolean {
-  // Bounded by the segment size; runs only when recovery already found damage.
-  for (let i = offset + 1; i + recordHeaderBytes <= bytes.length; i++) {
-    if (readRecord(bytes, i) !== null) return true;
-  }
-  return false;
-}
-
-function storageDamaged(message: string): Neo4jError {
-  return new Neo4jError(Status.StorageFailure, `write-ahead log damaged: ${message}`);
-}
+const headName = 'wal.head';
 
 export class Wal implements RaftStorage {
   readonly stats: WalStats = { syncs: 0, bytesWritten: 0, tornTailsCut: 0 };
   private readonly disk: Disk;
   private readonly dir: string;
   private readonly segmentBytesMax: number;
+  private readonly cutDamagedTail: boolean;
   private segments: number[] = [];
   private currentBytes = 0;
-  private pending = new ByteWriter();
+  private pending = newBatch();
   private checkpoint: ByteWriter | null = null;
   private failure: unknown = null;
   private readonly state: Replay;
@@ -92,6 +71,7 @@ export class Wal implements RaftStorage {
     this.disk = disk;
     this.dir = options.dir;
     this.segmentBytesMax = options.segmentBytesMax ?? 64 * 1024 * 1024;
+    this.cutDamagedTail = options.unsafeCutDamagedTail === true;
     this.state = this.guard(() => this.recover());
     this.lastHardState = this.state.hardState;
   }
@@ -116,7 +96,7 @@ export class Wal implements RaftStorage {
     this.checkUsable();
     // Whatever was buffered for the old segments goes out first, then a fresh segment starts.
     if (this.checkpoint !== null) throw new Error('one snapshot per sync');
-    const checkpoint = new ByteWriter();
+    const checkpoint = newBatch();
     writeSnapshot(checkpoint, snapshot);
     if (retained.length > 0) writeEntries(checkpoint, retained);
     // Older segments will be deleted, so the checkpoint must carry term and vote itself.
@@ -128,10 +108,11 @@ export class Wal implements RaftStorage {
   sync(): void {
     this.checkUsable();
     this.guard(() => {
-      if (this.pending.length > 0) {
+      if (this.pending.length > batchMarkBytes) {
         const current = this.segments[this.segments.length - 1] as number;
+        sealBatch(this.pending, this.currentBytes);
         const bytes = this.pending.toBytes();
-        this.pending = new ByteWriter();
+        this.pending = newBatch();
         this.disk.append(this.segmentPath(current), bytes);
         this.disk.fsync(this.segmentPath(current));
         this.currentBytes += bytes.length;
@@ -150,6 +131,27 @@ export class Wal implements RaftStorage {
   /** whether a write or fsync failed; the member must stop */
   failed(): boolean {
     return this.failure !== null;
+  }
+
+  /** names the newest segment: written aside, fsynced, renamed over the old head */
+  private writeHead(seq: number): void {
+    const path = joinPath(this.dir, headName);
+    const temp = `${path}.tmp`;
+    const record = new ByteWriter();
+    writeHead(record, seq);
+    if (this.disk.exists(temp)) this.disk.remove(temp);
+    this.disk.append(temp, record.toBytes());
+    this.disk.fsync(temp);
+    this.disk.rename(temp, path);
+    this.disk.fsyncDir(this.dir);
+  }
+
+  private readHead(): number | null {
+    const path = joinPath(this.dir, headName);
+    if (!this.disk.exists(path)) return null;
+    const decoded = readRecord(this.disk.read(path), 0);
+    if (decoded === null || decoded.record.type !== 'head') throw storageDamaged(`${headName} is unreadable`);
+    return decoded.record.seq;
   }
 
   private target(): ByteWriter {
@@ -180,12 +182,14 @@ export class Wal implements RaftStorage {
     this.checkpoint = null;
     const seq = (this.segments[this.segments.length - 1] ?? 0) + 1;
     const temp = `${this.segmentPath(seq)}.tmp`;
+    sealBatch(checkpoint, 0);
     const bytes = checkpoint.toBytes();
     this.disk.append(temp, bytes);
     this.disk.fsync(temp);
     this.disk.rename(temp, this.segmentPath(seq));
     this.disk.fsyncDir(this.dir);
-    // The new segment is self-contained and durable: older ones are no longer needed.
+    this.writeHead(seq);
+    // The new segment is self-contained, durable and named: older ones are no longer needed.
     for (const old of this.segments) this.disk.remove(this.segmentPath(old));
     this.disk.fsyncDir(this.dir);
     this.segments = [seq];
@@ -198,6 +202,7 @@ export class Wal implements RaftStorage {
     this.disk.append(this.segmentPath(seq), new Uint8Array(0));
     this.disk.fsync(this.segmentPath(seq));
     this.disk.fsyncDir(this.dir);
+    this.writeHead(seq);
     this.segments.push(seq);
     this.currentBytes = 0;
   }
@@ -214,11 +219,13 @@ export class Wal implements RaftStorage {
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => Number(match[1]))
       .sort((a, b) => a - b);
+    const head = this.readHead();
+    const first = this.segments[0];
+    checkSegments(this.segments, head, first !== undefined && this.disk.read(this.segmentPath(first)).length === 0);
     const state: Replay = { hardState: emptyHardState, snapshot: null, entries: [] };
     for (let i = 0; i < this.segments.length; i++) {
       const seq = this.segments[i] as number;
-      const isLast = i === this.segments.length - 1;
-      this.replaySegment(state, seq, isLast);
+      this.replayOne(state, seq, i === this.segments.length - 1, i === 0 && seq !== 1);
     }
     if (this.segments.length === 0) {
       this.segments = [1];
@@ -227,6 +234,8 @@ export class Wal implements RaftStorage {
       this.disk.fsyncDir(this.dir);
       this.currentBytes = 0;
     }
+    const newest = this.segments[this.segments.length - 1] as number;
+    if (head !== newest) this.writeHead(newest);
     const lastIndex = (state.snapshot?.meta.index ?? 0) + state.entries.length;
     if (state.hardState.commit > lastIndex) {
       throw storageDamaged(`commit index ${state.hardState.commit} beyond the last stored entry ${lastIndex}`);
@@ -234,32 +243,15 @@ export class Wal implements RaftStorage {
     return state;
   }
 
-  private replaySegment(state: Replay, seq: number, isLast: boolean): void {
+  private replayOne(state: Replay, seq: number, isLast: boolean, mustStartWithSnapshot: boolean): void {
     const path = this.segmentPath(seq);
     const bytes = this.disk.read(path);
-    let offset = 0;
-    // Bounded: every record advances offset by at least its header.
-    while (offset < bytes.length) {
-      const decoded = readRecord(bytes, offset);
-      if (decoded === null) break;
-      const record = decoded.record;
-      if (record.type === 'entries') replayEntries(state, record.entries, segmentName(seq));
-      else if (record.type === 'hardState') state.hardState = record.hardState;
-      else {
-        state.snapshot = record.snapshot;
-        state.entries = [];
-      }
-      offset = decoded.next;
-    }
-    if (offset < bytes.length) {
-      if (!isLast) throw storageDamaged(`${segmentName(seq)} is damaged at byte ${offset} but is not the newest segment`);
-      // A torn write leaves nothing intact after it; an intact record further on means damage
-      // in the middle of synced data, which must not be silently cut away.
-      if (intactRecordAfter(bytes, offset)) throw storageDamaged(`${segmentName(seq)} is damaged at byte ${offset} with intact records after it`);
-      this.disk.truncate(path, offset);
+    const outcome = replaySegment(state, bytes, { name: segmentName(seq), isLast, mustStartWithSnapshot, cutDamagedTail: this.cutDamagedTail });
+    if (outcome.kind === 'torn') {
+      this.disk.truncate(path, outcome.cutAt);
       this.disk.fsync(path);
       this.stats.tornTailsCut++;
     }
-    if (isLast) this.currentBytes = offset;
+    if (isLast) this.currentBytes = outcome.kind === 'torn' ? outcome.cutAt : outcome.bytes;
   }
 }
