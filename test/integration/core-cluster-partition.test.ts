@@ -9,12 +9,16 @@ import { Partition } from './partition-proxy.js';
 
 const RETRIABLE = new Set(['Neo.ClientError.Cluster.NotALeader', 'Neo.TransientError.Cluster.ReplicationFailure', 'Neo.TransientError.General.DatabaseUnavailable']);
 
+/** one auto-commit attempt (executeQuery would retry a transient error and hide the first outcome) */
 async function tryWrite(core: Core, label: string): Promise<string | undefined> {
+  const session = core.driver!.session();
   try {
-    await core.driver!.executeQuery(`CREATE (:${label})`);
+    await session.run(`CREATE (:${label})`);
     return undefined;
   } catch (error) {
     return (error as { code: string }).code;
+  } finally {
+    await session.close();
   }
 }
 
