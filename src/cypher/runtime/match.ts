@@ -13,7 +13,7 @@ import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
 import { type GroupSpec, groupHopHolds } from './quantified-group.js';
-import { conjunctsOf, forEachAstNode } from './ast-walk.js';
+import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
 export const PATH_KEY = '  path';
@@ -29,7 +29,7 @@ export interface NodeSpec {
 }
 
 /** A WHERE conjunct evaluated early, when every variable in `vars` has a binding. */
-interface Pushed { readonly vars: readonly string[]; readonly f: Evaluator }
+export interface Pushed { readonly vars: readonly string[]; readonly f: Evaluator }
 
 function pushedHold(pushed: readonly Pushed[], row: Row, ctx: ExecContext): boolean {
   for (const p of pushed) {
@@ -69,9 +69,6 @@ export interface PartSpec {
   pathFilter?: Evaluator;
 }
 
-/** Seed key meaning "id(n) = value" rather than a property. */
-const ID_SEED = '  id';
-
 export type Matcher = (row: Row, ctx: ExecContext) => Iterable<Row>;
 
 function compileProps(e: Expression | null): { props: [string, Evaluator][] | null; propsExpr: Evaluator | null } {
@@ -98,94 +95,6 @@ function compileRel(r: RelationshipPattern): RelSpec {
 }
 
 
-/**
- * A lookup usable to start a pattern: `v.key = expr`, `v.key IN expr` or `id(v) = expr`, where
- * expr reads only parameters, literals and other variables (`needs`), all bound at use time.
- */
-interface SeedAst { variable: string; key: string; op: 'eq' | 'in'; value: Expression; needs: string[] }
-export interface Seed { key: string; op: 'eq' | 'in'; value: Evaluator; needs: readonly string[] }
-
-function collectSeeds(where: Expression | null, out: SeedAst[]): void {
-  if (!where) return;
-  for (const c of conjunctsOf(where)) collectSeed(c, out);
-}
-
-function collectSeed(where: Expression, out: SeedAst[]): void {
-  let pairs: [Expression, Expression, 'eq' | 'in'][];
-  if (where.kind === 'Comparison' && where.ops.length === 1 && where.ops[0] === '=') {
-    const [a, b] = where.operands as [Expression, Expression];
-    pairs = [[a, b, 'eq'], [b, a, 'eq']];
-  } else if (where.kind === 'BinaryOp' && where.op === 'IN') {
-    pairs = [[where.left, where.right, 'in']];
-  } else {
-    return;
-  }
-  for (const [p, v, op] of pairs) {
-    const needs: string[] = [];
-    if (!freeVariables(v, needs)) continue;
-    if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && !needs.includes(p.object.name)) {
-      out.push({ variable: p.object.name, key: p.key, op, value: v, needs });
-    }
-    if (p.kind === 'FunctionCall' && ['id', 'elementid'].includes(p.name.toLowerCase()) && p.args.length === 1 && p.args[0]!.kind === 'Variable' &&
-        !needs.includes(p.args[0]!.name)) {
-      out.push({ variable: p.args[0]!.name, key: ID_SEED, op, value: v, needs });
-    }
-  }
-}
-
-/** Collects the variables a simple expression reads; false for expressions too complex to seed. */
-function freeVariables(e: Expression, out: string[]): boolean {
-  switch (e.kind) {
-    case 'Literal': case 'Parameter': return true;
-    case 'Variable': out.push(e.name); return true;
-    case 'PropertyAccess': return freeVariables(e.object, out);
-    case 'ListLiteral': return e.items.every((x) => freeVariables(x, out));
-    case 'UnaryOp': return freeVariables(e.operand, out);
-    case 'BinaryOp': return freeVariables(e.left, out) && freeVariables(e.right, out);
-    default: return false;
-  }
-}
-
-function callsNonDeterministic(node: unknown): boolean {
-  let found = false;
-  forEachAstNode(node, (o) => {
-    if (o.kind === 'FunctionCall' && typeof o.name === 'string' && ['rand', 'randomuuid'].includes(o.name.toLowerCase())) found = true;
-    return !found;
-  });
-  return found;
-}
-
-/**
- * Filters as early as possible: each WHERE conjunct is attached to the pattern variables it reads
- * and checked when the last of them is bound, so a failing start node is not expanded. The full
- * WHERE still runs at the end; this only prunes.
- */
-function pushDownConjuncts(where: Expression | null, specs: readonly PartSpec[]): void {
-  if (!where) return;
-  const conjuncts = conjunctsOf(where);
-  // A lone node pattern is filtered right after binding anyway.
-  if (specs.length === 1 && specs[0]!.rels.length === 0) return;
-  for (const c of conjuncts) {
-    if (callsNonDeterministic(c)) continue;
-    const read = new Set<string>();
-    variablesIn(c, read);
-    if (read.size === 0) continue;
-    const pushed: Pushed = { vars: [...read], f: compileExpression(c) };
-    for (const spec of specs) {
-      for (const n of spec.nodes) if (n.variable !== null && read.has(n.variable)) n.pushed.push(pushed);
-      for (const r of spec.rels) if (!r.varLength && r.variable !== null && read.has(r.variable)) r.pushed.push(pushed);
-    }
-  }
-}
-
-function variablesIn(node: unknown, out: Set<string>): void {
-  forEachAstNode(node, (o) => { if (o.kind === 'Variable' && typeof o.name === 'string') out.add(o.name); });
-}
-
-function usable(seed: Seed, row: Row): boolean {
-  for (const v of seed.needs) if (row[v] === undefined) return false;
-  return true;
-}
 
 export function compilePatternMatcher(
   parts: readonly PatternPart[],

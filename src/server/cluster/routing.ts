@@ -10,11 +10,10 @@ import { Neo4jError, Status } from '../../core/errors.js';
 import { applyPolicy } from '../../cluster/load-balancing.js';
 import type { CypherValue } from '../../values/value.js';
 
-/** spreads readers over requests (causal_clustering.load_balancing.shuffle); order-only, so not seeded */
-function shuffled<T>(items: readonly T[]): T[] {
-  const out = [...items];
-  const start = out.length > 0 ? Date.now() % out.length : 0;
-  return [...out.slice(start), ...out.slice(0, start)];
+/** spreads readers over requests (causal_clustering.load_balancing.shuffle) by rotating them with the member's clock */
+function rotated<T>(items: readonly T[], nowMs: number): T[] {
+  const start = items.length > 0 ? Math.floor(nowMs) % items.length : 0;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 export interface ClusterMemberView {
@@ -69,7 +68,7 @@ export function coreRoutingTable(
   }
   let readers = readerViews.map((view) => view.boltAddress);
   if (readers.length === 0 && leader !== undefined && policyName === undefined) readers = [leader.boltAddress];
-  if (cluster.loadBalancing.shuffle) readers = shuffled(readers);
+  if (cluster.loadBalancing.shuffle) readers = rotated(readers, member.nowMs());
   return {
     ttlSeconds,
     writers: leader === undefined ? [] : [leader.boltAddress],
