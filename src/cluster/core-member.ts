@@ -108,9 +108,6 @@ export interface MemberStatus {
   readonly stopped: boolean;
 }
 
-/** a pull answer carries at most this many transactions, of about this many bytes */
-const PULL_COMMANDS_MAX = 1000;
-const PULL_BYTES_MAX = 4 * 1024 * 1024;
 /** how long a commit waits to learn the fate of its entry after this member stopped leading */
 const OUTCOME_WAIT_MIN_MS = 5000;
 /** the leader reconsiders the voter set this often */
@@ -211,11 +208,7 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
   onPull(afterTxId: number): PullAnswer {
-    const appliedTxId = this.engine.lastAppliedTxId();
-    const answer = this.feed.since(afterTxId, appliedTxId, PULL_COMMANDS_MAX, PULL_BYTES_MAX);
-    if (answer.kind === 'too-old') return { kind: 'store', image: this.engine.snapshot() };
-    if (answer.kind === 'none') return { kind: 'none', appliedTxId };
-    return { kind: 'txs', appliedTxId, txs: answer.txs };
+    return this.feed.answerPull(afterTxId, this.engine);
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {

@@ -117,11 +117,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
 
   /** another replica pulls from this one */
   onPull(afterTxId: number): PullAnswer {
-    const appliedTxId = this.engine.lastAppliedTxId();
-    const answer = this.feed.since(afterTxId, appliedTxId, 1000, 4 * 1024 * 1024);
-    if (answer.kind === 'too-old') return { kind: 'store', image: this.engine.snapshot() };
-    if (answer.kind === 'none') return { kind: 'none', appliedTxId };
-    return { kind: 'txs', appliedTxId, txs: answer.txs };
+    return this.feed.answerPull(afterTxId, this.engine);
   }
 
   onRaftMessage(): void {

@@ -4,6 +4,11 @@
 // count and bytes; a replica further behind than the feed reaches gets a store copy instead.
 
 import { encodeTxCommand, type CommittedCommand } from '../graph/commands.js';
+import type { PullAnswer } from './catchup.js';
+
+/** a pull answer carries at most this many transactions, of about this many bytes */
+const PULL_COMMANDS_MAX = 1000;
+const PULL_BYTES_MAX = 4 * 1024 * 1024;
 
 export interface FeedLimits {
   readonly commandsMax: number;
@@ -71,5 +76,14 @@ export class AppliedTxFeed {
       size += item.bytes.length;
     }
     return txs.length === 0 ? { kind: 'none' } : { kind: 'txs', txs };
+  }
+
+  /** what a member answers a pull with: the feed's transactions, or its whole store when the feed no longer reaches back */
+  answerPull(afterTxId: number, graph: { lastAppliedTxId(): number; snapshot(): Uint8Array }): PullAnswer {
+    const appliedTxId = graph.lastAppliedTxId();
+    const answer = this.since(afterTxId, appliedTxId, PULL_COMMANDS_MAX, PULL_BYTES_MAX);
+    if (answer.kind === 'too-old') return { kind: 'store', image: graph.snapshot() };
+    if (answer.kind === 'none') return { kind: 'none', appliedTxId };
+    return { kind: 'txs', appliedTxId, txs: answer.txs };
   }
 }

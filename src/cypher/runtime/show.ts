@@ -23,7 +23,8 @@ export interface ShowSource {
   rows(ctx: ExecContext, cmd: ShowCommand, ids: readonly string[] | null): Map<string, CypherValue>[];
 }
 
-const DATABASE_DEFAULTS = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
+/** SHOW DATABASES' columns (Neo4j 5), shared by every source of its rows */
+export const DATABASE_COLUMNS: readonly string[] = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
 
 /** A standalone server's databases: the default one and system, both online and writable. */
 export function standaloneDatabases(defaultDatabase: string, boltAddress: string): ShowSource {
@@ -33,7 +34,7 @@ export function standaloneDatabases(defaultDatabase: string, boltAddress: string
     ['default', name === defaultDatabase], ['home', name === defaultDatabase], ['constituents', []],
   ]);
   return {
-    defaults: DATABASE_DEFAULTS, all: DATABASE_DEFAULTS,
+    defaults: DATABASE_COLUMNS, all: DATABASE_COLUMNS,
     rows: (_ctx, cmd) => {
       const all = [row(defaultDatabase, 'standard'), row('system', 'system')];
       if (cmd.target === 'DEFAULT DATABASE' || cmd.target === 'HOME DATABASE') return all.filter((r) => r.get('default') === true);

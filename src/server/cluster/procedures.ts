@@ -6,7 +6,7 @@ import { Neo4jError, Status } from '../../core/errors.js';
 import type { CoreMember } from '../../cluster/core-member.js';
 import type { ClusterView } from '../../cluster/view.js';
 import type { ProcedureSignature } from '../../execution/api.js';
-import type { ShowSource } from '../../cypher/runtime/show.js';
+import { type ShowSource, DATABASE_COLUMNS } from '../../cypher/runtime/show.js';
 import type { CypherValue } from '../../values/value.js';
 import { clusterMembers, type ClusterMemberView } from './routing.js';
 
@@ -170,7 +170,6 @@ export function showServersSource(member: ClusterView, version: string): ShowSou
   };
 }
 
-const DATABASE_COLUMNS = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
 
 /** SHOW DATABASES on a core: one row per database per member, with its role and whether it is the writer */
 export function clusterDatabasesSource(member: ClusterView, defaultDatabase: string): ShowSource {

@@ -6,7 +6,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
-import type { ShowSource } from '../../cypher/runtime/show.js';
+import { type ShowSource, DATABASE_COLUMNS } from '../../cypher/runtime/show.js';
 import type { CypherValue } from '../../values/value.js';
 import type { DatabaseProvider } from '../../bolt/services.js';
 
@@ -62,7 +62,6 @@ export class DatabaseDirectory implements DatabaseProvider {
   }
 }
 
-const DATABASE_COLUMNS = ['name', 'type', 'aliases', 'access', 'address', 'role', 'writer', 'requestedStatus', 'currentStatus', 'statusMessage', 'default', 'home', 'constituents'];
 
 /**
  * SHOW DATABASE[S] [name] / DEFAULT DATABASE / HOME DATABASE with Neo4j 5's columns. `address`
