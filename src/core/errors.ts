@@ -21,6 +21,8 @@ export const Status = {
   ArithmeticError: 'Neo.ClientError.Statement.ArithmeticError',
   EntityNotFound: 'Neo.ClientError.Statement.EntityNotFound',
   FeatureNotSupported: 'Neo.ClientError.Statement.FeatureNotSupported',
+  /** LOAD CSV could not read its resource (refused URL, missing file, malformed CSV) */
+  ExternalResourceFailed: 'Neo.ClientError.Statement.ExternalResourceFailed',
   ConstraintValidationFailed: 'Neo.ClientError.Schema.ConstraintValidationFailed',
   ConstraintAlreadyExists: 'Neo.ClientError.Schema.ConstraintAlreadyExists',
   EquivalentSchemaRuleAlreadyExists: 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',

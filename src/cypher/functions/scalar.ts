@@ -216,6 +216,9 @@ export const scalarFunctions: ScalarFunction[] = [
   { name: 'toBooleanList', minArgs: 1, maxArgs: 1, impl: listOf('toBooleanList', (v) => toBoolean(v)) },
   { name: 'toStringList', minArgs: 1, maxArgs: 1, impl: listOf('toStringList', (v) => toStringValue(v)) },
   one('exists', (v) => v !== null),
+  // LOAD CSV's position: the runtime reads it from the row (runtime/load-csv.ts); outside LOAD CSV null, as in Neo4j
+  { name: 'linenumber', minArgs: 0, maxArgs: 0, deterministic: false, impl: () => null },
+  { name: 'file', minArgs: 0, maxArgs: 0, deterministic: false, impl: () => null },
   { name: 'timestamp', minArgs: 0, maxArgs: 0, deterministic: false, impl: (_a, ctx) => BigInt(ctx.statementTimeMs) },
   {
     name: 'randomUUID', minArgs: 0, maxArgs: 0, deterministic: false, impl: (_a, ctx) => {

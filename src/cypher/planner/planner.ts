@@ -8,6 +8,7 @@
 import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
 import type { Clause, Expression, PatternPart, Projection, Query, SingleQuery } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
+import { loadCsvStage } from '../runtime/load-csv.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../../values/compare.js';
 import { formatValue, typeName } from '../../values/format.js';
@@ -220,7 +221,7 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
 }
 
 /** Clauses and expressions that can leave the graph-free rows of UNWIND and WITH. */
-const GRAPH_FREE_CLAUSES = new Set<string>(['Unwind', 'With']);
+const GRAPH_FREE_CLAUSES = new Set<string>(['Unwind', 'With', 'LoadCsv']);
 const GRAPH_READING_EXPRESSIONS = new Set<string>(['PatternExpression', 'PatternComprehension', 'ExistsSubquery', 'CountSubquery', 'CollectSubquery']);
 
 /** Whether a clause may read the graph (anything but UNWIND / WITH over values). */
@@ -397,7 +398,7 @@ function compileClause(clause: Clause, before: readonly string[], readsBefore = 
       };
     }
     case 'CallSubquery': return { stages: [compileCallSubquery(clause, before, readsBefore)] };
-    case 'LoadCsv': throw notSupported('LOAD CSV');
+    case 'LoadCsv': return { stages: [loadCsvStage(clause, compileExpression(clause.url))] };
   }
 }
 

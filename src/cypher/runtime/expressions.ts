@@ -11,6 +11,7 @@ import { formatValue, typeName } from '../../values/format.js';
 import { temporalProperty } from '../../values/temporal-props.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { csvPositionFunction } from './load-csv.js';
 import { GrowingList } from './memory.js';
 import { compilePatternMatcher } from './match.js';
 import { compileSubqueryExpression } from '../planner/planner.js';
@@ -453,6 +454,8 @@ function compileBinary(op: string, l: Evaluator, r: Evaluator): Evaluator {
 }
 
 function compileFunctionCall(name: string, args: Evaluator[], argAst: readonly Expression[]): Evaluator {
+  const csvPosition = args.length === 0 ? csvPositionFunction(name) : null;
+  if (csvPosition !== null) return csvPosition;
   const fn = lookupScalar(name);
   if (!fn) {
     throw new Neo4jError(Status.SyntaxError, `Unknown function '${name}'`);
