@@ -60,6 +60,12 @@ export interface QuantifiedGroup {
   readonly left: NodePattern;
   readonly right: NodePattern;
   readonly where: Expression | null;
+  /**
+   * A group of more than one relationship `((a)-[r]->(b)-[s]->(c)){m,n}`: its whole chain
+   * (left = nodes[0], right = the last node). The enclosing RelationshipPattern then carries
+   * only the quantifier (`length`); its variable, types, properties and where are empty.
+   */
+  readonly inner?: { readonly nodes: readonly NodePattern[]; readonly relationships: readonly RelationshipPattern[] };
 }
 
 /**

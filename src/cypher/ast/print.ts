@@ -146,8 +146,13 @@ function printRelationship(r: RelationshipPattern): string {
 /** `((x)-[r:T]->(y) WHERE p){m,n}`: the quantifier is printed in GQL form, not as `*m..n`. */
 function printGroup(r: RelationshipPattern): string {
   const g = r.group!;
-  const rel = printRelationship({ ...r, length: null, group: undefined });
   const { min, max } = r.length ?? { min: 1, max: 1 };
+  if (g.inner) {
+    let chain = printNode(g.inner.nodes[0]!);
+    g.inner.relationships.forEach((ir, i) => { chain += printRelationship(ir) + printNode(g.inner!.nodes[i + 1]!); });
+    return `(${chain}${g.where ? ` WHERE ${printExpression(g.where)}` : ''}){${min ?? 0},${max ?? ''}}`;
+  }
+  const rel = printRelationship({ ...r, length: null, group: undefined });
   return `(${printNode(g.left)}${rel}${printNode(g.right)}${g.where ? ` WHERE ${printExpression(g.where)}` : ''}){${min ?? 0},${max ?? ''}}`;
 }
 

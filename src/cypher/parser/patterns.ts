@@ -124,15 +124,26 @@ function parseGroup(ts: TokenStream): RelationshipPattern {
   const start = ts.next().start;
   const left = parseNodePattern(ts);
   if (!atRelationshipStart(ts)) ts.fail(['a relationship pattern']);
-  const rel = parseRelationshipPattern(ts);
-  const right = parseNodePattern(ts);
-  if (atRelationshipStart(ts) || atGroupStart(ts)) throw notSupported('Quantified path patterns with more than one relationship');
-  if (rel.length !== null) throw ts.errorAt(rel.span.start, 'A quantified path pattern may not contain a variable length relationship', 'InvalidRelationshipPattern');
+  const nodes = [left];
+  const rels: RelationshipPattern[] = [];
+  do {
+    const rel = parseRelationshipPattern(ts);
+    if (rel.length !== null) throw ts.errorAt(rel.span.start, 'A quantified path pattern may not contain a variable length relationship', 'InvalidRelationshipPattern');
+    rels.push(rel);
+    if (atGroupStart(ts)) throw ts.errorAt(ts.peek().start, 'Quantified path patterns are not allowed to be nested.', 'InvalidQuantifiedPathPattern');
+    nodes.push(parseNodePattern(ts));
+  } while (atRelationshipStart(ts));
+  if (atGroupStart(ts)) throw ts.errorAt(ts.peek().start, 'Quantified path patterns are not allowed to be nested.', 'InvalidQuantifiedPathPattern');
   const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
   ts.expectPunct(')');
   const length = parsePathQuantifier(ts);
   if (length === null) ts.fail(['a quantifier such as {1,3}, + or *']);
-  return { ...rel, length, group: { left, right, where }, span: ts.spanFrom(start) };
+  const right = nodes[nodes.length - 1]!;
+  if (rels.length === 1) return { ...rels[0]!, length, group: { left, right, where }, span: ts.spanFrom(start) };
+  return {
+    kind: 'RelationshipPattern', variable: null, types: [], direction: 'out', length, properties: null, where: null,
+    group: { left, right, where, inner: { nodes, relationships: rels } }, span: ts.spanFrom(start),
+  };
 }
 
 function atRelationshipStart(ts: TokenStream): boolean {

@@ -268,6 +268,8 @@ function patternVariables(parts: readonly PatternPart[]): string[] {
       // a quantified group's node variables are bound (as lists) by the match too
       if (r.group?.left.variable) out.add(r.group.left.variable);
       if (r.group?.right.variable) out.add(r.group.right.variable);
+      for (const n of r.group?.inner?.nodes ?? []) if (n.variable) out.add(n.variable);
+      for (const ir of r.group?.inner?.relationships ?? []) if (ir.variable) out.add(ir.variable);
     }
   }
   return [...out];

@@ -13,6 +13,7 @@ import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
 import { type GroupSpec, groupHopHolds } from './quantified-group.js';
+import { expandChain } from './quantified-chain.js';
 import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
@@ -90,7 +91,12 @@ function compileRel(r: RelationshipPattern): RelSpec {
   return {
     variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
     props, propsExpr, where: r.where ? compileExpression(r.where) : null, pushed: [],
-    ...(r.group ? { group: { left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null } } : {}),
+    ...(r.group ? {
+      group: {
+        left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null,
+        ...(r.group.inner ? { chain: { nodes: r.group.inner.nodes.map(compileNode), rels: r.group.inner.relationships.map(compileRel) } } : {}),
+      },
+    } : {}),
   };
 }
 
@@ -466,6 +472,10 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
       if (rs.pushed.length && !pushedHold(rs.pushed, out, ctx)) continue;
       yield [out, a.otherId, { relIds: [a.relId], rels: [rel], nodes: [] }];
     }
+    return;
+  }
+  if (rs.group?.chain) {
+    yield* expandChain(rs, fromId, forward, row, ctx, used);
     return;
   }
   // Variable length: depth-first, relationships unique along the path and within the MATCH.

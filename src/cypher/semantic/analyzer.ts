@@ -491,6 +491,10 @@ export class Analyzer {
     const group = rel.group!;
     if (mode !== 'match') throw this.error('UnexpectedSyntax', `Quantified path patterns are not allowed in ${mode.toUpperCase()}`, rel.span.start);
     const inner = Scope.of(scope.keys().map((k) => [k, scope.get(k)!] as const));
+    if (group.inner) {
+      this.checkQuantifiedChain(group, scope, inner, checkProps);
+      return;
+    }
     for (const node of [group.left, group.right]) {
       const v = node.variable;
       if (v !== null) {
@@ -508,6 +512,43 @@ export class Analyzer {
     if (rel.where) this.checkWhere(rel.where, inner);
     if (group.where) this.checkWhere(group.where, inner);
     for (const node of [group.left, group.right]) if (node.variable !== null) scope.set(node.variable, { kind: 'value', type: 'list' });
+  }
+
+  /**
+   * A group of several relationships `((a)-[r]->(b)-[s]->(c) WHERE p){m,n}`: inside, one
+   * iteration's nodes and relationships; after it, every one of them is a list in path order.
+   */
+  private checkQuantifiedChain(group: NonNullable<RelationshipPattern['group']>, scope: Scope, inner: Scope, checkProps: (e: Expression | null) => void): void {
+    const { nodes, relationships } = group.inner!;
+    const declared = new Set<string>();
+    const declare = (v: string | null, info: VariableInfo, at: number): void => {
+      if (v === null) return;
+      if (scope.has(v)) {
+        throw this.error('VariableAlreadyBound', `The variable \`${v}\` is a group variable of a quantified path pattern and cannot be declared before it`, at);
+      }
+      const existing = inner.get(v);
+      if (declared.has(v) && existing !== undefined && existing.kind !== info.kind) {
+        throw this.error('VariableTypeConflict', `Type mismatch: \`${v}\` defined with conflicting type ${describeKind(existing)}`, at);
+      }
+      if (declared.has(v) && info.kind === 'relationship') {
+        throw this.error('RelationshipUniquenessViolation', `Cannot use the same relationship variable '${v}' for multiple relationships`, at);
+      }
+      declared.add(v);
+      inner.set(v, info);
+    };
+    for (const node of nodes) declare(node.variable, { kind: 'node', type: 'node' }, node.span.start);
+    for (const rel of relationships) declare(rel.variable, { kind: 'relationship', type: 'relationship' }, rel.span.start);
+    for (const node of nodes) {
+      checkProps(node.properties);
+      if (node.where) this.checkWhere(node.where, inner);
+    }
+    for (const rel of relationships) {
+      checkProps(rel.properties);
+      if (rel.where) this.checkWhere(rel.where, inner);
+    }
+    if (group.where) this.checkWhere(group.where, inner);
+    for (const node of nodes) if (node.variable !== null) scope.set(node.variable, { kind: 'value', type: 'list' });
+    for (const rel of relationships) if (rel.variable !== null) scope.set(rel.variable, { kind: 'relationshipList', type: 'list' });
   }
 
   /** Used by projection checks. */
