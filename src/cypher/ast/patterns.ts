@@ -68,6 +68,12 @@ export interface QuantifiedGroup {
   readonly inner?: { readonly nodes: readonly NodePattern[]; readonly relationships: readonly RelationshipPattern[] };
 }
 
+/** `SHORTEST k` → shortest; `SHORTEST k GROUPS` / `ALL SHORTEST` → shortestGroups; `ANY k` → any. */
+export interface PathSelector {
+  readonly kind: 'shortest' | 'shortestGroups' | 'any';
+  readonly count: number;
+}
+
 /**
  * One connected path pattern `p = (a)-[r]->(b)<-[s]-(c)`.
  * Invariant: nodes.length === relationships.length + 1; relationships[i] joins nodes[i] and
@@ -82,6 +88,12 @@ export interface PatternPart extends AstNodeBase {
    * `allShortestPaths(...)` / `ALL SHORTEST` → 'all'.
    */
   readonly shortest: 'shortest' | 'all' | null;
+  /**
+   * A GQL selector that the single-relationship shortest-path search cannot answer (`SHORTEST k`
+   * for k > 1, `SHORTEST k GROUPS`, `ANY k`, or any selector over several relationships or a
+   * quantified group); `shortest` is then null.
+   */
+  readonly selector?: PathSelector;
   readonly nodes: readonly NodePattern[];
   readonly relationships: readonly RelationshipPattern[];
 }

@@ -160,6 +160,10 @@ export function printPatternPart(part: PatternPart): string {
   let chain = printNode(part.nodes[0]!);
   part.relationships.forEach((r, i) => { chain += (r.group ? printGroup(r) : printRelationship(r)) + printNode(part.nodes[i + 1]!); });
   if (part.shortest) chain = `${part.shortest === 'all' ? 'allShortestPaths' : 'shortestPath'}(${chain})`;
+  if (part.selector) {
+    const { kind, count } = part.selector;
+    chain = `${kind === 'any' ? `ANY ${count}` : kind === 'shortest' ? `SHORTEST ${count}` : `SHORTEST ${count} GROUPS`} ${chain}`;
+  }
   return part.variable !== null ? `${printName(part.variable)} = ${chain}` : chain;
 }
 

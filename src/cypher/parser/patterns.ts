@@ -1,9 +1,8 @@
 // Pattern parsing: `p = shortestPath((a:L {k: v})-[r:T|U*1..3]->(b))` and friends.
 
-import type { Direction, Expression, NodePattern, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
+import type { Direction, Expression, NodePattern, PathSelector, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
 import { conjunctionNames, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
-import { notSupported } from '../../core/errors.js';
 import type { TokenStream } from './stream.js';
 
 /** A comma-separated list of pattern parts (MATCH / CREATE). */
@@ -20,11 +19,15 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
     variable = ts.expectName();
     ts.next();
   }
-  let shortest: PatternPart['shortest'] = parsePathSelector(ts);
-  if (shortest !== null) {
+  const selector = parsePathSelector(ts);
+  if (selector !== null) {
     const chain = parseChain(ts);
-    return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+    // one relationship, one path per pair (or all shortest): the breadth-first search answers it
+    const single = chain.relationships.length === 1 && chain.relationships[0]!.group === undefined && selector.count === 1;
+    const shortest = !single ? null : selector.kind === 'shortestGroups' ? 'all' : 'shortest';
+    return { kind: 'PatternPart', variable, shortest, ...(shortest === null ? { selector } : {}), ...chain, span: ts.spanFrom(start) };
   }
+  let shortest: PatternPart['shortest'] = null;
   if ((ts.atKeyword('SHORTESTPATH') || ts.atKeyword('ALLSHORTESTPATHS')) && ts.atPunct('(', 1)) {
     shortest = ts.next().value === 'SHORTESTPATH' ? 'shortest' : 'all';
     ts.expectPunct('(');
@@ -45,37 +48,42 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
 }
 
 /**
- * GQL path selectors of Neo4j 5: `SHORTEST 1`, `ANY SHORTEST`, `ANY [1]` → one shortest path;
- * `ALL SHORTEST` → all shortest paths. Other counts are not supported. Optional PATH/PATHS.
+ * GQL path selectors of Neo4j 5: `SHORTEST k [PATH|PATHS]`, `SHORTEST k [PATH|PATHS] GROUP[S]`,
+ * `ALL SHORTEST`, `ANY SHORTEST`, `ANY [k]`.
  */
-function parsePathSelector(ts: TokenStream): PatternPart['shortest'] {
-  const count = (): void => {
+function parsePathSelector(ts: TokenStream): PathSelector | null {
+  const count = (): number => {
     const t = ts.peek();
-    if (t.type !== 'integer') return;
+    if (t.type !== 'integer') return 1;
     ts.next();
-    if (t.value !== '1') throw notSupported(`Path selector with a count of ${t.value}`);
+    const n = Number(t.value);
+    if (!Number.isSafeInteger(n) || n < 1) throw ts.errorAt(t.start, `Invalid input '${t.value}': the count of a path selector must be a positive integer`, 'InvalidPathSelector');
+    return n;
   };
   const pathWord = (): void => {
     if (!ts.acceptKeyword('PATH')) ts.acceptKeyword('PATHS');
   };
   if (ts.atKeyword('SHORTEST')) {
-    if (ts.peek(1).type === 'integer' && ts.atKeyword('GROUPS', 2)) throw notSupported('SHORTEST k GROUPS');
     ts.next();
-    count();
+    const n = count();
     pathWord();
-    return 'shortest';
+    if (ts.acceptKeyword('GROUPS') || ts.acceptKeyword('GROUP')) return { kind: 'shortestGroups', count: n };
+    return { kind: 'shortest', count: n };
   }
   if (ts.atKeywords('ALL', 'SHORTEST')) {
     ts.pos += 2;
     pathWord();
-    return 'all';
+    return { kind: 'shortestGroups', count: 1 };
   }
   if (ts.atKeyword('ANY') && (ts.atKeyword('SHORTEST', 1) || ts.peek(1).type === 'integer' || ts.atPunct('(', 1) || ts.atKeyword('PATH', 1) || ts.atKeyword('PATHS', 1))) {
     ts.next();
-    ts.acceptKeyword('SHORTEST');
-    count();
+    if (ts.acceptKeyword('SHORTEST')) {
+      pathWord();
+      return { kind: 'shortest', count: 1 };
+    }
+    const n = count();
     pathWord();
-    return 'shortest';
+    return { kind: 'any', count: n };
   }
   return null;
 }

@@ -4,7 +4,7 @@
 
 import { typeError } from '../../core/errors.js';
 import type { Direction as StoreDirection, NodeRecord } from '../../graph/api.js';
-import type { Expression, NodePattern, PatternPart, RelationshipPattern } from '../ast/index.js';
+import type { Expression, NodePattern, PathSelector, PatternPart, RelationshipPattern } from '../ast/index.js';
 import { cypherEquals } from '../../values/compare.js';
 import { nodeValue, relValue } from '../values/entities.js';
 import { formatValue, typeName } from '../../values/format.js';
@@ -14,6 +14,7 @@ import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
 import { type GroupSpec, groupHopHolds } from './quantified-group.js';
 import { expandChain } from './quantified-chain.js';
+import { matchSelected } from './path-selectors.js';
 import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
@@ -68,6 +69,10 @@ export interface PartSpec {
   relSeeds: Map<number, Seed[]>;
   /** For a trailing shortestPath whose WHERE reads the path: the predicate applied during search. */
   pathFilter?: Evaluator;
+  /** SHORTEST k, SHORTEST k GROUPS, ANY k over any pattern (runtime/path-selectors.ts) */
+  readonly selector?: PathSelector;
+  /** the MATCH's WHERE, applied before the selection when this part is the MATCH's last */
+  selectorFilter?: Evaluator;
 }
 
 export type Matcher = (row: Row, ctx: ExecContext) => Iterable<Row>;
@@ -111,7 +116,7 @@ export function compilePatternMatcher(
   pausable = false,
 ): Matcher {
   const specs: PartSpec[] = parts.map((p) => ({
-    pathVariable: p.variable, shortest: p.shortest,
+    pathVariable: p.variable, shortest: p.shortest, ...(p.selector ? { selector: p.selector } : {}),
     nodes: p.nodes.map(compileNode), rels: p.relationships.map(compileRel), seeds: new Map(), relSeeds: new Map(),
   }));
   void boundBefore; // seeds check at run time that the variables they read are bound
@@ -138,6 +143,7 @@ export function compilePatternMatcher(
   pushDownConjuncts(where, specs);
   const filter = where ? compileExpression(where) : null;
   const last = specs[specs.length - 1];
+  if (filter && last?.selector) last.selectorFilter = filter;
   if (filter && last?.shortest) {
     const read = new Set<string>();
     variablesIn(where, read);
@@ -160,7 +166,9 @@ function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecC
   if (i === specs.length) { yield row; return; }
   const spec = specs[i]!;
   const needPath = patternExpr || spec.pathVariable !== null;
-  const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used, needPath);
+  const gen = spec.shortest ? matchShortest(spec, row, ctx)
+    : spec.selector ? matchSelected(spec, row, ctx, used, () => matchPart(spec, row, ctx, used, true))
+    : matchPart(spec, row, ctx, used, needPath);
   const last = i + 1 === specs.length;
   for (const [r, path] of gen) {
     if (r === PAUSE) { yield r; continue; }

@@ -392,6 +392,9 @@ export class Analyzer {
     };
     for (const part of parts) {
       const single = part.relationships.length === 0;
+      if (part.selector !== undefined && (mode === 'create' || mode === 'merge')) {
+        throw this.error('UnexpectedSyntax', `Path selectors such as SHORTEST cannot be used to ${mode.toUpperCase()}`, part.span.start);
+      }
       if (part.shortest !== null) {
         const fn = part.shortest === 'all' ? 'allShortestPaths' : 'shortestPath';
         if (mode === 'create' || mode === 'merge') {
