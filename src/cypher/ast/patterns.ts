@@ -18,6 +18,8 @@ export interface NodePattern extends AstNodeBase {
   readonly properties: Expression | null;
   /** Neo4j 5 inline predicate `(n WHERE n.x > 1)`. */
   readonly where: Expression | null;
+  /** Neo4j 5.26 dynamic labels `(n:A:$(expr))`: each a string or list of strings, all required. */
+  readonly dynamicLabels?: readonly Expression[];
 }
 
 export type Direction = 'out' | 'in' | 'both';
@@ -47,6 +49,8 @@ export interface RelationshipPattern extends AstNodeBase {
   readonly properties: Expression | null;
   /** Neo4j 5 inline predicate `-[r WHERE r.x > 1]->`. */
   readonly where: Expression | null;
+  /** Neo4j 5.26 dynamic type `-[:$(expr)]->` (`types` is then empty). */
+  readonly dynamicType?: Expression;
   /**
    * A parenthesised quantified path pattern `((x:A)-[r:T]->(y:B) WHERE pred){m,n}` of one
    * relationship: this relationship (with `length` the quantifier, `where` the relationship's

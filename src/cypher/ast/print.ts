@@ -122,6 +122,7 @@ function printNode(n: NodePattern): string {
   let out = '(';
   if (n.variable !== null) out += printName(n.variable);
   out += n.labels.map((l) => ':' + printName(l)).join('');
+  out += (n.dynamicLabels ?? []).map((d) => `:$(${printExpression(d)})`).join('');
   if (n.properties) out += ` ${printExpression(n.properties)}`;
   if (n.where) out += ` WHERE ${printExpression(n.where)}`;
   return out + ')';
@@ -131,6 +132,7 @@ function printRelationship(r: RelationshipPattern): string {
   let inner = '';
   if (r.variable !== null) inner += printName(r.variable);
   if (r.types.length) inner += ':' + r.types.map(printName).join('|');
+  if (r.dynamicType) inner += `:$(${printExpression(r.dynamicType)})`;
   if (r.length) {
     const { min, max } = r.length;
     inner += '*';
@@ -172,7 +174,7 @@ function printSetItem(item: SetItem): string {
     case 'SetProperty': return `${printExpression(item.property)} = ${printExpression(item.value)}`;
     case 'SetAllProperties': return `${printName(item.variable)} = ${printExpression(item.value)}`;
     case 'MergeProperties': return `${printName(item.variable)} += ${printExpression(item.value)}`;
-    case 'SetLabels': return printName(item.variable) + item.labels.map((l) => ':' + printName(l)).join('');
+    case 'SetLabels': return printName(item.variable) + item.labels.map((l) => ':' + printName(l)).join('') + (item.dynamicLabels ?? []).map((d) => `:$(${printExpression(d)})`).join('');
   }
 }
 
@@ -196,7 +198,7 @@ export function printClause(c: Clause): string {
       return `MERGE ${printPatternPart(c.pattern)}${c.onCreate.length ? ` ON CREATE SET ${c.onCreate.map(printSetItem).join(', ')}` : ''}${c.onMatch.length ? ` ON MATCH SET ${c.onMatch.map(printSetItem).join(', ')}` : ''}`;
     case 'Set': return `SET ${c.items.map(printSetItem).join(', ')}`;
     case 'Remove':
-      return `REMOVE ${c.items.map((it) => it.kind === 'RemoveProperty' ? printExpression(it.property) : printName(it.variable) + it.labels.map((l) => ':' + printName(l)).join('')).join(', ')}`;
+      return `REMOVE ${c.items.map((it) => it.kind === 'RemoveProperty' ? printExpression(it.property) : printName(it.variable) + it.labels.map((l) => ':' + printName(l)).join('') + (it.dynamicLabels ?? []).map((d) => `:$(${printExpression(d)})`).join('')).join(', ')}`;
     case 'Delete': return `${c.detach ? 'DETACH ' : ''}DELETE ${c.expressions.map(printExpression).join(', ')}`;
     case 'With': return `WITH ${printProjection(c.projection)}${c.where ? ` WHERE ${printExpression(c.where)}` : ''}`;
     case 'Return': return `RETURN ${printProjection(c.projection)}`;

@@ -2,7 +2,7 @@
 
 import type { Direction, Expression, NodePattern, PathSelector, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
-import { conjunctionNames, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
+import { dynamicConjunction, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
 import type { TokenStream } from './stream.js';
 
 /** A comma-separated list of pattern parts (MATCH / CREATE). */
@@ -183,15 +183,18 @@ export function parseNodePattern(ts: TokenStream): NodePattern {
     variable = ts.expectName();
   }
   let labels: string[] = [];
+  let dynamicLabels: Expression[] = [];
   let labelFilter: LabelExpr | null = null;
   let labelSpan: Span | null = null;
   if (ts.atPunct(':')) {
     const labelStart = ts.next().start;
     const expr = parseLabelExpression(ts, true);
     labelSpan = ts.spanFrom(labelStart);
-    const names = conjunctionNames(expr);
-    if (names !== null) labels = names;
-    else labelFilter = expr;
+    const split = dynamicConjunction(expr);
+    if (split !== null) {
+      labels = split.names;
+      dynamicLabels = split.dynamic;
+    } else labelFilter = expr;
   }
   const properties = parseProperties(ts);
   let where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
@@ -206,7 +209,7 @@ export function parseNodePattern(ts: TokenStream): NodePattern {
     const predicate = labelPredicate(subject, labelFilter, labelSpan!, 'node');
     where = where === null ? predicate : { kind: 'BinaryOp', op: 'AND', left: predicate, right: where, span: where.span };
   }
-  return { kind: 'NodePattern', variable, labels, properties, where, span: ts.spanFrom(start) };
+  return { kind: 'NodePattern', variable, labels, properties, where, ...(dynamicLabels.length ? { dynamicLabels } : {}), span: ts.spanFrom(start) };
 }
 
 function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
@@ -218,6 +221,7 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
   let length: VarLength | null = null;
   let properties: Expression | null = null;
   let where: Expression | null = null;
+  let dynamicType: Expression | null = null;
   if (ts.acceptPunct('[')) {
     if (ts.atName() && !ts.atKeyword('WHERE')) variable = ts.expectName();
     let typeFilter: LabelExpr | null = null;
@@ -228,6 +232,7 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
       typeSpan = ts.spanFrom(typeStart);
       const names = disjunctionNames(expr);
       if (names !== null) types = names;
+      else if (expr.kind === 'dynamic' && expr.mode === 'all') dynamicType = expr.expr;
       else typeFilter = expr;
     }
     if (ts.atPunct('..')) throw ts.errorAt(ts.peek().start, "Invalid input '..': expected \"*\" before a variable length range", 'InvalidRelationshipPattern');
@@ -255,7 +260,7 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
     if (length !== null) throw ts.errorAt(start, 'A relationship cannot have both a variable length and a quantifier', 'InvalidRelationshipPattern');
     length = quantifier;
   }
-  return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, span: ts.spanFrom(start) };
+  return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, ...(dynamicType ? { dynamicType } : {}), span: ts.spanFrom(start) };
 }
 
 /** An optional integer bound of a repetition (`*1..3`, `{2,5}`); null when absent. */

@@ -15,6 +15,7 @@ import { matchShortest } from './shortest-path.js';
 import { type GroupSpec, groupHopHolds } from './quantified-group.js';
 import { expandChain } from './quantified-chain.js';
 import { matchSelected } from './path-selectors.js';
+import { dynamicNames } from '../functions/dynamic-labels.js';
 import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
@@ -28,6 +29,8 @@ export interface NodeSpec {
   readonly where: Evaluator | null;
   /** WHERE conjuncts checked as soon as all the variables they read are bound. */
   readonly pushed: Pushed[];
+  /** `(n:$(expr))`: names the node must carry, evaluated per row */
+  readonly dynamicLabels?: readonly Evaluator[];
 }
 
 /** A WHERE conjunct evaluated early, when every variable in `vars` has a binding. */
@@ -53,6 +56,8 @@ export interface RelSpec {
   readonly propsExpr: Evaluator | null;
   readonly where: Evaluator | null;
   readonly pushed: Pushed[];
+  /** `-[:$(expr)]->`: the type the relationship must have, evaluated per row */
+  readonly dynamicType?: Evaluator;
   /** A quantified group: its node patterns and predicate, checked at every iteration. */
   readonly group?: GroupSpec;
 }
@@ -85,7 +90,10 @@ function compileProps(e: Expression | null): { props: [string, Evaluator][] | nu
 
 function compileNode(n: NodePattern): NodeSpec {
   const { props, propsExpr } = compileProps(n.properties);
-  return { variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null, pushed: [] };
+  return {
+    variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null, pushed: [],
+    ...(n.dynamicLabels ? { dynamicLabels: n.dynamicLabels.map((d) => compileExpression(d)) } : {}),
+  };
 }
 
 function compileRel(r: RelationshipPattern): RelSpec {
@@ -96,6 +104,7 @@ function compileRel(r: RelationshipPattern): RelSpec {
   return {
     variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
     props, propsExpr, where: r.where ? compileExpression(r.where) : null, pushed: [],
+    ...(r.dynamicType ? { dynamicType: compileExpression(r.dynamicType) } : {}),
     ...(r.group ? {
       group: {
         left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null,
@@ -213,6 +222,12 @@ function propsMatch(
 
 function nodeMatches(spec: NodeSpec, rec: NodeRecord, row: Row, ctx: ExecContext): boolean {
   for (const l of spec.labels) if (!rec.labels.includes(l)) return false;
+  if (spec.dynamicLabels) {
+    for (const d of spec.dynamicLabels) {
+      const names = dynamicNames(d(row, ctx), 'label');
+      if (names === null || !names.every((l) => rec.labels.includes(l))) return false;
+    }
+  }
   return propsMatch(spec.props, spec.propsExpr, rec.properties, row, ctx);
 }
 
@@ -226,7 +241,7 @@ export function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext)
     }
   }
   // An anonymous, unconstrained node needs no read: the id came from the store.
-  if (v === null && spec.labels.length === 0 && spec.props === null && spec.propsExpr === null && spec.where === null) return row;
+  if (v === null && spec.labels.length === 0 && spec.props === null && spec.propsExpr === null && spec.where === null && !spec.dynamicLabels) return row;
   const rec = ctx.tx.node(id);
   if (!rec) return null;
   if (!nodeMatches(spec, rec, row, ctx)) return null;
@@ -447,6 +462,10 @@ function* extend(
 
 export function relMatches(rs: RelSpec, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
   if (!propsMatch(rs.props, rs.propsExpr, rel.properties as ReadonlyMap<string, PropertyValue>, row, ctx)) return false;
+  if (rs.dynamicType) {
+    const names = dynamicNames(rs.dynamicType(row, ctx), 'relationship type');
+    if (names === null || !names.every((t) => t === rel.type)) return false;
+  }
   return true;
 }
 
@@ -461,7 +480,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   if (!rs.varLength) {
     if (bound === null) return;
     // The relationship record is read only when something looks at it.
-    const needRel = rs.variable !== null || rs.props !== null || rs.propsExpr !== null || rs.where !== null;
+    const needRel = rs.variable !== null || rs.props !== null || rs.propsExpr !== null || rs.where !== null || rs.dynamicType !== undefined;
     const adj = [...ctx.tx.relationshipsOf(fromId, dir, types)];
     for (const a of adj) {
       tick(ctx);

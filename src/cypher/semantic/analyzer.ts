@@ -198,7 +198,10 @@ export class Analyzer {
       case 'Remove':
         for (const item of clause.items) {
           if (item.kind === 'RemoveProperty') checkExpression(this, item.property, scope, PLAIN);
-          else this.requireVariable(item.variable, scope, item.span.start);
+          else {
+            this.requireVariable(item.variable, scope, item.span.start);
+            for (const d of item.dynamicLabels ?? []) checkExpression(this, d, scope, PLAIN);
+          }
         }
         return scope;
       case 'Delete':
@@ -344,6 +347,7 @@ export class Analyzer {
         return;
       case 'SetLabels':
         this.requireVariable(item.variable, scope, item.span.start);
+        for (const d of item.dynamicLabels ?? []) checkExpression(this, d, scope, PLAIN);
         return;
     }
   }
@@ -431,14 +435,16 @@ export class Analyzer {
           scope.set(v, { kind: 'node', type: 'node' });
         }
         checkProps(node.properties);
+        for (const d of node.dynamicLabels ?? []) checkExpression(this, d, scope, exprCtx);
       }
       for (const rel of part.relationships) {
         if (rel.group) this.checkQuantifiedGroup(rel, scope, mode, checkProps);
         if ((mode === 'create' || mode === 'merge') && rel.variable !== null && scope.has(rel.variable)) {
           throw this.error('VariableAlreadyBound', `Can't create relationship \`${rel.variable}\`: the variable is already declared in this context`, rel.span.start);
         }
+        if (rel.dynamicType) checkExpression(this, rel.dynamicType, scope, exprCtx);
         if (mode === 'create' || mode === 'merge') {
-          if (rel.types.length !== 1) {
+          if (rel.types.length !== 1 && !(rel.dynamicType && rel.types.length === 0)) {
             throw this.error('NoSingleRelationshipType', `Exactly one relationship type must be specified for ${mode.toUpperCase()}. Did you forget to prefix your relationship type with a ':'?`, rel.span.start);
           }
           if (rel.length !== null) throw this.error('CreatingVarLength', `Variable length relationships cannot be used in ${mode.toUpperCase()}`, rel.span.start);
