@@ -214,6 +214,9 @@ export interface StatementAccess {
     /** map parameters whose keys become property keys */
     readonly keyParameters?: readonly string[];
     readonly dynamicKeys: boolean;
+    /** some labels or relationship types written are computed at run time (`n:$(expr)`, `[:$(type)]`) */
+    readonly dynamicLabels?: boolean;
+    readonly dynamicTypes?: boolean;
   };
   /** the admin command name (admin statements) */
   readonly adminCommand?: string;
