@@ -23,7 +23,7 @@ import type { RaftStorage } from '../replication/storage.js';
 import type { ClusterBinding, ClusterStateStore } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
-import { GraphStateMachine, type AppliedEntry, type SideState } from './graph-state-machine.js';
+import { GraphStateMachine, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed } from './tx-feed.js';
@@ -213,8 +213,10 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
-  onPull(afterTxId: number): PullAnswer {
-    return this.feed.answerPull(afterTxId, this.engine);
+  onPull(afterTxId: number, sideIndex: number): PullAnswer {
+    const side = sideImageFor(this.options.sideState, sideIndex);
+    const answer = this.feed.answerPull(afterTxId, this.engine);
+    return side === undefined ? answer : { ...answer, side };
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {

@@ -27,6 +27,14 @@ export interface SideState {
   apply(change: Uint8Array, index: number): void;
   image(): Uint8Array;
   restore(image: Uint8Array, index: number): void;
+  /** the raft index of the newest change held (0: none) */
+  appliedIndex(): number;
+}
+
+/** the side image a puller whose side state is at sideIndex lacks, if any */
+export function sideImageFor(side: SideState | undefined, sideIndex: number): { index: number; image: Uint8Array } | undefined {
+  if (side === undefined || side.appliedIndex() <= sideIndex) return undefined;
+  return { index: side.appliedIndex(), image: side.image() };
 }
 
 /** What the state machine needs from the graph engine (GraphEngine satisfies it). */

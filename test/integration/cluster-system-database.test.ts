@@ -1,6 +1,6 @@
 // Proves the system database is replicated through the cluster's Raft log: a user created on the
-// leader can log in on every core (also after a restart), a follower refuses administration with
-// NotALeader, and a dropped user is refused everywhere.
+// leader can log in on every core (also after a restart) and on a read replica, which pulls it,
+// followers and replicas refuse administration with NotALeader, and a dropped user is refused everywhere.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,9 +46,10 @@ test('users and roles replicate to every core through the Raft log', { timeout: 
   const cluster = new CoreCluster({ cores: 3, env: { NEO4J_dbms_security_auth__enabled: 'true' } });
   try {
     for (let i = 0; i < 3; i++) await cluster.addCore();
+    const replica = await cluster.addReplica();
     await Promise.all(cluster.cores.map((core) => startWithAdminDrivers(cluster, core)));
     const leader = await cluster.waitForLeader(30_000);
-    const followers = cluster.cores.filter((core) => core !== leader);
+    const followers = cluster.running().filter((core) => core !== leader);
 
     await leader.driver!.executeQuery(`CREATE USER alice SET PASSWORD '${ALICE_PASSWORD}' CHANGE NOT REQUIRED`, {}, { database: 'system' });
     await leader.driver!.executeQuery('GRANT ROLE reader TO alice', {}, { database: 'system' });
@@ -62,6 +63,10 @@ test('users and roles replicate to every core through the Raft log', { timeout: 
       (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /Writes must pass through the leader/.test(error.message ?? ''),
     );
     assert.equal(await canLogIn(leader, 'bob', 'bob-secret-1'), false, 'the refused user does not exist anywhere');
+    await assert.rejects(
+      replica.driver!.executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system' }),
+      (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /READ_REPLICA/.test(error.message ?? ''),
+    );
 
     // a restarted follower still knows alice (its system database file recorded the change)
     const restarted = followers[1]!;

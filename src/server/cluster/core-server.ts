@@ -4,7 +4,6 @@
 // cluster-state/ for the member id, the cluster binding and the Raft WAL.
 
 import { CoreMember, type MemberAddresses } from '../../cluster/core-member.js';
-import type { SideState } from '../../cluster/graph-state-machine.js';
 import { KvGraphStore } from '../../graph/kv-store.js';
 import { storeFilePath } from '../../graph/open.js';
 import { Wal } from '../../replication/wal/wal.js';
@@ -17,7 +16,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type StartedMember } from './member-server.js';
+import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type MemberServerOptions, type StartedMember } from './member-server.js';
 
 
 export type StartedCore = StartedMember<CoreMember>;
@@ -53,12 +52,7 @@ export function tickMsFor(electionTimeoutMs: number): number {
 
 export async function startCore(
   config: ServerConfig, log: Logger,
-  options: {
-    readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number;
-    readonly boltAddress: () => string; readonly httpAddress: () => string | null;
-    /** the system database, replicated beside the graph */
-    readonly sideState?: SideState;
-  },
+  options: MemberServerOptions,
 ): Promise<StartedCore> {
   const cluster = tugraphPeers(config.cluster!);
   const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
