@@ -69,6 +69,11 @@ export const Status = {
   StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',
 } as const satisfies Record<string, StatusCode>;
 
+/** An error with the openCypher TCK detail it stands for (`InvalidArgumentType`, `NumberOutOfRange`, …). */
+export function detailedError(code: StatusCode, message: string, detail: string): Neo4jError & { readonly detail: string } {
+  return Object.assign(new Neo4jError(code, message), { detail });
+}
+
 export function syntaxError(message: string): Neo4jError {
   return new Neo4jError(Status.SyntaxError, message);
 }

@@ -251,7 +251,7 @@ class ScenarioRun {
     if (!errorTypeMatches(type, phase, error.code)) {
       throw new StepFailure(`expected ${type} (${detail}) but got ${errorText(outcome.error)}`);
     }
-    if (typeof error.detail === 'string' && detail !== '' && error.detail !== detail) {
+    if (typeof error.detail === 'string' && detail !== '' && detail !== '*' && error.detail !== detail) {
       throw new StepFailure(`expected ${type} with detail ${detail} but got detail ${error.detail}: ${errorText(outcome.error)}`);
     }
     this.errorExpected = true;

@@ -1,6 +1,6 @@
 // Scalar functions over entities, paths, lists and type conversions.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
 import { cypherEquals } from '../../values/compare.js';
 import { currentNode, currentRel, nodeValue } from '../values/entities.js';
 import { formatValue, scalarToString, typeName } from '../../values/format.js';
@@ -10,7 +10,7 @@ import {
 import type { FunctionContext, ScalarFunction } from './types.js';
 
 export function argError(fn: string, expected: string, v: CypherValue): Neo4jError {
-  return typeError(`Invalid input for function '${fn}()': Expected ${expected}, but got: ${typeName(v)}(${formatValue(v)})`);
+  return detailedError(Status.TypeError, `Invalid input for function '${fn}()': Expected ${expected}, but got: ${typeName(v)}(${formatValue(v)})`, 'InvalidArgumentValue');
 }
 
 function nodeAt(ctx: FunctionContext, id: number): CypherValue {

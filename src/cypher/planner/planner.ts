@@ -5,7 +5,7 @@
 // clauses before it, as Cypher's semantics require. Control items (runtime/context.ts) travel up
 // beside the rows.
 
-import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, notSupported, typeError } from '../../core/errors.js';
 import type { Clause, Expression, PatternPart, Projection, Query, SingleQuery } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import { loadCsvStage } from '../runtime/load-csv.js';
@@ -424,9 +424,9 @@ function unwindRange(args: readonly Evaluator[], variable: string): Stage {
         const step = bounds[2] ?? 1n;
         if (typeof start !== 'bigint' || typeof end !== 'bigint' || typeof step !== 'bigint') {
           const bad = bounds.find((b) => typeof b !== 'bigint');
-          throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(bad)}`);
+          throw detailedError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(bad)}`, 'InvalidArgumentType');
         }
-        if (step === 0n) throw new Neo4jError(Status.ArgumentError, 'Step argument to range() cannot be zero');
+        if (step === 0n) throw detailedError(Status.ArgumentError, 'Step argument to range() cannot be zero', 'NumberOutOfRange');
         for (let v = start; step > 0n ? v <= end : v >= end; v += step) {
           tick(ctx);
           if (ctx.yieldNow) yield PAUSE;

@@ -1,7 +1,7 @@
 // Compiles AST expressions into closures over (row, context). Compilation happens once per cached
 // statement; evaluation is then a tree of direct function calls.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
 import type { Expression } from '../ast/index.js';
 import { lookupScalar } from '../functions/index.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../../values/arith.js';
@@ -75,10 +75,10 @@ function subscript(obj: CypherValue, idx: CypherValue, ctx: ExecContext): Cypher
     return i >= 0 && i < obj.length ? obj[i]! : null;
   }
   if (obj instanceof Map || obj instanceof NodeValue || obj instanceof RelationshipValue) {
-    if (typeof idx !== 'string') throw typeError(`Map element access by non-string key: ${typeName(idx)} (${formatValue(idx)})`);
+    if (typeof idx !== 'string') throw detailedError(Status.TypeError, `Map element access by non-string key: ${typeName(idx)} (${formatValue(idx)})`, 'MapElementAccessByNonString');
     return propertyOf(obj, idx, ctx);
   }
-  throw typeError(`Type mismatch: expected a list or map but was ${typeName(obj)} (${formatValue(obj)})`);
+  throw detailedError(Status.TypeError, `Type mismatch: expected a list or map but was ${typeName(obj)} (${formatValue(obj)})`, 'InvalidArgumentType');
 }
 
 function regexFor(pattern: string): RegExp {
