@@ -79,6 +79,11 @@ export interface CoreMemberOptions {
   readonly log: CoreMemberLog;
   /** the member stopped for good (a storage failure): the process must not continue */
   readonly onFatal?: (error: unknown) => void;
+  /**
+   * builds the store's image off the event loop for log compaction (a worker reading the same
+   * store); without it compaction reads the store on the event loop
+   */
+  readonly buildStoreImage?: (afterTxId: number, done: (image: Uint8Array | undefined) => void) => void;
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
@@ -433,6 +438,7 @@ export class CoreMember implements ClusterNetworkHandlers {
         this.feed.record(batch.every((e) => accepted(e.command.leaseId)) ? batch : batch.map((e) => (accepted(e.command.leaseId) ? e : { txId: e.txId, command: { ...e.command, ops: [] } })));
       },
       snapshot: () => engine.snapshot(),
+      ...(o.buildStoreImage === undefined ? {} : { snapshotAsync: o.buildStoreImage }),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
         this.rejectAllPending(new Neo4jError(

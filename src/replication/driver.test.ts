@@ -178,3 +178,35 @@ test('asynchronous writes: a failed fsync stops the member and its held messages
   driver.tick();
   assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'a stopped member stays silent');
 });
+
+test('asynchronous compaction: the image is built off the event loop and the log is compacted once it arrives', () => {
+  // Proves compaction never waits on the state machine's image inside a Ready, a failed build is retried, and the result restarts.
+  const storage = new MemoryRaftStorage();
+  const machine = new ListMachine();
+  const builds: { image: Uint8Array; done: (data: Uint8Array | undefined) => void }[] = [];
+  const asyncMachine: StateMachine = Object.assign(machine, {
+    snapshotAsync: (done: (data: Uint8Array | undefined) => void) => builds.push({ image: machine.snapshot(), done }),
+  });
+  const node = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: () => undefined }, asyncMachine, { compactAfterEntries: 4 });
+  node.campaign();
+  driver.pump();
+  for (let i = 0; i < 6; i++) driver.propose(new TextEncoder().encode(`w${i}`));
+  assert.equal(machine.items.length, 6, 'applying went on while the image was being built');
+  assert.equal(builds.length, 1, 'one image at a time');
+  assert.equal(node.raft.log.snapshotIndex, 0, 'nothing compacted before the image arrives');
+  builds.shift()!.done(undefined);
+  driver.propose(new TextEncoder().encode('w6'));
+  assert.equal(builds.length, 1, 'a failed build is tried again');
+  const build = builds.shift()!;
+  driver.propose(new TextEncoder().encode('w7'));
+  build.done(build.image);
+  assert.ok(node.raft.log.snapshotIndex > 0, 'compacted once the image arrived');
+  storage.crash();
+  const again = new ListMachine();
+  const restarted = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver2 = new ReplicationDriver(restarted, storage, { send: () => undefined }, again, { compactAfterEntries: 0 });
+  restarted.campaign();
+  driver2.pump();
+  assert.deepEqual(again.items, machine.items, 'snapshot plus retained entries give the same state');
+});

@@ -9,6 +9,7 @@ import { storeFilePath } from '../../graph/open.js';
 import { Wal } from '../../replication/wal/wal.js';
 import { nodeClock, nodeTicker } from '../../env/node/clock.js';
 import { NodeDisk } from '../../env/node/disk.js';
+import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
 import { openLmdbKv } from '../../env/node/lmdb-kv.js';
 import { nodeRandom } from '../../env/node/random.js';
 import { ClusterStateFiles, newClusterId } from '../../env/node/cluster-state-files.js';
@@ -59,6 +60,7 @@ export async function startCore(
   const selfId = cluster.memberId !== undefined ? String(cluster.memberId) : state.memberId();
   const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
   const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
+  const images = snapshotBuilder(storeFilePath(options.databasePath));
   let addresses: MemberAddresses | undefined;
   const member = new CoreMember({
     selfId, databaseName: options.databaseName, store, raftStorage: wal, clusterState: state,
@@ -70,6 +72,10 @@ export async function startCore(
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
+    buildStoreImage: (afterTxId, done) => images.build(afterTxId, (image, error) => {
+      if (error !== undefined) log.warn(`Log compaction postponed: ${error.message}`);
+      done(image);
+    }),
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {
@@ -91,6 +97,7 @@ export async function startCore(
     }, member);
   } catch (error) {
     await member.close();
+    await images.close();
     throw error;
   }
   addresses = {
@@ -114,6 +121,7 @@ export async function startCore(
     close: async () => {
       await net.close();
       await member.close();
+      await images.close();
     },
   };
 }
