@@ -110,8 +110,8 @@ test('a crash point ends the process before the chosen step: earlier steps happe
   }
 });
 
-test('asynchronous writes: a vote request waits for its fsync while the member goes on handling inputs', () => {
-  // Proves the async order: term and vote are durable before the request leaves, and ticks and messages are handled meanwhile.
+/** a three-voter candidate with asynchronous writes that has just sent out its real vote requests */
+function asyncCandidate(): { storage: MemoryRaftStorage; sent: Message[]; node: RawNode; driver: ReplicationDriver } {
   const storage = new MemoryRaftStorage();
   const sent: Message[] = [];
   const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
@@ -119,6 +119,12 @@ test('asynchronous writes: a vote request waits for its fsync while the member g
   node.campaign();
   driver.pump();
   for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+  return { storage, sent, node, driver };
+}
+
+test('asynchronous writes: a vote request waits for its fsync while the member goes on handling inputs', () => {
+  // Proves the async order: term and vote are durable before the request leaves, and ticks and messages are handled meanwhile.
+  const { storage, sent, node, driver } = asyncCandidate();
   assert.equal(node.raft.term, 1);
   assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'held until the fsync returns');
   assert.equal(storage.recovered().hardState.term, 0, 'not yet durable');
@@ -165,13 +171,7 @@ test('asynchronous writes: a leader applies only what its own fsync covers, and 
 
 test('asynchronous writes: a failed fsync stops the member and its held messages never leave', () => {
   // Proves fail-stop on the asynchronous path.
-  const storage = new MemoryRaftStorage();
-  const sent: Message[] = [];
-  const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
-  const driver = new ReplicationDriver(node, storage, { send: (m) => sent.push(m) }, new ListMachine(), { compactAfterEntries: 0, asyncWrites: true });
-  node.campaign();
-  driver.pump();
-  for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+  const { storage, sent, driver } = asyncCandidate();
   storage.completeSync(new Error('EIO on fsync'));
   assert.ok(driver.stopped);
   assert.equal(sent.filter((m) => m.kind === 'vote').length, 0);

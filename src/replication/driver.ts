@@ -272,7 +272,11 @@ export class ReplicationDriver {
     }
     if (ready.hardState !== null) {
       this.storage.saveHardState(ready.hardState);
-      // compared with what was last handed: the fsync that makes this one durable precedes its messages
+      // Only term and vote are promises to others. A commit index that moved alone is written
+      // but rides on the next fsync: after a crash the member recovers an older one and learns
+      // the rest from the leader (the thesis keeps commitIndex volatile). This spares a leader
+      // one fsync per commit, and a follower one per heartbeat that carries a new commit.
+      // (Compared with what was last handed: the fsync that makes it durable precedes its messages.)
       if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) needsSync = true;
       this.durableTerm = ready.hardState.term;
       this.durableVote = ready.hardState.vote;
@@ -328,30 +332,8 @@ export class ReplicationDriver {
   }
 
   private persist(ready: Ready): void {
-    let wrote = false;
-    if (ready.snapshot !== null) {
-      this.storage.saveSnapshot(ready.snapshot, []);
-      wrote = true;
-    }
-    if (ready.entries.length > 0) {
-      this.storage.appendEntries(ready.entries);
-      wrote = true;
-    }
-    if (ready.hardState !== null) {
-      this.storage.saveHardState(ready.hardState);
-      // Only term and vote are promises to others. A commit index that moved alone is written
-      // but rides on the next fsync: after a crash the member recovers an older one and learns
-      // the rest from the leader (the thesis keeps commitIndex volatile). This spares a leader
-      // one fsync per commit, and a follower one per heartbeat that carries a new commit.
-      if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) wrote = true;
-    }
-    if (wrote) {
-      this.storage.sync();
-      if (ready.hardState !== null) {
-        this.durableTerm = ready.hardState.term;
-        this.durableVote = ready.hardState.vote;
-      }
-    }
+    if (ready.snapshot !== null) this.storage.saveSnapshot(ready.snapshot, []);
+    if (this.write(ready) || ready.snapshot !== null) this.storage.sync();
   }
 
   private compactionDue(): boolean {
