@@ -7,16 +7,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { CoreCluster } from './core-cluster-harness.js';
+import { startCluster } from './cluster-harness.js';
 
 test('a neo4j:// application sees no error and loses nothing while the cluster fails over, restarts members and moves leadership', { timeout: 240_000 }, async () => {
-  const cluster = await CoreCluster.start({ cores: 3 });
+  const cluster = await startCluster({ cores: 3 });
   let app: ReturnType<typeof neo4j.driver> | undefined;
   try {
     const leader = await cluster.waitForLeader();
     const replica = await cluster.addReplica();
-    await cluster.startCore(replica);
-    const seeds = cluster.cores.filter((core) => core.mode !== 'READ_REPLICA').map((core) => `127.0.0.1:${core.process!.boltPort}`);
+    await replica.start();
+    const seeds = cluster.cores().filter((core) => core.mode !== 'READ_REPLICA').map((core) => `127.0.0.1:${core.ports.bolt}`);
     // the driver's resolver knows every core, as an application behind DNS would
     app = neo4j.driver('neo4j://cluster.invalid:7687', neo4j.auth.basic('neo4j', 'neo4j'), {
       resolver: () => seeds,
@@ -66,22 +66,22 @@ test('a neo4j:// application sees no error and loses nothing while the cluster f
     };
 
     await progress(20, 'start');
-    await cluster.kill9(leader);                                  // the leader dies
+    await leader.kill('SIGKILL');                                  // the leader dies
     await progress(30, 'the leader died');
-    await cluster.startCore(leader);                              // and comes back
+    await leader.start();                              // and comes back
     await progress(20, 'the old leader returned');
-    const follower = cluster.running().find((core) => core !== leader && core.process !== undefined)!;
-    await cluster.stop(follower);                                 // a follower restarts
+    const follower = cluster.runningCores().find((core) => core !== leader && core.running)!;
+    await follower.kill();                                 // a follower restarts
     await progress(20, 'a follower stopped');
-    await cluster.startCore(follower);
+    await follower.start();
     await progress(20, 'the follower returned');
-    await cluster.kill9(replica);                                 // the replica dies and returns
+    await replica.kill('SIGKILL');                                 // the replica dies and returns
     await progress(20, 'the replica died');
-    await cluster.startCore(replica);
+    await replica.start();
     await progress(20, 'the replica returned');
     const current = await cluster.waitForLeader();                // leadership moves
-    const target = cluster.running().find((core) => core !== current)!;
-    await current.driver!.executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: cluster.memberIdOf(target) });
+    const target = cluster.runningCores().find((core) => core !== current)!;
+    await current.driver().executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: target.memberId() });
     await progress(30, 'leadership moved');
     stop = true;
     await application;
