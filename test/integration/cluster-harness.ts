@@ -97,9 +97,10 @@ export async function freeMemberPorts(cores: number): Promise<MemberPorts[]> {
   });
 }
 
-/** a member's neo4j.conf: the `cluster up` layout with these ports, then `settings` (later lines win) */
+/** a member's neo4j.conf: the `cluster up` layout with these ports, its lines that `settings` override dropped, then `settings` */
 export function clusterMemberConf(member: number, plan: readonly MemberPorts[], settings: Readonly<Record<string, string>>): string {
-  return memberConf(member, plan) + Object.entries(settings).map(([key, value]) => `${key}=${value}\n`).join('');
+  const layout = memberConf(member, plan).split('\n').filter((line) => !Object.hasOwn(settings, line.split('=')[0]!.trim()));
+  return layout.join('\n') + Object.entries(settings).map(([key, value]) => `${key}=${value}\n`).join('');
 }
 
 export type MemberMode = 'CORE' | 'READ_REPLICA';
