@@ -167,6 +167,12 @@ export interface LocalCluster {
   addReplica(settings?: Readonly<Record<string, string>>): Promise<ClusterMember>;
   /** the member whose writable endpoint answers 200 (it holds the lease), waiting up to timeoutMs */
   waitForLeader(timeoutMs?: number, among?: readonly ClusterMember[]): Promise<ClusterMember>;
+  /**
+   * CALL dbms.cluster.transferLeadership(target) on the leader until the target holds the lease:
+   * the procedure answers success even when the transfer is later abandoned (seen after restarts),
+   * so up to `attempts` tries of `waitMs` each; returns the number of tries it took.
+   */
+  transferLeadership(target: ClusterMember, attempts?: number, waitMs?: number): Promise<number>;
   /** `CALL dbms.cluster.role()` on the member, undefined when it does not answer */
   roleOf(member: ClusterMember): Promise<string | undefined>;
   /** GET on a member's HTTP port; `auth: false` sends no credentials */
@@ -368,6 +374,18 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
     return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? '' };
   };
   const running = (): ClusterMember[] => members.filter((member) => member.running);
+  const waitForLeader: LocalCluster['waitForLeader'] = async (timeoutMs = 20_000, among = running()) => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const member of among) {
+        if (!member.running) continue;
+        const answer = await http(member, '/db/manage/server/causalclustering/writable').catch(() => undefined);
+        if (answer?.status === 200) return member;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    throw new Error(`no writable leader within ${timeoutMs} ms among ${among.map((m) => m.name).join(', ')}`);
+  };
   return {
     members,
     cores: () => members.filter((member) => member.mode === 'CORE'),
@@ -376,6 +394,15 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
     addCore: (settings = {}) => add('CORE', settings),
     addReplica: (settings = {}) => add('READ_REPLICA', settings),
     http,
+    async transferLeadership(target, attempts = 3, waitMs = 5000) {
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        const leader = await waitForLeader();
+        if (leader === target) return attempt - 1;
+        await leader.driver().executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: target.memberId() });
+        if (await waitForLeader(waitMs, [target]).then(() => true, () => false)) return attempt;
+      }
+      throw new Error(`leadership did not move to ${target.name} after ${attempts} transfers`);
+    },
     async roleOf(member) {
       try {
         const result = await member.driver().executeQuery('CALL dbms.cluster.role()');
@@ -384,18 +411,7 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
         return undefined;
       }
     },
-    async waitForLeader(timeoutMs = 20_000, among = running()) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        for (const member of among) {
-          if (!member.running) continue;
-          const answer = await http(member, '/db/manage/server/causalclustering/writable').catch(() => undefined);
-          if (answer?.status === 200) return member;
-        }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-      throw new Error(`no writable leader within ${timeoutMs} ms among ${among.map((m) => m.name).join(', ')}`);
-    },
+    waitForLeader,
     stopAll,
     outputs: () => members.map((member) => `--- ${member.name} (${member.home}) ---\n${member.output()}`).join('\n'),
   };
