@@ -78,17 +78,21 @@ interface ReadRound {
   readonly p99Ms: number;
   readonly errors: number;
   readonly perMember: { name: string; role: string; perSecond: number; cpuPercent: number }[];
+  /** the bench process (driver and clients), in % of one core */
+  readonly clientCpuPercent: number;
+  readonly loadAverage: number;
 }
 
 async function readRound(cluster: CausewayCluster, seed: string): Promise<ReadRound> {
   const driver = neo4j.driver(`neo4j://${seed}`, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 64 });
   try {
     // warm the routing table and every connection pool
-    for (let i = 0; i < 200; i++) await driver.executeQuery('MATCH (p:Person {id: $id}) RETURN p.name AS name', { id: i % people }, { routing: neo4j.routing.READ });
+    for (let i = 0; i < 200; i++) await driver.executeQuery('MATCH (p:Person {id: $id}) RETURN p.name AS name', { id: neo4j.int(i % people) }, { routing: neo4j.routing.READ });
     const byAddress = new Map<string, number>();
     const samples: number[] = [];
     let errors = 0;
     const cpuBefore = new Map(members(cluster).map((member) => [member, member.server!.cpuMs() ?? 0]));
+    const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
     const deadline = started + roundMs;
     await Promise.all(Array.from({ length: clients }, async (_, client) => {
@@ -96,7 +100,7 @@ async function readRound(cluster: CausewayCluster, seed: string): Promise<ReadRo
         const id = (client * 7919 + i * 104_729) % people;
         const t0 = performance.now();
         try {
-          const result = await driver.executeQuery('MATCH (p:Person {id: $id}) RETURN p.name AS name', { id }, { routing: neo4j.routing.READ });
+          const result = await driver.executeQuery('MATCH (p:Person {id: $id}) RETURN p.name AS name', { id: neo4j.int(id) }, { routing: neo4j.routing.READ });
           if (result.records[0]?.get('name') !== `p${id}`) throw new Error(`wrong answer for ${id}`);
           samples.push(performance.now() - t0);
           const address = result.summary.server.address ?? '?';
@@ -107,6 +111,8 @@ async function readRound(cluster: CausewayCluster, seed: string): Promise<ReadRo
       }
     }));
     const elapsedS = (performance.now() - started) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuPercent = ((clientCpu.user + clientCpu.system) / 1000 / (elapsedS * 1000)) * 100;
     const latency = summarizeLatencies(samples);
     const perMember = await Promise.all(members(cluster).map(async (member) => ({
       name: nameOf(member),
@@ -114,7 +120,7 @@ async function readRound(cluster: CausewayCluster, seed: string): Promise<ReadRo
       perSecond: (byAddress.get(addressOf(member)) ?? 0) / elapsedS,
       cpuPercent: (((member.server!.cpuMs() ?? 0) - cpuBefore.get(member)!) / (elapsedS * 1000)) * 100,
     })));
-    return { replicas: cluster.replicas.length, perSecond: samples.length / elapsedS, p50Ms: latency.p50Ms, p99Ms: latency.p99Ms, errors, perMember };
+    return { replicas: cluster.replicas.length, perSecond: samples.length / elapsedS, p50Ms: latency.p50Ms, p99Ms: latency.p99Ms, errors, perMember, clientCpuPercent, loadAverage: loadavg()[0]! };
   } finally {
     await driver.close();
   }
@@ -198,15 +204,15 @@ async function main(): Promise<void> {
     const leader = await cluster.writableLeader();
     await leader.driver!.executeQuery('CREATE INDEX person_id IF NOT EXISTS FOR (p:Person) ON (p.id)');
     for (let from = 0; from < people; from += 5000) {
-      await leader.driver!.executeQuery('UNWIND range($from, $to) AS i CREATE (:Person {id: i, name: "p" + i})', { from, to: Math.min(people, from + 5000) - 1 });
+      await leader.driver!.executeQuery('UNWIND range($from, $to) AS i CREATE (:Person {id: i, name: "p" + i})', { from: neo4j.int(from), to: neo4j.int(Math.min(people, from + 5000) - 1) });
     }
     const seed = `127.0.0.1:${cluster.cores[0]!.server!.port}`;
     const load = loadavg();
     say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, shared with other engineers' jobs (load average ${load.map((l) => l.toFixed(1)).join(' / ')} at the start); ${new Date().toISOString()}`);
     say(`Three durable cores (election timeout ${values['election-timeout']}), ${people} :Person nodes with an index on id; ${clients} clients each running \`MATCH (p:Person {id: $id}) RETURN p.name\` through \`neo4j://\` with READ routing, ${values.seconds} s per round.`);
     say('');
-    say('| replicas | reads/s | p50 ms | p99 ms | errors | per member: reads/s (role, CPU %) |');
-    say('| ---: | ---: | ---: | ---: | ---: | --- |');
+    say('| replicas | reads/s | p50 ms | p99 ms | errors | per member: reads/s (role, CPU % of one core) | bench client CPU % | load avg (1 min) |');
+    say('| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
     for (let replicas = 0; replicas <= 2; replicas++) {
       if (replicas > 0) {
         await cluster.addReplica({ NEO4J_causal__clustering_pull__interval: pullIntervals[replicas - 1]! });
@@ -223,7 +229,7 @@ async function main(): Promise<void> {
       }
       const round = await readRound(cluster, seed);
       const perMember = round.perMember.map((m) => `${m.name} ${f(m.perSecond)} (${m.role}, ${f(m.cpuPercent)} %)`).join('; ');
-      say(`| ${round.replicas} | ${f(round.perSecond)} | ${f(round.p50Ms, 1)} | ${f(round.p99Ms, 1)} | ${round.errors} | ${perMember} |`);
+      say(`| ${round.replicas} | ${f(round.perSecond)} | ${f(round.p50Ms, 1)} | ${f(round.p99Ms, 1)} | ${round.errors} | ${perMember} | ${f(round.clientCpuPercent)} | ${f(round.loadAverage, 1)} |`);
     }
     const lag = await lagRound(cluster, seed, pullIntervals);
     say('');

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
+import { boltRoute } from './bolt-route.js';
 import { startCluster, countLabel } from './cluster-harness.js';
 
 const count = countLabel;
@@ -103,12 +104,31 @@ test('a load-balancing policy named in the driver routing context routes reads o
     const unknown = await leader.driver().executeQuery('CALL dbms.routing.getRoutingTable({policy: "mars"}, null)').then(() => undefined, (error: { message: string }) => error.message);
     assert.match(unknown ?? '', /Policy definition for 'mars' could not be found/);
 
+    // every member, replicas included, answers the policy alike, through Bolt ROUTE too
+    const policyReaders = async (): Promise<string[][]> => Promise.all(cluster.running().map(async (member) => [
+      ...(await boltRoute(member.ports.bolt, { policy: 'europe' })).READ,
+      '|', ...(await boltRoute(member.ports.bolt, { policy: 'asia' })).READ,
+    ]));
+    let seen: string[][] = [];
+    for (let i = 0; i < 50; i++) {
+      seen = await policyReaders();
+      if (seen.every((readers) => readers.join(' ') === `${eu.boltAddress} |`)) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.deepEqual(seen, cluster.running().map(() => [eu.boltAddress, '|']), 'europe: the eu replica alone; asia: nobody, on every member');
+
     // the driver passes ?policy= as routing context
     routing = neo4j.driver(`neo4j://127.0.0.1:${leader.ports.bolt}?policy=europe`, neo4j.auth.basic('neo4j', 'neo4j'));
     const session = routing.session({ defaultAccessMode: neo4j.session.READ });
     const result = await session.run('CALL dbms.cluster.role() YIELD role RETURN role');
     await session.close();
     assert.equal(result.records[0]!.get('role'), 'READ_REPLICA', 'the read went to the eu replica');
+    const servedBy = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const read = await routing.executeQuery('RETURN 1', {}, { routing: neo4j.routing.READ });
+      servedBy.add(read.summary.server.address ?? '?');
+    }
+    assert.deepEqual([...servedBy], [eu.boltAddress], 'every routed read went to the eu group');
   } catch (error) {
     console.error(cluster.outputs());
     throw error;
