@@ -17,9 +17,13 @@ export interface BenchCore {
 export class CausewayCluster {
   readonly replicas: BenchCore[] = [];
 
-  private constructor(readonly cores: BenchCore[], private readonly cliEntry: string, private readonly dir: string, private readonly seeds: string, private readonly extraEnv: Record<string, string>) {}
+  private constructor(
+    readonly cores: BenchCore[], private readonly cliEntry: string, private readonly nodeArgs: string[],
+    private readonly dir: string, private readonly seeds: string, private readonly extraEnv: Record<string, string>,
+  ) {}
 
-  static async start(dir: string, cliEntry: string, size = 3, extraEnv: Record<string, string> = {}): Promise<CausewayCluster> {
+  /** nodeArgs: extra node flags for every core (`--cpu-prof` to profile) */
+  static async start(dir: string, cliEntry: string, size = 3, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CausewayCluster> {
     const ports: number[][] = [];
     for (let i = 0; i < size; i++) ports.push([await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()]);
     const seeds = ports.map(([discovery]) => `127.0.0.1:${discovery}`).join(',');
@@ -35,7 +39,7 @@ export class CausewayCluster {
         ...extraEnv,
       },
     }));
-    const cluster = new CausewayCluster(cores, cliEntry, dir, seeds, extraEnv);
+    const cluster = new CausewayCluster(cores, cliEntry, nodeArgs, dir, seeds, extraEnv);
     for (const core of cores) await cluster.launch(core);
     return cluster;
   }
@@ -61,7 +65,7 @@ export class CausewayCluster {
   }
 
   async launch(core: BenchCore): Promise<void> {
-    core.server = await launchServer({ cliEntry: this.cliEntry, workDir: core.workDir, extraEnv: core.env, nodeArgs: [], logName: `server-${Date.now()}.out` });
+    core.server = await launchServer({ cliEntry: this.cliEntry, workDir: core.workDir, extraEnv: core.env, nodeArgs: this.nodeArgs, logName: `server-${Date.now()}.out` });
     core.driver = neo4j.driver(`bolt://127.0.0.1:${core.server.port}`, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 128 });
     // the Bolt listener is up once the driver can run a query
     const deadline = Date.now() + 30_000;

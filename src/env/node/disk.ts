@@ -6,6 +6,8 @@ import { joinPath } from '../disk.js';
 
 export class NodeDisk implements Disk {
   private readonly handles = new Map<string, number>();
+  private readonly syncingFds = new Set<number>();
+  private readonly releasedWhileSyncing = new Set<number>();
 
   mkdirp(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
@@ -41,6 +43,31 @@ export class NodeDisk implements Disk {
 
   fsync(path: string): void {
     fs.fdatasyncSync(this.handle(path));
+  }
+
+  appendDurablyAsync(path: string, data: Uint8Array, done: (error: unknown) => void): void {
+    const fd = this.handle(path);
+    this.syncingFds.add(fd);
+    const finish = (error: unknown): void => {
+      this.syncingFds.delete(fd);
+      // released while the write ran (close at shutdown): closed only now, so the number is not reused under it
+      if (this.releasedWhileSyncing.delete(fd)) fs.close(fd, () => {});
+      done(error ?? null);
+    };
+    // write and fdatasync on libuv's thread pool: a write can block behind the journal while
+    // another fsync runs, and the event loop must not wait for either
+    const writeFrom = (offset: number): void => {
+      if (offset >= data.length) {
+        fs.fdatasync(fd, finish);
+        return;
+      }
+      fs.write(fd, data, offset, data.length - offset, null, (error, written) => {
+        if (error !== null) return finish(error);
+        if (written <= 0) return finish(new Error(`short write to ${path}`));
+        writeFrom(offset + written);
+      });
+    };
+    writeFrom(0);
   }
 
   fsyncDir(dir: string): void {
@@ -85,7 +112,8 @@ export class NodeDisk implements Disk {
     const fd = this.handles.get(path);
     if (fd === undefined) return;
     this.handles.delete(path);
-    fs.closeSync(fd);
+    if (this.syncingFds.has(fd)) this.releasedWhileSyncing.add(fd);
+    else fs.closeSync(fd);
   }
 }
 

@@ -4,6 +4,7 @@
 // cluster-state/ for the member id, the cluster binding and the Raft WAL.
 
 import { CoreMember, type MemberAddresses } from '../../cluster/core-member.js';
+import type { SideState } from '../../cluster/graph-state-machine.js';
 import { KvGraphStore } from '../../graph/kv-store.js';
 import { storeFilePath } from '../../graph/open.js';
 import { Wal } from '../../replication/wal/wal.js';
@@ -52,7 +53,12 @@ export function tickMsFor(electionTimeoutMs: number): number {
 
 export async function startCore(
   config: ServerConfig, log: Logger,
-  options: { readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number; readonly boltAddress: () => string; readonly httpAddress: () => string | null },
+  options: {
+    readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number;
+    readonly boltAddress: () => string; readonly httpAddress: () => string | null;
+    /** the system database, replicated beside the graph */
+    readonly sideState?: SideState;
+  },
 ): Promise<StartedCore> {
   const cluster = tugraphPeers(config.cluster!);
   const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
@@ -70,6 +76,7 @@ export async function startCore(
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
+    ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {
       // Fail-stop: a member that cannot trust its log must not serve anything.
