@@ -23,7 +23,7 @@ import type { RaftStorage } from '../replication/storage.js';
 import type { ClusterBinding, ClusterStateStore } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
-import { GraphStateMachine, type AppliedEntry, type SideState } from './graph-state-machine.js';
+import { GraphStateMachine, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed } from './tx-feed.js';
@@ -79,6 +79,11 @@ export interface CoreMemberOptions {
   readonly log: CoreMemberLog;
   /** the member stopped for good (a storage failure): the process must not continue */
   readonly onFatal?: (error: unknown) => void;
+  /**
+   * builds the store's image off the event loop for log compaction (a worker reading the same
+   * store); without it compaction reads the store on the event loop
+   */
+  readonly buildStoreImage?: (afterTxId: number, done: (image: Uint8Array | undefined) => void) => void;
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
@@ -213,8 +218,10 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
-  onPull(afterTxId: number): PullAnswer {
-    return this.feed.answerPull(afterTxId, this.engine);
+  onPull(afterTxId: number, sideIndex: number): PullAnswer {
+    const side = sideImageFor(this.options.sideState, sideIndex);
+    const answer = this.feed.answerPull(afterTxId, this.engine);
+    return side === undefined ? answer : { ...answer, side };
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {
@@ -431,6 +438,7 @@ export class CoreMember implements ClusterNetworkHandlers {
         this.feed.record(batch.every((e) => accepted(e.command.leaseId)) ? batch : batch.map((e) => (accepted(e.command.leaseId) ? e : { txId: e.txId, command: { ...e.command, ops: [] } })));
       },
       snapshot: () => engine.snapshot(),
+      ...(o.buildStoreImage === undefined ? {} : { snapshotAsync: o.buildStoreImage }),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
         this.rejectAllPending(new Neo4jError(

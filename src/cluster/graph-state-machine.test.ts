@@ -30,6 +30,9 @@ class TextSide implements SideState {
   image(): Uint8Array {
     return new TextEncoder().encode(JSON.stringify(this.changes));
   }
+  appliedIndex(): number {
+    return this.index;
+  }
   restore(image: Uint8Array, index: number): void {
     if (index <= this.index) return;
     this.changes = JSON.parse(new TextDecoder().decode(image)) as string[];

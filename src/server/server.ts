@@ -166,8 +166,13 @@ async function compose(
   let replica: StartedReplica | undefined;
   let database: GraphDatabase;
   if (config.mode === 'READ_REPLICA') {
+    // Users, roles and privileges come from the cores with every pull; administration is theirs.
+    const systemCopy = security.system.replicated(() => {
+      throw replica?.member.refusal() ?? new Neo4jError(Status.DatabaseUnavailable, 'The cluster member is still starting.');
+    });
     const started = await startReplica(config, log, {
       databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      sideState: systemCopy,
     });
     replica = started;
     cleanup.push(() => started.close());

@@ -1,6 +1,6 @@
 // Proves the system database is replicated through the cluster's Raft log: a user created on the
-// leader can log in on every core (also after a restart), a follower refuses administration with
-// NotALeader, and a dropped user is refused everywhere.
+// leader can log in on every core (also after a restart) and on a read replica, which pulls it,
+// followers and replicas refuse administration with NotALeader, and a dropped user is refused everywhere.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,12 +35,14 @@ test('users and roles replicate to every core through the Raft log', { timeout: 
   // member.driver() logs in as neo4j with the first password the harness sets (NEO4J_AUTH)
   const cluster = await startCluster({ cores: 3, settings: { 'dbms.security.auth_enabled': 'true' } });
   try {
+    const replica = await cluster.addReplica();
+    await replica.start();
     const leader = await cluster.waitForLeader(30_000);
-    const followers = cluster.cores().filter((core) => core !== leader);
+    const followers = cluster.runningCores().filter((core) => core !== leader);
 
     await leader.driver().executeQuery(`CREATE USER alice SET PASSWORD '${ALICE_PASSWORD}' CHANGE NOT REQUIRED`, {}, { database: 'system' });
     await leader.driver().executeQuery('GRANT ROLE reader TO alice', {}, { database: 'system' });
-    for (const core of cluster.cores()) await eventually(`alice logs in on ${core.name}`, () => canLogIn(core, 'alice', ALICE_PASSWORD));
+    for (const core of cluster.members) await eventually(`alice logs in on ${core.name}`, () => canLogIn(core, 'alice', ALICE_PASSWORD));
     const roles = await followers[0]!.driver().executeQuery('SHOW USERS YIELD user, roles WHERE user = "alice" RETURN roles', {}, { database: 'system' });
     assert.deepEqual([...(roles.records[0]?.get('roles') as string[])].sort(), ['PUBLIC', 'reader']);
 
@@ -50,6 +52,10 @@ test('users and roles replicate to every core through the Raft log', { timeout: 
       (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /Writes must pass through the leader/.test(error.message ?? ''),
     );
     assert.equal(await canLogIn(leader, 'bob', 'bob-secret-1'), false, 'the refused user does not exist anywhere');
+    await assert.rejects(
+      replica.driver().executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system' }),
+      (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /READ_REPLICA/.test(error.message ?? ''),
+    );
 
     // a restarted follower still knows alice (its system database file recorded the change)
     const restarted = followers[1]!;
@@ -57,7 +63,7 @@ test('users and roles replicate to every core through the Raft log', { timeout: 
     await eventually('alice logs in on the restarted core', () => canLogIn(restarted, 'alice', ALICE_PASSWORD));
 
     await leader.driver().executeQuery('DROP USER alice', {}, { database: 'system' });
-    for (const core of cluster.cores()) await eventually(`alice is refused on ${core.name}`, async () => !(await canLogIn(core, 'alice', ALICE_PASSWORD)));
+    for (const core of cluster.members) await eventually(`alice is refused on ${core.name}`, async () => !(await canLogIn(core, 'alice', ALICE_PASSWORD)));
   } finally {
     await cluster.stopAll();
   }

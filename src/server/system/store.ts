@@ -112,6 +112,7 @@ export class SystemDatabase {
     apply(change: Uint8Array, index: number): void;
     image(): Uint8Array;
     restore(image: Uint8Array, index: number): void;
+    appliedIndex(): number;
   } {
     this.replicate = replicate;
     return {
@@ -123,6 +124,7 @@ export class SystemDatabase {
         this.adopt(state, index, commands);
       },
       image: () => new TextEncoder().encode(JSON.stringify(serializeSystemState(this.current))),
+      appliedIndex: () => this.raftIndex,
       restore: (image, index) => {
         if (index <= this.raftIndex) return;
         let state: SystemState;
