@@ -12,7 +12,8 @@
 //   finally { await cluster.stopAll(); }
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,12 +50,40 @@ function installExitHook(): void {
 
 // Below Linux's ephemeral range (32768+), so neither an outgoing connection nor a server another
 // test binds to port 0 can take a port between the pick and the member's start; above the seed
-// cluster's fixed ports (11687…23004), so `cluster up` on its defaults is not disturbed.
+// cluster's fixed ports (11687…23004), so `cluster up` on its defaults is not disturbed; claimed
+// across the test processes (below), so two test files never pick the same port.
 const PICK_FROM = 24_000;
 const PICK_TO = 32_000;
 const PICK_ATTEMPTS = 2000;
 /** ports this process handed out, never handed out twice */
 const picked = new Set<number>();
+/**
+ * Test files run in parallel processes that pick from the same range: a port is claimed across
+ * processes by creating <tmp>/causeway-test-ports/<port> exclusively; this process removes its
+ * claims when it exits, and a claim older than CLAIM_STALE_MS (a crashed run's) is taken over.
+ */
+const CLAIM_DIR = join(tmpdir(), 'causeway-test-ports');
+const CLAIM_STALE_MS = 60 * 60_000;
+const claims: string[] = [];
+
+function claim(port: number): boolean {
+  mkdirSync(CLAIM_DIR, { recursive: true });
+  const path = join(CLAIM_DIR, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      closeSync(openSync(path, 'wx'));
+      if (claims.length === 0) process.once('exit', () => { for (const own of claims) rmSync(own, { force: true }); });
+      claims.push(path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age < CLAIM_STALE_MS) return false;
+      rmSync(path, { force: true });
+    }
+  }
+  return false;
+}
 
 /** `count` TCP ports free on 127.0.0.1 right now (all held open together, so distinct), never picked before by this process. */
 export async function freePorts(count: number): Promise<number[]> {
@@ -62,7 +91,7 @@ export async function freePorts(count: number): Promise<number[]> {
   try {
     for (let attempt = 0; held.length < count && attempt < PICK_ATTEMPTS; attempt++) {
       const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM));
-      if (picked.has(port)) continue;
+      if (picked.has(port) || !claim(port)) continue;
       const server = await new Promise<Server | undefined>((resolve) => {
         const candidate = createServer();
         candidate.once('error', () => resolve(undefined));
