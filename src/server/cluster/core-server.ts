@@ -9,7 +9,6 @@ import { storeFilePath } from '../../graph/open.js';
 import { Wal } from '../../replication/wal/wal.js';
 import { nodeClock, nodeTicker } from '../../env/node/clock.js';
 import { NodeDisk } from '../../env/node/disk.js';
-import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
 import { openLmdbKv } from '../../env/node/lmdb-kv.js';
 import { nodeRandom } from '../../env/node/random.js';
 import { ClusterStateFiles, newClusterId } from '../../env/node/cluster-state-files.js';
@@ -17,7 +16,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 
 
 export type StartedCore = StartedMember<CoreMember>;
@@ -60,7 +59,7 @@ export async function startCore(
   const selfId = cluster.memberId !== undefined ? String(cluster.memberId) : state.memberId();
   const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
   const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
-  const images = snapshotBuilder(storeFilePath(options.databasePath));
+  const images = memberImageBuilder(storeFilePath(options.databasePath), log);
   let addresses: MemberAddresses | undefined;
   const member = new CoreMember({
     selfId, databaseName: options.databaseName, store, raftStorage: wal, clusterState: state,
@@ -72,10 +71,7 @@ export async function startCore(
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
-    buildStoreImage: (afterTxId, done) => images.build(afterTxId, (image, error) => {
-      if (error !== undefined) log.warn(`Log compaction postponed: ${error.message}`);
-      done(image);
-    }),
+    buildStoreImage: images.build,
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {
