@@ -1,5 +1,6 @@
 // A three-core Causeway cluster for the benchmarks: `causeway console` processes in
-// dbms.mode=CORE on loopback ports, durable (fsync on), as an operator would run them.
+// dbms.mode=CORE on loopback ports, durable (fsync on), as an operator would run them; read
+// replicas (dbms.mode=READ_REPLICA) can be added to it.
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { freeLoopbackPort, launchServer, type ServerProcess } from './server-process.js';
@@ -8,12 +9,18 @@ export interface BenchCore {
   readonly index: number;
   readonly workDir: string;
   readonly env: Record<string, string>;
+  readonly mode: 'CORE' | 'READ_REPLICA';
   server: ServerProcess | undefined;
   driver: ReturnType<typeof neo4j.driver> | undefined;
 }
 
 export class CausewayCluster {
-  private constructor(readonly cores: BenchCore[], private readonly cliEntry: string, private readonly nodeArgs: string[]) {}
+  readonly replicas: BenchCore[] = [];
+
+  private constructor(
+    readonly cores: BenchCore[], private readonly cliEntry: string, private readonly nodeArgs: string[],
+    private readonly dir: string, private readonly seeds: string, private readonly extraEnv: Record<string, string>,
+  ) {}
 
   /** nodeArgs: extra node flags for every core (`--cpu-prof` to profile) */
   static async start(dir: string, cliEntry: string, size = 3, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CausewayCluster> {
@@ -21,7 +28,7 @@ export class CausewayCluster {
     for (let i = 0; i < size; i++) ports.push([await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()]);
     const seeds = ports.map(([discovery]) => `127.0.0.1:${discovery}`).join(',');
     const cores: BenchCore[] = ports.map(([discovery, raft, catchup], index) => ({
-      index, workDir: join(dir, `core${index + 1}`), server: undefined, driver: undefined,
+      index, workDir: join(dir, `core${index + 1}`), server: undefined, driver: undefined, mode: 'CORE',
       env: {
         NEO4J_dbms_mode: 'CORE',
         NEO4J_causal__clustering_discovery__listen__address: `127.0.0.1:${discovery}`,
@@ -32,9 +39,29 @@ export class CausewayCluster {
         ...extraEnv,
       },
     }));
-    const cluster = new CausewayCluster(cores, cliEntry, nodeArgs);
+    const cluster = new CausewayCluster(cores, cliEntry, nodeArgs, dir, seeds, extraEnv);
     for (const core of cores) await cluster.launch(core);
     return cluster;
+  }
+
+  /** starts a read replica (empty store: it copies the store, then pulls) that discovers the cores */
+  async addReplica(env: Record<string, string> = {}): Promise<BenchCore> {
+    const [discovery, catchup] = [await freeLoopbackPort(), await freeLoopbackPort()];
+    const replica: BenchCore = {
+      index: this.replicas.length, workDir: join(this.dir, `replica${this.replicas.length + 1}`), server: undefined, driver: undefined, mode: 'READ_REPLICA',
+      env: {
+        NEO4J_dbms_mode: 'READ_REPLICA',
+        NEO4J_causal__clustering_discovery__listen__address: `127.0.0.1:${discovery}`,
+        NEO4J_causal__clustering_transaction__listen__address: `127.0.0.1:${catchup}`,
+        NEO4J_causal__clustering_initial__discovery__members: this.seeds,
+        NEO4J_causeway_query_workers: '0',
+        ...this.extraEnv,
+        ...env,
+      },
+    };
+    this.replicas.push(replica);
+    await this.launch(replica);
+    return replica;
   }
 
   async launch(core: BenchCore): Promise<void> {
@@ -92,7 +119,7 @@ export class CausewayCluster {
   }
 
   async stop(): Promise<void> {
-    for (const core of this.cores) {
+    for (const core of [...this.replicas, ...this.cores]) {
       await core.driver?.close().catch(() => {});
       await core.server?.stop();
       core.server = undefined;

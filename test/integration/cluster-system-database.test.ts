@@ -5,17 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { CoreCluster, type Core } from './core-cluster-harness.js';
-import { TEST_PASSWORD } from './harness.js';
+import { startCluster, type ClusterMember } from './cluster-harness.js';
 
 const ALICE_PASSWORD = 'alice-secret-1';
 
-function adminDriver(core: Core): ReturnType<typeof neo4j.driver> {
-  return neo4j.driver(core.process!.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD));
-}
-
-async function canLogIn(core: Core, user: string, password: string): Promise<boolean> {
-  const driver = neo4j.driver(core.process!.boltUrl, neo4j.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+async function canLogIn(core: ClusterMember, user: string, password: string): Promise<boolean> {
+  const driver = neo4j.driver(core.boltUri, neo4j.auth.basic(user, password), { maxTransactionRetryTime: 0 });
   try {
     const { records } = await driver.executeQuery('SHOW CURRENT USER YIELD user', {}, { database: 'system' });
     return records[0]?.get('user') === user;
@@ -36,46 +31,39 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
   assert.fail(`not within ${timeoutMs} ms: ${what}`);
 }
 
-async function startWithAdminDrivers(cluster: CoreCluster, core: Core): Promise<void> {
-  await cluster.startCore(core);
-  await core.driver?.close();
-  core.driver = adminDriver(core);
-}
-
 test('users and roles replicate to every core through the Raft log', { timeout: 180_000 }, async () => {
-  const cluster = new CoreCluster({ cores: 3, env: { NEO4J_dbms_security_auth__enabled: 'true' } });
+  // member.driver() logs in as neo4j with the first password the harness sets (NEO4J_AUTH)
+  const cluster = await startCluster({ cores: 3, settings: { 'dbms.security.auth_enabled': 'true' } });
   try {
-    for (let i = 0; i < 3; i++) await cluster.addCore();
     const replica = await cluster.addReplica();
-    await Promise.all(cluster.cores.map((core) => startWithAdminDrivers(cluster, core)));
+    await replica.start();
     const leader = await cluster.waitForLeader(30_000);
-    const followers = cluster.running().filter((core) => core !== leader);
+    const followers = cluster.runningCores().filter((core) => core !== leader);
 
-    await leader.driver!.executeQuery(`CREATE USER alice SET PASSWORD '${ALICE_PASSWORD}' CHANGE NOT REQUIRED`, {}, { database: 'system' });
-    await leader.driver!.executeQuery('GRANT ROLE reader TO alice', {}, { database: 'system' });
-    for (const core of cluster.cores) await eventually(`alice logs in on core ${core.index}`, () => canLogIn(core, 'alice', ALICE_PASSWORD));
-    const roles = await followers[0]!.driver!.executeQuery('SHOW USERS YIELD user, roles WHERE user = "alice" RETURN roles', {}, { database: 'system' });
+    await leader.driver().executeQuery(`CREATE USER alice SET PASSWORD '${ALICE_PASSWORD}' CHANGE NOT REQUIRED`, {}, { database: 'system' });
+    await leader.driver().executeQuery('GRANT ROLE reader TO alice', {}, { database: 'system' });
+    for (const core of cluster.members) await eventually(`alice logs in on ${core.name}`, () => canLogIn(core, 'alice', ALICE_PASSWORD));
+    const roles = await followers[0]!.driver().executeQuery('SHOW USERS YIELD user, roles WHERE user = "alice" RETURN roles', {}, { database: 'system' });
     assert.deepEqual([...(roles.records[0]?.get('roles') as string[])].sort(), ['PUBLIC', 'reader']);
 
     // administration on a follower is a write elsewhere than the leader
     await assert.rejects(
-      followers[0]!.driver!.executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system', routing: neo4j.routing.WRITE }),
+      followers[0]!.driver().executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system', routing: neo4j.routing.WRITE }),
       (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /Writes must pass through the leader/.test(error.message ?? ''),
     );
     assert.equal(await canLogIn(leader, 'bob', 'bob-secret-1'), false, 'the refused user does not exist anywhere');
     await assert.rejects(
-      replica.driver!.executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system' }),
+      replica.driver().executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system' }),
       (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /READ_REPLICA/.test(error.message ?? ''),
     );
 
     // a restarted follower still knows alice (its system database file recorded the change)
     const restarted = followers[1]!;
-    await cluster.stop(restarted);
-    await startWithAdminDrivers(cluster, restarted);
+    await restarted.restart();
     await eventually('alice logs in on the restarted core', () => canLogIn(restarted, 'alice', ALICE_PASSWORD));
 
-    await leader.driver!.executeQuery('DROP USER alice', {}, { database: 'system' });
-    for (const core of cluster.cores) await eventually(`alice is refused on core ${core.index}`, async () => !(await canLogIn(core, 'alice', ALICE_PASSWORD)));
+    await leader.driver().executeQuery('DROP USER alice', {}, { database: 'system' });
+    for (const core of cluster.members) await eventually(`alice is refused on ${core.name}`, async () => !(await canLogIn(core, 'alice', ALICE_PASSWORD)));
   } finally {
     await cluster.stopAll();
   }

@@ -4,16 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { CoreCluster } from './core-cluster-harness.js';
+import { startCluster } from './cluster-harness.js';
 
 test('kill -9 of the leader under a write load loses no acknowledged write, and the cluster elects a new leader', { timeout: 120_000 }, async () => {
-  const cluster = await CoreCluster.start({ cores: 3 });
+  const cluster = await startCluster({ cores: 3 });
   let routing: ReturnType<typeof neo4j.driver> | undefined;
   try {
     const leader = await cluster.waitForLeader();
     // the driver's seed router is a follower: a routing driver whose only seed died cannot rediscover
-    const seedCore = cluster.cores.find((core) => core !== leader)!;
-    routing = neo4j.driver(`neo4j://127.0.0.1:${seedCore.process!.boltPort}`, neo4j.auth.basic('neo4j', 'neo4j'), {
+    const seedCore = cluster.cores().find((core) => core !== leader)!;
+    routing = neo4j.driver(`neo4j://127.0.0.1:${seedCore.ports.bolt}`, neo4j.auth.basic('neo4j', 'neo4j'), {
       maxTransactionRetryTime: 30_000,
     });
     const driver = routing;
@@ -42,7 +42,7 @@ test('kill -9 of the leader under a write load loses no acknowledged write, and 
     })();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const before = acknowledged.length;
-    await cluster.kill9(leader);
+    await leader.kill('SIGKILL');
     const killedAt = Date.now();
     // keep writing until well after the election
     while (acknowledged.length < before + 50 && Date.now() - killedAt < 20_000) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -50,21 +50,21 @@ test('kill -9 of the leader under a write load loses no acknowledged write, and 
     await writer;
     assert.ok(acknowledged.length >= before + 50, `writes resumed after the leader died (${before} before, ${acknowledged.length} after)`);
 
-    const survivors = cluster.running();
+    const survivors = cluster.runningCores();
     const newLeader = await cluster.waitForLeader(20_000, survivors);
     assert.notEqual(newLeader, leader);
     for (const core of survivors) {
-      const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+      const session = core.driver().session({ bookmarks, defaultAccessMode: neo4j.session.READ });
       const result = await session.run('MATCH (n:Acked) RETURN collect(n.id) AS ids');
       await session.close();
       const present = new Set((result.records[0]!.get('ids') as unknown[]).map(Number));
       const missing = acknowledged.filter((id) => !present.has(id));
-      assert.deepEqual(missing, [], `core ${core.index} lost acknowledged writes`);
+      assert.deepEqual(missing, [], `${core.name} lost acknowledged writes`);
     }
 
     // the killed leader restarts with its data and catches up
-    await cluster.startCore(leader);
-    const session = leader.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+    await leader.start();
+    const session = leader.driver().session({ bookmarks, defaultAccessMode: neo4j.session.READ });
     const result = await session.run('MATCH (n:Acked) RETURN count(DISTINCT n.id) AS ids');
     await session.close();
     assert.ok(Number(result.records[0]!.get('ids')) >= acknowledged.length);

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
-import { CoreCluster, type Core } from './core-cluster-harness.js';
+import { startCluster, type ClusterMember } from './cluster-harness.js';
 
-async function raftStatus(core: Core): Promise<{ voters: string[]; learners: string[]; nodeId: string }> {
-  const result = await core.driver!.executeQuery('CALL db.bolt.getRaftStatus() YIELD node_id, voters, learners RETURN *');
+async function raftStatus(core: ClusterMember): Promise<{ voters: string[]; learners: string[]; nodeId: string }> {
+  const result = await core.driver().executeQuery('CALL db.bolt.getRaftStatus() YIELD node_id, voters, learners RETURN *');
   const record = result.records[0]!;
   return { voters: record.get('voters') as string[], learners: record.get('learners') as string[], nodeId: record.get('node_id') as string };
 }
@@ -30,8 +30,8 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   throw new Error(`${what} did not happen within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
 }
 
-async function nodeCount(core: Core, bookmarks: string[]): Promise<number> {
-  const session = core.driver!.session({ bookmarks, defaultAccessMode: neo4j.session.READ });
+async function nodeCount(core: ClusterMember, bookmarks: string[]): Promise<number> {
+  const session = core.driver().session({ bookmarks, defaultAccessMode: neo4j.session.READ });
   try {
     return Number((await session.run('MATCH (n) RETURN count(n) AS c')).records[0]!.get('c'));
   } finally {
@@ -40,20 +40,20 @@ async function nodeCount(core: Core, bookmarks: string[]): Promise<number> {
 }
 
 test('a late core joins a cluster holding data by store copy after log compaction, and becomes a voter', { timeout: 120_000 }, async () => {
-  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_causeway_cluster_snapshot__after__entries: '40' } });
+  const cluster = await startCluster({ cores: 3, settings: { 'causeway.cluster.snapshot_after_entries': '40' } });
   try {
     const leader = await cluster.waitForLeader();
-    const session = leader.driver!.session();
+    const session = leader.driver().session();
     for (let i = 0; i < 120; i++) await session.run('CREATE (:Item {i: $i})', { i });
     const bookmarks = session.lastBookmarks();
     await session.close();
     const late = await cluster.addCore();
-    await cluster.startCore(late);
+    await late.start();
     assert.equal(await nodeCount(late, bookmarks), 120);
     const id = (await raftStatus(late)).nodeId;
     await until('the late core becoming a voter', 20_000, async () => ((await raftStatus(leader)).voters.includes(id) ? true : undefined));
-    assert.match(late.process!.output(), /waiting for the leader to add this member/);
-    assert.match(leader.process!.output(), /Membership change \(learner .* caught up\)/);
+    assert.match(late.output(), /waiting for the leader to add this member/);
+    assert.match(leader.output(), /Membership change \(learner .* caught up\)/);
   } catch (error) {
     console.error(cluster.outputs());
     throw error;
@@ -63,19 +63,19 @@ test('a late core joins a cluster holding data by store copy after log compactio
 });
 
 test('a dead core is replaced by an empty one, which catches up by log; the dead one leaves the voter set; a foreign store refuses to join', { timeout: 120_000 }, async () => {
-  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_causeway_cluster_member__removal__timeout: '2s' } });
+  const cluster = await startCluster({ cores: 3, settings: { 'causeway.cluster.member_removal_timeout': '2s' } });
   try {
     const leader = await cluster.waitForLeader();
-    const session = leader.driver!.session();
+    const session = leader.driver().session();
     await session.run('UNWIND range(1, 30) AS i CREATE (:Item {i: i})');
     const bookmarks = session.lastBookmarks();
     await session.close();
-    const dead = cluster.cores.find((core) => core !== leader)!;
+    const dead = cluster.cores().find((core) => core !== leader)!;
     const deadId = (await raftStatus(dead)).nodeId;
-    await cluster.kill9(dead);
+    await dead.kill('SIGKILL');
 
     const replacement = await cluster.addCore();
-    await cluster.startCore(replacement);
+    await replacement.start();
     assert.equal(await nodeCount(replacement, bookmarks), 30);
     const replacementId = (await raftStatus(replacement)).nodeId;
     const final = await until('the dead core leaving and the replacement voting', 30_000, async () => {
@@ -88,11 +88,11 @@ test('a dead core is replaced by an empty one, which catches up by log; the dead
     const foreign = await cluster.addCore();
     mkdirSync(join(foreign.home, 'data', 'cluster-state'), { recursive: true });
     writeFileSync(join(foreign.home, 'data', 'cluster-state', 'cluster.json'), JSON.stringify({ clusterId: 'another-cluster', initialVoters: ['someone-else'] }));
-    await cluster.startCore(foreign);
-    await until('the foreign core refusing', 10_000, async () => (/Refusing to join: .* belongs to cluster/.test(foreign.process!.output()) ? true : undefined));
+    await foreign.start();
+    await until('the foreign core refusing', 10_000, async () => (/Refusing to join: .* belongs to cluster/.test(foreign.output()) ? true : undefined));
     const foreignId = (await raftStatus(foreign)).nodeId;
     const ids = await until('the overview settling on three cores', 10_000, async () => {
-      const overview = await leader.driver!.executeQuery('CALL dbms.cluster.overview() YIELD id RETURN collect(id) AS ids');
+      const overview = await leader.driver().executeQuery('CALL dbms.cluster.overview() YIELD id RETURN collect(id) AS ids');
       const listed = overview.records[0]!.get('ids') as string[];
       return listed.length === 3 ? listed : undefined;
     });
@@ -107,40 +107,40 @@ test('a dead core is replaced by an empty one, which catches up by log; the dead
 });
 
 test('operators move leadership, remove, re-add and demote members through the procedures; a bookmark not yet applied times out', { timeout: 120_000 }, async () => {
-  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_db_transaction_bookmark__ready__timeout: '1s' } });
+  const cluster = await startCluster({ cores: 3, settings: { 'db.transaction.bookmark_ready_timeout': '1s' } });
   try {
     const leader = await cluster.waitForLeader();
-    const [first, second] = cluster.cores.filter((core) => core !== leader) as [Core, Core];
+    const [first, second] = cluster.cores().filter((core) => core !== leader) as [ClusterMember, ClusterMember];
 
-    const future = first.driver!.session({ bookmarks: ['cw:neo4j:999999'] });
+    const future = first.driver().session({ bookmarks: ['cw:neo4j:999999'] });
     const timedOut = await future.run('RETURN 1').then(() => undefined, (error: { code: string }) => error.code);
     await future.close();
     assert.equal(timedOut, 'Neo.TransientError.Transaction.BookmarkTimeout');
 
     const firstId = (await raftStatus(first)).nodeId;
     const secondId = (await raftStatus(second)).nodeId;
-    await leader.driver!.executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: firstId });
+    await leader.driver().executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: firstId });
     const newLeader = await cluster.waitForLeader(10_000, [first]);
     assert.equal(newLeader, first);
 
-    const onFollower = await second.driver!.executeQuery('CALL db.bolt.removeRaftNode($id)', { id: firstId }).then(() => undefined, (error: { code: string }) => error.code);
+    const onFollower = await second.driver().executeQuery('CALL db.bolt.removeRaftNode($id)', { id: firstId }).then(() => undefined, (error: { code: string }) => error.code);
     assert.equal(onFollower, 'Neo.ClientError.Cluster.NotALeader');
 
-    await first.driver!.executeQuery('CALL db.bolt.removeRaftNode($id)', { id: secondId });
+    await first.driver().executeQuery('CALL db.bolt.removeRaftNode($id)', { id: secondId });
     await until('the removal', 10_000, async () => ((await raftStatus(first)).voters.length === 2 ? true : undefined));
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.ok(!(await raftStatus(first)).voters.includes(secondId), 'a removed member is not added back while it is alive');
 
-    await first.driver!.executeQuery('CALL db.bolt.addRaftNode($id)', { id: secondId });
+    await first.driver().executeQuery('CALL db.bolt.addRaftNode($id)', { id: secondId });
     await until('the member voting again', 10_000, async () => ((await raftStatus(first)).voters.includes(secondId) ? true : undefined));
 
-    await first.driver!.executeQuery('CALL db.bolt.addRaftLearnerNode($id)', { id: secondId });
+    await first.driver().executeQuery('CALL db.bolt.addRaftLearnerNode($id)', { id: secondId });
     const demoted = await until('the member becoming a learner', 10_000, async () => {
       const status = await raftStatus(first);
       return status.learners.includes(secondId) ? status : undefined;
     });
     assert.ok(!demoted.voters.includes(secondId));
-    const session = first.driver!.session();
+    const session = first.driver().session();
     await session.run('CREATE (:AfterDemotion)');
     const bookmarks = session.lastBookmarks();
     await session.close();

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CoreCluster, countLabel } from './core-cluster-harness.js';
+import { countLabel, startCluster } from './cluster-harness.js';
 
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -16,24 +16,21 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 }
 
 test('a replica behind every core\'s feed catches up by a worker-built store copy, then by pulling', { timeout: 240_000 }, async () => {
-  const cluster = await CoreCluster.start({ cores: 3, env: { NEO4J_causeway_cluster_snapshot__after__entries: '25' } });
+  const cluster = await startCluster({ cores: 3, settings: { 'causeway.cluster.snapshot_after_entries': '25' } });
   try {
     let leader = await cluster.waitForLeader(30_000);
-    for (let i = 0; i < 60; i++) await leader.driver!.executeQuery('CREATE (:Early {i: $i})', { i });
+    for (let i = 0; i < 60; i++) await leader.driver().executeQuery('CREATE (:Early {i: $i})', { i });
     // A restarted core's feed holds only what it replayed after its newest snapshot, so a replica
     // starting from nothing is too far behind all of them.
-    for (const core of [...cluster.running()]) {
-      await cluster.stop(core);
-      await cluster.startCore(core);
-    }
+    for (const core of cluster.runningCores()) await core.restart();
     leader = await cluster.waitForLeader(30_000);
     const replica = await cluster.addReplica();
-    await cluster.startCore(replica);
+    await replica.start();
     await eventually('the replica holds the early nodes', async () => (await countLabel(replica, 'Early')) === 60);
-    assert.match(replica.process!.output(), /Store copied from /, 'caught up by a store copy');
-    for (let i = 0; i < 40; i++) await leader.driver!.executeQuery('CREATE (:Late {i: $i})', { i });
+    assert.match(replica.output(), /Store copied from /, 'caught up by a store copy');
+    for (let i = 0; i < 40; i++) await leader.driver().executeQuery('CREATE (:Late {i: $i})', { i });
     await eventually('the replica pulls the later nodes', async () => (await countLabel(replica, 'Late')) === 40);
-    for (const core of cluster.running()) assert.equal(await countLabel(core, 'Early'), 60);
+    for (const core of cluster.runningCores()) assert.equal(await countLabel(core, 'Early'), 60);
   } finally {
     await cluster.stopAll();
   }
