@@ -3,7 +3,7 @@
 // An exception in one connection's handler closes that socket only.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { TLSSocket, type TlsOptions } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { ByteTransport } from '../../bolt/connection.js';
 import { TransportSelector } from '../../bolt/transport-selector.js';
 import { sha1Base64 } from './crypto-sha1.js';
@@ -86,6 +86,30 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
   const sockets = new Set<Socket>();
   let nextConnectionNumber = 1;
   const tls = options.tls;
+  // TLS sockets come from a tls.Server that never listens: raw sockets that open with a TLS
+  // handshake are handed to it, so certificates are checked exactly as on a listening server.
+  const waitingForTls = new Map<string, { raw: Socket; connectionId: string }>();
+  const keyOf = (socket: Socket): string => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? 0}`;
+  const tlsServer = tls && createTlsServer(tls.serverOptions);
+  tlsServer?.on('secureConnection', (secure: TLSSocket) => {
+    const waiting = waitingForTls.get(keyOf(secure));
+    if (waiting === undefined) return secure.destroy();
+    waitingForTls.delete(keyOf(secure));
+    const refusal = tls!.refusal?.(secure);
+    if (refusal !== undefined) {
+      options.onRefused?.(refusal, peerAddressOf(waiting.raw));
+      waiting.raw.destroy();
+      return;
+    }
+    secure.on('error', () => waiting.raw.destroy());
+    serve(waiting.raw, secure, waiting.connectionId);
+  });
+  tlsServer?.on('tlsClientError', (error, secure) => {
+    const waiting = waitingForTls.get(keyOf(secure));
+    waitingForTls.delete(keyOf(secure));
+    if (waiting !== undefined) options.onRefused?.(`TLS handshake failed: ${error.message}`, peerAddressOf(waiting.raw));
+    secure.destroy();
+  });
 
   /** Runs the Bolt transports over `socket` (the raw socket, or the TLS socket wrapping it). */
   const serve = (raw: Socket, socket: Socket | TLSSocket, connectionId: string, initial?: Buffer): void => {
@@ -136,15 +160,9 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
         // Hand the bytes already read back to the socket, then let TLS own it.
         raw.pause();
         raw.unshift(first);
-        const secure = new TLSSocket(raw, { ...tls.serverOptions, isServer: true });
-        secure.on('error', () => raw.destroy());
-        secure.once('secure', () => {
-          const refusal = tls.refusal?.(secure);
-          if (refusal === undefined) return;
-          options.onRefused?.(refusal, peerAddressOf(raw));
-          raw.destroy();
-        });
-        serve(raw, secure, connectionId);
+        waitingForTls.set(keyOf(raw), { raw, connectionId });
+        raw.once('close', () => waitingForTls.delete(keyOf(raw)));
+        tlsServer!.emit('connection', raw);
       } else if (tls.required) {
         raw.destroy(); // tls_level=REQUIRED: plain Bolt is refused
       } else {

@@ -6,7 +6,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkServerIdentity, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket, type TlsOptions } from 'node:tls';
+import { checkServerIdentity, createSecureContext, type ConnectionOptions, type SecureContext, type SecureContextOptions, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { SecureVersion } from 'node:tls';
 import { ConfigError } from '../../server/config/sources.js';
 import { policySettingName, type SslPolicy } from '../../server/tls.js';
@@ -14,7 +14,7 @@ import { policySettingName, type SslPolicy } from '../../server/tls.js';
 export interface TlsMaterial {
   readonly policy: SslPolicy;
   readonly secureContext: SecureContext;
-  /** options for a TLS server socket (tls.createServer, new TLSSocket(…, {isServer})) */
+  /** options for a TLS server (tls.createServer, https.createServer); check refusal() on each secure connection */
   readonly serverOptions: TlsOptions;
   /** options to dial a peer of this policy */
   clientOptions(host: string): ConnectionOptions;
@@ -70,15 +70,16 @@ export function loadTlsMaterial(policy: SslPolicy): TlsMaterial {
   const ordered = policy.tlsVersions.map((v) => VERSION_ORDER.indexOf(v)).sort();
   const minVersion = VERSION_ORDER[ordered[0]!]!;
   const maxVersion = VERSION_ORDER[ordered[ordered.length - 1]!]!;
+  const contextOptions: SecureContextOptions = {
+    key, cert, minVersion, maxVersion,
+    ...(policy.privateKeyPassword !== undefined ? { passphrase: policy.privateKeyPassword } : {}),
+    ...(trusted.length > 0 ? { ca: trusted } : {}),
+    ...(revoked.length > 0 ? { crl: revoked } : {}),
+    ...(policy.ciphers !== undefined ? { ciphers: policy.ciphers.join(':') } : {}),
+  };
   let secureContext: SecureContext;
   try {
-    secureContext = createSecureContext({
-      key, cert, minVersion, maxVersion,
-      ...(policy.privateKeyPassword !== undefined ? { passphrase: policy.privateKeyPassword } : {}),
-      ...(trusted.length > 0 ? { ca: trusted } : {}),
-      ...(revoked.length > 0 ? { crl: revoked } : {}),
-      ...(policy.ciphers !== undefined ? { ciphers: policy.ciphers.join(':') } : {}),
-    });
+    secureContext = createSecureContext(contextOptions);
   } catch (error) {
     const message = (error as Error).message;
     const hint = /bad decrypt|bad password|PEM_read_bio|DECODER/i.test(message)
@@ -94,9 +95,9 @@ export function loadTlsMaterial(policy: SslPolicy): TlsMaterial {
   }
   // OPTIONAL asks for a certificate only when there is something to check it against.
   const requestCert = policy.clientAuth === 'REQUIRE' || (policy.clientAuth === 'OPTIONAL' && (trusted.length > 0 || policy.trustAll));
-  const serverOptions: TlsOptions = {
-    secureContext, requestCert, rejectUnauthorized: policy.clientAuth === 'REQUIRE' && !policy.trustAll,
-  };
+  // tls.Server builds its context from the options themselves. Certificates are judged after the
+  // handshake by refusal() (rejectUnauthorized stays off), so every refused client gets a log line.
+  const serverOptions: TlsOptions = { ...contextOptions, requestCert, rejectUnauthorized: false };
   return {
     policy, secureContext, serverOptions, trustedCount: trusted.length, revokedCount: revoked.length,
     clientOptions: (host) => ({
@@ -106,11 +107,13 @@ export function loadTlsMaterial(policy: SslPolicy): TlsMaterial {
       checkServerIdentity: policy.verifyHostname ? checkServerIdentity : () => undefined,
     }),
     refusal: (socket) => {
-      if (!requestCert || policy.trustAll || socket.authorized) return undefined;
+      if (!requestCert || policy.trustAll) return undefined;
       const presented = socket.getPeerCertificate();
-      const hasCertificate = presented !== null && Object.keys(presented).length > 0;
-      if (!hasCertificate && policy.clientAuth === 'OPTIONAL') return undefined;
-      return `client certificate refused: ${String(socket.authorizationError ?? 'no certificate presented')}`;
+      if (presented === null || Object.keys(presented).length === 0) {
+        return policy.clientAuth === 'REQUIRE' ? 'client certificate refused: no certificate presented (client_auth is REQUIRE)' : undefined;
+      }
+      if (socket.authorized) return undefined;
+      return `client certificate refused: ${String(socket.authorizationError ?? 'not trusted')}`;
     },
   };
 }
