@@ -41,7 +41,7 @@ import { showTransactionsSource, terminateTransactionsSource, transactionProcedu
 import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
-import { boltTlsSettings, httpsConnector } from './tls.js';
+import { boltTlsSettings, httpsConnector, sslPolicy } from './tls.js';
 import { describeTls, loadTlsMaterial } from '../env/node/tls-material.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -386,6 +386,13 @@ async function compose(
       log.info(`HTTPS enabled on ${listener.address.host}:${listener.address.port} (${describeTls(material)}).`);
       log.info(`Remote interface available at https://${displayHost(listener.address.host)}:${listener.address.port}/`);
     }
+  }
+
+  const backupPolicy = sslPolicy(config, 'backup');
+  if (backupPolicy) {
+    // checked like the others so a broken policy is found now, but nothing serves backups yet
+    loadTlsMaterial(backupPolicy);
+    log.warn(`SSL policy '${backupPolicy.name}' for backup is valid but unused: Causeway has no online backup service.`);
   }
 
   const prometheus = prometheusEndpoint(config.raw);
