@@ -1,7 +1,7 @@
 // Proves Neo4j's SSL policies on a real server process with certificates made by openssl: Bolt
 // with a CA-signed certificate (bolt+s:// and neo4j+s:// trusting the CA, bolt+ssc://, custom CA
 // config), client certificates checked against trusted_dir with client_auth REQUIRE and OPTIONAL,
-// revoked certificates refused, HTTPS on its own port with the same endpoints as HTTP, and a
+// revoked certificates refused, drivers 6.x, 5.x, 4.4 and 1.7, HTTPS on its own port with the same endpoints as HTTP, and a
 // clear startup error for a missing key or a wrong key password.
 
 import { test } from 'node:test';
@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
 import neo4j5 from 'neo4j-driver-5';
+import neo4j4 from 'neo4j-driver-4';
+import neo4j1Module from 'neo4j-driver-1';
+const neo4j1 = neo4j1Module.v1;
 import { makeTempHome, removeTempHome, startServerProcess, TEST_PASSWORD, type ServerProcess } from './harness.js';
 import { makeCa, opensslMissing, writePolicyDirectory, type CertificateAuthority } from './tls-certs.js';
 
@@ -82,10 +85,13 @@ function helloWithSystemTrust(url: string, ca: string, clientCertificate?: Clien
 }
 
 /** One HTTPS request trusting the test CA; status and body. */
-function httpsCall(port: number, ca: string, method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+function httpsCall(
+  port: number, ca: string, method: string, path: string, body?: string, client?: { keyPath: string; certPath: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest({
       host: '127.0.0.1', port, method, path, ca: readFileSync(ca), servername: 'localhost', timeout: 10_000,
+      ...(client ? { key: readFileSync(client.keyPath), cert: readFileSync(client.certPath) } : {}),
       headers: {
         Authorization: `Basic ${Buffer.from(`neo4j:${TEST_PASSWORD}`).toString('base64')}`,
         ...(body !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
@@ -139,7 +145,7 @@ test('Bolt with a CA-signed certificate and client_auth=REQUIRE: trusted clients
   }
 });
 
-test('client_auth=OPTIONAL (Neo4j 5 default for bolt): no certificate is fine, a revoked one is not; 3.5 named policy; driver 5',
+test('client_auth=OPTIONAL (Neo4j 5 default for bolt): no certificate is fine, a revoked one is not; 3.5 named policy; drivers 6, 5, 4.4, 1.7',
   { timeout: 120_000, skip }, async () => {
   // OPTIONAL lets certificate-less clients in but still checks a certificate that is presented.
   const home = makeTempHome('causeway-tls-policy-');
@@ -165,6 +171,30 @@ test('client_auth=OPTIONAL (Neo4j 5 default for bolt): no certificate is fine, a
         assert.equal(Number(records[0]!.get('five')), 5);
       } finally {
         await driver5.close();
+      }
+      // driver 4.4 and 1.7 (3.5 applications) with the CA trusted by config
+      const driver4 = neo4j4.driver(`neo4j://localhost:${port}`, neo4j4.auth.basic('neo4j', TEST_PASSWORD), {
+        encrypted: 'ENCRYPTION_ON', trust: 'TRUST_CUSTOM_CA_SIGNED_CERTIFICATES', trustedCertificates: [pki.ca.certPath], maxTransactionRetryTime: 0,
+      });
+      try {
+        const session4 = driver4.session();
+        try {
+          assert.equal(Number((await session4.run('RETURN 4 AS four')).records[0]!.get('four')), 4);
+        } finally {
+          await session4.close();
+        }
+      } finally {
+        await driver4.close();
+      }
+      const driver1 = neo4j1.driver(`bolt://localhost:${port}`, neo4j1.auth.basic('neo4j', TEST_PASSWORD), {
+        encrypted: true, trust: 'TRUST_CUSTOM_CA_SIGNED_CERTIFICATES', trustedCertificates: [pki.ca.certPath],
+      });
+      const session1 = driver1.session();
+      try {
+        assert.equal(Number((await session1.run('RETURN 1 AS one')).records[0]!.get('one')), 1);
+      } finally {
+        session1.close();
+        driver1.close();
       }
       // OPTIONAL still serves plain Bolt
       const plain = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', TEST_PASSWORD), { maxTransactionRetryTime: 0 });
@@ -204,6 +234,17 @@ test('HTTPS on its own port with the https policy: discovery and transaction end
       await assert.rejects(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) }));
       const plain = await fetch(`http://127.0.0.1:${server.httpPort}/`);
       assert.equal(plain.status, 200);
+    });
+    // client_auth=REQUIRE on HTTPS: only a trusted, unrevoked client certificate gets an answer
+    await withServer(home, {
+      NEO4J_server_https_enabled: 'true', NEO4J_server_https_listen__address: '127.0.0.1:0', NEO4J_dbms_ssl_policy_https_enabled: 'true',
+      NEO4J_dbms_ssl_policy_https_client__auth: 'REQUIRE',
+    }, async (server) => {
+      const port = Number(/HTTPS enabled on [\d.]+:(\d+) /.exec(server.output())![1]);
+      assert.equal((await httpsCall(port, pki.ca.certPath, 'GET', '/', undefined, pki.client)).status, 200);
+      await assert.rejects(httpsCall(port, pki.ca.certPath, 'GET', '/'));
+      await assert.rejects(httpsCall(port, pki.ca.certPath, 'GET', '/', undefined, pki.revokedClient));
+      assert.match(server.output(), /HTTPS connection from 127\.0\.0\.1:\d+ closed: client certificate refused: CERT_REVOKED/);
     });
   } finally {
     removeTempHome(home);
