@@ -41,7 +41,7 @@ import { showTransactionsSource, terminateTransactionsSource, transactionProcedu
 import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
-import { boltTlsSettings, httpsConnector, sslPolicy } from './tls.js';
+import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
 import { describeTls, loadTlsMaterial } from '../env/node/tls-material.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -320,6 +320,7 @@ async function compose(
   let bolt: BoltListener | undefined;
   if (config.bolt.enabled) {
     const tlsSettings = boltTlsSettings(config);
+    const shouldLogBoltRefusal = refusalLogLimiter(nodeClock.monotonicMs);
     const tlsMaterial = tlsSettings && loadTlsMaterial(tlsSettings.policy);
     const tls = tlsSettings && tlsMaterial && {
       required: tlsSettings.required, serverOptions: tlsMaterial.serverOptions, refusal: tlsMaterial.refusal,
@@ -327,7 +328,9 @@ async function compose(
     bolt = await startBoltListener({
       host: config.bolt.host, port: config.bolt.port, services, ...(tls ? { tls } : {}),
       onError: (error, context) => log.error(`Bolt connection error (${context})`, error),
-      onRefused: (reason, peer) => log.warn(`Bolt TLS connection from ${peer} closed: ${reason}.`),
+      onRefused: (reason, peer) => {
+        if (shouldLogBoltRefusal(peer, reason)) log.warn(`Bolt TLS connection from ${peer} closed: ${reason}.`);
+      },
       onConnectionOpened: () => metrics.connectionsOpened.inc(),
       onConnectionClosed: () => metrics.connectionsClosed.inc(),
     });
@@ -377,10 +380,13 @@ async function compose(
     }
     if (https) {
       const material = loadTlsMaterial(https.policy);
+      const shouldLogHttpsRefusal = refusalLogLimiter(nodeClock.monotonicMs);
       const listener = await startHttpListener(https.host, https.port, routes('https', `${https.host}:${https.port}`),
         (error) => log.error('HTTPS request failed', error), {
           serverOptions: material.serverOptions, refusal: material.refusal,
-          onRefused: (reason, peer) => log.warn(`HTTPS connection from ${peer} closed: ${reason}.`),
+          onRefused: (reason, peer) => {
+            if (shouldLogHttpsRefusal(peer, reason)) log.warn(`HTTPS connection from ${peer} closed: ${reason}.`);
+          },
         });
       cleanup.push(() => listener.close());
       log.info(`HTTPS enabled on ${listener.address.host}:${listener.address.port} (${describeTls(material)}).`);

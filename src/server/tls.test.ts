@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boltTlsSettings, httpsConnector, sslPolicy } from './tls.js';
+import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
 
 const config = (entries: Record<string, string>) => ({
   home: '/neo4j', raw: new Map(Object.entries(entries)), http: { enabled: true, host: '127.0.0.1', port: 7474 },
@@ -72,4 +72,18 @@ test('Bolt tls_level and the HTTPS connector imply their policies; an explicit e
     (({ host, port }) => ({ host, port }))(httpsConnector(config({ 'dbms.connector.https.enabled': 'true' }))!), { host: '127.0.0.1', port: 7473 });
   assert.equal(httpsConnector(config({ 'server.https.enabled': 'true', 'server.https.listen_address': '0.0.0.0:9443' }))!.port, 9443);
   assert.throws(() => httpsConnector(config({ 'server.https.enabled': 'true', 'server.https.listen_address': ':99999' })), /server\.https\.listen_address/);
+});
+
+test('refusals are logged once a minute per host and reason, whatever the port', () => {
+  // A refused peer retrying every second must not flood the log.
+  let now = 0;
+  const shouldLog = refusalLogLimiter(() => now);
+  assert.equal(shouldLog('10.0.0.5:40001', 'CERT_REVOKED'), true);
+  assert.equal(shouldLog('10.0.0.5:40002', 'CERT_REVOKED'), false);
+  assert.equal(shouldLog('10.0.0.5:40003', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'), true);
+  assert.equal(shouldLog('10.0.0.6:40004', 'CERT_REVOKED'), true);
+  now = 59_999;
+  assert.equal(shouldLog('10.0.0.5:40005', 'CERT_REVOKED'), false);
+  now = 60_000;
+  assert.equal(shouldLog('10.0.0.5:40006', 'CERT_REVOKED'), true);
 });

@@ -167,3 +167,24 @@ export function httpsConnector(config: Pick<ServerConfig, 'home' | 'raw' | 'http
   }
   return { host, port, policy: sslPolicy(config, 'https', true)! };
 }
+
+const REFUSAL_LOG_INTERVAL_MS = 60_000;
+const REFUSAL_LOG_KEYS_MAX = 1024;
+
+/**
+ * Whether a TLS refusal is worth a log line: a refused client or member usually retries at once and
+ * forever, so each host and reason is logged at most once a minute (bounded memory).
+ */
+export function refusalLogLimiter(nowMs: () => number): (peer: string, reason: string) => boolean {
+  const lastLoggedMs = new Map<string, number>();
+  return (peer, reason) => {
+    const colon = peer.lastIndexOf(':');
+    const key = `${colon > 0 ? peer.slice(0, colon) : peer} ${reason}`;
+    const now = nowMs();
+    const last = lastLoggedMs.get(key);
+    if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return false;
+    if (lastLoggedMs.size >= REFUSAL_LOG_KEYS_MAX) lastLoggedMs.clear();
+    lastLoggedMs.set(key, now);
+    return true;
+  };
+}

@@ -1,5 +1,5 @@
 // Test certificates made with the openssl command: a CA, certificates it signs (server or
-// client, with localhost and 127.0.0.1 as subject alternative names), a revocation list, and a
+// client, with localhost and 127.0.0.1 as subject alternative names unless told otherwise), a revocation list, and a
 // second CA nobody trusts. Everything lives in one temporary directory the caller removes.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ export interface CertificateAuthority {
   readonly dir: string;
   readonly certPath: string;
   /** signs a new key pair; returns the paths of private.key and public.crt in `<ca dir>/<name>/` */
-  issue(name: string, options?: { readonly keyPassword?: string }): { keyPath: string; certPath: string };
+  issue(name: string, options?: { readonly keyPassword?: string; readonly subjectAltName?: string }): { keyPath: string; certPath: string };
   /** revokes a certificate issued before and writes the CA's current revocation list; returns its path */
   revoke(name: string): string;
   /** the CA's revocation list (none revoked yet is a valid, empty list) */
@@ -44,7 +44,8 @@ export function makeCa(root: string, name: string): CertificateAuthority {
       mkdirSync(out, { recursive: true });
       const keyArgs = options.keyPassword === undefined ? ['-nodes'] : ['-passout', `pass:${options.keyPassword}`];
       openssl(['req', '-newkey', 'rsa:2048', ...keyArgs, '-keyout', 'private.key', '-out', 'req.csr', '-subj', `/CN=${leaf}`], out);
-      writeFileSync(join(out, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
+      const san = options.subjectAltName ?? 'DNS:localhost,IP:127.0.0.1';
+      writeFileSync(join(out, 'ext.cnf'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\n`);
       openssl(['x509', '-req', '-in', 'req.csr', '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', String(serial++ + 100),
         '-days', '1', '-extfile', 'ext.cnf', '-out', 'public.crt'], out);
       return { keyPath: join(out, 'private.key'), certPath: join(out, 'public.crt') };

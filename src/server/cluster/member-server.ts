@@ -5,7 +5,7 @@ import type { FramedTls } from '../../env/node/framed-tcp.js';
 import { describeTls, loadTlsMaterial } from '../../env/node/tls-material.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { sslPolicy } from '../tls.js';
+import { refusalLogLimiter, sslPolicy } from '../tls.js';
 import { nodeClock } from '../../env/node/clock.js';
 
 /** discovery rounds: each member repeats its self-description this often */
@@ -26,9 +26,6 @@ export function advertised(addresses: ListenerAddresses, boundPort: number): str
   return `${addresses.advertisedHost}:${addresses.advertisedPort === 0 ? boundPort : addresses.advertisedPort}`;
 }
 
-const REFUSAL_LOG_INTERVAL_MS = 60_000;
-const REFUSAL_LOG_KEYS_MAX = 1024;
-
 /**
  * TLS for discovery, Raft and catch-up from the cluster SSL policy (dbms.ssl.policy.cluster.*, or
  * 3.5's causal_clustering.ssl_policy), or undefined when it is not enabled. A peer refused for its
@@ -39,17 +36,7 @@ export function clusterTls(config: ServerConfig, log: Logger): FramedTls | undef
   if (policy === undefined) return undefined;
   const material = loadTlsMaterial(policy);
   log.info(`Cluster traffic encrypted (${describeTls(material)}).`);
-  // A refused member retries every second on three links: one line per host and reason a minute.
-  const lastLoggedMs = new Map<string, number>();
-  const shouldLog = (peer: string, reason: string): boolean => {
-    const key = `${peer.slice(0, peer.lastIndexOf(':'))} ${reason}`;
-    const now = nodeClock.monotonicMs();
-    const last = lastLoggedMs.get(key);
-    if (last !== undefined && now - last < REFUSAL_LOG_INTERVAL_MS) return false;
-    if (lastLoggedMs.size >= REFUSAL_LOG_KEYS_MAX) lastLoggedMs.clear();
-    lastLoggedMs.set(key, now);
-    return true;
-  };
+  const shouldLog = refusalLogLimiter(nodeClock.monotonicMs);
   return {
     serverOptions: material.serverOptions,
     clientOptions: material.clientOptions,
