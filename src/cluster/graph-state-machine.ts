@@ -13,7 +13,29 @@ import type { Entry, Snapshot } from '../raft/types.js';
 import type { StateMachine } from '../replication/driver.js';
 import { decodePayload, NO_LEASE, type Lease, type MemberPolicy } from './payload.js';
 
-const SNAPSHOT_FORMAT = 2;
+/** 2: lease, tx counter, policies, graph image; 3: and the side state's image before the graph's */
+const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT_WITHOUT_SIDE = 2;
+
+/**
+ * A second replicated state the server supplies (the system database), opaque to the cluster:
+ * its changes ride the log as bytes and apply in log order, its image rides the snapshots.
+ * apply must be deterministic; both apply and restore get the raft index, so a state that
+ * outlives a restart on its own can skip what it already holds.
+ */
+export interface SideState {
+  apply(change: Uint8Array, index: number): void;
+  image(): Uint8Array;
+  restore(image: Uint8Array, index: number): void;
+  /** the raft index of the newest change held (0: none) */
+  appliedIndex(): number;
+}
+
+/** the side image a puller whose side state is at sideIndex lacks, if any */
+export function sideImageFor(side: SideState | undefined, sideIndex: number): { index: number; image: Uint8Array } | undefined {
+  if (side === undefined || side.appliedIndex() <= sideIndex) return undefined;
+  return { index: side.appliedIndex(), image: side.image() };
+}
 
 /** What the state machine needs from the graph engine (GraphEngine satisfies it). */
 export interface ReplicatedGraph {
@@ -46,6 +68,7 @@ export class GraphStateMachine implements StateMachine {
     private readonly onApplied: (entries: readonly AppliedEntry[]) => void = () => {},
     /** broken variant for the simulator's checker self-test: a restored tx counter one short */
     private readonly unsafeRestoreCounterOffByOne = false,
+    private readonly side?: SideState,
   ) {}
 
   get lease(): Lease {
@@ -78,6 +101,11 @@ export class GraphStateMachine implements StateMachine {
       this.applied.push({ index: entry.index, term: entry.term });
       return;
     }
+    if (payload.kind === 'side') {
+      this.side?.apply(payload.data, entry.index);
+      this.applied.push({ index: entry.index, term: entry.term });
+      return;
+    }
     if (payload.kind === 'policy') {
       if (payload.policy === 'auto') this.policies.delete(payload.memberId);
       else this.policies.set(payload.memberId, payload.policy);
@@ -107,6 +135,8 @@ export class GraphStateMachine implements StateMachine {
     const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId);
     writer.varint(this.policies.size);
     for (const [memberId, policy] of this.policies) writer.string(memberId).string(policy);
+    const sideImage = this.side?.image() ?? new Uint8Array(0);
+    writer.varint(sideImage.length).bytes(sideImage);
     const head = writer.finish();
     const image = this.graph.snapshot();
     const out = new Uint8Array(head.length + image.length);
@@ -119,12 +149,14 @@ export class GraphStateMachine implements StateMachine {
     this.flush();
     const input = new ByteReader(snapshot.data);
     const format = input.u8();
-    if (format !== SNAPSHOT_FORMAT) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
+    if (format !== SNAPSHOT_FORMAT && format !== SNAPSHOT_FORMAT_WITHOUT_SIDE) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
     const lease: Lease = { id: input.varint(), owner: input.string() };
     const lastTxId = input.u64();
     const policyCount = input.varint();
     const policies: [string, MemberPolicy][] = [];
     for (let i = 0; i < policyCount; i++) policies.push([input.string(), input.string() as MemberPolicy]);
+    const sideImage = format === SNAPSHOT_FORMAT ? input.bytes(input.varint()) : undefined;
+    if (sideImage !== undefined && sideImage.length > 0) this.side?.restore(sideImage, snapshot.meta.index);
     // A store already past the snapshot (a restart: the store outlived the log's compaction)
     // holds a longer committed prefix of the same history; the entries after the snapshot
     // replay over it and are skipped where already applied.

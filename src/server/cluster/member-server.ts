@@ -7,6 +7,7 @@ import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { refusalLogLimiter, sslPolicy } from '../tls.js';
 import { nodeClock } from '../../env/node/clock.js';
+import type { SideState } from '../../cluster/graph-state-machine.js';
 
 /** discovery rounds: each member repeats its self-description this often */
 export const DISCOVERY_INTERVAL_MS = 200;
@@ -14,6 +15,17 @@ export const DISCOVERY_INTERVAL_MS = 200;
 export const DISCOVERY_ALIVE_MS = 3000;
 
 /** a started cluster member of either kind, with its network and settings */
+/** What the server composition hands a core or replica member it starts. */
+export interface MemberServerOptions {
+  readonly databaseName: string;
+  readonly databasePath: string;
+  readonly lockAcquisitionTimeoutMs: number;
+  readonly boltAddress: () => string;
+  readonly httpAddress: () => string | null;
+  /** the system database, replicated beside the graph (cores) or pulled with it (replicas) */
+  readonly sideState?: SideState;
+}
+
 export interface StartedMember<M> {
   readonly member: M;
   readonly net: BoundClusterNet;
