@@ -1,9 +1,9 @@
-// What a core's and a read replica's composition share: discovery timing and advertised addresses.
-import type { ClusterConfig, ListenerAddresses } from '../config/types.js';
+// What a core's and a read replica's composition share: discovery timing, advertised addresses and
+// the cluster SSL policy's TLS for their links.
+import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { FramedTls } from '../../env/node/framed-tcp.js';
 import { describeTls, loadTlsMaterial } from '../../env/node/tls-material.js';
-import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { refusalLogLimiter, sslPolicy } from '../tls.js';
 import { nodeClock } from '../../env/node/clock.js';
