@@ -26,7 +26,7 @@ import { decideFormation } from './formation.js';
 import { GraphStateMachine, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
-import { AppliedTxFeed } from './tx-feed.js';
+import { AppliedTxFeed, type StoreImageBuilder } from './tx-feed.js';
 import type { PullAnswer } from './catchup.js';
 import { encodeLeasePayload, encodePolicyPayload, encodeSidePayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
@@ -79,6 +79,12 @@ export interface CoreMemberOptions {
   readonly log: CoreMemberLog;
   /** the member stopped for good (a storage failure): the process must not continue */
   readonly onFatal?: (error: unknown) => void;
+  /**
+   * builds the store's image off the event loop (a worker reading the same store), for log
+   * compaction and for read replicas that need a store copy; without it both read the store on
+   * the event loop
+   */
+  readonly buildStoreImage?: StoreImageBuilder;
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
@@ -213,10 +219,11 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
-  onPull(afterTxId: number, sideIndex: number): PullAnswer {
+  onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
     const side = sideImageFor(this.options.sideState, sideIndex);
-    const answer = this.feed.answerPull(afterTxId, this.engine);
-    return side === undefined ? answer : { ...answer, side };
+    const answer = this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage);
+    if (side === undefined) return answer;
+    return answer instanceof Promise ? answer.then((ready) => ({ ...ready, side })) : { ...answer, side };
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {
@@ -433,6 +440,7 @@ export class CoreMember implements ClusterNetworkHandlers {
         this.feed.record(batch.every((e) => accepted(e.command.leaseId)) ? batch : batch.map((e) => (accepted(e.command.leaseId) ? e : { txId: e.txId, command: { ...e.command, ops: [] } })));
       },
       snapshot: () => engine.snapshot(),
+      ...(o.buildStoreImage === undefined ? {} : { snapshotAsync: o.buildStoreImage }),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
         this.rejectAllPending(new Neo4jError(

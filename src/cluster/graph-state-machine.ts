@@ -41,6 +41,11 @@ export function sideImageFor(side: SideState | undefined, sideIndex: number): { 
 export interface ReplicatedGraph {
   applyCommitted(batch: readonly CommittedCommand[]): void;
   snapshot(): Uint8Array;
+  /**
+   * Optional: the store's image as of afterTxId or later, built off the event loop (a worker
+   * reading the same store); undefined if that failed.
+   */
+  snapshotAsync?(afterTxId: number, done: (image: Uint8Array | undefined) => void): void;
   restore(image: Uint8Array): void;
   lastAppliedTxId(): number;
 }
@@ -53,6 +58,13 @@ export interface AppliedEntry {
   readonly txId?: number;
 }
 
+function joinSnapshot(head: Uint8Array, image: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + image.length);
+  out.set(head);
+  out.set(image, head.length);
+  return out;
+}
+
 export class GraphStateMachine implements StateMachine {
   private leaseState: Lease = NO_LEASE;
   /** operators' policies for members other than 'auto' */
@@ -62,6 +74,8 @@ export class GraphStateMachine implements StateMachine {
   private lastIndex = 0;
   private batch: CommittedCommand[] = [];
   private applied: AppliedEntry[] = [];
+  /** present when the graph can build its image off the event loop (see StateMachine) */
+  readonly snapshotAsync?: (done: (data: Uint8Array | undefined) => void) => void;
 
   constructor(
     private readonly graph: ReplicatedGraph,
@@ -69,7 +83,17 @@ export class GraphStateMachine implements StateMachine {
     /** broken variant for the simulator's checker self-test: a restored tx counter one short */
     private readonly unsafeRestoreCounterOffByOne = false,
     private readonly side?: SideState,
-  ) {}
+  ) {
+    const buildImage = graph.snapshotAsync?.bind(graph);
+    if (buildImage !== undefined) {
+      this.snapshotAsync = (done) => {
+        // The head is as of now; the image may be newer (commits applied while it was built),
+        // which restore() and the replay after it handle: entries it already holds are skipped.
+        const head = this.snapshotHead();
+        buildImage(this.lastTxId, (image) => done(image === undefined ? undefined : joinSnapshot(head, image)));
+      };
+    }
+  }
 
   get lease(): Lease {
     return this.leaseState;
@@ -131,18 +155,18 @@ export class GraphStateMachine implements StateMachine {
   }
 
   snapshot(): Uint8Array {
+    return joinSnapshot(this.snapshotHead(), this.graph.snapshot());
+  }
+
+  /** lease, tx counter, policies and side state, as of the newest entry applied */
+  private snapshotHead(): Uint8Array {
     this.flush();
     const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId);
     writer.varint(this.policies.size);
     for (const [memberId, policy] of this.policies) writer.string(memberId).string(policy);
     const sideImage = this.side?.image() ?? new Uint8Array(0);
     writer.varint(sideImage.length).bytes(sideImage);
-    const head = writer.finish();
-    const image = this.graph.snapshot();
-    const out = new Uint8Array(head.length + image.length);
-    out.set(head);
-    out.set(image, head.length);
-    return out;
+    return writer.finish();
   }
 
   restore(snapshot: Snapshot): void {

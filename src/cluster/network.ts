@@ -23,7 +23,7 @@ export interface ClusterNetworkHandlers {
   onForeignCluster(peerClusterId: string, peerAddress: string): void;
   /** a read replica asks for the transactions after afterTxId (cores answer; absent elsewhere) */
   /** sideIndex: the raft index of the puller's side state (the system database) */
-  onPull?(afterTxId: number, sideIndex: number): PullAnswer;
+  onPull?(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer>;
 }
 
 /** A read replica's network: discovery, and pulling from an upstream member's catch-up port. */

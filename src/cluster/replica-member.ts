@@ -15,6 +15,7 @@ import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import type { ClusterNetworkHandlers, ReplicaNetwork } from './network.js';
 import type { PullAnswer } from './catchup.js';
 import { sideImageFor, type SideState } from './graph-state-machine.js';
+import type { StoreImageBuilder } from './tx-feed.js';
 import { AppliedTxFeed } from './tx-feed.js';
 import { chooseUpstream, type UpstreamStrategy } from './upstream.js';
 
@@ -37,6 +38,8 @@ export interface ReplicaMemberOptions {
   readonly upstreamStrategies?: readonly UpstreamStrategy[];
   /** the system database: replaced by the upstream's image whenever that is newer */
   readonly sideState?: SideState;
+  /** builds the store's image off the event loop for a chained replica that needs a store copy */
+  readonly buildStoreImage?: StoreImageBuilder;
 }
 
 export interface ReplicaStatus {
@@ -119,10 +122,11 @@ export class ReplicaMember implements ClusterNetworkHandlers {
   }
 
   /** another replica pulls from this one */
-  onPull(afterTxId: number, sideIndex: number): PullAnswer {
+  onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
     const side = sideImageFor(this.options.sideState, sideIndex);
-    const answer = this.feed.answerPull(afterTxId, this.engine);
-    return side === undefined ? answer : { ...answer, side };
+    const answer = this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage);
+    if (side === undefined) return answer;
+    return answer instanceof Promise ? answer.then((ready) => ({ ...ready, side })) : { ...answer, side };
   }
 
   onRaftMessage(): void {

@@ -6,6 +6,9 @@
 import { encodeTxCommand, type CommittedCommand } from '../graph/commands.js';
 import type { PullAnswer } from './catchup.js';
 
+/** builds the store's image (as of afterTxId or later) off the event loop; undefined if that failed */
+export type StoreImageBuilder = (afterTxId: number, done: (image: Uint8Array | undefined) => void) => void;
+
 /** a pull answer carries at most this many transactions, of about this many bytes */
 const PULL_COMMANDS_MAX = 1000;
 const PULL_BYTES_MAX = 4 * 1024 * 1024;
@@ -78,10 +81,21 @@ export class AppliedTxFeed {
     return txs.length === 0 ? { kind: 'none' } : { kind: 'txs', txs };
   }
 
-  /** what a member answers a pull with: the feed's transactions, or its whole store when the feed no longer reaches back */
-  answerPull(afterTxId: number, graph: { lastAppliedTxId(): number; snapshot(): Uint8Array }): PullAnswer {
+  /**
+   * What a member answers a pull with: the feed's transactions, or its whole store when the feed
+   * no longer reaches back — built off the event loop by buildImage when the member has one.
+   */
+  answerPull(
+    afterTxId: number, graph: { lastAppliedTxId(): number; snapshot(): Uint8Array }, buildImage?: StoreImageBuilder,
+  ): PullAnswer | Promise<PullAnswer> {
     const appliedTxId = graph.lastAppliedTxId();
     const answer = this.since(afterTxId, appliedTxId, PULL_COMMANDS_MAX, PULL_BYTES_MAX);
+    if (answer.kind === 'too-old' && buildImage !== undefined) {
+      return new Promise((resolve, reject) => buildImage(appliedTxId, (image) => {
+        if (image === undefined) reject(new Error('the store image could not be built'));
+        else resolve({ kind: 'store', image });
+      }));
+    }
     if (answer.kind === 'too-old') return { kind: 'store', image: graph.snapshot() };
     if (answer.kind === 'none') return { kind: 'none', appliedTxId };
     return { kind: 'txs', appliedTxId, txs: answer.txs };

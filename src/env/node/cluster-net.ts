@@ -209,15 +209,20 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     if (state === undefined) inboundStates.set(link, (state = { accepted: false }));
     if (!state.accepted) return acceptHandshake(link, frame, state);
     if (frame[0] === FRAME_PULL) {
-      let answer;
+      let request: number;
+      let answer: ReturnType<NonNullable<typeof handlers.onPull>>;
       try {
-        const { request, afterTxId, sideIndex } = decodePull(frame);
+        const pull = decodePull(frame);
         if (handlers.onPull === undefined || handlers.clusterId() === null) return link.close();
-        answer = encodeAnswer(request, handlers.onPull(afterTxId, sideIndex));
+        request = pull.request;
+        answer = handlers.onPull(pull.afterTxId, pull.sideIndex);
       } catch {
         return link.close();
       }
-      for (const out of answer) if (!link.send(out)) return link.close();
+      // a store copy may be built by a worker: answered when it is ready
+      void Promise.resolve(answer).then((ready) => {
+        for (const out of encodeAnswer(request, ready)) if (!link.send(out)) return link.close();
+      }, () => link.close());
       return;
     }
     if (frame[0] !== FRAME_RAFT_SNAPSHOT || frame.length < 13) return link.close();

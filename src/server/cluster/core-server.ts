@@ -16,7 +16,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 
 
 export type StartedCore = StartedMember<CoreMember>;
@@ -59,6 +59,7 @@ export async function startCore(
   const selfId = cluster.memberId !== undefined ? String(cluster.memberId) : state.memberId();
   const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
   const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
+  const images = memberImageBuilder(storeFilePath(options.databasePath), log);
   let addresses: MemberAddresses | undefined;
   const member = new CoreMember({
     selfId, databaseName: options.databaseName, store, raftStorage: wal, clusterState: state,
@@ -70,6 +71,7 @@ export async function startCore(
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
+    buildStoreImage: images.build,
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {
@@ -92,6 +94,7 @@ export async function startCore(
     }, member);
   } catch (error) {
     await member.close();
+    await images.close();
     throw error;
   }
   addresses = {
@@ -115,6 +118,7 @@ export async function startCore(
     close: async () => {
       await net.close();
       await member.close();
+      await images.close();
     },
   };
 }

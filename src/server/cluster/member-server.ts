@@ -8,6 +8,9 @@ import type { Logger } from '../log.js';
 import { refusalLogLimiter, sslPolicy } from '../tls.js';
 import { nodeClock } from '../../env/node/clock.js';
 import type { SideState } from '../../cluster/graph-state-machine.js';
+import type { StoreImageBuilder } from '../../cluster/tx-feed.js';
+import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
+import type { Logger } from '../log.js';
 
 /** discovery rounds: each member repeats its self-description this often */
 export const DISCOVERY_INTERVAL_MS = 200;
@@ -24,6 +27,18 @@ export interface MemberServerOptions {
   readonly httpAddress: () => string | null;
   /** the system database, replicated beside the graph (cores) or pulled with it (replicas) */
   readonly sideState?: SideState;
+}
+
+/** a worker that builds store images for a member (compaction, store copies), logging failures */
+export function memberImageBuilder(storePath: string, log: Logger): { build: StoreImageBuilder; close(): Promise<void> } {
+  const builder = snapshotBuilder(storePath);
+  return {
+    build: (afterTxId, done) => builder.build(afterTxId, (image, error) => {
+      if (error !== undefined) log.warn(`Building a store image failed (compaction or store copy postponed): ${error.message}`);
+      done(image);
+    }),
+    close: () => builder.close(),
+  };
 }
 
 export interface StartedMember<M> {

@@ -14,7 +14,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 import { parseUpstreamStrategies, type UpstreamStrategy } from '../../cluster/upstream.js';
 import { ConfigError } from '../config/sources.js';
 
@@ -50,6 +50,7 @@ export async function startReplica(
   const selfId = state.memberId();
   const upstreamStrategies = upstreamStrategiesFrom(config.raw);
   const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
+  const images = memberImageBuilder(storeFilePath(options.databasePath), log);
   let addresses: MemberAddresses | undefined;
   const member = new ReplicaMember({
     selfId, databaseName: options.databaseName, store, clusterState: state,
@@ -58,7 +59,7 @@ export async function startReplica(
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
-    upstreamStrategies,
+    upstreamStrategies, buildStoreImage: images.build,
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
   });
   let net: BoundClusterNet;
@@ -74,6 +75,7 @@ export async function startReplica(
     }, member);
   } catch (error) {
     await member.close();
+    await images.close();
     throw error;
   }
   addresses = {
@@ -89,6 +91,7 @@ export async function startReplica(
     close: async () => {
       await net.close();
       await member.close();
+      await images.close();
     },
   };
 }

@@ -59,6 +59,8 @@ export async function runGraphSeed(options: GraphSimOptions): Promise<GraphSimRe
   const world = {
     now: () => now, clock, bug: options.bug,
     compactAfterEntries: 20 + random.int(200),
+    // drawn apart, so the seeds' other choices stay what they were
+    asyncImages: new SeededRandom(options.seed ^ 0x1a9e).chance(0.5),
     send: (message: Message) => network.send(message, now),
   };
   const cores = ids.map((id) => new SimCore(id, binding, random.fork(), world));

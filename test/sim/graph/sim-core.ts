@@ -33,6 +33,8 @@ export interface SimCoreWorld {
   readonly clock: Clock;
   readonly bug: GraphBug | undefined;
   readonly compactAfterEntries: number;
+  /** compaction images are built "off the event loop": taken a few ticks after being asked for, so newer than asked */
+  readonly asyncImages: boolean;
 }
 
 export class SimCore {
@@ -44,6 +46,7 @@ export class SimCore {
   downUntil = 0;
   private timers: Timer[] = [];
   private deferred: (() => void)[] = [];
+  private images: { ticksLeft: number; deliver: () => void }[] = [];
 
   constructor(readonly id: string, private readonly binding: ClusterBinding, private readonly random: SeededRandom, private readonly world: SimCoreWorld) {
     this.disk = new SimDisk(random.fork(), { readErrorRate: 0, writeErrorRate: 0, fsyncErrorRate: 0, tornWrites: true, fsyncLies: world.bug === 'lost-fsync' });
@@ -83,6 +86,11 @@ export class SimCore {
       memberRemovalTimeoutMs: 1e12, discoveryAliveMs: 10 * SIM_TICK_MS,
       addresses: () => ({ discovery: this.id, raft: this.id, catchup: this.id, bolt: this.id, http: null }),
       groups: [], lockAcquisitionTimeoutMs: 0, compactAfterEntries: this.world.compactAfterEntries,
+      ...(this.world.asyncImages ? {
+        buildStoreImage: (_afterTxId: number, done: (image: Uint8Array | undefined) => void) => {
+          this.images.push({ ticksLeft: 1 + this.random.int(5), deliver: () => done(this.member?.engine.snapshot()) });
+        },
+      } : {}),
       newClusterId: () => 'unused', log: { info: () => {}, warn: () => {}, error: () => {} },
       unsafe: { acceptStaleLease: this.world.bug === 'stale-lease', restoreTxCounterOffByOne: this.world.bug === 'restore-counter' },
     });
@@ -96,6 +104,7 @@ export class SimCore {
     this.info = undefined;
     this.timers = [];
     this.deferred = [];
+    this.images = [];
     this.disk.crash();
     this.crashes++;
   }
@@ -103,6 +112,10 @@ export class SimCore {
   fireTimers(): void {
     // fsyncs in flight complete first; their callbacks schedule pumps like any other input
     this.disk.tick();
+    if (this.member === undefined) return;
+    const due = this.images.filter((image) => --image.ticksLeft <= 0);
+    this.images = this.images.filter((image) => image.ticksLeft > 0);
+    for (const image of due) image.deliver();
     if (this.member === undefined) return;
     const now = this.world.now();
     for (const timer of this.timers) {
