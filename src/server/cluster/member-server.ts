@@ -10,7 +10,6 @@ import { nodeClock } from '../../env/node/clock.js';
 import type { SideState } from '../../cluster/graph-state-machine.js';
 import type { StoreImageBuilder } from '../../cluster/tx-feed.js';
 import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
-import type { Logger } from '../log.js';
 
 /** discovery rounds: each member repeats its self-description this often */
 export const DISCOVERY_INTERVAL_MS = 200;
