@@ -50,6 +50,7 @@ interface Options {
   updateReadme?: boolean;
   store: string;
   json?: string;
+  strict?: boolean;
 }
 
 async function main(): Promise<number> {
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
     .option('--verbose', 'print every failure, not only regressions')
     .option('--update-readme', 'write the pass rate into README.md (the line after <!-- tck-figure -->)')
     .option('--json <file>', 'also write every scenario result (key, passed, message, duration) as JSON')
+    .option('--strict', 'compare errors strictly: the type exactly, the detail when named, the phase (compile time / runtime)')
     .option('--store <store>', 'memory (default) or durable (the LMDB engine, one scratch store per scenario)', 'memory')
     .parse(process.argv);
   const options = program.opts<Options>();
@@ -96,6 +98,7 @@ async function main(): Promise<number> {
   const scratchDir = options.store === 'durable' ? mkdtempSync(join(tmpdir(), 'causeway-tck-')) : undefined;
   const workerData: EngineBackendData = {
     graphScripts: loadGraphScripts(tckDir), store: options.store, ...(scratchDir === undefined ? {} : { scratchDir }),
+    ...(options.strict === true ? { strict: true } : {}),
   };
   const durations: { key: string; ms: number }[] = [];
   let outcomes: Map<string, ScenarioOutcome>;

@@ -21,6 +21,8 @@ export const Status = {
   ArithmeticError: 'Neo.ClientError.Statement.ArithmeticError',
   EntityNotFound: 'Neo.ClientError.Statement.EntityNotFound',
   FeatureNotSupported: 'Neo.ClientError.Statement.FeatureNotSupported',
+  /** LOAD CSV could not read its resource (refused URL, missing file, malformed CSV) */
+  ExternalResourceFailed: 'Neo.ClientError.Statement.ExternalResourceFailed',
   ConstraintValidationFailed: 'Neo.ClientError.Schema.ConstraintValidationFailed',
   ConstraintAlreadyExists: 'Neo.ClientError.Schema.ConstraintAlreadyExists',
   EquivalentSchemaRuleAlreadyExists: 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',
@@ -66,6 +68,11 @@ export const Status = {
   UnknownError: 'Neo.DatabaseError.General.UnknownError',
   StorageFailure: 'Neo.DatabaseError.General.StorageDamageDetected',
 } as const satisfies Record<string, StatusCode>;
+
+/** An error with the openCypher TCK detail it stands for (`InvalidArgumentType`, `NumberOutOfRange`, …). */
+export function detailedError(code: StatusCode, message: string, detail: string): Neo4jError & { readonly detail: string } {
+  return Object.assign(new Neo4jError(code, message), { detail });
+}
 
 export function syntaxError(message: string): Neo4jError {
   return new Neo4jError(Status.SyntaxError, message);

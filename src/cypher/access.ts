@@ -45,12 +45,16 @@ function bodyAccess(statement: Statement, procedures: ReadonlyMap<string, Proced
     else if (v.kind === 'Parameter') keyParameters.push(v['name'] as string);
     else dynamicKeys = true;
   };
+  let dynamicLabels = false;
+  let dynamicTypes = false;
   const writtenPattern = (pattern: unknown): void => forEachAstNode(pattern, (n: Node) => {
     if (n.kind === 'NodePattern') {
       for (const label of n['labels'] as string[]) labels.add(label);
+      if (n['dynamicLabels'] !== undefined) dynamicLabels = true;
       mapKeys(n['properties']);
     } else if (n.kind === 'RelationshipPattern') {
       for (const type of n['types'] as string[]) types.add(type);
+      if (n['dynamicType'] !== undefined) dynamicTypes = true;
       mapKeys(n['properties']);
     }
   });
@@ -61,7 +65,10 @@ function bodyAccess(statement: Statement, procedures: ReadonlyMap<string, Proced
       case 'Create': writtenPattern(n['pattern']); break;
       case 'Merge': writtenPattern(n['pattern']); break;
       case 'SetProperty': keys.add((n['property'] as { key: string }).key); break;
-      case 'SetLabels': for (const label of n['labels'] as string[]) labels.add(label); break;
+      case 'SetLabels':
+        for (const label of n['labels'] as string[]) labels.add(label);
+        if (n['dynamicLabels'] !== undefined) dynamicLabels = true;
+        break;
       case 'SetAllProperties': case 'MergeProperties': mapKeys(n['value']); break;
       case 'CallProcedure': {
         const name = n['name'] as string;
@@ -76,6 +83,6 @@ function bodyAccess(statement: Statement, procedures: ReadonlyMap<string, Proced
   if (called.some((p) => p.mode === 'READ' && !p.name.toLowerCase().startsWith('dbms.') && p.name.toLowerCase() !== 'db.ping')) readsGraph = true;
   return {
     kind: writes ? 'write' : 'read', readsGraph, procedures: called,
-    tokens: { labels: [...labels], types: [...types], propertyKeys: [...keys], dynamicKeys, keyParameters },
+    tokens: { labels: [...labels], types: [...types], propertyKeys: [...keys], dynamicKeys, keyParameters, dynamicLabels, dynamicTypes },
   };
 }

@@ -7,7 +7,7 @@ import type { GraphTx } from '../graph/api.js';
 import {
   type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureContext, type ProcedureSignature, type QueryNotification,
   type QueryCursor, type QueryExecutor, type QueryResult, type QueryType, type StatementAccess,
-  type StatementTransaction,
+  type StatementTransaction, type CsvImportSource,
 } from '../execution/api.js';
 import { type CursorExtras, StatementCursor, ZERO_COUNTERS } from './cursor.js';
 import { describePlan, describeProfile } from './planner/describe.js';
@@ -45,6 +45,8 @@ export interface CypherEngineOptions {
   readonly scheduler?: Scheduler;
   /** Memory limits (docs/memory.md); default: no per-transaction limit and no pool. */
   readonly memory?: EngineMemoryOptions;
+  /** The import directory LOAD CSV reads; without it LOAD CSV is refused. */
+  readonly csvImport?: CsvImportSource;
 }
 
 export interface EngineMemoryOptions {
@@ -95,6 +97,7 @@ export class CypherEngine implements QueryExecutor {
   private readonly random: () => number;
   private readonly showSources = new Map<string, ShowSource>();
   private readonly scheduler: Scheduler;
+  private readonly csvImport: CsvImportSource | undefined;
   private readonly transactionLimit: TransactionMemoryLimit;
   private readonly pool: MemoryPool | undefined;
   private adminHandler: AdminCommandHandler | undefined;
@@ -106,6 +109,7 @@ export class CypherEngine implements QueryExecutor {
     this.nowMs = options.nowMs ?? (() => { throw notSupported('Reading the clock without an injected clock'); });
     this.random = options.random ?? seededRandom(0x9e3779b9);
     this.scheduler = options.scheduler ?? unslicedScheduler;
+    this.csvImport = options.csvImport;
     for (const p of builtinProcedures(() => this.listProcedures())) this.registerProcedure(p);
     this.showSources.set('DATABASES', standaloneDatabases(options.databaseName ?? 'neo4j', 'localhost:7687'));
   }
@@ -207,7 +211,7 @@ export class CypherEngine implements QueryExecutor {
       random: this.random,
       transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
       steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
-      memory,
+      memory, ...(this.csvImport ? { csvImport: this.csvImport } : {}),
     };
     return ctx;
   }
@@ -265,13 +269,16 @@ export class CypherEngine implements QueryExecutor {
     let readOnly = true;
     let updating = false;
     let ownTransactions = false;
+    let readsImport = false;
     walk(statement.body, (n) => {
       if (UPDATING.has(n.kind as string)) updating = true;
       if (UPDATING.has(n.kind as string) || n.kind === 'CallProcedure') readOnly = false;
       if (n.kind === 'CallSubquery' && (n as unknown as { inTransactions: unknown }).inTransactions) ownTransactions = true;
+      // LOAD CSV reads the import directory, which only the server's own engine has
+      if (n.kind === 'LoadCsv') readsImport = true;
     });
     // PROFILE measures on this engine, so it never moves to a query worker
-    const onlyReads = readOnly && !ownTransactions && statement.explain === null;
+    const onlyReads = readOnly && !ownTransactions && !readsImport && statement.explain === null;
     const body = statement.body;
     const access = statementAccess(statement, this.procedures);
     const planner = { analysis, text, procedures: this.procedures };

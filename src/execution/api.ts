@@ -216,9 +216,37 @@ export interface StatementAccess {
     /** map parameters whose keys become property keys */
     readonly keyParameters?: readonly string[];
     readonly dynamicKeys: boolean;
+    /** some labels or relationship types written are computed at run time (`n:$(expr)`, `[:$(type)]`) */
+    readonly dynamicLabels?: boolean;
+    readonly dynamicTypes?: boolean;
   };
   /** the admin command name (admin statements) */
   readonly adminCommand?: string;
   /** the database a leading `USE name` clause names (null: none) */
   readonly use?: string | null;
+}
+
+/**
+ * Where LOAD CSV reads from: the server's import directory (src/env/node/csv-import-files.ts).
+ * An engine without one refuses LOAD CSV.
+ */
+export interface CsvImportSource {
+  /**
+   * Opens the resource a LOAD CSV URL names, or throws the Neo4jError Neo4j gives (a refused URL,
+   * a missing file).
+   */
+  open(url: string): CsvResource;
+  /** dbms.import.csv.legacy_quote_escaping: `\"` in a quoted field is a quote */
+  readonly legacyQuoteEscaping: boolean;
+  /** dbms.import.csv.buffer_size, in characters: the longest field read */
+  readonly maxFieldChars: number;
+}
+
+/** An opened LOAD CSV resource, read a chunk at a time so the file never sits whole in memory. */
+export interface CsvResource {
+  /** what file() answers: the resolved absolute path */
+  readonly description: string;
+  /** The next chunk of decoded text, or null at the end. */
+  readChunk(): string | null;
+  close(): void;
 }

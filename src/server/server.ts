@@ -2,7 +2,7 @@
 // `causeway console` calls startServer(config, log) and close() on SIGINT/SIGTERM.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { QueryExecutor } from '../execution/api.js';
+import type { CsvImportSource, QueryExecutor } from '../execution/api.js';
 import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
@@ -22,6 +22,8 @@ import { QueryWorkerPool } from '../env/node/query-pool.js';
 import { availableParallelism } from 'node:os';
 import { PooledExecutor, type ReadPool } from './pooled-executor.js';
 import { executionSettings, memoryOptions } from './config/execution.js';
+import { csvImportSettings } from './config/csv-import.js';
+import { importDirectorySource } from '../env/node/csv-import-files.js';
 import { formatBytes, type TransactionMemoryLimit } from '../core/memory.js';
 import type { EngineMemoryOptions } from '../cypher/query.js';
 import { heapSizeLimitBytes } from '../env/node/heap.js';
@@ -67,6 +69,8 @@ export interface ServerDependencies {
     readonly nowMs: () => number; readonly random: () => number; readonly scheduler: Scheduler;
     /** per-transaction limit and the shared pool (db.memory.transaction.max, dbms.memory.transaction.total.max) */
     readonly memory: EngineMemoryOptions;
+    /** LOAD CSV's import directory */
+    readonly csvImport?: CsvImportSource;
   }): QueryExecutor & { registerShowSource?(target: string, source: ShowSource): void };
   /**
    * A cluster member's view of the topology. When given, routing tables (ROUTE and the routing
@@ -211,7 +215,8 @@ async function compose(
   const memory = memoryOptions(execution.memory, heapSizeLimitBytes());
   log.info(`Transaction memory: ${describeMemory(memory)}.`);
   const scheduler = nodeScheduler();
-  const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler, memory });
+  const csvImport = importDirectorySource(csvImportSettings(config.raw, config.home));
+  const engine = deps.createExecutor({ nowMs: nodeClock.wallMs, random: () => random.float(), scheduler, memory, csvImport });
   let executor: QueryExecutor = engine;
   let workerPool: (ReadPool & { close(): Promise<void>; readonly stats?: PoolStats; openStatements?(): number; whenReady?(): Promise<void> }) | undefined;
   if (deps.createReadPool && execution.queryWorkers > 0 && engine.readOnlyQuery) {

@@ -20,6 +20,8 @@ export interface EngineBackendData {
   readonly store?: TckStore;
   /** where durable stores go, one subdirectory per scenario; the caller removes it at the end */
   readonly scratchDir?: string;
+  /** compare errors strictly (type exactly, detail when named, phase): issue 11 */
+  readonly strict?: boolean;
 }
 
 const RANDOM_SEED = 20240501;
@@ -31,6 +33,7 @@ export async function createEngineBackend(data: EngineBackendData, removeDirecto
   let scenarioCount = 0;
   let currentPath: string | undefined;
   return {
+    ...(data.strict === true ? { strict: true } : {}),
     async createDatabase(): Promise<GraphDatabase> {
       if (store === 'memory') return createMemoryDatabase('neo4j');
       currentPath = `${data.scratchDir}/s${++scenarioCount}`;

@@ -2,6 +2,7 @@
 // unknown step fails the scenario rather than being skipped, so the pass rate never flatters.
 
 import type { QueryExecutor, QueryResult } from '../execution/api.js';
+import { drainCursor } from '../execution/result-cursor.js';
 import type { CypherValue } from '../values/value.js';
 import type { GraphDatabase } from '../graph/api.js';
 import type { TckScenario, TckStep } from './features.js';
@@ -18,6 +19,12 @@ export interface TckBackend {
   stringify?(value: CypherValue): string | undefined;
   /** called after the scenario's database is closed (durable stores remove their directory) */
   afterScenario?(): void | Promise<void>;
+  /**
+   * Strict error checks: the error type exactly (no SyntaxError / SemanticError interchange), the
+   * detail whenever the scenario names one, and the phase (compile time: the statement failed
+   * before its first row was asked for; runtime: while rows were pulled).
+   */
+  readonly strict?: boolean;
 }
 
 export type ScenarioOutcome = { readonly passed: true } | { readonly passed: false; readonly message: string };
@@ -27,6 +34,8 @@ class StepFailure extends Error {}
 interface Outcome {
   readonly result?: QueryResult;
   readonly error?: unknown;
+  /** where the error arose: before the first row was asked for, or while rows were pulled */
+  readonly phase?: 'compile time' | 'runtime';
 }
 
 function errorText(error: unknown): string {
@@ -35,6 +44,15 @@ function errorText(error: unknown): string {
     return typeof code === 'string' ? `${code}: ${error.message}` : `${error.name}: ${error.message}`;
   }
   return String(error);
+}
+
+/** The strict rule: the status code's last part is the type the scenario names. */
+export function errorTypeMatchesStrictly(expectedType: string, code: string): boolean {
+  const parts = code.split('.');
+  const last = parts[parts.length - 1] ?? '';
+  if (expectedType === 'ProcedureError') return parts[2] === 'Procedure';
+  if (expectedType === 'ConstraintVerificationFailed') return last === 'ConstraintValidationFailed' || last === 'ConstraintVerificationFailed';
+  return last === expectedType;
 }
 
 /** Which Neo4j status codes count as the error type a TCK scenario names. */
@@ -71,12 +89,18 @@ class ScenarioRun {
     private readonly backend: TckBackend,
   ) {}
 
+  /** the phase of the last statement's failure */
+  private failedAt: 'compile time' | 'runtime' = 'runtime';
+
   private async execute(text: string): Promise<QueryResult> {
     const tx = this.db.begin();
     let result: QueryResult;
+    this.failedAt = 'compile time';
     try {
       // every statement is an auto-commit (implicit) transaction
-      result = await this.executor.execute(tx, text, this.params, { implicit: true, beginInner: () => this.db.begin() });
+      const cursor = await this.executor.open(tx, text, this.params, { implicit: true, beginInner: () => this.db.begin() });
+      this.failedAt = 'runtime';
+      result = await drainCursor(cursor);
     } catch (error) {
       try { tx.rollback(); } catch { /* the engine may already have closed it */ }
       throw error;
@@ -91,7 +115,7 @@ class ScenarioRun {
     try {
       this.last = { result: await this.execute(text) };
     } catch (error) {
-      this.last = { error };
+      this.last = { error, phase: this.failedAt };
     }
     if (trackSideEffects) this.after = await snapshotGraph(this.db);
   }
@@ -214,10 +238,20 @@ class ScenarioRun {
     }
     const error = outcome.error as { code?: unknown; detail?: unknown };
     if (typeof error.code !== 'string') throw new StepFailure(`expected ${type} (${detail}) but the engine crashed: ${errorText(outcome.error)}`);
+    if (this.backend.strict === true) {
+      if (!errorTypeMatchesStrictly(type, error.code)) throw new StepFailure(`strict: expected ${type} (${detail}) but got ${errorText(outcome.error)}`);
+      // `*` in a scenario means any detail
+      if (detail !== '' && detail !== '*' && error.detail !== detail) {
+        throw new StepFailure(`strict: expected detail ${detail} but got ${typeof error.detail === 'string' ? error.detail : 'none'}: ${errorText(outcome.error)}`);
+      }
+      if (phase !== 'any time' && outcome.phase !== phase) throw new StepFailure(`strict: expected ${type} at ${phase} but it was raised at ${outcome.phase}: ${errorText(outcome.error)}`);
+      this.errorExpected = true;
+      return;
+    }
     if (!errorTypeMatches(type, phase, error.code)) {
       throw new StepFailure(`expected ${type} (${detail}) but got ${errorText(outcome.error)}`);
     }
-    if (typeof error.detail === 'string' && detail !== '' && error.detail !== detail) {
+    if (typeof error.detail === 'string' && detail !== '' && detail !== '*' && error.detail !== detail) {
       throw new StepFailure(`expected ${type} with detail ${detail} but got detail ${error.detail}: ${errorText(outcome.error)}`);
     }
     this.errorExpected = true;

@@ -71,6 +71,8 @@ export interface SetLabelsItem extends AstNodeBase {
   readonly kind: 'SetLabels';
   readonly variable: string;
   readonly labels: readonly string[];
+  /** `n:$(expr)`: each a string or list of strings */
+  readonly dynamicLabels?: readonly Expression[];
 }
 
 export interface SetClause extends AstNodeBase {
@@ -89,6 +91,8 @@ export interface RemoveLabelsItem extends AstNodeBase {
   readonly kind: 'RemoveLabels';
   readonly variable: string;
   readonly labels: readonly string[];
+  /** `n:$(expr)`: each a string or list of strings */
+  readonly dynamicLabels?: readonly Expression[];
 }
 
 export interface RemoveClause extends AstNodeBase {

@@ -18,6 +18,8 @@ export interface NodePattern extends AstNodeBase {
   readonly properties: Expression | null;
   /** Neo4j 5 inline predicate `(n WHERE n.x > 1)`. */
   readonly where: Expression | null;
+  /** Neo4j 5.26 dynamic labels `(n:A:$(expr))`: each a string or list of strings, all required. */
+  readonly dynamicLabels?: readonly Expression[];
 }
 
 export type Direction = 'out' | 'in' | 'both';
@@ -47,6 +49,8 @@ export interface RelationshipPattern extends AstNodeBase {
   readonly properties: Expression | null;
   /** Neo4j 5 inline predicate `-[r WHERE r.x > 1]->`. */
   readonly where: Expression | null;
+  /** Neo4j 5.26 dynamic type `-[:$(expr)]->` (`types` is then empty). */
+  readonly dynamicType?: Expression;
   /**
    * A parenthesised quantified path pattern `((x:A)-[r:T]->(y:B) WHERE pred){m,n}` of one
    * relationship: this relationship (with `length` the quantifier, `where` the relationship's
@@ -60,6 +64,18 @@ export interface QuantifiedGroup {
   readonly left: NodePattern;
   readonly right: NodePattern;
   readonly where: Expression | null;
+  /**
+   * A group of more than one relationship `((a)-[r]->(b)-[s]->(c)){m,n}`: its whole chain
+   * (left = nodes[0], right = the last node). The enclosing RelationshipPattern then carries
+   * only the quantifier (`length`); its variable, types, properties and where are empty.
+   */
+  readonly inner?: { readonly nodes: readonly NodePattern[]; readonly relationships: readonly RelationshipPattern[] };
+}
+
+/** `SHORTEST k` → shortest; `SHORTEST k GROUPS` / `ALL SHORTEST` → shortestGroups; `ANY k` → any. */
+export interface PathSelector {
+  readonly kind: 'shortest' | 'shortestGroups' | 'any';
+  readonly count: number;
 }
 
 /**
@@ -76,6 +92,12 @@ export interface PatternPart extends AstNodeBase {
    * `allShortestPaths(...)` / `ALL SHORTEST` → 'all'.
    */
   readonly shortest: 'shortest' | 'all' | null;
+  /**
+   * A GQL selector that the single-relationship shortest-path search cannot answer (`SHORTEST k`
+   * for k > 1, `SHORTEST k GROUPS`, `ANY k`, or any selector over several relationships or a
+   * quantified group); `shortest` is then null.
+   */
+  readonly selector?: PathSelector;
   readonly nodes: readonly NodePattern[];
   readonly relationships: readonly RelationshipPattern[];
 }

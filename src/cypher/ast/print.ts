@@ -122,6 +122,7 @@ function printNode(n: NodePattern): string {
   let out = '(';
   if (n.variable !== null) out += printName(n.variable);
   out += n.labels.map((l) => ':' + printName(l)).join('');
+  out += (n.dynamicLabels ?? []).map((d) => `:$(${printExpression(d)})`).join('');
   if (n.properties) out += ` ${printExpression(n.properties)}`;
   if (n.where) out += ` WHERE ${printExpression(n.where)}`;
   return out + ')';
@@ -131,6 +132,7 @@ function printRelationship(r: RelationshipPattern): string {
   let inner = '';
   if (r.variable !== null) inner += printName(r.variable);
   if (r.types.length) inner += ':' + r.types.map(printName).join('|');
+  if (r.dynamicType) inner += `:$(${printExpression(r.dynamicType)})`;
   if (r.length) {
     const { min, max } = r.length;
     inner += '*';
@@ -146,8 +148,13 @@ function printRelationship(r: RelationshipPattern): string {
 /** `((x)-[r:T]->(y) WHERE p){m,n}`: the quantifier is printed in GQL form, not as `*m..n`. */
 function printGroup(r: RelationshipPattern): string {
   const g = r.group!;
-  const rel = printRelationship({ ...r, length: null, group: undefined });
   const { min, max } = r.length ?? { min: 1, max: 1 };
+  if (g.inner) {
+    let chain = printNode(g.inner.nodes[0]!);
+    g.inner.relationships.forEach((ir, i) => { chain += printRelationship(ir) + printNode(g.inner!.nodes[i + 1]!); });
+    return `(${chain}${g.where ? ` WHERE ${printExpression(g.where)}` : ''}){${min ?? 0},${max ?? ''}}`;
+  }
+  const rel = printRelationship({ ...r, length: null, group: undefined });
   return `(${printNode(g.left)}${rel}${printNode(g.right)}${g.where ? ` WHERE ${printExpression(g.where)}` : ''}){${min ?? 0},${max ?? ''}}`;
 }
 
@@ -155,6 +162,10 @@ export function printPatternPart(part: PatternPart): string {
   let chain = printNode(part.nodes[0]!);
   part.relationships.forEach((r, i) => { chain += (r.group ? printGroup(r) : printRelationship(r)) + printNode(part.nodes[i + 1]!); });
   if (part.shortest) chain = `${part.shortest === 'all' ? 'allShortestPaths' : 'shortestPath'}(${chain})`;
+  if (part.selector) {
+    const { kind, count } = part.selector;
+    chain = `${kind === 'any' ? `ANY ${count}` : kind === 'shortest' ? `SHORTEST ${count}` : `SHORTEST ${count} GROUPS`} ${chain}`;
+  }
   return part.variable !== null ? `${printName(part.variable)} = ${chain}` : chain;
 }
 
@@ -163,7 +174,7 @@ function printSetItem(item: SetItem): string {
     case 'SetProperty': return `${printExpression(item.property)} = ${printExpression(item.value)}`;
     case 'SetAllProperties': return `${printName(item.variable)} = ${printExpression(item.value)}`;
     case 'MergeProperties': return `${printName(item.variable)} += ${printExpression(item.value)}`;
-    case 'SetLabels': return printName(item.variable) + item.labels.map((l) => ':' + printName(l)).join('');
+    case 'SetLabels': return printName(item.variable) + item.labels.map((l) => ':' + printName(l)).join('') + (item.dynamicLabels ?? []).map((d) => `:$(${printExpression(d)})`).join('');
   }
 }
 
@@ -187,7 +198,7 @@ export function printClause(c: Clause): string {
       return `MERGE ${printPatternPart(c.pattern)}${c.onCreate.length ? ` ON CREATE SET ${c.onCreate.map(printSetItem).join(', ')}` : ''}${c.onMatch.length ? ` ON MATCH SET ${c.onMatch.map(printSetItem).join(', ')}` : ''}`;
     case 'Set': return `SET ${c.items.map(printSetItem).join(', ')}`;
     case 'Remove':
-      return `REMOVE ${c.items.map((it) => it.kind === 'RemoveProperty' ? printExpression(it.property) : printName(it.variable) + it.labels.map((l) => ':' + printName(l)).join('')).join(', ')}`;
+      return `REMOVE ${c.items.map((it) => it.kind === 'RemoveProperty' ? printExpression(it.property) : printName(it.variable) + it.labels.map((l) => ':' + printName(l)).join('') + (it.dynamicLabels ?? []).map((d) => `:$(${printExpression(d)})`).join('')).join(', ')}`;
     case 'Delete': return `${c.detach ? 'DETACH ' : ''}DELETE ${c.expressions.map(printExpression).join(', ')}`;
     case 'With': return `WITH ${printProjection(c.projection)}${c.where ? ` WHERE ${printExpression(c.where)}` : ''}`;
     case 'Return': return `RETURN ${printProjection(c.projection)}`;

@@ -1,7 +1,7 @@
 // Aggregation functions. Each call site gets fresh Aggregators per group; DISTINCT is a wrapper
 // that drops repeated (equivalent) first arguments.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
 import { add } from '../../values/arith.js';
 import { hashKey, orderCompare } from '../../values/compare.js';
 import { typeName } from '../../values/format.js';
@@ -94,7 +94,7 @@ class PercentileAgg implements Aggregator {
     if (this.percentile === null && p !== null) {
       const pn = typeof p === 'bigint' ? Number(p) : p;
       if (typeof pn !== 'number' || Number.isNaN(pn) || pn < 0 || pn > 1) {
-        throw new Neo4jError(Status.ArgumentError, `Invalid input '${String(p)}' is not a valid argument, must be a number in the range 0.0 to 1.0`);
+        throw detailedError(Status.ArgumentError, `Invalid input '${String(p)}' is not a valid argument, must be a number in the range 0.0 to 1.0`, 'NumberOutOfRange');
       }
       this.percentile = pn;
     }

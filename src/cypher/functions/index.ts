@@ -6,10 +6,11 @@ import { stringMathFunctions } from './string-math.js';
 import { temporalFunctions } from './temporal.js';
 import { spatialFunctions } from './spatial.js';
 import { apocFunctions } from '../procedures/apoc/index.js';
+import { dynamicLabelFunctions } from './dynamic-labels.js';
 import type { AggregateFunction, ScalarFunction } from './types.js';
 
 const scalars = new Map<string, ScalarFunction>();
-for (const f of [...scalarFunctions, ...stringMathFunctions, ...temporalFunctions, ...spatialFunctions, ...apocFunctions]) scalars.set(f.name.toLowerCase(), f);
+for (const f of [...scalarFunctions, ...stringMathFunctions, ...temporalFunctions, ...spatialFunctions, ...apocFunctions, ...dynamicLabelFunctions]) scalars.set(f.name.toLowerCase(), f);
 const aggregates = new Map<string, AggregateFunction>();
 for (const f of aggregateFunctions) aggregates.set(f.name.toLowerCase(), f);
 

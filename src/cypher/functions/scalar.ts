@@ -1,6 +1,6 @@
 // Scalar functions over entities, paths, lists and type conversions.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
 import { cypherEquals } from '../../values/compare.js';
 import { currentNode, currentRel, nodeValue } from '../values/entities.js';
 import { formatValue, scalarToString, typeName } from '../../values/format.js';
@@ -10,7 +10,7 @@ import {
 import type { FunctionContext, ScalarFunction } from './types.js';
 
 export function argError(fn: string, expected: string, v: CypherValue): Neo4jError {
-  return typeError(`Invalid input for function '${fn}()': Expected ${expected}, but got: ${typeName(v)}(${formatValue(v)})`);
+  return detailedError(Status.TypeError, `Invalid input for function '${fn}()': Expected ${expected}, but got: ${typeName(v)}(${formatValue(v)})`, 'InvalidArgumentValue');
 }
 
 function nodeAt(ctx: FunctionContext, id: number): CypherValue {
@@ -216,6 +216,9 @@ export const scalarFunctions: ScalarFunction[] = [
   { name: 'toBooleanList', minArgs: 1, maxArgs: 1, impl: listOf('toBooleanList', (v) => toBoolean(v)) },
   { name: 'toStringList', minArgs: 1, maxArgs: 1, impl: listOf('toStringList', (v) => toStringValue(v)) },
   one('exists', (v) => v !== null),
+  // LOAD CSV's position: the runtime reads it from the row (runtime/load-csv.ts); outside LOAD CSV null, as in Neo4j
+  { name: 'linenumber', minArgs: 0, maxArgs: 0, deterministic: false, impl: () => null },
+  { name: 'file', minArgs: 0, maxArgs: 0, deterministic: false, impl: () => null },
   { name: 'timestamp', minArgs: 0, maxArgs: 0, deterministic: false, impl: (_a, ctx) => BigInt(ctx.statementTimeMs) },
   {
     name: 'randomUUID', minArgs: 0, maxArgs: 0, deterministic: false, impl: (_a, ctx) => {

@@ -1,6 +1,6 @@
 // String, list and numeric functions.
 
-import { Neo4jError, Status } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError } from '../../core/errors.js';
 import { checkedInt } from '../../values/arith.js';
 import type { CypherValue } from '../../values/value.js';
 import { argError } from './scalar.js';
@@ -121,11 +121,11 @@ export const stringMathFunctions: ScalarFunction[] = [
     name: 'range', minArgs: 2, maxArgs: 3, impl: (a, ctx) => {
       const strictInt = (v: CypherValue): bigint => {
         if (typeof v === 'bigint') return v;
-        throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(v)}`);
+        throw detailedError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(v)}`, 'InvalidArgumentType');
       };
       const start = strictInt(a[0]!), end = strictInt(a[1]!);
       const step = a.length > 2 ? strictInt(a[2]!) : 1n;
-      if (step === 0n) throw new Neo4jError(Status.ArgumentError, 'Step argument to range() cannot be zero');
+      if (step === 0n) throw detailedError(Status.ArgumentError, 'Step argument to range() cannot be zero', 'NumberOutOfRange');
       const out: bigint[] = [];
       const count = step > 0n ? (end >= start ? (end - start) / step + 1n : 0n) : (start >= end ? (start - end) / -step + 1n : 0n);
       if (count > 10_000_000n) throw new Neo4jError(Status.ArgumentError, 'range() would produce too many elements');

@@ -268,7 +268,7 @@ export function parsePostfix(ts: TokenStream, allowLabels = true): Expression {
       }
       ts.expectPunct(']');
       expr = { kind: 'Subscript', object: expr, index, span: ts.spanFrom(start) };
-    } else if (allowLabels && ts.atPunct(':') && (ts.atName(1) || ts.atPunct('!', 1) || ts.atPunct('%', 1) || ts.atPunct('(', 1))) {
+    } else if (allowLabels && ts.atPunct(':') && (ts.atName(1) || ts.atPunct('!', 1) || ts.atPunct('%', 1) || ts.atPunct('(', 1) || ts.atPunct('$', 1))) {
       ts.next();
       const labelExpr = parseLabelExpression(ts, ts.labelOrSuppressed === 0);
       expr = labelPredicate(expr, labelExpr, ts.spanFrom(start), 'unknown');

@@ -3,13 +3,17 @@
 
 import type { Expression, Span } from '../ast/index.js';
 import type { TokenStream } from './stream.js';
+import { parseExpression } from './expressions.js';
+import { DYNAMIC_LABELS_FUNCTION } from '../functions/dynamic-labels.js';
 
 export type LabelExpr =
   | { readonly kind: 'name'; readonly name: string }
   | { readonly kind: 'or'; readonly items: readonly LabelExpr[] }
   | { readonly kind: 'and'; readonly items: readonly LabelExpr[] }
   | { readonly kind: 'not'; readonly operand: LabelExpr }
-  | { readonly kind: 'any' };
+  | { readonly kind: 'any' }
+  /** Neo4j 5.26 `$(expr)` / `$all(expr)` (every name) and `$any(expr)` (one of them) */
+  | { readonly kind: 'dynamic'; readonly mode: 'all' | 'any'; readonly expr: Expression };
 
 /**
  * Parses what follows a `:`. `allowOr` is false where `|` means something else (the projection
@@ -37,7 +41,7 @@ function parseOr(ts: TokenStream, allowOr: boolean): LabelExpr {
 function parseAnd(ts: TokenStream, allowOr: boolean): LabelExpr {
   const items = [parseFactor(ts, allowOr)];
   // `&` is the Neo4j 5 spelling; a following `:Name` is the classic conjunction `:A:B`.
-  while (ts.atPunct('&') || (ts.atPunct(':') && (ts.atName(1) || ts.atPunct('!', 1) || ts.atPunct('%', 1) || ts.atPunct('(', 1)))) {
+  while (ts.atPunct('&') || (ts.atPunct(':') && (ts.atName(1) || ts.atPunct('!', 1) || ts.atPunct('%', 1) || ts.atPunct('(', 1) || ts.atPunct('$', 1)))) {
     ts.next();
     items.push(parseFactor(ts, allowOr));
   }
@@ -47,12 +51,44 @@ function parseAnd(ts: TokenStream, allowOr: boolean): LabelExpr {
 function parseFactor(ts: TokenStream, allowOr: boolean): LabelExpr {
   if (ts.acceptPunct('!')) return { kind: 'not', operand: parseFactor(ts, allowOr) };
   if (ts.acceptPunct('%')) return { kind: 'any' };
+  if (ts.atPunct('$')) return parseDynamic(ts);
   if (ts.acceptPunct('(')) {
     const inner = parseOr(ts, true);
     ts.expectPunct(')');
     return inner;
   }
   return { kind: 'name', name: ts.expectName('a label name') };
+}
+
+/** `$(expr)`, `$all(expr)`, `$any(expr)` (the cursor is at `$`). */
+export function parseDynamic(ts: TokenStream): LabelExpr & { kind: 'dynamic' } {
+  ts.expectPunct('$');
+  let mode: 'all' | 'any' = 'all';
+  if (ts.atName() && ts.atPunct('(', 1)) {
+    const word = ts.peek().value.toLowerCase();
+    if (word !== 'all' && word !== 'any') ts.fail(['"("', '"all("', '"any("']);
+    ts.next();
+    mode = word as 'all' | 'any';
+  }
+  ts.expectPunct('(');
+  const expr = parseExpression(ts);
+  ts.expectPunct(')');
+  return { kind: 'dynamic', mode, expr };
+}
+
+/** A conjunction of names and `$(…)` / `$all(…)` parts, split; null when the expression is richer. */
+export function dynamicConjunction(e: LabelExpr): { names: string[]; dynamic: Expression[] } | null {
+  if (e.kind === 'name') return { names: [e.name], dynamic: [] };
+  if (e.kind === 'dynamic') return e.mode === 'all' ? { names: [], dynamic: [e.expr] } : null;
+  if (e.kind !== 'and') return null;
+  const out = { names: [] as string[], dynamic: [] as Expression[] };
+  for (const item of e.items) {
+    const sub = dynamicConjunction(item);
+    if (sub === null) return null;
+    out.names.push(...sub.names);
+    out.dynamic.push(...sub.dynamic);
+  }
+  return out;
 }
 
 /** The labels of a pure conjunction (`:A:B`, `:A&B`), or null when the expression is richer. */
@@ -96,6 +132,11 @@ export function labelPredicate(subject: Expression, e: LabelExpr, span: Span, en
       return e.items.map(rec).reduce((left, right) => ({ kind: 'BinaryOp', op: 'OR', left, right, span }));
     case 'not':
       return { kind: 'UnaryOp', op: 'NOT', operand: rec(e.operand), span };
+    case 'dynamic':
+      return {
+        kind: 'FunctionCall', name: DYNAMIC_LABELS_FUNCTION, distinct: false, span,
+        args: [subject, e.expr, { kind: 'Literal', value: e.mode, span }],
+      };
     case 'any':
       if (entity === 'relationship') return { kind: 'Literal', value: true, span };
       // A node matches `%` when it has at least one label.

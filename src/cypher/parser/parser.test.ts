@@ -235,7 +235,12 @@ test('reads Neo4j 5 quantified relationships and path selectors as var-length an
   assert.equal(part('MATCH p = SHORTEST 1 (a)-[:T]-+(b) RETURN p').shortest, 'shortest');
   assert.equal(part('MATCH p = ALL SHORTEST (a)-[:T]-+(b) RETURN p').shortest, 'all');
   assert.equal(part('MATCH p = ANY SHORTEST PATH (a)-[:T]-+(b) RETURN p').shortest, 'shortest');
-  assert.throws(() => parse('MATCH p = SHORTEST 3 (a)-[:T]-+(b) RETURN p'), { code: 'Neo.ClientError.Statement.FeatureNotSupported' });
+  assert.deepEqual(part('MATCH p = SHORTEST 3 (a)-[:T]-+(b) RETURN p').selector, { kind: 'shortest', count: 3 });
+  assert.deepEqual(part('MATCH p = SHORTEST 2 PATHS GROUPS (a)-[:T]-+(b) RETURN p').selector, { kind: 'shortestGroups', count: 2 });
+  assert.deepEqual(part('MATCH p = ANY 4 PATHS (a)-[:T]-+(b) RETURN p').selector, { kind: 'any', count: 4 });
+  assert.deepEqual(part('MATCH p = ALL SHORTEST (a)-[:T]->(m)-[:T]-+(b) RETURN p').selector, { kind: 'shortestGroups', count: 1 });
+  assert.equal(part('MATCH p = SHORTEST 3 (a)-[:T]-+(b) RETURN p').shortest, null);
+  assert.equal(syntaxError('MATCH p = SHORTEST 0 (a)-[:T]-+(b) RETURN p').detail, 'InvalidPathSelector');
   assert.equal(syntaxError('MATCH (a)-[:T*2]->{1,3}(b) RETURN a').detail, 'InvalidRelationshipPattern');
 });
 

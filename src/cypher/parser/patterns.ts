@@ -1,9 +1,8 @@
 // Pattern parsing: `p = shortestPath((a:L {k: v})-[r:T|U*1..3]->(b))` and friends.
 
-import type { Direction, Expression, NodePattern, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
+import type { Direction, Expression, NodePattern, PathSelector, PatternPart, RelationshipPattern, Span, VarLength } from '../ast/index.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
-import { conjunctionNames, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
-import { notSupported } from '../../core/errors.js';
+import { dynamicConjunction, disjunctionNames, hiddenVariable, labelPredicate, parseLabelExpression, type LabelExpr } from './labels.js';
 import type { TokenStream } from './stream.js';
 
 /** A comma-separated list of pattern parts (MATCH / CREATE). */
@@ -20,11 +19,15 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
     variable = ts.expectName();
     ts.next();
   }
-  let shortest: PatternPart['shortest'] = parsePathSelector(ts);
-  if (shortest !== null) {
+  const selector = parsePathSelector(ts);
+  if (selector !== null) {
     const chain = parseChain(ts);
-    return { kind: 'PatternPart', variable, shortest, ...chain, span: ts.spanFrom(start) };
+    // one relationship, one path per pair (or all shortest): the breadth-first search answers it
+    const single = chain.relationships.length === 1 && chain.relationships[0]!.group === undefined && selector.count === 1;
+    const shortest = !single ? null : selector.kind === 'shortestGroups' ? 'all' : 'shortest';
+    return { kind: 'PatternPart', variable, shortest, ...(shortest === null ? { selector } : {}), ...chain, span: ts.spanFrom(start) };
   }
+  let shortest: PatternPart['shortest'] = null;
   if ((ts.atKeyword('SHORTESTPATH') || ts.atKeyword('ALLSHORTESTPATHS')) && ts.atPunct('(', 1)) {
     shortest = ts.next().value === 'SHORTESTPATH' ? 'shortest' : 'all';
     ts.expectPunct('(');
@@ -45,37 +48,42 @@ export function parsePatternPart(ts: TokenStream, allowPathVariable: boolean): P
 }
 
 /**
- * GQL path selectors of Neo4j 5: `SHORTEST 1`, `ANY SHORTEST`, `ANY [1]` → one shortest path;
- * `ALL SHORTEST` → all shortest paths. Other counts are not supported. Optional PATH/PATHS.
+ * GQL path selectors of Neo4j 5: `SHORTEST k [PATH|PATHS]`, `SHORTEST k [PATH|PATHS] GROUP[S]`,
+ * `ALL SHORTEST`, `ANY SHORTEST`, `ANY [k]`.
  */
-function parsePathSelector(ts: TokenStream): PatternPart['shortest'] {
-  const count = (): void => {
+function parsePathSelector(ts: TokenStream): PathSelector | null {
+  const count = (): number => {
     const t = ts.peek();
-    if (t.type !== 'integer') return;
+    if (t.type !== 'integer') return 1;
     ts.next();
-    if (t.value !== '1') throw notSupported(`Path selector with a count of ${t.value}`);
+    const n = Number(t.value);
+    if (!Number.isSafeInteger(n) || n < 1) throw ts.errorAt(t.start, `Invalid input '${t.value}': the count of a path selector must be a positive integer`, 'InvalidPathSelector');
+    return n;
   };
   const pathWord = (): void => {
     if (!ts.acceptKeyword('PATH')) ts.acceptKeyword('PATHS');
   };
   if (ts.atKeyword('SHORTEST')) {
-    if (ts.peek(1).type === 'integer' && ts.atKeyword('GROUPS', 2)) throw notSupported('SHORTEST k GROUPS');
     ts.next();
-    count();
+    const n = count();
     pathWord();
-    return 'shortest';
+    if (ts.acceptKeyword('GROUPS') || ts.acceptKeyword('GROUP')) return { kind: 'shortestGroups', count: n };
+    return { kind: 'shortest', count: n };
   }
   if (ts.atKeywords('ALL', 'SHORTEST')) {
     ts.pos += 2;
     pathWord();
-    return 'all';
+    return { kind: 'shortestGroups', count: 1 };
   }
   if (ts.atKeyword('ANY') && (ts.atKeyword('SHORTEST', 1) || ts.peek(1).type === 'integer' || ts.atPunct('(', 1) || ts.atKeyword('PATH', 1) || ts.atKeyword('PATHS', 1))) {
     ts.next();
-    ts.acceptKeyword('SHORTEST');
-    count();
+    if (ts.acceptKeyword('SHORTEST')) {
+      pathWord();
+      return { kind: 'shortest', count: 1 };
+    }
+    const n = count();
     pathWord();
-    return 'shortest';
+    return { kind: 'any', count: n };
   }
   return null;
 }
@@ -124,15 +132,26 @@ function parseGroup(ts: TokenStream): RelationshipPattern {
   const start = ts.next().start;
   const left = parseNodePattern(ts);
   if (!atRelationshipStart(ts)) ts.fail(['a relationship pattern']);
-  const rel = parseRelationshipPattern(ts);
-  const right = parseNodePattern(ts);
-  if (atRelationshipStart(ts) || atGroupStart(ts)) throw notSupported('Quantified path patterns with more than one relationship');
-  if (rel.length !== null) throw ts.errorAt(rel.span.start, 'A quantified path pattern may not contain a variable length relationship', 'InvalidRelationshipPattern');
+  const nodes = [left];
+  const rels: RelationshipPattern[] = [];
+  do {
+    const rel = parseRelationshipPattern(ts);
+    if (rel.length !== null) throw ts.errorAt(rel.span.start, 'A quantified path pattern may not contain a variable length relationship', 'InvalidRelationshipPattern');
+    rels.push(rel);
+    if (atGroupStart(ts)) throw ts.errorAt(ts.peek().start, 'Quantified path patterns are not allowed to be nested.', 'InvalidQuantifiedPathPattern');
+    nodes.push(parseNodePattern(ts));
+  } while (atRelationshipStart(ts));
+  if (atGroupStart(ts)) throw ts.errorAt(ts.peek().start, 'Quantified path patterns are not allowed to be nested.', 'InvalidQuantifiedPathPattern');
   const where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
   ts.expectPunct(')');
   const length = parsePathQuantifier(ts);
   if (length === null) ts.fail(['a quantifier such as {1,3}, + or *']);
-  return { ...rel, length, group: { left, right, where }, span: ts.spanFrom(start) };
+  const right = nodes[nodes.length - 1]!;
+  if (rels.length === 1) return { ...rels[0]!, length, group: { left, right, where }, span: ts.spanFrom(start) };
+  return {
+    kind: 'RelationshipPattern', variable: null, types: [], direction: 'out', length, properties: null, where: null,
+    group: { left, right, where, inner: { nodes, relationships: rels } }, span: ts.spanFrom(start),
+  };
 }
 
 function atRelationshipStart(ts: TokenStream): boolean {
@@ -164,15 +183,18 @@ export function parseNodePattern(ts: TokenStream): NodePattern {
     variable = ts.expectName();
   }
   let labels: string[] = [];
+  let dynamicLabels: Expression[] = [];
   let labelFilter: LabelExpr | null = null;
   let labelSpan: Span | null = null;
   if (ts.atPunct(':')) {
     const labelStart = ts.next().start;
     const expr = parseLabelExpression(ts, true);
     labelSpan = ts.spanFrom(labelStart);
-    const names = conjunctionNames(expr);
-    if (names !== null) labels = names;
-    else labelFilter = expr;
+    const split = dynamicConjunction(expr);
+    if (split !== null) {
+      labels = split.names;
+      dynamicLabels = split.dynamic;
+    } else labelFilter = expr;
   }
   const properties = parseProperties(ts);
   let where = ts.acceptKeyword('WHERE') ? parseExpression(ts) : null;
@@ -187,7 +209,7 @@ export function parseNodePattern(ts: TokenStream): NodePattern {
     const predicate = labelPredicate(subject, labelFilter, labelSpan!, 'node');
     where = where === null ? predicate : { kind: 'BinaryOp', op: 'AND', left: predicate, right: where, span: where.span };
   }
-  return { kind: 'NodePattern', variable, labels, properties, where, span: ts.spanFrom(start) };
+  return { kind: 'NodePattern', variable, labels, properties, where, ...(dynamicLabels.length ? { dynamicLabels } : {}), span: ts.spanFrom(start) };
 }
 
 function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
@@ -199,6 +221,7 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
   let length: VarLength | null = null;
   let properties: Expression | null = null;
   let where: Expression | null = null;
+  let dynamicType: Expression | null = null;
   if (ts.acceptPunct('[')) {
     if (ts.atName() && !ts.atKeyword('WHERE')) variable = ts.expectName();
     let typeFilter: LabelExpr | null = null;
@@ -209,6 +232,7 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
       typeSpan = ts.spanFrom(typeStart);
       const names = disjunctionNames(expr);
       if (names !== null) types = names;
+      else if (expr.kind === 'dynamic' && expr.mode === 'all') dynamicType = expr.expr;
       else typeFilter = expr;
     }
     if (ts.atPunct('..')) throw ts.errorAt(ts.peek().start, "Invalid input '..': expected \"*\" before a variable length range", 'InvalidRelationshipPattern');
@@ -236,7 +260,7 @@ function parseRelationshipPattern(ts: TokenStream): RelationshipPattern {
     if (length !== null) throw ts.errorAt(start, 'A relationship cannot have both a variable length and a quantifier', 'InvalidRelationshipPattern');
     length = quantifier;
   }
-  return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, span: ts.spanFrom(start) };
+  return { kind: 'RelationshipPattern', variable, types, direction, length, properties, where, ...(dynamicType ? { dynamicType } : {}), span: ts.spanFrom(start) };
 }
 
 /** An optional integer bound of a repetition (`*1..3`, `{2,5}`); null when absent. */

@@ -7,6 +7,7 @@ import type {
 import { parseExpression, parsePostfix } from './expressions.js';
 import { parsePattern, parsePatternPart } from './patterns.js';
 import type { TokenStream } from './stream.js';
+import { parseDynamic } from './labels.js';
 
 const CLAUSE_KEYWORDS = [
   '"CALL"', '"CREATE"', '"DELETE"', '"DETACH"', '"FOREACH"', '"LOAD"', '"MATCH"', '"MERGE"', '"OPTIONAL"',
@@ -210,15 +211,28 @@ function expectPropertyAccess(ts: TokenStream): PropertyAccess {
   return target;
 }
 
+/** `:A:B:$(expr)` after a variable in SET / REMOVE. */
+function parseLabelItems(ts: TokenStream): { labels: string[]; dynamicLabels: Expression[] } {
+  const labels: string[] = [];
+  const dynamicLabels: Expression[] = [];
+  while (ts.acceptPunct(':')) {
+    if (ts.atPunct('$')) {
+      const d = parseDynamic(ts);
+      if (d.mode === 'any') throw ts.errorAt(ts.peek().start, "Invalid input '$any': a label to set or remove is written $(expr)", 'UnexpectedSyntax');
+      dynamicLabels.push(d.expr);
+    } else labels.push(ts.expectName('a label name'));
+  }
+  return { labels, dynamicLabels };
+}
+
 function parseSetItems(ts: TokenStream): SetItem[] {
   const items: SetItem[] = [];
   do {
     const start = ts.peek().start;
     if (ts.atName() && ts.atPunct(':', 1)) {
       const variable = ts.expectName();
-      const labels: string[] = [];
-      while (ts.acceptPunct(':')) labels.push(ts.expectName('a label name'));
-      items.push({ kind: 'SetLabels', variable, labels, span: ts.spanFrom(start) });
+      const { labels, dynamicLabels } = parseLabelItems(ts);
+      items.push({ kind: 'SetLabels', variable, labels, ...(dynamicLabels.length ? { dynamicLabels } : {}), span: ts.spanFrom(start) });
     } else if (ts.atName() && (ts.atPunct('=', 1) || ts.atPunct('+=', 1))) {
       const variable = ts.expectName();
       const merge = ts.next().value === '+=';
@@ -241,9 +255,8 @@ function parseRemove(ts: TokenStream): Clause {
     const itemStart = ts.peek().start;
     if (ts.atName() && ts.atPunct(':', 1)) {
       const variable = ts.expectName();
-      const labels: string[] = [];
-      while (ts.acceptPunct(':')) labels.push(ts.expectName('a label name'));
-      items.push({ kind: 'RemoveLabels', variable, labels, span: ts.spanFrom(itemStart) });
+      const { labels, dynamicLabels } = parseLabelItems(ts);
+      items.push({ kind: 'RemoveLabels', variable, labels, ...(dynamicLabels.length ? { dynamicLabels } : {}), span: ts.spanFrom(itemStart) });
     } else {
       items.push({ kind: 'RemoveProperty', property: expectPropertyAccess(ts), span: ts.spanFrom(itemStart) });
     }

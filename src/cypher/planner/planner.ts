@@ -5,9 +5,10 @@
 // clauses before it, as Cypher's semantics require. Control items (runtime/context.ts) travel up
 // beside the rows.
 
-import { Neo4jError, Status, notSupported, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, notSupported, typeError } from '../../core/errors.js';
 import type { Clause, Expression, PatternPart, Projection, Query, SingleQuery } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
+import { loadCsvStage } from '../runtime/load-csv.js';
 import type { AnalyzedStatement, ProjectionInfo } from '../semantic/types.js';
 import { hashKey } from '../../values/compare.js';
 import { formatValue, typeName } from '../../values/format.js';
@@ -220,7 +221,7 @@ function compileSingle(q: SingleQuery, scope: readonly string[], persistent: rea
 }
 
 /** Clauses and expressions that can leave the graph-free rows of UNWIND and WITH. */
-const GRAPH_FREE_CLAUSES = new Set<string>(['Unwind', 'With']);
+const GRAPH_FREE_CLAUSES = new Set<string>(['Unwind', 'With', 'LoadCsv']);
 const GRAPH_READING_EXPRESSIONS = new Set<string>(['PatternExpression', 'PatternComprehension', 'ExistsSubquery', 'CountSubquery', 'CollectSubquery']);
 
 /** Whether a clause may read the graph (anything but UNWIND / WITH over values). */
@@ -267,6 +268,8 @@ function patternVariables(parts: readonly PatternPart[]): string[] {
       // a quantified group's node variables are bound (as lists) by the match too
       if (r.group?.left.variable) out.add(r.group.left.variable);
       if (r.group?.right.variable) out.add(r.group.right.variable);
+      for (const n of r.group?.inner?.nodes ?? []) if (n.variable) out.add(n.variable);
+      for (const ir of r.group?.inner?.relationships ?? []) if (ir.variable) out.add(ir.variable);
     }
   }
   return [...out];
@@ -397,7 +400,7 @@ function compileClause(clause: Clause, before: readonly string[], readsBefore = 
       };
     }
     case 'CallSubquery': return { stages: [compileCallSubquery(clause, before, readsBefore)] };
-    case 'LoadCsv': throw notSupported('LOAD CSV');
+    case 'LoadCsv': return { stages: [loadCsvStage(clause, compileExpression(clause.url))] };
   }
 }
 
@@ -421,9 +424,9 @@ function unwindRange(args: readonly Evaluator[], variable: string): Stage {
         const step = bounds[2] ?? 1n;
         if (typeof start !== 'bigint' || typeof end !== 'bigint' || typeof step !== 'bigint') {
           const bad = bounds.find((b) => typeof b !== 'bigint');
-          throw new Neo4jError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(bad)}`);
+          throw detailedError(Status.ArgumentError, `Invalid input for function 'range()': Expected an Integer, but got: ${String(bad)}`, 'InvalidArgumentType');
         }
-        if (step === 0n) throw new Neo4jError(Status.ArgumentError, 'Step argument to range() cannot be zero');
+        if (step === 0n) throw detailedError(Status.ArgumentError, 'Step argument to range() cannot be zero', 'NumberOutOfRange');
         for (let v = start; step > 0n ? v <= end : v >= end; v += step) {
           tick(ctx);
           if (ctx.yieldNow) yield PAUSE;

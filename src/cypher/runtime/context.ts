@@ -11,7 +11,7 @@
 import type { StatementProfiler } from './profile.js';
 import type { Scheduler } from '../../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../../graph/api.js';
-import type { ProcedureContext, ProcedureSignature, StatementTransaction } from '../../execution/api.js';
+import type { CsvImportSource, ProcedureContext, ProcedureSignature, StatementTransaction } from '../../execution/api.js';
 import type { FunctionContext } from '../functions/types.js';
 import type { CypherValue } from '../../values/value.js';
 import type { StatementMemory } from './memory.js';
@@ -101,6 +101,8 @@ export interface ExecContext extends FunctionContext {
   readonly memory: StatementMemory;
   /** for procedures that run Cypher themselves (set by the engine) */
   readonly procedureContext?: ProcedureContext;
+  /** where LOAD CSV reads (the server's import directory); absent in an engine on its own */
+  readonly csvImport?: CsvImportSource;
   /** PROFILE: counts each clause's rows and store reads (runtime/profile.ts) */
   readonly profiler?: StatementProfiler;
 }

@@ -1,7 +1,7 @@
 // Compiles AST expressions into closures over (row, context). Compilation happens once per cached
 // statement; evaluation is then a tree of direct function calls.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
 import type { Expression } from '../ast/index.js';
 import { lookupScalar } from '../functions/index.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../../values/arith.js';
@@ -11,6 +11,7 @@ import { formatValue, typeName } from '../../values/format.js';
 import { temporalProperty } from '../../values/temporal-props.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
+import { csvPositionFunction } from './load-csv.js';
 import { GrowingList } from './memory.js';
 import { compilePatternMatcher } from './match.js';
 import { compileSubqueryExpression } from '../planner/planner.js';
@@ -74,10 +75,10 @@ function subscript(obj: CypherValue, idx: CypherValue, ctx: ExecContext): Cypher
     return i >= 0 && i < obj.length ? obj[i]! : null;
   }
   if (obj instanceof Map || obj instanceof NodeValue || obj instanceof RelationshipValue) {
-    if (typeof idx !== 'string') throw typeError(`Map element access by non-string key: ${typeName(idx)} (${formatValue(idx)})`);
+    if (typeof idx !== 'string') throw detailedError(Status.TypeError, `Map element access by non-string key: ${typeName(idx)} (${formatValue(idx)})`, 'MapElementAccessByNonString');
     return propertyOf(obj, idx, ctx);
   }
-  throw typeError(`Type mismatch: expected a list or map but was ${typeName(obj)} (${formatValue(obj)})`);
+  throw detailedError(Status.TypeError, `Type mismatch: expected a list or map but was ${typeName(obj)} (${formatValue(obj)})`, 'InvalidArgumentType');
 }
 
 function regexFor(pattern: string): RegExp {
@@ -453,6 +454,8 @@ function compileBinary(op: string, l: Evaluator, r: Evaluator): Evaluator {
 }
 
 function compileFunctionCall(name: string, args: Evaluator[], argAst: readonly Expression[]): Evaluator {
+  const csvPosition = args.length === 0 ? csvPositionFunction(name) : null;
+  if (csvPosition !== null) return csvPosition;
   const fn = lookupScalar(name);
   if (!fn) {
     throw new Neo4jError(Status.SyntaxError, `Unknown function '${name}'`);

@@ -4,7 +4,7 @@
 
 import { typeError } from '../../core/errors.js';
 import type { Direction as StoreDirection, NodeRecord } from '../../graph/api.js';
-import type { Expression, NodePattern, PatternPart, RelationshipPattern } from '../ast/index.js';
+import type { Expression, NodePattern, PathSelector, PatternPart, RelationshipPattern } from '../ast/index.js';
 import { cypherEquals } from '../../values/compare.js';
 import { nodeValue, relValue } from '../values/entities.js';
 import { formatValue, typeName } from '../../values/format.js';
@@ -13,6 +13,9 @@ import { type Evaluator, type ExecContext, type Row, PAUSE, tick, withoutPausing
 import { compileExpression, truthy } from './expressions.js';
 import { matchShortest } from './shortest-path.js';
 import { type GroupSpec, groupHopHolds } from './quantified-group.js';
+import { expandChain } from './quantified-chain.js';
+import { matchSelected } from './path-selectors.js';
+import { dynamicNames } from '../functions/dynamic-labels.js';
 import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
@@ -26,6 +29,8 @@ export interface NodeSpec {
   readonly where: Evaluator | null;
   /** WHERE conjuncts checked as soon as all the variables they read are bound. */
   readonly pushed: Pushed[];
+  /** `(n:$(expr))`: names the node must carry, evaluated per row */
+  readonly dynamicLabels?: readonly Evaluator[];
 }
 
 /** A WHERE conjunct evaluated early, when every variable in `vars` has a binding. */
@@ -51,6 +56,8 @@ export interface RelSpec {
   readonly propsExpr: Evaluator | null;
   readonly where: Evaluator | null;
   readonly pushed: Pushed[];
+  /** `-[:$(expr)]->`: the type the relationship must have, evaluated per row */
+  readonly dynamicType?: Evaluator;
   /** A quantified group: its node patterns and predicate, checked at every iteration. */
   readonly group?: GroupSpec;
 }
@@ -67,6 +74,10 @@ export interface PartSpec {
   relSeeds: Map<number, Seed[]>;
   /** For a trailing shortestPath whose WHERE reads the path: the predicate applied during search. */
   pathFilter?: Evaluator;
+  /** SHORTEST k, SHORTEST k GROUPS, ANY k over any pattern (runtime/path-selectors.ts) */
+  readonly selector?: PathSelector;
+  /** the MATCH's WHERE, applied before the selection when this part is the MATCH's last */
+  selectorFilter?: Evaluator;
 }
 
 export type Matcher = (row: Row, ctx: ExecContext) => Iterable<Row>;
@@ -79,7 +90,10 @@ function compileProps(e: Expression | null): { props: [string, Evaluator][] | nu
 
 function compileNode(n: NodePattern): NodeSpec {
   const { props, propsExpr } = compileProps(n.properties);
-  return { variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null, pushed: [] };
+  return {
+    variable: n.variable, labels: n.labels, props, propsExpr, where: n.where ? compileExpression(n.where) : null, pushed: [],
+    ...(n.dynamicLabels ? { dynamicLabels: n.dynamicLabels.map((d) => compileExpression(d)) } : {}),
+  };
 }
 
 function compileRel(r: RelationshipPattern): RelSpec {
@@ -90,7 +104,13 @@ function compileRel(r: RelationshipPattern): RelSpec {
   return {
     variable: r.variable, types: r.types, direction: r.direction, min, max, varLength,
     props, propsExpr, where: r.where ? compileExpression(r.where) : null, pushed: [],
-    ...(r.group ? { group: { left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null } } : {}),
+    ...(r.dynamicType ? { dynamicType: compileExpression(r.dynamicType) } : {}),
+    ...(r.group ? {
+      group: {
+        left: compileNode(r.group.left), right: compileNode(r.group.right), where: r.group.where ? compileExpression(r.group.where) : null,
+        ...(r.group.inner ? { chain: { nodes: r.group.inner.nodes.map(compileNode), rels: r.group.inner.relationships.map(compileRel) } } : {}),
+      },
+    } : {}),
   };
 }
 
@@ -105,7 +125,7 @@ export function compilePatternMatcher(
   pausable = false,
 ): Matcher {
   const specs: PartSpec[] = parts.map((p) => ({
-    pathVariable: p.variable, shortest: p.shortest,
+    pathVariable: p.variable, shortest: p.shortest, ...(p.selector ? { selector: p.selector } : {}),
     nodes: p.nodes.map(compileNode), rels: p.relationships.map(compileRel), seeds: new Map(), relSeeds: new Map(),
   }));
   void boundBefore; // seeds check at run time that the variables they read are bound
@@ -132,6 +152,7 @@ export function compilePatternMatcher(
   pushDownConjuncts(where, specs);
   const filter = where ? compileExpression(where) : null;
   const last = specs[specs.length - 1];
+  if (filter && last?.selector) last.selectorFilter = filter;
   if (filter && last?.shortest) {
     const read = new Set<string>();
     variablesIn(where, read);
@@ -154,7 +175,9 @@ function* matchParts(specs: readonly PartSpec[], i: number, row: Row, ctx: ExecC
   if (i === specs.length) { yield row; return; }
   const spec = specs[i]!;
   const needPath = patternExpr || spec.pathVariable !== null;
-  const gen = spec.shortest ? matchShortest(spec, row, ctx) : matchPart(spec, row, ctx, used, needPath);
+  const gen = spec.shortest ? matchShortest(spec, row, ctx)
+    : spec.selector ? matchSelected(spec, row, ctx, used, () => matchPart(spec, row, ctx, used, true))
+    : matchPart(spec, row, ctx, used, needPath);
   const last = i + 1 === specs.length;
   for (const [r, path] of gen) {
     if (r === PAUSE) { yield r; continue; }
@@ -199,6 +222,12 @@ function propsMatch(
 
 function nodeMatches(spec: NodeSpec, rec: NodeRecord, row: Row, ctx: ExecContext): boolean {
   for (const l of spec.labels) if (!rec.labels.includes(l)) return false;
+  if (spec.dynamicLabels) {
+    for (const d of spec.dynamicLabels) {
+      const names = dynamicNames(d(row, ctx), 'label');
+      if (names === null || !names.every((l) => rec.labels.includes(l))) return false;
+    }
+  }
   return propsMatch(spec.props, spec.propsExpr, rec.properties, row, ctx);
 }
 
@@ -212,7 +241,7 @@ export function bindNode(spec: NodeSpec, id: number, row: Row, ctx: ExecContext)
     }
   }
   // An anonymous, unconstrained node needs no read: the id came from the store.
-  if (v === null && spec.labels.length === 0 && spec.props === null && spec.propsExpr === null && spec.where === null) return row;
+  if (v === null && spec.labels.length === 0 && spec.props === null && spec.propsExpr === null && spec.where === null && !spec.dynamicLabels) return row;
   const rec = ctx.tx.node(id);
   if (!rec) return null;
   if (!nodeMatches(spec, rec, row, ctx)) return null;
@@ -433,6 +462,10 @@ function* extend(
 
 export function relMatches(rs: RelSpec, rel: RelationshipValue, row: Row, ctx: ExecContext): boolean {
   if (!propsMatch(rs.props, rs.propsExpr, rel.properties as ReadonlyMap<string, PropertyValue>, row, ctx)) return false;
+  if (rs.dynamicType) {
+    const names = dynamicNames(rs.dynamicType(row, ctx), 'relationship type');
+    if (names === null || !names.every((t) => t === rel.type)) return false;
+  }
   return true;
 }
 
@@ -447,7 +480,7 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
   if (!rs.varLength) {
     if (bound === null) return;
     // The relationship record is read only when something looks at it.
-    const needRel = rs.variable !== null || rs.props !== null || rs.propsExpr !== null || rs.where !== null;
+    const needRel = rs.variable !== null || rs.props !== null || rs.propsExpr !== null || rs.where !== null || rs.dynamicType !== undefined;
     const adj = [...ctx.tx.relationshipsOf(fromId, dir, types)];
     for (const a of adj) {
       tick(ctx);
@@ -466,6 +499,10 @@ function* expandRel(rs: RelSpec, fromId: number, forward: boolean, row: Row, ctx
       if (rs.pushed.length && !pushedHold(rs.pushed, out, ctx)) continue;
       yield [out, a.otherId, { relIds: [a.relId], rels: [rel], nodes: [] }];
     }
+    return;
+  }
+  if (rs.group?.chain) {
+    yield* expandChain(rs, fromId, forward, row, ctx, used);
     return;
   }
   // Variable length: depth-first, relationships unique along the path and within the MATCH.

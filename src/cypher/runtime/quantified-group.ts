@@ -6,11 +6,14 @@ import type { RelationshipValue } from '../../values/value.js';
 import type { Evaluator } from './context.js';
 import { truthy } from './expressions.js';
 import { bindNode, type NodeSpec, type RelSpec } from './match.js';
+import type { ChainSpec } from './quantified-chain.js';
 
 export interface GroupSpec {
   readonly left: NodeSpec;
   readonly right: NodeSpec;
   readonly where: Evaluator | null;
+  /** a group of several relationships (runtime/quantified-chain.ts) */
+  readonly chain?: ChainSpec;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 import { type Evaluator, type ExecContext, type Row, tick } from './context.js';
 import { compileExpression } from './expressions.js';
 import { compilePatternMatcher } from './match.js';
+import { dynamicNamesToWrite } from '../functions/dynamic-labels.js';
 
 export type RowOp = (row: Row, ctx: ExecContext) => Iterable<Row>;
 
@@ -54,19 +55,38 @@ function propertyMap(v: CypherValue, ctx: ExecContext): Map<string, PropertyValu
   return out;
 }
 
-interface CreateNodeSpec { variable: string | null; labels: readonly string[]; props: Evaluator | null }
-interface CreateRelSpec { variable: string | null; type: string; direction: 'out' | 'in' | 'both'; props: Evaluator | null }
+interface CreateNodeSpec { variable: string | null; labels: readonly string[]; dynamicLabels: readonly Evaluator[]; props: Evaluator | null }
+interface CreateRelSpec { variable: string | null; type: string; dynamicType: Evaluator | null; direction: 'out' | 'in' | 'both'; props: Evaluator | null }
+
+/** Static labels plus those `$(expr)` gives for this row. */
+function labelsFor(labels: readonly string[], dynamic: readonly Evaluator[], row: Row, ctx: ExecContext): readonly string[] {
+  if (dynamic.length === 0) return labels;
+  const out = [...labels];
+  for (const d of dynamic) out.push(...dynamicNamesToWrite(d(row, ctx), 'label'));
+  return [...new Set(out)];
+}
+
+function typeFor(r: CreateRelSpec, row: Row, ctx: ExecContext): string {
+  if (r.dynamicType === null) return r.type;
+  const names = dynamicNamesToWrite(r.dynamicType(row, ctx), 'relationship type');
+  if (names.length !== 1) throw typeError(`A relationship is created with exactly one type, but $(…) gave ${names.length}`);
+  return names[0]!;
+}
 
 export function compileCreatePart(part: PatternPart): (row: Row, ctx: ExecContext) => Row {
   const nodes: CreateNodeSpec[] = part.nodes.map((n) => ({
-    variable: n.variable, labels: n.labels, props: n.properties ? compileExpression(n.properties) : null,
+    variable: n.variable, labels: n.labels, dynamicLabels: (n.dynamicLabels ?? []).map((d) => compileExpression(d)),
+    props: n.properties ? compileExpression(n.properties) : null,
   }));
   const rels: CreateRelSpec[] = part.relationships.map((r) => {
-    if (r.types.length !== 1) {
+    if (r.types.length !== 1 && !(r.dynamicType && r.types.length === 0)) {
       throw new Neo4jError(Status.SyntaxError, 'A single relationship type must be specified for CREATE');
     }
     if (r.length !== null) throw new Neo4jError(Status.SyntaxError, 'Variable length relationships cannot be used in CREATE');
-    return { variable: r.variable, type: r.types[0]!, direction: r.direction, props: r.properties ? compileExpression(r.properties) : null };
+    return {
+      variable: r.variable, type: r.types[0] ?? '', dynamicType: r.dynamicType ? compileExpression(r.dynamicType) : null,
+      direction: r.direction, props: r.properties ? compileExpression(r.properties) : null,
+    };
   });
   const pathVar = part.variable;
   return (row, ctx) => {
@@ -83,9 +103,10 @@ export function compileCreatePart(part: PatternPart): (row: Row, ctx: ExecContex
         continue;
       }
       const props = n.props ? propertyMap(n.props(out, ctx), ctx) : new Map<string, PropertyValue>();
-      const id = ctx.tx.createNode(n.labels, props);
+      const labels = labelsFor(n.labels, n.dynamicLabels, out, ctx);
+      const id = ctx.tx.createNode(labels, props);
       // Built from what was written rather than read back: the record is exactly these.
-      const v = new NodeValue(id, [...new Set(n.labels)], props as CypherMap);
+      const v = new NodeValue(id, [...new Set(labels)], props as CypherMap);
       ids.push(v);
       if (n.variable !== null) out = { ...out, [n.variable]: v };
     }
@@ -97,8 +118,9 @@ export function compileCreatePart(part: PatternPart): (row: Row, ctx: ExecContex
       if (r.variable !== null && out[r.variable] !== undefined) {
         throw new Neo4jError(Status.SyntaxError, `Variable \`${r.variable}\` already declared`);
       }
-      const id = ctx.tx.createRelationship(r.type, s.id, e.id, props);
-      const v = new RelationshipValue(id, r.type, s.id, e.id, props as CypherMap);
+      const type = typeFor(r, out, ctx);
+      const id = ctx.tx.createRelationship(type, s.id, e.id, props);
+      const v = new RelationshipValue(id, type, s.id, e.id, props as CypherMap);
       relVals.push(v);
       if (r.variable !== null) out = { ...out, [r.variable]: v };
     });
@@ -172,13 +194,13 @@ export function compileSetItems(items: readonly SetItem[]): (row: Row, ctx: Exec
         return (row, ctx) => replaceProperties(row[v] ?? null, value(row, ctx), merge, ctx);
       }
       case 'SetLabels': {
-        const v = it.variable, labels = it.labels;
+        const v = it.variable, static_ = it.labels, dynamic = (it.dynamicLabels ?? []).map((d) => compileExpression(d));
         return (row, ctx) => {
           const n = row[v] ?? null;
           if (n === null) return;
           if (!(n instanceof NodeValue)) throw typeError(`Expected a Node to set labels on, got ${typeName(n)}`);
           ensureNodeAlive(n, ctx);
-          for (const l of labels) ctx.tx.addLabel(n.id, l);
+          for (const l of labelsFor(static_, dynamic, row, ctx)) ctx.tx.addLabel(n.id, l);
         };
       }
     }
@@ -198,13 +220,13 @@ export function compileRemoveItems(items: readonly RemoveItem[]): (row: Row, ctx
         throw typeError(`Expected a Node or Relationship, got ${typeName(t)}`);
       };
     }
-    const v = it.variable, labels = it.labels;
+    const v = it.variable, static_ = it.labels, dynamic = (it.dynamicLabels ?? []).map((d) => compileExpression(d));
     return (row, ctx) => {
       const n = row[v] ?? null;
       if (n === null) return;
       if (!(n instanceof NodeValue)) throw typeError(`Expected a Node to remove labels from, got ${typeName(n)}`);
       ensureNodeAlive(n, ctx);
-      for (const l of labels) ctx.tx.removeLabel(n.id, l);
+      for (const l of labelsFor(static_, dynamic, row, ctx)) ctx.tx.removeLabel(n.id, l);
     };
   });
   return (row, ctx) => { for (const op of ops) op(row, ctx); };

@@ -198,7 +198,10 @@ export class Analyzer {
       case 'Remove':
         for (const item of clause.items) {
           if (item.kind === 'RemoveProperty') checkExpression(this, item.property, scope, PLAIN);
-          else this.requireVariable(item.variable, scope, item.span.start);
+          else {
+            this.requireVariable(item.variable, scope, item.span.start);
+            for (const d of item.dynamicLabels ?? []) checkExpression(this, d, scope, PLAIN);
+          }
         }
         return scope;
       case 'Delete':
@@ -344,6 +347,7 @@ export class Analyzer {
         return;
       case 'SetLabels':
         this.requireVariable(item.variable, scope, item.span.start);
+        for (const d of item.dynamicLabels ?? []) checkExpression(this, d, scope, PLAIN);
         return;
     }
   }
@@ -392,6 +396,9 @@ export class Analyzer {
     };
     for (const part of parts) {
       const single = part.relationships.length === 0;
+      if (part.selector !== undefined && (mode === 'create' || mode === 'merge')) {
+        throw this.error('UnexpectedSyntax', `Path selectors such as SHORTEST cannot be used to ${mode.toUpperCase()}`, part.span.start);
+      }
       if (part.shortest !== null) {
         const fn = part.shortest === 'all' ? 'allShortestPaths' : 'shortestPath';
         if (mode === 'create' || mode === 'merge') {
@@ -428,14 +435,16 @@ export class Analyzer {
           scope.set(v, { kind: 'node', type: 'node' });
         }
         checkProps(node.properties);
+        for (const d of node.dynamicLabels ?? []) checkExpression(this, d, scope, exprCtx);
       }
       for (const rel of part.relationships) {
         if (rel.group) this.checkQuantifiedGroup(rel, scope, mode, checkProps);
         if ((mode === 'create' || mode === 'merge') && rel.variable !== null && scope.has(rel.variable)) {
           throw this.error('VariableAlreadyBound', `Can't create relationship \`${rel.variable}\`: the variable is already declared in this context`, rel.span.start);
         }
+        if (rel.dynamicType) checkExpression(this, rel.dynamicType, scope, exprCtx);
         if (mode === 'create' || mode === 'merge') {
-          if (rel.types.length !== 1) {
+          if (rel.types.length !== 1 && !(rel.dynamicType && rel.types.length === 0)) {
             throw this.error('NoSingleRelationshipType', `Exactly one relationship type must be specified for ${mode.toUpperCase()}. Did you forget to prefix your relationship type with a ':'?`, rel.span.start);
           }
           if (rel.length !== null) throw this.error('CreatingVarLength', `Variable length relationships cannot be used in ${mode.toUpperCase()}`, rel.span.start);
@@ -491,6 +500,10 @@ export class Analyzer {
     const group = rel.group!;
     if (mode !== 'match') throw this.error('UnexpectedSyntax', `Quantified path patterns are not allowed in ${mode.toUpperCase()}`, rel.span.start);
     const inner = Scope.of(scope.keys().map((k) => [k, scope.get(k)!] as const));
+    if (group.inner) {
+      this.checkQuantifiedChain(group, scope, inner, checkProps);
+      return;
+    }
     for (const node of [group.left, group.right]) {
       const v = node.variable;
       if (v !== null) {
@@ -508,6 +521,43 @@ export class Analyzer {
     if (rel.where) this.checkWhere(rel.where, inner);
     if (group.where) this.checkWhere(group.where, inner);
     for (const node of [group.left, group.right]) if (node.variable !== null) scope.set(node.variable, { kind: 'value', type: 'list' });
+  }
+
+  /**
+   * A group of several relationships `((a)-[r]->(b)-[s]->(c) WHERE p){m,n}`: inside, one
+   * iteration's nodes and relationships; after it, every one of them is a list in path order.
+   */
+  private checkQuantifiedChain(group: NonNullable<RelationshipPattern['group']>, scope: Scope, inner: Scope, checkProps: (e: Expression | null) => void): void {
+    const { nodes, relationships } = group.inner!;
+    const declared = new Set<string>();
+    const declare = (v: string | null, info: VariableInfo, at: number): void => {
+      if (v === null) return;
+      if (scope.has(v)) {
+        throw this.error('VariableAlreadyBound', `The variable \`${v}\` is a group variable of a quantified path pattern and cannot be declared before it`, at);
+      }
+      const existing = inner.get(v);
+      if (declared.has(v) && existing !== undefined && existing.kind !== info.kind) {
+        throw this.error('VariableTypeConflict', `Type mismatch: \`${v}\` defined with conflicting type ${describeKind(existing)}`, at);
+      }
+      if (declared.has(v) && info.kind === 'relationship') {
+        throw this.error('RelationshipUniquenessViolation', `Cannot use the same relationship variable '${v}' for multiple relationships`, at);
+      }
+      declared.add(v);
+      inner.set(v, info);
+    };
+    for (const node of nodes) declare(node.variable, { kind: 'node', type: 'node' }, node.span.start);
+    for (const rel of relationships) declare(rel.variable, { kind: 'relationship', type: 'relationship' }, rel.span.start);
+    for (const node of nodes) {
+      checkProps(node.properties);
+      if (node.where) this.checkWhere(node.where, inner);
+    }
+    for (const rel of relationships) {
+      checkProps(rel.properties);
+      if (rel.where) this.checkWhere(rel.where, inner);
+    }
+    if (group.where) this.checkWhere(group.where, inner);
+    for (const node of nodes) if (node.variable !== null) scope.set(node.variable, { kind: 'value', type: 'list' });
+    for (const rel of relationships) if (rel.variable !== null) scope.set(rel.variable, { kind: 'relationshipList', type: 'list' });
   }
 
   /** Used by projection checks. */

@@ -3,6 +3,7 @@
 // to start on one (strict validation), and so do we unless strict validation is switched off.
 
 import { EXECUTION_SETTING_KEYS } from './execution.js';
+import { CSV_IMPORT_SETTING_KEYS } from './csv-import.js';
 
 /** Settings that change Causeway's behaviour; each maps to one canonical meaning. */
 export type SettingMeaning =
@@ -132,6 +133,8 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   // the cluster health endpoints (src/server/http/cluster-endpoints.ts): 3.5/4.x and 5.x spellings
   'dbms.security.causal_clustering_status_auth_enabled', 'dbms.security.cluster_status_auth_enabled',
   ...EXECUTION_SETTING_KEYS,
+  // LOAD CSV (config/csv-import.ts)
+  ...CSV_IMPORT_SETTING_KEYS,
   // read replicas' upstream selection (server/cluster/replica-server.ts)
   'causal_clustering.upstream_selection_strategy', 'server.cluster.catchup.upstream_strategy',
   'causal_clustering.connect-randomly-to-server-group', 'server.cluster.catchup.connect_randomly_to_server_group',

@@ -129,6 +129,9 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     const existing = (names: readonly string[]): Set<string> => new Set(names);
     const labels = existing(tx.labels());
     if (tokens.labels.some((l) => !labels.has(l)) && !allows(state, principal, 'create_label', scope)) throw denied('Creating new node labels');
+    // names computed at run time may be new: without the privilege they are refused up front
+    if (tokens.dynamicLabels === true && !allows(state, principal, 'create_label', scope)) throw denied('Creating node labels computed at run time');
+    if (tokens.dynamicTypes === true && !allows(state, principal, 'create_reltype', scope)) throw denied('Creating relationship types computed at run time');
     const types = existing(tx.relationshipTypes());
     if (tokens.types.some((t) => !types.has(t)) && !allows(state, principal, 'create_reltype', scope)) throw denied('Creating new relationship types');
     const keys = existing(tx.propertyKeys());
