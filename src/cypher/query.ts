@@ -282,7 +282,7 @@ export class CypherEngine implements QueryExecutor {
     const body = statement.body;
     const access = statementAccess(statement, this.procedures);
     const planner = { analysis, text, procedures: this.procedures };
-    const described = { statement, analysis, notifications: prepareNotifications(statement, text, analysis) };
+    const described = { statement, analysis, notifications: prepareNotifications(statement, text, analysis, this.procedures) };
     return withPlannerContext(planner, (): Prepared => {
       if (body.kind === 'SingleQuery' || body.kind === 'UnionQuery') {
         const query = compileQuery(body);

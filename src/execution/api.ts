@@ -59,6 +59,8 @@ export interface ProcedureSignature {
   readonly inputs: readonly { readonly name: string; readonly type: string; readonly default?: CypherValue }[];
   readonly outputs: readonly { readonly name: string; readonly type: string }[];
   readonly description: string;
+  /** Deprecated in favour of this (a procedure or a Cypher command): calls carry Neo4j's deprecation notification. */
+  readonly deprecatedBy?: string;
   invoke(
     tx: GraphTx, args: readonly CypherValue[], context?: ProcedureContext,
   ): Iterable<readonly CypherValue[]> | Promise<Iterable<readonly CypherValue[]>>;

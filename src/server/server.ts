@@ -13,7 +13,7 @@ import { nodeCrypto } from '../env/node/crypto-scrypt.js';
 import { nodeRandom } from '../env/node/random.js';
 import { startBoltListener, type BoltListener } from '../env/node/net-bolt-listener.js';
 import { startHttpListener, type HttpListener } from '../env/node/http-listener.js';
-import { nodeTextFiles, readFileBytes } from '../env/node/server-files.js';
+import { nodeTextFiles } from '../env/node/server-files.js';
 import type { ShowSource } from '../cypher/runtime/show.js';
 import type { Ticker } from '../env/clock.js';
 import type { Scheduler } from '../env/scheduler.js';
@@ -31,7 +31,7 @@ import type { ServerConfig } from './config/types.js';
 import { composeSecurity } from './system/compose.js';
 import { DatabaseDirectory, SYSTEM_DATABASE, showDatabasesSource } from './system/databases.js';
 import { createMemoryDatabase } from '../graph/memory.js';
-import { routeHttpRequest } from './http/discovery.js';
+import { routeHttpRequest, type HttpRequest } from './http/discovery.js';
 import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
@@ -43,7 +43,8 @@ import { showTransactionsSource, terminateTransactionsSource, transactionProcedu
 import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
-import { boltTlsSettings } from './tls.js';
+import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
+import { describeTls, loadTlsMaterial } from '../env/node/tls-material.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
 import { startCore, type StartedCore } from './cluster/core-server.js';
@@ -335,24 +336,30 @@ async function compose(
   let bolt: BoltListener | undefined;
   if (config.bolt.enabled) {
     const tlsSettings = boltTlsSettings(config);
-    const tls = tlsSettings && {
-      required: tlsSettings.required, key: await readFileBytes(tlsSettings.keyPath), cert: await readFileBytes(tlsSettings.certPath),
+    const shouldLogBoltRefusal = refusalLogLimiter(nodeClock.monotonicMs);
+    const tlsMaterial = tlsSettings && loadTlsMaterial(tlsSettings.policy);
+    const tls = tlsSettings && tlsMaterial && {
+      required: tlsSettings.required, serverOptions: tlsMaterial.serverOptions, refusal: tlsMaterial.refusal,
     };
     bolt = await startBoltListener({
       host: config.bolt.host, port: config.bolt.port, services, ...(tls ? { tls } : {}),
       onError: (error, context) => log.error(`Bolt connection error (${context})`, error),
+      onRefused: (reason, peer) => {
+        if (shouldLogBoltRefusal(peer, reason)) log.warn(`Bolt TLS connection from ${peer} closed: ${reason}.`);
+      },
       onConnectionOpened: () => metrics.connectionsOpened.inc(),
       onConnectionClosed: () => metrics.connectionsClosed.inc(),
     });
     const boundBolt = bolt;
     cleanup.push(() => boundBolt.close());
     if (config.bolt.advertisedPort === 0) advertisedBolt = `${config.bolt.advertisedHost}:${bolt.address.port}`;
-    if (tlsSettings) log.info(`Bolt TLS ${tlsSettings.required ? 'required' : 'optional'} (certificate ${tlsSettings.certPath}).`);
+    if (tlsSettings && tlsMaterial) log.info(`Bolt TLS ${tlsSettings.required ? 'required' : 'optional'} (${describeTls(tlsMaterial)}).`);
     log.info(`Bolt enabled on ${bolt.address.host}:${bolt.address.port}.`);
   }
 
   let http: HttpListener | undefined;
-  if (config.http.enabled) {
+  const https = httpsConnector(config);
+  if (config.http.enabled || https) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
     const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
     const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
@@ -361,29 +368,53 @@ async function compose(
       stopSweeping();
       httpTransactions.closeAll();
     });
-    http = await startHttpListener(config.http.host, config.http.port,
-      (request) => routeHttpRequest(request, {
-        boltAdvertised: () => advertisedBolt,
-        httpFallbackHost: httpFallback,
-        txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
-        transactions: httpTransactions,
-        ...(replica ? {
-          cluster: (request) => routeReplicaRequest(request, { databaseName: dbName, status: () => replica!.member.status() },
-            clusterStatusAuthRequired(config.authEnabled, config.raw) ? (authorization) => authenticateRequest(txDeps, authorization) : undefined),
-        } : {}),
-        ...(clusterMonitor ? {
-          cluster: (request) => routeClusterRequest(request, {
-            view: clusterMonitor.view,
-            ...(clusterStatusAuthRequired(config.authEnabled, config.raw) ? { authenticate: (authorization) => authenticateRequest(txDeps, authorization) } : {}),
-          }),
-        } : {}),
-      }),
-      (error) => log.error('HTTP request failed', error));
-    const boundHttp = http;
-    cleanup.push(() => boundHttp.close());
-    advertisedHttp = `${config.bolt.advertisedHost}:${http.address.port}`;
-    log.info(`HTTP enabled on ${http.address.host}:${http.address.port}.`);
-    log.info(`Remote interface available at http://${displayHost(http.address.host)}:${http.address.port}/`);
+    // HTTP and HTTPS serve the same endpoints; only the scheme of the links they hand out differs.
+    const routes = (scheme: 'http' | 'https', fallbackHost: string) => (request: HttpRequest) => routeHttpRequest(request, {
+      scheme,
+      boltAdvertised: () => advertisedBolt,
+      httpFallbackHost: fallbackHost,
+      txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
+      transactions: httpTransactions,
+      ...(replica ? {
+        cluster: (request) => routeReplicaRequest(request, { databaseName: dbName, status: () => replica!.member.status() },
+          clusterStatusAuthRequired(config.authEnabled, config.raw) ? (authorization) => authenticateRequest(txDeps, authorization) : undefined),
+      } : {}),
+      ...(clusterMonitor ? {
+        cluster: (request) => routeClusterRequest(request, {
+          view: clusterMonitor.view,
+          ...(clusterStatusAuthRequired(config.authEnabled, config.raw) ? { authenticate: (authorization) => authenticateRequest(txDeps, authorization) } : {}),
+        }),
+      } : {}),
+    });
+    if (config.http.enabled) {
+      http = await startHttpListener(config.http.host, config.http.port, routes('http', httpFallback), (error) => log.error('HTTP request failed', error));
+      const boundHttp = http;
+      cleanup.push(() => boundHttp.close());
+      advertisedHttp = `${config.bolt.advertisedHost}:${http.address.port}`;
+      log.info(`HTTP enabled on ${http.address.host}:${http.address.port}.`);
+      log.info(`Remote interface available at http://${displayHost(http.address.host)}:${http.address.port}/`);
+    }
+    if (https) {
+      const material = loadTlsMaterial(https.policy);
+      const shouldLogHttpsRefusal = refusalLogLimiter(nodeClock.monotonicMs);
+      const listener = await startHttpListener(https.host, https.port, routes('https', `${https.host}:${https.port}`),
+        (error) => log.error('HTTPS request failed', error), {
+          serverOptions: material.serverOptions, refusal: material.refusal,
+          onRefused: (reason, peer) => {
+            if (shouldLogHttpsRefusal(peer, reason)) log.warn(`HTTPS connection from ${peer} closed: ${reason}.`);
+          },
+        });
+      cleanup.push(() => listener.close());
+      log.info(`HTTPS enabled on ${listener.address.host}:${listener.address.port} (${describeTls(material)}).`);
+      log.info(`Remote interface available at https://${displayHost(listener.address.host)}:${listener.address.port}/`);
+    }
+  }
+
+  const backupPolicy = sslPolicy(config, 'backup');
+  if (backupPolicy) {
+    // checked like the others so a broken policy is found now, but nothing serves backups yet
+    loadTlsMaterial(backupPolicy);
+    log.warn(`SSL policy '${backupPolicy.name}' for backup is valid but unused: Causeway has no online backup service.`);
   }
 
   const prometheus = prometheusEndpoint(config.raw);

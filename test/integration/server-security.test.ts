@@ -234,11 +234,35 @@ test('3.5 user procedures: createUser, addRoleToUser, listUsers, removeRoleFromU
   // Proves 3.5 applications manage users through the same system database (and its privilege checks).
   await withServer({}, async (server) => {
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
-      await admin.executeQuery("CALL dbms.security.createUser('carol', 'carol-pass-1', false)");
+      const created = await admin.executeQuery("CALL dbms.security.createUser('carol', 'carol-pass-1', false)");
+      // Neo4j 4.x's deprecation notification, as a GQL status (01N01) on Bolt 5.6+
+      const deprecation = created.summary.gqlStatusObjects.find((s) => s.gqlStatus === '01N01');
+      assert.ok(deprecation, JSON.stringify(created.summary.gqlStatusObjects));
+      assert.match(deprecation.statusDescription, /`dbms\.security\.createUser` is deprecated\. It is replaced by `CREATE USER`/);
+      assert.deepEqual(created.summary.notifications.map((n) => [n.code, n.title]),
+        [['Neo.ClientNotification.Statement.FeatureDeprecationWarning', 'This feature is deprecated and will be removed in future versions.']]);
       await admin.executeQuery("CALL dbms.security.addRoleToUser('editor', 'carol')");
       const listed = await admin.executeQuery("CALL dbms.security.listUsers() YIELD username, roles, flags WHERE username = 'carol' RETURN roles, flags");
       assert.deepEqual(listed.records[0]!.toObject(), { roles: ['PUBLIC', 'editor'], flags: [] });
+      // a non-deprecated procedure carries no deprecation
+      const current = await admin.executeQuery('CALL dbms.showCurrentUser()');
+      assert.deepEqual(current.summary.notifications, []);
     });
+    // Bolt 4.4 (driver 4.4) reads the pre-GQL `notifications` with Neo4j 4.x's description
+    const driver4 = neo4j4.driver(server.boltUrl, neo4j4.auth.basic('neo4j', TEST_PASSWORD), { maxTransactionRetryTime: 0 });
+    try {
+      const session = driver4.session();
+      try {
+        const listed4 = await session.run('CALL dbms.security.listUsers()');
+        assert.deepEqual(listed4.summary.notifications.map((n) => [n.code, n.description]), [[
+          'Neo.ClientNotification.Statement.FeatureDeprecationWarning', "The query used a deprecated procedure. ('dbms.security.listUsers' has been replaced by 'SHOW USERS')",
+        ]]);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await driver4.close();
+    }
     assert.equal(await withDriver6(server, 'carol', 'carol-pass-1', (d) => codeOf(() => d.executeQuery("CALL dbms.security.createUser('mallory', 'mallory-pass', false)"))),
       'Neo.ClientError.Security.Forbidden');
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {

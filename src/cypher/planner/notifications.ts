@@ -1,12 +1,12 @@
 // The notifications Neo4j 5 attaches to a statement's summary, with its codes and GQL statuses:
 // a cartesian product between disconnected MATCH patterns (03N90), labels, relationship types and
 // property keys that the database does not know (01N50 / 01N51 / 01N52), and Neo4j 3.5 schema
-// syntax Causeway still accepts (01N01). Computed when the statement is opened, since whether a
+// syntax Causeway still accepts and deprecated procedures such as 3.5's dbms.security.* (01N01). Computed when the statement is opened, since whether a
 // label exists depends on the store at that moment.
 
 import type { Clause, PatternPart, Statement } from '../ast/index.js';
 import type { GraphRead } from '../../graph/api.js';
-import type { QueryNotification } from '../../execution/api.js';
+import type { ProcedureSignature, QueryNotification } from '../../execution/api.js';
 import type { AnalyzedStatement } from '../semantic/types.js';
 import { printPatternPart } from '../ast/print.js';
 import { forEachAstNode } from '../runtime/ast-walk.js';
@@ -49,6 +49,7 @@ function createdNames(statement: Statement): { labels: Set<string>; types: Set<s
  */
 export function prepareNotifications(
   statement: Statement, text: string, analysis: AnalyzedStatement | null,
+  procedures?: ReadonlyMap<string, ProcedureSignature>,
 ): (graph: GraphRead) => QueryNotification[] {
   const fixed: QueryNotification[] = [];
   const at = (offset: number | undefined): QueryNotification['position'] => (offset === undefined ? undefined : positionOf(text, offset));
@@ -63,6 +64,15 @@ export function prepareNotifications(
     fixed.push(deprecated('DROP INDEX ON :Label(property)', 'DROP INDEX name', at(body.span.start)));
   }
   if (body.kind !== 'SingleQuery' && body.kind !== 'UnionQuery') return () => fixed;
+  if (procedures !== undefined) {
+    forEachAstNode(body, (n) => {
+      if (n.kind !== 'CallProcedure') return true;
+      const c = n as unknown as Extract<Clause, { kind: 'CallProcedure' }>;
+      const procedure = procedures.get(c.name) ?? procedures.get(c.name.toLowerCase());
+      if (procedure?.deprecatedBy !== undefined) fixed.push(deprecatedProcedure(procedure.name, procedure.deprecatedBy, at(c.span.start)));
+      return true;
+    });
+  }
 
   forEachAstNode(body, (n) => {
     if (n.kind !== 'Match') return true;
@@ -160,6 +170,17 @@ function deprecated(feature: string, replacement: string, position: QueryNotific
     statusDescription: `warn: feature deprecated with replacement. \`${feature}\` is deprecated. It is replaced by \`${replacement}\`.`,
     title: 'This feature is deprecated and will be removed in future versions.',
     description: `The \`${feature}\` syntax is from Neo4j 3.5 and is no longer accepted by Neo4j 5; use \`${replacement}\`.`,
+    severity: 'WARNING', category: 'DEPRECATION', ...(position ? { position } : {}),
+  };
+}
+
+/** Neo4j's DEPRECATED_PROCEDURE_WITH_REPLACEMENT (4.x code and description, 5.x GQL status 01N01). */
+function deprecatedProcedure(name: string, replacement: string, position: QueryNotification['position']): QueryNotification {
+  return {
+    code: 'Neo.ClientNotification.Statement.FeatureDeprecationWarning', gqlStatus: '01N01',
+    statusDescription: `warn: feature deprecated with replacement. \`${name}\` is deprecated. It is replaced by \`${replacement}\`.`,
+    title: 'This feature is deprecated and will be removed in future versions.',
+    description: `The query used a deprecated procedure. ('${name}' has been replaced by '${replacement}')`,
     severity: 'WARNING', category: 'DEPRECATION', ...(position ? { position } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { AnswerReader, decodePull, encodeAnswer, encodePull, FRAME_PULL, FRAME_R
 import type { MemberInfo } from '../../cluster/discovery-table.js';
 import type { Message } from '../../raft/messages.js';
 import { decodeMessage, encodeMessage } from '../../replication/message-codec.js';
-import { listenFramed, OutboundLink, type FramedLink, type FramedListener } from './framed-tcp.js';
+import { listenFramed, OutboundLink, type FramedLink, type FramedListener, type FramedTls } from './framed-tcp.js';
 
 const DISCOVERY_FRAME_BYTES_MAX = 64 * 1024;
 const RAFT_FRAME_BYTES_MAX = 320 * 1024 * 1024;
@@ -37,6 +37,8 @@ export interface ClusterNetOptions {
   readonly discoveryIntervalMs: number;
   /** a read replica takes no part in Raft: no raft listener */
   readonly raft?: boolean;
+  /** the cluster SSL policy: every discovery, Raft and catch-up link is TLS (mutual when client_auth=REQUIRE) */
+  readonly tls?: FramedTls;
 }
 
 export interface BoundClusterNet extends ReplicaNetwork {
@@ -164,7 +166,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     if (target === undefined) return;
     discoveryLinks.set(address, new OutboundLink(address, target.host, target.port, discoveryHandlers, {
       maxFrameBytes: DISCOVERY_FRAME_BYTES_MAX, maxBufferedBytes: 256 * 1024,
-    }));
+    }, options.tls));
   };
 
   const acceptHandshake = (link: FramedLink, frame: Uint8Array, state: InboundState): void => {
@@ -260,15 +262,15 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
         if (infoFrame !== undefined) link.send(infoFrame);
       },
       onClose: (link) => inboundDiscovery.delete(link),
-    }, { maxFrameBytes: DISCOVERY_FRAME_BYTES_MAX, maxBufferedBytes: 256 * 1024 }));
+    }, { maxFrameBytes: DISCOVERY_FRAME_BYTES_MAX, maxBufferedBytes: 256 * 1024 }, options.tls));
     if (options.raft !== false) {
       listeners.push(await listenFramed(options.raftListen.host, options.raftListen.port, { onFrame: onRaftInbound }, {
         maxFrameBytes: RAFT_FRAME_BYTES_MAX, maxBufferedBytes: RAFT_BUFFERED_BYTES_MAX,
-      }));
+      }, options.tls));
     }
     listeners.push(await listenFramed(options.catchupListen.host, options.catchupListen.port, { onFrame: onCatchupInbound }, {
       maxFrameBytes: CATCHUP_FRAME_BYTES_MAX, maxBufferedBytes: CATCHUP_BUFFERED_BYTES_MAX,
-    }));
+    }, options.tls));
   } catch (error) {
     await closeListeners();
     throw error;
@@ -289,7 +291,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     const link = new OutboundLink(address, target.host, target.port, {
       onFrame: () => {},
       onOpen: (opened) => opened.send(handshakeFrame()),
-    }, { maxFrameBytes, maxBufferedBytes });
+    }, { maxFrameBytes, maxBufferedBytes }, options.tls);
     links.set(memberId, { address, link });
     return link;
   };
@@ -350,7 +352,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
           clearTimeout(waiting.timer);
           waiting.resolve(result);
         },
-      }, { maxFrameBytes: CATCHUP_FRAME_BYTES_MAX, maxBufferedBytes: 1024 * 1024 }),
+      }, { maxFrameBytes: CATCHUP_FRAME_BYTES_MAX, maxBufferedBytes: 1024 * 1024 }, options.tls),
     };
     pullLinks.set(memberId, entry);
     return entry;

@@ -3,8 +3,11 @@
 // outbound link per peer. Frames beyond maxFrameBytes close the link (a broken or hostile peer);
 // an outbound link whose socket buffer is over its limit drops frames instead of queueing
 // without bound — every protocol above tolerates loss (Raft resends, discovery repeats).
+// With a FramedTls (the cluster SSL policy) every link is TLS, both ends checking the other's
+// certificate when the policy says so; a peer refused for its certificate is reported once.
 
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { connect as connectTls, createServer as createTlsServer, type ConnectionOptions, type TLSSocket, type TlsOptions } from 'node:tls';
 import { describeListenError } from './net-errors.js';
 
 const HEADER_BYTES = 4;
@@ -29,6 +32,16 @@ export interface FramedLimits {
   readonly maxFrameBytes: number;
   /** bytes buffered in the socket beyond which frames are dropped */
   readonly maxBufferedBytes: number;
+}
+
+/** TLS for the cluster's links: how to accept, how to dial, and where refusals are reported. */
+export interface FramedTls {
+  readonly serverOptions: TlsOptions;
+  clientOptions(host: string): ConnectionOptions;
+  /** why an accepted TLS socket must be closed after its handshake (client_auth=OPTIONAL), or undefined */
+  refusal?(socket: TLSSocket): string | undefined;
+  /** a TLS handshake failed or a certificate was refused; `inbound` when the peer dialled us */
+  onRefused?(peer: string, reason: string, inbound: boolean): void;
 }
 
 /** Splits a byte stream into frames; returns false once the stream is broken. */
@@ -118,9 +131,17 @@ export interface FramedListener {
   close(): Promise<void>;
 }
 
-export function listenFramed(host: string, port: number, handlers: FramedHandlers, limits: FramedLimits): Promise<FramedListener> {
+export function listenFramed(host: string, port: number, handlers: FramedHandlers, limits: FramedLimits, tls?: FramedTls): Promise<FramedListener> {
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const onSocket = (socket: Socket): void => {
+    if (tls?.refusal !== undefined) {
+      const refusal = tls.refusal(socket as TLSSocket);
+      if (refusal !== undefined) {
+        tls.onRefused?.(`${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, refusal, true);
+        socket.destroy();
+        return;
+      }
+    }
     socket.setNoDelay(true);
     sockets.add(socket);
     const link: FramedLink = {
@@ -135,7 +156,15 @@ export function listenFramed(host: string, port: number, handlers: FramedHandler
       handlers.onClose?.(link);
     });
     handlers.onOpen?.(link);
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls.serverOptions, onSocket) : createServer(onSocket);
+  if (tls) {
+    // a handshake that failed: an untrusted, revoked or missing client certificate, or a plain peer
+    server.on('tlsClientError', (error, socket) => {
+      tls.onRefused?.(`${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, error.message, true);
+      socket.destroy();
+    });
+  }
   return new Promise((resolve, reject) => {
     server.once('error', (error) => reject(describeListenError(error, host, port)));
     server.listen(port, host, () => {
@@ -169,9 +198,13 @@ export class OutboundLink implements FramedLink {
     private readonly port: number,
     private readonly handlers: FramedHandlers,
     private readonly limits: FramedLimits,
+    private readonly tls?: FramedTls,
   ) {
     this.connect();
   }
+
+  /** the last TLS failure reported, so a peer that keeps refusing us is logged once, not every retry */
+  private lastRefusal: string | undefined;
 
   get isConnected(): boolean {
     return this.connected;
@@ -190,18 +223,27 @@ export class OutboundLink implements FramedLink {
 
   private connect(): void {
     if (this.closed) return;
-    const socket = createConnection({ host: this.host, port: this.port, timeout: CONNECT_TIMEOUT_MS });
+    const tls = this.tls;
+    const socket: Socket = tls
+      ? connectTls({ ...tls.clientOptions(this.host), host: this.host, port: this.port, timeout: CONNECT_TIMEOUT_MS })
+      : createConnection({ host: this.host, port: this.port, timeout: CONNECT_TIMEOUT_MS });
     this.socket = socket;
     socket.setNoDelay(true);
     attach(socket, this, this.handlers, this.limits);
-    socket.once('connect', () => {
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
       socket.setTimeout(0);
       this.connected = true;
       this.attempts = 0;
       this.handlers.onOpen?.(this);
     });
     socket.on('timeout', () => socket.destroy());
-    socket.on('error', () => {});
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // connection refused or reset is ordinary while a peer starts; a TLS failure is worth reporting
+      if (tls === undefined || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(error.code ?? '')) return;
+      if (error.message === this.lastRefusal) return;
+      this.lastRefusal = error.message;
+      tls.onRefused?.(this.remoteAddress, error.message, false);
+    });
     socket.once('close', () => {
       const wasConnected = this.connected;
       this.connected = false;

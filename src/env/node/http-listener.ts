@@ -4,6 +4,8 @@
 // stops the producer (the request's signal aborts, the iterator is returned).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket, TlsOptions } from 'node:tls';
 import type { HttpRequest, HttpResponse } from '../../server/http/discovery.js';
 import { describeListenError } from './net-errors.js';
 
@@ -16,15 +18,23 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
+/** HTTPS: the https policy's server options (tls-material.ts) and the post-handshake certificate check. */
+export interface HttpsOptions {
+  readonly serverOptions: TlsOptions;
+  refusal?(socket: TLSSocket): string | undefined;
+  readonly onRefused?: (reason: string, peer: string) => void;
+}
+
 export async function startHttpListener(
   host: string,
   port: number,
   route: (request: HttpRequest) => Promise<HttpResponse>,
   onError?: (error: unknown) => void,
+  tls?: HttpsOptions,
 ): Promise<HttpListener> {
   /** responses being streamed; close() waits for their producers to stop */
   const streaming = new Set<Promise<void>>();
-  const server: Server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
@@ -69,7 +79,18 @@ export async function startHttpListener(
       });
     });
     request.on('error', () => undefined);
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls.serverOptions, handle) : createServer(handle);
+  if (tls) {
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const refusal = tls.refusal?.(socket);
+      if (refusal === undefined) return;
+      tls.onRefused?.(refusal, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`);
+      socket.destroy();
+    });
+    // a failed handshake (plain HTTP on the HTTPS port, an untrusted client certificate): close it quietly
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
+  }
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     const onListenError = (error: Error): void => reject(describeListenError(error, host, port));

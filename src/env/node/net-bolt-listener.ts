@@ -3,7 +3,7 @@
 // An exception in one connection's handler closes that socket only.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { createSecureContext, TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { ByteTransport } from '../../bolt/connection.js';
 import { TransportSelector } from '../../bolt/transport-selector.js';
 import { sha1Base64 } from './crypto-sha1.js';
@@ -17,8 +17,17 @@ export interface BoltListenerOptions {
   readonly services: SessionServices;
   /** Called for connection-level problems worth a log line (never for ordinary disconnects). */
   readonly onError?: (error: unknown, context: string) => void;
-  /** TLS on the Bolt port (server.bolt.tls_level OPTIONAL or REQUIRED); PEM key and certificate. */
-  readonly tls?: { readonly required: boolean; readonly key: Buffer; readonly cert: Buffer };
+  /**
+   * TLS on the Bolt port (server.bolt.tls_level OPTIONAL or REQUIRED): the bolt policy's server
+   * options (tls-material.ts), and why a handshaken client must still be closed (its certificate).
+   */
+  readonly tls?: {
+    readonly required: boolean;
+    readonly serverOptions: TlsOptions;
+    refusal?(socket: TLSSocket): string | undefined;
+  };
+  /** A TLS client turned away after its handshake (its certificate), worth a log line. */
+  readonly onRefused?: (reason: string, peer: string) => void;
   /** Connection accounting (metrics). */
   readonly onConnectionOpened?: () => void;
   readonly onConnectionClosed?: () => void;
@@ -76,7 +85,31 @@ const TLS_HANDSHAKE_RECORD = 0x16;
 export async function startBoltListener(options: BoltListenerOptions): Promise<BoltListener> {
   const sockets = new Set<Socket>();
   let nextConnectionNumber = 1;
-  const secureContext = options.tls ? createSecureContext({ key: options.tls.key, cert: options.tls.cert }) : undefined;
+  const tls = options.tls;
+  // TLS sockets come from a tls.Server that never listens: raw sockets that open with a TLS
+  // handshake are handed to it, so certificates are checked exactly as on a listening server.
+  const waitingForTls = new Map<string, { raw: Socket; connectionId: string }>();
+  const keyOf = (socket: Socket): string => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? 0}`;
+  const tlsServer = tls && createTlsServer(tls.serverOptions);
+  tlsServer?.on('secureConnection', (secure: TLSSocket) => {
+    const waiting = waitingForTls.get(keyOf(secure));
+    if (waiting === undefined) return secure.destroy();
+    waitingForTls.delete(keyOf(secure));
+    const refusal = tls!.refusal?.(secure);
+    if (refusal !== undefined) {
+      options.onRefused?.(refusal, peerAddressOf(waiting.raw));
+      waiting.raw.destroy();
+      return;
+    }
+    secure.on('error', () => waiting.raw.destroy());
+    serve(waiting.raw, secure, waiting.connectionId);
+  });
+  tlsServer?.on('tlsClientError', (error, secure) => {
+    const waiting = waitingForTls.get(keyOf(secure));
+    waitingForTls.delete(keyOf(secure));
+    if (waiting !== undefined) options.onRefused?.(`TLS handshake failed: ${error.message}`, peerAddressOf(waiting.raw));
+    secure.destroy();
+  });
 
   /** Runs the Bolt transports over `socket` (the raw socket, or the TLS socket wrapping it). */
   const serve = (raw: Socket, socket: Socket | TLSSocket, connectionId: string, initial?: Buffer): void => {
@@ -120,17 +153,17 @@ export async function startBoltListener(options: BoltListenerOptions): Promise<B
       sockets.delete(raw);
       options.onConnectionClosed?.();
     });
-    if (!secureContext) return serve(raw, raw, connectionId);
+    if (!tls) return serve(raw, raw, connectionId);
     raw.setTimeout(BoltLimits.handshakeTimeoutMs, () => raw.destroy());
     raw.once('data', (first: Buffer) => {
       if (first[0] === TLS_HANDSHAKE_RECORD) {
         // Hand the bytes already read back to the socket, then let TLS own it.
         raw.pause();
         raw.unshift(first);
-        const secure = new TLSSocket(raw, { isServer: true, secureContext });
-        secure.on('error', () => raw.destroy());
-        serve(raw, secure, connectionId);
-      } else if (options.tls!.required) {
+        waitingForTls.set(keyOf(raw), { raw, connectionId });
+        raw.once('close', () => waitingForTls.delete(keyOf(raw)));
+        tlsServer!.emit('connection', raw);
+      } else if (tls.required) {
         raw.destroy(); // tls_level=REQUIRED: plain Bolt is refused
       } else {
         serve(raw, raw, connectionId, first);

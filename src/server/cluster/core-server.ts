@@ -16,7 +16,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 
 
 export type StartedCore = StartedMember<CoreMember>;
@@ -84,12 +84,13 @@ export async function startCore(
   let net: BoundClusterNet;
   try {
     const seeds = await resolveDiscoveryMembers(cluster.discoveryType, cluster.discoveryMembers);
+    const tls = clusterTls(config, log);
     net = await startClusterNet({
       selfId,
       discoveryListen: { host: cluster.discovery.listenHost, port: cluster.discovery.listenPort },
       raftListen: { host: cluster.raft.listenHost, port: cluster.raft.listenPort },
       catchupListen: { host: cluster.transaction.listenHost, port: cluster.transaction.listenPort },
-      seeds, discoveryIntervalMs: DISCOVERY_INTERVAL_MS,
+      seeds, discoveryIntervalMs: DISCOVERY_INTERVAL_MS, ...(tls ? { tls } : {}),
     }, member);
   } catch (error) {
     await member.close();

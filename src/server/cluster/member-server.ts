@@ -1,10 +1,15 @@
-// What a core's and a read replica's composition share: discovery timing and advertised addresses.
-import type { ClusterConfig, ListenerAddresses } from '../config/types.js';
+// What a core's and a read replica's composition share: discovery timing, advertised addresses and
+// the cluster SSL policy's TLS for their links.
+import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { BoundClusterNet } from '../../env/node/cluster-net.js';
+import type { FramedTls } from '../../env/node/framed-tcp.js';
+import { describeTls, loadTlsMaterial } from '../../env/node/tls-material.js';
+import type { Logger } from '../log.js';
+import { refusalLogLimiter, sslPolicy } from '../tls.js';
+import { nodeClock } from '../../env/node/clock.js';
 import type { SideState } from '../../cluster/graph-state-machine.js';
 import type { StoreImageBuilder } from '../../cluster/tx-feed.js';
 import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
-import type { Logger } from '../log.js';
 
 /** discovery rounds: each member repeats its self-description this often */
 export const DISCOVERY_INTERVAL_MS = 200;
@@ -45,4 +50,28 @@ export interface StartedMember<M> {
 /** host:port others dial: the advertised address, with the bound port when it was 0 */
 export function advertised(addresses: ListenerAddresses, boundPort: number): string {
   return `${addresses.advertisedHost}:${addresses.advertisedPort === 0 ? boundPort : addresses.advertisedPort}`;
+}
+
+/**
+ * TLS for discovery, Raft and catch-up from the cluster SSL policy (dbms.ssl.policy.cluster.*, or
+ * 3.5's causal_clustering.ssl_policy), or undefined when it is not enabled. A peer refused for its
+ * certificate (or refusing ours) gets a warning line naming it, repeated at most once a minute.
+ */
+export function clusterTls(config: ServerConfig, log: Logger): FramedTls | undefined {
+  const policy = sslPolicy(config, 'cluster');
+  if (policy === undefined) return undefined;
+  const material = loadTlsMaterial(policy);
+  log.info(`Cluster traffic encrypted (${describeTls(material)}).`);
+  const shouldLog = refusalLogLimiter(nodeClock.monotonicMs);
+  return {
+    serverOptions: material.serverOptions,
+    clientOptions: material.clientOptions,
+    refusal: material.refusal,
+    onRefused: (peer, reason, inbound) => {
+      if (!shouldLog(peer, reason)) return;
+      log.warn(inbound
+        ? `Cluster connection from ${peer} refused by the cluster SSL policy: ${reason}.`
+        : `Cluster connection to ${peer} failed its TLS handshake (cluster SSL policy): ${reason}.`);
+    },
+  };
 }

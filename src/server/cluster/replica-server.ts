@@ -14,7 +14,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 import { parseUpstreamStrategies, type UpstreamStrategy } from '../../cluster/upstream.js';
 import { ConfigError } from '../config/sources.js';
 
@@ -65,12 +65,13 @@ export async function startReplica(
   let net: BoundClusterNet;
   try {
     const seeds = await resolveDiscoveryMembers(cluster.discoveryType, cluster.discoveryMembers);
+    const tls = clusterTls(config, log);
     net = await startClusterNet({
       selfId, raft: false,
       discoveryListen: { host: cluster.discovery.listenHost, port: cluster.discovery.listenPort },
       raftListen: { host: cluster.raft.listenHost, port: 0 },
       catchupListen: { host: cluster.transaction.listenHost, port: cluster.transaction.listenPort },
-      seeds, discoveryIntervalMs: DISCOVERY_INTERVAL_MS,
+      seeds, discoveryIntervalMs: DISCOVERY_INTERVAL_MS, ...(tls ? { tls } : {}),
     }, member);
   } catch (error) {
     await member.close();

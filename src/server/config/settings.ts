@@ -126,8 +126,10 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
   'dbms.logs.query.enabled', 'dbms.logs.query.threshold', 'dbms.logs.query.parameter_logging_enabled',
   'metrics.enabled', 'metrics.prometheus.enabled', 'metrics.prometheus.endpoint',
   'server.metrics.prometheus.enabled', 'server.metrics.prometheus.endpoint',
+  // TLS (src/server/tls.ts): Bolt's tls_level, the HTTPS connector, 3.5's policy-to-scope bindings
   'server.bolt.tls_level', 'dbms.connector.bolt.tls_level',
-  'dbms.ssl.policy.bolt.base_directory', 'dbms.ssl.policy.bolt.private_key', 'dbms.ssl.policy.bolt.public_certificate',
+  'server.https.enabled', 'dbms.connector.https.enabled', 'server.https.listen_address', 'dbms.connector.https.listen_address',
+  'bolt.ssl_policy', 'https.ssl_policy', 'causal_clustering.ssl_policy', 'dbms.backup.ssl_policy',
   // the cluster health endpoints (src/server/http/cluster-endpoints.ts): 3.5/4.x and 5.x spellings
   'dbms.security.causal_clustering_status_auth_enabled', 'dbms.security.cluster_status_auth_enabled',
   ...EXECUTION_SETTING_KEYS,
@@ -140,7 +142,7 @@ const READ_FROM_RAW: ReadonlySet<string> = new Set([
 ]);
 
 /** Families of settings the server reads from raw (load-balancing policies: config/cluster.ts). */
-const READ_FROM_RAW_PREFIXES: readonly string[] = ['causal_clustering.load_balancing.', 'dbms.routing.load_balancing.'];
+const READ_FROM_RAW_PREFIXES: readonly string[] = ['causal_clustering.load_balancing.', 'dbms.routing.load_balancing.', 'dbms.ssl.policy.'];
 
 /** Exact Neo4j setting names that Causeway accepts and ignores. */
 const KNOWN_UNUSED_EXACT: ReadonlySet<string> = new Set([

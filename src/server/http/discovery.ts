@@ -8,13 +8,15 @@ export interface DiscoveryInput {
   readonly boltAdvertised: string;
   /** host[:port] of the HTTP endpoint as the client addressed it */
   readonly httpHost: string;
+  /** the scheme the document was asked over: links point back to the same connector */
+  readonly scheme?: 'http' | 'https';
 }
 
 export function discoveryDocument(input: DiscoveryInput): Record<string, string> {
   return {
     bolt_routing: `neo4j://${input.boltAdvertised}`,
     bolt_direct: `bolt://${input.boltAdvertised}`,
-    transaction: `http://${input.httpHost}/db/{databaseName}/tx`,
+    transaction: `${input.scheme ?? 'http'}://${input.httpHost}/db/{databaseName}/tx`,
     neo4j_version: NEO4J_COMPATIBLE_VERSION,
     neo4j_edition: NEO4J_EDITION,
   };
@@ -46,6 +48,8 @@ export interface HttpRequest {
 }
 
 export interface HttpRoutes {
+  /** the connector's scheme (default http): the HTTPS connector serves the same routes */
+  readonly scheme?: 'http' | 'https';
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
   readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal) => Promise<HttpResponse>;
@@ -85,7 +89,7 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
     if (typeof database !== 'string') return database;
   }
   if ((request.method === 'GET' || request.method === 'HEAD') && bare === '/') {
-    const doc = discoveryDocument({ boltAdvertised: routes.boltAdvertised(), httpHost: request.host ?? routes.httpFallbackHost });
+    const doc = discoveryDocument({ boltAdvertised: routes.boltAdvertised(), httpHost: request.host ?? routes.httpFallbackHost, scheme: routes.scheme ?? 'http' });
     return { status: 200, contentType: 'application/json', body: `${JSON.stringify(doc, null, 2)}\n` };
   }
   const cluster = await routes.cluster?.(request);
@@ -94,7 +98,7 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
   if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal);
   const transactions = routes.transactions;
   if (transactions) {
-    const baseUrl = `http://${request.host ?? routes.httpFallbackHost}`;
+    const baseUrl = `${routes.scheme ?? 'http'}://${request.host ?? routes.httpFallbackHost}`;
     const begin = TX_BEGIN_PATH.exec(bare);
     if (begin && request.method === 'POST') return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal);
     const open = TX_PATH.exec(bare);

@@ -26,18 +26,18 @@ export function securityProcedures(context: AdminContext, run: AdminCommandHandl
   ];
   return [
     {
-      name: 'dbms.security.createUser', mode: 'DBMS',
+      name: 'dbms.security.createUser', mode: 'DBMS', deprecatedBy: 'CREATE USER',
       inputs: [{ name: 'username', type: 'STRING' }, { name: 'password', type: 'STRING' }, { name: 'requirePasswordChange', type: 'BOOLEAN', default: true }],
       outputs: [], description: 'Create a new user. (Deprecated: use CREATE USER.)',
       invoke: (tx, args) => command(tx, 'CREATE USER', { user: str(args[0], 'username'), changeRequired: args[2] !== false }, { password: str(args[1], 'password') }),
     },
     {
-      name: 'dbms.security.deleteUser', mode: 'DBMS', inputs: [{ name: 'username', type: 'STRING' }], outputs: [],
+      name: 'dbms.security.deleteUser', mode: 'DBMS', deprecatedBy: 'DROP USER', inputs: [{ name: 'username', type: 'STRING' }], outputs: [],
       description: 'Delete the specified user. (Deprecated: use DROP USER.)',
       invoke: (tx, args) => command(tx, 'DROP USER', { user: str(args[0], 'username') }),
     },
     {
-      name: 'dbms.security.changePassword', mode: 'DBMS',
+      name: 'dbms.security.changePassword', mode: 'DBMS', deprecatedBy: 'ALTER CURRENT USER SET PASSWORD',
       inputs: [{ name: 'password', type: 'STRING' }, { name: 'requirePasswordChange', type: 'BOOLEAN', default: false }], outputs: [],
       description: "Change the current user's password. (Deprecated: use ALTER CURRENT USER SET PASSWORD.)",
       invoke: async (tx, args) => {
@@ -57,23 +57,23 @@ export function securityProcedures(context: AdminContext, run: AdminCommandHandl
       },
     },
     {
-      name: 'dbms.security.changeUserPassword', mode: 'DBMS',
+      name: 'dbms.security.changeUserPassword', mode: 'DBMS', deprecatedBy: 'ALTER USER',
       inputs: [{ name: 'username', type: 'STRING' }, { name: 'newPassword', type: 'STRING' }, { name: 'requirePasswordChange', type: 'BOOLEAN', default: true }],
       outputs: [], description: "Change the given user's password. (Deprecated: use ALTER USER.)",
       invoke: (tx, args) => command(tx, 'ALTER USER', { user: str(args[0], 'username'), changeRequired: args[2] !== false }, { password: str(args[1], 'newPassword') }),
     },
     {
-      name: 'dbms.security.addRoleToUser', mode: 'DBMS', inputs: [{ name: 'roleName', type: 'STRING' }, { name: 'username', type: 'STRING' }], outputs: [],
+      name: 'dbms.security.addRoleToUser', mode: 'DBMS', deprecatedBy: 'GRANT ROLE', inputs: [{ name: 'roleName', type: 'STRING' }, { name: 'username', type: 'STRING' }], outputs: [],
       description: 'Assign a role to the user. (Deprecated: use GRANT ROLE.)',
       invoke: (tx, args) => command(tx, 'GRANT ROLE', { roles: [str(args[0], 'roleName')], users: [str(args[1], 'username')] }),
     },
     {
-      name: 'dbms.security.removeRoleFromUser', mode: 'DBMS', inputs: [{ name: 'roleName', type: 'STRING' }, { name: 'username', type: 'STRING' }], outputs: [],
+      name: 'dbms.security.removeRoleFromUser', mode: 'DBMS', deprecatedBy: 'REVOKE ROLE', inputs: [{ name: 'roleName', type: 'STRING' }, { name: 'username', type: 'STRING' }], outputs: [],
       description: 'Unassign a role from the user. (Deprecated: use REVOKE ROLE.)',
       invoke: (tx, args) => command(tx, 'REVOKE ROLE', { roles: [str(args[0], 'roleName')], users: [str(args[1], 'username')] }),
     },
     {
-      name: 'dbms.security.listUsers', mode: 'DBMS', inputs: [], outputs: userOutputs,
+      name: 'dbms.security.listUsers', mode: 'DBMS', deprecatedBy: 'SHOW USERS', inputs: [], outputs: userOutputs,
       description: 'List all native users. (Deprecated: use SHOW USERS.)',
       invoke: (tx) => {
         requireDbmsPrivilege(context, tx, 'user_management', 'dbms.security.listUsers');
@@ -82,7 +82,7 @@ export function securityProcedures(context: AdminContext, run: AdminCommandHandl
       },
     },
     {
-      name: 'dbms.security.listRoles', mode: 'DBMS', inputs: [], outputs: [{ name: 'role', type: 'STRING' }, { name: 'users', type: 'LIST<STRING>' }],
+      name: 'dbms.security.listRoles', mode: 'DBMS', deprecatedBy: 'SHOW ROLES', inputs: [], outputs: [{ name: 'role', type: 'STRING' }, { name: 'users', type: 'LIST<STRING>' }],
       description: 'List all available roles. (Deprecated: use SHOW ROLES WITH USERS.)',
       invoke: (tx) => {
         requireDbmsPrivilege(context, tx, 'role_management', 'dbms.security.listRoles');

@@ -1,0 +1,82 @@
+// Proves the cluster SSL policy on real processes: three cores and a read replica whose discovery,
+// Raft and catch-up links are mutual TLS (client_auth=REQUIRE, certificates from one test CA) form
+// a cluster and replicate writes, and a core whose certificate that CA did not sign is refused
+// with a log line on both sides and never joins or sees the data.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import neo4j from 'neo4j-driver';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { CoreCluster, countLabel, type Core } from './core-cluster-harness.js';
+import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
+
+const CLUSTER_TLS_ENV = { NEO4J_dbms_ssl_policy_cluster_enabled: 'true', NEO4J_dbms_ssl_policy_cluster_client__auth: 'REQUIRE' };
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a core with an untrusted certificate is refused',
+  { timeout: 180_000, skip: opensslMissing ? 'the openssl command is needed to make test certificates' : false }, async () => {
+  // Every member presents a certificate signed by the cluster CA and checks the others' against it.
+  const pkiRoot = mkdtempSync(join(tmpdir(), 'causeway-cluster-pki-'));
+  const cluster = new CoreCluster({ cores: 3, env: CLUSTER_TLS_ENV });
+  try {
+    const ca = makeCa(pkiRoot, 'cluster-ca');
+    const stranger = makeCa(pkiRoot, 'stranger-ca');
+    const equip = (core: Core, signer = ca): void => {
+      writePolicyDirectory(join(core.home, 'certificates', 'cluster'), signer.issue(`member-${core.index}`), [ca.certPath]);
+    };
+    for (let i = 0; i < 3; i++) equip(await cluster.addCore());
+    await Promise.all(cluster.cores.map((core) => cluster.startCore(core)));
+    for (const core of cluster.cores) {
+      assert.match(core.process!.output(), /Cluster traffic encrypted \(SSL policy 'cluster': .*client_auth REQUIRE, TLSv1\.2,TLSv1\.3, 1 trusted/);
+    }
+    const leader = await cluster.waitForLeader(60_000);
+
+    const session = leader.driver!.session();
+    for (let i = 0; i < 20; i++) await session.executeWrite((tx) => tx.run('CREATE (:Secret {i: $i})', { i }));
+    const bookmarks = session.lastBookmarks();
+    await session.close();
+    for (const core of cluster.cores) assert.equal(await countLabel(core, 'Secret', bookmarks), 20, `core ${core.index}`);
+
+    // a read replica pulls over the TLS catch-up link
+    const replica = await cluster.addReplica();
+    equip(replica);
+    await cluster.startCore(replica);
+    await waitFor('the replica to catch up', async () => {
+      try {
+        return (await countLabel(replica, 'Secret')) === 20;
+      } catch {
+        return false;
+      }
+    }, 60_000);
+
+    // an intruder: trusts the cluster CA, but its own certificate comes from another CA
+    const intruder = await cluster.addCore();
+    equip(intruder, stranger);
+    await cluster.startCore(intruder);
+    await waitFor('the members to refuse the intruder', () => cluster.cores.slice(0, 3).some((core) =>
+      /Cluster connection from 127\.0\.0\.1:\d+ refused by the cluster SSL policy: client certificate refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(core.process!.output())), 30_000);
+    await waitFor('the intruder to log its failed handshake', () =>
+      /Cluster connection to 127\.0\.0\.1:\d+ failed its TLS handshake \(cluster SSL policy\)/.test(intruder.process!.output()), 30_000);
+    // it never joins: the members' overview still lists three cores and the replica, and it has no data
+    const overview = await leader.driver!.executeQuery('CALL dbms.cluster.overview() YIELD role RETURN role');
+    assert.deepEqual(overview.records.map((r) => r.get('role') as string).sort(), ['FOLLOWER', 'FOLLOWER', 'LEADER', 'READ_REPLICA']);
+    const intruderCount = await intruder.driver!.executeQuery('MATCH (n:Secret) RETURN count(n) AS c', {}, { routing: neo4j.routing.READ })
+      .then((r) => Number(r.records[0]!.get('c')), (error: { code?: string }) => error.code ?? 'error');
+    assert.notEqual(intruderCount, 20);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${cluster.outputs()}`);
+  } finally {
+    await cluster.stopAll();
+    rmSync(pkiRoot, { recursive: true, force: true });
+  }
+});
