@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { CoreCluster, countLabel, type Core } from './core-cluster-harness.js';
+import { countLabel, startCluster, type ClusterMember } from './cluster-harness.js';
 import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
 
-const CLUSTER_TLS_ENV = { NEO4J_dbms_ssl_policy_cluster_enabled: 'true', NEO4J_dbms_ssl_policy_cluster_client__auth: 'REQUIRE' };
+const CLUSTER_TLS_SETTINGS = { 'dbms.ssl.policy.cluster.enabled': 'true', 'dbms.ssl.policy.cluster.client_auth': 'REQUIRE' };
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -27,30 +27,31 @@ test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a
   { timeout: 180_000, skip: opensslMissing ? 'the openssl command is needed to make test certificates' : false }, async () => {
   // Every member presents a certificate signed by the cluster CA and checks the others' against it.
   const pkiRoot = mkdtempSync(join(tmpdir(), 'causeway-cluster-pki-'));
-  const cluster = new CoreCluster({ cores: 3, env: CLUSTER_TLS_ENV });
+  // no core started yet: each gets its certificates before its first start
+  const cluster = await startCluster({ cores: 0, formation: 3, runtime: 3, settings: CLUSTER_TLS_SETTINGS });
   try {
     const ca = makeCa(pkiRoot, 'cluster-ca');
     const stranger = makeCa(pkiRoot, 'stranger-ca');
-    const equip = (core: Core, signer = ca): void => {
-      writePolicyDirectory(join(core.home, 'certificates', 'cluster'), signer.issue(`member-${core.index}`), [ca.certPath]);
+    const equip = (member: ClusterMember, signer = ca): void => {
+      writePolicyDirectory(join(member.home, 'certificates', 'cluster'), signer.issue(member.name), [ca.certPath]);
     };
     for (let i = 0; i < 3; i++) equip(await cluster.addCore());
-    await Promise.all(cluster.cores.map((core) => cluster.startCore(core)));
-    for (const core of cluster.cores) {
-      assert.match(core.process!.output(), /Cluster traffic encrypted \(SSL policy 'cluster': .*client_auth REQUIRE, TLSv1\.2,TLSv1\.3, 1 trusted/);
+    await Promise.all(cluster.cores().map((core) => core.start()));
+    for (const core of cluster.cores()) {
+      assert.match(core.output(), /Cluster traffic encrypted \(SSL policy 'cluster': .*client_auth REQUIRE, TLSv1\.2,TLSv1\.3, 1 trusted/);
     }
     const leader = await cluster.waitForLeader(60_000);
 
-    const session = leader.driver!.session();
+    const session = leader.driver().session();
     for (let i = 0; i < 20; i++) await session.executeWrite((tx) => tx.run('CREATE (:Secret {i: $i})', { i }));
     const bookmarks = session.lastBookmarks();
     await session.close();
-    for (const core of cluster.cores) assert.equal(await countLabel(core, 'Secret', bookmarks), 20, `core ${core.index}`);
+    for (const core of cluster.cores()) assert.equal(await countLabel(core, 'Secret', bookmarks), 20, core.name);
 
     // a read replica pulls over the TLS catch-up link
     const replica = await cluster.addReplica();
     equip(replica);
-    await cluster.startCore(replica);
+    await replica.start();
     await waitFor('the replica to catch up', async () => {
       try {
         return (await countLabel(replica, 'Secret')) === 20;
@@ -62,15 +63,15 @@ test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a
     // an intruder: trusts the cluster CA, but its own certificate comes from another CA
     const intruder = await cluster.addCore();
     equip(intruder, stranger);
-    await cluster.startCore(intruder);
-    await waitFor('the members to refuse the intruder', () => cluster.cores.slice(0, 3).some((core) =>
-      /Cluster connection from 127\.0\.0\.1:\d+ refused by the cluster SSL policy: client certificate refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(core.process!.output())), 30_000);
+    await intruder.start();
+    await waitFor('the members to refuse the intruder', () => cluster.cores().slice(0, 3).some((core) =>
+      /Cluster connection from 127\.0\.0\.1:\d+ refused by the cluster SSL policy: client certificate refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(core.output())), 30_000);
     await waitFor('the intruder to log its failed handshake', () =>
-      /Cluster connection to 127\.0\.0\.1:\d+ failed its TLS handshake \(cluster SSL policy\)/.test(intruder.process!.output()), 30_000);
+      /Cluster connection to 127\.0\.0\.1:\d+ failed its TLS handshake \(cluster SSL policy\)/.test(intruder.output()), 30_000);
     // it never joins: the members' overview still lists three cores and the replica, and it has no data
-    const overview = await leader.driver!.executeQuery('CALL dbms.cluster.overview() YIELD role RETURN role');
+    const overview = await leader.driver().executeQuery('CALL dbms.cluster.overview() YIELD role RETURN role');
     assert.deepEqual(overview.records.map((r) => r.get('role') as string).sort(), ['FOLLOWER', 'FOLLOWER', 'LEADER', 'READ_REPLICA']);
-    const intruderCount = await intruder.driver!.executeQuery('MATCH (n:Secret) RETURN count(n) AS c', {}, { routing: neo4j.routing.READ })
+    const intruderCount = await intruder.driver().executeQuery('MATCH (n:Secret) RETURN count(n) AS c', {}, { routing: neo4j.routing.READ })
       .then((r) => Number(r.records[0]!.get('c')), (error: { code?: string }) => error.code ?? 'error');
     assert.notEqual(intruderCount, 20);
   } catch (error) {
