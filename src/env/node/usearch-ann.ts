@@ -1,0 +1,68 @@
+// The approximate nearest-neighbour structure behind VECTOR indexes on a server: an HNSW graph
+// from usearch (native, prebuilt for linux/darwin x64/arm64). It lives here because it draws
+// random numbers (HNSW levels) and runs native code; the pure engine default is exact search.
+
+import { createRequire } from 'node:module';
+import type { Index as UsearchIndex } from 'usearch';
+import type { AnnIndex, AnnIndexFactory, AnnMatch, SimilarityFunction } from '../../graph/search/vector-index.js';
+
+const require = createRequire(import.meta.url);
+
+/** HNSW parameters: M and ef_construction as Neo4j's defaults (16, 100); ef_search sized for recall@10 ≥ 0.95 on 384-dim data (bench/vector.ts). */
+export const HNSW_CONNECTIVITY = 16;
+export const HNSW_EXPANSION_ADD = 100;
+export const HNSW_EXPANSION_SEARCH = 200;
+
+let loaded: typeof import('usearch') | null | undefined;
+
+function usearch(): typeof import('usearch') | null {
+  if (loaded === undefined) {
+    try {
+      loaded = require('usearch') as typeof import('usearch');
+    } catch {
+      loaded = null;
+    }
+  }
+  return loaded;
+}
+
+class UsearchAnn implements AnnIndex {
+  private readonly index: UsearchIndex;
+  private count = 0;
+
+  constructor(lib: typeof import('usearch'), dimensions: number, fn: SimilarityFunction, expansionSearch: number) {
+    this.index = new lib.Index({
+      dimensions, metric: (fn === 'cosine' ? 'cos' : 'l2sq') as never, quantization: 'f32' as never,
+      connectivity: HNSW_CONNECTIVITY, expansion_add: HNSW_EXPANSION_ADD, expansion_search: expansionSearch, multi: false,
+    });
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(id: number, vector: Float32Array): void {
+    this.index.add(BigInt(id), vector, 1);
+    this.count++;
+  }
+
+  remove(id: number): void {
+    const removed = this.index.remove(BigInt(id));
+    this.count -= typeof removed === 'number' ? removed : 0;
+  }
+
+  search(query: Float32Array, k: number): AnnMatch[] {
+    if (this.count === 0 || k <= 0) return [];
+    const found = this.index.search(query, k, 1);
+    const matches: AnnMatch[] = [];
+    for (let i = 0; i < found.keys.length; i++) matches.push({ id: Number(found.keys[i]!), distance: found.distances[i]! });
+    return matches;
+  }
+}
+
+/** usearch's HNSW when the native module loads, else undefined (the engine then searches exactly). */
+export function usearchAnnIndexFactory(expansionSearch = HNSW_EXPANSION_SEARCH): AnnIndexFactory | undefined {
+  const lib = usearch();
+  if (lib === null) return undefined;
+  return (dimensions, fn) => new UsearchAnn(lib, dimensions, fn, expansionSearch);
+}
