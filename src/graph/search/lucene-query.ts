@@ -121,6 +121,7 @@ class Parser {
       const tok = this.peek();
       if (tok.t === 'end' || this.isOp(')')) break;
       let conj: 'AND' | 'OR' | null = null;
+      if (first && (this.isWord('AND') || this.isWord('OR') || this.isOp('&&') || this.isOp('||'))) this.unexpected();
       if (!first) {
         if (this.isWord('AND') || this.isOp('&&')) { this.next(); conj = 'AND'; }
         else if (this.isWord('OR') || this.isOp('||')) { this.next(); conj = 'OR'; }
@@ -181,7 +182,6 @@ class Parser {
     }
     if (tok.t === 'op' && (tok.text === '[' || tok.text === '{')) return this.parseRange(field, tok.text === '[');
     if (tok.t !== 'word') { this.pos--; this.unexpected(); }
-    if (tok.text === '*' && field === null && this.isOp(':')) this.unexpected();
     if (this.isOp('~')) {
       this.next();
       const similarity = this.optionalNumber();
