@@ -8,10 +8,10 @@ import type { AnnIndex, AnnIndexFactory, AnnMatch, SimilarityFunction } from '..
 
 const require = createRequire(import.meta.url);
 
-/** HNSW parameters: M and ef_construction as Neo4j's defaults (16, 100); ef_search sized for recall@10 ≥ 0.95 on 384-dim data (bench/vector.ts). */
-export const HNSW_CONNECTIVITY = 16;
-export const HNSW_EXPANSION_ADD = 100;
-export const HNSW_EXPANSION_SEARCH = 200;
+/** HNSW parameters (M, ef_construction, ef_search), sized for recall@10 ≥ 0.95 on 100k random 384-dim vectors (bench/vector.ts, docs/benchmarks.md). */
+export const HNSW_CONNECTIVITY = 32;
+export const HNSW_EXPANSION_ADD = 200;
+export const HNSW_EXPANSION_SEARCH = 800;
 
 let loaded: typeof import('usearch') | null | undefined;
 
@@ -30,10 +30,10 @@ class UsearchAnn implements AnnIndex {
   private readonly index: UsearchIndex;
   private count = 0;
 
-  constructor(lib: typeof import('usearch'), dimensions: number, fn: SimilarityFunction, expansionSearch: number) {
+  constructor(lib: typeof import('usearch'), dimensions: number, fn: SimilarityFunction, settings: HnswSettings) {
     this.index = new lib.Index({
       dimensions, metric: (fn === 'cosine' ? 'cos' : 'l2sq') as never, quantization: 'f32' as never,
-      connectivity: HNSW_CONNECTIVITY, expansion_add: HNSW_EXPANSION_ADD, expansion_search: expansionSearch, multi: false,
+      connectivity: settings.connectivity, expansion_add: settings.expansionAdd, expansion_search: settings.expansionSearch, multi: false,
     });
   }
 
@@ -60,9 +60,19 @@ class UsearchAnn implements AnnIndex {
   }
 }
 
+export interface HnswSettings {
+  readonly connectivity: number;
+  readonly expansionAdd: number;
+  readonly expansionSearch: number;
+}
+
+export const HNSW_DEFAULTS: HnswSettings = {
+  connectivity: HNSW_CONNECTIVITY, expansionAdd: HNSW_EXPANSION_ADD, expansionSearch: HNSW_EXPANSION_SEARCH,
+};
+
 /** usearch's HNSW when the native module loads, else undefined (the engine then searches exactly). */
-export function usearchAnnIndexFactory(expansionSearch = HNSW_EXPANSION_SEARCH): AnnIndexFactory | undefined {
+export function usearchAnnIndexFactory(settings: HnswSettings = HNSW_DEFAULTS): AnnIndexFactory | undefined {
   const lib = usearch();
   if (lib === null) return undefined;
-  return (dimensions, fn) => new UsearchAnn(lib, dimensions, fn, expansionSearch);
+  return (dimensions, fn) => new UsearchAnn(lib, dimensions, fn, settings);
 }
