@@ -163,7 +163,7 @@ test('vector indexes answer k nearest neighbours with Neo4j\'s cosine and euclid
   const shown = await rows("SHOW VECTOR INDEXES YIELD name, type, labelsOrTypes, properties, indexProvider, options WHERE name = 'places'");
   assert.equal(shown[0]!.type, 'VECTOR');
   assert.equal(shown[0]!.indexProvider, 'vector-2.0');
-  assert.deepEqual((shown[0]!.options as { indexConfig: unknown }).indexConfig, { 'vector.dimensions': 2, 'vector.similarity_function': 'euclidean' });
+  assert.deepEqual((shown[0]!.options as { indexConfig: unknown }).indexConfig, { 'vector.dimensions': 2, 'vector.similarity_function': 'EUCLIDEAN' });
 });
 
 test('vector property procedures set vectors that the index sees, in the same transaction too', { timeout: 30_000 }, async () => {

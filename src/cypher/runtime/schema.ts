@@ -58,7 +58,7 @@ export function searchIndexConfig(kind: IndexKind, options: CypherValue): IndexC
     }
     if (typeof value === 'bigint') config[key] = Number(value);
     else if (typeof value === 'number' || typeof value === 'boolean') config[key] = value;
-    else if (typeof value === 'string') config[key] = key === 'vector.similarity_function' ? value.toLowerCase() : value;
+    else if (typeof value === 'string') config[key] = key === 'vector.similarity_function' ? value.toUpperCase() : value;
     else throw new Neo4jError(Status.InvalidArguments, `Invalid value for index config '${key}': ${String(value)}.`);
   }
   return config;

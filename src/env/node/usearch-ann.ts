@@ -46,6 +46,16 @@ class UsearchAnn implements AnnIndex {
     this.count++;
   }
 
+  addMany(ids: readonly number[], vectors: readonly Float32Array[]): void {
+    if (ids.length === 0) return;
+    const dimensions = vectors[0]!.length;
+    const matrix = new Float32Array(ids.length * dimensions);
+    vectors.forEach((v, i) => matrix.set(v, i * dimensions));
+    // 0: as many threads as the machine has; population is the one long native step
+    this.index.add(BigUint64Array.from(ids, (id) => BigInt(id)), matrix, 0);
+    this.count += ids.length;
+  }
+
   remove(id: number): void {
     const removed = this.index.remove(BigInt(id));
     this.count -= typeof removed === 'number' ? removed : 0;

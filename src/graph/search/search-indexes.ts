@@ -36,7 +36,8 @@ export function analyzerOf(index: IndexDescriptor): string {
 export function vectorSettingsOf(index: IndexDescriptor): { dimensions: number; similarity: SimilarityFunction } {
   const dimensions = index.config?.[VECTOR_DIMENSIONS];
   const similarity = index.config?.[VECTOR_SIMILARITY];
-  return { dimensions: typeof dimensions === 'number' ? dimensions : 0, similarity: similarity === 'euclidean' ? 'euclidean' : 'cosine' };
+  const euclidean = typeof similarity === 'string' && similarity.toLowerCase() === 'euclidean';
+  return { dimensions: typeof dimensions === 'number' ? dimensions : 0, similarity: euclidean ? 'euclidean' : 'cosine' };
 }
 
 /** Refuses a FULLTEXT or VECTOR descriptor whose settings cannot be indexed (checked when the index is created). */
@@ -52,7 +53,8 @@ export function checkSearchIndexSettings(index: IndexDescriptor): void {
         `Invalid index config: '${VECTOR_DIMENSIONS}' must be an integer between 1 and ${MAX_VECTOR_DIMENSIONS}, was ${String(dimensions)}.`);
     }
     const similarity = index.config?.[VECTOR_SIMILARITY];
-    if (similarity !== 'cosine' && similarity !== 'euclidean') {
+    const fn = typeof similarity === 'string' ? similarity.toLowerCase() : similarity;
+    if (fn !== 'cosine' && fn !== 'euclidean') {
       throw new Neo4jError(Status.InvalidArguments,
         `Invalid index config: '${VECTOR_SIMILARITY}' must be 'cosine' or 'euclidean', was ${String(similarity)}.`);
     }
@@ -227,10 +229,12 @@ export class SearchIndexes {
   private populateVector(d: IndexDescriptor): VectorIndex {
     const { dimensions, similarity } = vectorSettingsOf(d);
     const index = new VectorIndex(dimensions, similarity, this.annFactory);
+    const entries: [number, Float32Array][] = [];
     for (const record of this.entities(d)) {
       const v = vectorValue(d, index, record);
-      if (v !== undefined) index.set(record.id, v);
+      if (v !== undefined) entries.push([record.id, v]);
     }
+    index.load(entries);
     return index;
   }
 }

@@ -19,6 +19,8 @@ export interface AnnMatch {
 /** An approximate (or exact) k-nearest-neighbour structure; ids are entity ids. */
 export interface AnnIndex {
   add(id: number, vector: Float32Array): void;
+  /** Adds many new ids at once (populating a new index); may use several threads. */
+  addMany?(ids: readonly number[], vectors: readonly Float32Array[]): void;
   remove(id: number): void;
   search(query: Float32Array, k: number): AnnMatch[];
   readonly size: number;
@@ -144,6 +146,14 @@ export class VectorIndex {
     if (vector === undefined) return;
     this.vectors.set(id, vector);
     this.ann.add(id, vector);
+  }
+
+  /** Fills an empty index with many vectors at once (population from the store). */
+  load(entries: readonly (readonly [number, Float32Array])[]): void {
+    const fresh = entries.filter(([id]) => !this.vectors.has(id));
+    for (const [id, v] of fresh) this.vectors.set(id, v);
+    if (this.ann.addMany !== undefined) this.ann.addMany(fresh.map(([id]) => id), fresh.map(([, v]) => v));
+    else for (const [id, v] of fresh) this.ann.add(id, v);
   }
 
   /**
