@@ -73,6 +73,8 @@ export interface CoreMemberOptions {
   readonly lockAcquisitionTimeoutMs: number;
   /** snapshot and compact the Raft log after this many applied entries */
   readonly compactAfterEntries: number;
+  /** fsync the Raft log off the event loop (default); false keeps it inside each Ready */
+  readonly asyncStorageWrites?: boolean;
   readonly newClusterId: () => string;
   readonly log: CoreMemberLog;
   /** the member stopped for good (a storage failure): the process must not continue */
@@ -419,9 +421,12 @@ export class CoreMember implements ClusterNetworkHandlers {
         this.feed.clear();
       },
     }, (applied) => this.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true);
+    // Asynchronous storage writes: the WAL's fsync runs off the event loop, so heartbeats, votes
+    // and other members' appends are handled while it runs (see replication/driver.ts).
     this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {
       compactAfterEntries: o.compactAfterEntries,
-    });
+      asyncWrites: o.asyncStorageWrites !== false,
+    }, { onStorageSettled: () => this.schedulePump() });
     this.machine.flush();
     this.schedulePump();
   }

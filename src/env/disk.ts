@@ -3,8 +3,8 @@
 // Contract: append() data is NOT durable until fsync(path) returns. Creating, renaming and
 // removing files is durable once fsyncDir(dir) returns. Every method throws on I/O error; callers
 // that depend on durability (the WAL) must treat any throw as fatal for the member (fail-stop).
-// Synchronous on purpose: the Raft driver persists one Ready at a time and must not interleave
-// other work between a write and its fsync.
+// Synchronous on purpose, with one exception: fsyncAsync lets the Raft driver keep its event loop
+// running while the data it already appended becomes durable (asynchronous storage writes).
 
 export interface Disk {
   mkdirp(dir: string): void;
@@ -17,6 +17,12 @@ export interface Disk {
   append(path: string, data: Uint8Array): void;
   /** makes every appended byte of path durable */
   fsync(path: string): void;
+  /**
+   * Makes every byte appended to path before this call durable, off the caller's thread, then calls
+   * done (with the I/O error, if any). Appends made meanwhile are not covered. The file must not be
+   * renamed, removed, truncated or closed until done runs.
+   */
+  fsyncAsync(path: string, done: (error: unknown) => void): void;
   /** makes creations, renames and removals in dir durable */
   fsyncDir(dir: string): void;
   /** replaces to atomically */

@@ -3,7 +3,8 @@
 //
 // Invariants:
 //   snapshotIndex <= applied <= committed <= lastIndex()
-//   applied <= stableIndex (entries are applied only once durable locally)
+//   applied <= stableIndex <= handedIndex (entries are applied only once durable locally, and
+//   are durable only after being handed to storage)
 //   entries[i].index === snapshotIndex + 1 + i
 import type { Entry, Snapshot, SnapshotMeta } from './types.js';
 import { entryBytes } from './types.js';
@@ -18,8 +19,10 @@ export class RaftLog {
   entries: Entry[];
   committed: number;
   applied: number;
-  /** entries up to here have been handed to storage and acknowledged by advance() */
+  /** entries up to here are durable: storage acknowledged them (advance() or markStable()) */
   stableIndex: number;
+  /** entries up to here have been handed to storage (with asynchronous writes, maybe not yet durable) */
+  handedIndex: number;
   /** a snapshot received from the leader that the shell has not yet persisted and installed */
   pendingSnapshot: Snapshot | null = null;
 
@@ -36,6 +39,7 @@ export class RaftLog {
       expected++;
     }
     this.stableIndex = this.lastIndex();
+    this.handedIndex = this.stableIndex;
     if (committed > this.lastIndex()) {
       throw new RaftLogError(`commit ${committed} beyond last index ${this.lastIndex()}: was the log truncated or lost?`);
     }
@@ -140,6 +144,7 @@ export class RaftLog {
     if (index > this.lastIndex()) return;
     this.entries.length = index - this.snapshotIndex - 1;
     this.stableIndex = Math.min(this.stableIndex, index - 1);
+    this.handedIndex = Math.min(this.handedIndex, index - 1);
   }
 
   commitTo(index: number): boolean {
@@ -153,7 +158,7 @@ export class RaftLog {
 
   /** entries not yet handed to storage */
   unstableEntries(): Entry[] {
-    return this.entries.slice(this.stableIndex - this.snapshotIndex);
+    return this.entries.slice(this.handedIndex - this.snapshotIndex);
   }
 
   /** committed, durable, not yet applied: at most maxBytes (at least one if any) */
@@ -174,6 +179,7 @@ export class RaftLog {
     this.committed = snapshot.meta.index;
     // Storage persists the snapshot before any later entry, so the new log starts out durable.
     this.stableIndex = snapshot.meta.index;
+    this.handedIndex = snapshot.meta.index;
   }
 
   /** drops entries up to a local snapshot the application took at meta.index (<= applied) */

@@ -12,6 +12,14 @@
 //         ready.committedEntries in order; serve ready.readStates once applied reaches them;
 //      d. call advance(ready).
 //   3. Nothing else may touch the node between ready() and advance().
+// Asynchronous storage writes (etcd's AsyncStorageWrites, in a smaller shape): instead of
+// advance(), the shell may call accept(ready) once it has handed the Ready's snapshot, entries and
+// hard state to storage, in order, and applied its committed entries, then go on feeding inputs
+// while the fsync runs. It holds back the Ready's messages other than a leader's appends,
+// heartbeats and snapshots, and sends them, in Ready order, only after every write handed before
+// them is durable; then it calls markStable(last entry written) so that those entries count as
+// durable (the leader counts itself towards a commit, committed entries become appliable).
+// A Ready that carries a snapshot is taken only with no write in flight and handled whole.
 // Entries and snapshots handed out are shared, not copied: callers must not mutate them.
 import type { Message } from './messages.js';
 import type { RaftConfig, RaftInit, Role } from './raft.js';
@@ -44,13 +52,14 @@ export interface RawNodeOptions {
 
 export class RawNode {
   readonly raft: Raft;
-  private persistedHardState: HardState;
+  /** the hard state last handed to storage (with synchronous writes: the durable one) */
+  private handedHardState: HardState;
   private readonly maxApplyBytes: number;
   private readyOut = false;
 
   constructor(config: RaftConfig, init: RaftInit, options: RawNodeOptions = {}) {
     this.raft = new Raft(config, init);
-    this.persistedHardState = init.hardState;
+    this.handedHardState = init.hardState;
     this.maxApplyBytes = options.maxApplyBytes ?? 4 * 1024 * 1024;
   }
 
@@ -106,8 +115,8 @@ export class RawNode {
       r.outbox.length > 0 ||
       r.readStates.length > 0 ||
       r.log.pendingSnapshot !== null ||
-      r.log.stableIndex < r.log.lastIndex() ||
-      !sameHardState(r.hardState(), this.persistedHardState) ||
+      r.log.handedIndex < r.log.lastIndex() ||
+      !sameHardState(r.hardState(), this.handedHardState) ||
       (r.log.committed > r.log.applied && r.log.stableIndex > r.log.applied)
     );
   }
@@ -118,7 +127,7 @@ export class RawNode {
     const hardState = r.hardState();
     const ready: Ready = {
       softState: this.softState(),
-      hardState: sameHardState(hardState, this.persistedHardState) ? null : hardState,
+      hardState: sameHardState(hardState, this.handedHardState) ? null : hardState,
       snapshot: r.log.pendingSnapshot,
       entries: r.log.unstableEntries(),
       messages: r.outbox,
@@ -131,21 +140,39 @@ export class RawNode {
     return ready;
   }
 
+  /** the Ready is persisted (durable) and handled: steps a, b, c of the contract are done */
   advance(ready: Ready): void {
-    if (!this.readyOut) throw new Error('advance() without ready()');
+    this.accept(ready);
+    const lastWritten = ready.entries[ready.entries.length - 1];
+    this.markStable(lastWritten?.index ?? 0, lastWritten?.term ?? 0);
+  }
+
+  /** asynchronous writes: the Ready's writes are handed to storage and its entries applied */
+  accept(ready: Ready): void {
+    if (!this.readyOut) throw new Error('accept() without ready()');
     this.readyOut = false;
     const log = this.raft.log;
-    if (ready.hardState !== null) this.persistedHardState = ready.hardState;
+    if (ready.hardState !== null) this.handedHardState = ready.hardState;
     if (ready.snapshot !== null) {
       if (log.pendingSnapshot === ready.snapshot) log.pendingSnapshot = null;
       log.applied = Math.max(log.applied, ready.snapshot.meta.index);
     }
     const lastWritten = ready.entries[ready.entries.length - 1];
     if (lastWritten !== undefined && log.term(lastWritten.index) === lastWritten.term) {
-      log.stableIndex = Math.max(log.stableIndex, lastWritten.index);
+      log.handedIndex = Math.max(log.handedIndex, lastWritten.index);
     }
     const lastApplied = ready.committedEntries[ready.committedEntries.length - 1];
     if (lastApplied !== undefined) log.applied = Math.max(log.applied, lastApplied.index);
+  }
+
+  /**
+   * Storage made the log durable up to (index, term). A write overtaken by a conflicting append
+   * (the entry at index now has another term) proves nothing and is ignored.
+   */
+  markStable(index: number, term: number): void {
+    if (this.readyOut) throw new Error('markStable() between ready() and accept()');
+    const log = this.raft.log;
+    if (index <= log.handedIndex && log.term(index) === term) log.stableIndex = Math.max(log.stableIndex, index);
     // The leader's own entries count towards the quorum only once durable, i.e. now.
     if (this.raft.role === 'leader' && this.raft.maybeCommit()) bcastAppend(this.raft);
   }

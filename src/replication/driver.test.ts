@@ -109,3 +109,72 @@ test('a crash point ends the process before the chosen step: earlier steps happe
     assert.equal(storage.recovered().hardState.term, step === 'send' ? 1 : 0);
   }
 });
+
+test('asynchronous writes: a vote request waits for its fsync while the member goes on handling inputs', () => {
+  // Proves the async order: term and vote are durable before the request leaves, and ticks and messages are handled meanwhile.
+  const storage = new MemoryRaftStorage();
+  const sent: Message[] = [];
+  const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: (m) => sent.push(m) }, new ListMachine(), { compactAfterEntries: 0, asyncWrites: true });
+  node.campaign();
+  driver.pump();
+  for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+  assert.equal(node.raft.term, 1);
+  assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'held until the fsync returns');
+  assert.equal(storage.recovered().hardState.term, 0, 'not yet durable');
+  assert.ok(driver.writing);
+  driver.tick();
+  driver.receive({ kind: 'heartbeat', from: 'b', to: 'a', term: 0, commit: 0, readRound: 0 });
+  assert.ok(storage.completeSync());
+  assert.equal(storage.recovered().hardState.term, 1);
+  assert.equal(storage.recovered().hardState.vote, 'a');
+  assert.equal(sent.filter((m) => m.kind === 'vote').length, 2, 'the vote requests left once durable');
+});
+
+test('asynchronous writes: a leader applies only what its own fsync covers, and proposals meanwhile share the next fsync', () => {
+  // Proves group commit across event-loop turns and that nothing is applied before it is durable locally.
+  const storage = new MemoryRaftStorage();
+  const machine = new ListMachine();
+  const node = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: () => undefined }, machine, { compactAfterEntries: 0, asyncWrites: true }, {
+    onStorageSettled: () => driver.pump(),
+  });
+  node.campaign();
+  driver.pump();
+  while (storage.completeSync()) driver.pump();
+  assert.equal(node.raft.role, 'leader');
+  driver.propose(new TextEncoder().encode('w0'));
+  assert.equal(storage.syncsInFlight, 1);
+  for (let i = 1; i < 5; i++) driver.propose(new TextEncoder().encode(`w${i}`));
+  assert.equal(storage.syncsInFlight, 1, 'one fsync in flight at a time');
+  assert.deepEqual(machine.items, [], 'nothing applied before it is durable');
+  const before = storage.syncCount;
+  storage.completeSync();
+  assert.deepEqual(machine.items, ['w0']);
+  storage.completeSync();
+  assert.equal(storage.syncCount - before, 2, 'the four later proposals shared one fsync');
+  assert.deepEqual(machine.items, ['w0', 'w1', 'w2', 'w3', 'w4']);
+  storage.crash();
+  const again = new ListMachine();
+  const restarted = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver2 = new ReplicationDriver(restarted, storage, { send: () => undefined }, again, { compactAfterEntries: 0 });
+  restarted.campaign();
+  driver2.pump();
+  assert.deepEqual(again.items, machine.items, 'everything applied was durable');
+});
+
+test('asynchronous writes: a failed fsync stops the member and its held messages never leave', () => {
+  // Proves fail-stop on the asynchronous path.
+  const storage = new MemoryRaftStorage();
+  const sent: Message[] = [];
+  const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: (m) => sent.push(m) }, new ListMachine(), { compactAfterEntries: 0, asyncWrites: true });
+  node.campaign();
+  driver.pump();
+  for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+  storage.completeSync(new Error('EIO on fsync'));
+  assert.ok(driver.stopped);
+  assert.equal(sent.filter((m) => m.kind === 'vote').length, 0);
+  driver.tick();
+  assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'a stopped member stays silent');
+});

@@ -1,7 +1,14 @@
 // The shell loop around the Raft core: the one place that turns a Ready into I/O, in the order the
 // contract in raft/raw-node.ts requires — persist (one fsync) → send → apply → advance — over
-// injected storage, transport and state machine. Synchronous on purpose: the simulator runs it
-// as-is, and a real member calls it from its event loop on every tick and inbound message.
+// injected storage, transport and state machine. A real member calls it from its event loop on
+// every tick and inbound message; the simulator runs it as-is.
+//
+// With asynchronous writes (options.asyncWrites and a storage with syncAsync), the fsync leaves
+// the event loop: a Ready's writes are buffered, its durable-state-dependent messages wait in a
+// FIFO, and the node is told what became durable when the fsync returns. One fsync is in flight at
+// a time and the next one covers every Ready handed meanwhile (group commit across event-loop
+// turns). Ticks, inbound messages and proposals go on during the fsync, which is what keeps a
+// member's heartbeats and elections on time under a write load.
 import type { Message } from '../raft/messages.js';
 import type { RawNode, Ready } from '../raft/raw-node.js';
 import type { ReadState } from '../raft/read-index.js';
@@ -26,8 +33,15 @@ export interface StateMachine {
 export interface DriverHooks {
   /** a read confirmed by a quorum; serve it once `appliedIndex() >= state.index` */
   onReadState?(state: ReadState): void;
-  /** called after each Ready is persisted and before it is applied (checkers observe here) */
+  /** called when a Ready's writes are handed to storage, in Ready order (checkers observe here) */
+  onWritten?(ready: Ready): void;
+  /**
+   * called once a Ready's writes are durable, before its held messages leave; with synchronous
+   * writes that is also before it is applied
+   */
   onPersisted?(ready: Ready): void;
+  /** asynchronous writes: an fsync returned (or failed); the member should pump() again soon */
+  onStorageSettled?(): void;
   /**
    * Crash testing only (real members leave it unset): asked before each step of a Ready; true
    * means the process dies right there, so nothing later in the sequence happens.
@@ -46,6 +60,22 @@ export interface DriverOptions {
   readonly compactAfterEntries: number;
   /** Readies processed per pump call, so one call cannot run forever */
   readonly readiesPerPumpMax?: number;
+  /** fsync off the event loop when the storage can (RaftStorage.syncAsync) */
+  readonly asyncWrites?: boolean;
+  /**
+   * Broken variant for the simulator only: with asynchronous writes, a Ready's messages leave as
+   * soon as its writes are handed to storage, before they are durable.
+   */
+  readonly unsafeReleaseBeforeSync?: boolean;
+}
+
+/** what one Ready handed to storage is waiting for: its fsync, then these messages may leave */
+interface PendingWrite {
+  readonly ready: Ready;
+  /** the messages that wait for durability (all but a leader's early ones) */
+  readonly messages: readonly Message[];
+  /** whether it wrote something that must be durable before its messages leave */
+  readonly needsSync: boolean;
 }
 
 function sendableBeforePersist(message: Message): boolean {
@@ -59,6 +89,11 @@ export class ReplicationDriver {
   /** the term and vote last made durable: a hard state that changes either must be fsynced */
   private durableTerm: number;
   private durableVote: MemberId | null;
+  /** asynchronous writes: Readies covered by the fsync in flight (null: none in flight) */
+  private syncing: PendingWrite[] | null = null;
+  /** asynchronous writes: Readies handed to storage after the fsync in flight began */
+  private waiting: PendingWrite[] = [];
+  private readonly asyncSync: ((done: (error: unknown) => void) => void) | null;
 
   constructor(
     readonly node: RawNode,
@@ -70,6 +105,7 @@ export class ReplicationDriver {
   ) {
     this.durableTerm = node.raft.term;
     this.durableVote = node.raft.vote;
+    this.asyncSync = options.asyncWrites === true && storage.syncAsync !== undefined ? storage.syncAsync.bind(storage) : null;
     const snapshot = node.raft.log.snapshot;
     if (snapshot !== null) {
       stateMachine.restore(snapshot);
@@ -128,8 +164,121 @@ export class ReplicationDriver {
   /** handles every pending Ready (bounded); returns false once the member has stopped */
   pump(): boolean {
     const limit = this.options.readiesPerPumpMax ?? 64;
-    for (let i = 0; i < limit && !this.stopped && this.node.hasReady(); i++) this.handleReady();
+    for (let i = 0; i < limit && !this.stopped && this.node.hasReady(); i++) {
+      if (this.asyncSync === null) this.handleReady();
+      else if (!this.handleReadyAsync()) break;
+    }
     return !this.stopped;
+  }
+
+  /** whether an asynchronous fsync is in flight (its Readies' messages are still held back) */
+  get writing(): boolean {
+    return this.syncing !== null;
+  }
+
+  /** false when the Ready must wait for the fsync in flight (a snapshot is handled whole) */
+  private handleReadyAsync(): boolean {
+    const log = this.node.raft.log;
+    if (log.pendingSnapshot !== null || this.compactionDue()) {
+      if (this.syncing !== null) return false;
+      this.handleReady();
+      return true;
+    }
+    const ready = this.node.ready();
+    const early = ready.softState.role === 'leader' ? ready.messages.filter(sendableBeforePersist) : [];
+    for (const message of early) this.transport.send(message);
+    if (this.diesAt('persist', ready)) return false;
+    let needsSync: boolean;
+    try {
+      needsSync = this.write(ready);
+    } catch (error) {
+      this.failure = error;
+      return false;
+    }
+    this.hooks.onWritten?.(ready);
+    let held = early.length === 0 ? ready.messages : ready.messages.filter((message) => !sendableBeforePersist(message));
+    if (this.diesAt('apply', ready)) return false;
+    // committed entries are durable already (a Ready hands out none beyond stableIndex)
+    this.applyCommitted(ready);
+    if (this.diesAt('advance', ready)) return false;
+    this.node.accept(ready);
+    if (this.options.unsafeReleaseBeforeSync === true) {
+      for (const message of held) this.transport.send(message);
+      held = [];
+    }
+    const write: PendingWrite = { ready, messages: held, needsSync };
+    // Messages leave in Ready order: behind an fsync in flight they wait even if they need none.
+    if (!needsSync && this.syncing === null) return this.release([write]);
+    this.waiting.push(write);
+    if (this.syncing === null) this.startSync();
+    return true;
+  }
+
+  /** these Readies' writes are durable: their messages leave and their entries count as stable */
+  private release(writes: readonly PendingWrite[]): boolean {
+    let last: Entry | undefined;
+    for (const write of writes) {
+      this.hooks.onPersisted?.(write.ready);
+      if (this.diesAt('send', write.ready)) return false;
+      for (const message of write.messages) this.transport.send(message);
+      last = write.ready.entries[write.ready.entries.length - 1] ?? last;
+    }
+    this.node.markStable(last?.index ?? 0, last?.term ?? 0);
+    return true;
+  }
+
+  private startSync(): void {
+    const covered = this.waiting;
+    this.waiting = [];
+    this.syncing = covered;
+    try {
+      (this.asyncSync as (done: (error: unknown) => void) => void)((error) => this.synced(covered, error));
+    } catch (error) {
+      this.failure = error;
+    }
+  }
+
+  /** the fsync covering these Readies returned: their messages leave and their entries count */
+  private synced(covered: PendingWrite[], error: unknown): void {
+    if (this.syncing !== covered) return;
+    this.syncing = null;
+    if (this.stopped) return;
+    if (error !== null) this.failure = error;
+    else if (this.release(covered)) {
+      if (this.waiting.some((write) => write.needsSync)) this.startSync();
+      else if (this.release(this.waiting.splice(0))) this.maybeCompact();
+    }
+    this.hooks.onStorageSettled?.();
+  }
+
+  /** buffers a Ready's writes in storage; whether they need an fsync before its messages leave */
+  private write(ready: Ready): boolean {
+    let needsSync = false;
+    if (ready.entries.length > 0) {
+      this.storage.appendEntries(ready.entries);
+      needsSync = true;
+    }
+    if (ready.hardState !== null) {
+      this.storage.saveHardState(ready.hardState);
+      // compared with what was last handed: the fsync that makes this one durable precedes its messages
+      if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) needsSync = true;
+      this.durableTerm = ready.hardState.term;
+      this.durableVote = ready.hardState.vote;
+    }
+    return needsSync;
+  }
+
+  private applyCommitted(ready: Ready): void {
+    if (ready.snapshot !== null) {
+      this.stateMachine.restore(ready.snapshot);
+      this.appliedIndex = ready.snapshot.meta.index;
+    }
+    for (const entry of ready.committedEntries) {
+      if (entry.index !== this.appliedIndex + 1) throw new Error(`apply gap: ${entry.index} after ${this.appliedIndex}`);
+      this.stateMachine.apply(entry);
+      this.appliedIndex = entry.index;
+    }
+    for (const state of ready.readStates) this.hooks.onReadState?.(state);
   }
 
   private handleReady(): void {
@@ -148,20 +297,12 @@ export class ReplicationDriver {
       this.failure = error;
       return;
     }
+    this.hooks.onWritten?.(ready);
     this.hooks.onPersisted?.(ready);
     if (this.diesAt('send', ready)) return;
     for (const message of ready.messages) if (early.length === 0 || !sendableBeforePersist(message)) this.transport.send(message);
     if (this.diesAt('apply', ready)) return;
-    if (ready.snapshot !== null) {
-      this.stateMachine.restore(ready.snapshot);
-      this.appliedIndex = ready.snapshot.meta.index;
-    }
-    for (const entry of ready.committedEntries) {
-      if (entry.index !== this.appliedIndex + 1) throw new Error(`apply gap: ${entry.index} after ${this.appliedIndex}`);
-      this.stateMachine.apply(entry);
-      this.appliedIndex = entry.index;
-    }
-    for (const state of ready.readStates) this.hooks.onReadState?.(state);
+    this.applyCommitted(ready);
     if (this.diesAt('advance', ready)) return;
     this.node.advance(ready);
     this.maybeCompact();
@@ -201,10 +342,15 @@ export class ReplicationDriver {
     }
   }
 
-  private maybeCompact(): void {
+  private compactionDue(): boolean {
     const every = this.options.compactAfterEntries;
+    return every > 0 && this.appliedIndex - this.node.raft.log.snapshotIndex >= every;
+  }
+
+  private maybeCompact(): void {
+    // a snapshot is written by a synchronous sync, never beside an asynchronous one
+    if (!this.compactionDue() || this.syncing !== null) return;
     const log = this.node.raft.log;
-    if (every <= 0 || this.appliedIndex - log.snapshotIndex < every) return;
     const index = this.appliedIndex;
     const term = log.term(index);
     if (term === undefined) return;

@@ -22,6 +22,8 @@ export class MemoryRaftStorage implements RaftStorage {
   private durable: State = { hardState: emptyHardState, snapshot: null, entries: [] };
   private written: State = { hardState: emptyHardState, snapshot: null, entries: [] };
   syncCount = 0;
+  /** asynchronous syncs begun and not yet completed (completeSync runs the oldest) */
+  private readonly inFlight: { state: State; done: (error: unknown) => void }[] = [];
 
   recovered(): RecoveredState {
     return { hardState: this.durable.hardState, snapshot: this.durable.snapshot, entries: [...this.durable.entries] };
@@ -45,8 +47,30 @@ export class MemoryRaftStorage implements RaftStorage {
     this.durable = { ...this.written, entries: [...this.written.entries] };
   }
 
+  /** begins an asynchronous sync of what is written now; it completes at completeSync() */
+  syncAsync(done: (error: unknown) => void): void {
+    this.inFlight.push({ state: { ...this.written, entries: [...this.written.entries] }, done });
+  }
+
+  /** the oldest asynchronous sync returns (with error, it failed); whether there was one */
+  completeSync(error: unknown = null): boolean {
+    const op = this.inFlight.shift();
+    if (op === undefined) return false;
+    if (error === null) {
+      this.syncCount++;
+      this.durable = op.state;
+    }
+    op.done(error);
+    return true;
+  }
+
+  get syncsInFlight(): number {
+    return this.inFlight.length;
+  }
+
   /** simulates a crash: everything not synced is gone */
   crash(): void {
+    this.inFlight.length = 0;
     this.written = { ...this.durable, entries: [...this.durable.entries] };
   }
 

@@ -23,5 +23,10 @@ export interface RaftStorage {
   saveSnapshot(snapshot: Snapshot, retained: readonly Entry[]): void;
   /** makes everything above durable; one fsync per call */
   sync(): void;
+  /**
+   * Optional: writes everything above and makes it durable off the event loop, then calls done
+   * (with the error that stopped the store, if any). One in flight at a time; no snapshot buffered.
+   */
+  syncAsync?(done: (error: unknown) => void): void;
   close(): void;
 }

@@ -12,6 +12,7 @@ export const bugNames = [
   'pre-candidate-raises-term',
   'double-apply-on-restart',
   'reply-before-persist',
+  'release-before-fsync',
 ] as const;
 export type BugName = (typeof bugNames)[number];
 
@@ -37,5 +38,7 @@ export function bugOverrides(bug: BugName): SimOverrides {
       return { shellBugs: { reapplyOnRestart: true } };
     case 'reply-before-persist':
       return { shellBugs: { replyBeforePersist: true } };
+    case 'release-before-fsync':
+      return { asyncWrites: true, shellBugs: { releaseBeforeFsync: true } };
   }
 }

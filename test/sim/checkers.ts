@@ -64,7 +64,8 @@ export class SafetyChecker {
   }
 
   /** a Ready was made durable by member id */
-  onPersisted(id: MemberId, raft: Raft, ready: Ready): void {
+  /** a Ready's hard state is durable */
+  onPersisted(id: MemberId, ready: Ready): void {
     const w = this.watch(id);
     const hs = ready.hardState;
     if (hs !== null) {
@@ -76,6 +77,10 @@ export class SafetyChecker {
       if (hs.term > w.persistedTerm || hs.vote !== null) w.persistedVote = hs.vote;
       w.persistedTerm = Math.max(w.persistedTerm, hs.term);
     }
+  }
+
+  /** a Ready's entries are handed to storage (raft is the member's state at that moment) */
+  onWritten(id: MemberId, raft: Raft, ready: Ready): void {
     for (const entry of ready.entries) {
       this.checks++;
       const prevTerm = raft.log.term(entry.index - 1);

@@ -29,6 +29,7 @@ export interface MemberParams {
   readonly unsafe: UnsafeVariants;
   readonly refuseToBeLeader: boolean;
   readonly shellBugs: ShellBugs;
+  readonly asyncWrites?: boolean;
 }
 
 /**
@@ -38,6 +39,8 @@ export interface MemberParams {
 export interface ShellBugs {
   /** sends a Ready's messages before persisting it (a vote may leave before it is durable) */
   readonly replyBeforePersist?: boolean;
+  /** asynchronous writes: the driver sends a Ready's messages before its fsync returns */
+  readonly releaseBeforeFsync?: boolean;
   /** on restart, replays the recovered committed entries into the state machine itself, after which the driver applies them again */
   readonly reapplyOnRestart?: boolean;
 }
@@ -132,9 +135,11 @@ export class SimMember {
         this.transport.send(message);
       },
     };
-    const driver = new ReplicationDriver(node, wal, transport, kv, { compactAfterEntries: p.compactAfterEntries }, {
+    const driver = new ReplicationDriver(node, wal, transport, kv, { compactAfterEntries: p.compactAfterEntries, asyncWrites: p.asyncWrites === true, unsafeReleaseBeforeSync: p.shellBugs.releaseBeforeFsync === true }, {
+      onStorageSettled: () => this.driver?.pump(),
+      onWritten: (ready) => this.checker.onWritten(p.id, node.raft, ready),
       onPersisted: (ready) => {
-        this.checker.onPersisted(p.id, node.raft, ready);
+        this.checker.onPersisted(p.id, ready);
         this.events.onPersisted(this, ready);
       },
       onReadState: (state) => this.events.onReadState(this, state),

@@ -57,6 +57,10 @@ export interface SimOptions {
   readonly unsafe: UnsafeVariants;
   readonly fsyncLies: boolean;
   readonly shellBugs: ShellBugs;
+  /** the driver fsyncs off its event loop (as real members do) instead of inside each Ready */
+  readonly asyncWrites: boolean;
+  /** an asynchronous fsync completes 1..this many ticks after it began */
+  readonly fsyncDelayTicksMax: number;
 }
 
 export interface SimOverrides extends Partial<Omit<SimOptions, 'seed'>> {}
@@ -104,6 +108,9 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     unsafe: {},
     fsyncLies: false,
     shellBugs: {},
+    // drawn last, so the seeds' other choices stay what they were before asynchronous writes
+    asyncWrites: r.chance(0.5),
+    fsyncDelayTicksMax: r.pick([1, 2, 5]),
   };
   return { ...base, ...overrides };
 }

@@ -33,14 +33,14 @@ export class HistoryRecorder {
   private readonly promises = new Map<MemberId, MemberPromise>();
   private readonly seen = new Map<MemberId, { term: number; role: Role }>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number, private readonly asyncWrites = false) {}
 
   /** a member (re)started from what its disk returned */
   onStart(id: MemberId, recovered: RecoveredState): void {
     const view = recoveredView(recovered);
     const promise = this.promises.get(id);
     if (promise !== undefined) {
-      for (const v of recoveryViolations(id, promise, view)) this.fail(v);
+      for (const v of recoveryViolations(id, promise, view, this.asyncWrites)) this.fail(v);
     }
     const run: ApplyRun = { member: id, incarnation: this.applyRuns.filter((r) => r.member === id).length + 1, startIndex: view.snapshotIndex, steps: [] };
     this.applyRuns.push(run);

@@ -7,6 +7,8 @@
 // anyway). Synced bytes are never corrupted: no replica keeps a good copy of everything, so
 // silent corruption of acknowledged data is outside what Raft alone can survive.
 // The deliberately broken variant `fsyncLies` acknowledges an fsync without persisting anything.
+// An asynchronous fsync (fsyncAsync) completes a few simulated ticks later (tick()), covering only
+// the bytes appended before it began; a crash before then loses them like any unsynced bytes.
 import { concatBytes } from '../../src/core/bytes.js';
 import type { Disk } from '../../src/env/disk.js';
 import type { SeededRandom } from '../../src/env/random.js';
@@ -22,6 +24,17 @@ export interface SimDiskFaults {
   tornWrites: boolean;
   /** broken variant: fsync returns without making anything durable */
   fsyncLies: boolean;
+  /** an asynchronous fsync takes 1..this many ticks (default 1) */
+  fsyncDelayTicksMax?: number;
+}
+
+interface AsyncFsync {
+  ticksLeft: number;
+  readonly path: string;
+  readonly file: SimFile | undefined;
+  /** unsynced chunks of file when it began: what it covers */
+  readonly chunks: number;
+  readonly done: (error: unknown) => void;
 }
 
 interface SimFile {
@@ -32,6 +45,7 @@ interface SimFile {
 
 export class SimDisk implements Disk {
   private readonly files = new Map<string, SimFile>();
+  private inFlight: AsyncFsync[] = [];
   faultsEnabled = true;
   fsyncs = 0;
 
@@ -85,6 +99,32 @@ export class SimDisk implements Disk {
     file.unsynced = [];
   }
 
+  fsyncAsync(path: string, done: (error: unknown) => void): void {
+    this.fsyncs++;
+    const file = this.files.get(path);
+    const ticks = 1 + this.random.int(this.faults.fsyncDelayTicksMax ?? 1);
+    this.inFlight.push({ ticksLeft: ticks, path, file, chunks: file?.unsynced.length ?? 0, done });
+  }
+
+  /** a simulated tick passed: asynchronous fsyncs that are due complete, in the order they began; whether any did */
+  tick(): boolean {
+    const due: AsyncFsync[] = [];
+    for (const op of this.inFlight) if (--op.ticksLeft <= 0) due.push(op);
+    if (due.length === 0) return false;
+    this.inFlight = this.inFlight.filter((op) => op.ticksLeft > 0);
+    for (const op of due) {
+      if (this.faultsEnabled && this.random.chance(this.faults.fsyncErrorRate)) {
+        op.done(new SimIoError(`EIO on fsync of ${op.path}`));
+        continue;
+      }
+      if (!this.faults.fsyncLies && op.file !== undefined && this.files.get(op.path) === op.file) {
+        op.file.synced.push(...op.file.unsynced.splice(0, op.chunks));
+      }
+      op.done(null);
+    }
+    return true;
+  }
+
   fsyncDir(_dir: string): void {}
 
   rename(from: string, to: string): void {
@@ -130,6 +170,8 @@ export class SimDisk implements Disk {
 
   /** the machine lost power: unsynced bytes vanish (or survive in part, when tearing) */
   crash(): void {
+    // the process that waited for them is gone, and so is what they would have made durable
+    this.inFlight = [];
     for (const file of this.files.values()) {
       if (file.unsynced.length === 0) continue;
       const tail = concatBytes(file.unsynced);

@@ -81,7 +81,7 @@ export class Simulation {
       delayTicksMax: options.delayTicksMax,
     });
     this.checker = new SafetyChecker(() => this.now);
-    this.recorder = new HistoryRecorder(() => this.now);
+    this.recorder = new HistoryRecorder(() => this.now, options.asyncWrites);
     this.workload = new Workload(this.random.fork(), options.clients, options.keys, options.electionTicks * 3);
     const ids = Array.from({ length: options.voters + options.learners + options.spares }, (_, i) => `m${i + 1}`);
     const initial: Membership = { voters: ids.slice(0, options.voters), learners: ids.slice(options.voters, options.voters + options.learners) };
@@ -93,6 +93,7 @@ export class Simulation {
         writeErrorRate: options.writeErrorRate,
         tornWrites: options.tornWrites,
         fsyncLies: options.fsyncLies,
+        fsyncDelayTicksMax: options.fsyncDelayTicksMax,
       });
       const member = new SimMember(
         {
@@ -108,6 +109,7 @@ export class Simulation {
           unsafe: options.unsafe,
           refuseToBeLeader: options.refuseToBeLeader && id === ids[options.voters - 1],
           shellBugs: options.shellBugs,
+          asyncWrites: options.asyncWrites,
         },
         transport,
         this.checker,
@@ -189,6 +191,11 @@ export class Simulation {
       }
     }
     this.deliverHeld();
+    for (const m of this.members) {
+      if (this.now < m.pausedUntil || !m.up) continue;
+      // fsyncs in flight finish; their callbacks run in the member's process, so not while paused
+      if (m.params.disk.tick() && m.up) this.afterInput(m, 'local');
+    }
     for (const m of this.members) {
       if (this.now < m.pausedUntil) continue;
       if (!m.up) {

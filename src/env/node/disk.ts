@@ -6,6 +6,8 @@ import { joinPath } from '../disk.js';
 
 export class NodeDisk implements Disk {
   private readonly handles = new Map<string, number>();
+  private readonly syncingFds = new Set<number>();
+  private readonly releasedWhileSyncing = new Set<number>();
 
   mkdirp(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
@@ -41,6 +43,18 @@ export class NodeDisk implements Disk {
 
   fsync(path: string): void {
     fs.fdatasyncSync(this.handle(path));
+  }
+
+  fsyncAsync(path: string, done: (error: unknown) => void): void {
+    const fd = this.handle(path);
+    this.syncingFds.add(fd);
+    // fdatasync on libuv's thread pool: the event loop goes on meanwhile
+    fs.fdatasync(fd, (error) => {
+      this.syncingFds.delete(fd);
+      // released while the fsync ran (close at shutdown): closed only now, so the number is not reused under it
+      if (this.releasedWhileSyncing.delete(fd)) fs.close(fd, () => {});
+      done(error ?? null);
+    });
   }
 
   fsyncDir(dir: string): void {
@@ -85,7 +99,8 @@ export class NodeDisk implements Disk {
     const fd = this.handles.get(path);
     if (fd === undefined) return;
     this.handles.delete(path);
-    fs.closeSync(fd);
+    if (this.syncingFds.has(fd)) this.releasedWhileSyncing.add(fd);
+    else fs.closeSync(fd);
   }
 }
 

@@ -62,6 +62,8 @@ export class Wal implements RaftStorage {
   private pending = newBatch();
   private checkpoint: ByteWriter | null = null;
   private failure: unknown = null;
+  /** an asynchronous fsync is in flight */
+  private syncing = false;
   private readonly state: Replay;
   /** the newest hard state handed to us, so a checkpoint segment can carry it */
   private lastHardState: HardState;
@@ -107,21 +109,59 @@ export class Wal implements RaftStorage {
   /** group commit: everything buffered since the last sync, one write and one fsync per file */
   sync(): void {
     this.checkUsable();
+    if (this.syncing) throw new Error('sync() while an asynchronous sync is in flight');
     this.guard(() => {
-      if (this.pending.length > batchMarkBytes) {
-        const current = this.segments[this.segments.length - 1] as number;
-        sealBatch(this.pending, this.currentBytes);
-        const bytes = this.pending.toBytes();
-        this.pending = newBatch();
-        this.disk.append(this.segmentPath(current), bytes);
-        this.disk.fsync(this.segmentPath(current));
-        this.currentBytes += bytes.length;
-        this.stats.bytesWritten += bytes.length;
-      }
+      if (this.writePending()) this.disk.fsync(this.currentSegmentPath());
       if (this.checkpoint !== null) this.writeCheckpoint();
       else if (this.currentBytes >= this.segmentBytesMax) this.rollSegment();
       this.stats.syncs++;
     });
+  }
+
+  /**
+   * Group commit off the event loop: writes everything buffered so far and fsyncs it on another
+   * thread; done runs once it is durable (or with the error that poisoned the WAL). One at a time,
+   * and never with a snapshot buffered (sync() writes those). Buffering goes on meanwhile.
+   */
+  syncAsync(done: (error: unknown) => void): void {
+    this.checkUsable();
+    if (this.syncing) throw new Error('one asynchronous sync at a time');
+    if (this.checkpoint !== null) throw new Error('a snapshot is written by sync(), not syncAsync()');
+    this.guard(() => this.writePending());
+    this.syncing = true;
+    this.disk.fsyncAsync(this.currentSegmentPath(), (error) => {
+      this.syncing = false;
+      try {
+        this.checkUsable();
+        if (error !== null) throw error;
+        // A segment rolls only when nothing is in flight: recovery must find every older segment durable.
+        this.guard(() => {
+          if (this.currentBytes >= this.segmentBytesMax) this.rollSegment();
+          this.stats.syncs++;
+        });
+      } catch (failure) {
+        this.failure ??= failure;
+        done(failure);
+        return;
+      }
+      done(null);
+    });
+  }
+
+  /** appends the buffered batch to the newest segment (no fsync); false if there was none */
+  private writePending(): boolean {
+    if (this.pending.length <= batchMarkBytes) return false;
+    sealBatch(this.pending, this.currentBytes);
+    const bytes = this.pending.toBytes();
+    this.pending = newBatch();
+    this.disk.append(this.currentSegmentPath(), bytes);
+    this.currentBytes += bytes.length;
+    this.stats.bytesWritten += bytes.length;
+    return true;
+  }
+
+  private currentSegmentPath(): string {
+    return this.segmentPath(this.segments[this.segments.length - 1] as number);
   }
 
   close(): void {

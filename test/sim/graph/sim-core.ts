@@ -101,6 +101,9 @@ export class SimCore {
   }
 
   fireTimers(): void {
+    // fsyncs in flight complete first; their callbacks schedule pumps like any other input
+    this.disk.tick();
+    if (this.member === undefined) return;
     const now = this.world.now();
     for (const timer of this.timers) {
       if (!timer.live || timer.next > now) continue;
