@@ -6,19 +6,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import neo4j from 'neo4j-driver';
+import { plain } from './driver-values.js';
 import { serverForThisFile } from './harness.js';
 
 const running = serverForThisFile();
-
-function plain(value: unknown): unknown {
-  if (neo4j.isInt(value)) return (value as { toNumber(): number }).toNumber();
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object' && value.constructor === Object) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  }
-  return value;
-}
 
 async function rows(query: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
   const { records } = await running.driver6.executeQuery(query, params);
