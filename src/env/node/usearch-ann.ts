@@ -51,8 +51,9 @@ class UsearchAnn implements AnnIndex {
     const dimensions = vectors[0]!.length;
     const matrix = new Float32Array(ids.length * dimensions);
     vectors.forEach((v, i) => matrix.set(v, i * dimensions));
-    // 0: as many threads as the machine has; population is the one long native step
-    this.index.add(BigUint64Array.from(ids, (id) => BigInt(id)), matrix, 0);
+    // One thread: on a busy machine usearch's worker threads spin against each other (a 100k
+    // build took over twice the single-thread CPU time under load), and the server shares its cores.
+    this.index.add(BigUint64Array.from(ids, (id) => BigInt(id)), matrix, 1);
     this.count += ids.length;
   }
 
