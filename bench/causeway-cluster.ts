@@ -13,9 +13,10 @@ export interface BenchCore {
 }
 
 export class CausewayCluster {
-  private constructor(readonly cores: BenchCore[], private readonly cliEntry: string) {}
+  private constructor(readonly cores: BenchCore[], private readonly cliEntry: string, private readonly nodeArgs: string[]) {}
 
-  static async start(dir: string, cliEntry: string, size = 3, extraEnv: Record<string, string> = {}): Promise<CausewayCluster> {
+  /** nodeArgs: extra node flags for every core (`--cpu-prof` to profile) */
+  static async start(dir: string, cliEntry: string, size = 3, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CausewayCluster> {
     const ports: number[][] = [];
     for (let i = 0; i < size; i++) ports.push([await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()]);
     const seeds = ports.map(([discovery]) => `127.0.0.1:${discovery}`).join(',');
@@ -31,13 +32,13 @@ export class CausewayCluster {
         ...extraEnv,
       },
     }));
-    const cluster = new CausewayCluster(cores, cliEntry);
+    const cluster = new CausewayCluster(cores, cliEntry, nodeArgs);
     for (const core of cores) await cluster.launch(core);
     return cluster;
   }
 
   async launch(core: BenchCore): Promise<void> {
-    core.server = await launchServer({ cliEntry: this.cliEntry, workDir: core.workDir, extraEnv: core.env, nodeArgs: [], logName: `server-${Date.now()}.out` });
+    core.server = await launchServer({ cliEntry: this.cliEntry, workDir: core.workDir, extraEnv: core.env, nodeArgs: this.nodeArgs, logName: `server-${Date.now()}.out` });
     core.driver = neo4j.driver(`bolt://127.0.0.1:${core.server.port}`, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 128 });
     // the Bolt listener is up once the driver can run a query
     const deadline = Date.now() + 30_000;

@@ -1,9 +1,11 @@
 // The catch-up protocol's frames on the transaction port (6000), after the cluster handshake:
 //   1 raft snapshot chunk   [u32 transfer][u32 seq][u32 count][bytes]      core → core (store copy for Raft)
-//   2 pull request          [u32 request][u64 afterTxId]                   replica → core
+//   2 pull request          [u32 request][u64 afterTxId][varint sideIndex] replica → core
 //   3 transactions          [u32 request][u64 appliedTxId][varint n]{[u64 txId][varint len][command]}
 //   4 nothing new           [u32 request][u64 appliedTxId]
 //   5 store copy chunk      [u32 request][u32 seq][u32 count][bytes]       the core's whole store image
+//   6 side state            [u32 request][varint index][varint n][image]   before the answer, when the
+//                           replica's side state (the system database) is older than the core's
 // Pure encoding; the sockets are in env/node/cluster-net.ts.
 
 import { ByteReader, ByteWriter } from '../graph/bytes.js';
@@ -14,33 +16,50 @@ export const FRAME_PULL = 2;
 export const FRAME_TXS = 3;
 export const FRAME_NOTHING = 4;
 export const FRAME_STORE_CHUNK = 5;
+export const FRAME_SIDE = 6;
+
+/** the side state's image as of a raft index (the system database; small, so sent whole) */
+export interface SideImage {
+  readonly index: number;
+  readonly image: Uint8Array;
+}
 
 export const STORE_CHUNK_BYTES = 1024 * 1024;
 
-/** What a core answers a pull with. */
-export type PullAnswer =
+/** What a core answers a pull with (and its side state, when the puller's is older). */
+export type PullAnswer = (
   | { readonly kind: 'txs'; readonly appliedTxId: number; readonly txs: readonly { readonly txId: number; readonly bytes: Uint8Array }[] }
   | { readonly kind: 'none'; readonly appliedTxId: number }
-  | { readonly kind: 'store'; readonly image: Uint8Array };
+  | { readonly kind: 'store'; readonly image: Uint8Array }
+) & { readonly side?: SideImage };
 
 /** What a replica receives, decoded. */
-export type PullResult =
+export type PullResult = (
   | { readonly kind: 'txs'; readonly appliedTxId: number; readonly txs: readonly CommittedCommand[] }
   | { readonly kind: 'none'; readonly appliedTxId: number }
-  | { readonly kind: 'store'; readonly image: Uint8Array };
+  | { readonly kind: 'store'; readonly image: Uint8Array }
+) & { readonly side?: SideImage };
 
-export function encodePull(request: number, afterTxId: number): Uint8Array {
-  return new ByteWriter(16).u8(FRAME_PULL).u32(request).u64(afterTxId).finish();
+/** sideIndex: the raft index of the puller's side state (a huge value: it keeps none) */
+export function encodePull(request: number, afterTxId: number, sideIndex: number): Uint8Array {
+  return new ByteWriter(24).u8(FRAME_PULL).u32(request).u64(afterTxId).varint(sideIndex).finish();
 }
 
-export function decodePull(frame: Uint8Array): { request: number; afterTxId: number } {
+export function decodePull(frame: Uint8Array): { request: number; afterTxId: number; sideIndex: number } {
   const input = new ByteReader(frame);
   input.u8();
-  return { request: input.u32(), afterTxId: input.u64() };
+  const request = input.u32();
+  const afterTxId = input.u64();
+  return { request, afterTxId, sideIndex: input.offset < frame.length ? input.varint() : Number.MAX_SAFE_INTEGER };
 }
 
 /** the answer as frames (a store copy is cut into chunks) */
 export function encodeAnswer(request: number, answer: PullAnswer): Uint8Array[] {
+  const side = answer.side === undefined ? [] : [new ByteWriter(answer.side.image.length + 24).u8(FRAME_SIDE).u32(request).varint(answer.side.index).varint(answer.side.image.length).bytes(answer.side.image).finish()];
+  return [...side, ...encodeMain(request, answer)];
+}
+
+function encodeMain(request: number, answer: PullAnswer): Uint8Array[] {
   if (answer.kind === 'none') return [new ByteWriter(16).u8(FRAME_NOTHING).u32(request).u64(answer.appliedTxId).finish()];
   if (answer.kind === 'txs') {
     const out = new ByteWriter(1024).u8(FRAME_TXS).u32(request).u64(answer.appliedTxId).varint(answer.txs.length);
@@ -60,15 +79,29 @@ export function encodeAnswer(request: number, answer: PullAnswer): Uint8Array[] 
 export class AnswerReader {
   private chunks: Uint8Array[] = [];
   private expected = 0;
+  private side: SideImage | undefined;
 
   constructor(private readonly maxStoreBytes: number) {}
 
   /** the decoded answer once complete, undefined while a store copy is still arriving; throws on a broken stream */
   push(frame: Uint8Array, request: number): PullResult | undefined {
+    const result = this.decode(frame, request);
+    if (result === undefined || this.side === undefined) return result;
+    const side = this.side;
+    this.side = undefined;
+    return { ...result, side };
+  }
+
+  private decode(frame: Uint8Array, request: number): PullResult | undefined {
     const input = new ByteReader(frame);
     const type = input.u8();
     const answering = input.u32();
     if (answering !== request) throw new Error(`catch-up answer for request ${answering}, waiting for ${request}`);
+    if (type === FRAME_SIDE) {
+      const index = input.varint();
+      this.side = { index, image: input.bytes(input.varint()).slice() };
+      return undefined;
+    }
     if (type === FRAME_NOTHING) return { kind: 'none', appliedTxId: input.u64() };
     if (type === FRAME_TXS) {
       const appliedTxId = input.u64();

@@ -23,12 +23,12 @@ import type { RaftStorage } from '../replication/storage.js';
 import type { ClusterBinding, ClusterStateStore } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
-import { GraphStateMachine, type AppliedEntry } from './graph-state-machine.js';
+import { GraphStateMachine, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed } from './tx-feed.js';
 import type { PullAnswer } from './catchup.js';
-import { encodeLeasePayload, encodePolicyPayload, encodeTxPayload, type MemberPolicy } from './payload.js';
+import { encodeLeasePayload, encodePolicyPayload, encodeSidePayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
 export type ClusterRole = 'LEADER' | 'FOLLOWER' | 'CANDIDATE';
 
@@ -79,11 +79,20 @@ export interface CoreMemberOptions {
   readonly log: CoreMemberLog;
   /** the member stopped for good (a storage failure): the process must not continue */
   readonly onFatal?: (error: unknown) => void;
+  /**
+   * builds the store's image off the event loop for log compaction (a worker reading the same
+   * store); without it compaction reads the store on the event loop
+   */
+  readonly buildStoreImage?: (afterTxId: number, done: (image: Uint8Array | undefined) => void) => void;
+  /** a second replicated state (the system database), carried through the log and snapshots */
+  readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
   readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean };
 }
 
 interface PendingCommit {
+  /** a transaction resolves with its tx id; a side-state change with 0 */
+  readonly kind: 'tx' | 'side';
   readonly term: number;
   readonly sinceMs: number;
   readonly resolve: (txId: number) => void;
@@ -209,8 +218,10 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
-  onPull(afterTxId: number): PullAnswer {
-    return this.feed.answerPull(afterTxId, this.engine);
+  onPull(afterTxId: number, sideIndex: number): PullAnswer {
+    const side = sideImageFor(this.options.sideState, sideIndex);
+    const answer = this.feed.answerPull(afterTxId, this.engine);
+    return side === undefined ? answer : { ...answer, side };
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {
@@ -233,7 +244,22 @@ export class CoreMember implements ClusterNetworkHandlers {
     const entry = node.propose(encodeTxPayload(command));
     this.schedulePump();
     return new Promise<number>((resolve, reject) => {
-      this.pending.set(entry.index, { term: entry.term, sinceMs: this.options.clock.monotonicMs(), resolve, reject });
+      this.pending.set(entry.index, { kind: 'tx', term: entry.term, sinceMs: this.options.clock.monotonicMs(), resolve, reject });
+    });
+  }
+
+  /**
+   * Leader only: replicates a change of the side state (the system database); resolves once it
+   * is applied here, which every member then does at the same position of the log.
+   */
+  proposeSideChange(change: Uint8Array): Promise<void> {
+    const node = this.node;
+    if (node === undefined || this.driver === undefined || node.raft.role !== 'leader') throw this.notLeader();
+    if (this.driver.stopped) throw new Neo4jError(Status.DatabaseUnavailable, 'This member stopped after a storage failure.');
+    const entry = node.propose(encodeSidePayload(change));
+    this.schedulePump();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(entry.index, { kind: 'side', term: entry.term, sinceMs: this.options.clock.monotonicMs(), resolve: () => resolve(), reject });
     });
   }
 
@@ -243,7 +269,8 @@ export class CoreMember implements ClusterNetworkHandlers {
       const waiting = this.pending.get(entry.index);
       if (waiting === undefined) continue;
       this.pending.delete(entry.index);
-      if (entry.term === waiting.term && entry.txId !== undefined) waiting.resolve(entry.txId);
+      if (entry.term === waiting.term && waiting.kind === 'side') waiting.resolve(0);
+      else if (entry.term === waiting.term && entry.txId !== undefined) waiting.resolve(entry.txId);
       else waiting.reject(new Neo4jError(Status.NotALeader, 'The leader changed before this transaction was replicated; it was not committed. Retry it on the new leader.'));
     }
   }
@@ -411,6 +438,7 @@ export class CoreMember implements ClusterNetworkHandlers {
         this.feed.record(batch.every((e) => accepted(e.command.leaseId)) ? batch : batch.map((e) => (accepted(e.command.leaseId) ? e : { txId: e.txId, command: { ...e.command, ops: [] } })));
       },
       snapshot: () => engine.snapshot(),
+      ...(o.buildStoreImage === undefined ? {} : { snapshotAsync: o.buildStoreImage }),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
         this.rejectAllPending(new Neo4jError(
@@ -420,7 +448,7 @@ export class CoreMember implements ClusterNetworkHandlers {
         engine.restore(image, { commitsInFlightSettled: true });
         this.feed.clear();
       },
-    }, (applied) => this.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true);
+    }, (applied) => this.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true, o.sideState);
     // Asynchronous storage writes: the WAL's fsync runs off the event loop, so heartbeats, votes
     // and other members' appends are handled while it runs (see replication/driver.ts).
     this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {

@@ -13,12 +13,39 @@ import type { Entry, Snapshot } from '../raft/types.js';
 import type { StateMachine } from '../replication/driver.js';
 import { decodePayload, NO_LEASE, type Lease, type MemberPolicy } from './payload.js';
 
-const SNAPSHOT_FORMAT = 2;
+/** 2: lease, tx counter, policies, graph image; 3: and the side state's image before the graph's */
+const SNAPSHOT_FORMAT = 3;
+const SNAPSHOT_FORMAT_WITHOUT_SIDE = 2;
+
+/**
+ * A second replicated state the server supplies (the system database), opaque to the cluster:
+ * its changes ride the log as bytes and apply in log order, its image rides the snapshots.
+ * apply must be deterministic; both apply and restore get the raft index, so a state that
+ * outlives a restart on its own can skip what it already holds.
+ */
+export interface SideState {
+  apply(change: Uint8Array, index: number): void;
+  image(): Uint8Array;
+  restore(image: Uint8Array, index: number): void;
+  /** the raft index of the newest change held (0: none) */
+  appliedIndex(): number;
+}
+
+/** the side image a puller whose side state is at sideIndex lacks, if any */
+export function sideImageFor(side: SideState | undefined, sideIndex: number): { index: number; image: Uint8Array } | undefined {
+  if (side === undefined || side.appliedIndex() <= sideIndex) return undefined;
+  return { index: side.appliedIndex(), image: side.image() };
+}
 
 /** What the state machine needs from the graph engine (GraphEngine satisfies it). */
 export interface ReplicatedGraph {
   applyCommitted(batch: readonly CommittedCommand[]): void;
   snapshot(): Uint8Array;
+  /**
+   * Optional: the store's image as of afterTxId or later, built off the event loop (a worker
+   * reading the same store); undefined if that failed.
+   */
+  snapshotAsync?(afterTxId: number, done: (image: Uint8Array | undefined) => void): void;
   restore(image: Uint8Array): void;
   lastAppliedTxId(): number;
 }
@@ -31,6 +58,13 @@ export interface AppliedEntry {
   readonly txId?: number;
 }
 
+function joinSnapshot(head: Uint8Array, image: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + image.length);
+  out.set(head);
+  out.set(image, head.length);
+  return out;
+}
+
 export class GraphStateMachine implements StateMachine {
   private leaseState: Lease = NO_LEASE;
   /** operators' policies for members other than 'auto' */
@@ -40,13 +74,26 @@ export class GraphStateMachine implements StateMachine {
   private lastIndex = 0;
   private batch: CommittedCommand[] = [];
   private applied: AppliedEntry[] = [];
+  /** present when the graph can build its image off the event loop (see StateMachine) */
+  readonly snapshotAsync?: (done: (data: Uint8Array | undefined) => void) => void;
 
   constructor(
     private readonly graph: ReplicatedGraph,
     private readonly onApplied: (entries: readonly AppliedEntry[]) => void = () => {},
     /** broken variant for the simulator's checker self-test: a restored tx counter one short */
     private readonly unsafeRestoreCounterOffByOne = false,
-  ) {}
+    private readonly side?: SideState,
+  ) {
+    const buildImage = graph.snapshotAsync?.bind(graph);
+    if (buildImage !== undefined) {
+      this.snapshotAsync = (done) => {
+        // The head is as of now; the image may be newer (commits applied while it was built),
+        // which restore() and the replay after it handle: entries it already holds are skipped.
+        const head = this.snapshotHead();
+        buildImage(this.lastTxId, (image) => done(image === undefined ? undefined : joinSnapshot(head, image)));
+      };
+    }
+  }
 
   get lease(): Lease {
     return this.leaseState;
@@ -78,6 +125,11 @@ export class GraphStateMachine implements StateMachine {
       this.applied.push({ index: entry.index, term: entry.term });
       return;
     }
+    if (payload.kind === 'side') {
+      this.side?.apply(payload.data, entry.index);
+      this.applied.push({ index: entry.index, term: entry.term });
+      return;
+    }
     if (payload.kind === 'policy') {
       if (payload.policy === 'auto') this.policies.delete(payload.memberId);
       else this.policies.set(payload.memberId, payload.policy);
@@ -103,28 +155,32 @@ export class GraphStateMachine implements StateMachine {
   }
 
   snapshot(): Uint8Array {
+    return joinSnapshot(this.snapshotHead(), this.graph.snapshot());
+  }
+
+  /** lease, tx counter, policies and side state, as of the newest entry applied */
+  private snapshotHead(): Uint8Array {
     this.flush();
     const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId);
     writer.varint(this.policies.size);
     for (const [memberId, policy] of this.policies) writer.string(memberId).string(policy);
-    const head = writer.finish();
-    const image = this.graph.snapshot();
-    const out = new Uint8Array(head.length + image.length);
-    out.set(head);
-    out.set(image, head.length);
-    return out;
+    const sideImage = this.side?.image() ?? new Uint8Array(0);
+    writer.varint(sideImage.length).bytes(sideImage);
+    return writer.finish();
   }
 
   restore(snapshot: Snapshot): void {
     this.flush();
     const input = new ByteReader(snapshot.data);
     const format = input.u8();
-    if (format !== SNAPSHOT_FORMAT) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
+    if (format !== SNAPSHOT_FORMAT && format !== SNAPSHOT_FORMAT_WITHOUT_SIDE) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
     const lease: Lease = { id: input.varint(), owner: input.string() };
     const lastTxId = input.u64();
     const policyCount = input.varint();
     const policies: [string, MemberPolicy][] = [];
     for (let i = 0; i < policyCount; i++) policies.push([input.string(), input.string() as MemberPolicy]);
+    const sideImage = format === SNAPSHOT_FORMAT ? input.bytes(input.varint()) : undefined;
+    if (sideImage !== undefined && sideImage.length > 0) this.side?.restore(sideImage, snapshot.meta.index);
     // A store already past the snapshot (a restart: the store outlived the log's compaction)
     // holds a longer committed prefix of the same history; the entries after the snapshot
     // replay over it and are skipped where already applied.

@@ -22,11 +22,12 @@ export interface ClusterNetworkHandlers {
   /** a peer bound to another cluster tried to talk to this member */
   onForeignCluster(peerClusterId: string, peerAddress: string): void;
   /** a read replica asks for the transactions after afterTxId (cores answer; absent elsewhere) */
-  onPull?(afterTxId: number): PullAnswer;
+  /** sideIndex: the raft index of the puller's side state (the system database) */
+  onPull?(afterTxId: number, sideIndex: number): PullAnswer;
 }
 
 /** A read replica's network: discovery, and pulling from an upstream member's catch-up port. */
 export interface ReplicaNetwork extends ClusterNetwork {
   /** rejects when the upstream does not answer within timeoutMs or the link breaks */
-  pull(upstream: MemberInfo, afterTxId: number, timeoutMs: number): Promise<PullResult>;
+  pull(upstream: MemberInfo, afterTxId: number, sideIndex: number, timeoutMs: number): Promise<PullResult>;
 }

@@ -1,5 +1,7 @@
 // What a core cluster replicates through Raft: the data of each 'normal' log entry is one of
 //   - a transaction's command (graph/commands.ts), prepared by the leader under its lease;
+//   - a side-state change: opaque bytes of a second replicated state the server supplies (the
+//     system database's users, roles and privileges), applied in log order on every member;
 //   - a lease: the leader of a term claims the right to prepare commands. Only commands
 //     carrying the lease current at their position in the log are applied (Neo4j's lease rule),
 //     so a transaction that read under an older leadership can never apply.
@@ -11,6 +13,7 @@ import { decodeTxCommand, encodeTxCommand, type TxCommand } from '../graph/comma
 const PAYLOAD_TX = 1;
 const PAYLOAD_LEASE = 2;
 const PAYLOAD_POLICY = 3;
+const PAYLOAD_SIDE = 4;
 
 /**
  * An operator's word on one member, replicated so every future leader honours it: 'learner'
@@ -32,7 +35,8 @@ export const NO_LEASE: Lease = { id: 0, owner: '' };
 export type ReplicatedPayload =
   | { readonly kind: 'tx'; readonly command: TxCommand }
   | { readonly kind: 'lease'; readonly lease: Lease }
-  | { readonly kind: 'policy'; readonly memberId: string; readonly policy: MemberPolicy };
+  | { readonly kind: 'policy'; readonly memberId: string; readonly policy: MemberPolicy }
+  | { readonly kind: 'side'; readonly data: Uint8Array };
 
 export function encodeTxPayload(command: TxCommand): Uint8Array {
   const body = encodeTxCommand(command);
@@ -48,6 +52,13 @@ export function encodeLeasePayload(lease: Lease): Uint8Array {
 
 export function encodePolicyPayload(memberId: string, policy: MemberPolicy): Uint8Array {
   return new ByteWriter(64).u8(PAYLOAD_POLICY).string(memberId).u8(POLICIES.indexOf(policy)).finish();
+}
+
+export function encodeSidePayload(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length + 1);
+  out[0] = PAYLOAD_SIDE;
+  out.set(data, 1);
+  return out;
 }
 
 export function decodePayload(data: Uint8Array): ReplicatedPayload {
@@ -67,6 +78,8 @@ export function decodePayload(data: Uint8Array): ReplicatedPayload {
       if (policy === undefined) throw new Error('invariant violated: unknown member policy');
       return { kind: 'policy', memberId, policy };
     }
+    case PAYLOAD_SIDE:
+      return { kind: 'side', data: data.subarray(1) };
     default:
       // Entries are checksummed in the WAL and on the wire: an unknown kind is a newer or
       // broken member, and applying around it would fork the state.

@@ -14,6 +14,7 @@ import type { CoreMemberLog, MemberAddresses } from './core-member.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import type { ClusterNetworkHandlers, ReplicaNetwork } from './network.js';
 import type { PullAnswer } from './catchup.js';
+import { sideImageFor, type SideState } from './graph-state-machine.js';
 import { AppliedTxFeed } from './tx-feed.js';
 import { chooseUpstream, type UpstreamStrategy } from './upstream.js';
 
@@ -34,6 +35,8 @@ export interface ReplicaMemberOptions {
   readonly log: CoreMemberLog;
   /** causal_clustering.upstream_selection_strategy, in order (default: a random core) */
   readonly upstreamStrategies?: readonly UpstreamStrategy[];
+  /** the system database: replaced by the upstream's image whenever that is newer */
+  readonly sideState?: SideState;
 }
 
 export interface ReplicaStatus {
@@ -116,8 +119,10 @@ export class ReplicaMember implements ClusterNetworkHandlers {
   }
 
   /** another replica pulls from this one */
-  onPull(afterTxId: number): PullAnswer {
-    return this.feed.answerPull(afterTxId, this.engine);
+  onPull(afterTxId: number, sideIndex: number): PullAnswer {
+    const side = sideImageFor(this.options.sideState, sideIndex);
+    const answer = this.feed.answerPull(afterTxId, this.engine);
+    return side === undefined ? answer : { ...answer, side };
   }
 
   onRaftMessage(): void {
@@ -147,8 +152,11 @@ export class ReplicaMember implements ClusterNetworkHandlers {
     try {
       // Bounded: each round pulls at most this many batches, then waits for the next interval.
       for (let batch = 0; batch < 64 && !this.closed; batch++) {
-        const result = await this.network.pull(upstream, this.engine.lastAppliedTxId(), Math.max(PULL_TIMEOUT_MIN_MS, 4 * this.options.pullIntervalMs));
+        const side = this.options.sideState;
+        const result = await this.network.pull(upstream, this.engine.lastAppliedTxId(), side?.appliedIndex() ?? Number.MAX_SAFE_INTEGER,
+          Math.max(PULL_TIMEOUT_MIN_MS, 4 * this.options.pullIntervalMs));
         this.lastPullMs = this.nowMs();
+        if (result.side !== undefined) side?.restore(result.side.image, result.side.index);
         if (result.kind === 'none') {
           this.upstreamAppliedTxId = result.appliedTxId;
           break;
@@ -192,7 +200,8 @@ export class ReplicaMember implements ClusterNetworkHandlers {
 
   // ---- status ----
 
-  private refusal(): Neo4jError {
+  /** what any write here fails with (a replica takes none) */
+  refusal(): Neo4jError {
     return new Neo4jError(
       Status.NotALeader,
       'No write operations are allowed directly on this database. Writes must pass through the leader. The role of this server is: READ_REPLICA',

@@ -3,8 +3,8 @@
 // Contract: append() data is NOT durable until fsync(path) returns. Creating, renaming and
 // removing files is durable once fsyncDir(dir) returns. Every method throws on I/O error; callers
 // that depend on durability (the WAL) must treat any throw as fatal for the member (fail-stop).
-// Synchronous on purpose, with one exception: fsyncAsync lets the Raft driver keep its event loop
-// running while the data it already appended becomes durable (asynchronous storage writes).
+// Synchronous on purpose, with one exception: appendDurablyAsync lets the Raft driver keep its
+// event loop running while a batch is written and made durable (asynchronous storage writes).
 
 export interface Disk {
   mkdirp(dir: string): void;
@@ -18,11 +18,11 @@ export interface Disk {
   /** makes every appended byte of path durable */
   fsync(path: string): void;
   /**
-   * Makes every byte appended to path before this call durable, off the caller's thread, then calls
-   * done (with the I/O error, if any). Appends made meanwhile are not covered. The file must not be
-   * renamed, removed, truncated or closed until done runs.
+   * Appends data (maybe empty) and makes it and every byte appended before durable, off the
+   * caller's thread, then calls done (with the I/O error, if any). No other append to path may
+   * start, and the file must not be renamed, removed, truncated or closed, until done runs.
    */
-  fsyncAsync(path: string, done: (error: unknown) => void): void;
+  appendDurablyAsync(path: string, data: Uint8Array, done: (error: unknown) => void): void;
   /** makes creations, renames and removals in dir durable */
   fsyncDir(dir: string): void;
   /** replaces to atomically */

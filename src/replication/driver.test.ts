@@ -110,8 +110,8 @@ test('a crash point ends the process before the chosen step: earlier steps happe
   }
 });
 
-test('asynchronous writes: a vote request waits for its fsync while the member goes on handling inputs', () => {
-  // Proves the async order: term and vote are durable before the request leaves, and ticks and messages are handled meanwhile.
+/** a three-voter candidate with asynchronous writes that has just sent out its real vote requests */
+function asyncCandidate(): { storage: MemoryRaftStorage; sent: Message[]; node: RawNode; driver: ReplicationDriver } {
   const storage = new MemoryRaftStorage();
   const sent: Message[] = [];
   const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
@@ -119,6 +119,12 @@ test('asynchronous writes: a vote request waits for its fsync while the member g
   node.campaign();
   driver.pump();
   for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+  return { storage, sent, node, driver };
+}
+
+test('asynchronous writes: a vote request waits for its fsync while the member goes on handling inputs', () => {
+  // Proves the async order: term and vote are durable before the request leaves, and ticks and messages are handled meanwhile.
+  const { storage, sent, node, driver } = asyncCandidate();
   assert.equal(node.raft.term, 1);
   assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'held until the fsync returns');
   assert.equal(storage.recovered().hardState.term, 0, 'not yet durable');
@@ -165,16 +171,42 @@ test('asynchronous writes: a leader applies only what its own fsync covers, and 
 
 test('asynchronous writes: a failed fsync stops the member and its held messages never leave', () => {
   // Proves fail-stop on the asynchronous path.
-  const storage = new MemoryRaftStorage();
-  const sent: Message[] = [];
-  const node = makeNode({ voters: ['a', 'b', 'c'], learners: [] }, storage.recovered());
-  const driver = new ReplicationDriver(node, storage, { send: (m) => sent.push(m) }, new ListMachine(), { compactAfterEntries: 0, asyncWrites: true });
-  node.campaign();
-  driver.pump();
-  for (const from of ['b', 'c']) driver.receive({ kind: 'preVoteResp', from, to: 'a', term: 1, granted: true });
+  const { storage, sent, driver } = asyncCandidate();
   storage.completeSync(new Error('EIO on fsync'));
   assert.ok(driver.stopped);
   assert.equal(sent.filter((m) => m.kind === 'vote').length, 0);
   driver.tick();
   assert.equal(sent.filter((m) => m.kind === 'vote').length, 0, 'a stopped member stays silent');
+});
+
+test('asynchronous compaction: the image is built off the event loop and the log is compacted once it arrives', () => {
+  // Proves compaction never waits on the state machine's image inside a Ready, a failed build is retried, and the result restarts.
+  const storage = new MemoryRaftStorage();
+  const machine = new ListMachine();
+  const builds: { image: Uint8Array; done: (data: Uint8Array | undefined) => void }[] = [];
+  const asyncMachine: StateMachine = Object.assign(machine, {
+    snapshotAsync: (done: (data: Uint8Array | undefined) => void) => builds.push({ image: machine.snapshot(), done }),
+  });
+  const node = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: () => undefined }, asyncMachine, { compactAfterEntries: 4 });
+  node.campaign();
+  driver.pump();
+  for (let i = 0; i < 6; i++) driver.propose(new TextEncoder().encode(`w${i}`));
+  assert.equal(machine.items.length, 6, 'applying went on while the image was being built');
+  assert.equal(builds.length, 1, 'one image at a time');
+  assert.equal(node.raft.log.snapshotIndex, 0, 'nothing compacted before the image arrives');
+  builds.shift()!.done(undefined);
+  driver.propose(new TextEncoder().encode('w6'));
+  assert.equal(builds.length, 1, 'a failed build is tried again');
+  const build = builds.shift()!;
+  driver.propose(new TextEncoder().encode('w7'));
+  build.done(build.image);
+  assert.ok(node.raft.log.snapshotIndex > 0, 'compacted once the image arrived');
+  storage.crash();
+  const again = new ListMachine();
+  const restarted = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver2 = new ReplicationDriver(restarted, storage, { send: () => undefined }, again, { compactAfterEntries: 0 });
+  restarted.campaign();
+  driver2.pump();
+  assert.deepEqual(again.items, machine.items, 'snapshot plus retained entries give the same state');
 });

@@ -28,6 +28,12 @@ export interface StateMachine {
   /** the image of everything applied so far */
   snapshot(): Uint8Array;
   restore(snapshot: Snapshot): void;
+  /**
+   * Optional: builds the image of everything applied so far off the event loop (a large store
+   * takes seconds to read), then calls done (undefined: it failed; compaction waits for the next
+   * chance). Compaction uses it instead of snapshot() when present.
+   */
+  snapshotAsync?(done: (data: Uint8Array | undefined) => void): void;
 }
 
 export interface DriverHooks {
@@ -94,6 +100,10 @@ export class ReplicationDriver {
   /** asynchronous writes: Readies handed to storage after the fsync in flight began */
   private waiting: PendingWrite[] = [];
   private readonly asyncSync: ((done: (error: unknown) => void) => void) | null;
+  /** an image for compaction is being built off the event loop */
+  private building = false;
+  /** a compaction snapshot built and waiting to be written */
+  private built: Snapshot | null = null;
 
   constructor(
     readonly node: RawNode,
@@ -168,6 +178,8 @@ export class ReplicationDriver {
       if (this.asyncSync === null) this.handleReady();
       else if (!this.handleReadyAsync()) break;
     }
+    // with asynchronous writes the Ready loop may not reach it; starting a build is cheap
+    if (this.asyncSync !== null) this.maybeCompact();
     return !this.stopped;
   }
 
@@ -179,7 +191,7 @@ export class ReplicationDriver {
   /** false when the Ready must wait for the fsync in flight (a snapshot is handled whole) */
   private handleReadyAsync(): boolean {
     const log = this.node.raft.log;
-    if (log.pendingSnapshot !== null || this.compactionDue()) {
+    if (log.pendingSnapshot !== null || this.snapshotToWrite()) {
       if (this.syncing !== null) return false;
       this.handleReady();
       return true;
@@ -260,7 +272,11 @@ export class ReplicationDriver {
     }
     if (ready.hardState !== null) {
       this.storage.saveHardState(ready.hardState);
-      // compared with what was last handed: the fsync that makes this one durable precedes its messages
+      // Only term and vote are promises to others. A commit index that moved alone is written
+      // but rides on the next fsync: after a crash the member recovers an older one and learns
+      // the rest from the leader (the thesis keeps commitIndex volatile). This spares a leader
+      // one fsync per commit, and a follower one per heartbeat that carries a new commit.
+      // (Compared with what was last handed: the fsync that makes it durable precedes its messages.)
       if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) needsSync = true;
       this.durableTerm = ready.hardState.term;
       this.durableVote = ready.hardState.vote;
@@ -316,30 +332,8 @@ export class ReplicationDriver {
   }
 
   private persist(ready: Ready): void {
-    let wrote = false;
-    if (ready.snapshot !== null) {
-      this.storage.saveSnapshot(ready.snapshot, []);
-      wrote = true;
-    }
-    if (ready.entries.length > 0) {
-      this.storage.appendEntries(ready.entries);
-      wrote = true;
-    }
-    if (ready.hardState !== null) {
-      this.storage.saveHardState(ready.hardState);
-      // Only term and vote are promises to others. A commit index that moved alone is written
-      // but rides on the next fsync: after a crash the member recovers an older one and learns
-      // the rest from the leader (the thesis keeps commitIndex volatile). This spares a leader
-      // one fsync per commit, and a follower one per heartbeat that carries a new commit.
-      if (ready.hardState.term !== this.durableTerm || ready.hardState.vote !== this.durableVote) wrote = true;
-    }
-    if (wrote) {
-      this.storage.sync();
-      if (ready.hardState !== null) {
-        this.durableTerm = ready.hardState.term;
-        this.durableVote = ready.hardState.vote;
-      }
-    }
+    if (ready.snapshot !== null) this.storage.saveSnapshot(ready.snapshot, []);
+    if (this.write(ready) || ready.snapshot !== null) this.storage.sync();
   }
 
   private compactionDue(): boolean {
@@ -347,14 +341,48 @@ export class ReplicationDriver {
     return every > 0 && this.appliedIndex - this.node.raft.log.snapshotIndex >= every;
   }
 
+  /** a compaction snapshot must be written (synchronously) before the next Ready's writes */
+  private snapshotToWrite(): boolean {
+    return this.built !== null || (this.compactionDue() && this.stateMachine.snapshotAsync === undefined);
+  }
+
   private maybeCompact(): void {
     // a snapshot is written by a synchronous sync, never beside an asynchronous one
-    if (!this.compactionDue() || this.syncing !== null) return;
+    if (this.syncing !== null || this.stopped) return;
+    if (this.built !== null) {
+      const built = this.built;
+      this.built = null;
+      this.compactTo(built);
+      return;
+    }
+    if (!this.compactionDue() || this.building) return;
     const log = this.node.raft.log;
     const index = this.appliedIndex;
     const term = log.term(index);
     if (term === undefined) return;
-    const snapshot: Snapshot = { meta: { index, term, membership: this.membershipAt(index) }, data: this.stateMachine.snapshot() };
+    const meta = { index, term, membership: this.membershipAt(index) };
+    const snapshotAsync = this.stateMachine.snapshotAsync?.bind(this.stateMachine);
+    if (snapshotAsync === undefined) {
+      this.compactTo({ meta, data: this.stateMachine.snapshot() });
+      return;
+    }
+    this.building = true;
+    snapshotAsync((data) => {
+      this.building = false;
+      if (data === undefined || this.stopped) return;
+      this.built = { meta, data };
+      // written once no fsync is in flight: here, or when the one in flight returns
+      this.maybeCompact();
+      this.hooks.onStorageSettled?.();
+    });
+  }
+
+  private compactTo(snapshot: Snapshot): void {
+    const log = this.node.raft.log;
+    const index = snapshot.meta.index;
+    // the log may have moved on while the image was built: a position compacted meanwhile, or
+    // an entry replaced, is not compacted to
+    if (index <= log.snapshotIndex || log.term(index) !== snapshot.meta.term || index > log.applied) return;
     const retained = log.entries.slice(index - log.snapshotIndex);
     try {
       this.storage.saveSnapshot(snapshot, retained);

@@ -151,20 +151,42 @@ async function compose(
   let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
   let advertisedHttp: string | null = config.http.enabled ? `${config.bolt.advertisedHost}:${config.http.port}` : null;
   const lockAcquisitionTimeoutMs = executionSettings(config.raw).lockAcquisitionTimeoutMs;
+  const usersByTx = new WeakMap<GraphTx, string>();
+  // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
+  const transactions = new TransactionRegistry(nodeClock);
+  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(tx);
+
+  // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
+  const security = await composeSecurity({
+    dataDir: config.dataDir, authEnabled: config.authEnabled, defaultDatabase: dbName, raw: config.raw, files: nodeTextFiles,
+    crypto: nodeCrypto, clock: nodeClock, securityLogSink: rotatingFileSink(`${config.logsDir}/security.log`), userOf: userOfTx,
+    ...(config.initialPassword === undefined ? {} : { initialPassword: config.initialPassword }),
+  });
   let core: StartedCore | undefined;
   let replica: StartedReplica | undefined;
   let database: GraphDatabase;
   if (config.mode === 'READ_REPLICA') {
+    // Users, roles and privileges come from the cores with every pull; administration is theirs.
+    const systemCopy = security.system.replicated(() => {
+      throw replica?.member.refusal() ?? new Neo4jError(Status.DatabaseUnavailable, 'The cluster member is still starting.');
+    });
     const started = await startReplica(config, log, {
       databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      sideState: systemCopy,
     });
     replica = started;
     cleanup.push(() => started.close());
     database = started.member.engine;
     log.info(`Database '${dbName}' opened at ${dbPath} as a read replica (it pulls committed transactions from the cores).`);
   } else if (config.mode === 'CORE') {
+    // Users, roles and privileges go through the cluster's log, so every core agrees on them.
+    const systemChanges = security.system.replicated((change) => {
+      if (core === undefined) throw new Neo4jError(Status.DatabaseUnavailable, 'The cluster member is still starting.');
+      return core.member.proposeSideChange(change);
+    });
     const started = await startCore(config, log, {
       databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      sideState: systemChanges,
     });
     core = started;
     cleanup.push(() => started.close());
@@ -210,17 +232,6 @@ async function compose(
     ttlSeconds: routingTtlSeconds, routers: [advertisedBolt], readers: [advertisedBolt], writers: [advertisedBolt],
   };
 
-  const usersByTx = new WeakMap<GraphTx, string>();
-  // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
-  const transactions = new TransactionRegistry(nodeClock);
-  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(tx);
-
-  // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
-  const security = await composeSecurity({
-    dataDir: config.dataDir, authEnabled: config.authEnabled, defaultDatabase: dbName, raw: config.raw, files: nodeTextFiles,
-    crypto: nodeCrypto, clock: nodeClock, securityLogSink: rotatingFileSink(`${config.logsDir}/security.log`), userOf: userOfTx,
-    ...(config.initialPassword === undefined ? {} : { initialPassword: config.initialPassword }),
-  });
   const authenticator = security.authenticator;
   const databases = new DatabaseDirectory(database, createMemoryDatabase(SYSTEM_DATABASE, { ticker: nodeTicker }));
   cleanup.push(() => databases.close());

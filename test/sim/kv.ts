@@ -22,6 +22,8 @@ export function decodeCommand(data: Uint8Array): KvCommand {
 }
 
 export class KvStateMachine implements StateMachine {
+  /** set by the simulated member when compaction images are built asynchronously */
+  snapshotAsync?: (done: (data: Uint8Array | undefined) => void) => void;
   values = new Map<string, string>();
   onApply: ((entry: Entry, command: KvCommand | null) => void) | null = null;
   onRestore: ((snapshot: Snapshot) => void) | null = null;

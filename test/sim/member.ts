@@ -74,6 +74,8 @@ export class SimMember {
   held: import('../../src/raft/messages.js').Message[] = [];
   /** a crash the nemesis armed: the next Ready that writes or sends dies before this step */
   armedCrash: ReadyStep | null = null;
+  /** compaction images being built "off the event loop" (asynchronous mode): delivered after some ticks */
+  private images: { ticksLeft: number; deliver: () => void }[] = [];
   /** messages the broken replyBeforePersist shell already sent (the driver's send is then skipped) */
   private readonly sentEarly = new Set<import('../../src/raft/messages.js').Message>();
 
@@ -124,6 +126,13 @@ export class SimMember {
     };
     const node = new RawNode(config, { ...recovered, initialMembership: p.initialMembership });
     const kv = new KvStateMachine();
+    if (p.asyncWrites === true) {
+      // the image is taken now and arrives a few ticks later, as a worker's would
+      kv.snapshotAsync = (done) => {
+        const image = kv.snapshot();
+        this.images.push({ ticksLeft: 1 + p.random.int(5), deliver: () => done(image) });
+      };
+    }
     kv.onApply = (entry, command) => {
       this.checker.onApply(p.id, entry);
       this.events.onApply(this, entry, command);
@@ -165,8 +174,18 @@ export class SimMember {
     return 'started';
   }
 
+  /** a tick passed: compaction images that are due arrive; whether any did */
+  tickImages(): boolean {
+    const due = this.images.filter((image) => --image.ticksLeft <= 0);
+    if (due.length === 0) return false;
+    this.images = this.images.filter((image) => image.ticksLeft > 0);
+    for (const image of due) image.deliver();
+    return true;
+  }
+
   /** power loss: unsynced writes are lost (or torn), in-memory state is gone */
   crash(): void {
+    this.images = [];
     this.armedCrash = null;
     this.sentEarly.clear();
     this.pausedUntil = 0;

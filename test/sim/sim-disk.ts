@@ -7,8 +7,8 @@
 // anyway). Synced bytes are never corrupted: no replica keeps a good copy of everything, so
 // silent corruption of acknowledged data is outside what Raft alone can survive.
 // The deliberately broken variant `fsyncLies` acknowledges an fsync without persisting anything.
-// An asynchronous fsync (fsyncAsync) completes a few simulated ticks later (tick()), covering only
-// the bytes appended before it began; a crash before then loses them like any unsynced bytes.
+// An asynchronous durable append (appendDurablyAsync) writes at once and completes a few simulated
+// ticks later (tick()); a crash before then loses its bytes like any unsynced bytes.
 import { concatBytes } from '../../src/core/bytes.js';
 import type { Disk } from '../../src/env/disk.js';
 import type { SeededRandom } from '../../src/env/random.js';
@@ -99,7 +99,13 @@ export class SimDisk implements Disk {
     file.unsynced = [];
   }
 
-  fsyncAsync(path: string, done: (error: unknown) => void): void {
+  appendDurablyAsync(path: string, data: Uint8Array, done: (error: unknown) => void): void {
+    try {
+      this.append(path, data);
+    } catch (error) {
+      this.inFlight.push({ ticksLeft: 1, path, file: undefined, chunks: 0, done: () => done(error) });
+      return;
+    }
     this.fsyncs++;
     const file = this.files.get(path);
     const ticks = 1 + this.random.int(this.faults.fsyncDelayTicksMax ?? 1);

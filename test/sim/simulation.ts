@@ -194,7 +194,9 @@ export class Simulation {
     for (const m of this.members) {
       if (this.now < m.pausedUntil || !m.up) continue;
       // fsyncs in flight finish; their callbacks run in the member's process, so not while paused
-      if (m.params.disk.tick() && m.up) this.afterInput(m, 'local');
+      const fsynced = m.params.disk.tick();
+      const imaged = m.up && m.tickImages();
+      if ((fsynced || imaged) && m.up) this.afterInput(m, 'local');
     }
     for (const m of this.members) {
       if (this.now < m.pausedUntil) continue;

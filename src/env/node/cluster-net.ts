@@ -209,9 +209,9 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     if (frame[0] === FRAME_PULL) {
       let answer;
       try {
-        const { request, afterTxId } = decodePull(frame);
+        const { request, afterTxId, sideIndex } = decodePull(frame);
         if (handlers.onPull === undefined || handlers.clusterId() === null) return link.close();
-        answer = encodeAnswer(request, handlers.onPull(afterTxId));
+        answer = encodeAnswer(request, handlers.onPull(afterTxId, sideIndex));
       } catch {
         return link.close();
       }
@@ -399,7 +399,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
       const link = linkTo(raftLinks, to.memberId, to.raftAddress, RAFT_FRAME_BYTES_MAX, RAFT_BUFFERED_BYTES_MAX);
       link?.send(encodeMessage(message));
     },
-    pull(upstream, afterTxId, timeoutMs) {
+    pull(upstream, afterTxId, sideIndex, timeoutMs) {
       const entry = closed ? undefined : pullLinkTo(upstream.memberId, upstream.catchupAddress);
       if (entry === undefined) return Promise.reject(new Error(`cannot reach ${upstream.catchupAddress}`));
       if (entry.waiting !== undefined) return Promise.reject(new Error('a pull is already outstanding on this link'));
@@ -407,7 +407,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
       return new Promise<PullResult>((resolve, reject) => {
         const timer = setTimeout(() => failWaiting(entry, new Error(`no answer from ${upstream.catchupAddress} within ${timeoutMs} ms`)), timeoutMs);
         timer.unref();
-        const frame = encodePull(request, afterTxId);
+        const frame = encodePull(request, afterTxId, sideIndex);
         const connected = entry.link.isConnected;
         entry.waiting = { request, frame, sent: connected, reader: new AnswerReader(CATCHUP_TRANSFER_BYTES_MAX), resolve, reject, timer };
         // not connected yet: sent on connect, or failed by the timeout

@@ -45,16 +45,29 @@ export class NodeDisk implements Disk {
     fs.fdatasyncSync(this.handle(path));
   }
 
-  fsyncAsync(path: string, done: (error: unknown) => void): void {
+  appendDurablyAsync(path: string, data: Uint8Array, done: (error: unknown) => void): void {
     const fd = this.handle(path);
     this.syncingFds.add(fd);
-    // fdatasync on libuv's thread pool: the event loop goes on meanwhile
-    fs.fdatasync(fd, (error) => {
+    const finish = (error: unknown): void => {
       this.syncingFds.delete(fd);
-      // released while the fsync ran (close at shutdown): closed only now, so the number is not reused under it
+      // released while the write ran (close at shutdown): closed only now, so the number is not reused under it
       if (this.releasedWhileSyncing.delete(fd)) fs.close(fd, () => {});
       done(error ?? null);
-    });
+    };
+    // write and fdatasync on libuv's thread pool: a write can block behind the journal while
+    // another fsync runs, and the event loop must not wait for either
+    const writeFrom = (offset: number): void => {
+      if (offset >= data.length) {
+        fs.fdatasync(fd, finish);
+        return;
+      }
+      fs.write(fd, data, offset, data.length - offset, null, (error, written) => {
+        if (error !== null) return finish(error);
+        if (written <= 0) return finish(new Error(`short write to ${path}`));
+        writeFrom(offset + written);
+      });
+    };
+    writeFrom(0);
   }
 
   fsyncDir(dir: string): void {

@@ -70,15 +70,34 @@ class FrameReader {
   }
 }
 
+/** frames written during this turn of the event loop, per socket: flushed together in one write */
+const unflushed = new WeakMap<Socket, { chunks: Buffer[]; bytes: number }>();
+
 function writeFrame(socket: Socket, frame: Uint8Array, limits: FramedLimits): boolean {
-  if (socket.destroyed || !socket.writable || socket.writableLength > limits.maxBufferedBytes) return false;
+  if (socket.destroyed || !socket.writable) return false;
+  let batch = unflushed.get(socket);
+  if (socket.writableLength + (batch?.bytes ?? 0) > limits.maxBufferedBytes) return false;
   const head = Buffer.allocUnsafe(HEADER_BYTES);
   head.writeUInt32BE(frame.length, 0);
-  socket.cork();
-  socket.write(head);
-  socket.write(frame);
-  socket.uncork();
+  if (batch === undefined) {
+    batch = { chunks: [], bytes: 0 };
+    unflushed.set(socket, batch);
+    // A Raft member sends a burst per Ready (appends, answers, heartbeats to one peer): one
+    // syscall for the burst instead of one per frame, once the synchronous work of this turn is done.
+    queueMicrotask(() => flushFrames(socket));
+  }
+  batch.chunks.push(head, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+  batch.bytes += HEADER_BYTES + frame.length;
   return true;
+}
+
+function flushFrames(socket: Socket): void {
+  const batch = unflushed.get(socket);
+  unflushed.delete(socket);
+  if (batch === undefined || socket.destroyed || !socket.writable) return;
+  socket.cork();
+  for (const chunk of batch.chunks) socket.write(chunk);
+  socket.uncork();
 }
 
 function attach(socket: Socket, link: FramedLink, handlers: FramedHandlers, limits: FramedLimits): void {

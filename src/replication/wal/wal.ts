@@ -127,9 +127,9 @@ export class Wal implements RaftStorage {
     this.checkUsable();
     if (this.syncing) throw new Error('one asynchronous sync at a time');
     if (this.checkpoint !== null) throw new Error('a snapshot is written by sync(), not syncAsync()');
-    this.guard(() => this.writePending());
+    const bytes = this.takePending() ?? new Uint8Array(0);
     this.syncing = true;
-    this.disk.fsyncAsync(this.currentSegmentPath(), (error) => {
+    this.disk.appendDurablyAsync(this.currentSegmentPath(), bytes, (error) => {
       this.syncing = false;
       try {
         this.checkUsable();
@@ -148,15 +148,22 @@ export class Wal implements RaftStorage {
     });
   }
 
-  /** appends the buffered batch to the newest segment (no fsync); false if there was none */
-  private writePending(): boolean {
-    if (this.pending.length <= batchMarkBytes) return false;
+  /** seals the buffered batch for the end of the newest segment and hands over its bytes; null if none */
+  private takePending(): Uint8Array | null {
+    if (this.pending.length <= batchMarkBytes) return null;
     sealBatch(this.pending, this.currentBytes);
     const bytes = this.pending.toBytes();
     this.pending = newBatch();
-    this.disk.append(this.currentSegmentPath(), bytes);
     this.currentBytes += bytes.length;
     this.stats.bytesWritten += bytes.length;
+    return bytes;
+  }
+
+  /** appends the buffered batch to the newest segment (no fsync); false if there was none */
+  private writePending(): boolean {
+    const bytes = this.takePending();
+    if (bytes === null) return false;
+    this.disk.append(this.currentSegmentPath(), bytes);
     return true;
   }
 

@@ -9,6 +9,7 @@ import { storeFilePath } from '../../graph/open.js';
 import { Wal } from '../../replication/wal/wal.js';
 import { nodeClock, nodeTicker } from '../../env/node/clock.js';
 import { NodeDisk } from '../../env/node/disk.js';
+import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
 import { openLmdbKv } from '../../env/node/lmdb-kv.js';
 import { nodeRandom } from '../../env/node/random.js';
 import { ClusterStateFiles, newClusterId } from '../../env/node/cluster-state-files.js';
@@ -16,7 +17,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type StartedMember } from './member-server.js';
+import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type MemberServerOptions, type StartedMember } from './member-server.js';
 
 
 export type StartedCore = StartedMember<CoreMember>;
@@ -52,13 +53,14 @@ export function tickMsFor(electionTimeoutMs: number): number {
 
 export async function startCore(
   config: ServerConfig, log: Logger,
-  options: { readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number; readonly boltAddress: () => string; readonly httpAddress: () => string | null },
+  options: MemberServerOptions,
 ): Promise<StartedCore> {
   const cluster = tugraphPeers(config.cluster!);
   const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
   const selfId = cluster.memberId !== undefined ? String(cluster.memberId) : state.memberId();
   const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
   const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
+  const images = snapshotBuilder(storeFilePath(options.databasePath));
   let addresses: MemberAddresses | undefined;
   const member = new CoreMember({
     selfId, databaseName: options.databaseName, store, raftStorage: wal, clusterState: state,
@@ -70,6 +72,11 @@ export async function startCore(
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
+    buildStoreImage: (afterTxId, done) => images.build(afterTxId, (image, error) => {
+      if (error !== undefined) log.warn(`Log compaction postponed: ${error.message}`);
+      done(image);
+    }),
+    ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {
       // Fail-stop: a member that cannot trust its log must not serve anything.
@@ -90,6 +97,7 @@ export async function startCore(
     }, member);
   } catch (error) {
     await member.close();
+    await images.close();
     throw error;
   }
   addresses = {
@@ -113,6 +121,7 @@ export async function startCore(
     close: async () => {
       await net.close();
       await member.close();
+      await images.close();
     },
   };
 }

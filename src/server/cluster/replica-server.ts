@@ -14,7 +14,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type StartedMember } from './member-server.js';
+import { advertised, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, type MemberServerOptions, type StartedMember } from './member-server.js';
 import { parseUpstreamStrategies, type UpstreamStrategy } from '../../cluster/upstream.js';
 import { ConfigError } from '../config/sources.js';
 
@@ -43,7 +43,7 @@ function upstreamStrategiesFrom(raw: ReadonlyMap<string, string>): UpstreamStrat
 
 export async function startReplica(
   config: ServerConfig, log: Logger,
-  options: { readonly databaseName: string; readonly databasePath: string; readonly lockAcquisitionTimeoutMs: number; readonly boltAddress: () => string; readonly httpAddress: () => string | null },
+  options: MemberServerOptions,
 ): Promise<StartedReplica> {
   const cluster = config.cluster!;
   const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
@@ -59,6 +59,7 @@ export async function startReplica(
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     upstreamStrategies,
+    ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
   });
   let net: BoundClusterNet;
   try {

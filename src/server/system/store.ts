@@ -1,7 +1,9 @@
 // The system database on disk: <data>/dbms/system.json holds the state after the last applied
 // command (rewritten atomically and durably after every change; the state is small). Changes
-// enter only through submit(), which a cluster can later route through its Raft log: the
-// commands are plain data and applySystemCommand is deterministic.
+// enter only through submit(). On a core member they go through the cluster's Raft log first
+// (replicated()): the commands are plain data and applySystemCommand is deterministic, so every
+// member applies the same changes in the same order; the file also records the raft index of
+// the newest replicated change, so a restart skips what it already holds.
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { TextFileStore } from '../auth/users.js';
@@ -25,7 +27,14 @@ export class SystemDatabase {
   /** submits are serialised so the file always holds a prefix of the applied commands */
   private writing: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly path: string, private readonly files: TextFileStore, private current: SystemState) {}
+  /** a core member: changes are proposed to the cluster's log and applied when they come back */
+  private replicate: ((change: Uint8Array) => Promise<void>) | undefined;
+  /** raft index of the newest replicated change applied (0: none) */
+  private raftIndex: number;
+
+  private constructor(private readonly path: string, private readonly files: TextFileStore, private current: SystemState, raftIndex = 0) {
+    this.raftIndex = raftIndex;
+  }
 
   /**
    * Opens the system database at `path`, creating it on first start with the built-in roles and
@@ -36,14 +45,16 @@ export class SystemDatabase {
     const text = await files.read(path);
     if (text !== undefined) {
       let state: SystemState;
+      let raftIndex = 0;
       try {
-        const parsed = JSON.parse(text) as { version?: unknown; state?: unknown };
+        const parsed = JSON.parse(text) as { version?: unknown; state?: unknown; raftIndex?: unknown };
         if (parsed.version !== FORMAT_VERSION) throw new Error(`unknown format version ${String(parsed.version)}`);
         state = parseSystemState(parsed.state);
+        if (typeof parsed.raftIndex === 'number') raftIndex = parsed.raftIndex;
       } catch (error) {
         throw new Neo4jError(Status.StorageFailure, `The system database ${path} is unreadable: ${(error as Error).message}`);
       }
-      return new SystemDatabase(path, files, state);
+      return new SystemDatabase(path, files, state, raftIndex);
     }
     const db = new SystemDatabase(path, files, EMPTY_SYSTEM_STATE);
     const toUser = (u: InitialAdmin, roles: string[]): SystemUser => ({ ...u, suspended: false, homeDatabase: null, roles });
@@ -71,17 +82,73 @@ export class SystemDatabase {
     this.listeners.push(listener);
   }
 
-  /** Applies `commands` in order and makes the result durable before resolving. */
+  /**
+   * Applies `commands` in order and makes the result durable before resolving; on a core member,
+   * once the cluster has committed them and this member has applied them.
+   */
   submit(commands: readonly SystemCommand[]): Promise<SystemState> {
+    const replicate = this.replicate;
+    if (replicate !== undefined) {
+      const change = new TextEncoder().encode(JSON.stringify(commands));
+      return replicate(change).then(() => this.writing).then(() => this.current);
+    }
     const run = this.writing.then(async () => {
       let state = this.current;
       for (const command of commands) state = applySystemCommand(state, command);
-      await this.files.writeAtomic(this.path, `${JSON.stringify({ version: FORMAT_VERSION, state: serializeSystemState(state) }, null, 1)}\n`);
+      await this.persist(state);
       this.current = state;
       for (const listener of this.listeners) listener(commands, state);
       return state;
     });
     this.writing = run.then(() => undefined, () => undefined);
     return run;
+  }
+
+  /**
+   * Makes this a core member's system database: submit() proposes changes through `replicate`
+   * (the cluster's log), and the returned side state is what the member applies in log order.
+   */
+  replicated(replicate: (change: Uint8Array) => Promise<void>): {
+    apply(change: Uint8Array, index: number): void;
+    image(): Uint8Array;
+    restore(image: Uint8Array, index: number): void;
+    appliedIndex(): number;
+  } {
+    this.replicate = replicate;
+    return {
+      apply: (change, index) => {
+        if (index <= this.raftIndex) return; // held since before a restart
+        const commands = JSON.parse(new TextDecoder().decode(change)) as SystemCommand[];
+        let state = this.current;
+        for (const command of commands) state = applySystemCommand(state, command);
+        this.adopt(state, index, commands);
+      },
+      image: () => new TextEncoder().encode(JSON.stringify(serializeSystemState(this.current))),
+      appliedIndex: () => this.raftIndex,
+      restore: (image, index) => {
+        if (index <= this.raftIndex) return;
+        let state: SystemState;
+        try {
+          state = parseSystemState(JSON.parse(new TextDecoder().decode(image)));
+        } catch (error) {
+          throw new Error(`invariant violated: unreadable system database image in a cluster snapshot: ${(error as Error).message}`);
+        }
+        this.adopt(state, index, []);
+      },
+    };
+  }
+
+  /** a replicated state in force from now on; written to the file in order, behind earlier writes */
+  private adopt(state: SystemState, index: number, commands: readonly SystemCommand[]): void {
+    this.current = state;
+    this.raftIndex = index;
+    for (const listener of this.listeners) listener(commands, state);
+    // Written behind the apply: a crash before the write replays the change from the log (or
+    // the snapshot that covers it), since the file's raftIndex is older.
+    this.writing = this.writing.then(() => this.persist(state, index)).catch(() => undefined);
+  }
+
+  private persist(state: SystemState, raftIndex = this.raftIndex): Promise<void> {
+    return this.files.writeAtomic(this.path, `${JSON.stringify({ version: FORMAT_VERSION, state: serializeSystemState(state), raftIndex }, null, 1)}\n`);
   }
 }

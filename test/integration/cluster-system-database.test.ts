@@ -1,0 +1,82 @@
+// Proves the system database is replicated through the cluster's Raft log: a user created on the
+// leader can log in on every core (also after a restart) and on a read replica, which pulls it,
+// followers and replicas refuse administration with NotALeader, and a dropped user is refused everywhere.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import neo4j from 'neo4j-driver';
+import { CoreCluster, type Core } from './core-cluster-harness.js';
+import { TEST_PASSWORD } from './harness.js';
+
+const ALICE_PASSWORD = 'alice-secret-1';
+
+function adminDriver(core: Core): ReturnType<typeof neo4j.driver> {
+  return neo4j.driver(core.process!.boltUrl, neo4j.auth.basic('neo4j', TEST_PASSWORD));
+}
+
+async function canLogIn(core: Core, user: string, password: string): Promise<boolean> {
+  const driver = neo4j.driver(core.process!.boltUrl, neo4j.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+  try {
+    const { records } = await driver.executeQuery('SHOW CURRENT USER YIELD user', {}, { database: 'system' });
+    return records[0]?.get('user') === user;
+  } catch {
+    return false;
+  } finally {
+    await driver.close();
+  }
+}
+
+/** bounded poll: followers apply what the leader committed a moment later */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`not within ${timeoutMs} ms: ${what}`);
+}
+
+async function startWithAdminDrivers(cluster: CoreCluster, core: Core): Promise<void> {
+  await cluster.startCore(core);
+  await core.driver?.close();
+  core.driver = adminDriver(core);
+}
+
+test('users and roles replicate to every core through the Raft log', { timeout: 180_000 }, async () => {
+  const cluster = new CoreCluster({ cores: 3, env: { NEO4J_dbms_security_auth__enabled: 'true' } });
+  try {
+    for (let i = 0; i < 3; i++) await cluster.addCore();
+    const replica = await cluster.addReplica();
+    await Promise.all(cluster.cores.map((core) => startWithAdminDrivers(cluster, core)));
+    const leader = await cluster.waitForLeader(30_000);
+    const followers = cluster.running().filter((core) => core !== leader);
+
+    await leader.driver!.executeQuery(`CREATE USER alice SET PASSWORD '${ALICE_PASSWORD}' CHANGE NOT REQUIRED`, {}, { database: 'system' });
+    await leader.driver!.executeQuery('GRANT ROLE reader TO alice', {}, { database: 'system' });
+    for (const core of cluster.cores) await eventually(`alice logs in on core ${core.index}`, () => canLogIn(core, 'alice', ALICE_PASSWORD));
+    const roles = await followers[0]!.driver!.executeQuery('SHOW USERS YIELD user, roles WHERE user = "alice" RETURN roles', {}, { database: 'system' });
+    assert.deepEqual([...(roles.records[0]?.get('roles') as string[])].sort(), ['PUBLIC', 'reader']);
+
+    // administration on a follower is a write elsewhere than the leader
+    await assert.rejects(
+      followers[0]!.driver!.executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system', routing: neo4j.routing.WRITE }),
+      (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /Writes must pass through the leader/.test(error.message ?? ''),
+    );
+    assert.equal(await canLogIn(leader, 'bob', 'bob-secret-1'), false, 'the refused user does not exist anywhere');
+    await assert.rejects(
+      replica.driver!.executeQuery(`CREATE USER bob SET PASSWORD 'bob-secret-1'`, {}, { database: 'system' }),
+      (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /READ_REPLICA/.test(error.message ?? ''),
+    );
+
+    // a restarted follower still knows alice (its system database file recorded the change)
+    const restarted = followers[1]!;
+    await cluster.stop(restarted);
+    await startWithAdminDrivers(cluster, restarted);
+    await eventually('alice logs in on the restarted core', () => canLogIn(restarted, 'alice', ALICE_PASSWORD));
+
+    await leader.driver!.executeQuery('DROP USER alice', {}, { database: 'system' });
+    for (const core of cluster.cores) await eventually(`alice is refused on core ${core.index}`, async () => !(await canLogIn(core, 'alice', ALICE_PASSWORD)));
+  } finally {
+    await cluster.stopAll();
+  }
+});
