@@ -12,6 +12,7 @@ import type { Clock, Ticker } from '../env/clock.js';
 import type { Random } from '../env/random.js';
 import type { CommitLog } from '../graph/commit-log.js';
 import type { TxCommand } from '../graph/commands.js';
+import type { AnnIndexFactory } from '../graph/search/vector-index.js';
 import { GraphEngine } from '../graph/engine.js';
 import type { Store } from '../graph/store.js';
 import type { Message } from '../raft/messages.js';
@@ -85,6 +86,8 @@ export interface CoreMemberOptions {
    * the event loop
    */
   readonly buildStoreImage?: StoreImageBuilder;
+  /** approximate nearest-neighbour indexes for vector search (exact search without) */
+  readonly annIndexFactory?: AnnIndexFactory;
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
@@ -159,6 +162,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.engine = new GraphEngine({
       name: options.databaseName, store: options.store, log: commitLog, ticker: options.ticker,
       lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
+      ...(options.annIndexFactory === undefined ? {} : { annIndexFactory: options.annIndexFactory }),
       leaseId: () => (this.holdsLease() ? this.machine!.lease.id : -1),
       writeRefusal: (leaseId) => this.writeRefusal(leaseId),
       acceptsLease: (leaseId) => options.unsafe?.acceptStaleLease === true || leaseId === this.machine?.lease.id,

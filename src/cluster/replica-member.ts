@@ -7,6 +7,7 @@
 import { Neo4jError, Status } from '../core/errors.js';
 import type { Clock, Ticker } from '../env/clock.js';
 import type { Random } from '../env/random.js';
+import type { AnnIndexFactory } from '../graph/search/vector-index.js';
 import { GraphEngine } from '../graph/engine.js';
 import type { Store } from '../graph/store.js';
 import type { ClusterBinding, ClusterStateStore } from './binding.js';
@@ -38,6 +39,8 @@ export interface ReplicaMemberOptions {
   readonly upstreamStrategies?: readonly UpstreamStrategy[];
   /** the system database: replaced by the upstream's image whenever that is newer */
   readonly sideState?: SideState;
+  /** approximate nearest-neighbour indexes for vector search (exact search without) */
+  readonly annIndexFactory?: AnnIndexFactory;
   /** builds the store's image off the event loop for a chained replica that needs a store copy */
   readonly buildStoreImage?: StoreImageBuilder;
 }
@@ -83,6 +86,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
       // Never reached (every write is refused first), but a replica must never commit locally.
       log: { append: () => Promise.reject(this.refusal()), close: async () => {} },
       writeRefusal: () => this.refusal(),
+      ...(options.annIndexFactory === undefined ? {} : { annIndexFactory: options.annIndexFactory }),
     });
   }
 

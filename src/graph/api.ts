@@ -34,15 +34,33 @@ export interface Adjacency {
   readonly outgoing: boolean;
 }
 
-export type IndexKind = 'RANGE' | 'LOOKUP' | 'TEXT' | 'POINT' | 'FULLTEXT';
+export type IndexKind = 'RANGE' | 'LOOKUP' | 'TEXT' | 'POINT' | 'FULLTEXT' | 'VECTOR';
+/** An index's settings (SHOW INDEXES' indexConfig), e.g. `fulltext.analyzer`, `vector.dimensions`. */
+export type IndexConfig = Readonly<Record<string, string | number | boolean>>;
 export interface IndexDescriptor {
   readonly name: string;
   readonly kind: IndexKind;
   readonly entity: 'NODE' | 'RELATIONSHIP';
+  /** the first label or type; a FULLTEXT index may cover more (labelsOrTypes) */
   readonly labelOrType: string;
   readonly properties: readonly string[];
   /** name of the constraint that owns this index, if any */
   readonly owningConstraint?: string;
+  /** every label or type of a FULLTEXT index over several (the first is labelOrType); absent means [labelOrType] */
+  readonly labelsOrTypes?: readonly string[];
+  /** settings of FULLTEXT and VECTOR indexes */
+  readonly config?: IndexConfig;
+}
+
+/** The labels or types an index covers. */
+export function labelsOrTypesOf(index: IndexDescriptor): readonly string[] {
+  return index.labelsOrTypes ?? [index.labelOrType];
+}
+
+/** One entity found by a full-text or vector query, with its score (larger is better). */
+export interface SearchHit {
+  readonly id: number;
+  readonly score: number;
 }
 
 export type ConstraintKind = 'UNIQUENESS' | 'NODE_KEY' | 'NODE_PROPERTY_EXISTENCE' | 'RELATIONSHIP_PROPERTY_EXISTENCE';
@@ -153,6 +171,17 @@ export interface GraphTx extends GraphRead {
   waitingOn(): string | undefined;
   /** ids of the transactions holding the lock this one waits for (SHOW TRANSACTIONS' "Blocked by"). */
   blockedBy(): readonly number[];
+  /**
+   * Runs a Lucene-syntax query against the FULLTEXT index `indexName`: every match, best first.
+   * The transaction's own uncommitted changes are part of what it searches (as in Neo4j).
+   * Throws IndexNotFound for an unknown name or another kind of index, and a parse error.
+   */
+  queryFulltext(indexName: string, query: string): readonly SearchHit[];
+  /**
+   * The k entities whose vector in the VECTOR index `indexName` is most similar to `vector`
+   * (approximate), best first, with Neo4j's similarity score; sees the transaction's own changes.
+   */
+  queryVector(indexName: string, k: number, vector: readonly number[]): readonly SearchHit[];
   /** Validates, makes the changes durable and visible; resolves with the commit position. */
   commit(): Promise<CommitResult>;
   rollback(): void;

@@ -22,9 +22,11 @@ const scalar: fc.Arbitrary<PropertyValue> = fc.oneof(
 const value: fc.Arbitrary<PropertyValue> = fc.oneof(scalar, fc.array(i64, { maxLength: 4 }), fc.array(fc.string(), { maxLength: 4 }));
 const properties = fc.array(fc.tuple(fc.string(), value), { maxLength: 4 });
 const index = fc.record({
-  name: fc.string(), kind: fc.constantFrom('RANGE', 'LOOKUP', 'TEXT', 'POINT', 'FULLTEXT' as const),
+  name: fc.string(), kind: fc.constantFrom('RANGE', 'LOOKUP', 'TEXT', 'POINT', 'FULLTEXT', 'VECTOR' as const),
   entity: fc.constantFrom('NODE', 'RELATIONSHIP' as const), labelOrType: fc.string(), properties: fc.array(fc.string(), { maxLength: 3 }),
-});
+  labelsOrTypes: fc.array(fc.string(), { minLength: 1, maxLength: 3 }),
+  config: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.double({ noNaN: true }), fc.boolean()), { maxKeys: 3, noNullPrototype: true }),
+}, { requiredKeys: ['name', 'kind', 'entity', 'labelOrType', 'properties'] });
 const op: fc.Arbitrary<TxOp> = fc.oneof(
   fc.record({ op: fc.constant('createNode' as const), id, labels: fc.array(fc.string(), { maxLength: 3 }), properties }),
   fc.record({ op: fc.constant('deleteNode' as const), id }),
@@ -55,7 +57,9 @@ function canonical(value: unknown): string {
     if (typeof v === 'number') return Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const name = Object.getPrototypeOf(v)?.constructor?.name;
-      return name !== undefined && name !== 'Object' ? { class: name, ...v } : { ...v };
+      // key order is not part of a command's meaning (index config keys are encoded sorted)
+      const sorted = Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return name !== undefined && name !== 'Object' ? { class: name, ...sorted } : sorted;
     }
     return v;
   });

@@ -10,7 +10,7 @@
 
 import type { PropertyValue } from '../values/value.js';
 import type {
-  ConstraintDescriptor, ConstraintKind, IndexDescriptor, IndexKind, NodeId, RelId,
+  ConstraintDescriptor, ConstraintKind, IndexConfig, IndexDescriptor, IndexKind, NodeId, RelId,
 } from './api.js';
 import { ByteReader, ByteWriter, readValue, writeValue } from './bytes.js';
 
@@ -54,7 +54,7 @@ const OP_CODES = [
   'createNode', 'deleteNode', 'addLabel', 'removeLabel', 'setNodeProperty', 'removeNodeProperty', 'createRel', 'deleteRel',
   'setRelProperty', 'removeRelProperty', 'createIndex', 'dropIndex', 'createConstraint', 'dropConstraint',
 ] as const satisfies readonly TxOp['op'][];
-const INDEX_KINDS = ['RANGE', 'LOOKUP', 'TEXT', 'POINT', 'FULLTEXT'] as const satisfies readonly IndexKind[];
+const INDEX_KINDS = ['RANGE', 'LOOKUP', 'TEXT', 'POINT', 'FULLTEXT', 'VECTOR'] as const satisfies readonly IndexKind[];
 const CONSTRAINT_KINDS = [
   'UNIQUENESS', 'NODE_KEY', 'NODE_PROPERTY_EXISTENCE', 'RELATIONSHIP_PROPERTY_EXISTENCE',
 ] as const satisfies readonly ConstraintKind[];
@@ -187,8 +187,43 @@ export function readProperties(input: ByteReader): Property[] {
 export function writeIndex(out: ByteWriter, index: IndexDescriptor): void {
   out.string(index.name).u8(INDEX_KINDS.indexOf(index.kind)).u8(ENTITIES.indexOf(index.entity)).string(index.labelOrType);
   writeStrings(out, index.properties);
-  if (index.owningConstraint === undefined) out.u8(0);
-  else out.u8(1).string(index.owningConstraint);
+  // One flag byte says which optional parts follow; records written before labelsOrTypes and
+  // config existed hold 0 or 1 here and read back unchanged.
+  const flags = (index.owningConstraint !== undefined ? INDEX_OWNED : 0) | (index.labelsOrTypes !== undefined ? INDEX_LABELS : 0) |
+    (index.config !== undefined ? INDEX_CONFIG : 0);
+  out.u8(flags);
+  if (index.owningConstraint !== undefined) out.string(index.owningConstraint);
+  if (index.labelsOrTypes !== undefined) writeStrings(out, index.labelsOrTypes);
+  if (index.config !== undefined) writeIndexConfig(out, index.config);
+}
+
+const INDEX_OWNED = 1;
+const INDEX_LABELS = 2;
+const INDEX_CONFIG = 4;
+
+function writeIndexConfig(out: ByteWriter, config: IndexConfig): void {
+  const entries = Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  out.varint(entries.length);
+  for (const [key, value] of entries) {
+    out.string(key);
+    if (typeof value === 'string') out.u8(0).string(value);
+    else if (typeof value === 'number') out.u8(1).f64(value);
+    else out.u8(2).u8(value ? 1 : 0);
+  }
+}
+function readIndexConfig(input: ByteReader): IndexConfig {
+  const count = input.varint();
+  if (count > input.remaining) throw new RangeError('more config entries than bytes');
+  const config: Record<string, string | number | boolean> = {};
+  for (let i = 0; i < count; i++) {
+    const key = input.string();
+    const type = input.u8();
+    if (type === 0) config[key] = input.string();
+    else if (type === 1) config[key] = input.f64();
+    else if (type === 2) config[key] = input.u8() === 1;
+    else throw new RangeError(`unknown index config value type ${type}`);
+  }
+  return config;
 }
 export function readIndex(input: ByteReader): IndexDescriptor {
   const name = input.string();
@@ -196,8 +231,14 @@ export function readIndex(input: ByteReader): IndexDescriptor {
   const entity = known(ENTITIES, input.u8());
   const labelOrType = input.string();
   const properties = readStrings(input);
-  const base = { name, kind, entity, labelOrType, properties };
-  return input.u8() === 0 ? base : { ...base, owningConstraint: input.string() };
+  const flags = input.u8();
+  if (flags > (INDEX_OWNED | INDEX_LABELS | INDEX_CONFIG)) throw new RangeError(`unknown index flags ${flags}`);
+  return {
+    name, kind, entity, labelOrType, properties,
+    ...(flags & INDEX_OWNED ? { owningConstraint: input.string() } : {}),
+    ...(flags & INDEX_LABELS ? { labelsOrTypes: readStrings(input) } : {}),
+    ...(flags & INDEX_CONFIG ? { config: readIndexConfig(input) } : {}),
+  };
 }
 
 export function writeConstraint(out: ByteWriter, constraint: ConstraintDescriptor): void {

@@ -17,6 +17,8 @@ import { LockManager } from './locks.js';
 import { decodeSnapshot, encodeSnapshot, takeSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
 import { Transaction, type TxHost } from './transaction.js';
+import { SearchIndexes } from './search/search-indexes.js';
+import type { AnnIndexFactory } from './search/vector-index.js';
 import { validateCommit, type PendingUniques } from './validate.js';
 
 export interface EngineOptions {
@@ -44,6 +46,8 @@ export interface EngineOptions {
    * as a no-op (its position is still consumed) and its commit fails with a transient error.
    */
   readonly acceptsLease?: (leaseId: number) => boolean;
+  /** the approximate nearest-neighbour structure behind VECTOR indexes (default: exact search, deterministic) */
+  readonly annIndexFactory?: AnnIndexFactory;
 }
 
 /** positions skipped for a stale lease, remembered so their own commit() can fail */
@@ -58,6 +62,7 @@ interface ApplyWaiter {
 export class GraphEngine implements GraphDatabase, TxHost {
   readonly name: string;
   readonly locks: LockManager;
+  readonly search: SearchIndexes;
   private readonly store: Store;
   private readonly log: CommitLog | undefined;
   private readonly ticker: Ticker | undefined;
@@ -85,6 +90,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   constructor(options: EngineOptions) {
     this.name = options.name;
     this.store = options.store;
+    this.search = new SearchIndexes(options.store, options.annIndexFactory);
     this.log = options.log;
     this.ticker = options.ticker;
     const lockTimeoutMs = options.lockAcquisitionTimeoutMs ?? 0;
@@ -144,7 +150,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   applyCommitted(batch: readonly CommittedCommand[]): void {
     const fresh = batch.filter((entry) => entry.txId > this.store.lastAppliedTxId());
     if (fresh.length === 0) return;
-    this.store.applyBatch(this.withLeaseRule(fresh));
+    this.applyToStore(this.withLeaseRule(fresh));
     for (const txId of this.applyQueue.keys()) if (txId <= this.store.lastAppliedTxId()) this.applyQueue.delete(txId);
     this.notifyApplied();
     this.drainApplyQueue();
@@ -166,6 +172,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
     // (their entries are in the snapshot or were overwritten); they only have to unwind.
     if (this.inflight > 0 && options.commitsInFlightSettled !== true) throw new Neo4jError(Status.DatabaseUnavailable, 'Cannot install a snapshot while commits are in flight.');
     this.store.restore(decodeSnapshot(snapshot));
+    this.search.reset();
     this.notifyApplied();
   }
 
@@ -213,7 +220,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private commitInMemory(tx: Transaction): CommitResult {
     validateCommit(tx, this.pendingUniques);
     const txId = this.store.lastAppliedTxId() + 1;
-    this.store.applyBatch([{ txId, command: tx.changes.buildCommand(0) }]);
+    this.applyToStore([{ txId, command: tx.changes.buildCommand(0) }]);
     this.notifyApplied();
     return { txId };
   }
@@ -286,12 +293,18 @@ export class GraphEngine implements GraphDatabase, TxHost {
     }
     if (batch.length === 0) return;
     try {
-      this.store.applyBatch(this.withLeaseRule(batch));
+      this.applyToStore(this.withLeaseRule(batch));
     } catch (error) {
       this.failStop(error as Error);
       return;
     }
     this.notifyApplied();
+  }
+
+  /** Every applied batch goes through here, so the search indexes follow the store. */
+  private applyToStore(batch: readonly CommittedCommand[]): void {
+    this.store.applyBatch(batch);
+    this.search.afterApply(batch);
   }
 
   /** Commands prepared under a lease that is no longer current become no-ops, alike everywhere. */

@@ -12,6 +12,7 @@ import { nodeTicker } from '../env/node/clock.js';
 import { openFileCommitLog, resetCommitLog, type OpenedCommitLog } from '../env/node/commit-log-file.js';
 import { readFileIfExists, writeFileDurably } from '../env/node/file-checkpoint.js';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
+import { usearchAnnIndexFactory } from '../env/node/usearch-ann.js';
 import { decodeTxCommand, type CommittedCommand } from './commands.js';
 import { GraphEngine } from './engine.js';
 import { checkConsistency, type ConsistencyReport } from './consistency.js';
@@ -94,9 +95,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Durabl
       opened = await openFileCommitLog(logPath, { fsync, firstTxIdIfNew: store.lastAppliedTxId() + 1 });
       compactedLog = true;
     }
+    const annIndexFactory = usearchAnnIndexFactory();
     const engine = new GraphEngine({
       name: options.name ?? 'neo4j', store, log: opened.log, ticker: options.ticker ?? nodeTicker,
       lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs ?? 0,
+      ...(annIndexFactory !== undefined ? { annIndexFactory } : {}),
     });
     return Object.assign(engine, { recovery: { replayedTxs, truncatedBytes, restoredFromCheckpoint, compactedLog } });
   } catch (error) {

@@ -5,6 +5,7 @@ import { Neo4jError, Status, notSupported } from '../core/errors.js';
 import type { PropertyValue } from '../values/value.js';
 import type { ConstraintDescriptor, GraphRead, IndexDescriptor } from './api.js';
 import { uniqueEntryId } from './locks.js';
+import { checkSearchIndexSettings } from './search/search-indexes.js';
 import { canonicalKeyOf } from './values.js';
 
 export function describeSchema(entity: 'NODE' | 'RELATIONSHIP', labelOrType: string, properties: readonly string[]): string {
@@ -22,14 +23,17 @@ export function describeConstraint(constraint: ConstraintDescriptor): string {
 }
 
 function sameSchema(
-  a: { entity: string; labelOrType: string; properties: readonly string[] },
-  b: { entity: string; labelOrType: string; properties: readonly string[] },
+  a: { entity: string; labelOrType: string; properties: readonly string[]; labelsOrTypes?: readonly string[] },
+  b: { entity: string; labelOrType: string; properties: readonly string[]; labelsOrTypes?: readonly string[] },
 ): boolean {
-  return a.entity === b.entity && a.labelOrType === b.labelOrType &&
+  const tokensA = a.labelsOrTypes ?? [a.labelOrType];
+  const tokensB = b.labelsOrTypes ?? [b.labelOrType];
+  return a.entity === b.entity && tokensA.length === tokensB.length && tokensA.every((t, i) => t === tokensB[i]) &&
     a.properties.length === b.properties.length && a.properties.every((key, i) => key === b.properties[i]);
 }
 
 export function checkIndexCreate(reader: GraphRead, index: IndexDescriptor): void {
+  checkSearchIndexSettings(index);
   for (const existing of reader.indexes()) {
     const equivalent = existing.kind === index.kind && sameSchema(existing, index);
     if (existing.name === index.name) {

@@ -20,12 +20,14 @@ import type { PropertyValue } from '../values/value.js';
 import { Neo4jError, Status } from '../core/errors.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type {
-  CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, UpdateCounters,
+  CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, SearchHit, UpdateCounters,
 } from './api.js';
 import { describeWait, type LockKey, type LockManager, type ResourceKind } from './locks.js';
 import { checkConstraintCreate, checkConstraintDrop, checkIndexCreate, checkIndexDrop, backingIndexOf, uniqueEntries } from './schema.js';
 import type { StoreReader } from './store.js';
 import { OverlayReader } from './tx-read.js';
+import type { SearchIndexes } from './search/search-indexes.js';
+import { queryFulltext, queryVector } from './search/tx-search.js';
 import { addCount, addToSet, appendToList, restoreEntries, restoreSeqOrder, UndoJournal } from './tx-journal.js';
 import { TxState, type WorkingNode, type WorkingRel } from './tx-state.js';
 
@@ -50,6 +52,8 @@ export interface TxHost {
    * changed since the transaction began); undefined when it may.
    */
   writeRefusal(leaseId: number): Error | undefined;
+  /** the database's full-text and vector indexes */
+  readonly search: SearchIndexes;
   /** called once when the transaction ends, however it ends */
   finished(tx: Transaction): void;
 }
@@ -411,6 +415,16 @@ export class Transaction extends OverlayReader implements GraphTx {
 
   blockedBy(): readonly number[] {
     return this.host.locks.waitingOf(this.id)?.holders ?? [];
+  }
+
+  queryFulltext(indexName: string, query: string): readonly SearchHit[] {
+    this.checkReadable();
+    return queryFulltext(this.host.search, this, this.state, indexName, query);
+  }
+
+  queryVector(indexName: string, k: number, vector: readonly number[]): readonly SearchHit[] {
+    this.checkReadable();
+    return queryVector(this.host.search, this, this.state, indexName, k, vector);
   }
 
   async commit(): Promise<CommitResult> {

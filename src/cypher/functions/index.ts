@@ -5,12 +5,13 @@ import { scalarFunctions } from './scalar.js';
 import { stringMathFunctions } from './string-math.js';
 import { temporalFunctions } from './temporal.js';
 import { spatialFunctions } from './spatial.js';
+import { vectorFunctions } from './vector.js';
 import { apocFunctions } from '../procedures/apoc/index.js';
 import { dynamicLabelFunctions } from './dynamic-labels.js';
 import type { AggregateFunction, ScalarFunction } from './types.js';
 
 const scalars = new Map<string, ScalarFunction>();
-for (const f of [...scalarFunctions, ...stringMathFunctions, ...temporalFunctions, ...spatialFunctions, ...apocFunctions, ...dynamicLabelFunctions]) scalars.set(f.name.toLowerCase(), f);
+for (const f of [...scalarFunctions, ...stringMathFunctions, ...temporalFunctions, ...spatialFunctions, ...vectorFunctions, ...apocFunctions, ...dynamicLabelFunctions]) scalars.set(f.name.toLowerCase(), f);
 const aggregates = new Map<string, AggregateFunction>();
 for (const f of aggregateFunctions) aggregates.set(f.name.toLowerCase(), f);
 

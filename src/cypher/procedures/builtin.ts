@@ -8,6 +8,7 @@ import { constraintDescription, indexRows } from './schema-rows.js';
 import { introspectionProcedures } from './schema-introspection.js';
 import { apocProcedures } from './apoc/index.js';
 import { databaseProcedures } from './database.js';
+import { searchProcedures } from './search.js';
 
 function sorted(xs: readonly string[]): string[] {
   return [...xs].sort();
@@ -20,6 +21,7 @@ export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSi
     ...introspectionProcedures(),
     ...apocProcedures(),
     ...databaseProcedures(),
+    ...searchProcedures(),
     {
       name: 'db.labels', mode: 'READ', inputs: [], outputs: [{ name: 'label', type: 'STRING' }],
       description: 'List all available labels in the database.',

@@ -1,7 +1,7 @@
 // Index and constraint descriptions in the shapes SHOW INDEXES / SHOW CONSTRAINTS and the
 // db.indexes() / db.constraints() procedures report.
 
-import type { ConstraintDescriptor, GraphRead, IndexDescriptor } from '../../graph/api.js';
+import { labelsOrTypesOf, type ConstraintDescriptor, type GraphRead, type IndexDescriptor } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 
 export const INDEX_COLUMNS = [
@@ -20,13 +20,39 @@ function provider(i: IndexDescriptor): string {
     case 'POINT': return 'point-1.0';
     case 'FULLTEXT': return 'fulltext-1.0';
     case 'LOOKUP': return 'token-lookup-1.0';
+    case 'VECTOR': return 'vector-2.0';
   }
+}
+
+/** indexConfig as SHOW INDEXES reports it: the stored settings plus the defaults Neo4j lists. */
+function indexConfig(i: IndexDescriptor): Map<string, CypherValue> {
+  const config = new Map<string, CypherValue>();
+  if (i.kind === 'FULLTEXT') {
+    config.set('fulltext.analyzer', 'standard-no-stop-words');
+    config.set('fulltext.eventually_consistent', false);
+  }
+  for (const [key, value] of Object.entries(i.config ?? {})) {
+    config.set(key, key === 'vector.dimensions' && typeof value === 'number' ? BigInt(value) : value);
+  }
+  return config;
+}
+
+function configText(config: Map<string, CypherValue>): string {
+  const entries = [...config].map(([k, v]) => `\`${k}\`: ${typeof v === 'string' ? `'${v.replace(/\\/gu, '\\\\').replace(/'/gu, "\\'")}'` : String(v)}`);
+  return `{${entries.join(', ')}}`;
 }
 
 function indexCreateStatement(i: IndexDescriptor): string {
   const v = i.entity === 'NODE' ? 'n' : 'r';
   const pat = i.entity === 'NODE' ? `(${v}:\`${i.labelOrType}\`)` : `()-[${v}:\`${i.labelOrType}\`]-()`;
   if (i.kind === 'LOOKUP') return `CREATE LOOKUP INDEX \`${i.name}\` FOR ${i.entity === 'NODE' ? '(n) ON EACH labels(n)' : '()-[r]-() ON EACH type(r)'}`;
+  if (i.kind === 'FULLTEXT' || i.kind === 'VECTOR') {
+    const tokens = labelsOrTypesOf(i).map((t) => `\`${t}\``).join('|');
+    const target = i.entity === 'NODE' ? `(${v}:${tokens})` : `()-[${v}:${tokens}]-()`;
+    const props = i.properties.map((p) => `${v}.\`${p}\``).join(', ');
+    const on = i.kind === 'FULLTEXT' ? `ON EACH [${props}]` : `ON (${props})`;
+    return `CREATE ${i.kind} INDEX \`${i.name}\` FOR ${target} ${on} OPTIONS {indexConfig: ${configText(indexConfig(i))}, indexProvider: '${provider(i)}'}`;
+  }
   return `CREATE ${i.kind} INDEX \`${i.name}\` FOR ${pat} ON (${i.properties.map((p) => `${v}.\`${p}\``).join(', ')})`;
 }
 
@@ -76,14 +102,14 @@ export function indexRows(g: GraphRead): Map<string, CypherValue>[] {
     ['populationPercent', 100.0],
     ['type', i.kind],
     ['entityType', i.entity],
-    ['labelsOrTypes', i.kind === 'LOOKUP' ? null : [i.labelOrType]],
+    ['labelsOrTypes', i.kind === 'LOOKUP' ? null : [...labelsOrTypesOf(i)]],
     ['properties', i.kind === 'LOOKUP' ? null : [...i.properties]],
     ['indexProvider', provider(i)],
     ['owningConstraint', i.owningConstraint ?? null],
     ['lastRead', null],
     ['readCount', null],
     ['trackedSince', null],
-    ['options', new Map<string, CypherValue>([['indexProvider', provider(i)], ['indexConfig', new Map()]])],
+    ['options', new Map<string, CypherValue>([['indexProvider', provider(i)], ['indexConfig', indexConfig(i)]])],
     ['failureMessage', ''],
     ['createStatement', indexCreateStatement(i)],
   ]));

@@ -1,7 +1,9 @@
 // Schema commands: CREATE/DROP INDEX and CONSTRAINT in both the 3.5 and 5.x spellings.
 
 import { Neo4jError, Status, notSupported } from '../../core/errors.js';
-import type { ConstraintDescriptor, ConstraintKind, GraphRead, IndexDescriptor, IndexKind } from '../../graph/api.js';
+import type { ConstraintDescriptor, ConstraintKind, GraphRead, IndexConfig, IndexDescriptor, IndexKind } from '../../graph/api.js';
+import type { CypherValue } from '../../values/value.js';
+import { compileExpression } from './expressions.js';
 import type { ConstraintType, IndexType, SchemaCommand, SchemaTarget } from '../ast/index.js';
 import type { ExecContext, Row } from './context.js';
 import { DEFAULT_LOOKUP_INDEXES, defaultLookupIndex, schemaRuleId } from '../procedures/schema-rows.js';
@@ -24,9 +26,42 @@ function shortHash(text: string): string {
 function indexKind(t: IndexType): IndexKind {
   switch (t) {
     case 'RANGE': case 'BTREE': return 'RANGE';
-    case 'TEXT': case 'POINT': case 'LOOKUP': case 'FULLTEXT': return t;
-    case 'VECTOR': throw notSupported('VECTOR indexes');
+    case 'TEXT': case 'POINT': case 'LOOKUP': case 'FULLTEXT': case 'VECTOR': return t;
   }
+}
+
+const FULLTEXT_KEYS = new Set(['fulltext.analyzer', 'fulltext.eventually_consistent']);
+const VECTOR_KEYS = new Set(['vector.dimensions', 'vector.similarity_function', 'vector.quantization.enabled', 'vector.hnsw.m', 'vector.hnsw.ef_construction']);
+
+/**
+ * The indexConfig of `OPTIONS {indexConfig: {...}, indexProvider: ...}` for a FULLTEXT or VECTOR
+ * index, checked key by key (the graph layer checks the values when the index is created).
+ */
+export function searchIndexConfig(kind: IndexKind, options: CypherValue): IndexConfig | undefined {
+  if (kind !== 'FULLTEXT' && kind !== 'VECTOR') return undefined;
+  const config: Record<string, string | number | boolean> = {};
+  if (options === null) return config;
+  if (!(options instanceof Map)) throw new Neo4jError(Status.InvalidArguments, `Could not create index with specified options: expected a map, got ${String(options)}.`);
+  for (const key of options.keys()) {
+    if (key !== 'indexConfig' && key !== 'indexProvider') {
+      throw new Neo4jError(Status.InvalidArguments, `Failed to create index: Invalid option provided, valid options are \`indexProvider\` and \`indexConfig\`.`);
+    }
+  }
+  const raw = options.get('indexConfig') ?? null;
+  if (raw === null) return config;
+  if (!(raw instanceof Map)) throw new Neo4jError(Status.InvalidArguments, 'Could not create index with specified index config: indexConfig must be a map.');
+  const allowed = kind === 'FULLTEXT' ? FULLTEXT_KEYS : VECTOR_KEYS;
+  for (const [key, value] of raw) {
+    if (!allowed.has(key)) {
+      throw new Neo4jError(Status.InvalidArguments,
+        `Invalid index config key '${key}' for a ${kind.toLowerCase()} index; valid keys: ${[...allowed].join(', ')}.`);
+    }
+    if (typeof value === 'bigint') config[key] = Number(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') config[key] = value;
+    else if (typeof value === 'string') config[key] = key === 'vector.similarity_function' ? value.toUpperCase() : value;
+    else throw new Neo4jError(Status.InvalidArguments, `Invalid value for index config '${key}': ${String(value)}.`);
+  }
+  return config;
 }
 
 function constraintKind(t: ConstraintType, target: SchemaTarget): ConstraintKind {
@@ -59,9 +94,12 @@ export function compileSchemaCommand(cmd: SchemaCommand): SchemaPlan {
       const kind = indexKind(cmd.indexType);
       const entity = cmd.target.entity === 'node' ? 'NODE' : 'RELATIONSHIP';
       const { labelOrType, properties } = cmd.target;
+      const options = cmd.options === null ? null : compileExpression(cmd.options);
+      const labelsOrTypes = cmd.extraLabelsOrTypes.length > 0 ? [labelOrType, ...cmd.extraLabelsOrTypes] : undefined;
       return {
         columns: [],
         run: async (ctx) => {
+          const config = searchIndexConfig(kind, options === null ? null : options({}, ctx));
           const existing = findIndex(ctx.tx, kind, entity, labelOrType, properties) ?? (kind === 'LOOKUP' ? defaultLookupIndex(ctx.tx, entity) : undefined);
           if (existing && existing.kind === 'LOOKUP' && !cmd.ifNotExists) {
             throw new Neo4jError(Status.EquivalentSchemaRuleAlreadyExists,
@@ -69,7 +107,10 @@ export function compileSchemaCommand(cmd: SchemaCommand): SchemaPlan {
           }
           const name = cmd.name ?? `index_${shortHash(`${kind}:${entity}:${labelOrType}:${properties.join(',')}`)}`;
           if (cmd.ifNotExists && (existing || ctx.tx.indexes().some((i) => i.name === name) || ctx.tx.constraints().some((c) => c.name === name))) return done();
-          ctx.tx.createIndex({ name, kind, entity, labelOrType, properties });
+          ctx.tx.createIndex({
+            name, kind, entity, labelOrType, properties,
+            ...(labelsOrTypes !== undefined ? { labelsOrTypes } : {}), ...(config !== undefined ? { config } : {}),
+          });
           return done();
         },
       };

@@ -16,7 +16,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ClusterConfig, ListenerAddresses, ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, annIndexOption, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 
 
 export type StartedCore = StartedMember<CoreMember>;
@@ -72,6 +72,7 @@ export async function startCore(
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
     buildStoreImage: images.build,
+    ...annIndexOption(),
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     onFatal: () => {

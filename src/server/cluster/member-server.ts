@@ -10,6 +10,8 @@ import { nodeClock } from '../../env/node/clock.js';
 import type { SideState } from '../../cluster/graph-state-machine.js';
 import type { StoreImageBuilder } from '../../cluster/tx-feed.js';
 import { snapshotBuilder } from '../../env/node/snapshot-builder.js';
+import { usearchAnnIndexFactory } from '../../env/node/usearch-ann.js';
+import type { AnnIndexFactory } from '../../graph/search/vector-index.js';
 
 /** discovery rounds: each member repeats its self-description this often */
 export const DISCOVERY_INTERVAL_MS = 200;
@@ -38,6 +40,12 @@ export function memberImageBuilder(storePath: string, log: Logger): { build: Sto
     }),
     close: () => builder.close(),
   };
+}
+
+/** usearch's HNSW for vector indexes when its native module loads (exact search otherwise) */
+export function annIndexOption(): { annIndexFactory?: AnnIndexFactory } {
+  const factory = usearchAnnIndexFactory();
+  return factory === undefined ? {} : { annIndexFactory: factory };
 }
 
 export interface StartedMember<M> {

@@ -14,7 +14,7 @@ import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
 import { startClusterNet, type BoundClusterNet } from '../../env/node/cluster-net.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
+import { advertised, clusterTls, DISCOVERY_ALIVE_MS, DISCOVERY_INTERVAL_MS, annIndexOption, memberImageBuilder, type MemberServerOptions, type StartedMember } from './member-server.js';
 import { parseUpstreamStrategies, type UpstreamStrategy } from '../../cluster/upstream.js';
 import { ConfigError } from '../config/sources.js';
 
@@ -60,6 +60,7 @@ export async function startReplica(
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     upstreamStrategies, buildStoreImage: images.build,
+    ...annIndexOption(),
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
   });
   let net: BoundClusterNet;
