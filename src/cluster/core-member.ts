@@ -222,6 +222,13 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.schedulePump();
   }
 
+  onRaftPeerLost(memberId: string): void {
+    const node = this.node;
+    if (this.closed || node === undefined || node.raft.lead !== memberId) return;
+    this.options.log.info(`Lost the connection to the leader ${memberId}; an election may start within half an election timeout.`);
+    node.leaderUnreachable();
+  }
+
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
   onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
     const side = sideImageFor(this.options.sideState, sideIndex);

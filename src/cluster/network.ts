@@ -24,6 +24,8 @@ export interface ClusterNetworkHandlers {
   /** a read replica asks for the transactions after afterTxId (cores answer; absent elsewhere) */
   /** sideIndex: the raft index of the puller's side state (the system database) */
   onPull?(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer>;
+  /** the Raft connection to this member dropped (a crashed process closes its sockets at once) */
+  onRaftPeerLost?(memberId: string): void;
 }
 
 /** A read replica's network: discovery, and pulling from an upstream member's catch-up port. */

@@ -201,3 +201,28 @@ test('a learner is promoted only after it has caught up; outsiders cannot become
   net.stabilize();
   assert.deepEqual([...net.node('d').raft.membership.voters].sort(), ['a', 'b', 'c', 'd']);
 });
+
+test('followers told the leader is unreachable elect a new leader within half an election timeout; a live leader is not disturbed', () => {
+  // Proves leaderUnreachable (the transport's hint): fast failover when the leader is dead, no disruption when it is alive.
+  const net = new TestNetwork(ids, undefined, { preVote: true, checkQuorum: true });
+  elect(net, 'a');
+  const electionTicks = net.node('b').raft.config.electionTicks;
+  // a spurious hint: the leader is alive and c still hears from it, so b's pre-vote is refused
+  net.node('b').leaderUnreachable();
+  net.tickAll(Math.floor(electionTicks / 2) + 1, ['a']);
+  net.stabilize();
+  assert.deepEqual(net.leaders(), ['a'], 'a live leader keeps leading');
+  const termBefore = net.node('a').raft.term;
+  // the leader dies: both followers are told, and one of them wins within half an election timeout
+  net.isolate('a');
+  net.node('b').leaderUnreachable();
+  net.node('c').leaderUnreachable();
+  let ticks = 0;
+  for (; ticks <= Math.ceil(electionTicks / 2) && !net.leaders().some((id) => id !== 'a'); ticks++) {
+    net.tickAll(1, ['a']);
+    net.stabilize();
+  }
+  const newLeaders = net.leaders().filter((id) => id !== 'a');
+  assert.equal(newLeaders.length, 1, `a new leader within ${ticks} ticks (election timeout ${electionTicks})`);
+  assert.ok(net.node(newLeaders[0]!).raft.term > termBefore);
+});

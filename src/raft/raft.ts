@@ -117,6 +117,19 @@ export class Raft {
     this.reads.clear();
   }
 
+  /**
+   * The transport saw the connection to the leader drop (its process most likely died): forget
+   * the leader, so this follower grants pre-votes at once (etcd's ForgetLeader), and campaign
+   * within half an election timeout instead of a whole one. Safe whatever the truth: a live
+   * leader's next heartbeat restores it, and members that still hear from it refuse the pre-vote.
+   */
+  leaderUnreachable(): void {
+    if (this.role !== 'follower' || this.lead === null) return;
+    this.lead = null;
+    const soon = this.randomizedElectionTicks - 1 - this.config.random.int(Math.max(1, Math.floor(this.config.electionTicks / 2)));
+    this.electionElapsed = Math.max(this.electionElapsed, soon);
+  }
+
   private drawElectionTicks(): number {
     return this.config.electionTicks + this.config.random.int(this.config.electionTicks);
   }

@@ -91,6 +91,11 @@ export class RawNode {
     this.raft.transferLeadership(to);
   }
 
+  /** the transport lost its connection to the leader (see Raft.leaderUnreachable) */
+  leaderUnreachable(): void {
+    this.raft.leaderUnreachable();
+  }
+
   /** starts an election now (tests and operators); respects pre-vote and refuse_to_be_leader */
   campaign(): void {
     if (this.raft.role === 'leader' || !this.raft.promotable()) return;

@@ -61,6 +61,11 @@ export interface SimOptions {
   readonly asyncWrites: boolean;
   /** an asynchronous fsync completes 1..this many ticks after it began */
   readonly fsyncDelayTicksMax: number;
+  /**
+   * per-tick chance that a random member's transport reports its leader lost (spuriously); when
+   * non-zero, a crashed leader's followers are told at once too (their sockets to it closed)
+   */
+  readonly leaderLostRate: number;
 }
 
 export interface SimOverrides extends Partial<Omit<SimOptions, 'seed'>> {}
@@ -111,6 +116,7 @@ export function optionsForSeed(seed: number, overrides: SimOverrides = {}): SimO
     // drawn last, so the seeds' other choices stay what they were before asynchronous writes
     asyncWrites: r.chance(0.5),
     fsyncDelayTicksMax: r.pick([1, 2, 5]),
+    leaderLostRate: r.pick([0, 0.002, 0.02]),
   };
   return { ...base, ...overrides };
 }

@@ -72,7 +72,11 @@ export class Simulation {
   private crashPointCrashes = 0;
   private opShareMin = 1;
 
+  /** a stream of its own, so the seeds' other choices stay what they were */
+  private readonly lostRandom: SeededRandom;
+
   constructor(readonly options: SimOptions) {
+    this.lostRandom = new SeededRandom(options.seed ^ 0x10575);
     this.random = new SeededRandom(options.seed);
     this.network = new SimNetwork(this.random.fork(), {
       dropRate: options.dropRate,
@@ -314,6 +318,16 @@ export class Simulation {
 
   // ---- faults ---------------------------------------------------------------------------------
 
+  /** the members' transports saw their connection to the leader drop (truly, or a network blip) */
+  private reportLeaderLost(members: readonly SimMember[]): void {
+    for (const m of members) {
+      if (m.node === null || this.now < m.pausedUntil) continue;
+      m.node.leaderUnreachable();
+      m.driver?.pump();
+      this.afterInput(m, 'local');
+    }
+  }
+
   private nemesis(): void {
     const o = this.options;
     const r = this.random;
@@ -323,7 +337,14 @@ export class Simulation {
     }
     if (r.chance(o.leaderCrashRate)) {
       const leader = this.leader();
-      if (leader !== null) this.crashMember(leader, 1 + r.int(o.downTicksMax));
+      if (leader !== null) {
+        this.crashMember(leader, 1 + r.int(o.downTicksMax));
+        if (o.leaderLostRate > 0) this.reportLeaderLost(this.members.filter((m) => m.node?.raft.lead === leader.id));
+      }
+    }
+    if (this.lostRandom.chance(o.leaderLostRate)) {
+      const up = this.members.filter((m) => m.up);
+      if (up.length > 0) this.reportLeaderLost([this.lostRandom.pick(up)]);
     }
     if (r.chance(o.crashPointRate)) {
       const up = this.members.filter((m) => m.up);

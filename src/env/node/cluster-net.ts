@@ -282,6 +282,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
   const handshakeFrame = (): Uint8Array => encodeHandshake({ clusterId: handlers.clusterId(), memberId: options.selfId });
   const linkTo = (
     links: Map<string, { address: string; link: OutboundLink }>, memberId: string, address: string, maxFrameBytes: number, maxBufferedBytes: number,
+    onLost?: () => void,
   ): OutboundLink | undefined => {
     const existing = links.get(memberId);
     if (existing !== undefined && existing.address === address) return existing.link;
@@ -291,6 +292,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     const link = new OutboundLink(address, target.host, target.port, {
       onFrame: () => {},
       onOpen: (opened) => opened.send(handshakeFrame()),
+      ...(onLost === undefined ? {} : { onClose: onLost }),
     }, { maxFrameBytes, maxBufferedBytes }, options.tls);
     links.set(memberId, { address, link });
     return link;
@@ -403,7 +405,8 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
         }
         return;
       }
-      const link = linkTo(raftLinks, to.memberId, to.raftAddress, RAFT_FRAME_BYTES_MAX, RAFT_BUFFERED_BYTES_MAX);
+      const link = linkTo(raftLinks, to.memberId, to.raftAddress, RAFT_FRAME_BYTES_MAX, RAFT_BUFFERED_BYTES_MAX,
+        () => handlers.onRaftPeerLost?.(to.memberId));
       link?.send(encodeMessage(message));
     },
     pull(upstream, afterTxId, sideIndex, timeoutMs) {
