@@ -231,10 +231,7 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
   onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
-    const side = sideImageFor(this.options.sideState, sideIndex);
-    const answer = this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage);
-    if (side === undefined) return answer;
-    return answer instanceof Promise ? answer.then((ready) => ({ ...ready, side })) : { ...answer, side };
+    return this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex));
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {

@@ -127,10 +127,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
 
   /** another replica pulls from this one */
   onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
-    const side = sideImageFor(this.options.sideState, sideIndex);
-    const answer = this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage);
-    if (side === undefined) return answer;
-    return answer instanceof Promise ? answer.then((ready) => ({ ...ready, side })) : { ...answer, side };
+    return this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex));
   }
 
   onRaftMessage(): void {

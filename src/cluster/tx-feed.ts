@@ -4,7 +4,7 @@
 // count and bytes; a replica further behind than the feed reaches gets a store copy instead.
 
 import { encodeTxCommand, type CommittedCommand } from '../graph/commands.js';
-import type { PullAnswer } from './catchup.js';
+import type { PullAnswer, SideImage } from './catchup.js';
 
 /** builds the store's image (as of afterTxId or later) off the event loop; undefined if that failed */
 export type StoreImageBuilder = (afterTxId: number, done: (image: Uint8Array | undefined) => void) => void;
@@ -86,6 +86,14 @@ export class AppliedTxFeed {
    * no longer reaches back — built off the event loop by buildImage when the member has one.
    */
   answerPull(
+    afterTxId: number, graph: { lastAppliedTxId(): number; snapshot(): Uint8Array }, buildImage?: StoreImageBuilder, side?: SideImage,
+  ): PullAnswer | Promise<PullAnswer> {
+    if (side === undefined) return this.answerTxs(afterTxId, graph, buildImage);
+    const answer = this.answerTxs(afterTxId, graph, buildImage);
+    return answer instanceof Promise ? answer.then((ready) => ({ ...ready, side })) : { ...answer, side };
+  }
+
+  private answerTxs(
     afterTxId: number, graph: { lastAppliedTxId(): number; snapshot(): Uint8Array }, buildImage?: StoreImageBuilder,
   ): PullAnswer | Promise<PullAnswer> {
     const appliedTxId = graph.lastAppliedTxId();

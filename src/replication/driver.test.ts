@@ -110,6 +110,17 @@ test('a crash point ends the process before the chosen step: earlier steps happe
   }
 });
 
+/** what a single-member cluster holds after power loss and a restart from storage */
+function itemsAfterCrash(storage: MemoryRaftStorage): string[] {
+  storage.crash();
+  const machine = new ListMachine();
+  const node = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: () => undefined }, machine, { compactAfterEntries: 0 });
+  node.campaign();
+  driver.pump();
+  return machine.items;
+}
+
 /** a three-voter candidate with asynchronous writes that has just sent out its real vote requests */
 function asyncCandidate(): { storage: MemoryRaftStorage; sent: Message[]; node: RawNode; driver: ReplicationDriver } {
   const storage = new MemoryRaftStorage();
@@ -160,13 +171,7 @@ test('asynchronous writes: a leader applies only what its own fsync covers, and 
   storage.completeSync();
   assert.equal(storage.syncCount - before, 2, 'the four later proposals shared one fsync');
   assert.deepEqual(machine.items, ['w0', 'w1', 'w2', 'w3', 'w4']);
-  storage.crash();
-  const again = new ListMachine();
-  const restarted = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
-  const driver2 = new ReplicationDriver(restarted, storage, { send: () => undefined }, again, { compactAfterEntries: 0 });
-  restarted.campaign();
-  driver2.pump();
-  assert.deepEqual(again.items, machine.items, 'everything applied was durable');
+  assert.deepEqual(itemsAfterCrash(storage), machine.items, 'everything applied was durable');
 });
 
 test('asynchronous writes: a failed fsync stops the member and its held messages never leave', () => {
@@ -202,11 +207,5 @@ test('asynchronous compaction: the image is built off the event loop and the log
   driver.propose(new TextEncoder().encode('w7'));
   build.done(build.image);
   assert.ok(node.raft.log.snapshotIndex > 0, 'compacted once the image arrived');
-  storage.crash();
-  const again = new ListMachine();
-  const restarted = makeNode({ voters: ['a'], learners: [] }, storage.recovered());
-  const driver2 = new ReplicationDriver(restarted, storage, { send: () => undefined }, again, { compactAfterEntries: 0 });
-  restarted.campaign();
-  driver2.pump();
-  assert.deepEqual(again.items, machine.items, 'snapshot plus retained entries give the same state');
+  assert.deepEqual(itemsAfterCrash(storage), machine.items, 'snapshot plus retained entries give the same state');
 });

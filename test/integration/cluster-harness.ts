@@ -11,6 +11,7 @@
 //   try { const leader = await cluster.waitForLeader(); … await leader.kill('SIGKILL'); … }
 //   finally { await cluster.stopAll(); }
 
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -210,6 +211,16 @@ export interface LocalCluster {
   stopAll(): Promise<void>;
   /** each member's output, for a failing test's report */
   outputs(): string;
+}
+
+/** polls check (a throw counts as not yet) until it holds, failing the test after timeoutMs: members converge a moment after the change */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`not within ${timeoutMs} ms: ${what}`);
 }
 
 /** nodes with `label` on this member, once it has applied `bookmarks` */

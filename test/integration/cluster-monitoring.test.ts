@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePorts, startCluster, type ClusterMember, type LocalCluster } from './cluster-harness.js';
+import { eventually, freePorts, startCluster, type ClusterMember, type LocalCluster } from './cluster-harness.js';
 import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
 
 const CHECK_PATHS = (check: string): string[] => [`/db/manage/server/causalclustering/${check}`, `/db/manage/server/core/${check}`, `/db/neo4j/cluster/${check}`];
@@ -29,15 +29,6 @@ async function statusOf(cluster: LocalCluster, member: ClusterMember, path = '/d
 }
 
 /** polls until check() holds, for at most timeoutMs */
-async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${what}: not within ${timeoutMs} ms`);
-}
-
 /** writable / read-only / available on every path spelling: one leader, the rest followers */
 async function assertRoles(cluster: LocalCluster, leader: ClusterMember, members: readonly ClusterMember[]): Promise<void> {
   for (const member of members) {
@@ -121,12 +112,12 @@ test('a three-core cluster answers the health endpoints and Raft metrics as Neo4
     const leaderApplied = (await metricsOf(leader)).get('neo4j_causal_clustering_core_applied_index')!;
     assert.ok(leaderApplied >= before[0]!.get('neo4j_causal_clustering_core_applied_index')! + 20, `applied ${leaderApplied}`);
     for (const member of cluster.members) {
-      await eventually(`${member.name} applies the writes`, 10_000, async () => {
+      await eventually(`${member.name} applies the writes`, async () => {
         const metrics = await metricsOf(member);
         const status = await statusOf(cluster, member);
         return metrics.get('neo4j_database_neo4j_cluster_raft_applied_index')! >= leaderApplied && (status['lastAppliedRaftIndex'] as number) >= leaderApplied
           && metrics.get('neo4j_causal_clustering_core_commit_index')! >= leaderApplied && metrics.get('neo4j_causal_clustering_core_append_index')! >= leaderApplied;
-      });
+      }, 10_000);
     }
 
     // SIGKILL the leader: a survivor becomes the writable leader and every survivor says so
@@ -135,11 +126,11 @@ test('a three-core cluster answers the health endpoints and Raft metrics as Neo4
     await assert.rejects(cluster.http(leader, '/db/manage/server/causalclustering/available'), 'the killed member answers nothing');
     const next = await cluster.waitForLeader(20_000, survivors);
     assert.notEqual(next, leader);
-    await eventually('both survivors report the new leader', 10_000, async () => {
+    await eventually('both survivors report the new leader', async () => {
       const nextId = (await statusOf(cluster, next))['memberId'];
       for (const member of survivors) if ((await statusOf(cluster, member))['leader'] !== nextId) return false;
       return true;
-    });
+    }, 10_000);
     await assertRoles(cluster, next, survivors);
     const after = await Promise.all(survivors.map(metricsOf));
     assert.deepEqual(after.map((m) => m.get('neo4j_causal_clustering_core_is_leader')), survivors.map((m) => (m === next ? 1 : 0)));
@@ -151,11 +142,11 @@ test('a three-core cluster answers the health endpoints and Raft metrics as Neo4
     const written = await next.driver().executeQuery('CREATE (:AfterFailover) RETURN 1');
     assert.equal(written.records.length, 1);
     const nextApplied = (await metricsOf(next)).get('neo4j_causal_clustering_core_applied_index')!;
-    await eventually('the restarted member rejoins as a follower and catches up', 20_000, async () => {
+    await eventually('the restarted member rejoins as a follower and catches up', async () => {
       const status = await statusOf(cluster, leader);
       return (await cluster.http(leader, '/db/neo4j/cluster/read-only')).status === 200 && (status['lastAppliedRaftIndex'] as number) >= nextApplied
         && status['leader'] === (await statusOf(cluster, next))['memberId'];
-    });
+    }, 20_000);
     await assertRoles(cluster, next, cluster.members);
   } catch (error) {
     console.error(cluster.outputs());

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import neo4j from 'neo4j-driver';
-import { startCluster, type ClusterMember } from './cluster-harness.js';
+import { eventually, startCluster, type ClusterMember } from './cluster-harness.js';
 
 const ALICE_PASSWORD = 'alice-secret-1';
 
@@ -19,16 +19,6 @@ async function canLogIn(core: ClusterMember, user: string, password: string): Pr
   } finally {
     await driver.close();
   }
-}
-
-/** bounded poll: followers apply what the leader committed a moment later */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  assert.fail(`not within ${timeoutMs} ms: ${what}`);
 }
 
 test('users and roles replicate to every core through the Raft log', { timeout: 180_000 }, async () => {

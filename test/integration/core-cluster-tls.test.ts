@@ -9,19 +9,10 @@ import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { countLabel, startCluster, type ClusterMember } from './cluster-harness.js';
+import { countLabel, eventually, startCluster, type ClusterMember } from './cluster-harness.js';
 import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
 
 const CLUSTER_TLS_SETTINGS = { 'dbms.ssl.policy.cluster.enabled': 'true', 'dbms.ssl.policy.cluster.client_auth': 'REQUIRE' };
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a core with an untrusted certificate is refused',
   { timeout: 180_000, skip: opensslMissing ? 'the openssl command is needed to make test certificates' : false }, async () => {
@@ -52,21 +43,15 @@ test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a
     const replica = await cluster.addReplica();
     equip(replica);
     await replica.start();
-    await waitFor('the replica to catch up', async () => {
-      try {
-        return (await countLabel(replica, 'Secret')) === 20;
-      } catch {
-        return false;
-      }
-    }, 60_000);
+    await eventually('the replica to catch up', async () => (await countLabel(replica, 'Secret')) === 20, 60_000);
 
     // an intruder: trusts the cluster CA, but its own certificate comes from another CA
     const intruder = await cluster.addCore();
     equip(intruder, stranger);
     await intruder.start();
-    await waitFor('the members to refuse the intruder', () => cluster.cores().slice(0, 3).some((core) =>
+    await eventually('the members to refuse the intruder', () => cluster.cores().slice(0, 3).some((core) =>
       /Cluster connection from 127\.0\.0\.1:\d+ refused by the cluster SSL policy: client certificate refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(core.output())), 30_000);
-    await waitFor('the intruder to log its failed handshake', () =>
+    await eventually('the intruder to log its failed handshake', () =>
       /Cluster connection to 127\.0\.0\.1:\d+ failed its TLS handshake \(cluster SSL policy\)/.test(intruder.output()), 30_000);
     // it never joins: the members' overview still lists three cores and the replica, and it has no data
     const overview = await leader.driver().executeQuery('CALL dbms.cluster.overview() YIELD role RETURN role');

@@ -4,16 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countLabel, startCluster } from './cluster-harness.js';
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  assert.fail(`not within ${timeoutMs} ms: ${what}`);
-}
+import { countLabel, eventually, startCluster } from './cluster-harness.js';
 
 test('a replica behind every core\'s feed catches up by a worker-built store copy, then by pulling', { timeout: 240_000 }, async () => {
   const cluster = await startCluster({ cores: 3, settings: { 'causeway.cluster.snapshot_after_entries': '25' } });
@@ -26,10 +17,10 @@ test('a replica behind every core\'s feed catches up by a worker-built store cop
     leader = await cluster.waitForLeader(30_000);
     const replica = await cluster.addReplica();
     await replica.start();
-    await eventually('the replica holds the early nodes', async () => (await countLabel(replica, 'Early')) === 60);
+    await eventually('the replica holds the early nodes', async () => (await countLabel(replica, 'Early')) === 60, 30_000);
     assert.match(replica.output(), /Store copied from /, 'caught up by a store copy');
     for (let i = 0; i < 40; i++) await leader.driver().executeQuery('CREATE (:Late {i: $i})', { i });
-    await eventually('the replica pulls the later nodes', async () => (await countLabel(replica, 'Late')) === 40);
+    await eventually('the replica pulls the later nodes', async () => (await countLabel(replica, 'Late')) === 40, 30_000);
     for (const core of cluster.runningCores()) assert.equal(await countLabel(core, 'Early'), 60);
   } finally {
     await cluster.stopAll();

@@ -6,6 +6,7 @@
 // the newest replicated change, so a restart skips what it already holds.
 
 import { Neo4jError, Status } from '../../core/errors.js';
+import type { SideState } from '../../cluster/graph-state-machine.js';
 import type { TextFileStore } from '../auth/users.js';
 import { applySystemCommand, EMPTY_SYSTEM_STATE, parseSystemState, serializeSystemState, type SystemCommand, type SystemState, type SystemUser } from './state.js';
 import { initialCommands } from './privileges.js';
@@ -108,12 +109,7 @@ export class SystemDatabase {
    * Makes this a core member's system database: submit() proposes changes through `replicate`
    * (the cluster's log), and the returned side state is what the member applies in log order.
    */
-  replicated(replicate: (change: Uint8Array) => Promise<void>): {
-    apply(change: Uint8Array, index: number): void;
-    image(): Uint8Array;
-    restore(image: Uint8Array, index: number): void;
-    appliedIndex(): number;
-  } {
+  replicated(replicate: (change: Uint8Array) => Promise<void>): SideState {
     this.replicate = replicate;
     return {
       apply: (change, index) => {
