@@ -94,6 +94,14 @@ export class Analyzer {
     return compileError(code, `${message} ${describePosition(this.text, offset)}`, detail);
   }
 
+  /**
+   * A type mismatch found before running: Neo4j reports it as a SyntaxError, openCypher as a
+   * TypeError; the status code stays Neo4j's and the openCypher type rides along.
+   */
+  typeMismatch(detail: string, message: string, offset: number): CompileError {
+    return compileError(Status.SyntaxError, `${message} ${describePosition(this.text, offset)}`, detail, 'TypeError');
+  }
+
   /** A scope extended with a local variable (comprehension / reduce / quantifier). */
   withLocal(scope: Scope, name: string, _offset: number, type: StaticType = 'any'): Scope {
     const inner = scope.child();
