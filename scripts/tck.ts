@@ -157,7 +157,7 @@ async function main(): Promise<number> {
     }
     const readmePath = join(repoRoot, 'README.md');
     const passed = results.filter((r) => r.passed).length;
-    writeFileSync(readmePath, updateReadmeFigure(readFileSync(readmePath, 'utf8'), passed, results.length, featureFiles.length));
+    writeFileSync(readmePath, updateReadmeFigure(readFileSync(readmePath, 'utf8'), passed, results.length, featureFiles.length, options.lenient === true ? 'lenient' : 'strict'));
     process.stdout.write(`updated the TCK figure in ${readmePath}\n`);
   }
   if (options.updateKnownFailures === true) {
