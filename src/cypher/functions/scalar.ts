@@ -1,6 +1,6 @@
 // Scalar functions over entities, paths, lists and type conversions.
 
-import { Neo4jError, Status, deletedEntityError, detailedError, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, deletedEntityError, detailedError } from '../../core/errors.js';
 import { cypherEquals } from '../../values/compare.js';
 import { currentNode, currentRel, nodeValue } from '../values/entities.js';
 import { formatValue, scalarToString, typeName } from '../../values/format.js';
