@@ -93,7 +93,7 @@ export interface CoreMemberOptions {
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
-  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean };
+  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean; readonly ignoreSeedFloor?: boolean };
 }
 
 interface PendingCommit {
@@ -465,7 +465,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       recovered = { hardState: recovered.hardState, snapshot: seed, entries: [] };
     }
     // Until the seed reached a member it must not lead: it would lead a log without the seed.
-    const seeded = binding.seed === undefined ? config : { ...config, campaignAfterIndex: SEED_SNAPSHOT_INDEX };
+    const seeded = binding.seed === undefined || o.unsafe?.ignoreSeedFloor === true ? config : { ...config, campaignAfterIndex: SEED_SNAPSHOT_INDEX };
     this.node = new RawNode(seeded, { ...recovered, initialMembership });
     const engine = this.engine;
     this.machine = new GraphStateMachine({
