@@ -129,6 +129,8 @@ export interface MemberStatus {
 const OUTCOME_WAIT_MIN_MS = 5000;
 /** the leader reconsiders the voter set this often */
 const KEEPER_INTERVAL_MS = 250;
+/** a lapsed leadership transfer is asked again, this many tries in all */
+const TRANSFER_ATTEMPTS = 3;
 /** discovery info is refreshed every this many ticks */
 const PUBLISH_EVERY_TICKS = 2;
 
@@ -148,6 +150,8 @@ export class CoreMember implements ClusterNetworkHandlers {
   private stopTicking: (() => void) | undefined;
   private ticks = 0;
   private lastKeeperMs = 0;
+  /** a leadership transfer asked for by a procedure, waiting for its outcome */
+  private transfer: { readonly to: string; attempts: number; readonly deadlineMs: number; resolve(): void; reject(error: Neo4jError): void } | undefined;
   private lastLeaderMessageMs: number | null = null;
   private readonly startedMs: number;
   private lastWaitReason = '';
@@ -197,6 +201,8 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.closed = true;
     this.stopTicking?.();
     this.rejectAllPending(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
+    this.transfer?.reject(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
+    this.transfer = undefined;
     await this.engine.close();
     this.options.raftStorage.close();
   }
@@ -390,6 +396,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       }
     }
     this.expirePending(nowMs);
+    this.checkTransfer(nowMs);
     this.pump();
   }
 
@@ -546,10 +553,43 @@ export class CoreMember implements ClusterNetworkHandlers {
     return this.machine?.policyOf(memberId) ?? 'auto';
   }
 
-  transferLeadership(to: string): void {
+  /**
+   * Hands leadership to `to` and settles once the outcome is known: resolved when `to` leads,
+   * rejected (retriably) when another member took over or the transfer kept lapsing — Raft
+   * abandons a transfer after an election timeout (the target never got, or never acted on,
+   * timeoutNow), so it is asked again up to TRANSFER_ATTEMPTS times.
+   */
+  transferLeadership(to: string): Promise<void> {
     const node = this.requireLeaderNode();
+    this.transfer?.reject(new Neo4jError(Status.NotALeader, `The leadership transfer to ${this.transfer.to} was replaced by one to ${to}.`));
     node.transferLeadership(to);
     this.schedulePump();
+    return new Promise((resolve, reject) => {
+      this.transfer = { to, attempts: 1, deadlineMs: this.options.clock.monotonicMs() + TRANSFER_ATTEMPTS * 2 * this.options.electionTimeoutMs, resolve, reject };
+    });
+  }
+
+  private checkTransfer(nowMs: number): void {
+    const transfer = this.transfer;
+    const raft = this.node?.raft;
+    if (transfer === undefined || raft === undefined) return;
+    const settle = (error?: Neo4jError): void => {
+      this.transfer = undefined;
+      if (error === undefined) transfer.resolve();
+      else transfer.reject(error);
+    };
+    if (raft.role !== 'leader') {
+      if (raft.lead === transfer.to) return settle();
+      if (raft.lead !== null) return settle(new Neo4jError(Status.NotALeader, `Leadership went to ${raft.lead}, not ${transfer.to}, during the transfer.`));
+    } else if (raft.transferee === null) {
+      if (transfer.attempts >= TRANSFER_ATTEMPTS) {
+        return settle(new Neo4jError(Status.ReplicationFailure, `The leadership transfer to ${transfer.to} lapsed ${transfer.attempts} times; this member still leads.`));
+      }
+      transfer.attempts++;
+      this.node!.transferLeadership(transfer.to);
+      this.schedulePump();
+    }
+    if (nowMs > transfer.deadlineMs) settle(new Neo4jError(Status.ReplicationFailure, `The leadership transfer to ${transfer.to} did not complete in time.`));
   }
 
   /** throws NotALeader (with this member's role) unless it leads */
