@@ -80,11 +80,16 @@ async function main(): Promise<void> {
     else say('etcd is not installed (apt-get install etcd-server): Causeway figures only');
     say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ${new Date().toISOString()}`);
     say('');
-    say('| clients | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio |');
-    say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    say('| clients | driver API | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio |');
+    say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const clients of clientCounts) {
       const leader = await causeway.writableLeader();
-      const ours = await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      // executeQuery: a managed transaction (BEGIN+RUN+PULL, then COMMIT: two round trips);
+      // auto-commit: session.run on a session per client (RUN+PULL: one round trip, like a put)
+      const managed = await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      const sessions = Array.from({ length: clients }, () => leader.driver!.session());
+      const autoCommit = await drive(clients, roundMs, (client, i) => sessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      await Promise.all(sessions.map((session) => session.close()));
       let theirs: WriteFigures | undefined;
       if (etcd !== undefined) {
         const etcdLeader = await etcd.waitForLeader(30_000);
@@ -92,8 +97,10 @@ async function main(): Promise<void> {
         theirs = await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i)));
       }
       const f = (n: number | undefined, digits = 1): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
-      say(`| ${clients} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
-        `${theirs ? `${(ours.perSecond / theirs.perSecond).toFixed(2)}×` : '–'} | ${theirs ? `${(ours.latency.p50Ms / theirs.latency.p50Ms).toFixed(2)}×` : '–'} |`);
+      for (const [api, ours] of [['executeQuery', managed], ['auto-commit', autoCommit]] as const) {
+        say(`| ${clients} | ${api} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
+          `${theirs ? `${(ours.perSecond / theirs.perSecond).toFixed(2)}×` : '–'} | ${theirs ? `${(ours.latency.p50Ms / theirs.latency.p50Ms).toFixed(2)}×` : '–'} |`);
+      }
     }
 
     const ourFailovers: number[] = [];
