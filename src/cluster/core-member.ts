@@ -41,6 +41,8 @@ export interface MemberAddresses {
   readonly catchup: string;
   readonly bolt: string;
   readonly http: string | null;
+  /** the HTTPS connector's advertised address, when it is enabled */
+  readonly https?: string | null;
 }
 
 export interface CoreMemberLog {
@@ -666,7 +668,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     return {
       memberId: o.selfId, mode: 'CORE', clusterId: this.binding?.clusterId ?? null, initialVoters: this.binding?.initialVoters ?? [],
       discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
-      boltAddress: addresses.bolt, httpAddress: addresses.http, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
+      boltAddress: addresses.bolt, httpAddress: addresses.http, httpsAddress: addresses.https ?? null, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
       database: o.databaseName, raftRole: this.role(), term: raft?.term ?? 0, appliedIndex: this.machine?.appliedIndex ?? 0,
       storeTxId: this.engine.lastAppliedTxId(), seedTxId: this.binding?.seed?.txId ?? 0, seederId: this.binding?.seed?.memberId ?? null,
     };

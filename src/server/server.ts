@@ -156,6 +156,7 @@ async function compose(
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
   let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
   let advertisedHttp: string | null = config.http.enabled ? `${config.bolt.advertisedHost}:${config.http.port}` : null;
+  let advertisedHttps: string | null = null;
   const lockAcquisitionTimeoutMs = executionSettings(config.raw).lockAcquisitionTimeoutMs;
   const usersByTx = new WeakMap<GraphTx, string>();
   // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
@@ -177,7 +178,7 @@ async function compose(
       throw replica?.member.refusal() ?? new Neo4jError(Status.DatabaseUnavailable, 'The cluster member is still starting.');
     });
     const started = await startReplica(config, log, {
-      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp, httpsAddress: () => advertisedHttps,
       sideState: systemCopy,
     });
     replica = started;
@@ -191,7 +192,7 @@ async function compose(
       return core.member.proposeSideChange(change);
     });
     const started = await startCore(config, log, {
-      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp, httpsAddress: () => advertisedHttps,
       sideState: systemChanges,
     });
     core = started;
@@ -406,6 +407,7 @@ async function compose(
           },
         });
       cleanup.push(() => listener.close());
+      advertisedHttps = `${config.bolt.advertisedHost}:${listener.address.port}`;
       log.info(`HTTPS enabled on ${listener.address.host}:${listener.address.port} (${describeTls(material)}).`);
       log.info(`Remote interface available at https://${displayHost(listener.address.host)}:${listener.address.port}/`);
     }
