@@ -1,7 +1,9 @@
 // Privilege checks in front of the query engine, for every caller (Bolt, HTTP, procedures run
 // by either): before a statement runs, what it may do (StatementAccess, from the engine's
 // parse) is checked against the user's roles in the system database. A refused statement
-// fails with Neo.ClientError.Security.Forbidden before anything ran, so it changes nothing. A
+// fails with Neo.ClientError.Security.Forbidden before anything ran, so it changes nothing.
+// A user whose read privileges are restricted runs the statement on a filtered view of the
+// transaction (src/graph/read-filter.ts) that hides what they may not see. A
 // user whose password must change may only change it (Neo.ClientError.Security.CredentialsExpired).
 
 import { Neo4jError, Status, notSupported } from '../../core/errors.js';
@@ -12,7 +14,8 @@ import type {
 import type { GraphTx } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import { drainCursor } from '../../execution/result-cursor.js';
-import { allows, allowsReadingGraph, principalOf, rolesText, type Principal } from './privileges.js';
+import { allows, principalOf, readRulesFor, rolesText, type Principal } from './privileges.js';
+import { baseTransaction, filteredView, readsEverything, type ReadRulesSpec } from '../../graph/read-filter.js';
 import type { SystemDatabase } from './store.js';
 import { CREDENTIALS_EXPIRED_MESSAGE } from './password-policy.js';
 
@@ -61,8 +64,14 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
   async open(
     tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction, options?: OpenOptions,
   ): Promise<QueryCursor> {
-    this.check(tx, text, params);
-    return this.inner.open(tx, text, params, transaction, options);
+    const rules = this.check(tx, text, params);
+    if (rules === undefined) return this.inner.open(tx, text, params, transaction, options);
+    // Restricted reads: the statement sees the graph through a filtered view, and so do the
+    // inner transactions of CALL { … } IN TRANSACTIONS.
+    const inner = transaction?.implicit === true
+      ? { ...transaction, beginInner: (): GraphTx => filteredView(transaction.beginInner(), rules) }
+      : transaction;
+    return this.inner.open(filteredView(tx, rules), text, params, inner, options);
   }
 
   async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryResult> {
@@ -73,8 +82,13 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     this.inner.registerProcedure(procedure);
   }
 
-  /** Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`, NotSystemDatabaseError for data statements on system. */
-  check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): void {
+  /**
+   * Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`,
+   * NotSystemDatabaseError for data statements on system. Returns the read rules the statement
+   * must see the graph through, or undefined when it may see everything.
+   */
+  check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): ReadRulesSpec | undefined {
+    tx = baseTransaction(tx);
     const database = this.context.databaseOf(tx);
     const access = this.context.statementAccess(text);
     if (access.use && access.use.toLowerCase() !== database.toLowerCase()) {
@@ -82,7 +96,7 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
       throw notSupported(`USE ${access.use} in a transaction on database '${database}' (open the session on '${access.use}' instead: the driver's database option, or :use in the shell)`);
     }
     if (database === SYSTEM_DATABASE) checkSystemStatement(access, text);
-    if (!this.context.authEnabled) return;
+    if (!this.context.authEnabled) return undefined;
     const { system, defaultDatabase } = this.context;
     const name = this.context.userOf(tx);
     const user = name === undefined ? undefined : system.user(name);
@@ -95,18 +109,13 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
       if (!changing) throw new Neo4jError(Status.CredentialsExpired, CREDENTIALS_EXPIRED_MESSAGE);
     }
     // Administration commands and SHOW check their own privileges (src/server/system/admin.ts, show.ts).
-    if (access.kind === 'admin' || access.kind === 'show') return;
+    if (access.kind === 'admin' || access.kind === 'show') return undefined;
     const principal = principalOf(user);
     const scope = { database, defaultDatabase };
     const state = system.state;
     const denied = (what: string): Neo4jError => new Neo4jError(Status.Forbidden, `${what} on database '${database}' ${what.endsWith('s') ? 'are' : 'is'} not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`);
     if (!allows(state, principal, 'access', scope)) {
       throw new Neo4jError(Status.Forbidden, `Database access is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`);
-    }
-    if (access.readsGraph && !allowsReadingGraph(state, principal, scope)) {
-      // Neo4j would hide what a user may not read; Causeway does not filter per element, so it refuses instead.
-      throw new Neo4jError(Status.Forbidden, `Read operations on database '${database}' are not allowed for user '${principal.username}' with roles ${rolesText(principal)}: `
-        + 'reading needs MATCH {*} (or TRAVERSE and READ {*}) on every node and relationship of the graph.');
     }
     if (access.kind === 'write' && !allows(state, principal, 'write', scope)) throw denied('Write operations');
     if (access.kind === 'schema') {
@@ -118,6 +127,9 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
       if (procedure.mode === 'SCHEMA' && !allows(state, principal, 'index', scope)) throw denied('Schema operations');
     }
     if (access.kind === 'write') this.checkNewTokens(tx, access, params, principal, scope, denied);
+    // What the user may not read is hidden from the statement, as Neo4j hides it (no error).
+    const rules = readRulesFor(state, principal, scope);
+    return readsEverything(rules) ? undefined : rules;
   }
 
   private checkNewTokens(

@@ -1,12 +1,12 @@
 // Neo4j's built-in roles and what their privileges allow. A privilege row covers an action when
 // it names that action or a broader one (MATCH covers TRAVERSE and READ, NAME MANAGEMENT covers
 // creating labels, ALL DBMS PRIVILEGES covers user, role and privilege management …); a DENY
-// wins over any GRANT. Only whole-graph segments (NODE(*), RELATIONSHIP(*)) are modelled: grants
-// and denies on single labels, types or properties are refused (admin.ts) rather than stored
-// and ignored.
+// wins over any GRANT. Read privileges on single labels, types and properties become a
+// filtered view of the graph (readRulesFor, src/graph/read-filter.ts).
 
 import type { Privilege, SystemCommand, SystemState, SystemUser } from './state.js';
 import { PUBLIC_ROLE } from './state.js';
+import type { ReadRulesSpec } from '../../graph/read-filter.js';
 
 export const BUILT_IN_ROLES = [PUBLIC_ROLE, 'reader', 'editor', 'publisher', 'architect', 'admin'] as const;
 
@@ -97,9 +97,33 @@ export function allows(state: SystemState, principal: Principal, action: string,
   return segments.every((segment) => granted.some((p) => p.segment === segment && (p.resource === 'all_properties' || p.resource === 'graph')));
 }
 
-/** Reading the whole graph: MATCH, or TRAVERSE together with READ, on every node and relationship. */
-export function allowsReadingGraph(state: SystemState, principal: Principal, scope: PrivilegeScope): boolean {
-  return allows(state, principal, 'traverse', scope) && allows(state, principal, 'read', scope);
+/**
+ * What `principal` may see of the graph in `scope`, from its TRAVERSE, READ, MATCH and ALL GRAPH
+ * PRIVILEGES rows (a filtered view applies them: src/graph/read-filter.ts). `DENY MATCH {p}`
+ * denies reading p only; `DENY MATCH {*}` denies traversal too, as in Neo4j.
+ */
+export function readRulesFor(state: SystemState, principal: Principal, scope: PrivilegeScope): ReadRulesSpec {
+  const rules = { NODE: emptyRules(), RELATIONSHIP: emptyRules() };
+  for (const p of state.privileges) {
+    if (!principal.roles.includes(p.role) || !READ_ACTIONS.has(p.action) || !graphMatches(p, principal, scope)) continue;
+    const m = /^(NODE|RELATIONSHIP)\((.*)\)$/.exec(p.segment);
+    if (!m) continue;
+    const target = rules[m[1] as 'NODE' | 'RELATIONSHIP'];
+    const token = m[2]!;
+    const property = p.resource.startsWith('property(') ? p.resource.slice(9, -1) : '*';
+    const granted = p.access === 'GRANTED';
+    const traverse = p.action === 'traverse' || p.action === 'graph_actions' || (p.action === 'match' && (granted || property === '*'));
+    const read = p.action !== 'traverse';
+    if (traverse) (granted ? target.traverseGranted : target.traverseDenied).push(token);
+    if (read) (granted ? target.readGranted : target.readDenied).push([token, property]);
+  }
+  return { nodes: rules.NODE, relationships: rules.RELATIONSHIP };
+}
+
+const READ_ACTIONS = new Set(['traverse', 'read', 'match', 'graph_actions']);
+
+function emptyRules(): { traverseGranted: string[]; traverseDenied: string[]; readGranted: [string, string][]; readDenied: [string, string][] } {
+  return { traverseGranted: [], traverseDenied: [], readGranted: [], readDenied: [] };
 }
 
 /** `[PUBLIC, reader]` as Neo4j's messages write it. */
