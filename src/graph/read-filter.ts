@@ -5,9 +5,11 @@
 // hits and record reads all pass through here. A node is visible when one of its labels (or
 // NODE(*)) may be traversed and none is denied; a relationship when its type may be traversed
 // and both its nodes are visible; a property that may not be read is absent from the record, so
-// it reads as null and is missing from keys() and properties(). Writes go to the transaction
-// unchanged (their privileges are checked before the statement runs). A user who may read
-// everything gets the transaction itself (no view, no cost).
+// it reads as null and is missing from keys() and properties(). Writes go to the transaction,
+// each judged first by a WriteGuard when the user's write privileges are fine-grained (CREATE,
+// DELETE, SET LABEL, SET PROPERTY … on some labels, or no CREATE NEW LABEL — procedures that
+// write are judged the same way). A user who may read and write everything gets the
+// transaction itself (no view, no cost).
 //
 // The rules are plain data (ReadRulesSpec) so they can travel to a query worker.
 
@@ -31,6 +33,21 @@ export interface ElementRulesSpec {
 export interface ReadRulesSpec {
   readonly nodes: ElementRulesSpec;
   readonly relationships: ElementRulesSpec;
+}
+
+/** One write the view is asked to make, as a write guard judges it. */
+export type GuardedWrite =
+  | { readonly kind: 'createNode'; readonly labels: readonly string[]; readonly keys: readonly string[] }
+  | { readonly kind: 'deleteNode'; readonly labels: readonly string[] }
+  | { readonly kind: 'setLabel' | 'removeLabel'; readonly label: string }
+  | { readonly kind: 'setProperty'; readonly entity: 'NODE' | 'RELATIONSHIP'; readonly tokens: readonly string[]; readonly key: string }
+  | { readonly kind: 'createRelationship'; readonly type: string; readonly keys: readonly string[] }
+  | { readonly kind: 'deleteRelationship'; readonly type: string }
+  | { readonly kind: 'newToken'; readonly token: 'label' | 'type' | 'key'; readonly name: string };
+
+/** Fine-grained write privileges (CREATE, DELETE, SET LABEL, SET PROPERTY, …, CREATE NEW …): throws when `write` is not allowed. */
+export interface WriteGuard {
+  check(write: GuardedWrite): void;
 }
 
 /** Whether `spec` lets its holder see everything (then no view is needed). */
@@ -143,10 +160,13 @@ export function baseTransaction(tx: GraphTx): GraphTx {
   return isFilteredView(tx) ? tx.base : tx;
 }
 
-/** `tx` as a user holding `rules` sees it; `tx` itself when the rules hide nothing. */
-export function filteredView(tx: GraphTx, rules: ReadRulesSpec): GraphTx {
-  if (readsEverything(rules)) return tx;
-  return new FilteredTx(baseTransaction(tx), rules);
+/**
+ * `tx` as a user holding `rules` sees it, with `guard` judging each write; `tx` itself when the
+ * rules hide nothing and no guard is given.
+ */
+export function filteredView(tx: GraphTx, rules: ReadRulesSpec, guard?: WriteGuard): GraphTx {
+  if (readsEverything(rules) && guard === undefined) return tx;
+  return new FilteredTx(baseTransaction(tx), rules, guard);
 }
 
 class FilteredTx implements FilteredGraphTx {
@@ -155,9 +175,15 @@ class FilteredTx implements FilteredGraphTx {
   /** counts computed for this view; forgotten when the view writes */
   private readonly counts = new Map<string, number>();
 
-  constructor(readonly base: GraphTx, readonly readRules: ReadRulesSpec) {
+  /** the rules hide nothing: reads go straight to the transaction (only writes are guarded) */
+  private readonly all: boolean;
+  /** tokens known to exist, to tell a new one (refreshed from the store on a miss) */
+  private readonly known = { label: new Set<string>(), type: new Set<string>(), key: new Set<string>() };
+
+  constructor(readonly base: GraphTx, readonly readRules: ReadRulesSpec, private readonly guard?: WriteGuard) {
     this.nodes = new CompiledRules(readRules.nodes);
     this.rels = new CompiledRules(readRules.relationships);
+    this.all = readsEverything(readRules);
   }
 
   get id(): number { return this.base.id; }
@@ -173,6 +199,7 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   node(id: NodeId): NodeRecord | undefined {
+    if (this.all) return this.base.node(id);
     const record = this.visibleNode(id);
     if (record === undefined) return undefined;
     const filter = this.nodes.propertyFilter(record.labels);
@@ -187,6 +214,7 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   relationship(id: RelId): RelRecord | undefined {
+    if (this.all) return this.base.relationship(id);
     const record = this.visibleRel(id);
     if (record === undefined) return undefined;
     const filter = this.rels.propertyFilter([record.type]);
@@ -202,15 +230,21 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   allNodes(): Iterable<NodeId> {
+    if (this.all) return this.base.allNodes();
     return this.visibleNodes(this.base.allNodes());
   }
 
   nodesWithLabel(label: string): Iterable<NodeId> {
+    if (this.all) return this.base.nodesWithLabel(label);
     if (this.nodes.deniedToken(label)) return [];
     return this.visibleNodes(this.base.nodesWithLabel(label));
   }
 
-  *nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
+  nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
+    return this.all ? this.base.nodesByProperty(label, key, value) : this.seek(label, key, value);
+  }
+
+  private *seek(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
     if (this.nodes.deniedToken(label)) return;
     for (const id of this.base.nodesByProperty(label, key, value)) {
       const record = this.visibleNode(id);
@@ -224,15 +258,21 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   allRelationships(): Iterable<RelId> {
+    if (this.all) return this.base.allRelationships();
     return this.visibleRels(this.base.allRelationships());
   }
 
   relationshipsWithType(type: string): Iterable<RelId> {
+    if (this.all) return this.base.relationshipsWithType(type);
     if (this.rels.deniedToken(type)) return [];
     return this.visibleRels(this.base.relationshipsWithType(type));
   }
 
-  *relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
+  relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
+    return this.all ? this.base.relationshipsOf(nodeId, direction, types) : this.expand(nodeId, direction, types);
+  }
+
+  private *expand(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency> {
     if (this.visibleNode(nodeId) === undefined) return;
     for (const a of this.base.relationshipsOf(nodeId, direction, types)) {
       if (this.rels.traversable([a.type]) && this.visibleNode(a.otherId) !== undefined) yield a;
@@ -240,6 +280,7 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number {
+    if (this.all) return this.base.degree(nodeId, direction, types);
     let count = 0;
     for (const _ of this.relationshipsOf(nodeId, direction, types)) count++;
     return count;
@@ -255,6 +296,7 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   nodeCount(label?: string): number {
+    if (this.all) return this.base.nodeCount(label);
     return this.counted(`n:${label ?? ''}`, () => {
       let n = 0;
       for (const _ of label === undefined ? this.allNodes() : this.nodesWithLabel(label)) n++;
@@ -263,6 +305,7 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   relationshipCount(type?: string): number {
+    if (this.all) return this.base.relationshipCount(type);
     return this.counted(`r:${type ?? ''}`, () => {
       let n = 0;
       for (const _ of type === undefined ? this.allRelationships() : this.relationshipsWithType(type)) n++;
@@ -291,10 +334,12 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   queryFulltext(indexName: string, query: string): readonly SearchHit[] {
+    if (this.all) return this.base.queryFulltext(indexName, query);
     return this.searchHits(indexName, this.base.queryFulltext(indexName, query));
   }
 
   queryVector(indexName: string, k: number, vector: readonly number[]): readonly SearchHit[] {
+    if (this.all) return this.base.queryVector(indexName, k, vector);
     // Hidden hits would shrink the answer below k: ask for more and keep the visible ones (bounded).
     let want = k;
     for (let round = 0; round < 4; round++) {
@@ -313,16 +358,84 @@ class FilteredTx implements FilteredGraphTx {
     return result;
   }
 
-  createNode(labels: readonly string[], properties: ReadonlyMap<string, PropertyValue>): NodeId { return this.wrote(this.base.createNode(labels, properties)); }
-  addLabel(id: NodeId, label: string): boolean { return this.wrote(this.base.addLabel(id, label)); }
-  removeLabel(id: NodeId, label: string): boolean { return this.wrote(this.base.removeLabel(id, label)); }
-  setNodeProperty(id: NodeId, key: string, value: PropertyValue | null): void { this.wrote(this.base.setNodeProperty(id, key, value)); }
-  deleteNode(id: NodeId): void { this.wrote(this.base.deleteNode(id)); }
+  private newTokens(token: 'label' | 'type' | 'key', names: Iterable<string>): void {
+    const known = this.known[token];
+    for (const name of names) {
+      if (known.has(name)) continue;
+      const existing = token === 'label' ? this.base.labels() : token === 'type' ? this.base.relationshipTypes() : this.base.propertyKeys();
+      known.clear();
+      for (const e of existing) known.add(e);
+      if (!known.has(name)) this.guard!.check({ kind: 'newToken', token, name });
+    }
+  }
+
+  private labelsOf(id: NodeId): readonly string[] {
+    return this.base.node(id)?.labels ?? [];
+  }
+
+  createNode(labels: readonly string[], properties: ReadonlyMap<string, PropertyValue>): NodeId {
+    if (this.guard) {
+      const keys = [...properties.keys()];
+      this.guard.check({ kind: 'createNode', labels, keys });
+      this.newTokens('label', labels);
+      this.newTokens('key', keys);
+    }
+    return this.wrote(this.base.createNode(labels, properties));
+  }
+
+  addLabel(id: NodeId, label: string): boolean {
+    if (this.guard) {
+      this.guard.check({ kind: 'setLabel', label });
+      this.newTokens('label', [label]);
+    }
+    return this.wrote(this.base.addLabel(id, label));
+  }
+
+  removeLabel(id: NodeId, label: string): boolean {
+    this.guard?.check({ kind: 'removeLabel', label });
+    return this.wrote(this.base.removeLabel(id, label));
+  }
+
+  setNodeProperty(id: NodeId, key: string, value: PropertyValue | null): void {
+    if (this.guard) {
+      this.guard.check({ kind: 'setProperty', entity: 'NODE', tokens: this.labelsOf(id), key });
+      if (value !== null) this.newTokens('key', [key]);
+    }
+    this.wrote(this.base.setNodeProperty(id, key, value));
+  }
+
+  deleteNode(id: NodeId): void {
+    this.guard?.check({ kind: 'deleteNode', labels: this.labelsOf(id) });
+    this.wrote(this.base.deleteNode(id));
+  }
+
   createRelationship(type: string, startId: NodeId, endId: NodeId, properties: ReadonlyMap<string, PropertyValue>): RelId {
+    if (this.guard) {
+      const keys = [...properties.keys()];
+      this.guard.check({ kind: 'createRelationship', type, keys });
+      this.newTokens('type', [type]);
+      this.newTokens('key', keys);
+    }
     return this.wrote(this.base.createRelationship(type, startId, endId, properties));
   }
-  setRelationshipProperty(id: RelId, key: string, value: PropertyValue | null): void { this.wrote(this.base.setRelationshipProperty(id, key, value)); }
-  deleteRelationship(id: RelId): void { this.wrote(this.base.deleteRelationship(id)); }
+
+  setRelationshipProperty(id: RelId, key: string, value: PropertyValue | null): void {
+    if (this.guard) {
+      const type = this.base.relationship(id)?.type;
+      this.guard.check({ kind: 'setProperty', entity: 'RELATIONSHIP', tokens: type === undefined ? [] : [type], key });
+      if (value !== null) this.newTokens('key', [key]);
+    }
+    this.wrote(this.base.setRelationshipProperty(id, key, value));
+  }
+
+  deleteRelationship(id: RelId): void {
+    if (this.guard) {
+      const type = this.base.relationship(id)?.type;
+      if (type !== undefined) this.guard.check({ kind: 'deleteRelationship', type });
+    }
+    this.wrote(this.base.deleteRelationship(id));
+  }
+
   isNodeDeleted(id: NodeId): boolean { return this.base.isNodeDeleted(id); }
   isRelationshipDeleted(id: RelId): boolean { return this.base.isRelationshipDeleted(id); }
   createIndex(index: IndexDescriptor): void { this.base.createIndex(index); }

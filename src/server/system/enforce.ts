@@ -14,8 +14,8 @@ import type {
 import type { GraphTx } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import { drainCursor } from '../../execution/result-cursor.js';
-import { allows, principalOf, readRulesFor, rolesText, type Principal } from './privileges.js';
-import { baseTransaction, filteredView, readsEverything, type ReadRulesSpec } from '../../graph/read-filter.js';
+import { allows, mayWriteSomething, principalOf, readRulesFor, rolesText, writeGuardFor, type Principal } from './privileges.js';
+import { baseTransaction, filteredView, readsEverything, type ReadRulesSpec, type WriteGuard } from '../../graph/read-filter.js';
 import type { SystemDatabase } from './store.js';
 import { CREDENTIALS_EXPIRED_MESSAGE } from './password-policy.js';
 
@@ -64,14 +64,14 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
   async open(
     tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction, options?: OpenOptions,
   ): Promise<QueryCursor> {
-    const rules = this.check(tx, text, params);
-    if (rules === undefined) return this.inner.open(tx, text, params, transaction, options);
-    // Restricted reads: the statement sees the graph through a filtered view, and so do the
-    // inner transactions of CALL { … } IN TRANSACTIONS.
+    const view = this.check(tx, text, params);
+    if (view === undefined) return this.inner.open(tx, text, params, transaction, options);
+    // Restricted reads or fine-grained writes: the statement sees the graph through a filtered
+    // view, and so do the inner transactions of CALL { … } IN TRANSACTIONS.
     const inner = transaction?.implicit === true
-      ? { ...transaction, beginInner: (): GraphTx => filteredView(transaction.beginInner(), rules) }
+      ? { ...transaction, beginInner: (): GraphTx => filteredView(transaction.beginInner(), view.rules, view.guard) }
       : transaction;
-    return this.inner.open(filteredView(tx, rules), text, params, inner, options);
+    return this.inner.open(filteredView(tx, view.rules, view.guard), text, params, inner, options);
   }
 
   async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryResult> {
@@ -84,10 +84,10 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
 
   /**
    * Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`,
-   * NotSystemDatabaseError for data statements on system. Returns the read rules the statement
-   * must see the graph through, or undefined when it may see everything.
+   * NotSystemDatabaseError for data statements on system. Returns the read rules and write guard
+   * the statement must see the graph through, or undefined when it may read and write everything.
    */
-  check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): ReadRulesSpec | undefined {
+  check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): { rules: ReadRulesSpec; guard?: WriteGuard } | undefined {
     tx = baseTransaction(tx);
     const database = this.context.databaseOf(tx);
     const access = this.context.statementAccess(text);
@@ -117,19 +117,23 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     if (!allows(state, principal, 'access', scope)) {
       throw new Neo4jError(Status.Forbidden, `Database access is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`);
     }
-    if (access.kind === 'write' && !allows(state, principal, 'write', scope)) throw denied('Write operations');
+    const writes = access.kind === 'write' || access.procedures.some((p) => p.mode === 'WRITE');
+    if (writes && !mayWriteSomething(state, principal, scope)) throw denied('Write operations');
     if (access.kind === 'schema') {
       const what = access.schemaObject === 'index' ? 'index' : 'constraint';
       if (!allows(state, principal, what, scope)) throw denied('Schema operations');
     }
     for (const procedure of access.procedures) {
-      if (procedure.mode === 'WRITE' && !allows(state, principal, 'write', scope)) throw denied('Write operations');
       if (procedure.mode === 'SCHEMA' && !allows(state, principal, 'index', scope)) throw denied('Schema operations');
     }
     if (access.kind === 'write') this.checkNewTokens(tx, access, params, principal, scope, denied);
-    // What the user may not read is hidden from the statement, as Neo4j hides it (no error).
+    // What the user may not read is hidden from the statement, as Neo4j hides it (no error);
+    // fine-grained write privileges judge each write as it is made.
     const rules = readRulesFor(state, principal, scope);
-    return readsEverything(rules) ? undefined : rules;
+    const guard = writes ? writeGuardFor(state, principal, scope, (what) => new Neo4jError(Status.Forbidden,
+      `${what} on database '${database}' is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`)) : undefined;
+    if (guard === undefined && readsEverything(rules)) return undefined;
+    return guard === undefined ? { rules } : { rules, guard };
   }
 
   private checkNewTokens(
