@@ -17,6 +17,7 @@ import { drainCursor } from '../../execution/result-cursor.js';
 import { allows, mayWriteSomething, principalOf, readRulesFor, rolesText, writeGuardFor, type Principal } from './privileges.js';
 import { baseTransaction, filteredView, readsEverything, type ReadRulesSpec, type WriteGuard } from '../../graph/read-filter.js';
 import type { SystemDatabase } from './store.js';
+import type { SystemState } from './state.js';
 import { CREDENTIALS_EXPIRED_MESSAGE } from './password-policy.js';
 
 export interface EnforcementContext {
@@ -51,8 +52,20 @@ function checkSystemStatement(access: StatementAccess, text: string): void {
     `Not a recognised system command or procedure. This Cypher command can only be executed in a user database: ${text.trim().slice(0, 200)}`);
 }
 
+interface CachedView {
+  readonly state: SystemState;
+  readonly rules: ReadRulesSpec;
+  readonly readsAll: boolean;
+  readonly guard: WriteGuard | undefined;
+}
+
+/** Bounds the per-user cache of views (cleared when full; a miss only recomputes). */
+const VIEW_CACHE_LIMIT = 1000;
+
 export class PrivilegeCheckingExecutor implements QueryExecutor {
   readonly readOnlyQuery?: (text: string) => boolean;
+  /** per user and database: their read rules and write guard for the current system state */
+  private readonly views = new Map<string, CachedView>();
 
   constructor(private readonly inner: QueryExecutor, private readonly context: EnforcementContext) {
     if (inner.readOnlyQuery) {
@@ -129,11 +142,23 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     if (access.kind === 'write') this.checkNewTokens(tx, access, params, principal, scope, denied);
     // What the user may not read is hidden from the statement, as Neo4j hides it (no error);
     // fine-grained write privileges judge each write as it is made.
+    const view = this.viewFor(state, principal, scope);
+    if (view.guard === undefined || !writes) return view.readsAll ? undefined : { rules: view.rules };
+    return { rules: view.rules, guard: view.guard };
+  }
+
+  /** The user's read rules and write guard, computed once per state of the system database. */
+  private viewFor(state: SystemState, principal: Principal, scope: { database: string; defaultDatabase: string }): CachedView {
+    const key = `${principal.username}\u0000${scope.database}`;
+    const cached = this.views.get(key);
+    if (cached !== undefined && cached.state === state) return cached;
     const rules = readRulesFor(state, principal, scope);
-    const guard = writes ? writeGuardFor(state, principal, scope, (what) => new Neo4jError(Status.Forbidden,
-      `${what} on database '${database}' is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`)) : undefined;
-    if (guard === undefined && readsEverything(rules)) return undefined;
-    return guard === undefined ? { rules } : { rules, guard };
+    const guard = writeGuardFor(state, principal, scope, (what) => new Neo4jError(Status.Forbidden,
+      `${what} on database '${scope.database}' is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`));
+    const view: CachedView = { state, rules, readsAll: readsEverything(rules), guard };
+    if (this.views.size >= VIEW_CACHE_LIMIT) this.views.clear();
+    this.views.set(key, view);
+    return view;
   }
 
   private checkNewTokens(
