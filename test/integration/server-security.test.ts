@@ -324,66 +324,72 @@ test('privilege matrix: each built-in role × read, write, new label, schema, cr
         if (role !== 'PUBLIC') await admin.executeQuery(`GRANT ROLE ${role} TO u_${role}`);
       }
     });
-    const snapshot = async (): Promise<string> => withDriver6(server, 'neo4j', TEST_PASSWORD, async (d) => {
-      const r = await d.executeQuery('MATCH (n) RETURN count(n) AS n, collect(DISTINCT labels(n)) AS l');
-      const users = await d.executeQuery('SHOW USERS YIELD user RETURN count(*) AS c', {}, { database: 'system' });
-      const indexes = await d.executeQuery('SHOW INDEXES YIELD name RETURN count(*) AS c');
+    const observer = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', TEST_PASSWORD), { maxTransactionRetryTime: 0 });
+    /** nodes, labels, users and indexes as the admin sees them */
+    const snapshot = async (): Promise<string> => {
+      const r = await observer.executeQuery('MATCH (n) RETURN count(n) AS n, collect(DISTINCT labels(n)) AS l');
+      const users = await observer.executeQuery('SHOW USERS YIELD user RETURN count(*) AS c', {}, { database: 'system' });
+      const indexes = await observer.executeQuery('SHOW INDEXES YIELD name RETURN count(*) AS c');
       return JSON.stringify([numberOf(r.records[0]!.get('n')), r.records[0]!.get('l'), numberOf(users.records[0]!.get('c')), numberOf(indexes.records[0]!.get('c'))]);
-    });
-    for (const [role, expected] of Object.entries(MATRIX)) {
-      const user = `u_${role}`;
-      const password = `pass-${role}-1`;
-      const d6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic(user, password), { maxTransactionRetryTime: 0 });
-      const d4 = neo4j4.driver(server.boltUrl, neo4j4.auth.basic(user, password), { maxTransactionRetryTime: 0 });
-      const paths: Record<string, Path> = {
-        bolt6: async (text) => (await d6.executeQuery(text, {}, { database: /USER/.test(text) ? 'system' : 'neo4j' })).records.map((r) => r.get(0)),
-        bolt44: async (text) => {
-          const session = d4.session({ defaultAccessMode: neo4j4.session.WRITE, database: /USER /.test(text) ? 'system' : 'neo4j' });
-          try {
-            return (await session.run(text)).records.map((r) => r.get(0));
-          } finally {
-            await session.close();
-          }
-        },
-        http: async (text) => {
-          const db = /CREATE USER/.test(text) ? 'system' : 'neo4j';
-          const response = await fetch(`http://127.0.0.1:${server.httpPort}/db/${db}/tx/commit`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
-            body: JSON.stringify({ statements: [{ statement: text }] }),
-          });
-          const body = await response.json() as { errors: { code: string }[]; results: { data: { row: unknown[] }[] }[] };
-          if (body.errors.length > 0) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors[0]!.code });
-          return body.results[0]?.data.map((d) => d.row[0]) ?? [];
-        },
-        procedures: async (text) => (await d6.executeQuery(text)).records.map((r) => r.get(0)),
-      };
-      try {
-        let n = 0;
-        for (const [via, run] of Object.entries(paths)) {
-          for (const [op, text] of operations(role, via, n++)) {
-            const before = await snapshot();
-            let code = 'ok';
-            let rows: unknown[] = [];
+    };
+    try {
+      for (const [role, expected] of Object.entries(MATRIX)) {
+        const user = `u_${role}`;
+        const password = `pass-${role}-1`;
+        const d6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+        const d4 = neo4j4.driver(server.boltUrl, neo4j4.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+        const paths: Record<string, Path> = {
+          bolt6: async (text) => (await d6.executeQuery(text, {}, { database: /USER/.test(text) ? 'system' : 'neo4j' })).records.map((r) => r.get(0)),
+          bolt44: async (text) => {
+            const session = d4.session({ defaultAccessMode: neo4j4.session.WRITE, database: /USER /.test(text) ? 'system' : 'neo4j' });
             try {
-              rows = await run(text);
-            } catch (error) {
-              code = (error as { code?: string }).code ?? String(error);
+              return (await session.run(text)).records.map((r) => r.get(0));
+            } finally {
+              await session.close();
             }
-            if (op === 'read') {
-              // reading never fails: what the role may not see is invisible
-              assert.equal(code, 'ok', `${role} ${via} ${op}: ${text}`);
-              assert.equal(numberOf(rows[0]) > 0, expected.read, `${role} ${via} sees Seed nodes: ${JSON.stringify(rows)}`);
-              continue;
+          },
+          http: async (text) => {
+            const db = /CREATE USER/.test(text) ? 'system' : 'neo4j';
+            const response = await fetch(`http://127.0.0.1:${server.httpPort}/db/${db}/tx/commit`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+              body: JSON.stringify({ statements: [{ statement: text }] }),
+            });
+            const body = await response.json() as { errors: { code: string }[]; results: { data: { row: unknown[] }[] }[] };
+            if (body.errors.length > 0) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors[0]!.code });
+            return body.results[0]?.data.map((d) => d.row[0]) ?? [];
+          },
+          procedures: async (text) => (await d6.executeQuery(text)).records.map((r) => r.get(0)),
+        };
+        try {
+          let n = 0;
+          for (const [via, run] of Object.entries(paths)) {
+            for (const [op, text] of operations(role, via, n++)) {
+              const before = await snapshot();
+              let code = 'ok';
+              let rows: unknown[] = [];
+              try {
+                rows = await run(text);
+              } catch (error) {
+                code = (error as { code?: string }).code ?? String(error);
+              }
+              if (op === 'read') {
+                // reading never fails: what the role may not see is invisible
+                assert.equal(code, 'ok', `${role} ${via} ${op}: ${text}`);
+                assert.equal(numberOf(rows[0]) > 0, expected.read, `${role} ${via} sees Seed nodes: ${JSON.stringify(rows)}`);
+                continue;
+              }
+              assert.equal(code, expected[op] ? 'ok' : 'Neo.ClientError.Security.Forbidden', `${role} ${via} ${op}: ${text}`);
+              if (!expected[op]) assert.equal(await snapshot(), before, `${role} ${via} ${op} changed something`);
             }
-            assert.equal(code, expected[op] ? 'ok' : 'Neo.ClientError.Security.Forbidden', `${role} ${via} ${op}: ${text}`);
-            if (!expected[op]) assert.equal(await snapshot(), before, `${role} ${via} ${op} changed something`);
           }
+        } finally {
+          await d6.close();
+          await d4.close();
         }
-      } finally {
-        await d6.close();
-        await d4.close();
       }
+    } finally {
+      await observer.close();
     }
     // Bolt 3.5-era clients (driver 1.7): a reader's writes are refused the same way.
     const d1 = neo4j1.driver(server.boltUrl, neo4j1.auth.basic('u_reader', 'pass-reader-1'), { encrypted: false });
