@@ -7,6 +7,7 @@ import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
+import { baseTransaction } from '../graph/read-filter.js';
 import type { RoutingTable, SessionServices } from '../bolt/services.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
@@ -161,7 +162,7 @@ async function compose(
   const usersByTx = new WeakMap<GraphTx, string>();
   // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
   const transactions = new TransactionRegistry(nodeClock);
-  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(tx);
+  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(baseTransaction(tx));
 
   // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
   const security = await composeSecurity({
