@@ -358,10 +358,12 @@ export class BoltSession {
     if (!this.services.onQueryFinished) return this.runStatement(query, params, extra, startedAtMs);
     const db = extra.get('db');
     const explicit = this.open !== undefined && !this.open.autoCommit ? this.open : undefined;
-    const database = explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
+    const named = explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
     const metadata = explicit ? this.explicitMetadata : extra.get('tx_metadata');
     const report = (error?: unknown): void => {
       const failure = error === undefined ? undefined : describeError(error);
+      // the database the statement ran on (USE or the home database may differ from what the client named)
+      const database = this.open?.database ?? named;
       this.services.onQueryFinished!({
         connectionId: this.connectionId, userAgent: this.userAgent, user: this.user ?? '', database, query, params,
         elapsedMs: this.services.clock.monotonicMs() - startedAtMs,

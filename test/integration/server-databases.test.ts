@@ -91,6 +91,10 @@ test('CREATE DATABASE makes a database with its own store, tx ids and data; name
   await driver.executeQuery('CREATE (:Film {title: "Heat"}), (:Film {title: "Ran"})', {}, { database: 'movies' });
   assert.equal(await count('Film', 'movies'), 2);
   assert.equal(await count('Film', 'neo4j'), 0, 'neo4j does not see movies\' data');
+  await driver.executeQuery('CREATE INDEX film_title FOR (f:Film) ON (f.title)', {}, { database: 'movies' });
+  const indexes = async (database: string): Promise<string[]> => (await driver.executeQuery('SHOW INDEXES YIELD name', {}, { database })).records.map((r) => r.get('name') as string);
+  assert.ok((await indexes('movies')).includes('film_title'));
+  assert.ok(!(await indexes('neo4j')).includes('film_title'), 'indexes are per database');
   // Own commit log: the first write to movies has a small tx id whatever neo4j has committed.
   for (let i = 0; i < 5; i++) await driver.executeQuery('CREATE (:Busy)', {}, { database: 'neo4j' });
   const session = driver.session({ database: 'movies' });
