@@ -282,7 +282,8 @@ async function compose(
     manager: databases, advertisedBolt: () => advertisedBolt, randomByte: () => random.int(256),
     ...(core ? { clusterMode: 'CORE' } : replica ? { clusterMode: 'READ_REPLICA' } : {}),
   });
-  engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, systemState, () => advertisedBolt, (tx) => security.homeDatabaseOf(tx)));
+  engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, systemState, () => advertisedBolt,
+    (tx) => security.homeDatabaseOf(tx), (tx, name) => security.mayAccess(tx, name)));
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
   // --- end system database ---
 

@@ -184,7 +184,7 @@ test('aliases: sessions and USE resolve them; SHOW ALIASES; ALTER and DROP; a da
 
 test('home database: sessions and ROUTE without a database go to the user\'s home; privileges are checked per database', { timeout: 60_000 }, async () => {
   // Proves SET HOME DATABASE for Bolt RUN and ROUTE (rt.db) and that ACCESS is checked on the database the session reaches.
-  await driver.executeQuery("CREATE USER alice SET PASSWORD 'alice-password' CHANGE NOT REQUIRED SET HOME DATABASE movies", {}, SYSTEM);
+  await driver.executeQuery("CREATE USER alice SET PASSWORD 'alice-password' CHANGE NOT REQUIRED SET HOME DATABASE cinema", {}, SYSTEM);
   await driver.executeQuery('GRANT ROLE editor TO alice', {}, SYSTEM);
   for (const url of [server!.boltUrl, server!.boltUrl.replace('bolt://', 'neo4j://')]) {
     const d = neo4j6.driver(url, neo4j6.auth.basic('alice', 'alice-password'));
@@ -194,6 +194,8 @@ test('home database: sessions and ROUTE without a database go to the user\'s hom
       assert.equal(result.summary.database.name, 'movies', url);
       const homeRow = await d.executeQuery('SHOW HOME DATABASE YIELD name', {}, SYSTEM);
       assert.deepEqual(homeRow.records.map((r) => r.get('name')), ['movies']);
+      const homeFlag = await d.executeQuery('SHOW DATABASES YIELD name, home WHERE home RETURN name', {}, SYSTEM);
+      assert.deepEqual(homeFlag.records.map((r) => r.get('name')), ['movies']);
     } finally {
       await d.close();
     }
@@ -209,6 +211,8 @@ test('home database: sessions and ROUTE without a database go to the user\'s hom
     assert.equal(await codeOf(() => bob.executeQuery('MATCH (n) RETURN count(n)', {}, { database: 'neo4j' })), 'ok');
     assert.equal(await codeOf(() => bob.executeQuery('MATCH (n) RETURN count(n)', {}, { database: 'movies' })), 'Neo.ClientError.Security.Forbidden');
     assert.equal(await codeOf(() => bob.executeQuery('MATCH (n) RETURN count(n)', {}, { database: 'cinema' })), 'Neo.ClientError.Security.Forbidden');
+    const visible = await bob.executeQuery('SHOW DATABASES YIELD name', {}, SYSTEM);
+    assert.deepEqual(visible.records.map((r) => r.get('name')), ['neo4j', 'system'], 'SHOW DATABASES lists what the user may access');
     await driver.executeQuery('GRANT ACCESS ON DATABASE movies TO neo4jReader', {}, SYSTEM);
     assert.equal(await codeOf(() => bob.executeQuery('MATCH (n) RETURN count(n)', {}, { database: 'cinema' })), 'ok');
   } finally {

@@ -67,6 +67,8 @@ export interface Security {
   secure(executor: QueryExecutor, engine: AdminCapableEngine, databases: DatabaseAdministration): QueryExecutor;
   /** the user's home database, if set (SHOW HOME DATABASE) */
   homeDatabaseOf(tx: GraphTx): string | null;
+  /** whether the user running `tx` has ACCESS to `database` (SHOW DATABASES lists only those, as Neo4j) */
+  mayAccess(tx: GraphTx, database: string): boolean;
   /** whether `username` may see and stop other users' transactions */
   managesTransactions(username: string): boolean;
 }
@@ -113,6 +115,12 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
     homeDatabaseOf(tx) {
       const name = options.userOf(tx);
       return (name === undefined ? undefined : system.user(name)?.homeDatabase) ?? null;
+    },
+    mayAccess(tx, database) {
+      if (!options.authEnabled || database === 'system') return true;
+      const name = options.userOf(tx);
+      const user = name === undefined ? undefined : system.user(name);
+      return user !== undefined && allows(system.state, principalOf(user), 'access', { database, defaultDatabase: options.defaultDatabase });
     },
     managesTransactions(username) {
       if (!options.authEnabled) return true;

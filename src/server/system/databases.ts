@@ -215,16 +215,19 @@ function unavailable(name: string): Neo4jError {
 const DATABASE_EXTRA_COLUMNS = ['databaseID', 'creationTime', 'lastCommittedTxn', 'options'];
 
 /**
- * SHOW DATABASE[S] [name] / DEFAULT DATABASE / HOME DATABASE with Neo4j 5's columns. `address`
- * is the configured Bolt advertised address; `homeOf` gives the caller's home database.
+ * SHOW DATABASE[S] [name] / DEFAULT DATABASE / HOME DATABASE with Neo4j 5's columns, for the
+ * databases the caller may access. `address` is the configured Bolt advertised address; `homeOf`
+ * gives the caller's home database.
  */
 export function showDatabasesSource(manager: DatabaseManager, state: () => SystemState, advertisedBolt: () => string,
-  homeOf: (tx: GraphTx) => string | null): ShowSource {
+  homeOf: (tx: GraphTx) => string | null, mayAccess: (tx: GraphTx, database: string) => boolean = () => true): ShowSource {
   return {
     defaults: DATABASE_COLUMNS, all: [...DATABASE_COLUMNS, ...DATABASE_EXTRA_COLUMNS],
     rows: (ctx, cmd) => {
-      const home = normalizeDatabaseName(homeOf(ctx.tx) ?? manager.defaultDatabase);
       const current = state();
+      const homeName = normalizeDatabaseName(homeOf(ctx.tx) ?? manager.defaultDatabase);
+      // a home database named by an alias is that alias' database
+      const home = current.aliases.get(homeName)?.database ?? homeName;
       const aliasesOf = (name: string): string[] => [...current.aliases.values()].filter((a) => a.database === name).map((a) => a.name).sort();
       let names = manager.names();
       if (cmd.target === 'DEFAULT DATABASE') names = [manager.defaultDatabase];
@@ -234,7 +237,7 @@ export function showDatabasesSource(manager: DatabaseManager, state: () => Syste
         const target = current.aliases.get(wanted)?.database ?? wanted;
         names = names.filter((n) => n === target);
       }
-      return names.map((name) => {
+      return names.filter((name) => mayAccess(ctx.tx, name)).map((name) => {
         const record: DatabaseRecord | undefined = current.databases.get(name);
         const online = manager.isOnline(name);
         const open = manager.openDatabase(name);
