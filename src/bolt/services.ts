@@ -14,8 +14,12 @@ export interface Authenticator {
 
 export interface DatabaseProvider {
   readonly defaultDatabase: string;
-  /** `null` selects the default database. Throws Neo.ClientError.Database.DatabaseNotFound. */
-  resolve(name: string | null): GraphDatabase;
+  /**
+   * `null` selects `user`'s home database (the default database when the user has none or is not
+   * known). Throws Neo.ClientError.Database.DatabaseNotFound for an unknown name and
+   * Neo.TransientError.General.DatabaseUnavailable for a stopped database.
+   */
+  resolve(name: string | null, user?: string): GraphDatabase;
 }
 
 export interface RoutingTable {
@@ -107,5 +111,5 @@ export interface SessionServices {
   /** The registry of running transactions (SHOW TRANSACTIONS, TERMINATE TRANSACTIONS); optional. */
   readonly transactions?: TransactionTracker;
   /** Told how every transaction a session opened ended (metrics). */
-  readonly onTransactionFinished?: (outcome: 'committed' | 'rolled-back') => void;
+  readonly onTransactionFinished?: (outcome: 'committed' | 'rolled-back', database: string) => void;
 }

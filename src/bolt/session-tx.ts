@@ -5,7 +5,7 @@
 import { Neo4jError, Status } from '../core/errors.js';
 import type { CypherMap } from '../values/value.js';
 import type { Clock } from '../env/clock.js';
-import type { GraphTx } from '../graph/api.js';
+import type { GraphDatabase, GraphTx } from '../graph/api.js';
 import type { Response } from './messages.js';
 import type { OpenResult } from './results.js';
 import type { TrackedTransaction } from './services.js';
@@ -15,6 +15,8 @@ import type { Capabilities } from './versions.js';
 export interface OpenTx {
   readonly tx: GraphTx;
   readonly database: string;
+  /** the database `tx` runs on (the bookmark after commit is its position) */
+  readonly graph: GraphDatabase;
   readonly autoCommit: boolean;
   /** begins another transaction like this one (database, access mode, metadata, user): CALL { … } IN TRANSACTIONS batches */
   readonly beginLike: () => GraphTx;

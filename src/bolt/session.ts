@@ -177,7 +177,7 @@ export class BoltSession {
       this.services.onUnexpectedError?.(error, `rollback on connection ${this.connectionId}`);
     }
     open.tracked?.closed();
-    this.services.onTransactionFinished?.('rolled-back');
+    this.services.onTransactionFinished?.('rolled-back', open.database);
   }
 
   /**
@@ -265,7 +265,7 @@ export class BoltSession {
   private async route(context: CypherMap, bookmarks: readonly string[], db: string | null, impersonatedUser: string | null): Promise<Response[]> {
     if (this.current !== 'READY') throw protocolViolation(`Message 'ROUTE' cannot be handled by a session in the ${this.current} state.`);
     rejectImpersonation(impersonatedUser);
-    const database = this.services.databases.resolve(db);
+    const database = this.services.databases.resolve(db, this.user);
     const catchingUp = this.awaitBookmarks(database, bookmarks);
     if (catchingUp) await catchingUp;
     const table = this.services.routing.routingTable(database.name, context.size > 0 ? context : (this.routingContext ?? context));
@@ -289,13 +289,14 @@ export class BoltSession {
     return undefined;
   }
 
-  private async openTx(extra: CypherMap, autoCommit: boolean, startedAtMs: number): Promise<OpenTx> {
+  /** `use`: the database an auto-commit statement's USE clause names, which wins over the session's `db`. */
+  private async openTx(extra: CypherMap, autoCommit: boolean, startedAtMs: number, use?: string | null): Promise<OpenTx> {
     const db = extra.get('db');
     if (db !== undefined && db !== null && typeof db !== 'string') throw protocolViolation('db must be a string');
     const impersonated = extra.get('imp_user');
     rejectImpersonation(typeof impersonated === 'string' ? impersonated : null);
     const clientMs = clientTimeoutMs(extra);
-    const database = this.services.databases.resolve(typeof db === 'string' ? db : null);
+    const database = this.services.databases.resolve(use ?? (typeof db === 'string' && db !== '' ? db : null), this.user);
     const catchingUp = this.awaitBookmarks(database, extra.get('bookmarks'));
     if (catchingUp) await catchingUp;
     const metadata = extra.get('tx_metadata');
@@ -314,7 +315,7 @@ export class BoltSession {
     const clientConfigured = clientMs !== undefined;
     const timeoutError = (): Neo4jError => timedOut(clientConfigured, this.caps);
     const open: OpenTx = {
-      tx, database: database.name, autoCommit, beginLike, results: new Map(), nextQid: 0n, lastQid: -1n,
+      tx, database: database.name, graph: database, autoCommit, beginLike, results: new Map(), nextQid: 0n, lastQid: -1n,
       deadlineMs: timeoutMs === undefined ? undefined : startedAtMs + timeoutMs, timeoutError,
       released: false, endedBy: undefined, cancelTimer: undefined, tracked: undefined,
     };
@@ -357,10 +358,12 @@ export class BoltSession {
     if (!this.services.onQueryFinished) return this.runStatement(query, params, extra, startedAtMs);
     const db = extra.get('db');
     const explicit = this.open !== undefined && !this.open.autoCommit ? this.open : undefined;
-    const database = explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
+    const named = explicit?.database ?? (typeof db === 'string' ? db : this.services.databases.defaultDatabase);
     const metadata = explicit ? this.explicitMetadata : extra.get('tx_metadata');
     const report = (error?: unknown): void => {
       const failure = error === undefined ? undefined : describeError(error);
+      // the database the statement ran on (USE or the home database may differ from what the client named)
+      const database = this.open?.database ?? named;
       this.services.onQueryFinished!({
         connectionId: this.connectionId, userAgent: this.userAgent, user: this.user ?? '', database, query, params,
         elapsedMs: this.services.clock.monotonicMs() - startedAtMs,
@@ -381,7 +384,9 @@ export class BoltSession {
   private async runStatement(query: string, params: CypherMap, extra: CypherMap, startedAtMs: number): Promise<Response[]> {
     let open: OpenTx;
     if (this.current === 'READY') {
-      open = await this.openTx(extra, true, startedAtMs);
+      // An auto-commit statement starting with `USE db` runs on db, whatever the session names (as in Neo4j 4.1+).
+      const use = this.services.executor.useDatabase?.(query);
+      open = await this.openTx(extra, true, startedAtMs, use);
       this.open = open;
     } else {
       const explicit = this.open;
@@ -483,8 +488,8 @@ export class BoltSession {
       committed = true;
       open.released = true;
       open.tracked?.closed();
-      this.services.onTransactionFinished?.('committed');
-      return bookmarkAfterCommit(this.services.databases.resolve(open.database), txId);
+      this.services.onTransactionFinished?.('committed', open.database);
+      return bookmarkAfterCommit(open.graph, txId);
     } finally {
       if (!committed) this.release(open);
     }

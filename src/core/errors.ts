@@ -74,6 +74,12 @@ export const Status = {
   ProtocolViolation: 'Neo.ClientError.Request.Invalid',
   InvalidFormat: 'Neo.ClientError.Request.InvalidFormat',
   DatabaseNotFound: 'Neo.ClientError.Database.DatabaseNotFound',
+  /** CREATE DATABASE / CREATE ALIAS with a name in use */
+  ExistingDatabaseFound: 'Neo.ClientError.Database.ExistingDatabaseFound',
+  /** an administration command this server cannot run (Neo4j Community answers it for CREATE DATABASE) */
+  UnsupportedAdministrationCommand: 'Neo.ClientError.Statement.UnsupportedAdministrationCommand',
+  /** dropping or stopping the system database, an alias of an alias */
+  NotAllowed: 'Neo.ClientError.Statement.NotAllowed',
   TransactionNotFound: 'Neo.ClientError.Transaction.TransactionNotFound',
   TransactionAccessedConcurrently: 'Neo.ClientError.Transaction.TransactionAccessedConcurrently',
   InvalidBookmark: 'Neo.ClientError.Transaction.InvalidBookmark',

@@ -22,9 +22,6 @@ function bodyAccess(statement: Statement, procedures: ReadonlyMap<string, Proced
   if (body.kind === 'AdminCommand') {
     return { kind: 'admin', readsGraph: false, procedures: [], tokens: noTokens, adminCommand: body.command };
   }
-  if (body.kind === 'DatabaseCommand') {
-    return { kind: 'admin', readsGraph: false, procedures: [], tokens: noTokens, adminCommand: `${body.action} DATABASE` };
-  }
   if (body.kind === 'Show') return { kind: 'show', readsGraph: false, procedures: [], tokens: noTokens };
   if (body.kind !== 'SingleQuery' && body.kind !== 'UnionQuery') {
     const schemaObject = body.kind === 'CreateIndex' || body.kind === 'DropIndex' ? 'index' : 'constraint';

@@ -295,7 +295,6 @@ export class CypherEngine implements QueryExecutor {
         const schema = compileShow(body, () => this.listProcedures(), this.showSources);
         return { columns: schema.columns, queryType: 'r', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access, writes: false, ...described };
       }
-      if (body.kind === 'DatabaseCommand') throw notSupported(`${body.action} DATABASE`);
       if (body.kind === 'AdminCommand') {
         const schema = this.compileAdmin(body);
         return { columns: [], queryType: 's', parameters, explainOnly, readOnly: false, onlyReads: false, query: null, schema, access, writes: false, ...described };

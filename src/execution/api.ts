@@ -170,6 +170,11 @@ export interface QueryExecutor {
    */
   readOnlyQuery?(text: string): boolean;
   /**
+   * The database a leading `USE name` clause names (null: none), so a caller opening an
+   * auto-commit transaction can open it there. Throws for bad input as open() does.
+   */
+  useDatabase?(text: string): string | null;
+  /**
    * Parses, plans and runs one statement inside `tx`. Throws Neo4jError with a Neo4j status
    * code for bad input (syntax, semantics, types, constraints); never leaves a half-applied
    * statement visible in `tx` (the caller rolls it back on failure; batches that

@@ -81,6 +81,15 @@ export function createServerMetrics(database: string, lastCommittedTxId: () => n
   return { registry, connectionsOpened, connectionsClosed, committed, rolledBack };
 }
 
+/** One more database's transaction metrics (`neo4j_database_<db>_transaction_*`; the 3.5 names stay the default database's). */
+export function registerDatabaseMetrics(registry: MetricsRegistry, database: string, lastCommittedTxId: () => number): { committed: Counter; rolledBack: Counter } {
+  const db = database.replace(/[^A-Za-z0-9_]/g, '_');
+  const committed = registry.counter(`Transactions committed on ${database}`, `neo4j_database_${db}_transaction_committed`);
+  const rolledBack = registry.counter(`Transactions rolled back on ${database}`, `neo4j_database_${db}_transaction_rollbacks`);
+  registry.gauge(`Id of the last committed transaction on ${database}`, lastCommittedTxId, `neo4j_database_${db}_transaction_last_committed_tx_id`);
+  return { committed, rolledBack };
+}
+
 /** What the Raft metrics read from a core member at scrape time. */
 export interface RaftMetricsSource {
   readonly role: string;

@@ -35,6 +35,8 @@ export interface PooledExecutorOptions {
   /** the main thread's scheduler (its clock and slice); statements that stay inline use it */
   readonly scheduler: Scheduler;
   readonly budgetMs?: number;
+  /** whether `tx` runs on the store the pool's workers read (other databases' statements stay here); default all */
+  readonly pooled?: (tx: GraphTx) => boolean;
 }
 
 export class PooledExecutor implements QueryExecutor {
@@ -60,7 +62,7 @@ export class PooledExecutor implements QueryExecutor {
     tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction, options?: OpenOptions,
   ): Promise<QueryCursor> {
     // A statement in a transaction that wrote must see those writes: it stays here.
-    if (options?.scheduler !== undefined || tx.hasChanges() || !this.inner.readOnlyQuery(text)) {
+    if (options?.scheduler !== undefined || tx.hasChanges() || this.options.pooled?.(tx) === false || !this.inner.readOnlyQuery(text)) {
       return this.inner.open(tx, text, params, transaction, options);
     }
     const base = this.options.scheduler;

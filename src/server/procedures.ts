@@ -39,6 +39,13 @@ export interface ServerProcedureContext {
   settings(): ReadonlyMap<string, string>;
   /** db.info(): the default database's id, name and creation date */
   readonly database?: DatabaseIdentity;
+  /** db.info() of the database `tx` runs on (falls back to `database`) */
+  databaseInfo?(tx: GraphTx): DatabaseIdentity | undefined;
+  /**
+   * The database a routing procedure's `database` argument means (null: the caller's home
+   * database), aliases resolved; throws Neo.ClientError.Database.DatabaseNotFound.
+   */
+  resolveDatabase?(name: string | null, tx: GraphTx): string;
 }
 
 /** The settings Neo4j's dbms.clientConfig exposes to Browser (those Causeway has). */
@@ -49,8 +56,9 @@ function map(entries: Record<string, CypherValue>): Map<string, CypherValue> {
   return new Map(Object.entries(entries));
 }
 
-function routingRows(context: ServerProcedureContext, routingContext: CypherValue | undefined, database: CypherValue | undefined): CypherValue[][] {
-  const name = typeof database === 'string' ? database : context.defaultDatabase;
+function routingRows(context: ServerProcedureContext, tx: GraphTx, routingContext: CypherValue | undefined, database: CypherValue | undefined): CypherValue[][] {
+  const named = typeof database === 'string' ? database : null;
+  const name = context.resolveDatabase ? context.resolveDatabase(named, tx) : named ?? context.defaultDatabase;
   const table = context.routingTable(name, routingContext instanceof Map ? routingContext : undefined);
   const servers: CypherValue[] = [
     map({ addresses: [...table.writers], role: 'WRITE' }),
@@ -77,7 +85,7 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
       outputs: routingOutputs,
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
-      invoke: (_tx, args) => routingRows(context, args[0], args[1]),
+      invoke: (tx, args) => routingRows(context, tx, args[0], args[1]),
     },
     {
       name: 'dbms.cluster.routing.getRoutingTable',
@@ -85,13 +93,16 @@ export function serverProcedures(context: ServerProcedureContext): ProcedureSign
       inputs: [{ name: 'context', type: 'MAP' }, { name: 'database', type: 'STRING', default: null }],
       outputs: routingOutputs,
       description: "Returns the advertised bolt capable endpoints for a given database, divided by each endpoint's capabilities.",
-      invoke: (_tx, args) => routingRows(context, args[0], args[1]),
+      invoke: (tx, args) => routingRows(context, tx, args[0], args[1]),
     },
     ...(context.database ? [{
       name: 'db.info', mode: 'READ' as const, inputs: [],
       outputs: [{ name: 'id', type: 'STRING' }, { name: 'name', type: 'STRING' }, { name: 'creationDate', type: 'STRING' }],
       description: 'Provides information regarding the database.',
-      invoke: () => [[context.database!.id, context.database!.name, context.database!.creationDate]],
+      invoke: (tx: GraphTx) => {
+        const info = context.databaseInfo?.(tx) ?? context.database!;
+        return [[info.id, info.name, info.creationDate]];
+      },
     }] : []),
     {
       name: 'db.ping',

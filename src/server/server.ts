@@ -30,7 +30,9 @@ import type { EngineMemoryOptions } from '../cypher/query.js';
 import { heapSizeLimitBytes } from '../env/node/heap.js';
 import type { ServerConfig } from './config/types.js';
 import { composeSecurity } from './system/compose.js';
-import { DatabaseDirectory, SYSTEM_DATABASE, showDatabasesSource } from './system/databases.js';
+import { DatabaseManager, SYSTEM_DATABASE, showDatabasesSource } from './system/databases.js';
+import { removeStoreDirectory } from '../env/node/server-files.js';
+import { uuidFromBytes } from './database-identity.js';
 import { createMemoryDatabase } from '../graph/memory.js';
 import { routeHttpRequest, type HttpRequest } from './http/discovery.js';
 import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
@@ -41,7 +43,7 @@ import { serverProcedures, showSettingsSource } from './procedures.js';
 import { loadDatabaseIdentity } from './database-identity.js';
 import { TransactionRegistry, type Viewer } from './transactions/registry.js';
 import { showTransactionsSource, terminateTransactionsSource, transactionProcedures } from './transactions/commands.js';
-import { createServerMetrics, registerRaftMetrics } from './metrics.js';
+import { createServerMetrics, registerDatabaseMetrics, registerRaftMetrics, type Counter } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
 import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
@@ -229,7 +231,10 @@ async function compose(
     });
     workerPool = pool;
     cleanup.push(() => pool.close());
-    executor = new PooledExecutor(engine as QueryExecutor & { readOnlyQuery(text: string): boolean }, pool, { scheduler });
+    // the workers read the default database's store; other databases' statements stay on this thread
+    executor = new PooledExecutor(engine as QueryExecutor & { readOnlyQuery(text: string): boolean }, pool, {
+      scheduler, pooled: (tx) => databases.nameOf(tx) === dbName.toLowerCase(),
+    });
     log.info(`Query workers: ${execution.queryWorkers} (heap limit ${execution.workerHeapMb} MB each) for read-only statements not done within 1 ms.`);
   }
 
@@ -242,10 +247,46 @@ async function compose(
   };
 
   const authenticator = security.authenticator;
-  const databases = new DatabaseDirectory(database, createMemoryDatabase(SYSTEM_DATABASE, { ticker: nodeTicker }));
+  const systemState = () => security.system.state;
+  const databases = new DatabaseManager({
+    main: database, systemGraph: createMemoryDatabase(SYSTEM_DATABASE, { ticker: nodeTicker }), state: systemState,
+    homeOf: (user) => security.system.user(user)?.homeDatabase ?? null,
+    onError: (message, error) => log.error(message, error),
+    // Cluster members replicate one user database: no stores of their own for others.
+    ...(core || replica ? {} : {
+      stores: {
+        open: async (name: string) => {
+          const opened = await deps.openDatabase({
+            name, path: `${config.dataDir}/databases/${name}`, fsync: config.fsyncOnCommit, ticker: nodeTicker, lockAcquisitionTimeoutMs,
+          });
+          log.info(`Database '${name}' opened at ${config.dataDir}/databases/${name}.`);
+          return opened;
+        },
+        remove: async (name: string) => {
+          await removeStoreDirectory(`${config.dataDir}/databases/${name}`);
+          log.info(`Database '${name}' dropped; its store ${config.dataDir}/databases/${name} was deleted.`);
+        },
+        terminateTransactions: (name: string) => {
+          const admin = { username: '', admin: true };
+          const ids = transactions.list(admin).filter((t) => t.database === name).map((t) => t.transactionId);
+          if (ids.length > 0) transactions.terminate(ids, admin);
+        },
+      },
+    }),
+  });
   cleanup.push(() => databases.close());
-  executor = security.secure(executor, engine, (tx) => databases.nameOf(tx));
-  engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, () => advertisedBolt, (tx) => security.homeDatabaseOf(tx)));
+  if (!core && !replica && !security.system.state.databases.has(dbName.toLowerCase())) {
+    // The default database's record (first start, or a data directory from before multi-database), with db.info()'s identity.
+    const known = await loadDatabaseIdentity(nodeTextFiles, `${config.dataDir}/dbms/databases.json`, dbName, nodeClock.wallMs(), () => random.int(256));
+    await security.system.submit([{ type: 'createDatabase', database: { name: dbName.toLowerCase(), status: 'online', id: known.id, creationTime: known.creationDate, options: {} } }]);
+  }
+  await databases.reconcile();
+  executor = security.secure(executor, engine, {
+    manager: databases, advertisedBolt: () => advertisedBolt, randomByte: () => random.int(256),
+    ...(core ? { clusterMode: 'CORE' } : replica ? { clusterMode: 'READ_REPLICA' } : {}),
+  });
+  engine.registerShowSource?.('DATABASES', showDatabasesSource(databases, systemState, () => advertisedBolt,
+    (tx) => security.homeDatabaseOf(tx), (tx, name) => security.mayAccess(tx, name)));
   if (!config.authEnabled) log.warn('Authentication is disabled (dbms.security.auth_enabled=false).');
   // --- end system database ---
 
@@ -272,12 +313,28 @@ async function compose(
   const identity = await loadDatabaseIdentity(nodeTextFiles, `${config.dataDir}/dbms/databases.json`, dbName, nodeClock.wallMs(), () => random.int(256));
   for (const procedure of serverProcedures({
     routingTable, defaultDatabase: dbName, database: identity,
+    resolveDatabase: (name, tx) => databases.databaseNamed(name ?? databases.homeDatabase(userOfTx(tx))),
+    databaseInfo: (tx) => {
+      const record = security.system.state.databases.get(databases.nameOf(tx));
+      return record && record.id !== '' ? { id: record.id, name: record.name, creationDate: record.creationTime } : undefined;
+    },
     settings: () => effectiveSettings(config, advertisedBolt),
   })) {
     executor.registerProcedure(procedure);
   }
 
   const metrics = createServerMetrics(dbName, () => database.lastAppliedTxId());
+  // Metrics per database: the default one's above; others are registered when they first finish a transaction.
+  const perDatabase = new Map<string, { committed: Counter; rolledBack: Counter }>([[dbName.toLowerCase(), metrics]]);
+  const databaseCounters = (name: string): { committed: Counter; rolledBack: Counter } | undefined => {
+    if (name === SYSTEM_DATABASE) return undefined;
+    let counters = perDatabase.get(name);
+    if (!counters) {
+      counters = registerDatabaseMetrics(metrics.registry, name, () => databases.openDatabase(name)?.lastAppliedTxId() ?? Number.NaN);
+      perDatabase.set(name, counters);
+    }
+    return counters;
+  };
   const clusterMonitor = core ? startClusterMonitor(core.member, dbName, nodeTicker, nodeClock) : undefined;
   if (clusterMonitor) {
     cleanup.push(async () => clusterMonitor.stop());
@@ -323,7 +380,10 @@ async function compose(
     },
     ...(onQueryFinished ? { onQueryFinished } : {}),
     transactions,
-    onTransactionFinished: (outcome) => (outcome === 'committed' ? metrics.committed : metrics.rolledBack).inc(),
+    onTransactionFinished: (outcome, databaseName) => {
+      const counters = databaseCounters(databaseName);
+      if (counters) (outcome === 'committed' ? counters.committed : counters.rolledBack).inc();
+    },
   };
 
   if (workerPool?.whenReady) {

@@ -47,6 +47,22 @@ test('users and roles replicate to every core through the Raft log', { timeout: 
       (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader' && /READ_REPLICA/.test(error.message ?? ''),
     );
 
+    // CREATE DATABASE is single-server only for now: a clear refusal, naming the limitation
+    await assert.rejects(
+      leader.driver().executeQuery('CREATE DATABASE other', {}, { database: 'system' }),
+      (error: { code?: string; message?: string }) => error.code === 'Neo.ClientError.Statement.UnsupportedAdministrationCommand' && /Raft group/.test(error.message ?? ''),
+    );
+    // aliases are system records: replicated like users, resolved on every core
+    await leader.driver().executeQuery('CREATE ALIAS graph FOR DATABASE neo4j', {}, { database: 'system' });
+    await eventually('the alias resolves on a follower', async () => {
+      try {
+        await followers[0]!.driver().executeQuery('RETURN 1', {}, { database: 'graph', routing: neo4j.routing.READ });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
     // a restarted follower still knows alice (its system database file recorded the change)
     const restarted = followers[1]!;
     await restarted.restart();

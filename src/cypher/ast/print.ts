@@ -299,8 +299,6 @@ function printBody(b: StatementBody): string {
     }
     case 'AdminCommand':
       return `${b.command} ${JSON.stringify(b.options)}`;
-    case 'DatabaseCommand':
-      return `${b.action}${b.orReplace ? ' OR REPLACE' : ''} DATABASE ${printName(b.name)}${b.ifExists ? ' IF EXISTS' : ''}${b.ifNotExists ? ' IF NOT EXISTS' : ''}`;
   }
 }
 

@@ -106,6 +106,8 @@ export type ShowTarget =
   /** SHOW [ALL] PRIVILEGES; filter 'ROLE' / 'USER' with `names` for SHOW ROLE x PRIVILEGES / SHOW USER [x] PRIVILEGES */
   | 'PRIVILEGES'
   | 'SERVERS'
+  /** SHOW ALIAS[ES] [name] FOR DATABASE[S] */
+  | 'ALIASES'
   /** `TERMINATE TRANSACTION[S] id[, …] [YIELD …]`: shaped like a SHOW, its rows say what happened */
   | 'TERMINATE TRANSACTIONS';
 
@@ -135,16 +137,6 @@ export interface ShowCommand extends AstNodeBase {
   readonly withUsers?: boolean;
 }
 
-/** `CREATE|DROP|START|STOP DATABASE name [IF [NOT] EXISTS]`. */
-export interface DatabaseCommand extends AstNodeBase {
-  readonly kind: 'DatabaseCommand';
-  readonly action: 'CREATE' | 'DROP' | 'START' | 'STOP';
-  readonly name: string;
-  readonly ifExists: boolean;
-  readonly ifNotExists: boolean;
-  readonly orReplace: boolean;
-}
-
 export type SchemaCommand = CreateIndexCommand | DropIndexCommand | CreateConstraintCommand | DropConstraintCommand;
 
 /**
@@ -159,7 +151,7 @@ export interface AdminCommand extends AstNodeBase {
   readonly values: readonly { readonly name: string; readonly expression: Expression }[];
 }
 
-export type StatementBody = Query | SchemaCommand | ShowCommand | DatabaseCommand | AdminCommand;
+export type StatementBody = Query | SchemaCommand | ShowCommand | AdminCommand;
 
 /**
  * One parsed statement. Prefixes are peeled off: `CYPHER 5 …` (version and options recorded,

@@ -2,13 +2,14 @@
 // parsed here into an AdminCommand (plain options + expressions for passwords and parameters)
 // and executed by the server's system database (src/server/system/), which the engine calls
 // through its registered admin handler. TERMINATE TRANSACTIONS is parsed as a SHOW-shaped
-// command (runtime/show.ts) whose rows the server supplies. ALIAS, SERVER and COMPOSITE
-// commands are recognised and refused as not supported.
+// command (runtime/show.ts) whose rows the server supplies. ALIAS commands are parsed in
+// databases.ts; SERVER and COMPOSITE commands are recognised and refused as not supported.
 
 import { notSupported } from '../../core/errors.js';
 import type { AdminCommand, Expression, StatementBody } from '../ast/index.js';
 import { parseExpression } from './expressions.js';
 import { parseTerminateTransactions } from './schema.js';
+import { parseAliasCommand, refuseComposite } from './databases.js';
 import type { TokenStream } from './stream.js';
 
 const ADMIN_OBJECTS = ['USER', 'USERS', 'ROLE', 'ROLES', 'ALIAS', 'SERVER', 'PRIVILEGE', 'PRIVILEGES', 'COMPOSITE'];
@@ -68,6 +69,9 @@ export function parseAdminCommand(ts: TokenStream): StatementBody {
     return b.build('ALTER CURRENT USER');
   }
   const verb = ts.peek().value;
+  const objectAt = verb === 'CREATE' && ts.atKeywords('CREATE', 'OR', 'REPLACE') ? 3 : 1;
+  if ((verb === 'CREATE' || verb === 'DROP' || verb === 'ALTER') && ts.atKeyword('ALIAS', objectAt)) return parseAliasCommand(ts);
+  if ((verb === 'CREATE' || verb === 'DROP' || verb === 'ALTER') && ts.atKeyword('COMPOSITE', objectAt)) refuseComposite();
   if (verb === 'CREATE' || verb === 'DROP' || verb === 'RENAME' || verb === 'ALTER') {
     ts.next();
     if (verb === 'CREATE' && ts.atKeywords('OR', 'REPLACE')) {
@@ -285,6 +289,8 @@ function parsePrivilegeAction(ts: TokenStream): ParsedPrivilege {
       const object = ts.next().value;
       if (object === 'INDEX' || object === 'INDEXES') return p(`${word.toLowerCase()}_index`, 'DATABASE');
       if (object === 'CONSTRAINT' || object === 'CONSTRAINTS') return p(`${word.toLowerCase()}_constraint`, 'DATABASE');
+      if (object === 'DATABASE' && word !== 'SHOW') return p(`${word.toLowerCase()}_database`, 'DBMS');
+      if (object === 'ALIAS') return p(`${word.toLowerCase()}_alias`, 'DBMS');
       throw notSupported(`The privilege ${word} ${object}`);
     }
     case 'ALL': {
@@ -294,7 +300,7 @@ function parsePrivilegeAction(ts: TokenStream): ParsedPrivilege {
       ts.expectKeyword('PRIVILEGES');
       return ts.atKeywords('ON', 'DBMS') ? p('dbms_actions', 'DBMS') : p('database_actions', 'DATABASE');
     }
-    case 'USER': case 'ROLE': case 'PRIVILEGE': case 'DATABASE':
+    case 'USER': case 'ROLE': case 'PRIVILEGE': case 'DATABASE': case 'ALIAS':
       if (ts.acceptKeyword('MANAGEMENT')) return p(`${word.toLowerCase()}_management`, 'DBMS');
       throw notSupported(`The privilege ${word} ${ts.peek().value}`);
     default:

@@ -1,11 +1,12 @@
 // Administration commands: index and constraint DDL (5.x and 3.5 spellings), SHOW, databases.
 
 import type {
-  ConstraintType, CreateConstraintCommand, CreateIndexCommand, DatabaseCommand, DropConstraintCommand,
+  ConstraintType, CreateConstraintCommand, CreateIndexCommand, DropConstraintCommand,
   DropIndexCommand, Expression, IndexType, SchemaTarget, ShowCommand, ShowTarget, StatementBody,
 } from '../ast/index.js';
 import { notSupported } from '../../core/errors.js';
 import { parseExpression, parseMapLiteral } from './expressions.js';
+import { parseDatabaseCommand } from './databases.js';
 import { parseOrderSkipLimit, parseProjection, parseYieldItems } from './query.js';
 import type { TokenStream } from './stream.js';
 
@@ -27,40 +28,24 @@ export function atCommand(ts: TokenStream): boolean {
 export function parseCommand(ts: TokenStream): StatementBody {
   const start = ts.peek().start;
   if (ts.atKeyword('SHOW')) return parseShow(ts);
-  if (ts.atKeyword('START') || ts.atKeyword('STOP')) {
-    const action = ts.next().value as 'START' | 'STOP';
-    ts.expectKeyword('DATABASE');
-    const name = parseDatabaseName(ts);
-    return databaseCommand(ts, start, action, name, false, false, false);
+  if (ts.atKeyword('START') || ts.atKeyword('STOP') || ts.atKeyword('DATABASE', 1) || ts.atKeywords('CREATE', 'OR', 'REPLACE', 'DATABASE')) {
+    return parseDatabaseCommand(ts);
   }
   if (ts.acceptKeyword('DROP')) {
     if (ts.acceptKeyword('INDEX')) return parseDropIndex(ts, start);
-    if (ts.acceptKeyword('CONSTRAINT')) return parseDropConstraint(ts, start);
-    ts.expectKeyword('DATABASE');
-    const name = parseDatabaseName(ts);
-    const ifExists = acceptIfExists(ts);
-    while (ts.atName() && !ts.atEnd()) ts.next(); // DUMP DATA / DESTROY DATA / WAIT
-    return databaseCommand(ts, start, 'DROP', name, ifExists, false, false);
+    ts.expectKeyword('CONSTRAINT');
+    return parseDropConstraint(ts, start);
   }
   ts.expectKeyword('CREATE');
-  const orReplace = ts.atKeyword('OR') ? (ts.next(), ts.expectKeyword('REPLACE'), true) : false;
-  if (ts.acceptKeyword('DATABASE')) {
-    const name = parseDatabaseName(ts);
-    const ifNotExists = acceptIfNotExists(ts);
-    while (ts.atName()) ts.next(); // OPTIONS-less trailing WAIT / NOWAIT
-    return databaseCommand(ts, start, 'CREATE', name, false, ifNotExists, orReplace);
+  if (ts.atKeyword('OR')) {
+    ts.next();
+    ts.expectKeyword('REPLACE');
   }
   if (ts.acceptKeyword('CONSTRAINT')) return parseCreateConstraint(ts, start);
   let indexType: IndexType = 'RANGE';
   if (!ts.atKeyword('INDEX')) indexType = ts.next().value as IndexType;
   ts.expectKeyword('INDEX');
   return parseCreateIndex(ts, start, indexType);
-}
-
-function databaseCommand(
-  ts: TokenStream, start: number, action: DatabaseCommand['action'], name: string, ifExists: boolean, ifNotExists: boolean, orReplace: boolean,
-): DatabaseCommand {
-  return { kind: 'DatabaseCommand', action, name, ifExists, ifNotExists, orReplace, span: ts.spanFrom(start) };
 }
 
 function parseDatabaseName(ts: TokenStream): string {
@@ -278,6 +263,11 @@ function parseShow(ts: TokenStream): ShowCommand {
   let target = parseShowTarget(ts);
   let name: string | null = null;
   if (target === 'DATABASE' && ts.atName() && !ts.atKeyword('YIELD') && !ts.atKeyword('WHERE')) name = parseDatabaseName(ts);
+  if (target === 'ALIASES') {
+    if (!ts.atKeyword('FOR')) name = parseDatabaseName(ts);
+    ts.expectKeyword('FOR');
+    if (!ts.acceptKeyword('DATABASES')) ts.expectKeyword('DATABASE');
+  }
   // SHOW SETTINGS takes setting names the way SHOW TRANSACTIONS takes ids
   const ids = target === 'TRANSACTIONS' || target === 'SETTINGS' ? parseTransactionIds(ts, false) : [];
   // SHOW ROLE[S] a, b PRIVILEGES / SHOW USER[S] [a] PRIVILEGES [AS [REVOKE] COMMANDS]; SHOW ROLES WITH USERS
@@ -371,7 +361,7 @@ function parseProjectionTail(ts: TokenStream): ReturnType<typeof parseProjection
 function isShowTargetWord(ts: TokenStream): boolean {
   const v = ts.peek().value;
   return ['INDEX', 'INDEXES', 'CONSTRAINT', 'CONSTRAINTS', 'DATABASE', 'DATABASES', 'PROCEDURE', 'PROCEDURES', 'FUNCTION',
-    'FUNCTIONS', 'TRANSACTION', 'TRANSACTIONS', 'SETTING', 'SETTINGS', 'USERS', 'USER', 'ROLES', 'ROLE', 'SERVERS', 'SERVER', 'PRIVILEGE', 'PRIVILEGES'].includes(v) &&
+    'FUNCTIONS', 'TRANSACTION', 'TRANSACTIONS', 'SETTING', 'SETTINGS', 'USERS', 'USER', 'ROLES', 'ROLE', 'SERVERS', 'SERVER', 'PRIVILEGE', 'PRIVILEGES', 'ALIAS', 'ALIASES'].includes(v) &&
     !(v === 'USER' && ts.atKeyword('DEFINED', 1));
 }
 
@@ -398,6 +388,7 @@ function parseShowTarget(ts: TokenStream): ShowTarget {
     case 'CURRENT': if (ts.atKeyword('USER', 1)) return pick('CURRENT USER', 2); break;
     case 'PRIVILEGE': case 'PRIVILEGES': return pick('PRIVILEGES');
     case 'SERVER': case 'SERVERS': return pick('SERVERS');
+    case 'ALIAS': case 'ALIASES': return pick('ALIASES');
     default: break;
   }
   return ts.fail(['"INDEXES"', '"CONSTRAINTS"', '"DATABASES"', '"PROCEDURES"', '"FUNCTIONS"', '"TRANSACTIONS"', '"SETTINGS"']);

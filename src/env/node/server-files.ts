@@ -1,6 +1,6 @@
 // Small durable text files for the server (users file): read, and replace atomically with fsync.
 
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 
 /** Reads a whole file as bytes (certificates); a missing file is an error worth its path. */
 export async function readFileBytes(path: string): Promise<Buffer> {
@@ -11,6 +11,22 @@ export async function readFileBytes(path: string): Promise<Buffer> {
   }
 }
 import { dirname } from 'node:path';
+
+/**
+ * Deletes a dropped database's store directory: first renamed aside (one atomic step, so a crash
+ * leaves either the whole store or none under its name), then removed.
+ */
+export async function removeStoreDirectory(path: string): Promise<void> {
+  const doomed = `${path}.dropped`;
+  await rm(doomed, { recursive: true, force: true });
+  try {
+    await rename(path, doomed);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await rm(doomed, { recursive: true, force: true });
+}
 import type { TextFileStore } from '../../server/auth/users.js';
 
 export const nodeTextFiles: TextFileStore = {

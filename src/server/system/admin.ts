@@ -24,6 +24,8 @@ export interface AdminContext {
   userOf(tx: GraphTx): string | undefined;
   /** told about every change after it is durable, with who made it (security.log) */
   audit?(actor: string, commands: readonly SystemCommand[]): void;
+  /** CREATE / DROP / START / STOP DATABASE and the ALIAS commands (database-admin.ts) */
+  databaseCommands?: AdminCommandHandler;
 }
 
 /** The caller's principal; undefined when auth is disabled (everything is allowed). */
@@ -253,6 +255,7 @@ export function adminCommandHandler(context: AdminContext): AdminCommandHandler 
         break;
       }
       default:
+        if (context.databaseCommands) return context.databaseCommands(tx, request);
         throw notSupported(`The administration command ${request.command}`);
     }
     if (commands.length > 0) {

@@ -21,6 +21,8 @@ import { securityProcedures } from './procedures.js';
 import { SecurityLog } from './security-log.js';
 import { systemShowSources } from './show.js';
 import { SystemDatabase } from './store.js';
+import { databaseCommandHandler } from './database-admin.js';
+import { showAliasesSource, type DatabaseManager } from './databases.js';
 
 export interface SecurityOptions {
   readonly dataDir: string;
@@ -45,17 +47,28 @@ export interface AdminCapableEngine {
   statementAccess?(text: string): StatementAccess;
 }
 
+/** What the database and alias commands work on. */
+export interface DatabaseAdministration {
+  readonly manager: DatabaseManager;
+  /** CORE / READ_REPLICA: creating, dropping, starting and stopping databases is refused */
+  readonly clusterMode?: string;
+  advertisedBolt(): string;
+  randomByte(): number;
+}
+
 export interface Security {
   readonly system: SystemDatabase;
   readonly authenticator: Authenticator;
   /**
    * The executor Bolt and HTTP use: privilege checks (when auth is enabled) and the system
-   * database's rules in front of `executor`; registers the admin handler, SHOW sources and 3.5
-   * procedures. `databaseOf` names the database a transaction runs on.
+   * database's rules in front of `executor`; registers the admin handler (with the database and
+   * alias commands run against `databases.manager`), SHOW sources and 3.5 procedures.
    */
-  secure(executor: QueryExecutor, engine: AdminCapableEngine, databaseOf: (tx: GraphTx) => string): QueryExecutor;
+  secure(executor: QueryExecutor, engine: AdminCapableEngine, databases: DatabaseAdministration): QueryExecutor;
   /** the user's home database, if set (SHOW HOME DATABASE) */
   homeDatabaseOf(tx: GraphTx): string | null;
+  /** whether the user running `tx` has ACCESS to `database` (SHOW DATABASES lists only those, as Neo4j) */
+  mayAccess(tx: GraphTx, database: string): boolean;
   /** whether `username` may see and stop other users' transactions */
   managesTransactions(username: string): boolean;
 }
@@ -80,8 +93,14 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
   return {
     system,
     authenticator,
-    secure(executor, engine, databaseOf) {
-      const handler = adminCommandHandler(context);
+    secure(executor, engine, databases) {
+      const { manager } = databases;
+      const databaseCommands = databaseCommandHandler({
+        admin: context, manager, wallMs: options.clock.wallMs, randomByte: databases.randomByte, advertisedBolt: databases.advertisedBolt,
+        ...(databases.clusterMode === undefined ? {} : { clusterMode: databases.clusterMode }),
+      });
+      const handler = adminCommandHandler({ ...context, databaseCommands });
+      engine.registerShowSource?.('ALIASES', showAliasesSource(() => system.state));
       engine.registerAdminHandler?.(handler);
       for (const [target, source] of systemShowSources(context)) engine.registerShowSource?.(target, source);
       for (const procedure of securityProcedures(context, handler)) executor.registerProcedure(procedure);
@@ -89,12 +108,19 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
       // Without a way to see what a statement does, privileges cannot be checked: refuse to start rather than run open.
       if (!statementAccess) throw new Error('The query engine cannot describe statements (statementAccess); privileges could not be enforced');
       return new PrivilegeCheckingExecutor(executor, {
-        system, authEnabled: options.authEnabled, databaseOf, defaultDatabase: options.defaultDatabase, userOf: options.userOf, statementAccess,
+        system, authEnabled: options.authEnabled, databaseOf: (tx) => manager.nameOf(tx), resolveName: (name) => manager.databaseNamed(name),
+        defaultDatabase: options.defaultDatabase, userOf: options.userOf, statementAccess,
       });
     },
     homeDatabaseOf(tx) {
       const name = options.userOf(tx);
       return (name === undefined ? undefined : system.user(name)?.homeDatabase) ?? null;
+    },
+    mayAccess(tx, database) {
+      if (!options.authEnabled || database === 'system') return true;
+      const name = options.userOf(tx);
+      const user = name === undefined ? undefined : system.user(name);
+      return user !== undefined && allows(system.state, principalOf(user), 'access', { database, defaultDatabase: options.defaultDatabase });
     },
     managesTransactions(username) {
       if (!options.authEnabled) return true;

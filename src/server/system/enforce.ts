@@ -26,6 +26,8 @@ export interface EnforcementContext {
   readonly authEnabled: boolean;
   /** the database `tx` runs on; the system database takes administration commands, SHOW and DBMS procedures only */
   databaseOf(tx: GraphTx): string;
+  /** the database a USE clause's name means (aliases resolved, lower case); throws DatabaseNotFound */
+  resolveName(name: string): string;
   readonly defaultDatabase: string;
   /** the user running `tx` (undefined: not known — refused) */
   userOf(tx: GraphTx): string | undefined;
@@ -95,6 +97,10 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     this.inner.registerProcedure(procedure);
   }
 
+  useDatabase(text: string): string | null {
+    return this.context.statementAccess(text).use ?? null;
+  }
+
   /**
    * Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`,
    * NotSystemDatabaseError for data statements on system. Returns the read rules and write guard
@@ -104,9 +110,10 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     tx = baseTransaction(tx);
     const database = this.context.databaseOf(tx);
     const access = this.context.statementAccess(text);
-    if (access.use && access.use.toLowerCase() !== database.toLowerCase()) {
-      // The session's transaction is already open on `database`; USE cannot move it elsewhere.
-      throw notSupported(`USE ${access.use} in a transaction on database '${database}' (open the session on '${access.use}' instead: the driver's database option, or :use in the shell)`);
+    if (access.use && this.context.resolveName(access.use) !== database) {
+      // An explicit transaction (or an HTTP request's transaction) is open on `database`; USE cannot move it elsewhere.
+      throw notSupported(`USE ${access.use} in an explicit transaction on database '${database}': a transaction runs on one database `
+        + `(run the statement in an auto-commit transaction, or open the session on '${access.use}': the driver's database option, :use in the shell)`);
     }
     if (database === SYSTEM_DATABASE) checkSystemStatement(access, text);
     if (!this.context.authEnabled) return undefined;

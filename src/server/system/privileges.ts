@@ -55,7 +55,10 @@ const INCLUDES: Record<string, readonly string[]> = {
   database_actions: ['access', 'start_database', 'stop_database', 'index', 'create_index', 'drop_index', 'show_index', 'constraint',
     'create_constraint', 'drop_constraint', 'show_constraint', 'token', 'create_label', 'create_reltype', 'create_propertykey',
     'transaction_management'],
-  dbms_actions: ['user_management', 'role_management', 'privilege_management', 'database_management'],
+  database_management: ['create_database', 'drop_database', 'alter_database'],
+  alias_management: ['create_alias', 'drop_alias', 'alter_alias', 'show_alias'],
+  dbms_actions: ['user_management', 'role_management', 'privilege_management', 'database_management', 'create_database', 'drop_database',
+    'alter_database', 'alias_management', 'create_alias', 'drop_alias', 'alter_alias', 'show_alias'],
 };
 
 function covers(granted: string, wanted: string): boolean {

@@ -1,5 +1,5 @@
-// logs/security.log: logins, failed logins, lockouts and every change to users, roles and
-// privileges, in Neo4j's layout (`<time> <LEVEL> [<user>]: <event>`). Passwords and their hashes
+// logs/security.log: logins, failed logins, lockouts and every change to users, roles,
+// privileges, databases and aliases, in Neo4j's layout (`<time> <LEVEL> [<user>]: <event>`). Passwords and their hashes
 // never appear: a password change is written as SET PASSWORD '******'.
 
 import type { LoginEvent } from '../auth/authenticator.js';
@@ -39,6 +39,11 @@ export function describeSystemCommand(command: SystemCommand): string {
     case 'revokeRole': return `REVOKE ROLE ${quote(command.role)} FROM ${quote(command.user)}`;
     case 'addPrivilege': return privilegeCommand(command.privilege);
     case 'removePrivilege': return `REVOKE ${privilegeCommand(command.privilege).replace(/ TO (`[^`]*`)$/, ' FROM $1')}`;
+    case 'createDatabase': return `CREATE DATABASE ${quote(command.database.name)}`;
+    case 'dropDatabase': return `DROP DATABASE ${quote(command.name)}`;
+    case 'setDatabaseStatus': return `${command.status === 'online' ? 'START' : 'STOP'} DATABASE ${quote(command.name)}`;
+    case 'createAlias': return `CREATE OR REPLACE ALIAS ${quote(command.alias.name)} FOR DATABASE ${quote(command.alias.database)}`;
+    case 'dropAlias': return `DROP ALIAS ${quote(command.name)} FOR DATABASE`;
   }
 }
 

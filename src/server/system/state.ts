@@ -1,4 +1,4 @@
-// The system database's state — users, roles and privileges — as a plain value changed only by
+// The system database's state — users, roles, privileges, databases and aliases — as a plain value changed only by
 // SystemCommands applied in order. apply() is pure and deterministic (password hashes are
 // computed before a command is made), so the same command sequence gives the same state on
 // every member: a cluster can carry the commands through its Raft log unchanged.
@@ -27,6 +27,26 @@ export interface Privilege {
   readonly role: string;
 }
 
+/** A user database the DBMS knows (the default one and those made by CREATE DATABASE); `system` is implicit. */
+export interface DatabaseRecord {
+  /** normalized (lower case) */
+  readonly name: string;
+  /** requestedStatus: what START / STOP DATABASE asked for */
+  readonly status: 'online' | 'offline';
+  /** UUID, made before the command (so every member records the same) */
+  readonly id: string;
+  /** ISO-8601 UTC */
+  readonly creationTime: string;
+  /** CREATE DATABASE … OPTIONS {…} as given (SHOW DATABASES' `options` column) */
+  readonly options: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** A local database alias (CREATE ALIAS a FOR DATABASE x); both names normalized. */
+export interface AliasRecord {
+  readonly name: string;
+  readonly database: string;
+}
+
 export interface SystemState {
   /** commands applied so far */
   readonly appliedIndex: number;
@@ -34,6 +54,9 @@ export interface SystemState {
   /** role name → whether built in */
   readonly roles: ReadonlyMap<string, { readonly builtIn: boolean }>;
   readonly privileges: readonly Privilege[];
+  /** user databases by name (absent in files written before multi-database: empty) */
+  readonly databases: ReadonlyMap<string, DatabaseRecord>;
+  readonly aliases: ReadonlyMap<string, AliasRecord>;
 }
 
 export type SystemCommand =
@@ -47,9 +70,14 @@ export type SystemCommand =
   | { readonly type: 'grantRole'; readonly role: string; readonly user: string }
   | { readonly type: 'revokeRole'; readonly role: string; readonly user: string }
   | { readonly type: 'addPrivilege'; readonly privilege: Privilege }
-  | { readonly type: 'removePrivilege'; readonly privilege: Privilege };
+  | { readonly type: 'removePrivilege'; readonly privilege: Privilege }
+  | { readonly type: 'createDatabase'; readonly database: DatabaseRecord }
+  | { readonly type: 'dropDatabase'; readonly name: string }
+  | { readonly type: 'setDatabaseStatus'; readonly name: string; readonly status: DatabaseRecord['status'] }
+  | { readonly type: 'createAlias'; readonly alias: AliasRecord }
+  | { readonly type: 'dropAlias'; readonly name: string };
 
-export const EMPTY_SYSTEM_STATE: SystemState = { appliedIndex: 0, users: new Map(), roles: new Map(), privileges: [] };
+export const EMPTY_SYSTEM_STATE: SystemState = { appliedIndex: 0, users: new Map(), roles: new Map(), privileges: [], databases: new Map(), aliases: new Map() };
 
 export const PUBLIC_ROLE = 'PUBLIC';
 
@@ -125,6 +153,37 @@ export function applySystemCommand(state: SystemState, command: SystemCommand): 
       return { ...next, privileges: [...state.privileges, command.privilege] };
     case 'removePrivilege':
       return { ...next, privileges: state.privileges.filter((p) => !samePrivilege(p, command.privilege)) };
+    case 'createDatabase': {
+      if (state.aliases.has(command.database.name)) return next;
+      const databases = new Map(state.databases);
+      databases.set(command.database.name, command.database);
+      return { ...next, databases };
+    }
+    case 'dropDatabase': {
+      const databases = new Map(state.databases);
+      databases.delete(command.name);
+      // an alias never outlives its database
+      const aliases = new Map([...state.aliases].filter(([, a]) => a.database !== command.name));
+      return { ...next, databases, aliases };
+    }
+    case 'setDatabaseStatus': {
+      const database = state.databases.get(command.name);
+      if (!database) return next;
+      const databases = new Map(state.databases);
+      databases.set(command.name, { ...database, status: command.status });
+      return { ...next, databases };
+    }
+    case 'createAlias': {
+      if (!state.databases.has(command.alias.database) || state.databases.has(command.alias.name)) return next;
+      const aliases = new Map(state.aliases);
+      aliases.set(command.alias.name, command.alias);
+      return { ...next, aliases };
+    }
+    case 'dropAlias': {
+      const aliases = new Map(state.aliases);
+      aliases.delete(command.name);
+      return { ...next, aliases };
+    }
   }
 }
 
@@ -135,11 +194,13 @@ export function serializeSystemState(state: SystemState): unknown {
     users: [...state.users.values()],
     roles: [...state.roles].map(([name, r]) => ({ name, builtIn: r.builtIn })),
     privileges: state.privileges,
+    databases: [...state.databases.values()],
+    aliases: [...state.aliases.values()],
   };
 }
 
 export function parseSystemState(json: unknown): SystemState {
-  const o = json as { appliedIndex?: unknown; users?: unknown; roles?: unknown; privileges?: unknown };
+  const o = json as { appliedIndex?: unknown; users?: unknown; roles?: unknown; privileges?: unknown; databases?: unknown; aliases?: unknown };
   if (typeof o !== 'object' || o === null || !Array.isArray(o.users) || !Array.isArray(o.roles) || !Array.isArray(o.privileges) || typeof o.appliedIndex !== 'number') {
     throw new Error('not a system database snapshot');
   }
@@ -156,5 +217,18 @@ export function parseSystemState(json: unknown): SystemState {
     if (typeof r.name !== 'string') throw new Error('a role entry is malformed');
     roles.set(r.name, { builtIn: r.builtIn === true });
   }
-  return { appliedIndex: o.appliedIndex, users, roles, privileges: o.privileges as Privilege[] };
+  const databases = new Map<string, DatabaseRecord>();
+  for (const d of (Array.isArray(o.databases) ? o.databases : []) as DatabaseRecord[]) {
+    if (typeof d.name !== 'string' || (d.status !== 'online' && d.status !== 'offline')) throw new Error('a database entry is malformed');
+    databases.set(d.name, {
+      name: d.name, status: d.status, id: typeof d.id === 'string' ? d.id : '', creationTime: typeof d.creationTime === 'string' ? d.creationTime : '',
+      options: typeof d.options === 'object' && d.options !== null ? d.options : {},
+    });
+  }
+  const aliases = new Map<string, AliasRecord>();
+  for (const a of (Array.isArray(o.aliases) ? o.aliases : []) as AliasRecord[]) {
+    if (typeof a.name !== 'string' || typeof a.database !== 'string') throw new Error('an alias entry is malformed');
+    aliases.set(a.name, { name: a.name, database: a.database });
+  }
+  return { appliedIndex: o.appliedIndex, users, roles, privileges: o.privileges as Privilege[], databases, aliases };
 }
