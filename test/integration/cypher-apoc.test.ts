@@ -59,6 +59,22 @@ test('LangChain Neo4jGraph.refreshSchema queries read the schema through apoc.me
   assert.deepEqual(schema, { people: 2, knows: 'relationship' });
 });
 
+test('apoc.meta.graphSample / apoc.meta.graph, apoc.any.property and apoc.schema.properties.distinct (LangChain enhanced schema)', { timeout: 30_000 }, async () => {
+  // LangChain's enhancedSchema reads label and type counts from the meta-graph's virtual entities.
+  const [sample] = await rows(`CALL apoc.meta.graphSample() YIELD nodes, relationships
+    RETURN [n IN nodes | [labels(n)[0], n.name, n.count]] AS nodes,
+           [r IN relationships | [apoc.any.property(r, 'type'), apoc.any.property(r, 'count'), type(r)]] AS rels`);
+  assert.deepEqual(sample!.nodes, [['Company', 'Company', 1], ['Person', 'Person', 2]]);
+  assert.deepEqual((sample!.rels as unknown[][]).sort(), [['KNOWS', 1, 'KNOWS'], ['WORKS_AT', 2, 'WORKS_AT']]);
+  const [graph] = await rows('CALL apoc.meta.graph() YIELD nodes, relationships RETURN size(nodes) AS n, size(relationships) AS r');
+  assert.deepEqual(graph, { n: 2, r: 2 });
+  const [props] = await rows(`MATCH (p:Person {name: 'Ann'}) RETURN apoc.any.property(p, 'born') AS born,
+    apoc.any.property({a: 1}, 'a') AS fromMap, apoc.any.property(p, 'missing') AS missing`);
+  assert.deepEqual(props, { born: 1980, fromMap: 1, missing: null });
+  const [distinct] = await rows("CALL apoc.schema.properties.distinct('Person', 'name') YIELD value RETURN value");
+  assert.deepEqual((distinct!.value as string[]).sort(), ['Ann', 'Bob']);
+});
+
 test('@neo4j/graphql validation: apoc.util.validate / validatePredicate fail with the formatted message', { timeout: 30_000 }, async () => {
   // The GraphQL library matches on "Forbidden" / its own message inside the failure.
   assert.deepEqual(await rows("MATCH (p:Person {name: 'Ann'}) CALL apoc.util.validate(false, 'no', []) RETURN p.name AS n"), [{ n: 'Ann' }]);
