@@ -7,6 +7,7 @@ import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
+import { baseTransaction } from '../graph/read-filter.js';
 import type { RoutingTable, SessionServices } from '../bolt/services.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
@@ -44,6 +45,7 @@ import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
 import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
+import { startBackupService, storeCopyAnswerer, type ImageSource } from './backup-service.js';
 import { describeTls, loadTlsMaterial } from '../env/node/tls-material.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -155,11 +157,12 @@ async function compose(
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
   let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
   let advertisedHttp: string | null = config.http.enabled ? `${config.bolt.advertisedHost}:${config.http.port}` : null;
+  let advertisedHttps: string | null = null;
   const lockAcquisitionTimeoutMs = executionSettings(config.raw).lockAcquisitionTimeoutMs;
   const usersByTx = new WeakMap<GraphTx, string>();
   // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
   const transactions = new TransactionRegistry(nodeClock);
-  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(tx);
+  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(baseTransaction(tx));
 
   // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
   const security = await composeSecurity({
@@ -176,7 +179,7 @@ async function compose(
       throw replica?.member.refusal() ?? new Neo4jError(Status.DatabaseUnavailable, 'The cluster member is still starting.');
     });
     const started = await startReplica(config, log, {
-      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp, httpsAddress: () => advertisedHttps,
       sideState: systemCopy,
     });
     replica = started;
@@ -190,7 +193,7 @@ async function compose(
       return core.member.proposeSideChange(change);
     });
     const started = await startCore(config, log, {
-      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp, httpsAddress: () => advertisedHttps,
       sideState: systemChanges,
     });
     core = started;
@@ -405,17 +408,17 @@ async function compose(
           },
         });
       cleanup.push(() => listener.close());
+      advertisedHttps = `${config.bolt.advertisedHost}:${listener.address.port}`;
       log.info(`HTTPS enabled on ${listener.address.host}:${listener.address.port} (${describeTls(material)}).`);
       log.info(`Remote interface available at https://${displayHost(listener.address.host)}:${listener.address.port}/`);
     }
   }
 
-  const backupPolicy = sslPolicy(config, 'backup');
-  if (backupPolicy) {
-    // checked like the others so a broken policy is found now, but nothing serves backups yet
-    loadTlsMaterial(backupPolicy);
-    log.warn(`SSL policy '${backupPolicy.name}' for backup is valid but unused: Causeway has no online backup service.`);
-  }
+  const member = core?.member ?? replica?.member;
+  const backupService = await startBackupService(config, log, member !== undefined
+    ? (afterTxId) => member.onPull(afterTxId, Number.MAX_SAFE_INTEGER)
+    : storeCopyAnswerer(database as unknown as ImageSource, storeFilePath(dbPath), log));
+  if (backupService !== undefined) cleanup.push(() => backupService.close());
 
   const prometheus = prometheusEndpoint(config.raw);
   if (prometheus) {
