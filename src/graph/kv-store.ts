@@ -75,6 +75,8 @@ export class KvGraphStore implements Store {
   }
 
   node(id: NodeId): NodeRecord | undefined {
+    // Virtual entities (db.schema.visualization, apoc.meta.graph) carry negative ids: never stored.
+    if (!(id >= 0)) return undefined;
     const cached = this.nodeCache.get(id);
     if (cached !== undefined) return cached;
     return this.loadNode(this.kv, id);
@@ -89,6 +91,7 @@ export class KvGraphStore implements Store {
   }
 
   relationship(id: RelId): RelRecord | undefined {
+    if (!(id >= 0)) return undefined;
     const cached = this.relCache.get(id);
     if (cached !== undefined) return cached;
     return this.loadRel(this.kv, id);

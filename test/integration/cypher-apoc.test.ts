@@ -59,6 +59,49 @@ test('LangChain Neo4jGraph.refreshSchema queries read the schema through apoc.me
   assert.deepEqual(schema, { people: 2, knows: 'relationship' });
 });
 
+test('apoc.meta.graphSample / apoc.meta.graph, apoc.any.property and apoc.schema.properties.distinct (LangChain enhanced schema)', { timeout: 30_000 }, async () => {
+  // LangChain's enhancedSchema reads label and type counts from the meta-graph's virtual entities.
+  const [sample] = await rows(`CALL apoc.meta.graphSample() YIELD nodes, relationships
+    RETURN [n IN nodes | [labels(n)[0], n.name, n.count]] AS nodes,
+           [r IN relationships | [apoc.any.property(r, 'type'), apoc.any.property(r, 'count'), type(r)]] AS rels`);
+  assert.deepEqual(sample!.nodes, [['Company', 'Company', 1], ['Person', 'Person', 2]]);
+  assert.deepEqual((sample!.rels as unknown[][]).sort(), [['KNOWS', 1, 'KNOWS'], ['WORKS_AT', 2, 'WORKS_AT']]);
+  const [graph] = await rows('CALL apoc.meta.graph() YIELD nodes, relationships RETURN size(nodes) AS n, size(relationships) AS r');
+  assert.deepEqual(graph, { n: 2, r: 2 });
+  const [props] = await rows(`MATCH (p:Person {name: 'Ann'}) RETURN apoc.any.property(p, 'born') AS born,
+    apoc.any.property({a: 1}, 'a') AS fromMap, apoc.any.property(p, 'missing') AS missing`);
+  assert.deepEqual(props, { born: 1980, fromMap: 1, missing: null });
+  const [distinct] = await rows("CALL apoc.schema.properties.distinct('Person', 'name') YIELD value RETURN value");
+  assert.deepEqual((distinct!.value as string[]).sort(), ['Ann', 'Bob']);
+});
+
+test('APOC binds each parameter as a variable (withParamMapping) in apoc.cypher.run, when and runFirstColumn*', { timeout: 30_000 }, async () => {
+  // neo4j-graphql-js and @neo4j/graphql pass `this` in the params map and use it as a variable in the statement.
+  const [ran] = await rows(`MATCH (p:Person {name: 'Ann'}) CALL apoc.cypher.run('MATCH (this)-[:KNOWS]->(o) RETURN o.name AS other', {this: p}) YIELD value
+    RETURN value.other AS other`);
+  assert.deepEqual(ran, { other: 'Bob' });
+  const [first] = await rows(`MATCH (p:Person {name: 'Ann'}) RETURN
+    apoc.cypher.runFirstColumn('MATCH (this)-[:WORKS_AT]->(c) RETURN c.name', {this: p}, false) AS single,
+    apoc.cypher.runFirstColumn('MATCH (this)-->(x) RETURN x.name ORDER BY x.name', {this: p}, true) AS many,
+    apoc.cypher.runFirstColumn('MATCH (this)-->(x) RETURN x.name ORDER BY x.name', {this: p}) AS defaultMany,
+    apoc.cypher.runFirstColumnSingle('RETURN this.born + $n', {this: p, n: 1}) AS born`);
+  assert.deepEqual(first, { single: 'Acme', many: ['Acme', 'Bob'], defaultMany: ['Acme', 'Bob'], born: 1981 });
+  const [when] = await rows("CALL apoc.when(true, 'RETURN x * 2 AS y', '', {x: 21}) YIELD value RETURN value.y AS y");
+  assert.deepEqual(when, { y: 42 });
+  const [odd] = await rows("CALL apoc.cypher.run('RETURN `a b` AS v', {`a b`: 'spaced'}) YIELD value RETURN value.v AS v");
+  assert.deepEqual(odd, { v: 'spaced' });
+});
+
+test('apoc.coll.sortMulti sorts maps by several keys, descending unless ^, with limit and skip', { timeout: 30_000 }, async () => {
+  // neo4j-graphql-js orders nested lists with apoc.coll.sortMulti(list, ['released']) / ['^title'].
+  const [sorted] = await rows(`WITH [{a: 1, b: 'x'}, {a: 2, b: 'y'}, {a: 1, b: 'z'}, {a: 3, b: 'w'}] AS xs RETURN
+    [m IN apoc.coll.sortMulti(xs, ['a']) | m.a] AS desc,
+    [m IN apoc.coll.sortMulti(xs, ['^a', 'b']) | m.b] AS ascThenDesc,
+    [m IN apoc.coll.sortMulti(xs, ['^a', '^b'], 2, 1) | m.b] AS paged,
+    apoc.coll.sortMulti(null, ['a']) AS none`);
+  assert.deepEqual(sorted, { desc: [3, 2, 1, 1], ascThenDesc: ['z', 'x', 'y', 'w'], paged: ['z', 'y'], none: null });
+});
+
 test('@neo4j/graphql validation: apoc.util.validate / validatePredicate fail with the formatted message', { timeout: 30_000 }, async () => {
   // The GraphQL library matches on "Forbidden" / its own message inside the failure.
   assert.deepEqual(await rows("MATCH (p:Person {name: 'Ann'}) CALL apoc.util.validate(false, 'no', []) RETURN p.name AS n"), [{ n: 'Ann' }]);

@@ -50,6 +50,20 @@ function sortBy(xs: readonly CypherValue[], spec: string): CypherValue[] {
   return [...xs].sort((a, b) => (ascending ? 1 : -1) * orderCompare(property(a, key), property(b, key)));
 }
 
+/** apoc.coll.sortMulti: several keys, the first deciding first; each descending unless prefixed with ^. */
+function sortMulti(xs: readonly CypherValue[], specs: readonly CypherValue[], limit: number, skip: number): CypherValue[] {
+  const keys = specs.map((spec) => String(spec)).map((spec) => (spec.startsWith('^') ? { key: spec.slice(1), sign: 1 } : { key: spec, sign: -1 }));
+  const sorted = [...xs].sort((a, b) => {
+    for (const { key, sign } of keys) {
+      const c = orderCompare(property(a, key), property(b, key));
+      if (c !== 0) return sign * c;
+    }
+    return 0;
+  });
+  const from = Math.max(0, skip);
+  return limit < 0 ? sorted.slice(from) : sorted.slice(from, from + limit);
+}
+
 const L = (name: string, v: CypherValue | undefined): CypherValue[] | null => list(name, v);
 
 export const collFunctions: ScalarFunction[] = [
@@ -67,6 +81,11 @@ export const collFunctions: ScalarFunction[] = [
   fn('apoc.coll.sort', 1, 1, (a) => { const xs = L('apoc.coll.sort', a[0]); return xs === null ? null : [...xs].sort(orderCompare); }),
   fn('apoc.coll.sortNodes', 2, 2, (a) => { const xs = L('apoc.coll.sortNodes', a[0]); return xs === null ? null : sortBy(xs, String(a[1])); }),
   fn('apoc.coll.sortMaps', 2, 2, (a) => { const xs = L('apoc.coll.sortMaps', a[0]); return xs === null ? null : sortBy(xs, String(a[1])); }),
+  fn('apoc.coll.sortMulti', 1, 4, (a) => {
+    const xs = L('apoc.coll.sortMulti', a[0]);
+    if (xs === null) return null;
+    return sortMulti(xs, L('apoc.coll.sortMulti', a[1]) ?? [], int('apoc.coll.sortMulti', a[2], -1), int('apoc.coll.sortMulti', a[3], 0));
+  }),
   fn('apoc.coll.contains', 2, 2, (a) => { const xs = L('apoc.coll.contains', a[0]); return xs === null ? false : xs.some((x) => cypherEquivalent(x, a[1]!)); }),
   fn('apoc.coll.containsAll', 2, 2, (a) => {
     const xs = L('apoc.coll.containsAll', a[0]); const ys = L('apoc.coll.containsAll', a[1]);

@@ -22,11 +22,22 @@ function rowMaps(result: QueryResult): CypherValue[][] {
   return result.records.map((r) => [new Map(result.columns.map((c, i) => [c, r[i] ?? null]))]);
 }
 
-/** APOC passes the parameters map to the inner statement; its own `$param` names come from it. */
+/**
+ * APOC's withParamMapping: every parameter is also bound as a variable of the same name
+ * (`WITH $\`this\` AS \`this\` …` before the statement), which is how neo4j-graphql-js and
+ * @neo4j/graphql pass `this` into @cypher statements.
+ */
+export function withParamMapping(text: string, keys: Iterable<string>): string {
+  const bindings = [...keys].map((k) => `$${printName(k)} AS ${printName(k)}`);
+  return bindings.length === 0 ? text : `WITH ${bindings.join(', ')} ${text}`;
+}
+
+/** APOC passes the parameters map to the inner statement, each parameter also bound as a variable. */
 async function runStatement(name: string, context: ProcedureContext | undefined, text: CypherValue | undefined, p: CypherValue | undefined): Promise<CypherValue[][]> {
   if (typeof text !== 'string') throw failure('procedure', name, 'the statement must be a string');
   if (text.trim() === '') return [];
-  return rowMaps(await need(name, context).run(text, params(p)));
+  const bound = params(p);
+  return rowMaps(await need(name, context).run(withParamMapping(text, bound.keys()), bound));
 }
 
 function labelsText(name: string, labels: CypherValue | undefined): string {

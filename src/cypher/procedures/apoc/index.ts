@@ -12,7 +12,7 @@ import type { CypherValue } from '../../../values/value.js';
 import { collFunctions } from './coll.js';
 import { failure, fn } from './common.js';
 import { convertFunctions } from './convert.js';
-import { cypherProcedures } from './cypher.js';
+import { cypherProcedures, withParamMapping } from './cypher.js';
 import { dateFunctions } from './date.js';
 import { mapFunctions } from './map.js';
 import { metaFunctions, metaProcedures } from './meta.js';
@@ -88,13 +88,18 @@ export function apocProcedures(): ProcedureSignature[] {
   ];
 }
 
-function firstColumn(name: string, many: boolean) {
-  return fn(name, 2, 2, (a, ctx) => {
+/**
+ * apoc.cypher.runFirstColumn{Single,Many}(statement, params) and APOC 3.5/4's
+ * runFirstColumn(statement, params, expectMultipleValues = true), which neo4j-graphql-js sends.
+ */
+function firstColumn(name: string, many: boolean | 'argument') {
+  return fn(name, 2, many === 'argument' ? 3 : 2, (a, ctx) => {
     if (typeof a[0] !== 'string') throw failure('function', name, 'the statement must be a string');
     if (!ctx.runNestedSync) throw new Neo4jError(Status.FeatureNotSupported, `${name} outside the Cypher engine`);
     const params = a[1] instanceof Map ? a[1] : new Map<string, CypherValue>();
-    const { rows } = ctx.runNestedSync(a[0], params);
-    return many ? rows.map((r) => r[0] ?? null) : rows[0]?.[0] ?? null;
+    const { rows } = ctx.runNestedSync(withParamMapping(a[0], params.keys()), params);
+    const multiple = many === 'argument' ? a[2] !== false : many;
+    return multiple ? rows.map((r) => r[0] ?? null) : rows[0]?.[0] ?? null;
   }, false);
 }
 
@@ -107,6 +112,6 @@ export const apocFunctions: ScalarFunction[] = [
   fn('apoc.version', 0, 0, () => APOC_VERSION),
   firstColumn('apoc.cypher.runFirstColumnSingle', false),
   firstColumn('apoc.cypher.runFirstColumnMany', true),
-  firstColumn('apoc.cypher.runFirstColumn', true),
+  firstColumn('apoc.cypher.runFirstColumn', 'argument'),
   ...collFunctions, ...mapFunctions, ...textFunctions, ...convertFunctions, ...dateFunctions, ...metaFunctions,
 ];

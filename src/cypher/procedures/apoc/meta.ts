@@ -140,6 +140,51 @@ function metaSchema(tx: GraphTx): CypherValue[][] {
   return [[value]];
 }
 
+/**
+ * apoc.meta.graph / graphSample: one virtual node per label ({name, count}) and one virtual
+ * relationship per (start label, type, end label) ({type, count}), negative ids as APOC's virtual entities.
+ */
+function metaGraph(tx: GraphTx): CypherValue[][] {
+  const { labels } = scan(tx);
+  const nodes = new Map<string, NodeValue>();
+  [...labels.keys()].sort().forEach((l, i) => nodes.set(l, new NodeValue(-(i + 1), [l],
+    new Map<string, CypherValue>([['name', l], ['count', BigInt(labels.get(l)!.count)]]), `-${i + 1}`)));
+  const counts = new Map<string, { start: string; type: string; end: string; count: number }>();
+  let budget = SCAN_LIMIT;
+  for (const id of tx.allRelationships()) {
+    if (--budget < 0) break;
+    const r = tx.relationship(id);
+    const start = r && tx.node(r.startId); const end = r && tx.node(r.endId);
+    if (!r || !start || !end) continue;
+    for (const a of start.labels) for (const b of end.labels) {
+      const key = `${a}\u0000${r.type}\u0000${b}`;
+      const c = counts.get(key) ?? { start: a, type: r.type, end: b, count: 0 };
+      c.count++;
+      counts.set(key, c);
+    }
+  }
+  const rels = [...counts.values()].map((c, i) => {
+    const start = nodes.get(c.start)!; const end = nodes.get(c.end)!;
+    return new RelationshipValue(-(i + 1), c.type, start.id, end.id,
+      new Map<string, CypherValue>([['type', c.type], ['count', BigInt(c.count)]]), `-${i + 1}`, start.elementId, end.elementId);
+  });
+  return [[[...nodes.values()], rels]];
+}
+
+/** apoc.schema.properties.distinct: the distinct values of a label's property (bounded scan). */
+function distinctValues(tx: GraphTx, label: string, key: string): CypherValue[][] {
+  const seen = new Map<string, CypherValue>();
+  let budget = SCAN_LIMIT;
+  for (const id of tx.nodesWithLabel(label)) {
+    if (--budget < 0) break;
+    const v = tx.node(id)?.properties.get(key);
+    if (v === undefined || v === null) continue;
+    const k = `${typeof v}:${String(v)}`;
+    if (!seen.has(k)) seen.set(k, v as CypherValue);
+  }
+  return [[[...seen.values()]]];
+}
+
 export function metaProcedures(): ProcedureSignature[] {
   const config = { name: 'config', type: 'MAP', default: new Map() };
   return [
@@ -154,10 +199,31 @@ export function metaProcedures(): ProcedureSignature[] {
       description: 'Examines the given sub-graph and returns the meta-graph as a map.',
       invoke: (tx) => metaSchema(tx),
     },
+    ...(['apoc.meta.graph', 'apoc.meta.graphSample'] as const).map((name): ProcedureSignature => ({
+      name, mode: 'READ', inputs: [config],
+      outputs: [{ name: 'nodes', type: 'LIST<NODE>' }, { name: 'relationships', type: 'LIST<RELATIONSHIP>' }],
+      description: 'Examines the full graph and returns a meta-graph.',
+      invoke: (tx) => metaGraph(tx),
+    })),
+    {
+      name: 'apoc.schema.properties.distinct', mode: 'READ',
+      inputs: [{ name: 'label', type: 'STRING' }, { name: 'key', type: 'STRING' }], outputs: [{ name: 'value', type: 'LIST<ANY>' }],
+      description: 'Returns all distinct node property values for the given key.',
+      invoke: (tx, args) => distinctValues(tx, String(args[0] ?? ''), String(args[1] ?? '')),
+    },
   ];
 }
 
+/** apoc.any.property: a property of a node, relationship or map (null for anything else). */
+function anyProperty(entity: CypherValue | undefined, key: CypherValue | undefined): CypherValue {
+  if (typeof key !== 'string') return null;
+  if (entity instanceof NodeValue || entity instanceof RelationshipValue) return entity.properties.get(key) ?? null;
+  if (entity instanceof Map) return entity.get(key) ?? null;
+  return null;
+}
+
 export const metaFunctions: ScalarFunction[] = [
+  fn('apoc.any.property', 2, 2, (a) => anyProperty(a[0], a[1])),
   fn('apoc.meta.type', 1, 1, (a) => apocTypeName(a[0])),
   fn('apoc.meta.cypher.type', 1, 1, (a) => {
     const v = a[0];
