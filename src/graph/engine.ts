@@ -90,7 +90,8 @@ export class GraphEngine implements GraphDatabase, TxHost {
   constructor(options: EngineOptions) {
     this.name = options.name;
     this.store = options.store;
-    this.search = new SearchIndexes(options.store, options.annIndexFactory);
+    this.search = new SearchIndexes(options.store, options.annIndexFactory, options.ticker);
+    this.search.start();
     this.log = options.log;
     this.ticker = options.ticker;
     const lockTimeoutMs = options.lockAcquisitionTimeoutMs ?? 0;
