@@ -27,7 +27,7 @@ export const EF_SEARCH_PER_SQRT_SIZE = 8;
 export const EF_SEARCH_MAX = 8192;
 
 /** How long one population slice may hold the event loop. */
-const POPULATION_SLICE_TARGET_MS = 20;
+const POPULATION_SLICE_TARGET_MS = 10;
 const POPULATION_SLICE_MAX = 4096;
 
 let loaded: typeof import('usearch') | null | undefined;
