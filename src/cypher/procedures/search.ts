@@ -245,7 +245,7 @@ export function searchProcedures(): ProcedureSignature[] {
       description: 'List the available analyzers that the full-text indexes can be configured with.',
       inputs: [], outputs: [{ name: 'analyzer', type: 'STRING' }, { name: 'description', type: 'STRING' }, { name: 'stopwords', type: 'LIST<STRING>' }],
       invoke: () => analyzerNames().map((n) => {
-        const stop = n === 'standard' || n === 'stop';
+        const stop = n === 'standard' || n === 'stop' || n === 'english';
         return [analyzerNamed(n).name, ANALYZER_DESCRIPTIONS[n] ?? '', stop ? [...ENGLISH_STOP_WORDS] : []];
       }),
     },
@@ -291,4 +291,6 @@ const ANALYZER_DESCRIPTIONS: Record<string, string> = {
   stop: 'Stop analyzer tokenizes at non-letter characters, and filters out English stop words.',
   whitespace: 'Breaks text into terms by characters that are considered "Unicode WhiteSpace".',
   keyword: 'Keyword analyzer "tokenizes" the text as a single term. Useful for zip-codes, ids, etc. Situations where complete and exact matches are desired.',
+  english: 'English analyzer with stemming and stop word filtering.',
+  'standard-folding': 'Analyzer that uses ASCIIFoldingFilter to remove accents (diacritics). Otherwise behaves as standard english analyzer, but without stop words.',
 };
