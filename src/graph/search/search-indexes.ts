@@ -327,7 +327,8 @@ export class SearchIndexes {
   }
 
   private onTick(): void {
-    if (this.populateSlice()) return;
+    this.populateSlice();
+    if (this.populating() !== undefined) return;
     this.stopTicking?.();
     this.stopTicking = undefined;
   }
