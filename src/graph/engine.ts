@@ -139,6 +139,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
     if (this.closed) return;
     this.closed = true;
     for (const tx of [...this.openTxs]) if (tx.isOpen) tx.rollback();
+    this.search.close(new Neo4jError(Status.DatabaseUnavailable, `Database '${this.name}' is closed.`));
     await this.drained();
     await this.log?.close();
     await this.store.close();

@@ -174,6 +174,7 @@ export class SearchIndexes {
   private readonly vector = new Map<string, Built<VectorIndex>>();
   private stopTicking: (() => void) | undefined;
   private waiters: OnlineWaiter[] = [];
+  private closed = false;
 
   constructor(
     private readonly store: StoreReader, private readonly annFactory: AnnIndexFactory = exactAnnIndex,
@@ -232,6 +233,14 @@ export class SearchIndexes {
       const waiter: OnlineWaiter = { names, resolve: () => { stop(); resolve(); }, reject: (e) => { stop(); reject(e); } };
       this.waiters.push(waiter);
     });
+  }
+
+  /** Stops population (the database is closing); waits fail with `error`. */
+  close(error: Error): void {
+    this.stopTicking?.();
+    this.stopTicking = undefined;
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
   }
 
   /** Forget everything (the store was replaced); the indexes are populated again. */
@@ -320,7 +329,7 @@ export class SearchIndexes {
     }
     if (this.ticker === undefined) {
       while (this.populateSlice()) { /* at once: no event loop to share */ }
-    } else if (this.stopTicking === undefined && this.populating() !== undefined) {
+    } else if (this.stopTicking === undefined && !this.closed && this.populating() !== undefined) {
       this.stopTicking = this.ticker.every(POPULATION_TICK_MS, () => this.onTick());
     }
     this.notifyWaiters();
