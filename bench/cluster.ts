@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { CausewayCluster } from './causeway-cluster.js';
 import { EtcdCluster, etcdAvailable } from './etcd-cluster.js';
 import { spliceBlock } from './report.js';
+import { readCpuMs } from './server-process.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
 
 const CLUSTER_START = '<!-- bench:cluster:start -->';
@@ -38,10 +39,21 @@ interface WriteFigures {
   readonly latency: LatencySummary;
 }
 
-async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>, onError: () => Promise<void> = async () => {}): Promise<WriteFigures & { errors: number }> {
+/** CPU ms per write: the bench process (the clients) and the servers, read from /proc */
+interface CpuPerWrite {
+  readonly clientMs: number;
+  readonly serversMs: number;
+}
+
+let serverPids: () => readonly number[] = () => [];
+
+async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>, onError: () => Promise<void> = async () => {}): Promise<WriteFigures & { errors: number; cpu: CpuPerWrite }> {
   const samples: number[] = [];
   const deadline = performance.now() + ms;
   let errors = 0;
+  const pids = serverPids();
+  const serversBefore = pids.map((pid) => readCpuMs(pid) ?? 0);
+  const clientBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: clients }, async (_, client) => {
     // Bounded by the deadline; an error is counted and the client goes on.
     for (let i = 0; performance.now() < deadline; i++) {
@@ -56,7 +68,11 @@ async function drive(clients: number, ms: number, write: (client: number, i: num
       }
     }
   }));
-  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors };
+  const client = process.cpuUsage(clientBefore);
+  const serversMs = pids.reduce((sum, pid, i) => sum + (readCpuMs(pid) ?? 0) - serversBefore[i]!, 0);
+  const writes = Math.max(1, samples.length);
+  const cpu = { clientMs: (client.user + client.system) / 1000 / writes, serversMs: serversMs / writes };
+  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors, cpu };
 }
 
 const median = (values: number[]): number => {
@@ -80,20 +96,32 @@ async function main(): Promise<void> {
     else say('etcd is not installed (apt-get install etcd-server): Causeway figures only');
     say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ${new Date().toISOString()}`);
     say('');
-    say('| clients | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio |');
-    say('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    say('| clients | driver API | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio | CPU ms/write: clients, servers (etcd) |');
+    say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    const causewayPids = (): number[] => causeway!.running().map((core) => core.server!.pid);
+    const etcdPids = (): number[] => etcd?.members.map((member) => member.child?.pid).filter((pid): pid is number => pid !== undefined) ?? [];
     for (const clients of clientCounts) {
       const leader = await causeway.writableLeader();
-      const ours = await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
-      let theirs: WriteFigures | undefined;
+      // executeQuery: a managed transaction (BEGIN+RUN+PULL, then COMMIT: two round trips);
+      // auto-commit: session.run on a session per client (RUN+PULL: one round trip, like a put)
+      serverPids = causewayPids;
+      const managed = await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      const sessions = Array.from({ length: clients }, () => leader.driver!.session());
+      const autoCommit = await drive(clients, roundMs, (client, i) => sessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      await Promise.all(sessions.map((session) => session.close()));
+      let theirs: (WriteFigures & { cpu: CpuPerWrite }) | undefined;
       if (etcd !== undefined) {
         const etcdLeader = await etcd.waitForLeader(30_000);
         const cluster = etcd;
+        serverPids = etcdPids;
         theirs = await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i)));
       }
       const f = (n: number | undefined, digits = 1): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
-      say(`| ${clients} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
-        `${theirs ? `${(ours.perSecond / theirs.perSecond).toFixed(2)}×` : '–'} | ${theirs ? `${(ours.latency.p50Ms / theirs.latency.p50Ms).toFixed(2)}×` : '–'} |`);
+      for (const [api, ours] of [['executeQuery', managed], ['auto-commit', autoCommit]] as const) {
+        say(`| ${clients} | ${api} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
+          `${theirs ? `${(ours.perSecond / theirs.perSecond).toFixed(2)}×` : '–'} | ${theirs ? `${(ours.latency.p50Ms / theirs.latency.p50Ms).toFixed(2)}×` : '–'} | ` +
+          `${f(ours.cpu.clientMs, 2)}, ${f(ours.cpu.serversMs, 2)} (${f(theirs?.cpu.clientMs, 2)}, ${f(theirs?.cpu.serversMs, 2)}) |`);
+      }
     }
 
     const ourFailovers: number[] = [];

@@ -14,6 +14,8 @@ import type { CommitLog } from '../graph/commit-log.js';
 import type { TxCommand } from '../graph/commands.js';
 import type { AnnIndexFactory } from '../graph/search/vector-index.js';
 import { GraphEngine } from '../graph/engine.js';
+import { MemoryStore } from '../graph/memory-store.js';
+import { encodeSnapshot, takeSnapshot } from '../graph/snapshot.js';
 import type { Store } from '../graph/store.js';
 import type { Message } from '../raft/messages.js';
 import { RawNode } from '../raft/raw-node.js';
@@ -21,10 +23,10 @@ import { raftConfigFromSettings } from '../raft/timing.js';
 import type { Membership } from '../raft/types.js';
 import { ReplicationDriver } from '../replication/driver.js';
 import type { RaftStorage } from '../replication/storage.js';
-import type { ClusterBinding, ClusterStateStore } from './binding.js';
+import { SEED_SNAPSHOT_INDEX, type ClusterBinding, type ClusterStateStore } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
-import { GraphStateMachine, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
+import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed, type StoreImageBuilder } from './tx-feed.js';
@@ -91,7 +93,7 @@ export interface CoreMemberOptions {
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
-  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean };
+  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean; readonly ignoreSeedFloor?: boolean };
 }
 
 interface PendingCommit {
@@ -127,6 +129,8 @@ export interface MemberStatus {
 const OUTCOME_WAIT_MIN_MS = 5000;
 /** the leader reconsiders the voter set this often */
 const KEEPER_INTERVAL_MS = 250;
+/** a lapsed leadership transfer is asked again, this many tries in all */
+const TRANSFER_ATTEMPTS = 3;
 /** discovery info is refreshed every this many ticks */
 const PUBLISH_EVERY_TICKS = 2;
 
@@ -146,6 +150,8 @@ export class CoreMember implements ClusterNetworkHandlers {
   private stopTicking: (() => void) | undefined;
   private ticks = 0;
   private lastKeeperMs = 0;
+  /** a leadership transfer asked for by a procedure, waiting for its outcome */
+  private transfer: { readonly to: string; attempts: number; readonly deadlineMs: number; resolve(): void; reject(error: Neo4jError): void } | undefined;
   private lastLeaderMessageMs: number | null = null;
   private readonly startedMs: number;
   private lastWaitReason = '';
@@ -195,6 +201,8 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.closed = true;
     this.stopTicking?.();
     this.rejectAllPending(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
+    this.transfer?.reject(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
+    this.transfer = undefined;
     await this.engine.close();
     this.options.raftStorage.close();
   }
@@ -388,6 +396,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       }
     }
     this.expirePending(nowMs);
+    this.checkTransfer(nowMs);
     this.pump();
   }
 
@@ -413,22 +422,37 @@ export class CoreMember implements ClusterNetworkHandlers {
       this.lastWaitReason = decision.reason;
       return;
     }
-    if (this.engine.lastAppliedTxId() > 0) {
-      const reason = `this member's store already holds ${this.engine.lastAppliedTxId()} transactions but belongs to no cluster; a core can form or join a cluster only with an empty store`;
+    const storeTxId = this.engine.lastAppliedTxId();
+    if (decision.kind === 'adopt' && storeTxId > 0 && decision.seed?.txId !== storeTxId) {
+      const reason = decision.seed === undefined
+        ? `this member's store already holds ${storeTxId} transactions but belongs to no cluster, and cluster ${decision.clusterId} was formed without them; `
+          + 'a core joins a running cluster with an empty store (or one seeded from the same backup as the cluster)'
+        : `this member's store holds ${storeTxId} transactions but cluster ${decision.clusterId} was seeded with ${decision.seed.txId} by ${decision.seed.memberId}; `
+          + 'seed every core from the same backup, or start this one with an empty store';
       if (reason !== this.lastWaitReason) this.options.log.error(`Cluster formation refused: ${reason}.`);
       this.lastWaitReason = reason;
       return;
     }
+    if (decision.kind === 'adopt' && storeTxId > 0) {
+      // Seeded from the same backup, presumably: the leader's copy of the seed replaces it, so a
+      // store that only looks the same cannot diverge from the cluster.
+      this.options.log.info(`This member's store (${storeTxId} transactions) is replaced by the seed of cluster ${decision.clusterId} from ${decision.seed!.memberId}.`);
+      this.engine.restore(this.emptyImage());
+    }
     const binding: ClusterBinding = decision.kind === 'bootstrap'
-      ? { clusterId: decision.clusterId, initialVoters: decision.voters }
-      : { clusterId: decision.clusterId, initialVoters: decision.initialVoters };
+      ? { clusterId: decision.clusterId, initialVoters: decision.voters, ...(decision.seed === undefined ? {} : { seed: decision.seed }) }
+      : { clusterId: decision.clusterId, initialVoters: decision.initialVoters, ...(decision.seed === undefined ? {} : { seed: decision.seed }) };
     this.options.clusterState.saveBinding(binding);
     this.binding = binding;
     this.options.log.info(decision.kind === 'bootstrap'
-      ? `Formed cluster ${binding.clusterId} with ${binding.initialVoters.length} cores: ${binding.initialVoters.join(', ')}.`
+      ? `Formed cluster ${binding.clusterId} with ${binding.initialVoters.length} cores: ${binding.initialVoters.join(', ')}${binding.seed === undefined ? '' : `, seeded with this member's store (${binding.seed.txId} transactions)`}.`
       : `Bound to cluster ${binding.clusterId}${binding.initialVoters.includes(this.options.selfId) ? ' as one of its first cores' : '; waiting for the leader to add this member'}.`);
     this.startRaft(binding);
     this.publish();
+  }
+
+  private emptyImage(): Uint8Array {
+    return encodeSnapshot(takeSnapshot(new MemoryStore()));
   }
 
   private startRaft(binding: ClusterBinding): void {
@@ -436,8 +460,20 @@ export class CoreMember implements ClusterNetworkHandlers {
     const config = raftConfigFromSettings(o.selfId, {
       leaderElectionTimeoutMs: o.electionTimeoutMs, enablePreVoting: o.preVote, refuseToBeLeader: o.refuseToBeLeader, tickMs: o.tickMs,
     }, o.random);
-    const recovered = o.raftStorage.recovered();
-    this.node = new RawNode(config, { ...recovered, initialMembership: { voters: [...binding.initialVoters], learners: [] } });
+    const initialMembership = { voters: [...binding.initialVoters], learners: [] };
+    let recovered = o.raftStorage.recovered();
+    if (binding.seed?.memberId === o.selfId && recovered.snapshot === null && recovered.entries.length === 0) {
+      // The seed enters the log as its first snapshot, written before Raft starts (again after a
+      // crash before it was durable: the binding names this member as the seeder).
+      const seed = { meta: { index: SEED_SNAPSHOT_INDEX, term: 1, membership: initialMembership }, data: seedSnapshotData(this.engine, o.sideState) };
+      o.raftStorage.saveSnapshot(seed, []);
+      o.raftStorage.sync();
+      // recovered() keeps what was read at open; the seed is now durable beside it
+      recovered = { hardState: recovered.hardState, snapshot: seed, entries: [] };
+    }
+    // Until the seed reached a member it must not lead: it would lead a log without the seed.
+    const seeded = binding.seed === undefined || o.unsafe?.ignoreSeedFloor === true ? config : { ...config, campaignAfterIndex: SEED_SNAPSHOT_INDEX };
+    this.node = new RawNode(seeded, { ...recovered, initialMembership });
     const engine = this.engine;
     this.machine = new GraphStateMachine({
       applyCommitted: (batch) => {
@@ -517,10 +553,43 @@ export class CoreMember implements ClusterNetworkHandlers {
     return this.machine?.policyOf(memberId) ?? 'auto';
   }
 
-  transferLeadership(to: string): void {
+  /**
+   * Hands leadership to `to` and settles once the outcome is known: resolved when `to` leads,
+   * rejected (retriably) when another member took over or the transfer kept lapsing — Raft
+   * abandons a transfer after an election timeout (the target never got, or never acted on,
+   * timeoutNow), so it is asked again up to TRANSFER_ATTEMPTS times.
+   */
+  transferLeadership(to: string): Promise<void> {
     const node = this.requireLeaderNode();
+    this.transfer?.reject(new Neo4jError(Status.NotALeader, `The leadership transfer to ${this.transfer.to} was replaced by one to ${to}.`));
     node.transferLeadership(to);
     this.schedulePump();
+    return new Promise((resolve, reject) => {
+      this.transfer = { to, attempts: 1, deadlineMs: this.options.clock.monotonicMs() + TRANSFER_ATTEMPTS * 2 * this.options.electionTimeoutMs, resolve, reject };
+    });
+  }
+
+  private checkTransfer(nowMs: number): void {
+    const transfer = this.transfer;
+    const raft = this.node?.raft;
+    if (transfer === undefined || raft === undefined) return;
+    const settle = (error?: Neo4jError): void => {
+      this.transfer = undefined;
+      if (error === undefined) transfer.resolve();
+      else transfer.reject(error);
+    };
+    if (raft.role !== 'leader') {
+      if (raft.lead === transfer.to) return settle();
+      if (raft.lead !== null) return settle(new Neo4jError(Status.NotALeader, `Leadership went to ${raft.lead}, not ${transfer.to}, during the transfer.`));
+    } else if (raft.transferee === null) {
+      if (transfer.attempts >= TRANSFER_ATTEMPTS) {
+        return settle(new Neo4jError(Status.ReplicationFailure, `The leadership transfer to ${transfer.to} lapsed ${transfer.attempts} times; this member still leads.`));
+      }
+      transfer.attempts++;
+      this.node!.transferLeadership(transfer.to);
+      this.schedulePump();
+    }
+    if (nowMs > transfer.deadlineMs) settle(new Neo4jError(Status.ReplicationFailure, `The leadership transfer to ${transfer.to} did not complete in time.`));
   }
 
   /** throws NotALeader (with this member's role) unless it leads */
@@ -576,6 +645,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
       boltAddress: addresses.bolt, httpAddress: addresses.http, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
       database: o.databaseName, raftRole: this.role(), term: raft?.term ?? 0, appliedIndex: this.machine?.appliedIndex ?? 0,
+      storeTxId: this.engine.lastAppliedTxId(), seedTxId: this.binding?.seed?.txId ?? 0, seederId: this.binding?.seed?.memberId ?? null,
     };
   }
 

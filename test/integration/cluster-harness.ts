@@ -199,8 +199,9 @@ export interface LocalCluster {
   waitForLeader(timeoutMs?: number, among?: readonly ClusterMember[]): Promise<ClusterMember>;
   /**
    * CALL dbms.cluster.transferLeadership(target) on the leader until the target holds the lease:
-   * the procedure answers success even when the transfer is later abandoned (seen after restarts),
-   * so up to `attempts` tries of `waitMs` each; returns the number of tries it took.
+   * the procedure answers once the target leads and fails when the transfer kept lapsing (it asks
+   * again itself); the lease follows leadership a moment later. Up to `attempts` calls, each
+   * followed by up to `waitMs` for the lease; returns the number of calls it took.
    */
   transferLeadership(target: ClusterMember, attempts?: number, waitMs?: number): Promise<number>;
   /** `CALL dbms.cluster.role()` on the member, undefined when it does not answer */
@@ -345,6 +346,8 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
     'dbms.security.auth_enabled': 'false',
     'causeway.query.workers': '0',
     'causeway.storage.fsync_on_commit': 'false',
+    // a free port of the system's choosing: parallel members must not contend for 6362
+    'dbms.backup.listen_address': '127.0.0.1:0',
     // Twice the default: these tests share two cores with everything else CI runs, and a member
     // starved of CPU for half a second is (rightly) replaced; the default's own figures come from
     // bench/cluster.ts on a quiet machine.
@@ -438,8 +441,9 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
       for (let attempt = 1; attempt <= attempts; attempt++) {
         const leader = await waitForLeader();
         if (leader === target) return attempt - 1;
-        await leader.driver().executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: target.memberId() });
+        const failure = await leader.driver().executeQuery('CALL dbms.cluster.transferLeadership($id)', { id: target.memberId() }).then(() => undefined, (error: Error) => error);
         if (await waitForLeader(waitMs, [target]).then(() => true, () => false)) return attempt;
+        if (failure !== undefined && attempt === attempts) throw failure;
       }
       throw new Error(`leadership did not move to ${target.name} after ${attempts} transfers`);
     },

@@ -143,12 +143,14 @@ function transferProcedure(member: CoreMember, name: string): ProcedureSignature
     mode: 'DBMS',
     inputs: [{ name: 'node_id', type: 'ANY' }],
     outputs: [{ name: 'node_id', type: 'STRING' }],
-    description: 'Hand leadership to another voter, which first catches up (leader only).',
-    invoke: (_tx, args) => {
+    description: 'Hand leadership to another voter, which first catches up; answers once it leads (leader only).',
+    invoke: async (_tx, args) => {
       member.requireLeader();
       const id = resolveMemberId(member, args[0] ?? null);
       if (!member.status().voters.includes(id)) throw new Neo4jError(Status.ArgumentError, `${id} is not a voter, so it cannot lead.`);
-      member.transferLeadership(id);
+      if (id === member.selfId) return [[id]];
+      // answers once the target leads; fails (retriably) when the transfer lapsed or went elsewhere
+      await member.transferLeadership(id);
       return [[id]];
     },
   };
