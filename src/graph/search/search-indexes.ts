@@ -203,6 +203,9 @@ export class SearchIndexes {
 
   /** The state of the search index `name`, or undefined when it is not a search index of the store. */
   status(name: string): SearchIndexStatus | undefined {
+    // Without a ticker an index is populated at once by its first query, so it counts as ONLINE
+    // (and SHOW INDEXES in a query worker must not build it).
+    if (this.ticker === undefined && !this.built) return undefined;
     this.ensureBuilt();
     const built = this.fulltext.get(name) ?? this.vector.get(name);
     if (built === undefined) return undefined;
