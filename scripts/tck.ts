@@ -1,6 +1,7 @@
 // `npm run tck`: runs the openCypher TCK (features under --tck-dir, default ../shared/tck) against
 // a fresh in-memory store and CypherEngine per scenario, prints a table per feature folder and the
-// pass rate, and fails when a scenario that is not on test/tck/known-failures.txt fails.
+// pass rate, and fails when a scenario that is not on test/tck/known-failures.txt fails. Errors are
+// compared strictly (type, detail, phase) unless --lenient.
 
 import { Command } from 'commander';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,7 @@ interface Options {
   store: string;
   json?: string;
   strict?: boolean;
+  lenient?: boolean;
 }
 
 async function main(): Promise<number> {
@@ -65,7 +67,8 @@ async function main(): Promise<number> {
     .option('--verbose', 'print every failure, not only regressions')
     .option('--update-readme', 'write the pass rate into README.md (the line after <!-- tck-figure -->)')
     .option('--json <file>', 'also write every scenario result (key, passed, message, duration) as JSON')
-    .option('--strict', 'compare errors strictly: the type exactly, the detail when named, the phase (compile time / runtime)')
+    .option('--strict', 'compare errors strictly (the default): the openCypher type exactly, the detail when named, the phase (compile time / runtime)')
+    .option('--lenient', 'compare errors as before issue 11: SyntaxError and SemanticError interchange, a compile-time TypeError may be a SyntaxError, the detail only when the engine attached one')
     .option('--store <store>', 'memory (default) or durable (the LMDB engine, one scratch store per scenario)', 'memory')
     .parse(process.argv);
   const options = program.opts<Options>();
@@ -73,6 +76,10 @@ async function main(): Promise<number> {
   const featuresDir = join(tckDir, 'features');
   if (!existsSync(featuresDir)) {
     process.stderr.write(`tck: ${featuresDir} does not exist; pass --tck-dir <openCypher tck folder>\n`);
+    return 2;
+  }
+  if (options.strict === true && options.lenient === true) {
+    process.stderr.write('tck: --strict and --lenient exclude each other\n');
     return 2;
   }
   if (options.updateKnownFailures === true && options.filter !== undefined) {
@@ -98,7 +105,7 @@ async function main(): Promise<number> {
   const scratchDir = options.store === 'durable' ? mkdtempSync(join(tmpdir(), 'causeway-tck-')) : undefined;
   const workerData: EngineBackendData = {
     graphScripts: loadGraphScripts(tckDir), store: options.store, ...(scratchDir === undefined ? {} : { scratchDir }),
-    ...(options.strict === true ? { strict: true } : {}),
+    ...(options.lenient === true ? {} : { strict: true }),
   };
   const durations: { key: string; ms: number }[] = [];
   let outcomes: Map<string, ScenarioOutcome>;
@@ -141,7 +148,7 @@ async function main(): Promise<number> {
     writeFileSync(options.json, JSON.stringify(report, null, 2) + '\n');
   }
   process.stdout.write(formatReport(results));
-  process.stdout.write(`(${scenarios.length} scenarios in ${elapsedS.toFixed(1)} s)\n`);
+  process.stdout.write(`(${scenarios.length} scenarios in ${elapsedS.toFixed(1)} s, ${options.lenient === true ? 'lenient' : 'strict'} error checks)\n`);
 
   if (options.updateReadme === true) {
     if (options.filter !== undefined) {
@@ -150,7 +157,7 @@ async function main(): Promise<number> {
     }
     const readmePath = join(repoRoot, 'README.md');
     const passed = results.filter((r) => r.passed).length;
-    writeFileSync(readmePath, updateReadmeFigure(readFileSync(readmePath, 'utf8'), passed, results.length, featureFiles.length));
+    writeFileSync(readmePath, updateReadmeFigure(readFileSync(readmePath, 'utf8'), passed, results.length, featureFiles.length, options.lenient === true ? 'lenient' : 'strict'));
     process.stdout.write(`updated the TCK figure in ${readmePath}\n`);
   }
   if (options.updateKnownFailures === true) {

@@ -1,6 +1,8 @@
-// Turns an error into FAILURE metadata in the shape the negotiated version expects.
+// Turns an error into FAILURE metadata in the shape the negotiated version expects: the classic
+// `code` up to Bolt 5.6, and from 5.7 also the GQL status chain (src/core/gql-status.ts).
 
 import { Neo4jError, Status, type StatusCode } from '../core/errors.js';
+import { gqlClassificationOf, gqlErrorStatus, type GqlErrorStatus } from '../core/gql-status.js';
 import type { CypherMap } from '../values/value.js';
 import { meta } from './messages.js';
 import type { Capabilities } from './versions.js';
@@ -8,53 +10,50 @@ import type { Capabilities } from './versions.js';
 export interface FailureInfo {
   readonly code: StatusCode;
   readonly message: string;
+  /** the openCypher detail the error carries, which picks the specific GQL status */
+  readonly detail?: string;
   /** true when the error is not the client's doing and deserves a log line */
   readonly unexpected: boolean;
 }
 
 export function describeError(error: unknown): FailureInfo {
-  if (error instanceof Neo4jError) return { code: error.code, message: error.message, unexpected: false };
+  if (error instanceof Neo4jError) {
+    return { code: error.code, message: error.message, unexpected: false, ...(error.detail === undefined ? {} : { detail: error.detail }) };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: Status.UnknownError, message: `An unexpected failure occurred: ${message}`, unexpected: true };
 }
 
-function classificationOf(code: string): string {
-  if (code.startsWith('Neo.ClientError.')) return 'CLIENT_ERROR';
-  if (code.startsWith('Neo.TransientError.')) return 'TRANSIENT_ERROR';
-  return 'DATABASE_ERROR';
+function diagnosticRecord(status: GqlErrorStatus, classification: string): CypherMap {
+  return meta({
+    OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/', _classification: classification,
+    ...(status.position === undefined ? {} : { _position: meta({ offset: BigInt(status.position.offset), line: BigInt(status.position.line), column: BigInt(status.position.column) }) }),
+  });
 }
 
-function gqlStatusOf(code: string): string {
-  if (code === Status.SyntaxError) return '42001';
-  if (code === Status.TypeError) return '22N01';
-  if (code === Status.ProtocolViolation) return '08N06';
-  if (code === Status.TransactionStartFailed) return '25N17';
-  if (code === Status.AccessMode) return '42N02';
-  return '50N42';
-}
-
-function gqlDescriptionOf(info: FailureInfo): string {
-  switch (info.code) {
-    case Status.TransactionStartFailed:
-      return 'error: invalid transaction state - implicit transaction required. The attempted operation requires an implicit transaction.';
-    case Status.AccessMode:
-      return 'error: syntax error or access rule violation - writing in read access mode. Writing in read access mode not allowed.';
-    default:
-      return `error: general processing exception - unexpected error. ${info.message}`;
-  }
+/** A cause in the chain: its own message, GQL status, description and diagnostic record. */
+function causeMetadata(status: GqlErrorStatus, classification: string): CypherMap {
+  return meta({
+    message: status.message,
+    gql_status: status.gqlStatus,
+    description: status.description,
+    diagnostic_record: diagnosticRecord(status, classification),
+    ...(status.cause === undefined ? {} : { cause: causeMetadata(status.cause, classification) }),
+  });
 }
 
 export function failureMetadata(info: FailureInfo, caps: Capabilities): CypherMap {
   if (!caps.gqlFailure) return meta({ code: info.code, message: info.message });
+  const status = gqlErrorStatus(info);
+  const classification = gqlClassificationOf(info.code);
   // Both keys: 5.7+ drivers read neo4j_code; sending code too is harmless and helps other clients.
   return meta({
     code: info.code,
     neo4j_code: info.code,
     message: info.message,
-    gql_status: gqlStatusOf(info.code),
-    description: gqlDescriptionOf(info),
-    diagnostic_record: meta({
-      OPERATION: '', OPERATION_CODE: '0', CURRENT_SCHEMA: '/', _classification: classificationOf(info.code),
-    }),
+    gql_status: status.gqlStatus,
+    description: status.description,
+    diagnostic_record: diagnosticRecord(status, classification),
+    ...(status.cause === undefined ? {} : { cause: causeMetadata(status.cause, classification) }),
   });
 }

@@ -13,6 +13,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { join, resolve } from 'node:path';
 import { Neo4jError } from '../core/errors.js';
 import { BackupConnection } from '../env/node/backup-net.js';
+import type { FramedTls } from '../env/node/framed-tcp.js';
 import { writeFileDurably } from '../env/node/file-checkpoint.js';
 import { openLmdbKv } from '../env/node/lmdb-kv.js';
 import { KvGraphStore } from '../graph/kv-store.js';
@@ -38,6 +39,8 @@ export interface BackupRequest {
   readonly target: string;
   readonly database: string;
   readonly checkConsistency: boolean;
+  /** the backup SSL policy of the client's own configuration, when enabled */
+  readonly tls?: FramedTls;
 }
 
 function timestamp(): string {
@@ -90,7 +93,7 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
   try {
     const startTxId = store.lastAppliedTxId();
     output.out(incremental ? `Doing an incremental backup of database '${request.database}' from transaction ${startTxId + 1}...\n` : `Doing a full backup of database '${request.database}'...\n`);
-    connection = await BackupConnection.open(address.host, address.port, CONNECT_TIMEOUT_MS);
+    connection = await BackupConnection.open(address.host, address.port, CONNECT_TIMEOUT_MS, request.tls);
     let storeCopies = 0;
     let received = 0;
     for (let pulls = 0; pulls < PULLS_MAX; pulls++) {

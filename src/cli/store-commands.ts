@@ -8,6 +8,9 @@ import { checkDatabaseConsistency } from '../graph/open.js';
 import type { ServerConfig } from '../server/config/types.js';
 import type { AdminOutput } from './admin.js';
 import { EXIT_INCONSISTENT, runBackup, runDump, runLoad, runRestore, runUnbind } from './backup.js';
+import type { FramedTls } from '../env/node/framed-tcp.js';
+import { loadTlsMaterial } from '../env/node/tls-material.js';
+import { sslPolicy } from '../server/tls.js';
 
 const CONFIG_OPTION = '-c, --config <file>';
 const CONFIG_HELP = 'the configuration file, as for console';
@@ -32,6 +35,15 @@ export function registerStoreCommands(
       process.exitCode = code;
     });
   };
+  /** TLS from the client's own backup SSL policy (its neo4j.conf), as neo4j-admin backup does */
+  const backupTls = (file: string | undefined): { tls?: FramedTls } | undefined => {
+    const config = loadConfig(file);
+    if (config === undefined) return undefined;
+    const policy = sslPolicy(config, 'backup');
+    if (policy === undefined) return {};
+    const material = loadTlsMaterial(policy);
+    return { tls: { serverOptions: material.serverOptions, clientOptions: material.clientOptions } };
+  };
   const check = async (path: string, label: string): Promise<number> => {
     const report = await checkDatabaseConsistency(path);
     if (report.problems.length === 0) {
@@ -52,10 +64,13 @@ export function registerStoreCommands(
     .option('--check-consistency [bool]', 'check the backup afterwards (default true)')
     .option('--fallback-to-full [bool]', 'accepted: a backup that cannot continue incrementally copies the store')
     .option('--cc-report-dir <dir>', 'accepted for compatibility')
-    .action(async (opts: { from: string; backupDir: string; name: string; database: string; protocol: string; checkConsistency?: string | boolean }) => {
+    .option(CONFIG_OPTION, `${CONFIG_HELP} (its backup SSL policy, if enabled, makes the connection TLS)`)
+    .action(async (opts: { from: string; backupDir: string; name: string; database: string; protocol: string; checkConsistency?: string | boolean; config?: string }) => {
+      const tls = backupTls(opts.config);
+      if (tls === undefined) return void (process.exitCode = 1);
       if (opts.protocol === 'catchup') output.out('The selected protocol `catchup` means that it is only compatible with causal clustering instances\n');
       process.exitCode = await runBackup({
-        from: opts.from, target: join(opts.backupDir, opts.name), database: opts.database, checkConsistency: truthy(opts.checkConsistency, true),
+        from: opts.from, target: join(opts.backupDir, opts.name), database: opts.database, checkConsistency: truthy(opts.checkConsistency, true), ...tls,
       }, output);
     });
   admin.command('restore').description('make a backup the server\'s database (the server stopped)')
@@ -96,9 +111,12 @@ export function registerStoreCommands(
     .option('--from <addresses>', 'host:port of the backup service (default 127.0.0.1:6362)', '127.0.0.1:6362')
     .requiredOption('--to-path <dir>', 'the folder that holds backups')
     .option('--check-consistency [bool]', 'check the backup afterwards (default false)')
-    .action(async (name: string, opts: { from: string; toPath: string; checkConsistency?: string | boolean }) => {
+    .option(CONFIG_OPTION, `${CONFIG_HELP} (its backup SSL policy, if enabled, makes the connection TLS)`)
+    .action(async (name: string, opts: { from: string; toPath: string; checkConsistency?: string | boolean; config?: string }) => {
+      const tls = backupTls(opts.config);
+      if (tls === undefined) return void (process.exitCode = 1);
       process.exitCode = await runBackup({
-        from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false),
+        from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false), ...tls,
       }, output);
     });
   database.command('restore').description('make a backup the database (the server stopped)')

@@ -41,6 +41,8 @@ export interface MemberAddresses {
   readonly catchup: string;
   readonly bolt: string;
   readonly http: string | null;
+  /** the HTTPS connector's advertised address, when it is enabled */
+  readonly https?: string | null;
 }
 
 export interface CoreMemberLog {
@@ -123,6 +125,15 @@ export interface MemberStatus {
   readonly millisSinceLastLeaderMessage: number | null;
   readonly holdsLease: boolean;
   readonly stopped: boolean;
+  readonly replication: ReplicationCounts;
+}
+
+/** Neo4j's replication metrics: transactions proposed here, and how they ended; refusals for want of a leader */
+export interface ReplicationCounts {
+  readonly proposed: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly leaderNotFound: number;
 }
 
 /** how long a commit waits to learn the fate of its entry after this member stopped leading */
@@ -150,6 +161,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   private stopTicking: (() => void) | undefined;
   private ticks = 0;
   private lastKeeperMs = 0;
+  private readonly counts = { proposed: 0, succeeded: 0, failed: 0, leaderNotFound: 0 };
   /** a leadership transfer asked for by a procedure, waiting for its outcome */
   private transfer: { readonly to: string; attempts: number; readonly deadlineMs: number; resolve(): void; reject(error: Neo4jError): void } | undefined;
   private lastLeaderMessageMs: number | null = null;
@@ -260,9 +272,20 @@ export class CoreMember implements ClusterNetworkHandlers {
     if (node === undefined || this.driver === undefined) throw this.notLeader();
     if (this.driver.stopped) throw new Neo4jError(Status.DatabaseUnavailable, 'This member stopped after a storage failure.');
     const entry = node.propose(encodeTxPayload(command));
+    this.counts.proposed++;
     this.schedulePump();
     return new Promise<number>((resolve, reject) => {
-      this.pending.set(entry.index, { kind: 'tx', term: entry.term, sinceMs: this.options.clock.monotonicMs(), resolve, reject });
+      this.pending.set(entry.index, {
+        kind: 'tx', term: entry.term, sinceMs: this.options.clock.monotonicMs(),
+        resolve: (txId) => {
+          this.counts.succeeded++;
+          resolve(txId);
+        },
+        reject: (error) => {
+          this.counts.failed++;
+          reject(error);
+        },
+      });
     });
   }
 
@@ -317,6 +340,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   private notLeader(): Neo4jError {
+    if (this.node?.raft.lead === null || this.node === undefined) this.counts.leaderNotFound++;
     return new Neo4jError(
       Status.NotALeader,
       `No write operations are allowed directly on this database. Writes must pass through the leader. The role of this server is: ${this.role()}`,
@@ -633,6 +657,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       millisSinceLastLeaderMessage: raft?.role === 'leader' ? 0 : this.lastLeaderMessageMs === null ? null : nowMs - this.lastLeaderMessageMs,
       holdsLease: this.holdsLease(),
       stopped: this.driver?.stopped ?? false,
+      replication: { ...this.counts },
     };
   }
 
@@ -643,7 +668,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     return {
       memberId: o.selfId, mode: 'CORE', clusterId: this.binding?.clusterId ?? null, initialVoters: this.binding?.initialVoters ?? [],
       discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
-      boltAddress: addresses.bolt, httpAddress: addresses.http, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
+      boltAddress: addresses.bolt, httpAddress: addresses.http, httpsAddress: addresses.https ?? null, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
       database: o.databaseName, raftRole: this.role(), term: raft?.term ?? 0, appliedIndex: this.machine?.appliedIndex ?? 0,
       storeTxId: this.engine.lastAppliedTxId(), seedTxId: this.binding?.seed?.txId ?? 0, seederId: this.binding?.seed?.memberId ?? null,
     };

@@ -20,6 +20,7 @@ export interface MemberInfo {
   readonly catchupAddress: string;
   readonly boltAddress: string;
   readonly httpAddress: string | null;
+  readonly httpsAddress: string | null;
   readonly groups: readonly string[];
   readonly refuseToBeLeader: boolean;
   /** the default database's name */

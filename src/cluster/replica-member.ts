@@ -241,7 +241,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
     return {
       memberId: this.options.selfId, mode: 'READ_REPLICA', clusterId: this.clusterId(), initialVoters: [],
       discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
-      boltAddress: addresses.bolt, httpAddress: addresses.http, groups: this.options.groups, refuseToBeLeader: true,
+      boltAddress: addresses.bolt, httpAddress: addresses.http, httpsAddress: addresses.https ?? null, groups: this.options.groups, refuseToBeLeader: true,
       database: this.options.databaseName, raftRole: 'READ_REPLICA', term: 0, appliedIndex: this.engine.lastAppliedTxId(),
       storeTxId: this.engine.lastAppliedTxId(), seedTxId: 0, seederId: null,
     };

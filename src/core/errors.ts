@@ -3,13 +3,43 @@
 
 export type StatusCode = `Neo.${'ClientError' | 'TransientError' | 'DatabaseError' | 'ClientNotification'}.${string}.${string}`;
 
+/**
+ * How openCypher classifies an error, beside the Neo4j status code that travels on the wire. Neo4j
+ * reports some conditions under another status than the openCypher TCK names (a compile-time type
+ * mismatch is a `Neo.ClientError.Statement.SyntaxError` in Neo4j but a `TypeError` in the TCK):
+ * drivers keep seeing Neo4j's code, conformance runs compare this.
+ */
+export interface OpenCypherClass {
+  /** the TCK error detail (`UndefinedVariable`, `InvalidArgumentType`, …) */
+  readonly detail?: string;
+  /** the TCK error type when it is not the status code's title (`TypeError`, `ConstraintVerificationFailed`) */
+  readonly type?: string;
+}
+
 export class Neo4jError extends Error {
   readonly code: StatusCode;
-  constructor(code: StatusCode, message: string) {
+  /** the openCypher TCK detail this error stands for, when known */
+  readonly detail?: string;
+  /** the openCypher TCK error type, when it differs from the status code's title */
+  readonly openCypherType?: string;
+  constructor(code: StatusCode, message: string, openCypher: OpenCypherClass = {}) {
     super(message);
     this.name = 'Neo4jError';
     this.code = code;
+    if (openCypher.detail !== undefined) this.detail = openCypher.detail;
+    if (openCypher.type !== undefined) this.openCypherType = openCypher.type;
   }
+}
+
+/**
+ * The openCypher error type of an error with a status code: its own `openCypherType`, else
+ * `ProcedureError` for any `Neo.*.Procedure.*` code, else the code's title.
+ */
+export function openCypherTypeOf(error: { readonly code: string; readonly openCypherType?: string }): string {
+  if (error.openCypherType !== undefined) return error.openCypherType;
+  const parts = error.code.split('.');
+  if (parts[2] === 'Procedure') return 'ProcedureError';
+  return parts[parts.length - 1] ?? '';
 }
 
 export const Status = {
@@ -74,8 +104,18 @@ export const Status = {
 } as const satisfies Record<string, StatusCode>;
 
 /** An error with the openCypher TCK detail it stands for (`InvalidArgumentType`, `NumberOutOfRange`, …). */
-export function detailedError(code: StatusCode, message: string, detail: string): Neo4jError & { readonly detail: string } {
-  return Object.assign(new Neo4jError(code, message), { detail });
+export function detailedError(code: StatusCode, message: string, detail: string, openCypherType?: string): Neo4jError & { readonly detail: string } {
+  return new Neo4jError(code, message, openCypherType === undefined ? { detail } : { detail, type: openCypherType }) as Neo4jError & { readonly detail: string };
+}
+
+/** A node or relationship read after this transaction deleted it. */
+export function deletedEntityError(kind: 'Node' | 'Relationship', id: number | string): Neo4jError {
+  return new Neo4jError(Status.EntityNotFound, `${kind} with id ${id} has been deleted in this transaction`, { detail: 'DeletedEntityAccess' });
+}
+
+/** A statement names parameters the request did not supply. */
+export function missingParameterError(names: readonly string[]): Neo4jError {
+  return new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${names.join(', ')}`, { detail: 'MissingParameter' });
 }
 
 export function syntaxError(message: string): Neo4jError {

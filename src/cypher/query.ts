@@ -2,7 +2,7 @@
 // as its rows are pulled (cursor.ts).
 
 import { drainCursor } from '../execution/result-cursor.js';
-import { Neo4jError, Status, notSupported } from '../core/errors.js';
+import { Neo4jError, Status, missingParameterError, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
   type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureContext, type ProcedureSignature, type QueryNotification,
@@ -162,7 +162,7 @@ export class CypherEngine implements QueryExecutor {
   ): Promise<QueryCursor> {
     const prepared = this.prepare(text);
     const missing = prepared.parameters.filter((p) => !params.has(p));
-    if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
+    if (missing.length) throw missingParameterError(missing);
     if (tx.readOnly && prepared.writes && !prepared.explainOnly) {
       throw new Neo4jError(Status.AccessMode, 'Writing in read access mode not allowed.');
     }
@@ -223,7 +223,7 @@ export class CypherEngine implements QueryExecutor {
       throw new Neo4jError(Status.ArgumentError, 'Only a read-only query can run inside a function (use apoc.cypher.run or apoc.cypher.doIt for other statements)');
     }
     const missing = prepared.parameters.filter((p) => !params.has(p));
-    if (missing.length) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${missing.join(', ')}`);
+    if (missing.length) throw missingParameterError(missing);
     const inner = this.context(outer.tx, params, true, EXPLICIT_TRANSACTION, outer.scheduler);
     try {
       const rows = prepared.query.runSync([{}], inner, Number.MAX_SAFE_INTEGER);
@@ -264,7 +264,9 @@ export class CypherEngine implements QueryExecutor {
   private compile(text: string): Prepared {
     const statement: Statement = parse(text);
     const analysis = analyzeStatement(statement, this.procedures);
-    const parameters = collectParameters(statement.body);
+    // Parameters the text names, plus those a standalone CALL's implicit arguments read: all are
+    // checked when the statement opens, before its first row.
+    const parameters = [...new Set([...collectParameters(statement.body), ...(analysis?.parameters ?? [])])];
     const explainOnly = statement.explain === 'EXPLAIN';
     let readOnly = true;
     let updating = false;

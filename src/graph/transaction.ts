@@ -17,7 +17,7 @@
 // the end of the transaction gives back everything.
 
 import type { PropertyValue } from '../values/value.js';
-import { Neo4jError, Status } from '../core/errors.js';
+import { Neo4jError, Status, deletedEntityError } from '../core/errors.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type {
   CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, SearchHit, SearchIndexStatus, UpdateCounters,
@@ -605,5 +605,5 @@ function notFound(kind: 'Node' | 'Relationship', id: number): Neo4jError {
 }
 
 function deletedError(kind: 'Node' | 'Relationship', id: number): Neo4jError {
-  return new Neo4jError(Status.EntityNotFound, `${kind} with id ${id} has been deleted in this transaction`);
+  return deletedEntityError(kind, id);
 }

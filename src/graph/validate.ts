@@ -23,6 +23,8 @@ export function validateCommit(tx: Transaction, pending: ReadonlyMap<string, Nod
       throw new Neo4jError(
         Status.ConstraintValidationFailed,
         `Cannot delete node<${id}>, because it still has relationships. To delete this node, you must first delete its relationships.`,
+        // openCypher names this failure ConstraintVerificationFailed / DeleteConnectedNode
+        { type: 'ConstraintVerificationFailed', detail: 'DeleteConnectedNode' },
       );
     }
   }

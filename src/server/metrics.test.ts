@@ -48,3 +48,20 @@ test('a core\'s Raft gauges render under the 5.x and the 3.5 names and move with
   status = { ...status, role: 'CANDIDATE', millisSinceLastLeaderMessage: null };
   assert.equal(values().get('neo4j_causal_clustering_core_last_leader_message'), 'NaN', 'no leader heard from yet');
 });
+
+test('a core\'s replication counters render under both names and count what the member reports', async () => {
+  // Proves leader_not_found and the replication_* families a 3.5 dashboard graphs (5.x: with _total).
+  const { registerRaftMetrics } = await import('./metrics.js');
+  const registry = new MetricsRegistry();
+  const status = {
+    role: 'LEADER', term: 2, lastIndex: 9, commitIndex: 9, appliedIndex: 9, millisSinceLastLeaderMessage: 0,
+    replication: { proposed: 5, succeeded: 4, failed: 1, leaderNotFound: 3 },
+  };
+  registerRaftMetrics(registry, 'neo4j', () => status);
+  const seen = new Map(registry.render().split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(' ') as [string, string]));
+  for (const [name, value] of [['replication_new', '5'], ['replication_attempt', '5'], ['replication_success', '4'], ['replication_fail', '1'], ['leader_not_found', '3']]) {
+    assert.equal(seen.get(`neo4j_database_neo4j_cluster_raft_${name}_total`), value, name);
+    assert.equal(seen.get(`neo4j_causal_clustering_core_${name}`), value, name);
+  }
+  assert.match(registry.render(), /# TYPE neo4j_causal_clustering_core_leader_not_found counter/);
+});

@@ -31,6 +31,11 @@ export class MetricsRegistry {
     };
   }
 
+  /** a counter kept elsewhere, read at scrape time */
+  counterOf(help: string, read: () => number, ...names: string[]): void {
+    this.metrics.push({ names, help, type: 'counter', read });
+  }
+
   gauge(help: string, read: () => number, ...names: string[]): void {
     this.metrics.push({ names, help, type: 'gauge', read });
   }
@@ -85,6 +90,7 @@ export interface RaftMetricsSource {
   readonly commitIndex: number;
   readonly appliedIndex: number;
   readonly millisSinceLastLeaderMessage: number | null;
+  readonly replication?: { readonly proposed: number; readonly succeeded: number; readonly failed: number; readonly leaderNotFound: number };
 }
 
 /**
@@ -106,4 +112,15 @@ export function registerRaftMetrics(registry: MetricsRegistry, database: string,
     return since === null ? Number.NaN : Math.floor(since);
   },
     ...raft('last_leader_message'));
+  const count = (read: (r: NonNullable<RaftMetricsSource['replication']>) => number) => () => {
+    const replication = status().replication;
+    return replication === undefined ? 0 : read(replication);
+  };
+  // Causeway proposes a transaction once (a failed commit fails to the client, whose driver
+  // retries), so replication_attempt equals replication_new and there is no tx_retries.
+  registry.counterOf('Transactions proposed to the Raft log by this server', count((r) => r.proposed), ...raft('replication_new'));
+  registry.counterOf('Attempts to replicate a transaction', count((r) => r.proposed), ...raft('replication_attempt'));
+  registry.counterOf('Transactions replicated and applied', count((r) => r.succeeded), ...raft('replication_success'));
+  registry.counterOf('Transactions whose replication failed (leader change, shutdown, storage failure)', count((r) => r.failed), ...raft('replication_fail'));
+  registry.counterOf('Writes refused because no leader was known', count((r) => r.leaderNotFound), ...raft('leader_not_found'));
 }

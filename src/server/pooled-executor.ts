@@ -15,11 +15,14 @@ import type {
 import type { CypherValue } from '../values/value.js';
 import type { Scheduler } from '../env/scheduler.js';
 import type { GraphTx, UpdateCounters } from '../graph/api.js';
+import { isFilteredView, type ReadRulesSpec } from '../graph/read-filter.js';
 
 /** Runs read-only statements elsewhere, at (at least) the latest applied state of the store. */
 export interface ReadPool {
   /** undefined when no worker can take the statement: it then runs inline */
-  open(text: string, params: ReadonlyMap<string, CypherValue>, shape: { readonly columns: readonly string[]; readonly queryType: QueryType }): QueryCursor | undefined;
+  open(
+    text: string, params: ReadonlyMap<string, CypherValue>, shape: { readonly columns: readonly string[]; readonly queryType: QueryType }, readRules?: ReadRulesSpec,
+  ): QueryCursor | undefined;
 }
 
 /** Work a read-only statement may do inline before it is moved to a worker. */
@@ -66,7 +69,8 @@ export class PooledExecutor implements QueryExecutor {
     const inline = await this.inner.open(tx, text, params, transaction, { scheduler: probe });
     return new HybridCursor(
       inline,
-      () => this.pool.open(text, params, inline),
+      // a user with restricted reads sees the same filtered view in the worker
+      () => this.pool.open(text, params, inline, isFilteredView(tx) ? tx.readRules : undefined),
       () => this.inner.open(tx, text, params, transaction),
     );
   }

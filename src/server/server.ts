@@ -7,6 +7,7 @@ import type { CypherValue } from '../values/value.js';
 import { CypherEngine } from '../cypher/query.js';
 import { openDatabase, storeFilePath } from '../graph/open.js';
 import type { GraphDatabase, GraphTx } from '../graph/api.js';
+import { baseTransaction } from '../graph/read-filter.js';
 import type { RoutingTable, SessionServices } from '../bolt/services.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
@@ -156,11 +157,12 @@ async function compose(
   // The advertised Bolt address is known only after binding when the port is 0 (tests).
   let advertisedBolt = `${config.bolt.advertisedHost}:${config.bolt.advertisedPort}`;
   let advertisedHttp: string | null = config.http.enabled ? `${config.bolt.advertisedHost}:${config.http.port}` : null;
+  let advertisedHttps: string | null = null;
   const lockAcquisitionTimeoutMs = executionSettings(config.raw).lockAcquisitionTimeoutMs;
   const usersByTx = new WeakMap<GraphTx, string>();
   // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
   const transactions = new TransactionRegistry(nodeClock);
-  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(tx);
+  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(baseTransaction(tx));
 
   // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
   const security = await composeSecurity({
@@ -177,7 +179,7 @@ async function compose(
       throw replica?.member.refusal() ?? new Neo4jError(Status.DatabaseUnavailable, 'The cluster member is still starting.');
     });
     const started = await startReplica(config, log, {
-      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp, httpsAddress: () => advertisedHttps,
       sideState: systemCopy,
     });
     replica = started;
@@ -191,7 +193,7 @@ async function compose(
       return core.member.proposeSideChange(change);
     });
     const started = await startCore(config, log, {
-      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp,
+      databaseName: dbName, databasePath: dbPath, lockAcquisitionTimeoutMs, boltAddress: () => advertisedBolt, httpAddress: () => advertisedHttp, httpsAddress: () => advertisedHttps,
       sideState: systemChanges,
     });
     core = started;
@@ -406,6 +408,7 @@ async function compose(
           },
         });
       cleanup.push(() => listener.close());
+      advertisedHttps = `${config.bolt.advertisedHost}:${listener.address.port}`;
       log.info(`HTTPS enabled on ${listener.address.host}:${listener.address.port} (${describeTls(material)}).`);
       log.info(`Remote interface available at https://${displayHost(listener.address.host)}:${listener.address.port}/`);
     }

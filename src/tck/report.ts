@@ -53,10 +53,10 @@ export function formatReport(results: readonly ScenarioResult[]): string {
 export const README_FIGURE_MARKER = '<!-- tck-figure -->';
 
 /** Replaces the line after the marker with the latest figure; the text is returned unchanged without a marker. */
-export function updateReadmeFigure(readme: string, passed: number, total: number, scenarioFiles: number): string {
+export function updateReadmeFigure(readme: string, passed: number, total: number, scenarioFiles: number, errorChecks: 'strict' | 'lenient' = 'strict'): string {
   const lines = readme.split('\n');
   const at = lines.indexOf(README_FIGURE_MARKER);
   if (at < 0 || at + 1 >= lines.length) return readme;
-  lines[at + 1] = `Latest full run: **${passRateLine(passed, total)}** (${total} scenarios from ${scenarioFiles} feature files).`;
+  lines[at + 1] = `Latest full run: **${passRateLine(passed, total)}** (${total} scenarios from ${scenarioFiles} feature files), ${errorChecks} error checks.`;
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 // Runs one TCK scenario against a fresh store and engine. Each step is matched by its text; an
 // unknown step fails the scenario rather than being skipped, so the pass rate never flatters.
 
+import { openCypherTypeOf } from '../core/errors.js';
 import type { QueryExecutor, QueryResult } from '../execution/api.js';
 import { drainCursor } from '../execution/result-cursor.js';
 import type { CypherValue } from '../values/value.js';
@@ -46,13 +47,12 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-/** The strict rule: the status code's last part is the type the scenario names. */
-export function errorTypeMatchesStrictly(expectedType: string, code: string): boolean {
-  const parts = code.split('.');
-  const last = parts[parts.length - 1] ?? '';
-  if (expectedType === 'ProcedureError') return parts[2] === 'Procedure';
-  if (expectedType === 'ConstraintVerificationFailed') return last === 'ConstraintValidationFailed' || last === 'ConstraintVerificationFailed';
-  return last === expectedType;
+/**
+ * The strict rule: the error's openCypher type (`openCypherTypeOf`: the type the engine attached,
+ * else the status code's title, `ProcedureError` for procedure codes) is the type the scenario names.
+ */
+export function errorTypeMatchesStrictly(expectedType: string, error: { readonly code: string; readonly openCypherType?: string }): boolean {
+  return openCypherTypeOf(error) === expectedType;
 }
 
 /** Which Neo4j status codes count as the error type a TCK scenario names. */
@@ -236,10 +236,10 @@ class ScenarioRun {
     if (outcome.error === undefined) {
       throw new StepFailure(`expected ${type} (${detail}) but the query succeeded with ${outcome.result?.records.length ?? 0} rows`);
     }
-    const error = outcome.error as { code?: unknown; detail?: unknown };
+    const error = outcome.error as { code?: unknown; detail?: unknown; openCypherType?: string };
     if (typeof error.code !== 'string') throw new StepFailure(`expected ${type} (${detail}) but the engine crashed: ${errorText(outcome.error)}`);
     if (this.backend.strict === true) {
-      if (!errorTypeMatchesStrictly(type, error.code)) throw new StepFailure(`strict: expected ${type} (${detail}) but got ${errorText(outcome.error)}`);
+      if (!errorTypeMatchesStrictly(type, { code: error.code, ...(error.openCypherType === undefined ? {} : { openCypherType: error.openCypherType }) })) throw new StepFailure(`strict: expected ${type} (${detail}) but got ${errorText(outcome.error)}`);
       // `*` in a scenario means any detail
       if (detail !== '' && detail !== '*' && error.detail !== detail) {
         throw new StepFailure(`strict: expected detail ${detail} but got ${typeof error.detail === 'string' ? error.detail : 'none'}: ${errorText(outcome.error)}`);

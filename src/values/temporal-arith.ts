@@ -6,7 +6,7 @@ import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, TimeValue,
 } from './value.js';
 import { civilFromDays, daysFromCivil, daysInMonth, NANOS_PER_DAY, NANOS_PER_SECOND } from './temporal.js';
-import { zoneOffsetAt } from './zones.js';
+import { zoneOffsetAt, zoneOffsetAtInstant } from './zones.js';
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
@@ -96,11 +96,18 @@ export function temporalAdd(t: CypherValue, d: DurationValue, sign: bigint): Cyp
     return new LocalDateTimeValue(s, n);
   }
   if (t instanceof DateTimeValue) {
-    const local = t.epochSeconds + BigInt(t.offsetSeconds);
-    const [s, n] = addToLocal(local, t.nanos, d, sign);
-    let offset = t.offsetSeconds;
-    if (t.zoneId && /^[A-Za-z]/.test(t.zoneId)) offset = zoneOffsetAt(t.zoneId, s, true);
-    return new DateTimeValue(s - BigInt(offset), n, offset, t.zoneId);
+    if (t.zoneId === null || !/^[A-Za-z]/.test(t.zoneId)) {
+      const [s, n] = addToLocal(t.epochSeconds + BigInt(t.offsetSeconds), t.nanos, d, sign);
+      return new DateTimeValue(s - BigInt(t.offsetSeconds), n, t.offsetSeconds, t.zoneId);
+    }
+    // As java.time (so Neo4j): months and days move the local date-time, resolved in the zone
+    // keeping the old offset when still valid; the time part then moves the instant.
+    const zone = t.zoneId;
+    const [local] = addToLocal(t.epochSeconds + BigInt(t.offsetSeconds), 0, new DurationValue(d.months, d.days, 0n, 0), sign);
+    const dateMoved = local - BigInt(zoneOffsetAt(zone, local, t.offsetSeconds));
+    const nanos = (dateMoved + sign * d.seconds) * NANOS_PER_SECOND + BigInt(t.nanos) + sign * BigInt(d.nanoseconds);
+    const instant = floorDiv(nanos, NANOS_PER_SECOND);
+    return new DateTimeValue(instant, Number(floorMod(nanos, NANOS_PER_SECOND)), zoneOffsetAtInstant(zone, instant), zone);
   }
   throw typeError('Cannot add a duration to this value');
 }

@@ -66,14 +66,17 @@ export function parseZone(s: string): { offset: number | null; zone: string | nu
 }
 
 export function offsetFor(z: { offset: number | null; zone: string | null }, days: number, nod: bigint): number {
-  if (z.zone !== null && z.offset === null) return zoneOffsetAt(z.zone, localSeconds(days, nod).seconds, true);
+  if (z.zone !== null && z.offset === null) return zoneOffsetAt(z.zone, localSeconds(days, nod).seconds);
   return z.offset ?? 0;
 }
 
 export function makeDateTime(days: number, nod: bigint, z: { offset: number | null; zone: string | null }): DateTimeValue {
-  const offset = z.zone !== null ? zoneOffsetAt(z.zone, localSeconds(days, nod).seconds, true) : (z.offset ?? 0);
   const { seconds, nanos } = localSeconds(days, nod);
-  return new DateTimeValue(seconds - BigInt(offset), nanos, offset, z.zone);
+  if (z.zone === null) return new DateTimeValue(seconds - BigInt(z.offset ?? 0), nanos, z.offset ?? 0, null);
+  // A local time in a skipped hour resolves to a later one: the instant's offset says which. An
+  // offset written beside the zone picks the side of an overlap.
+  const instant = seconds - BigInt(zoneOffsetAt(z.zone, seconds, z.offset ?? undefined));
+  return new DateTimeValue(instant, nanos, zoneOffsetAtInstant(z.zone, instant), z.zone);
 }
 
 export function dateTimeFromInstant(epochSeconds: bigint, nanos: number, z: { offset: number | null; zone: string | null }): DateTimeValue {

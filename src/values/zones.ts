@@ -40,14 +40,23 @@ export function zoneOffsetAtInstant(zone: string, epochSeconds: bigint): number 
 }
 
 /**
- * Offset of `zone` for a local date-time (seconds since epoch as if UTC). `_earlier` picks the
- * earlier offset in an overlap, like java.time.
+ * The offset that turns a local date-time in `zone` (seconds since epoch as if UTC) into its
+ * instant (instant = local − offset), resolved as java.time's ZonedDateTime.ofLocal does, so as
+ * Neo4j: in an overlap (clocks turned back) the preferred offset when it is one of the two, else
+ * the earlier instant's; in a gap (clocks turned forward) the offset before the gap, so the
+ * instant's own offset shows the local time moved forward by the gap's length (02:30 in a skipped
+ * hour becomes 03:30). Read the instant's offset with zoneOffsetAtInstant.
  */
-export function zoneOffsetAt(zone: string, localEpochSeconds: bigint, _earlier: boolean): number {
-  // Two-step fixed point: guess with the offset at the local instant, then correct.
-  const o1 = zoneOffsetAtInstant(zone, localEpochSeconds);
-  const o2 = zoneOffsetAtInstant(zone, localEpochSeconds - BigInt(o1));
-  if (o1 === o2) return o1;
-  const o3 = zoneOffsetAtInstant(zone, localEpochSeconds - BigInt(o2));
-  return o3 === o2 ? o2 : Math.max(o1, o2);
+export function zoneOffsetAt(zone: string, localEpochSeconds: bigint, preferredOffset?: number): number {
+  const atLocal = zoneOffsetAtInstant(zone, localEpochSeconds);
+  // The offsets in force around the local time; transitions are more than a day apart.
+  const candidates = new Set([
+    atLocal, zoneOffsetAtInstant(zone, localEpochSeconds - BigInt(atLocal)),
+    zoneOffsetAtInstant(zone, localEpochSeconds - 86_400n), zoneOffsetAtInstant(zone, localEpochSeconds + 86_400n),
+  ]);
+  const valid = [...candidates].filter((o) => zoneOffsetAtInstant(zone, localEpochSeconds - BigInt(o)) === o);
+  if (valid.length === 1) return valid[0]!;
+  if (valid.length === 0) return zoneOffsetAtInstant(zone, localEpochSeconds - BigInt(Math.max(...candidates)));
+  if (preferredOffset !== undefined && valid.includes(preferredOffset)) return preferredOffset;
+  return Math.max(...valid);
 }

@@ -2,7 +2,8 @@
 // documents use them: an online backup from a single server's backup port, restored on cores
 // before their first start, seeds a new cluster (every core ends up with the data, also the empty
 // one); backups from a core's backup and transaction ports, the second one incremental; unbind
-// keeps the store; dump and load round-trip a database.
+// keeps the store; dump and load round-trip a database; with the backup SSL policy the service
+// and the client speak mutual TLS.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
 import { countLabel, eventually, freePorts, startCluster } from './cluster-harness.js';
 import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
+import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const ADMIN_TIMEOUT_MS = 60_000;
@@ -150,5 +153,42 @@ test('dump and load round-trip a stopped database; load refuses to replace one w
     removeTempHome(source);
     removeTempHome(target);
     rmSync(dumps, { recursive: true, force: true });
+  }
+});
+
+test('with the backup SSL policy the service is mutual TLS: a client with the policy backs up, one without is refused',
+  { timeout: 90_000, skip: opensslMissing ? 'the openssl command is needed to make test certificates' : false }, async () => {
+  // Proves dbms.ssl.policy.backup.* on both ends: the server's listener and `admin backup`'s connection (from its own neo4j.conf).
+  const serverHome = makeTempHome('causeway-backup-tls-server-');
+  const clientHome = makeTempHome('causeway-backup-tls-client-');
+  const plainHome = makeTempHome('causeway-backup-tls-plain-');
+  const pki = mkdtempSync(join(tmpdir(), 'causeway-backup-pki-'));
+  const [port] = await freePorts(1);
+  try {
+    const ca = makeCa(pki, 'backup-ca');
+    writePolicyDirectory(join(serverHome, 'certificates', 'backup'), ca.issue('server'), [ca.certPath]);
+    writePolicyDirectory(join(clientHome, 'certificates', 'backup'), ca.issue('client'), [ca.certPath]);
+    mkdirSync(join(clientHome, 'conf'), { recursive: true });
+    writeFileSync(join(clientHome, 'conf', 'neo4j.conf'), 'dbms.ssl.policy.backup.enabled=true\n');
+    const server = await startServerProcess(serverHome, {
+      authEnabled: false, env: { NEO4J_server_backup_listen__address: `127.0.0.1:${port}`, NEO4J_dbms_ssl_policy_backup_enabled: 'true' },
+    });
+    try {
+      const driver = neo4j.driver(server.boltUrl);
+      await driver.executeQuery('UNWIND range(1, 10) AS i CREATE (:T {i: i})');
+      await driver.close();
+      const secure = await admin(clientHome, ['backup', `--from=127.0.0.1:${port}`, `--backup-dir=${join(pki, 'b')}`, '--name=tls']);
+      assert.equal(secure.code, 0, secure.out);
+      assert.match(secure.out, /10 nodes and 0 relationships checked: consistent/);
+      const plain = await admin(plainHome, ['database', 'backup', `--from=127.0.0.1:${port}`, `--to-path=${join(pki, 'p')}`]);
+      assert.equal(plain.code, 1, plain.out);
+      assert.match(plain.out, /Backup failed/);
+      assert.match(server.output(), /Backups encrypted/);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    for (const home of [serverHome, clientHome, plainHome]) removeTempHome(home);
+    rmSync(pki, { recursive: true, force: true });
   }
 });

@@ -109,8 +109,12 @@ test('a three-core cluster answers the health endpoints and Raft metrics as Neo4
     } finally {
       await session.close();
     }
-    const leaderApplied = (await metricsOf(leader)).get('neo4j_causal_clustering_core_applied_index')!;
+    const leaderMetrics = await metricsOf(leader);
+    const leaderApplied = leaderMetrics.get('neo4j_causal_clustering_core_applied_index')!;
     assert.ok(leaderApplied >= before[0]!.get('neo4j_causal_clustering_core_applied_index')! + 20, `applied ${leaderApplied}`);
+    // the replication counters count the leader's proposals (the lease claim is not a transaction)
+    assert.ok(leaderMetrics.get('neo4j_causal_clustering_core_replication_success')! >= 20, 'replication_success');
+    assert.equal(leaderMetrics.get('neo4j_database_neo4j_cluster_raft_replication_new_total'), leaderMetrics.get('neo4j_causal_clustering_core_replication_new'));
     for (const member of cluster.members) {
       await eventually(`${member.name} applies the writes`, async () => {
         const metrics = await metricsOf(member);

@@ -1,7 +1,8 @@
 // Proves the cluster SSL policy on real processes: three cores and a read replica whose discovery,
 // Raft and catch-up links are mutual TLS (client_auth=REQUIRE, certificates from one test CA) form
 // a cluster and replicate writes, and a core whose certificate that CA did not sign is refused
-// with a log line on both sides and never joins or sees the data.
+// with a log line on both sides and never joins or sees the data. With HTTPS on, the overview and
+// SHOW SERVERS list each member's https address.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,11 @@ import { tmpdir } from 'node:os';
 import { countLabel, eventually, startCluster, type ClusterMember } from './cluster-harness.js';
 import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
 
-const CLUSTER_TLS_SETTINGS = { 'dbms.ssl.policy.cluster.enabled': 'true', 'dbms.ssl.policy.cluster.client_auth': 'REQUIRE' };
+const CLUSTER_TLS_SETTINGS = {
+  'dbms.ssl.policy.cluster.enabled': 'true', 'dbms.ssl.policy.cluster.client_auth': 'REQUIRE',
+  // HTTPS too, so the overview and SHOW SERVERS list each member's https:// address
+  'server.https.enabled': 'true', 'server.https.listen_address': '127.0.0.1:0', 'dbms.ssl.policy.https.enabled': 'true',
+};
 
 test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a core with an untrusted certificate is refused',
   { timeout: 180_000, skip: opensslMissing ? 'the openssl command is needed to make test certificates' : false }, async () => {
@@ -25,6 +30,7 @@ test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a
     const stranger = makeCa(pkiRoot, 'stranger-ca');
     const equip = (member: ClusterMember, signer = ca): void => {
       writePolicyDirectory(join(member.home, 'certificates', 'cluster'), signer.issue(member.name), [ca.certPath]);
+      writePolicyDirectory(join(member.home, 'certificates', 'https'), ca.issue(`${member.name}-https`), []);
     };
     for (let i = 0; i < 3; i++) equip(await cluster.addCore());
     await Promise.all(cluster.cores().map((core) => core.start()));
@@ -32,6 +38,12 @@ test('cluster traffic over mutual TLS: 3 cores and a replica replicate writes; a
       assert.match(core.output(), /Cluster traffic encrypted \(SSL policy 'cluster': .*client_auth REQUIRE, TLSv1\.2,TLSv1\.3, 1 trusted/);
     }
     const leader = await cluster.waitForLeader(60_000);
+    await eventually('the overview to list every core\'s https address', async () => {
+      const rows = (await leader.driver().executeQuery('CALL dbms.cluster.overview() YIELD addresses RETURN addresses')).records;
+      return rows.length === 3 && rows.every((r) => (r.get('addresses') as string[]).some((a) => /^https:\/\/127\.0\.0\.1:\d+$/.test(a)));
+    });
+    const servers = await leader.driver().executeQuery('SHOW SERVERS YIELD httpsAddress RETURN httpsAddress');
+    assert.ok(servers.records.every((r) => /^127\.0\.0\.1:\d+$/.test(r.get('httpsAddress') as string)), 'SHOW SERVERS httpsAddress');
 
     const session = leader.driver().session();
     for (let i = 0; i < 20; i++) await session.executeWrite((tx) => tx.run('CREATE (:Secret {i: $i})', { i }));

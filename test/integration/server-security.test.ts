@@ -284,8 +284,38 @@ const MATRIX: Record<string, { read: boolean; write: boolean; newLabel: boolean;
   admin: { read: true, write: true, newLabel: true, index: true, createUser: true },
 };
 
-test('privilege matrix: each built-in role × read, write, new label, index, create user; refused writes change nothing', { timeout: 180_000 }, async () => {
-  // Proves each built-in role allows exactly its operations and that a refusal is Forbidden with the graph unchanged.
+type MatrixOp = keyof (typeof MATRIX)[string];
+/** One way of reaching the server: runs a statement, resolves with its rows' first column or rejects with the Neo4j code. */
+type Path = (statement: string) => Promise<unknown[]>;
+
+/** The statements of each operation, for Cypher and through procedures (`n` is unique per call). */
+function operations(role: string, via: string, n: number): [MatrixOp, string][] {
+  const tag = `${role}_${via}_${n}`;
+  const cypher: [MatrixOp, string][] = [
+    ['read', 'MATCH (n:Seed) RETURN count(n) AS c'],
+    ['write', `CREATE (:Seed {name: 'more_${tag}'}) RETURN 1`],
+    ['newLabel', `CREATE (:NewLabel_${tag}) RETURN 1`],
+    // a label computed at run time may be new, so it needs the same privilege
+    ['newLabel', `CREATE (:$('DynLabel_${tag}')) RETURN 1`],
+    ['index', `CREATE INDEX idx_${tag} IF NOT EXISTS FOR (n:Seed) ON (n.p_${tag})`],
+    ['createUser', `CREATE USER made_by_${tag} SET PASSWORD 'made-by-pass'`],
+  ];
+  const procedures: [MatrixOp, string][] = [
+    ['read', "CALL apoc.cypher.run('MATCH (n:Seed) RETURN count(n) AS c', {}) YIELD value RETURN value.c"],
+    ['write', `CALL apoc.create.node(['Seed'], {name: 'proc_${tag}'}) YIELD node RETURN 1`],
+    ['newLabel', `CALL apoc.create.node(['ProcLabel_${tag}'], {}) YIELD node RETURN 1`],
+    ['index', `CALL db.index.fulltext.createNodeIndex('ft_${tag}', ['Seed'], ['f_${tag}'])`],
+    ['createUser', `CALL dbms.security.createUser('proc_${tag}', 'proc-pass-12', false)`],
+  ];
+  return via === 'procedures' ? procedures : cypher;
+}
+
+function numberOf(v: unknown): number {
+  return typeof v === 'object' && v !== null && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : Number(v);
+}
+
+test('privilege matrix: each built-in role × read, write, new label, schema, create user — Bolt (drivers 6 and 4.4), HTTP and procedures; refusals change nothing', { timeout: 300_000 }, async () => {
+  // Proves each built-in role allows exactly its operations on every path, a refusal is Forbidden with the graph unchanged, and a role without read privileges sees an empty graph (as Neo4j).
   await withServer({}, async (server) => {
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
       await admin.executeQuery("CREATE (:Seed {name: 'first'})");
@@ -294,58 +324,91 @@ test('privilege matrix: each built-in role × read, write, new label, index, cre
         if (role !== 'PUBLIC') await admin.executeQuery(`GRANT ROLE ${role} TO u_${role}`);
       }
     });
-    const seedCount = async (): Promise<number> => withDriver6(server, 'neo4j', TEST_PASSWORD, async (d) => {
-      const r = await d.executeQuery('MATCH (n) RETURN count(n) AS c');
-      return (r.records[0]!.get('c') as { toNumber(): number }).toNumber();
-    });
-    for (const [role, expected] of Object.entries(MATRIX)) {
-      await withDriver6(server, `u_${role}`, `pass-${role}-1`, async (d) => {
-        const attempt = async (op: keyof typeof expected, text: string): Promise<void> => {
-          const before = await seedCount();
-          const code = await codeOf(() => d.executeQuery(text));
-          assert.equal(code, expected[op] ? 'ok' : 'Neo.ClientError.Security.Forbidden', `${role} ${op}: ${text}`);
-          if (!expected[op] && op !== 'createUser' && op !== 'index') assert.equal(await seedCount(), before, `${role} ${op} changed the graph`);
-        };
-        await attempt('read', 'MATCH (n:Seed) RETURN n.name');
-        await attempt('write', "CREATE (:Seed {name: 'more'})");
-        await attempt('newLabel', `CREATE (:NewLabel_${role})`);
-        // a label computed at run time may be new, so it needs the same privilege
-        await attempt('newLabel', `CREATE (:$('DynLabel_${role}'))`);
-        await attempt('index', `CREATE INDEX idx_${role} IF NOT EXISTS FOR (n:Seed) ON (n.name)`);
-        await attempt('createUser', `CREATE USER made_by_${role} SET PASSWORD 'made-by-pass'`);
-      });
-    }
-    // The same refusal over HTTP and through older drivers.
-    const http = await httpCommit(server, 'u_reader', 'pass-reader-1', "CREATE (:Seed {name: 'http'})");
-    assert.equal(http.errors[0]?.code, 'Neo.ClientError.Security.Forbidden');
-    const d5 = neo4j5.driver(server.boltUrl, neo4j5.auth.basic('u_reader', 'pass-reader-1'), { maxTransactionRetryTime: 0 });
-    const d4 = neo4j4.driver(server.boltUrl, neo4j4.auth.basic('u_reader', 'pass-reader-1'), { maxTransactionRetryTime: 0 });
-    const d1 = neo4j1.driver(server.boltUrl, neo4j1.auth.basic('u_reader', 'pass-reader-1'), { encrypted: false });
+    const observer = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('neo4j', TEST_PASSWORD), { maxTransactionRetryTime: 0 });
+    /** nodes, labels, users and indexes as the admin sees them */
+    const snapshot = async (): Promise<string> => {
+      const r = await observer.executeQuery('MATCH (n) RETURN count(n) AS n, collect(DISTINCT labels(n)) AS l');
+      const users = await observer.executeQuery('SHOW USERS YIELD user RETURN count(*) AS c', {}, { database: 'system' });
+      const indexes = await observer.executeQuery('SHOW INDEXES YIELD name RETURN count(*) AS c');
+      return JSON.stringify([numberOf(r.records[0]!.get('n')), r.records[0]!.get('l'), numberOf(users.records[0]!.get('c')), numberOf(indexes.records[0]!.get('c'))]);
+    };
     try {
-      assert.equal(await codeOf(() => d5.executeQuery('CREATE (:Seed)')), 'Neo.ClientError.Security.Forbidden');
-      const s4 = d4.session({ defaultAccessMode: neo4j4.session.WRITE });
-      const s1 = d1.session();
-      try {
-        assert.equal(await codeOf(() => s4.run('MERGE (s:Seed {name: "m"}) SET s.x = 1')), 'Neo.ClientError.Security.Forbidden');
-        assert.equal(await codeOf(() => s1.run('MATCH (s:Seed) SET s.touched = true')), 'Neo.ClientError.Security.Forbidden');
-      } finally {
-        await s4.close();
-        s1.close();
+      for (const [role, expected] of Object.entries(MATRIX)) {
+        const user = `u_${role}`;
+        const password = `pass-${role}-1`;
+        const d6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+        const d4 = neo4j4.driver(server.boltUrl, neo4j4.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+        const paths: Record<string, Path> = {
+          bolt6: async (text) => (await d6.executeQuery(text, {}, { database: /USER/.test(text) ? 'system' : 'neo4j' })).records.map((r) => r.get(0)),
+          bolt44: async (text) => {
+            const session = d4.session({ defaultAccessMode: neo4j4.session.WRITE, database: /USER /.test(text) ? 'system' : 'neo4j' });
+            try {
+              return (await session.run(text)).records.map((r) => r.get(0));
+            } finally {
+              await session.close();
+            }
+          },
+          http: async (text) => {
+            const db = /CREATE USER/.test(text) ? 'system' : 'neo4j';
+            const response = await fetch(`http://127.0.0.1:${server.httpPort}/db/${db}/tx/commit`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+              body: JSON.stringify({ statements: [{ statement: text }] }),
+            });
+            const body = await response.json() as { errors: { code: string }[]; results: { data: { row: unknown[] }[] }[] };
+            if (body.errors.length > 0) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors[0]!.code });
+            return body.results[0]?.data.map((d) => d.row[0]) ?? [];
+          },
+          procedures: async (text) => (await d6.executeQuery(text)).records.map((r) => r.get(0)),
+        };
+        try {
+          let n = 0;
+          for (const [via, run] of Object.entries(paths)) {
+            for (const [op, text] of operations(role, via, n++)) {
+              const before = await snapshot();
+              let code = 'ok';
+              let rows: unknown[] = [];
+              try {
+                rows = await run(text);
+              } catch (error) {
+                code = (error as { code?: string }).code ?? String(error);
+              }
+              if (op === 'read') {
+                // reading never fails: what the role may not see is invisible
+                assert.equal(code, 'ok', `${role} ${via} ${op}: ${text}`);
+                assert.equal(numberOf(rows[0]) > 0, expected.read, `${role} ${via} sees Seed nodes: ${JSON.stringify(rows)}`);
+                continue;
+              }
+              assert.equal(code, expected[op] ? 'ok' : 'Neo.ClientError.Security.Forbidden', `${role} ${via} ${op}: ${text}`);
+              if (!expected[op]) assert.equal(await snapshot(), before, `${role} ${via} ${op} changed something`);
+            }
+          }
+        } finally {
+          await d6.close();
+          await d4.close();
+        }
       }
     } finally {
-      await d5.close();
-      await d4.close();
+      await observer.close();
+    }
+    // Bolt 3.5-era clients (driver 1.7): a reader's writes are refused the same way.
+    const d1 = neo4j1.driver(server.boltUrl, neo4j1.auth.basic('u_reader', 'pass-reader-1'), { encrypted: false });
+    const s1 = d1.session();
+    try {
+      assert.equal(await codeOf(() => s1.run('MATCH (s:Seed) SET s.touched = true')), 'Neo.ClientError.Security.Forbidden');
+    } finally {
+      s1.close();
       d1.close();
     }
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (d) => {
-      const touched = await d.executeQuery("MATCH (s:Seed) WHERE s.touched IS NOT NULL OR s.name IN ['http', 'm'] RETURN count(s) AS c");
-      assert.equal((touched.records[0]!.get('c') as { toNumber(): number }).toNumber(), 0);
+      const touched = await d.executeQuery('MATCH (s:Seed) WHERE s.touched IS NOT NULL RETURN count(s) AS c');
+      assert.equal(numberOf(touched.records[0]!.get('c')), 0);
     });
   });
 });
 
-test('custom roles: GRANT / DENY / REVOKE privileges, SHOW PRIVILEGES; per-label read rules are refused, not ignored', { timeout: 90_000 }, async () => {
-  // Proves privileges granted to a new role take effect, DENY beats GRANT, REVOKE removes, and unenforceable rules are refused.
+test('custom roles: GRANT / DENY / REVOKE privileges, SHOW PRIVILEGES with Neo4j columns and commands', { timeout: 90_000 }, async () => {
+  // Proves privileges granted to a new role take effect, DENY beats GRANT, REVOKE removes, and SHOW reflects them.
   await withServer({}, async (server) => {
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
       await admin.executeQuery("CREATE USER dave SET PASSWORD 'dave-pass-1' CHANGE NOT REQUIRED");
@@ -354,8 +417,10 @@ test('custom roles: GRANT / DENY / REVOKE privileges, SHOW PRIVILEGES; per-label
       await admin.executeQuery("CREATE (:Thing {name: 'a'})");
     });
     const dave = (text: string): Promise<string> => withDriver6(server, 'dave', 'dave-pass-1', (d) => codeOf(() => d.executeQuery(text)));
+    const daveRows = (text: string): Promise<unknown[]> => withDriver6(server, 'dave', 'dave-pass-1', async (d) => (await d.executeQuery(text)).records.map((r) => r.get(0)));
     assert.equal(await dave('RETURN 1'), 'ok'); // PUBLIC reaches the default database
-    assert.equal(await dave('MATCH (t:Thing) RETURN t'), 'Neo.ClientError.Security.Forbidden');
+    assert.deepEqual(await daveRows('MATCH (t:Thing) RETURN t.name'), []); // no read privilege: nothing is visible
+    assert.equal(await dave("MATCH (t:Thing) SET t.name = 'x'"), 'Neo.ClientError.Security.Forbidden');
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
       await admin.executeQuery('GRANT MATCH {*} ON GRAPH neo4j TO writer');
       await admin.executeQuery('GRANT WRITE ON GRAPH neo4j TO writer');
@@ -372,14 +437,111 @@ test('custom roles: GRANT / DENY / REVOKE privileges, SHOW PRIVILEGES; per-label
     assert.equal(await dave("MATCH (t:Thing) SET t.name = 'c'"), 'Neo.ClientError.Security.Forbidden');
     await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
       await admin.executeQuery('REVOKE DENY WRITE ON GRAPH * FROM writer');
-      assert.equal(await codeOf(() => admin.executeQuery('DENY MATCH {*} ON GRAPH * NODES Secret TO writer')), 'Neo.ClientError.Statement.FeatureNotSupported');
-      assert.equal(await codeOf(() => admin.executeQuery('GRANT READ {name} ON GRAPH * TO writer')), 'Neo.ClientError.Statement.FeatureNotSupported');
       assert.equal(await codeOf(() => admin.executeQuery('DROP ROLE PUBLIC')), 'Neo.ClientError.General.InvalidArguments');
+      await admin.executeQuery('DENY READ {name} ON GRAPH neo4j NODES Thing TO writer');
+      await admin.executeQuery('GRANT TRAVERSE ON GRAPH * RELATIONSHIPS KNOWS, LIKES TO writer');
+      await admin.executeQuery('GRANT SET LABEL Tag ON GRAPH * TO writer');
+      await admin.executeQuery('GRANT CREATE ON GRAPH * NODES Draft TO writer');
+      const all = await admin.executeQuery("SHOW ROLE writer PRIVILEGES YIELD * WHERE action <> 'write' RETURN access, action, resource, graph, segment, role, immutable ORDER BY action, segment");
+      assert.deepEqual(all.records.map((r) => r.toObject()), [
+        { access: 'GRANTED', action: 'create_element', resource: 'graph', graph: '*', segment: 'NODE(Draft)', role: 'writer', immutable: false },
+        { access: 'GRANTED', action: 'match', resource: 'all_properties', graph: 'neo4j', segment: 'NODE(*)', role: 'writer', immutable: false },
+        { access: 'GRANTED', action: 'match', resource: 'all_properties', graph: 'neo4j', segment: 'RELATIONSHIP(*)', role: 'writer', immutable: false },
+        { access: 'DENIED', action: 'read', resource: 'property(name)', graph: 'neo4j', segment: 'NODE(Thing)', role: 'writer', immutable: false },
+        { access: 'GRANTED', action: 'set_label', resource: 'label(Tag)', graph: '*', segment: 'NODE(*)', role: 'writer', immutable: false },
+        { access: 'GRANTED', action: 'traverse', resource: 'graph', graph: '*', segment: 'RELATIONSHIP(KNOWS)', role: 'writer', immutable: false },
+        { access: 'GRANTED', action: 'traverse', resource: 'graph', graph: '*', segment: 'RELATIONSHIP(LIKES)', role: 'writer', immutable: false },
+      ]);
+      const commands = await admin.executeQuery('SHOW ROLE writer PRIVILEGES AS COMMANDS');
+      const list = commands.records.map((r) => r.get('command') as string).sort();
+      assert.deepEqual(list, [
+        'DENY READ {`name`} ON GRAPH `neo4j` NODE `Thing` TO `writer`',
+        'GRANT CREATE ON GRAPH * NODE `Draft` TO `writer`',
+        'GRANT MATCH {*} ON GRAPH `neo4j` NODE * TO `writer`',
+        'GRANT MATCH {*} ON GRAPH `neo4j` RELATIONSHIP * TO `writer`',
+        'GRANT SET LABEL `Tag` ON GRAPH * TO `writer`',
+        'GRANT TRAVERSE ON GRAPH * RELATIONSHIP `KNOWS` TO `writer`',
+        'GRANT TRAVERSE ON GRAPH * RELATIONSHIP `LIKES` TO `writer`',
+        'GRANT WRITE ON GRAPH `neo4j` TO `writer`',
+      ]);
+      // every command string is accepted back as a command
+      await admin.executeQuery('CREATE ROLE replayed');
+      for (const command of list) await admin.executeQuery(command.replace(/TO `writer`$/, 'TO replayed'), {}, { database: 'system' });
+      const replayed = await admin.executeQuery('SHOW ROLE replayed PRIVILEGES AS COMMANDS');
+      assert.deepEqual(replayed.records.map((r) => (r.get('command') as string).replace('`replayed`', '`writer`')).sort(), list);
     });
-    assert.equal(await dave("MATCH (t:Thing) SET t.name = 'd'"), 'ok');
+    assert.deepEqual(await daveRows('MATCH (t:Thing) RETURN t.name'), [null]);
     assert.equal(await dave('SHOW USERS'), 'Neo.ClientError.Security.Forbidden');
     const own = await withDriver6(server, 'dave', 'dave-pass-1', (d) => d.executeQuery('SHOW USER PRIVILEGES YIELD role RETURN DISTINCT role ORDER BY role'));
     assert.deepEqual(own.records.map((r) => r.get('role')), ['PUBLIC', 'writer']);
+  });
+});
+
+test('per-label and per-property read privileges: invisible nodes and relationships, null properties, DENY over GRANT, counts, fine-grained writes', { timeout: 120_000 }, async () => {
+  // Proves Neo4j's element filtering end to end (drivers 6 and 4.4, HTTP): what a role may not traverse or read is invisible, writes are judged per label.
+  await withServer({}, async (server) => {
+    await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
+      await admin.executeQuery('CREATE INDEX person_salary FOR (p:Person) ON (p.salary)');
+      await admin.executeQuery("CREATE (a:Person {name: 'ann', salary: 10})-[:KNOWS]->(b:Person:Secret {name: 'bob', salary: 20}), (a)-[:MANAGES]->(c:Person {name: 'cy', salary: 30}), (:Other {name: 'o'})");
+      await admin.executeQuery("CREATE USER eve SET PASSWORD 'eve-pass-12' CHANGE NOT REQUIRED");
+      await admin.executeQuery('CREATE ROLE hr');
+      await admin.executeQuery('GRANT ROLE hr TO eve');
+      await admin.executeQuery('GRANT TRAVERSE ON GRAPH * NODES Person TO hr');
+      await admin.executeQuery('GRANT READ {name} ON GRAPH * NODES Person TO hr');
+      await admin.executeQuery('GRANT MATCH {*} ON GRAPH * RELATIONSHIPS KNOWS TO hr');
+      await admin.executeQuery('DENY TRAVERSE ON GRAPH * NODES Secret TO hr');
+      await admin.executeQuery('GRANT CREATE ON GRAPH * NODES Person TO hr');
+      await admin.executeQuery('GRANT SET PROPERTY {name} ON GRAPH * NODES Person TO hr');
+    });
+    const eve6 = neo4j6.driver(server.boltUrl, neo4j6.auth.basic('eve', 'eve-pass-12'), { maxTransactionRetryTime: 0 });
+    const eve4 = neo4j4.driver(server.boltUrl, neo4j4.auth.basic('eve', 'eve-pass-12'), { maxTransactionRetryTime: 0 });
+    try {
+      const rows6 = async (text: string): Promise<unknown[][]> => (await eve6.executeQuery(text)).records.map((r) => r.keys.map((k) => {
+        const v = r.get(k);
+        return typeof v === 'object' && v !== null && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : v;
+      }));
+      // DENY TRAVERSE on Secret beats GRANT TRAVERSE on Person: bob is invisible; Other was never granted
+      assert.deepEqual(await rows6('MATCH (n) RETURN n.name ORDER BY n.name'), [['ann'], ['cy']]);
+      assert.deepEqual(await rows6('MATCH (n) RETURN count(n)'), [[2]]);
+      assert.deepEqual(await rows6('MATCH (:Person) RETURN count(*)'), [[2]]);
+      // a long read moves to a query worker, which reads through the same view
+      assert.deepEqual(await rows6('UNWIND range(1, 300000) AS i MATCH (n) WHERE n.name IS NOT NULL RETURN count(*)'), [[600000]]);
+      assert.deepEqual(await rows6('MATCH (n:Secret) RETURN count(n)'), [[0]]);
+      // salary is not granted: null, absent from keys() and properties(), and an index seek on it finds nothing
+      assert.deepEqual(await rows6("MATCH (n {name: 'ann'}) RETURN n.salary, keys(n), properties(n)"), [[null, ['name'], { name: 'ann' }]]);
+      assert.deepEqual(await rows6('MATCH (n:Person) WHERE n.salary = 10 RETURN n'), []);
+      const node = (await eve6.executeQuery("MATCH (n {name: 'cy'}) RETURN n")).records[0]!.get('n') as { properties: Record<string, unknown> };
+      assert.deepEqual(node.properties, { name: 'cy' });
+      // KNOWS leads to the invisible bob, MANAGES is not granted: ann has no visible relationships
+      assert.deepEqual(await rows6("MATCH (:Person {name: 'ann'})-[r]-(x) RETURN type(r), x.name"), []);
+      // the same view through driver 4.4 and HTTP
+      const s4 = eve4.session();
+      try {
+        const r4 = await s4.run('MATCH (n) RETURN n.name AS name, n.salary AS salary ORDER BY name');
+        assert.deepEqual(r4.records.map((r) => [r.get('name'), r.get('salary')]), [['ann', null], ['cy', null]]);
+      } finally {
+        await s4.close();
+      }
+      const http = await httpCommit(server, 'eve', 'eve-pass-12', 'MATCH (n) RETURN count(n)');
+      assert.deepEqual((http.results[0] as { data: { row: unknown[] }[] }).data[0]!.row, [2]);
+      // fine-grained writes: CREATE on Person with SET PROPERTY {name} works; another label, property or a delete does not
+      assert.deepEqual(await rows6("CREATE (n:Person {name: 'dee'}) RETURN n.name"), [['dee']]);
+      for (const text of ["CREATE (:Other {name: 'x'})", "CREATE (:Person {name: 'x', salary: 1})", "MATCH (n {name: 'cy'}) SET n.salary = 99", "MATCH (n {name: 'cy'}) DELETE n", "MATCH (n {name: 'cy'}) SET n:Tagged"]) {
+        assert.equal(await codeOf(() => eve6.executeQuery(text)), 'Neo.ClientError.Security.Forbidden', text);
+      }
+    } finally {
+      await eve6.close();
+      await eve4.close();
+    }
+    await withDriver6(server, 'neo4j', TEST_PASSWORD, async (admin) => {
+      const all = await admin.executeQuery('MATCH (n) RETURN n.name AS name, n.salary AS salary ORDER BY name');
+      assert.deepEqual(all.records.map((r) => [r.get('name'), r.get('salary') === null ? null : numberOf(r.get('salary'))]),
+        [['ann', 10], ['bob', 20], ['cy', 30], ['dee', null], ['o', null]]);
+      // the privilege changes are in logs/security.log
+      const log = readFileSync(join(server.home, 'logs', 'security.log'), 'utf8');
+      assert.match(log, /\[neo4j\]: DENY TRAVERSE ON GRAPH \* NODE `Secret` TO `hr`/);
+      assert.match(log, /\[neo4j\]: GRANT READ \{`name`\} ON GRAPH \* NODE `Person` TO `hr`/);
+    });
   });
 });
 

@@ -117,6 +117,6 @@ test('report tallies folders and ends with the pass-rate line', () => {
 test('the README figure line after the marker is rewritten, nothing else', () => {
   // Proves --update-readme touches exactly one line and leaves a README without the marker alone.
   const readme = 'intro\n<!-- tck-figure -->\nold figure\nrest\n';
-  assert.equal(updateReadmeFigure(readme, 3, 4, 2), 'intro\n<!-- tck-figure -->\nLatest full run: **TCK pass rate: 3/4 (75.0%)** (4 scenarios from 2 feature files).\nrest\n');
+  assert.equal(updateReadmeFigure(readme, 3, 4, 2), 'intro\n<!-- tck-figure -->\nLatest full run: **TCK pass rate: 3/4 (75.0%)** (4 scenarios from 2 feature files), strict error checks.\nrest\n');
   assert.equal(updateReadmeFigure('no marker\n', 1, 1, 1), 'no marker\n');
 });

@@ -1,6 +1,6 @@
 // Scalar functions over entities, paths, lists and type conversions.
 
-import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, deletedEntityError, detailedError } from '../../core/errors.js';
 import { cypherEquals } from '../../values/compare.js';
 import { currentNode, currentRel, nodeValue } from '../values/entities.js';
 import { formatValue, scalarToString, typeName } from '../../values/format.js';
@@ -93,7 +93,7 @@ function listOf(fn: string, conv: (v: CypherValue) => CypherValue) {
 function checkAlive(v: NodeValue | RelationshipValue, ctx: FunctionContext): void {
   const g = ctx.graph as Partial<{ isNodeDeleted(id: number): boolean; isRelationshipDeleted(id: number): boolean }>;
   const deleted = v instanceof NodeValue ? g.isNodeDeleted?.(v.id) : g.isRelationshipDeleted?.(v.id);
-  if (deleted) throw new Neo4jError(Status.EntityNotFound, `${v instanceof NodeValue ? 'Node' : 'Relationship'} with id ${v.id} has been deleted in this transaction`);
+  if (deleted) throw deletedEntityError(v instanceof NodeValue ? 'Node' : 'Relationship', v.id);
 }
 
 function propertiesOf(v: CypherValue, ctx: FunctionContext, fn: string): Map<string, CypherValue> | null {

@@ -35,7 +35,7 @@ interface Point { days: number; nod: bigint; offset: number; zone: string | null
 function offsetAtLocal(zone: string | null, fixed: number, days: number, nod: bigint): number {
   if (zone === null) return fixed;
   const { seconds } = localSeconds(days, nod);
-  return zoneOffsetAt(zone, seconds, true);
+  return zoneOffsetAt(zone, seconds);
 }
 
 function instantNanos(p: { days: number; nod: bigint; offset: number }): bigint {

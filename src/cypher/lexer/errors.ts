@@ -6,9 +6,8 @@ import { describePosition } from './position.js';
 
 export type CompileError = Neo4jError & { readonly detail?: string };
 
-export function compileError(code: StatusCode, message: string, detail?: string): CompileError {
-  const err = new Neo4jError(code, message);
-  return detail === undefined ? err : Object.assign(err, { detail });
+export function compileError(code: StatusCode, message: string, detail?: string, openCypherType?: string): CompileError {
+  return new Neo4jError(code, message, { ...(detail === undefined ? {} : { detail }), ...(openCypherType === undefined ? {} : { type: openCypherType }) });
 }
 
 /** A syntax error located at `offset` of `text`, worded the Neo4j way. */

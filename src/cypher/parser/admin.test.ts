@@ -66,3 +66,27 @@ test('SHOW USERS / CURRENT USER / ROLES WITH USERS / PRIVILEGES forms', () => {
   assert.deepEqual([own.target, own.filter, own.names], ['PRIVILEGES', 'USER', []]);
   assert.equal(show('SHOW ALL PRIVILEGES').target, 'PRIVILEGES');
 });
+
+test('fine-grained graph privileges: TRAVERSE / READ / MATCH per element, CREATE, DELETE, SET/REMOVE LABEL, SET PROPERTY, MERGE', () => {
+  // Proves the element-level grammar yields Neo4j's SHOW PRIVILEGES actions, resources and segments.
+  const p = (text: string): unknown => admin(text).options['privilege'];
+  assert.deepEqual(p('GRANT TRAVERSE ON HOME GRAPH NODES A, B TO r'),
+    { action: 'traverse', resources: ['graph'], segments: ['NODE(A)', 'NODE(B)'], scope: 'GRAPH', graphs: ['HOME'] });
+  assert.deepEqual(p('DENY READ {a, b} ON DEFAULT GRAPH RELATIONSHIPS T TO r'),
+    { action: 'read', resources: ['property(a)', 'property(b)'], segments: ['RELATIONSHIP(T)'], scope: 'GRAPH', graphs: ['DEFAULT'] });
+  assert.deepEqual(p('GRANT MATCH {*} ON GRAPHS g1, g2 ELEMENTS X TO r'),
+    { action: 'match', resources: ['all_properties'], segments: ['NODE(X)', 'RELATIONSHIP(X)'], scope: 'GRAPH', graphs: ['g1', 'g2'] });
+  assert.deepEqual(p('GRANT CREATE ON GRAPH * NODES Person TO r'),
+    { action: 'create_element', resources: ['graph'], segments: ['NODE(Person)'], scope: 'GRAPH', graphs: ['*'] });
+  assert.deepEqual(p('DENY DELETE ON GRAPH neo4j TO r'),
+    { action: 'delete_element', resources: ['graph'], segments: ['NODE(*)', 'RELATIONSHIP(*)'], scope: 'GRAPH', graphs: ['neo4j'] });
+  assert.deepEqual(p('GRANT SET LABEL A, B ON GRAPH * TO r'),
+    { action: 'set_label', resources: ['label(A)', 'label(B)'], segments: ['NODE(*)'], scope: 'GRAPH', graphs: ['*'] });
+  assert.deepEqual(p('REVOKE REMOVE LABEL * ON GRAPH * FROM r'),
+    { action: 'remove_label', resources: ['all_labels'], segments: ['NODE(*)'], scope: 'GRAPH', graphs: ['*'] });
+  assert.deepEqual(p('GRANT SET PROPERTY {p} ON GRAPH * RELATIONSHIPS T TO r'),
+    { action: 'set_property', resources: ['property(p)'], segments: ['RELATIONSHIP(T)'], scope: 'GRAPH', graphs: ['*'] });
+  assert.deepEqual(p('GRANT MERGE {*} ON GRAPH * NODES L TO r'),
+    { action: 'merge', resources: ['all_properties'], segments: ['NODE(L)'], scope: 'GRAPH', graphs: ['*'] });
+  assert.throws(() => parse('GRANT CREATE ON DATABASE * TO r'), { code: 'Neo.ClientError.Statement.SyntaxError' });
+});

@@ -215,7 +215,8 @@ interface ParsedPrivilege {
   graphs: string[];
 }
 
-const GRAPH_ACTIONS = new Set(['match', 'read', 'traverse', 'write']);
+/** Graph privileges that name elements (`NODES A`, `RELATIONSHIPS T`, `ELEMENTS *`). */
+const ELEMENT_ACTIONS = new Set(['match', 'read', 'traverse', 'create_element', 'delete_element', 'set_property', 'merge']);
 
 function parsePrivilegeCommand(ts: TokenStream, b: CommandBuilder, verb: string): AdminCommand {
   ts.next();
@@ -226,7 +227,7 @@ function parsePrivilegeCommand(ts: TokenStream, b: CommandBuilder, verb: string)
   const privilege = parsePrivilegeAction(ts);
   ts.expectKeyword('ON');
   parseScope(ts, privilege);
-  if (GRAPH_ACTIONS.has(privilege.action) && privilege.action !== 'write') parseElements(ts, privilege);
+  if (ELEMENT_ACTIONS.has(privilege.action)) parseElements(ts, privilege);
   ts.expectKeyword(verb === 'REVOKE' ? 'FROM' : 'TO');
   b.names('roles');
   b.options['privilege'] = privilege;
@@ -244,15 +245,22 @@ function parsePrivilegeAction(ts: TokenStream): ParsedPrivilege {
     case 'STOP': return p('stop_database', 'DATABASE');
     case 'TRAVERSE': return { action: 'traverse', resources: ['graph'], segments: [], scope: 'GRAPH', graphs: [] };
     case 'WRITE': return { action: 'write', resources: ['graph'], segments: ['NODE(*)', 'RELATIONSHIP(*)'], scope: 'GRAPH', graphs: [] };
-    case 'MATCH': case 'READ': {
-      ts.expectPunct('{');
-      const resources: string[] = [];
-      if (ts.acceptPunct('*')) resources.push('all_properties');
-      else {
-        do resources.push(`property(${ts.expectName('a property name')})`); while (ts.acceptPunct(','));
+    case 'MATCH': case 'READ': case 'MERGE':
+      return { action: word.toLowerCase(), resources: parseProperties(ts), segments: [], scope: 'GRAPH', graphs: [] };
+    case 'DELETE': return { action: 'delete_element', resources: ['graph'], segments: [], scope: 'GRAPH', graphs: [] };
+    case 'SET': case 'REMOVE': {
+      if (word === 'SET' && ts.acceptKeyword('PROPERTY')) {
+        return { action: 'set_property', resources: parseProperties(ts), segments: [], scope: 'GRAPH', graphs: [] };
       }
-      ts.expectPunct('}');
-      return { action: word.toLowerCase(), resources, segments: [], scope: 'GRAPH', graphs: [] };
+      if (ts.acceptKeyword('LABEL') || ts.acceptKeyword('LABELS')) {
+        const resources: string[] = [];
+        if (ts.acceptPunct('*')) resources.push('all_labels');
+        else {
+          do resources.push(`label(${ts.expectName('a label')})`); while (ts.acceptPunct(','));
+        }
+        return { action: `${word.toLowerCase()}_label`, resources, segments: ['NODE(*)'], scope: 'GRAPH', graphs: [] };
+      }
+      throw notSupported(`The privilege ${word} ${ts.peek().value}`);
     }
     case 'NAME': optional('MANAGEMENT'); return p('token', 'DATABASE');
     case 'INDEX': case 'INDEXES': optional('MANAGEMENT'); return p('index', 'DATABASE');
@@ -266,6 +274,7 @@ function parsePrivilegeAction(ts: TokenStream): ParsedPrivilege {
       return p('transaction_management', 'DATABASE');
     }
     case 'CREATE': case 'DROP': case 'SHOW': {
+      if (word === 'CREATE' && ts.atKeyword('ON')) return { action: 'create_element', resources: ['graph'], segments: [], scope: 'GRAPH', graphs: [] };
       if (word === 'CREATE' && ts.acceptKeyword('NEW')) {
         const what = ts.next().value;
         if (what === 'NODE' || what === 'LABEL' || what === 'LABELS') { if (what === 'NODE') ts.next(); return p('create_label', 'DATABASE'); }
@@ -319,6 +328,18 @@ function parseScope(ts: TokenStream, privilege: ParsedPrivilege): void {
   const graphs = [parseDatabaseName(ts)];
   while (ts.acceptPunct(',')) graphs.push(parseDatabaseName(ts));
   privilege.graphs = graphs;
+}
+
+/** `{*}` or `{a, b}`: all_properties or property(a), property(b). */
+function parseProperties(ts: TokenStream): string[] {
+  ts.expectPunct('{');
+  const resources: string[] = [];
+  if (ts.acceptPunct('*')) resources.push('all_properties');
+  else {
+    do resources.push(`property(${ts.expectName('a property name')})`); while (ts.acceptPunct(','));
+  }
+  ts.expectPunct('}');
+  return resources;
 }
 
 /** `NODE[S] A, B | *`, `RELATIONSHIP[S] …`, `ELEMENT[S] …`, optionally followed by `(*)`; none means every element. */

@@ -1,7 +1,7 @@
 // Compiles AST expressions into closures over (row, context). Compilation happens once per cached
 // statement; evaluation is then a tree of direct function calls.
 
-import { Neo4jError, Status, detailedError, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, deletedEntityError, detailedError, missingParameterError, typeError } from '../../core/errors.js';
 import type { Expression } from '../ast/index.js';
 import { lookupScalar } from '../functions/index.js';
 import { add, divide, modulo, multiply, negate, power, subtract } from '../../values/arith.js';
@@ -42,7 +42,7 @@ export function propertyOf(v: CypherValue, key: string, ctx: ExecContext): Cyphe
   if (v instanceof NodeValue) {
     const rec = ctx.tx.node(v.id);
     if (!rec) {
-      if (ctx.tx.isNodeDeleted(v.id)) throw new Neo4jError(Status.EntityNotFound, `Node with id ${v.id} has been deleted in this transaction`);
+      if (ctx.tx.isNodeDeleted(v.id)) throw deletedEntityError('Node', v.id);
       return v.properties.get(key) ?? null;
     }
     return (rec.properties.get(key) as CypherValue | undefined) ?? null;
@@ -50,7 +50,7 @@ export function propertyOf(v: CypherValue, key: string, ctx: ExecContext): Cyphe
   if (v instanceof RelationshipValue) {
     const rec = ctx.tx.relationship(v.id);
     if (!rec) {
-      if (ctx.tx.isRelationshipDeleted(v.id)) throw new Neo4jError(Status.EntityNotFound, `Relationship with id ${v.id} has been deleted in this transaction`);
+      if (ctx.tx.isRelationshipDeleted(v.id)) throw deletedEntityError('Relationship', v.id);
       return v.properties.get(key) ?? null;
     }
     return (rec.properties.get(key) as CypherValue | undefined) ?? null;
@@ -161,7 +161,7 @@ export function compileExpression(e: Expression, opts: CompileOptions = {}): Eva
       const name = e.name;
       return (_row, ctx) => {
         const v = ctx.params.get(name);
-        if (v === undefined) throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${name}`);
+        if (v === undefined) throw missingParameterError([name]);
         return v;
       };
     }

@@ -1,7 +1,7 @@
 // CALL proc(args) [YIELD …] [WHERE …]: resolves the procedure at run time (the registry may grow
 // after a statement is cached) and maps its output rows onto named columns.
 
-import { Neo4jError, Status } from '../../core/errors.js';
+import { Neo4jError, Status, missingParameterError } from '../../core/errors.js';
 import type { CallProcedureClause } from '../ast/index.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import type { CypherValue } from '../../values/value.js';
@@ -40,7 +40,7 @@ export function compileProcedureCall(c: CallProcedureClause, procedures: Readonl
           const v = ctx.params.get(i.name);
           if (v !== undefined) return v;
           if (i.default !== undefined) return i.default;
-          throw new Neo4jError(Status.ParameterMissing, `Expected parameter(s): ${i.name}`);
+          throw missingParameterError([i.name]);
         });
       } else {
         values = args.map((a) => a(row, ctx));

@@ -80,7 +80,8 @@ function toCount(v: CypherValue, what: string): number {
   if (typeof v === 'bigint' && v >= 0n) return Number(v);
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
   // Neo4j reports a bad SKIP/LIMIT value as a SyntaxError even when it comes from a parameter.
-  throw new Neo4jError(Status.SyntaxError, `Invalid input. '${formatValue(v)}' is not a valid value. Must be a non-negative integer. (${what})`);
+  const detail = (typeof v === 'bigint' || typeof v === 'number') && (typeof v === 'bigint' || Number.isInteger(v)) ? 'NegativeIntegerArgument' : 'InvalidArgumentType';
+  throw new Neo4jError(Status.SyntaxError, `Invalid input. '${formatValue(v)}' is not a valid value. Must be a non-negative integer. (${what})`, { detail });
 }
 
 export function compileProjection(

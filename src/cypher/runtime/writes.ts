@@ -1,7 +1,7 @@
 // Updating clauses: CREATE, MERGE, SET, REMOVE, DELETE. Each runs row by row against the
 // transaction; the planner materialises their input and output so reads never see half a clause.
 
-import { Neo4jError, Status, typeError } from '../../core/errors.js';
+import { Neo4jError, Status, deletedEntityError, detailedError, typeError } from '../../core/errors.js';
 import type { MergeClause, PatternPart, RemoveItem, SetItem } from '../ast/index.js';
 import { formatValue, typeName } from '../../values/format.js';
 import {
@@ -27,7 +27,7 @@ export function toPropertyValue(v: CypherValue): PropertyValue | null {
     for (const x of v) {
       if (x === null) throw typeError('Collections containing null values can not be stored in properties.');
       if (!isScalarProperty(x)) {
-        throw typeError(`Property values can only be of primitive types or arrays thereof. Got ${formatValue(v)}`);
+        throw detailedError(Status.TypeError, `Property values can only be of primitive types or arrays thereof. Got ${formatValue(v)}`, 'InvalidPropertyType');
       }
       const k = typeof x === 'bigint' || typeof x === 'number' ? 'number' : typeof x === 'object' ? x.constructor.name : typeof x;
       if (kind !== null && kind !== k) throw typeError('Collections containing mixed types can not be stored in properties.');
@@ -37,7 +37,7 @@ export function toPropertyValue(v: CypherValue): PropertyValue | null {
     if (kind === 'number' && v.some((x) => typeof x === 'number') && v.some((x) => typeof x === 'bigint')) return v.map(Number);
     return v as PropertyValue[];
   }
-  throw typeError(`Property values can only be of primitive types or arrays thereof. Got ${typeName(v)} (${formatValue(v)})`);
+  throw detailedError(Status.TypeError, `Property values can only be of primitive types or arrays thereof. Got ${typeName(v)} (${formatValue(v)})`, 'InvalidPropertyType');
 }
 
 function propertyMap(v: CypherValue, ctx: ExecContext): Map<string, PropertyValue> {
@@ -149,10 +149,10 @@ function setProperty(target: CypherValue, key: string, value: CypherValue, ctx: 
 }
 
 function ensureNodeAlive(n: NodeValue, ctx: ExecContext): void {
-  if (ctx.tx.isNodeDeleted(n.id)) throw new Neo4jError(Status.EntityNotFound, `Node with id ${n.id} has been deleted in this transaction`);
+  if (ctx.tx.isNodeDeleted(n.id)) throw deletedEntityError('Node', n.id);
 }
 function ensureRelAlive(r: RelationshipValue, ctx: ExecContext): void {
-  if (ctx.tx.isRelationshipDeleted(r.id)) throw new Neo4jError(Status.EntityNotFound, `Relationship with id ${r.id} has been deleted in this transaction`);
+  if (ctx.tx.isRelationshipDeleted(r.id)) throw deletedEntityError('Relationship', r.id);
 }
 
 function replaceProperties(target: CypherValue, value: CypherValue, merge: boolean, ctx: ExecContext): void {
@@ -314,7 +314,7 @@ export function compileMerge(m: MergeClause): RowOp {
     }
     for (const [k, f] of nullChecks) {
       if (f(row, ctx) === null) {
-        throw new Neo4jError(Status.SemanticError, `Cannot merge the following node because of null property value for '${k}'`);
+        throw new Neo4jError(Status.SemanticError, `Cannot merge the following node because of null property value for '${k}'`, { detail: 'MergeReadOwnWrites' });
       }
     }
     const created = create(row, ctx);

@@ -67,7 +67,8 @@ export function checkExpression(a: Analyzer, expr: Expression, scope: Scope, ctx
     case 'PropertyAccess': {
       const t = sub(expr.object);
       if (t === 'boolean' || t === 'integer' || t === 'float' || t === 'string' || t === 'list' || t === 'path') {
-        throw a.error('InvalidArgumentType', `Type mismatch: expected Map, Node, Relationship, Point, Duration, Date, Time, LocalTime, LocalDateTime or DateTime but was ${typeName(t)}`, expr.object.span.start);
+        // openCypher calls property access on a value a TypeError but on a path a SyntaxError
+        throw (t === 'path' ? a.error.bind(a) : a.typeMismatch.bind(a))('InvalidArgumentType', `Type mismatch: expected Map, Node, Relationship, Point, Duration, Date, Time, LocalTime, LocalDateTime or DateTime but was ${typeName(t)}`, expr.object.span.start);
       }
       return 'any';
     }

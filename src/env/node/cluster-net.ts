@@ -83,6 +83,7 @@ function parseInfo(frame: Uint8Array): MemberInfo | undefined {
       initialVoters: value.initialVoters.map(String), discoveryAddress: value.discoveryAddress, raftAddress: value.raftAddress,
       catchupAddress: value.catchupAddress, boltAddress: value.boltAddress,
       httpAddress: typeof value.httpAddress === 'string' ? value.httpAddress : null, groups: value.groups.map(String),
+      httpsAddress: typeof value.httpsAddress === 'string' ? value.httpsAddress : null,
       refuseToBeLeader: value.refuseToBeLeader === true, database: typeof value.database === 'string' ? value.database : 'neo4j',
       raftRole: typeof value.raftRole === 'string' ? value.raftRole : 'FOLLOWER',
       term: typeof value.term === 'number' ? value.term : 0, appliedIndex: typeof value.appliedIndex === 'number' ? value.appliedIndex : 0,

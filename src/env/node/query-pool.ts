@@ -17,6 +17,7 @@ import type { CypherValue } from '../../values/value.js';
 import { ByteReader, ByteWriter } from '../../graph/bytes.js';
 import type { UpdateCounters } from '../../graph/api.js';
 import type { TransactionMemoryLimit } from '../../core/memory.js';
+import type { ReadRulesSpec } from '../../graph/read-filter.js';
 import {
   BATCH_BYTES, BATCH_ROWS, type FromWorker, fromWire, type ToWorker, type WorkerInit,
 } from './query-protocol.js';
@@ -106,7 +107,9 @@ export class QueryWorkerPool {
    * Starts a read-only statement in the least loaded worker, reading at least the state of
    * lastAppliedTxId(); undefined when no worker can take it (all given up on, or closing).
    */
-  open(text: string, params: ReadonlyMap<string, CypherValue>, shape: { readonly columns: readonly string[]; readonly queryType: QueryType }): QueryCursor | undefined {
+  open(
+    text: string, params: ReadonlyMap<string, CypherValue>, shape: { readonly columns: readonly string[]; readonly queryType: QueryType }, readRules?: ReadRulesSpec,
+  ): QueryCursor | undefined {
     if (this.closing) return undefined;
     let best: Slot | undefined;
     for (const slot of this.slots) {
@@ -125,7 +128,7 @@ export class QueryWorkerPool {
     // Posted before the worker is ready, it waits in the worker's queue.
     this.send(best, {
       t: 'open', id, text, params: encoded, txId: this.options.lastAppliedTxId(),
-      sliceMs: this.options.sliceMs ?? 2, rows: BATCH_ROWS, bytes: BATCH_BYTES,
+      sliceMs: this.options.sliceMs ?? 2, rows: BATCH_ROWS, bytes: BATCH_BYTES, ...(readRules === undefined ? {} : { readRules }),
     }, [encoded]);
     return cursor;
   }

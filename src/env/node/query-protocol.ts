@@ -5,6 +5,7 @@
 
 import { Neo4jError, type StatusCode } from '../../core/errors.js';
 import type { TransactionMemoryLimit } from '../../core/memory.js';
+import type { ReadRulesSpec } from '../../graph/read-filter.js';
 
 export interface WorkerInit {
   /** the LMDB file (graph.mdb) the main thread has open */
@@ -27,6 +28,8 @@ export type ToWorker =
     readonly sliceMs: number;
     readonly rows: number;
     readonly bytes: number;
+    /** the user's read privileges when they may not see everything: the worker reads through the same filtered view */
+    readonly readRules?: ReadRulesSpec;
   }
   /** the next batch: at most `rows` rows, cut short once it holds `bytes` bytes */
   | { readonly t: 'pull'; readonly id: number; readonly rows: number; readonly bytes: number }

@@ -19,6 +19,7 @@ import type { CypherValue } from '../../values/value.js';
 import { ByteReader, ByteWriter } from '../../graph/bytes.js';
 import { GraphEngine } from '../../graph/engine.js';
 import type { GraphTx } from '../../graph/api.js';
+import { filteredView } from '../../graph/read-filter.js';
 import { KvGraphStore } from '../../graph/kv-store.js';
 import type { Scheduler } from '../scheduler.js';
 import { openLmdbKvReader } from './lmdb-kv.js';
@@ -92,7 +93,8 @@ async function open(request: Extract<ToWorker, { t: 'open' }>): Promise<void> {
   try {
     reader.renewSnapshot();
     if (request.txId > store.lastAppliedTxId()) store.reload();
-    statement = { id: request.id, tx: graph.begin({ readOnly: true }), cursor: undefined, running: true, closed: false };
+    const tx = graph.begin({ readOnly: true });
+    statement = { id: request.id, tx: request.readRules === undefined ? tx : filteredView(tx, request.readRules), cursor: undefined, running: true, closed: false };
     statements.set(request.id, statement);
     const params = readMap(new ByteReader(new Uint8Array(request.params)));
     statement.cursor = await engine.open(statement.tx, request.text, params, undefined, { scheduler: schedulerFor(request.sliceMs) });

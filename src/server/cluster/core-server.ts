@@ -68,7 +68,7 @@ export async function startCore(
     preVote: cluster.enablePreVoting ?? true, refuseToBeLeader: cluster.refuseToBeLeader,
     minimumAtFormation: cluster.minimumCoreClusterSizeAtFormation, minimumAtRuntime: cluster.minimumCoreClusterSizeAtRuntime,
     memberRemovalTimeoutMs: cluster.memberRemovalTimeoutMs, discoveryAliveMs: DISCOVERY_ALIVE_MS,
-    addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
+    addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress(), https: options.httpsAddress?.() ?? null }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
     buildStoreImage: images.build,

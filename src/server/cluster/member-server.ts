@@ -26,6 +26,7 @@ export interface MemberServerOptions {
   readonly lockAcquisitionTimeoutMs: number;
   readonly boltAddress: () => string;
   readonly httpAddress: () => string | null;
+  readonly httpsAddress?: () => string | null;
   /** the system database, replicated beside the graph (cores) or pulled with it (replicas) */
   readonly sideState?: SideState;
 }

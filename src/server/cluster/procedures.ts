@@ -11,7 +11,7 @@ import type { CypherValue } from '../../values/value.js';
 import { clusterMembers, type ClusterMemberView } from './routing.js';
 
 function addressesOf(view: ClusterMemberView): string[] {
-  return [`bolt://${view.boltAddress}`, ...(view.httpAddress === null ? [] : [`http://${view.httpAddress}`])];
+  return [`bolt://${view.boltAddress}`, ...(view.httpAddress === null ? [] : [`http://${view.httpAddress}`]), ...(view.httpsAddress === null ? [] : [`https://${view.httpsAddress}`])];
 }
 
 /** the member a TuGraph-style id names: a member id, or its position (1-based) in the overview */
@@ -165,7 +165,7 @@ export function showServersSource(member: ClusterView, version: string): ShowSou
     defaults: SERVER_DEFAULTS, all: SERVER_COLUMNS,
     rows: () => clusterMembers(member).map((view) => new Map<string, CypherValue>([
       ['serverId', view.memberId], ['name', view.memberId], ['address', view.boltAddress], ['httpAddress', view.httpAddress],
-      ['httpsAddress', null], ['state', 'Enabled'], ['health', 'Available'], ['hosting', ['system', view.database]],
+      ['httpsAddress', view.httpsAddress], ['state', 'Enabled'], ['health', 'Available'], ['hosting', ['system', view.database]],
       ['requestedHosting', ['system', view.database]], ['tags', [...view.groups]], ['allowedDatabases', []], ['deniedDatabases', []],
       ['modeConstraint', view.role === 'READ_REPLICA' ? 'SECONDARY' : 'PRIMARY'], ['version', version],
     ])),

@@ -56,7 +56,7 @@ export async function startReplica(
     selfId, databaseName: options.databaseName, store, clusterState: state,
     clock: nodeClock, ticker: nodeTicker, random: nodeRandom(),
     pullIntervalMs: cluster.pullIntervalMs, discoveryAliveMs: DISCOVERY_ALIVE_MS,
-    addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress() }),
+    addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress(), https: options.httpsAddress?.() ?? null }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
     upstreamStrategies, buildStoreImage: images.build,

@@ -20,6 +20,7 @@ export interface ClusterMemberView {
   readonly memberId: string;
   readonly boltAddress: string;
   readonly httpAddress: string | null;
+  readonly httpsAddress: string | null;
   readonly role: 'LEADER' | 'FOLLOWER' | 'CANDIDATE' | 'READ_REPLICA';
   readonly groups: readonly string[];
   readonly database: string;
@@ -32,7 +33,7 @@ export function clusterMembers(member: ClusterView, nowMs = member.nowMs()): Clu
   const status = member.status();
   const self = member.selfInfo();
   const views: ClusterMemberView[] = [{
-    memberId: self.memberId, boltAddress: self.boltAddress, httpAddress: self.httpAddress, role: member.role(), groups: self.groups,
+    memberId: self.memberId, boltAddress: self.boltAddress, httpAddress: self.httpAddress, httpsAddress: self.httpsAddress, role: member.role(), groups: self.groups,
     database: self.database, term: status.term, appliedIndex: self.appliedIndex,
   }];
   for (const info of member.discovery.alive(nowMs)) {
@@ -42,7 +43,7 @@ export function clusterMembers(member: ClusterView, nowMs = member.nowMs()): Clu
     else if (status.leaderId !== null) role = info.memberId === status.leaderId ? 'LEADER' : 'FOLLOWER';
     else role = info.raftRole === 'LEADER' || info.raftRole === 'CANDIDATE' ? info.raftRole : 'FOLLOWER';
     views.push({
-      memberId: info.memberId, boltAddress: info.boltAddress, httpAddress: info.httpAddress, role, groups: info.groups,
+      memberId: info.memberId, boltAddress: info.boltAddress, httpAddress: info.httpAddress, httpsAddress: info.httpsAddress, role, groups: info.groups,
       database: info.database, term: info.term, appliedIndex: info.appliedIndex,
     });
   }

@@ -16,7 +16,7 @@ function memberStatus(overrides: Partial<MemberStatus> = {}): MemberStatus {
   return {
     memberId: SELF, clusterId: 'cluster-1', role: 'FOLLOWER', participating: true, isVoter: true, term: 3, leaderId: OTHER,
     lastIndex: 12, commitIndex: 11, appliedIndex: 10, lastAppliedTxId: 7, voters: [THIRD, SELF, OTHER], learners: [],
-    millisSinceLastLeaderMessage: 42.7, holdsLease: false, stopped: false, ...overrides,
+    millisSinceLastLeaderMessage: 42.7, holdsLease: false, stopped: false, replication: { proposed: 0, succeeded: 0, failed: 0, leaderNotFound: 0 }, ...overrides,
   };
 }
 

@@ -75,8 +75,6 @@ interface ParsedPrivilege {
   readonly graphs: readonly string[];
 }
 
-const READ_ACTIONS = new Set(['match', 'read', 'traverse']);
-
 /** The SHOW PRIVILEGES rows a GRANT / DENY / REVOKE names. */
 function privilegeRows(parsed: ParsedPrivilege, access: Privilege['access'], role: string): Privilege[] {
   const rows: Privilege[] = [];
@@ -86,10 +84,6 @@ function privilegeRows(parsed: ParsedPrivilege, access: Privilege['access'], rol
     }
   }
   return rows;
-}
-
-function isWholeGraph(p: Privilege): boolean {
-  return p.segment === 'database' || ((p.segment === 'NODE(*)' || p.segment === 'RELATIONSHIP(*)') && (p.resource === 'all_properties' || p.resource === 'graph'));
 }
 
 export function adminCommandHandler(context: AdminContext): AdminCommandHandler {
@@ -252,9 +246,6 @@ export function adminCommandHandler(context: AdminContext): AdminCommandHandler 
           roleMustExist(state, role, `${request.command.toLowerCase()} privilege to`);
           for (const access of kinds) {
             for (const privilege of privilegeRows(parsed, access, role)) {
-              if (request.command !== 'REVOKE' && READ_ACTIONS.has(privilege.action) && !isWholeGraph(privilege)) {
-                throw notSupported(`${request.command} ${privilege.action.toUpperCase()} on a single label, relationship type or property (${privilege.segment}, ${privilege.resource}); Causeway enforces read privileges on whole graphs only`);
-              }
               commands.push({ type: request.command === 'REVOKE' ? 'removePrivilege' : 'addPrivilege', privilege });
             }
           }

@@ -6,6 +6,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
+import { baseTransaction } from '../../graph/read-filter.js';
 import { type ShowSource, DATABASE_COLUMNS } from '../../cypher/runtime/show.js';
 import type { CypherValue } from '../../values/value.js';
 import type { DatabaseProvider } from '../../bolt/services.js';
@@ -45,7 +46,7 @@ export class DatabaseDirectory implements DatabaseProvider {
 
   /** Whether `tx` runs on the system database. */
   isSystem(tx: GraphTx): boolean {
-    return this.systemTransactions.has(tx);
+    return this.systemTransactions.has(baseTransaction(tx));
   }
 
   /** The database `tx` runs on. */

@@ -1,7 +1,9 @@
 // Privilege checks in front of the query engine, for every caller (Bolt, HTTP, procedures run
 // by either): before a statement runs, what it may do (StatementAccess, from the engine's
 // parse) is checked against the user's roles in the system database. A refused statement
-// fails with Neo.ClientError.Security.Forbidden before anything ran, so it changes nothing. A
+// fails with Neo.ClientError.Security.Forbidden before anything ran, so it changes nothing.
+// A user whose read privileges are restricted runs the statement on a filtered view of the
+// transaction (src/graph/read-filter.ts) that hides what they may not see. A
 // user whose password must change may only change it (Neo.ClientError.Security.CredentialsExpired).
 
 import { Neo4jError, Status, notSupported } from '../../core/errors.js';
@@ -12,8 +14,10 @@ import type {
 import type { GraphTx } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import { drainCursor } from '../../execution/result-cursor.js';
-import { allows, allowsReadingGraph, principalOf, rolesText, type Principal } from './privileges.js';
+import { allows, mayWriteSomething, principalOf, readRulesFor, rolesText, writeGuardFor, type Principal } from './privileges.js';
+import { baseTransaction, filteredView, readsEverything, type ReadRulesSpec, type WriteGuard } from '../../graph/read-filter.js';
 import type { SystemDatabase } from './store.js';
+import type { SystemState } from './state.js';
 import { CREDENTIALS_EXPIRED_MESSAGE } from './password-policy.js';
 
 export interface EnforcementContext {
@@ -48,8 +52,20 @@ function checkSystemStatement(access: StatementAccess, text: string): void {
     `Not a recognised system command or procedure. This Cypher command can only be executed in a user database: ${text.trim().slice(0, 200)}`);
 }
 
+interface CachedView {
+  readonly state: SystemState;
+  readonly rules: ReadRulesSpec;
+  readonly readsAll: boolean;
+  readonly guard: WriteGuard | undefined;
+}
+
+/** Bounds the per-user cache of views (cleared when full; a miss only recomputes). */
+const VIEW_CACHE_LIMIT = 1000;
+
 export class PrivilegeCheckingExecutor implements QueryExecutor {
   readonly readOnlyQuery?: (text: string) => boolean;
+  /** per user and database: their read rules and write guard for the current system state */
+  private readonly views = new Map<string, CachedView>();
 
   constructor(private readonly inner: QueryExecutor, private readonly context: EnforcementContext) {
     if (inner.readOnlyQuery) {
@@ -61,8 +77,14 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
   async open(
     tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction, options?: OpenOptions,
   ): Promise<QueryCursor> {
-    this.check(tx, text, params);
-    return this.inner.open(tx, text, params, transaction, options);
+    const view = this.check(tx, text, params);
+    if (view === undefined) return this.inner.open(tx, text, params, transaction, options);
+    // Restricted reads or fine-grained writes: the statement sees the graph through a filtered
+    // view, and so do the inner transactions of CALL { … } IN TRANSACTIONS.
+    const inner = transaction?.implicit === true
+      ? { ...transaction, beginInner: (): GraphTx => filteredView(transaction.beginInner(), view.rules, view.guard) }
+      : transaction;
+    return this.inner.open(filteredView(tx, view.rules, view.guard), text, params, inner, options);
   }
 
   async execute(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>, transaction?: StatementTransaction): Promise<QueryResult> {
@@ -73,8 +95,13 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     this.inner.registerProcedure(procedure);
   }
 
-  /** Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`, NotSystemDatabaseError for data statements on system. */
-  check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): void {
+  /**
+   * Throws Forbidden / CredentialsExpired when the user of `tx` may not run `text`,
+   * NotSystemDatabaseError for data statements on system. Returns the read rules and write guard
+   * the statement must see the graph through, or undefined when it may read and write everything.
+   */
+  check(tx: GraphTx, text: string, params: ReadonlyMap<string, CypherValue>): { rules: ReadRulesSpec; guard?: WriteGuard } | undefined {
+    tx = baseTransaction(tx);
     const database = this.context.databaseOf(tx);
     const access = this.context.statementAccess(text);
     if (access.use && access.use.toLowerCase() !== database.toLowerCase()) {
@@ -82,7 +109,7 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
       throw notSupported(`USE ${access.use} in a transaction on database '${database}' (open the session on '${access.use}' instead: the driver's database option, or :use in the shell)`);
     }
     if (database === SYSTEM_DATABASE) checkSystemStatement(access, text);
-    if (!this.context.authEnabled) return;
+    if (!this.context.authEnabled) return undefined;
     const { system, defaultDatabase } = this.context;
     const name = this.context.userOf(tx);
     const user = name === undefined ? undefined : system.user(name);
@@ -95,7 +122,7 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
       if (!changing) throw new Neo4jError(Status.CredentialsExpired, CREDENTIALS_EXPIRED_MESSAGE);
     }
     // Administration commands and SHOW check their own privileges (src/server/system/admin.ts, show.ts).
-    if (access.kind === 'admin' || access.kind === 'show') return;
+    if (access.kind === 'admin' || access.kind === 'show') return undefined;
     const principal = principalOf(user);
     const scope = { database, defaultDatabase };
     const state = system.state;
@@ -103,21 +130,35 @@ export class PrivilegeCheckingExecutor implements QueryExecutor {
     if (!allows(state, principal, 'access', scope)) {
       throw new Neo4jError(Status.Forbidden, `Database access is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`);
     }
-    if (access.readsGraph && !allowsReadingGraph(state, principal, scope)) {
-      // Neo4j would hide what a user may not read; Causeway does not filter per element, so it refuses instead.
-      throw new Neo4jError(Status.Forbidden, `Read operations on database '${database}' are not allowed for user '${principal.username}' with roles ${rolesText(principal)}: `
-        + 'reading needs MATCH {*} (or TRAVERSE and READ {*}) on every node and relationship of the graph.');
-    }
-    if (access.kind === 'write' && !allows(state, principal, 'write', scope)) throw denied('Write operations');
+    const writes = access.kind === 'write' || access.procedures.some((p) => p.mode === 'WRITE');
+    if (writes && !mayWriteSomething(state, principal, scope)) throw denied('Write operations');
     if (access.kind === 'schema') {
       const what = access.schemaObject === 'index' ? 'index' : 'constraint';
       if (!allows(state, principal, what, scope)) throw denied('Schema operations');
     }
     for (const procedure of access.procedures) {
-      if (procedure.mode === 'WRITE' && !allows(state, principal, 'write', scope)) throw denied('Write operations');
       if (procedure.mode === 'SCHEMA' && !allows(state, principal, 'index', scope)) throw denied('Schema operations');
     }
     if (access.kind === 'write') this.checkNewTokens(tx, access, params, principal, scope, denied);
+    // What the user may not read is hidden from the statement, as Neo4j hides it (no error);
+    // fine-grained write privileges judge each write as it is made.
+    const view = this.viewFor(state, principal, scope);
+    if (view.guard === undefined || !writes) return view.readsAll ? undefined : { rules: view.rules };
+    return { rules: view.rules, guard: view.guard };
+  }
+
+  /** The user's read rules and write guard, computed once per state of the system database. */
+  private viewFor(state: SystemState, principal: Principal, scope: { database: string; defaultDatabase: string }): CachedView {
+    const key = `${principal.username}\u0000${scope.database}`;
+    const cached = this.views.get(key);
+    if (cached !== undefined && cached.state === state) return cached;
+    const rules = readRulesFor(state, principal, scope);
+    const guard = writeGuardFor(state, principal, scope, (what) => new Neo4jError(Status.Forbidden,
+      `${what} on database '${scope.database}' is not allowed for user '${principal.username}' with roles ${rolesText(principal)}.`));
+    const view: CachedView = { state, rules, readsAll: readsEverything(rules), guard };
+    if (this.views.size >= VIEW_CACHE_LIMIT) this.views.clear();
+    this.views.set(key, view);
+    return view;
   }
 
   private checkNewTokens(

@@ -10,7 +10,7 @@ import { PUBLIC_ROLE } from './state.js';
 import { type AdminContext, callerOf, requireDbmsPrivilege } from './admin.js';
 
 const USER_COLUMNS = ['user', 'roles', 'passwordChangeRequired', 'suspended', 'home'];
-const PRIVILEGE_COLUMNS = ['access', 'action', 'resource', 'graph', 'segment', 'role'];
+const PRIVILEGE_COLUMNS = ['access', 'action', 'resource', 'graph', 'segment', 'role', 'immutable'];
 
 function userRow(user: SystemUser): Map<string, CypherValue> {
   return new Map<string, CypherValue>([
@@ -55,6 +55,15 @@ export function privilegeCommand(p: Privilege): string {
   if (DATABASE_ACTION_WORDS[p.action]) return `${verb} ${DATABASE_ACTION_WORDS[p.action]} ON ${graphText(p, 'DATABASE')} ${to}`;
   const props = p.resource === 'all_properties' ? ' {*}' : p.resource.startsWith('property(') ? ` {${quote(p.resource.slice(9, -1))}}` : '';
   if (p.action === 'write') return `${verb} WRITE ON ${graphText(p, 'GRAPH')} ${to}`;
+  if (p.action === 'set_label' || p.action === 'remove_label') {
+    const labels = p.resource === 'all_labels' ? '*' : quote(p.resource.slice(6, -1));
+    return `${verb} ${p.action === 'set_label' ? 'SET' : 'REMOVE'} LABEL ${labels} ON ${graphText(p, 'GRAPH')} ${to}`;
+  }
+  const elementWords: Record<string, string> = { create_element: 'CREATE', delete_element: 'DELETE', set_property: 'SET PROPERTY', merge: 'MERGE' };
+  if (elementWords[p.action]) {
+    const withProps = p.action === 'set_property' || p.action === 'merge' ? props : '';
+    return `${verb} ${elementWords[p.action]}${withProps} ON ${graphText(p, 'GRAPH')}${segmentText(p)} ${to}`;
+  }
   if (p.action === 'graph_actions') return `${verb} ALL GRAPH PRIVILEGES ON ${graphText(p, 'GRAPH')} ${to}`;
   return `${verb} ${p.action.toUpperCase()}${p.action === 'traverse' ? '' : props} ON ${graphText(p, 'GRAPH')}${segmentText(p)} ${to}`;
 }
@@ -62,6 +71,7 @@ export function privilegeCommand(p: Privilege): string {
 function privilegeRow(p: Privilege): Map<string, CypherValue> {
   return new Map<string, CypherValue>([
     ['access', p.access], ['action', p.action], ['resource', p.resource], ['graph', p.graph], ['segment', p.segment], ['role', p.role],
+    ['immutable', false],
   ]);
 }
 
@@ -126,8 +136,9 @@ export function systemShowSources(context: AdminContext): Map<string, ShowSource
   });
   sources.set('PRIVILEGES AS COMMANDS', {
     defaults: ['command'], all: ['command'],
-    rows: (ctx, cmd) => privilegesShown(context, context.system.state, ctx.tx, cmd.filter, cmd.names ?? [])
-      .map((p) => new Map<string, CypherValue>([['command', privilegeCommand(p)]])),
+    // one command can stand for several rows (WRITE: nodes and relationships): each once
+    rows: (ctx, cmd) => [...new Set(privilegesShown(context, context.system.state, ctx.tx, cmd.filter, cmd.names ?? []).map(privilegeCommand))]
+      .map((command) => new Map<string, CypherValue>([['command', command]])),
   });
   return sources;
 }

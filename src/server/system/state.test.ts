@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySystemCommand, EMPTY_SYSTEM_STATE, parseSystemState, serializeSystemState, type SystemCommand, type SystemState } from './state.js';
-import { allows, initialCommands, principalOf } from './privileges.js';
+import { allows, initialCommands, principalOf, readRulesFor, writeGuardFor } from './privileges.js';
+import { readsEverything } from '../../graph/read-filter.js';
 
 const admin = { name: 'neo4j', passwordHash: 'scrypt$h', passwordChangeRequired: true, suspended: false, homeDatabase: null, roles: ['admin'] };
 
@@ -55,4 +56,52 @@ test('built-in roles form Neo4j\'s ladder and DENY beats GRANT', () => {
   assert.equal(allows(state, as([]), 'access', { database: 'other', defaultDatabase: 'neo4j' }), false);
   state = applySystemCommand(state, { type: 'addPrivilege', privilege: { access: 'DENIED', action: 'write', resource: 'graph', graph: 'NEO4J', segment: 'NODE(*)', role: 'PUBLIC' } });
   assert.equal(can(['admin'], 'write'), false, 'a DENY on PUBLIC (database names case-insensitive) wins over admin\'s GRANT');
+});
+
+test('read rules: MATCH grants traverse and read, DENY MATCH {p} hides only p, DENY MATCH {*} hides the element; full readers get no view', () => {
+  // Proves how privilege rows become the filtered view's rules (Neo4j's MATCH / DENY semantics).
+  const scope = { database: 'neo4j', defaultDatabase: 'neo4j' };
+  let state = replay([...initialCommands(admin), { type: 'createRole', name: 'r' }]);
+  const row = (access: 'GRANTED' | 'DENIED', action: string, resource: string, segment: string): SystemCommand => (
+    { type: 'addPrivilege', privilege: { access, action, resource, graph: '*', segment, role: 'r' } });
+  const rules = (): ReturnType<typeof readRulesFor> => readRulesFor(state, principalOf({ ...admin, roles: ['r'] }), scope);
+  assert.ok(readsEverything(readRulesFor(state, principalOf({ ...admin, roles: ['reader'] }), scope)));
+  assert.ok(!readsEverything(readRulesFor(state, principalOf({ ...admin, roles: [] }), scope)));
+  for (const c of [row('GRANTED', 'match', 'all_properties', 'NODE(*)'), row('GRANTED', 'match', 'all_properties', 'RELATIONSHIP(*)'),
+    row('DENIED', 'match', 'property(ssn)', 'NODE(Person)'), row('DENIED', 'match', 'all_properties', 'NODE(Secret)')]) state = applySystemCommand(state, c);
+  const r = rules();
+  assert.deepEqual(r.nodes.traverseGranted, ['*']);
+  assert.deepEqual(r.nodes.traverseDenied, ['Secret']);
+  assert.deepEqual(r.nodes.readDenied, [['Person', 'ssn'], ['Secret', '*']]);
+  assert.ok(!readsEverything(r));
+});
+
+test('write guard: fine-grained CREATE / SET PROPERTY / SET LABEL, DENY beats GRANT, none for full writers with name management', () => {
+  // Proves the per-write judgement the filtered view applies.
+  const scope = { database: 'neo4j', defaultDatabase: 'neo4j' };
+  const refuse = (what: string): Error => new Error(what);
+  let state = replay([...initialCommands(admin), { type: 'createRole', name: 'w' }]);
+  assert.equal(writeGuardFor(state, principalOf({ ...admin, roles: ['publisher'] }), scope, refuse), undefined);
+  assert.ok(writeGuardFor(state, principalOf({ ...admin, roles: ['editor'] }), scope, refuse), 'an editor may not create names');
+  const add = (access: 'GRANTED' | 'DENIED', action: string, resource: string, segment: string): void => {
+    state = applySystemCommand(state, { type: 'addPrivilege', privilege: { access, action, resource, graph: '*', segment, role: 'w' } });
+  };
+  add('GRANTED', 'create_element', 'graph', 'NODE(Person)');
+  add('GRANTED', 'set_property', 'property(name)', 'NODE(Person)');
+  add('GRANTED', 'set_label', 'label(Tag)', 'NODE(*)');
+  add('DENIED', 'create_element', 'graph', 'NODE(Secret)');
+  const guard = writeGuardFor(state, principalOf({ ...admin, roles: ['w', 'publisher'] }), scope, refuse)!;
+  const ok = (w: Parameters<typeof guard.check>[0]): boolean => { try { guard.check(w); return true; } catch { return false; } };
+  assert.equal(ok({ kind: 'createNode', labels: ['Person'], keys: ['name'] }), true);
+  assert.equal(ok({ kind: 'createNode', labels: ['Person', 'Secret'], keys: [] }), false, 'DENY CREATE on Secret beats WRITE and CREATE on Person');
+  assert.equal(ok({ kind: 'setLabel', label: 'Tag' }), true);
+  const onlyW = writeGuardFor(state, principalOf({ ...admin, roles: ['w'] }), scope, refuse)!;
+  const okW = (w: Parameters<typeof guard.check>[0]): boolean => { try { onlyW.check(w); return true; } catch { return false; } };
+  assert.equal(okW({ kind: 'createNode', labels: ['Person'], keys: ['name'] }), true);
+  assert.equal(okW({ kind: 'createNode', labels: ['Person'], keys: ['age'] }), false);
+  assert.equal(okW({ kind: 'createNode', labels: ['Person', 'Other'], keys: [] }), false);
+  assert.equal(okW({ kind: 'createNode', labels: [], keys: [] }), false);
+  assert.equal(okW({ kind: 'setLabel', label: 'Other' }), false);
+  assert.equal(okW({ kind: 'deleteNode', labels: ['Person'] }), false);
+  assert.equal(okW({ kind: 'newToken', token: 'label', name: 'Fresh' }), false);
 });

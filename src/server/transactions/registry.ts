@@ -9,6 +9,7 @@
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { Clock } from '../../env/clock.js';
 import type { GraphTx } from '../../graph/api.js';
+import { baseTransaction } from '../../graph/read-filter.js';
 import type { CypherValue } from '../../values/value.js';
 import type { TrackedTransaction, TransactionRegistration, TransactionTracker } from '../../bolt/services.js';
 
@@ -170,7 +171,7 @@ export class TransactionRegistry implements TransactionTracker {
 
   /** tx.setMetaData: replaces the metadata SHOW TRANSACTIONS shows for `tx`; false when it is not registered. */
   setMetaData(tx: GraphTx, metaData: ReadonlyMap<string, CypherValue>): boolean {
-    const entry = this.byTx.get(tx);
+    const entry = this.byTx.get(baseTransaction(tx));
     if (!entry) return false;
     entry.metaData = new Map(metaData);
     return true;
@@ -178,7 +179,7 @@ export class TransactionRegistry implements TransactionTracker {
 
   /** The user a transaction runs as (the procedures' and SHOW's viewer). */
   userOf(tx: GraphTx): string | undefined {
-    return this.byTx.get(tx)?.registration.username;
+    return this.byTx.get(baseTransaction(tx))?.registration.username;
   }
 
   /** The transactions `viewer` may see, in start order; `ids` (when given) selects some. */
