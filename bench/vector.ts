@@ -1,11 +1,12 @@
 // Vector index: recall@10 of the approximate index (usearch HNSW, as a server uses it) against
 // exact search, query latency of both, and build time, on seeded random vectors.
 // Run: npm run bench:vector -- [--count N] [--dimensions D] [--queries Q] [--k K] [--m M] [--ef-construction N] [--ef N]
-//   [--similarity cosine|euclidean]
+//   [--quantization] [--similarity cosine|euclidean]
+// Without --ef the search breadth is the server's: it grows with the index size (scaledExpansionSearch).
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { VectorIndex, exactAnnIndex, type SimilarityFunction } from '../src/graph/search/vector-index.js';
-import { HNSW_CONNECTIVITY, HNSW_EXPANSION_ADD, HNSW_EXPANSION_SEARCH, usearchAnnIndexFactory } from '../src/env/node/usearch-ann.js';
+import { HNSW_CONNECTIVITY, HNSW_EXPANSION_ADD, scaledExpansionSearch, usearchAnnIndexFactory } from '../src/env/node/usearch-ann.js';
 import { SeededRandom } from './prng.js';
 
 const { values } = parseArgs({
@@ -14,7 +15,8 @@ const { values } = parseArgs({
     dimensions: { type: 'string', default: '384' },
     queries: { type: 'string', default: '200' },
     k: { type: 'string', default: '10' },
-    ef: { type: 'string', default: String(HNSW_EXPANSION_SEARCH) },
+    ef: { type: 'string' },
+    quantization: { type: 'boolean', default: false },
     m: { type: 'string', default: String(HNSW_CONNECTIVITY) },
     'ef-construction': { type: 'string', default: String(HNSW_EXPANSION_ADD) },
     similarity: { type: 'string', default: 'cosine' },
@@ -25,7 +27,8 @@ const count = Number(values.count);
 const dimensions = Number(values.dimensions);
 const queries = Number(values.queries);
 const k = Number(values.k);
-const ef = Number(values.ef);
+const fixedEf = values.ef === undefined ? undefined : Number(values.ef);
+const quantization = values.quantization === true;
 const m = Number(values.m);
 const efConstruction = Number(values['ef-construction']);
 const fn = values.similarity as SimilarityFunction;
@@ -41,15 +44,24 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-const factory = usearchAnnIndexFactory({ connectivity: m, expansionAdd: efConstruction, expansionSearch: ef });
+const factory = usearchAnnIndexFactory({
+  connectivity: m, expansionAdd: efConstruction,
+  expansionSearch: fixedEf === undefined ? scaledExpansionSearch : (_size, k) => Math.max(k, fixedEf),
+});
 if (factory === undefined) throw new Error('usearch did not load: no approximate index to measure');
 const vectors = Array.from({ length: count }, randomVector);
 
-// Population (CREATE VECTOR INDEX over existing data, or the first query after a start) loads
-// every vector in one batch; later commits insert one at a time, measured on a sample after it.
-const approx = new VectorIndex(dimensions, fn, factory);
+// Population (CREATE VECTOR INDEX over existing data, or a start) loads the vectors in slices as
+// the server does (without its pauses between slices); later commits insert one at a time,
+// measured on a sample after it.
+const approx = new VectorIndex(dimensions, fn, factory, { quantization });
 const buildStart = performance.now();
-approx.load(vectors.map((v, id) => [id, v] as const));
+for (let next = 0; next < count;) {
+  const end = Math.min(count, next + approx.populationSlice());
+  const slice: [number, Float32Array][] = [];
+  for (; next < end; next++) slice.push([next, vectors[next]!]);
+  approx.load(slice);
+}
 const buildMs = performance.now() - buildStart;
 const inserts = Math.min(2000, count);
 const insertStart = performance.now();
@@ -78,7 +90,8 @@ approxMs.sort((a, b) => a - b);
 exactMs.sort((a, b) => a - b);
 const recall = found / (queries * k);
 const figures = {
-  count, dimensions, similarity: fn, k, queries, hnsw: { m, efConstruction, efSearch: ef },
+  count, dimensions, similarity: fn, k, queries, quantization,
+  hnsw: { m, efConstruction, efSearch: fixedEf ?? scaledExpansionSearch(count, k) },
   buildSeconds: +(buildMs / 1000).toFixed(1), buildVectorsPerSecond: Math.round(count / (buildMs / 1000)),
   singleInsertsPerSecond: Math.round(inserts / (insertMs / 1000)),
   recallAt10: +recall.toFixed(4),

@@ -63,6 +63,10 @@ export const Status = {
   DeleteConnectedNode: 'Neo.ClientError.Schema.ConstraintValidationFailed',
   ProcedureNotFound: 'Neo.ClientError.Procedure.ProcedureNotFound',
   ProcedureCallFailed: 'Neo.ClientError.Procedure.ProcedureCallFailed',
+  /** db.awaitIndex: the index did not come online in time */
+  ProcedureTimedOut: 'Neo.ClientError.Procedure.ProcedureTimedOut',
+  /** an index's population failed (it is FAILED in SHOW INDEXES) */
+  IndexCreationFailed: 'Neo.DatabaseError.Schema.IndexCreationFailed',
   Unauthorized: 'Neo.ClientError.Security.Unauthorized',
   AuthenticationRateLimit: 'Neo.ClientError.Security.AuthenticationRateLimit',
   CredentialsExpired: 'Neo.ClientError.Security.CredentialsExpired',

@@ -57,6 +57,14 @@ export function labelsOrTypesOf(index: IndexDescriptor): readonly string[] {
   return index.labelsOrTypes ?? [index.labelOrType];
 }
 
+/** A FULLTEXT or VECTOR index's state: POPULATING in the background, ONLINE, or FAILED. */
+export interface SearchIndexStatus {
+  readonly state: 'POPULATING' | 'ONLINE' | 'FAILED';
+  /** 0–100 */
+  readonly populationPercent: number;
+  readonly failureMessage: string;
+}
+
 /** One entity found by a full-text or vector query, with its score (larger is better). */
 export interface SearchHit {
   readonly id: number;
@@ -182,6 +190,16 @@ export interface GraphTx extends GraphRead {
    * (approximate), best first, with Neo4j's similarity score; sees the transaction's own changes.
    */
   queryVector(indexName: string, k: number, vector: readonly number[]): readonly SearchHit[];
+  /**
+   * The population state of the FULLTEXT or VECTOR index `name` (POPULATING while it is filled
+   * from the store in the background), or undefined for other indexes (always ONLINE).
+   */
+  searchIndexStatus?(name: string): SearchIndexStatus | undefined;
+  /**
+   * Resolves once the named search indexes (every one: undefined) are ONLINE; rejects with
+   * `onTimeout(names still populating)` after `timeoutMs`, or with IndexCreationFailed.
+   */
+  awaitSearchIndexes?(names: readonly string[] | undefined, timeoutMs: number, onTimeout: (pending: string[]) => Error): Promise<void>;
   /** Validates, makes the changes durable and visible; resolves with the commit position. */
   commit(): Promise<CommitResult>;
   rollback(): void;

@@ -90,7 +90,8 @@ export class GraphEngine implements GraphDatabase, TxHost {
   constructor(options: EngineOptions) {
     this.name = options.name;
     this.store = options.store;
-    this.search = new SearchIndexes(options.store, options.annIndexFactory);
+    this.search = new SearchIndexes(options.store, options.annIndexFactory, options.ticker);
+    this.search.start();
     this.log = options.log;
     this.ticker = options.ticker;
     const lockTimeoutMs = options.lockAcquisitionTimeoutMs ?? 0;
@@ -138,6 +139,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
     if (this.closed) return;
     this.closed = true;
     for (const tx of [...this.openTxs]) if (tx.isOpen) tx.rollback();
+    this.search.close(new Neo4jError(Status.DatabaseUnavailable, `Database '${this.name}' is closed.`));
     await this.drained();
     await this.log?.close();
     await this.store.close();

@@ -20,7 +20,7 @@ import type { PropertyValue } from '../values/value.js';
 import { Neo4jError, Status, deletedEntityError } from '../core/errors.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type {
-  CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, SearchHit, UpdateCounters,
+  CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, SearchHit, SearchIndexStatus, UpdateCounters,
 } from './api.js';
 import { describeWait, type LockKey, type LockManager, type ResourceKind } from './locks.js';
 import { checkConstraintCreate, checkConstraintDrop, checkIndexCreate, checkIndexDrop, backingIndexOf, uniqueEntries } from './schema.js';
@@ -425,6 +425,15 @@ export class Transaction extends OverlayReader implements GraphTx {
   queryVector(indexName: string, k: number, vector: readonly number[]): readonly SearchHit[] {
     this.checkReadable();
     return queryVector(this.host.search, this, this.state, indexName, k, vector);
+  }
+
+  searchIndexStatus(name: string): SearchIndexStatus | undefined {
+    return this.host.search.status(name);
+  }
+
+  awaitSearchIndexes(names: readonly string[] | undefined, timeoutMs: number, onTimeout: (pending: string[]) => Error): Promise<void> {
+    this.checkReadable();
+    return this.host.search.awaitOnline(names, timeoutMs, onTimeout);
   }
 
   async commit(): Promise<CommitResult> {

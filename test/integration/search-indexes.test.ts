@@ -122,6 +122,31 @@ test('relationship full-text indexes, and the 3.5 create / drop procedures', { t
   assert.ok(analyzers.includes('standard-no-stop-words') && analyzers.includes('standard'));
 });
 
+test('an english full-text index stems, drops stop words and possessives, and ranks stems by BM25', { timeout: 30_000 }, async () => {
+  await running.driver6.executeQuery(`CREATE
+    (:Essay {key: 'routing', text: 'Routing connections: connected routers keep connecting networks'}),
+    (:Essay {key: 'mainframe', text: 'A connection to the old mainframe, slow and unreliable every single morning'}),
+    (:Essay {key: 'runner', text: "The runner's runs: running daily"}),
+    (:Dish {key: 'café', text: 'Crème brûlée at the café'})`);
+  await running.driver6.executeQuery("CREATE FULLTEXT INDEX essays FOR (n:Essay) ON EACH [n.text] OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}}");
+  await running.driver6.executeQuery("CALL db.index.fulltext.createNodeIndex('folded', ['Dish'], ['text'], {analyzer: 'standard-folding'})");
+  const ranked = (index: string, q: string): Promise<unknown[]> =>
+    column('CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN node.key', { index, q });
+  // connections / connected / connecting / connection all stem to "connect": three in routing, one in mainframe
+  assert.deepEqual(await ranked('essays', 'connect'), ['routing', 'mainframe']);
+  assert.deepEqual(await ranked('essays', 'CONNECTIONS'), ['routing', 'mainframe']);
+  assert.deepEqual(await ranked('essays', 'runner'), ['runner']);
+  assert.deepEqual(await ranked('essays', 'ran OR run'), ['runner']);
+  assert.deepEqual(await ranked('essays', '"connected router"'), ['routing']);
+  assert.deepEqual(await ranked('essays', 'the'), []);
+  assert.deepEqual(await ranked('folded', 'creme AND brulee AND cafe'), ['café']);
+  assert.deepEqual(await ranked('folded', 'brûl*'), ['café']);
+  const analyzers = await rows("CALL db.index.fulltext.listAvailableAnalyzers() YIELD analyzer, stopwords WHERE analyzer IN ['english', 'standard-folding'] RETURN analyzer, size(stopwords) AS stops ORDER BY analyzer");
+  assert.deepEqual(analyzers, [{ analyzer: 'english', stops: 33 }, { analyzer: 'standard-folding', stops: 0 }]);
+  const shown = await column("SHOW INDEXES YIELD name, options WHERE name = 'essays' RETURN options.indexConfig.`fulltext.analyzer`");
+  assert.deepEqual(shown, ['english']);
+});
+
 test('bad full-text input fails with Neo4j errors and changes nothing', { timeout: 30_000 }, async () => {
   await rejectsWith('CALL db.index.fulltext.queryNodes("nope", "x")', 'Neo.ClientError.Schema.IndexNotFound', /nope/);
   await rejectsWith('CALL db.index.fulltext.queryNodes("docs", "(fox")', 'Neo.ClientError.Procedure.ProcedureCallFailed', /queryNodes.*ParseException.*Cannot parse/);

@@ -1,12 +1,13 @@
 // db.awaitIndexes / db.awaitIndex / db.stats.retrieve: what migration tools, drivers' test kits
-// and monitoring call. Causeway builds an index in the transaction that creates it, so an index
-// that exists is ONLINE and the waits return at once (or fail for a name that is unknown).
+// and monitoring call. Range, text, point and lookup indexes are built in the transaction that
+// creates them, so they are ONLINE at once; FULLTEXT and VECTOR indexes populate in the
+// background (graph/search/search-indexes.ts), and the waits wait for them.
 
 import { Neo4jError, Status } from '../../core/errors.js';
-import type { GraphTx } from '../../graph/api.js';
+import { labelsOrTypesOf, type GraphTx, type IndexDescriptor } from '../../graph/api.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import type { CypherValue } from '../../values/value.js';
-import { allIndexes, constraintRows, indexRows } from './schema-rows.js';
+import { allIndexes, constraintRows, indexProviderOf, indexRows, schemaRuleId } from './schema-rows.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 300n;
 
@@ -18,11 +19,20 @@ function sorted(xs: readonly string[]): string[] {
   return [...xs].sort();
 }
 
-function checkTimeout(name: string, value: CypherValue | undefined): void {
-  if (value === null || value === undefined) return;
+/** Neo4j's description of an index in messages: Index( id=…, name='…', type='…', schema=(:L {p}), indexProvider='…' ). */
+function indexUserDescription(i: IndexDescriptor): string {
+  const tokens = labelsOrTypesOf(i).join(':');
+  const schema = i.entity === 'NODE' ? `(:${tokens} {${i.properties.join(', ')}})` : `()-[:${tokens} {${i.properties.join(', ')}}]-()`;
+  return `Index( id=${schemaRuleId(i.name)}, name='${i.name}', type='${i.kind}', schema=${schema}, indexProvider='${indexProviderOf(i)}' )`;
+}
+
+/** The wait in seconds (default 300). */
+function checkTimeout(name: string, value: CypherValue | undefined): number {
+  if (value === null || value === undefined) return Number(DEFAULT_TIMEOUT_SECONDS);
   if (typeof value !== 'bigint' || value < 0n) {
     throw new Neo4jError(Status.ProcedureCallFailed, `Failed to invoke procedure \`${name}\`: Caused by: java.lang.IllegalArgumentException: timeOutSeconds must be a non-negative integer`);
   }
+  return Number(value);
 }
 
 /** db.stats.retrieve('GRAPH COUNTS'): counts Neo4j keeps in its count store, from the store's own counts. */
@@ -62,8 +72,10 @@ export function databaseProcedures(): ProcedureSignature[] {
     {
       name: 'db.awaitIndexes', mode: 'READ', inputs: [{ name: 'timeOutSeconds', type: 'INTEGER', default: DEFAULT_TIMEOUT_SECONDS }], outputs: [],
       description: 'Wait for all indexes to come online (for example: CALL db.awaitIndexes(300)).',
-      invoke: (_tx, args) => {
-        checkTimeout('db.awaitIndexes', args[0]);
+      invoke: async (tx, args) => {
+        const seconds = checkTimeout('db.awaitIndexes', args[0]);
+        await tx.awaitSearchIndexes?.(undefined, seconds * 1000, (pending) => new Neo4jError(Status.ProcedureCallFailed,
+          `Failed to invoke procedure \`db.awaitIndexes\`: Caused by: java.lang.IllegalStateException: Expected all indexes to come online within a reasonable time. Indexes not guaranteed to be online: ${pending.map((n) => `'${n}'`).join(', ')}`));
         return [];
       },
     },
@@ -71,13 +83,16 @@ export function databaseProcedures(): ProcedureSignature[] {
       name: 'db.awaitIndex', mode: 'READ',
       inputs: [{ name: 'indexName', type: 'STRING' }, { name: 'timeOutSeconds', type: 'INTEGER', default: DEFAULT_TIMEOUT_SECONDS }], outputs: [],
       description: 'Wait for an index to come online (for example: CALL db.awaitIndex("MyIndex", 300)).',
-      invoke: (tx, args) => {
-        checkTimeout('db.awaitIndex', args[1]);
+      invoke: async (tx, args) => {
+        const seconds = checkTimeout('db.awaitIndex', args[1]);
         const name = args[0];
-        if (typeof name !== 'string' || !allIndexes(tx).some((i) => i.name === name)) {
+        const index = typeof name === 'string' ? allIndexes(tx).find((i) => i.name === name) : undefined;
+        if (index === undefined) {
           throw new Neo4jError(Status.ProcedureCallFailed,
             `Failed to invoke procedure \`db.awaitIndex\`: Caused by: org.neo4j.internal.kernel.api.exceptions.schema.SchemaRuleException: No index found with the name '${String(name)}'.`);
         }
+        await tx.awaitSearchIndexes?.([index.name], seconds * 1000, () => new Neo4jError(Status.ProcedureTimedOut,
+          `Index on '${indexUserDescription(index)}' did not come online within ${seconds} seconds`));
         return [];
       },
     },

@@ -1,7 +1,7 @@
 // Index and constraint descriptions in the shapes SHOW INDEXES / SHOW CONSTRAINTS and the
 // db.indexes() / db.constraints() procedures report.
 
-import { labelsOrTypesOf, type ConstraintDescriptor, type GraphRead, type IndexDescriptor } from '../../graph/api.js';
+import { labelsOrTypesOf, type ConstraintDescriptor, type GraphRead, type GraphTx, type IndexDescriptor } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 
 export const INDEX_COLUMNS = [
@@ -13,7 +13,7 @@ export const INDEX_EXTRA_COLUMNS = ['trackedSince', 'options', 'failureMessage',
 export const CONSTRAINT_COLUMNS = ['id', 'name', 'type', 'entityType', 'labelsOrTypes', 'properties', 'ownedIndex', 'propertyType'] as const;
 export const CONSTRAINT_EXTRA_COLUMNS = ['options', 'createStatement'] as const;
 
-function provider(i: IndexDescriptor): string {
+export function indexProviderOf(i: IndexDescriptor): string {
   switch (i.kind) {
     case 'RANGE': return 'range-1.0';
     case 'TEXT': return 'text-2.0';
@@ -51,7 +51,7 @@ function indexCreateStatement(i: IndexDescriptor): string {
     const target = i.entity === 'NODE' ? `(${v}:${tokens})` : `()-[${v}:${tokens}]-()`;
     const props = i.properties.map((p) => `${v}.\`${p}\``).join(', ');
     const on = i.kind === 'FULLTEXT' ? `ON EACH [${props}]` : `ON (${props})`;
-    return `CREATE ${i.kind} INDEX \`${i.name}\` FOR ${target} ${on} OPTIONS {indexConfig: ${configText(indexConfig(i))}, indexProvider: '${provider(i)}'}`;
+    return `CREATE ${i.kind} INDEX \`${i.name}\` FOR ${target} ${on} OPTIONS {indexConfig: ${configText(indexConfig(i))}, indexProvider: '${indexProviderOf(i)}'}`;
   }
   return `CREATE ${i.kind} INDEX \`${i.name}\` FOR ${pat} ON (${i.properties.map((p) => `${v}.\`${p}\``).join(', ')})`;
 }
@@ -95,24 +95,28 @@ export function schemaRuleId(name: string): bigint {
 }
 
 export function indexRows(g: GraphRead): Map<string, CypherValue>[] {
-  return allIndexes(g).map((i) => new Map<string, CypherValue>([
-    ['id', schemaRuleId(i.name)],
-    ['name', i.name],
-    ['state', 'ONLINE'],
-    ['populationPercent', 100.0],
-    ['type', i.kind],
-    ['entityType', i.entity],
-    ['labelsOrTypes', i.kind === 'LOOKUP' ? null : [...labelsOrTypesOf(i)]],
-    ['properties', i.kind === 'LOOKUP' ? null : [...i.properties]],
-    ['indexProvider', provider(i)],
-    ['owningConstraint', i.owningConstraint ?? null],
-    ['lastRead', null],
-    ['readCount', null],
-    ['trackedSince', null],
-    ['options', new Map<string, CypherValue>([['indexProvider', provider(i)], ['indexConfig', indexConfig(i)]])],
-    ['failureMessage', ''],
-    ['createStatement', indexCreateStatement(i)],
-  ]));
+  const searchStatus = (g as Partial<Pick<GraphTx, 'searchIndexStatus'>>).searchIndexStatus?.bind(g);
+  return allIndexes(g).map((i) => {
+    const status = searchStatus?.(i.name);
+    return new Map<string, CypherValue>([
+      ['id', schemaRuleId(i.name)],
+      ['name', i.name],
+      ['state', status?.state ?? 'ONLINE'],
+      ['populationPercent', status?.populationPercent ?? 100.0],
+      ['type', i.kind],
+      ['entityType', i.entity],
+      ['labelsOrTypes', i.kind === 'LOOKUP' ? null : [...labelsOrTypesOf(i)]],
+      ['properties', i.kind === 'LOOKUP' ? null : [...i.properties]],
+      ['indexProvider', indexProviderOf(i)],
+      ['owningConstraint', i.owningConstraint ?? null],
+      ['lastRead', null],
+      ['readCount', null],
+      ['trackedSince', null],
+      ['options', new Map<string, CypherValue>([['indexProvider', indexProviderOf(i)], ['indexConfig', indexConfig(i)]])],
+      ['failureMessage', status?.failureMessage ?? ''],
+      ['createStatement', indexCreateStatement(i)],
+    ]);
+  });
 }
 
 function constraintCreateStatement(c: ConstraintDescriptor): string {

@@ -101,6 +101,16 @@ export function vectorArg(procedure: string, what: string, v: CypherValue | unde
   });
 }
 
+/** How long a search query waits for a POPULATING index (Neo4j's INDEX_ONLINE_QUERY_TIMEOUT_SECONDS). */
+export const INDEX_ONLINE_QUERY_TIMEOUT_MS = 30_000;
+
+/** As in Neo4j, a query of an index that is still populating waits for it to come online. */
+async function awaitOnline(tx: GraphTx, procedure: string, indexName: string): Promise<void> {
+  if (tx.awaitSearchIndexes === undefined || !tx.indexes().some((i) => i.name === indexName)) return;
+  await tx.awaitSearchIndexes([indexName], INDEX_ONLINE_QUERY_TIMEOUT_MS, () => new Neo4jError(Status.ProcedureCallFailed,
+    `Failed to invoke procedure \`${procedure}\`: Caused by: java.lang.IllegalStateException: Expected index '${indexName}' to come online within a reasonable time.`));
+}
+
 function rethrowAs(procedure: string, run: () => CypherValue[][]): CypherValue[][] {
   try {
     return run();
@@ -141,17 +151,22 @@ function fulltextQuery(name: string, entity: 'NODE' | 'RELATIONSHIP'): Procedure
     description: `Query the given full-text index. Returns the matching ${entity === 'NODE' ? 'nodes' : 'relationships'} and their Lucene query score, ordered by score.`,
     inputs: [{ name: 'indexName', type: 'STRING' }, { name: 'queryString', type: 'STRING' }, { name: 'options', type: 'MAP', default: new Map() }],
     outputs: [{ name: entity === 'NODE' ? 'node' : 'relationship', type: entity === 'NODE' ? 'NODE' : 'RELATIONSHIP' }, { name: 'score', type: 'FLOAT' }],
-    invoke: (tx, args) => rethrowAs(name, () => {
-      const indexName = stringArg(name, 'indexName', args[0]);
-      const query = stringArg(name, 'queryString', args[1]);
-      const found = tx.indexes().find((i) => i.name === indexName);
-      if (found !== undefined && (found.kind !== 'FULLTEXT' || found.entity !== entity)) {
-        throw callFailed(name, `The index '${indexName}' is not a ${entity === 'NODE' ? 'node' : 'relationship'} full-text index.`);
-      }
-      const hits = pageOf(name, tx.queryFulltext(indexName, query), args[2]);
-      return entity === 'NODE' ? nodeRows(tx, hits) : relRows(tx, hits);
-    }),
+    invoke: async (tx, args) => {
+      await awaitOnline(tx, name, stringArg(name, 'indexName', args[0]));
+      return rethrowAs(name, () => fulltextRows(tx, name, entity, args));
+    },
   };
+}
+
+function fulltextRows(tx: GraphTx, name: string, entity: 'NODE' | 'RELATIONSHIP', args: readonly CypherValue[]): CypherValue[][] {
+  const indexName = stringArg(name, 'indexName', args[0]);
+  const query = stringArg(name, 'queryString', args[1]);
+  const found = tx.indexes().find((i) => i.name === indexName);
+  if (found !== undefined && (found.kind !== 'FULLTEXT' || found.entity !== entity)) {
+    throw callFailed(name, `The index '${indexName}' is not a ${entity === 'NODE' ? 'node' : 'relationship'} full-text index.`);
+  }
+  const hits = pageOf(name, tx.queryFulltext(indexName, query), args[2]);
+  return entity === 'NODE' ? nodeRows(tx, hits) : relRows(tx, hits);
 }
 
 function vectorQuery(name: string, entity: 'NODE' | 'RELATIONSHIP'): ProcedureSignature {
@@ -160,8 +175,9 @@ function vectorQuery(name: string, entity: 'NODE' | 'RELATIONSHIP'): ProcedureSi
     description: `Query the given ${entity === 'NODE' ? 'node' : 'relationship'} vector index. Returns the requested number of approximate nearest neighbours and their similarity score, ordered by score.`,
     inputs: [{ name: 'indexName', type: 'STRING' }, { name: 'numberOfNearestNeighbours', type: 'INTEGER' }, { name: 'query', type: 'LIST<FLOAT>' }],
     outputs: [{ name: entity === 'NODE' ? 'node' : 'relationship', type: entity === 'NODE' ? 'NODE' : 'RELATIONSHIP' }, { name: 'score', type: 'FLOAT' }],
-    invoke: (tx, args) => {
+    invoke: async (tx, args) => {
       const indexName = stringArg(name, 'indexName', args[0]);
+      await awaitOnline(tx, name, indexName);
       const kRaw = args[1];
       const k = typeof kRaw === 'bigint' ? Number(kRaw) : kRaw;
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw callFailed(name, `'numberOfNearestNeighbours' must be a positive INTEGER, got ${String(kRaw)}.`);
@@ -229,7 +245,7 @@ export function searchProcedures(): ProcedureSignature[] {
       description: 'List the available analyzers that the full-text indexes can be configured with.',
       inputs: [], outputs: [{ name: 'analyzer', type: 'STRING' }, { name: 'description', type: 'STRING' }, { name: 'stopwords', type: 'LIST<STRING>' }],
       invoke: () => analyzerNames().map((n) => {
-        const stop = n === 'standard' || n === 'stop';
+        const stop = n === 'standard' || n === 'stop' || n === 'english';
         return [analyzerNamed(n).name, ANALYZER_DESCRIPTIONS[n] ?? '', stop ? [...ENGLISH_STOP_WORDS] : []];
       }),
     },
@@ -275,4 +291,6 @@ const ANALYZER_DESCRIPTIONS: Record<string, string> = {
   stop: 'Stop analyzer tokenizes at non-letter characters, and filters out English stop words.',
   whitespace: 'Breaks text into terms by characters that are considered "Unicode WhiteSpace".',
   keyword: 'Keyword analyzer "tokenizes" the text as a single term. Useful for zip-codes, ids, etc. Situations where complete and exact matches are desired.',
+  english: 'English analyzer with stemming and stop word filtering.',
+  'standard-folding': 'Analyzer that uses ASCIIFoldingFilter to remove accents (diacritics). Otherwise behaves as standard english analyzer, but without stop words.',
 };

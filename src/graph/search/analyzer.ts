@@ -4,6 +4,7 @@
 // `standard-no-stop-words`.
 
 import { Neo4jError, Status } from '../../core/errors.js';
+import { porterStem } from './porter-stemmer.js';
 
 export interface Token {
   readonly term: string;
@@ -57,12 +58,47 @@ function letterTokens(text: string, stopWords: ReadonlySet<string> | undefined):
   return tokens;
 }
 
+/** Lucene's EnglishPossessiveFilter: a trailing 's (or ’s) goes. */
+function withoutPossessive(term: string): string {
+  return term.endsWith("'s") || term.endsWith('\u2019s') ? term.slice(0, -2) : term;
+}
+
+/** Lucene's EnglishAnalyzer: standard tokens, possessives dropped, English stop words, Porter stems. */
+function englishTokens(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const { term, position } of standardTokens(text, undefined)) {
+    const word = withoutPossessive(term);
+    if (word === '' || ENGLISH_STOP_WORDS.has(word)) continue;
+    tokens.push({ term: porterStem(word), position });
+  }
+  return tokens;
+}
+
+/** Letters folded to ASCII where Lucene's ASCIIFoldingFilter folds the common ones (é → e, ß → ss, æ → ae, ø → o). */
+const FOLDED_LETTERS: ReadonlyMap<string, string> = new Map([
+  ['ß', 'ss'], ['æ', 'ae'], ['Æ', 'AE'], ['ø', 'o'], ['Ø', 'O'], ['œ', 'oe'], ['Œ', 'OE'], ['ł', 'l'], ['Ł', 'L'],
+  ['đ', 'd'], ['Đ', 'D'], ['ð', 'd'], ['Ð', 'D'], ['þ', 'th'], ['Þ', 'TH'], ['ı', 'i'], ['ĸ', 'q'], ['ŉ', "'n"],
+]);
+
+function fold(term: string): string {
+  const decomposed = term.normalize('NFKD').replace(/\p{M}/gu, '');
+  let out = '';
+  for (const ch of decomposed) out += FOLDED_LETTERS.get(ch) ?? ch;
+  return out;
+}
+
 const lower = (term: string): string => term.toLowerCase();
+const lowerFolded = (term: string): string => fold(term.toLowerCase());
 const same = (term: string): string => term;
 
 const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map<string, Analyzer>([
   ['standard-no-stop-words', { name: 'standard-no-stop-words', analyze: (t) => standardTokens(t, undefined), normalize: lower }],
   ['standard', { name: 'standard', analyze: (t) => standardTokens(t, ENGLISH_STOP_WORDS), normalize: lower }],
+  ['standard-folding', {
+    name: 'standard-folding', normalize: lowerFolded,
+    analyze: (t) => standardTokens(t, undefined).map(({ term, position }) => ({ term: fold(term), position })),
+  }],
+  ['english', { name: 'english', analyze: englishTokens, normalize: lower }],
   ['simple', { name: 'simple', analyze: (t) => letterTokens(t, undefined), normalize: lower }],
   ['stop', { name: 'stop', analyze: (t) => letterTokens(t, ENGLISH_STOP_WORDS), normalize: lower }],
   ['whitespace', {
@@ -72,12 +108,12 @@ const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map<string, Analyzer>([
   ['keyword', { name: 'keyword', analyze: (t) => (t === '' ? [] : [{ term: t, position: 0 }]), normalize: same }],
 ]);
 
-/** Neo4j analyzers Causeway does not have (they stem or fold language-specifically). */
+/** Neo4j analyzers Causeway does not have (they stem or fold for other languages). */
 const LANGUAGE_ANALYZERS = new Set([
-  'english', 'swedish', 'german', 'french', 'spanish', 'italian', 'dutch', 'danish', 'norwegian', 'finnish', 'portuguese',
+  'swedish', 'german', 'french', 'spanish', 'italian', 'dutch', 'danish', 'norwegian', 'finnish', 'portuguese',
   'brazilian', 'russian', 'arabic', 'bulgarian', 'catalan', 'cjk', 'czech', 'greek', 'persian', 'basque', 'galician',
   'hindi', 'hungarian', 'armenian', 'indonesian', 'irish', 'latvian', 'lithuanian', 'romanian', 'sorani', 'thai',
-  'turkish', 'url_or_email', 'email', 'unicode_whitespace', 'classic', 'standard-folding', 'bengali', 'estonian',
+  'turkish', 'url_or_email', 'email', 'unicode_whitespace', 'classic', 'bengali', 'estonian',
 ]);
 
 export function analyzerNames(): string[] {

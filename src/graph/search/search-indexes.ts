@@ -11,17 +11,24 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { PropertyValue } from '../../values/value.js';
-import { labelsOrTypesOf, type IndexDescriptor, type NodeRecord, type RelRecord } from '../api.js';
+import { labelsOrTypesOf, type IndexDescriptor, type SearchIndexStatus, type NodeRecord, type RelRecord } from '../api.js';
 import type { CommittedCommand } from '../commands.js';
 import type { StoreReader } from '../store.js';
+import type { Ticker } from '../../env/clock.js';
 import { analyzerNamed, DEFAULT_ANALYZER } from './analyzer.js';
 import { FulltextIndex } from './fulltext-index.js';
-import { MAX_VECTOR_DIMENSIONS, VectorIndex, exactAnnIndex, type AnnIndexFactory, type SimilarityFunction } from './vector-index.js';
+import { MAX_VECTOR_DIMENSIONS, VectorIndex, exactAnnIndex, type AnnIndexFactory, type AnnSettings, type SimilarityFunction } from './vector-index.js';
 
 export const FULLTEXT_ANALYZER = 'fulltext.analyzer';
 export const FULLTEXT_EVENTUALLY_CONSISTENT = 'fulltext.eventually_consistent';
 export const VECTOR_DIMENSIONS = 'vector.dimensions';
 export const VECTOR_SIMILARITY = 'vector.similarity_function';
+export const VECTOR_HNSW_M = 'vector.hnsw.m';
+export const VECTOR_HNSW_EF_CONSTRUCTION = 'vector.hnsw.ef_construction';
+export const VECTOR_QUANTIZATION = 'vector.quantization.enabled';
+/** Neo4j 5's ranges for the HNSW settings */
+const HNSW_M_MAX = 512;
+const HNSW_EF_CONSTRUCTION_MAX = 3200;
 
 export function isSearchIndex(index: IndexDescriptor): boolean {
   return index.kind === 'FULLTEXT' || index.kind === 'VECTOR';
@@ -38,6 +45,26 @@ export function vectorSettingsOf(index: IndexDescriptor): { dimensions: number; 
   const similarity = index.config?.[VECTOR_SIMILARITY];
   const euclidean = typeof similarity === 'string' && similarity.toLowerCase() === 'euclidean';
   return { dimensions: typeof dimensions === 'number' ? dimensions : 0, similarity: euclidean ? 'euclidean' : 'cosine' };
+}
+
+/** The HNSW settings an index's config sets; absent ones are the structure's defaults. */
+export function vectorSettings(index: IndexDescriptor): AnnSettings {
+  const m = index.config?.[VECTOR_HNSW_M];
+  const efConstruction = index.config?.[VECTOR_HNSW_EF_CONSTRUCTION];
+  const quantization = index.config?.[VECTOR_QUANTIZATION];
+  return {
+    ...(typeof m === 'number' ? { m } : {}),
+    ...(typeof efConstruction === 'number' ? { efConstruction } : {}),
+    ...(typeof quantization === 'boolean' ? { quantization } : {}),
+  };
+}
+
+function checkIntegerSetting(index: IndexDescriptor, key: string, max: number): void {
+  const value = index.config?.[key];
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new Neo4jError(Status.InvalidArguments, `Invalid index config: '${key}' must be an integer between 1 and ${max}, was ${String(value)}.`);
+  }
 }
 
 /** Refuses a FULLTEXT or VECTOR descriptor whose settings cannot be indexed (checked when the index is created). */
@@ -59,6 +86,12 @@ export function checkSearchIndexSettings(index: IndexDescriptor): void {
         `Invalid index config: '${VECTOR_SIMILARITY}' must be 'cosine' or 'euclidean', was ${String(similarity)}.`);
     }
     if (index.properties.length !== 1) throw new Neo4jError(Status.InvalidArguments, 'A vector index covers exactly one property.');
+    checkIntegerSetting(index, VECTOR_HNSW_M, HNSW_M_MAX);
+    checkIntegerSetting(index, VECTOR_HNSW_EF_CONSTRUCTION, HNSW_EF_CONSTRUCTION_MAX);
+    const quantization = index.config?.[VECTOR_QUANTIZATION];
+    if (quantization !== undefined && typeof quantization !== 'boolean') {
+      throw new Neo4jError(Status.InvalidArguments, `Invalid index config: '${VECTOR_QUANTIZATION}' must be a boolean, was ${String(quantization)}.`);
+    }
   }
 }
 
@@ -93,22 +126,65 @@ export function vectorValue(index: IndexDescriptor, vectors: VectorIndex, entity
   return vectors.accept(entity.properties.get(index.properties[0]!));
 }
 
+export type { SearchIndexStatus };
+
+/** Entities population still has to read: a snapshot of ids taken when it began. */
+interface Population {
+  readonly ids: readonly number[];
+  next: number;
+}
+
 interface Built<T> {
   readonly descriptor: IndexDescriptor;
   readonly key: string;
   readonly index: T;
+  /** present while POPULATING */
+  population: Population | undefined;
+  failure: string | undefined;
 }
 
 function descriptorKey(index: IndexDescriptor): string {
   return JSON.stringify([index.kind, index.entity, labelsOrTypesOf(index), index.properties, index.config ?? {}]);
 }
 
+/** Entities one population slice reads for a FULLTEXT index (a few ms of tokenising). */
+export const FULLTEXT_POPULATION_SLICE = 500;
+/** The pause between slices: the event loop serves sockets and timers in it. */
+export const POPULATION_TICK_MS = 1;
+
+interface OnlineWaiter {
+  /** the indexes waited for; undefined: every search index */
+  readonly names: readonly string[] | undefined;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The FULLTEXT and VECTOR indexes of one database. With a ticker (a server, a cluster member),
+ * an index is populated in the background: its entities are read in bounded slices, one per
+ * tick, so the event loop keeps serving queries; the index is POPULATING until the last slice,
+ * then ONLINE. Every applied batch also updates populating indexes (an entity written after its
+ * slice is re-indexed then; one written before is read in its new state by its slice), so no
+ * write between the snapshot of ids and ONLINE is lost. Without a ticker (the in-memory engine
+ * of tests and the TCK) an index is populated at once, as before.
+ */
 export class SearchIndexes {
   private built = false;
   private readonly fulltext = new Map<string, Built<FulltextIndex>>();
   private readonly vector = new Map<string, Built<VectorIndex>>();
+  private stopTicking: (() => void) | undefined;
+  private waiters: OnlineWaiter[] = [];
+  private closed = false;
 
-  constructor(private readonly store: StoreReader, private readonly annFactory: AnnIndexFactory = exactAnnIndex) {}
+  constructor(
+    private readonly store: StoreReader, private readonly annFactory: AnnIndexFactory = exactAnnIndex,
+    private readonly ticker?: Ticker,
+  ) {}
+
+  /** Starts populating every search index in the background (a server at open); without a ticker, nothing until the first query. */
+  start(): void {
+    if (this.ticker !== undefined) this.ensureBuilt();
+  }
 
   /** The FULLTEXT index called `name` with its descriptor, built if need be; IndexNotFound otherwise. */
   fulltextIndex(name: string): Built<FulltextIndex> {
@@ -125,11 +201,60 @@ export class SearchIndexes {
     return found;
   }
 
-  /** Forget everything (the store was replaced); the next query rebuilds. */
+  /** The state of the search index `name`, or undefined when it is not a search index of the store. */
+  status(name: string): SearchIndexStatus | undefined {
+    // Without a ticker an index is populated at once by its first query, so it counts as ONLINE
+    // (and SHOW INDEXES in a query worker must not build it).
+    if (this.ticker === undefined && !this.built) return undefined;
+    this.ensureBuilt();
+    const built = this.fulltext.get(name) ?? this.vector.get(name);
+    if (built === undefined) return undefined;
+    if (built.failure !== undefined) return { state: 'FAILED', populationPercent: 0, failureMessage: built.failure };
+    const p = built.population;
+    if (p === undefined) return { state: 'ONLINE', populationPercent: 100, failureMessage: '' };
+    const percent = p.ids.length === 0 ? 0 : Math.floor((1000 * p.next) / p.ids.length) / 10;
+    return { state: 'POPULATING', populationPercent: percent, failureMessage: '' };
+  }
+
+  /**
+   * Resolves once the named search indexes (all of them: undefined) are ONLINE, or dropped.
+   * Rejects with `onTimeout()` after `timeoutMs`, and at once with IndexCreationFailed for a
+   * FAILED index. Without a ticker every index is populated at once, so this never waits.
+   */
+  awaitOnline(names: readonly string[] | undefined, timeoutMs: number, onTimeout: (pending: string[]) => Error): Promise<void> {
+    this.ensureBuilt();
+    const settled = this.settled(names);
+    if (settled !== false) return settled instanceof Error ? Promise.reject(settled) : Promise.resolve();
+    const ticker = this.ticker;
+    if (ticker === undefined || timeoutMs <= 0) return Promise.reject(onTimeout(this.pending(names)));
+    return new Promise<void>((resolve, reject) => {
+      const stop = ticker.every(timeoutMs, () => {
+        stop();
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(onTimeout(this.pending(names)));
+      });
+      const waiter: OnlineWaiter = { names, resolve: () => { stop(); resolve(); }, reject: (e) => { stop(); reject(e); } };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Stops population (the database is closing); waits fail with `error`. */
+  close(error: Error): void {
+    this.stopTicking?.();
+    this.stopTicking = undefined;
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+  }
+
+  /** Forget everything (the store was replaced); the indexes are populated again. */
   reset(): void {
     this.built = false;
     this.fulltext.clear();
     this.vector.clear();
+    this.stopTicking?.();
+    this.stopTicking = undefined;
+    this.start();
+    this.notifyWaiters();
   }
 
   /** Brings the indexes up to the store after `batch` was applied to it. */
@@ -138,7 +263,7 @@ export class SearchIndexes {
     try {
       this.update(batch);
     } catch {
-      // Derived state only: rebuilding from the store at the next query is always correct.
+      // Derived state only: rebuilding from the store is always correct.
       this.reset();
     }
   }
@@ -161,32 +286,33 @@ export class SearchIndexes {
         }
       }
     }
-    const fresh = schema ? this.syncSchema() : new Set<string>();
+    if (schema) this.syncSchema();
     if (this.fulltext.size === 0 && this.vector.size === 0) return;
-    for (const id of nodes) this.reindex('NODE', id, this.store.node(id), fresh);
-    for (const id of rels) this.reindex('RELATIONSHIP', id, this.store.relationship(id), fresh);
+    for (const id of nodes) this.reindex('NODE', id, this.store.node(id));
+    for (const id of rels) this.reindex('RELATIONSHIP', id, this.store.relationship(id));
   }
 
-  private reindex(entity: 'NODE' | 'RELATIONSHIP', id: number, record: Entity | undefined, fresh: ReadonlySet<string>): void {
-    for (const [name, built] of this.fulltext) {
-      if (built.descriptor.entity !== entity || fresh.has(name)) continue;
+  /** Re-reads one entity into every index of its kind, populating or online (idempotent). */
+  private reindex(entity: 'NODE' | 'RELATIONSHIP', id: number, record: Entity | undefined): void {
+    for (const built of this.fulltext.values()) {
+      if (built.descriptor.entity !== entity || built.failure !== undefined) continue;
       if (record === undefined) built.index.remove(id);
       else built.index.add(id, fulltextDocument(built.descriptor, record));
     }
-    for (const [name, built] of this.vector) {
-      if (built.descriptor.entity !== entity || fresh.has(name)) continue;
+    for (const built of this.vector.values()) {
+      if (built.descriptor.entity !== entity || built.failure !== undefined) continue;
       built.index.set(id, record === undefined ? undefined : vectorValue(built.descriptor, built.index, record));
     }
   }
 
   private ensureBuilt(): void {
     if (this.built) return;
-    this.syncSchema();
     this.built = true;
+    this.syncSchema();
   }
 
-  /** Matches the built indexes to the store's descriptors; returns the names built anew (already populated). */
-  private syncSchema(): Set<string> {
+  /** Matches the built indexes to the store's descriptors; new ones begin populating. */
+  private syncSchema(): void {
     const wanted = new Map(this.store.indexes().filter(isSearchIndex).map((d) => [d.name, d]));
     for (const map of [this.fulltext, this.vector] as Map<string, Built<unknown>>[]) {
       for (const [name, built] of map) {
@@ -194,48 +320,114 @@ export class SearchIndexes {
         if (d === undefined || descriptorKey(d) !== built.key) map.delete(name);
       }
     }
-    const fresh = new Set<string>();
     for (const [name, d] of wanted) {
       if (this.fulltext.has(name) || this.vector.has(name)) continue;
-      fresh.add(name);
-      if (d.kind === 'FULLTEXT') this.fulltext.set(name, { descriptor: d, key: descriptorKey(d), index: this.populateFulltext(d) });
-      else this.vector.set(name, { descriptor: d, key: descriptorKey(d), index: this.populateVector(d) });
-    }
-    return fresh;
-  }
-
-  private *entities(d: IndexDescriptor): Iterable<Entity> {
-    const seen = new Set<number>();
-    for (const token of labelsOrTypesOf(d)) {
-      const ids = d.entity === 'NODE' ? this.store.nodesWithLabel(token) : this.store.relationshipsWithType(token);
-      for (const id of ids) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const record = d.entity === 'NODE' ? this.store.node(id) : this.store.relationship(id);
-        if (record !== undefined) yield record;
+      const population: Population = { ids: this.entityIds(d), next: 0 };
+      const common = { descriptor: d, key: descriptorKey(d), population, failure: undefined };
+      if (d.kind === 'FULLTEXT') this.fulltext.set(name, { ...common, index: new FulltextIndex(analyzerNamed(analyzerOf(d))) });
+      else {
+        const { dimensions, similarity } = vectorSettingsOf(d);
+        this.vector.set(name, { ...common, index: new VectorIndex(dimensions, similarity, this.annFactory, vectorSettings(d)) });
       }
     }
-  }
-
-  private populateFulltext(d: IndexDescriptor): FulltextIndex {
-    const index = new FulltextIndex(analyzerNamed(analyzerOf(d)));
-    for (const record of this.entities(d)) {
-      const doc = fulltextDocument(d, record);
-      if (doc.size > 0) index.add(record.id, doc);
+    if (this.ticker === undefined) {
+      while (this.populateSlice()) { /* at once: no event loop to share */ }
+    } else if (this.stopTicking === undefined && !this.closed && this.populating() !== undefined) {
+      this.stopTicking = this.ticker.every(POPULATION_TICK_MS, () => this.onTick());
     }
-    return index;
+    this.notifyWaiters();
   }
 
-  private populateVector(d: IndexDescriptor): VectorIndex {
-    const { dimensions, similarity } = vectorSettingsOf(d);
-    const index = new VectorIndex(dimensions, similarity, this.annFactory);
+  private onTick(): void {
+    this.populateSlice();
+    if (this.populating() !== undefined) return;
+    this.stopTicking?.();
+    this.stopTicking = undefined;
+  }
+
+  private populating(): Built<FulltextIndex | VectorIndex> | undefined {
+    for (const built of this.fulltext.values()) if (built.population !== undefined) return built;
+    for (const built of this.vector.values()) if (built.population !== undefined) return built;
+    return undefined;
+  }
+
+  /** Indexes one bounded slice of the first populating index; false when nothing is left to populate. */
+  private populateSlice(): boolean {
+    const built = this.populating();
+    if (built === undefined) return false;
+    const population = built.population!;
+    try {
+      if (built.index instanceof FulltextIndex) this.fulltextSlice(built.descriptor, built.index, population);
+      else this.vectorSlice(built.descriptor, built.index, population);
+    } catch (error) {
+      built.failure = `Population failed: ${(error as Error).message}`;
+      built.population = undefined;
+    }
+    if (built.population !== undefined && population.next >= population.ids.length) built.population = undefined;
+    if (built.population === undefined) this.notifyWaiters();
+    return true;
+  }
+
+  private fulltextSlice(d: IndexDescriptor, index: FulltextIndex, population: Population): void {
+    const end = Math.min(population.ids.length, population.next + FULLTEXT_POPULATION_SLICE);
+    for (; population.next < end; population.next++) {
+      const record = this.record(d, population.ids[population.next]!);
+      if (record !== undefined) index.add(record.id, fulltextDocument(d, record));
+    }
+  }
+
+  private vectorSlice(d: IndexDescriptor, index: VectorIndex, population: Population): void {
+    const end = Math.min(population.ids.length, population.next + index.populationSlice());
     const entries: [number, Float32Array][] = [];
-    for (const record of this.entities(d)) {
-      const v = vectorValue(d, index, record);
-      if (v !== undefined) entries.push([record.id, v]);
+    for (; population.next < end; population.next++) {
+      const record = this.record(d, population.ids[population.next]!);
+      const v = record === undefined ? undefined : vectorValue(d, index, record);
+      if (v !== undefined) entries.push([record!.id, v]);
     }
     index.load(entries);
-    return index;
+  }
+
+  private record(d: IndexDescriptor, id: number): Entity | undefined {
+    return d.entity === 'NODE' ? this.store.node(id) : this.store.relationship(id);
+  }
+
+  /** The ids of the entities with one of the index's labels (types) now: what population reads. */
+  private entityIds(d: IndexDescriptor): number[] {
+    const seen = new Set<number>();
+    for (const token of labelsOrTypesOf(d)) {
+      for (const id of d.entity === 'NODE' ? this.store.nodesWithLabel(token) : this.store.relationshipsWithType(token)) seen.add(id);
+    }
+    return [...seen];
+  }
+
+  /** true: all named indexes are ONLINE (or gone); an error: one FAILED; false: still populating. */
+  private settled(names: readonly string[] | undefined): true | false | Error {
+    for (const built of [...this.fulltext.values(), ...this.vector.values()]) {
+      if (names !== undefined && !names.includes(built.descriptor.name)) continue;
+      if (built.failure !== undefined) {
+        return new Neo4jError(Status.IndexCreationFailed, `Index '${built.descriptor.name}' is in failed state: ${built.failure}`);
+      }
+      if (built.population !== undefined) return false;
+    }
+    return true;
+  }
+
+  private pending(names: readonly string[] | undefined): string[] {
+    return [...this.fulltext.values(), ...this.vector.values()]
+      .filter((b) => b.population !== undefined && (names === undefined || names.includes(b.descriptor.name)))
+      .map((b) => b.descriptor.name);
+  }
+
+  private notifyWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const waiting: OnlineWaiter[] = [];
+    for (const waiter of this.waiters) {
+      const settled = this.settled(waiter.names);
+      if (settled === true) waiter.resolve();
+      else if (settled instanceof Error) waiter.reject(settled);
+      else waiting.push(waiter);
+    }
+    this.waiters = waiting;
   }
 }
 

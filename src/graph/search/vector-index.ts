@@ -24,9 +24,21 @@ export interface AnnIndex {
   remove(id: number): void;
   search(query: Float32Array, k: number): AnnMatch[];
   readonly size: number;
+  /** How many vectors one population slice should add so that it holds the event loop for tens of ms. */
+  populationSlice?(): number;
 }
 
-export type AnnIndexFactory = (dimensions: number, similarity: SimilarityFunction) => AnnIndex;
+/** An index's own HNSW settings (Neo4j's `vector.hnsw.m`, `vector.hnsw.ef_construction`, `vector.quantization.enabled`). */
+export interface AnnSettings {
+  readonly m?: number;
+  readonly efConstruction?: number;
+  readonly quantization?: boolean;
+}
+
+export type AnnIndexFactory = (dimensions: number, similarity: SimilarityFunction, settings?: AnnSettings) => AnnIndex;
+
+/** Vectors per population slice for an exact index (adding is a map insert). */
+const EXACT_POPULATION_SLICE = 1000;
 
 export const MAX_VECTOR_DIMENSIONS = 4096;
 
@@ -124,8 +136,13 @@ export class VectorIndex {
   private readonly vectors = new Map<number, Float32Array>();
   private readonly ann: AnnIndex;
 
-  constructor(readonly dimensions: number, readonly fn: SimilarityFunction, factory: AnnIndexFactory) {
-    this.ann = factory(dimensions, fn);
+  constructor(readonly dimensions: number, readonly fn: SimilarityFunction, factory: AnnIndexFactory, settings: AnnSettings = {}) {
+    this.ann = factory(dimensions, fn, settings);
+  }
+
+  /** Vectors one population slice adds (see AnnIndex.populationSlice). */
+  populationSlice(): number {
+    return Math.max(1, this.ann.populationSlice?.() ?? EXACT_POPULATION_SLICE);
   }
 
   get size(): number {
