@@ -177,22 +177,23 @@ export class HttpTransactions {
     let settled = false;
     try {
       yield BODY_START;
-      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal);
+      const notifications: unknown[] = [];
+      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal, notifications);
       if (!error) error = entry.state.endedBy ?? (stop.signal.aborted ? clientGone() : undefined);
       let end: string;
       if (error) {
         this.end(id, entry);
-        end = bodyEnd(error);
+        end = bodyEnd(error, {}, notifications);
       } else if (finish.kind === 'keep') {
-        end = bodyEnd(undefined, this.touch(entry, finish.location));
+        end = bodyEnd(undefined, this.touch(entry, finish.location), notifications);
       } else {
         this.open.delete(id);
         entry.state.tracked?.closing();
         try {
-          end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
+          end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] }, notifications);
         } catch (commitError) {
           quietRollback(entry.tx);
-          end = bodyEnd(asNeo4jError(commitError));
+          end = bodyEnd(asNeo4jError(commitError), {}, notifications);
         } finally {
           entry.state.tracked?.closed();
         }

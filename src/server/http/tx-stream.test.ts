@@ -16,8 +16,9 @@ import { DisabledAuthenticator } from '../auth/authenticator.js';
 import { fakeServices } from '../../bolt/testing/fakes.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  commitAndBookmark, fromJson, handleTxCommit, ROWS_PER_CHUNK, statsJson, toJson, type StatementRequest, type TxEndpointDeps,
+  commitAndBookmark, fromJson, handleTxCommit, ROWS_PER_CHUNK, statsJson, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
+import { appendMeta, rowValue } from './json-values.js';
 import { HttpTransactions } from './tx-open.js';
 
 function engineDeps(executor: QueryExecutor = new CypherEngine({ nowMs: () => 1_700_000_000_000 })): TxEndpointDeps & { db: GraphDatabase } {
@@ -45,8 +46,9 @@ async function referenceTxCommit(deps: TxEndpointDeps & { db: GraphDatabase }, s
       if (!(params instanceof Map)) throw Object.assign(new Error('"parameters" must be an object'), { code: 'Neo.ClientError.Request.InvalidFormat' });
       const result = await deps.executor.execute(tx, item.statement, params as Map<string, CypherValue>);
       const data = result.records.map((record) => {
-        const meta: never[] = [];
-        return { row: record.map((value) => toJson(value, meta)), meta };
+        const meta: unknown[] = [];
+        for (const value of record) appendMeta(value, meta, tx);
+        return { row: record.map((value) => rowValue(value, tx)), meta };
       });
       const entry: Record<string, unknown> = { columns: result.columns, data };
       if (item.includeStats === true) entry.stats = statsJson(result.counters);
