@@ -39,10 +39,13 @@ export class HttpTxState {
   tracked: TrackedTransaction | undefined;
 
   /** Registers `tx`; `onIdleTermination` rolls back a transaction no request is working on. */
-  static track(deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void): HttpTxState {
+  static track(
+    deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void,
+    metaData: ReadonlyMap<string, CypherValue> = new Map(),
+  ): HttpTxState {
     const state = new HttpTxState();
     state.tracked = deps.transactions?.begin({
-      tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(),
+      tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(metaData),
       terminate: (error) => {
         state.endedBy ??= error;
         state.cursor?.interrupt(error);

@@ -87,7 +87,10 @@ export class HttpTransactions {
     if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
   }
 
-  async begin(databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
+  /** `txPath` is where the client addresses transactions (3.5's `/db/data/transaction`; default `/db/<db>/tx`). */
+  async begin(
+    databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+  ): Promise<HttpResponse> {
     this.expireIdle();
     const user = await authenticateUser(this.deps, authorization);
     if (typeof user !== 'string') return user;
@@ -105,12 +108,14 @@ export class HttpTransactions {
     const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
     const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
     this.open.set(id, entry);
-    const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
+    const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
     return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal), { Location: location });
   }
 
-  async run(databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
-    const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
+  async run(
+    databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+  ): Promise<HttpResponse> {
+    const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
     return this.runInOpen(id, authorization, body, { kind: 'keep', location }, signal);
   }
 
