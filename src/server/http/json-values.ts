@@ -167,6 +167,17 @@ export function pointWkt(point: PointValue): string {
     : `SRID=${point.srid};POINT Z (${coordinate(point.x)} ${coordinate(point.y)} ${coordinate(point.z)})`;
 }
 
+/**
+ * A temporal as the Query API writes it: Java's ISO formatters, which always print the seconds
+ * (Cypher's own string form, used by the transactional API, drops ":00").
+ */
+function isoTemporal(value: CypherValue): string {
+  const text = formatTemporal(value);
+  if (value instanceof DurationValue || value instanceof DateValue) return text;
+  if (value instanceof LocalTimeValue || value instanceof TimeValue) return text.replace(/^(\d{2}:\d{2})(?!:)/, '$1:00');
+  return text.replace(/T(\d{2}:\d{2})(?!:)/, 'T$1:00');
+}
+
 function plainNode(node: NodeValue): unknown {
   return { elementId: node.elementId, labels: [...node.labels], properties: plainValue(node.properties) };
 }
@@ -189,7 +200,7 @@ export function plainValue(value: CypherValue): unknown {
   if (value instanceof RelationshipValue) return plainRelationship(value);
   if (value instanceof PathValue) return pathSteps(value).map((step) => plainValue(step));
   if (value instanceof PointValue) return pointWkt(value);
-  if (isTemporal(value)) return formatTemporal(value);
+  if (isTemporal(value)) return isoTemporal(value);
   return String(value);
 }
 
@@ -233,11 +244,11 @@ export function typedValue(value: CypherValue): unknown {
   }
   if (value instanceof PathValue) return typed('Path', pathSteps(value).map((step) => typedValue(step)));
   if (value instanceof PointValue) return typed('Point', pointWkt(value));
-  if (value instanceof DateValue) return typed('Date', formatTemporal(value));
-  if (value instanceof TimeValue) return typed('Time', formatTemporal(value));
-  if (value instanceof LocalTimeValue) return typed('LocalTime', formatTemporal(value));
-  if (value instanceof LocalDateTimeValue) return typed('LocalDateTime', formatTemporal(value));
-  if (value instanceof DateTimeValue) return typed(dateTimeType(value), formatTemporal(value));
+  if (value instanceof DateValue) return typed('Date', isoTemporal(value));
+  if (value instanceof TimeValue) return typed('Time', isoTemporal(value));
+  if (value instanceof LocalTimeValue) return typed('LocalTime', isoTemporal(value));
+  if (value instanceof LocalDateTimeValue) return typed('LocalDateTime', isoTemporal(value));
+  if (value instanceof DateTimeValue) return typed(dateTimeType(value), isoTemporal(value));
   if (value instanceof DurationValue) return typed('Duration', formatTemporal(value));
   return typed('String', String(value));
 }

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DateTimeValue, DateValue, NodeValue, PathValue, PointValue, RelationshipValue } from '../../values/value.js';
+import { DateTimeValue, DateValue, LocalTimeValue, NodeValue, PathValue, PointValue, RelationshipValue } from '../../values/value.js';
 import { fromJson } from './tx-endpoint.js';
 import { appendMeta, graphOf, plainValue, rowValue, typedValue } from './json-values.js';
 import { fromTypedJson, typedParameters } from './typed-params.js';
@@ -78,6 +78,9 @@ test('Query API: plain JSON and typed JSON values', () => {
   assert.deepEqual(typedValue(new PointValue(9157, 1, 2, 3)), { $type: 'Point', _value: 'SRID=9157;POINT Z (1.0 2.0 3.0)' });
   assert.deepEqual(typedValue(b), { $type: 'Node', _value: { _element_id: 'e2', _labels: ['B'], _properties: { n: { $type: 'Integer', _value: '5' } } } });
   assert.deepEqual(typedValue(new DateTimeValue(0n, 0, 3600, null)), { $type: 'OffsetDateTime', _value: '1970-01-01T01:00:00+01:00' });
+  // Java's ISO formatters keep ":00" seconds, which Cypher's string form drops
+  assert.equal(plainValue(new LocalTimeValue(3_600_000_000_000n)), '01:00:00');
+  assert.equal(rowValue(new LocalTimeValue(3_600_000_000_000n)), '01:00');
   assert.equal((typedValue(path) as { $type: string; _value: unknown[] })._value.length, 3);
 });
 

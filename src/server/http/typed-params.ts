@@ -19,6 +19,7 @@ function stringValue(type: string, value: unknown): string {
 }
 
 function parseNumber(text: string, type: string): number {
+  if (text === 'NaN') return Number.NaN;
   const n = Number(text);
   if (text.trim() === '' || Number.isNaN(n)) throw invalidRequest(`'${text}' is not a ${type}`);
   return n;
