@@ -381,7 +381,7 @@ async function compose(
       scheme,
       boltAdvertised: () => advertisedBolt,
       httpFallbackHost: fallbackHost,
-      txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
+      txCommit: (database, authorization, body, signal, readOnly) => handleTxCommit(txDeps, database, authorization, body, signal, readOnly),
       transactions: httpTransactions,
       legacyDatabase: () => databases.defaultDatabase,
       query: {

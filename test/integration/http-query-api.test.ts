@@ -1,5 +1,6 @@
 // Proves the HTTP APIs against a real server process with authentication on, through Node's fetch
-// on 127.0.0.1: the transactional API's row/meta, graph, stats, notifications and 3.5 paths; the
+// on 127.0.0.1: the transactional API's row/meta, graph, stats, notifications, Access-Mode header
+// and 3.5 paths; the
 // Query API's plain and typed JSON, counters, bookmarks (seen by the official Bolt driver), access
 // mode, errors and statuses; and its explicit transactions (open, run, keep alive, commit, roll
 // back, ownership, a failed statement ending the transaction).
@@ -70,6 +71,17 @@ test('transactional API: 3.5\'s /db/data/transaction paths run on the default da
   assert.deepEqual((counted.body.results as { data: { row: unknown[] }[] }[])[0]!.data[0]!.row, [1]);
   const rest = await call('POST', '/db/data/transaction/commit', { statements: [{ statement: 'RETURN 1', resultDataContents: ['rest'] }] });
   assert.equal((rest.body.errors as { code: string }[])[0]!.code, 'Neo.ClientError.Request.InvalidFormat');
+});
+
+test('transactional API: the Access-Mode header makes a read transaction; a bad value is refused', { timeout: 60_000 }, async () => {
+  const write = await call('POST', '/db/neo4j/tx/commit', { statements: [{ statement: 'CREATE (:ReadOnlyAttempt)' }] }, { 'Access-Mode': 'READ' });
+  assert.equal((write.body.errors as { code: string }[])[0]!.code, 'Neo.ClientError.Statement.AccessMode');
+  const opened = await call('POST', '/db/neo4j/tx', { statements: [{ statement: 'CREATE (:ReadOnlyAttempt)' }] }, { 'Access-Mode': 'read' });
+  assert.equal((opened.body.errors as { code: string }[])[0]!.code, 'Neo.ClientError.Statement.AccessMode');
+  const read = await call('POST', '/db/neo4j/tx/commit', { statements: [{ statement: 'MATCH (n:ReadOnlyAttempt) RETURN count(n)' }] }, { 'Access-Mode': 'READ' });
+  assert.deepEqual((read.body.results as { data: { row: unknown[] }[] }[])[0]!.data[0]!.row, [0]);
+  const bad = await call('POST', '/db/neo4j/tx/commit', { statements: [] }, { 'Access-Mode': 'SOMETIMES' });
+  assert.deepEqual([bad.status, (bad.body.errors as { code: string }[])[0]!.code], [400, 'Neo.ClientError.Request.InvalidFormat']);
 });
 
 test('Query API: plain JSON, counters and a bookmark the Bolt driver can wait for', { timeout: 60_000 }, async () => {

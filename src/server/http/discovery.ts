@@ -47,6 +47,8 @@ export interface HttpRequest {
   /** the Accept and Content-Type headers (the Query API picks plain or typed JSON by them) */
   readonly accept?: string;
   readonly contentType?: string;
+  /** the transactional API's `Access-Mode` header (READ or WRITE) */
+  readonly accessMode?: string;
   readonly body: string;
   /** aborted when the client disconnects before its response is complete */
   readonly signal?: AbortSignal;
@@ -57,12 +59,14 @@ export interface HttpRoutes {
   readonly scheme?: 'http' | 'https';
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
-  readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal) => Promise<HttpResponse>;
+  readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly?: boolean) => Promise<HttpResponse>;
   /** the cluster health endpoints of a core member (absent on a single server: those paths are 404 there, as in Neo4j) */
   readonly cluster?: (request: HttpRequest) => Promise<HttpResponse | undefined>;
   /** transactions spanning requests (optional) */
   readonly transactions?: {
-    begin(database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string): Promise<HttpResponse>;
+    begin(
+      database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string, readOnly?: boolean,
+    ): Promise<HttpResponse>;
     run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string): Promise<HttpResponse>;
     commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal): Promise<HttpResponse>;
     rollback(id: number, authorization: string | undefined): Promise<HttpResponse>;
@@ -117,15 +121,19 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
   if (cluster) return cluster;
   const query = routes.query && routeQueryApi(request, bare, routes.query);
   if (query) return query;
-  const legacy = routes.legacyDatabase && legacyTransaction(request, bare, routes, routes.legacyDatabase());
+  const readOnly = readOnlyOf(request.accessMode);
+  if (typeof readOnly !== 'boolean') return readOnly;
+  const legacy = routes.legacyDatabase && legacyTransaction(request, bare, routes, routes.legacyDatabase(), readOnly);
   if (legacy) return legacy;
   const tx = TX_COMMIT_PATH.exec(bare);
-  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal);
+  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal, readOnly);
   const transactions = routes.transactions;
   if (transactions) {
     const baseUrl = baseUrlOf(request, routes);
     const begin = TX_BEGIN_PATH.exec(bare);
-    if (begin && request.method === 'POST') return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal);
+    if (begin && request.method === 'POST') {
+      return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal, undefined, readOnly);
+    }
     const open = TX_PATH.exec(bare);
     if (open) {
       const id = Number(open[2]);
@@ -165,14 +173,16 @@ function routeQueryApi(request: HttpRequest, bare: string, query: NonNullable<Ht
 }
 
 /** 3.5's /db/data/transaction[/<id>][/commit]: the same transactions, on the default database, with 3.5's links. */
-function legacyTransaction(request: HttpRequest, bare: string, routes: HttpRoutes, database: string): Promise<HttpResponse> | undefined {
-  if (request.method === 'POST' && LEGACY_COMMIT_PATH.test(bare)) return routes.txCommit(database, request.authorization, request.body, request.signal);
+function legacyTransaction(
+  request: HttpRequest, bare: string, routes: HttpRoutes, database: string, readOnly: boolean,
+): Promise<HttpResponse> | undefined {
+  if (request.method === 'POST' && LEGACY_COMMIT_PATH.test(bare)) return routes.txCommit(database, request.authorization, request.body, request.signal, readOnly);
   const transactions = routes.transactions;
   if (!transactions) return undefined;
   const baseUrl = baseUrlOf(request, routes);
   const txPath = '/db/data/transaction';
   if (request.method === 'POST' && LEGACY_BEGIN_PATH.test(bare)) {
-    return transactions.begin(database, request.authorization, request.body, baseUrl, request.signal, txPath);
+    return transactions.begin(database, request.authorization, request.body, baseUrl, request.signal, txPath, readOnly);
   }
   const open = LEGACY_TX_PATH.exec(bare);
   if (!open) return undefined;
@@ -181,4 +191,15 @@ function legacyTransaction(request: HttpRequest, bare: string, routes: HttpRoute
   if (request.method === 'POST') return transactions.run(database, id, request.authorization, request.body, baseUrl, request.signal, txPath);
   if (request.method === 'DELETE' && !open[2]) return transactions.rollback(id, request.authorization);
   return undefined;
+}
+
+/** The `Access-Mode` header as a read-only flag (absent: write); any other value is a bad request. */
+function readOnlyOf(header: string | undefined): boolean | HttpResponse {
+  if (header === undefined || header.trim() === '') return false;
+  const mode = header.trim().toUpperCase();
+  if (mode === 'READ' || mode === 'WRITE') return mode === 'READ';
+  return {
+    status: 400, contentType: 'application/json',
+    body: `${JSON.stringify({ results: [], errors: [{ code: 'Neo.ClientError.Request.InvalidFormat', message: `The access mode '${header}' is not valid: use READ or WRITE` }] })}\n`,
+  };
 }

@@ -107,24 +107,16 @@ export class QueryApiTransactions {
 
   /** POST /db/<db>/query/v2/tx/<id> (run, or keep alive) and …/<id>/commit. */
   async continue(databaseName: string, id: string, request: QueryApiRequest, finish: Finish): Promise<HttpResponse> {
-    this.expireIdle();
-    const format = responseFormat(request.accept);
-    const user = await authenticateUser(this.deps, request.authorization);
-    if (typeof user !== 'string') return { ...user, contentType: contentTypeOf(format) };
-    const found = this.find(databaseName, id, user);
-    if (found instanceof Neo4jError) return errorResponse(found, format);
-    const entry = found;
+    const claimed = await this.claim(databaseName, id, request);
+    if ('status' in claimed) return claimed;
+    const { entry, format } = claimed;
     try {
       const query = parseQuery(request.body, request.contentType, false);
       if (query.statement !== undefined) {
         return await this.runStatement(entry, query.statement, query.parameters, query.includeCounters, format, finish, request.signal);
       }
       if (finish === 'keep') return this.infoResponse(entry, format);
-      this.open.delete(entry.id);
-      entry.state.tracked?.closing();
-      const bookmark = await commitAndBookmark(entry.tx, entry.database);
-      entry.state.tracked?.closed();
-      return { status: 202, contentType: contentTypeOf(format), body: `${JSON.stringify({ bookmarks: [bookmark] })}\n` };
+      return { status: 202, contentType: contentTypeOf(format), body: `${JSON.stringify(await this.commit(entry))}\n` };
     } catch (error) {
       this.end(entry);
       return errorResponse(asNeo4jError(error), format);
@@ -133,15 +125,31 @@ export class QueryApiTransactions {
 
   /** DELETE /db/<db>/query/v2/tx/<id> */
   async rollback(databaseName: string, id: string, request: QueryApiRequest): Promise<HttpResponse> {
+    const claimed = await this.claim(databaseName, id, request);
+    if ('status' in claimed) return claimed;
+    this.end(claimed.entry);
+    // Neo4j answers 200 (not 202) here, with no bookmarks.
+    return { status: 200, contentType: contentTypeOf(claimed.format), body: '{}\n' };
+  }
+
+  /** Authenticates the request and finds its open transaction; otherwise the answer to give. */
+  private async claim(databaseName: string, id: string, request: QueryApiRequest): Promise<{ entry: OpenQueryTx; format: ValueFormat } | HttpResponse> {
     this.expireIdle();
     const format = responseFormat(request.accept);
     const user = await authenticateUser(this.deps, request.authorization);
     if (typeof user !== 'string') return { ...user, contentType: contentTypeOf(format) };
     const found = this.find(databaseName, id, user);
     if (found instanceof Neo4jError) return errorResponse(found, format);
-    this.end(found);
-    // Neo4j answers 200 (not 202) here, with no bookmarks.
-    return { status: 200, contentType: contentTypeOf(format), body: '{}\n' };
+    return { entry: found, format };
+  }
+
+  /** Commits and forgets the transaction; its bookmark is the answer. */
+  private async commit(entry: OpenQueryTx): Promise<{ bookmarks: string[] }> {
+    this.open.delete(entry.id);
+    entry.state.tracked?.closing();
+    const bookmark = await commitAndBookmark(entry.tx, entry.database);
+    entry.state.tracked?.closed();
+    return { bookmarks: [bookmark] };
   }
 
   /** The open transaction `id` if it is this user's on this database and not busy; otherwise the error to answer. */
@@ -200,12 +208,7 @@ export class QueryApiTransactions {
     const complete = async (): Promise<Record<string, unknown>> => {
       if (entry.state.endedBy) throw entry.state.endedBy;
       entry.busy = false;
-      if (finish === 'keep') return this.touch(entry);
-      this.open.delete(entry.id);
-      entry.state.tracked?.closing();
-      const bookmark = await commitAndBookmark(entry.tx, entry.database);
-      entry.state.tracked?.closed();
-      return { bookmarks: [bookmark] };
+      return finish === 'keep' ? this.touch(entry) : this.commit(entry);
     };
     const failed = (): void => {
       entry.busy = false;

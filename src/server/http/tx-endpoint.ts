@@ -312,9 +312,9 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
   return bookmarkAfterCommit(database, txId);
 }
 
-/** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. */
+/** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. `readOnly`: the Access-Mode header said READ. */
 export async function handleTxCommit(
-  deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal,
+  deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly = false,
 ): Promise<HttpResponse> {
   const user = await authenticateUser(deps, authorization);
   if (typeof user !== 'string') return user;
@@ -322,24 +322,25 @@ export async function handleTxCommit(
   if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
-  return streamed(200, autoCommitBody(deps, database, user, statements, signal));
+  return streamed(200, autoCommitBody(deps, database, user, statements, signal, readOnly));
 }
 
 async function* autoCommitBody(
   deps: TxEndpointDeps, database: GraphDatabase, user: string, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
+  readOnly: boolean,
 ): AsyncGenerator<string, void, undefined> {
   // The transaction begins (and is registered) when the body starts streaming, so an answer never
   // sent holds nothing.
   let tx: GraphTx;
   try {
-    tx = database.begin();
+    tx = database.begin({ readOnly });
   } catch (error) {
     yield `${BODY_START}${bodyEnd(asNeo4jError(error))}`;
     return;
   }
   const state = HttpTxState.track(deps, tx, database.name, user);
   // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
-  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
+  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin({ readOnly }) };
   let finished = false;
   try {
     yield BODY_START;

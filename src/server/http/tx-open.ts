@@ -87,9 +87,13 @@ export class HttpTransactions {
     if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
   }
 
-  /** `txPath` is where the client addresses transactions (3.5's `/db/data/transaction`; default `/db/<db>/tx`). */
+  /**
+   * `txPath` is where the client addresses transactions (3.5's `/db/data/transaction`; default
+   * `/db/<db>/tx`); `readOnly`: the Access-Mode header said READ.
+   */
   async begin(
     databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+    readOnly = false,
   ): Promise<HttpResponse> {
     this.expireIdle();
     const user = await authenticateUser(this.deps, authorization);
@@ -103,7 +107,7 @@ export class HttpTransactions {
     }
     // As in Neo4j, the transaction exists (201, Location) before its first statements run; their
     // errors are reported in the body and end it.
-    const tx = database.begin();
+    const tx = database.begin({ readOnly });
     const id = this.nextId++;
     const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
     const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
