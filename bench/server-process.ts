@@ -107,6 +107,7 @@ export async function launchServer(launch: ServerLaunch): Promise<ServerProcess>
       NEO4J_server_directories_data: dataDir,
       NEO4J_server_directories_logs: logsDir,
       NEO4J_dbms_security_auth__enabled: 'false',
+      NEO4J_server_backup_listen__address: '127.0.0.1:0',
       // Durable commits are what is being measured; say so rather than rely on the default.
       NEO4J_causeway_storage_fsync__on__commit: 'true',
       ...launch.extraEnv,

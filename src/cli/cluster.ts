@@ -67,6 +67,8 @@ export function replicaConf(replica: number, cores: readonly MemberPorts[]): str
     `dbms.connector.http.listen_address=:${own.http}`,
     `causal_clustering.discovery_listen_address=:${own.discovery}`,
     `causal_clustering.transaction_listen_address=:${own.catchup}`,
+    // the backup port beside the member's others (10362 + 1000 × member), not every member on 6362
+    `dbms.backup.listen_address=127.0.0.1:${own.bolt - 325}`,
     `causal_clustering.initial_discovery_members=${cores.map((p) => `127.0.0.1:${p.discovery}`).join(',')}`,
     'metrics.prometheus.enabled=true',
     `metrics.prometheus.endpoint=127.0.0.1:${own.prometheus}`,
@@ -88,6 +90,8 @@ export function memberConf(member: number, all: readonly MemberPorts[]): string 
     `dbms.connector.http.listen_address=:${own.http}`,
     `causal_clustering.discovery_listen_address=:${own.discovery}`,
     `causal_clustering.transaction_listen_address=:${own.catchup}`,
+    // the backup port beside the member's others (10362 + 1000 × member), not every member on 6362
+    `dbms.backup.listen_address=127.0.0.1:${own.bolt - 325}`,
     `causal_clustering.raft_listen_address=:${own.raft}`,
     `causal_clustering.initial_discovery_members=${all.map((p) => `127.0.0.1:${p.discovery}`).join(',')}`,
     `causal_clustering.minimum_core_cluster_size_at_formation=${formation}`,

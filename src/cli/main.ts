@@ -12,6 +12,7 @@ import { setInitialPassword } from './admin.js';
 import { clusterDown, clusterStatus, clusterUp, DEFAULT_CLUSTER_DIR, type ClusterCredentials } from './cluster.js';
 import { daemonStatus, startDaemon, stopDaemon } from './daemon.js';
 import { runShell, type ShellFlags } from './shell/run.js';
+import { registerStoreCommands } from './store-commands.js';
 import { CAUSEWAY_VERSION, NEO4J_COMPATIBILITY, NEO4J_DRIVER_VERSION } from './version.js';
 
 function readTextFileIfExists(path: string): string | undefined {
@@ -163,6 +164,7 @@ export function buildProgram(): Command {
   };
   initialPasswordCommand(admin);
   initialPasswordCommand(admin.command('dbms').description('DBMS administration (Neo4j 5 form)'));
+  registerStoreCommands(admin, loadConfigOrReport, { out: writeOut, err: (t) => void process.stderr.write(t) });
 
   const cluster = program.command('cluster').description('a local causal cluster of core servers on this machine (up, status, down)');
   const dirOption = ['--dir <dir>', `the cluster's directory: one home per member, core1, core2, … (default ./${DEFAULT_CLUSTER_DIR})`, DEFAULT_CLUSTER_DIR] as const;

@@ -14,6 +14,8 @@ import type { CommitLog } from '../graph/commit-log.js';
 import type { TxCommand } from '../graph/commands.js';
 import type { AnnIndexFactory } from '../graph/search/vector-index.js';
 import { GraphEngine } from '../graph/engine.js';
+import { MemoryStore } from '../graph/memory-store.js';
+import { encodeSnapshot, takeSnapshot } from '../graph/snapshot.js';
 import type { Store } from '../graph/store.js';
 import type { Message } from '../raft/messages.js';
 import { RawNode } from '../raft/raw-node.js';
@@ -21,10 +23,10 @@ import { raftConfigFromSettings } from '../raft/timing.js';
 import type { Membership } from '../raft/types.js';
 import { ReplicationDriver } from '../replication/driver.js';
 import type { RaftStorage } from '../replication/storage.js';
-import type { ClusterBinding, ClusterStateStore } from './binding.js';
+import { SEED_SNAPSHOT_INDEX, type ClusterBinding, type ClusterStateStore } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
-import { GraphStateMachine, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
+import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed, type StoreImageBuilder } from './tx-feed.js';
@@ -91,7 +93,7 @@ export interface CoreMemberOptions {
   /** a second replicated state (the system database), carried through the log and snapshots */
   readonly sideState?: SideState;
   /** deliberately broken variants, for the simulator's checker self-tests only */
-  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean };
+  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean; readonly ignoreSeedFloor?: boolean };
 }
 
 interface PendingCommit {
@@ -413,22 +415,37 @@ export class CoreMember implements ClusterNetworkHandlers {
       this.lastWaitReason = decision.reason;
       return;
     }
-    if (this.engine.lastAppliedTxId() > 0) {
-      const reason = `this member's store already holds ${this.engine.lastAppliedTxId()} transactions but belongs to no cluster; a core can form or join a cluster only with an empty store`;
+    const storeTxId = this.engine.lastAppliedTxId();
+    if (decision.kind === 'adopt' && storeTxId > 0 && decision.seed?.txId !== storeTxId) {
+      const reason = decision.seed === undefined
+        ? `this member's store already holds ${storeTxId} transactions but belongs to no cluster, and cluster ${decision.clusterId} was formed without them; `
+          + 'a core joins a running cluster with an empty store (or one seeded from the same backup as the cluster)'
+        : `this member's store holds ${storeTxId} transactions but cluster ${decision.clusterId} was seeded with ${decision.seed.txId} by ${decision.seed.memberId}; `
+          + 'seed every core from the same backup, or start this one with an empty store';
       if (reason !== this.lastWaitReason) this.options.log.error(`Cluster formation refused: ${reason}.`);
       this.lastWaitReason = reason;
       return;
     }
+    if (decision.kind === 'adopt' && storeTxId > 0) {
+      // Seeded from the same backup, presumably: the leader's copy of the seed replaces it, so a
+      // store that only looks the same cannot diverge from the cluster.
+      this.options.log.info(`This member's store (${storeTxId} transactions) is replaced by the seed of cluster ${decision.clusterId} from ${decision.seed!.memberId}.`);
+      this.engine.restore(this.emptyImage());
+    }
     const binding: ClusterBinding = decision.kind === 'bootstrap'
-      ? { clusterId: decision.clusterId, initialVoters: decision.voters }
-      : { clusterId: decision.clusterId, initialVoters: decision.initialVoters };
+      ? { clusterId: decision.clusterId, initialVoters: decision.voters, ...(decision.seed === undefined ? {} : { seed: decision.seed }) }
+      : { clusterId: decision.clusterId, initialVoters: decision.initialVoters, ...(decision.seed === undefined ? {} : { seed: decision.seed }) };
     this.options.clusterState.saveBinding(binding);
     this.binding = binding;
     this.options.log.info(decision.kind === 'bootstrap'
-      ? `Formed cluster ${binding.clusterId} with ${binding.initialVoters.length} cores: ${binding.initialVoters.join(', ')}.`
+      ? `Formed cluster ${binding.clusterId} with ${binding.initialVoters.length} cores: ${binding.initialVoters.join(', ')}${binding.seed === undefined ? '' : `, seeded with this member's store (${binding.seed.txId} transactions)`}.`
       : `Bound to cluster ${binding.clusterId}${binding.initialVoters.includes(this.options.selfId) ? ' as one of its first cores' : '; waiting for the leader to add this member'}.`);
     this.startRaft(binding);
     this.publish();
+  }
+
+  private emptyImage(): Uint8Array {
+    return encodeSnapshot(takeSnapshot(new MemoryStore()));
   }
 
   private startRaft(binding: ClusterBinding): void {
@@ -436,8 +453,20 @@ export class CoreMember implements ClusterNetworkHandlers {
     const config = raftConfigFromSettings(o.selfId, {
       leaderElectionTimeoutMs: o.electionTimeoutMs, enablePreVoting: o.preVote, refuseToBeLeader: o.refuseToBeLeader, tickMs: o.tickMs,
     }, o.random);
-    const recovered = o.raftStorage.recovered();
-    this.node = new RawNode(config, { ...recovered, initialMembership: { voters: [...binding.initialVoters], learners: [] } });
+    const initialMembership = { voters: [...binding.initialVoters], learners: [] };
+    let recovered = o.raftStorage.recovered();
+    if (binding.seed?.memberId === o.selfId && recovered.snapshot === null && recovered.entries.length === 0) {
+      // The seed enters the log as its first snapshot, written before Raft starts (again after a
+      // crash before it was durable: the binding names this member as the seeder).
+      const seed = { meta: { index: SEED_SNAPSHOT_INDEX, term: 1, membership: initialMembership }, data: seedSnapshotData(this.engine, o.sideState) };
+      o.raftStorage.saveSnapshot(seed, []);
+      o.raftStorage.sync();
+      // recovered() keeps what was read at open; the seed is now durable beside it
+      recovered = { hardState: recovered.hardState, snapshot: seed, entries: [] };
+    }
+    // Until the seed reached a member it must not lead: it would lead a log without the seed.
+    const seeded = binding.seed === undefined || o.unsafe?.ignoreSeedFloor === true ? config : { ...config, campaignAfterIndex: SEED_SNAPSHOT_INDEX };
+    this.node = new RawNode(seeded, { ...recovered, initialMembership });
     const engine = this.engine;
     this.machine = new GraphStateMachine({
       applyCommitted: (batch) => {
@@ -576,6 +605,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
       boltAddress: addresses.bolt, httpAddress: addresses.http, groups: o.groups, refuseToBeLeader: o.refuseToBeLeader,
       database: o.databaseName, raftRole: this.role(), term: raft?.term ?? 0, appliedIndex: this.machine?.appliedIndex ?? 0,
+      storeTxId: this.engine.lastAppliedTxId(), seedTxId: this.binding?.seed?.txId ?? 0, seederId: this.binding?.seed?.memberId ?? null,
     };
   }
 

@@ -28,6 +28,12 @@ export interface MemberInfo {
   readonly raftRole: string;
   readonly term: number;
   readonly appliedIndex: number;
+  /** the last tx id in this member's store (what an unbound core would seed a cluster with) */
+  readonly storeTxId: number;
+  /** the tx id of the store the cluster was seeded with (0: formed empty, or not bound) */
+  readonly seedTxId: number;
+  /** the member whose store seeded the cluster, if any */
+  readonly seederId: string | null;
 }
 
 interface Seen {

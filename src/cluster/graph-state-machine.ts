@@ -58,6 +58,22 @@ export interface AppliedEntry {
   readonly txId?: number;
 }
 
+function encodeHead(lease: Lease, lastTxId: number, policies: ReadonlyMap<string, MemberPolicy>, sideImage: Uint8Array): Uint8Array {
+  const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(lease.id).string(lease.owner).u64(lastTxId);
+  writer.varint(policies.size);
+  for (const [memberId, policy] of policies) writer.string(memberId).string(policy);
+  writer.varint(sideImage.length).bytes(sideImage);
+  return writer.finish();
+}
+
+/**
+ * The first snapshot of a cluster seeded from an existing store: no lease yet, the tx counter at
+ * the store's last tx id (so every member numbers the next transactions after it), the store.
+ */
+export function seedSnapshotData(graph: ReplicatedGraph, side?: SideState): Uint8Array {
+  return joinSnapshot(encodeHead(NO_LEASE, graph.lastAppliedTxId(), new Map(), side?.image() ?? new Uint8Array(0)), graph.snapshot());
+}
+
 function joinSnapshot(head: Uint8Array, image: Uint8Array): Uint8Array {
   const out = new Uint8Array(head.length + image.length);
   out.set(head);
@@ -161,12 +177,7 @@ export class GraphStateMachine implements StateMachine {
   /** lease, tx counter, policies and side state, as of the newest entry applied */
   private snapshotHead(): Uint8Array {
     this.flush();
-    const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(this.leaseState.id).string(this.leaseState.owner).u64(this.lastTxId);
-    writer.varint(this.policies.size);
-    for (const [memberId, policy] of this.policies) writer.string(memberId).string(policy);
-    const sideImage = this.side?.image() ?? new Uint8Array(0);
-    writer.varint(sideImage.length).bytes(sideImage);
-    return writer.finish();
+    return encodeHead(this.leaseState, this.lastTxId, this.policies, this.side?.image() ?? new Uint8Array(0));
   }
 
   restore(snapshot: Snapshot): void {

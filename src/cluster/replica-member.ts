@@ -243,6 +243,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
       discoveryAddress: addresses.discovery, raftAddress: addresses.raft, catchupAddress: addresses.catchup,
       boltAddress: addresses.bolt, httpAddress: addresses.http, groups: this.options.groups, refuseToBeLeader: true,
       database: this.options.databaseName, raftRole: 'READ_REPLICA', term: 0, appliedIndex: this.engine.lastAppliedTxId(),
+      storeTxId: this.engine.lastAppliedTxId(), seedTxId: 0, seederId: null,
     };
   }
 

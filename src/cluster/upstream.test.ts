@@ -8,7 +8,7 @@ import { chooseUpstream, parseUpstreamStrategies } from './upstream.js';
 function member(memberId: string, mode: MemberInfo['mode'], groups: string[] = []): MemberInfo {
   return {
     memberId, mode, clusterId: 'c', initialVoters: [], discoveryAddress: '', raftAddress: '', catchupAddress: '', boltAddress: '', httpAddress: null,
-    groups, refuseToBeLeader: false, database: 'neo4j', raftRole: mode === 'CORE' ? 'FOLLOWER' : 'READ_REPLICA', term: 1, appliedIndex: 0,
+    groups, refuseToBeLeader: false, database: 'neo4j', raftRole: mode === 'CORE' ? 'FOLLOWER' : 'READ_REPLICA', term: 1, appliedIndex: 0, storeTxId: 0, seedTxId: 0, seederId: null,
   };
 }
 

@@ -36,6 +36,12 @@ export interface RaftConfig {
   readonly checkQuorum: boolean;
   /** refuse_to_be_leader: votes and replicates, never campaigns */
   readonly refuseToBeLeader: boolean;
+  /**
+   * A member whose log ends before this index never campaigns (0: no such floor). A cluster seeded
+   * from an existing store starts its log with a snapshot at index 1 that only the seeding member
+   * holds; the others must not lead before the leader's copy of it reached them.
+   */
+  readonly campaignAfterIndex?: number;
   /** appends in flight per follower before the leader waits for acknowledgements */
   readonly maxInflightAppends: number;
   /** bytes of entries per append message (at least one entry is always sent) */

@@ -89,6 +89,16 @@ test('refuse_to_be_leader: the member votes and replicates but never stands', ()
   for (const id of ids) assert.equal(net.node(id).raft.role, 'follower');
 });
 
+test('campaign floor: a member whose log ends before campaignAfterIndex never stands', () => {
+  // Proves the seeded-cluster rule: members without the seed snapshot (log empty) never campaign, not even on timeoutNow.
+  const net = new TestNetwork(ids, undefined, { campaignAfterIndex: 1 });
+  net.tickAll(200);
+  for (const id of ids) assert.equal(net.node(id).raft.role, 'follower');
+  net.node('b').step({ kind: 'timeoutNow', from: 'a', to: 'b', term: 0 });
+  net.stabilize();
+  for (const id of ids) assert.equal(net.node(id).raft.role, 'follower');
+});
+
 test('leadership transfer hands over to an up-to-date voter', () => {
   // Proves transferLeadership makes the target leader in the next term.
   const net = new TestNetwork(ids);

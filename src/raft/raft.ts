@@ -58,7 +58,8 @@ export class Raft {
 
   /** may this member stand for election? */
   promotable(): boolean {
-    return !this.config.refuseToBeLeader && isVoter(this.membership, this.id) && this.log.pendingSnapshot === null;
+    return !this.config.refuseToBeLeader && isVoter(this.membership, this.id) && this.log.pendingSnapshot === null
+      && this.log.lastIndex() >= (this.config.campaignAfterIndex ?? 0);
   }
 
   // ---- role changes -------------------------------------------------------------------------

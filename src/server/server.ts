@@ -46,6 +46,7 @@ import { createServerMetrics, registerRaftMetrics } from './metrics.js';
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
 import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
+import { startBackupService, storeCopyAnswerer, type ImageSource } from './backup-service.js';
 import { describeTls, loadTlsMaterial } from '../env/node/tls-material.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -425,12 +426,11 @@ async function compose(
     }
   }
 
-  const backupPolicy = sslPolicy(config, 'backup');
-  if (backupPolicy) {
-    // checked like the others so a broken policy is found now, but nothing serves backups yet
-    loadTlsMaterial(backupPolicy);
-    log.warn(`SSL policy '${backupPolicy.name}' for backup is valid but unused: Causeway has no online backup service.`);
-  }
+  const member = core?.member ?? replica?.member;
+  const backupService = await startBackupService(config, log, member !== undefined
+    ? (afterTxId) => member.onPull(afterTxId, Number.MAX_SAFE_INTEGER)
+    : storeCopyAnswerer(database as unknown as ImageSource, storeFilePath(dbPath), log));
+  if (backupService !== undefined) cleanup.push(() => backupService.close());
 
   const prometheus = prometheusEndpoint(config.raw);
   if (prometheus) {

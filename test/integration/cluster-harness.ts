@@ -345,6 +345,8 @@ export async function startCluster(options: StartClusterOptions): Promise<LocalC
     'dbms.security.auth_enabled': 'false',
     'causeway.query.workers': '0',
     'causeway.storage.fsync_on_commit': 'false',
+    // a free port of the system's choosing: parallel members must not contend for 6362
+    'dbms.backup.listen_address': '127.0.0.1:0',
     // Twice the default: these tests share two cores with everything else CI runs, and a member
     // starved of CPU for half a second is (rightly) replaced; the default's own figures come from
     // bench/cluster.ts on a quiet machine.

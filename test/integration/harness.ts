@@ -67,6 +67,7 @@ export async function startServerProcess(home: string, options: StartOptions = {
       NEO4J_server_bolt_listen__address: '127.0.0.1:0',
       NEO4J_server_bolt_advertised__address: '127.0.0.1:0',
       NEO4J_server_http_listen__address: '127.0.0.1:0',
+      NEO4J_server_backup_listen__address: '127.0.0.1:0',
       ...(options.authEnabled === undefined ? {} : { NEO4J_dbms_security_auth__enabled: String(options.authEnabled) }),
       NEO4J_AUTH: `neo4j/${TEST_PASSWORD}`,
       NEO4J_causeway_storage_fsync__on__commit: String(options.fsync ?? false),

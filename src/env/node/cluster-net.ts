@@ -86,6 +86,8 @@ function parseInfo(frame: Uint8Array): MemberInfo | undefined {
       refuseToBeLeader: value.refuseToBeLeader === true, database: typeof value.database === 'string' ? value.database : 'neo4j',
       raftRole: typeof value.raftRole === 'string' ? value.raftRole : 'FOLLOWER',
       term: typeof value.term === 'number' ? value.term : 0, appliedIndex: typeof value.appliedIndex === 'number' ? value.appliedIndex : 0,
+      storeTxId: typeof value.storeTxId === 'number' ? value.storeTxId : 0, seedTxId: typeof value.seedTxId === 'number' ? value.seedTxId : 0,
+      seederId: typeof value.seederId === 'string' ? value.seederId : null,
     };
   } catch {
     return undefined;

@@ -36,7 +36,9 @@ export class ClusterStateFiles implements ClusterStateStore {
     if (typeof parsed.clusterId !== 'string' || !Array.isArray(parsed.initialVoters)) {
       throw new Error(`${path} is damaged: it should name the cluster id and its initial voters`);
     }
-    return { clusterId: parsed.clusterId, initialVoters: parsed.initialVoters.map(String) };
+    const seed = parsed.seed;
+    const validSeed = seed !== undefined && typeof seed.memberId === 'string' && typeof seed.txId === 'number';
+    return { clusterId: parsed.clusterId, initialVoters: parsed.initialVoters.map(String), ...(validSeed ? { seed: { memberId: seed.memberId, txId: seed.txId } } : {}) };
   }
 
   saveBinding(binding: ClusterBinding): void {

@@ -1,7 +1,8 @@
 // The whole-member simulator: seeds of the real core member under faults keep the bank total,
 // lose no acknowledged insert and converge to identical stores; and each checker catches the
 // broken variant injected for it (a deposed leader's command applied, fsync that persists
-// nothing, a restored tx counter off by one), with the failing seed replaying exactly.
+// nothing, a restored tx counter off by one, a seeded cluster's empty core allowed to lead),
+// with the failing seed replaying exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runGraphSeed } from './graph-sim.js';

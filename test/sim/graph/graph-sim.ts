@@ -7,7 +7,8 @@
 //   - audits: a read-only transaction on any member must always see the full total.
 // Faults: message loss and delay, isolation of a member, crashes (losing unsynced bytes and the
 // whole store) and restarts, leadership transfers back and forth. Then the network heals and
-// every member must converge to identical stores.
+// every member must converge to identical stores. Half the seeds start from a seeded store (the
+// cluster formed from m1's existing data, which reaches the others as Raft's first snapshot).
 //
 // Commits are promises (the engine awaits the Raft log), so each tick ends by letting every
 // pending microtask run; nothing else is asynchronous, so a seed replays exactly.
@@ -15,6 +16,8 @@
 import { SeededRandom } from '../../../src/env/random.js';
 import type { Clock } from '../../../src/env/clock.js';
 import type { GraphTx, NodeId } from '../../../src/graph/api.js';
+import { GraphEngine } from '../../../src/graph/engine.js';
+import { MemoryStore } from '../../../src/graph/memory-store.js';
 import { encodeSnapshot, takeSnapshot } from '../../../src/graph/snapshot.js';
 import { LockWaitRequired } from '../../../src/graph/locks.js';
 import type { Message } from '../../../src/raft/messages.js';
@@ -55,7 +58,24 @@ export async function runGraphSeed(options: GraphSimOptions): Promise<GraphSimRe
   const dropRate = random.float() * 0.05;
   const network = new SimNetwork(random.fork(), { dropRate, duplicateRate: random.float() * 0.02, delayTicksMin: 1, delayTicksMax: 1 + random.int(3) });
   const ids = ['m1', 'm2', 'm3'];
-  const binding = { clusterId: `sim-${options.seed}`, initialVoters: ids };
+  // Half the seeds (drawn apart, so the seeds' other choices stay what they were) start from a
+  // seeded store: m1 holds the accounts before the cluster exists, the others start empty.
+  const seeded = options.bug === 'seed-floor' || new SeededRandom(options.seed ^ 0x5eed).chance(0.5);
+  let accounts: NodeId[] | undefined;
+  let seedStore: MemoryStore | undefined;
+  if (seeded) {
+    seedStore = new MemoryStore();
+    const engine = new GraphEngine({ name: 'neo4j', store: seedStore });
+    const tx = engine.begin();
+    const created: NodeId[] = [];
+    for (let i = 0; i < ACCOUNTS; i++) created.push(tx.createNode(['Account'], new Map([['balance', OPENING_BALANCE]])));
+    await tx.commit();
+    accounts = created;
+  }
+  const binding = {
+    clusterId: `sim-${options.seed}`, initialVoters: ids,
+    ...(seedStore === undefined ? {} : { seed: { memberId: 'm1', txId: seedStore.lastAppliedTxId() } }),
+  };
   const world = {
     now: () => now, clock, bug: options.bug,
     compactAfterEntries: 20 + random.int(200),
@@ -63,7 +83,7 @@ export async function runGraphSeed(options: GraphSimOptions): Promise<GraphSimRe
     asyncImages: new SeededRandom(options.seed ^ 0x1a9e).chance(0.5),
     send: (message: Message) => network.send(message, now),
   };
-  const cores = ids.map((id) => new SimCore(id, binding, random.fork(), world));
+  const cores = ids.map((id) => new SimCore(id, binding, random.fork(), world, id === 'm1' ? seedStore : undefined));
   for (const core of cores) core.start();
   const byId = new Map(cores.map((core) => [core.id, core]));
   const failures: string[] = [];
@@ -73,7 +93,6 @@ export async function runGraphSeed(options: GraphSimOptions): Promise<GraphSimRe
   const stats = { transfers: 0, inserts: 0, audits: 0, unknown: 0, refused: 0, crashes: 0, transfersAway: 0 };
   const acknowledgedUids: number[] = [];
   let uidNext = 0;
-  let accounts: NodeId[] | undefined;
   /** a setup commit in flight, abandoned at this tick if its member crashed under it */
   let settingUpUntil = -1;
   const clients: ClientState[] = Array.from({ length: CLIENTS }, () => ({ kind: 'idle' }));

@@ -17,8 +17,8 @@ import { SimDisk } from '../sim-disk.js';
 export const SIM_TICK_MS = 50;
 
 /** broken variants, one per checker, that the sweep must catch */
-export type GraphBug = 'stale-lease' | 'lost-fsync' | 'restore-counter';
-export const GRAPH_BUGS: readonly GraphBug[] = ['stale-lease', 'lost-fsync', 'restore-counter'];
+export type GraphBug = 'stale-lease' | 'lost-fsync' | 'restore-counter' | 'seed-floor';
+export const GRAPH_BUGS: readonly GraphBug[] = ['stale-lease', 'lost-fsync', 'restore-counter', 'seed-floor'];
 
 interface Timer {
   readonly everyTicks: number;
@@ -48,7 +48,14 @@ export class SimCore {
   private deferred: (() => void)[] = [];
   private images: { ticksLeft: number; deliver: () => void }[] = [];
 
-  constructor(readonly id: string, private readonly binding: ClusterBinding, private readonly random: SeededRandom, private readonly world: SimCoreWorld) {
+  /**
+   * seedStore: the store this member starts its very first life with (a seeded cluster: the
+   * binding names it as the seeder); every later start recovers from the WAL into an empty store.
+   */
+  constructor(
+    readonly id: string, private readonly binding: ClusterBinding, private readonly random: SeededRandom, private readonly world: SimCoreWorld,
+    private seedStore?: MemoryStore,
+  ) {
     this.disk = new SimDisk(random.fork(), { readErrorRate: 0, writeErrorRate: 0, fsyncErrorRate: 0, tornWrites: true, fsyncLies: world.bug === 'lost-fsync' });
   }
 
@@ -74,7 +81,8 @@ export class SimCore {
       sendRaft: (message) => this.world.send(message),
       close: async () => {},
     };
-    this.store = new MemoryStore();
+    this.store = this.seedStore ?? new MemoryStore();
+    this.seedStore = undefined;
     const binding = this.binding;
     this.member = new CoreMember({
       selfId: this.id, databaseName: 'neo4j', store: this.store,
@@ -92,7 +100,10 @@ export class SimCore {
         },
       } : {}),
       newClusterId: () => 'unused', log: { info: () => {}, warn: () => {}, error: () => {} },
-      unsafe: { acceptStaleLease: this.world.bug === 'stale-lease', restoreTxCounterOffByOne: this.world.bug === 'restore-counter' },
+      unsafe: {
+        acceptStaleLease: this.world.bug === 'stale-lease', restoreTxCounterOffByOne: this.world.bug === 'restore-counter',
+        ignoreSeedFloor: this.world.bug === 'seed-floor',
+      },
     });
     this.member.start(network);
   }

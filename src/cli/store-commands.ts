@@ -1,0 +1,133 @@
+// The store tools' command lines, in Neo4j 3.5's spelling (`admin backup --backup-dir … --name …`,
+// `admin restore --from …`, `admin dump`, `admin load`, `admin unbind`, `admin check-consistency`)
+// and 5.x's (`admin database backup|restore|dump|load|check`, `admin server unbind`).
+
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { checkDatabaseConsistency } from '../graph/open.js';
+import type { ServerConfig } from '../server/config/types.js';
+import type { AdminOutput } from './admin.js';
+import { EXIT_INCONSISTENT, runBackup, runDump, runLoad, runRestore, runUnbind } from './backup.js';
+
+const CONFIG_OPTION = '-c, --config <file>';
+const CONFIG_HELP = 'the configuration file, as for console';
+
+/** --flag, --flag=true, --flag=false (neo4j-admin's boolean options) */
+function truthy(value: string | boolean | undefined, byDefault: boolean): boolean {
+  if (value === undefined) return byDefault;
+  if (typeof value === 'boolean') return value;
+  return value.toLowerCase() !== 'false';
+}
+
+export function registerStoreCommands(
+  admin: Command, loadConfig: (file: string | undefined) => ServerConfig | undefined, output: AdminOutput,
+): void {
+  const withConfig = (file: string | undefined, run: (config: ServerConfig) => Promise<number> | number): Promise<void> => {
+    const config = loadConfig(file);
+    if (config === undefined) {
+      process.exitCode = 1;
+      return Promise.resolve();
+    }
+    return Promise.resolve(run(config)).then((code) => {
+      process.exitCode = code;
+    });
+  };
+  const check = async (path: string, label: string): Promise<number> => {
+    const report = await checkDatabaseConsistency(path);
+    if (report.problems.length === 0) {
+      output.out(`${label}: ${report.nodes} nodes and ${report.relationships} relationships, consistent.\n`);
+      return 0;
+    }
+    output.err(`${label} is inconsistent (${report.problems.length} problems):\n${report.problems.map((p) => `  ${p}\n`).join('')}`);
+    return EXIT_INCONSISTENT;
+  };
+
+  // ---- Neo4j 3.5 ----
+  admin.command('backup').description('online backup from a running server (its backup port, or a core\'s transaction port)')
+    .requiredOption('--from <address>', 'host:port of the backup service (default port 6362)')
+    .requiredOption('--backup-dir <dir>', 'the folder that holds backups')
+    .requiredOption('--name <name>', 'the backup\'s name: a folder in --backup-dir (an existing one is updated incrementally)')
+    .option('--database <name>', 'the database', 'neo4j')
+    .option('--protocol <protocol>', 'any or catchup (both speak the catch-up protocol here)', 'any')
+    .option('--check-consistency [bool]', 'check the backup afterwards (default true)')
+    .option('--fallback-to-full [bool]', 'accepted: a backup that cannot continue incrementally copies the store')
+    .option('--cc-report-dir <dir>', 'accepted for compatibility')
+    .action(async (opts: { from: string; backupDir: string; name: string; database: string; protocol: string; checkConsistency?: string | boolean }) => {
+      if (opts.protocol === 'catchup') output.out('The selected protocol `catchup` means that it is only compatible with causal clustering instances\n');
+      process.exitCode = await runBackup({
+        from: opts.from, target: join(opts.backupDir, opts.name), database: opts.database, checkConsistency: truthy(opts.checkConsistency, true),
+      }, output);
+    });
+  admin.command('restore').description('make a backup the server\'s database (the server stopped)')
+    .requiredOption('--from <dir>', 'the backup folder')
+    .option('--database <name>', 'the database', 'neo4j')
+    .option('--force', 'replace an existing database')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((opts: { from: string; database: string; force?: boolean; config?: string }) =>
+      withConfig(opts.config, (config) => runRestore(config, opts.from, opts.database, opts.force === true, output)));
+  admin.command('dump').description('write the database to one file (the server stopped)')
+    .requiredOption('--to <file>', 'the dump file')
+    .option('--database <name>', 'the database', 'neo4j')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((opts: { to: string; database: string; config?: string }) => withConfig(opts.config, (config) => runDump(config, opts.database, opts.to, output)));
+  admin.command('load').description('replace or create the database from a dump file (the server stopped)')
+    .requiredOption('--from <file>', 'the dump file')
+    .option('--database <name>', 'the database', 'neo4j')
+    .option('--force', 'replace an existing database')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((opts: { from: string; database: string; force?: boolean; config?: string }) =>
+      withConfig(opts.config, (config) => runLoad(config, opts.database, opts.from, opts.force === true, output)));
+  admin.command('unbind').description('remove a core\'s cluster state, keeping its store (the server stopped)')
+    .option('--database <name>', 'accepted for compatibility (the cluster state is per server)')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((opts: { config?: string }) => withConfig(opts.config, (config) => runUnbind(config, output)));
+  admin.command('check-consistency').description('check a database (the server stopped) or a backup')
+    .option('--database <name>', 'the database', 'neo4j')
+    .option('--backup <dir>', 'check this backup folder instead')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((opts: { database: string; backup?: string; config?: string }) => opts.backup !== undefined
+      ? check(opts.backup, `Backup ${opts.backup}`).then((code) => void (process.exitCode = code))
+      : withConfig(opts.config, (config) => check(join(config.dataDir, 'databases', opts.database), `Database '${opts.database}'`)));
+
+  // ---- Neo4j 5.x ----
+  const database = admin.command('database').description('database administration (Neo4j 5 form)');
+  database.command('backup').description('online backup into <to-path>/<database>.backup (updated incrementally when it exists)')
+    .argument('[database]', 'the database', 'neo4j')
+    .option('--from <addresses>', 'host:port of the backup service (default 127.0.0.1:6362)', '127.0.0.1:6362')
+    .requiredOption('--to-path <dir>', 'the folder that holds backups')
+    .option('--check-consistency [bool]', 'check the backup afterwards (default false)')
+    .action(async (name: string, opts: { from: string; toPath: string; checkConsistency?: string | boolean }) => {
+      process.exitCode = await runBackup({
+        from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false),
+      }, output);
+    });
+  database.command('restore').description('make a backup the database (the server stopped)')
+    .argument('[database]', 'the database', 'neo4j')
+    .requiredOption('--from-path <path>', 'a backup folder, or a folder of backups (the newest of the database is used)')
+    .option('--overwrite-destination [bool]', 'replace an existing database')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((name: string, opts: { fromPath: string; overwriteDestination?: string | boolean; config?: string }) =>
+      withConfig(opts.config, (config) => runRestore(config, opts.fromPath, name, truthy(opts.overwriteDestination, false), output)));
+  database.command('dump').description('write the database to <to-path>/<database>.dump (the server stopped)')
+    .argument('[database]', 'the database', 'neo4j')
+    .requiredOption('--to-path <dir>', 'the folder for the dump')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((name: string, opts: { toPath: string; config?: string }) =>
+      withConfig(opts.config, (config) => runDump(config, name, join(opts.toPath, `${name}.dump`), output)));
+  database.command('load').description('replace or create the database from <from-path>/<database>.dump (the server stopped)')
+    .argument('[database]', 'the database', 'neo4j')
+    .requiredOption('--from-path <dir>', 'the folder holding the dump')
+    .option('--overwrite-destination [bool]', 'replace an existing database')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((name: string, opts: { fromPath: string; overwriteDestination?: string | boolean; config?: string }) =>
+      withConfig(opts.config, (config) => runLoad(config, name, join(opts.fromPath, `${name}.dump`), truthy(opts.overwriteDestination, false), output)));
+  database.command('check').description('check a database (the server stopped)')
+    .argument('[database]', 'the database', 'neo4j')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((name: string, opts: { config?: string }) =>
+      withConfig(opts.config, (config) => check(join(config.dataDir, 'databases', name), `Database '${name}'`)));
+  admin.command('server').description('server administration (Neo4j 5 form)')
+    .command('unbind').description('remove the cluster state, keeping the store (the server stopped)')
+    .option(CONFIG_OPTION, CONFIG_HELP)
+    .action((opts: { config?: string }) => withConfig(opts.config, (config) => runUnbind(config, output)));
+}
