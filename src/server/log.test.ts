@@ -31,6 +31,7 @@ test('the discovery document names both Bolt URLs, the version and the edition',
     bolt_routing: 'neo4j://db.example:7687',
     bolt_direct: 'bolt://db.example:7687',
     transaction: 'http://db.example:7474/db/{databaseName}/tx',
+    query: 'http://db.example:7474/db/{databaseName}/query/v2',
     neo4j_version: '5.26.0',
     neo4j_edition: 'community',
   });

@@ -11,7 +11,7 @@ import { baseTransaction } from '../graph/read-filter.js';
 import type { RoutingTable, SessionServices } from '../bolt/services.js';
 import { nodeClock, nodeTicker } from '../env/node/clock.js';
 import { nodeCrypto } from '../env/node/crypto-scrypt.js';
-import { nodeRandom } from '../env/node/random.js';
+import { nodeRandom, randomHexId } from '../env/node/random.js';
 import { startBoltListener, type BoltListener } from '../env/node/net-bolt-listener.js';
 import { startHttpListener, type HttpListener } from '../env/node/http-listener.js';
 import { nodeTextFiles } from '../env/node/server-files.js';
@@ -37,6 +37,8 @@ import { createMemoryDatabase } from '../graph/memory.js';
 import { routeHttpRequest, type HttpRequest } from './http/discovery.js';
 import { authenticateRequest, handleTxCommit } from './http/tx-endpoint.js';
 import { HttpTransactions } from './http/tx-open.js';
+import { handleQuery } from './http/query-api.js';
+import { QueryApiTransactions } from './http/query-api-tx.js';
 import { BOLT_SERVER_AGENT, CAUSEWAY_PRODUCT_VERSION } from './identity.js';
 import type { Logger } from './log.js';
 import { serverProcedures, showSettingsSource } from './procedures.js';
@@ -426,18 +428,31 @@ async function compose(
     const httpFallback = `${config.http.host}:${config.http.port}`;
     const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
     const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
-    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => httpTransactions.expireIdle());
+    const queryDeps = { ...txDeps, bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs };
+    const queryTransactions = new QueryApiTransactions(queryDeps, { clock: nodeClock, newId: () => randomHexId() });
+    const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => {
+      httpTransactions.expireIdle();
+      queryTransactions.expireIdle();
+    });
     cleanup.push(async () => {
       stopSweeping();
       httpTransactions.closeAll();
+      queryTransactions.closeAll();
     });
     // HTTP and HTTPS serve the same endpoints; only the scheme of the links they hand out differs.
     const routes = (scheme: 'http' | 'https', fallbackHost: string) => (request: HttpRequest) => routeHttpRequest(request, {
       scheme,
       boltAdvertised: () => advertisedBolt,
       httpFallbackHost: fallbackHost,
-      txCommit: (database, authorization, body, signal) => handleTxCommit(txDeps, database, authorization, body, signal),
+      txCommit: (database, authorization, body, signal, readOnly) => handleTxCommit(txDeps, database, authorization, body, signal, readOnly),
       transactions: httpTransactions,
+      legacyDatabase: () => databases.defaultDatabase,
+      query: {
+        run: (database, request) => handleQuery(queryDeps, database, request),
+        begin: (database, request) => queryTransactions.begin(database, request),
+        continue: (database, id, request, finish) => queryTransactions.continue(database, id, request, finish),
+        rollback: (database, id, request) => queryTransactions.rollback(database, id, request),
+      },
       ...(replica ? {
         cluster: (request) => routeReplicaRequest(request, { databaseName: dbName, status: () => replica!.member.status() },
           clusterStatusAuthRequired(config.authEnabled, config.raw) ? (authorization) => authenticateRequest(txDeps, authorization) : undefined),

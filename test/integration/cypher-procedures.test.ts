@@ -109,6 +109,9 @@ test('SHOW PROCEDURES and SHOW FUNCTIONS carry Neo4j 5\'s columns', { timeout: 3
     [['count', 'Aggregating', true, true], ['toUpper', 'Scalar', false, true]]);
   const defaults = await running.driver6.executeQuery('SHOW FUNCTIONS');
   assert.deepEqual(defaults.keys, ['name', 'category', 'description']);
+  // only functions a query can call are listed (no planner-internal helpers)
+  const uncallable = defaults.records.map((r) => r.get('name') as string).filter((name) => !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name));
+  assert.deepEqual(uncallable, []);
 });
 
 test('SHOW INDEXES lists the two default token lookup indexes; ids stay put when another index is dropped', { timeout: 30_000 }, async () => {

@@ -115,8 +115,8 @@ test('a 2,000,000-row /tx/commit streams to a slow reader without the server hol
   assert.deepEqual(body.results[0]!.columns, ['x']);
   const data = body.results[0]!.data;
   assert.equal(data.length, 2_000_000);
-  assert.deepEqual(data[0], { row: [1], meta: [] });
-  assert.deepEqual(data[1_999_999], { row: [2_000_000], meta: [] });
+  assert.deepEqual(data[0], { row: [1], meta: [null] });
+  assert.deepEqual(data[1_999_999], { row: [2_000_000], meta: [null] });
   assert.equal(body.lastBookmarks?.length, 1);
 });
 
@@ -145,7 +145,7 @@ test('a client disconnecting mid-body stops the statement; the server keeps serv
   assert.ok(ticksUsed < 50, `server used ${ticksUsed} CPU ticks in the second after the client left`);
   const next = await postJson('/db/neo4j/tx/commit', statements('RETURN 1 AS one'));
   assert.equal(next.status, 200);
-  assert.deepEqual(next.body.results[0]!.data, [{ row: [1], meta: [] }]);
+  assert.deepEqual(next.body.results[0]!.data, [{ row: [1], meta: [null] }]);
 
   // An explicit transaction whose body was cut is rolled back and forgotten.
   const opened = await post('/db/neo4j/tx', statements("CREATE (:Cut {v: 1})", 'UNWIND range(1, 50000000) AS x RETURN x'));
@@ -175,7 +175,7 @@ test('an error mid-stream keeps the rows before it and reports the error; the tr
   // Neo4j closes the data array and reports the error after rows already sent; clients rely on both.
   const small = await postJson('/db/neo4j/tx/commit', statements('UNWIND [1, 2, 0, 4] AS x RETURN 10 / x AS q'));
   assert.equal(small.status, 200);
-  assert.deepEqual(small.body.results, [{ columns: ['q'], data: [{ row: [10], meta: [] }, { row: [5], meta: [] }] }]);
+  assert.deepEqual(small.body.results, [{ columns: ['q'], data: [{ row: [10], meta: [null] }, { row: [5], meta: [null] }] }]);
   assert.equal(small.body.errors[0]!.code, 'Neo.ClientError.Statement.ArithmeticError');
   assert.equal(small.body.lastBookmarks, undefined);
 

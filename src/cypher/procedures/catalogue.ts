@@ -54,8 +54,13 @@ function argumentNames(minArgs: number, maxArgs: number): { name: string; option
   }));
 }
 
+/** Functions the planner uses internally (their names cannot be written in Cypher) are not listed. */
+function callable(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name);
+}
+
 export function functionRows(): Map<string, CypherValue>[] {
-  return allFunctions().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => {
+  return allFunctions().filter((f) => callable(f.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => {
     const args = argumentNames(f.minArgs, f.maxArgs);
     const signature = `${f.name}(${args.map((a) => `${a.name} :: ${a.variadic ? 'LIST<ANY>' : 'ANY'}${a.optional ? ' = null' : ''}`).join(', ')}) :: ANY`;
     return map({

@@ -58,6 +58,9 @@ export async function startHttpListener(
         path: request.url ?? '/',
         host: request.headers.host,
         authorization: request.headers.authorization,
+        ...(request.headers.accept === undefined ? {} : { accept: request.headers.accept }),
+        ...(request.headers['content-type'] === undefined ? {} : { contentType: request.headers['content-type'] }),
+        ...(typeof request.headers['access-mode'] === 'string' ? { accessMode: request.headers['access-mode'] } : {}),
         body: Buffer.concat(chunks).toString('utf8'),
         signal: gone.signal,
       }).then((answer) => {

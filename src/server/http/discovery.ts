@@ -2,6 +2,7 @@
 // tools read it to find the Bolt endpoints).
 
 import { NEO4J_COMPATIBLE_VERSION, NEO4J_EDITION } from '../identity.js';
+import type { QueryApiRequest } from './query-api.js';
 
 export interface DiscoveryInput {
   /** host:port clients should dial for Bolt */
@@ -17,6 +18,7 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, string>
     bolt_routing: `neo4j://${input.boltAdvertised}`,
     bolt_direct: `bolt://${input.boltAdvertised}`,
     transaction: `${input.scheme ?? 'http'}://${input.httpHost}/db/{databaseName}/tx`,
+    query: `${input.scheme ?? 'http'}://${input.httpHost}/db/{databaseName}/query/v2`,
     neo4j_version: NEO4J_COMPATIBLE_VERSION,
     neo4j_edition: NEO4J_EDITION,
   };
@@ -42,6 +44,11 @@ export interface HttpRequest {
   readonly path: string;
   readonly host: string | undefined;
   readonly authorization: string | undefined;
+  /** the Accept and Content-Type headers (the Query API picks plain or typed JSON by them) */
+  readonly accept?: string;
+  readonly contentType?: string;
+  /** the transactional API's `Access-Mode` header (READ or WRITE) */
+  readonly accessMode?: string;
   readonly body: string;
   /** aborted when the client disconnects before its response is complete */
   readonly signal?: AbortSignal;
@@ -52,21 +59,39 @@ export interface HttpRoutes {
   readonly scheme?: 'http' | 'https';
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
-  readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal) => Promise<HttpResponse>;
+  readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly?: boolean) => Promise<HttpResponse>;
   /** the cluster health endpoints of a core member (absent on a single server: those paths are 404 there, as in Neo4j) */
   readonly cluster?: (request: HttpRequest) => Promise<HttpResponse | undefined>;
   /** transactions spanning requests (optional) */
   readonly transactions?: {
-    begin(database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse>;
-    run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse>;
+    begin(
+      database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string, readOnly?: boolean,
+    ): Promise<HttpResponse>;
+    run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string): Promise<HttpResponse>;
     commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal): Promise<HttpResponse>;
     rollback(id: number, authorization: string | undefined): Promise<HttpResponse>;
+  };
+  /** the database 3.5's /db/data/transaction endpoints address (the default one); without it they are 404 */
+  readonly legacyDatabase?: () => string;
+  /** the Query API, /db/<db>/query/v2 (optional) */
+  readonly query?: {
+    run(database: string, request: QueryApiRequest): Promise<HttpResponse>;
+    begin(database: string, request: QueryApiRequest): Promise<HttpResponse>;
+    continue(database: string, id: string, request: QueryApiRequest, finish: 'keep' | 'commit'): Promise<HttpResponse>;
+    rollback(database: string, id: string, request: QueryApiRequest): Promise<HttpResponse>;
   };
 }
 
 const TX_COMMIT_PATH = /^\/db\/([^/]+)\/tx\/commit\/?$/;
 const TX_BEGIN_PATH = /^\/db\/([^/]+)\/tx\/?$/;
 const TX_PATH = /^\/db\/([^/]+)\/tx\/(\d{1,15})(\/commit)?\/?$/;
+// Neo4j 3.5's spelling of the same endpoints, on the default database.
+const LEGACY_COMMIT_PATH = /^\/db\/data\/transaction\/commit\/?$/;
+const LEGACY_BEGIN_PATH = /^\/db\/data\/transaction\/?$/;
+const LEGACY_TX_PATH = /^\/db\/data\/transaction\/(\d{1,15})(\/commit)?\/?$/;
+const QUERY_PATH = /^\/db\/([^/]+)\/query\/v2\/?$/;
+const QUERY_BEGIN_PATH = /^\/db\/([^/]+)\/query\/v2\/tx\/?$/;
+const QUERY_TX_PATH = /^\/db\/([^/]+)\/query\/v2\/tx\/([A-Za-z0-9_-]{1,64})(\/commit)?\/?$/;
 
 /** The database name in a path; a malformed %-escape is answered as a bad request, not a server error. */
 function databaseOf(segment: string): string | HttpResponse {
@@ -94,13 +119,21 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
   }
   const cluster = await routes.cluster?.(request);
   if (cluster) return cluster;
+  const query = routes.query && routeQueryApi(request, bare, routes.query);
+  if (query) return query;
+  const readOnly = readOnlyOf(request.accessMode);
+  if (typeof readOnly !== 'boolean') return readOnly;
+  const legacy = routes.legacyDatabase && legacyTransaction(request, bare, routes, routes.legacyDatabase(), readOnly);
+  if (legacy) return legacy;
   const tx = TX_COMMIT_PATH.exec(bare);
-  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal);
+  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal, readOnly);
   const transactions = routes.transactions;
   if (transactions) {
-    const baseUrl = `${routes.scheme ?? 'http'}://${request.host ?? routes.httpFallbackHost}`;
+    const baseUrl = baseUrlOf(request, routes);
     const begin = TX_BEGIN_PATH.exec(bare);
-    if (begin && request.method === 'POST') return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal);
+    if (begin && request.method === 'POST') {
+      return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal, undefined, readOnly);
+    }
     const open = TX_PATH.exec(bare);
     if (open) {
       const id = Number(open[2]);
@@ -113,5 +146,60 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
     status: 404,
     contentType: 'application/json',
     body: `${JSON.stringify({ errors: [{ code: 'Neo.ClientError.Request.Invalid', message: `No endpoint at ${request.method} ${bare}` }] })}\n`,
+  };
+}
+
+function baseUrlOf(request: HttpRequest, routes: HttpRoutes): string {
+  return `${routes.scheme ?? 'http'}://${request.host ?? routes.httpFallbackHost}`;
+}
+
+/** POST /db/<db>/query/v2, …/query/v2/tx, …/tx/<id>, …/tx/<id>/commit, DELETE …/tx/<id>; undefined for other paths. */
+function routeQueryApi(request: HttpRequest, bare: string, query: NonNullable<HttpRoutes['query']>): Promise<HttpResponse> | undefined {
+  const input: QueryApiRequest = {
+    authorization: request.authorization, accept: request.accept, contentType: request.contentType, body: request.body,
+    ...(request.signal ? { signal: request.signal } : {}),
+  };
+  const run = QUERY_PATH.exec(bare);
+  if (run && request.method === 'POST') return query.run(decodeURIComponent(run[1]!), input);
+  const begin = QUERY_BEGIN_PATH.exec(bare);
+  if (begin && request.method === 'POST') return query.begin(decodeURIComponent(begin[1]!), input);
+  const open = QUERY_TX_PATH.exec(bare);
+  if (open) {
+    const database = decodeURIComponent(open[1]!);
+    if (request.method === 'POST') return query.continue(database, open[2]!, input, open[3] ? 'commit' : 'keep');
+    if (request.method === 'DELETE' && !open[3]) return query.rollback(database, open[2]!, input);
+  }
+  return undefined;
+}
+
+/** 3.5's /db/data/transaction[/<id>][/commit]: the same transactions, on the default database, with 3.5's links. */
+function legacyTransaction(
+  request: HttpRequest, bare: string, routes: HttpRoutes, database: string, readOnly: boolean,
+): Promise<HttpResponse> | undefined {
+  if (request.method === 'POST' && LEGACY_COMMIT_PATH.test(bare)) return routes.txCommit(database, request.authorization, request.body, request.signal, readOnly);
+  const transactions = routes.transactions;
+  if (!transactions) return undefined;
+  const baseUrl = baseUrlOf(request, routes);
+  const txPath = '/db/data/transaction';
+  if (request.method === 'POST' && LEGACY_BEGIN_PATH.test(bare)) {
+    return transactions.begin(database, request.authorization, request.body, baseUrl, request.signal, txPath, readOnly);
+  }
+  const open = LEGACY_TX_PATH.exec(bare);
+  if (!open) return undefined;
+  const id = Number(open[1]);
+  if (request.method === 'POST' && open[2]) return transactions.commit(id, request.authorization, request.body, request.signal);
+  if (request.method === 'POST') return transactions.run(database, id, request.authorization, request.body, baseUrl, request.signal, txPath);
+  if (request.method === 'DELETE' && !open[2]) return transactions.rollback(id, request.authorization);
+  return undefined;
+}
+
+/** The `Access-Mode` header as a read-only flag (absent: write); any other value is a bad request. */
+function readOnlyOf(header: string | undefined): boolean | HttpResponse {
+  if (header === undefined || header.trim() === '') return false;
+  const mode = header.trim().toUpperCase();
+  if (mode === 'READ' || mode === 'WRITE') return mode === 'READ';
+  return {
+    status: 400, contentType: 'application/json',
+    body: `${JSON.stringify({ results: [], errors: [{ code: 'Neo.ClientError.Request.InvalidFormat', message: `The access mode '${header}' is not valid: use READ or WRITE` }] })}\n`,
   };
 }

@@ -9,14 +9,16 @@
 
 import { BoltLimits } from '../../bolt/limits.js';
 import { Neo4jError, Status } from '../../core/errors.js';
-import { EXPLICIT_TRANSACTION, type QueryCursor, type QueryExecutor, type StatementTransaction } from '../../execution/api.js';
+import {
+  EXPLICIT_TRANSACTION, type PlanDescription, type ProfiledPlan, type QueryCursor, type QueryExecutor, type QueryNotification, type StatementTransaction,
+} from '../../execution/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
-import { formatTemporal } from '../../values/temporal.js';
-import { NodeValue, PathValue, PointValue, RelationshipValue, isTemporal, type CypherValue } from '../../values/value.js';
+import type { CypherValue } from '../../values/value.js';
 import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
 import { bookmarkAfterCommit } from '../../bolt/bookmarks.js';
 import { statsOf } from '../../bolt/results.js';
 import type { HttpResponse } from './discovery.js';
+import { appendMeta, graphOf, rowValue, type DeletedCheck } from './json-values.js';
 
 export interface TxEndpointDeps {
   readonly executor: QueryExecutor;
@@ -37,10 +39,13 @@ export class HttpTxState {
   tracked: TrackedTransaction | undefined;
 
   /** Registers `tx`; `onIdleTermination` rolls back a transaction no request is working on. */
-  static track(deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void): HttpTxState {
+  static track(
+    deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void,
+    metaData: ReadonlyMap<string, CypherValue> = new Map(),
+  ): HttpTxState {
     const state = new HttpTxState();
     state.tracked = deps.transactions?.begin({
-      tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(),
+      tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(metaData),
       terminate: (error) => {
         state.endedBy ??= error;
         state.cursor?.interrupt(error);
@@ -85,41 +90,12 @@ export function fromJson(value: unknown, depth = 0): CypherValue {
   throw new Neo4jError(Status.TypeError, `Unsupported parameter value: ${String(value)}`);
 }
 
-interface Meta { id: number; elementId: string; type: 'node' | 'relationship'; deleted: boolean }
-
-/** Cypher → JSON in the "row" format, with the parallel "meta" entries for entities. */
-export function toJson(value: CypherValue, meta: (Meta | null)[]): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (Array.isArray(value)) return value.map((item) => toJson(item, meta));
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, toJson(v, meta)]));
-  if (value instanceof NodeValue) {
-    meta.push({ id: value.id, elementId: value.elementId, type: 'node', deleted: false });
-    return toJson(value.properties, []);
-  }
-  if (value instanceof RelationshipValue) {
-    meta.push({ id: value.id, elementId: value.elementId, type: 'relationship', deleted: false });
-    return toJson(value.properties, []);
-  }
-  if (value instanceof PathValue) {
-    const steps: CypherValue[] = [value.nodes[0]!];
-    value.relationships.forEach((rel, i) => steps.push(rel, value.nodes[i + 1]!));
-    return steps.map((step) => toJson(step, meta));
-  }
-  if (value instanceof PointValue) {
-    const coordinates = value.z === undefined ? [value.x, value.y] : [value.x, value.y, value.z];
-    return { type: 'Point', coordinates, crs: { srid: value.srid, name: crsName(value.srid), type: 'link' } };
-  }
-  if (isTemporal(value)) return formatTemporal(value);
-  return String(value);
-}
-
-function crsName(srid: number): string {
-  return ({ 7203: 'cartesian', 9157: 'cartesian-3d', 4326: 'wgs-84', 4979: 'wgs-84-3d' } as Record<number, string>)[srid] ?? 'unknown';
-}
-
-function basicToken(header: string | undefined): Map<string, CypherValue> | undefined {
+/**
+ * The request's credentials as a Bolt-style auth token: Basic (user and password) or Bearer (a
+ * token, which the authenticator refuses unless it knows the scheme, as Neo4j without SSO does).
+ */
+function authToken(header: string | undefined): Map<string, CypherValue> | undefined {
+  if (header?.startsWith('Bearer ')) return new Map<string, CypherValue>([['scheme', 'bearer'], ['credentials', header.slice(7).trim()]]);
   if (!header?.startsWith('Basic ')) return undefined;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -135,7 +111,7 @@ export async function authenticateRequest(deps: TxEndpointDeps, authorization: s
 
 /** The request's user (the basic-auth principal, '' without one when auth is off), or the error response. */
 export async function authenticateUser(deps: TxEndpointDeps, authorization: string | undefined): Promise<string | HttpResponse> {
-  const token = basicToken(authorization);
+  const token = authToken(authorization);
   if (!deps.authEnabled) {
     const principal = token?.get('principal');
     return typeof principal === 'string' ? principal : '';
@@ -155,6 +131,43 @@ export interface StatementRequest {
   readonly statement?: unknown;
   readonly parameters?: unknown;
   readonly includeStats?: unknown;
+  /** "row" (the default), "graph", or both; any case */
+  readonly resultDataContents?: unknown;
+}
+
+type DataContent = 'row' | 'graph';
+
+/** The statement's "resultDataContents", checked: Neo4j's row and graph formats. */
+function dataContents(item: StatementRequest): readonly DataContent[] {
+  const requested = item.resultDataContents;
+  if (requested === undefined || requested === null) return ['row'];
+  if (!Array.isArray(requested)) throw new Neo4jError(Status.InvalidFormat, '"resultDataContents" must be a list');
+  const contents: DataContent[] = [];
+  for (const entry of requested) {
+    const name = typeof entry === 'string' ? entry.toLowerCase() : '';
+    if (name === 'rest') {
+      throw new Neo4jError(Status.InvalidFormat, 'The "rest" result data content (the REST API\'s entity representations) is not supported by Causeway; use "row" or "graph"');
+    }
+    if (name !== 'row' && name !== 'graph') throw new Neo4jError(Status.InvalidFormat, `Unknown result data content: ${JSON.stringify(entry)}`);
+    if (!contents.includes(name)) contents.push(name);
+  }
+  return contents.length > 0 ? contents : ['row'];
+}
+
+/** One record in the body: {"row", "meta"} and/or {"graph"}, in the order requested. */
+function recordJson(values: readonly CypherValue[], contents: readonly DataContent[], deleted: DeletedCheck): string {
+  const entry: Record<string, unknown> = {};
+  for (const content of contents) {
+    if (content === 'row') {
+      const meta: unknown[] = [];
+      for (const value of values) appendMeta(value, meta, deleted);
+      entry.row = values.map((value) => rowValue(value, deleted));
+      entry.meta = meta;
+    } else {
+      entry.graph = graphOf(values, deleted);
+    }
+  }
+  return JSON.stringify(entry);
 }
 
 /** Parses {"statements": [...]}; a string is the error text for a malformed body. */
@@ -203,7 +216,7 @@ export function asNeo4jError(error: unknown): Neo4jError {
  */
 export async function* streamStatements(
   deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state: HttpTxState,
-  transaction: StatementTransaction = EXPLICIT_TRANSACTION, signal?: AbortSignal,
+  transaction: StatementTransaction = EXPLICIT_TRANSACTION, signal?: AbortSignal, notifications?: unknown[],
 ): AsyncGenerator<string, Neo4jError | undefined, undefined> {
   let cursor: QueryCursor | undefined;
   let queryId: string | undefined;
@@ -227,6 +240,7 @@ export async function* streamStatements(
       if (typeof item?.statement !== 'string') throw new Neo4jError(Status.InvalidFormat, 'Each statement needs a "statement" string');
       const params = item.parameters === undefined || item.parameters === null ? new Map() : fromJson(item.parameters);
       if (!(params instanceof Map)) throw new Neo4jError(Status.InvalidFormat, '"parameters" must be an object');
+      const contents = dataContents(item);
       queryId = state.tracked?.queryStarted(item.statement, params);
       cursor = await deps.executor.open(tx, item.statement, params, transaction);
       state.cursor = cursor;
@@ -237,9 +251,7 @@ export async function* streamStatements(
       separator = ',';
       let rows = 0;
       const onRecord = (values: CypherValue[]): void => {
-        const meta: (Meta | null)[] = [];
-        const row = values.map((value) => toJson(value, meta));
-        chunk += `${rows++ === 0 ? '' : ','}${JSON.stringify({ row, meta })}`;
+        chunk += `${rows++ === 0 ? '' : ','}${recordJson(values, contents, tx)}`;
       };
       try {
         // Bounded by the statement's rows: every pass takes a batch, or ends.
@@ -257,6 +269,9 @@ export async function* streamStatements(
       }
       chunk += ']';
       if (item.includeStats === true) chunk += `,"stats":${JSON.stringify(statsJson(cursor.counters()))}`;
+      const plan = cursor.profile?.() ?? cursor.plan?.();
+      if (plan) chunk += `,"plan":${JSON.stringify({ root: planJson(plan) })}`;
+      for (const notification of cursor.notifications?.() ?? []) notifications?.push(notificationJson(notification));
       finishStatement();
       yield `${chunk}}`;
     }
@@ -269,9 +284,13 @@ export async function* streamStatements(
   }
 }
 
-/** `],"errors":[…]` and the fields after it, closing a body that began with `{"results":[`. */
-export function bodyEnd(error: Neo4jError | undefined, after: Record<string, unknown> = {}): string {
-  return `],${JSON.stringify({ errors: errorsOf(error), ...(error ? {} : after) }).slice(1)}\n`;
+/**
+ * `],"notifications":[…],"errors":[…]` and the fields after it (commit link, transaction expiry
+ * or bookmarks), closing a body that began with `{"results":[`; "notifications" only when there are some.
+ */
+export function bodyEnd(error: Neo4jError | undefined, after: Record<string, unknown> = {}, notifications: readonly unknown[] = []): string {
+  const head = notifications.length > 0 ? { notifications } : {};
+  return `],${JSON.stringify({ ...head, errors: errorsOf(error), ...(error ? {} : after) }).slice(1)}\n`;
 }
 
 export const BODY_START = '{"results":[';
@@ -293,9 +312,9 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
   return bookmarkAfterCommit(database, txId);
 }
 
-/** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. */
+/** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. `readOnly`: the Access-Mode header said READ. */
 export async function handleTxCommit(
-  deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal,
+  deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly = false,
 ): Promise<HttpResponse> {
   const user = await authenticateUser(deps, authorization);
   if (typeof user !== 'string') return user;
@@ -303,45 +322,47 @@ export async function handleTxCommit(
   if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
   const database = resolveDatabase(deps, databaseName);
   if ('status' in database) return database;
-  return streamed(200, autoCommitBody(deps, database, user, statements, signal));
+  return streamed(200, autoCommitBody(deps, database, user, statements, signal, readOnly));
 }
 
 async function* autoCommitBody(
   deps: TxEndpointDeps, database: GraphDatabase, user: string, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
+  readOnly: boolean,
 ): AsyncGenerator<string, void, undefined> {
   // The transaction begins (and is registered) when the body starts streaming, so an answer never
   // sent holds nothing.
   let tx: GraphTx;
   try {
-    tx = database.begin();
+    tx = database.begin({ readOnly });
   } catch (error) {
     yield `${BODY_START}${bodyEnd(asNeo4jError(error))}`;
     return;
   }
   const state = HttpTxState.track(deps, tx, database.name, user);
   // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
-  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin() };
+  const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin({ readOnly }) };
   let finished = false;
   try {
     yield BODY_START;
-    let error = yield* streamStatements(deps, tx, statements, state, implicit, signal);
+    const notifications: unknown[] = [];
+    let error = yield* streamStatements(deps, tx, statements, state, implicit, signal, notifications);
     // Terminated, or a client that went away and cannot learn the outcome: commit nothing.
     if (!error) error = state.endedBy ?? (signal?.aborted ? clientGone() : undefined);
     if (error) {
       finished = true;
       quietRollback(tx);
       state.tracked?.closed();
-      yield bodyEnd(error);
+      yield bodyEnd(error, {}, notifications);
       return;
     }
     let end: string;
     try {
       state.tracked?.closing();
       const bookmark = await commitAndBookmark(tx, database);
-      end = bodyEnd(undefined, { lastBookmarks: [bookmark] });
+      end = bodyEnd(undefined, { lastBookmarks: [bookmark] }, notifications);
     } catch (commitError) {
       quietRollback(tx);
-      end = bodyEnd(asNeo4jError(commitError));
+      end = bodyEnd(asNeo4jError(commitError), {}, notifications);
     }
     finished = true;
     state.tracked?.closed();
@@ -361,5 +382,18 @@ export function statsJson(counters: Parameters<typeof statsOf>[0]): Record<strin
     relationship_deleted: counters.relationshipsDeleted, labels_added: counters.labelsAdded, labels_removed: counters.labelsRemoved,
     indexes_added: counters.indexesAdded, indexes_removed: counters.indexesRemoved,
     constraints_added: counters.constraintsAdded, constraints_removed: counters.constraintsRemoved,
+    contains_system_updates: false, system_updates: 0,
   };
+}
+
+/** A plan operator as the transactional API writes it: its arguments beside operatorType, identifiers and children. */
+export function planJson(plan: PlanDescription): Record<string, unknown> {
+  const args = Object.fromEntries([...plan.arguments].map(([k, v]) => [k, rowValue(v)]));
+  const measured = 'dbHits' in plan ? { rows: (plan as ProfiledPlan).rows, dbHits: (plan as ProfiledPlan).dbHits } : {};
+  return { operatorType: plan.operatorType, ...args, ...measured, identifiers: [...plan.identifiers], children: plan.children.map(planJson) };
+}
+
+/** A notification as the transactional API lists it. */
+export function notificationJson(n: QueryNotification): Record<string, unknown> {
+  return { code: n.code, severity: n.severity, title: n.title, description: n.description, ...(n.position ? { position: n.position } : {}) };
 }

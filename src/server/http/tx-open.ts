@@ -87,7 +87,14 @@ export class HttpTransactions {
     if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
   }
 
-  async begin(databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
+  /**
+   * `txPath` is where the client addresses transactions (3.5's `/db/data/transaction`; default
+   * `/db/<db>/tx`); `readOnly`: the Access-Mode header said READ.
+   */
+  async begin(
+    databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+    readOnly = false,
+  ): Promise<HttpResponse> {
     this.expireIdle();
     const user = await authenticateUser(this.deps, authorization);
     if (typeof user !== 'string') return user;
@@ -100,17 +107,19 @@ export class HttpTransactions {
     }
     // As in Neo4j, the transaction exists (201, Location) before its first statements run; their
     // errors are reported in the body and end it.
-    const tx = database.begin();
+    const tx = database.begin({ readOnly });
     const id = this.nextId++;
     const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
     const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
     this.open.set(id, entry);
-    const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
+    const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
     return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal), { Location: location });
   }
 
-  async run(databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal): Promise<HttpResponse> {
-    const location = `${baseUrl}/db/${encodeURIComponent(databaseName)}/tx/${id}`;
+  async run(
+    databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+  ): Promise<HttpResponse> {
+    const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
     return this.runInOpen(id, authorization, body, { kind: 'keep', location }, signal);
   }
 
@@ -177,22 +186,23 @@ export class HttpTransactions {
     let settled = false;
     try {
       yield BODY_START;
-      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal);
+      const notifications: unknown[] = [];
+      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal, notifications);
       if (!error) error = entry.state.endedBy ?? (stop.signal.aborted ? clientGone() : undefined);
       let end: string;
       if (error) {
         this.end(id, entry);
-        end = bodyEnd(error);
+        end = bodyEnd(error, {}, notifications);
       } else if (finish.kind === 'keep') {
-        end = bodyEnd(undefined, this.touch(entry, finish.location));
+        end = bodyEnd(undefined, this.touch(entry, finish.location), notifications);
       } else {
         this.open.delete(id);
         entry.state.tracked?.closing();
         try {
-          end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] });
+          end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] }, notifications);
         } catch (commitError) {
           quietRollback(entry.tx);
-          end = bodyEnd(asNeo4jError(commitError));
+          end = bodyEnd(asNeo4jError(commitError), {}, notifications);
         } finally {
           entry.state.tracked?.closed();
         }

@@ -16,8 +16,9 @@ import { DisabledAuthenticator } from '../auth/authenticator.js';
 import { fakeServices } from '../../bolt/testing/fakes.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  commitAndBookmark, fromJson, handleTxCommit, ROWS_PER_CHUNK, statsJson, toJson, type StatementRequest, type TxEndpointDeps,
+  commitAndBookmark, fromJson, handleTxCommit, ROWS_PER_CHUNK, statsJson, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
+import { appendMeta, rowValue } from './json-values.js';
 import { HttpTransactions } from './tx-open.js';
 
 function engineDeps(executor: QueryExecutor = new CypherEngine({ nowMs: () => 1_700_000_000_000 })): TxEndpointDeps & { db: GraphDatabase } {
@@ -45,8 +46,9 @@ async function referenceTxCommit(deps: TxEndpointDeps & { db: GraphDatabase }, s
       if (!(params instanceof Map)) throw Object.assign(new Error('"parameters" must be an object'), { code: 'Neo.ClientError.Request.InvalidFormat' });
       const result = await deps.executor.execute(tx, item.statement, params as Map<string, CypherValue>);
       const data = result.records.map((record) => {
-        const meta: never[] = [];
-        return { row: record.map((value) => toJson(value, meta)), meta };
+        const meta: unknown[] = [];
+        for (const value of record) appendMeta(value, meta, tx);
+        return { row: record.map((value) => rowValue(value, tx)), meta };
       });
       const entry: Record<string, unknown> = { columns: result.columns, data };
       if (item.includeStats === true) entry.stats = statsJson(result.counters);
@@ -64,7 +66,7 @@ const REQUESTS: StatementRequest[][] = [
   [{ statement: "CREATE (a:P {name: 'a', n: 1})-[r:R {w: 1.5}]->(b:Q {t: date('2020-01-02'), p: point({x: 1, y: 2})}) RETURN a, r, b, [a, b] AS l, {k: a} AS m", includeStats: true }],
   [{ statement: 'MATCH p = (:P)-[:R]->(:Q) RETURN p, length(p) AS len' }, { statement: 'RETURN $x AS x, $y AS y, $z AS z', parameters: { x: 1, y: 1.5, z: [null, 'q', true, { a: 2 }] } }],
   [{ statement: 'UNWIND range(1, 2500) AS x RETURN x, {k: toString(x)} AS m, 1.0 / 0 AS inf' }],
-  [{ statement: `UNWIND range(1, ${ROWS_PER_CHUNK}) AS x RETURN x` }, { statement: `UNWIND range(1, ${2 * ROWS_PER_CHUNK}) AS x RETURN x` }, { statement: 'MATCH (n:None) RETURN n' }],
+  [{ statement: `UNWIND range(1, ${ROWS_PER_CHUNK}) AS x RETURN x` }, { statement: `UNWIND range(1, ${2 * ROWS_PER_CHUNK}) AS x RETURN x` }, { statement: 'UNWIND [] AS n RETURN n' }],
   [{ statement: 'UNWIND range(1, 1500) AS x CREATE (:Many {x: x})', includeStats: true }, { statement: 'MATCH (m:Many) RETURN m ORDER BY m.x', includeStats: true }],
   [{ statement: 'CREATE (:Gone)' }, { statement: 'RETRUN 1' }],
   [{ statement: 'UNWIND [0] AS x RETURN 10 / x' }],
@@ -91,7 +93,7 @@ test('an error after some rows keeps them, closes the entry and reports the erro
   const deps = engineDeps();
   const request = JSON.stringify({ statements: [{ statement: 'CREATE (:Before)' }, { statement: 'UNWIND [1, 2, 0, 4] AS x RETURN 10 / x' }, { statement: 'RETURN 1' }] });
   assert.equal(await bodyText(await handleTxCommit(deps, 'neo4j', undefined, request)),
-    '{"results":[{"columns":[],"data":[]},{"columns":["10 / x"],"data":[{"row":[10],"meta":[]},{"row":[5],"meta":[]}]}],'
+    '{"results":[{"columns":[],"data":[]},{"columns":["10 / x"],"data":[{"row":[10],"meta":[null]},{"row":[5],"meta":[null]}]}],'
     + '"errors":[{"code":"Neo.ClientError.Statement.ArithmeticError","message":"/ by zero"}]}\n');
   const check = await bodyText(await handleTxCommit(deps, 'neo4j', undefined, JSON.stringify({ statements: [{ statement: 'MATCH (n:Before) RETURN count(n) AS c' }] })));
   assert.match(check, /"row":\[0\]/);
