@@ -87,6 +87,11 @@ export interface GraphRead {
   nodesWithLabel(label: string): Iterable<NodeId>;
   /** Exact-match lookup of nodes with `label` whose `key` equals `value` (Cypher equality). */
   nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId>;
+  /**
+   * Nodes with `label` whose `key` is present and passes `test` (a range or string predicate).
+   * Through the (label, key) index when there is one, so nodes without a passing value are not read.
+   */
+  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId>;
   /** Whether an online index covers (label, key): lets the planner choose a seek. */
   hasNodeIndex(label: string, key: string): boolean;
   allRelationships(): Iterable<RelId>;

@@ -19,7 +19,9 @@ import {
 } from './commands.js';
 import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId, u64Bytes } from './keys.js';
 import type { StoreSnapshot } from './snapshot.js';
-import { isLookupIndex, type Store } from './store.js';
+import { isLookupIndex, type IndexEntry, type Store } from './store.js';
+
+const utf8Decoder = new TextDecoder();
 import { Applier } from './kv-apply.js';
 import { canonicalKeyOf } from './values.js';
 
@@ -198,6 +200,13 @@ export class KvGraphStore implements Store {
     const prefix = keys.indexEntryPrefix(indexName, canonical);
     // Canonical keys of one arity are prefix-free, so exactly the wanted entries follow the prefix.
     return this.idsAtEnd(prefix, prefixEnd(prefix));
+  }
+
+  *indexEntries(indexName: string): Iterable<IndexEntry> {
+    const prefix = keys.indexEntryPrefix(indexName);
+    for (const key of this.kv.keys(prefix, prefixEnd(prefix))) {
+      yield { key: utf8Decoder.decode(key.subarray(prefix.length, key.length - 8)), id: readId(key, key.length - 8) };
+    }
   }
 
   nextNodeId(): NodeId {

@@ -9,7 +9,7 @@ import type {
 } from './api.js';
 import type { CommittedCommand, TxOp } from './commands.js';
 import type { StoreSnapshot } from './snapshot.js';
-import { isLookupIndex, type Store } from './store.js';
+import { isLookupIndex, type IndexEntry, type Store } from './store.js';
 import { canonicalKeyOf } from './values.js';
 
 /** relId → the relationship as seen from one node; Maps tolerate changes during a lazy scan */
@@ -107,6 +107,11 @@ export class MemoryStore implements Store {
     const key = canonicalKeyOf(values);
     if (index === undefined || key === null) return NO_IDS;
     return index.entries.get(key)?.keys() ?? NO_IDS;
+  }
+  *indexEntries(indexName: string): Iterable<IndexEntry> {
+    const index = this.indexByName.get(indexName);
+    if (index === undefined) return;
+    for (const [key, ids] of index.entries) for (const id of ids) yield { key, id };
   }
   nextNodeId(): NodeId {
     return this.nodeIdHighWater;

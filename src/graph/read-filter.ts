@@ -253,6 +253,18 @@ class FilteredTx implements FilteredGraphTx {
     }
   }
 
+  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+    return this.all ? this.base.nodesByPropertyMatching(label, key, test) : this.seekMatching(label, key, test);
+  }
+
+  private *seekMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+    if (this.nodes.deniedToken(label)) return;
+    for (const id of this.base.nodesByPropertyMatching(label, key, test)) {
+      const record = this.visibleNode(id);
+      if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
+    }
+  }
+
   hasNodeIndex(label: string, key: string): boolean {
     return this.base.hasNodeIndex(label, key);
   }

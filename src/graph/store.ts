@@ -36,10 +36,21 @@ export interface StoreReader {
    * one value per indexed property. Only for indexes listed by indexes() with entity NODE.
    */
   indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId>;
+  /**
+   * Every entry of the committed node index `indexName`: its canonical key (values.ts) and node.
+   * The order is unspecified: canonical keys do not sort like the values they stand for.
+   */
+  indexEntries(indexName: string): Iterable<IndexEntry>;
   /** Smallest node id never used by an applied command. */
   nextNodeId(): NodeId;
   nextRelId(): RelId;
   lastAppliedTxId(): number;
+}
+
+/** One entry of a node index: the canonical key of the node's indexed values, and the node. */
+export interface IndexEntry {
+  readonly key: string;
+  readonly id: NodeId;
 }
 
 export interface Store extends StoreReader {

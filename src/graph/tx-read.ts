@@ -11,7 +11,7 @@ import type {
 } from './api.js';
 import { isLookupIndex, type StoreReader } from './store.js';
 import type { TxState, WorkingNode } from './tx-state.js';
-import { canonicalKey, canonicalKeyOf } from './values.js';
+import { canonicalKey, canonicalKeyOf, decodeScalarKey } from './values.js';
 
 /** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
 interface LocalLookup {
@@ -101,6 +101,35 @@ export class OverlayReader implements GraphRead {
       return node.labels.includes(label) && own !== undefined && canonicalKey(own) === wanted;
     };
     return this.committedThen(committed, lookup.entries.get(wanted) ?? [], accept);
+  }
+
+  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+    this.checkReadable();
+    const index = this.committedLookupIndex(label, [key]);
+    if (index === undefined) return this.scanMatching(label, key, test);
+    const committed = this.committedMatching(index.name, key, test);
+    if (!this.state.hasNodeChanges()) return committed;
+    const lookup = this.localLookup(label, key);
+    const accept = (node: WorkingNode): boolean => {
+      const own = node.properties.get(key);
+      return node.labels.includes(label) && own !== undefined && test(own);
+    };
+    return this.committedThen(committed, flatten(lookup.entries.values()), accept);
+  }
+
+  /** Index entries whose value passes; a value the key does not spell out is read from the node. */
+  private *committedMatching(indexName: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+    for (const entry of this.base.indexEntries(indexName)) {
+      const value = decodeScalarKey(entry.key) ?? this.base.node(entry.id)?.properties.get(key);
+      if (value !== undefined && test(value)) yield entry.id;
+    }
+  }
+
+  private *scanMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+    for (const id of this.nodesWithLabel(label)) {
+      const value = this.node(id)?.properties.get(key);
+      if (value !== undefined && test(value)) yield id;
+    }
   }
 
   private *scanByProperty(label: string, key: string, wanted: string): Iterable<NodeId> {
@@ -297,6 +326,10 @@ function updateLocal(lookup: LocalLookup, node: WorkingNode, delta: 1 | -1): voi
   } else {
     ids?.delete(node.id);
   }
+}
+
+function* flatten<T>(sets: Iterable<Iterable<T>>): Iterable<T> {
+  for (const set of sets) yield* set;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -66,6 +66,26 @@ export function canonicalKeyOf(values: readonly PropertyValue[]): string | null 
   return out;
 }
 
+/**
+ * The value a single-value canonical key stands for, when it is a boolean, number or string;
+ * undefined for any other kind (the caller reads the node instead). An integral float decodes
+ * as the integer it equals, which compares and matches the same in Cypher.
+ */
+export function decodeScalarKey(key: string): PropertyValue | undefined {
+  switch (key[0]) {
+    case 'T': return key.length === 1 ? true : undefined;
+    case 'F': return key.length === 1 ? false : undefined;
+    case 'i': return key.endsWith(';') && key.indexOf(';') === key.length - 1 ? BigInt(key.slice(1, -1)) : undefined;
+    case 'f': return key.endsWith(';') && key.indexOf(';') === key.length - 1 ? Number(key.slice(1, -1)) : undefined;
+    case 's': {
+      const colon = key.indexOf(':');
+      const text = key.slice(colon + 1);
+      return colon > 1 && String(text.length) === key.slice(1, colon) ? text : undefined;
+    }
+    default: return undefined;
+  }
+}
+
 /** Cypher equality between two stored property values. */
 export function propertyEquals(a: PropertyValue, b: PropertyValue): boolean {
   const ka = canonicalKey(a);

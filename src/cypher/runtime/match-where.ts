@@ -1,5 +1,7 @@
 // What a MATCH's WHERE contributes before the full filter runs: lookups a pattern can start from
-// (seeds: `v.key = expr`, `v.key IN expr`, `id(v) = expr`), and conjuncts pushed down to the
+// (seeds: `v.key = expr`, `v.key IN expr`, `id(v) = expr`, and the index-scan predicates
+// `v.key < expr` (any comparison, also chained), `v.key STARTS WITH / CONTAINS / ENDS WITH expr`),
+// and conjuncts pushed down to the
 // pattern variables they read, so a failing start node is not expanded.
 
 import type { Expression } from '../ast/index.js';
@@ -15,8 +17,16 @@ export const ID_SEED = '  id';
  * A lookup usable to start a pattern: `v.key = expr`, `v.key IN expr` or `id(v) = expr`, where
  * expr reads only parameters, literals and other variables (`needs`), all bound at use time.
  */
-export interface SeedAst { variable: string; key: string; op: 'eq' | 'in'; value: Expression; needs: string[] }
-export interface Seed { key: string; op: 'eq' | 'in'; value: Evaluator; needs: readonly string[] }
+export interface SeedAst { variable: string; key: string; op: SeedOp; value: Expression; needs: string[] }
+export interface Seed { key: string; op: SeedOp; value: Evaluator; needs: readonly string[] }
+/** `v.key <op> value`: the ops after eq/in are answered by scanning an index's entries. */
+export type SeedOp = 'eq' | 'in' | ScanOp;
+export type ScanOp = '<' | '<=' | '>' | '>=' | 'STARTS WITH' | 'CONTAINS' | 'ENDS WITH';
+const FLIPPED: Readonly<Record<string, ScanOp>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+export function isScanOp(op: SeedOp): op is ScanOp {
+  return op !== 'eq' && op !== 'in';
+}
 
 export function collectSeeds(where: Expression | null, out: SeedAst[]): void {
   if (!where) return;
@@ -24,12 +34,21 @@ export function collectSeeds(where: Expression | null, out: SeedAst[]): void {
 }
 
 function collectSeed(where: Expression, out: SeedAst[]): void {
-  let pairs: [Expression, Expression, 'eq' | 'in'][];
+  let pairs: [Expression, Expression, SeedOp][];
   if (where.kind === 'Comparison' && where.ops.length === 1 && where.ops[0] === '=') {
     const [a, b] = where.operands as [Expression, Expression];
     pairs = [[a, b, 'eq'], [b, a, 'eq']];
   } else if (where.kind === 'BinaryOp' && where.op === 'IN') {
     pairs = [[where.left, where.right, 'in']];
+  } else if (where.kind === 'Comparison' && where.ops.every((op) => FLIPPED[op] !== undefined)) {
+    // `a < n.p <= b` holds only when each adjacent pair does, so each pair bounds n.p
+    pairs = [];
+    for (let i = 0; i < where.ops.length; i++) {
+      const a = where.operands[i]!, b = where.operands[i + 1]!, op = where.ops[i]!;
+      pairs.push([a, b, op as ScanOp], [b, a, FLIPPED[op]!]);
+    }
+  } else if (where.kind === 'BinaryOp' && (where.op === 'STARTS WITH' || where.op === 'CONTAINS' || where.op === 'ENDS WITH')) {
+    pairs = [[where.left, where.right, where.op]];
   } else {
     return;
   }
@@ -39,6 +58,7 @@ function collectSeed(where: Expression, out: SeedAst[]): void {
     if (p.kind === 'PropertyAccess' && p.object.kind === 'Variable' && !needs.includes(p.object.name)) {
       out.push({ variable: p.object.name, key: p.key, op, value: v, needs });
     }
+    if (isScanOp(op)) continue;
     if (p.kind === 'FunctionCall' && ['id', 'elementid'].includes(p.name.toLowerCase()) && p.args.length === 1 && p.args[0]!.kind === 'Variable' &&
         !needs.includes(p.args[0]!.name)) {
       out.push({ variable: p.args[0]!.name, key: ID_SEED, op, value: v, needs });

@@ -5,7 +5,7 @@
 import { typeError } from '../../core/errors.js';
 import type { Direction as StoreDirection, NodeRecord } from '../../graph/api.js';
 import type { Expression, NodePattern, PathSelector, PatternPart, RelationshipPattern } from '../ast/index.js';
-import { cypherEquals } from '../../values/compare.js';
+import { cypherCompare, cypherEquals } from '../../values/compare.js';
 import { nodeValue, relValue } from '../values/entities.js';
 import { formatValue, typeName } from '../../values/format.js';
 import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../../values/value.js';
@@ -16,7 +16,7 @@ import { type GroupSpec, groupHopHolds } from './quantified-group.js';
 import { expandChain } from './quantified-chain.js';
 import { matchSelected } from './path-selectors.js';
 import { dynamicNames } from '../functions/dynamic-labels.js';
-import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
+import { collectSeeds, ID_SEED, isScanOp, pushDownConjuncts, usable, variablesIn, type ScanOp, type Seed, type SeedAst } from './match-where.js';
 
 /** Hidden key under which a pattern expression's path is returned. */
 export const PATH_KEY = '  path';
@@ -279,7 +279,7 @@ export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
   if (spec.labels.length > 0) {
     const eqs: [string, 'eq' | 'in', CypherValue][] = [];
     if (spec.props) for (const [k, f] of spec.props) eqs.push([k, 'eq', f(row, ctx)]);
-    for (const s of ready) eqs.push([s.key, s.op, s.value(row, ctx)]);
+    for (const s of ready) if (!isScanOp(s.op)) eqs.push([s.key, s.op as 'eq' | 'in', s.value(row, ctx)]);
     for (const label of spec.labels) {
       for (const [k, op, v] of eqs) {
         if (v === null) return [];
@@ -294,6 +294,8 @@ export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
         return ids;
       }
     }
+    const scan = indexScan(spec.labels, ready, row, ctx);
+    if (scan !== null) return scan;
     let best = spec.labels[0]!;
     if (spec.labels.length > 1) {
       let bestCount = Infinity;
@@ -302,6 +304,51 @@ export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
     return tx.nodesWithLabel(best);
   }
   return tx.allNodes();
+}
+
+/**
+ * A range or string seek: the nodes whose indexed value passes every scan seed on one indexed key
+ * (`n.p > $a AND n.p <= $b`, `n.p STARTS WITH $s`), with Cypher's comparison semantics, so a
+ * number bound finds numbers only and a null or mistyped bound finds nothing. Null when no seed's
+ * key is indexed. The full WHERE still runs over what this yields.
+ */
+function indexScan(labels: readonly string[], ready: readonly Seed[], row: Row, ctx: ExecContext): Iterable<number> | null {
+  const scans = ready.filter((s) => isScanOp(s.op));
+  if (scans.length === 0) return null;
+  for (const label of labels) {
+    for (const key of new Set(scans.map((s) => s.key))) {
+      if (!ctx.tx.hasNodeIndex(label, key)) continue;
+      const tests: ((v: PropertyValue) => boolean)[] = [];
+      for (const s of scans) {
+        if (s.key !== key) continue;
+        const test = scanTest(s.op as ScanOp, s.value(row, ctx));
+        if (test === null) return [];
+        tests.push(test);
+      }
+      return ctx.tx.nodesByPropertyMatching(label, key, (v) => tests.every((t) => t(v)));
+    }
+  }
+  return null;
+}
+
+/** The test `value <op> bound` is true for, or null when it is true for no value. */
+function scanTest(op: ScanOp, bound: CypherValue): ((v: PropertyValue) => boolean) | null {
+  if (bound === null) return null;
+  switch (op) {
+    case 'STARTS WITH': case 'CONTAINS': case 'ENDS WITH': {
+      if (typeof bound !== 'string') return null;
+      if (op === 'STARTS WITH') return (v) => typeof v === 'string' && v.startsWith(bound);
+      if (op === 'ENDS WITH') return (v) => typeof v === 'string' && v.endsWith(bound);
+      return (v) => typeof v === 'string' && v.includes(bound);
+    }
+    default: {
+      const holds = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;
+      return (v) => {
+        const c = cypherCompare(v, bound);
+        return c !== null && !Number.isNaN(c) && holds(c);
+      };
+    }
+  }
 }
 
 function isPropertyValue(v: CypherValue): v is PropertyValue {
