@@ -11,6 +11,7 @@ import type { GraphRead } from '../../graph/api.js';
 import type { PlanDescription, ProfiledPlan } from '../../execution/api.js';
 import type { AnalyzedStatement } from '../semantic/types.js';
 import type { CypherValue } from '../../values/value.js';
+import { collectSeeds, ID_SEED, isScanOp, type SeedAst, type SeedOp } from '../runtime/match-where.js';
 
 /** What PROFILE measured: per clause (rows passed on, store reads made) and records produced. */
 export interface ProfileCounts {
@@ -90,13 +91,18 @@ function propertyKeys(e: Expression | null): string[] {
 function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet<string>, input: number, est: Estimator): { type: string; rows: number } {
   let rows = input;
   let type = 'AllNodesScan';
+  const seeds: SeedAst[] = [];
+  collectSeeds(c.where, seeds);
   for (const part of c.pattern) {
     const first = part.nodes[0]!;
     const anchored = first.variable !== null && bound.has(first.variable);
     if (!anchored) {
       const keys = propertyKeys(first.properties);
-      const seek = keys.some((k) => est.hasIndex(first.labels, k));
-      type = seek ? 'NodeIndexSeek' : first.labels.length > 0 ? 'NodeByLabelScan' : 'AllNodesScan';
+      const mine = seeds.filter((s) => s.variable === first.variable && s.key !== ID_SEED && s.needs.every((v) => bound.has(v)));
+      const seekKeys = [...keys, ...mine.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
+      const seek = seekKeys.some((k) => est.hasIndex(first.labels, k));
+      const scan = seek ? undefined : mine.find((s) => isScanOp(s.op) && est.hasIndex(first.labels, s.key));
+      type = seek ? 'NodeIndexSeek' : scan !== undefined ? scanOperator(scan.op) : first.labels.length > 0 ? 'NodeByLabelScan' : 'AllNodesScan';
       rows *= est.nodes(first.labels) * (keys.length > 0 ? EQUALITY_SELECTIVITY : 1);
     } else if (part.relationships.length === 0) {
       type = 'Filter';
@@ -114,6 +120,13 @@ function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet
     rows = Math.max(rows, input);
   }
   return { type, rows };
+}
+
+/** Neo4j's operator names: a range or prefix is a seek over the ordered index, the rest scan it. */
+function scanOperator(op: SeedOp): string {
+  if (op === 'CONTAINS') return 'NodeIndexContainsScan';
+  if (op === 'ENDS WITH') return 'NodeIndexEndsWithScan';
+  return 'NodeIndexSeekByRange';
 }
 
 function literalInt(e: Expression | null): number | undefined {
