@@ -19,6 +19,9 @@ const TYPES = ['X', 'Y'];
 const DIRECTIONS: Direction[] = ['OUTGOING', 'INCOMING', 'BOTH'];
 const TYPE_FILTERS: (string[] | undefined)[] = [undefined, ['X'], ['X', 'Y']];
 
+const PREDICATES: ((v: PropertyValue) => boolean)[] = [
+  (v) => typeof v === 'bigint' || typeof v === 'number', (v) => typeof v === 'string', (v) => Array.isArray(v), () => true,
+];
 const sorted = (ids: Iterable<number>): number[] => [...ids].sort((a, b) => a - b);
 const render = (value: unknown): string =>
   JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v));
@@ -46,6 +49,14 @@ function observe(read: GraphRead): string {
     for (const [name, { value, ids }] of byValue) {
       const key = name.slice(0, name.indexOf('='));
       assert.deepEqual(sorted(read.nodesByProperty(label, key, value)), ids, `lookup ${label}.${name}`);
+    }
+    // predicate scans (what range and STARTS WITH seeks use) agree with filtering the label scan
+    const keys = new Set([...byValue.keys()].map((name) => name.slice(0, name.indexOf('='))));
+    for (const key of keys) {
+      for (const test of PREDICATES) {
+        const expected = withLabel.filter((id) => { const v = read.node(id)!.properties.get(key); return v !== undefined && test(v); });
+        assert.deepEqual(sorted(read.nodesByPropertyMatching(label, key, test)), expected, `predicate scan ${label}.${key} ${test}`);
+      }
     }
   }
   for (const id of nodes) {
