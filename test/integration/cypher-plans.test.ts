@@ -114,3 +114,25 @@ test('Bolt 4.4 carries the same notifications in the pre-GQL shape', { timeout: 
     await driver.close();
   }
 });
+
+test('range and prefix predicates on an indexed property seek the index, with the rows a scan gives', { timeout: 30_000 }, async () => {
+  // Proves a user's range / STARTS WITH query shows NodeIndexSeekByRange in summary.plan and returns the same rows.
+  const d = running.driver6;
+  await d.executeQuery('CREATE (:Person {name: 10, i: "ten"})'); // a number name among strings: never in a string range
+  const before = await d.executeQuery('MATCH (p:Person) WHERE p.i > $lo AND p.i <= $hi RETURN p.name AS name ORDER BY name', { lo: 3, hi: 6 });
+  const prefixBefore = await d.executeQuery("MATCH (p:Person) WHERE p.name STARTS WITH 'p1' RETURN p.name AS name ORDER BY name");
+  await d.executeQuery('CREATE INDEX person_i IF NOT EXISTS FOR (p:Person) ON (p.i)');
+  await d.executeQuery('CREATE INDEX person_name IF NOT EXISTS FOR (p:Person) ON (p.name)');
+  const range = await d.executeQuery('MATCH (p:Person) WHERE p.i > $lo AND p.i <= $hi RETURN p.name AS name ORDER BY name', { lo: 3, hi: 6 });
+  assert.deepEqual(range.records.map((r) => r.get('name')), ['p4', 'p5', 'p6']);
+  assert.deepEqual(range.records.map((r) => r.get('name')), before.records.map((r) => r.get('name')));
+  const prefix = await d.executeQuery("MATCH (p:Person) WHERE p.name STARTS WITH 'p1' RETURN p.name AS name ORDER BY name");
+  assert.deepEqual(prefix.records.map((r) => r.get('name')), ['p1', 'p10']);
+  assert.deepEqual(prefix.records.map((r) => r.get('name')), prefixBefore.records.map((r) => r.get('name')));
+  const plan = (await d.executeQuery('EXPLAIN MATCH (p:Person) WHERE 3 < p.i <= 6 RETURN p')).summary.plan as unknown as Plan;
+  assert.ok(find(plan, 'NodeIndexSeekByRange'), operators(plan).join(' '));
+  const contains = (await d.executeQuery("EXPLAIN MATCH (p:Person) WHERE p.name CONTAINS '1' RETURN p")).summary.plan as unknown as Plan;
+  assert.ok(find(contains, 'NodeIndexContainsScan'), operators(contains).join(' '));
+  await d.executeQuery('DROP INDEX person_i IF EXISTS');
+  await d.executeQuery('DROP INDEX person_name IF EXISTS');
+});
