@@ -356,14 +356,20 @@ function isPropertyValue(v: CypherValue): v is PropertyValue {
     !(Array.isArray(v) && v.some((x) => !isPropertyValue(x)));
 }
 
+const RANGE_SELECTIVITY = 0.3;
+
 function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext): number {
   if (spec.variable !== null && row[spec.variable] !== undefined) return 0;
   const ready = seeds?.filter((s) => usable(s, row)) ?? [];
   if (ready.some((s) => s.key === ID_SEED)) return 1;
   if (spec.labels.length > 0) {
-    const keys = [...(spec.props ?? []).map(([k]) => k), ...ready.map((s) => s.key)];
+    const keys = [...(spec.props ?? []).map(([k]) => k), ...ready.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
     for (const l of spec.labels) for (const k of keys) if (ctx.tx.hasNodeIndex(l, k)) return 1;
-    return 2 + Math.min(...spec.labels.map((l) => ctx.tx.nodeCount(l)));
+    const labelScan = 2 + Math.min(...spec.labels.map((l) => ctx.tx.nodeCount(l)));
+    // a range or string scan of an index yields an unknown share of the label: guess a third
+    const scanKeys = ready.filter((s) => isScanOp(s.op)).map((s) => s.key);
+    for (const l of spec.labels) for (const k of scanKeys) if (ctx.tx.hasNodeIndex(l, k)) return Math.min(labelScan, 2 + ctx.tx.nodeCount(l) * RANGE_SELECTIVITY);
+    return labelScan;
   }
   return 3 + ctx.tx.nodeCount();
 }
