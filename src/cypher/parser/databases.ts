@@ -64,8 +64,8 @@ function build(ts: TokenStream, start: number, command: string, b: Builder): Adm
   return { kind: 'AdminCommand', command, options: b.options, values: b.values, span: ts.spanFrom(start) };
 }
 
-/** At `CREATE [OR REPLACE] DATABASE`, `DROP DATABASE`, `START DATABASE` or `STOP DATABASE` (the verb not yet consumed). */
-export function parseDatabaseCommand(ts: TokenStream): AdminCommand {
+/** `<verb> [OR REPLACE] <object> <name>`: the start, the builder with the name, and the verb */
+function prologue(ts: TokenStream, object: 'DATABASE' | 'ALIAS', nameKey: string): { start: number; b: Builder; verb: string } {
   const start = ts.peek().start;
   const b: Builder = { options: {}, values: [] };
   const verb = ts.next().value;
@@ -73,8 +73,14 @@ export function parseDatabaseCommand(ts: TokenStream): AdminCommand {
     ts.pos += 2;
     b.options['orReplace'] = true;
   }
-  ts.expectKeyword('DATABASE');
-  name(ts, b, 'name');
+  ts.expectKeyword(object);
+  name(ts, b, nameKey);
+  return { start, b, verb };
+}
+
+/** At `CREATE [OR REPLACE] DATABASE`, `DROP DATABASE`, `START DATABASE` or `STOP DATABASE` (the verb not yet consumed). */
+export function parseDatabaseCommand(ts: TokenStream): AdminCommand {
+  const { start, b, verb } = prologue(ts, 'DATABASE', 'name');
   if (verb === 'CREATE') {
     ifNotExists(ts, b);
     if (ts.acceptKeyword('TOPOLOGY')) {
@@ -111,15 +117,7 @@ export function parseDatabaseCommand(ts: TokenStream): AdminCommand {
 
 /** At `CREATE [OR REPLACE] ALIAS`, `ALTER ALIAS` or `DROP ALIAS` (the verb not yet consumed). */
 export function parseAliasCommand(ts: TokenStream): AdminCommand {
-  const start = ts.peek().start;
-  const b: Builder = { options: {}, values: [] };
-  const verb = ts.next().value;
-  if (verb === 'CREATE' && ts.atKeywords('OR', 'REPLACE')) {
-    ts.pos += 2;
-    b.options['orReplace'] = true;
-  }
-  ts.expectKeyword('ALIAS');
-  name(ts, b, 'alias');
+  const { start, b, verb } = prologue(ts, 'ALIAS', 'alias');
   if (verb === 'DROP') {
     ifExists(ts, b);
     ts.expectKeyword('FOR');
