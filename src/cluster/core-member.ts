@@ -8,95 +8,28 @@
 // everything that arrived in between shares one fsync — the group commit.
 
 import { Neo4jError, Status } from '../core/errors.js';
-import type { Clock, Ticker } from '../env/clock.js';
-import type { Random } from '../env/random.js';
 import type { CommitLog } from '../graph/commit-log.js';
 import type { TxCommand } from '../graph/commands.js';
-import type { AnnIndexFactory } from '../graph/search/vector-index.js';
 import { GraphEngine } from '../graph/engine.js';
 import { MemoryStore } from '../graph/memory-store.js';
 import { encodeSnapshot, takeSnapshot } from '../graph/snapshot.js';
-import type { Store } from '../graph/store.js';
 import type { Message } from '../raft/messages.js';
 import { RawNode } from '../raft/raw-node.js';
 import { raftConfigFromSettings } from '../raft/timing.js';
 import type { Membership } from '../raft/types.js';
 import { ReplicationDriver } from '../replication/driver.js';
-import type { RaftStorage } from '../replication/storage.js';
-import { SEED_SNAPSHOT_INDEX, type ClusterBinding, type ClusterStateStore } from './binding.js';
+import { SEED_SNAPSHOT_INDEX, type ClusterBinding } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
-import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry, type SideState } from './graph-state-machine.js';
+import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry } from './graph-state-machine.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
-import { AppliedTxFeed, type StoreImageBuilder } from './tx-feed.js';
+import { AppliedTxFeed } from './tx-feed.js';
 import type { PullAnswer } from './catchup.js';
 import { encodeLeasePayload, encodePolicyPayload, encodeSidePayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
-export type ClusterRole = 'LEADER' | 'FOLLOWER' | 'CANDIDATE';
-
-export interface MemberAddresses {
-  readonly discovery: string;
-  readonly raft: string;
-  readonly catchup: string;
-  readonly bolt: string;
-  readonly http: string | null;
-  /** the HTTPS connector's advertised address, when it is enabled */
-  readonly https?: string | null;
-}
-
-export interface CoreMemberLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-export interface CoreMemberOptions {
-  readonly selfId: string;
-  readonly databaseName: string;
-  readonly store: Store;
-  readonly raftStorage: RaftStorage;
-  readonly clusterState: ClusterStateStore;
-  readonly clock: Clock;
-  readonly ticker: Ticker;
-  readonly random: Random;
-  /** runs fn once the current turn of the event loop is over (setImmediate) */
-  readonly defer: (fn: () => void) => void;
-  readonly electionTimeoutMs: number;
-  readonly tickMs: number;
-  readonly preVote: boolean;
-  readonly refuseToBeLeader: boolean;
-  readonly minimumAtFormation: number;
-  readonly minimumAtRuntime: number;
-  /** a voter silent in discovery this long is removed from the voter set */
-  readonly memberRemovalTimeoutMs: number;
-  /** a member not heard from in discovery this long is considered gone */
-  readonly discoveryAliveMs: number;
-  /** where others reach this member (a getter: the Bolt port is known only once bound) */
-  readonly addresses: () => MemberAddresses;
-  readonly groups: readonly string[];
-  readonly lockAcquisitionTimeoutMs: number;
-  /** snapshot and compact the Raft log after this many applied entries */
-  readonly compactAfterEntries: number;
-  /** fsync the Raft log off the event loop (default); false keeps it inside each Ready */
-  readonly asyncStorageWrites?: boolean;
-  readonly newClusterId: () => string;
-  readonly log: CoreMemberLog;
-  /** the member stopped for good (a storage failure): the process must not continue */
-  readonly onFatal?: (error: unknown) => void;
-  /**
-   * builds the store's image off the event loop (a worker reading the same store), for log
-   * compaction and for read replicas that need a store copy; without it both read the store on
-   * the event loop
-   */
-  readonly buildStoreImage?: StoreImageBuilder;
-  /** approximate nearest-neighbour indexes for vector search (exact search without) */
-  readonly annIndexFactory?: AnnIndexFactory;
-  /** a second replicated state (the system database), carried through the log and snapshots */
-  readonly sideState?: SideState;
-  /** deliberately broken variants, for the simulator's checker self-tests only */
-  readonly unsafe?: { readonly acceptStaleLease?: boolean; readonly restoreTxCounterOffByOne?: boolean; readonly ignoreSeedFloor?: boolean };
-}
+export type { ClusterRole, CoreMemberLog, CoreMemberOptions, MemberAddresses, MemberStatus, ReplicationCounts } from './core-member-types.js';
+import type { ClusterRole, CoreMemberOptions, MemberStatus } from './core-member-types.js';
 
 interface PendingCommit {
   /** a transaction resolves with its tx id; a side-state change with 0 */
@@ -105,35 +38,6 @@ interface PendingCommit {
   readonly sinceMs: number;
   readonly resolve: (txId: number) => void;
   readonly reject: (error: Error) => void;
-}
-
-export interface MemberStatus {
-  readonly memberId: string;
-  readonly clusterId: string | null;
-  readonly role: ClusterRole;
-  /** bound to a cluster and a voter or learner in its Raft group */
-  readonly participating: boolean;
-  readonly isVoter: boolean;
-  readonly term: number;
-  readonly leaderId: string | null;
-  readonly lastIndex: number;
-  readonly commitIndex: number;
-  readonly appliedIndex: number;
-  readonly lastAppliedTxId: number;
-  readonly voters: readonly string[];
-  readonly learners: readonly string[];
-  readonly millisSinceLastLeaderMessage: number | null;
-  readonly holdsLease: boolean;
-  readonly stopped: boolean;
-  readonly replication: ReplicationCounts;
-}
-
-/** Neo4j's replication metrics: transactions proposed here, and how they ended; refusals for want of a leader */
-export interface ReplicationCounts {
-  readonly proposed: number;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly leaderNotFound: number;
 }
 
 /** how long a commit waits to learn the fate of its entry after this member stopped leading */
