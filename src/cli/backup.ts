@@ -89,6 +89,7 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
   }
   mkdirSync(target, { recursive: true });
   const store = new KvGraphStore(openLmdbKv(storePath));
+  let storeOpen = true;
   let connection: BackupConnection | undefined;
   try {
     const startTxId = store.lastAppliedTxId();
@@ -120,6 +121,7 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
     }
     if (received > 0) output.out(`${timestamp()} INFO [c.backup] Finish receiving transactions at ${store.lastAppliedTxId()}\n`);
     const lastTxId = store.lastAppliedTxId();
+    storeOpen = false;
     await store.close();
     fsyncPath(storePath);
     rmSync(`${storePath}-lock`, { force: true });
@@ -142,7 +144,8 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
     return 1;
   } finally {
     connection?.close();
-    await store.close().catch(() => {});
+    // closed already when the backup got as far as its fsync
+    if (storeOpen) await store.close().catch(() => {});
   }
 }
 
