@@ -444,7 +444,7 @@ async function compose(
       scheme,
       boltAdvertised: () => advertisedBolt,
       httpFallbackHost: fallbackHost,
-      txCommit: (database, authorization, body, signal, readOnly) => handleTxCommit(txDeps, database, authorization, body, signal, readOnly),
+      txCommit: (database, authorization, body, signal, readOnly, output) => handleTxCommit(txDeps, database, authorization, body, signal, readOnly, output),
       transactions: httpTransactions,
       legacyDatabase: () => databases.defaultDatabase,
       query: {

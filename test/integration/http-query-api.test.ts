@@ -69,8 +69,8 @@ test('transactional API: 3.5\'s /db/data/transaction paths run on the default da
   assert.deepEqual(committed.body.errors, []);
   const counted = await call('POST', '/db/data/transaction/commit', { statements: [{ statement: 'MATCH (n:Legacy) RETURN count(n)' }] });
   assert.deepEqual((counted.body.results as { data: { row: unknown[] }[] }[])[0]!.data[0]!.row, [1]);
-  const rest = await call('POST', '/db/data/transaction/commit', { statements: [{ statement: 'RETURN 1', resultDataContents: ['rest'] }] });
-  assert.equal((rest.body.errors as { code: string }[])[0]!.code, 'Neo.ClientError.Request.InvalidFormat');
+  const unknown = await call('POST', '/db/data/transaction/commit', { statements: [{ statement: 'RETURN 1', resultDataContents: ['table'] }] });
+  assert.equal((unknown.body.errors as { code: string }[])[0]!.code, 'Neo.ClientError.Request.InvalidFormat');
 });
 
 test('transactional API: the Access-Mode header makes a read transaction; a bad value is refused', { timeout: 60_000 }, async () => {

@@ -3,6 +3,7 @@
 
 import { NEO4J_COMPATIBLE_VERSION, NEO4J_EDITION } from '../identity.js';
 import type { QueryApiRequest } from './query-api.js';
+import type { TxOutput } from './tx-formats.js';
 
 export interface DiscoveryInput {
   /** host:port clients should dial for Bolt */
@@ -59,16 +60,22 @@ export interface HttpRoutes {
   readonly scheme?: 'http' | 'https';
   readonly boltAdvertised: () => string;
   readonly httpFallbackHost: string;
-  readonly txCommit: (database: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly?: boolean) => Promise<HttpResponse>;
+  readonly txCommit: (
+    database: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly?: boolean, output?: TxOutput,
+  ) => Promise<HttpResponse>;
   /** the cluster health endpoints of a core member (absent on a single server: those paths are 404 there, as in Neo4j) */
   readonly cluster?: (request: HttpRequest) => Promise<HttpResponse | undefined>;
   /** transactions spanning requests (optional) */
   readonly transactions?: {
     begin(
       database: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string, readOnly?: boolean,
+      accept?: string,
     ): Promise<HttpResponse>;
-    run(database: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string): Promise<HttpResponse>;
-    commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal): Promise<HttpResponse>;
+    run(
+      database: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+      accept?: string,
+    ): Promise<HttpResponse>;
+    commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal, output?: TxOutput): Promise<HttpResponse>;
     rollback(id: number, authorization: string | undefined): Promise<HttpResponse>;
   };
   /** the database 3.5's /db/data/transaction endpoints address (the default one); without it they are 404 */
@@ -125,20 +132,23 @@ export async function routeHttpRequest(request: HttpRequest, routes: HttpRoutes)
   if (typeof readOnly !== 'boolean') return readOnly;
   const legacy = routes.legacyDatabase && legacyTransaction(request, bare, routes, routes.legacyDatabase(), readOnly);
   if (legacy) return legacy;
+  const baseUrl = baseUrlOf(request, routes);
+  const output: TxOutput = { accept: request.accept, baseUrl };
   const tx = TX_COMMIT_PATH.exec(bare);
-  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal, readOnly);
+  if (tx && request.method === 'POST') return routes.txCommit(decodeURIComponent(tx[1]!), request.authorization, request.body, request.signal, readOnly, output);
   const transactions = routes.transactions;
   if (transactions) {
-    const baseUrl = baseUrlOf(request, routes);
     const begin = TX_BEGIN_PATH.exec(bare);
     if (begin && request.method === 'POST') {
-      return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal, undefined, readOnly);
+      return transactions.begin(decodeURIComponent(begin[1]!), request.authorization, request.body, baseUrl, request.signal, undefined, readOnly, request.accept);
     }
     const open = TX_PATH.exec(bare);
     if (open) {
       const id = Number(open[2]);
-      if (request.method === 'POST' && open[3]) return transactions.commit(id, request.authorization, request.body, request.signal);
-      if (request.method === 'POST') return transactions.run(decodeURIComponent(open[1]!), id, request.authorization, request.body, baseUrl, request.signal);
+      if (request.method === 'POST' && open[3]) return transactions.commit(id, request.authorization, request.body, request.signal, output);
+      if (request.method === 'POST') {
+        return transactions.run(decodeURIComponent(open[1]!), id, request.authorization, request.body, baseUrl, request.signal, undefined, request.accept);
+      }
       if (request.method === 'DELETE' && !open[3]) return transactions.rollback(id, request.authorization);
     }
   }
@@ -176,19 +186,22 @@ function routeQueryApi(request: HttpRequest, bare: string, query: NonNullable<Ht
 function legacyTransaction(
   request: HttpRequest, bare: string, routes: HttpRoutes, database: string, readOnly: boolean,
 ): Promise<HttpResponse> | undefined {
-  if (request.method === 'POST' && LEGACY_COMMIT_PATH.test(bare)) return routes.txCommit(database, request.authorization, request.body, request.signal, readOnly);
+  const baseUrl = baseUrlOf(request, routes);
+  const output: TxOutput = { accept: request.accept, baseUrl };
+  if (request.method === 'POST' && LEGACY_COMMIT_PATH.test(bare)) {
+    return routes.txCommit(database, request.authorization, request.body, request.signal, readOnly, output);
+  }
   const transactions = routes.transactions;
   if (!transactions) return undefined;
-  const baseUrl = baseUrlOf(request, routes);
   const txPath = '/db/data/transaction';
   if (request.method === 'POST' && LEGACY_BEGIN_PATH.test(bare)) {
-    return transactions.begin(database, request.authorization, request.body, baseUrl, request.signal, txPath, readOnly);
+    return transactions.begin(database, request.authorization, request.body, baseUrl, request.signal, txPath, readOnly, request.accept);
   }
   const open = LEGACY_TX_PATH.exec(bare);
   if (!open) return undefined;
   const id = Number(open[1]);
-  if (request.method === 'POST' && open[2]) return transactions.commit(id, request.authorization, request.body, request.signal);
-  if (request.method === 'POST') return transactions.run(database, id, request.authorization, request.body, baseUrl, request.signal, txPath);
+  if (request.method === 'POST' && open[2]) return transactions.commit(id, request.authorization, request.body, request.signal, output);
+  if (request.method === 'POST') return transactions.run(database, id, request.authorization, request.body, baseUrl, request.signal, txPath, request.accept);
   if (request.method === 'DELETE' && !open[2]) return transactions.rollback(id, request.authorization);
   return undefined;
 }

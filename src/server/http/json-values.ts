@@ -49,7 +49,7 @@ export function rowValue(value: CypherValue, deleted: DeletedCheck = NOTHING_DEL
   return String(value);
 }
 
-function pathSteps(path: PathValue): (NodeValue | RelationshipValue)[] {
+export function pathSteps(path: PathValue): (NodeValue | RelationshipValue)[] {
   const steps: (NodeValue | RelationshipValue)[] = [path.nodes[0]!];
   path.relationships.forEach((rel, i) => steps.push(rel, path.nodes[i + 1]!));
   return steps;
@@ -171,7 +171,7 @@ export function pointWkt(point: PointValue): string {
  * A temporal as the Query API writes it: Java's ISO formatters, which always print the seconds
  * (Cypher's own string form, used by the transactional API, drops ":00").
  */
-function isoTemporal(value: CypherValue): string {
+export function isoTemporal(value: CypherValue): string {
   const text = formatTemporal(value);
   if (value instanceof DurationValue || value instanceof DateValue) return text;
   if (value instanceof LocalTimeValue || value instanceof TimeValue) return text.replace(/^(\d{2}:\d{2})(?!:)/, '$1:00');
@@ -212,7 +212,7 @@ function typedProperties(properties: ReadonlyMap<string, CypherValue>): Record<s
   return Object.fromEntries([...properties].map(([k, v]) => [k, typedValue(v)]));
 }
 
-function typedFloat(value: number): string {
+export function typedFloat(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
   // Java's Double.toString: whole numbers keep a ".0".

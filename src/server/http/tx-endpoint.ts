@@ -18,7 +18,10 @@ import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTr
 import { bookmarkAfterCommit } from '../../bolt/bookmarks.js';
 import { statsOf } from '../../bolt/results.js';
 import type { HttpResponse } from './discovery.js';
-import { appendMeta, graphOf, rowValue, type DeletedCheck } from './json-values.js';
+import { rowValue } from './json-values.js';
+import { errorsOf, formatFor, jsonFormat, type DataContent, type TxBodyFormat, type TxOutput } from './tx-formats.js';
+
+export { errorsOf };
 
 export interface TxEndpointDeps {
   readonly executor: QueryExecutor;
@@ -67,8 +70,10 @@ export function json(status: number, body: unknown, extraHeaders: Record<string,
 }
 
 /** A 200/201 answer whose body is produced while it is sent. */
-export function streamed(status: number, stream: AsyncIterable<string>, extraHeaders: Record<string, string> = {}): HttpResponse {
-  return { status, contentType: 'application/json', body: '', stream, headers: extraHeaders };
+export function streamed(
+  status: number, stream: AsyncIterable<string>, extraHeaders: Record<string, string> = {}, contentType = 'application/json',
+): HttpResponse {
+  return { status, contentType, body: '', stream, headers: extraHeaders };
 }
 
 export function errorBody(code: string, message: string): unknown {
@@ -135,9 +140,7 @@ export interface StatementRequest {
   readonly resultDataContents?: unknown;
 }
 
-type DataContent = 'row' | 'graph';
-
-/** The statement's "resultDataContents", checked: Neo4j's row and graph formats. */
+/** The statement's "resultDataContents", checked: Neo4j's row, graph and (3.5's) rest formats. */
 function dataContents(item: StatementRequest): readonly DataContent[] {
   const requested = item.resultDataContents;
   if (requested === undefined || requested === null) return ['row'];
@@ -145,29 +148,10 @@ function dataContents(item: StatementRequest): readonly DataContent[] {
   const contents: DataContent[] = [];
   for (const entry of requested) {
     const name = typeof entry === 'string' ? entry.toLowerCase() : '';
-    if (name === 'rest') {
-      throw new Neo4jError(Status.InvalidFormat, 'The "rest" result data content (the REST API\'s entity representations) is not supported by Causeway; use "row" or "graph"');
-    }
-    if (name !== 'row' && name !== 'graph') throw new Neo4jError(Status.InvalidFormat, `Unknown result data content: ${JSON.stringify(entry)}`);
+    if (name !== 'row' && name !== 'graph' && name !== 'rest') throw new Neo4jError(Status.InvalidFormat, `Unknown result data content: ${JSON.stringify(entry)}`);
     if (!contents.includes(name)) contents.push(name);
   }
   return contents.length > 0 ? contents : ['row'];
-}
-
-/** One record in the body: {"row", "meta"} and/or {"graph"}, in the order requested. */
-function recordJson(values: readonly CypherValue[], contents: readonly DataContent[], deleted: DeletedCheck): string {
-  const entry: Record<string, unknown> = {};
-  for (const content of contents) {
-    if (content === 'row') {
-      const meta: unknown[] = [];
-      for (const value of values) appendMeta(value, meta, deleted);
-      entry.row = values.map((value) => rowValue(value, deleted));
-      entry.meta = meta;
-    } else {
-      entry.graph = graphOf(values, deleted);
-    }
-  }
-  return JSON.stringify(entry);
 }
 
 /** Parses {"statements": [...]}; a string is the error text for a malformed body. */
@@ -183,12 +167,12 @@ export function parseStatements(body: string): StatementRequest[] | string {
   }
 }
 
-export function resolveDatabase(deps: TxEndpointDeps, name: string): GraphDatabase | HttpResponse {
+export function resolveDatabase(deps: TxEndpointDeps, name: string, format: TxBodyFormat = DEFAULT_FORMAT): GraphDatabase | HttpResponse {
   try {
     return deps.databases.resolve(name);
   } catch (error) {
     const e = error as Neo4jError;
-    return json(404, errorBody(e.code ?? Status.DatabaseNotFound, e.message));
+    return errorOnly(404, format, new Neo4jError(e.code ?? Status.DatabaseNotFound, e.message));
   }
 }
 
@@ -217,6 +201,7 @@ export function asNeo4jError(error: unknown): Neo4jError {
 export async function* streamStatements(
   deps: TxEndpointDeps, tx: GraphTx, statements: readonly StatementRequest[], state: HttpTxState,
   transaction: StatementTransaction = EXPLICIT_TRANSACTION, signal?: AbortSignal, notifications?: unknown[],
+  format: TxBodyFormat = DEFAULT_FORMAT,
 ): AsyncGenerator<string, Neo4jError | undefined, undefined> {
   let cursor: QueryCursor | undefined;
   let queryId: string | undefined;
@@ -232,7 +217,7 @@ export async function* streamStatements(
     if (queryId !== undefined) state.tracked?.queryFinished(queryId);
     queryId = undefined;
   };
-  let separator = '';
+  let first = true;
   try {
     for (const item of statements) {
       const before = ended();
@@ -247,11 +232,11 @@ export async function* streamStatements(
       const opened = ended();
       if (opened) return opened;
       await cursor.prime();
-      let chunk = `${separator}{"columns":${JSON.stringify(cursor.columns)},"data":[`;
-      separator = ',';
+      let chunk = format.statementHead(cursor.columns, first);
+      first = false;
       let rows = 0;
       const onRecord = (values: CypherValue[]): void => {
-        chunk += `${rows++ === 0 ? '' : ','}${recordJson(values, contents, tx)}`;
+        chunk += format.record(values, contents, tx, rows++ === 0);
       };
       try {
         // Bounded by the statement's rows: every pass takes a batch, or ends.
@@ -264,16 +249,17 @@ export async function* streamStatements(
         if (stopped) throw stopped;
       } catch (error) {
         finishStatement();
-        yield `${chunk}]}`;
+        yield `${chunk}${format.statementCut()}`;
         return asNeo4jError(error);
       }
-      chunk += ']';
-      if (item.includeStats === true) chunk += `,"stats":${JSON.stringify(statsJson(cursor.counters()))}`;
       const plan = cursor.profile?.() ?? cursor.plan?.();
-      if (plan) chunk += `,"plan":${JSON.stringify({ root: planJson(plan) })}`;
+      chunk += format.statementEnd({
+        ...(item.includeStats === true ? { stats: statsJson(cursor.counters()) } : {}),
+        ...(plan ? { plan: { root: planJson(plan) } } : {}),
+      });
       for (const notification of cursor.notifications?.() ?? []) notifications?.push(notificationJson(notification));
       finishStatement();
-      yield `${chunk}}`;
+      yield chunk;
     }
     return undefined;
   } catch (error) {
@@ -284,16 +270,22 @@ export async function* streamStatements(
   }
 }
 
+const DEFAULT_FORMAT = jsonFormat('');
+
 /**
  * `],"notifications":[…],"errors":[…]` and the fields after it (commit link, transaction expiry
- * or bookmarks), closing a body that began with `{"results":[`; "notifications" only when there are some.
+ * or bookmarks), closing a JSON body that began with `{"results":[`; "notifications" only when there are some.
  */
 export function bodyEnd(error: Neo4jError | undefined, after: Record<string, unknown> = {}, notifications: readonly unknown[] = []): string {
-  const head = notifications.length > 0 ? { notifications } : {};
-  return `],${JSON.stringify({ ...head, errors: errorsOf(error), ...(error ? {} : after) }).slice(1)}\n`;
+  return DEFAULT_FORMAT.end(error, after, notifications);
 }
 
-export const BODY_START = '{"results":[';
+export const BODY_START = DEFAULT_FORMAT.start;
+
+/** A whole body in `format` that reports only `error` (a request refused before any statement ran). */
+export function errorOnly(status: number, format: TxBodyFormat, error: Neo4jError): HttpResponse {
+  return { status, contentType: format.contentType, body: `${format.start}${format.end(error)}`, headers: {} };
+}
 
 export function quietRollback(tx: GraphTx): void {
   try {
@@ -301,10 +293,6 @@ export function quietRollback(tx: GraphTx): void {
   } catch {
     // the statement's error is the one to report
   }
-}
-
-export function errorsOf(error: Neo4jError | undefined): { code: string; message: string }[] {
-  return error ? [{ code: error.code, message: error.message }] : [];
 }
 
 export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): Promise<string> {
@@ -315,19 +303,21 @@ export async function commitAndBookmark(tx: GraphTx, database: GraphDatabase): P
 /** POST /db/<db>/tx/commit: begin, run, commit in one request; the body streams. `readOnly`: the Access-Mode header said READ. */
 export async function handleTxCommit(
   deps: TxEndpointDeps, databaseName: string, authorization: string | undefined, body: string, signal?: AbortSignal, readOnly = false,
+  output?: TxOutput,
 ): Promise<HttpResponse> {
   const user = await authenticateUser(deps, authorization);
   if (typeof user !== 'string') return user;
+  const format = formatFor(output);
   const statements = parseStatements(body);
-  if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
-  const database = resolveDatabase(deps, databaseName);
+  if (typeof statements === 'string') return errorOnly(200, format, new Neo4jError(Status.InvalidFormat, statements));
+  const database = resolveDatabase(deps, databaseName, format);
   if ('status' in database) return database;
-  return streamed(200, autoCommitBody(deps, database, user, statements, signal, readOnly));
+  return streamed(200, autoCommitBody(deps, database, user, statements, signal, readOnly, format), {}, format.contentType);
 }
 
 async function* autoCommitBody(
   deps: TxEndpointDeps, database: GraphDatabase, user: string, statements: readonly StatementRequest[], signal: AbortSignal | undefined,
-  readOnly: boolean,
+  readOnly: boolean, format: TxBodyFormat,
 ): AsyncGenerator<string, void, undefined> {
   // The transaction begins (and is registered) when the body starts streaming, so an answer never
   // sent holds nothing.
@@ -335,7 +325,7 @@ async function* autoCommitBody(
   try {
     tx = database.begin({ readOnly });
   } catch (error) {
-    yield `${BODY_START}${bodyEnd(asNeo4jError(error))}`;
+    yield `${format.start}${format.end(asNeo4jError(error))}`;
     return;
   }
   const state = HttpTxState.track(deps, tx, database.name, user);
@@ -343,26 +333,26 @@ async function* autoCommitBody(
   const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin({ readOnly }) };
   let finished = false;
   try {
-    yield BODY_START;
+    yield format.start;
     const notifications: unknown[] = [];
-    let error = yield* streamStatements(deps, tx, statements, state, implicit, signal, notifications);
+    let error = yield* streamStatements(deps, tx, statements, state, implicit, signal, notifications, format);
     // Terminated, or a client that went away and cannot learn the outcome: commit nothing.
     if (!error) error = state.endedBy ?? (signal?.aborted ? clientGone() : undefined);
     if (error) {
       finished = true;
       quietRollback(tx);
       state.tracked?.closed();
-      yield bodyEnd(error, {}, notifications);
+      yield format.end(error, {}, notifications);
       return;
     }
     let end: string;
     try {
       state.tracked?.closing();
       const bookmark = await commitAndBookmark(tx, database);
-      end = bodyEnd(undefined, { lastBookmarks: [bookmark] }, notifications);
+      end = format.end(undefined, { lastBookmarks: [bookmark] }, notifications);
     } catch (commitError) {
       quietRollback(tx);
-      end = bodyEnd(asNeo4jError(commitError), {}, notifications);
+      end = format.end(asNeo4jError(commitError), {}, notifications);
     }
     finished = true;
     state.tracked?.closed();

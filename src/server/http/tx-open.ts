@@ -12,9 +12,10 @@ import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  asNeo4jError, authenticateRequest, authenticateUser, BODY_START, bodyEnd, clientGone, commitAndBookmark, errorBody, errorsOf, HttpTxState,
+  asNeo4jError, authenticateRequest, authenticateUser, clientGone, commitAndBookmark, errorOnly, HttpTxState,
   json, parseStatements, quietRollback, resolveDatabase, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
+import { formatFor, jsonFormat, type TxBodyFormat, type TxOutput } from './tx-formats.js';
 
 interface OpenHttpTx {
   readonly tx: GraphTx;
@@ -93,17 +94,18 @@ export class HttpTransactions {
    */
   async begin(
     databaseName: string, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
-    readOnly = false,
+    readOnly = false, accept?: string,
   ): Promise<HttpResponse> {
     this.expireIdle();
     const user = await authenticateUser(this.deps, authorization);
     if (typeof user !== 'string') return user;
+    const format = formatFor({ accept, baseUrl });
     const statements = parseStatements(body);
-    if (typeof statements === 'string') return json(200, errorBody(Status.InvalidFormat, statements));
-    const database = resolveDatabase(this.deps, databaseName);
+    if (typeof statements === 'string') return errorOnly(200, format, new Neo4jError(Status.InvalidFormat, statements));
+    const database = resolveDatabase(this.deps, databaseName, format);
     if ('status' in database) return database;
     if (this.open.size >= this.maxOpen) {
-      return json(200, errorBody(Status.DatabaseUnavailable, `Too many open HTTP transactions (maximum ${this.maxOpen})`));
+      return errorOnly(200, format, new Neo4jError(Status.DatabaseUnavailable, `Too many open HTTP transactions (maximum ${this.maxOpen})`));
     }
     // As in Neo4j, the transaction exists (201, Location) before its first statements run; their
     // errors are reported in the body and end it.
@@ -113,18 +115,19 @@ export class HttpTransactions {
     const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
     this.open.set(id, entry);
     const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
-    return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal), { Location: location });
+    return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal, format), { Location: location }, format.contentType);
   }
 
   async run(
     databaseName: string, id: number, authorization: string | undefined, body: string, baseUrl: string, signal?: AbortSignal, txPath?: string,
+    accept?: string,
   ): Promise<HttpResponse> {
     const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
-    return this.runInOpen(id, authorization, body, { kind: 'keep', location }, signal);
+    return this.runInOpen(id, authorization, body, { kind: 'keep', location }, signal, formatFor({ accept, baseUrl }));
   }
 
-  async commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal): Promise<HttpResponse> {
-    return this.runInOpen(id, authorization, body, { kind: 'commit' }, signal);
+  async commit(id: number, authorization: string | undefined, body: string, signal?: AbortSignal, output?: TxOutput): Promise<HttpResponse> {
+    return this.runInOpen(id, authorization, body, { kind: 'commit' }, signal, formatFor(output));
   }
 
   async rollback(id: number, authorization: string | undefined): Promise<HttpResponse> {
@@ -144,20 +147,22 @@ export class HttpTransactions {
   }
 
   /** The part run and commit share: authenticate, find the open transaction, stream the body's statements in it. */
-  private async runInOpen(id: number, authorization: string | undefined, body: string, finish: Finish, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  private async runInOpen(
+    id: number, authorization: string | undefined, body: string, finish: Finish, signal: AbortSignal | undefined, format: TxBodyFormat,
+  ): Promise<HttpResponse> {
     this.expireIdle();
     const denied = await authenticateRequest(this.deps, authorization);
     if (denied) return denied;
     const entry = this.open.get(id);
-    if (!entry) return this.notOpen(id);
-    if (entry.busy) return busy();
+    if (!entry) return this.notOpen(id, format);
+    if (entry.busy) return errorOnly(404, format, concurrentAccess());
     const statements = parseStatements(body);
     if (typeof statements === 'string') {
       // As in Neo4j, an error ends the transaction.
       this.end(id, entry);
-      return json(200, { results: [], errors: errorsOf(new Neo4jError(Status.InvalidFormat, statements)) });
+      return errorOnly(200, format, new Neo4jError(Status.InvalidFormat, statements));
     }
-    return streamed(200, this.body(id, entry, statements, finish, signal));
+    return streamed(200, this.body(id, entry, statements, finish, signal, format), {}, format.contentType);
   }
 
   /**
@@ -168,10 +173,11 @@ export class HttpTransactions {
    */
   private async *body(
     id: number, entry: OpenHttpTx, statements: readonly StatementRequest[], finish: Finish, signal: AbortSignal | undefined,
+    format: TxBodyFormat,
   ): AsyncGenerator<string, void, undefined> {
     if (this.open.get(id) !== entry || entry.busy) {
       // Expired, terminated, or claimed by another request, between this request's answer and its body.
-      yield `${BODY_START}${bodyEnd(this.open.get(id) === entry ? concurrentAccess() : this.goneError(id, entry))}`;
+      yield `${format.start}${format.end(this.open.get(id) === entry ? concurrentAccess() : this.goneError(id, entry))}`;
       return;
     }
     const stop = new AbortController();
@@ -185,24 +191,24 @@ export class HttpTransactions {
     };
     let settled = false;
     try {
-      yield BODY_START;
+      yield format.start;
       const notifications: unknown[] = [];
-      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal, notifications);
+      let error = yield* streamStatements(this.deps, entry.tx, statements, entry.state, EXPLICIT_TRANSACTION, stop.signal, notifications, format);
       if (!error) error = entry.state.endedBy ?? (stop.signal.aborted ? clientGone() : undefined);
       let end: string;
       if (error) {
         this.end(id, entry);
-        end = bodyEnd(error, {}, notifications);
+        end = format.end(error, {}, notifications);
       } else if (finish.kind === 'keep') {
-        end = bodyEnd(undefined, this.touch(entry, finish.location), notifications);
+        end = format.end(undefined, this.touch(entry, finish.location), notifications);
       } else {
         this.open.delete(id);
         entry.state.tracked?.closing();
         try {
-          end = bodyEnd(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] }, notifications);
+          end = format.end(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] }, notifications);
         } catch (commitError) {
           quietRollback(entry.tx);
-          end = bodyEnd(asNeo4jError(commitError), {}, notifications);
+          end = format.end(asNeo4jError(commitError), {}, notifications);
         } finally {
           entry.state.tracked?.closed();
         }
@@ -218,11 +224,11 @@ export class HttpTransactions {
   }
 
   /** Unknown id: gone, or ended by TERMINATE TRANSACTIONS while idle (reported once). */
-  private notOpen(id: number): HttpResponse {
+  private notOpen(id: number, format: TxBodyFormat = jsonFormat('')): HttpResponse {
     const ended = this.terminated.get(id);
-    if (!ended) return notFound(id);
+    if (!ended) return errorOnly(404, format, notFoundError(id));
     this.terminated.delete(id);
-    return json(200, { results: [], errors: errorsOf(ended) });
+    return errorOnly(200, format, ended);
   }
 
   /** Why a transaction that left between a request's answer and its body is gone. */
@@ -244,17 +250,6 @@ function notFoundError(id: number): Neo4jError {
   return new Neo4jError(Status.TransactionNotFound, `Unrecognized transaction id. Transaction may have timed out and been rolled back. (id ${id})`);
 }
 
-function notFound(id: number): HttpResponse {
-  const error = notFoundError(id);
-  return json(404, errorBody(error.code, error.message));
-}
-
 function concurrentAccess(): Neo4jError {
   return new Neo4jError(Status.TransactionAccessedConcurrently, 'The requested transaction is being used concurrently by another request.');
-}
-
-/** As Neo4j answers a request for a transaction another request is using. */
-function busy(): HttpResponse {
-  const error = concurrentAccess();
-  return json(404, errorBody(error.code, error.message));
 }
