@@ -57,7 +57,7 @@ export function protocolViolation(message: string): Neo4jError {
 }
 
 /** The error a timeout raises: Neo4j 5's client-configuration variant for a client-set timeout on Bolt 5+. */
-export function timedOut(clientConfigured: boolean, caps: Capabilities): Neo4jError {
+export function timedOut(clientConfigured: boolean, caps: Pick<Capabilities, 'elementIds'>): Neo4jError {
   if (!clientConfigured) return new Neo4jError(Status.TransactionTimedOut, CONFIG_TIMED_OUT_MESSAGE);
   return new Neo4jError(caps.elementIds ? Status.TransactionTimedOutClientConfiguration : Status.TransactionTimedOut, TIMED_OUT_MESSAGE);
 }

@@ -428,7 +428,9 @@ async function compose(
     const httpFallback = `${config.http.host}:${config.http.port}`;
     const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
     const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
-    const queryDeps = { ...txDeps, bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs };
+    const queryDeps = {
+      ...txDeps, bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs, ticker: nodeTicker, transactionTimeoutMs: execution.transactionTimeoutMs,
+    };
     const queryTransactions = new QueryApiTransactions(queryDeps, { clock: nodeClock, newId: () => randomHexId() });
     const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => {
       httpTransactions.expireIdle();

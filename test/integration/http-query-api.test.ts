@@ -227,3 +227,31 @@ test('Query API: explicit transactions are listed by SHOW TRANSACTIONS with thei
   const { records } = await running.driver6.executeQuery('SHOW TRANSACTIONS YIELD metaData WHERE metaData.app = "query-api-test" RETURN count(*) AS c');
   assert.equal(records[0]!.get('c').toNumber(), 0, 'a rolled-back transaction leaves the registry');
 });
+
+test('Query API: maxExecutionTime (seconds) terminates a statement running past it and an idle transaction, with Neo4j\'s timeout error', { timeout: 60_000 }, async () => {
+  const bad = await query({ statement: 'RETURN 1', maxExecutionTime: 'soon' });
+  assert.deepEqual([bad.status, (bad.body.errors as { code: string }[])[0]!.code], [400, 'Neo.ClientError.Request.Invalid']);
+  const negative = await query({ statement: 'RETURN 1', maxExecutionTime: -1 });
+  assert.equal(negative.status, 400);
+  const quick = await query({ statement: 'RETURN 1 AS one', maxExecutionTime: 30 });
+  assert.deepEqual([quick.status, (quick.body.data as { values: unknown[][] }).values], [202, [[1]]]);
+  // A statement still working after one second is stopped; what it wrote is rolled back.
+  const startedMs = Date.now();
+  const slow = await query({ statement: 'CREATE (:TimedOut) WITH 1 AS one UNWIND range(1, 200000000) AS x WITH x WHERE x < 0 RETURN count(x) AS c', maxExecutionTime: 1 });
+  assert.ok(Date.now() - startedMs < 20_000, 'stopped well before it could have finished');
+  assert.equal(slow.status, 400);
+  assert.equal((slow.body.errors as { code: string }[])[0]!.code, 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration');
+  const counted = await query({ statement: 'MATCH (n:TimedOut) RETURN count(n) AS c' });
+  assert.deepEqual((counted.body.data as { values: unknown[][] }).values, [[0]]);
+  // An explicit transaction idle past its deadline is rolled back; its next request learns why, once.
+  const opened = await call('POST', '/db/neo4j/query/v2/tx', { statement: 'CREATE (:TimedOutOpen)', maxExecutionTime: 1 });
+  assert.equal(opened.status, 202);
+  const id = (opened.body.transaction as { id: string }).id;
+  await new Promise((resolve) => setTimeout(resolve, 1_600));
+  const late = await call('POST', `/db/neo4j/query/v2/tx/${id}`, { statement: 'RETURN 1' });
+  assert.deepEqual([late.status, (late.body.errors as { code: string }[])[0]!.code], [400, 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration']);
+  const later = await call('POST', `/db/neo4j/query/v2/tx/${id}/commit`, {});
+  assert.deepEqual([later.status, (later.body.errors as { code: string }[])[0]!.code], [404, 'Neo.ClientError.Transaction.TransactionNotFound']);
+  const none = await query({ statement: 'MATCH (n:TimedOutOpen) RETURN count(n) AS c' });
+  assert.deepEqual((none.body.data as { values: unknown[][] }).values, [[0]]);
+});

@@ -9,47 +9,38 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import { EXPLICIT_TRANSACTION } from '../../execution/api.js';
-import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  contentTypeOf, databaseFor, errorResponse, guardedBody, openStatement, parseQuery, responseFormat, statementBody,
+  contentTypeOf, databaseFor, errorResponse, guardedBody, openStatement, parseQuery, responseFormat, startDeadline, statementBody,
   type QueryApiDeps, type QueryApiRequest, type ValueFormat,
 } from './query-api.js';
-import { asNeo4jError, authenticateUser, commitAndBookmark, HttpTxState, quietRollback } from './tx-endpoint.js';
+import { asNeo4jError, authenticateUser, commitAndBookmark, HttpTxState } from './tx-endpoint.js';
+import { HttpTxTable, type HttpTxTableOptions, type OpenHttpTransaction } from './tx-table.js';
 
-interface OpenQueryTx {
+interface OpenQueryTx extends OpenHttpTransaction {
   readonly id: string;
-  readonly tx: GraphTx;
   readonly database: GraphDatabase;
   /** the database name as the opening request spelled it: later requests must use the same */
   readonly databaseName: string;
   readonly user: string;
-  expiresAtMs: number;
   /** set while a request's body streams a statement in it */
   busy: boolean;
-  readonly state: HttpTxState;
 }
 
-export interface QueryApiTransactionOptions {
-  readonly clock: Pick<Clock, 'monotonicMs' | 'wallMs'>;
+export interface QueryApiTransactionOptions extends HttpTxTableOptions {
   /** a fresh, unguessable transaction id (randomness lives in the shell) */
   readonly newId: () => string;
-  readonly idleTimeoutMs?: number;
-  readonly maxOpen?: number;
 }
 
 type Finish = 'keep' | 'commit';
 
 export class QueryApiTransactions {
-  private readonly open = new Map<string, OpenQueryTx>();
-  private readonly idleTimeoutMs: number;
-  private readonly maxOpen: number;
+  private readonly open: HttpTxTable<string, OpenQueryTx>;
 
   constructor(private readonly deps: QueryApiDeps, private readonly options: QueryApiTransactionOptions) {
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.maxOpen = options.maxOpen ?? 1_000;
+    this.open = new HttpTxTable(options, (entry) => entry.busy);
   }
 
   get openCount(): number {
@@ -58,24 +49,16 @@ export class QueryApiTransactions {
 
   /** Rolls back every transaction idle past its expiry (not one streaming); called per request and by a timer. */
   expireIdle(): void {
-    const now = this.options.clock.monotonicMs();
-    for (const entry of [...this.open.values()]) {
-      if (entry.expiresAtMs <= now && !entry.busy) this.end(entry);
-    }
+    this.open.expireIdle();
   }
 
   /** Rolls back everything (server shutdown). */
   closeAll(): void {
-    for (const entry of [...this.open.values()]) {
-      entry.state.cursor?.interrupt(new Neo4jError(Status.Terminated, 'The server is shutting down.'));
-      this.end(entry);
-    }
+    this.open.closeAll((entry) => entry.state.cursor?.interrupt(new Neo4jError(Status.Terminated, 'The server is shutting down.')));
   }
 
   private end(entry: OpenQueryTx): void {
-    if (this.open.get(entry.id) === entry) this.open.delete(entry.id);
-    quietRollback(entry.tx);
-    entry.state.tracked?.closed();
+    this.open.end(entry.id, entry);
   }
 
   /** POST /db/<db>/query/v2/tx */
@@ -87,16 +70,17 @@ export class QueryApiTransactions {
     let entry: OpenQueryTx | undefined;
     try {
       const query = parseQuery(request.body, request.contentType, false);
-      if (this.open.size >= this.maxOpen) throw new Neo4jError(Status.DatabaseUnavailable, `Too many open Query API transactions (maximum ${this.maxOpen})`);
+      this.open.checkRoom('Query API transactions');
       const database = await databaseFor(this.deps, databaseName, query);
       const tx = database.begin({ readOnly: query.readOnly, metadata: query.txMetadata });
       const id = this.freshId();
       const opened: OpenQueryTx = {
-        id, tx, database, databaseName, user, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: false,
-        state: HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(opened), query.txMetadata),
+        id, tx, database, databaseName, user, expiresAtMs: this.open.nextExpiryMs(), busy: false,
+        state: HttpTxState.track(this.deps, tx, database.name, user, () => this.open.terminatedWhileIdle(id, opened), query.txMetadata),
       };
       entry = opened;
-      this.open.set(id, opened);
+      this.open.add(id, opened);
+      startDeadline(this.deps, opened.state, query);
       if (query.statement === undefined) return this.infoResponse(opened, format);
       return await this.runStatement(opened, query.statement, query.parameters, query.includeCounters, format, 'keep', request.signal);
     } catch (error) {
@@ -145,10 +129,10 @@ export class QueryApiTransactions {
 
   /** Commits and forgets the transaction; its bookmark is the answer. */
   private async commit(entry: OpenQueryTx): Promise<{ bookmarks: string[] }> {
-    this.open.delete(entry.id);
-    entry.state.tracked?.closing();
+    this.open.forget(entry.id);
+    entry.state.closing();
     const bookmark = await commitAndBookmark(entry.tx, entry.database);
-    entry.state.tracked?.closed();
+    entry.state.closed();
     return { bookmarks: [bookmark] };
   }
 
@@ -156,15 +140,12 @@ export class QueryApiTransactions {
   private find(databaseName: string, id: string, user: string): OpenQueryTx | Neo4jError {
     const entry = this.open.get(id);
     if (!entry || entry.databaseName !== databaseName || entry.user !== user) {
-      return new Neo4jError(Status.TransactionNotFound, `Transaction with Id: "${id}" was not found. It may have timed out and therefore rolled back.`);
+      // Ended by TERMINATE TRANSACTION or its deadline while idle: the reason is told once (to its owner).
+      const ended = entry === undefined ? this.open.takeTerminated(id) : undefined;
+      return ended ?? new Neo4jError(Status.TransactionNotFound, `Transaction with Id: "${id}" was not found. It may have timed out and therefore rolled back.`);
     }
     if (entry.busy) return new Neo4jError(Status.TransactionAccessedConcurrently, 'Transaction was accessed concurrently');
     return entry;
-  }
-
-  /** TERMINATE TRANSACTION reached a transaction no body is streaming in: roll it back now. */
-  private terminatedWhileIdle(entry: OpenQueryTx): void {
-    if (!entry.busy) this.end(entry);
   }
 
   private freshId(): string {
@@ -177,9 +158,8 @@ export class QueryApiTransactions {
   }
 
   private touch(entry: OpenQueryTx): { transaction: { id: string; expires: string } } {
-    entry.expiresAtMs = this.options.clock.monotonicMs() + this.idleTimeoutMs;
     // Java's Instant.toString of a time truncated to seconds, as Neo4j writes it.
-    const expires = new Date(this.options.clock.wallMs() + this.idleTimeoutMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const expires = new Date(this.open.touch(entry)).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return { transaction: { id: entry.id, expires } };
   }
 

@@ -9,7 +9,8 @@
 // "errors" to the 202 body, as Neo4j does. The rows stream a batch at a time (docs/http.md);
 // explicit transactions are in query-api-tx.ts.
 
-import { rejectImpersonation } from '../../bolt/session-tx.js';
+import { rejectImpersonation, timedOut } from '../../bolt/session-tx.js';
+import type { Ticker } from '../../env/clock.js';
 import { requiredTxId } from '../../bolt/bookmarks.js';
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { PlanDescription, ProfiledPlan, QueryCursor, QueryNotification, StatementTransaction } from '../../execution/api.js';
@@ -28,6 +29,10 @@ export const TYPED_JSON = 'application/vnd.neo4j.query';
 export interface QueryApiDeps extends TxEndpointDeps {
   /** how long a request's bookmarks may make it wait for this server to catch up */
   readonly bookmarkWaitTimeoutMs: number;
+  /** the timer source transaction deadlines run on (without one, no deadline is enforced) */
+  readonly ticker?: Ticker;
+  /** db.transaction.timeout (0 or absent: none); a request's maxExecutionTime wins over it, as in Neo4j */
+  readonly transactionTimeoutMs?: number;
 }
 
 /** One Query API request as the router hands it over. */
@@ -50,6 +55,8 @@ export interface ParsedQuery {
   readonly readOnly: boolean;
   readonly impersonatedUser: string | undefined;
   readonly txMetadata: Map<string, CypherValue>;
+  /** the request's maxExecutionTime (given in seconds), in ms; undefined when absent or 0 */
+  readonly maxExecutionTimeMs: number | undefined;
 }
 
 export function responseFormat(accept: string | undefined): ValueFormat {
@@ -96,8 +103,10 @@ export function parseQuery(body: string, contentType: string | undefined, statem
   const { statement } = request;
   if (statement !== undefined && typeof statement !== 'string') throw invalidRequest('"statement" must be a string');
   if (statementRequired && (statement === undefined || statement.trim() === '')) throw invalidRequest('No statement provided in the request body');
-  if (request.maxExecutionTime !== undefined) {
-    throw new Neo4jError(Status.FeatureNotSupported, '"maxExecutionTime" is not supported by Causeway yet; use db.transaction.timeout on the server');
+  const maxExecutionTime = request.maxExecutionTime;
+  if (maxExecutionTime !== undefined && maxExecutionTime !== null
+    && (typeof maxExecutionTime !== 'number' || !Number.isSafeInteger(maxExecutionTime) || maxExecutionTime < 0)) {
+    throw invalidRequest('"maxExecutionTime" must be a whole number of seconds, 0 or more');
   }
   const typedInput = contentType?.toLowerCase().includes(TYPED_JSON) ?? false;
   const toMap = (value: unknown, field: string): Map<string, CypherValue> => {
@@ -124,6 +133,7 @@ export function parseQuery(body: string, contentType: string | undefined, statem
     readOnly: typeof accessMode === 'string' && accessMode.toLowerCase() === 'read',
     impersonatedUser: typeof impersonated === 'string' && impersonated.trim() !== '' ? impersonated.trim() : undefined,
     txMetadata: toMap(request.txMetadata, 'txMetadata'),
+    maxExecutionTimeMs: typeof maxExecutionTime === 'number' && maxExecutionTime > 0 ? maxExecutionTime * 1000 : undefined,
   };
 }
 
@@ -134,6 +144,19 @@ export async function databaseFor(deps: QueryApiDeps, name: string, query: Parse
   const txId = requiredTxId(query.bookmarks, database.name);
   if (txId > database.lastAppliedTxId()) await database.waitForApplied(txId, deps.bookmarkWaitTimeoutMs);
   return database;
+}
+
+/**
+ * Starts the transaction's execution deadline: the request's maxExecutionTime, else the server's
+ * db.transaction.timeout. When it passes, the transaction is terminated (a running statement fails,
+ * an idle explicit transaction is rolled back) with Neo4j's timeout error.
+ */
+export function startDeadline(deps: QueryApiDeps, state: HttpTxState, query: ParsedQuery): void {
+  const configuredMs = deps.transactionTimeoutMs ?? 0;
+  const timeoutMs = query.maxExecutionTimeMs ?? (configuredMs > 0 ? configuredMs : undefined);
+  if (timeoutMs === undefined || !deps.ticker) return;
+  const clientConfigured = query.maxExecutionTimeMs !== undefined;
+  state.deadline(deps.ticker, timeoutMs, () => timedOut(clientConfigured, { elementIds: true }));
 }
 
 export function countersJson(counters: UpdateCounters): Record<string, unknown> {
@@ -307,7 +330,7 @@ export async function handleQuery(deps: QueryApiDeps, databaseName: string, requ
   let state: HttpTxState | undefined;
   const release = (): void => {
     if (tx) quietRollback(tx);
-    state?.tracked?.closed();
+    state?.closed();
   };
   try {
     const query = parseQuery(request.body, request.contentType, true);
@@ -315,6 +338,7 @@ export async function handleQuery(deps: QueryApiDeps, databaseName: string, requ
     const begin = (): GraphTx => database.begin({ readOnly: query.readOnly, metadata: query.txMetadata });
     tx = begin();
     state = HttpTxState.track(deps, tx, database.name, user, undefined, query.txMetadata);
+    startDeadline(deps, state, query);
     // Neo4j runs Query API statements as implicit transactions: CALL { … } IN TRANSACTIONS works.
     const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: begin };
     const statement = await openStatement(deps, tx, state, query.statement!, query.parameters, implicit);
@@ -323,14 +347,14 @@ export async function handleQuery(deps: QueryApiDeps, databaseName: string, requ
     const complete = async (): Promise<Record<string, unknown>> => {
       const stopped = tracked.endedBy ?? (request.signal?.aborted ? clientGone() : undefined);
       if (stopped) throw stopped;
-      tracked.tracked?.closing();
+      tracked.closing();
       const bookmark = await commitAndBookmark(openTx, database);
-      tracked.tracked?.closed();
+      tracked.closed();
       return { bookmarks: [bookmark] };
     };
     const failed = (): void => {
       quietRollback(openTx);
-      tracked.tracked?.closed();
+      tracked.closed();
     };
     const body = statementBody(statement, tracked, query.includeCounters, format, request.signal, complete, failed);
     return { ...streamed(202, guardedBody(body, () => { statement.finish(); failed(); })), contentType: contentTypeOf(format) };

@@ -13,6 +13,7 @@ import {
   EXPLICIT_TRANSACTION, type PlanDescription, type ProfiledPlan, type QueryCursor, type QueryExecutor, type QueryNotification, type StatementTransaction,
 } from '../../execution/api.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
+import type { Ticker } from '../../env/clock.js';
 import type { CypherValue } from '../../values/value.js';
 import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
 import { bookmarkAfterCommit } from '../../bolt/bookmarks.js';
@@ -34,30 +35,63 @@ export interface TxEndpointDeps {
 
 /**
  * One HTTP transaction as the registry sees it: the statement running now (so TERMINATE can
- * stop it) and why the transaction was ended under the client's feet.
+ * stop it), why the transaction was ended under the client's feet, and its execution deadline.
  */
 export class HttpTxState {
   cursor: QueryCursor | undefined;
   endedBy: Neo4jError | undefined;
   tracked: TrackedTransaction | undefined;
+  private cancelDeadline: (() => void) | undefined;
+
+  private constructor(private readonly tx: GraphTx, private readonly onIdleTermination: (() => void) | undefined) {}
 
   /** Registers `tx`; `onIdleTermination` rolls back a transaction no request is working on. */
   static track(
     deps: TxEndpointDeps, tx: GraphTx, database: string, username: string, onIdleTermination?: () => void,
     metaData: ReadonlyMap<string, CypherValue> = new Map(),
   ): HttpTxState {
-    const state = new HttpTxState();
+    const state = new HttpTxState(tx, onIdleTermination);
     state.tracked = deps.transactions?.begin({
       tx, database, protocol: 'http', connectionId: '', clientAddress: '', username, metaData: new Map(metaData),
-      terminate: (error) => {
-        state.endedBy ??= error;
-        state.cursor?.interrupt(error);
-        // A statement waiting for a lock is released; later reads and writes fail.
-        (tx as Partial<Pick<GraphTx, 'terminate'>>).terminate?.(error);
-        onIdleTermination?.();
-      },
+      terminate: (error) => state.terminate(error),
     });
     return state;
+  }
+
+  /**
+   * Ends the transaction under the client's feet (TERMINATE TRANSACTION, a timeout): the running
+   * statement is interrupted, a statement waiting for a lock is released, later reads and writes
+   * fail, and an idle transaction is rolled back.
+   */
+  terminate(error: Neo4jError): void {
+    this.endedBy ??= error;
+    this.cursor?.interrupt(error);
+    (this.tx as Partial<Pick<GraphTx, 'terminate'>>).terminate?.(error);
+    this.onIdleTermination?.();
+  }
+
+  /** Terminates the transaction with `error()` once `timeoutMs` have passed, unless it ended first (`closed`). */
+  deadline(ticker: Ticker, timeoutMs: number, error: () => Neo4jError): void {
+    const stop = ticker.every(Math.max(1, timeoutMs), () => {
+      stop();
+      this.cancelDeadline = undefined;
+      this.terminate(error());
+    });
+    this.cancelDeadline = stop;
+  }
+
+  /** The transaction is committing: it leaves SHOW TRANSACTIONS' running set, and no deadline ends it now. */
+  closing(): void {
+    this.cancelDeadline?.();
+    this.cancelDeadline = undefined;
+    this.tracked?.closing();
+  }
+
+  /** The transaction ended (committed or rolled back): it leaves the registry; idempotent. */
+  closed(): void {
+    this.cancelDeadline?.();
+    this.cancelDeadline = undefined;
+    this.tracked?.closed();
   }
 }
 
@@ -341,13 +375,13 @@ async function* autoCommitBody(
     if (error) {
       finished = true;
       quietRollback(tx);
-      state.tracked?.closed();
+      state.closed();
       yield format.end(error, {}, notifications);
       return;
     }
     let end: string;
     try {
-      state.tracked?.closing();
+      state.closing();
       const bookmark = await commitAndBookmark(tx, database);
       end = format.end(undefined, { lastBookmarks: [bookmark] }, notifications);
     } catch (commitError) {
@@ -355,11 +389,11 @@ async function* autoCommitBody(
       end = format.end(asNeo4jError(commitError), {}, notifications);
     }
     finished = true;
-    state.tracked?.closed();
+    state.closed();
     yield end;
   } finally {
     if (!finished) quietRollback(tx);
-    state.tracked?.closed();
+    state.closed();
   }
 }
 

@@ -8,7 +8,6 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import { EXPLICIT_TRANSACTION } from '../../execution/api.js';
-import type { Clock } from '../../env/clock.js';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';
 import {
@@ -16,40 +15,28 @@ import {
   json, parseStatements, quietRollback, resolveDatabase, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
 import { formatFor, jsonFormat, type TxBodyFormat, type TxOutput } from './tx-formats.js';
+import { HttpTxTable, type HttpTxTableOptions, type OpenHttpTransaction } from './tx-table.js';
 
-interface OpenHttpTx {
-  readonly tx: GraphTx;
+interface OpenHttpTx extends OpenHttpTransaction {
   readonly database: GraphDatabase;
-  expiresAtMs: number;
   /**
    * set while a request's body streams statements in this transaction (other requests are then
    * refused, TERMINATE stops the statement instead of rolling back at once); aborting it stops them
    */
   busy: AbortController | undefined;
-  /** the registry's view: the running cursor, and why it was terminated */
-  readonly state: HttpTxState;
 }
 
-export interface HttpTransactionOptions {
-  readonly clock: Pick<Clock, 'monotonicMs' | 'wallMs'>;
-  readonly idleTimeoutMs?: number;
-  readonly maxOpen?: number;
-}
+export type HttpTransactionOptions = HttpTxTableOptions;
 
 /** What a request does with the transaction once its statements succeeded. */
 type Finish = { readonly kind: 'keep'; readonly location: string } | { readonly kind: 'commit' };
 
 export class HttpTransactions {
-  private readonly open = new Map<number, OpenHttpTx>();
-  /** transactions ended by TERMINATE while idle: their next request gets the reason (bounded) */
-  private readonly terminated = new Map<number, Neo4jError>();
+  private readonly open: HttpTxTable<number, OpenHttpTx>;
   private nextId = 1;
-  private readonly idleTimeoutMs: number;
-  private readonly maxOpen: number;
 
-  constructor(private readonly deps: TxEndpointDeps, private readonly options: HttpTransactionOptions) {
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-    this.maxOpen = options.maxOpen ?? 1_000;
+  constructor(private readonly deps: TxEndpointDeps, options: HttpTransactionOptions) {
+    this.open = new HttpTxTable(options, (entry) => entry.busy !== undefined);
   }
 
   get openCount(): number {
@@ -58,34 +45,12 @@ export class HttpTransactions {
 
   /** Rolls back every transaction idle past its expiry (not one streaming); called per request and by a timer. */
   expireIdle(): void {
-    const now = this.options.clock.monotonicMs();
-    for (const [id, entry] of this.open) {
-      if (entry.expiresAtMs <= now && !entry.busy) this.end(id, entry);
-    }
+    this.open.expireIdle();
   }
 
   /** Rolls back everything (server shutdown), stopping the statements of bodies still streaming. */
   closeAll(): void {
-    for (const [id, entry] of this.open) {
-      entry.busy?.abort();
-      this.end(id, entry);
-    }
-    this.terminated.clear();
-  }
-
-  /** Rolls back and forgets an open transaction (if still registered); it leaves the registry. */
-  private end(id: number, entry: OpenHttpTx): void {
-    if (this.open.get(id) === entry) this.open.delete(id);
-    quietRollback(entry.tx);
-    entry.state.tracked?.closed();
-  }
-
-  /** TERMINATE TRANSACTIONS reached a transaction no body is streaming in: roll it back now. */
-  private terminatedWhileIdle(id: number, entry: OpenHttpTx): void {
-    if (entry.busy || this.open.get(id) !== entry) return;
-    this.end(id, entry);
-    this.terminated.set(id, entry.state.endedBy!);
-    if (this.terminated.size > this.maxOpen) this.terminated.delete(this.terminated.keys().next().value!);
+    this.open.closeAll((entry) => entry.busy?.abort());
   }
 
   /**
@@ -104,16 +69,18 @@ export class HttpTransactions {
     if (typeof statements === 'string') return errorOnly(200, format, new Neo4jError(Status.InvalidFormat, statements));
     const database = resolveDatabase(this.deps, databaseName, format);
     if ('status' in database) return database;
-    if (this.open.size >= this.maxOpen) {
-      return errorOnly(200, format, new Neo4jError(Status.DatabaseUnavailable, `Too many open HTTP transactions (maximum ${this.maxOpen})`));
+    try {
+      this.open.checkRoom('HTTP transactions');
+    } catch (error) {
+      return errorOnly(200, format, asNeo4jError(error));
     }
     // As in Neo4j, the transaction exists (201, Location) before its first statements run; their
     // errors are reported in the body and end it.
     const tx = database.begin({ readOnly });
     const id = this.nextId++;
-    const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.terminatedWhileIdle(id, entry));
-    const entry: OpenHttpTx = { tx, database, expiresAtMs: this.options.clock.monotonicMs() + this.idleTimeoutMs, busy: undefined, state };
-    this.open.set(id, entry);
+    const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.open.terminatedWhileIdle(id, entry));
+    const entry: OpenHttpTx = { tx, database, expiresAtMs: this.open.nextExpiryMs(), busy: undefined, state };
+    this.open.add(id, entry);
     const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
     return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal, format), { Location: location }, format.contentType);
   }
@@ -138,10 +105,10 @@ export class HttpTransactions {
     if (!entry) return this.notOpen(id);
     // A body still streaming in it is stopped, and rolls the transaction back as it ends.
     if (entry.busy) {
-      this.open.delete(id);
+      this.open.forget(id);
       entry.busy.abort();
     } else {
-      this.end(id, entry);
+      this.open.end(id, entry);
     }
     return json(200, { results: [], errors: [] });
   }
@@ -159,7 +126,7 @@ export class HttpTransactions {
     const statements = parseStatements(body);
     if (typeof statements === 'string') {
       // As in Neo4j, an error ends the transaction.
-      this.end(id, entry);
+      this.open.end(id, entry);
       return errorOnly(200, format, new Neo4jError(Status.InvalidFormat, statements));
     }
     return streamed(200, this.body(id, entry, statements, finish, signal, format), {}, format.contentType);
@@ -175,9 +142,9 @@ export class HttpTransactions {
     id: number, entry: OpenHttpTx, statements: readonly StatementRequest[], finish: Finish, signal: AbortSignal | undefined,
     format: TxBodyFormat,
   ): AsyncGenerator<string, void, undefined> {
-    if (this.open.get(id) !== entry || entry.busy) {
+    if (!this.open.holds(id, entry) || entry.busy) {
       // Expired, terminated, or claimed by another request, between this request's answer and its body.
-      yield `${format.start}${format.end(this.open.get(id) === entry ? concurrentAccess() : this.goneError(id, entry))}`;
+      yield `${format.start}${format.end(this.open.holds(id, entry) ? concurrentAccess() : this.goneError(id, entry))}`;
       return;
     }
     const stop = new AbortController();
@@ -197,20 +164,20 @@ export class HttpTransactions {
       if (!error) error = entry.state.endedBy ?? (stop.signal.aborted ? clientGone() : undefined);
       let end: string;
       if (error) {
-        this.end(id, entry);
+        this.open.end(id, entry);
         end = format.end(error, {}, notifications);
       } else if (finish.kind === 'keep') {
         end = format.end(undefined, this.touch(entry, finish.location), notifications);
       } else {
-        this.open.delete(id);
-        entry.state.tracked?.closing();
+        this.open.forget(id);
+        entry.state.closing();
         try {
           end = format.end(undefined, { lastBookmarks: [await commitAndBookmark(entry.tx, entry.database)] }, notifications);
         } catch (commitError) {
           quietRollback(entry.tx);
           end = format.end(asNeo4jError(commitError), {}, notifications);
         } finally {
-          entry.state.tracked?.closed();
+          entry.state.closed();
         }
       }
       settled = true;
@@ -219,29 +186,24 @@ export class HttpTransactions {
       yield end;
     } finally {
       release();
-      if (!settled) this.end(id, entry);
+      if (!settled) this.open.end(id, entry);
     }
   }
 
   /** Unknown id: gone, or ended by TERMINATE TRANSACTIONS while idle (reported once). */
   private notOpen(id: number, format: TxBodyFormat = jsonFormat('')): HttpResponse {
-    const ended = this.terminated.get(id);
-    if (!ended) return errorOnly(404, format, notFoundError(id));
-    this.terminated.delete(id);
-    return errorOnly(200, format, ended);
+    const ended = this.open.takeTerminated(id);
+    return ended ? errorOnly(200, format, ended) : errorOnly(404, format, notFoundError(id));
   }
 
   /** Why a transaction that left between a request's answer and its body is gone. */
   private goneError(id: number, entry: OpenHttpTx): Neo4jError {
     const ended = entry.state.endedBy;
-    if (ended === undefined || this.terminated.get(id) !== ended) return notFoundError(id);
-    this.terminated.delete(id);
-    return ended;
+    return (ended && this.open.takeTerminated(id, ended)) ?? notFoundError(id);
   }
 
   private touch(entry: OpenHttpTx, location: string): { commit: string; transaction: { expires: string } } {
-    entry.expiresAtMs = this.options.clock.monotonicMs() + this.idleTimeoutMs;
-    const expires = new Date(this.options.clock.wallMs() + this.idleTimeoutMs).toUTCString();
+    const expires = new Date(this.open.touch(entry)).toUTCString();
     return { commit: `${location}/commit`, transaction: { expires } };
   }
 }
