@@ -104,6 +104,11 @@ export interface SessionServices {
   readonly transactionTimeoutMs?: number;
   /** Reports unexpected (non-Neo4jError) failures; optional. */
   readonly onUnexpectedError?: (error: unknown, context: string) => void;
+  /**
+   * Checks that `user` may run as `target` (IMPERSONATE; a driver's impersonated user) and returns
+   * whom statements then run as; throws Forbidden otherwise. Without it, impersonation is refused.
+   */
+  readonly impersonate?: (user: string, target: string) => string;
   /** Told about every transaction a session opens, with the user it runs as (dbms.showCurrentUser). */
   readonly onTransactionStarted?: (tx: GraphTx, user: string | undefined) => void;
   /** Told about every RUN once it finished or failed (the query log). */

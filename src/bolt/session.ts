@@ -264,8 +264,7 @@ export class BoltSession {
 
   private async route(context: CypherMap, bookmarks: readonly string[], db: string | null, impersonatedUser: string | null): Promise<Response[]> {
     if (this.current !== 'READY') throw protocolViolation(`Message 'ROUTE' cannot be handled by a session in the ${this.current} state.`);
-    rejectImpersonation(impersonatedUser);
-    const database = this.services.databases.resolve(db, this.user);
+    const database = this.services.databases.resolve(db, this.runAs(impersonatedUser));
     const catchingUp = this.awaitBookmarks(database, bookmarks);
     if (catchingUp) await catchingUp;
     const table = this.services.routing.routingTable(database.name, context.size > 0 ? context : (this.routingContext ?? context));
@@ -276,6 +275,13 @@ export class BoltSession {
     ];
     const rt = meta({ ttl: BigInt(table.ttlSeconds), db: this.caps.routeExtraMap ? database.name : undefined, servers });
     return [success({ rt })];
+  }
+
+  /** Whom a transaction or routing request runs as: the session's user, or the one it may impersonate. */
+  private runAs(impersonated: string | null): string | undefined {
+    if (impersonated === null || impersonated === '') return this.user;
+    if (!this.services.impersonate) rejectImpersonation(impersonated);
+    return this.services.impersonate!(this.user ?? '', impersonated);
   }
 
   /** Returns a promise only when the database must catch up first, so the common case costs no await. */
@@ -294,15 +300,15 @@ export class BoltSession {
     const db = extra.get('db');
     if (db !== undefined && db !== null && typeof db !== 'string') throw protocolViolation('db must be a string');
     const impersonated = extra.get('imp_user');
-    rejectImpersonation(typeof impersonated === 'string' ? impersonated : null);
+    // As Neo4j: the impersonated user's whole security context (privileges, home database) applies.
+    const user = this.runAs(typeof impersonated === 'string' ? impersonated : null);
     const clientMs = clientTimeoutMs(extra);
-    const database = this.services.databases.resolve(use ?? (typeof db === 'string' && db !== '' ? db : null), this.user);
+    const database = this.services.databases.resolve(use ?? (typeof db === 'string' && db !== '' ? db : null), user);
     const catchingUp = this.awaitBookmarks(database, extra.get('bookmarks'));
     if (catchingUp) await catchingUp;
     const metadata = extra.get('tx_metadata');
     const readOnly = extra.get('mode') === 'r';
     const beginOptions = metadata instanceof Map ? { readOnly, metadata } : { readOnly };
-    const user = this.user;
     const beginLike = (): GraphTx => {
       const started = database.begin(beginOptions);
       this.services.onTransactionStarted?.(started, user);
@@ -321,7 +327,7 @@ export class BoltSession {
     };
     open.tracked = this.services.transactions?.begin({
       tx, database: database.name, protocol: 'bolt', connectionId: this.connectionId, clientAddress: this.clientAddress,
-      username: this.user ?? '', metaData: metadata instanceof Map ? metadata : new Map(),
+      username: user ?? '', metaData: metadata instanceof Map ? metadata : new Map(),
       allocatedBytes: () => {
         // the transaction's tracker counts its state and every statement's buffers
         const tracked = tx.memoryTracker?.used;

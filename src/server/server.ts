@@ -380,6 +380,7 @@ async function compose(
     onTransactionStarted: (tx, user) => {
       if (user !== undefined) usersByTx.set(tx, user);
     },
+    impersonate: (user, target) => security.impersonate(user, target),
     ...(onQueryFinished ? { onQueryFinished } : {}),
     transactions,
     onTransactionFinished: (outcome, databaseName) => {
@@ -430,6 +431,7 @@ async function compose(
     const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
     const queryDeps = {
       ...txDeps, bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs, ticker: nodeTicker, transactionTimeoutMs: execution.transactionTimeoutMs,
+      impersonate: (user: string, target: string) => security.impersonate(user, target),
     };
     const queryTransactions = new QueryApiTransactions(queryDeps, { clock: nodeClock, newId: () => randomHexId() });
     const stopSweeping = nodeTicker.every(HTTP_TX_SWEEP_MS, () => {

@@ -300,6 +300,20 @@ function parsePrivilegeAction(ts: TokenStream): ParsedPrivilege {
       ts.expectKeyword('PRIVILEGES');
       return ts.atKeywords('ON', 'DBMS') ? p('dbms_actions', 'DBMS') : p('database_actions', 'DATABASE');
     }
+    case 'IMPERSONATE': {
+      // IMPERSONATE [(* | user, …)] ON DBMS: whom the grantee may run as (Query API impersonatedUser, Bolt imp_user).
+      const segments: string[] = [];
+      if (ts.acceptPunct('(')) {
+        if (ts.acceptPunct('*')) segments.push('USER(*)');
+        else {
+          do segments.push(`USER(${ts.expectName('a user name')})`); while (ts.acceptPunct(','));
+        }
+        ts.expectPunct(')');
+      } else {
+        segments.push('USER(*)');
+      }
+      return { action: 'impersonate', resources: ['database'], segments, scope: 'DBMS', graphs: [] };
+    }
     case 'USER': case 'ROLE': case 'PRIVILEGE': case 'DATABASE': case 'ALIAS':
       if (ts.acceptKeyword('MANAGEMENT')) return p(`${word.toLowerCase()}_management`, 'DBMS');
       throw notSupported(`The privilege ${word} ${ts.peek().value}`);

@@ -13,7 +13,7 @@ import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  contentTypeOf, databaseFor, errorResponse, guardedBody, openStatement, parseQuery, responseFormat, startDeadline, statementBody,
+  contentTypeOf, databaseFor, effectiveUser, errorResponse, guardedBody, openStatement, parseQuery, responseFormat, startDeadline, statementBody,
   type QueryApiDeps, type QueryApiRequest, type ValueFormat,
 } from './query-api.js';
 import { asNeo4jError, authenticateUser, commitAndBookmark, HttpTxState } from './tx-endpoint.js';
@@ -72,11 +72,12 @@ export class QueryApiTransactions {
       const query = parseQuery(request.body, request.contentType, false);
       this.open.checkRoom('Query API transactions');
       const database = await databaseFor(this.deps, databaseName, query);
+      const runAs = effectiveUser(this.deps, user, query);
       const tx = database.begin({ readOnly: query.readOnly, metadata: query.txMetadata });
       const id = this.freshId();
       const opened: OpenQueryTx = {
         id, tx, database, databaseName, user, expiresAtMs: this.open.nextExpiryMs(), busy: false,
-        state: HttpTxState.track(this.deps, tx, database.name, user, () => this.open.terminatedWhileIdle(id, opened), query.txMetadata),
+        state: HttpTxState.track(this.deps, tx, database.name, runAs, () => this.open.terminatedWhileIdle(id, opened), query.txMetadata),
       };
       entry = opened;
       this.open.add(id, opened);

@@ -33,6 +33,11 @@ export interface QueryApiDeps extends TxEndpointDeps {
   readonly ticker?: Ticker;
   /** db.transaction.timeout (0 or absent: none); a request's maxExecutionTime wins over it, as in Neo4j */
   readonly transactionTimeoutMs?: number;
+  /**
+   * Checks that `user` may run as `target` (IMPERSONATE) and returns whom statements run as; throws
+   * Forbidden otherwise. Without it, impersonation is refused.
+   */
+  readonly impersonate?: (user: string, target: string) => string;
 }
 
 /** One Query API request as the router hands it over. */
@@ -137,9 +142,19 @@ export function parseQuery(body: string, contentType: string | undefined, statem
   };
 }
 
+/**
+ * The user the request's statements run as: the authenticated one, or the `impersonatedUser` it
+ * may impersonate (the whole security context is then the impersonated user's, as in Neo4j).
+ */
+export function effectiveUser(deps: QueryApiDeps, user: string, query: ParsedQuery): string {
+  const target = query.impersonatedUser;
+  if (target === undefined) return user;
+  if (!deps.impersonate) rejectImpersonation(target);
+  return deps.impersonate!(user, target);
+}
+
 /** Resolves the database and waits (bounded) until it has applied what the bookmarks require. */
 export async function databaseFor(deps: QueryApiDeps, name: string, query: ParsedQuery): Promise<GraphDatabase> {
-  rejectImpersonation(query.impersonatedUser ?? null);
   const database = deps.databases.resolve(name);
   const txId = requiredTxId(query.bookmarks, database.name);
   if (txId > database.lastAppliedTxId()) await database.waitForApplied(txId, deps.bookmarkWaitTimeoutMs);
@@ -337,7 +352,7 @@ export async function handleQuery(deps: QueryApiDeps, databaseName: string, requ
     const database = await databaseFor(deps, databaseName, query);
     const begin = (): GraphTx => database.begin({ readOnly: query.readOnly, metadata: query.txMetadata });
     tx = begin();
-    state = HttpTxState.track(deps, tx, database.name, user, undefined, query.txMetadata);
+    state = HttpTxState.track(deps, tx, database.name, effectiveUser(deps, user, query), undefined, query.txMetadata);
     startDeadline(deps, state, query);
     // Neo4j runs Query API statements as implicit transactions: CALL { … } IN TRANSACTIONS works.
     const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: begin };

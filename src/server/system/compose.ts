@@ -16,7 +16,8 @@ import { SystemCredentials } from './credentials.js';
 import { PrivilegeCheckingExecutor } from './enforce.js';
 import { initialAdmin, systemDatabasePath } from './initial-password.js';
 import { passwordPolicy } from './password-policy.js';
-import { allows, principalOf } from './privileges.js';
+import { allows, mayImpersonate, principalOf, rolesText } from './privileges.js';
+import { Neo4jError, Status } from '../../core/errors.js';
 import { securityProcedures } from './procedures.js';
 import { SecurityLog } from './security-log.js';
 import { systemShowSources } from './show.js';
@@ -71,6 +72,11 @@ export interface Security {
   mayAccess(tx: GraphTx, database: string): boolean;
   /** whether `username` may see and stop other users' transactions */
   managesTransactions(username: string): boolean;
+  /**
+   * Checks that `username` may run as `target` (IMPERSONATE): throws Forbidden when not, or when
+   * `target` is no active user. Returns the user statements then run as.
+   */
+  impersonate(username: string, target: string): string;
 }
 
 export async function composeSecurity(options: SecurityOptions): Promise<Security> {
@@ -121,6 +127,20 @@ export async function composeSecurity(options: SecurityOptions): Promise<Securit
       const name = options.userOf(tx);
       const user = name === undefined ? undefined : system.user(name);
       return user !== undefined && allows(system.state, principalOf(user), 'access', { database, defaultDatabase: options.defaultDatabase });
+    },
+    impersonate(username, target) {
+      const impersonated = system.user(target);
+      if (!impersonated || impersonated.suspended) {
+        throw new Neo4jError(Status.Forbidden, `Impersonation failed: the user '${target}' does not exist or is suspended.`);
+      }
+      if (!options.authEnabled) return target;
+      const user = system.user(username);
+      const principal = user === undefined ? undefined : principalOf(user);
+      if (!principal || !mayImpersonate(system.state, principal, target)) {
+        throw new Neo4jError(Status.Forbidden,
+          `Impersonating user '${target}' is not allowed for user '${username}'${principal ? ` with roles ${rolesText(principal)}` : ''}.`);
+      }
+      return target;
     },
     managesTransactions(username) {
       if (!options.authEnabled) return true;

@@ -58,7 +58,7 @@ const INCLUDES: Record<string, readonly string[]> = {
   database_management: ['create_database', 'drop_database', 'alter_database'],
   alias_management: ['create_alias', 'drop_alias', 'alter_alias', 'show_alias'],
   dbms_actions: ['user_management', 'role_management', 'privilege_management', 'database_management', 'create_database', 'drop_database',
-    'alter_database', 'alias_management', 'create_alias', 'drop_alias', 'alter_alias', 'show_alias'],
+    'alter_database', 'alias_management', 'create_alias', 'drop_alias', 'alter_alias', 'show_alias', 'impersonate'],
 };
 
 function covers(granted: string, wanted: string): boolean {
@@ -100,6 +100,17 @@ export function allows(state: SystemState, principal: Principal, action: string,
   if (granted.length === 0) return false;
   if (!['traverse', 'read', 'match', 'write'].includes(action)) return true;
   return segments.every((segment) => granted.some((p) => p.segment === segment && (p.resource === 'all_properties' || p.resource === 'graph')));
+}
+
+/**
+ * Whether `principal` may run as `target` (IMPERSONATE (target) or (*), or ALL DBMS PRIVILEGES, and
+ * no DENY IMPERSONATE of it). Running as oneself needs no privilege.
+ */
+export function mayImpersonate(state: SystemState, principal: Principal, target: string): boolean {
+  if (target === principal.username) return true;
+  const relevant = state.privileges.filter((p) => principal.roles.includes(p.role) && covers(p.action, 'impersonate')
+    && (p.action !== 'impersonate' || p.segment === 'USER(*)' || p.segment === `USER(${target})`));
+  return !relevant.some((p) => p.access === 'DENIED') && relevant.some((p) => p.access === 'GRANTED');
 }
 
 /**

@@ -52,6 +52,7 @@ export function privilegeCommand(p: Privilege): string {
   const verb = p.access === 'GRANTED' ? 'GRANT' : 'DENY';
   const to = `TO ${quote(p.role)}`;
   if (DBMS_ACTION_WORDS[p.action]) return `${verb} ${DBMS_ACTION_WORDS[p.action]} ON DBMS ${to}`;
+  if (p.action === 'impersonate') return `${verb} IMPERSONATE (${p.segment === 'USER(*)' ? '*' : quote(p.segment.slice(5, -1))}) ON DBMS ${to}`;
   if (DATABASE_ACTION_WORDS[p.action]) return `${verb} ${DATABASE_ACTION_WORDS[p.action]} ON ${graphText(p, 'DATABASE')} ${to}`;
   const props = p.resource === 'all_properties' ? ' {*}' : p.resource.startsWith('property(') ? ` {${quote(p.resource.slice(9, -1))}}` : '';
   if (p.action === 'write') return `${verb} WRITE ON ${graphText(p, 'GRAPH')} ${to}`;
