@@ -114,6 +114,36 @@ test('SHOW PROCEDURES and SHOW FUNCTIONS carry Neo4j 5\'s columns', { timeout: 3
   assert.deepEqual(uncallable, []);
 });
 
+test('SHOW FUNCTIONS / PROCEDURES and dbms.functions / dbms.procedures describe every function and procedure in Neo4j\'s and APOC\'s wording', { timeout: 30_000 }, async () => {
+  // Tools (Browser's :help, IDE completion) show these texts; an empty description or ANY-typed signature is useless to them.
+  const all = await running.driver6.executeQuery('SHOW FUNCTIONS YIELD name, description, signature, argumentDescription, returnDescription');
+  const undocumented = all.records.filter((r) => (r.get('description') as string) === '').map((r) => r.get('name') as string);
+  assert.deepEqual(undocumented, []);
+  const byName = new Map(all.records.map((r) => [r.get('name') as string, r]));
+  const abs = byName.get('abs')!;
+  assert.equal(abs.get('description'), 'Returns the absolute value of an `INTEGER` or `FLOAT`.');
+  assert.equal(abs.get('signature'), 'abs(input :: INTEGER | FLOAT) :: INTEGER | FLOAT');
+  assert.deepEqual(plain(abs.get('argumentDescription')), [{ name: 'input', type: 'INTEGER | FLOAT', description: 'input :: INTEGER | FLOAT', isDeprecated: false }]);
+  assert.equal(abs.get('returnDescription'), 'INTEGER | FLOAT');
+  const round = byName.get('round')!;
+  assert.equal(round.get('signature'), 'round(input :: FLOAT, precision = null :: INTEGER | FLOAT, mode = null :: STRING) :: FLOAT');
+  assert.deepEqual((plain(round.get('argumentDescription')) as { name: string; default?: string }[]).map((a) => [a.name, a.default]),
+    [['input', undefined], ['precision', 'DefaultParameterValue{value=null, type=INTEGER | FLOAT}'], ['mode', 'DefaultParameterValue{value=null, type=STRING}']]);
+  const sum = byName.get('apoc.coll.sum')!;
+  assert.equal(sum.get('description'), 'Returns the sum of all the `INTEGER | FLOAT` in the `LIST<INTEGER | FLOAT>`.');
+  assert.equal(sum.get('signature'), 'apoc.coll.sum(coll :: LIST<INTEGER | FLOAT>) :: FLOAT');
+  assert.equal((plain(sum.get('argumentDescription')) as { description: string }[])[0]!.description, 'The list of numbers to create a sum from.');
+  const legacy = await running.driver6.executeQuery("CALL dbms.functions() YIELD name, signature, description WHERE name = 'toUpper' RETURN signature, description");
+  assert.deepEqual(legacy.records.map((r) => [r.get('signature'), r.get('description')]), [['toUpper(input :: STRING) :: STRING', 'Returns the given `STRING` in uppercase.']]);
+  const procedures = await running.driver6.executeQuery('SHOW PROCEDURES YIELD name, description, argumentDescription');
+  assert.deepEqual(procedures.records.filter((r) => (r.get('description') as string) === '').map((r) => r.get('name')), []);
+  const create = procedures.records.find((r) => r.get('name') === 'apoc.create.node')!;
+  assert.deepEqual((plain(create.get('argumentDescription')) as { description: string }[]).map((a) => a.description),
+    ['The labels to assign to the new node.', 'The properties to assign to the new node.']);
+  const legacyProcedures = await running.driver6.executeQuery("CALL dbms.procedures() YIELD name, description WHERE description = '' RETURN name");
+  assert.equal(legacyProcedures.records.length, 0);
+});
+
 test('SHOW INDEXES lists the two default token lookup indexes; ids stay put when another index is dropped', { timeout: 30_000 }, async () => {
   // Neo4j 5 databases start with two LOOKUP indexes; tools key indexes by id.
   await running.driver6.executeQuery('CREATE INDEX first_idx IF NOT EXISTS FOR (n:First) ON (n.a)');
