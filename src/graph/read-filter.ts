@@ -149,10 +149,31 @@ export interface FilteredGraphTx extends GraphTx {
   readonly base: GraphTx;
   /** the rules it applies, to be re-applied where the statement moves (a query worker) */
   readonly readRules: ReadRulesSpec;
+  /** whether elements with this label (NODE) or type (RELATIONSHIP) may be traversed */
+  mayTraverse(entity: 'NODE' | 'RELATIONSHIP', token: string): boolean;
 }
 
 export function isFilteredView(tx: GraphTx): tx is FilteredGraphTx {
   return (tx as Partial<FilteredGraphTx>).readRules !== undefined && (tx as Partial<FilteredGraphTx>).base !== undefined;
+}
+
+/**
+ * Whether the user of `tx` may traverse nodes labelled `label` (Neo4j's allowsTraverseNode: TRAVERSE
+ * or MATCH granted on it or on every label, and not denied). Listings of labels (db.labels(),
+ * db.schema.*, apoc.meta.*) show only these; outside a view everything may be traversed.
+ */
+export function mayTraverseLabel(tx: GraphTx, label: string): boolean {
+  return !isFilteredView(tx) || tx.mayTraverse('NODE', label);
+}
+
+/** Whether the user of `tx` may traverse relationships of `type` (Neo4j's allowsTraverseRelType). */
+export function mayTraverseType(tx: GraphTx, type: string): boolean {
+  return !isFilteredView(tx) || tx.mayTraverse('RELATIONSHIP', type);
+}
+
+/** The labels among `labels` the user of `tx` may traverse (a visible node may carry others). */
+export function traversableLabels(tx: GraphTx, labels: readonly string[]): readonly string[] {
+  return isFilteredView(tx) ? labels.filter((label) => tx.mayTraverse('NODE', label)) : labels;
 }
 
 /** The transaction under any filtered view (identity: sessions, registries, user lookups). */
@@ -190,6 +211,10 @@ class FilteredTx implements FilteredGraphTx {
   get readOnly(): boolean { return this.base.readOnly; }
   get counters(): UpdateCounters { return this.base.counters; }
   get memoryTracker(): MemoryTracker | undefined { return this.base.memoryTracker; }
+
+  mayTraverse(entity: 'NODE' | 'RELATIONSHIP', token: string): boolean {
+    return (entity === 'NODE' ? this.nodes : this.rels).traversable([token]);
+  }
 
   // --- reads, filtered ---
 

@@ -91,3 +91,99 @@ test('Query API impersonatedUser: runs as the impersonated user with their privi
     await carol.close();
   }
 });
+
+/** What each listing shows a user: labels, types, node types with their properties, visualization and apoc.meta labels. */
+interface Listing {
+  labels: string[];
+  types: string[];
+  propertyKeys: string[];
+  nodeTypes: string[];
+  relTypes: string[];
+  visualNodes: string[];
+  visualRels: string[];
+  metaLabels: string[];
+  metaSchema: string[];
+  metaGraph: string[];
+}
+
+async function listingFor(user: string, password: string): Promise<Listing> {
+  const driver = neo4j.driver(running.server.boltUrl, neo4j.auth.basic(user, password), { maxTransactionRetryTime: 0 });
+  try {
+    const column = async (statement: string, key: string): Promise<string[]> =>
+      (await driver.executeQuery(statement)).records.map((r) => r.get(key) as string);
+    const visual = (await driver.executeQuery('CALL db.schema.visualization()')).records[0]!;
+    const metaGraph = (await driver.executeQuery('CALL apoc.meta.graph()')).records[0]!;
+    const schema = (await driver.executeQuery('CALL apoc.meta.schema() YIELD value RETURN value')).records[0]!.get('value') as Record<string, { type: string }>;
+    return {
+      labels: await column('CALL db.labels() YIELD label RETURN label', 'label'),
+      types: await column('CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType', 'relationshipType'),
+      propertyKeys: (await column('CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey', 'propertyKey')).filter((k) => ['a', 'secret', 'b', 'c', 'w'].includes(k)),
+      nodeTypes: await column("CALL db.schema.nodeTypeProperties() YIELD nodeType, propertyName RETURN nodeType + '.' + coalesce(propertyName, '-') AS t ORDER BY t", 't'),
+      relTypes: await column("CALL db.schema.relTypeProperties() YIELD relType, propertyName RETURN relType + '.' + coalesce(propertyName, '-') AS t ORDER BY t", 't'),
+      visualNodes: (visual.get('nodes') as { labels: string[] }[]).map((n) => n.labels[0]!).sort(),
+      visualRels: (visual.get('relationships') as { type: string }[]).map((r) => r.type).sort(),
+      metaLabels: [...new Set(await column("CALL apoc.meta.data() YIELD label, elementType WHERE elementType = 'node' RETURN label", 'label'))].sort(),
+      metaSchema: Object.entries(schema).filter(([, v]) => v.type === 'node').map(([k]) => k).sort(),
+      metaGraph: (metaGraph.get('nodes') as { labels: string[] }[]).map((n) => n.labels[0]!).sort(),
+    };
+  } finally {
+    await driver.close();
+  }
+}
+
+test('listings show only what the user may traverse: db.labels, db.relationshipTypes, db.schema.*, apoc.meta.* per privilege set', { timeout: 120_000 }, async () => {
+  await admin("CREATE (:VPublic {a: 1, secret: 's'})-[:V_LINKS {w: 1}]->(:VSecret {b: 2}), (:VOther {c: 3})-[:V_HIDDEN]->(:VPublic:VTagged {a: 2})");
+  // One user per privilege set (the rows of the matrix).
+  const users: Record<string, string[]> = {
+    v_reader: ['GRANT ROLE reader TO v_reader'],
+    v_public_only: [],
+    v_narrow: [
+      'CREATE ROLE v_narrow_role', 'GRANT ACCESS ON DATABASE neo4j TO v_narrow_role',
+      'GRANT MATCH {a} ON GRAPH neo4j NODES VPublic TO v_narrow_role', 'GRANT TRAVERSE ON GRAPH neo4j RELATIONSHIPS V_LINKS TO v_narrow_role',
+      'GRANT ROLE v_narrow_role TO v_narrow',
+    ],
+    v_denied: [
+      'CREATE ROLE v_denied_role', 'GRANT ROLE reader TO v_denied', 'DENY TRAVERSE ON GRAPH neo4j NODES VSecret TO v_denied_role',
+      'DENY TRAVERSE ON GRAPH neo4j RELATIONSHIPS V_HIDDEN TO v_denied_role', 'GRANT ROLE v_denied_role TO v_denied',
+    ],
+  };
+  for (const [user, grants] of Object.entries(users)) {
+    await admin(`CREATE USER ${user} SET PASSWORD 'pass-${user}' CHANGE NOT REQUIRED`, 'system');
+    for (const grant of grants) await admin(grant, 'system');
+  }
+  const only = (xs: string[]): string[] => xs.filter((x) => /^(V|:`V)/.test(x));
+  const seen = async (user: string): Promise<Listing> => {
+    const l = await listingFor(user, `pass-${user}`);
+    return {
+      ...l, labels: only(l.labels), types: only(l.types), nodeTypes: only(l.nodeTypes), relTypes: only(l.relTypes),
+      visualNodes: only(l.visualNodes), visualRels: only(l.visualRels), metaLabels: only(l.metaLabels), metaSchema: only(l.metaSchema), metaGraph: only(l.metaGraph),
+    };
+  };
+  const everything: Listing = {
+    labels: ['VOther', 'VPublic', 'VSecret', 'VTagged'], types: ['V_HIDDEN', 'V_LINKS'], propertyKeys: ['a', 'b', 'c', 'secret', 'w'],
+    nodeTypes: [':`VOther`.c', ':`VPublic`.a', ':`VPublic`.secret', ':`VPublic`:`VTagged`.a', ':`VSecret`.b'],
+    relTypes: [':`V_HIDDEN`.-', ':`V_LINKS`.w'],
+    visualNodes: ['VOther', 'VPublic', 'VSecret', 'VTagged'], visualRels: ['V_HIDDEN', 'V_HIDDEN', 'V_LINKS'],
+    metaLabels: ['VOther', 'VPublic', 'VSecret', 'VTagged'], metaSchema: ['VOther', 'VPublic', 'VSecret', 'VTagged'], metaGraph: ['VOther', 'VPublic', 'VSecret', 'VTagged'],
+  };
+  assert.deepEqual(await seen('v_reader'), everything, 'a reader sees everything');
+  // PUBLIC only: no label, type or data; property names are not filtered (as Neo4j's db.propertyKeys()).
+  assert.deepEqual(await seen('v_public_only'), {
+    labels: [], types: [], propertyKeys: ['a', 'b', 'c', 'secret', 'w'], nodeTypes: [], relTypes: [], visualNodes: [], visualRels: [],
+    metaLabels: [], metaSchema: [], metaGraph: [],
+  });
+  // MATCH {a} on VPublic and TRAVERSE on V_LINKS: VPublic nodes with property a only; V_LINKS is in use and
+  // traversable, so db.relationshipTypes lists it, though its relationships (to VSecret nodes) are invisible.
+  assert.deepEqual(await seen('v_narrow'), {
+    labels: ['VPublic'], types: ['V_LINKS'], propertyKeys: ['a', 'b', 'c', 'secret', 'w'],
+    nodeTypes: [':`VPublic`.a'], relTypes: [], visualNodes: ['VPublic'], visualRels: [],
+    metaLabels: ['VPublic'], metaSchema: ['VPublic'], metaGraph: ['VPublic'],
+  });
+  // reader with DENY TRAVERSE on VSecret and V_HIDDEN: those disappear everywhere, the V_LINKS relationship too (its end node is hidden).
+  assert.deepEqual(await seen('v_denied'), {
+    labels: ['VOther', 'VPublic', 'VTagged'], types: ['V_LINKS'], propertyKeys: ['a', 'b', 'c', 'secret', 'w'],
+    nodeTypes: [':`VOther`.c', ':`VPublic`.a', ':`VPublic`.secret', ':`VPublic`:`VTagged`.a'], relTypes: [],
+    visualNodes: ['VOther', 'VPublic', 'VTagged'], visualRels: [],
+    metaLabels: ['VOther', 'VPublic', 'VTagged'], metaSchema: ['VOther', 'VPublic', 'VTagged'], metaGraph: ['VOther', 'VPublic', 'VTagged'],
+  });
+});

@@ -1,6 +1,7 @@
 // Built-in db.* and dbms.procedures/functions procedures, registered like any other procedure.
 
 import type { GraphTx } from '../../graph/api.js';
+import { baseTransaction, mayTraverseLabel, mayTraverseType } from '../../graph/read-filter.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import { functionRows, signatureText } from './catalogue.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';
@@ -24,13 +25,22 @@ export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSi
     ...searchProcedures(),
     {
       name: 'db.labels', mode: 'READ', inputs: [], outputs: [{ name: 'label', type: 'STRING' }],
-      description: 'List all available labels in the database.',
-      invoke: (tx: GraphTx) => sorted(tx.labels()).filter((l) => tx.nodeCount(l) > 0).map((l) => [l]),
+      description: "List all labels attached to nodes within a database according to the user's access rights. "
+        + 'The procedure returns empty results if the user is not authorized to view those labels.',
+      // As Neo4j: the labels in use (whoever may see their nodes) that the user may traverse.
+      invoke: (tx: GraphTx) => {
+        const all = baseTransaction(tx);
+        return sorted(all.labels()).filter((l) => mayTraverseLabel(tx, l) && all.nodeCount(l) > 0).map((l) => [l]);
+      },
     },
     {
       name: 'db.relationshipTypes', mode: 'READ', inputs: [], outputs: [{ name: 'relationshipType', type: 'STRING' }],
-      description: 'List all available relationship types in the database.',
-      invoke: (tx: GraphTx) => sorted(tx.relationshipTypes()).filter((t) => tx.relationshipCount(t) > 0).map((t) => [t]),
+      description: "List all types attached to relationships within a database according to the user's access rights. "
+        + 'The procedure returns empty results if the user is not authorized to view those relationship types.',
+      invoke: (tx: GraphTx) => {
+        const all = baseTransaction(tx);
+        return sorted(all.relationshipTypes()).filter((t) => mayTraverseType(tx, t) && all.relationshipCount(t) > 0).map((t) => [t]);
+      },
     },
     {
       name: 'db.propertyKeys', mode: 'READ', inputs: [], outputs: [{ name: 'propertyKey', type: 'STRING' }],
@@ -77,7 +87,8 @@ export function builtinProcedures(list: () => ProcedureSignature[]): ProcedureSi
 
 /** One virtual node per label and one virtual relationship per (start label, type, end label). */
 function schemaVisualization(tx: GraphTx): CypherValue[][] {
-  const labels = sorted(tx.labels()).filter((l) => tx.nodeCount(l) > 0);
+  // What the user may see: labels they may traverse with nodes they can see, relationships they can see.
+  const labels = sorted(tx.labels()).filter((l) => mayTraverseLabel(tx, l) && tx.nodeCount(l) > 0);
   const nodes = new Map<string, NodeValue>();
   labels.forEach((l, i) => nodes.set(l, new NodeValue(-(i + 1), [l], new Map<string, CypherValue>([['name', l], ['indexes', []], ['constraints', []]]), `-${i + 1}`)));
   const rels = new Map<string, RelationshipValue>();
@@ -90,7 +101,7 @@ function schemaVisualization(tx: GraphTx): CypherValue[][] {
     if (!s || !e) continue;
     for (const a of s.labels) for (const b of e.labels) {
       const key = `${a}\u0000${r.type}\u0000${b}`;
-      if (rels.has(key)) continue;
+      if (rels.has(key) || !nodes.has(a) || !nodes.has(b)) continue;
       const id = -(rels.size + 1);
       rels.set(key, new RelationshipValue(id, r.type, nodes.get(a)!.id, nodes.get(b)!.id, new Map(), String(id), nodes.get(a)!.elementId, nodes.get(b)!.elementId));
     }

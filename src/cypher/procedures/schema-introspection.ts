@@ -2,6 +2,7 @@
 // relationship type, found by scanning the graph (bounded), as schema introspection tools expect.
 
 import type { GraphTx } from '../../graph/api.js';
+import { traversableLabels } from '../../graph/read-filter.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
@@ -60,7 +61,8 @@ export function introspectionProcedures(): ProcedureSignature[] {
         for (const id of tx.allNodes()) {
           if (--budget < 0) break;
           const n = tx.node(id);
-          if (n) collect(groups, JSON.stringify([...n.labels].sort()), n.properties);
+          // a visible node may carry labels the user may not traverse: they are not listed (as db.labels())
+          if (n) collect(groups, JSON.stringify([...traversableLabels(tx, n.labels)].sort()), n.properties);
         }
         return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([key, g]) => {
           const labels = JSON.parse(key) as string[];

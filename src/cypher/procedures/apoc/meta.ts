@@ -3,6 +3,7 @@
 // GraphQL introspector read).
 
 import type { GraphTx } from '../../../graph/api.js';
+import { traversableLabels } from '../../../graph/read-filter.js';
 import type { ProcedureSignature } from '../../../execution/api.js';
 import type { ScalarFunction } from '../../functions/types.js';
 import {
@@ -62,7 +63,7 @@ function scan(tx: GraphTx): Shape {
     if (--budget < 0) break;
     const n = tx.node(id);
     if (!n) continue;
-    for (const l of n.labels) { const s = label(l); s.count++; note(s.properties, n.properties); }
+    for (const l of traversableLabels(tx, n.labels)) { const s = label(l); s.count++; note(s.properties, n.properties); }
   }
   budget = SCAN_LIMIT;
   for (const id of tx.allRelationships()) {
@@ -73,15 +74,16 @@ function scan(tx: GraphTx): Shape {
     if (!t) { t = { count: 0, properties: new Map() }; types.set(r.type, t); }
     t.count++;
     note(t.properties, r.properties);
-    const start = tx.node(r.startId); const end = tx.node(r.endId);
-    if (!start || !end) continue;
-    for (const l of start.labels) {
+    const startNode = tx.node(r.startId); const endNode = tx.node(r.endId);
+    if (!startNode || !endNode) continue;
+    const start = traversableLabels(tx, startNode.labels); const end = traversableLabels(tx, endNode.labels);
+    for (const l of start) {
       const s = label(l).out.get(r.type) ?? { count: 0, others: new Set<string>() };
-      s.count++; end.labels.forEach((x) => s.others.add(x)); label(l).out.set(r.type, s);
+      s.count++; end.forEach((x) => s.others.add(x)); label(l).out.set(r.type, s);
     }
-    for (const l of end.labels) {
+    for (const l of end) {
       const s = label(l).in.get(r.type) ?? { count: 0, others: new Set<string>() };
-      s.count++; start.labels.forEach((x) => s.others.add(x)); label(l).in.set(r.type, s);
+      s.count++; start.forEach((x) => s.others.add(x)); label(l).in.set(r.type, s);
     }
   }
   return { labels, types };
@@ -156,7 +158,7 @@ function metaGraph(tx: GraphTx): CypherValue[][] {
     const r = tx.relationship(id);
     const start = r && tx.node(r.startId); const end = r && tx.node(r.endId);
     if (!r || !start || !end) continue;
-    for (const a of start.labels) for (const b of end.labels) {
+    for (const a of traversableLabels(tx, start.labels)) for (const b of traversableLabels(tx, end.labels)) {
       const key = `${a}\u0000${r.type}\u0000${b}`;
       const c = counts.get(key) ?? { start: a, type: r.type, end: b, count: 0 };
       c.count++;
