@@ -129,8 +129,11 @@ test('Jolt (sparse, line-delimited, v1): header, data, summary, info events with
   assert.equal(summary.stats.nodes_created, 2);
   assert.deepEqual(all[4], { data: [1] });
   assert.deepEqual(all[7], { summary: {} });
-  const info = all[8]!.info as { lastBookmarks: string[] };
+  const info = all[8]!.info as { lastBookmarks: string[]; notifications: { code: string; description: string }[] };
   assert.equal(info.lastBookmarks.length, 1);
+  // Neo4j 5 flags the first Jolt version as deprecated, once per statement.
+  assert.deepEqual(info.notifications.map((n) => n.code), ['Neo.ClientNotification.Request.DeprecatedFormat', 'Neo.ClientNotification.Request.DeprecatedFormat']);
+  assert.match(info.notifications[0]!.description, /Please use 'application\/vnd\.neo4j\.jolt-v2'/);
   // A path read against a relationship's direction writes it reversed.
   const reversed = events((await post('/db/neo4j/tx/commit', statement('MATCH p = (:JoltB)<-[:JT]-(:JoltA) RETURN p'), 'application/vnd.neo4j.jolt')).text);
   const reversedSteps = ((reversed[1]!.data as unknown[])[0] as { '..': Record<string, unknown[]>[] })['..'];
@@ -146,6 +149,7 @@ test('Jolt strict mode, JSON sequences and v2 element ids', { timeout: 60_000 },
   const all = events(strict.text, true);
   assert.deepEqual(all[1], { data: [{ Z: '1' }, { U: 'a' }, { '?': 'false' }, { '[]': [{ Z: '1' }] }, { R: '3000000000' }, null] });
   const v2 = events((await post('/db/neo4j/tx/commit', statement('MATCH (a:JoltA)-[r:JT]->(b) RETURN a, r'), 'application/vnd.neo4j.jolt-v2;strict=true')).text);
+  assert.equal((v2[3]!.info as { notifications?: unknown[] }).notifications, undefined, 'v2 is not deprecated');
   const [node, rel] = v2[1]!.data as [{ '()': [string, string[], Record<string, unknown>] }, { '->': [string, string, string, string, unknown] }];
   assert.equal(typeof node['()'][0], 'string', 'v2 writes element ids');
   assert.deepEqual(node['()'][2].name, { U: 'x' });

@@ -292,6 +292,7 @@ export async function* streamStatements(
         ...(plan ? { plan: { root: planJson(plan) } } : {}),
       });
       for (const notification of cursor.notifications?.() ?? []) notifications?.push(notificationJson(notification));
+      if (format.statementNotification) notifications?.push(format.statementNotification);
       finishStatement();
       yield chunk;
     }

@@ -35,6 +35,8 @@ export interface TxBodyFormat {
   statementCut(): string;
   /** the end of the body: notifications, the error if any, and (without one) `after` (commit link, expiry, bookmarks) */
   end(error: Neo4jError | undefined, after?: Record<string, unknown>, notifications?: readonly unknown[]): string;
+  /** a notification every statement adds (Neo4j 5 flags a deprecated format once per statement) */
+  readonly statementNotification?: Record<string, unknown>;
 }
 
 export function errorsOf(error: Neo4jError | undefined): { code: string; message: string }[] {
@@ -86,11 +88,26 @@ const JOLT_TYPES: Readonly<Record<string, boolean>> = {
   'application/vnd.neo4j.jolt-v2': true,
 };
 
+/**
+ * Neo4j 5's warning for the first Jolt version (`jolt`, `jolt-v1`, numeric ids), which it
+ * deprecates in favour of `jolt-v2`; `sequence`: the `+json-seq` spellings.
+ */
+function deprecatedJolt(sequence: boolean): Record<string, unknown> {
+  const suffix = sequence ? '+json-seq' : '';
+  return {
+    code: 'Neo.ClientNotification.Request.DeprecatedFormat', severity: 'WARNING',
+    title: 'The client made a request for a format which has been deprecated.',
+    description: `The requested format has been deprecated. ('application/vnd.neo4j.jolt${suffix}' and 'application/vnd.neo4j.jolt-v1${suffix}' `
+      + `have been deprecated and will be removed in a future version. Please use 'application/vnd.neo4j.jolt-v2${suffix}'.)`,
+  };
+}
+
 /** Jolt's event stream in `mode`; `sequence`: RFC 7464 framing. */
 export function joltFormat(mode: JoltMode, sequence: boolean, contentType: string): TxBodyFormat {
   const event = (body: unknown): string => `${sequence ? RECORD_SEPARATOR : ''}${JSON.stringify(body)}\n`;
   return {
     contentType,
+    ...(mode.elementIds ? {} : { statementNotification: deprecatedJolt(sequence) }),
     start: '',
     statementHead: (columns) => event({ header: { fields: columns } }),
     record: (values) => event({ data: values.map((value) => joltValue(value, mode)) }),
