@@ -9,7 +9,7 @@
 
 import { Neo4jError, Status } from '../../core/errors.js';
 import { EXPLICIT_TRANSACTION } from '../../execution/api.js';
-import type { GraphDatabase, GraphTx } from '../../graph/api.js';
+import type { GraphDatabase } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import type { HttpResponse } from './discovery.js';
 import {
