@@ -427,10 +427,12 @@ async function compose(
   const https = httpsConnector(config);
   if (config.http.enabled || https) {
     const httpFallback = `${config.http.host}:${config.http.port}`;
-    const txDeps = { executor, databases, authenticator, authEnabled: config.authEnabled, transactions };
+    const txDeps = {
+      executor, databases, authenticator, authEnabled: config.authEnabled, transactions, ticker: nodeTicker, transactionTimeoutMs: execution.transactionTimeoutMs,
+    };
     const httpTransactions = new HttpTransactions(txDeps, { clock: nodeClock });
     const queryDeps = {
-      ...txDeps, bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs, ticker: nodeTicker, transactionTimeoutMs: execution.transactionTimeoutMs,
+      ...txDeps, bookmarkWaitTimeoutMs: execution.bookmarkReadyTimeoutMs,
       impersonate: (user: string, target: string) => security.impersonate(user, target),
     };
     const queryTransactions = new QueryApiTransactions(queryDeps, { clock: nodeClock, newId: () => randomHexId() });

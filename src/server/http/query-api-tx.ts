@@ -13,7 +13,7 @@ import type { GraphDatabase } from '../../graph/api.js';
 import type { CypherValue } from '../../values/value.js';
 import type { HttpResponse } from './discovery.js';
 import {
-  contentTypeOf, databaseFor, effectiveUser, errorResponse, guardedBody, openStatement, parseQuery, responseFormat, startDeadline, statementBody,
+  contentTypeOf, databaseFor, effectiveUser, errorResponse, guardedBody, openStatement, parseQuery, responseFormat, startQueryDeadline, statementBody,
   type QueryApiDeps, type QueryApiRequest, type ValueFormat,
 } from './query-api.js';
 import { asNeo4jError, authenticateUser, commitAndBookmark, HttpTxState } from './tx-endpoint.js';
@@ -81,7 +81,7 @@ export class QueryApiTransactions {
       };
       entry = opened;
       this.open.add(id, opened);
-      startDeadline(this.deps, opened.state, query);
+      startQueryDeadline(this.deps, opened.state, query);
       if (query.statement === undefined) return this.infoResponse(opened, format);
       return await this.runStatement(opened, query.statement, query.parameters, query.includeCounters, format, 'keep', request.signal);
     } catch (error) {

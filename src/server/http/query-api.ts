@@ -9,8 +9,7 @@
 // "errors" to the 202 body, as Neo4j does. The rows stream a batch at a time (docs/http.md);
 // explicit transactions are in query-api-tx.ts.
 
-import { rejectImpersonation, timedOut } from '../../bolt/session-tx.js';
-import type { Ticker } from '../../env/clock.js';
+import { rejectImpersonation } from '../../bolt/session-tx.js';
 import { requiredTxId } from '../../bolt/bookmarks.js';
 import { Neo4jError, Status } from '../../core/errors.js';
 import type { PlanDescription, ProfiledPlan, QueryCursor, QueryNotification, StatementTransaction } from '../../execution/api.js';
@@ -19,7 +18,7 @@ import type { CypherValue } from '../../values/value.js';
 import type { HttpResponse } from './discovery.js';
 import { invalidRequest, plainValue, typedValue } from './json-values.js';
 import {
-  asNeo4jError, authenticateUser, clientGone, commitAndBookmark, fromJson, HttpTxState, quietRollback, ROWS_PER_CHUNK, streamed,
+  asNeo4jError, authenticateUser, clientGone, commitAndBookmark, fromJson, HttpTxState, quietRollback, ROWS_PER_CHUNK, startDeadline, streamed,
   type TxEndpointDeps,
 } from './tx-endpoint.js';
 import { typedParameters } from './typed-params.js';
@@ -29,10 +28,6 @@ export const TYPED_JSON = 'application/vnd.neo4j.query';
 export interface QueryApiDeps extends TxEndpointDeps {
   /** how long a request's bookmarks may make it wait for this server to catch up */
   readonly bookmarkWaitTimeoutMs: number;
-  /** the timer source transaction deadlines run on (without one, no deadline is enforced) */
-  readonly ticker?: Ticker;
-  /** db.transaction.timeout (0 or absent: none); a request's maxExecutionTime wins over it, as in Neo4j */
-  readonly transactionTimeoutMs?: number;
   /**
    * Checks that `user` may run as `target` (IMPERSONATE) and returns whom statements run as; throws
    * Forbidden otherwise. Without it, impersonation is refused.
@@ -161,17 +156,9 @@ export async function databaseFor(deps: QueryApiDeps, name: string, query: Parse
   return database;
 }
 
-/**
- * Starts the transaction's execution deadline: the request's maxExecutionTime, else the server's
- * db.transaction.timeout. When it passes, the transaction is terminated (a running statement fails,
- * an idle explicit transaction is rolled back) with Neo4j's timeout error.
- */
-export function startDeadline(deps: QueryApiDeps, state: HttpTxState, query: ParsedQuery): void {
-  const configuredMs = deps.transactionTimeoutMs ?? 0;
-  const timeoutMs = query.maxExecutionTimeMs ?? (configuredMs > 0 ? configuredMs : undefined);
-  if (timeoutMs === undefined || !deps.ticker) return;
-  const clientConfigured = query.maxExecutionTimeMs !== undefined;
-  state.deadline(deps.ticker, timeoutMs, () => timedOut(clientConfigured, { elementIds: true }));
+/** Starts the transaction's deadline: the request's maxExecutionTime, else db.transaction.timeout. */
+export function startQueryDeadline(deps: QueryApiDeps, state: HttpTxState, query: ParsedQuery): void {
+  startDeadline(deps, state, query.maxExecutionTimeMs);
 }
 
 export function countersJson(counters: UpdateCounters): Record<string, unknown> {
@@ -353,7 +340,7 @@ export async function handleQuery(deps: QueryApiDeps, databaseName: string, requ
     const begin = (): GraphTx => database.begin({ readOnly: query.readOnly, metadata: query.txMetadata });
     tx = begin();
     state = HttpTxState.track(deps, tx, database.name, effectiveUser(deps, user, query), undefined, query.txMetadata);
-    startDeadline(deps, state, query);
+    startQueryDeadline(deps, state, query);
     // Neo4j runs Query API statements as implicit transactions: CALL { … } IN TRANSACTIONS works.
     const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: begin };
     const statement = await openStatement(deps, tx, state, query.statement!, query.parameters, implicit);

@@ -17,6 +17,7 @@ import type { Ticker } from '../../env/clock.js';
 import type { CypherValue } from '../../values/value.js';
 import type { Authenticator, DatabaseProvider, TrackedTransaction, TransactionTracker } from '../../bolt/services.js';
 import { bookmarkAfterCommit } from '../../bolt/bookmarks.js';
+import { timedOut } from '../../bolt/session-tx.js';
 import { statsOf } from '../../bolt/results.js';
 import type { HttpResponse } from './discovery.js';
 import { rowValue } from './json-values.js';
@@ -31,6 +32,24 @@ export interface TxEndpointDeps {
   readonly authEnabled: boolean;
   /** the server's transaction registry (SHOW / TERMINATE TRANSACTIONS); optional */
   readonly transactions?: TransactionTracker;
+  /** the timer source transaction deadlines run on (without one, no deadline is enforced) */
+  readonly ticker?: Ticker;
+  /** db.transaction.timeout (0 or absent: none); a client's own timeout wins over it, as in Neo4j */
+  readonly transactionTimeoutMs?: number;
+}
+
+/**
+ * Starts a transaction's execution deadline: the client's timeout (`clientTimeoutMs`, the Query
+ * API's maxExecutionTime), else the server's db.transaction.timeout. When it passes, the
+ * transaction is terminated (a running statement fails, an idle open transaction is rolled back)
+ * with Neo4j's timeout error.
+ */
+export function startDeadline(deps: TxEndpointDeps, state: HttpTxState, clientTimeoutMs?: number): void {
+  const configuredMs = deps.transactionTimeoutMs ?? 0;
+  const timeoutMs = clientTimeoutMs ?? (configuredMs > 0 ? configuredMs : undefined);
+  if (timeoutMs === undefined || !deps.ticker) return;
+  const clientConfigured = clientTimeoutMs !== undefined;
+  state.deadline(deps.ticker, timeoutMs, () => timedOut(clientConfigured, { elementIds: true }));
 }
 
 /**
@@ -364,6 +383,7 @@ async function* autoCommitBody(
     return;
   }
   const state = HttpTxState.track(deps, tx, database.name, user);
+  startDeadline(deps, state);
   // The one-request form is Neo4j's implicit transaction: CALL { … } IN TRANSACTIONS may commit batches.
   const implicit: StatementTransaction = { implicit: true, database: database.name, beginInner: () => database.begin({ readOnly }) };
   let finished = false;

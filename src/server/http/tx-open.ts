@@ -12,7 +12,7 @@ import type { GraphDatabase } from '../../graph/api.js';
 import type { HttpResponse } from './discovery.js';
 import {
   asNeo4jError, authenticateRequest, authenticateUser, clientGone, commitAndBookmark, errorOnly, HttpTxState,
-  json, parseStatements, quietRollback, resolveDatabase, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
+  json, parseStatements, quietRollback, resolveDatabase, startDeadline, streamed, streamStatements, type StatementRequest, type TxEndpointDeps,
 } from './tx-endpoint.js';
 import { formatFor, jsonFormat, type TxBodyFormat, type TxOutput } from './tx-formats.js';
 import { HttpTxTable, type HttpTxTableOptions, type OpenHttpTransaction } from './tx-table.js';
@@ -81,6 +81,7 @@ export class HttpTransactions {
     const state = HttpTxState.track(this.deps, tx, database.name, user, () => this.open.terminatedWhileIdle(id, entry));
     const entry: OpenHttpTx = { tx, database, expiresAtMs: this.open.nextExpiryMs(), busy: undefined, state };
     this.open.add(id, entry);
+    startDeadline(this.deps, state);
     const location = `${baseUrl}${txPath ?? `/db/${encodeURIComponent(databaseName)}/tx`}/${id}`;
     return streamed(201, this.body(id, entry, statements, { kind: 'keep', location }, signal, format), { Location: location }, format.contentType);
   }
