@@ -6,36 +6,16 @@
 // and the client speak mutual TLS.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
+import { admin } from './admin-cli.js';
 import { countLabel, eventually, freePorts, startCluster } from './cluster-harness.js';
 import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
 import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-
-const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const ADMIN_TIMEOUT_MS = 60_000;
-
-/** runs `causeway admin …` with home as NEO4J_HOME; bounded in time */
-function admin(home: string, args: readonly string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, 'admin', ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', NEO4J_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ADMIN_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 test('a backup of a single server seeds a new cluster; cores back up online, incrementally; unbind keeps the store', { timeout: 180_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'causeway-backup-'));
