@@ -2,8 +2,9 @@
 // documents use them: an online backup from a single server's backup port, restored on cores
 // before their first start, seeds a new cluster (every core ends up with the data, also the empty
 // one); backups from a core's backup and transaction ports, the second one incremental; unbind
-// keeps the store; dump and load round-trip a database; with the backup SSL policy the service
-// and the client speak mutual TLS.
+// keeps the store; a core backs up its database and the system database, and refuses others;
+// dump and load round-trip a database; with the backup SSL policy the service and the client
+// speak mutual TLS.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -81,6 +82,17 @@ test('a backup of a single server seeds a new cluster; cores back up online, inc
     const checked = await admin(core3.home, ['check-consistency', `--backup=${join(target, 'neo4j.backup')}`]);
     assert.equal(checked.code, 0, checked.out);
     assert.match(checked.out, /126 nodes and 60 relationships, consistent/);
+    // "*" on a core: its one database and the system database; a database it does not hold is
+    // refused with the reason, on the backup port and on the transaction port alike
+    const everything = await admin(core1.home, ['database', 'backup', `--from=127.0.0.1:${backupPort1}`, `--to-path=${join(work, 'all')}`, '*']);
+    assert.equal(everything.code, 0, everything.out);
+    assert.match(everything.out, /Received the system database: 1 users/);
+    assert.equal(existsSync(join(work, 'all', 'neo4j.backup', 'graph.mdb')), true);
+    for (const port of [backupPort1, core1.ports.catchup]) {
+      const other = await admin(core1.home, ['database', 'backup', 'shop', `--from=127.0.0.1:${port}`, `--to-path=${join(work, 'other')}`]);
+      assert.equal(other.code, 1, other.out);
+      assert.match(other.out, /Database 'shop' does not exist on this cluster member/);
+    }
 
     // Unbind a stopped core: its cluster state goes, its store stays.
     await core3.kill('SIGTERM');
