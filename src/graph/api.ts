@@ -11,6 +11,14 @@ export type NodeId = number;
 export type RelId = number;
 export type Direction = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
+export type SeekOp = '<' | '<=' | '>' | '>=' | 'STARTS WITH' | 'CONTAINS' | 'ENDS WITH';
+
+/** `value <op> bound`, one conjunct of an index seek. */
+export interface ValuePredicate {
+  readonly op: SeekOp;
+  readonly bound: PropertyValue;
+}
+
 export interface NodeRecord {
   readonly id: NodeId;
   readonly labels: readonly string[];
@@ -88,10 +96,12 @@ export interface GraphRead {
   /** Exact-match lookup of nodes with `label` whose `key` equals `value` (Cypher equality). */
   nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId>;
   /**
-   * Nodes with `label` whose `key` is present and passes `test` (a range or string predicate).
-   * Through the (label, key) index when there is one, so nodes without a passing value are not read.
+   * Nodes with `label` whose `key` is present and satisfies every predicate (`<`, `<=`, `>`, `>=`,
+   * STARTS WITH, CONTAINS, ENDS WITH with Cypher's semantics: a bound of another type group, NaN
+   * or a non-string text bound matches nothing). Through the (label, key) index when there is one:
+   * an ordered seek over the keys in range, so nodes without a passing value are not read.
    */
-  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId>;
+  nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId>;
   /** Whether an online index covers (label, key): lets the planner choose a seek. */
   hasNodeIndex(label: string, key: string): boolean;
   allRelationships(): Iterable<RelId>;

@@ -14,6 +14,7 @@
 // The rules are plain data (ReadRulesSpec) so they can travel to a query worker.
 
 import type { Neo4jError } from '../core/errors.js';
+import type { ValuePredicate } from './api.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type { PropertyValue } from '../values/value.js';
 import type {
@@ -253,13 +254,13 @@ class FilteredTx implements FilteredGraphTx {
     }
   }
 
-  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
-    return this.all ? this.base.nodesByPropertyMatching(label, key, test) : this.seekMatching(label, key, test);
+  nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
+    return this.all ? this.base.nodesByPropertyMatching(label, key, predicates) : this.seekMatching(label, key, predicates);
   }
 
-  private *seekMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+  private *seekMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
     if (this.nodes.deniedToken(label)) return;
-    for (const id of this.base.nodesByPropertyMatching(label, key, test)) {
+    for (const id of this.base.nodesByPropertyMatching(label, key, predicates)) {
       const record = this.visibleNode(id);
       if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
     }

@@ -11,7 +11,8 @@ import type {
 } from './api.js';
 import { isLookupIndex, type StoreReader } from './store.js';
 import type { TxState, WorkingNode } from './tx-state.js';
-import { canonicalKey, canonicalKeyOf, decodeScalarKey } from './values.js';
+import { canonicalKey, canonicalKeyOf } from './values.js';
+import { decodeScalarIndexKey, keySpan, predicateTest, type KeySpan, type ValuePredicate } from './index-keys.js';
 
 /** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
 interface LocalLookup {
@@ -103,11 +104,14 @@ export class OverlayReader implements GraphRead {
     return this.committedThen(committed, lookup.entries.get(wanted) ?? [], accept);
   }
 
-  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+  nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
     this.checkReadable();
+    const span = keySpan(predicates);
+    if (span === null) return [];
+    const test = predicateTest(predicates);
     const index = this.committedLookupIndex(label, [key]);
     if (index === undefined) return this.scanMatching(label, key, test);
-    const committed = this.committedMatching(index.name, key, test);
+    const committed = this.committedSeek(index.name, span, test, (id) => this.base.node(id)?.properties.get(key));
     if (!this.state.hasNodeChanges()) return committed;
     const lookup = this.localLookup(label, key);
     const accept = (node: WorkingNode): boolean => {
@@ -117,10 +121,19 @@ export class OverlayReader implements GraphRead {
     return this.committedThen(committed, flatten(lookup.entries.values()), accept);
   }
 
-  /** Index entries whose value passes; a value the key does not spell out is read from the node. */
-  private *committedMatching(indexName: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
-    for (const entry of this.base.indexEntries(indexName)) {
-      const value = decodeScalarKey(entry.key) ?? this.base.node(entry.id)?.properties.get(key);
+  /**
+   * The committed entries in the span (an ordered seek). An exact span needs no test; otherwise
+   * each value is decoded from its key, or read from the entity when the key does not spell it out.
+   */
+  protected *committedSeek(
+    indexName: string, span: KeySpan, test: (value: PropertyValue) => boolean, read: (id: number) => PropertyValue | undefined,
+  ): Iterable<number> {
+    for (const entry of this.base.indexSeek(indexName, span.start, span.end)) {
+      if (span.exact) {
+        yield entry.id;
+        continue;
+      }
+      const value = decodeScalarIndexKey(entry.key) ?? read(entry.id);
       if (value !== undefined && test(value)) yield entry.id;
     }
   }

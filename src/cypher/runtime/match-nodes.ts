@@ -4,8 +4,8 @@
 // with the estimate that picks among them. Part matching itself is in match.ts.
 
 import { typeError } from '../../core/errors.js';
-import type { NodeRecord } from '../../graph/api.js';
-import { cypherCompare, cypherEquals } from '../../values/compare.js';
+import type { NodeRecord, ValuePredicate } from '../../graph/api.js';
+import { cypherEquals } from '../../values/compare.js';
 import { nodeValue } from '../values/entities.js';
 import { formatValue, typeName } from '../../values/format.js';
 import { type CypherValue, NodeValue, PathValue, type PropertyValue, RelationshipValue } from '../../values/value.js';
@@ -146,40 +146,26 @@ function indexScan(labels: readonly string[], ready: readonly Seed[], row: Row, 
   for (const label of labels) {
     for (const key of new Set(scans.map((s) => s.key))) {
       if (!ctx.tx.hasNodeIndex(label, key)) continue;
-      const tests: ((v: PropertyValue) => boolean)[] = [];
-      for (const s of scans) {
-        if (s.key !== key) continue;
-        const test = scanTest(s.op as ScanOp, s.value(row, ctx));
-        if (test === null) return [];
-        tests.push(test);
-      }
-      return ctx.tx.nodesByPropertyMatching(label, key, (v) => tests.every((t) => t(v)));
+      const predicates = seekPredicates(scans, key, row, ctx);
+      return predicates === null ? [] : ctx.tx.nodesByPropertyMatching(label, key, predicates);
     }
   }
   return null;
 }
 
-/** The test `value <op> bound` is true for, or null when it is true for no value. */
-function scanTest(op: ScanOp, bound: CypherValue): ((v: PropertyValue) => boolean) | null {
-  if (bound === null) return null;
-  switch (op) {
-    case 'STARTS WITH': case 'CONTAINS': case 'ENDS WITH': {
-      if (typeof bound !== 'string') return null;
-      if (op === 'STARTS WITH') return (v) => typeof v === 'string' && v.startsWith(bound);
-      if (op === 'ENDS WITH') return (v) => typeof v === 'string' && v.endsWith(bound);
-      return (v) => typeof v === 'string' && v.includes(bound);
-    }
-    default: {
-      const holds = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;
-      return (v) => {
-        const c = cypherCompare(v, bound);
-        return c !== null && !Number.isNaN(c) && holds(c);
-      };
-    }
+/** The scan seeds on `key` as store predicates, or null when a bound matches no value (null, a map, a node). */
+export function seekPredicates(scans: readonly Seed[], key: string, row: Row, ctx: ExecContext): ValuePredicate[] | null {
+  const predicates: ValuePredicate[] = [];
+  for (const s of scans) {
+    if (s.key !== key) continue;
+    const bound = s.value(row, ctx);
+    if (bound === null || !isPropertyValue(bound)) return null;
+    predicates.push({ op: s.op as ScanOp, bound });
   }
+  return predicates;
 }
 
-function isPropertyValue(v: CypherValue): v is PropertyValue {
+export function isPropertyValue(v: CypherValue): v is PropertyValue {
   return v !== null && !(v instanceof Map) && !(v instanceof NodeValue) && !(v instanceof RelationshipValue) && !(v instanceof PathValue) &&
     !(Array.isArray(v) && v.some((x) => !isPropertyValue(x)));
 }

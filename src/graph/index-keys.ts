@@ -1,0 +1,292 @@
+// Order-preserving index keys (format 2): the bytes of a RANGE index entry's values, built so that
+// byte order is Cypher's comparison order within a type group and equal keys are exactly Cypher
+// equality (integer 1 meets float 1.0, -0.0 meets 0.0, NaN is never indexed). Each type group
+// starts with its own tag, so a seek for numbers reads numbers only; every value's bytes are
+// self-delimiting, so composite keys concatenate and no key is a prefix of another's.
+//
+//   0x10 boolean   0x00 false / 0x01 true
+//   0x20 number    sortable double of the value (rounded) · u16 (exact integer − double + 0x8000)
+//   0x30 string    UTF-16 code units big-endian, unit 0 as 00 00 01, ended by 00 00 00
+//   0x40 date      sortable i64 epoch days
+//   0x41 localtime sortable i64 nano of day
+//   0x42 time      sortable i64 UTC nanos · sortable i64 nano of day
+//   0x43 localdatetime  sortable i64 epoch seconds · u32 nanos
+//   0x44 datetime  sortable i64 epoch seconds · u32 nanos · (equality only) i32 offset · zone
+//   0x50 duration  months · days · seconds (sortable i64) · u32 nanos (equality only)
+//   0x60 point     u32 srid · u8 dimensions · sortable doubles (equality only)
+//   0x70 list      the elements' keys · 00
+//
+// Strings use UTF-16 units because Cypher compares strings as JavaScript does (by code unit).
+
+import {
+  DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
+  type PropertyValue,
+} from '../values/value.js';
+import { cypherCompare } from '../values/compare.js';
+import type { SeekOp, ValuePredicate } from './api.js';
+import { ByteWriter } from './bytes.js';
+import { prefixEnd } from './keys.js';
+
+/** Bumped when the encoding changes; stores with an older format rebuild their entries at open. */
+export const INDEX_KEY_FORMAT = 2;
+
+export const enum Group {
+  Boolean = 0x10,
+  Number = 0x20,
+  String = 0x30,
+  Date = 0x40,
+  LocalTime = 0x41,
+  Time = 0x42,
+  LocalDateTime = 0x43,
+  DateTime = 0x44,
+  Duration = 0x50,
+  Point = 0x60,
+  List = 0x70,
+}
+
+const TIE_BIAS = 0x8000;
+const SIGN64 = 1n << 63n;
+const NANOS = 1_000_000_000n;
+const float = new DataView(new ArrayBuffer(8));
+const scratch = new ByteWriter(256);
+
+/** The key of several values (one per indexed property), or null when one holds NaN. */
+export function indexKeyOf(values: readonly PropertyValue[]): Uint8Array | null {
+  const out = scratch.reset();
+  for (const value of values) if (!writeValueKey(out, value, false)) return null;
+  return out.finish();
+}
+
+/** The key of one value, or null for NaN. */
+export function indexKey(value: PropertyValue): Uint8Array | null {
+  return indexKeyOf([value]);
+}
+
+/** Writes the key of value; false when it holds NaN. `orderOnly` stops before the equality-only suffix. */
+function writeValueKey(out: ByteWriter, value: PropertyValue, orderOnly: boolean): boolean {
+  switch (typeof value) {
+    case 'boolean':
+      out.u8(Group.Boolean).u8(value ? 1 : 0);
+      return true;
+    case 'bigint': {
+      const rounded = Number(value);
+      out.u8(Group.Number);
+      sortableDouble(out, rounded);
+      out.u16(Number(value - BigInt(rounded)) + TIE_BIAS);
+      return true;
+    }
+    case 'number':
+      if (Number.isNaN(value)) return false;
+      out.u8(Group.Number);
+      sortableDouble(out, value === 0 ? 0 : value);
+      out.u16(TIE_BIAS);
+      return true;
+    case 'string':
+      out.u8(Group.String);
+      stringUnits(out, value);
+      out.u8(0).u8(0).u8(0);
+      return true;
+    default:
+      break;
+  }
+  if (Array.isArray(value)) {
+    out.u8(Group.List);
+    for (const element of value) if (!writeValueKey(out, element, false)) return false;
+    out.u8(0);
+    return true;
+  }
+  if (value instanceof DateValue) {
+    sortableI64(out.u8(Group.Date), value.epochDays);
+    return true;
+  }
+  if (value instanceof LocalTimeValue) {
+    sortableI64(out.u8(Group.LocalTime), value.nanoOfDay);
+    return true;
+  }
+  if (value instanceof TimeValue) {
+    sortableI64(out.u8(Group.Time), value.nanoOfDay - BigInt(value.offsetSeconds) * NANOS);
+    sortableI64(out, value.nanoOfDay);
+    return true;
+  }
+  if (value instanceof LocalDateTimeValue) {
+    sortableI64(out.u8(Group.LocalDateTime), value.epochSeconds);
+    out.u32(value.nanos);
+    return true;
+  }
+  if (value instanceof DateTimeValue) {
+    sortableI64(out.u8(Group.DateTime), value.epochSeconds);
+    out.u32(value.nanos);
+    if (!orderOnly) out.i32(value.offsetSeconds).string(value.zoneId ?? '');
+    return true;
+  }
+  if (value instanceof DurationValue) {
+    out.u8(Group.Duration);
+    for (const part of [value.months, value.days, value.seconds]) sortableI64(out, part);
+    out.u32(value.nanoseconds);
+    return true;
+  }
+  if (value instanceof PointValue) {
+    const coordinates = value.z === undefined ? [value.x, value.y] : [value.x, value.y, value.z];
+    if (coordinates.some(Number.isNaN)) return false;
+    out.u8(Group.Point).u32(value.srid).u8(coordinates.length);
+    for (const c of coordinates) sortableDouble(out, c === 0 ? 0 : c);
+    return true;
+  }
+  throw new Error(`invariant violated: not a property value: ${String(value)}`);
+}
+
+function sortableDouble(out: ByteWriter, value: number): void {
+  float.setFloat64(0, value);
+  const negative = (float.getUint8(0) & 0x80) !== 0;
+  for (let i = 0; i < 8; i++) {
+    const byte = float.getUint8(i);
+    out.u8(negative ? ~byte & 0xff : i === 0 ? byte ^ 0x80 : byte);
+  }
+}
+
+function sortableI64(out: ByteWriter, value: bigint): void {
+  out.i64(BigInt.asUintN(64, value) ^ SIGN64);
+}
+
+function stringUnits(out: ByteWriter, value: string): void {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit === 0) out.u8(0).u8(0).u8(1);
+    else out.u16(unit);
+  }
+}
+
+/**
+ * The value a single-value key stands for when it is a boolean, number or string (an integer
+ * whose double is exact decodes as that double, which compares and matches the same in Cypher);
+ * undefined for other groups, whose callers read the entity instead.
+ */
+export function decodeScalarIndexKey(key: Uint8Array): PropertyValue | undefined {
+  switch (key[0]) {
+    case Group.Boolean:
+      return key[1] === 1;
+    case Group.Number: {
+      const negative = (key[1]! & 0x80) === 0;
+      for (let i = 0; i < 8; i++) {
+        const byte = key[1 + i]!;
+        float.setUint8(i, negative ? ~byte & 0xff : i === 0 ? byte ^ 0x80 : byte);
+      }
+      const rounded = float.getFloat64(0);
+      const tie = key[9]! * 256 + key[10]! - TIE_BIAS;
+      return tie === 0 ? rounded : BigInt(rounded) + BigInt(tie);
+    }
+    case Group.String: {
+      let text = '';
+      for (let i = 1; i + 2 < key.length;) {
+        if (key[i] === 0 && key[i + 1] === 0) {
+          if (key[i + 2] === 0) return i + 3 === key.length ? text : undefined;
+          text += '\u0000';
+          i += 3;
+        } else {
+          text += String.fromCharCode(key[i]! * 256 + key[i + 1]!);
+          i += 2;
+        }
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ---- seeks ----
+
+export type { SeekOp, ValuePredicate };
+
+/**
+ * The keys a seek reads: start <= key < end (value bytes, before the entity id). `exact` when
+ * every key in the span satisfies the predicates, so entries need no further test.
+ */
+export interface KeySpan {
+  readonly start: Uint8Array;
+  readonly end: Uint8Array;
+  readonly exact: boolean;
+}
+
+/**
+ * The span of keys that can satisfy every predicate, or null when no value can (a NaN bound,
+ * bounds of two type groups, a non-string text bound, a duration bound, an empty interval).
+ */
+export function keySpan(predicates: readonly ValuePredicate[]): KeySpan | null {
+  let group: number | undefined;
+  let start: Uint8Array | undefined;
+  let end: Uint8Array | undefined;
+  let exact = true;
+  for (const { op, bound } of predicates) {
+    let low: Uint8Array | undefined;
+    let high: Uint8Array | undefined;
+    let boundGroup: number;
+    if (op === 'STARTS WITH' || op === 'CONTAINS' || op === 'ENDS WITH') {
+      if (typeof bound !== 'string') return null;
+      boundGroup = Group.String;
+      if (op === 'STARTS WITH') {
+        const out = scratch.reset().u8(Group.String);
+        stringUnits(out, bound);
+        low = out.finish();
+        high = prefixEnd(low);
+      } else {
+        exact = false;
+      }
+    } else if (Array.isArray(bound) || bound instanceof PointValue) {
+      // lists and points are not totally ordered (nor NaN-free): the group is read and each value tested
+      boundGroup = Array.isArray(bound) ? Group.List : Group.Point;
+      exact = false;
+    } else {
+      const out = scratch.reset();
+      if (!writeValueKey(out, bound, true)) return null;
+      const key = out.finish();
+      boundGroup = key[0]!;
+      if (boundGroup === Group.Duration) return null; // durations are not ordered: `<` is null
+      if (op === '>=') low = key;
+      else if (op === '>') low = prefixEnd(key);
+      else if (op === '<') high = key;
+      else high = prefixEnd(key);
+    }
+    if (group !== undefined && group !== boundGroup) return null;
+    group = boundGroup;
+    if (low !== undefined && (start === undefined || compareBytes(low, start) > 0)) start = low;
+    if (high !== undefined && (end === undefined || compareBytes(high, end) < 0)) end = high;
+  }
+  if (group === undefined) return null;
+  start ??= new Uint8Array([group]);
+  end ??= new Uint8Array([group + 1]);
+  if (compareBytes(start, end) >= 0) return null;
+  return { start, end, exact };
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** Bytes as a string of char codes 0–255: compares like the bytes (the in-memory store's keys). */
+export function bytesToBinary(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
+/** The test a value passes when `value <op> bound` holds for every predicate (Cypher semantics). */
+export function predicateTest(predicates: readonly ValuePredicate[]): (value: PropertyValue) => boolean {
+  const tests = predicates.map(({ op, bound }): ((v: PropertyValue) => boolean) => {
+    switch (op) {
+      case 'STARTS WITH': return (v) => typeof v === 'string' && typeof bound === 'string' && v.startsWith(bound);
+      case 'ENDS WITH': return (v) => typeof v === 'string' && typeof bound === 'string' && v.endsWith(bound);
+      case 'CONTAINS': return (v) => typeof v === 'string' && typeof bound === 'string' && v.includes(bound);
+      default: {
+        const holds = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;
+        return (v) => {
+          const c = cypherCompare(v, bound);
+          return c !== null && !Number.isNaN(c) && holds(c);
+        };
+      }
+    }
+  });
+  return (value) => tests.every((t) => t(value));
+}
