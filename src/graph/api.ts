@@ -106,6 +106,12 @@ export interface GraphRead {
   hasNodeIndex(label: string, key: string): boolean;
   allRelationships(): Iterable<RelId>;
   relationshipsWithType(type: string): Iterable<RelId>;
+  /** Whether a RANGE index covers relationships of `type` on `key`: lets the planner seek. */
+  hasRelIndex(type: string, key: string): boolean;
+  /** Relationships of `type` whose `key` equals `value` (Cypher equality), through the index when there is one. */
+  relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId>;
+  /** Relationships of `type` whose `key` satisfies every predicate (see nodesByPropertyMatching). */
+  relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId>;
   /** Expansion from a node, filtered by direction and (when given, non-empty) types. */
   relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency>;
   degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number;

@@ -270,6 +270,25 @@ class FilteredTx implements FilteredGraphTx {
     return this.base.hasNodeIndex(label, key);
   }
 
+  hasRelIndex(type: string, key: string): boolean {
+    return this.base.hasRelIndex(type, key);
+  }
+
+  relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {
+    return this.all ? this.base.relsByProperty(type, key, value) : this.readableRels(type, key, this.base.relsByProperty(type, key, value));
+  }
+
+  relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId> {
+    const found = this.base.relsByPropertyMatching(type, key, predicates);
+    return this.all ? found : this.readableRels(type, key, found);
+  }
+
+  /** Relationships the user may see whose `key` they may read (an unreadable property does not match). */
+  private *readableRels(type: string, key: string, ids: Iterable<RelId>): Iterable<RelId> {
+    if (this.rels.deniedToken(type)) return;
+    for (const id of ids) if (this.visibleRel(id) !== undefined && this.rels.readable([type], key)) yield id;
+  }
+
   allRelationships(): Iterable<RelId> {
     if (this.all) return this.base.allRelationships();
     return this.visibleRels(this.base.allRelationships());

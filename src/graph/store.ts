@@ -70,6 +70,11 @@ export function isLookupIndex(index: IndexDescriptor): boolean {
   return index.entity === 'NODE' && index.kind === 'RANGE';
 }
 
+/** Relationship indexes that answer lookups and seeks: every relationship RANGE index. */
+export function isRelLookupIndex(index: IndexDescriptor): boolean {
+  return index.entity === 'RELATIONSHIP' && index.kind === 'RANGE';
+}
+
 /** Indexes whose entries the store keeps (populated at creation, maintained by every write). */
 export function holdsEntries(index: IndexDescriptor): boolean {
   return index.kind === 'RANGE';

@@ -7,12 +7,12 @@
 import type { PropertyValue } from '../values/value.js';
 import type { Neo4jError } from '../core/errors.js';
 import type {
-  Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
+  Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord, ValuePredicate,
 } from './api.js';
-import { isLookupIndex, type StoreReader } from './store.js';
+import { isLookupIndex, isRelLookupIndex, type StoreReader } from './store.js';
 import type { TxState, WorkingNode } from './tx-state.js';
 import { canonicalKey, canonicalKeyOf } from './values.js';
-import { decodeScalarIndexKey, keySpan, predicateTest, type KeySpan, type ValuePredicate } from './index-keys.js';
+import { decodeScalarIndexKey, keySpan, predicateTest, type KeySpan } from './index-keys.js';
 
 /** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
 interface LocalLookup {
@@ -169,6 +169,61 @@ export class OverlayReader implements GraphRead {
   hasNodeIndex(label: string, key: string): boolean {
     this.checkReadable();
     return this.indexes().some((index) => isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, [key]));
+  }
+
+  hasRelIndex(type: string, key: string): boolean {
+    this.checkReadable();
+    return this.indexes().some((index) => isRelLookupIndex(index) && index.labelOrType === type && sameKeys(index.properties, [key]));
+  }
+
+  relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {
+    this.checkReadable();
+    const wanted = canonicalKey(value);
+    if (wanted === null) return [];
+    return this.relsPassing(type, key, (v) => canonicalKey(v) === wanted, (index) => this.base.indexLookup(index.name, [value]));
+  }
+
+  relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId> {
+    this.checkReadable();
+    const span = keySpan(predicates);
+    if (span === null) return [];
+    const test = predicateTest(predicates);
+    const read = (id: RelId): PropertyValue | undefined => this.base.relationship(id)?.properties.get(key);
+    return this.relsPassing(type, key, test, (index) => this.committedSeek(index.name, span, test, read));
+  }
+
+  /**
+   * Relationships of `type` whose `key` passes `test`: the committed index's answer (from
+   * `committed`) minus what this tx deleted or changed, then the tx's own created or changed
+   * relationships that pass, judged by their working copy (listed when the call is made).
+   * Without a committed index on (type, key), a scan of the type.
+   */
+  private relsPassing(
+    type: string, key: string, test: (value: PropertyValue) => boolean, committed: (index: IndexDescriptor) => Iterable<RelId>,
+  ): Iterable<RelId> {
+    const index = this.base.indexes().find((candidate) =>
+      isRelLookupIndex(candidate) && candidate.labelOrType === type && sameKeys(candidate.properties, [key]) && !this.isIndexDropped(candidate));
+    if (index === undefined) return this.scanRels(type, key, test);
+    if (!this.state.hasRelChanges()) return committed(index);
+    const local: RelId[] = [];
+    for (const rel of this.state.rels.values()) {
+      const value = rel.properties.get(key);
+      if (rel.type === type && value !== undefined && test(value)) local.push(rel.id);
+    }
+    return this.committedRelsExcept(committed(index), local);
+  }
+
+  private *committedRelsExcept(committed: Iterable<RelId>, local: readonly RelId[]): Iterable<RelId> {
+    const { deletedRels, rels } = this.state;
+    for (const id of committed) if (!deletedRels.has(id) && !rels.has(id)) yield id;
+    for (const id of local) if (!deletedRels.has(id)) yield id;
+  }
+
+  private *scanRels(type: string, key: string, test: (value: PropertyValue) => boolean): Iterable<RelId> {
+    for (const id of this.relationshipsWithType(type)) {
+      const value = this.relationship(id)?.properties.get(key);
+      if (value !== undefined && test(value)) yield id;
+    }
   }
 
   private localLookup(label: string, key: string): LocalLookup {

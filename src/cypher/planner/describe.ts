@@ -5,7 +5,7 @@
 // EmptyResult) root. Estimated rows come from the store's counts; PROFILE fills in the rows
 // each clause passed on and the store reads it made (runtime/profile.ts).
 
-import type { Clause, Expression, PatternPart, Query, SingleQuery, Statement } from '../ast/index.js';
+import type { Clause, Expression, PatternPart, Query, RelationshipPattern, SingleQuery, Statement } from '../ast/index.js';
 import { printClause, printExpression, printPatternPart } from '../ast/print.js';
 import type { GraphRead } from '../../graph/api.js';
 import type { PlanDescription, ProfiledPlan } from '../../execution/api.js';
@@ -82,6 +82,15 @@ class Estimator {
   hasIndex(labels: readonly string[], key: string): boolean {
     return this.graph !== undefined && labels.some((l) => this.graph!.hasNodeIndex(l, key));
   }
+
+  hasRelIndex(types: readonly string[], key: string): boolean {
+    return this.graph !== undefined && types.length === 1 && this.graph.hasRelIndex(types[0]!, key);
+  }
+
+  rels(types: readonly string[]): number {
+    if (!this.graph) return 10;
+    return types.reduce((sum, t) => sum + this.graph!.relationshipCount(t), 0);
+  }
 }
 
 function propertyKeys(e: Expression | null): string[] {
@@ -107,7 +116,15 @@ function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet
     } else if (part.relationships.length === 0) {
       type = 'Filter';
     }
+    let seeking = part.nodes.some((n) => n.variable !== null && bound.has(n.variable)) || (!anchored && type.startsWith('NodeIndex'));
     for (const rel of part.relationships) {
+      const relSeek = seeking || rel.length !== null ? undefined : relSeekOperator(rel, seeds, bound, est);
+      if (relSeek !== undefined) {
+        seeking = true;
+        type = relSeek;
+        rows = input * est.rels(rel.types) * (relSeek.includes('IndexSeek') && !relSeek.endsWith('ByRange') ? EQUALITY_SELECTIVITY : PREDICATE_SELECTIVITY);
+        continue;
+      }
       const hops = rel.length === null ? 1 : Math.min(rel.length.max ?? 3, 3);
       rows *= Math.max(est.degree(rel.types) ** hops, rel.length === null ? 0 : 1) * (rel.direction === 'both' ? 2 : 1);
       type = part.shortest ? (part.shortest === 'all' ? 'AllShortestPaths' : 'ShortestPath') : rel.length === null ? 'Expand(All)' : 'VarLengthExpand(All)';
@@ -120,6 +137,21 @@ function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet
     rows = Math.max(rows, input);
   }
   return { type, rows };
+}
+
+/**
+ * Neo4j 5's operator for a relationship found through its type's index (`MATCH ()-[r:T]->()
+ * WHERE r.p = $v`), when the pattern has no cheaper start; undefined when no seed is indexed.
+ */
+function relSeekOperator(rel: RelationshipPattern, seeds: readonly SeedAst[], bound: ReadonlySet<string>, est: Estimator): string | undefined {
+  if (rel.types.length !== 1) return undefined;
+  const mine = rel.variable === null ? [] : seeds.filter((s) => s.variable === rel.variable && s.key !== ID_SEED && s.needs.every((v) => bound.has(v)));
+  const eqKeys = [...propertyKeys(rel.properties), ...mine.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
+  const prefix = rel.direction === 'both' ? 'UndirectedRelationshipIndex' : 'DirectedRelationshipIndex';
+  if (eqKeys.some((k) => est.hasRelIndex(rel.types, k))) return `${prefix}Seek`;
+  const scan = mine.find((s) => isScanOp(s.op) && est.hasRelIndex(rel.types, s.key));
+  if (scan === undefined) return undefined;
+  return prefix + scanOperator(scan.op).slice('NodeIndex'.length);
 }
 
 /** Neo4j's operator names: a range or prefix is a seek over the ordered index, the rest scan it. */

@@ -172,6 +172,40 @@ export function isPropertyValue(v: CypherValue): v is PropertyValue {
 
 const RANGE_SELECTIVITY = 0.3;
 
+/**
+ * Relationships of the single type of `rel` found through a relationship index: an equality
+ * (`r.p = $v`, `{p: $v}`, `r.p IN $list`) is an exact lookup, ranges and string predicates an
+ * ordered seek. `cost` estimates the rows, so the caller can prefer a cheaper start. Null when no
+ * ready seed is on an indexed key.
+ */
+export function relIndexSeek(
+  types: readonly string[], props: readonly (readonly [string, Evaluator])[] | null, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext,
+): { relIds: Iterable<number>; cost: number } | null {
+  if (types.length !== 1) return null;
+  const type = types[0]!;
+  const tx = ctx.tx;
+  const ready = seeds?.filter((s) => s.key !== ID_SEED && usable(s, row)) ?? [];
+  const eqs: [string, 'eq' | 'in', CypherValue][] = [];
+  if (props) for (const [k, f] of props) eqs.push([k, 'eq', f(row, ctx)]);
+  for (const s of ready) if (!isScanOp(s.op)) eqs.push([s.key, s.op as 'eq' | 'in', s.value(row, ctx)]);
+  for (const [k, op, v] of eqs) {
+    if (!tx.hasRelIndex(type, k)) continue;
+    if (v === null) return { relIds: [], cost: 0 };
+    if (op === 'eq') return { relIds: isPropertyValue(v) ? tx.relsByProperty(type, k, v) : [], cost: 1 };
+    const ids = new Set<number>();
+    if (Array.isArray(v)) for (const x of v) if (x !== null && isPropertyValue(x)) for (const id of tx.relsByProperty(type, k, x)) ids.add(id);
+    return { relIds: ids, cost: 1 };
+  }
+  const scans = ready.filter((s) => isScanOp(s.op));
+  for (const key of new Set(scans.map((s) => s.key))) {
+    if (!tx.hasRelIndex(type, key)) continue;
+    const predicates = seekPredicates(scans, key, row, ctx);
+    if (predicates === null) return { relIds: [], cost: 0 };
+    return { relIds: tx.relsByPropertyMatching(type, key, predicates), cost: tx.relationshipCount(type) * RANGE_SELECTIVITY };
+  }
+  return null;
+}
+
 export function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, row: Row, ctx: ExecContext): number {
   if (spec.variable !== null && row[spec.variable] !== undefined) return 0;
   const ready = seeds?.filter((s) => usable(s, row)) ?? [];
