@@ -102,12 +102,12 @@ export interface GraphRead {
    * an ordered seek over the keys in range, so nodes without a passing value are not read.
    */
   nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId>;
-  /** Whether an online index covers (label, key): lets the planner choose a seek. */
-  hasNodeIndex(label: string, key: string): boolean;
+  /** Whether an online index of `kind` (default RANGE) covers (label, key): lets the planner choose a seek. */
+  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean;
   allRelationships(): Iterable<RelId>;
   relationshipsWithType(type: string): Iterable<RelId>;
   /** Whether a RANGE index covers relationships of `type` on `key`: lets the planner seek. */
-  hasRelIndex(type: string, key: string): boolean;
+  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean;
   /** Relationships of `type` whose `key` equals `value` (Cypher equality), through the index when there is one. */
   relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId>;
   /** Relationships of `type` whose `key` satisfies every predicate (see nodesByPropertyMatching). */

@@ -10,7 +10,7 @@ import { readIndex } from './commands.js';
 import { CountKind, Dir, Meta, Table, TokenKind, keys, readId } from './keys.js';
 import { decodeNodeRecord, decodeRelRecord } from './kv-store.js';
 import { holdsEntries } from './store.js';
-import { indexKeyOf } from './index-keys.js';
+import { entryKeysFor } from './index-keys.js';
 
 const PROBLEMS_MAX = 100;
 const DERIVED_TABLES = [Table.Label, Table.Type, Table.Adjacency, Table.IndexEntry, Table.Count];
@@ -59,8 +59,8 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
     }
     for (const propertyKey of node.properties.keys()) needToken(TokenKind.Key, propertyKey, `node ${node.id}`);
     for (const index of indexes) {
-      const valueKey = index.entity === 'NODE' && node.labels.includes(index.labelOrType) ? indexedKey(index, node) : null;
-      if (valueKey !== null) expect(keys.indexEntry(index.name, valueKey, node.id), new Uint8Array(0));
+      const valueKeys = index.entity === 'NODE' && node.labels.includes(index.labelOrType) ? indexedKeys(index, node) : [];
+      for (const valueKey of valueKeys) expect(keys.indexEntry(index.name, valueKey, node.id), new Uint8Array(0));
     }
   }
   let relationships = 0;
@@ -77,8 +77,8 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
     count(CountKind.Type, rel.type);
     needToken(TokenKind.Type, rel.type, `relationship ${rel.id}`);
     for (const index of indexes) {
-      const valueKey = index.entity === 'RELATIONSHIP' && rel.type === index.labelOrType ? indexedKey(index, rel) : null;
-      if (valueKey !== null) expect(keys.indexEntry(index.name, valueKey, rel.id), new Uint8Array(0));
+      const valueKeys = index.entity === 'RELATIONSHIP' && rel.type === index.labelOrType ? indexedKeys(index, rel) : [];
+      for (const valueKey of valueKeys) expect(keys.indexEntry(index.name, valueKey, rel.id), new Uint8Array(0));
     }
   }
   for (const [key, value] of counts) expected.set(key, hex(u64(value)));
@@ -102,14 +102,14 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
   return { nodes: nodeIds.size, relationships, problems };
 }
 
-function indexedKey(index: IndexDescriptor, record: NodeRecord | RelRecord): Uint8Array | null {
+function indexedKeys(index: IndexDescriptor, record: NodeRecord | RelRecord): Uint8Array[] {
   const values: PropertyValue[] = [];
   for (const key of index.properties) {
     const value = record.properties.get(key);
-    if (value === undefined) return null;
+    if (value === undefined) return [];
     values.push(value);
   }
-  return indexKeyOf(values);
+  return entryKeysFor(index.kind, values);
 }
 
 function u64(value: number): Uint8Array {

@@ -80,25 +80,37 @@ function holds(v: PropertyValue, { op, bound }: ValuePredicate): boolean {
   return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
 }
 
-async function checkSeeks(db: GraphDatabase, runs: number): Promise<void> {
-  const values = fc.sample(value, { numRuns: 400, seed: 11 });
+const TEXT_OPS: SeekOp[] = ['STARTS WITH', 'CONTAINS', 'ENDS WITH'];
+const words = fc.oneof(
+  { weight: 4, arbitrary: fc.array(fc.constantFrom('ab', 'ba', 'abc', 'c', 'é', '\ud83d\ude00', 'x', '\u0000'), { maxLength: 5 }).map((parts) => parts.join('')) },
+  { weight: 1, arbitrary: value },
+);
+const textPredicate = fc.tuple(fc.constantFrom(...TEXT_OPS), words).map(([op, bound]): ValuePredicate => ({ op, bound }));
+
+async function checkSeeks(db: GraphDatabase, runs: number, kind: 'RANGE' | 'TEXT' = 'RANGE'): Promise<void> {
+  const values = kind === 'RANGE' ? fc.sample(value, { numRuns: 400, seed: 11 }) : fc.sample(words, { numRuns: 400, seed: 13 });
   const ids: number[] = [];
   const tx = db.begin();
-  tx.createIndex({ name: 'v_p', kind: 'RANGE', entity: 'NODE', labelOrType: 'V', properties: ['p'] });
+  tx.createIndex({ name: 'v_p', kind, entity: 'NODE', labelOrType: 'V', properties: ['p'] });
   await tx.commit();
   const load = db.begin();
   for (const v of values) ids.push(load.createNode(['V'], new Map([['p', v]])));
   load.createNode(['V'], new Map());
   load.createNode(['W'], new Map([['p', 1n]]));
   await load.commit();
-  const samples = fc.sample(fc.array(predicate, { minLength: 1, maxLength: 3 }), { numRuns: runs, seed: 12 });
+  const samples = fc.sample(fc.array(kind === 'RANGE' ? predicate : textPredicate, { minLength: 1, maxLength: 3 }), { numRuns: runs, seed: 12 });
   // bounds taken from stored values hit equal keys exactly, where an off-by-one would show
-  const fromValues = values.flatMap((bound, i) => OPS.slice(0, 5).map((op) => [{ op, bound: values[(i * 7) % values.length]! }, { op: '>=' as const, bound }]));
+  const ops = kind === 'RANGE' ? OPS.slice(0, 5) : TEXT_OPS;
+  const fromValues = values.flatMap((bound, i) => ops.map((op) => [{ op, bound: values[(i * 7) % values.length]! }, { op: ops[i % ops.length]!, bound }]));
   const read = db.begin();
   for (const predicates of [...samples, ...fromValues.map((p) => [p[0]!]), ...fromValues]) {
     const expected = ids.filter((_, i) => predicates.every((p) => holds(values[i]!, p))).sort((a, b) => a - b);
     const got = [...read.nodesByPropertyMatching('V', 'p', predicates)].sort((a, b) => a - b);
     assert.deepEqual(got, expected, `seek ${JSON.stringify(predicates, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  }
+  for (const wanted of values.slice(0, 100)) {
+    const expected = ids.filter((_, i) => cypherEquals(values[i]!, wanted) === true).sort((a, b) => a - b);
+    assert.deepEqual([...read.nodesByProperty('V', 'p', wanted)].sort((a, b) => a - b), expected);
   }
   read.rollback();
 }
@@ -119,6 +131,22 @@ test('index keys: ordered seeks equal the filtered answer (LMDB store)', async (
     const db = await openDatabase({ path: dir, fsync: false });
     await checkSeeks(db, 1500);
     await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('text indexes: equality, STARTS WITH, CONTAINS and ENDS WITH equal the filtered answer (both stores)', async () => {
+  // proves sorted string entries plus trigram postings find exactly the matching strings; other values are not indexed
+  const memory = createMemoryDatabase();
+  await checkSeeks(memory, 2000, 'TEXT');
+  await memory.close();
+  const dir = tempDir();
+  try {
+    const db = await openDatabase({ path: dir, fsync: false });
+    await checkSeeks(db, 1000, 'TEXT');
+    await db.close();
+    assert.deepEqual((await checkDatabaseConsistency(dir)).problems, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,10 @@
 //   0x70 list      the elements' keys · 00
 //
 // Strings use UTF-16 units because Cypher compares strings as JavaScript does (by code unit).
+//
+// A TEXT index holds string values only: the string's key as above, plus one posting per distinct
+// trigram (0xf0 · three UTF-16 units) so CONTAINS / ENDS WITH read the postings of the needle's
+// rarest trigram instead of every entry.
 
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,
@@ -55,6 +59,37 @@ export function indexKeyOf(values: readonly PropertyValue[]): Uint8Array | null 
   const out = scratch.reset();
   for (const value of values) if (!writeValueKey(out, value, false)) return null;
   return out.finish();
+}
+
+export const TRIGRAM_TAG = 0xf0;
+
+/**
+ * Every key an entity with these indexed values holds in an index of `kind`: a RANGE index one
+ * value key (none for NaN); a TEXT index, for a string, its key and its trigram postings.
+ */
+export function entryKeysFor(kind: string, values: readonly PropertyValue[]): Uint8Array[] {
+  if (kind === 'TEXT') {
+    const text = values[0];
+    if (values.length !== 1 || typeof text !== 'string') return [];
+    return [indexKey(text)!, ...trigramKeys(text)];
+  }
+  const key = indexKeyOf(values);
+  return key === null ? [] : [key];
+}
+
+/** The distinct trigram posting prefixes of a string (none when shorter than three units). */
+export function trigramKeys(text: string): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  for (let i = 0; i + 3 <= text.length; i++) {
+    const gram = text.slice(i, i + 3);
+    if (seen.has(gram)) continue;
+    seen.add(gram);
+    const w = scratch.reset().u8(TRIGRAM_TAG);
+    for (let k = 0; k < 3; k++) w.u16(gram.charCodeAt(k));
+    out.push(w.finish());
+  }
+  return out;
 }
 
 /** The key of one value, or null for NaN. */

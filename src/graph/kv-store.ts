@@ -21,7 +21,7 @@ import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId, u64Byt
 import type { StoreSnapshot } from './snapshot.js';
 import { holdsEntries, type IndexEntry, type Store } from './store.js';
 import { Applier } from './kv-apply.js';
-import { INDEX_KEY_FORMAT, indexKeyOf } from './index-keys.js';
+import { INDEX_KEY_FORMAT, entryKeysFor, indexKeyOf } from './index-keys.js';
 
 const CACHE_ENTRIES_MAX = 100_000;
 const EMPTY = new Uint8Array(0);
@@ -460,11 +460,11 @@ function updateIndexEntry(w: KvWrite, index: IndexDescriptor, record: NodeRecord
     values.push(value);
   }
   // NaN-bearing values can never be found by equality, so they need no entry.
-  const valueKey = indexKeyOf(values);
-  if (valueKey === null) return;
-  const key = keys.indexEntry(index.name, valueKey, record.id);
-  if (present) w.put(key, EMPTY);
-  else w.remove(key);
+  for (const valueKey of entryKeysFor(index.kind, values)) {
+    const key = keys.indexEntry(index.name, valueKey, record.id);
+    if (present) w.put(key, EMPTY);
+    else w.remove(key);
+  }
 }
 
 const u64 = u64Bytes;

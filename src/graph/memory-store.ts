@@ -10,7 +10,7 @@ import type {
 import type { CommittedCommand, TxOp } from './commands.js';
 import type { StoreSnapshot } from './snapshot.js';
 import { holdsEntries, type IndexEntry, type Store } from './store.js';
-import { indexKeyOf } from './index-keys.js';
+import { entryKeysFor, indexKeyOf } from './index-keys.js';
 import { MemoryIndex } from './memory-index.js';
 
 /** relId → the relationship as seen from one node; Maps tolerate changes during a lazy scan */
@@ -320,10 +320,10 @@ function updateIndex(index: MemoryIndex, record: NodeRecord | RelRecord, delta: 
     values.push(value);
   }
   // NaN-bearing values can never be found by equality, so they need no entry.
-  const key = indexKeyOf(values);
-  if (key === null) return;
-  if (delta > 0) index.add(key, record.id);
-  else index.remove(key, record.id);
+  for (const key of entryKeysFor(index.descriptor.kind, values)) {
+    if (delta > 0) index.add(key, record.id);
+    else index.remove(key, record.id);
+  }
 }
 
 function removeAdjacency(byNode: Map<NodeId, AdjacencyMap>, nodeId: NodeId, relId: RelId): void {

@@ -266,12 +266,12 @@ class FilteredTx implements FilteredGraphTx {
     }
   }
 
-  hasNodeIndex(label: string, key: string): boolean {
-    return this.base.hasNodeIndex(label, key);
+  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean {
+    return this.base.hasNodeIndex(label, key, kind);
   }
 
-  hasRelIndex(type: string, key: string): boolean {
-    return this.base.hasRelIndex(type, key);
+  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean {
+    return this.base.hasRelIndex(type, key, kind);
   }
 
   relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {

@@ -70,12 +70,15 @@ export function isLookupIndex(index: IndexDescriptor): boolean {
   return index.entity === 'NODE' && index.kind === 'RANGE';
 }
 
-/** Relationship indexes that answer lookups and seeks: every relationship RANGE index. */
-export function isRelLookupIndex(index: IndexDescriptor): boolean {
-  return index.entity === 'RELATIONSHIP' && index.kind === 'RANGE';
-}
-
 /** Indexes whose entries the store keeps (populated at creation, maintained by every write). */
 export function holdsEntries(index: IndexDescriptor): boolean {
-  return index.kind === 'RANGE';
+  return index.kind === 'RANGE' || index.kind === 'TEXT';
+}
+
+/** The committed index of `kind` on exactly (entity, label or type, [key]). */
+export function findIndex(
+  indexes: readonly IndexDescriptor[], entity: 'NODE' | 'RELATIONSHIP', kind: 'RANGE' | 'TEXT', token: string, key: string,
+): IndexDescriptor | undefined {
+  return indexes.find((index) => index.entity === entity && index.kind === kind && index.labelOrType === token &&
+    index.properties.length === 1 && index.properties[0] === key);
 }

@@ -9,10 +9,13 @@ import type { Neo4jError } from '../core/errors.js';
 import type {
   Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord, ValuePredicate,
 } from './api.js';
-import { isLookupIndex, isRelLookupIndex, type StoreReader } from './store.js';
+import { findIndex, isLookupIndex, type StoreReader } from './store.js';
+import { prefixEnd } from './keys.js';
 import type { TxState, WorkingNode } from './tx-state.js';
 import { canonicalKey, canonicalKeyOf } from './values.js';
-import { decodeScalarIndexKey, keySpan, predicateTest, type KeySpan } from './index-keys.js';
+import { decodeScalarIndexKey, keySpan, predicateTest, trigramKeys, type KeySpan } from './index-keys.js';
+
+const TRIGRAM_COUNT_MAX = 10_000;
 
 /** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
 interface LocalLookup {
@@ -92,7 +95,7 @@ export class OverlayReader implements GraphRead {
     this.checkReadable();
     const wanted = canonicalKey(value);
     if (wanted === null) return [];
-    const index = this.committedLookupIndex(label, [key]);
+    const index = this.liveIndex('NODE', 'RANGE', label, key) ?? (typeof value === 'string' ? this.liveIndex('NODE', 'TEXT', label, key) : undefined);
     if (index === undefined) return this.scanByProperty(label, key, wanted);
     const committed = this.base.indexLookup(index.name, [value]);
     if (!this.state.hasNodeChanges()) return committed;
@@ -109,9 +112,9 @@ export class OverlayReader implements GraphRead {
     const span = keySpan(predicates);
     if (span === null) return [];
     const test = predicateTest(predicates);
-    const index = this.committedLookupIndex(label, [key]);
+    const index = this.seekIndex('NODE', label, key, predicates);
     if (index === undefined) return this.scanMatching(label, key, test);
-    const committed = this.committedSeek(index.name, span, test, (id) => this.base.node(id)?.properties.get(key));
+    const committed = this.committedMatches(index, span, predicates, test, (id) => this.base.node(id)?.properties.get(key));
     if (!this.state.hasNodeChanges()) return committed;
     const lookup = this.localLookup(label, key);
     const accept = (node: WorkingNode): boolean => {
@@ -119,6 +122,63 @@ export class OverlayReader implements GraphRead {
       return node.labels.includes(label) && own !== undefined && test(own);
     };
     return this.committedThen(committed, flatten(lookup.entries.values()), accept);
+  }
+
+  /**
+   * The committed, not dropped index that answers these predicates on (token, key): a TEXT index
+   * for string predicates when there is no RANGE index, or for CONTAINS / ENDS WITH (its trigram
+   * postings beat reading every string); otherwise the RANGE index.
+   */
+  private seekIndex(entity: 'NODE' | 'RELATIONSHIP', token: string, key: string, predicates: readonly ValuePredicate[]): IndexDescriptor | undefined {
+    const range = this.liveIndex(entity, 'RANGE', token, key);
+    const textual = predicates.every((p) => p.op === 'STARTS WITH' || p.op === 'CONTAINS' || p.op === 'ENDS WITH');
+    const text = textual ? this.liveIndex(entity, 'TEXT', token, key) : undefined;
+    if (text !== undefined && (range === undefined || predicates.some((p) => p.op === 'CONTAINS' || p.op === 'ENDS WITH'))) return text;
+    return range;
+  }
+
+  /** A committed index of `kind` on exactly (token, [key]) that this tx has not dropped. */
+  private liveIndex(entity: 'NODE' | 'RELATIONSHIP', kind: 'RANGE' | 'TEXT', token: string, key: string): IndexDescriptor | undefined {
+    const index = findIndex(this.base.indexes(), entity, kind, token, key);
+    return index !== undefined && !this.isIndexDropped(index) ? index : undefined;
+  }
+
+  /**
+   * The committed entities passing the predicates: from a TEXT index with a CONTAINS / ENDS WITH
+   * needle of three or more units (and no STARTS WITH to seek by), the postings of the needle's
+   * rarest trigram, each checked against its value; otherwise an ordered seek over the span.
+   */
+  private committedMatches(
+    index: IndexDescriptor, span: KeySpan, predicates: readonly ValuePredicate[], test: (value: PropertyValue) => boolean,
+    read: (id: number) => PropertyValue | undefined,
+  ): Iterable<number> {
+    if (index.kind === 'TEXT' && !predicates.some((p) => p.op === 'STARTS WITH')) {
+      let needle = '';
+      for (const { bound } of predicates) if (typeof bound === 'string' && bound.length > needle.length) needle = bound;
+      if (needle.length >= 3) return this.trigramCandidates(index.name, needle, test, read);
+    }
+    return this.committedSeek(index.name, span, test, read);
+  }
+
+  private *trigramCandidates(
+    indexName: string, needle: string, test: (value: PropertyValue) => boolean, read: (id: number) => PropertyValue | undefined,
+  ): Iterable<number> {
+    // the rarest trigram: each count stops once it passes the best so far
+    let best: Uint8Array | undefined;
+    let bestCount = TRIGRAM_COUNT_MAX;
+    for (const gram of trigramKeys(needle)) {
+      let count = 0;
+      for (const _ of this.base.indexSeek(indexName, gram, prefixEnd(gram))) if (++count >= bestCount) break;
+      if (best === undefined || count < bestCount) {
+        best = gram;
+        bestCount = count;
+      }
+      if (count === 0) return;
+    }
+    for (const entry of this.base.indexSeek(indexName, best!, prefixEnd(best!))) {
+      const value = read(entry.id);
+      if (value !== undefined && test(value)) yield entry.id;
+    }
   }
 
   /**
@@ -166,21 +226,23 @@ export class OverlayReader implements GraphRead {
     return index.owningConstraint !== undefined && this.state.droppedConstraints.has(index.owningConstraint);
   }
 
-  hasNodeIndex(label: string, key: string): boolean {
+  hasNodeIndex(label: string, key: string, kind: 'RANGE' | 'TEXT' = 'RANGE'): boolean {
     this.checkReadable();
-    return this.indexes().some((index) => isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, [key]));
+    return findIndex(this.indexes(), 'NODE', kind, label, key) !== undefined;
   }
 
-  hasRelIndex(type: string, key: string): boolean {
+  hasRelIndex(type: string, key: string, kind: 'RANGE' | 'TEXT' = 'RANGE'): boolean {
     this.checkReadable();
-    return this.indexes().some((index) => isRelLookupIndex(index) && index.labelOrType === type && sameKeys(index.properties, [key]));
+    return findIndex(this.indexes(), 'RELATIONSHIP', kind, type, key) !== undefined;
   }
 
   relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {
     this.checkReadable();
     const wanted = canonicalKey(value);
     if (wanted === null) return [];
-    return this.relsPassing(type, key, (v) => canonicalKey(v) === wanted, (index) => this.base.indexLookup(index.name, [value]));
+    const index = this.liveIndex('RELATIONSHIP', 'RANGE', type, key) ??
+      (typeof value === 'string' ? this.liveIndex('RELATIONSHIP', 'TEXT', type, key) : undefined);
+    return this.relsPassing(type, key, (v) => canonicalKey(v) === wanted, index, (found) => this.base.indexLookup(found.name, [value]));
   }
 
   relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId> {
@@ -189,7 +251,8 @@ export class OverlayReader implements GraphRead {
     if (span === null) return [];
     const test = predicateTest(predicates);
     const read = (id: RelId): PropertyValue | undefined => this.base.relationship(id)?.properties.get(key);
-    return this.relsPassing(type, key, test, (index) => this.committedSeek(index.name, span, test, read));
+    const index = this.seekIndex('RELATIONSHIP', type, key, predicates);
+    return this.relsPassing(type, key, test, index, (found) => this.committedMatches(found, span, predicates, test, read));
   }
 
   /**
@@ -199,10 +262,9 @@ export class OverlayReader implements GraphRead {
    * Without a committed index on (type, key), a scan of the type.
    */
   private relsPassing(
-    type: string, key: string, test: (value: PropertyValue) => boolean, committed: (index: IndexDescriptor) => Iterable<RelId>,
+    type: string, key: string, test: (value: PropertyValue) => boolean, index: IndexDescriptor | undefined,
+    committed: (index: IndexDescriptor) => Iterable<RelId>,
   ): Iterable<RelId> {
-    const index = this.base.indexes().find((candidate) =>
-      isRelLookupIndex(candidate) && candidate.labelOrType === type && sameKeys(candidate.properties, [key]) && !this.isIndexDropped(candidate));
     if (index === undefined) return this.scanRels(type, key, test);
     if (!this.state.hasRelChanges()) return committed(index);
     const local: RelId[] = [];

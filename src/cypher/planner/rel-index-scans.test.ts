@@ -4,47 +4,10 @@
 // rows of the unindexed query, over mixed-type values and inside a transaction's own changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GraphDatabase, GraphTx } from '../../graph/api.js';
-import type { PlanDescription } from '../../execution/api.js';
+import type { GraphDatabase } from '../../graph/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
-import { CypherEngine } from '../query.js';
 import type { CypherValue } from '../../values/value.js';
-import { hashKey } from '../../values/compare.js';
-
-const engine = new CypherEngine();
-const SPIED = ['allNodes', 'nodesWithLabel', 'relationshipsWithType', 'allRelationships', 'relsByProperty', 'relsByPropertyMatching'];
-
-function spy(tx: GraphTx): { tx: GraphTx; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(tx, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      if (typeof prop === 'string' && SPIED.includes(prop)) {
-        return (...args: unknown[]) => { calls.set(prop, (calls.get(prop) ?? 0) + 1); return (v as (...a: unknown[]) => unknown).apply(target, args); };
-      }
-      return v.bind(target);
-    },
-  });
-  return { tx: proxy, calls };
-}
-
-async function run(db: GraphDatabase, text: string, params: Record<string, CypherValue> = {}, tx?: GraphTx) {
-  const own = tx ?? db.begin();
-  const s = spy(own);
-  const r = await engine.execute(s.tx, text, new Map(Object.entries(params)));
-  if (!tx) await own.commit();
-  return { rows: r.records.map((row) => row[0]!), calls: s.calls };
-}
-
-async function explain(db: GraphDatabase, text: string): Promise<string[]> {
-  const tx = db.begin();
-  const cursor = await engine.open(tx, `EXPLAIN ${text}`, new Map());
-  const plan = cursor.plan?.();
-  tx.rollback();
-  const ops = (p: PlanDescription): string[] => [p.operatorType, ...p.children.flatMap(ops)];
-  return plan ? ops(plan) : [];
-}
+import { engine, explain, run, show, sorted } from './index-scans.testlib.js';
 
 const MIXED = `[1, 2, 3, 10, -5, 2.5, 1.0, 0.0, -0.0, 1e300, -1e300, 'a', 'ab', 'abc', 'b', 'B', '', 'zz', 'é', true, false,
   [1, 2], [1], ['a'], [], date('2020-01-01'), date('2021-06-01'), null]`;
@@ -69,8 +32,6 @@ const PREDICATES: [string, Record<string, CypherValue>][] = [
   ['r.p CONTAINS $x', { x: 'b' }], ['r.p ENDS WITH $x', { x: 'b' }],
 ];
 
-const sorted = (rows: CypherValue[]): string[] => rows.map(hashKey).sort();
-const show = (params: Record<string, CypherValue>): string => JSON.stringify(params, (_, v) => typeof v === 'bigint' ? `${v}n` : v);
 
 test('relationship index seeks return exactly the unindexed rows, directed and undirected', async () => {
   // proves equality, IN, ranges and string predicates on r.p through the index, with type groups kept apart

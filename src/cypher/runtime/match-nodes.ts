@@ -105,13 +105,11 @@ export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
     return ids;
   }
   if (spec.labels.length > 0) {
-    const eqs: [string, 'eq' | 'in', CypherValue][] = [];
-    if (spec.props) for (const [k, f] of spec.props) eqs.push([k, 'eq', f(row, ctx)]);
-    for (const s of ready) if (!isScanOp(s.op)) eqs.push([s.key, s.op as 'eq' | 'in', s.value(row, ctx)]);
+    const eqs = equalities(spec.props, ready, row, ctx);
     for (const label of spec.labels) {
       for (const [k, op, v] of eqs) {
         if (v === null) return [];
-        if (!tx.hasNodeIndex(label, k)) continue;
+        if (!seekable((kind) => tx.hasNodeIndex(label, k, kind), op, v)) continue;
         if (op === 'eq') {
           if (isPropertyValue(v)) return tx.nodesByProperty(label, k, v);
           continue;
@@ -145,7 +143,7 @@ function indexScan(labels: readonly string[], ready: readonly Seed[], row: Row, 
   if (scans.length === 0) return null;
   for (const label of labels) {
     for (const key of new Set(scans.map((s) => s.key))) {
-      if (!ctx.tx.hasNodeIndex(label, key)) continue;
+      if (!scannable((kind) => ctx.tx.hasNodeIndex(label, key, kind), scans, key)) continue;
       const predicates = seekPredicates(scans, key, row, ctx);
       return predicates === null ? [] : ctx.tx.nodesByPropertyMatching(label, key, predicates);
     }
@@ -172,6 +170,31 @@ export function isPropertyValue(v: CypherValue): v is PropertyValue {
 
 const RANGE_SELECTIVITY = 0.3;
 
+type IndexCheck = (kind: 'RANGE' | 'TEXT') => boolean;
+
+/** The equality lookups a pattern offers: inline `{k: v}` and `v.k = …` / `v.k IN …` seeds, evaluated. */
+function equalities(
+  props: readonly (readonly [string, Evaluator])[] | null, ready: readonly Seed[], row: Row, ctx: ExecContext,
+): [string, 'eq' | 'in', CypherValue][] {
+  const eqs: [string, 'eq' | 'in', CypherValue][] = [];
+  if (props) for (const [k, f] of props) eqs.push([k, 'eq', f(row, ctx)]);
+  for (const s of ready) if (!isScanOp(s.op) && s.key !== ID_SEED) eqs.push([s.key, s.op as 'eq' | 'in', s.value(row, ctx)]);
+  return eqs;
+}
+
+/** A RANGE index answers any equality; a TEXT index only one on strings. */
+function seekable(has: IndexCheck, op: 'eq' | 'in', v: CypherValue): boolean {
+  if (has('RANGE')) return true;
+  const strings = op === 'eq' ? typeof v === 'string' : Array.isArray(v) && v.every((x) => x === null || typeof x === 'string');
+  return strings && has('TEXT');
+}
+
+/** A RANGE index answers every scan predicate; a TEXT index only STARTS WITH / CONTAINS / ENDS WITH. */
+function scannable(has: IndexCheck, scans: readonly Seed[], key: string): boolean {
+  if (has('RANGE')) return true;
+  return scans.every((s) => s.key !== key || s.op === 'STARTS WITH' || s.op === 'CONTAINS' || s.op === 'ENDS WITH') && has('TEXT');
+}
+
 /**
  * Relationships of the single type of `rel` found through a relationship index: an equality
  * (`r.p = $v`, `{p: $v}`, `r.p IN $list`) is an exact lookup, ranges and string predicates an
@@ -185,12 +208,9 @@ export function relIndexSeek(
   const type = types[0]!;
   const tx = ctx.tx;
   const ready = seeds?.filter((s) => s.key !== ID_SEED && usable(s, row)) ?? [];
-  const eqs: [string, 'eq' | 'in', CypherValue][] = [];
-  if (props) for (const [k, f] of props) eqs.push([k, 'eq', f(row, ctx)]);
-  for (const s of ready) if (!isScanOp(s.op)) eqs.push([s.key, s.op as 'eq' | 'in', s.value(row, ctx)]);
-  for (const [k, op, v] of eqs) {
-    if (!tx.hasRelIndex(type, k)) continue;
-    if (v === null) return { relIds: [], cost: 0 };
+  for (const [k, op, v] of equalities(props, ready, row, ctx)) {
+    if (v === null && tx.hasRelIndex(type, k)) return { relIds: [], cost: 0 };
+    if (!seekable((kind) => tx.hasRelIndex(type, k, kind), op, v)) continue;
     if (op === 'eq') return { relIds: isPropertyValue(v) ? tx.relsByProperty(type, k, v) : [], cost: 1 };
     const ids = new Set<number>();
     if (Array.isArray(v)) for (const x of v) if (x !== null && isPropertyValue(x)) for (const id of tx.relsByProperty(type, k, x)) ids.add(id);
@@ -198,7 +218,7 @@ export function relIndexSeek(
   }
   const scans = ready.filter((s) => isScanOp(s.op));
   for (const key of new Set(scans.map((s) => s.key))) {
-    if (!tx.hasRelIndex(type, key)) continue;
+    if (!scannable((kind) => tx.hasRelIndex(type, key, kind), scans, key)) continue;
     const predicates = seekPredicates(scans, key, row, ctx);
     if (predicates === null) return { relIds: [], cost: 0 };
     return { relIds: tx.relsByPropertyMatching(type, key, predicates), cost: tx.relationshipCount(type) * RANGE_SELECTIVITY };
@@ -211,12 +231,12 @@ export function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
   const ready = seeds?.filter((s) => usable(s, row)) ?? [];
   if (ready.some((s) => s.key === ID_SEED)) return 1;
   if (spec.labels.length > 0) {
-    const keys = [...(spec.props ?? []).map(([k]) => k), ...ready.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
-    for (const l of spec.labels) for (const k of keys) if (ctx.tx.hasNodeIndex(l, k)) return 1;
+    const eqs = equalities(spec.props, ready, row, ctx);
+    for (const l of spec.labels) for (const [k, op, v] of eqs) if (seekable((kind) => ctx.tx.hasNodeIndex(l, k, kind), op, v)) return 1;
     const labelScan = 2 + Math.min(...spec.labels.map((l) => ctx.tx.nodeCount(l)));
     // a range or string scan of an index yields an unknown share of the label: guess a third
-    const scanKeys = ready.filter((s) => isScanOp(s.op)).map((s) => s.key);
-    for (const l of spec.labels) for (const k of scanKeys) if (ctx.tx.hasNodeIndex(l, k)) return Math.min(labelScan, 2 + ctx.tx.nodeCount(l) * RANGE_SELECTIVITY);
+    const scans = ready.filter((s) => isScanOp(s.op));
+    for (const l of spec.labels) for (const k of scans.map((s) => s.key)) if (scannable((kind) => ctx.tx.hasNodeIndex(l, k, kind), scans, k)) return Math.min(labelScan, 2 + ctx.tx.nodeCount(l) * RANGE_SELECTIVITY);
     return labelScan;
   }
   return 3 + ctx.tx.nodeCount();
