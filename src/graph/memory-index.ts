@@ -17,6 +17,8 @@ export class MemoryIndex {
   /** the keys of `buckets`, ascending; rebuilt after a bulk load */
   private sorted: string[] = [];
   private loading = false;
+  /** bumped whenever `sorted` changes, so a walk knows when its position must be searched again */
+  private version = 0;
 
   constructor(readonly descriptor: IndexDescriptor) {}
 
@@ -28,6 +30,7 @@ export class MemoryIndex {
     } finally {
       this.loading = false;
       this.sorted = [...this.buckets.keys()].sort();
+      this.version++;
     }
   }
 
@@ -37,7 +40,10 @@ export class MemoryIndex {
     if (bucket === undefined) {
       bucket = { key, ids: new Set() };
       this.buckets.set(name, bucket);
-      if (!this.loading) this.sorted.splice(lowerBound(this.sorted, name), 0, name);
+      if (!this.loading) {
+        this.sorted.splice(lowerBound(this.sorted, name), 0, name);
+        this.version++;
+      }
     }
     bucket.ids.add(id);
   }
@@ -50,7 +56,10 @@ export class MemoryIndex {
     if (bucket.ids.size > 0) return;
     this.buckets.delete(name);
     const at = lowerBound(this.sorted, name);
-    if (this.sorted[at] === name) this.sorted.splice(at, 1);
+    if (this.sorted[at] === name) {
+      this.sorted.splice(at, 1);
+      this.version++;
+    }
   }
 
   lookup(key: Uint8Array): Iterable<number> {
@@ -58,8 +67,9 @@ export class MemoryIndex {
   }
 
   /**
-   * Entries with start <= key < end in key order. Each step searches again from the last key
-   * seen, so entries added or removed while a caller walks lazily never derail the walk.
+   * Entries with start <= key < end in key order. When the keys changed since the last step, the
+   * walk searches again from the last key seen, so changes made while a caller walks lazily never
+   * derail it.
    */
   *seek(start: Uint8Array, end: Uint8Array): Iterable<IndexEntry> {
     const stop = bytesToBinary(end);
@@ -68,9 +78,14 @@ export class MemoryIndex {
       const name = this.sorted[at];
       if (name === undefined || name >= stop) return;
       const bucket = this.buckets.get(name);
+      const seen = this.version;
       if (bucket !== undefined) for (const id of bucket.ids) yield { key: bucket.key, id };
-      at = lowerBound(this.sorted, name);
-      if (this.sorted[at] === name) at++;
+      if (seen !== this.version) {
+        at = lowerBound(this.sorted, name);
+        if (this.sorted[at] === name) at++;
+      } else {
+        at++;
+      }
     }
   }
 }
