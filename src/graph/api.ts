@@ -13,6 +13,15 @@ export type Direction = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
 export type SeekOp = '<' | '<=' | '>' | '>=' | 'STARTS WITH' | 'CONTAINS' | 'ENDS WITH';
 
+/** A box of 2D points in one CRS (srid), bounds included: what a POINT index seek reads. */
+export interface PointBox {
+  readonly srid: number;
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly yMin: number;
+  readonly yMax: number;
+}
+
 /** `value <op> bound`, one conjunct of an index seek. */
 export interface ValuePredicate {
   readonly op: SeekOp;
@@ -103,11 +112,15 @@ export interface GraphRead {
    */
   nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId>;
   /** Whether an online index of `kind` (default RANGE) covers (label, key): lets the planner choose a seek. */
-  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean;
+  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean;
+  /** Nodes with `label` whose `key` is a 2D point of the box's CRS inside it (bounds included), through a POINT index when there is one. */
+  nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId>;
   allRelationships(): Iterable<RelId>;
   relationshipsWithType(type: string): Iterable<RelId>;
   /** Whether a RANGE index covers relationships of `type` on `key`: lets the planner seek. */
-  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean;
+  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean;
+  /** Relationships of `type` whose `key` is a 2D point inside the box. */
+  relsInBox(type: string, key: string, box: PointBox): Iterable<RelId>;
   /** Relationships of `type` whose `key` equals `value` (Cypher equality), through the index when there is one. */
   relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId>;
   /** Relationships of `type` whose `key` satisfies every predicate (see nodesByPropertyMatching). */

@@ -18,6 +18,11 @@
 //
 // Strings use UTF-16 units because Cypher compares strings as JavaScript does (by code unit).
 //
+// A POINT index holds 2D points only (3D points are not indexed, and a 3D query does not use
+// it): 0x62 · u32 srid · two sortable doubles, so a box is a seek over one coordinate's range
+// within the CRS, the other read from each key. Cartesian keys lead with x; WGS-84 keys lead
+// with the latitude, which is bounded (and a distance bounds it directly) where longitudes wrap.
+//
 // A TEXT index holds string values only: the string's key as above, plus one posting per distinct
 // trigram (0xf0 · three UTF-16 units) so CONTAINS / ENDS WITH read the postings of the needle's
 // rarest trigram instead of every entry.
@@ -27,7 +32,7 @@ import {
   type PropertyValue,
 } from '../values/value.js';
 import { cypherCompare } from '../values/compare.js';
-import type { SeekOp, ValuePredicate } from './api.js';
+import type { PointBox, SeekOp, ValuePredicate } from './api.js';
 import { ByteWriter } from './bytes.js';
 import { prefixEnd } from './keys.js';
 
@@ -62,12 +67,18 @@ export function indexKeyOf(values: readonly PropertyValue[]): Uint8Array | null 
 }
 
 export const TRIGRAM_TAG = 0xf0;
+export const POINT_TAG = 0x62;
 
 /**
  * Every key an entity with these indexed values holds in an index of `kind`: a RANGE index one
  * value key (none for NaN); a TEXT index, for a string, its key and its trigram postings.
  */
 export function entryKeysFor(kind: string, values: readonly PropertyValue[]): Uint8Array[] {
+  if (kind === 'POINT') {
+    const point = values[0];
+    if (values.length !== 1 || !(point instanceof PointValue) || point.z !== undefined || Number.isNaN(point.x) || Number.isNaN(point.y)) return [];
+    return [geographic(point.srid) ? pointKey(point.srid, point.y, point.x) : pointKey(point.srid, point.x, point.y)];
+  }
   if (kind === 'TEXT') {
     const text = values[0];
     if (values.length !== 1 || typeof text !== 'string') return [];
@@ -75,6 +86,48 @@ export function entryKeysFor(kind: string, values: readonly PropertyValue[]): Ui
   }
   const key = indexKeyOf(values);
   return key === null ? [] : [key];
+}
+
+const geographic = (srid: number): boolean => srid === 4326;
+
+function pointKey(srid: number, first: number, second?: number): Uint8Array {
+  const out = scratch.reset().u8(POINT_TAG).u32(srid);
+  sortableDouble(out, first === 0 ? 0 : first);
+  if (second !== undefined) sortableDouble(out, second === 0 ? 0 : second);
+  return out.finish();
+}
+
+
+/** The POINT index span of a box: its leading coordinate's range within the CRS (null when the box is empty). */
+export function pointSpan(box: PointBox): KeySpan | null {
+  if (!(box.xMin <= box.xMax) || !(box.yMin <= box.yMax)) return null;
+  const [low, high] = geographic(box.srid) ? [box.yMin, box.yMax] : [box.xMin, box.xMax];
+  return { start: pointKey(box.srid, low), end: prefixEnd(pointKey(box.srid, high)), exact: false };
+}
+
+/** The x and y a POINT index key holds. */
+export function decodePointKey(key: Uint8Array): { x: number; y: number } {
+  const first = readSortableDouble(key, 5);
+  const second = readSortableDouble(key, 13);
+  return geographic(readSrid(key)) ? { x: second, y: first } : { x: first, y: second };
+}
+
+function readSrid(key: Uint8Array): number {
+  return ((key[1]! << 24) | (key[2]! << 16) | (key[3]! << 8) | key[4]!) >>> 0;
+}
+
+export function inBox(box: PointBox, value: PropertyValue): boolean {
+  return value instanceof PointValue && value.z === undefined && value.srid === box.srid &&
+    value.x >= box.xMin && value.x <= box.xMax && value.y >= box.yMin && value.y <= box.yMax;
+}
+
+function readSortableDouble(key: Uint8Array, at: number): number {
+  const negative = (key[at]! & 0x80) === 0;
+  for (let i = 0; i < 8; i++) {
+    const byte = key[at + i]!;
+    float.setUint8(i, negative ? ~byte & 0xff : i === 0 ? byte ^ 0x80 : byte);
+  }
+  return float.getFloat64(0);
 }
 
 /** The distinct trigram posting prefixes of a string (none when shorter than three units). */
@@ -212,12 +265,7 @@ export function decodeScalarIndexKey(key: Uint8Array): PropertyValue | undefined
     case Group.Boolean:
       return key[1] === 1;
     case Group.Number: {
-      const negative = (key[1]! & 0x80) === 0;
-      for (let i = 0; i < 8; i++) {
-        const byte = key[1 + i]!;
-        float.setUint8(i, negative ? ~byte & 0xff : i === 0 ? byte ^ 0x80 : byte);
-      }
-      const rounded = float.getFloat64(0);
+      const rounded = readSortableDouble(key, 1);
       const tie = key[9]! * 256 + key[10]! - TIE_BIAS;
       return tie === 0 ? rounded : BigInt(rounded) + BigInt(tie);
     }
@@ -245,7 +293,7 @@ export function decodeScalarIndexKey(key: Uint8Array): PropertyValue | undefined
 
 // ---- seeks ----
 
-export type { SeekOp, ValuePredicate };
+export type { PointBox, SeekOp, ValuePredicate };
 
 /**
  * The keys a seek reads: start <= key < end (value bytes, before the entity id). `exact` when

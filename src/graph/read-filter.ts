@@ -14,7 +14,7 @@
 // The rules are plain data (ReadRulesSpec) so they can travel to a query worker.
 
 import type { Neo4jError } from '../core/errors.js';
-import type { ValuePredicate } from './api.js';
+import type { PointBox, ValuePredicate } from './api.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type { PropertyValue } from '../values/value.js';
 import type {
@@ -266,12 +266,29 @@ class FilteredTx implements FilteredGraphTx {
     }
   }
 
-  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean {
+  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean {
     return this.base.hasNodeIndex(label, key, kind);
   }
 
-  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT'): boolean {
+  nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId> {
+    return this.all ? this.base.nodesInBox(label, key, box) : this.readableNodes(label, key, this.base.nodesInBox(label, key, box));
+  }
+
+  private *readableNodes(label: string, key: string, ids: Iterable<NodeId>): Iterable<NodeId> {
+    if (this.nodes.deniedToken(label)) return;
+    for (const id of ids) {
+      const record = this.visibleNode(id);
+      if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
+    }
+  }
+
+  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean {
     return this.base.hasRelIndex(type, key, kind);
+  }
+
+  relsInBox(type: string, key: string, box: PointBox): Iterable<RelId> {
+    const found = this.base.relsInBox(type, key, box);
+    return this.all ? found : this.readableRels(type, key, found);
   }
 
   relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {

@@ -72,12 +72,14 @@ export function isLookupIndex(index: IndexDescriptor): boolean {
 
 /** Indexes whose entries the store keeps (populated at creation, maintained by every write). */
 export function holdsEntries(index: IndexDescriptor): boolean {
-  return index.kind === 'RANGE' || index.kind === 'TEXT';
+  return index.kind === 'RANGE' || index.kind === 'TEXT' || index.kind === 'POINT';
 }
+
+export type SeekIndexKind = 'RANGE' | 'TEXT' | 'POINT';
 
 /** The committed index of `kind` on exactly (entity, label or type, [key]). */
 export function findIndex(
-  indexes: readonly IndexDescriptor[], entity: 'NODE' | 'RELATIONSHIP', kind: 'RANGE' | 'TEXT', token: string, key: string,
+  indexes: readonly IndexDescriptor[], entity: 'NODE' | 'RELATIONSHIP', kind: SeekIndexKind, token: string, key: string,
 ): IndexDescriptor | undefined {
   return indexes.find((index) => index.entity === entity && index.kind === kind && index.labelOrType === token &&
     index.properties.length === 1 && index.properties[0] === key);

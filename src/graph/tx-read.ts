@@ -9,13 +9,11 @@ import type { Neo4jError } from '../core/errors.js';
 import type {
   Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord, ValuePredicate,
 } from './api.js';
-import { findIndex, isLookupIndex, type StoreReader } from './store.js';
-import { prefixEnd } from './keys.js';
+import { findIndex, isLookupIndex, type SeekIndexKind, type StoreReader } from './store.js';
+import { chooseSeekIndex, committedBoxSeek, committedMatches } from './index-seek.js';
 import type { TxState, WorkingNode } from './tx-state.js';
 import { canonicalKey, canonicalKeyOf } from './values.js';
-import { decodeScalarIndexKey, keySpan, predicateTest, trigramKeys, type KeySpan } from './index-keys.js';
-
-const TRIGRAM_COUNT_MAX = 10_000;
+import { inBox, keySpan, predicateTest, type PointBox } from './index-keys.js';
 
 /** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
 interface LocalLookup {
@@ -114,7 +112,7 @@ export class OverlayReader implements GraphRead {
     const test = predicateTest(predicates);
     const index = this.seekIndex('NODE', label, key, predicates);
     if (index === undefined) return this.scanMatching(label, key, test);
-    const committed = this.committedMatches(index, span, predicates, test, (id) => this.base.node(id)?.properties.get(key));
+    const committed = committedMatches(this.base, index, span, predicates, test, (id) => this.base.node(id)?.properties.get(key));
     if (!this.state.hasNodeChanges()) return committed;
     const lookup = this.localLookup(label, key);
     const accept = (node: WorkingNode): boolean => {
@@ -124,78 +122,42 @@ export class OverlayReader implements GraphRead {
     return this.committedThen(committed, flatten(lookup.entries.values()), accept);
   }
 
+  /** Nodes with `label` whose `key` is a 2D point of the box's CRS inside the box (bounds included). */
+  nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId> {
+    this.checkReadable();
+    const test = (value: PropertyValue): boolean => inBox(box, value);
+    const index = this.liveIndex('NODE', 'POINT', label, key);
+    if (index === undefined) return this.scanMatching(label, key, test);
+    const committed = committedBoxSeek(this.base, index, box);
+    if (!this.state.hasNodeChanges()) return committed;
+    const lookup = this.localLookup(label, key);
+    const accept = (node: WorkingNode): boolean => {
+      const own = node.properties.get(key);
+      return node.labels.includes(label) && own !== undefined && test(own);
+    };
+    return this.committedThen(committed, flatten(lookup.entries.values()), accept);
+  }
+
+  /** Relationships of `type` whose `key` is a 2D point inside the box. */
+  relsInBox(type: string, key: string, box: PointBox): Iterable<RelId> {
+    this.checkReadable();
+    const index = this.liveIndex('RELATIONSHIP', 'POINT', type, key);
+    return this.relsPassing(type, key, (value) => inBox(box, value), index, (found) => committedBoxSeek(this.base, found, box));
+  }
+
   /**
    * The committed, not dropped index that answers these predicates on (token, key): a TEXT index
    * for string predicates when there is no RANGE index, or for CONTAINS / ENDS WITH (its trigram
    * postings beat reading every string); otherwise the RANGE index.
    */
   private seekIndex(entity: 'NODE' | 'RELATIONSHIP', token: string, key: string, predicates: readonly ValuePredicate[]): IndexDescriptor | undefined {
-    const range = this.liveIndex(entity, 'RANGE', token, key);
-    const textual = predicates.every((p) => p.op === 'STARTS WITH' || p.op === 'CONTAINS' || p.op === 'ENDS WITH');
-    const text = textual ? this.liveIndex(entity, 'TEXT', token, key) : undefined;
-    if (text !== undefined && (range === undefined || predicates.some((p) => p.op === 'CONTAINS' || p.op === 'ENDS WITH'))) return text;
-    return range;
+    return chooseSeekIndex(predicates, (kind) => this.liveIndex(entity, kind, token, key));
   }
 
   /** A committed index of `kind` on exactly (token, [key]) that this tx has not dropped. */
-  private liveIndex(entity: 'NODE' | 'RELATIONSHIP', kind: 'RANGE' | 'TEXT', token: string, key: string): IndexDescriptor | undefined {
+  private liveIndex(entity: 'NODE' | 'RELATIONSHIP', kind: SeekIndexKind, token: string, key: string): IndexDescriptor | undefined {
     const index = findIndex(this.base.indexes(), entity, kind, token, key);
     return index !== undefined && !this.isIndexDropped(index) ? index : undefined;
-  }
-
-  /**
-   * The committed entities passing the predicates: from a TEXT index with a CONTAINS / ENDS WITH
-   * needle of three or more units (and no STARTS WITH to seek by), the postings of the needle's
-   * rarest trigram, each checked against its value; otherwise an ordered seek over the span.
-   */
-  private committedMatches(
-    index: IndexDescriptor, span: KeySpan, predicates: readonly ValuePredicate[], test: (value: PropertyValue) => boolean,
-    read: (id: number) => PropertyValue | undefined,
-  ): Iterable<number> {
-    if (index.kind === 'TEXT' && !predicates.some((p) => p.op === 'STARTS WITH')) {
-      let needle = '';
-      for (const { bound } of predicates) if (typeof bound === 'string' && bound.length > needle.length) needle = bound;
-      if (needle.length >= 3) return this.trigramCandidates(index.name, needle, test, read);
-    }
-    return this.committedSeek(index.name, span, test, read);
-  }
-
-  private *trigramCandidates(
-    indexName: string, needle: string, test: (value: PropertyValue) => boolean, read: (id: number) => PropertyValue | undefined,
-  ): Iterable<number> {
-    // the rarest trigram: each count stops once it passes the best so far
-    let best: Uint8Array | undefined;
-    let bestCount = TRIGRAM_COUNT_MAX;
-    for (const gram of trigramKeys(needle)) {
-      let count = 0;
-      for (const _ of this.base.indexSeek(indexName, gram, prefixEnd(gram))) if (++count >= bestCount) break;
-      if (best === undefined || count < bestCount) {
-        best = gram;
-        bestCount = count;
-      }
-      if (count === 0) return;
-    }
-    for (const entry of this.base.indexSeek(indexName, best!, prefixEnd(best!))) {
-      const value = read(entry.id);
-      if (value !== undefined && test(value)) yield entry.id;
-    }
-  }
-
-  /**
-   * The committed entries in the span (an ordered seek). An exact span needs no test; otherwise
-   * each value is decoded from its key, or read from the entity when the key does not spell it out.
-   */
-  protected *committedSeek(
-    indexName: string, span: KeySpan, test: (value: PropertyValue) => boolean, read: (id: number) => PropertyValue | undefined,
-  ): Iterable<number> {
-    for (const entry of this.base.indexSeek(indexName, span.start, span.end)) {
-      if (span.exact) {
-        yield entry.id;
-        continue;
-      }
-      const value = decodeScalarIndexKey(entry.key) ?? read(entry.id);
-      if (value !== undefined && test(value)) yield entry.id;
-    }
   }
 
   private *scanMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
@@ -226,12 +188,12 @@ export class OverlayReader implements GraphRead {
     return index.owningConstraint !== undefined && this.state.droppedConstraints.has(index.owningConstraint);
   }
 
-  hasNodeIndex(label: string, key: string, kind: 'RANGE' | 'TEXT' = 'RANGE'): boolean {
+  hasNodeIndex(label: string, key: string, kind: SeekIndexKind = 'RANGE'): boolean {
     this.checkReadable();
     return findIndex(this.indexes(), 'NODE', kind, label, key) !== undefined;
   }
 
-  hasRelIndex(type: string, key: string, kind: 'RANGE' | 'TEXT' = 'RANGE'): boolean {
+  hasRelIndex(type: string, key: string, kind: SeekIndexKind = 'RANGE'): boolean {
     this.checkReadable();
     return findIndex(this.indexes(), 'RELATIONSHIP', kind, type, key) !== undefined;
   }
@@ -252,7 +214,7 @@ export class OverlayReader implements GraphRead {
     const test = predicateTest(predicates);
     const read = (id: RelId): PropertyValue | undefined => this.base.relationship(id)?.properties.get(key);
     const index = this.seekIndex('RELATIONSHIP', type, key, predicates);
-    return this.relsPassing(type, key, test, index, (found) => this.committedMatches(found, span, predicates, test, read));
+    return this.relsPassing(type, key, test, index, (found) => committedMatches(this.base, found, span, predicates, test, read));
   }
 
   /**

@@ -11,7 +11,7 @@ import type { GraphRead } from '../../graph/api.js';
 import type { PlanDescription, ProfiledPlan } from '../../execution/api.js';
 import type { AnalyzedStatement } from '../semantic/types.js';
 import type { CypherValue } from '../../values/value.js';
-import { collectSeeds, ID_SEED, isScanOp, type SeedAst, type SeedOp } from '../runtime/match-where.js';
+import { collectSeeds, ID_SEED, isEqualityOp, isPointOp, isScanOp, type SeedAst, type SeedOp } from '../runtime/match-where.js';
 
 /** What PROFILE measured: per clause (rows passed on, store reads made) and records produced. */
 export interface ProfileCounts {
@@ -80,11 +80,11 @@ class Estimator {
   }
 
   /** The label of `labels` with an index of `kind` on key, if any. */
-  indexedLabel(labels: readonly string[], key: string, kind: 'RANGE' | 'TEXT' = 'RANGE'): string | undefined {
+  indexedLabel(labels: readonly string[], key: string, kind: 'RANGE' | 'TEXT' | 'POINT' = 'RANGE'): string | undefined {
     return this.graph === undefined ? undefined : labels.find((l) => this.graph!.hasNodeIndex(l, key, kind));
   }
 
-  hasRelIndex(types: readonly string[], key: string, kind: 'RANGE' | 'TEXT' = 'RANGE'): boolean {
+  hasRelIndex(types: readonly string[], key: string, kind: 'RANGE' | 'TEXT' | 'POINT' = 'RANGE'): boolean {
     return this.graph !== undefined && types.length === 1 && this.graph.hasRelIndex(types[0]!, key, kind);
   }
 
@@ -124,9 +124,9 @@ function describeMatch(
     if (!anchored) {
       const keys = propertyKeys(first.properties);
       const mine = seeds.filter((s) => s.variable === first.variable && s.key !== ID_SEED && s.needs.every((v) => bound.has(v)));
-      const seekKeys = [...keys, ...mine.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
+      const seekKeys = [...keys, ...mine.filter((s) => isEqualityOp(s.op)).map((s) => s.key)];
       const choose = (key: string, equality: boolean): string | undefined => {
-        const eqSeeds = mine.filter((s) => equality ? !isScanOp(s.op) : isScanOp(s.op));
+        const eqSeeds = mine.filter((s) => equality ? isEqualityOp(s.op) : isScanOp(s.op));
         const labelOf = (kind: 'RANGE' | 'TEXT'): string | undefined => est.indexedLabel(first.labels, key, kind);
         // an inline map value is a literal or parameter: treat it as a possible string
         const kind = keys.includes(key) && equality ? (labelOf('RANGE') ? 'RANGE' : labelOf('TEXT') ? 'TEXT' : undefined)
@@ -137,6 +137,11 @@ function describeMatch(
       const scan = seekKey !== undefined ? undefined : mine.find((s) => isScanOp(s.op) && choose(s.key, false) !== undefined);
       index = seekKey !== undefined ? choose(seekKey, true) : scan !== undefined ? choose(scan.key, false) : undefined;
       type = seekKey !== undefined ? 'NodeIndexSeek' : scan !== undefined ? scanOperator(scan.op) : first.labels.length > 0 ? 'NodeByLabelScan' : 'AllNodesScan';
+      const point = index === undefined ? mine.find((s) => isPointOp(s.op) && est.indexedLabel(first.labels, s.key, 'POINT') !== undefined) : undefined;
+      if (point !== undefined) {
+        type = 'NodeIndexSeekByRange';
+        index = `POINT INDEX ${first.variable ?? ''}:${est.indexedLabel(first.labels, point.key, 'POINT')}(${point.key})`;
+      }
       rows *= est.nodes(first.labels) * (keys.length > 0 ? EQUALITY_SELECTIVITY : 1);
     } else if (part.relationships.length === 0) {
       type = 'Filter';
@@ -175,19 +180,21 @@ function relSeekOperator(
   if (rel.types.length !== 1) return undefined;
   const mine = rel.variable === null ? [] : seeds.filter((s) => s.variable === rel.variable && s.key !== ID_SEED && s.needs.every((v) => bound.has(v)));
   const inline = propertyKeys(rel.properties);
-  const eqKeys = [...inline, ...mine.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
+  const eqKeys = [...inline, ...mine.filter((s) => isEqualityOp(s.op)).map((s) => s.key)];
   const prefix = rel.direction === 'both' ? 'UndirectedRelationshipIndex' : 'DirectedRelationshipIndex';
   const has = (key: string) => (kind: 'RANGE' | 'TEXT'): boolean => est.hasRelIndex(rel.types, key, kind);
   const detail = (kind: string, key: string): string => `${kind} INDEX ${rel.variable ?? ''}:${rel.types[0]}(${key})`;
   for (const key of eqKeys) {
     const kind = inline.includes(key) ? (has(key)('RANGE') ? 'RANGE' : has(key)('TEXT') ? 'TEXT' : undefined)
-      : indexKindFor(has(key), mine.filter((s) => !isScanOp(s.op)), key, true);
+      : indexKindFor(has(key), mine.filter((s) => isEqualityOp(s.op)), key, true);
     if (kind !== undefined) return { type: `${prefix}Seek`, index: detail(kind, key) };
   }
   for (const scan of mine.filter((s) => isScanOp(s.op))) {
     const kind = indexKindFor(has(scan.key), mine.filter((s) => isScanOp(s.op)), scan.key, false);
     if (kind !== undefined) return { type: prefix + scanOperator(scan.op).slice('NodeIndex'.length), index: detail(kind, scan.key) };
   }
+  const point = mine.find((s) => isPointOp(s.op) && est.hasRelIndex(rel.types, s.key, 'POINT'));
+  if (point !== undefined) return { type: `${prefix}SeekByRange`, index: detail('POINT', point.key) };
   return undefined;
 }
 

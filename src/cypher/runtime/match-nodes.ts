@@ -12,7 +12,8 @@ import { type CypherValue, NodeValue, PathValue, type PropertyValue, Relationshi
 import { type Evaluator, type ExecContext, type Row } from './context.js';
 import { truthy } from './expressions.js';
 import { dynamicNames } from '../functions/dynamic-labels.js';
-import { ID_SEED, isScanOp, usable, type ScanOp, type Seed } from './match-where.js';
+import { ID_SEED, isEqualityOp, isPointOp, isScanOp, usable, type ScanOp, type Seed } from './match-where.js';
+import { pointBoxOf } from './point-seek.js';
 import type { NodeSpec, Pushed } from './match.js';
 
 export function pushedHold(pushed: readonly Pushed[], row: Row, ctx: ExecContext): boolean {
@@ -122,6 +123,13 @@ export function candidates(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
     }
     const scan = indexScan(spec.labels, ready, row, ctx);
     if (scan !== null) return scan;
+    for (const s of ready) {
+      if (!isPointOp(s.op)) continue;
+      const label = spec.labels.find((l) => tx.hasNodeIndex(l, s.key, 'POINT'));
+      const box = label === undefined ? null : pointBoxOf(s.op, s.value(row, ctx));
+      if (box === 'none') return [];
+      if (box !== null) return tx.nodesInBox(label!, s.key, box);
+    }
     let best = spec.labels[0]!;
     if (spec.labels.length > 1) {
       let bestCount = Infinity;
@@ -178,7 +186,7 @@ function equalities(
 ): [string, 'eq' | 'in', CypherValue][] {
   const eqs: [string, 'eq' | 'in', CypherValue][] = [];
   if (props) for (const [k, f] of props) eqs.push([k, 'eq', f(row, ctx)]);
-  for (const s of ready) if (!isScanOp(s.op) && s.key !== ID_SEED) eqs.push([s.key, s.op as 'eq' | 'in', s.value(row, ctx)]);
+  for (const s of ready) if (isEqualityOp(s.op) && s.key !== ID_SEED) eqs.push([s.key, s.op, s.value(row, ctx)]);
   return eqs;
 }
 
@@ -223,6 +231,12 @@ export function relIndexSeek(
     if (predicates === null) return { relIds: [], cost: 0 };
     return { relIds: tx.relsByPropertyMatching(type, key, predicates), cost: tx.relationshipCount(type) * RANGE_SELECTIVITY };
   }
+  for (const s of ready) {
+    if (!isPointOp(s.op) || !tx.hasRelIndex(type, s.key, 'POINT')) continue;
+    const box = pointBoxOf(s.op, s.value(row, ctx));
+    if (box === 'none') return { relIds: [], cost: 0 };
+    if (box !== null) return { relIds: tx.relsInBox(type, s.key, box), cost: tx.relationshipCount(type) * RANGE_SELECTIVITY };
+  }
   return null;
 }
 
@@ -236,6 +250,8 @@ export function startScore(spec: NodeSpec, seeds: readonly Seed[] | undefined, r
     const labelScan = 2 + Math.min(...spec.labels.map((l) => ctx.tx.nodeCount(l)));
     // a range or string scan of an index yields an unknown share of the label: guess a third
     const scans = ready.filter((s) => isScanOp(s.op));
+    const points = ready.filter((s) => isPointOp(s.op)).map((s) => s.key);
+    for (const l of spec.labels) for (const k of points) if (ctx.tx.hasNodeIndex(l, k, 'POINT')) return Math.min(labelScan, 2 + ctx.tx.nodeCount(l) * RANGE_SELECTIVITY);
     for (const l of spec.labels) for (const k of scans.map((s) => s.key)) if (scannable((kind) => ctx.tx.hasNodeIndex(l, k, kind), scans, k)) return Math.min(labelScan, 2 + ctx.tx.nodeCount(l) * RANGE_SELECTIVITY);
     return labelScan;
   }
