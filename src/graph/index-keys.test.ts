@@ -52,6 +52,7 @@ const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
 const isNaNValue = (v: PropertyValue): boolean => typeof v === 'number' && Number.isNaN(v);
 
 test('index keys: byte order is Cypher order within a type group, equal keys are equal values', () => {
+  // proves the encoding itself, pairwise, over edge integers, floats, unicode strings and temporals
   fc.assert(fc.property(scalar, scalar, (a, b) => {
     const ka = indexKey(a);
     const kb = indexKey(b);
@@ -116,6 +117,7 @@ async function checkSeeks(db: GraphDatabase, runs: number, kind: 'RANGE' | 'TEXT
 }
 
 test('index keys: ordered seeks equal the filtered answer (memory store)', async () => {
+  // proves ranges and STARTS WITH read exactly the matching entries of the sorted in-memory index
   const db = createMemoryDatabase();
   await checkSeeks(db, 3000);
   await db.close();
@@ -126,6 +128,7 @@ function tempDir(): string {
 }
 
 test('index keys: ordered seeks equal the filtered answer (LMDB store)', async () => {
+  // proves the same through LMDB cursors from the lower bound's key to the upper bound's
   const dir = tempDir();
   try {
     const db = await openDatabase({ path: dir, fsync: false });
@@ -158,6 +161,7 @@ function oldEntryKey(indexName: string, canonical: string, id: number): Uint8Arr
 }
 
 test('index keys: a store written with the old key format is rebuilt when it opens', async () => {
+  // proves format-1 entries (canonical strings) are replaced by format-2 keys before any read
   const dir = tempDir();
   try {
     let db = await openDatabase({ path: dir, fsync: false });

@@ -88,7 +88,7 @@ export function* committedSeek(
       yield entry.id;
       continue;
     }
-    const value = decodeScalarIndexKey(entry.key) ?? read(entry.id);
+    const value = entry.value ?? decodeScalarIndexKey(entry.key) ?? read(entry.id);
     if (value !== undefined && test(value)) yield entry.id;
   }
 }

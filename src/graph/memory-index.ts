@@ -2,6 +2,7 @@
 // in sorted order, so an equality lookup is one Map get and a range is a binary search then a
 // walk, reading exactly the keys in the span, as the LMDB store does.
 
+import type { PropertyValue } from '../values/value.js';
 import type { IndexDescriptor } from './api.js';
 import { bytesToBinary } from './index-keys.js';
 import type { IndexEntry } from './store.js';
@@ -9,6 +10,8 @@ import type { IndexEntry } from './store.js';
 interface Bucket {
   readonly key: Uint8Array;
   readonly ids: Set<number>;
+  /** the value the key stands for (equal keys are equal values), so seeks need not decode it */
+  readonly value: PropertyValue | undefined;
 }
 
 export class MemoryIndex {
@@ -34,11 +37,11 @@ export class MemoryIndex {
     }
   }
 
-  add(key: Uint8Array, id: number): void {
+  add(key: Uint8Array, id: number, value?: PropertyValue): void {
     const name = bytesToBinary(key);
     let bucket = this.buckets.get(name);
     if (bucket === undefined) {
-      bucket = { key, ids: new Set() };
+      bucket = { key, ids: new Set(), value };
       this.buckets.set(name, bucket);
       if (!this.loading) {
         this.sorted.splice(lowerBound(this.sorted, name), 0, name);
@@ -79,7 +82,7 @@ export class MemoryIndex {
       if (name === undefined || name >= stop) return;
       const bucket = this.buckets.get(name);
       const seen = this.version;
-      if (bucket !== undefined) for (const id of bucket.ids) yield { key: bucket.key, id };
+      if (bucket !== undefined) for (const id of bucket.ids) yield { key: bucket.key, id, value: bucket.value };
       if (seen !== this.version) {
         at = lowerBound(this.sorted, name);
         if (this.sorted[at] === name) at++;

@@ -320,10 +320,12 @@ function updateIndex(index: MemoryIndex, record: NodeRecord | RelRecord, delta: 
     values.push(value);
   }
   // NaN-bearing values can never be found by equality, so they need no entry.
-  for (const key of entryKeysFor(index.descriptor.kind, values)) {
-    if (delta > 0) index.add(key, record.id);
-    else index.remove(key, record.id);
-  }
+  const keys = entryKeysFor(index.descriptor.kind, values);
+  keys.forEach((key, i) => {
+    // the first key is the value's own (TEXT postings and POINT keys follow or stand alone)
+    if (delta < 0) index.remove(key, record.id);
+    else index.add(key, record.id, i === 0 && values.length === 1 && index.descriptor.kind !== 'POINT' ? values[0] : undefined);
+  });
 }
 
 function removeAdjacency(byNode: Map<NodeId, AdjacencyMap>, nodeId: NodeId, relId: RelId): void {

@@ -51,6 +51,8 @@ export interface StoreReader {
 export interface IndexEntry {
   readonly key: Uint8Array;
   readonly id: NodeId | RelId;
+  /** the value of a single-value key, when the store has it at hand (the in-memory store) */
+  readonly value?: PropertyValue | undefined;
 }
 
 export interface Store extends StoreReader {

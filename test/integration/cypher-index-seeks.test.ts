@@ -20,6 +20,7 @@ function find(plan: Plan, type: string): Plan | undefined {
 const VALUES = "[1, 2, 3, 10, -5, 2.5, 1.0, 0.0, 1e300, 'a', 'ab', 'abc', 'xabcx', 'b', 'é', '', true, false, [1, 2], date('2020-01-01'), null]";
 
 test('set-up: indexes, then mixed-type values on nodes and relationships', { timeout: 30_000 }, async () => {
+  // 100 V nodes, each with a T to a W, values cycling through every type group
   const d = running.driver6;
   await d.executeQuery('CREATE INDEX v_p FOR (n:V) ON (n.p)');
   await d.executeQuery('CREATE INDEX t_p FOR ()-[r:T]-() ON (r.p)');
