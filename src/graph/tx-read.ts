@@ -111,31 +111,33 @@ export class OverlayReader implements GraphRead {
     if (span === null) return [];
     const test = predicateTest(predicates);
     const index = this.seekIndex('NODE', label, key, predicates);
+    const read = (id: NodeId): PropertyValue | undefined => this.base.node(id)?.properties.get(key);
+    return this.nodesPassing(label, key, test, index, (found) => committedMatches(this.base, found, span, predicates, test, read));
+  }
+
+  /**
+   * Nodes with `label` whose `key` passes `test`: the committed index's answer (from `committed`)
+   * merged with the tx's own nodes; without a committed index, a scan of the label.
+   */
+  private nodesPassing(
+    label: string, key: string, test: (value: PropertyValue) => boolean, index: IndexDescriptor | undefined,
+    committed: (index: IndexDescriptor) => Iterable<NodeId>,
+  ): Iterable<NodeId> {
     if (index === undefined) return this.scanMatching(label, key, test);
-    const committed = committedMatches(this.base, index, span, predicates, test, (id) => this.base.node(id)?.properties.get(key));
-    if (!this.state.hasNodeChanges()) return committed;
+    if (!this.state.hasNodeChanges()) return committed(index);
     const lookup = this.localLookup(label, key);
     const accept = (node: WorkingNode): boolean => {
       const own = node.properties.get(key);
       return node.labels.includes(label) && own !== undefined && test(own);
     };
-    return this.committedThen(committed, flatten(lookup.entries.values()), accept);
+    return this.committedThen(committed(index), flatten(lookup.entries.values()), accept);
   }
 
   /** Nodes with `label` whose `key` is a 2D point of the box's CRS inside the box (bounds included). */
   nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId> {
     this.checkReadable();
-    const test = (value: PropertyValue): boolean => inBox(box, value);
     const index = this.liveIndex('NODE', 'POINT', label, key);
-    if (index === undefined) return this.scanMatching(label, key, test);
-    const committed = committedBoxSeek(this.base, index, box);
-    if (!this.state.hasNodeChanges()) return committed;
-    const lookup = this.localLookup(label, key);
-    const accept = (node: WorkingNode): boolean => {
-      const own = node.properties.get(key);
-      return node.labels.includes(label) && own !== undefined && test(own);
-    };
-    return this.committedThen(committed, flatten(lookup.entries.values()), accept);
+    return this.nodesPassing(label, key, (value) => inBox(box, value), index, (found) => committedBoxSeek(this.base, found, box));
   }
 
   /** Relationships of `type` whose `key` is a 2D point inside the box. */

@@ -1,5 +1,6 @@
 // Helpers for the index planner tests: run a statement while counting the store access paths it
 // uses, and list the operators EXPLAIN shows.
+import assert from 'node:assert/strict';
 import type { GraphDatabase, GraphTx } from '../../graph/api.js';
 import type { PlanDescription } from '../../execution/api.js';
 import { CypherEngine } from '../query.js';
@@ -53,6 +54,14 @@ export async function explainPlan(db: GraphDatabase, text: string): Promise<{ op
   };
   if (plan) walk(plan);
   return { ops, details };
+}
+
+/** Asserts EXPLAIN shows `op` and that its Details start with `detail`. */
+export async function assertPlanHas(db: GraphDatabase, text: string, op: string, detail: string): Promise<void> {
+  const plan = await explainPlan(db, text);
+  const at = plan.ops.indexOf(op);
+  assert.ok(at >= 0, `${text}: ${plan.ops.join(' ')}`);
+  assert.ok(plan.details[at]!.startsWith(detail), `${text}: ${plan.details[at]}`);
 }
 
 export async function explain(db: GraphDatabase, text: string): Promise<string[]> {
