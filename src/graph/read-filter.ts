@@ -242,28 +242,13 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
-    return this.all ? this.base.nodesByProperty(label, key, value) : this.seek(label, key, value);
-  }
-
-  private *seek(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
-    if (this.nodes.deniedToken(label)) return;
-    for (const id of this.base.nodesByProperty(label, key, value)) {
-      const record = this.visibleNode(id);
-      // a property the user may not read does not match (as if it were absent)
-      if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
-    }
+    const found = this.base.nodesByProperty(label, key, value);
+    return this.all ? found : this.readableNodes(label, key, found);
   }
 
   nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
-    return this.all ? this.base.nodesByPropertyMatching(label, key, predicates) : this.seekMatching(label, key, predicates);
-  }
-
-  private *seekMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
-    if (this.nodes.deniedToken(label)) return;
-    for (const id of this.base.nodesByPropertyMatching(label, key, predicates)) {
-      const record = this.visibleNode(id);
-      if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
-    }
+    const found = this.base.nodesByPropertyMatching(label, key, predicates);
+    return this.all ? found : this.readableNodes(label, key, found);
   }
 
   hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean {
@@ -274,6 +259,7 @@ class FilteredTx implements FilteredGraphTx {
     return this.all ? this.base.nodesInBox(label, key, box) : this.readableNodes(label, key, this.base.nodesInBox(label, key, box));
   }
 
+  /** Visible nodes whose `key` the user may read (an unreadable property does not match: as if absent). */
   private *readableNodes(label: string, key: string, ids: Iterable<NodeId>): Iterable<NodeId> {
     if (this.nodes.deniedToken(label)) return;
     for (const id of ids) {
