@@ -1,7 +1,8 @@
 // Built-in db.* and dbms.procedures/functions procedures, registered like any other procedure.
 
 import type { GraphTx } from '../../graph/api.js';
-import { baseTransaction, mayTraverseLabel, mayTraverseType } from '../../graph/read-filter.js';
+import { baseTransaction } from '../../graph/read-filter.js';
+import { mayTraverseLabel, mayTraverseType } from '../../graph/traversable-tokens.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import { functionRows, signatureText } from './catalogue.js';
 import { type CypherValue, NodeValue, RelationshipValue } from '../../values/value.js';

@@ -2,7 +2,7 @@
 // relationship type, found by scanning the graph (bounded), as schema introspection tools expect.
 
 import type { GraphTx } from '../../graph/api.js';
-import { traversableLabels } from '../../graph/read-filter.js';
+import { traversableLabels } from '../../graph/traversable-tokens.js';
 import type { ProcedureSignature } from '../../execution/api.js';
 import {
   type CypherValue, DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue,

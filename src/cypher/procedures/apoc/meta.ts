@@ -3,7 +3,7 @@
 // GraphQL introspector read).
 
 import type { GraphTx } from '../../../graph/api.js';
-import { traversableLabels } from '../../../graph/read-filter.js';
+import { traversableLabels } from '../../../graph/traversable-tokens.js';
 import type { ProcedureSignature } from '../../../execution/api.js';
 import type { ScalarFunction } from '../../functions/types.js';
 import {
