@@ -37,7 +37,8 @@ export interface MemoryRecommendation {
  */
 export function recommendMemory(totalBytes: number): MemoryRecommendation {
   const osBytes = Math.min(Math.max(totalBytes * 0.2, GIB), 8 * GIB, totalBytes / 2);
-  const heapBytes = Math.min(Math.max((totalBytes - osBytes) * 0.4, HEAP_MIN_BYTES), HEAP_MAX_BYTES);
+  // rounded as printed, so the pasted heap, NODE_OPTIONS and the pool agree
+  const heapBytes = roundedSize(Math.min(Math.max((totalBytes - osBytes) * 0.4, HEAP_MIN_BYTES), HEAP_MAX_BYTES));
   const pageCacheBytes = Math.max(totalBytes - osBytes - heapBytes, 128 * MIB);
   return { totalBytes, osBytes, heapBytes, pageCacheBytes, transactionPoolBytes: heapBytes * TRANSACTION_POOL_FRACTION };
 }
@@ -46,6 +47,10 @@ export function recommendMemory(totalBytes: number): MemoryRecommendation {
 export function settingSize(bytes: number): string {
   if (bytes >= 4 * GIB) return `${Math.floor(bytes / GIB)}g`;
   return `${Math.floor(bytes / MIB)}m`;
+}
+
+function roundedSize(bytes: number): number {
+  return bytes >= 4 * GIB ? Math.floor(bytes / GIB) * GIB : Math.floor(bytes / MIB) * MIB;
 }
 
 function megabytes(bytes: number): number {
