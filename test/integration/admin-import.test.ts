@@ -4,7 +4,7 @@
 // consistency check passes; bad rows are refused, or skipped, logged and bounded by
 // --bad-tolerance, and a failed import leaves no database behind; an import into a database
 // holding data is refused without --force; the movies graph exported to CSV re-imports to the
-// same 171 nodes and 253 relationships. Also `admin memrec` / `server memory-recommendation`.
+// same 171 nodes and 253 relationships; an import on one new core seeds a three-core cluster. Also `admin memrec` / `server memory-recommendation`.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import neo4j from 'neo4j-driver';
+import { countLabel, eventually, startCluster } from './cluster-harness.js';
 import { makeTempHome, moviesStatements, removeTempHome, startServerProcess } from './harness.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -276,5 +277,31 @@ test('memrec and server memory-recommendation print Neo4j\'s layout with ready-t
     assert.equal(bad.code, 1, bad.out);
   } finally {
     removeTempHome(home);
+  }
+});
+
+test('an import on one new core, before its first start, seeds a three-core cluster', { timeout: 120_000 }, async () => {
+  const cluster = await startCluster({ cores: 0, formation: 3, runtime: 2 });
+  try {
+    const cores = [await cluster.addCore(), await cluster.addCore(), await cluster.addCore()];
+    const core1 = cores[0]!;
+    write(core1.home, 'n.csv', ':ID,i:int\n' + Array.from({ length: 50 }, (_, i) => `${i},${i}`).join('\n') + '\n');
+    write(core1.home, 'r.csv', ':START_ID,:END_ID\n' + Array.from({ length: 49 }, (_, i) => `${i},${i + 1}`).join('\n') + '\n');
+    const imported = await admin(core1.home, ['database', 'import', 'full', '--nodes=Imported=csv/n.csv', '--relationships=NEXT=csv/r.csv', 'neo4j']);
+    assert.equal(imported.code, 0, imported.out);
+    await Promise.all(cores.map((core) => core.start()));
+    const leader = await cluster.waitForLeader(30_000);
+    for (const core of cores) await eventually(`${core.name} holds the import`, async () => (await countLabel(core, 'Imported')) === 50, 30_000);
+    const session = leader.driver().session();
+    try {
+      const result = await session.run('MATCH (:Imported {i: 0})-[:NEXT*]->(n) RETURN count(n) AS reached');
+      assert.equal(Number(result.records[0]!.get('reached')), 49);
+      await session.run('CREATE (:Imported {i: 50})');
+    } finally {
+      await session.close();
+    }
+    for (const core of cores) await eventually(`${core.name} took the later write`, async () => (await countLabel(core, 'Imported')) === 51, 30_000);
+  } finally {
+    await cluster.stopAll();
   }
 });
