@@ -22,6 +22,7 @@ import { decodeSnapshot } from '../graph/snapshot.js';
 import type { ServerConfig } from '../server/config/types.js';
 import type { AdminOutput } from './admin.js';
 import { runningPid } from './daemon.js';
+import { dumpSystemFile, installSystemFile, isSystemDatabase, pullSystemDatabase, SYSTEM_BACKUP_FILE, SYSTEM_DATABASE } from './system-backup.js';
 
 const BACKUP_PORT_DEFAULT = 6362;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -37,7 +38,8 @@ export interface BackupRequest {
   readonly from: string;
   /** the backup's own folder (3.5: <backup-dir>/<name>; 5.x: <to-path>/<database>) */
   readonly target: string;
-  readonly database: string;
+  /** the database to back up; undefined: the server's default (recorded as 'neo4j') */
+  readonly database: string | undefined;
   readonly checkConsistency: boolean;
   /** the backup SSL policy of the client's own configuration, when enabled */
   readonly tls?: FramedTls;
@@ -81,6 +83,8 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
     return 1;
   }
   const target = resolve(request.target);
+  if (isSystemDatabase(request.database)) return backupSystem(request, address, target, output);
+  const label = request.database ?? 'neo4j';
   const storePath = storeFilePath(target);
   const incremental = existsSync(storePath);
   if (!incremental && existsSync(target) && readdirSync(target).length > 0) {
@@ -93,8 +97,8 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
   let connection: BackupConnection | undefined;
   try {
     const startTxId = store.lastAppliedTxId();
-    output.out(incremental ? `Doing an incremental backup of database '${request.database}' from transaction ${startTxId + 1}...\n` : `Doing a full backup of database '${request.database}'...\n`);
-    connection = await BackupConnection.open(address.host, address.port, CONNECT_TIMEOUT_MS, request.tls);
+    output.out(incremental ? `Doing an incremental backup of database '${label}' from transaction ${startTxId + 1}...\n` : `Doing a full backup of database '${label}'...\n`);
+    connection = await BackupConnection.open(address.host, address.port, CONNECT_TIMEOUT_MS, request.tls, request.database);
     let storeCopies = 0;
     let received = 0;
     for (let pulls = 0; pulls < PULLS_MAX; pulls++) {
@@ -125,9 +129,7 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
     await store.close();
     fsyncPath(storePath);
     rmSync(`${storePath}-lock`, { force: true });
-    writeFileDurably(join(target, BACKUP_META), new TextEncoder().encode(`${JSON.stringify({
-      database: request.database, lastTxId, from: `${address.host}:${address.port}`, completedAt: new Date().toISOString(),
-    }, null, 2)}\n`));
+    writeBackupMeta(target, { database: label, lastTxId, from: `${address.host}:${address.port}` });
     if (request.checkConsistency) {
       output.out('Checking consistency...\n');
       const report = await checkDatabaseConsistency(target);
@@ -146,6 +148,46 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
     connection?.close();
     // closed already when the backup got as far as its fsync
     if (storeOpen) await store.close().catch(() => {});
+  }
+}
+
+function writeBackupMeta(target: string, meta: { database: string; lastTxId: number; from: string }): void {
+  writeFileDurably(join(target, BACKUP_META), new TextEncoder().encode(`${JSON.stringify({ ...meta, completedAt: new Date().toISOString() }, null, 2)}\n`));
+}
+
+/** the system database: its state into target/system.json (always whole: it is small) */
+async function backupSystem(request: BackupRequest, address: { host: string; port: number }, target: string, output: AdminOutput): Promise<number> {
+  if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(join(target, SYSTEM_BACKUP_FILE))) {
+    output.err(`${target} is not empty and holds no backup of the system database: choose another --name / --to-path.\n`);
+    return 1;
+  }
+  mkdirSync(target, { recursive: true });
+  let connection: BackupConnection | undefined;
+  try {
+    output.out("Doing a full backup of database 'system'...\n");
+    connection = await BackupConnection.open(address.host, address.port, CONNECT_TIMEOUT_MS, request.tls, SYSTEM_DATABASE);
+    await pullSystemDatabase(connection, target, PULL_TIMEOUT_MS, output);
+    writeBackupMeta(target, { database: SYSTEM_DATABASE, lastTxId: 0, from: `${address.host}:${address.port}` });
+    output.out(`Backup complete: ${target}.\n`);
+    return 0;
+  } catch (error) {
+    output.err(`Backup failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    connection?.close();
+  }
+}
+
+/** the databases a backup service offers whose names match the glob (`*` and `?`, case-insensitive) */
+export async function matchingDatabases(from: string, pattern: string, tls: FramedTls | undefined): Promise<string[]> {
+  const address = parseBackupAddress(from);
+  const connection = await BackupConnection.open(address.host, address.port, CONNECT_TIMEOUT_MS, tls);
+  try {
+    const names = await connection.listDatabases(CONNECT_TIMEOUT_MS);
+    const regex = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, 'i');
+    return names.filter((name) => regex.test(name));
+  } finally {
+    connection.close();
   }
 }
 
@@ -196,11 +238,12 @@ async function installImage(config: ServerConfig, database: string, image: Uint8
 /** A backup folder, or (5.x --from-path) a folder holding one: the newest named after the database. */
 function findBackup(from: string, database: string): string | undefined {
   const path = resolve(from);
-  if (existsSync(storeFilePath(path))) return path;
+  const holdsBackup = (dir: string): boolean => existsSync(storeFilePath(dir)) || existsSync(join(dir, SYSTEM_BACKUP_FILE));
+  if (holdsBackup(path)) return path;
   if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
   const candidates = readdirSync(path)
     .map((name) => join(path, name))
-    .filter((dir) => existsSync(storeFilePath(dir)) && existsSync(join(dir, BACKUP_META)))
+    .filter((dir) => holdsBackup(dir) && existsSync(join(dir, BACKUP_META)))
     .filter((dir) => (JSON.parse(readFileSync(join(dir, BACKUP_META), 'utf8')) as { database?: string }).database === database)
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   return candidates[0];
@@ -212,11 +255,20 @@ export async function runRestore(config: ServerConfig, from: string, database: s
     output.err(`No backup of database '${database}' found at ${resolve(from)}.\n`);
     return 1;
   }
+  if (isSystemDatabase(database) || existsSync(join(backup, SYSTEM_BACKUP_FILE))) {
+    if (!isSystemDatabase(database)) {
+      output.err(`${backup} is a backup of the system database, not of '${database}'.\n`);
+      return 1;
+    }
+    if (refuseWhileRunning(config, output, 'restoring')) return 1;
+    return installSystemFile(config, readFileSync(join(backup, SYSTEM_BACKUP_FILE), 'utf8'), force, output, 'Restore');
+  }
   return installImage(config, database, await dumpDatabase(backup), force, output, 'Restore');
 }
 
 export async function runDump(config: ServerConfig, database: string, to: string, output: AdminOutput): Promise<number> {
   if (refuseWhileRunning(config, output, 'dumping')) return 1;
+  if (isSystemDatabase(database)) return dumpSystemFile(config, to, output);
   const path = databasePath(config, database);
   if (!existsSync(storeFilePath(path))) {
     output.err(`Database '${database}' does not exist at ${path}.\n`);
@@ -237,6 +289,10 @@ export async function runLoad(config: ServerConfig, database: string, from: stri
     return 1;
   }
   const image = new Uint8Array(readFileSync(file));
+  if (isSystemDatabase(database)) {
+    if (refuseWhileRunning(config, output, 'loading')) return 1;
+    return installSystemFile(config, new TextDecoder().decode(image), force, output, 'Load');
+  }
   try {
     decodeSnapshot(image);
   } catch {

@@ -3,12 +3,14 @@
 // and 5.x's (`admin database backup|restore|dump|load|check`, `admin server unbind`).
 
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDatabaseConsistency } from '../graph/open.js';
 import type { ServerConfig } from '../server/config/types.js';
 import type { AdminOutput } from './admin.js';
 import { registerImportCommands } from './import-commands.js';
-import { EXIT_INCONSISTENT, runBackup, runDump, runLoad, runRestore, runUnbind } from './backup.js';
+import { checkSystemBackup, SYSTEM_BACKUP_FILE } from './system-backup.js';
+import { EXIT_INCONSISTENT, matchingDatabases, runBackup, runDump, runLoad, runRestore, runUnbind } from './backup.js';
 import type { FramedTls } from '../env/node/framed-tcp.js';
 import { loadTlsMaterial } from '../env/node/tls-material.js';
 import { sslPolicy } from '../server/tls.js';
@@ -46,6 +48,7 @@ export function registerStoreCommands(
     return { tls: { serverOptions: material.serverOptions, clientOptions: material.clientOptions } };
   };
   const check = async (path: string, label: string): Promise<number> => {
+    if (existsSync(join(path, SYSTEM_BACKUP_FILE))) return checkSystemBackup(path, output);
     const report = await checkDatabaseConsistency(path);
     if (report.problems.length === 0) {
       output.out(`${label}: ${report.nodes} nodes and ${report.relationships} relationships, consistent.\n`);
@@ -60,13 +63,13 @@ export function registerStoreCommands(
     .requiredOption('--from <address>', 'host:port of the backup service (default port 6362)')
     .requiredOption('--backup-dir <dir>', 'the folder that holds backups')
     .requiredOption('--name <name>', 'the backup\'s name: a folder in --backup-dir (an existing one is updated incrementally)')
-    .option('--database <name>', 'the database', 'neo4j')
+    .option('--database <name>', 'the database (default: the server\'s default database; system backs up users, roles and privileges)')
     .option('--protocol <protocol>', 'any or catchup (both speak the catch-up protocol here)', 'any')
     .option('--check-consistency [bool]', 'check the backup afterwards (default true)')
     .option('--fallback-to-full [bool]', 'accepted: a backup that cannot continue incrementally copies the store')
     .option('--cc-report-dir <dir>', 'accepted for compatibility')
     .option(CONFIG_OPTION, `${CONFIG_HELP} (its backup SSL policy, if enabled, makes the connection TLS)`)
-    .action(async (opts: { from: string; backupDir: string; name: string; database: string; protocol: string; checkConsistency?: string | boolean; config?: string }) => {
+    .action(async (opts: { from: string; backupDir: string; name: string; database?: string; protocol: string; checkConsistency?: string | boolean; config?: string }) => {
       const tls = backupTls(opts.config);
       if (tls === undefined) return void (process.exitCode = 1);
       if (opts.protocol === 'catchup') output.out('The selected protocol `catchup` means that it is only compatible with causal clustering instances\n');
@@ -108,17 +111,41 @@ export function registerStoreCommands(
   // ---- Neo4j 5.x ----
   const database = admin.command('database').description('database administration (Neo4j 5 form)');
   database.command('backup').description('online backup into <to-path>/<database>.backup (updated incrementally when it exists)')
-    .argument('[database]', 'the database', 'neo4j')
+    .argument('[database...]', 'databases, or patterns with * and ? ("*": every database, system included)', ['neo4j'])
     .option('--from <addresses>', 'host:port of the backup service (default 127.0.0.1:6362)', '127.0.0.1:6362')
     .requiredOption('--to-path <dir>', 'the folder that holds backups')
     .option('--check-consistency [bool]', 'check the backup afterwards (default false)')
     .option(CONFIG_OPTION, `${CONFIG_HELP} (its backup SSL policy, if enabled, makes the connection TLS)`)
-    .action(async (name: string, opts: { from: string; toPath: string; checkConsistency?: string | boolean; config?: string }) => {
+    .action(async (patterns: string[], opts: { from: string; toPath: string; checkConsistency?: string | boolean; config?: string }) => {
       const tls = backupTls(opts.config);
       if (tls === undefined) return void (process.exitCode = 1);
-      process.exitCode = await runBackup({
-        from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false), ...tls,
-      }, output);
+      let names: string[] = [];
+      for (const pattern of patterns) {
+        if (!/[*?]/.test(pattern)) {
+          names.push(pattern);
+          continue;
+        }
+        try {
+          const matched = await matchingDatabases(opts.from, pattern, tls.tls);
+          if (matched.length === 0) output.err(`No database matches ${pattern}.\n`);
+          names.push(...matched);
+        } catch (error) {
+          output.err(`Could not list the databases at ${opts.from}: ${(error as Error).message}\n`);
+          return void (process.exitCode = 1);
+        }
+      }
+      names = [...new Set(names)];
+      // as neo4j-admin: every database is tried; 1 when any failed
+      let failed = names.length === 0;
+      let inconsistent = false;
+      for (const name of names) {
+        const code = await runBackup({
+          from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false), ...tls,
+        }, output);
+        if (code === EXIT_INCONSISTENT) inconsistent = true;
+        else if (code !== 0) failed = true;
+      }
+      process.exitCode = failed ? 1 : inconsistent ? EXIT_INCONSISTENT : 0;
     });
   database.command('restore').description('make a backup the database (the server stopped)')
     .argument('[database]', 'the database', 'neo4j')

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnswerReader, decodePull, encodeAnswer, encodePull } from './catchup.js';
+import {
+  AnswerReader, decodeListRequest, decodeNames, decodePull, encodeAnswer, encodeListRequest, encodeNames, encodePull, encodeRefusal, PullRefused, refuseOtherDatabase,
+} from './catchup.js';
 
 test('a pull answer carries the side state before the transactions, and only when the puller is behind', () => {
   // Proves the catch-up frames for the system database: the side image arrives with the answer it precedes.
@@ -17,4 +19,18 @@ test('a pull answer carries the side state before the transactions, and only whe
   assert.deepEqual(result?.side?.image, image);
   const plain = new AnswerReader(1024).push(encodeAnswer(8, { kind: 'none', appliedTxId: 41 })[0]!, 8);
   assert.equal(plain?.side, undefined);
+});
+
+test('a refusal reaches the puller as its reason; database lists round-trip; a member refuses other databases', () => {
+  // Proves the backup frames: FRAME_REFUSED surfaces as PullRefused with the text, names decode, and a member's filter.
+  assert.throws(() => new AnswerReader(1024).push(encodeRefusal(3, "Database 'x' is not online"), 3), (error: unknown) =>
+    error instanceof PullRefused && error.message === "Database 'x' is not online");
+  assert.throws(() => decodeNames(encodeRefusal(4, 'no'), 4), PullRefused);
+  assert.equal(decodeListRequest(encodeListRequest(9)), 9);
+  assert.deepEqual(decodeNames(encodeNames(9, ['neo4j', 'shöp', 'system']), 9), ['neo4j', 'shöp', 'system']);
+  assert.throws(() => decodeNames(encodeNames(9, ['neo4j']), 10), /another request/);
+  refuseOtherDatabase(undefined, 'neo4j');
+  refuseOtherDatabase('NEO4J', 'neo4j');
+  refuseOtherDatabase('System', 'neo4j');
+  assert.throws(() => refuseOtherDatabase('shop', 'neo4j'), /Database 'shop' does not exist on this cluster member/);
 });

@@ -6,6 +6,10 @@
 //   5 store copy chunk      [u32 request][u32 seq][u32 count][bytes]       the core's whole store image
 //   6 side state            [u32 request][varint index][varint n][image]   before the answer, when the
 //                           replica's side state (the system database) is older than the core's
+//   7 refused               [u32 request][string reason]                 a pull the server will not
+//                           answer (a backup of a database it does not have, or that is stopped)
+//   8 list databases        [u32 request]                                backup client → backup port
+//   9 database names        [u32 request][varint n]{string}              the databases it backs up
 // Pure encoding; the sockets are in env/node/cluster-net.ts.
 
 import { ByteReader, ByteWriter } from '../graph/bytes.js';
@@ -17,6 +21,12 @@ export const FRAME_TXS = 3;
 export const FRAME_NOTHING = 4;
 export const FRAME_STORE_CHUNK = 5;
 export const FRAME_SIDE = 6;
+export const FRAME_REFUSED = 7;
+export const FRAME_LIST = 8;
+export const FRAME_NAMES = 9;
+
+/** Thrown by an answerer that will not serve a pull; the reason reaches the puller (FRAME_REFUSED). */
+export class PullRefused extends Error {}
 
 /** the side state's image as of a raft index (the system database; small, so sent whole) */
 export interface SideImage {
@@ -51,6 +61,51 @@ export function decodePull(frame: Uint8Array): { request: number; afterTxId: num
   const request = input.u32();
   const afterTxId = input.u64();
   return { request, afterTxId, sideIndex: input.offset < frame.length ? input.varint() : Number.MAX_SAFE_INTEGER };
+}
+
+/**
+ * A cluster member holds one database and the system database: a backup of any other is refused
+ * with the reason (names compare case-insensitively, as database names do).
+ */
+export function refuseOtherDatabase(requested: string | undefined, own: string): void {
+  if (requested === undefined) return;
+  const name = requested.toLowerCase();
+  if (name === own.toLowerCase() || name === 'system') return;
+  throw new PullRefused(`Database '${requested}' does not exist on this cluster member: a cluster carries one database, '${own}', and the system database.`);
+}
+
+export function encodeRefusal(request: number, reason: string): Uint8Array {
+  return new ByteWriter(reason.length * 3 + 16).u8(FRAME_REFUSED).u32(request).string(reason).finish();
+}
+
+export function encodeListRequest(request: number): Uint8Array {
+  return new ByteWriter(8).u8(FRAME_LIST).u32(request).finish();
+}
+
+export function decodeListRequest(frame: Uint8Array): number {
+  const input = new ByteReader(frame);
+  input.u8();
+  return input.u32();
+}
+
+export function encodeNames(request: number, names: readonly string[]): Uint8Array {
+  const out = new ByteWriter(64).u8(FRAME_NAMES).u32(request).varint(names.length);
+  for (const name of names) out.string(name);
+  return out.finish();
+}
+
+/** the names a FRAME_NAMES answer carries (throws PullRefused for a refusal, Error for anything else) */
+export function decodeNames(frame: Uint8Array, request: number): string[] {
+  const input = new ByteReader(frame);
+  const type = input.u8();
+  if (input.u32() !== request) throw new Error('an answer to another request');
+  if (type === FRAME_REFUSED) throw new PullRefused(input.string());
+  if (type !== FRAME_NAMES) throw new Error(`unexpected frame type ${type} for a list of databases`);
+  const count = input.varint();
+  if (count > frame.length) throw new Error('name count exceeds the frame');
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) names.push(input.string());
+  return names;
 }
 
 /** the answer as frames (a store copy is cut into chunks) */
@@ -102,6 +157,7 @@ export class AnswerReader {
       this.side = { index, image: input.bytes(input.varint()).slice() };
       return undefined;
     }
+    if (type === FRAME_REFUSED) throw new PullRefused(input.string());
     if (type === FRAME_NOTHING) return { kind: 'none', appliedTxId: input.u64() };
     if (type === FRAME_TXS) {
       const appliedTxId = input.u64();

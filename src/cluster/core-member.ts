@@ -25,7 +25,7 @@ import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry } 
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed } from './tx-feed.js';
-import type { PullAnswer } from './catchup.js';
+import { refuseOtherDatabase, type PullAnswer } from './catchup.js';
 import { encodeLeasePayload, encodePolicyPayload, encodeSidePayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
 export type { ClusterRole, CoreMemberLog, CoreMemberOptions, MemberAddresses, MemberStatus, ReplicationCounts } from './core-member-types.js';
@@ -154,7 +154,8 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
-  onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
+  onPull(afterTxId: number, sideIndex: number, database?: string): PullAnswer | Promise<PullAnswer> {
+    refuseOtherDatabase(database, this.engine.name);
     return this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex));
   }
 

@@ -22,8 +22,11 @@ export interface ClusterNetworkHandlers {
   /** a peer bound to another cluster tried to talk to this member */
   onForeignCluster(peerClusterId: string, peerAddress: string): void;
   /** a read replica asks for the transactions after afterTxId (cores answer; absent elsewhere) */
-  /** sideIndex: the raft index of the puller's side state (the system database) */
-  onPull?(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer>;
+  /**
+   * sideIndex: the raft index of the puller's side state (the system database); database: the one
+   * a backup client named (throws PullRefused for a database this member does not hold)
+   */
+  onPull?(afterTxId: number, sideIndex: number, database?: string): PullAnswer | Promise<PullAnswer>;
   /** the Raft connection to this member dropped (a crashed process closes its sockets at once) */
   onRaftPeerLost?(memberId: string): void;
 }

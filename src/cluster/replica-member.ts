@@ -14,7 +14,7 @@ import type { ClusterBinding, ClusterStateStore } from './binding.js';
 import type { CoreMemberLog, MemberAddresses } from './core-member.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import type { ClusterNetworkHandlers, ReplicaNetwork } from './network.js';
-import type { PullAnswer } from './catchup.js';
+import { refuseOtherDatabase, type PullAnswer } from './catchup.js';
 import { sideImageFor, type SideState } from './graph-state-machine.js';
 import type { StoreImageBuilder } from './tx-feed.js';
 import { AppliedTxFeed } from './tx-feed.js';
@@ -126,7 +126,8 @@ export class ReplicaMember implements ClusterNetworkHandlers {
   }
 
   /** another replica pulls from this one */
-  onPull(afterTxId: number, sideIndex: number): PullAnswer | Promise<PullAnswer> {
+  onPull(afterTxId: number, sideIndex: number, database?: string): PullAnswer | Promise<PullAnswer> {
+    refuseOtherDatabase(database, this.engine.name);
     return this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex));
   }
 

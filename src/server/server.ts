@@ -49,7 +49,8 @@ import { createServerMetrics, registerDatabaseMetrics, registerRaftMetrics, type
 import { clusterStatusAuthRequired, routeClusterRequest, startClusterMonitor } from './http/cluster-endpoints.js';
 import { routeReplicaRequest } from './http/replica-endpoints.js';
 import { boltTlsSettings, httpsConnector, refusalLogLimiter, sslPolicy } from './tls.js';
-import { startBackupService, storeCopyAnswerer, type ImageSource } from './backup-service.js';
+import { memberCatalog, singleServerCatalog, startBackupService, type ImageSource } from './backup-service.js';
+import { serializeSystemState } from './system/state.js';
 import { describeTls, loadTlsMaterial } from '../env/node/tls-material.js';
 import { QueryLogFormatter, queryLogSettings } from './query-log.js';
 import { rotatingFileSink } from '../env/node/log-file.js';
@@ -491,8 +492,15 @@ async function compose(
 
   const member = core?.member ?? replica?.member;
   const backupService = await startBackupService(config, log, member !== undefined
-    ? (afterTxId) => member.onPull(afterTxId, Number.MAX_SAFE_INTEGER)
-    : storeCopyAnswerer(database as unknown as ImageSource, storeFilePath(dbPath), log));
+    ? memberCatalog(dbName, (afterTxId, sideIndex, requested) => member.onPull(afterTxId, sideIndex, requested))
+    : singleServerCatalog({
+      defaultDatabase: databases.defaultDatabase,
+      databaseNamed: (name) => databases.databaseNamed(name),
+      isOnline: (name) => databases.isOnline(name),
+      // the default database's engine can also build its image when its store is not a file
+      openDatabase: (name) => (name === databases.defaultDatabase ? database as unknown as ImageSource : databases.openDatabase(name)),
+      names: () => databases.names(),
+    }, (name) => storeFilePath(`${config.dataDir}/databases/${name}`), () => new TextEncoder().encode(JSON.stringify(serializeSystemState(security.system.state))), log));
   if (backupService !== undefined) cleanup.push(() => backupService.close());
 
   const prometheus = prometheusEndpoint(config.raw);

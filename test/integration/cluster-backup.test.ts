@@ -2,40 +2,21 @@
 // documents use them: an online backup from a single server's backup port, restored on cores
 // before their first start, seeds a new cluster (every core ends up with the data, also the empty
 // one); backups from a core's backup and transaction ports, the second one incremental; unbind
-// keeps the store; dump and load round-trip a database; with the backup SSL policy the service
-// and the client speak mutual TLS.
+// keeps the store; a core backs up its database and the system database, and refuses others;
+// dump and load round-trip a database; with the backup SSL policy the service and the client
+// speak mutual TLS.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
+import { admin } from './admin-cli.js';
 import { countLabel, eventually, freePorts, startCluster } from './cluster-harness.js';
 import { makeTempHome, removeTempHome, startServerProcess } from './harness.js';
 import { makeCa, opensslMissing, writePolicyDirectory } from './tls-certs.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-
-const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const ADMIN_TIMEOUT_MS = 60_000;
-
-/** runs `causeway admin …` with home as NEO4J_HOME; bounded in time */
-function admin(home: string, args: readonly string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, 'admin', ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', NEO4J_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ADMIN_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 test('a backup of a single server seeds a new cluster; cores back up online, incrementally; unbind keeps the store', { timeout: 180_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'causeway-backup-'));
@@ -101,6 +82,17 @@ test('a backup of a single server seeds a new cluster; cores back up online, inc
     const checked = await admin(core3.home, ['check-consistency', `--backup=${join(target, 'neo4j.backup')}`]);
     assert.equal(checked.code, 0, checked.out);
     assert.match(checked.out, /126 nodes and 60 relationships, consistent/);
+    // "*" on a core: its one database and the system database; a database it does not hold is
+    // refused with the reason, on the backup port and on the transaction port alike
+    const everything = await admin(core1.home, ['database', 'backup', `--from=127.0.0.1:${backupPort1}`, `--to-path=${join(work, 'all')}`, '*']);
+    assert.equal(everything.code, 0, everything.out);
+    assert.match(everything.out, /Received the system database: 1 users/);
+    assert.equal(existsSync(join(work, 'all', 'neo4j.backup', 'graph.mdb')), true);
+    for (const port of [backupPort1, core1.ports.catchup]) {
+      const other = await admin(core1.home, ['database', 'backup', 'shop', `--from=127.0.0.1:${port}`, `--to-path=${join(work, 'other')}`]);
+      assert.equal(other.code, 1, other.out);
+      assert.match(other.out, /Database 'shop' does not exist on this cluster member/);
+    }
 
     // Unbind a stopped core: its cluster state goes, its store stays.
     await core3.kill('SIGTERM');

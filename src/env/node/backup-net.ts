@@ -2,9 +2,14 @@
 // from a member's store by the backup listener, and the client `causeway admin backup` uses to
 // pull a store copy or the transactions after its last one. A cluster member's transaction port
 // (6000) answers the same pulls, so a backup may name either port, as 3.5's `--protocol=catchup`.
-// Frames are cluster-net's: a JSON handshake first, then pulls and their answers (catchup.ts).
+// Frames are cluster-net's: a JSON handshake first (naming the database to back up; none: the
+// server's default), then pulls and their answers, and lists of databases (catchup.ts). A pull
+// the server will not answer (a database it does not have) gets its reason back, not a closed link.
 
-import { AnswerReader, decodePull, encodeAnswer, encodePull, FRAME_PULL, type PullAnswer, type PullResult } from '../../cluster/catchup.js';
+import {
+  AnswerReader, decodeListRequest, decodeNames, decodePull, encodeAnswer, encodeListRequest, encodeNames, encodePull, encodeRefusal,
+  FRAME_LIST, FRAME_PULL, PullRefused, type PullAnswer, type PullResult,
+} from '../../cluster/catchup.js';
 import { listenFramed, OutboundLink, type FramedLink, type FramedListener, type FramedTls } from './framed-tcp.js';
 
 const FRAME_BYTES_MAX = 320 * 1024 * 1024;
@@ -12,15 +17,46 @@ const BUFFERED_BYTES_MAX = 2 * 1024 * 1024 * 1024;
 const TRANSFER_BYTES_MAX = 2 * 1024 * 1024 * 1024 - 1;
 const HANDSHAKE_BYTES_MAX = 4096;
 
-export type PullAnswerer = (afterTxId: number) => PullAnswer | Promise<PullAnswer>;
+/** sideIndex: the puller's system database position (0 asks for it, the largest value does not) */
+export type PullAnswerer = (afterTxId: number, sideIndex: number) => PullAnswer | Promise<PullAnswer>;
+
+/** What a backup service serves: an answerer per database, and the names for a backup of "*". */
+export interface BackupCatalog {
+  /** pulls of `database` (undefined: the server's default database); throws PullRefused */
+  answererFor(database: string | undefined): PullAnswerer;
+  /** the databases a backup may name */
+  names(): string[];
+}
+
+function handshakeDatabase(frame: Uint8Array): { database: string | undefined } | undefined {
+  if (frame.length > HANDSHAKE_BYTES_MAX || frame[0] !== 0x7b) return undefined; // a JSON object
+  try {
+    const value = JSON.parse(new TextDecoder().decode(frame)) as { database?: unknown };
+    return { database: typeof value.database === 'string' ? value.database : undefined };
+  } catch {
+    return undefined;
+  }
+}
 
 /** Serves pulls on host:port until closed; a link's first frame is its handshake (any member id). */
-export function startBackupListener(host: string, port: number, answer: PullAnswerer, tls?: FramedTls): Promise<FramedListener> {
-  const greeted = new WeakSet<FramedLink>();
+export function startBackupListener(host: string, port: number, catalog: BackupCatalog, tls?: FramedTls): Promise<FramedListener> {
+  const greeted = new WeakMap<FramedLink, { database: string | undefined }>();
   const onFrame = (link: FramedLink, frame: Uint8Array): void => {
-    if (!greeted.has(link)) {
-      if (frame.length > HANDSHAKE_BYTES_MAX || frame[0] !== 0x7b) return link.close(); // a JSON object
-      greeted.add(link);
+    const hello = greeted.get(link);
+    if (hello === undefined) {
+      const parsed = handshakeDatabase(frame);
+      if (parsed === undefined) return link.close();
+      greeted.set(link, parsed);
+      return;
+    }
+    if (frame[0] === FRAME_LIST) {
+      let request: number;
+      try {
+        request = decodeListRequest(frame);
+      } catch {
+        return link.close();
+      }
+      if (!link.send(encodeNames(request, catalog.names()))) link.close();
       return;
     }
     if (frame[0] !== FRAME_PULL) return link.close();
@@ -29,27 +65,33 @@ export function startBackupListener(host: string, port: number, answer: PullAnsw
     try {
       const pull = decodePull(frame);
       request = pull.request;
-      answered = answer(pull.afterTxId);
+      try {
+        answered = catalog.answererFor(hello.database)(pull.afterTxId, pull.sideIndex);
+      } catch (error) {
+        answered = Promise.reject(error);
+      }
     } catch {
       return link.close();
     }
     // a store copy is built off the event loop: answered when it is ready
     void Promise.resolve(answered).then((ready) => {
       for (const out of encodeAnswer(request, ready)) if (!link.send(out)) return link.close();
-    }, () => link.close());
+    }, (error: unknown) => {
+      if (!(error instanceof PullRefused) || !link.send(encodeRefusal(request, error.message))) link.close();
+    });
   };
   return listenFramed(host, port, { onFrame }, { maxFrameBytes: FRAME_BYTES_MAX, maxBufferedBytes: BUFFERED_BYTES_MAX }, tls);
 }
 
 /** One backup client's connection: pulls one at a time, each bounded by a timeout. */
 export class BackupConnection {
-  private waiting: { request: number; reader: AnswerReader; resolve(result: PullResult): void; reject(error: Error): void } | undefined;
+  private waiting: { request: number; decode(frame: Uint8Array): unknown; resolve(result: unknown): void; reject(error: Error): void } | undefined;
   private requestSeq = 0;
 
   private constructor(private readonly link: OutboundLink) {}
 
-  /** connects and greets; fails after timeoutMs when nothing answers at host:port */
-  static open(host: string, port: number, timeoutMs: number, tls?: FramedTls): Promise<BackupConnection> {
+  /** connects and greets, naming the database (none: the server's default); fails after timeoutMs when nothing answers */
+  static open(host: string, port: number, timeoutMs: number, tls?: FramedTls, database?: string): Promise<BackupConnection> {
     return new Promise((resolve, reject) => {
       let connection: BackupConnection | undefined;
       let settled = false;
@@ -61,7 +103,7 @@ export class BackupConnection {
       }, timeoutMs);
       const link = new OutboundLink(`${host}:${port}`, host, port, {
         onOpen: (opened) => {
-          opened.send(new TextEncoder().encode(JSON.stringify({ clusterId: null, memberId: 'causeway-admin-backup' })));
+          opened.send(new TextEncoder().encode(JSON.stringify({ clusterId: null, memberId: 'causeway-admin-backup', ...(database === undefined ? {} : { database }) })));
           if (settled) return;
           settled = true;
           clearTimeout(timer);
@@ -74,19 +116,30 @@ export class BackupConnection {
     });
   }
 
-  pull(afterTxId: number, timeoutMs: number): Promise<PullResult> {
-    if (this.waiting !== undefined) return Promise.reject(new Error('a pull is already outstanding'));
+  /** sideIndex 0 asks for the system database's image (answered beside the pull's answer) */
+  pull(afterTxId: number, timeoutMs: number, sideIndex = Number.MAX_SAFE_INTEGER): Promise<PullResult> {
+    const reader = new AnswerReader(TRANSFER_BYTES_MAX);
+    return this.ask((request) => encodePull(request, afterTxId, sideIndex), (frame, request) => reader.push(frame, request), timeoutMs);
+  }
+
+  /** the databases the service backs up (only the backup port lists them) */
+  listDatabases(timeoutMs: number): Promise<string[]> {
+    return this.ask((request) => encodeListRequest(request), (frame, request) => decodeNames(frame, request), timeoutMs);
+  }
+
+  /** one request at a time: decode returns undefined while an answer is still arriving */
+  private ask<T>(encode: (request: number) => Uint8Array, decode: (frame: Uint8Array, request: number) => T | undefined, timeoutMs: number): Promise<T> {
+    if (this.waiting !== undefined) return Promise.reject(new Error('a request is already outstanding'));
     const request = (this.requestSeq = (this.requestSeq + 1) >>> 0);
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => this.fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      const done = <T>(settle: (value: T) => void) => (value: T): void => {
+      const done = <V>(settle: (value: V) => void) => (value: V): void => {
         clearTimeout(timer);
         this.waiting = undefined;
         settle(value);
       };
-      this.waiting = { request, reader: new AnswerReader(TRANSFER_BYTES_MAX), resolve: done(resolve), reject: done(reject) };
-      // Sides are not asked for (the largest index): a backup holds the graph, not the system database.
-      if (!this.link.send(encodePull(request, afterTxId, Number.MAX_SAFE_INTEGER))) this.fail(new Error('the pull could not be sent'));
+      this.waiting = { request, decode: (frame) => decode(frame, request), resolve: done(resolve as (value: unknown) => void), reject: done(reject) };
+      if (!this.link.send(encode(request))) this.fail(new Error('the request could not be sent'));
     });
   }
 
@@ -99,7 +152,7 @@ export class BackupConnection {
     const waiting = this.waiting;
     if (waiting === undefined) return;
     try {
-      const result = waiting.reader.push(frame, waiting.request);
+      const result = waiting.decode(frame);
       if (result !== undefined) waiting.resolve(result);
     } catch (error) {
       waiting.reject(error as Error);

@@ -6,7 +6,7 @@
 // from another cluster must not join). Frames are bounded (framed-tcp.ts).
 
 import type { ClusterNetworkHandlers, ReplicaNetwork } from '../../cluster/network.js';
-import { AnswerReader, decodePull, encodeAnswer, encodePull, FRAME_PULL, FRAME_RAFT_SNAPSHOT, type PullResult } from '../../cluster/catchup.js';
+import { AnswerReader, decodePull, encodeAnswer, encodePull, encodeRefusal, FRAME_PULL, FRAME_RAFT_SNAPSHOT, PullRefused, type PullResult } from '../../cluster/catchup.js';
 import type { MemberInfo } from '../../cluster/discovery-table.js';
 import type { Message } from '../../raft/messages.js';
 import { decodeMessage, encodeMessage } from '../../replication/message-codec.js';
@@ -98,6 +98,8 @@ function parseInfo(frame: Uint8Array): MemberInfo | undefined {
 interface Handshake {
   readonly clusterId: string | null;
   readonly memberId: string;
+  /** a backup client's database (a member answers for its own database and system only) */
+  readonly database?: string;
 }
 
 function encodeHandshake(handshake: Handshake): Uint8Array {
@@ -106,9 +108,9 @@ function encodeHandshake(handshake: Handshake): Uint8Array {
 
 function decodeHandshake(frame: Uint8Array): Handshake | undefined {
   try {
-    const value = JSON.parse(textDecoder.decode(frame)) as Partial<Handshake>;
+    const value = JSON.parse(textDecoder.decode(frame)) as Partial<Handshake> & { database?: unknown };
     if (typeof value.memberId !== 'string' || (value.clusterId !== null && typeof value.clusterId !== 'string')) return undefined;
-    return { memberId: value.memberId, clusterId: value.clusterId ?? null };
+    return { memberId: value.memberId, clusterId: value.clusterId ?? null, ...(typeof value.database === 'string' ? { database: value.database } : {}) };
   } catch {
     return undefined;
   }
@@ -117,6 +119,8 @@ function decodeHandshake(frame: Uint8Array): Handshake | undefined {
 /** Per inbound link: whether its handshake was accepted, and a store copy being reassembled. */
 interface InboundState {
   accepted: boolean;
+  /** the database a backup client named in its handshake (pulls of another are refused) */
+  database?: string;
   transfer?: { id: number; chunks: Uint8Array[]; received: number; count: number; bytes: number };
 }
 
@@ -185,6 +189,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
       return;
     }
     state.accepted = true;
+    if (handshake.database !== undefined) state.database = handshake.database;
   };
 
   const deliver = (bytes: Uint8Array): void => {
@@ -218,14 +223,20 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
         const pull = decodePull(frame);
         if (handlers.onPull === undefined || handlers.clusterId() === null) return link.close();
         request = pull.request;
-        answer = handlers.onPull(pull.afterTxId, pull.sideIndex);
+        try {
+          answer = handlers.onPull(pull.afterTxId, pull.sideIndex, state.database);
+        } catch (error) {
+          answer = Promise.reject(error);
+        }
       } catch {
         return link.close();
       }
       // a store copy may be built by a worker: answered when it is ready
       void Promise.resolve(answer).then((ready) => {
         for (const out of encodeAnswer(request, ready)) if (!link.send(out)) return link.close();
-      }, () => link.close());
+      }, (error: unknown) => {
+        if (!(error instanceof PullRefused) || !link.send(encodeRefusal(request, error.message))) link.close();
+      });
       return;
     }
     if (frame[0] !== FRAME_RAFT_SNAPSHOT || frame.length < 13) return link.close();
