@@ -9,13 +9,11 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openFileCommitLog } from '../../env/node/commit-log-file.js';
-import { writeFileDurably } from '../../env/node/file-checkpoint.js';
 import { heapSizeLimitBytes } from '../../env/node/heap.js';
 import { openLmdbKv } from '../../env/node/lmdb-kv.js';
 import { TX_COMMAND_VERSION, type Property, type TxOp } from '../../graph/commands.js';
 import { KvGraphStore } from '../../graph/kv-store.js';
 import { storeFilePath } from '../../graph/open.js';
-import { encodeSnapshot, takeSnapshot } from '../../graph/snapshot.js';
 import type { ServerConfig } from '../../server/config/types.js';
 import type { AdminOutput } from '../admin.js';
 import { runningPid } from '../daemon.js';
@@ -384,9 +382,9 @@ export async function runImport(config: ServerConfig, options: ImportOptions, fo
 
     const postStart = Date.now();
     output.out(`(3/3) Post processing ${timestamp()}\n`);
-    // The checkpoint lets the store be rebuilt from it (the commit log starts after the import).
+    // No checkpoint image: building one holds the whole graph in memory at once. The store is
+    // fsynced instead, and the commit log continues after the import's last transaction.
     const lastTxId = store.lastAppliedTxId();
-    writeFileDurably(join(scratch, 'checkpoint.snapshot'), encodeSnapshot(takeSnapshot(store)));
     const closing = store;
     store = undefined;
     await closing.close();
