@@ -69,8 +69,15 @@ export function registerImportCommands(
     .allowUnknownOption(true).allowExcessArguments(true).helpOption('-h, --help', 'this help')
     .addHelpText('after', IMPORT_HELP_35)
     .action(importAction('3.5'));
-  database.command('import').description('bulk import from CSV files (Neo4j 5 form)')
-    .command('full').description('build a new database from CSV files (Neo4j import header format; the server stopped)')
+  const databaseImport = database.command('import').description('bulk import from CSV files (Neo4j 5 form)');
+  databaseImport.command('incremental').description('not supported: Causeway imports into new databases only (use full)')
+    .allowUnknownOption(true).allowExcessArguments(true)
+    .action(() => {
+      output.err('Incremental import (an Enterprise feature of Neo4j 5) is not supported by Causeway: use `admin database import full` '
+        + 'into a new database, or LOAD CSV into a running one.\n');
+      process.exitCode = 1;
+    });
+  databaseImport.command('full').description('build a new database from CSV files (Neo4j import header format; the server stopped)')
     .allowUnknownOption(true).allowExcessArguments(true)
     .addHelpText('after', IMPORT_HELP_5)
     .action(importAction('5'));
