@@ -23,7 +23,7 @@ import { fieldValue, idKey, ImportInputError, parseHeader, type Column, type IdS
 import { checkFiles, groupRecords, totalBytes, type SourcedRecord } from './input.js';
 
 /** entities per tx command (one LMDB write transaction each) */
-const BATCH_ENTITIES = 10_000;
+const BATCH_ENTITIES = 50_000;
 const PROGRESS_STEPS = 20;
 
 /** The import's outcome: counts, or the reason it stopped (its message says where). */
