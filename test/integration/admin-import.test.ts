@@ -4,17 +4,18 @@
 // consistency check passes; bad rows are refused, or skipped, logged and bounded by
 // --bad-tolerance, and a failed import leaves no database behind; an import into a database
 // holding data is refused without --force; the movies graph exported to CSV re-imports to the
-// same 171 nodes and 253 relationships; an import on one new core seeds a three-core cluster. Also `admin memrec` / `server memory-recommendation`.
+// same 171 nodes and 253 relationships; the import waits for `causeway start`'s server to stop,
+// then fills the empty database its first start left; an import on one new core seeds a three-core cluster. Also `admin memrec` / `server memory-recommendation`.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import neo4j from 'neo4j-driver';
-import { countLabel, eventually, startCluster } from './cluster-harness.js';
+import { countLabel, eventually, freePorts, startCluster } from './cluster-harness.js';
 import { makeTempHome, moviesStatements, removeTempHome, startServerProcess } from './harness.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -303,5 +304,32 @@ test('an import on one new core, before its first start, seeds a three-core clus
     for (const core of cores) await eventually(`${core.name} took the later write`, async () => (await countLabel(core, 'Imported')) === 51, 30_000);
   } finally {
     await cluster.stopAll();
+  }
+});
+
+test('the import is refused while causeway start\'s server runs, then fills the empty database its first start left', { timeout: 90_000 }, async () => {
+  const home = makeTempHome('causeway-import-daemon-');
+  const [port] = await freePorts(1);
+  const env = {
+    PATH: process.env['PATH'] ?? '', NEO4J_HOME: home, NEO4J_AUTH: 'none',
+    NEO4J_server_bolt_listen__address: `127.0.0.1:${port}`, NEO4J_server_http_enabled: 'false',
+    NEO4J_server_backup_enabled: 'false',
+  };
+  const causeway = (...args: string[]) => spawnSync(process.execPath, [CLI_MAIN, ...args], { cwd: home, env, encoding: 'utf8', timeout: 60_000 });
+  try {
+    write(home, 'n.csv', ':ID,name\n1,a\n2,b\n');
+    const start = causeway('start');
+    assert.equal(start.status, 0, `${start.stdout}${start.stderr}`);
+    const refused = causeway('admin', 'database', 'import', 'full', '--nodes=N=csv/n.csv');
+    assert.equal(refused.status, 1, refused.stdout);
+    assert.match(refused.stderr, /The server is running \(pid \d+\): stop it before importing/);
+    assert.equal(causeway('stop').status, 0);
+    assert.ok(existsSync(join(home, 'data', 'databases', 'neo4j')), 'the first start created the (empty) default database');
+    const imported = causeway('admin', 'import', '--nodes:N=csv/n.csv');
+    assert.equal(imported.status, 0, `${imported.stdout}${imported.stderr}`);
+    assert.match(imported.stdout, /Imported:\n {2}2 nodes/);
+  } finally {
+    causeway('stop');
+    removeTempHome(home);
   }
 });
