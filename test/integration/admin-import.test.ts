@@ -8,35 +8,18 @@
 // then fills the empty database its first start left; an import on one new core seeds a three-core cluster. Also `admin memrec` / `server memory-recommendation`.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import neo4j from 'neo4j-driver';
+import { admin } from './admin-cli.js';
 import { countLabel, eventually, freePorts, startCluster } from './cluster-harness.js';
 import { makeTempHome, moviesStatements, removeTempHome, startServerProcess } from './harness.js';
 
 const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const ADMIN_TIMEOUT_MS = 60_000;
-
-/** runs `causeway admin …` with home as NEO4J_HOME and working directory; bounded in time */
-function admin(home: string, args: readonly string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, 'admin', ...args], { cwd: home, env: { PATH: process.env.PATH ?? '', NEO4J_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
-    child.stderr.setEncoding('utf8').on('data', (t: string) => (out += t));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ADMIN_TIMEOUT_MS);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
 function write(home: string, name: string, text: string): string {
   const path = join(home, 'csv', name);
   mkdirSync(join(home, 'csv'), { recursive: true });

@@ -5,7 +5,7 @@
 // The store is built in a scratch folder beside the databases and moved into place only when the
 // whole import succeeded: a failed import leaves no half-written database behind.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openFileCommitLog } from '../../env/node/commit-log-file.js';
@@ -16,6 +16,7 @@ import { KvGraphStore } from '../../graph/kv-store.js';
 import { storeFilePath } from '../../graph/open.js';
 import type { ServerConfig } from '../../server/config/types.js';
 import type { AdminOutput } from '../admin.js';
+import { fsyncPath } from '../backup.js';
 import { runningPid } from '../daemon.js';
 import { NEO4J_COMPATIBILITY, CAUSEWAY_VERSION } from '../version.js';
 import type { ImportForm, ImportOptions, InputGroup } from './args.js';
@@ -182,20 +183,28 @@ class Importer {
     }
   }
 
-  async nodes(group: InputGroup, onBytes: (bytes: number) => void): Promise<void> {
+  /** The group's data records with the columns its header gives them (the first record). */
+  private async *rows(group: InputGroup, onBytes: (bytes: number) => void): AsyncGenerator<{ record: SourcedRecord; columns: readonly Column[]; header: readonly (string | null)[] }> {
     let columns: Column[] | undefined;
     let header: readonly (string | null)[] = [];
-    const idSettings: IdSettings = { idType: this.options.idType };
     for await (const record of groupRecords(group.files, this.options, onBytes)) {
       if (columns === undefined) {
         header = record.fields;
-        columns = parseHeader(header, 'node', `${record.file}:${record.line}`);
-        if (this.options.idType === 'ACTUAL' && !columns.some((c) => c.kind === 'id')) {
+        columns = parseHeader(header, group.entity, `${record.file}:${record.line}`);
+        if (group.entity === 'node' && this.options.idType === 'ACTUAL' && !columns.some((c) => c.kind === 'id')) {
           throw new ImportInputError(`${record.file}: --id-type=ACTUAL needs an :ID column in every node header`);
         }
         continue;
       }
       this.checkWidth(record, columns);
+      yield { record, columns, header };
+    }
+    if (columns === undefined) throw new ImportInputError(`${group.files.join(',')}: no header (the group's first file is empty)`);
+  }
+
+  async nodes(group: InputGroup, onBytes: (bytes: number) => void): Promise<void> {
+    const idSettings: IdSettings = { idType: this.options.idType };
+    for await (const { record, columns, header } of this.rows(group, onBytes)) {
       const labels = [...group.names];
       const properties: Property[] = [];
       let id: { key: string; space: string | undefined } | undefined;
@@ -244,20 +253,11 @@ class Importer {
       this.counts.nodes++;
       this.counts.properties += properties.length;
     }
-    if (columns === undefined) throw new ImportInputError(`${group.files.join(',')}: no header (the group's first file is empty)`);
   }
 
   async relationships(group: InputGroup, onBytes: (bytes: number) => void): Promise<void> {
-    let columns: Column[] | undefined;
-    let header: readonly (string | null)[] = [];
     const idSettings: IdSettings = { idType: this.options.idType };
-    for await (const record of groupRecords(group.files, this.options, onBytes)) {
-      if (columns === undefined) {
-        header = record.fields;
-        columns = parseHeader(header, 'relationship', `${record.file}:${record.line}`);
-        continue;
-      }
-      this.checkWidth(record, columns);
+    for await (const { record, columns, header } of this.rows(group, onBytes)) {
       let type = group.names[0];
       const ends: { start?: { text: string; key: string | undefined; space: string | undefined }; end?: { text: string; key: string | undefined; space: string | undefined } } = {};
       for (let index = 0; index < columns.length; index++) {
@@ -298,16 +298,6 @@ class Importer {
       this.counts.relationships++;
       this.counts.properties += properties.length;
     }
-    if (columns === undefined) throw new ImportInputError(`${group.files.join(',')}: no header (the group's first file is empty)`);
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 
