@@ -9,7 +9,7 @@
 //              so it can seed a new cluster or join another with its data.
 // Exit codes as neo4j-admin's backup: 0 done, 1 failed, 3 the consistency check found problems.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Neo4jError } from '../core/errors.js';
 import { BackupConnection } from '../env/node/backup-net.js';
@@ -41,6 +41,12 @@ export interface BackupRequest {
   /** the database to back up; undefined: the server's default (recorded as 'neo4j') */
   readonly database: string | undefined;
   readonly checkConsistency: boolean;
+  /**
+   * 5.x --type: AUTO continues an existing backup incrementally (else copies the store), FULL
+   * always copies the store (replacing an existing backup only once the new one is complete), DIFF
+   * requires an existing backup to continue
+   */
+  readonly type?: 'AUTO' | 'FULL' | 'DIFF';
   /** the backup SSL policy of the client's own configuration, when enabled */
   readonly tls?: FramedTls;
 }
@@ -85,6 +91,24 @@ export async function runBackup(request: BackupRequest, output: AdminOutput): Pr
   }
   const target = resolve(request.target);
   if (isSystemDatabase(request.database)) return backupSystem(request, address, target, output);
+  if (request.type === 'DIFF' && !existsSync(storeFilePath(target))) {
+    output.err(`No backup of database '${request.database ?? 'neo4j'}' at ${target} to continue: a DIFF backup needs a previous backup (use --type=AUTO or FULL).\n`);
+    return 1;
+  }
+  if (request.type === 'FULL' && existsSync(target)) {
+    // the new copy is made beside the old one, which is replaced only once the new one is complete
+    const fresh = `${target}.full-${process.pid}`;
+    rmSync(fresh, { recursive: true, force: true });
+    const code = await runBackup({ ...request, target: fresh, type: 'AUTO' }, output);
+    if (code === 0 || code === EXIT_INCONSISTENT) {
+      rmSync(target, { recursive: true, force: true });
+      renameSync(fresh, target);
+      output.out(`The full backup replaced the previous one at ${target}.\n`);
+    } else {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+    return code;
+  }
   const label = request.database ?? 'neo4j';
   const storePath = storeFilePath(target);
   const incremental = existsSync(storePath);

@@ -115,8 +115,16 @@ export function registerStoreCommands(
     .option('--from <addresses>', 'host:port of the backup service (default 127.0.0.1:6362)', '127.0.0.1:6362')
     .requiredOption('--to-path <dir>', 'the folder that holds backups')
     .option('--check-consistency [bool]', 'check the backup afterwards (default false)')
+    .option('--type <type>', 'AUTO (continue an existing backup, else copy the store), FULL (always copy the store) or DIFF (continue only)', 'AUTO')
+    .option('--compress [bool]', 'accepted: a backup folder is a store, not a compressed artifact')
+    .option('--pagecache <size>', 'accepted: Causeway sizes no page cache (LMDB maps the store)')
     .option(CONFIG_OPTION, `${CONFIG_HELP} (its backup SSL policy, if enabled, makes the connection TLS)`)
-    .action(async (patterns: string[], opts: { from: string; toPath: string; checkConsistency?: string | boolean; config?: string }) => {
+    .action(async (patterns: string[], opts: { from: string; toPath: string; checkConsistency?: string | boolean; type: string; config?: string }) => {
+      const type = opts.type.toUpperCase();
+      if (type !== 'AUTO' && type !== 'FULL' && type !== 'DIFF') {
+        output.err(`--type must be AUTO, FULL or DIFF, not ${opts.type}.\n`);
+        return void (process.exitCode = 1);
+      }
       const tls = backupTls(opts.config);
       if (tls === undefined) return void (process.exitCode = 1);
       let names: string[] = [];
@@ -140,7 +148,7 @@ export function registerStoreCommands(
       let inconsistent = false;
       for (const name of names) {
         const code = await runBackup({
-          from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false), ...tls,
+          from: opts.from, target: join(opts.toPath, `${name}.backup`), database: name, checkConsistency: truthy(opts.checkConsistency, false), type, ...tls,
         }, output);
         if (code === EXIT_INCONSISTENT) inconsistent = true;
         else if (code !== 0) failed = true;

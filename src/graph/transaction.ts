@@ -12,13 +12,12 @@
 // Allocated ids and the nodeSeq/relSeq counters are not given back. Locks stay held.
 //
 // Memory: once the query engine hands the transaction a tracker (trackMemory), every change
-// charges a rough estimate of the state it adds, before it changes anything (a memory error
-// leaves the state as it was); a rollback to a savepoint gives back what was charged since, and
-// the end of the transaction gives back everything.
+// charges the state it adds before it changes anything (tx-memory-account.ts).
 
 import type { PropertyValue } from '../values/value.js';
 import { Neo4jError, Status, deletedEntityError } from '../core/errors.js';
 import type { MemoryTracker } from '../core/memory.js';
+import { TxMemoryAccount } from './tx-memory-account.js';
 import type {
   CommitResult, ConstraintDescriptor, GraphTx, IndexDescriptor, NodeId, RelId, SearchHit, SearchIndexStatus, UpdateCounters,
 } from './api.js';
@@ -32,14 +31,6 @@ import { addCount, addToSet, appendToList, restoreEntries, restoreSeqOrder, Undo
 import { TxState, type WorkingNode, type WorkingRel } from './tx-state.js';
 
 type PropertyValueMap = ReadonlyMap<string, PropertyValue>;
-
-// Rough heap sizes of the transaction state, for memory accounting (core/memory.ts): a working
-// copy with its maps, set entries and local index entries; a property entry; a set entry.
-const NODE_STATE_BYTES = 200;
-const REL_STATE_BYTES = 200;
-const PROPERTY_ENTRY_BYTES = 32;
-const LABEL_BYTES = 16;
-const SET_ENTRY_BYTES = 24;
 
 /** What a transaction needs from the engine that began it. */
 export interface TxHost {
@@ -80,10 +71,7 @@ export class Transaction extends OverlayReader implements GraphTx {
   /** set by an undo step that put a node (relationship) back out of seq order */
   private nodesReordered = false;
   private relsReordered = false;
-  private memory: MemoryTracker | undefined;
-  private sizeOf: (value: PropertyValue) => number = () => 0;
-  /** bytes charged to `memory` for this transaction's state */
-  private stateBytes = 0;
+  private readonly account = new TxMemoryAccount();
 
   constructor(
     private readonly host: TxHost,
@@ -108,13 +96,11 @@ export class Transaction extends OverlayReader implements GraphTx {
   }
 
   get memoryTracker(): MemoryTracker | undefined {
-    return this.memory;
+    return this.account.tracker;
   }
 
   trackMemory(tracker: MemoryTracker, sizeOf: (value: PropertyValue) => number): void {
-    this.memory = tracker;
-    this.sizeOf = sizeOf;
-    if (this.phase === 'closed') tracker.close();
+    this.account.track(tracker, sizeOf, this.phase === 'closed');
   }
 
   hasChanges(): boolean {
@@ -125,7 +111,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.checkWritable();
     const labelList = unique(labels);
     this.lockUnique(labelList, properties, undefined, undefined);
-    this.charge(NODE_STATE_BYTES + LABEL_BYTES * labelList.length + this.propertiesBytes(properties));
+    this.account.node(labelList.length, properties);
     const id = this.host.allocateNodeId();
     const node: WorkingNode = {
       id, seq: ++this.state.nodeSeq, labels: labelList, properties: new Map(properties), base: undefined, snapshot: undefined,
@@ -154,7 +140,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     const node = this.writableNode(id);
     if (node.labels.includes(label)) return false;
     this.lockUnique([label], node.properties, undefined, undefined);
-    this.charge(LABEL_BYTES);
+    this.account.label();
     this.changeNode(node, () => node.labels.push(label), () => node.labels.pop());
     this.countLabels([label], +1);
     this.noteTokens([label], this.state.newLabels);
@@ -181,7 +167,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       this.changeNode(node, () => properties.delete(key), () => restoreEntries(properties, before!));
     } else {
       this.lockUnique(node.labels, properties, key, value);
-      this.charge(PROPERTY_ENTRY_BYTES + this.sizeOf(value));
+      this.account.property(value);
       const had = properties.has(key);
       const old = properties.get(key);
       this.changeNode(node, () => properties.set(key, value), had ? () => properties.set(key, old!) : () => properties.delete(key));
@@ -198,10 +184,10 @@ export class Transaction extends OverlayReader implements GraphTx {
       const base = this.base.node(id);
       if (base === undefined) throw notFound('Node', id);
       this.lock('NODE', id, true);
-      this.charge(SET_ENTRY_BYTES);
+      this.account.setEntry();
       this.countLabels(base.labels, -1);
     } else {
-      this.charge(SET_ENTRY_BYTES);
+      this.account.setEntry();
       this.reindexLocal(node, -1);
       this.state.nodes.delete(id);
       this.countLabels(node.labels, -1);
@@ -227,7 +213,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       // pins the end nodes: nobody else may delete them while this relationship is pending
       if (!this.state.createdNodes.has(nodeId)) this.lock('NODE', nodeId, false);
     }
-    this.charge(REL_STATE_BYTES + this.propertiesBytes(properties));
+    this.account.relationship(properties);
     const id = this.host.allocateRelId();
     const rel: WorkingRel = {
       id, seq: ++this.state.relSeq, type, startId, endId, properties: new Map(properties), base: undefined, snapshot: undefined,
@@ -260,7 +246,7 @@ export class Transaction extends OverlayReader implements GraphTx {
       properties.delete(key);
       if (this.journaling) this.undo.record(() => restoreEntries(properties, before!));
     } else {
-      this.charge(PROPERTY_ENTRY_BYTES + this.sizeOf(value));
+      this.account.property(value);
       const had = properties.has(key);
       const old = properties.get(key);
       properties.set(key, value);
@@ -280,10 +266,10 @@ export class Transaction extends OverlayReader implements GraphTx {
       const base = this.base.relationship(id);
       if (base === undefined) throw notFound('Relationship', id);
       this.lock('RELATIONSHIP', id, true);
-      this.charge(SET_ENTRY_BYTES);
+      this.account.setEntry();
       this.countType(base.type, -1);
     } else {
-      this.charge(SET_ENTRY_BYTES);
+      this.account.setEntry();
       this.state.rels.delete(id);
       this.countType(working.type, -1);
       if (this.journaling) {
@@ -367,7 +353,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.checkOpen();
     return this.undo.mark({
       counters: { ...this.counters }, nodeDelta: this.state.nodeDelta, relDelta: this.state.relDelta,
-      schemaOps: this.state.schemaOps.length, stateBytes: this.stateBytes,
+      schemaOps: this.state.schemaOps.length, stateBytes: this.account.bytes,
     });
   }
 
@@ -378,10 +364,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.state.nodeDelta = saved.nodeDelta;
     this.state.relDelta = saved.relDelta;
     this.state.schemaOps.length = saved.schemaOps;
-    if (this.stateBytes > saved.stateBytes) {
-      this.memory?.release(this.stateBytes - saved.stateBytes);
-      this.stateBytes = saved.stateBytes;
-    }
+    this.account.releaseTo(saved.stateBytes);
     if (this.nodesReordered) restoreSeqOrder(this.state.nodes);
     if (this.relsReordered) restoreSeqOrder(this.state.rels);
     this.nodesReordered = false;
@@ -462,24 +445,8 @@ export class Transaction extends OverlayReader implements GraphTx {
   private close(): void {
     this.phase = 'closed';
     this.undo.clear();
-    this.memory?.close();
-    this.stateBytes = 0;
+    this.account.close();
     this.host.finished(this);
-  }
-
-  /** Charges `bytes` of new transaction state; throws the memory errors before anything changes. */
-  private charge(bytes: number): void {
-    const memory = this.memory;
-    if (memory === undefined) return;
-    memory.allocate(bytes);
-    this.stateBytes += bytes;
-  }
-
-  private propertiesBytes(properties: PropertyValueMap): number {
-    if (this.memory === undefined) return 0;
-    let n = 0;
-    for (const value of properties.values()) n += PROPERTY_ENTRY_BYTES + this.sizeOf(value);
-    return n;
   }
 
   private checkOpen(): void {
@@ -517,7 +484,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.lock('NODE', id, true);
     const base = this.base.node(id);
     if (base === undefined) throw notFound('Node', id);
-    this.charge(NODE_STATE_BYTES + LABEL_BYTES * base.labels.length + this.propertiesBytes(base.properties));
+    this.account.node(base.labels.length, base.properties);
     const node: WorkingNode = {
       id, seq: ++this.state.nodeSeq, labels: [...base.labels], properties: new Map(base.properties), base, snapshot: base,
     };
@@ -557,7 +524,7 @@ export class Transaction extends OverlayReader implements GraphTx {
     this.lock('RELATIONSHIP', id, true);
     const base = this.base.relationship(id);
     if (base === undefined) throw notFound('Relationship', id);
-    this.charge(REL_STATE_BYTES + this.propertiesBytes(base.properties));
+    this.account.relationship(base.properties);
     const rel: WorkingRel = {
       id, seq: ++this.state.relSeq, type: base.type, startId: base.startId, endId: base.endId,
       properties: new Map(base.properties), base, snapshot: base,

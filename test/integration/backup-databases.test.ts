@@ -1,7 +1,7 @@
 // Proves that backups name their database, with real processes and the official driver: a
 // single server with two user databases and its own users backs up "*" (every database and the
 // system database) in 5.x's form and one database in 3.5's; the backups restored into an empty
-// home give a server with the same users, databases and data; a database the server does not
+// home give a server with the same users, databases and data; --type DIFF and FULL; a database the server does not
 // have is refused with Neo4j's message (never the default database's contents under its name);
 // the system database dumps and loads.
 
@@ -53,6 +53,16 @@ test('"*" backs up every database and the system database; restored, they give t
     assert.match(all.out, /12 nodes and 12 relationships checked|24 nodes and 12 relationships checked/);
     assert.match(all.out, /Received the system database: 2 users/);
 
+    // 5.x --type: DIFF continues only an existing backup; FULL copies anew and replaces it when done
+    const diffNone = await admin(source, ['database', 'backup', from, `--to-path=${join(work, 'fresh')}`, '--type=DIFF', 'shop']);
+    assert.equal(diffNone.code, 1, diffNone.out);
+    assert.match(diffNone.out, /a DIFF backup needs a previous backup/);
+    const diff = await admin(source, ['database', 'backup', from, `--to-path=${backups}`, '--type=DIFF', 'shop']);
+    assert.equal(diff.code, 0, diff.out);
+    assert.match(diff.out, /incremental backup of database 'shop'/);
+    const full = await admin(source, ['database', 'backup', from, `--to-path=${backups}`, '--type=FULL', 'shop']);
+    assert.equal(full.code, 0, full.out);
+    assert.match(full.out, /Doing a full backup of database 'shop'[\s\S]*replaced the previous one/);
     // a database the server does not have: refused with the reason, exit 1, nothing written
     const missing = await admin(source, ['database', 'backup', from, `--to-path=${join(work, 'missing')}`, 'nope']);
     assert.equal(missing.code, 1, missing.out);
