@@ -11,6 +11,23 @@ export type NodeId = number;
 export type RelId = number;
 export type Direction = 'OUTGOING' | 'INCOMING' | 'BOTH';
 
+export type SeekOp = '<' | '<=' | '>' | '>=' | 'STARTS WITH' | 'CONTAINS' | 'ENDS WITH';
+
+/** A box of 2D points in one CRS (srid), bounds included: what a POINT index seek reads. */
+export interface PointBox {
+  readonly srid: number;
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly yMin: number;
+  readonly yMax: number;
+}
+
+/** `value <op> bound`, one conjunct of an index seek. */
+export interface ValuePredicate {
+  readonly op: SeekOp;
+  readonly bound: PropertyValue;
+}
+
 export interface NodeRecord {
   readonly id: NodeId;
   readonly labels: readonly string[];
@@ -88,14 +105,26 @@ export interface GraphRead {
   /** Exact-match lookup of nodes with `label` whose `key` equals `value` (Cypher equality). */
   nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId>;
   /**
-   * Nodes with `label` whose `key` is present and passes `test` (a range or string predicate).
-   * Through the (label, key) index when there is one, so nodes without a passing value are not read.
+   * Nodes with `label` whose `key` is present and satisfies every predicate (`<`, `<=`, `>`, `>=`,
+   * STARTS WITH, CONTAINS, ENDS WITH with Cypher's semantics: a bound of another type group, NaN
+   * or a non-string text bound matches nothing). Through the (label, key) index when there is one:
+   * an ordered seek over the keys in range, so nodes without a passing value are not read.
    */
-  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId>;
-  /** Whether an online index covers (label, key): lets the planner choose a seek. */
-  hasNodeIndex(label: string, key: string): boolean;
+  nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId>;
+  /** Whether an online index of `kind` (default RANGE) covers (label, key): lets the planner choose a seek. */
+  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean;
+  /** Nodes with `label` whose `key` is a 2D point of the box's CRS inside it (bounds included), through a POINT index when there is one. */
+  nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId>;
   allRelationships(): Iterable<RelId>;
   relationshipsWithType(type: string): Iterable<RelId>;
+  /** Whether a RANGE index covers relationships of `type` on `key`: lets the planner seek. */
+  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean;
+  /** Relationships of `type` whose `key` is a 2D point inside the box. */
+  relsInBox(type: string, key: string, box: PointBox): Iterable<RelId>;
+  /** Relationships of `type` whose `key` equals `value` (Cypher equality), through the index when there is one. */
+  relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId>;
+  /** Relationships of `type` whose `key` satisfies every predicate (see nodesByPropertyMatching). */
+  relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId>;
   /** Expansion from a node, filtered by direction and (when given, non-empty) types. */
   relationshipsOf(nodeId: NodeId, direction: Direction, types?: readonly string[]): Iterable<Adjacency>;
   degree(nodeId: NodeId, direction: Direction, types?: readonly string[]): number;

@@ -7,7 +7,7 @@ import { Neo4jError } from '../core/errors.js';
 import {
   DateTimeValue, DateValue, DurationValue, LocalDateTimeValue, LocalTimeValue, PointValue, TimeValue, type PropertyValue,
 } from '../values/value.js';
-import type { GraphDatabase, GraphTx } from './api.js';
+import type { GraphDatabase, GraphTx, ValuePredicate } from './api.js';
 import { LockWaitRequired } from './locks.js';
 
 export type OpenDatabase = () => Promise<{ db: GraphDatabase; cleanup: () => Promise<void> }>;
@@ -212,10 +212,10 @@ export function conformanceSuite(implementation: string, open: OpenDatabase): vo
     const values: PropertyValue[] = [1n, 2.5, 'ab', 'a:b', '', true, [1n, 2n], -3n, 1e300, 'x'];
     const ids = await write(db, (tx) => values.map((v) => tx.createNode(['P'], props({ v }))));
     await write(db, (tx) => tx.createNode(['Q'], props({ v: 1n })));
-    const positive = (v: PropertyValue): boolean => (typeof v === 'bigint' && v > 0n) || (typeof v === 'number' && v > 0);
-    const strings = (v: PropertyValue): boolean => typeof v === 'string' && v.startsWith('a');
-    const lists = (v: PropertyValue): boolean => Array.isArray(v);
-    const matching = (test: (v: PropertyValue) => boolean): number[] => read(db, (tx) => [...tx.nodesByPropertyMatching('P', 'v', test)].sort());
+    const positive: ValuePredicate[] = [{ op: '>', bound: 0n }];
+    const strings: ValuePredicate[] = [{ op: 'STARTS WITH', bound: 'a' }];
+    const lists: ValuePredicate[] = [{ op: '>=', bound: [] }];
+    const matching = (test: ValuePredicate[]): number[] => read(db, (tx) => [...tx.nodesByPropertyMatching('P', 'v', test)].sort());
     const expected = [[positive, [0, 1, 8]], [strings, [2, 3]], [lists, [6]]] as const;
     for (const [test, at] of expected) assert.deepEqual(matching(test), at.map((i) => ids[i]!).sort());
     await write(db, (tx) => tx.createIndex({ name: 'p_v', kind: 'RANGE', entity: 'NODE', labelOrType: 'P', properties: ['v'] }));

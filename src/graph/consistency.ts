@@ -4,13 +4,13 @@
 
 import type { PropertyValue } from '../values/value.js';
 import type { KvRead } from '../env/kv.js';
-import type { IndexDescriptor, NodeRecord } from './api.js';
+import type { IndexDescriptor, NodeRecord, RelRecord } from './api.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { readIndex } from './commands.js';
 import { CountKind, Dir, Meta, Table, TokenKind, keys, readId } from './keys.js';
 import { decodeNodeRecord, decodeRelRecord } from './kv-store.js';
-import { isLookupIndex } from './store.js';
-import { canonicalKeyOf } from './values.js';
+import { holdsEntries } from './store.js';
+import { entryKeysFor } from './index-keys.js';
 
 const PROBLEMS_MAX = 100;
 const DERIVED_TABLES = [Table.Label, Table.Type, Table.Adjacency, Table.IndexEntry, Table.Count];
@@ -44,7 +44,7 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
 
   const indexes: IndexDescriptor[] = [...kv.range(keys.table(Table.Index), keys.table(Table.Index + 1))]
     .map((entry) => readIndex(new ByteReader(entry.value)))
-    .filter(isLookupIndex);
+    .filter(holdsEntries);
   const nodeIds = new Set<number>();
   let maxNodeId = -1;
   for (const { key, value } of kv.range(keys.table(Table.Node), keys.table(Table.Node + 1))) {
@@ -59,8 +59,8 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
     }
     for (const propertyKey of node.properties.keys()) needToken(TokenKind.Key, propertyKey, `node ${node.id}`);
     for (const index of indexes) {
-      const canonical = indexedKey(index, node);
-      if (canonical !== null) expect(keys.indexEntry(index.name, canonical, node.id), new Uint8Array(0));
+      const valueKeys = index.entity === 'NODE' && node.labels.includes(index.labelOrType) ? indexedKeys(index, node) : [];
+      for (const valueKey of valueKeys) expect(keys.indexEntry(index.name, valueKey, node.id), new Uint8Array(0));
     }
   }
   let relationships = 0;
@@ -76,6 +76,10 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
     count(CountKind.AllRels);
     count(CountKind.Type, rel.type);
     needToken(TokenKind.Type, rel.type, `relationship ${rel.id}`);
+    for (const index of indexes) {
+      const valueKeys = index.entity === 'RELATIONSHIP' && rel.type === index.labelOrType ? indexedKeys(index, rel) : [];
+      for (const valueKey of valueKeys) expect(keys.indexEntry(index.name, valueKey, rel.id), new Uint8Array(0));
+    }
   }
   for (const [key, value] of counts) expected.set(key, hex(u64(value)));
 
@@ -98,15 +102,14 @@ export function checkConsistency(kv: KvRead): ConsistencyReport {
   return { nodes: nodeIds.size, relationships, problems };
 }
 
-function indexedKey(index: IndexDescriptor, node: NodeRecord): string | null {
-  if (!node.labels.includes(index.labelOrType)) return null;
+function indexedKeys(index: IndexDescriptor, record: NodeRecord | RelRecord): Uint8Array[] {
   const values: PropertyValue[] = [];
   for (const key of index.properties) {
-    const value = node.properties.get(key);
-    if (value === undefined) return null;
+    const value = record.properties.get(key);
+    if (value === undefined) return [];
     values.push(value);
   }
-  return canonicalKeyOf(values);
+  return entryKeysFor(index.kind, values);
 }
 
 function u64(value: number): Uint8Array {

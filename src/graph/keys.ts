@@ -11,7 +11,7 @@ export const Table = {
   Label: 0x6c, // l <label> <node id>                       → (empty)
   Type: 0x74, // t <type> <rel id>                          → (empty)
   Adjacency: 0x61, // a <node id> <dir> <type> <rel id>     → other node id
-  IndexEntry: 0x69, // i <index name> <canonical values> <node id> → (empty)
+  IndexEntry: 0x69, // i <index name> <value key (index-keys.ts)> <entity id> → (empty)
   Index: 0x78, // x <name>                                  → index descriptor
   Constraint: 0x63, // c <name>                             → constraint descriptor
   Token: 0x6b, // k <kind> <name>                           → (empty)
@@ -36,12 +36,13 @@ export const enum CountKind {
   Type = 3,
 }
 
-export const Meta = { lastApplied: 'lastApplied', nextNodeId: 'nextNodeId', nextRelId: 'nextRelId' } as const;
+export const Meta = {
+  lastApplied: 'lastApplied', nextNodeId: 'nextNodeId', nextRelId: 'nextRelId', indexKeyFormat: 'indexKeyFormat',
+} as const;
 
 // Keys are built in one reused writer; finish() hands out an exact-size copy.
 const scratch = new ByteWriter(256);
 const writer = (table: number): ByteWriter => scratch.reset().u8(table);
-const utf8 = new TextEncoder();
 
 export const keys = {
   meta: (name: string): Uint8Array => writer(Table.Meta).string(name).finish(),
@@ -59,14 +60,11 @@ export const keys = {
     if (dir !== undefined && type !== undefined) out.string(type);
     return out.finish();
   },
-  indexEntry: (indexName: string, canonical: string, nodeId: number): Uint8Array => {
-    const encoded = utf8.encode(canonical);
-    return writer(Table.IndexEntry).string(indexName).bytes(encoded).u64(nodeId).finish();
-  },
-  indexEntryPrefix: (indexName: string, canonical?: string): Uint8Array => {
-    const encoded = canonical === undefined ? undefined : utf8.encode(canonical);
+  indexEntry: (indexName: string, valueKey: Uint8Array, entityId: number): Uint8Array =>
+    writer(Table.IndexEntry).string(indexName).bytes(valueKey).u64(entityId).finish(),
+  indexEntryPrefix: (indexName: string, valueKey?: Uint8Array): Uint8Array => {
     const out = writer(Table.IndexEntry).string(indexName);
-    if (encoded !== undefined) out.bytes(encoded);
+    if (valueKey !== undefined) out.bytes(valueKey);
     return out.finish();
   },
   index: (name: string): Uint8Array => writer(Table.Index).string(name).finish(),

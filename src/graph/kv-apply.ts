@@ -75,10 +75,12 @@ export class Applier {
         store.bumpCount(CountKind.Type, op.type, 1);
         store.noteToken(w, TokenKind.Type, op.type);
         for (const [key] of op.properties) store.noteToken(w, TokenKind.Key, key);
+        store.reindexRel(w, undefined, record);
         return;
       }
       case 'deleteRel': {
         const record = store.readRelForWrite(w, op.id);
+        store.reindexRel(w, record, undefined);
         w.remove(keys.type(record.type, op.id));
         w.remove(keys.adjacency(record.startId, Dir.Out, record.type, op.id));
         w.remove(keys.adjacency(record.endId, Dir.In, record.type, op.id));
@@ -90,14 +92,14 @@ export class Applier {
       case 'setRelProperty': {
         const record = store.readRelForWrite(w, op.id);
         store.noteToken(w, TokenKind.Key, op.key);
-        store.writeRel(w, { ...record, properties: new Map(record.properties).set(op.key, op.value) });
+        this.replaceRel(record, { ...record, properties: new Map(record.properties).set(op.key, op.value) });
         return;
       }
       case 'removeRelProperty': {
         const record = store.readRelForWrite(w, op.id);
         const properties = new Map(record.properties);
         properties.delete(op.key);
-        store.writeRel(w, { ...record, properties });
+        this.replaceRel(record, { ...record, properties });
         return;
       }
       case 'createIndex':
@@ -119,6 +121,10 @@ export class Applier {
   private replaceNode(before: NodeRecord, after: NodeRecord): void {
     this.store.reindexNode(this.w, before, after);
     this.store.writeNode(this.w, after);
+  }
+  private replaceRel(before: RelRecord, after: RelRecord): void {
+    this.store.reindexRel(this.w, before, after);
+    this.store.writeRel(this.w, after);
   }
   private addLabelEntry(label: string, id: NodeId): void {
     this.w.put(keys.label(label, id), EMPTY);

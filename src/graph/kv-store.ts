@@ -19,11 +19,9 @@ import {
 } from './commands.js';
 import { CountKind, Dir, Meta, Table, TokenKind, keys, prefixEnd, readId, u64Bytes } from './keys.js';
 import type { StoreSnapshot } from './snapshot.js';
-import { isLookupIndex, type IndexEntry, type Store } from './store.js';
-
-const utf8Decoder = new TextDecoder();
+import { holdsEntries, type IndexEntry, type Store } from './store.js';
 import { Applier } from './kv-apply.js';
-import { canonicalKeyOf } from './values.js';
+import { INDEX_KEY_FORMAT, entryKeysFor, indexKeyOf } from './index-keys.js';
 
 const CACHE_ENTRIES_MAX = 100_000;
 const EMPTY = new Uint8Array(0);
@@ -41,6 +39,19 @@ export class KvGraphStore implements Store {
 
   constructor(private readonly kv: KvStore) {
     this.load();
+    if (this.readMeta(kv, Meta.indexKeyFormat) < INDEX_KEY_FORMAT && this.indexList.some(holdsEntries)) this.rebuildIndexEntries();
+  }
+
+  /**
+   * A store written before the current index key format (index-keys.ts) gets every entry
+   * rebuilt from the records, in one write transaction, before anything reads it.
+   */
+  private rebuildIndexEntries(): void {
+    this.kv.write((w) => {
+      for (const key of [...w.keys(keys.table(Table.IndexEntry), keys.table(Table.IndexEntry + 1))]) w.remove(key);
+      for (const index of this.indexList) this.populateIndex(w, index);
+      w.put(keys.meta(Meta.indexKeyFormat), u64(INDEX_KEY_FORMAT));
+    });
   }
 
   /**
@@ -195,17 +206,18 @@ export class KvGraphStore implements Store {
   }
 
   indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId> {
-    const canonical = canonicalKeyOf(values);
-    if (canonical === null) return [];
-    const prefix = keys.indexEntryPrefix(indexName, canonical);
-    // Canonical keys of one arity are prefix-free, so exactly the wanted entries follow the prefix.
+    const valueKey = indexKeyOf(values);
+    if (valueKey === null) return [];
+    const prefix = keys.indexEntryPrefix(indexName, valueKey);
+    // Value keys are prefix-free, so exactly the wanted entries follow the prefix.
     return this.idsAtEnd(prefix, prefixEnd(prefix));
   }
 
-  *indexEntries(indexName: string): Iterable<IndexEntry> {
-    const prefix = keys.indexEntryPrefix(indexName);
-    for (const key of this.kv.keys(prefix, prefixEnd(prefix))) {
-      yield { key: utf8Decoder.decode(key.subarray(prefix.length, key.length - 8)), id: readId(key, key.length - 8) };
+  *indexSeek(indexName: string, start: Uint8Array, end: Uint8Array): Iterable<IndexEntry> {
+    const from = keys.indexEntryPrefix(indexName, start);
+    const prefixLength = from.length - start.length;
+    for (const key of this.kv.keys(from, keys.indexEntryPrefix(indexName, end))) {
+      yield { key: key.subarray(prefixLength, key.length - 8), id: readId(key, key.length - 8) };
     }
   }
 
@@ -354,9 +366,18 @@ export class KvGraphStore implements Store {
     writeIndex(out, index);
     w.put(keys.index(index.name), out.finish());
     this.indexList = [...this.indexList, index];
-    if (!isLookupIndex(index)) return;
-    for (const id of [...this.nodesWithLabelIn(w, index.labelOrType)]) {
-      updateIndexEntry(w, index, this.readNodeForWrite(w, id), true);
+    if (!holdsEntries(index)) return;
+    w.put(keys.meta(Meta.indexKeyFormat), u64(INDEX_KEY_FORMAT));
+    this.populateIndex(w, index);
+  }
+  private populateIndex(w: KvWrite, index: IndexDescriptor): void {
+    if (!holdsEntries(index)) return;
+    if (index.entity === 'NODE') {
+      for (const id of [...this.nodesWithLabelIn(w, index.labelOrType)]) updateIndexEntry(w, index, this.readNodeForWrite(w, id), true);
+    } else {
+      const prefix = keys.typePrefix(index.labelOrType);
+      const ids = [...w.keys(prefix, prefixEnd(prefix))].map((key) => readId(key, key.length - 8));
+      for (const id of ids) updateIndexEntry(w, index, this.readRelForWrite(w, id), true);
     }
   }
   dropIndex(w: KvWrite, name: string): void {
@@ -383,9 +404,17 @@ export class KvGraphStore implements Store {
   /** Re-indexes a node whose labels or properties change from before to after. */
   reindexNode(w: KvWrite, before: NodeRecord | undefined, after: NodeRecord | undefined): void {
     for (const index of this.indexList) {
-      if (!isLookupIndex(index)) continue;
+      if (!holdsEntries(index) || index.entity !== 'NODE') continue;
       if (before !== undefined && before.labels.includes(index.labelOrType)) updateIndexEntry(w, index, before, false);
       if (after !== undefined && after.labels.includes(index.labelOrType)) updateIndexEntry(w, index, after, true);
+    }
+  }
+  /** Re-indexes a relationship created, deleted or whose properties change from before to after. */
+  reindexRel(w: KvWrite, before: RelRecord | undefined, after: RelRecord | undefined): void {
+    for (const index of this.indexList) {
+      if (!holdsEntries(index) || index.entity !== 'RELATIONSHIP') continue;
+      if (before !== undefined && before.type === index.labelOrType) updateIndexEntry(w, index, before, false);
+      if (after !== undefined && after.type === index.labelOrType) updateIndexEntry(w, index, after, true);
     }
   }
   hasRelationships(w: KvWrite, id: NodeId): boolean {
@@ -423,7 +452,7 @@ function* adjacencyPrefixes(nodeId: NodeId, dir: Dir, wanted: ReadonlySet<string
   for (const type of wanted) yield keys.adjacencyPrefix(nodeId, dir, type);
 }
 
-function updateIndexEntry(w: KvWrite, index: IndexDescriptor, record: NodeRecord, present: boolean): void {
+function updateIndexEntry(w: KvWrite, index: IndexDescriptor, record: NodeRecord | RelRecord, present: boolean): void {
   const values: PropertyValue[] = [];
   for (const key of index.properties) {
     const value = record.properties.get(key);
@@ -431,11 +460,11 @@ function updateIndexEntry(w: KvWrite, index: IndexDescriptor, record: NodeRecord
     values.push(value);
   }
   // NaN-bearing values can never be found by equality, so they need no entry.
-  const canonical = canonicalKeyOf(values);
-  if (canonical === null) return;
-  const key = keys.indexEntry(index.name, canonical, record.id);
-  if (present) w.put(key, EMPTY);
-  else w.remove(key);
+  for (const valueKey of entryKeysFor(index.kind, values)) {
+    const key = keys.indexEntry(index.name, valueKey, record.id);
+    if (present) w.put(key, EMPTY);
+    else w.remove(key);
+  }
 }
 
 const u64 = u64Bytes;

@@ -9,17 +9,12 @@ import type {
 } from './api.js';
 import type { CommittedCommand, TxOp } from './commands.js';
 import type { StoreSnapshot } from './snapshot.js';
-import { isLookupIndex, type IndexEntry, type Store } from './store.js';
-import { canonicalKeyOf } from './values.js';
+import { holdsEntries, type IndexEntry, type Store } from './store.js';
+import { entryKeysFor, indexKeyOf } from './index-keys.js';
+import { MemoryIndex } from './memory-index.js';
 
 /** relId → the relationship as seen from one node; Maps tolerate changes during a lazy scan */
 type AdjacencyMap = Map<RelId, Adjacency>;
-
-interface MemoryIndex {
-  readonly descriptor: IndexDescriptor;
-  /** canonical key of the indexed values → node ids. Invariant: only nodes with the label and all properties. */
-  readonly entries: Map<string, Set<NodeId>>;
-}
 
 const NO_IDS: readonly number[] = [];
 
@@ -104,14 +99,12 @@ export class MemoryStore implements Store {
   }
   indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId> {
     const index = this.indexByName.get(indexName);
-    const key = canonicalKeyOf(values);
+    const key = indexKeyOf(values);
     if (index === undefined || key === null) return NO_IDS;
-    return index.entries.get(key)?.keys() ?? NO_IDS;
+    return index.lookup(key);
   }
-  *indexEntries(indexName: string): Iterable<IndexEntry> {
-    const index = this.indexByName.get(indexName);
-    if (index === undefined) return;
-    for (const [key, ids] of index.entries) for (const id of ids) yield { key, id };
+  indexSeek(indexName: string, start: Uint8Array, end: Uint8Array): Iterable<IndexEntry> {
+    return this.indexByName.get(indexName)?.seek(start, end) ?? [];
   }
   nextNodeId(): NodeId {
     return this.nodeIdHighWater;
@@ -208,11 +201,13 @@ export class MemoryStore implements Store {
         this.typeTokens.add(op.type);
         for (const [key] of op.properties) this.keyTokens.add(key);
         this.link(record);
+        this.indexRel(record, +1);
         this.relIdHighWater = Math.max(this.relIdHighWater, op.id + 1);
         return;
       }
       case 'deleteRel': {
         const record = this.existingRel(op.id);
+        this.indexRel(record, -1);
         this.relsByType.get(record.type)?.delete(op.id);
         this.unlink(record);
         this.rels.delete(op.id);
@@ -221,14 +216,14 @@ export class MemoryStore implements Store {
       case 'setRelProperty': {
         const record = this.existingRel(op.id);
         this.keyTokens.add(op.key);
-        this.rels.set(op.id, { ...record, properties: new Map(record.properties).set(op.key, op.value) });
+        this.replaceRel(record, { ...record, properties: new Map(record.properties).set(op.key, op.value) });
         return;
       }
       case 'removeRelProperty': {
         const record = this.existingRel(op.id);
         const properties = new Map(record.properties);
         properties.delete(op.key);
-        this.rels.set(op.id, { ...record, properties });
+        this.replaceRel(record, { ...record, properties });
         return;
       }
       case 'createIndex':
@@ -271,18 +266,39 @@ export class MemoryStore implements Store {
     this.indexNode(after, +1);
   }
 
+  private replaceRel(before: RelRecord, after: RelRecord): void {
+    this.indexRel(before, -1);
+    this.rels.set(after.id, after);
+    this.indexRel(after, +1);
+  }
+
   private addIndex(descriptor: IndexDescriptor): void {
     assert(!this.indexByName.has(descriptor.name), `index ${descriptor.name} exists`);
-    const index: MemoryIndex = { descriptor, entries: new Map() };
+    const index = new MemoryIndex(descriptor);
     this.indexByName.set(descriptor.name, index);
-    if (!isLookupIndex(descriptor)) return;
-    for (const id of this.nodesWithLabel(descriptor.labelOrType)) updateIndex(index, this.existingNode(id), +1);
+    if (!holdsEntries(descriptor)) return;
+    index.load(() => {
+      if (descriptor.entity === 'NODE') {
+        for (const id of this.nodesWithLabel(descriptor.labelOrType)) updateIndex(index, this.existingNode(id), +1);
+      } else {
+        for (const id of this.relationshipsWithType(descriptor.labelOrType)) updateIndex(index, this.existingRel(id), +1);
+      }
+    });
   }
 
   private indexNode(record: NodeRecord, delta: 1 | -1): void {
     if (this.indexByName.size === 0) return;
     for (const index of this.indexByName.values()) {
-      if (isLookupIndex(index.descriptor) && record.labels.includes(index.descriptor.labelOrType)) updateIndex(index, record, delta);
+      const { descriptor } = index;
+      if (holdsEntries(descriptor) && descriptor.entity === 'NODE' && record.labels.includes(descriptor.labelOrType)) updateIndex(index, record, delta);
+    }
+  }
+
+  private indexRel(record: RelRecord, delta: 1 | -1): void {
+    if (this.indexByName.size === 0) return;
+    for (const index of this.indexByName.values()) {
+      const { descriptor } = index;
+      if (holdsEntries(descriptor) && descriptor.entity === 'RELATIONSHIP' && record.type === descriptor.labelOrType) updateIndex(index, record, delta);
     }
   }
 
@@ -296,7 +312,7 @@ export class MemoryStore implements Store {
   }
 }
 
-function updateIndex(index: MemoryIndex, record: NodeRecord, delta: 1 | -1): void {
+function updateIndex(index: MemoryIndex, record: NodeRecord | RelRecord, delta: 1 | -1): void {
   const values: PropertyValue[] = [];
   for (const key of index.descriptor.properties) {
     const value = record.properties.get(key);
@@ -304,15 +320,12 @@ function updateIndex(index: MemoryIndex, record: NodeRecord, delta: 1 | -1): voi
     values.push(value);
   }
   // NaN-bearing values can never be found by equality, so they need no entry.
-  const key = canonicalKeyOf(values);
-  if (key === null) return;
-  if (delta > 0) {
-    setOf(index.entries, key).add(record.id);
-  } else {
-    const ids = index.entries.get(key);
-    ids?.delete(record.id);
-    if (ids?.size === 0) index.entries.delete(key);
-  }
+  const keys = entryKeysFor(index.descriptor.kind, values);
+  keys.forEach((key, i) => {
+    // the first key is the value's own (TEXT postings and POINT keys follow or stand alone)
+    if (delta < 0) index.remove(key, record.id);
+    else index.add(key, record.id, i === 0 && values.length === 1 && index.descriptor.kind !== 'POINT' ? values[0] : undefined);
+  });
 }
 
 function removeAdjacency(byNode: Map<NodeId, AdjacencyMap>, nodeId: NodeId, relId: RelId): void {

@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PropertyValue } from '../values/value.js';
-import type { Direction, GraphDatabase, GraphRead, GraphTx } from './api.js';
+import type { Direction, GraphDatabase, GraphRead, GraphTx, ValuePredicate } from './api.js';
 import { createMemoryDatabase } from './memory.js';
 import { openDatabase } from './open.js';
 import { canonicalKey } from './values.js';
+import { predicateTest } from './index-keys.js';
 import { randomOp, seededRandom } from './workload.testlib.js';
 
 const LABELS = ['A', 'B', 'C'];
@@ -19,8 +20,9 @@ const TYPES = ['X', 'Y'];
 const DIRECTIONS: Direction[] = ['OUTGOING', 'INCOMING', 'BOTH'];
 const TYPE_FILTERS: (string[] | undefined)[] = [undefined, ['X'], ['X', 'Y']];
 
-const PREDICATES: ((v: PropertyValue) => boolean)[] = [
-  (v) => typeof v === 'bigint' || typeof v === 'number', (v) => typeof v === 'string', (v) => Array.isArray(v), () => true,
+const PREDICATES: ValuePredicate[][] = [
+  [{ op: '>', bound: 0n }], [{ op: '<=', bound: 2.5 }], [{ op: '>=', bound: 'a' }], [{ op: 'STARTS WITH', bound: '' }],
+  [{ op: '>=', bound: [] }], [{ op: '>', bound: -1n }, { op: '<', bound: 3n }], [{ op: 'CONTAINS', bound: 'b' }],
 ];
 const sorted = (ids: Iterable<number>): number[] => [...ids].sort((a, b) => a - b);
 const render = (value: unknown): string =>
@@ -53,9 +55,10 @@ function observe(read: GraphRead): string {
     // predicate scans (what range and STARTS WITH seeks use) agree with filtering the label scan
     const keys = new Set([...byValue.keys()].map((name) => name.slice(0, name.indexOf('='))));
     for (const key of keys) {
-      for (const test of PREDICATES) {
+      for (const predicates of PREDICATES) {
+        const test = predicateTest(predicates);
         const expected = withLabel.filter((id) => { const v = read.node(id)!.properties.get(key); return v !== undefined && test(v); });
-        assert.deepEqual(sorted(read.nodesByPropertyMatching(label, key, test)), expected, `predicate scan ${label}.${key} ${test}`);
+        assert.deepEqual(sorted(read.nodesByPropertyMatching(label, key, predicates)), expected, `predicate scan ${label}.${key} ${render(predicates)}`);
       }
     }
   }

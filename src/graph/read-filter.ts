@@ -14,6 +14,7 @@
 // The rules are plain data (ReadRulesSpec) so they can travel to a query worker.
 
 import type { Neo4jError } from '../core/errors.js';
+import type { PointBox, ValuePredicate } from './api.js';
 import type { MemoryTracker } from '../core/memory.js';
 import type { PropertyValue } from '../values/value.js';
 import type {
@@ -241,32 +242,54 @@ class FilteredTx implements FilteredGraphTx {
   }
 
   nodesByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
-    return this.all ? this.base.nodesByProperty(label, key, value) : this.seek(label, key, value);
+    const found = this.base.nodesByProperty(label, key, value);
+    return this.all ? found : this.readableNodes(label, key, found);
   }
 
-  private *seek(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
+  nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
+    const found = this.base.nodesByPropertyMatching(label, key, predicates);
+    return this.all ? found : this.readableNodes(label, key, found);
+  }
+
+  hasNodeIndex(label: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean {
+    return this.base.hasNodeIndex(label, key, kind);
+  }
+
+  nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId> {
+    return this.all ? this.base.nodesInBox(label, key, box) : this.readableNodes(label, key, this.base.nodesInBox(label, key, box));
+  }
+
+  /** Visible nodes whose `key` the user may read (an unreadable property does not match: as if absent). */
+  private *readableNodes(label: string, key: string, ids: Iterable<NodeId>): Iterable<NodeId> {
     if (this.nodes.deniedToken(label)) return;
-    for (const id of this.base.nodesByProperty(label, key, value)) {
+    for (const id of ids) {
       const record = this.visibleNode(id);
-      // a property the user may not read does not match (as if it were absent)
       if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
     }
   }
 
-  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
-    return this.all ? this.base.nodesByPropertyMatching(label, key, test) : this.seekMatching(label, key, test);
+  hasRelIndex(type: string, key: string, kind?: 'RANGE' | 'TEXT' | 'POINT'): boolean {
+    return this.base.hasRelIndex(type, key, kind);
   }
 
-  private *seekMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
-    if (this.nodes.deniedToken(label)) return;
-    for (const id of this.base.nodesByPropertyMatching(label, key, test)) {
-      const record = this.visibleNode(id);
-      if (record !== undefined && this.nodes.readable(record.labels, key)) yield id;
-    }
+  relsInBox(type: string, key: string, box: PointBox): Iterable<RelId> {
+    const found = this.base.relsInBox(type, key, box);
+    return this.all ? found : this.readableRels(type, key, found);
   }
 
-  hasNodeIndex(label: string, key: string): boolean {
-    return this.base.hasNodeIndex(label, key);
+  relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {
+    return this.all ? this.base.relsByProperty(type, key, value) : this.readableRels(type, key, this.base.relsByProperty(type, key, value));
+  }
+
+  relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId> {
+    const found = this.base.relsByPropertyMatching(type, key, predicates);
+    return this.all ? found : this.readableRels(type, key, found);
+  }
+
+  /** Relationships the user may see whose `key` they may read (an unreadable property does not match). */
+  private *readableRels(type: string, key: string, ids: Iterable<RelId>): Iterable<RelId> {
+    if (this.rels.deniedToken(type)) return;
+    for (const id of ids) if (this.visibleRel(id) !== undefined && this.rels.readable([type], key)) yield id;
   }
 
   allRelationships(): Iterable<RelId> {

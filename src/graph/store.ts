@@ -32,25 +32,27 @@ export interface StoreReader {
   relationshipTypes(): readonly string[];
   propertyKeys(): readonly string[];
   /**
-   * Nodes whose entry in the committed node index `indexName` equals `values` (Cypher equality),
-   * one value per indexed property. Only for indexes listed by indexes() with entity NODE.
+   * Entities whose entry in the committed index `indexName` equals `values` (Cypher equality),
+   * one value per indexed property. Only for indexes listed by indexes() that hold entries.
    */
-  indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId>;
+  indexLookup(indexName: string, values: readonly PropertyValue[]): Iterable<NodeId | RelId>;
   /**
-   * Every entry of the committed node index `indexName`: its canonical key (values.ts) and node.
-   * The order is unspecified: canonical keys do not sort like the values they stand for.
+   * The entries of the committed index `indexName` whose value key (index-keys.ts) lies in
+   * start <= key < end, in key order (Cypher's order within a type group).
    */
-  indexEntries(indexName: string): Iterable<IndexEntry>;
+  indexSeek(indexName: string, start: Uint8Array, end: Uint8Array): Iterable<IndexEntry>;
   /** Smallest node id never used by an applied command. */
   nextNodeId(): NodeId;
   nextRelId(): RelId;
   lastAppliedTxId(): number;
 }
 
-/** One entry of a node index: the canonical key of the node's indexed values, and the node. */
+/** One index entry: the value key of the entity's indexed values, and the entity. */
 export interface IndexEntry {
-  readonly key: string;
-  readonly id: NodeId;
+  readonly key: Uint8Array;
+  readonly id: NodeId | RelId;
+  /** the value of a single-value key, when the store has it at hand (the in-memory store) */
+  readonly value?: PropertyValue | undefined;
 }
 
 export interface Store extends StoreReader {
@@ -68,4 +70,19 @@ export interface Store extends StoreReader {
 /** Node indexes that can answer exact lookups: every RANGE index (and constraint-owned ones). */
 export function isLookupIndex(index: IndexDescriptor): boolean {
   return index.entity === 'NODE' && index.kind === 'RANGE';
+}
+
+/** Indexes whose entries the store keeps (populated at creation, maintained by every write). */
+export function holdsEntries(index: IndexDescriptor): boolean {
+  return index.kind === 'RANGE' || index.kind === 'TEXT' || index.kind === 'POINT';
+}
+
+export type SeekIndexKind = 'RANGE' | 'TEXT' | 'POINT';
+
+/** The committed index of `kind` on exactly (entity, label or type, [key]). */
+export function findIndex(
+  indexes: readonly IndexDescriptor[], entity: 'NODE' | 'RELATIONSHIP', kind: SeekIndexKind, token: string, key: string,
+): IndexDescriptor | undefined {
+  return indexes.find((index) => index.entity === entity && index.kind === kind && index.labelOrType === token &&
+    index.properties.length === 1 && index.properties[0] === key);
 }

@@ -7,11 +7,13 @@
 import type { PropertyValue } from '../values/value.js';
 import type { Neo4jError } from '../core/errors.js';
 import type {
-  Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord,
+  Adjacency, ConstraintDescriptor, Direction, GraphRead, IndexDescriptor, NodeId, NodeRecord, RelId, RelRecord, ValuePredicate,
 } from './api.js';
-import { isLookupIndex, type StoreReader } from './store.js';
+import { findIndex, isLookupIndex, type SeekIndexKind, type StoreReader } from './store.js';
+import { chooseSeekIndex, committedBoxSeek, committedMatches } from './index-seek.js';
 import type { TxState, WorkingNode } from './tx-state.js';
-import { canonicalKey, canonicalKeyOf, decodeScalarKey } from './values.js';
+import { canonicalKey, canonicalKeyOf } from './values.js';
+import { inBox, keySpan, predicateTest, type PointBox } from './index-keys.js';
 
 /** Tx-local exact-match index over working nodes for one (label, key), built on first lookup. */
 interface LocalLookup {
@@ -91,7 +93,7 @@ export class OverlayReader implements GraphRead {
     this.checkReadable();
     const wanted = canonicalKey(value);
     if (wanted === null) return [];
-    const index = this.committedLookupIndex(label, [key]);
+    const index = this.liveIndex('NODE', 'RANGE', label, key) ?? (typeof value === 'string' ? this.liveIndex('NODE', 'TEXT', label, key) : undefined);
     if (index === undefined) return this.scanByProperty(label, key, wanted);
     const committed = this.base.indexLookup(index.name, [value]);
     if (!this.state.hasNodeChanges()) return committed;
@@ -103,26 +105,61 @@ export class OverlayReader implements GraphRead {
     return this.committedThen(committed, lookup.entries.get(wanted) ?? [], accept);
   }
 
-  nodesByPropertyMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
+  nodesByPropertyMatching(label: string, key: string, predicates: readonly ValuePredicate[]): Iterable<NodeId> {
     this.checkReadable();
-    const index = this.committedLookupIndex(label, [key]);
+    const span = keySpan(predicates);
+    if (span === null) return [];
+    const test = predicateTest(predicates);
+    const index = this.seekIndex('NODE', label, key, predicates);
+    const read = (id: NodeId): PropertyValue | undefined => this.base.node(id)?.properties.get(key);
+    return this.nodesPassing(label, key, test, index, (found) => committedMatches(this.base, found, span, predicates, test, read));
+  }
+
+  /**
+   * Nodes with `label` whose `key` passes `test`: the committed index's answer (from `committed`)
+   * merged with the tx's own nodes; without a committed index, a scan of the label.
+   */
+  private nodesPassing(
+    label: string, key: string, test: (value: PropertyValue) => boolean, index: IndexDescriptor | undefined,
+    committed: (index: IndexDescriptor) => Iterable<NodeId>,
+  ): Iterable<NodeId> {
     if (index === undefined) return this.scanMatching(label, key, test);
-    const committed = this.committedMatching(index.name, key, test);
-    if (!this.state.hasNodeChanges()) return committed;
+    if (!this.state.hasNodeChanges()) return committed(index);
     const lookup = this.localLookup(label, key);
     const accept = (node: WorkingNode): boolean => {
       const own = node.properties.get(key);
       return node.labels.includes(label) && own !== undefined && test(own);
     };
-    return this.committedThen(committed, flatten(lookup.entries.values()), accept);
+    return this.committedThen(committed(index), flatten(lookup.entries.values()), accept);
   }
 
-  /** Index entries whose value passes; a value the key does not spell out is read from the node. */
-  private *committedMatching(indexName: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
-    for (const entry of this.base.indexEntries(indexName)) {
-      const value = decodeScalarKey(entry.key) ?? this.base.node(entry.id)?.properties.get(key);
-      if (value !== undefined && test(value)) yield entry.id;
-    }
+  /** Nodes with `label` whose `key` is a 2D point of the box's CRS inside the box (bounds included). */
+  nodesInBox(label: string, key: string, box: PointBox): Iterable<NodeId> {
+    this.checkReadable();
+    const index = this.liveIndex('NODE', 'POINT', label, key);
+    return this.nodesPassing(label, key, (value) => inBox(box, value), index, (found) => committedBoxSeek(this.base, found, box));
+  }
+
+  /** Relationships of `type` whose `key` is a 2D point inside the box. */
+  relsInBox(type: string, key: string, box: PointBox): Iterable<RelId> {
+    this.checkReadable();
+    const index = this.liveIndex('RELATIONSHIP', 'POINT', type, key);
+    return this.relsPassing(type, key, (value) => inBox(box, value), index, (found) => committedBoxSeek(this.base, found, box));
+  }
+
+  /**
+   * The committed, not dropped index that answers these predicates on (token, key): a TEXT index
+   * for string predicates when there is no RANGE index, or for CONTAINS / ENDS WITH (its trigram
+   * postings beat reading every string); otherwise the RANGE index.
+   */
+  private seekIndex(entity: 'NODE' | 'RELATIONSHIP', token: string, key: string, predicates: readonly ValuePredicate[]): IndexDescriptor | undefined {
+    return chooseSeekIndex(predicates, (kind) => this.liveIndex(entity, kind, token, key));
+  }
+
+  /** A committed index of `kind` on exactly (token, [key]) that this tx has not dropped. */
+  private liveIndex(entity: 'NODE' | 'RELATIONSHIP', kind: SeekIndexKind, token: string, key: string): IndexDescriptor | undefined {
+    const index = findIndex(this.base.indexes(), entity, kind, token, key);
+    return index !== undefined && !this.isIndexDropped(index) ? index : undefined;
   }
 
   private *scanMatching(label: string, key: string, test: (value: PropertyValue) => boolean): Iterable<NodeId> {
@@ -153,9 +190,66 @@ export class OverlayReader implements GraphRead {
     return index.owningConstraint !== undefined && this.state.droppedConstraints.has(index.owningConstraint);
   }
 
-  hasNodeIndex(label: string, key: string): boolean {
+  hasNodeIndex(label: string, key: string, kind: SeekIndexKind = 'RANGE'): boolean {
     this.checkReadable();
-    return this.indexes().some((index) => isLookupIndex(index) && index.labelOrType === label && sameKeys(index.properties, [key]));
+    return findIndex(this.indexes(), 'NODE', kind, label, key) !== undefined;
+  }
+
+  hasRelIndex(type: string, key: string, kind: SeekIndexKind = 'RANGE'): boolean {
+    this.checkReadable();
+    return findIndex(this.indexes(), 'RELATIONSHIP', kind, type, key) !== undefined;
+  }
+
+  relsByProperty(type: string, key: string, value: PropertyValue): Iterable<RelId> {
+    this.checkReadable();
+    const wanted = canonicalKey(value);
+    if (wanted === null) return [];
+    const index = this.liveIndex('RELATIONSHIP', 'RANGE', type, key) ??
+      (typeof value === 'string' ? this.liveIndex('RELATIONSHIP', 'TEXT', type, key) : undefined);
+    return this.relsPassing(type, key, (v) => canonicalKey(v) === wanted, index, (found) => this.base.indexLookup(found.name, [value]));
+  }
+
+  relsByPropertyMatching(type: string, key: string, predicates: readonly ValuePredicate[]): Iterable<RelId> {
+    this.checkReadable();
+    const span = keySpan(predicates);
+    if (span === null) return [];
+    const test = predicateTest(predicates);
+    const read = (id: RelId): PropertyValue | undefined => this.base.relationship(id)?.properties.get(key);
+    const index = this.seekIndex('RELATIONSHIP', type, key, predicates);
+    return this.relsPassing(type, key, test, index, (found) => committedMatches(this.base, found, span, predicates, test, read));
+  }
+
+  /**
+   * Relationships of `type` whose `key` passes `test`: the committed index's answer (from
+   * `committed`) minus what this tx deleted or changed, then the tx's own created or changed
+   * relationships that pass, judged by their working copy (listed when the call is made).
+   * Without a committed index on (type, key), a scan of the type.
+   */
+  private relsPassing(
+    type: string, key: string, test: (value: PropertyValue) => boolean, index: IndexDescriptor | undefined,
+    committed: (index: IndexDescriptor) => Iterable<RelId>,
+  ): Iterable<RelId> {
+    if (index === undefined) return this.scanRels(type, key, test);
+    if (!this.state.hasRelChanges()) return committed(index);
+    const local: RelId[] = [];
+    for (const rel of this.state.rels.values()) {
+      const value = rel.properties.get(key);
+      if (rel.type === type && value !== undefined && test(value)) local.push(rel.id);
+    }
+    return this.committedRelsExcept(committed(index), local);
+  }
+
+  private *committedRelsExcept(committed: Iterable<RelId>, local: readonly RelId[]): Iterable<RelId> {
+    const { deletedRels, rels } = this.state;
+    for (const id of committed) if (!deletedRels.has(id) && !rels.has(id)) yield id;
+    for (const id of local) if (!deletedRels.has(id)) yield id;
+  }
+
+  private *scanRels(type: string, key: string, test: (value: PropertyValue) => boolean): Iterable<RelId> {
+    for (const id of this.relationshipsWithType(type)) {
+      const value = this.relationship(id)?.properties.get(key);
+      if (value !== undefined && test(value)) yield id;
+    }
   }
 
   private localLookup(label: string, key: string): LocalLookup {

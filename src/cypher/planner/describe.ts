@@ -5,13 +5,13 @@
 // EmptyResult) root. Estimated rows come from the store's counts; PROFILE fills in the rows
 // each clause passed on and the store reads it made (runtime/profile.ts).
 
-import type { Clause, Expression, PatternPart, Query, SingleQuery, Statement } from '../ast/index.js';
+import type { Clause, Expression, PatternPart, Query, RelationshipPattern, SingleQuery, Statement } from '../ast/index.js';
 import { printClause, printExpression, printPatternPart } from '../ast/print.js';
 import type { GraphRead } from '../../graph/api.js';
 import type { PlanDescription, ProfiledPlan } from '../../execution/api.js';
 import type { AnalyzedStatement } from '../semantic/types.js';
 import type { CypherValue } from '../../values/value.js';
-import { collectSeeds, ID_SEED, isScanOp, type SeedAst, type SeedOp } from '../runtime/match-where.js';
+import { collectSeeds, ID_SEED, isEqualityOp, isPointOp, isScanOp, type SeedAst, type SeedOp } from '../runtime/match-where.js';
 
 /** What PROFILE measured: per clause (rows passed on, store reads made) and records produced. */
 export interface ProfileCounts {
@@ -79,8 +79,18 @@ class Estimator {
     return rels / nodes;
   }
 
-  hasIndex(labels: readonly string[], key: string): boolean {
-    return this.graph !== undefined && labels.some((l) => this.graph!.hasNodeIndex(l, key));
+  /** The label of `labels` with an index of `kind` on key, if any. */
+  indexedLabel(labels: readonly string[], key: string, kind: 'RANGE' | 'TEXT' | 'POINT' = 'RANGE'): string | undefined {
+    return this.graph === undefined ? undefined : labels.find((l) => this.graph!.hasNodeIndex(l, key, kind));
+  }
+
+  hasRelIndex(types: readonly string[], key: string, kind: 'RANGE' | 'TEXT' | 'POINT' = 'RANGE'): boolean {
+    return this.graph !== undefined && types.length === 1 && this.graph.hasRelIndex(types[0]!, key, kind);
+  }
+
+  rels(types: readonly string[]): number {
+    if (!this.graph) return 10;
+    return types.reduce((sum, t) => sum + this.graph!.relationshipCount(t), 0);
   }
 }
 
@@ -88,9 +98,24 @@ function propertyKeys(e: Expression | null): string[] {
   return e !== null && e.kind === 'MapLiteral' ? (e as unknown as { entries: readonly { key: string }[] }).entries.map((x) => x.key) : [];
 }
 
-function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet<string>, input: number, est: Estimator): { type: string; rows: number } {
+/** The index a seed can use: RANGE for anything, TEXT for string equality and string predicates (preferred for CONTAINS / ENDS WITH). */
+function indexKindFor(has: (kind: 'RANGE' | 'TEXT') => boolean, seeds: readonly SeedAst[], key: string, equality: boolean): 'RANGE' | 'TEXT' | undefined {
+  const mine = seeds.filter((s) => s.key === key);
+  const stringy = equality
+    ? mine.every((s) => s.op === 'eq' && (s.value.kind === 'Parameter' || (s.value.kind === 'Literal' && typeof (s.value as unknown as { value: unknown }).value === 'string')))
+    : mine.every((s) => s.op === 'STARTS WITH' || s.op === 'CONTAINS' || s.op === 'ENDS WITH');
+  const text = stringy && mine.length > 0 && has('TEXT');
+  if (text && mine.some((s) => s.op === 'CONTAINS' || s.op === 'ENDS WITH')) return 'TEXT';
+  if (has('RANGE')) return 'RANGE';
+  return text ? 'TEXT' : undefined;
+}
+
+function describeMatch(
+  c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet<string>, input: number, est: Estimator,
+): { type: string; rows: number; index?: string } {
   let rows = input;
   let type = 'AllNodesScan';
+  let index: string | undefined;
   const seeds: SeedAst[] = [];
   collectSeeds(c.where, seeds);
   for (const part of c.pattern) {
@@ -99,15 +124,38 @@ function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet
     if (!anchored) {
       const keys = propertyKeys(first.properties);
       const mine = seeds.filter((s) => s.variable === first.variable && s.key !== ID_SEED && s.needs.every((v) => bound.has(v)));
-      const seekKeys = [...keys, ...mine.filter((s) => !isScanOp(s.op)).map((s) => s.key)];
-      const seek = seekKeys.some((k) => est.hasIndex(first.labels, k));
-      const scan = seek ? undefined : mine.find((s) => isScanOp(s.op) && est.hasIndex(first.labels, s.key));
-      type = seek ? 'NodeIndexSeek' : scan !== undefined ? scanOperator(scan.op) : first.labels.length > 0 ? 'NodeByLabelScan' : 'AllNodesScan';
+      const seekKeys = [...keys, ...mine.filter((s) => isEqualityOp(s.op)).map((s) => s.key)];
+      const choose = (key: string, equality: boolean): string | undefined => {
+        const eqSeeds = mine.filter((s) => equality ? isEqualityOp(s.op) : isScanOp(s.op));
+        const labelOf = (kind: 'RANGE' | 'TEXT'): string | undefined => est.indexedLabel(first.labels, key, kind);
+        // an inline map value is a literal or parameter: treat it as a possible string
+        const kind = keys.includes(key) && equality ? (labelOf('RANGE') ? 'RANGE' : labelOf('TEXT') ? 'TEXT' : undefined)
+          : indexKindFor((k) => labelOf(k) !== undefined, eqSeeds, key, equality);
+        return kind === undefined ? undefined : `${kind} INDEX ${first.variable ?? ''}:${labelOf(kind)}(${key})`;
+      };
+      const seekKey = seekKeys.find((k) => choose(k, true) !== undefined);
+      const scan = seekKey !== undefined ? undefined : mine.find((s) => isScanOp(s.op) && choose(s.key, false) !== undefined);
+      index = seekKey !== undefined ? choose(seekKey, true) : scan !== undefined ? choose(scan.key, false) : undefined;
+      type = seekKey !== undefined ? 'NodeIndexSeek' : scan !== undefined ? scanOperator(scan.op) : first.labels.length > 0 ? 'NodeByLabelScan' : 'AllNodesScan';
+      const point = index === undefined ? mine.find((s) => isPointOp(s.op) && est.indexedLabel(first.labels, s.key, 'POINT') !== undefined) : undefined;
+      if (point !== undefined) {
+        type = 'NodeIndexSeekByRange';
+        index = `POINT INDEX ${first.variable ?? ''}:${est.indexedLabel(first.labels, point.key, 'POINT')}(${point.key})`;
+      }
       rows *= est.nodes(first.labels) * (keys.length > 0 ? EQUALITY_SELECTIVITY : 1);
     } else if (part.relationships.length === 0) {
       type = 'Filter';
     }
+    let seeking = part.nodes.some((n) => n.variable !== null && bound.has(n.variable)) || (!anchored && type.startsWith('NodeIndex'));
     for (const rel of part.relationships) {
+      const relSeek = seeking || rel.length !== null ? undefined : relSeekOperator(rel, seeds, bound, est);
+      if (relSeek !== undefined) {
+        seeking = true;
+        type = relSeek.type;
+        index = relSeek.index;
+        rows = input * est.rels(rel.types) * (relSeek.type.endsWith('IndexSeek') ? EQUALITY_SELECTIVITY : PREDICATE_SELECTIVITY);
+        continue;
+      }
       const hops = rel.length === null ? 1 : Math.min(rel.length.max ?? 3, 3);
       rows *= Math.max(est.degree(rel.types) ** hops, rel.length === null ? 0 : 1) * (rel.direction === 'both' ? 2 : 1);
       type = part.shortest ? (part.shortest === 'all' ? 'AllShortestPaths' : 'ShortestPath') : rel.length === null ? 'Expand(All)' : 'VarLengthExpand(All)';
@@ -119,7 +167,35 @@ function describeMatch(c: Extract<Clause, { kind: 'Match' }>, bound: ReadonlySet
     type = type === 'Expand(All)' ? 'OptionalExpand(All)' : 'Optional';
     rows = Math.max(rows, input);
   }
-  return { type, rows };
+  return { type, rows, ...(index !== undefined ? { index } : {}) };
+}
+
+/**
+ * Neo4j 5's operator for a relationship found through its type's index (`MATCH ()-[r:T]->()
+ * WHERE r.p = $v`), when the pattern has no cheaper start; undefined when no seed is indexed.
+ */
+function relSeekOperator(
+  rel: RelationshipPattern, seeds: readonly SeedAst[], bound: ReadonlySet<string>, est: Estimator,
+): { type: string; index: string } | undefined {
+  if (rel.types.length !== 1) return undefined;
+  const mine = rel.variable === null ? [] : seeds.filter((s) => s.variable === rel.variable && s.key !== ID_SEED && s.needs.every((v) => bound.has(v)));
+  const inline = propertyKeys(rel.properties);
+  const eqKeys = [...inline, ...mine.filter((s) => isEqualityOp(s.op)).map((s) => s.key)];
+  const prefix = rel.direction === 'both' ? 'UndirectedRelationshipIndex' : 'DirectedRelationshipIndex';
+  const has = (key: string) => (kind: 'RANGE' | 'TEXT'): boolean => est.hasRelIndex(rel.types, key, kind);
+  const detail = (kind: string, key: string): string => `${kind} INDEX ${rel.variable ?? ''}:${rel.types[0]}(${key})`;
+  for (const key of eqKeys) {
+    const kind = inline.includes(key) ? (has(key)('RANGE') ? 'RANGE' : has(key)('TEXT') ? 'TEXT' : undefined)
+      : indexKindFor(has(key), mine.filter((s) => isEqualityOp(s.op)), key, true);
+    if (kind !== undefined) return { type: `${prefix}Seek`, index: detail(kind, key) };
+  }
+  for (const scan of mine.filter((s) => isScanOp(s.op))) {
+    const kind = indexKindFor(has(scan.key), mine.filter((s) => isScanOp(s.op)), scan.key, false);
+    if (kind !== undefined) return { type: prefix + scanOperator(scan.op).slice('NodeIndex'.length), index: detail(kind, scan.key) };
+  }
+  const point = mine.find((s) => isPointOp(s.op) && est.hasRelIndex(rel.types, s.key, 'POINT'));
+  if (point !== undefined) return { type: `${prefix}SeekByRange`, index: detail('POINT', point.key) };
+  return undefined;
 }
 
 /** Neo4j's operator names: a range or prefix is a seek over the ordered index, the rest scan it. */
@@ -159,7 +235,9 @@ function describeProjection(c: Extract<Clause, { kind: 'With' | 'Return' }>, inp
   return { type, rows };
 }
 
-function clauseOperator(c: Clause, bound: ReadonlySet<string>, input: number, est: Estimator, aggregating: boolean): { type: string; rows: number } {
+function clauseOperator(
+  c: Clause, bound: ReadonlySet<string>, input: number, est: Estimator, aggregating: boolean,
+): { type: string; rows: number; index?: string } {
   switch (c.kind) {
     case 'Match': return describeMatch(c, bound, input, est);
     case 'With': case 'Return': return describeProjection(c, input, aggregating);
@@ -195,10 +273,11 @@ function describeSingle(q: SingleQuery, analysis: AnalyzedStatement | null, est:
     const info = analysis?.clauses.get(c);
     const bound = new Set(info ? info.before.keys() : []);
     const projection = c.kind === 'With' || c.kind === 'Return' ? analysis?.projections.get(c.projection) : undefined;
-    const { type, rows: estimated } = clauseOperator(c, bound, rows, est, projection?.aggregating ?? false);
+    const { type, rows: estimated, index } = clauseOperator(c, bound, rows, est, projection?.aggregating ?? false);
     rows = Math.max(estimated, 0);
     const identifiers = visibleNames(projection ? projection.columns : info ? info.after.keys() : []);
-    top = { operatorType: type, identifiers, details: details(c), estimatedRows: rows, clause: c, children: top ? [top] : [] };
+    // Neo4j's seek details start with the index used: `RANGE INDEX n:Person(name) WHERE …`
+    top = { operatorType: type, identifiers, details: index !== undefined ? `${index}, ${details(c)}` : details(c), estimatedRows: rows, clause: c, children: top ? [top] : [] };
   }
   return top;
 }

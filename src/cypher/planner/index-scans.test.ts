@@ -3,48 +3,10 @@
 // label scan plus filter gives, over mixed-type values and inside a transaction's own changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GraphTx } from '../../graph/api.js';
-import type { PlanDescription } from '../../execution/api.js';
 import { createMemoryDatabase } from '../../graph/memory.js';
 import type { GraphDatabase } from '../../graph/api.js';
-import { CypherEngine } from '../query.js';
 import type { CypherValue } from '../../values/value.js';
-import { hashKey } from '../../values/compare.js';
-
-const engine = new CypherEngine();
-
-/** Counts the store access paths a statement uses. */
-function spy(tx: GraphTx): { tx: GraphTx; calls: Map<string, number> } {
-  const calls = new Map<string, number>();
-  const proxy = new Proxy(tx, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      if (typeof prop === 'string' && ['allNodes', 'nodesWithLabel', 'nodesByPropertyMatching'].includes(prop)) {
-        return (...args: unknown[]) => { calls.set(prop, (calls.get(prop) ?? 0) + 1); return (v as (...a: unknown[]) => unknown).apply(target, args); };
-      }
-      return v.bind(target);
-    },
-  });
-  return { tx: proxy, calls };
-}
-
-async function run(db: GraphDatabase, text: string, params: Record<string, CypherValue> = {}, tx?: GraphTx) {
-  const own = tx ?? db.begin();
-  const s = spy(own);
-  const r = await engine.execute(s.tx, text, new Map(Object.entries(params)));
-  if (!tx) await own.commit();
-  return { rows: r.records.map((row) => row[0]!), calls: s.calls };
-}
-
-async function explain(db: GraphDatabase, text: string): Promise<string[]> {
-  const tx = db.begin();
-  const cursor = await engine.open(tx, `EXPLAIN ${text}`, new Map());
-  const plan = cursor.plan?.();
-  tx.rollback();
-  const ops = (p: PlanDescription): string[] => [p.operatorType, ...p.children.flatMap(ops)];
-  return plan ? ops(plan) : [];
-}
+import { engine, explain, run, sorted } from './index-scans.testlib.js';
 
 const MIXED = `[1, 2, 3, 10, -5, 2.5, 1.0, 0.0, -0.0, 1e300, -1e300, 'a', 'ab', 'abc', 'b', 'B', '', 'zz', true, false,
   [1, 2], [1], ['a'], [], date('2020-01-01'), null]`;
@@ -66,10 +28,6 @@ const PREDICATES: [string, Record<string, CypherValue>][] = [
   ['n.p STARTS WITH $x', { x: null }], ['n.p CONTAINS $x', { x: 'b' }], ['n.p ENDS WITH $x', { x: 'c' }],
   ['n.p ENDS WITH $x AND n.p > $y', { x: 'b', y: 'a' }],
 ];
-
-function sorted(rows: CypherValue[]): string[] {
-  return rows.map(hashKey).sort();
-}
 
 test('index scans return exactly what a label scan and filter return, over mixed-type values', async () => {
   // proves type groups are kept apart (numbers with numbers, strings with strings), nulls and NaN match nothing, lists read back

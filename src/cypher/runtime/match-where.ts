@@ -20,12 +20,25 @@ export const ID_SEED = '  id';
 export interface SeedAst { variable: string; key: string; op: SeedOp; value: Expression; needs: string[] }
 export interface Seed { key: string; op: SeedOp; value: Evaluator; needs: readonly string[] }
 /** `v.key <op> value`: the ops after eq/in are answered by scanning an index's entries. */
-export type SeedOp = 'eq' | 'in' | ScanOp;
+export type SeedOp = 'eq' | 'in' | ScanOp | PointOp;
 export type ScanOp = '<' | '<=' | '>' | '>=' | 'STARTS WITH' | 'CONTAINS' | 'ENDS WITH';
+/**
+ * Point seeds, answered by a POINT index: `point.withinBBox(v.key, lo, hi)` (value: [lo, hi]) and
+ * `point.distance(v.key, c) < r` / `<= r` (value: [c, r]).
+ */
+export type PointOp = 'BBOX' | 'DIST<' | 'DIST<=';
 const FLIPPED: Readonly<Record<string, ScanOp>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 export function isScanOp(op: SeedOp): op is ScanOp {
-  return op !== 'eq' && op !== 'in';
+  return op !== 'eq' && op !== 'in' && !isPointOp(op);
+}
+
+export function isEqualityOp(op: SeedOp): op is 'eq' | 'in' {
+  return op === 'eq' || op === 'in';
+}
+
+export function isPointOp(op: SeedOp): op is PointOp {
+  return op === 'BBOX' || op === 'DIST<' || op === 'DIST<=';
 }
 
 export function collectSeeds(where: Expression | null, out: SeedAst[]): void {
@@ -34,6 +47,7 @@ export function collectSeeds(where: Expression | null, out: SeedAst[]): void {
 }
 
 function collectSeed(where: Expression, out: SeedAst[]): void {
+  collectPointSeed(where, out);
   let pairs: [Expression, Expression, SeedOp][];
   if (where.kind === 'Comparison' && where.ops.length === 1 && where.ops[0] === '=') {
     const [a, b] = where.operands as [Expression, Expression];
@@ -66,6 +80,42 @@ function collectSeed(where: Expression, out: SeedAst[]): void {
   }
 }
 
+const isCall = (e: Expression, names: readonly string[], arity: number): e is Extract<Expression, { kind: 'FunctionCall' }> =>
+  e.kind === 'FunctionCall' && names.includes(e.name.toLowerCase()) && e.args.length === arity;
+
+/** `point.withinBBox(v.k, lo, hi)`, `point.distance(v.k, c) < r` (either argument order, either side). */
+function collectPointSeed(where: Expression, out: SeedAst[]): void {
+  let property: Expression;
+  let value: Expression[];
+  let op: SeedOp;
+  if (isCall(where, ['point.withinbbox'], 3)) {
+    property = where.args[0]!;
+    value = [where.args[1]!, where.args[2]!];
+    op = 'BBOX';
+  } else if (where.kind === 'Comparison' && where.ops.length === 1) {
+    const [a, b] = where.operands as [Expression, Expression];
+    const cmp = where.ops[0]!;
+    const DISTANCE = ['point.distance', 'distance'];
+    let call: Expression | undefined;
+    let radius: Expression | undefined;
+    if ((cmp === '<' || cmp === '<=') && isCall(a, DISTANCE, 2)) [call, radius] = [a, b];
+    else if ((cmp === '>' || cmp === '>=') && isCall(b, DISTANCE, 2)) [call, radius] = [b, a];
+    if (call === undefined || radius === undefined || call.kind !== 'FunctionCall') return;
+    op = cmp === '<' || cmp === '>' ? 'DIST<' : 'DIST<=';
+    const [x, y] = call.args as [Expression, Expression];
+    const onX = x.kind === 'PropertyAccess' && x.object.kind === 'Variable';
+    property = onX ? x : y;
+    value = [onX ? y : x, radius];
+  } else {
+    return;
+  }
+  const needs: string[] = [];
+  if (!value.every((v) => freeVariables(v, needs))) return;
+  if (property.kind === 'PropertyAccess' && property.object.kind === 'Variable' && !needs.includes(property.object.name)) {
+    out.push({ variable: property.object.name, key: property.key, op, value: { kind: 'ListLiteral', items: value, span: where.span }, needs });
+  }
+}
+
 /** Collects the variables a simple expression reads; false for expressions too complex to seed. */
 function freeVariables(e: Expression, out: string[]): boolean {
   switch (e.kind) {
@@ -75,6 +125,9 @@ function freeVariables(e: Expression, out: string[]): boolean {
     case 'ListLiteral': return e.items.every((x) => freeVariables(x, out));
     case 'UnaryOp': return freeVariables(e.operand, out);
     case 'BinaryOp': return freeVariables(e.left, out) && freeVariables(e.right, out);
+    case 'MapLiteral': return e.entries.every((entry) => freeVariables(entry.value, out));
+    // point({…}) bounds a point seek; other calls stay out of seeds (they may be non-deterministic)
+    case 'FunctionCall': return e.name.toLowerCase() === 'point' && e.args.every((x) => freeVariables(x, out));
     default: return false;
   }
 }

@@ -16,7 +16,7 @@ import { matchSelected } from './path-selectors.js';
 import { dynamicNames } from '../functions/dynamic-labels.js';
 import { collectSeeds, ID_SEED, pushDownConjuncts, usable, variablesIn, type Seed, type SeedAst } from './match-where.js';
 
-import { bindNode, candidates, propsMatch, pushedHold, startScore } from './match-nodes.js';
+import { bindNode, candidates, propsMatch, pushedHold, relIndexSeek, startScore } from './match-nodes.js';
 
 export { bindNode, candidates } from './match-nodes.js';
 
@@ -134,7 +134,8 @@ export function compilePatternMatcher(
         }
       });
       s.rels.forEach((r, j) => {
-        if (r.variable === seed.variable && seed.key === ID_SEED && !r.varLength) {
+        // id(r) lookups, and property seeds a relationship index on its single type may answer
+        if (r.variable === seed.variable && !r.varLength && (seed.key === ID_SEED || r.types.length === 1)) {
           const list = s.relSeeds.get(j) ?? [];
           list.push({ key: seed.key, op: seed.op, value: compileExpression(seed.value), needs: seed.needs });
           s.relSeeds.set(j, list);
@@ -199,6 +200,7 @@ interface Segment { relIds: number[]; rels: RelationshipValue[] | null; nodes: N
  */
 function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext, nodeCost: number): { index: number; nodeIds: Iterable<number> } | null {
   let typeScan: { index: number; cost: number } | null = null;
+  let indexSeek: { index: number; cost: number; relIds: Iterable<number> } | null = null;
   for (let j = 0; j < spec.rels.length; j++) {
     const rs = spec.rels[j]!;
     if (rs.varLength) continue;
@@ -206,13 +208,18 @@ function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext, nodeCost: number)
     const bound = rs.variable !== null ? row[rs.variable] : undefined;
     if (bound instanceof RelationshipValue) relIds = [bound.id];
     else if (bound === undefined) {
-      const seed = spec.relSeeds.get(j)?.find((x) => usable(x, row));
+      const seed = spec.relSeeds.get(j)?.find((x) => x.key === ID_SEED && usable(x, row));
       if (seed) {
         const v = seed.value(row, ctx);
         const values = seed.op === 'in' ? (Array.isArray(v) ? v : []) : [v];
         relIds = values.flatMap((x) => typeof x === 'bigint' ? [Number(x)] : typeof x === 'number' && Number.isInteger(x) ? [x]
           : typeof x === 'string' && /^\d+$/.test(x) ? [Number(x)] : []);
       }
+    }
+    if (relIds === null && bound === undefined && !rs.dynamicType) {
+      const seek = relIndexSeek(rs.types, rs.props, spec.relSeeds.get(j), row, ctx);
+      if (seek !== null && seek.cost <= 1) return { index: j, nodeIds: endpoints(rs, seek.relIds, ctx) };
+      if (seek !== null && seek.cost < nodeCost && (indexSeek === null || seek.cost < indexSeek.cost)) indexSeek = { index: j, ...seek };
     }
     if (relIds === null) {
       if (rs.types.length > 0 && bound === undefined) {
@@ -222,6 +229,9 @@ function relAnchor(spec: PartSpec, row: Row, ctx: ExecContext, nodeCost: number)
       continue;
     }
     return { index: j, nodeIds: endpoints(rs, relIds, ctx) };
+  }
+  if (indexSeek && (typeScan === null || indexSeek.cost <= typeScan.cost)) {
+    return { index: indexSeek.index, nodeIds: endpoints(spec.rels[indexSeek.index]!, indexSeek.relIds, ctx) };
   }
   if (typeScan) {
     // A rare relationship type is a cheaper start than the nodes: walk from its endpoints.

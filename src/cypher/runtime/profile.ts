@@ -11,7 +11,7 @@ import { isControl, type Row } from './context.js';
 /** Transaction calls that are bookkeeping, not store reads or writes. */
 const NOT_HITS = new Set<string | symbol>([
   'savepoint', 'rollbackToSavepoint', 'releaseSavepoint', 'hasChanges', 'commit', 'rollback', 'terminate', 'waitingOn', 'blockedBy',
-  'trackMemory', 'labels', 'relationshipTypes', 'propertyKeys', 'indexes', 'constraints', 'hasNodeIndex', 'isNodeDeleted',
+  'trackMemory', 'labels', 'relationshipTypes', 'propertyKeys', 'indexes', 'constraints', 'hasNodeIndex', 'hasRelIndex', 'isNodeDeleted',
   'isRelationshipDeleted', 'lockUniqueKeys', 'constructor',
 ]);
 
