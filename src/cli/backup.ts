@@ -71,7 +71,8 @@ export function parseBackupAddress(from: string): { host: string; port: number }
   return { host: host.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
-function fsyncPath(path: string): void {
+/** fsyncs a file's data (LMDB runs with noSync: a finished store is made durable with this) */
+export function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);

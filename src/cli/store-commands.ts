@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { checkDatabaseConsistency } from '../graph/open.js';
 import type { ServerConfig } from '../server/config/types.js';
 import type { AdminOutput } from './admin.js';
+import { registerImportCommands } from './import-commands.js';
 import { checkSystemBackup, SYSTEM_BACKUP_FILE } from './system-backup.js';
 import { EXIT_INCONSISTENT, matchingDatabases, runBackup, runDump, runLoad, runRestore, runUnbind } from './backup.js';
 import type { FramedTls } from '../env/node/framed-tcp.js';
@@ -179,8 +180,9 @@ export function registerStoreCommands(
     .option(CONFIG_OPTION, CONFIG_HELP)
     .action((name: string, opts: { config?: string }) =>
       withConfig(opts.config, (config) => check(join(config.dataDir, 'databases', name), `Database '${name}'`)));
-  admin.command('server').description('server administration (Neo4j 5 form)')
-    .command('unbind').description('remove the cluster state, keeping the store (the server stopped)')
+  const server = admin.command('server').description('server administration (Neo4j 5 form)');
+  server.command('unbind').description('remove the cluster state, keeping the store (the server stopped)')
     .option(CONFIG_OPTION, CONFIG_HELP)
     .action((opts: { config?: string }) => withConfig(opts.config, (config) => runUnbind(config, output)));
+  registerImportCommands(admin, database, server, loadConfig, output);
 }

@@ -22,9 +22,9 @@ export interface CsvReaderOptions {
   readonly maxFieldChars: number;
   /** names the resource in error messages */
   readonly description: string;
+  /** the quote character (default `"`; neo4j-admin import's --quote) */
+  readonly quote?: string;
 }
-
-const QUOTE = '"';
 
 /**
  * Pulls records out of text fed chunk by chunk. `next()` answers a record, or null when it needs
@@ -36,8 +36,12 @@ export class CsvRecordReader {
   private ended = false;
   private line = 1;
   private started = false;
+  private readonly quote: string;
 
   constructor(private readonly options: CsvReaderOptions) {
+    this.quote = options.quote ?? '"';
+    const QUOTE = this.quote;
+    if (QUOTE.length !== 1 || QUOTE === '\n' || QUOTE === '\r') throw new Neo4jError(Status.SyntaxError, 'CSV quote character can only be one character wide');
     if (options.fieldTerminator.length !== 1 || options.fieldTerminator === QUOTE || options.fieldTerminator === '\n' || options.fieldTerminator === '\r') {
       throw new Neo4jError(Status.SyntaxError, 'CSV field terminator can only be one character wide');
     }
@@ -82,6 +86,7 @@ export class CsvRecordReader {
       return 'blank';
     }
     const term = this.options.fieldTerminator;
+    const QUOTE = this.quote;
     const fields: (string | null)[] = [];
     for (;;) {
       // one field starting at i
