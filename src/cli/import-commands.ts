@@ -8,6 +8,7 @@ import type { AdminOutput } from './admin.js';
 import { ImportUsageError, parseImportArgs, type ImportForm } from './import/args.js';
 import { runImport } from './import/run.js';
 import { runMemoryRecommendation } from './memrec.js';
+import { nodeClock } from '../env/node/clock.js';
 
 /** neo4j-admin's exit code for a command line it cannot use (as the other admin commands) */
 const EXIT_USAGE = 64;
@@ -63,7 +64,7 @@ export function registerImportCommands(
       return;
     }
     const config = loadConfig(options.config);
-    process.exitCode = config === undefined ? 1 : await runImport(config, options, form, output);
+    process.exitCode = config === undefined ? 1 : await runImport(config, options, form, output, nodeClock);
   };
   admin.command('import').description('build a new database from CSV files (Neo4j import header format; the server stopped)')
     .allowUnknownOption(true).allowExcessArguments(true).helpOption('-h, --help', 'this help')

@@ -15,6 +15,8 @@ import { TX_COMMAND_VERSION, type Property, type TxOp } from '../../graph/comman
 import { KvGraphStore } from '../../graph/kv-store.js';
 import { storeFilePath } from '../../graph/open.js';
 import type { ServerConfig } from '../../server/config/types.js';
+import { securityLogTime } from '../../server/system/security-log.js';
+import type { Clock } from '../../env/clock.js';
 import type { AdminOutput } from '../admin.js';
 import { fsyncPath } from '../backup.js';
 import { runningPid } from '../daemon.js';
@@ -50,10 +52,6 @@ export function formatDuration(ms: number): string {
   return `${minutes > 0 ? `${minutes}m ` : ''}${minutes > 0 || seconds > 0 ? `${seconds}s ` : ''}${millis}ms`;
 }
 
-function timestamp(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '+0000');
-}
-
 function peakMemoryBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
@@ -62,15 +60,17 @@ function peakMemoryBytes(): number {
 class Progress {
   private readBytes = 0;
   private step = 0;
-  private lastMs = Date.now();
-  constructor(private readonly total: number, private readonly output: AdminOutput) {}
+  private lastMs: number;
+  constructor(private readonly total: number, private readonly output: AdminOutput, private readonly clock: Clock) {
+    this.lastMs = clock.monotonicMs();
+  }
   add(bytes: number): void {
     this.readBytes += bytes;
     const reached = this.total === 0 ? PROGRESS_STEPS : Math.min(PROGRESS_STEPS, Math.floor((this.readBytes / this.total) * PROGRESS_STEPS));
     // a chunk that passes several steps prints one line, for the last of them
     if (this.step < reached) {
       this.step = reached;
-      const now = Date.now();
+      const now = this.clock.monotonicMs();
       this.output.out(`.......... .......... .......... .......... .......... ${String(this.step * 5).padStart(3)}% ∆${formatDuration(now - this.lastMs)}\n`);
       this.lastMs = now;
     }
@@ -314,7 +314,9 @@ async function holdsData(path: string): Promise<boolean> {
 }
 
 /** Returns the exit code: 0 imported, 1 refused or failed (nothing written). */
-export async function runImport(config: ServerConfig, options: ImportOptions, form: ImportForm, output: AdminOutput): Promise<number> {
+/** clock: the wall time printed and the durations measured (env/node/clock.ts's nodeClock in the CLI) */
+export async function runImport(config: ServerConfig, options: ImportOptions, form: ImportForm, output: AdminOutput, clock: Clock): Promise<number> {
+  const timestamp = (): string => securityLogTime(clock.wallMs());
   const database = options.database ?? config.defaultDatabase;
   if (database === 'system') {
     output.err('The system database cannot be imported into.\n');
@@ -337,7 +339,7 @@ export async function runImport(config: ServerConfig, options: ImportOptions, fo
       : `Database '${database}' already exists at ${target}. Use --overwrite-destination to replace it.\n`);
     return 1;
   }
-  const startMs = Date.now();
+  const startMs = clock.monotonicMs();
   const scratch = join(databases, `.${database}.import-${process.pid}`);
   let bad: BadEntries | undefined;
   let store: KvGraphStore | undefined;
@@ -359,18 +361,18 @@ export async function runImport(config: ServerConfig, options: ImportOptions, fo
     const writer = new BatchWriter(store);
     const importer = new Importer(options, writer, bad);
     const stage = async (number: number, name: string, groups: readonly InputGroup[], run: (g: InputGroup, onBytes: (n: number) => void) => Promise<void>): Promise<void> => {
-      const stageStart = Date.now();
+      const stageStart = clock.monotonicMs();
       output.out(`(${number}/3) ${name} ${timestamp()}\n`);
-      const progress = new Progress(groups.reduce((sum, g) => sum + totalBytes(g.files), 0), output);
+      const progress = new Progress(groups.reduce((sum, g) => sum + totalBytes(g.files), 0), output, clock);
       for (const group of groups) await run(group, (n) => progress.add(n));
       writer.flush();
       progress.finish();
-      output.out(`${name} COMPLETED in ${formatDuration(Date.now() - stageStart)}\n\n`);
+      output.out(`${name} COMPLETED in ${formatDuration(clock.monotonicMs() - stageStart)}\n\n`);
     };
     await stage(1, 'Node import', options.groups.filter((g) => g.entity === 'node'), (g, on) => importer.nodes(g, on));
     await stage(2, 'Relationship import', relationshipGroups, (g, on) => importer.relationships(g, on));
 
-    const postStart = Date.now();
+    const postStart = clock.monotonicMs();
     output.out(`(3/3) Post processing ${timestamp()}\n`);
     // No checkpoint image: building one holds the whole graph in memory at once. The store is
     // fsynced instead, and the commit log continues after the import's last transaction.
@@ -388,10 +390,10 @@ export async function runImport(config: ServerConfig, options: ImportOptions, fo
     if (existsSync(target)) renameSync(target, old);
     renameSync(scratch, target);
     rmSync(old, { recursive: true, force: true });
-    output.out(`Post processing COMPLETED in ${formatDuration(Date.now() - postStart)}\n\n`);
+    output.out(`Post processing COMPLETED in ${formatDuration(clock.monotonicMs() - postStart)}\n\n`);
 
     const { counts } = importer;
-    output.out(`IMPORT DONE in ${formatDuration(Date.now() - startMs)}.\nImported:\n  ${counts.nodes} nodes\n  ${counts.relationships} relationships\n`
+    output.out(`IMPORT DONE in ${formatDuration(clock.monotonicMs() - startMs)}.\nImported:\n  ${counts.nodes} nodes\n  ${counts.relationships} relationships\n`
       + `  ${counts.properties} properties\nPeak memory usage: ${formatBytes(peakMemoryBytes())}\n`);
     if (bad.count > 0) output.out(`There were bad entries which were skipped and logged into ${bad.path}\n`);
     if (existsSync(join(config.dataDir, 'cluster-state', 'cluster.json'))) {
@@ -403,7 +405,7 @@ export async function runImport(config: ServerConfig, options: ImportOptions, fo
     if (!(error instanceof ImportAborted || error instanceof ImportInputError)) {
       output.err(`Import failed: ${(error as Error).stack ?? String(error)}\n`);
     }
-    output.out(`IMPORT FAILED in ${formatDuration(Date.now() - startMs)}. Data statistics is not available.\nPeak memory usage: ${formatBytes(peakMemoryBytes())}\n`);
+    output.out(`IMPORT FAILED in ${formatDuration(clock.monotonicMs() - startMs)}. Data statistics is not available.\nPeak memory usage: ${formatBytes(peakMemoryBytes())}\n`);
     if (error instanceof ImportAborted || error instanceof ImportInputError) output.err(`${error.message}\n`);
     if (bad !== undefined && bad.count > 0) output.err(`Bad entries were logged into ${bad.path}\n`);
     return 1;
