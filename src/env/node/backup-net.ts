@@ -7,10 +7,10 @@
 // the server will not answer (a database it does not have) gets its reason back, not a closed link.
 
 import {
-  AnswerReader, decodeListRequest, decodeNames, decodePull, encodeAnswer, encodeListRequest, encodeNames, encodePull, encodeRefusal,
-  FRAME_LIST, FRAME_PULL, PullRefused, type PullAnswer, type PullResult,
+  AnswerReader, decodeListRequest, decodeNames, encodeListRequest, encodeNames, encodePull, FRAME_LIST, FRAME_PULL, type PullAnswer, type PullResult,
 } from '../../cluster/catchup.js';
 import { listenFramed, OutboundLink, type FramedLink, type FramedListener, type FramedTls } from './framed-tcp.js';
+import { answerPullFrame } from './pull-link.js';
 
 const FRAME_BYTES_MAX = 320 * 1024 * 1024;
 const BUFFERED_BYTES_MAX = 2 * 1024 * 1024 * 1024;
@@ -60,25 +60,7 @@ export function startBackupListener(host: string, port: number, catalog: BackupC
       return;
     }
     if (frame[0] !== FRAME_PULL) return link.close();
-    let request: number;
-    let answered: PullAnswer | Promise<PullAnswer>;
-    try {
-      const pull = decodePull(frame);
-      request = pull.request;
-      try {
-        answered = catalog.answererFor(hello.database)(pull.afterTxId, pull.sideIndex);
-      } catch (error) {
-        answered = Promise.reject(error);
-      }
-    } catch {
-      return link.close();
-    }
-    // a store copy is built off the event loop: answered when it is ready
-    void Promise.resolve(answered).then((ready) => {
-      for (const out of encodeAnswer(request, ready)) if (!link.send(out)) return link.close();
-    }, (error: unknown) => {
-      if (!(error instanceof PullRefused) || !link.send(encodeRefusal(request, error.message))) link.close();
-    });
+    answerPullFrame(link, frame, (afterTxId, sideIndex) => catalog.answererFor(hello.database)(afterTxId, sideIndex));
   };
   return listenFramed(host, port, { onFrame }, { maxFrameBytes: FRAME_BYTES_MAX, maxBufferedBytes: BUFFERED_BYTES_MAX }, tls);
 }

@@ -6,7 +6,8 @@
 // from another cluster must not join). Frames are bounded (framed-tcp.ts).
 
 import type { ClusterNetworkHandlers, ReplicaNetwork } from '../../cluster/network.js';
-import { AnswerReader, decodePull, encodeAnswer, encodePull, encodeRefusal, FRAME_PULL, FRAME_RAFT_SNAPSHOT, PullRefused, type PullResult } from '../../cluster/catchup.js';
+import { AnswerReader, encodePull, FRAME_PULL, FRAME_RAFT_SNAPSHOT, type PullResult } from '../../cluster/catchup.js';
+import { answerPullFrame } from './pull-link.js';
 import type { MemberInfo } from '../../cluster/discovery-table.js';
 import type { Message } from '../../raft/messages.js';
 import { decodeMessage, encodeMessage } from '../../replication/message-codec.js';
@@ -217,27 +218,9 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     if (state === undefined) inboundStates.set(link, (state = { accepted: false }));
     if (!state.accepted) return acceptHandshake(link, frame, state);
     if (frame[0] === FRAME_PULL) {
-      let request: number;
-      let answer: ReturnType<NonNullable<typeof handlers.onPull>>;
-      try {
-        const pull = decodePull(frame);
-        if (handlers.onPull === undefined || handlers.clusterId() === null) return link.close();
-        request = pull.request;
-        try {
-          answer = handlers.onPull(pull.afterTxId, pull.sideIndex, state.database);
-        } catch (error) {
-          answer = Promise.reject(error);
-        }
-      } catch {
-        return link.close();
-      }
-      // a store copy may be built by a worker: answered when it is ready
-      void Promise.resolve(answer).then((ready) => {
-        for (const out of encodeAnswer(request, ready)) if (!link.send(out)) return link.close();
-      }, (error: unknown) => {
-        if (!(error instanceof PullRefused) || !link.send(encodeRefusal(request, error.message))) link.close();
-      });
-      return;
+      const onPull = handlers.onPull?.bind(handlers);
+      if (onPull === undefined || handlers.clusterId() === null) return link.close();
+      return answerPullFrame(link, frame, (afterTxId, sideIndex) => onPull(afterTxId, sideIndex, state.database));
     }
     if (frame[0] !== FRAME_RAFT_SNAPSHOT || frame.length < 13) return link.close();
     const view = new DataView(frame.buffer, frame.byteOffset + 1, frame.byteLength - 1);
