@@ -22,7 +22,8 @@ import { decodeSnapshot } from '../graph/snapshot.js';
 import type { ServerConfig } from '../server/config/types.js';
 import type { AdminOutput } from './admin.js';
 import { runningPid } from './daemon.js';
-import { dumpSystemFile, installSystemFile, isSystemDatabase, pullSystemDatabase, SYSTEM_BACKUP_FILE, SYSTEM_DATABASE } from './system-backup.js';
+import { dumpSystemFile, installSystemFile, isSystemDatabase, pullSystemDatabase, SYSTEM_BACKUP_FILE } from './system-backup.js';
+import { SYSTEM_DATABASE } from '../server/system/databases.js';
 
 const BACKUP_PORT_DEFAULT = 6362;
 const CONNECT_TIMEOUT_MS = 10_000;

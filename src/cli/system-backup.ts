@@ -7,15 +7,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BackupConnection } from '../env/node/backup-net.js';
 import { writeFileDurably } from '../env/node/file-checkpoint.js';
-import { parseSystemState, serializeSystemState, type SystemState } from '../server/system/state.js';
+import { SYSTEM_DATABASE } from '../server/system/databases.js';
+import { parseSystemState, type SystemState } from '../server/system/state.js';
+import { decodeSystemFile, encodeSystemFile } from '../server/system/store.js';
 import { systemDatabasePath } from '../server/system/initial-password.js';
 import type { ServerConfig } from '../server/config/types.js';
 import type { AdminOutput } from './admin.js';
 
-export const SYSTEM_DATABASE = 'system';
 export const SYSTEM_BACKUP_FILE = 'system.json';
-/** the server's system.json format version (server/system/store.ts) */
-const SYSTEM_FILE_VERSION = 1;
 
 export function isSystemDatabase(name: string | undefined): boolean {
   return name !== undefined && name.toLowerCase() === SYSTEM_DATABASE;
@@ -23,21 +22,19 @@ export function isSystemDatabase(name: string | undefined): boolean {
 
 /** the system database file's text for a state (raft index 0: a restored state replays nothing) */
 function systemFileText(state: SystemState): string {
-  return `${JSON.stringify({ version: SYSTEM_FILE_VERSION, state: serializeSystemState(state), raftIndex: 0 }, null, 1)}\n`;
+  return encodeSystemFile(state, 0);
 }
 
 /** the state a system.json (the server's, a backup's, or a dump) holds; throws with the reason */
 export function readSystemFile(text: string): SystemState {
-  const parsed = JSON.parse(text) as { version?: unknown; state?: unknown };
-  if (parsed.version !== SYSTEM_FILE_VERSION) throw new Error(`unknown system database format version ${String(parsed.version)}`);
-  return parseSystemState(parsed.state);
+  return decodeSystemFile(text).state;
 }
 
 export function describeSystem(state: SystemState): string {
   return `${state.users.size} users, ${state.roles.size} roles, ${state.databases.size} databases, ${state.aliases.size} aliases`;
 }
 
-/** pulls the system database's state into target/system.json; returns what to record in backup.json */
+/** pulls the system database's state into target/system.json; returns the state */
 export async function pullSystemDatabase(connection: BackupConnection, target: string, timeoutMs: number, output: AdminOutput): Promise<SystemState> {
   const result = await connection.pull(Number.MAX_SAFE_INTEGER, timeoutMs, 0);
   if (result.side === undefined) throw new Error('the server sent no system database');

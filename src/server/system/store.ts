@@ -13,6 +13,24 @@ import { initialCommands } from './privileges.js';
 
 const FORMAT_VERSION = 1;
 
+/** What system.json holds: the state, and the raft index of the newest replicated change in it. */
+export interface SystemFile {
+  readonly state: SystemState;
+  readonly raftIndex: number;
+}
+
+/** system.json's text (also the form the store tools back up, dump and restore) */
+export function encodeSystemFile(state: SystemState, raftIndex: number): string {
+  return `${JSON.stringify({ version: FORMAT_VERSION, state: serializeSystemState(state), raftIndex }, null, 1)}\n`;
+}
+
+/** throws with the reason when `text` is not a system.json this version reads */
+export function decodeSystemFile(text: string): SystemFile {
+  const parsed = JSON.parse(text) as { version?: unknown; state?: unknown; raftIndex?: unknown };
+  if (parsed.version !== FORMAT_VERSION) throw new Error(`unknown format version ${String(parsed.version)}`);
+  return { state: parseSystemState(parsed.state), raftIndex: typeof parsed.raftIndex === 'number' ? parsed.raftIndex : 0 };
+}
+
 /** Where a fresh system database's first user comes from. */
 export interface InitialAdmin {
   readonly name: string;
@@ -45,17 +63,13 @@ export class SystemDatabase {
   static async open(path: string, files: TextFileStore, initialAdmin: () => Promise<InitialAdmin>, legacyUsers?: readonly InitialAdmin[]): Promise<SystemDatabase> {
     const text = await files.read(path);
     if (text !== undefined) {
-      let state: SystemState;
-      let raftIndex = 0;
+      let file: SystemFile;
       try {
-        const parsed = JSON.parse(text) as { version?: unknown; state?: unknown; raftIndex?: unknown };
-        if (parsed.version !== FORMAT_VERSION) throw new Error(`unknown format version ${String(parsed.version)}`);
-        state = parseSystemState(parsed.state);
-        if (typeof parsed.raftIndex === 'number') raftIndex = parsed.raftIndex;
+        file = decodeSystemFile(text);
       } catch (error) {
         throw new Neo4jError(Status.StorageFailure, `The system database ${path} is unreadable: ${(error as Error).message}`);
       }
-      return new SystemDatabase(path, files, state, raftIndex);
+      return new SystemDatabase(path, files, file.state, file.raftIndex);
     }
     const db = new SystemDatabase(path, files, EMPTY_SYSTEM_STATE);
     const toUser = (u: InitialAdmin, roles: string[]): SystemUser => ({ ...u, suspended: false, homeDatabase: null, roles });
@@ -145,6 +159,6 @@ export class SystemDatabase {
   }
 
   private persist(state: SystemState, raftIndex = this.raftIndex): Promise<void> {
-    return this.files.writeAtomic(this.path, `${JSON.stringify({ version: FORMAT_VERSION, state: serializeSystemState(state), raftIndex }, null, 1)}\n`);
+    return this.files.writeAtomic(this.path, encodeSystemFile(state, raftIndex));
   }
 }
