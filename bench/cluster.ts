@@ -19,7 +19,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    'warmup-seconds': { type: 'string', default: '4' },
     clients: { type: 'string', default: '1,16,64' },
     failovers: { type: 'string', default: '5' },
     'stability-minutes': { type: 'string', default: '0' },
@@ -28,6 +30,8 @@ const { values } = parseArgs({
   },
 });
 const roundMs = Number(values.seconds) * 1000;
+const rounds = Math.max(1, Number(values.rounds));
+const warmupMs = Number(values['warmup-seconds']) * 1000;
 const clientCounts = values.clients.split(',').map(Number);
 const failoverRuns = Number(values.failovers);
 const stabilityMs = Number(values['stability-minutes']) * 60_000;
@@ -47,7 +51,10 @@ interface CpuPerWrite {
 
 let serverPids: () => readonly number[] = () => [];
 
-async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>, onError: () => Promise<void> = async () => {}): Promise<WriteFigures & { errors: number; cpu: CpuPerWrite }> {
+/** one timed round: its figures, and its latency samples for pooling with other rounds */
+type RoundFigures = WriteFigures & { errors: number; cpu: CpuPerWrite; samples: readonly number[] };
+
+async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>, onError: () => Promise<void> = async () => {}): Promise<RoundFigures> {
   const samples: number[] = [];
   const deadline = performance.now() + ms;
   let errors = 0;
@@ -72,7 +79,14 @@ async function drive(clients: number, ms: number, write: (client: number, i: num
   const serversMs = pids.reduce((sum, pid, i) => sum + (readCpuMs(pid) ?? 0) - serversBefore[i]!, 0);
   const writes = Math.max(1, samples.length);
   const cpu = { clientMs: (client.user + client.system) / 1000 / writes, serversMs: serversMs / writes };
-  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors, cpu };
+  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors, cpu, samples };
+}
+
+/** the median round's throughput and CPU, latencies over every round's samples */
+function combineRounds(all: readonly RoundFigures[]): WriteFigures & { cpu: CpuPerWrite } {
+  const byThroughput = [...all].sort((a, b) => a.perSecond - b.perSecond);
+  const middle = byThroughput[Math.floor(byThroughput.length / 2)]!;
+  return { clients: middle.clients, perSecond: middle.perSecond, cpu: middle.cpu, latency: summarizeLatencies(all.flatMap((round) => round.samples)) };
 }
 
 const median = (values: number[]): number => {
@@ -100,22 +114,45 @@ async function main(): Promise<void> {
     say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     const causewayPids = (): number[] => causeway!.running().map((core) => core.server!.pid);
     const etcdPids = (): number[] => etcd?.members.map((member) => member.child?.pid).filter((pid): pid is number => pid !== undefined) ?? [];
-    for (const clients of clientCounts) {
+    // JIT warm-up: the first seconds of a Node process run unoptimised code; etcd (Go) needs none,
+    // but gets the same few seconds so both start from a steady state.
+    if (warmupMs > 0) {
       const leader = await causeway.writableLeader();
-      // executeQuery: a managed transaction (BEGIN+RUN+PULL, then COMMIT: two round trips);
-      // auto-commit: session.run on a session per client (RUN+PULL: one round trip, like a put)
-      serverPids = causewayPids;
-      const managed = await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
-      const sessions = Array.from({ length: clients }, () => leader.driver!.session());
-      const autoCommit = await drive(clients, roundMs, (client, i) => sessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+      await drive(16, warmupMs / 2, (client, i) => leader.driver!.executeQuery('CREATE (:Warm {c: $c, i: $i})', { c: client, i }));
+      const sessions = Array.from({ length: 16 }, () => leader.driver!.session());
+      await drive(16, warmupMs / 2, (client, i) => sessions[client]!.run('CREATE (:Warm {c: $c, i: $i})', { c: client, i }));
       await Promise.all(sessions.map((session) => session.close()));
-      let theirs: (WriteFigures & { cpu: CpuPerWrite }) | undefined;
       if (etcd !== undefined) {
         const etcdLeader = await etcd.waitForLeader(30_000);
         const cluster = etcd;
-        serverPids = etcdPids;
-        theirs = await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i)));
+        await drive(16, warmupMs / 2, (client, i) => cluster.put(etcdLeader, `warm-${client}`, String(i)));
       }
+    }
+    for (const clients of clientCounts) {
+      // Rounds alternate Causeway and etcd, so a slow spell of the machine hits both; each figure
+      // is the median round (throughput) or comes from every round's samples pooled (latency).
+      const managedRounds: RoundFigures[] = [];
+      const autoCommitRounds: RoundFigures[] = [];
+      const etcdRounds: RoundFigures[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const leader = await causeway.writableLeader();
+        // executeQuery: a managed transaction (BEGIN+RUN+PULL, then COMMIT: two round trips);
+        // auto-commit: session.run on a session per client (RUN+PULL: one round trip, like a put)
+        serverPids = causewayPids;
+        managedRounds.push(await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i })));
+        const sessions = Array.from({ length: clients }, () => leader.driver!.session());
+        autoCommitRounds.push(await drive(clients, roundMs, (client, i) => sessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i })));
+        await Promise.all(sessions.map((session) => session.close()));
+        if (etcd !== undefined) {
+          const etcdLeader = await etcd.waitForLeader(30_000);
+          const cluster = etcd;
+          serverPids = etcdPids;
+          etcdRounds.push(await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i))));
+        }
+      }
+      const managed = combineRounds(managedRounds);
+      const autoCommit = combineRounds(autoCommitRounds);
+      const theirs = etcdRounds.length > 0 ? combineRounds(etcdRounds) : undefined;
       const f = (n: number | undefined, digits = 1): string => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
       for (const [api, ours] of [['executeQuery', managed], ['auto-commit', autoCommit]] as const) {
         say(`| ${clients} | ${api} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
@@ -123,6 +160,8 @@ async function main(): Promise<void> {
           `${f(ours.cpu.clientMs, 2)}, ${f(ours.cpu.serversMs, 2)} (${f(theirs?.cpu.clientMs, 2)}, ${f(theirs?.cpu.serversMs, 2)}) |`);
       }
     }
+    say('');
+    say(`Each row: ${rounds} rounds of ${roundMs / 1000} s per system, alternating Causeway and etcd, after a ${warmupMs / 1000} s warm-up of both; writes/s and CPU are the median round, latencies come from all rounds' samples.`);
 
     const ourFailovers: number[] = [];
     const etcdFailovers: number[] = [];

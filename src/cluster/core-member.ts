@@ -61,6 +61,8 @@ export class CoreMember implements ClusterNetworkHandlers {
   private machine: GraphStateMachine | undefined;
   private readonly pending = new Map<number, PendingCommit>();
   private pumpScheduled = false;
+  /** an fsync returned since a follower last put off applying (see applyNow) */
+  private storageSettled = false;
   private leaseProposedInTerm = 0;
   private stopTicking: (() => void) | undefined;
   private ticks = 0;
@@ -143,6 +145,9 @@ export class CoreMember implements ClusterNetworkHandlers {
       this.lastLeaderMessageMs = this.options.clock.monotonicMs();
     }
     this.node.step(message);
+    // A follower's acknowledgement of an append is on the path of the leader's commit: its entries
+    // go to the WAL now rather than on the next turn of the event loop.
+    if (message.kind === 'append' && this.node.raft.role !== 'leader') return this.pump();
     this.schedulePump();
   }
 
@@ -280,11 +285,26 @@ export class CoreMember implements ClusterNetworkHandlers {
     const driver = this.driver;
     if (driver === undefined || this.closed) return;
     if (!driver.stopped) driver.pump();
-    this.machine!.flush();
+    if (this.applyNow(driver)) this.machine!.flush();
     if (driver.stopped) return this.onStopped(driver.failure);
     this.noteLeadership();
     this.maybeClaimLease();
     if (this.node!.hasReady()) this.schedulePump();
+  }
+
+  /**
+   * A follower's acknowledgement leaves when its fsync returns, and only if the event loop is free
+   * then: committed entries applied meanwhile (the previous commit, learnt with this append) would
+   * hold it back, on the path of the leader's commit. So while an fsync is in flight a follower
+   * puts off applying until it returns (onStorageSettled), once per fsync at most: bounded.
+   * The leader applies at once: its clients wait for that.
+   */
+  private applyNow(driver: ReplicationDriver): boolean {
+    if (this.node!.raft.role === 'leader' || !driver.writing || this.storageSettled) {
+      this.storageSettled = false;
+      return true;
+    }
+    return false;
   }
 
   private noteLeadership(): void {
@@ -429,7 +449,12 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {
       compactAfterEntries: o.compactAfterEntries,
       asyncWrites: o.asyncStorageWrites !== false,
-    }, { onStorageSettled: () => this.schedulePump() });
+    }, {
+      onStorageSettled: () => {
+        this.storageSettled = true;
+        this.schedulePump();
+      },
+    });
     this.machine.flush();
     this.schedulePump();
   }
