@@ -209,3 +209,29 @@ test('asynchronous compaction: the image is built off the event loop and the log
   assert.ok(node.raft.log.snapshotIndex > 0, 'compacted once the image arrived');
   assert.deepEqual(itemsAfterCrash(storage), machine.items, 'snapshot plus retained entries give the same state');
 });
+
+test('compaction waits until the log since the last image holds as many bytes as that image', () => {
+  // Proves the amortised rule: a large image is not rebuilt every compactAfterEntries entries.
+  const storage = new MemoryRaftStorage();
+  const solo: Membership = { voters: ['a'], learners: [] };
+  const machine = new ListMachine();
+  const node = makeNode(solo, storage.recovered());
+  const driver = new ReplicationDriver(node, storage, { send: () => undefined }, machine, { compactAfterEntries: 4 });
+  node.campaign();
+  driver.pump();
+  const big = 'x'.repeat(200);
+  const propose = (text: string): void => {
+    node.propose(new TextEncoder().encode(text));
+    driver.pump();
+  };
+  // the first image: due after 4 entries, it holds the 200-byte items (~820 bytes)
+  for (let i = 0; i < 4; i++) propose(`${big}${i}`);
+  const first = node.raft.log.snapshotIndex;
+  assert.ok(first > 0, 'the first compaction happened after 4 entries');
+  // 4 more one-byte entries: too few bytes to pay for another ~800-byte image
+  for (let i = 0; i < 4; i++) propose(`${i}`);
+  assert.equal(node.raft.log.snapshotIndex, first);
+  // once the log since holds as many bytes as the image, it compacts again
+  for (let i = 0; i < 5; i++) propose(`${big}${i}`);
+  assert.ok(node.raft.log.snapshotIndex > first, 'compacted again once the log outweighed the image');
+});

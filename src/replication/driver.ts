@@ -84,6 +84,13 @@ interface PendingWrite {
   readonly needsSync: boolean;
 }
 
+/**
+ * Compaction writes the whole state machine image, so it waits until the log since the last one
+ * holds as many bytes as that image (amortised: each byte of log pays for at most one byte of
+ * image), capped so that a large store still compacts after this many bytes of log.
+ */
+export const COMPACTION_LOG_BYTES_MAX = 64 * 1024 * 1024;
+
 function sendableBeforePersist(message: Message): boolean {
   return message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot';
 }
@@ -100,6 +107,10 @@ export class ReplicationDriver {
   /** asynchronous writes: Readies handed to storage after the fsync in flight began */
   private waiting: PendingWrite[] = [];
   private readonly asyncSync: ((done: (error: unknown) => void) => void) | null;
+  /** bytes of entries applied since the last compaction began (or a snapshot was restored) */
+  private logBytesSinceSnapshot = 0;
+  /** the size of the newest snapshot image */
+  private snapshotBytes = 0;
   /** an image for compaction is being built off the event loop */
   private building = false;
   /** a compaction snapshot built and waiting to be written */
@@ -120,6 +131,7 @@ export class ReplicationDriver {
     if (snapshot !== null) {
       stateMachine.restore(snapshot);
       this.appliedIndex = snapshot.meta.index;
+      this.snapshotBytes = snapshot.data.length;
     }
   }
 
@@ -288,11 +300,14 @@ export class ReplicationDriver {
     if (ready.snapshot !== null) {
       this.stateMachine.restore(ready.snapshot);
       this.appliedIndex = ready.snapshot.meta.index;
+      this.snapshotBytes = ready.snapshot.data.length;
+      this.logBytesSinceSnapshot = 0;
     }
     for (const entry of ready.committedEntries) {
       if (entry.index !== this.appliedIndex + 1) throw new Error(`apply gap: ${entry.index} after ${this.appliedIndex}`);
       this.stateMachine.apply(entry);
       this.appliedIndex = entry.index;
+      this.logBytesSinceSnapshot += entry.data.length;
     }
     for (const state of ready.readStates) this.hooks.onReadState?.(state);
   }
@@ -338,7 +353,8 @@ export class ReplicationDriver {
 
   private compactionDue(): boolean {
     const every = this.options.compactAfterEntries;
-    return every > 0 && this.appliedIndex - this.node.raft.log.snapshotIndex >= every;
+    return every > 0 && this.appliedIndex - this.node.raft.log.snapshotIndex >= every &&
+      this.logBytesSinceSnapshot >= Math.min(this.snapshotBytes, COMPACTION_LOG_BYTES_MAX);
   }
 
   /** a compaction snapshot must be written (synchronously) before the next Ready's writes */
@@ -362,14 +378,18 @@ export class ReplicationDriver {
     if (term === undefined) return;
     const meta = { index, term, membership: this.membershipAt(index) };
     const snapshotAsync = this.stateMachine.snapshotAsync?.bind(this.stateMachine);
+    this.logBytesSinceSnapshot = 0;
     if (snapshotAsync === undefined) {
-      this.compactTo({ meta, data: this.stateMachine.snapshot() });
+      const data = this.stateMachine.snapshot();
+      this.snapshotBytes = data.length;
+      this.compactTo({ meta, data });
       return;
     }
     this.building = true;
     snapshotAsync((data) => {
       this.building = false;
       if (data === undefined || this.stopped) return;
+      this.snapshotBytes = data.length;
       this.built = { meta, data };
       // written once no fsync is in flight: here, or when the one in flight returns
       this.maybeCompact();

@@ -15,8 +15,11 @@ const store = new KvGraphStore(reader.kv);
 
 parentPort!.on('message', (request: { id: number; afterTxId: number }) => {
   try {
+    // Always reloaded: the store caches its applied tx id and records, and an image whose content
+    // (read fresh) is newer than the tx id it records would have commits replayed over it twice.
     reader.renewSnapshot();
-    if (request.afterTxId > store.lastAppliedTxId()) store.reload();
+    store.reload();
+    if (store.lastAppliedTxId() < request.afterTxId) throw new Error(`the store is at tx ${store.lastAppliedTxId()}, before ${request.afterTxId}`);
     const image = encodeSnapshot(takeSnapshot(store));
     parentPort!.postMessage({ id: request.id, image }, [image.buffer as ArrayBuffer]);
   } catch (error) {
