@@ -63,8 +63,8 @@ test('a storage error stops the member: nothing from that Ready is sent or appli
   assert.equal(sent.length, 0, 'a stopped member stays silent');
 });
 
-test('a single-member cluster restarts from storage with its log, term and state', () => {
-  // Proves recovery: what was synced comes back after a crash, including a compaction snapshot.
+/** a single-member cluster that compacts after 4 entries, already its own leader */
+function soloLeader(): { storage: MemoryRaftStorage; solo: Membership; machine: ListMachine; node: RawNode; driver: ReplicationDriver } {
   const storage = new MemoryRaftStorage();
   const solo: Membership = { voters: ['a'], learners: [] };
   const machine = new ListMachine();
@@ -72,6 +72,12 @@ test('a single-member cluster restarts from storage with its log, term and state
   const driver = new ReplicationDriver(node, storage, { send: () => undefined }, machine, { compactAfterEntries: 4 });
   node.campaign();
   driver.pump();
+  return { storage, solo, machine, node, driver };
+}
+
+test('a single-member cluster restarts from storage with its log, term and state', () => {
+  // Proves recovery: what was synced comes back after a crash, including a compaction snapshot.
+  const { storage, solo, machine, node, driver } = soloLeader();
   assert.equal(node.raft.role, 'leader');
   for (let i = 0; i < 10; i++) {
     node.propose(new TextEncoder().encode(`w${i}`));
@@ -212,13 +218,7 @@ test('asynchronous compaction: the image is built off the event loop and the log
 
 test('compaction waits until the log since the last image holds as many bytes as that image', () => {
   // Proves the amortised rule: a large image is not rebuilt every compactAfterEntries entries.
-  const storage = new MemoryRaftStorage();
-  const solo: Membership = { voters: ['a'], learners: [] };
-  const machine = new ListMachine();
-  const node = makeNode(solo, storage.recovered());
-  const driver = new ReplicationDriver(node, storage, { send: () => undefined }, machine, { compactAfterEntries: 4 });
-  node.campaign();
-  driver.pump();
+  const { node, driver } = soloLeader();
   const big = 'x'.repeat(200);
   const propose = (text: string): void => {
     node.propose(new TextEncoder().encode(text));
