@@ -22,6 +22,7 @@ import { SEED_SNAPSHOT_INDEX, type ClusterBinding } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
 import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry } from './graph-state-machine.js';
+import { LeadershipTransfer } from './leadership-transfer.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
 import { AppliedTxFeed } from './tx-feed.js';
@@ -44,8 +45,6 @@ interface PendingCommit {
 const OUTCOME_WAIT_MIN_MS = 5000;
 /** the leader reconsiders the voter set this often */
 const KEEPER_INTERVAL_MS = 250;
-/** a lapsed leadership transfer is asked again, this many tries in all */
-const TRANSFER_ATTEMPTS = 3;
 /** discovery info is refreshed every this many ticks */
 const PUBLISH_EVERY_TICKS = 2;
 
@@ -69,7 +68,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   private lastKeeperMs = 0;
   private readonly counts = { proposed: 0, succeeded: 0, failed: 0, leaderNotFound: 0 };
   /** a leadership transfer asked for by a procedure, waiting for its outcome */
-  private transfer: { readonly to: string; attempts: number; readonly deadlineMs: number; resolve(): void; reject(error: Neo4jError): void } | undefined;
+  private readonly transfer: LeadershipTransfer;
   private lastLeaderMessageMs: number | null = null;
   private readonly startedMs: number;
   private lastWaitReason = '';
@@ -82,6 +81,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.discovery = new DiscoveryTable(options.selfId, options.discoveryAliveMs);
     this.binding = options.clusterState.loadBinding();
     this.startedMs = options.clock.monotonicMs();
+    this.transfer = new LeadershipTransfer(options.electionTimeoutMs);
     const commitLog: CommitLog = { append: (command) => this.appendCommand(command), close: async () => {} };
     this.engine = new GraphEngine({
       name: options.databaseName, store: options.store, log: commitLog, ticker: options.ticker,
@@ -119,8 +119,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     this.closed = true;
     this.stopTicking?.();
     this.rejectAllPending(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
-    this.transfer?.reject(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
-    this.transfer = undefined;
+    this.transfer.abandon(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
     await this.engine.close();
     this.options.raftStorage.close();
   }
@@ -345,7 +344,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       }
     }
     this.expirePending(nowMs);
-    this.checkTransfer(nowMs);
+    if (this.transfer.check(this.node, nowMs)) this.schedulePump();
     this.pump();
   }
 
@@ -507,43 +506,12 @@ export class CoreMember implements ClusterNetworkHandlers {
     return this.machine?.policyOf(memberId) ?? 'auto';
   }
 
-  /**
-   * Hands leadership to `to` and settles once the outcome is known: resolved when `to` leads,
-   * rejected (retriably) when another member took over or the transfer kept lapsing — Raft
-   * abandons a transfer after an election timeout (the target never got, or never acted on,
-   * timeoutNow), so it is asked again up to TRANSFER_ATTEMPTS times.
-   */
+  /** hands leadership to `to`; settles once the outcome is known (leadership-transfer.ts) */
   transferLeadership(to: string): Promise<void> {
     const node = this.requireLeaderNode();
-    this.transfer?.reject(new Neo4jError(Status.NotALeader, `The leadership transfer to ${this.transfer.to} was replaced by one to ${to}.`));
-    node.transferLeadership(to);
+    const outcome = this.transfer.start(node, to, this.options.clock.monotonicMs());
     this.schedulePump();
-    return new Promise((resolve, reject) => {
-      this.transfer = { to, attempts: 1, deadlineMs: this.options.clock.monotonicMs() + TRANSFER_ATTEMPTS * 2 * this.options.electionTimeoutMs, resolve, reject };
-    });
-  }
-
-  private checkTransfer(nowMs: number): void {
-    const transfer = this.transfer;
-    const raft = this.node?.raft;
-    if (transfer === undefined || raft === undefined) return;
-    const settle = (error?: Neo4jError): void => {
-      this.transfer = undefined;
-      if (error === undefined) transfer.resolve();
-      else transfer.reject(error);
-    };
-    if (raft.role !== 'leader') {
-      if (raft.lead === transfer.to) return settle();
-      if (raft.lead !== null) return settle(new Neo4jError(Status.NotALeader, `Leadership went to ${raft.lead}, not ${transfer.to}, during the transfer.`));
-    } else if (raft.transferee === null) {
-      if (transfer.attempts >= TRANSFER_ATTEMPTS) {
-        return settle(new Neo4jError(Status.ReplicationFailure, `The leadership transfer to ${transfer.to} lapsed ${transfer.attempts} times; this member still leads.`));
-      }
-      transfer.attempts++;
-      this.node!.transferLeadership(transfer.to);
-      this.schedulePump();
-    }
-    if (nowMs > transfer.deadlineMs) settle(new Neo4jError(Status.ReplicationFailure, `The leadership transfer to ${transfer.to} did not complete in time.`));
+    return outcome;
   }
 
   /** throws NotALeader (with this member's role) unless it leads */
