@@ -3,8 +3,9 @@
 // Contract: append() data is NOT durable until fsync(path) returns. Creating, renaming and
 // removing files is durable once fsyncDir(dir) returns. Every method throws on I/O error; callers
 // that depend on durability (the WAL) must treat any throw as fatal for the member (fail-stop).
-// Synchronous on purpose, with one exception: appendDurablyAsync lets the Raft driver keep its
-// event loop running while a batch is written and made durable (asynchronous storage writes).
+// Synchronous on purpose, with two exceptions that let the Raft driver keep its event loop
+// running while the disk works: appendDurablyAsync (a group commit) and replaceDurablyAsync (a
+// compaction image, tens of megabytes).
 
 export interface Disk {
   mkdirp(dir: string): void;
@@ -23,6 +24,12 @@ export interface Disk {
    * start, and the file must not be renamed, removed, truncated or closed, until done runs.
    */
   appendDurablyAsync(path: string, data: Uint8Array, done: (error: unknown) => void): void;
+  /**
+   * Writes data to tempPath (replacing any file there), makes it durable, renames it over path
+   * and makes the rename durable, all off the caller's thread, then calls done (with the I/O
+   * error, if any). A crash before done leaves path as it was, and tempPath maybe in part.
+   */
+  replaceDurablyAsync(tempPath: string, path: string, data: Uint8Array, done: (error: unknown) => void): void;
   /** makes creations, renames and removals in dir durable */
   fsyncDir(dir: string): void;
   /** replaces to atomically */

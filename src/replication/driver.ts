@@ -115,6 +115,10 @@ export class ReplicationDriver {
   private building = false;
   /** a compaction snapshot built and waiting to be written */
   private built: Snapshot | null = null;
+  /** the storage writes compaction snapshots off the event loop (null: with a synchronous sync) */
+  private readonly compactAsync: ((snapshot: Snapshot, done: (error: unknown) => void) => void) | null;
+  /** a compaction snapshot is being written off the event loop */
+  private compacting = false;
 
   constructor(
     readonly node: RawNode,
@@ -127,6 +131,7 @@ export class ReplicationDriver {
     this.durableTerm = node.raft.term;
     this.durableVote = node.raft.vote;
     this.asyncSync = options.asyncWrites === true && storage.syncAsync !== undefined ? storage.syncAsync.bind(storage) : null;
+    this.compactAsync = storage.compactAsync?.bind(storage) ?? null;
     const snapshot = node.raft.log.snapshot;
     if (snapshot !== null) {
       stateMachine.restore(snapshot);
@@ -359,12 +364,14 @@ export class ReplicationDriver {
 
   /** a compaction snapshot must be written (synchronously) before the next Ready's writes */
   private snapshotToWrite(): boolean {
+    if (this.compactAsync !== null) return false;
     return this.built !== null || (this.compactionDue() && this.stateMachine.snapshotAsync === undefined);
   }
 
   private maybeCompact(): void {
-    // a snapshot is written by a synchronous sync, never beside an asynchronous one
-    if (this.syncing !== null || this.stopped) return;
+    if (this.stopped || this.compacting) return;
+    // a snapshot written by a synchronous sync is never written beside an asynchronous one
+    if (this.compactAsync === null && this.syncing !== null) return;
     if (this.built !== null) {
       const built = this.built;
       this.built = null;
@@ -403,6 +410,16 @@ export class ReplicationDriver {
     // the log may have moved on while the image was built: a position compacted meanwhile, or
     // an entry replaced, is not compacted to
     if (index <= log.snapshotIndex || log.term(index) !== snapshot.meta.term || index > log.applied) return;
+    if (this.compactAsync !== null) {
+      this.compacting = true;
+      try {
+        this.compactAsync(snapshot, (error) => this.compacted(snapshot, error));
+      } catch (error) {
+        this.compacting = false;
+        this.failure = error;
+      }
+      return;
+    }
     const retained = log.entries.slice(index - log.snapshotIndex);
     try {
       this.storage.saveSnapshot(snapshot, retained);
@@ -412,6 +429,19 @@ export class ReplicationDriver {
       return;
     }
     this.node.compact(snapshot);
+  }
+
+  /** a compaction snapshot written off the event loop is durable (or failed to be) */
+  private compacted(snapshot: Snapshot, error: unknown): void {
+    this.compacting = false;
+    if (this.stopped) return;
+    if (error !== null) this.failure = error;
+    else {
+      const log = this.node.raft.log;
+      // a snapshot installed from the leader meanwhile may have overtaken it
+      if (snapshot.meta.index > log.snapshotIndex && log.term(snapshot.meta.index) === snapshot.meta.term) this.node.compact(snapshot);
+    }
+    this.hooks.onStorageSettled?.();
   }
 
   /** the configuration in force at index: the newest config entry at or before it */

@@ -21,6 +21,12 @@ export interface RaftStorage {
    * retained says so (a local compaction keeps them, an installed snapshot replaces the log).
    */
   saveSnapshot(snapshot: Snapshot, retained: readonly Entry[]): void;
+  /**
+   * Optional: local compaction off the event loop. Records snapshot (of applied entries) and
+   * drops the entries it covers, keeping every later one, while appends and syncs go on; calls
+   * done once it is durable (or with the error that stopped the store). One at a time.
+   */
+  compactAsync?(snapshot: Snapshot, done: (error: unknown) => void): void;
   /** makes everything above durable; one fsync per call */
   sync(): void;
   /**

@@ -22,6 +22,8 @@ export interface SimDiskFaults {
   fsyncErrorRate: number;
   /** on crash, keep a random prefix of the unsynced tail */
   tornWrites: boolean;
+  /** of those torn tails, the share kept whole (written out, but the fsync never returned) */
+  wholeTailRate?: number;
   /** broken variant: fsync returns without making anything durable */
   fsyncLies: boolean;
   /** an asynchronous fsync takes 1..this many ticks (default 1) */
@@ -34,6 +36,8 @@ interface AsyncFsync {
   readonly file: SimFile | undefined;
   /** unsynced chunks of file when it began: what it covers */
   readonly chunks: number;
+  /** replaceDurablyAsync: once durable, the file is renamed to this */
+  readonly renameTo?: string;
   readonly done: (error: unknown) => void;
 }
 
@@ -112,6 +116,20 @@ export class SimDisk implements Disk {
     this.inFlight.push({ ticksLeft: ticks, path, file, chunks: file?.unsynced.length ?? 0, done });
   }
 
+  replaceDurablyAsync(tempPath: string, path: string, data: Uint8Array, done: (error: unknown) => void): void {
+    this.files.delete(tempPath);
+    try {
+      this.append(tempPath, data);
+    } catch (error) {
+      this.inFlight.push({ ticksLeft: 1, path: tempPath, file: undefined, chunks: 0, done: () => done(error) });
+      return;
+    }
+    this.fsyncs++;
+    const file = this.files.get(tempPath);
+    const ticks = 1 + this.random.int(this.faults.fsyncDelayTicksMax ?? 1);
+    this.inFlight.push({ ticksLeft: ticks, path: tempPath, file, chunks: file?.unsynced.length ?? 0, renameTo: path, done });
+  }
+
   /** a simulated tick passed: asynchronous fsyncs that are due complete, in the order they began; whether any did */
   tick(): boolean {
     const due: AsyncFsync[] = [];
@@ -123,8 +141,14 @@ export class SimDisk implements Disk {
         op.done(new SimIoError(`EIO on fsync of ${op.path}`));
         continue;
       }
-      if (!this.faults.fsyncLies && op.file !== undefined && this.files.get(op.path) === op.file) {
-        op.file.synced.push(...op.file.unsynced.splice(0, op.chunks));
+      const current = op.file !== undefined && this.files.get(op.path) === op.file;
+      if (!this.faults.fsyncLies && current) op.file.synced.push(...op.file.unsynced.splice(0, op.chunks));
+      if (op.renameTo !== undefined) {
+        if (!current) {
+          op.done(new SimIoError(`ENOENT ${op.path}`));
+          continue;
+        }
+        this.rename(op.path, op.renameTo);
       }
       op.done(null);
     }
@@ -183,7 +207,8 @@ export class SimDisk implements Disk {
       const tail = concatBytes(file.unsynced);
       file.unsynced = [];
       if (this.faults.tornWrites && this.random.chance(0.5)) {
-        const keep = this.random.int(tail.length + 1);
+        const wholeTailRate = this.faults.wholeTailRate ?? 0;
+        const keep = wholeTailRate > 0 && this.random.chance(wholeTailRate) ? tail.length : this.random.int(tail.length + 1);
         file.synced.push(tail.slice(0, keep));
       }
     }

@@ -14,9 +14,15 @@ export const recordBytesMax = 256 * 1024 * 1024;
 
 /** A growable little-endian byte writer. */
 export class ByteWriter {
-  private buffer = new Uint8Array(256);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   length = 0;
+
+  /** capacity: the bytes expected, so a large record is not copied as the buffer grows */
+  constructor(capacity = 256) {
+    this.buffer = new Uint8Array(Math.max(16, capacity));
+    this.view = new DataView(this.buffer.buffer);
+  }
 
   private ensure(extra: number): void {
     if (this.length + extra <= this.buffer.length) return;
@@ -192,8 +198,8 @@ export function writeBatchMark(out: ByteWriter, start: number, end: number): voi
 export const batchMarkBytes = recordHeaderBytes + 16;
 
 /** a writer for one batch: room for its mark first, filled in by sealBatch */
-export function newBatch(): ByteWriter {
-  const out = new ByteWriter();
+export function newBatch(capacity?: number): ByteWriter {
+  const out = new ByteWriter(capacity);
   writeBatchMark(out, 0, 0);
   return out;
 }

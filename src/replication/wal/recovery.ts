@@ -22,6 +22,13 @@ export interface Replay {
   hardState: HardState;
   snapshot: Snapshot | null;
   entries: Entry[];
+  /**
+   * A compaction image is in force: the segments replayed after it still hold entries (and
+   * installed snapshots) it covers, which are dropped instead of counting as damage.
+   */
+  trimToSnapshot?: boolean;
+  /** the highest entry or snapshot index replayed since the caller last reset it */
+  highestIndex?: number;
 }
 
 export function storageDamaged(message: string): Neo4jError {
@@ -130,17 +137,44 @@ function apply(state: Replay, record: DecodedRecord, name: string): void {
   if (record.type === 'entries') replayEntries(state, record.entries, name);
   else if (record.type === 'hardState') state.hardState = record.hardState;
   else if (record.type === 'snapshot') {
+    const index = record.snapshot.meta.index;
+    state.highestIndex = Math.max(state.highestIndex ?? 0, index);
+    // an installed snapshot older than the compaction image in force came before it
+    if (state.trimToSnapshot === true && index <= (state.snapshot?.meta.index ?? 0)) return;
     state.snapshot = record.snapshot;
     state.entries = [];
   } else throw storageDamaged(`${name}: a ${record.type} record inside a batch`);
 }
 
-function replayEntries(state: Replay, entries: readonly Entry[], where: string): void {
-  const first = entries[0];
-  if (first === undefined) return;
+/**
+ * The first record of a segment's first batch, when it is a snapshot: an installed snapshot
+ * starts a self-contained segment, which supersedes any older compaction image.
+ */
+export function leadingSnapshotIndex(bytes: Uint8Array): number | null {
+  const mark = readRecord(bytes, 0);
+  if (mark === null || mark.record.type !== 'batch') return null;
+  const first = readRecord(bytes, mark.next);
+  return first !== null && first.record.type === 'snapshot' ? first.record.snapshot.meta.index : null;
+}
+
+function replayEntries(state: Replay, all: readonly Entry[], where: string): void {
+  const last = all[all.length - 1];
+  if (last === undefined) return;
+  state.highestIndex = Math.max(state.highestIndex ?? 0, last.index);
+  let entries = all;
+  if (state.trimToSnapshot === true) {
+    const covered = (state.snapshot?.meta.index ?? 0) - (all[0] as Entry).index + 1;
+    // The image holds the entries it covers; the record still replaces the log after them.
+    if (covered >= entries.length) {
+      state.entries = [];
+      return;
+    }
+    if (covered > 0) entries = entries.slice(covered);
+  }
+  const first = entries[0] as Entry;
   const base = state.snapshot?.meta.index ?? 0;
-  const last = base + state.entries.length;
-  if (first.index > last + 1) throw storageDamaged(`${where}: entries start at ${first.index} after last index ${last}`);
+  const lastIndex = base + state.entries.length;
+  if (first.index > lastIndex + 1) throw storageDamaged(`${where}: entries start at ${first.index} after last index ${lastIndex}`);
   if (first.index <= base) throw storageDamaged(`${where}: entries at ${first.index} inside the snapshot at ${base}`);
   state.entries.length = first.index - base - 1;
   for (let i = 0; i < entries.length; i++) {
