@@ -197,10 +197,12 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 2500));
       }
     }
-    say('');
-    say(`Failover (kill -9 of the leader → first successful write through the driver), ${failoverRuns} runs: Causeway median ${median(ourFailovers).toFixed(0)} ms ` +
-      `(${ourFailovers.map((v) => v.toFixed(0)).join(', ')})${etcdFailovers.length > 0 ? `; etcd median ${median(etcdFailovers).toFixed(0)} ms (${etcdFailovers.map((v) => v.toFixed(0)).join(', ')})` : ''}.`);
-    say('Causeway runs with its default leader election timeout (500 ms); etcd with its defaults (election 1000 ms, heartbeat 100 ms).');
+    if (failoverRuns > 0) {
+      say('');
+      say(`Failover (kill -9 of the leader → first successful write through the driver), ${failoverRuns} runs: Causeway median ${median(ourFailovers).toFixed(0)} ms ` +
+        `(${ourFailovers.map((v) => v.toFixed(0)).join(', ')})${etcdFailovers.length > 0 ? `; etcd median ${median(etcdFailovers).toFixed(0)} ms (${etcdFailovers.map((v) => v.toFixed(0)).join(', ')})` : ''}.`);
+      say('Causeway runs with its default leader election timeout (500 ms); etcd with its defaults (election 1000 ms, heartbeat 100 ms).');
+    }
 
     if (stabilityMs > 0) {
       const seen = new Set<string>();

@@ -202,16 +202,18 @@ export class CypherEngine implements QueryExecutor {
       run: (text, nestedParams, nestedTx) => this.execute(nestedTx ?? ctx.tx, text, nestedParams),
       transaction, random: this.random,
     };
+    // One shape for every statement (no conditional spreads): the runtime reads ctx on every row,
+    // and a context built in dictionary mode, or in several shapes, makes each of those reads slow.
     const ctx: ExecContext = {
       procedureContext, runNestedSync: (text, nestedParams) => this.runNestedSync(ctx, text, nestedParams),
-      tx: profiler ? profiler.countingView(tx) : tx, params, ...(profiler ? { profiler } : {}), procedures: this.procedures, readOnlyStatement: readOnly,
+      tx: profiler ? profiler.countingView(tx) : tx, params, profiler, procedures: this.procedures, readOnlyStatement: readOnly,
       // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
       get graph() { return ctx.tx; },
       get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
       random: this.random,
       transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
       steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
-      memory, ...(this.csvImport ? { csvImport: this.csvImport } : {}),
+      memory, csvImport: this.csvImport,
     };
     return ctx;
   }

@@ -141,3 +141,49 @@ test('a damaged image, or a missing segment it needs, refuses to start', async (
     assert.throws(() => new Wal(new NodeDisk(), { dir }), /is missing/);
   });
 });
+
+test('a compaction rolls the segment being written, so the next one removes it', async () => {
+  // Proves the log on disk stays within about two compactions even when segments never fill (64 MiB).
+  await withDir(async (dir) => {
+    const wal = new Wal(new NodeDisk(), { dir });
+    wal.appendEntries(entries(1, 10, 1));
+    wal.saveHardState({ term: 1, vote: null, commit: 10 });
+    wal.sync();
+    await compact(wal, image(5, 1));
+    assert.deepEqual(files(dir, '.log'), ['wal-0000000000000001.log']);
+    wal.appendEntries(entries(11, 12, 1));
+    wal.saveHardState({ term: 1, vote: null, commit: 12 });
+    wal.sync();
+    assert.deepEqual(files(dir, '.log'), ['wal-0000000000000001.log', 'wal-0000000000000002.log']);
+    await compact(wal, image(12, 1));
+    assert.deepEqual(files(dir, '.log'), ['wal-0000000000000002.log']);
+    wal.close();
+    assert.equal(described(new Wal(new NodeDisk(), { dir })), 'snapshot 12, entries , commit 12');
+  });
+});
+
+test('segments an image made redundant, left behind by a crash before their removal, are skipped and removed', async () => {
+  // Proves a crash between an image becoming durable and the removal of the segments it covers recovers the same state, and finishes the removal.
+  await withDir(async (dir) => {
+    const wal = new Wal(new NodeDisk(), { dir, segmentBytesMax: 150 });
+    wal.appendEntries(entries(1, 4, 1));
+    wal.saveHardState({ term: 1, vote: 'a', commit: 4 });
+    wal.sync();
+    wal.appendEntries(entries(5, 8, 2));
+    wal.saveHardState({ term: 2, vote: 'b', commit: 8 });
+    wal.sync();
+    const before = files(dir, '.log');
+    const leftovers = before.map((name) => [name, readFileSync(join(dir, name))] as const);
+    await compact(wal, image(8, 2));
+    const removed = before.filter((name) => !files(dir, '.log').includes(name));
+    assert.ok(removed.length >= 2, `removed ${removed.join(' ')}`);
+    wal.close();
+    // the removals never reached the disk (oldest first: a crash leaves a contiguous run)
+    for (const [name, bytes] of leftovers) if (removed.includes(name)) writeFileSync(join(dir, name), bytes);
+    const reopened = new Wal(new NodeDisk(), { dir });
+    assert.equal(described(reopened), 'snapshot 8, entries , commit 8');
+    assert.deepEqual(reopened.recovered().hardState, { term: 2, vote: 'b', commit: 8 });
+    for (const name of removed) assert.ok(!files(dir, '.log').includes(name), `${name} still there`);
+    reopened.close();
+  });
+});

@@ -98,6 +98,12 @@ export class Wal implements RaftStorage {
   private checkpointHighestIndex = 0;
   /** a compaction image is being written */
   private compacting = false;
+  /**
+   * A compaction asked for the current segment to roll at the next sync, so that the next
+   * compaction can remove it: the log on disk stays within about two compactions' worth, and so
+   * does what recovery replays (not a whole 64 MiB segment of entries the image covers).
+   */
+  private rollRequested = false;
   /** counts installed snapshots, so a compaction that one overtook knows it is stale */
   private installs = 0;
   private closed = false;
@@ -166,6 +172,7 @@ export class Wal implements RaftStorage {
     writeHead(image, firstKept);
     sealBatch(image, 0);
     const installs = this.installs;
+    if (this.currentBytes > 0) this.rollRequested = true;
     const path = joinPath(this.dir, imageName(index));
     this.compacting = true;
     this.disk.replaceDurablyAsync(`${path}.tmp`, path, image.raw(), (error) => {
@@ -213,7 +220,7 @@ export class Wal implements RaftStorage {
     this.guard(() => {
       if (this.writePending()) this.disk.fsync(this.currentSegmentPath());
       if (this.checkpoint !== null) this.writeCheckpoint();
-      else if (this.currentBytes >= this.segmentBytesMax) this.rollSegment();
+      else if (this.currentBytes >= this.segmentBytesMax || this.rollRequested) this.rollSegment();
       this.stats.syncs++;
     });
     this.durableHardState = hardState;
@@ -239,7 +246,7 @@ export class Wal implements RaftStorage {
         this.durableHardState = hardState;
         // A segment rolls only when nothing is in flight: recovery must find every older segment durable.
         this.guard(() => {
-          if (this.currentBytes >= this.segmentBytesMax) this.rollSegment();
+          if (this.currentBytes >= this.segmentBytesMax || this.rollRequested) this.rollSegment();
           this.stats.syncs++;
         });
       } catch (failure) {
@@ -354,6 +361,7 @@ export class Wal implements RaftStorage {
     for (const name of this.disk.list(this.dir)) if (imagePattern.test(name)) this.disk.remove(joinPath(this.dir, name));
     this.disk.fsyncDir(this.dir);
     this.segments = [seq];
+    this.rollRequested = false;
     this.segmentHighestIndex.clear();
     this.segmentHighestIndex.set(seq, this.checkpointHighestIndex);
     this.checkpointHighestIndex = 0;
@@ -369,6 +377,7 @@ export class Wal implements RaftStorage {
     this.writeHead(seq);
     this.segments.push(seq);
     this.currentBytes = 0;
+    this.rollRequested = false;
   }
 
   private recover(): Replay {
