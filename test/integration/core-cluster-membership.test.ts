@@ -1,10 +1,11 @@
 // Membership of a real core cluster: a core started later joins a cluster that holds data (by
 // store copy over the catch-up port once the log was compacted, or by the log), becomes a voter;
 // a dead core is replaced by an empty one and removed from the voter set (seed 003); a core
-// whose store belongs to another cluster refuses to join.
+// whose store belongs to another cluster refuses to join; a core killed after compaction restarts
+// from its snapshot file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { startCluster, type ClusterMember } from './cluster-harness.js';
@@ -54,6 +55,18 @@ test('a late core joins a cluster holding data by store copy after log compactio
     await until('the late core becoming a voter', 20_000, async () => ((await raftStatus(leader)).voters.includes(id) ? true : undefined));
     assert.match(late.output(), /waiting for the leader to add this member/);
     assert.match(leader.output(), /Membership change \(learner .* caught up\)/);
+
+    // a core killed after compaction recovers from its snapshot file plus the log after it
+    const follower = cluster.cores().find((core) => core !== leader && core !== late)!;
+    const raftDir = join(follower.home, 'data', 'cluster-state', 'raft');
+    assert.ok(readdirSync(raftDir).some((name) => /^snapshot-\d{16}\.snap$/.test(name)), `no snapshot file in ${readdirSync(raftDir).join(' ')}`);
+    await follower.kill('SIGKILL');
+    const more = leader.driver().session({ bookmarks });
+    for (let i = 120; i < 130; i++) await more.run('CREATE (:Item {i: $i})', { i });
+    const after = more.lastBookmarks();
+    await more.close();
+    await follower.start();
+    assert.equal(await nodeCount(follower, after), 130);
   } catch (error) {
     console.error(cluster.outputs());
     throw error;
