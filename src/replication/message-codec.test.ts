@@ -52,3 +52,14 @@ test('truncated, extended or bit-flipped frames are rejected, never half-decoded
     }
   }
 });
+
+test('messages between many members and with large entries round-trip', () => {
+  // Proves the cache of encoded member ids (bounded, cleared when full) and the pre-sized buffer keep messages intact.
+  for (let i = 0; i < 200; i++) {
+    const message: Message = {
+      kind: 'append', from: `member-${i}-ü`, to: `member-${(i * 7) % 200}`, term: i, prevIndex: i, prevTerm: i, commit: i,
+      entries: [{ index: i + 1, term: i, kind: 'normal', data: new Uint8Array(i * 300).fill(i & 0xff) }],
+    };
+    assert.deepEqual(decodeMessage(encodeMessage(message)), message);
+  }
+});

@@ -14,8 +14,18 @@ const kinds: readonly MessageKind[] = ['vote', 'preVote', 'voteResp', 'preVoteRe
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function writeString(w: ByteWriter, value: string): void {
-  w.bytes(encoder.encode(value));
+/** member ids, encoded once: every message names two, and a cluster has only a handful */
+const encodedIds = new Map<string, Uint8Array>();
+const ENCODED_IDS_MAX = 64;
+
+function writeId(w: ByteWriter, value: string): void {
+  let bytes = encodedIds.get(value);
+  if (bytes === undefined) {
+    bytes = encoder.encode(value);
+    if (encodedIds.size >= ENCODED_IDS_MAX) encodedIds.clear();
+    encodedIds.set(value, bytes);
+  }
+  w.bytes(bytes);
 }
 
 function readString(r: ByteReader): string {
@@ -38,12 +48,19 @@ function readSnapshotBody(r: ByteReader): Snapshot {
   return { meta: { index, term, membership }, data: r.bytes() };
 }
 
+/** room for a message's fixed fields and ids; an append adds its entries' bytes */
+const MESSAGE_BYTES_BASE = 256;
+const ENTRY_BYTES_FIXED = 21;
+
 export function encodeMessage(m: Message): Uint8Array {
-  const w = new ByteWriter();
+  let capacity = MESSAGE_BYTES_BASE;
+  if (m.kind === 'append') for (const entry of m.entries) capacity += ENTRY_BYTES_FIXED + entry.data.length;
+  else if (m.kind === 'snapshot') capacity += m.snapshot.data.length;
+  const w = new ByteWriter(capacity);
   w.u8(formatVersion);
   w.u8(kinds.indexOf(m.kind));
-  writeString(w, m.from);
-  writeString(w, m.to);
+  writeId(w, m.from);
+  writeId(w, m.to);
   w.u53(m.term);
   switch (m.kind) {
     case 'vote':
@@ -110,16 +127,17 @@ function decodeUnchecked(bytes: Uint8Array): Message {
   const from = readString(r);
   const to = readString(r);
   const term = r.u53();
-  const base = { from, to, term };
+  // Built in the property order the Raft core uses for the messages it sends, so received and
+  // sent messages share hidden classes and the core's handlers stay monomorphic.
   let message: Message;
   switch (kind) {
     case 'vote':
     case 'preVote':
-      message = { ...base, kind, lastIndex: r.u53(), lastTerm: r.u53(), transfer: flag(r) };
+      message = { kind, from, to, term, lastIndex: r.u53(), lastTerm: r.u53(), transfer: flag(r) };
       break;
     case 'voteResp':
     case 'preVoteResp':
-      message = { ...base, kind, granted: flag(r) };
+      message = { kind, from, to, term, granted: flag(r) };
       break;
     case 'append': {
       const prevIndex = r.u53();
@@ -129,23 +147,23 @@ function decodeUnchecked(bytes: Uint8Array): Message {
       if (count > bytes.length) throw new CorruptMessage('entry count exceeds the message size');
       const entries: Entry[] = [];
       for (let i = 0; i < count; i++) entries.push(readEntry(r));
-      message = { ...base, kind, prevIndex, prevTerm, commit, entries };
+      message = { kind, from, to, term, prevIndex, prevTerm, entries, commit };
       break;
     }
     case 'appendResp':
-      message = { ...base, kind, success: flag(r), matchIndex: r.u53(), rejectIndex: r.u53(), hintIndex: r.u53(), hintTerm: r.u53() };
+      message = { kind, from, to, term, success: flag(r), matchIndex: r.u53(), rejectIndex: r.u53(), hintIndex: r.u53(), hintTerm: r.u53() };
       break;
     case 'heartbeat':
-      message = { ...base, kind, commit: r.u53(), readRound: r.u53() };
+      message = { kind, from, to, term, commit: r.u53(), readRound: r.u53() };
       break;
     case 'heartbeatResp':
-      message = { ...base, kind, readRound: r.u53() };
+      message = { kind, from, to, term, readRound: r.u53() };
       break;
     case 'snapshot':
-      message = { ...base, kind, snapshot: readSnapshotBody(r) };
+      message = { kind, from, to, term, snapshot: readSnapshotBody(r) };
       break;
     case 'timeoutNow':
-      message = { ...base, kind };
+      message = { kind, from, to, term };
       break;
   }
   if (r.offset !== bytes.length) throw new CorruptMessage('trailing bytes after the message');
