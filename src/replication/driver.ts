@@ -407,9 +407,7 @@ export class ReplicationDriver {
   private compactTo(snapshot: Snapshot): void {
     const log = this.node.raft.log;
     const index = snapshot.meta.index;
-    // the log may have moved on while the image was built: a position compacted meanwhile, or
-    // an entry replaced, is not compacted to
-    if (index <= log.snapshotIndex || log.term(index) !== snapshot.meta.term || index > log.applied) return;
+    if (!this.compactable(snapshot)) return;
     if (this.compactAsync !== null) {
       this.compacting = true;
       try {
@@ -436,12 +434,19 @@ export class ReplicationDriver {
     this.compacting = false;
     if (this.stopped) return;
     if (error !== null) this.failure = error;
-    else {
-      const log = this.node.raft.log;
-      // a snapshot installed from the leader meanwhile may have overtaken it
-      if (snapshot.meta.index > log.snapshotIndex && log.term(snapshot.meta.index) === snapshot.meta.term) this.node.compact(snapshot);
-    }
+    // a snapshot installed from the leader meanwhile may have overtaken it
+    else if (this.compactable(snapshot)) this.node.compact(snapshot);
     this.hooks.onStorageSettled?.();
+  }
+
+  /**
+   * The log may have moved on since the image was asked for: a position compacted meanwhile (or
+   * overtaken by an installed snapshot), or an entry replaced, is not compacted to.
+   */
+  private compactable(snapshot: Snapshot): boolean {
+    const log = this.node.raft.log;
+    const index = snapshot.meta.index;
+    return index > log.snapshotIndex && log.term(index) === snapshot.meta.term && index <= log.applied;
   }
 
   /** the configuration in force at index: the newest config entry at or before it */

@@ -104,6 +104,16 @@ export class SimDisk implements Disk {
   }
 
   appendDurablyAsync(path: string, data: Uint8Array, done: (error: unknown) => void): void {
+    this.startAsync(path, data, undefined, done);
+  }
+
+  replaceDurablyAsync(tempPath: string, path: string, data: Uint8Array, done: (error: unknown) => void): void {
+    this.files.delete(tempPath);
+    this.startAsync(tempPath, data, path, done);
+  }
+
+  /** writes at once; the fsync (and the rename, if any) completes a few ticks later (tick()) */
+  private startAsync(path: string, data: Uint8Array, renameTo: string | undefined, done: (error: unknown) => void): void {
     try {
       this.append(path, data);
     } catch (error) {
@@ -113,21 +123,7 @@ export class SimDisk implements Disk {
     this.fsyncs++;
     const file = this.files.get(path);
     const ticks = 1 + this.random.int(this.faults.fsyncDelayTicksMax ?? 1);
-    this.inFlight.push({ ticksLeft: ticks, path, file, chunks: file?.unsynced.length ?? 0, done });
-  }
-
-  replaceDurablyAsync(tempPath: string, path: string, data: Uint8Array, done: (error: unknown) => void): void {
-    this.files.delete(tempPath);
-    try {
-      this.append(tempPath, data);
-    } catch (error) {
-      this.inFlight.push({ ticksLeft: 1, path: tempPath, file: undefined, chunks: 0, done: () => done(error) });
-      return;
-    }
-    this.fsyncs++;
-    const file = this.files.get(tempPath);
-    const ticks = 1 + this.random.int(this.faults.fsyncDelayTicksMax ?? 1);
-    this.inFlight.push({ ticksLeft: ticks, path: tempPath, file, chunks: file?.unsynced.length ?? 0, renameTo: path, done });
+    this.inFlight.push({ ticksLeft: ticks, path, file, chunks: file?.unsynced.length ?? 0, renameTo, done });
   }
 
   /** a simulated tick passed: asynchronous fsyncs that are due complete, in the order they began; whether any did */

@@ -1,6 +1,7 @@
 // The real disk: node:fs behind the Disk seam. Keeps one append handle per file so group commit
 // costs one write and one fsync per batch.
 import * as fs from 'node:fs';
+import { dirname } from 'node:path';
 import type { Disk } from '../disk.js';
 import { joinPath } from '../disk.js';
 
@@ -72,33 +73,24 @@ export class NodeDisk implements Disk {
   replaceDurablyAsync(tempPath: string, path: string, data: Uint8Array, done: (error: unknown) => void): void {
     this.release(tempPath);
     this.release(path);
-    const dir = parentDir(path);
-    let fd = -1;
     // every step on libuv's pool; the event loop only hands over and hears back
-    const fail = (error: unknown): void => {
-      if (fd < 0) done(error);
-      else fs.close(fd, () => done(error));
+    const replace = async (): Promise<void> => {
+      const file = await fs.promises.open(tempPath, 'w');
+      try {
+        await file.writeFile(data);
+        await file.datasync();
+      } finally {
+        await file.close();
+      }
+      await fs.promises.rename(tempPath, path);
+      const dir = await fs.promises.open(dirname(path), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
     };
-    fs.open(tempPath, 'w', (openError, opened) => {
-      if (openError !== null) return done(openError);
-      fd = opened;
-      writeAll(fd, data, 0, (writeError) => {
-        if (writeError !== null) return fail(writeError);
-        fs.fdatasync(fd, (syncError) => {
-          if (syncError !== null) return fail(syncError);
-          fs.close(fd, (closeError) => {
-            if (closeError !== null) return done(closeError);
-            fs.rename(tempPath, path, (renameError) => {
-              if (renameError !== null) return done(renameError);
-              fs.open(dir, 'r', (dirError, dirFd) => {
-                if (dirError !== null) return done(dirError);
-                fs.fsync(dirFd, (dirSyncError) => fs.close(dirFd, () => done(dirSyncError ?? null)));
-              });
-            });
-          });
-        });
-      });
-    });
+    replace().then(() => done(null), (error: unknown) => done(error));
   }
 
   fsyncDir(dir: string): void {
@@ -146,21 +138,6 @@ export class NodeDisk implements Disk {
     if (this.syncingFds.has(fd)) this.releasedWhileSyncing.add(fd);
     else fs.closeSync(fd);
   }
-}
-
-/** writes data[from..] to fd at its current position, in as many writes as it takes */
-function writeAll(fd: number, data: Uint8Array, from: number, done: (error: unknown) => void): void {
-  if (from >= data.length) return done(null);
-  fs.write(fd, data, from, data.length - from, null, (error, written) => {
-    if (error !== null) return done(error);
-    if (written <= 0) return done(new Error('short write'));
-    writeAll(fd, data, from + written, done);
-  });
-}
-
-function parentDir(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash <= 0 ? (slash === 0 ? '/' : '.') : path.slice(0, slash);
 }
 
 export { joinPath };
