@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CausewayCluster } from './causeway-cluster.js';
 import { EtcdCluster, etcdAvailable } from './etcd-cluster.js';
+import { openFloorTarget, type FloorTarget } from './floor-target.js';
 import { spliceBlock } from './report.js';
 import { readCpuMs } from './server-process.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
@@ -103,15 +104,19 @@ async function main(): Promise<void> {
   };
   let causeway: CausewayCluster | undefined;
   let etcd: EtcdCluster | undefined;
+  let floor: FloorTarget | undefined;
   try {
     causeway = await CausewayCluster.start(join(dir, 'causeway'), cliEntry);
     const withEtcd = etcdAvailable();
     if (withEtcd) etcd = await EtcdCluster.start(join(dir, 'etcd'));
     else say('etcd is not installed (apt-get install etcd-server): Causeway figures only');
+    // The same driver loop against a Bolt server that does no work: the most any server could reach
+    // through this driver on this machine, since the driver's CPU comes out of the same cores.
+    floor = await openFloorTarget(resolve(here, 'floor-responder.js'), 30_000, undefined, 128);
     say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ${new Date().toISOString()}`);
     say('');
-    say('| clients | driver API | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio | CPU ms/write: clients, servers (etcd) |');
-    say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    say('| clients | driver API | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio | CPU ms/write: clients, servers (etcd) | driver floor writes/s (driver CPU ms/write) |');
+    say('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
     const causewayPids = (): number[] => causeway!.running().map((core) => core.server!.pid);
     const etcdPids = (): number[] => etcd?.members.map((member) => member.child?.pid).filter((pid): pid is number => pid !== undefined) ?? [];
     // JIT warm-up: the first seconds of a Node process run unoptimised code; etcd (Go) needs none,
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
       const managedRounds: RoundFigures[] = [];
       const autoCommitRounds: RoundFigures[] = [];
       const etcdRounds: RoundFigures[] = [];
+      const floorRounds: Partial<Record<'executeQuery' | 'auto-commit', RoundFigures>> = {};
       for (let round = 0; round < rounds; round++) {
         const leader = await causeway.writableLeader();
         // executeQuery: a managed transaction (BEGIN+RUN+PULL, then COMMIT: two round trips);
@@ -149,6 +155,15 @@ async function main(): Promise<void> {
           serverPids = etcdPids;
           etcdRounds.push(await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i))));
         }
+        if (round === Math.floor(rounds / 2)) {
+          // one round each in the middle: the floor has no disk or state that drifts
+          const floorDriver = floor.driver;
+          serverPids = () => [floor!.pid];
+          floorRounds.executeQuery = await drive(clients, roundMs, (client, i) => floorDriver.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+          const floorSessions = Array.from({ length: clients }, () => floorDriver.session());
+          floorRounds['auto-commit'] = await drive(clients, roundMs, (client, i) => floorSessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i }));
+          await Promise.all(floorSessions.map((session) => session.close()));
+        }
       }
       const managed = combineRounds(managedRounds);
       const autoCommit = combineRounds(autoCommitRounds);
@@ -157,11 +172,13 @@ async function main(): Promise<void> {
       for (const [api, ours] of [['executeQuery', managed], ['auto-commit', autoCommit]] as const) {
         say(`| ${clients} | ${api} | ${f(ours.perSecond, 0)} | ${f(ours.latency.p50Ms)} | ${f(ours.latency.p99Ms)} | ${f(theirs?.perSecond, 0)} | ${f(theirs?.latency.p50Ms)} | ${f(theirs?.latency.p99Ms)} | ` +
           `${theirs ? `${(ours.perSecond / theirs.perSecond).toFixed(2)}×` : '–'} | ${theirs ? `${(ours.latency.p50Ms / theirs.latency.p50Ms).toFixed(2)}×` : '–'} | ` +
-          `${f(ours.cpu.clientMs, 2)}, ${f(ours.cpu.serversMs, 2)} (${f(theirs?.cpu.clientMs, 2)}, ${f(theirs?.cpu.serversMs, 2)}) |`);
+          `${f(ours.cpu.clientMs, 2)}, ${f(ours.cpu.serversMs, 2)} (${f(theirs?.cpu.clientMs, 2)}, ${f(theirs?.cpu.serversMs, 2)}) | ` +
+          `${f(floorRounds[api]?.perSecond, 0)} (${f(floorRounds[api]?.cpu.clientMs, 2)}) |`);
       }
     }
     say('');
     say(`Each row: ${rounds} rounds of ${roundMs / 1000} s per system, alternating Causeway and etcd, after a ${warmupMs / 1000} s warm-up of both; writes/s and CPU are the median round, latencies come from all rounds' samples.`);
+    say('Driver floor: the same driver loop, in the middle round, against `bench/floor-responder.ts`, a Bolt server that does no work (canned replies, no disk, no replication): the most any server can reach through this driver here, because the driver\'s own CPU comes out of the same two cores. A Causeway figure above it is impossible; an etcd figure above it cannot be matched through the driver.');
 
     const ourFailovers: number[] = [];
     const etcdFailovers: number[] = [];
@@ -233,6 +250,7 @@ async function main(): Promise<void> {
   } finally {
     await causeway?.stop();
     await etcd?.stop();
+    await floor?.close();
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);
   }

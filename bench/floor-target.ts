@@ -10,6 +10,8 @@ import type { BenchReader, BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec 
 
 export interface FloorTarget extends BenchTarget {
   readonly pid: number;
+  /** the driver connected to the responder, for loops the BenchTarget calls do not cover (executeQuery) */
+  readonly driver: Driver;
 }
 
 /** Starts `node <responderEntry>` and waits (bounded) for the port it prints. */
@@ -19,6 +21,7 @@ export interface FloorTarget extends BenchTarget {
  */
 export async function openFloorTarget(
   responderEntry: string, startTimeoutMs: number, rowsFor: (query: ReadQuerySpec, personName: string) => number = () => 1,
+  maxConnectionPoolSize = 64,
 ): Promise<FloorTarget> {
   const child = spawn(process.execPath, [responderEntry], { stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${responderEntry}`);
@@ -53,7 +56,7 @@ export async function openFloorTarget(
     throw error;
   }
   const driver: Driver = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', 'bench-password'), {
-    maxConnectionPoolSize: 64, connectionAcquisitionTimeout: 60_000, userAgent: 'causeway-bench/1',
+    maxConnectionPoolSize, connectionAcquisitionTimeout: 60_000, userAgent: 'causeway-bench/1',
   });
   try {
     await withTimeout(driver.verifyConnectivity(), startTimeoutMs, 'floor responder connectivity');
@@ -69,6 +72,7 @@ export async function openFloorTarget(
   return {
     name: 'floor',
     pid,
+    driver,
     load(): Promise<LoadFigures> {
       return Promise.resolve({ nodes: 0, relationships: 0, seconds: 0, method: 'none: the floor answers every query with canned records, as many as Causeway returns' });
     },
