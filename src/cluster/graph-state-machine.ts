@@ -153,7 +153,7 @@ export class GraphStateMachine implements StateMachine {
       return;
     }
     const txId = ++this.lastTxId;
-    this.batch.push({ txId, command: payload.command });
+    this.batch.push({ txId, command: payload.command, encoded: payload.encoded });
     this.applied.push({ index: entry.index, term: entry.term, txId });
   }
 

@@ -8,7 +8,7 @@
 // Byte 0 tells them apart; the rest is the kind's own encoding.
 
 import { ByteReader, ByteWriter } from '../graph/bytes.js';
-import { decodeTxCommand, encodeTxCommand, type TxCommand } from '../graph/commands.js';
+import { decodeTxCommand, writeTxCommand, type TxCommand } from '../graph/commands.js';
 
 const PAYLOAD_TX = 1;
 const PAYLOAD_LEASE = 2;
@@ -33,17 +33,15 @@ export interface Lease {
 export const NO_LEASE: Lease = { id: 0, owner: '' };
 
 export type ReplicatedPayload =
-  | { readonly kind: 'tx'; readonly command: TxCommand }
+  | { readonly kind: 'tx'; readonly command: TxCommand; readonly encoded: Uint8Array }
   | { readonly kind: 'lease'; readonly lease: Lease }
   | { readonly kind: 'policy'; readonly memberId: string; readonly policy: MemberPolicy }
   | { readonly kind: 'side'; readonly data: Uint8Array };
 
 export function encodeTxPayload(command: TxCommand): Uint8Array {
-  const body = encodeTxCommand(command);
-  const out = new Uint8Array(body.length + 1);
-  out[0] = PAYLOAD_TX;
-  out.set(body, 1);
-  return out;
+  const out = new ByteWriter(256).u8(PAYLOAD_TX);
+  writeTxCommand(out, command);
+  return out.finish();
 }
 
 export function encodeLeasePayload(lease: Lease): Uint8Array {
@@ -63,8 +61,10 @@ export function encodeSidePayload(data: Uint8Array): Uint8Array {
 
 export function decodePayload(data: Uint8Array): ReplicatedPayload {
   switch (data[0]) {
-    case PAYLOAD_TX:
-      return { kind: 'tx', command: decodeTxCommand(data.subarray(1)) };
+    case PAYLOAD_TX: {
+      const encoded = data.subarray(1);
+      return { kind: 'tx', command: decodeTxCommand(encoded), encoded };
+    }
     case PAYLOAD_LEASE: {
       const input = new ByteReader(data);
       input.u8();

@@ -40,11 +40,12 @@ export class AppliedTxFeed {
   constructor(private readonly limits: FeedLimits = DEFAULT_FEED_LIMITS) {}
 
   record(batch: readonly CommittedCommand[]): void {
-    for (const { txId, command } of batch) {
+    for (const { txId, command, encoded } of batch) {
       const last = this.items[this.items.length - 1];
       // a gap (a store copy installed on this core) restarts the feed
       if (last !== undefined && txId !== last.txId + 1) this.clear();
-      const bytes = encodeTxCommand(command);
+      // the log entry's own bytes when the command came from one: the same bytes, no second encoding
+      const bytes = encoded ?? encodeTxCommand(command);
       this.items.push({ txId, bytes });
       this.bytes += bytes.length;
     }

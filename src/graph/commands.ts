@@ -48,6 +48,8 @@ export interface TxCommand {
 export interface CommittedCommand {
   readonly txId: number;
   readonly command: TxCommand;
+  /** the command's binary form (encodeTxCommand), when it arrived as bytes (a replicated log entry) */
+  readonly encoded?: Uint8Array;
 }
 
 const OP_CODES = [
@@ -62,6 +64,12 @@ const ENTITIES = ['NODE', 'RELATIONSHIP'] as const;
 
 export function encodeTxCommand(command: TxCommand): Uint8Array {
   const out = new ByteWriter(256);
+  writeTxCommand(out, command);
+  return out.finish();
+}
+
+/** encodeTxCommand's bytes, written after whatever out already holds (a payload's kind byte) */
+export function writeTxCommand(out: ByteWriter, command: TxCommand): void {
   out.u8(command.version).varint(command.leaseId).varint(command.ops.length);
   for (const op of command.ops) {
     out.u8(OP_CODES.indexOf(op.op));
@@ -106,7 +114,6 @@ export function encodeTxCommand(command: TxCommand): Uint8Array {
         break;
     }
   }
-  return out.finish();
 }
 
 /** Throws RangeError on bytes that are not a command of a known version. */
