@@ -90,6 +90,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       leaseId: () => (this.holdsLease() ? this.machine!.lease.id : -1),
       writeRefusal: (leaseId) => this.writeRefusal(leaseId),
       acceptsLease: (leaseId) => options.unsafe?.acceptStaleLease === true || leaseId === this.machine?.lease.id,
+      onBehind: () => this.askForCommitIndex(),
     });
   }
 
@@ -140,7 +141,7 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   onRaftMessage(message: Message): void {
     if (this.closed || this.node === undefined || this.driver === undefined || this.driver.stopped) return;
-    if (message.from === this.node.raft.lead || message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot') {
+    if (message.from === this.node.raft.lead || message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot' || message.kind === 'commit') {
       this.lastLeaderMessageMs = this.options.clock.monotonicMs();
     }
     this.node.step(message);
@@ -267,6 +268,14 @@ export class CoreMember implements ClusterNetworkHandlers {
     } catch {
       // refused for now (a leadership transfer under way): tried again next tick
     }
+  }
+
+  /** a read waits for a position this follower has not applied: the leader says what is committed now */
+  private askForCommitIndex(): void {
+    const node = this.node;
+    if (node === undefined || this.closed || this.driver?.stopped !== false) return;
+    node.askForCommitIndex();
+    this.schedulePump();
   }
 
   // ---- the loop ----

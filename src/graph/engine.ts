@@ -48,6 +48,11 @@ export interface EngineOptions {
   readonly acceptsLease?: (leaseId: number) => boolean;
   /** the approximate nearest-neighbour structure behind VECTOR indexes (default: exact search, deterministic) */
   readonly annIndexFactory?: AnnIndexFactory;
+  /**
+   * A wait for a position not yet applied began, or the store moved and waits remain: a cluster
+   * member asks its leader for the commit index then, rather than learning it at the next heartbeat.
+   */
+  readonly onBehind?: () => void;
 }
 
 /** positions skipped for a stale lease, remembered so their own commit() can fail */
@@ -85,6 +90,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private readonly leaseId: () => number;
   private readonly acceptsLease: (leaseId: number) => boolean;
   private readonly refuseWrite: (leaseId: number) => Error | undefined;
+  private readonly onBehind: () => void;
   private readonly skipped = new Set<number>();
 
   constructor(options: EngineOptions) {
@@ -99,6 +105,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
     this.leaseId = options.leaseId ?? (() => 0);
     this.acceptsLease = options.acceptsLease ?? (() => true);
     this.refuseWrite = options.writeRefusal ?? (() => undefined);
+    this.onBehind = options.onBehind ?? (() => {});
   }
 
   begin(options?: { readOnly?: boolean; metadata?: ReadonlyMap<string, CypherValue> }): GraphTx {
@@ -132,6 +139,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
       });
       const waiter: ApplyWaiter = { txId, resolve: () => { stop(); resolve(); }, reject: (e) => { stop(); reject(e); } };
       this.applyWaiters.push(waiter);
+      this.onBehind();
     });
   }
 
@@ -335,6 +343,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
       else waiting.push(waiter);
     }
     this.applyWaiters = waiting;
+    if (waiting.length > 0) this.onBehind();
   }
 
   private failStop(error: Error): void {

@@ -20,8 +20,13 @@ export function handleAppendResponse(r: Raft, m: AppendResponse, pr: Progress): 
   if (pr.state === 'probe' && moved) pr.becomeReplicate();
   else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
   else if (pr.state === 'replicate') pr.inflights.freeTo(m.matchIndex);
-  if (moved && r.maybeCommit()) bcastAppend(r);
-  else sendAppend(r, m.from, pr);
+  if (moved && pr.commitWanted) r.commitUpdatePending = true;
+  if (moved && r.maybeCommit()) {
+    bcastAppend(r);
+    r.commitUpdatePending = true;
+  } else {
+    sendAppend(r, m.from, pr);
+  }
   if (r.role === 'leader' && m.from === r.transferee && pr.match === r.log.lastIndex()) {
     r.send({ kind: 'timeoutNow', from: r.id, to: m.from, term: r.term });
   }
@@ -41,6 +46,28 @@ export function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse, pr: Progr
 
 export function bcastAppend(r: Raft): void {
   for (const [id, pr] of r.progress) sendAppend(r, id, pr);
+}
+
+/**
+ * Once per Ready: a follower that asked for the commit index (a read there waits for a bookmark
+ * it has not applied) gets it in a commit update as soon as there is news for it, i.e. once
+ * min(its match, the commit index) passes what it was last told, rather than at the next
+ * heartbeat. Nothing is pushed unasked: each update wakes a follower to apply a smaller batch,
+ * which a write load pays for in throughput on a small machine.
+ */
+export function flushCommitUpdate(r: Raft): void {
+  if (!r.commitUpdatePending) return;
+  r.commitUpdatePending = false;
+  if (r.role !== 'leader') return;
+  for (const [id, pr] of r.progress) {
+    if (!pr.commitWanted) continue;
+    // like a heartbeat's: never beyond what the follower is known to hold
+    const known = Math.min(pr.match, r.log.committed);
+    if (known <= pr.commitSent) continue;
+    r.send({ kind: 'commit', from: r.id, to: id, term: r.term, commit: known });
+    pr.commitSent = known;
+    pr.commitWanted = false;
+  }
 }
 
 /** sends what the follower lacks, as far as its progress state and window allow */
@@ -74,5 +101,9 @@ export function bcastHeartbeat(r: Raft, readRound: number): void {
   for (const [to, pr] of r.progress) {
     const commit = Math.min(pr.match, r.log.committed);
     r.send({ kind: 'heartbeat', from: r.id, to, term: r.term, commit, readRound });
+    if (commit > pr.commitSent) {
+      pr.commitSent = commit;
+      pr.commitWanted = false;
+    }
   }
 }

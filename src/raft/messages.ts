@@ -50,6 +50,24 @@ export interface Heartbeat extends Envelope {
   readonly readRound: number;
 }
 
+/**
+ * A follower with a read waiting (a bookmark beyond what it applied) asks its leader for the
+ * commit index, rather than waiting for the next heartbeat. Answered with a CommitUpdate.
+ */
+export interface CommitQuery extends Envelope {
+  readonly kind: 'commitQuery';
+}
+
+/**
+ * The answer to a CommitQuery: what the follower may apply now, once the leader has something
+ * newer than it last told it. Not answered.
+ */
+export interface CommitUpdate extends Envelope {
+  readonly kind: 'commit';
+  /** min(follower match, leader commit), as in a heartbeat */
+  readonly commit: number;
+}
+
 export interface HeartbeatResponse extends Envelope {
   readonly kind: 'heartbeatResp';
   readonly readRound: number;
@@ -71,6 +89,8 @@ export type Message =
   | AppendResponse
   | Heartbeat
   | HeartbeatResponse
+  | CommitUpdate
+  | CommitQuery
   | InstallSnapshot
   | TimeoutNow;
 

@@ -61,6 +61,10 @@ export class Progress {
   pendingSnapshot = 0;
   /** snapshot state: heartbeat answers seen while waiting for the snapshot's acknowledgement */
   snapshotWaitHeartbeats = 0;
+  /** the commit index this follower was last told it may apply (by a heartbeat or commit update) */
+  commitSent = 0;
+  /** the follower asked for the commit index (a read waits there): answer once there is news */
+  commitWanted = false;
   /** heard from since the last check-quorum round */
   recentActive = false;
   readonly inflights: Inflights;

@@ -236,3 +236,19 @@ test('followers told the leader is unreachable elect a new leader within half an
   assert.equal(newLeaders.length, 1, `a new leader within ${ticks} ticks (election timeout ${electionTicks})`);
   assert.ok(net.node(newLeaders[0]!).raft.term > termBefore);
 });
+
+test('a follower that asks learns the commit index at once; none is pushed to one that did not ask', () => {
+  // Proves the commit query: without a heartbeat only the asking follower hears the new commit index.
+  const net = new TestNetwork(ids);
+  elect(net, 'a');
+  assert.ok(net.tryPropose('a', 'x=1'));
+  net.stabilize();
+  const committed = net.node('a').raft.log.committed;
+  assert.ok(net.node('b').raft.log.committed < committed, 'a follower learns a commit at the next heartbeat');
+  net.node('b').askForCommitIndex();
+  net.stabilize();
+  assert.equal(net.node('b').raft.log.committed, committed);
+  assert.ok(net.node('c').raft.log.committed < committed, 'nothing is pushed unasked');
+  net.tickAll(1);
+  assert.equal(net.node('c').raft.log.committed, committed, 'the heartbeat still brings it');
+});

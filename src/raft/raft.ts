@@ -32,6 +32,8 @@ export class Raft {
   /** leader only: the member leadership is being handed to */
   transferee: MemberId | null = null;
   outbox: Message[] = [];
+  /** leader only: a commit update may be due (see flushCommitUpdate) */
+  commitUpdatePending = false;
   readStates: ReadState[] = [];
   readonly reads: ReadIndexQueue;
   /** the bootstrap membership (before any config entry or snapshot) */
@@ -265,7 +267,7 @@ export class Raft {
     }
     if (m.kind === 'preVote') return true;
     if (m.kind === 'preVoteResp' && m.granted) return true;
-    const fromLeader = m.kind === 'append' || m.kind === 'heartbeat' || m.kind === 'snapshot';
+    const fromLeader = m.kind === 'append' || m.kind === 'heartbeat' || m.kind === 'snapshot' || m.kind === 'commit';
     this.becomeFollower(m.term, fromLeader ? m.from : null);
     return true;
   }
@@ -293,6 +295,10 @@ export class Raft {
       case 'snapshot':
         this.followLeader(m.from);
         this.handleSnapshot(m);
+        return;
+      case 'commit':
+        this.followLeader(m.from);
+        this.log.commitTo(Math.min(m.commit, this.log.lastIndex()));
         return;
       case 'timeoutNow':
         if (this.promotable()) this.campaign('vote', true);
@@ -386,6 +392,11 @@ export class Raft {
       case 'heartbeatResp':
         pr.recentActive = true;
         handleHeartbeatResponse(this, m, pr);
+        return;
+      case 'commitQuery':
+        pr.recentActive = true;
+        pr.commitWanted = true;
+        this.commitUpdatePending = true;
         return;
       default:
         return;

@@ -23,7 +23,7 @@
 // Entries and snapshots handed out are shared, not copied: callers must not mutate them.
 import type { Message } from './messages.js';
 import type { RaftConfig, RaftInit, Role } from './raft.js';
-import { bcastAppend } from './leader.js';
+import { bcastAppend, flushCommitUpdate } from './leader.js';
 import { Raft } from './raft.js';
 import type { ReadState } from './read-index.js';
 import type { Entry, HardState, MemberId, Membership, Snapshot } from './types.js';
@@ -96,6 +96,15 @@ export class RawNode {
     this.raft.leaderUnreachable();
   }
 
+  /**
+   * A follower with a read waiting for a position it has not applied asks its leader for the
+   * commit index; the answer (a commit update) comes once the leader has something newer to say.
+   */
+  askForCommitIndex(): void {
+    const r = this.raft;
+    if (r.role === 'follower' && r.lead !== null) r.send({ kind: 'commitQuery', from: r.id, to: r.lead, term: r.term });
+  }
+
   /** starts an election now (tests and operators); respects pre-vote and refuse_to_be_leader */
   campaign(): void {
     if (this.raft.role === 'leader' || !this.raft.promotable()) return;
@@ -118,6 +127,7 @@ export class RawNode {
     const r = this.raft;
     return (
       r.outbox.length > 0 ||
+      r.commitUpdatePending ||
       r.readStates.length > 0 ||
       r.log.pendingSnapshot !== null ||
       r.log.handedIndex < r.log.lastIndex() ||
@@ -129,6 +139,7 @@ export class RawNode {
   ready(): Ready {
     if (this.readyOut) throw new Error('ready() called again before advance()');
     const r = this.raft;
+    flushCommitUpdate(r);
     const hardState = r.hardState();
     const ready: Ready = {
       softState: this.softState(),
@@ -179,6 +190,9 @@ export class RawNode {
     const log = this.raft.log;
     if (index <= log.handedIndex && log.term(index) === term) log.stableIndex = Math.max(log.stableIndex, index);
     // The leader's own entries count towards the quorum only once durable, i.e. now.
-    if (this.raft.role === 'leader' && this.raft.maybeCommit()) bcastAppend(this.raft);
+    if (this.raft.role === 'leader' && this.raft.maybeCommit()) {
+      bcastAppend(this.raft);
+      this.raft.commitUpdatePending = true;
+    }
   }
 }

@@ -92,7 +92,7 @@ interface PendingWrite {
 export const COMPACTION_LOG_BYTES_MAX = 64 * 1024 * 1024;
 
 function sendableBeforePersist(message: Message): boolean {
-  return message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot';
+  return message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot' || message.kind === 'commit' || message.kind === 'commitQuery';
 }
 
 export class ReplicationDriver {

@@ -24,10 +24,12 @@ const samples: Message[] = [
   { kind: 'heartbeatResp', from: 'm2', to: 'm1', term: 7, readRound: 12 },
   { kind: 'snapshot', from: 'm1', to: 'm4', term: 7, snapshot: { meta: { index: 30, term: 5, membership: { voters: ['m1', 'm2', 'm3'], learners: ['m4'] } }, data: data('image') } },
   { kind: 'timeoutNow', from: 'm1', to: 'm2', term: 7 },
+  { kind: 'commit', from: 'm1', to: 'm3', term: 7, commit: 43 },
+  { kind: 'commitQuery', from: 'm3', to: 'm1', term: 7 },
 ];
 
 test('every message kind survives an encode/decode round trip', () => {
-  // Proves the transport codec is lossless for all ten message kinds.
+  // Proves the transport codec is lossless for all twelve message kinds.
   for (const message of samples) assert.deepEqual(decodeMessage(encodeMessage(message)), message, message.kind);
 });
 

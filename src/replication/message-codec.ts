@@ -10,7 +10,7 @@ import { ByteReader, ByteWriter, CorruptRecord, readEntry, writeEntry, writeSnap
 export class CorruptMessage extends Error {}
 
 const formatVersion = 1;
-const kinds: readonly MessageKind[] = ['vote', 'preVote', 'voteResp', 'preVoteResp', 'append', 'appendResp', 'heartbeat', 'heartbeatResp', 'snapshot', 'timeoutNow'];
+const kinds: readonly MessageKind[] = ['vote', 'preVote', 'voteResp', 'preVoteResp', 'append', 'appendResp', 'heartbeat', 'heartbeatResp', 'snapshot', 'timeoutNow', 'commit', 'commitQuery'];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -94,6 +94,11 @@ export function encodeMessage(m: Message): Uint8Array {
     case 'heartbeatResp':
       w.u53(m.readRound);
       break;
+    case 'commit':
+      w.u53(m.commit);
+      break;
+    case 'commitQuery':
+      break;
     case 'snapshot':
       writeSnapshotBody(w, m.snapshot);
       break;
@@ -158,6 +163,12 @@ function decodeUnchecked(bytes: Uint8Array): Message {
       break;
     case 'heartbeatResp':
       message = { kind, from, to, term, readRound: r.u53() };
+      break;
+    case 'commit':
+      message = { kind, from, to, term, commit: r.u53() };
+      break;
+    case 'commitQuery':
+      message = { kind, from, to, term };
       break;
     case 'snapshot':
       message = { kind, from, to, term, snapshot: readSnapshotBody(r) };
