@@ -13,6 +13,7 @@ import { openFloorTarget, type FloorTarget } from './floor-target.js';
 import { spliceBlock } from './report.js';
 import { readCpuMs } from './server-process.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
+import neo4j from 'neo4j-driver';
 
 const CLUSTER_START = '<!-- bench:cluster:start -->';
 const CLUSTER_END = '<!-- bench:cluster:end -->';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'warmup-seconds': { type: 'string', default: '4' },
     clients: { type: 'string', default: '1,16,64' },
     failovers: { type: 'string', default: '5' },
+    'read-your-writes': { type: 'string', default: '200' },
     'stability-minutes': { type: 'string', default: '0' },
     'no-docs': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -35,6 +37,7 @@ const rounds = Math.max(1, Number(values.rounds));
 const warmupMs = Number(values['warmup-seconds']) * 1000;
 const clientCounts = values.clients.split(',').map(Number);
 const failoverRuns = Number(values.failovers);
+const readYourWrites = Number(values['read-your-writes']);
 const stabilityMs = Number(values['stability-minutes']) * 60_000;
 const cliEntry = resolve(here, '../src/cli/main.js');
 
@@ -179,6 +182,55 @@ async function main(): Promise<void> {
     say('');
     say(`Each row: ${rounds} rounds of ${roundMs / 1000} s per system, alternating Causeway and etcd, after a ${warmupMs / 1000} s warm-up of both; writes/s and CPU are the median round, latencies come from all rounds' samples.`);
     say('Driver floor: the same driver loop, in the middle round, against `bench/floor-responder.ts`, a Bolt server that does no work (canned replies, no disk, no replication): the most any server can reach through this driver here, because the driver\'s own CPU comes out of the same two cores. A Causeway figure above it is impossible; an etcd figure above it cannot be matched through the driver.');
+
+    if (readYourWrites > 0) {
+      // An application's usual pattern: a write, then a read in the same session, which carries
+      // the write's bookmark and is routed to a follower that must have applied it. etcd's
+      // counterpart: a put on the leader, then a (linearizable, the default) range on a follower.
+      const leader = await causeway.writableLeader();
+      const seeds = causeway.running().map((core) => `127.0.0.1:${core.server!.port}`);
+      const routed = neo4j.driver('neo4j://causeway.invalid:7687', neo4j.auth.basic('neo4j', 'neo4j'), { resolver: () => seeds });
+      const onFollowers: number[] = [];
+      let onLeader = 0;
+      try {
+        for (let i = 0; i < readYourWrites; i++) {
+          const session = routed.session();
+          try {
+            await session.executeWrite((tx) => tx.run('CREATE (:Ryw {i: $i})', { i }));
+            const started = performance.now();
+            const read = await session.executeRead((tx) => tx.run('MATCH (n:Ryw {i: $i}) RETURN count(n) AS c', { i }));
+            const ms = performance.now() - started;
+            if (Number(read.records[0]!.get('c')) !== 1) throw new Error(`read ${i} did not see its write`);
+            if (read.summary.server.address === `127.0.0.1:${leader.server!.port}`) onLeader++;
+            else onFollowers.push(ms);
+          } finally {
+            await session.close();
+          }
+        }
+      } finally {
+        await routed.close();
+      }
+      const ours = summarizeLatencies(onFollowers);
+      let theirs: LatencySummary | undefined;
+      if (etcd !== undefined) {
+        const etcdLeader = await etcd.waitForLeader(30_000);
+        const followers = etcd.members.filter((m) => m !== etcdLeader && m.child !== undefined);
+        const samples: number[] = [];
+        for (let i = 0; i < readYourWrites; i++) {
+          await etcd.put(etcdLeader, 'ryw', String(i));
+          const started = performance.now();
+          const got = await etcd.post(followers[i % followers.length]!, '/v3/kv/range', { key: Buffer.from('ryw').toString('base64') });
+          samples.push(performance.now() - started);
+          const kvs = got['kvs'] as { value?: string }[] | undefined;
+          if (Buffer.from(kvs?.[0]?.value ?? '', 'base64').toString() !== String(i)) throw new Error(`etcd read ${i} did not see its put`);
+        }
+        theirs = summarizeLatencies(samples);
+      }
+      say('');
+      say(`Read your own write on a follower (${readYourWrites} writes, each followed by a read in the same session, routed by a neo4j:// driver; the read carries the write's bookmark): ` +
+        `${onFollowers.length} reads on followers, p50 ${ours.p50Ms.toFixed(1)} ms, p99 ${ours.p99Ms.toFixed(1)} ms (${onLeader} went to the leader)` +
+        `${theirs ? `; etcd, a put on the leader then a linearizable range on a follower: p50 ${theirs.p50Ms.toFixed(1)} ms, p99 ${theirs.p99Ms.toFixed(1)} ms` : ''}.`);
+    }
 
     const ourFailovers: number[] = [];
     const etcdFailovers: number[] = [];
