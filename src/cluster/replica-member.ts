@@ -62,6 +62,13 @@ export interface ReplicaStatus {
 const PULL_TIMEOUT_MIN_MS = 5000;
 /** discovery info is refreshed this often */
 const PUBLISH_INTERVAL_MS = 100;
+/**
+ * While a read waits for a transaction the upstream had not applied yet, the replica pulls again
+ * this often rather than at the next pull interval (1 s by default): a follower core applies a
+ * commit within a heartbeat interval. Bounded: only while a read waits, and every wait has its
+ * own timeout.
+ */
+const BEHIND_RETRY_MS = 10;
 
 export class ReplicaMember implements ClusterNetworkHandlers {
   readonly engine: GraphEngine;
@@ -71,6 +78,9 @@ export class ReplicaMember implements ClusterNetworkHandlers {
   private binding: ClusterBinding | null;
   private network: ReplicaNetwork | undefined;
   private pulling = false;
+  /** a read began waiting (or still waits after an apply) during a pull: pull again after it */
+  private pullAgain = false;
+  private retryScheduled = false;
   private upstream: MemberInfo | undefined;
   private upstreamAppliedTxId = 0;
   private lastPullMs: number | null = null;
@@ -87,6 +97,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
       log: { append: () => Promise.reject(this.refusal()), close: async () => {} },
       writeRefusal: () => this.refusal(),
       ...(options.annIndexFactory === undefined ? {} : { annIndexFactory: options.annIndexFactory }),
+      onBehind: () => this.pullSoon(),
     });
   }
 
@@ -141,6 +152,26 @@ export class ReplicaMember implements ClusterNetworkHandlers {
 
   // ---- pulling ----
 
+  /** a read waits for a transaction not yet applied here (a bookmark): pull now, not at the next interval */
+  private pullSoon(): void {
+    if (this.closed || this.network === undefined) return;
+    if (this.pulling) {
+      this.pullAgain = true;
+      return;
+    }
+    void this.pullRound();
+  }
+
+  private retryWhileBehind(): void {
+    if (this.retryScheduled || this.closed) return;
+    this.retryScheduled = true;
+    const stop = this.options.ticker.every(BEHIND_RETRY_MS, () => {
+      stop();
+      this.retryScheduled = false;
+      if (this.engine.waitingForApplied()) this.pullSoon();
+    });
+  }
+
   private async pullRound(): Promise<void> {
     if (this.pulling || this.closed || this.network === undefined) return;
     const alive = this.discovery.alive(this.nowMs());
@@ -165,6 +196,8 @@ export class ReplicaMember implements ClusterNetworkHandlers {
         if (result.side !== undefined) side?.restore(result.side.image, result.side.index);
         if (result.kind === 'none') {
           this.upstreamAppliedTxId = result.appliedTxId;
+          // the upstream has not applied what a waiting read needs yet: ask again shortly
+          if (this.engine.waitingForApplied()) this.retryWhileBehind();
           break;
         }
         if (result.kind === 'store') {
@@ -187,6 +220,10 @@ export class ReplicaMember implements ClusterNetworkHandlers {
       this.upstream = undefined;
     } finally {
       this.pulling = false;
+    }
+    if (this.pullAgain && !this.closed) {
+      this.pullAgain = false;
+      if (this.engine.waitingForApplied()) void this.pullRound();
     }
   }
 

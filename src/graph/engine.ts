@@ -143,6 +143,11 @@ export class GraphEngine implements GraphDatabase, TxHost {
     });
   }
 
+  /** whether a read waits for a position not yet applied (see waitForApplied) */
+  waitingForApplied(): boolean {
+    return this.applyWaiters.length > 0;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
