@@ -219,8 +219,8 @@ async function readYourWriteRound(cluster: CausewayCluster, seed: string, pullIn
           await session.close();
         }
       }
-      samples.sort((a, b) => a - b);
-      rows.push(`| replica${r + 1} | ${pullIntervals[r] ?? '?'} | ${count} | ${f(samples[Math.floor(samples.length / 2)]!, 1)} | ${f(samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))]!, 1)} | ${f(samples[samples.length - 1]!, 1)} |`);
+      const latency = summarizeLatencies(samples);
+      rows.push(`| replica${r + 1} | ${pullIntervals[r] ?? '?'} | ${count} | ${f(latency.p50Ms, 1)} | ${f(latency.p99Ms, 1)} | ${f(latency.maxMs, 1)} |`);
     }
   } finally {
     await driver.close();

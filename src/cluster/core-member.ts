@@ -14,6 +14,7 @@ import { GraphEngine } from '../graph/engine.js';
 import { MemoryStore } from '../graph/memory-store.js';
 import { encodeSnapshot, takeSnapshot } from '../graph/snapshot.js';
 import type { Message } from '../raft/messages.js';
+import { fromLeader } from '../raft/messages.js';
 import { RawNode } from '../raft/raw-node.js';
 import { raftConfigFromSettings } from '../raft/timing.js';
 import type { Membership } from '../raft/types.js';
@@ -141,7 +142,7 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   onRaftMessage(message: Message): void {
     if (this.closed || this.node === undefined || this.driver === undefined || this.driver.stopped) return;
-    if (message.from === this.node.raft.lead || message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot' || message.kind === 'commit') {
+    if (message.from === this.node.raft.lead || fromLeader(message)) {
       this.lastLeaderMessageMs = this.options.clock.monotonicMs();
     }
     this.node.step(message);
@@ -273,7 +274,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   /** a read waits for a position this follower has not applied: the leader says what is committed now */
   private askForCommitIndex(): void {
     const node = this.node;
-    if (node === undefined || this.closed || this.driver?.stopped !== false) return;
+    if (node === undefined || this.driver === undefined || this.driver.stopped || this.closed) return;
     node.askForCommitIndex();
     this.schedulePump();
   }

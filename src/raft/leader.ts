@@ -21,12 +21,8 @@ export function handleAppendResponse(r: Raft, m: AppendResponse, pr: Progress): 
   else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
   else if (pr.state === 'replicate') pr.inflights.freeTo(m.matchIndex);
   if (moved && pr.commitWanted) r.commitUpdatePending = true;
-  if (moved && r.maybeCommit()) {
-    bcastAppend(r);
-    r.commitUpdatePending = true;
-  } else {
-    sendAppend(r, m.from, pr);
-  }
+  if (moved && r.maybeCommit()) commitAdvanced(r);
+  else sendAppend(r, m.from, pr);
   if (r.role === 'leader' && m.from === r.transferee && pr.match === r.log.lastIndex()) {
     r.send({ kind: 'timeoutNow', from: r.id, to: m.from, term: r.term });
   }
@@ -46,6 +42,12 @@ export function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse, pr: Progr
 
 export function bcastAppend(r: Raft): void {
   for (const [id, pr] of r.progress) sendAppend(r, id, pr);
+}
+
+/** the leader's commit index moved: followers get what they lack, and those that asked, the news */
+export function commitAdvanced(r: Raft): void {
+  bcastAppend(r);
+  r.commitUpdatePending = true;
 }
 
 /**

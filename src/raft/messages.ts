@@ -96,6 +96,11 @@ export type Message =
 
 export type MessageKind = Message['kind'];
 
+/** a message only a leader sends: its sender leads the message's term */
+export function fromLeader(m: Message): boolean {
+  return m.kind === 'append' || m.kind === 'heartbeat' || m.kind === 'snapshot' || m.kind === 'commit';
+}
+
 export function messageBytes(message: Message): number {
   if (message.kind === 'append') {
     let total = 64;

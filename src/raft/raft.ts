@@ -4,6 +4,7 @@
 import { Neo4jError, Status } from '../core/errors.js';
 import { RaftLog } from './log.js';
 import type { AppendRequest, Heartbeat, InstallSnapshot, Message, VoteRequest, VoteResponse } from './messages.js';
+import { fromLeader } from './messages.js';
 import { bcastAppend, bcastHeartbeat, handleAppendResponse, handleHeartbeatResponse, sendAppend } from './leader.js';
 import { Progress } from './progress.js';
 import { committedIndex, hasQuorum, voteOutcome } from './quorum.js';
@@ -267,8 +268,7 @@ export class Raft {
     }
     if (m.kind === 'preVote') return true;
     if (m.kind === 'preVoteResp' && m.granted) return true;
-    const fromLeader = m.kind === 'append' || m.kind === 'heartbeat' || m.kind === 'snapshot' || m.kind === 'commit';
-    this.becomeFollower(m.term, fromLeader ? m.from : null);
+    this.becomeFollower(m.term, fromLeader(m) ? m.from : null);
     return true;
   }
 

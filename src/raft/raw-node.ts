@@ -23,7 +23,7 @@
 // Entries and snapshots handed out are shared, not copied: callers must not mutate them.
 import type { Message } from './messages.js';
 import type { RaftConfig, RaftInit, Role } from './raft.js';
-import { bcastAppend, flushCommitUpdate } from './leader.js';
+import { commitAdvanced, flushCommitUpdate } from './leader.js';
 import { Raft } from './raft.js';
 import type { ReadState } from './read-index.js';
 import type { Entry, HardState, MemberId, Membership, Snapshot } from './types.js';
@@ -190,9 +190,6 @@ export class RawNode {
     const log = this.raft.log;
     if (index <= log.handedIndex && log.term(index) === term) log.stableIndex = Math.max(log.stableIndex, index);
     // The leader's own entries count towards the quorum only once durable, i.e. now.
-    if (this.raft.role === 'leader' && this.raft.maybeCommit()) {
-      bcastAppend(this.raft);
-      this.raft.commitUpdatePending = true;
-    }
+    if (this.raft.role === 'leader' && this.raft.maybeCommit()) commitAdvanced(this.raft);
   }
 }
