@@ -282,7 +282,7 @@ async function main(): Promise<void> {
     }
     say('');
     say('Read your own write on a replica: a write through the routing driver, then a read on that replica carrying the write\'s bookmark. ' +
-      'A replica pulls as soon as a read waits for a transaction it lacks (then every 10 ms until the read is answered), not at its next pull interval.');
+      'A replica pulls as soon as a read waits for a transaction it lacks, not at its next pull interval; the pull names that transaction, and an upstream that lacks it too holds the answer until it has it (at most 200 ms; then the replica asks again every 10 ms).');
     say('');
     say('| replica | pull interval | reads | p50 ms | p99 ms | max ms |');
     say('| --- | ---: | ---: | ---: | ---: | ---: |');

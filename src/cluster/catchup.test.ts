@@ -7,7 +7,7 @@ import {
 test('a pull answer carries the side state before the transactions, and only when the puller is behind', () => {
   // Proves the catch-up frames for the system database: the side image arrives with the answer it precedes.
   const pull = decodePull(encodePull(7, 41, 12));
-  assert.deepEqual(pull, { request: 7, afterTxId: 41, sideIndex: 12 });
+  assert.deepEqual(pull, { request: 7, afterTxId: 41, sideIndex: 12, wantedTxId: 0 });
   const image = new TextEncoder().encode('{"users":[]}');
   const frames = encodeAnswer(7, { kind: 'none', appliedTxId: 41, side: { index: 15, image } });
   assert.equal(frames.length, 2);
@@ -33,4 +33,11 @@ test('a refusal reaches the puller as its reason; database lists round-trip; a m
   refuseOtherDatabase('NEO4J', 'neo4j');
   refuseOtherDatabase('System', 'neo4j');
   assert.throws(() => refuseOtherDatabase('shop', 'neo4j'), /Database 'shop' does not exist on this cluster member/);
+});
+
+test('a pull names the transaction a read waits for; a pull from an older member (no such field) names none', () => {
+  // Proves the pull frame's optional last field: wantedTxId round-trips, and a frame that ends before it decodes as 0.
+  assert.deepEqual(decodePull(encodePull(5, 41, Number.MAX_SAFE_INTEGER, 57)), { request: 5, afterTxId: 41, sideIndex: Number.MAX_SAFE_INTEGER, wantedTxId: 57 });
+  const withoutWanted = encodePull(5, 41, 12, 0).subarray(0, -1);
+  assert.deepEqual(decodePull(withoutWanted), { request: 5, afterTxId: 41, sideIndex: 12, wantedTxId: 0 });
 });

@@ -1,6 +1,8 @@
 // The catch-up protocol's frames on the transaction port (6000), after the cluster handshake:
 //   1 raft snapshot chunk   [u32 transfer][u32 seq][u32 count][bytes]      core → core (store copy for Raft)
-//   2 pull request          [u32 request][u64 afterTxId][varint sideIndex] replica → core
+//   2 pull request          [u32 request][u64 afterTxId][varint sideIndex][varint wantedTxId]
+//                           replica → core; wantedTxId: what a read on the replica waits for
+//                           (0: nothing; absent from older pullers)
 //   3 transactions          [u32 request][u64 appliedTxId][varint n]{[u64 txId][varint len][command]}
 //   4 nothing new           [u32 request][u64 appliedTxId]
 //   5 store copy chunk      [u32 request][u32 seq][u32 count][bytes]       the core's whole store image
@@ -50,17 +52,21 @@ export type PullResult = (
   | { readonly kind: 'store'; readonly image: Uint8Array }
 ) & { readonly side?: SideImage };
 
-/** sideIndex: the raft index of the puller's side state (a huge value: it keeps none) */
-export function encodePull(request: number, afterTxId: number, sideIndex: number): Uint8Array {
-  return new ByteWriter(24).u8(FRAME_PULL).u32(request).u64(afterTxId).varint(sideIndex).finish();
+/**
+ * sideIndex: the raft index of the puller's side state (a huge value: it keeps none); wantedTxId:
+ * the newest transaction a read on the puller waits for (0: none)
+ */
+export function encodePull(request: number, afterTxId: number, sideIndex: number, wantedTxId = 0): Uint8Array {
+  return new ByteWriter(32).u8(FRAME_PULL).u32(request).u64(afterTxId).varint(sideIndex).varint(wantedTxId).finish();
 }
 
-export function decodePull(frame: Uint8Array): { request: number; afterTxId: number; sideIndex: number } {
+export function decodePull(frame: Uint8Array): { request: number; afterTxId: number; sideIndex: number; wantedTxId: number } {
   const input = new ByteReader(frame);
   input.u8();
   const request = input.u32();
   const afterTxId = input.u64();
-  return { request, afterTxId, sideIndex: input.offset < frame.length ? input.varint() : Number.MAX_SAFE_INTEGER };
+  const sideIndex = input.offset < frame.length ? input.varint() : Number.MAX_SAFE_INTEGER;
+  return { request, afterTxId, sideIndex, wantedTxId: input.offset < frame.length ? input.varint() : 0 };
 }
 
 /**

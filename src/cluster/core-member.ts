@@ -26,7 +26,7 @@ import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry } 
 import { LeadershipTransfer } from './leadership-transfer.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
-import { AppliedTxFeed } from './tx-feed.js';
+import { AppliedTxFeed, answerWhenApplied } from './tx-feed.js';
 import { refuseOtherDatabase, type PullAnswer } from './catchup.js';
 import { encodeLeasePayload, encodePolicyPayload, encodeSidePayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
@@ -160,9 +160,10 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
-  onPull(afterTxId: number, sideIndex: number, database?: string): PullAnswer | Promise<PullAnswer> {
+  onPull(afterTxId: number, sideIndex: number, database?: string, wantedTxId = 0): PullAnswer | Promise<PullAnswer> {
     refuseOtherDatabase(database, this.engine.name);
-    return this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex));
+    return answerWhenApplied(this.engine, wantedTxId,
+      () => this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex)));
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {

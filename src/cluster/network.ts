@@ -21,18 +21,22 @@ export interface ClusterNetworkHandlers {
   clusterId(): string | null;
   /** a peer bound to another cluster tried to talk to this member */
   onForeignCluster(peerClusterId: string, peerAddress: string): void;
-  /** a read replica asks for the transactions after afterTxId (cores answer; absent elsewhere) */
   /**
+   * A read replica asks for the transactions after afterTxId (cores answer; absent elsewhere).
    * sideIndex: the raft index of the puller's side state (the system database); database: the one
-   * a backup client named (throws PullRefused for a database this member does not hold)
+   * a backup client named (throws PullRefused for a database this member does not hold);
+   * wantedTxId: the newest transaction a read on the puller waits for (0: none)
    */
-  onPull?(afterTxId: number, sideIndex: number, database?: string): PullAnswer | Promise<PullAnswer>;
+  onPull?(afterTxId: number, sideIndex: number, database?: string, wantedTxId?: number): PullAnswer | Promise<PullAnswer>;
   /** the Raft connection to this member dropped (a crashed process closes its sockets at once) */
   onRaftPeerLost?(memberId: string): void;
 }
 
 /** A read replica's network: discovery, and pulling from an upstream member's catch-up port. */
 export interface ReplicaNetwork extends ClusterNetwork {
-  /** rejects when the upstream does not answer within timeoutMs or the link breaks */
-  pull(upstream: MemberInfo, afterTxId: number, sideIndex: number, timeoutMs: number): Promise<PullResult>;
+  /**
+   * rejects when the upstream does not answer within timeoutMs or the link breaks; wantedTxId: the
+   * newest transaction a read here waits for (the upstream holds its answer a little for it)
+   */
+  pull(upstream: MemberInfo, afterTxId: number, sideIndex: number, timeoutMs: number, wantedTxId?: number): Promise<PullResult>;
 }

@@ -17,7 +17,7 @@ import type { ClusterNetworkHandlers, ReplicaNetwork } from './network.js';
 import { refuseOtherDatabase, type PullAnswer } from './catchup.js';
 import { sideImageFor, type SideState } from './graph-state-machine.js';
 import type { StoreImageBuilder } from './tx-feed.js';
-import { AppliedTxFeed } from './tx-feed.js';
+import { AppliedTxFeed, answerWhenApplied } from './tx-feed.js';
 import { chooseUpstream, type UpstreamStrategy } from './upstream.js';
 
 export interface ReplicaMemberOptions {
@@ -137,9 +137,10 @@ export class ReplicaMember implements ClusterNetworkHandlers {
   }
 
   /** another replica pulls from this one */
-  onPull(afterTxId: number, sideIndex: number, database?: string): PullAnswer | Promise<PullAnswer> {
+  onPull(afterTxId: number, sideIndex: number, database?: string, wantedTxId = 0): PullAnswer | Promise<PullAnswer> {
     refuseOtherDatabase(database, this.engine.name);
-    return this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex));
+    return answerWhenApplied(this.engine, wantedTxId,
+      () => this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex)));
   }
 
   onRaftMessage(): void {
@@ -191,7 +192,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
       for (let batch = 0; batch < 64 && !this.closed; batch++) {
         const side = this.options.sideState;
         const result = await this.network.pull(upstream, this.engine.lastAppliedTxId(), side?.appliedIndex() ?? Number.MAX_SAFE_INTEGER,
-          Math.max(PULL_TIMEOUT_MIN_MS, 4 * this.options.pullIntervalMs));
+          Math.max(PULL_TIMEOUT_MIN_MS, 4 * this.options.pullIntervalMs), this.engine.awaitedTxId());
         this.lastPullMs = this.nowMs();
         if (result.side !== undefined) side?.restore(result.side.image, result.side.index);
         if (result.kind === 'none') {

@@ -13,6 +13,27 @@ export type StoreImageBuilder = (afterTxId: number, done: (image: Uint8Array | u
 const PULL_COMMANDS_MAX = 1000;
 const PULL_BYTES_MAX = 4 * 1024 * 1024;
 
+/**
+ * How long a member holds a pull that names a transaction it has not applied yet (wantedTxId):
+ * well under the puller's timeout, long enough for a commit to reach a follower core.
+ */
+export const PULL_HOLD_MS = 200;
+
+/**
+ * Answers a pull once wantedTxId is applied here, or after PULL_HOLD_MS. A read on the puller
+ * waits for that transaction, and an answer of "nothing new" would only make it ask again. The
+ * wait goes through the engine like a waiting read, so a core asks its leader for the commit
+ * index at once (commit query) and a replica pulls from its own upstream.
+ */
+export function answerWhenApplied(
+  engine: { lastAppliedTxId(): number; waitForApplied(txId: number, timeoutMs: number): Promise<void> },
+  wantedTxId: number,
+  answer: () => PullAnswer | Promise<PullAnswer>,
+): PullAnswer | Promise<PullAnswer> {
+  if (wantedTxId <= engine.lastAppliedTxId()) return answer();
+  return engine.waitForApplied(wantedTxId, PULL_HOLD_MS).then(answer, answer);
+}
+
 export interface FeedLimits {
   readonly commandsMax: number;
   readonly bytesMax: number;

@@ -148,6 +148,13 @@ export class GraphEngine implements GraphDatabase, TxHost {
     return this.applyWaiters.length > 0;
   }
 
+  /** the newest position a waiting read needs (0: none waits) */
+  awaitedTxId(): number {
+    let newest = 0;
+    for (const waiter of this.applyWaiters) if (waiter.txId > newest) newest = waiter.txId;
+    return newest;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

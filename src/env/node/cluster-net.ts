@@ -220,7 +220,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
     if (frame[0] === FRAME_PULL) {
       const onPull = handlers.onPull?.bind(handlers);
       if (onPull === undefined || handlers.clusterId() === null) return link.close();
-      return answerPullFrame(link, frame, (afterTxId, sideIndex) => onPull(afterTxId, sideIndex, state.database));
+      return answerPullFrame(link, frame, (afterTxId, sideIndex, wantedTxId) => onPull(afterTxId, sideIndex, state.database, wantedTxId));
     }
     if (frame[0] !== FRAME_RAFT_SNAPSHOT || frame.length < 13) return link.close();
     const view = new DataView(frame.buffer, frame.byteOffset + 1, frame.byteLength - 1);
@@ -406,7 +406,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
         () => handlers.onRaftPeerLost?.(to.memberId));
       link?.send(encodeMessage(message));
     },
-    pull(upstream, afterTxId, sideIndex, timeoutMs) {
+    pull(upstream, afterTxId, sideIndex, timeoutMs, wantedTxId) {
       const entry = closed ? undefined : pullLinkTo(upstream.memberId, upstream.catchupAddress);
       if (entry === undefined) return Promise.reject(new Error(`cannot reach ${upstream.catchupAddress}`));
       if (entry.waiting !== undefined) return Promise.reject(new Error('a pull is already outstanding on this link'));
@@ -414,7 +414,7 @@ export async function startClusterNet(options: ClusterNetOptions, handlers: Clus
       return new Promise<PullResult>((resolve, reject) => {
         const timer = setTimeout(() => failWaiting(entry, new Error(`no answer from ${upstream.catchupAddress} within ${timeoutMs} ms`)), timeoutMs);
         timer.unref();
-        const frame = encodePull(request, afterTxId, sideIndex);
+        const frame = encodePull(request, afterTxId, sideIndex, wantedTxId);
         const connected = entry.link.isConnected;
         entry.waiting = { request, frame, sent: connected, reader: new AnswerReader(CATCHUP_TRANSFER_BYTES_MAX), resolve, reject, timer };
         // not connected yet: sent on connect, or failed by the timeout

@@ -7,7 +7,7 @@ import { decodePull, encodeAnswer, encodeRefusal, PullRefused, type PullAnswer }
 import type { FramedLink } from './framed-tcp.js';
 
 export function answerPullFrame(
-  link: FramedLink, frame: Uint8Array, answer: (afterTxId: number, sideIndex: number) => PullAnswer | Promise<PullAnswer>,
+  link: FramedLink, frame: Uint8Array, answer: (afterTxId: number, sideIndex: number, wantedTxId: number) => PullAnswer | Promise<PullAnswer>,
 ): void {
   let pull: ReturnType<typeof decodePull>;
   try {
@@ -17,7 +17,7 @@ export function answerPullFrame(
   }
   let answered: PullAnswer | Promise<PullAnswer>;
   try {
-    answered = answer(pull.afterTxId, pull.sideIndex);
+    answered = answer(pull.afterTxId, pull.sideIndex, pull.wantedTxId);
   } catch (error) {
     answered = Promise.reject(error);
   }
