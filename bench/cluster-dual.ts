@@ -1,0 +1,122 @@
+// `node dist/bench/cluster-dual.js`: an A/B of two whole server setups (node flags, environment,
+// or two builds) run as two three-core clusters at the same time on this machine, each under the
+// same auto-commit write load from this process. Both share every slow spell of the VM, so their
+// ratio is steadier than sequential runs (±25%) or the in-cluster A/B's neighbouring rounds
+// (±20%): null runs (both sides the same) on 2026-12-05 gave B/A 0.95–1.03 in throughput and
+// 0.94–1.02 in server CPU per write. Each round starts both clusters afresh, which one starts first alternates, and the
+// clients of both run in this one process. What it cannot do is flip code inside running
+// servers; cluster-ab.ts does that.
+//   node dist/bench/cluster-dual.js [--rounds 2] [--clients 32] [--seconds 12] [--warmup-seconds 5]
+//     [--a-args "--flag …"] [--b-args …] [--a-env K=V,K=V] [--b-env …] [--a-cli other/dist/src/cli/main.js] [--b-cli …]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CausewayCluster } from './causeway-cluster.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '2' },
+    clients: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '12' },
+    'warmup-seconds': { type: 'string', default: '5' },
+    'a-args': { type: 'string', default: '' },
+    'b-args': { type: 'string', default: '' },
+    'a-env': { type: 'string', default: '' },
+    'b-env': { type: 'string', default: '' },
+    'a-cli': { type: 'string', default: resolve(here, '../src/cli/main.js') },
+    'b-cli': { type: 'string', default: resolve(here, '../src/cli/main.js') },
+  },
+});
+const rounds = Number(values.rounds);
+const clients = Number(values.clients);
+const measureMs = Number(values.seconds) * 1000;
+const warmupMs = Number(values['warmup-seconds']) * 1000;
+if (!(rounds > 0 && clients > 0 && measureMs > 0 && warmupMs >= 0)) {
+  console.error('usage: node dist/bench/cluster-dual.js [--rounds N] [--clients N] [--seconds S] [--warmup-seconds S] [--a-args ARGS] [--b-args ARGS] [--a-env K=V,…] [--b-env …] [--a-cli PATH] [--b-cli PATH]');
+  process.exit(2);
+}
+
+interface Setup {
+  readonly name: 'A' | 'B';
+  readonly cli: string;
+  readonly nodeArgs: string[];
+  readonly env: Record<string, string>;
+}
+
+function setup(name: 'A' | 'B', cli: string, args: string, env: string): Setup {
+  const pairs = env.split(',').filter(Boolean).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--${name.toLowerCase()}-env wants K=V pairs separated by commas, got '${pair}'`);
+    return [pair.slice(0, at), pair.slice(at + 1)] as const;
+  });
+  return { name, cli: resolve(cli), nodeArgs: args.split(' ').filter(Boolean), env: Object.fromEntries(pairs) };
+}
+
+const setups = [setup('A', values['a-cli'], values['a-args'], values['a-env']), setup('B', values['b-cli'], values['b-args'], values['b-env'])];
+const sleep = (ms: number): Promise<void> => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+interface Figures {
+  readonly writesPerSecond: number;
+  readonly serverCpuMsPerWrite: number;
+}
+
+/** one round: both clusters up at once, the same load on each, their figures over the same window */
+async function round(first: 0 | 1): Promise<Figures[]> {
+  const order = first === 0 ? setups : [...setups].reverse();
+  const dirs = new Map<Setup, string>();
+  const clusters = new Map<Setup, CausewayCluster>();
+  try {
+    for (const s of order) {
+      const dir = mkdtempSync(join(tmpdir(), `causeway-dual-${s.name}-`));
+      dirs.set(s, dir);
+      clusters.set(s, await CausewayCluster.start(dir, s.cli, 3, s.env, s.nodeArgs));
+    }
+    const sides = [];
+    for (const s of setups) {
+      const cluster = clusters.get(s)!;
+      const driver = (await cluster.writableLeader()).driver!;
+      sides.push({ cluster, writes: 0, sessions: Array.from({ length: clients }, () => driver.session()) });
+    }
+    let running = true;
+    const loads = sides.map((side) => Promise.all(side.sessions.map(async (session, client) => {
+      // bounded by `running`, which the window below ends
+      for (let i = 0; running; i++) {
+        await session.run('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
+        side.writes++;
+      }
+    })));
+    await sleep(warmupMs);
+    const cpuMs = (cluster: CausewayCluster): number => cluster.cores.reduce((sum, core) => sum + (core.server!.cpuMs() ?? 0), 0);
+    const before = sides.map((side) => ({ writes: side.writes, cpuMs: cpuMs(side.cluster) }));
+    const start = performance.now();
+    await sleep(measureMs);
+    const elapsedMs = performance.now() - start;
+    const figures = sides.map((side, i) => {
+      const writes = side.writes - before[i]!.writes;
+      return { writesPerSecond: (writes / elapsedMs) * 1000, serverCpuMsPerWrite: (cpuMs(side.cluster) - before[i]!.cpuMs) / Math.max(1, writes) };
+    });
+    running = false;
+    await Promise.all(loads);
+    for (const side of sides) await Promise.all(side.sessions.map((session) => session.close()));
+    return figures;
+  } finally {
+    for (const cluster of clusters.values()) await cluster.stop();
+    for (const dir of dirs.values()) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const describe = (s: Setup): string =>
+  [s.cli === resolve(here, '../src/cli/main.js') ? '' : s.cli, s.nodeArgs.join(' '), Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(',')].filter(Boolean).join(' ') || '(this build, defaults)';
+console.log(`A: ${describe(setups[0]!)}\nB: ${describe(setups[1]!)}\n${clients} auto-commit clients per cluster, ${values['warmup-seconds']} s warm-up, ${values.seconds} s measured, ${rounds} round(s)`);
+const ratios: { throughput: number; cpu: number }[] = [];
+for (let r = 0; r < rounds; r++) {
+  const [a, b] = await round((r % 2) as 0 | 1);
+  ratios.push({ throughput: b!.writesPerSecond / a!.writesPerSecond, cpu: b!.serverCpuMsPerWrite / a!.serverCpuMsPerWrite });
+  console.log(`round ${r + 1} (${r % 2 === 0 ? 'A' : 'B'} started first): A ${a!.writesPerSecond.toFixed(0)} writes/s, ${a!.serverCpuMsPerWrite.toFixed(3)} ms CPU/write; ` +
+    `B ${b!.writesPerSecond.toFixed(0)} writes/s, ${b!.serverCpuMsPerWrite.toFixed(3)} ms CPU/write; B/A ${ratios[r]!.throughput.toFixed(3)}×, CPU ${ratios[r]!.cpu.toFixed(3)}×`);
+}
+const geomean = (xs: readonly number[]): number => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
+console.log(`B/A over ${rounds} round(s): throughput ${geomean(ratios.map((r) => r.throughput)).toFixed(3)}×, server CPU per write ${geomean(ratios.map((r) => r.cpu)).toFixed(3)}×`);
