@@ -1,18 +1,21 @@
 // `node dist/bench/cluster-dual.js`: an A/B of two whole server setups (node flags, environment,
 // or two builds) run as two three-core clusters at the same time on this machine, each under the
-// same auto-commit write load from this process. Both share every slow spell of the VM, so their
-// ratio is steadier than sequential runs (±25%) or the in-cluster A/B's neighbouring rounds
-// (±20%): null runs (both sides the same) on 2026-12-05 gave B/A 0.95–1.03 in throughput and
-// 0.94–1.02 in server CPU per write. Each round starts both clusters afresh, which one starts first alternates, and the
-// clients of both run in this one process. What it cannot do is flip code inside running
-// servers; cluster-ab.ts does that.
-//   node dist/bench/cluster-dual.js [--rounds 2] [--clients 32] [--seconds 12] [--warmup-seconds 5]
+// same write load (auto-commit `session.run`, or `executeQuery`). Both share every slow spell of
+// the VM, so their ratio is steadier than sequential runs (±25%) or the in-cluster A/B's
+// neighbouring rounds (±20%). Each round starts both clusters afresh, and which one starts first
+// alternates. Each cluster's clients run in a process of their own (this file with --worker), so
+// a change that makes the driver's work lighter (smaller replies, fewer bookmarks) shows too: with
+// one client process for both, the lighter side would only share out the CPU it saved. What it
+// cannot do is flip code inside running servers; cluster-ab.ts does that.
+//   node dist/bench/cluster-dual.js [--rounds 2] [--clients 32] [--seconds 12] [--warmup-seconds 5] [--api auto|executeQuery]
 //     [--a-args "--flag …"] [--b-args …] [--a-env K=V,K=V] [--b-env …] [--a-cli other/dist/src/cli/main.js] [--b-cli …]
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import neo4j from 'neo4j-driver';
 import { CausewayCluster } from './causeway-cluster.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,20 +25,24 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '12' },
     'warmup-seconds': { type: 'string', default: '5' },
+    api: { type: 'string', default: 'auto' },
     'a-args': { type: 'string', default: '' },
     'b-args': { type: 'string', default: '' },
     'a-env': { type: 'string', default: '' },
     'b-env': { type: 'string', default: '' },
     'a-cli': { type: 'string', default: resolve(here, '../src/cli/main.js') },
     'b-cli': { type: 'string', default: resolve(here, '../src/cli/main.js') },
+    worker: { type: 'boolean', default: false },
+    port: { type: 'string', default: '0' },
   },
 });
 const rounds = Number(values.rounds);
 const clients = Number(values.clients);
 const measureMs = Number(values.seconds) * 1000;
 const warmupMs = Number(values['warmup-seconds']) * 1000;
-if (!(rounds > 0 && clients > 0 && measureMs > 0 && warmupMs >= 0)) {
-  console.error('usage: node dist/bench/cluster-dual.js [--rounds N] [--clients N] [--seconds S] [--warmup-seconds S] [--a-args ARGS] [--b-args ARGS] [--a-env K=V,…] [--b-env …] [--a-cli PATH] [--b-cli PATH]');
+const managed = values.api === 'executeQuery';
+if (!(rounds > 0 && clients > 0 && measureMs > 0 && warmupMs >= 0) || !['auto', 'executeQuery'].includes(values.api)) {
+  console.error('usage: node dist/bench/cluster-dual.js [--rounds N] [--clients N] [--seconds S] [--warmup-seconds S] [--api auto|executeQuery] [--a-args ARGS] [--b-args ARGS] [--a-env K=V,…] [--b-env …] [--a-cli PATH] [--b-cli PATH]');
   process.exit(2);
 }
 
@@ -55,6 +62,49 @@ function setup(name: 'A' | 'B', cli: string, args: string, env: string): Setup {
   return { name, cli: resolve(cli), nodeArgs: args.split(' ').filter(Boolean), env: Object.fromEntries(pairs) };
 }
 
+/**
+ * --worker: one cluster's clients, in a process of their own. Writes to the leader on --port until
+ * told 'stop'; answers 'count' with the writes made so far.
+ */
+async function runWorker(): Promise<void> {
+  const driver = neo4j.driver(`bolt://127.0.0.1:${values.port}`, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 128 });
+  const sessions = Array.from({ length: clients }, () => driver.session());
+  let writes = 0;
+  let running = true;
+  process.on('message', (message) => {
+    if (message === 'count') process.send!({ writes });
+    else running = false;
+  });
+  await Promise.all(sessions.map(async (session, client) => {
+    // bounded by `running`, which the parent's 'stop' ends
+    for (let i = 0; running; i++) {
+      if (managed) await driver.executeQuery('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
+      else await session.run('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
+      writes++;
+    }
+  }));
+  await Promise.all(sessions.map((session) => session.close()));
+  await driver.close();
+  process.disconnect();
+}
+
+if (values.worker) {
+  await runWorker();
+  process.exit(0);
+}
+
+/** the writes a worker has made so far */
+function countOf(worker: ChildProcess): Promise<number> {
+  return new Promise((resolveCount, reject) => {
+    const timer = setTimeout(() => reject(new Error('a client worker did not answer within 10 s')), 10_000);
+    worker.once('message', (message: { writes: number }) => {
+      clearTimeout(timer);
+      resolveCount(message.writes);
+    });
+    worker.send('count');
+  });
+}
+
 const setups = [setup('A', values['a-cli'], values['a-args'], values['a-env']), setup('B', values['b-cli'], values['b-args'], values['b-env'])];
 const sleep = (ms: number): Promise<void> => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 
@@ -68,41 +118,41 @@ async function round(first: 0 | 1): Promise<Figures[]> {
   const order = first === 0 ? setups : [...setups].reverse();
   const dirs = new Map<Setup, string>();
   const clusters = new Map<Setup, CausewayCluster>();
+  const workers = new Map<Setup, ChildProcess>();
   try {
     for (const s of order) {
       const dir = mkdtempSync(join(tmpdir(), `causeway-dual-${s.name}-`));
       dirs.set(s, dir);
       clusters.set(s, await CausewayCluster.start(dir, s.cli, 3, s.env, s.nodeArgs));
     }
-    const sides = [];
     for (const s of setups) {
-      const cluster = clusters.get(s)!;
-      const driver = (await cluster.writableLeader()).driver!;
-      sides.push({ cluster, writes: 0, sessions: Array.from({ length: clients }, () => driver.session()) });
+      const port = (await clusters.get(s)!.writableLeader()).server!.port;
+      const args = ['--worker', '--port', String(port), '--clients', String(clients), '--api', values.api];
+      workers.set(s, fork(fileURLToPath(import.meta.url), args, { stdio: 'inherit' }));
     }
-    let running = true;
-    const loads = sides.map((side) => Promise.all(side.sessions.map(async (session, client) => {
-      // bounded by `running`, which the window below ends
-      for (let i = 0; running; i++) {
-        await session.run('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
-        side.writes++;
-      }
-    })));
     await sleep(warmupMs);
-    const cpuMs = (cluster: CausewayCluster): number => cluster.cores.reduce((sum, core) => sum + (core.server!.cpuMs() ?? 0), 0);
-    const before = sides.map((side) => ({ writes: side.writes, cpuMs: cpuMs(side.cluster) }));
+    const cpuMs = (s: Setup): number => clusters.get(s)!.cores.reduce((sum, core) => sum + (core.server!.cpuMs() ?? 0), 0);
+    const mark = (): Promise<{ writes: number; cpuMs: number }[]> =>
+      Promise.all(setups.map(async (s) => ({ writes: await countOf(workers.get(s)!), cpuMs: cpuMs(s) })));
+    const before = await mark();
     const start = performance.now();
     await sleep(measureMs);
+    const after = await mark();
     const elapsedMs = performance.now() - start;
-    const figures = sides.map((side, i) => {
-      const writes = side.writes - before[i]!.writes;
-      return { writesPerSecond: (writes / elapsedMs) * 1000, serverCpuMsPerWrite: (cpuMs(side.cluster) - before[i]!.cpuMs) / Math.max(1, writes) };
+    return setups.map((_, i) => {
+      const writes = after[i]!.writes - before[i]!.writes;
+      return { writesPerSecond: (writes / elapsedMs) * 1000, serverCpuMsPerWrite: (after[i]!.cpuMs - before[i]!.cpuMs) / Math.max(1, writes) };
     });
-    running = false;
-    await Promise.all(loads);
-    for (const side of sides) await Promise.all(side.sessions.map((session) => session.close()));
-    return figures;
   } finally {
+    // bounded: a worker that does not stop within 10 s is killed
+    for (const worker of workers.values()) {
+      if (!worker.connected) continue;
+      await new Promise<void>((resolveExit) => {
+        const timer = setTimeout(() => { worker.kill(); resolveExit(); }, 10_000);
+        worker.once('exit', () => { clearTimeout(timer); resolveExit(); });
+        worker.send('stop');
+      });
+    }
     for (const cluster of clusters.values()) await cluster.stop();
     for (const dir of dirs.values()) rmSync(dir, { recursive: true, force: true });
   }
@@ -110,7 +160,7 @@ async function round(first: 0 | 1): Promise<Figures[]> {
 
 const describe = (s: Setup): string =>
   [s.cli === resolve(here, '../src/cli/main.js') ? '' : s.cli, s.nodeArgs.join(' '), Object.entries(s.env).map(([k, v]) => `${k}=${v}`).join(',')].filter(Boolean).join(' ') || '(this build, defaults)';
-console.log(`A: ${describe(setups[0]!)}\nB: ${describe(setups[1]!)}\n${clients} auto-commit clients per cluster, ${values['warmup-seconds']} s warm-up, ${values.seconds} s measured, ${rounds} round(s)`);
+console.log(`A: ${describe(setups[0]!)}\nB: ${describe(setups[1]!)}\n${clients} ${managed ? 'executeQuery' : 'auto-commit'} clients per cluster, ${values['warmup-seconds']} s warm-up, ${values.seconds} s measured, ${rounds} round(s)`);
 const ratios: { throughput: number; cpu: number }[] = [];
 for (let r = 0; r < rounds; r++) {
   const [a, b] = await round((r % 2) as 0 | 1);
