@@ -38,10 +38,16 @@ export type ReplicatedPayload =
   | { readonly kind: 'policy'; readonly memberId: string; readonly policy: MemberPolicy }
   | { readonly kind: 'side'; readonly data: Uint8Array };
 
+/** reused for every command: encoding is synchronous, and the result is copied out */
+let payloadScratch = new ByteWriter(1024);
+
 export function encodeTxPayload(command: TxCommand): Uint8Array {
-  const out = new ByteWriter(256).u8(PAYLOAD_TX);
+  const out = payloadScratch.reset().u8(PAYLOAD_TX);
   writeTxCommand(out, command);
-  return out.finish();
+  const payload = out.finishInSlab();
+  // a very large transaction does not leave its buffer behind for the small ones after it
+  if (payload.length > 64 * 1024) payloadScratch = new ByteWriter(1024);
+  return payload;
 }
 
 export function encodeLeasePayload(lease: Lease): Uint8Array {

@@ -10,6 +10,28 @@ import {
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * A copy of bytes carved out of a shared 64 KiB slab. Every slice() gets an ArrayBuffer of its own,
+ * which V8 allocates with malloc and tracks through every garbage collection; a log entry per write
+ * kept until compaction made thousands of them. A slab is freed once none of its copies is used.
+ * Large byte arrays get their own buffer, so one does not pin a slab.
+ */
+export function copyToSlab(bytes: Uint8Array): Uint8Array {
+  if (bytes.length > SLAB_BYTES / 8) return bytes.slice();
+  if (slabUsed + bytes.length > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + bytes.length);
+  out.set(bytes);
+  slabUsed += bytes.length;
+  return out;
+}
+
 export class ByteWriter {
   private buffer: Uint8Array;
   private view: DataView;
@@ -119,6 +141,10 @@ export class ByteWriter {
   /** a copy of the bytes written so far */
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
+  }
+  /** the bytes written, copied into a shared slab (see copyToSlab) */
+  finishInSlab(): Uint8Array {
+    return copyToSlab(this.buffer.subarray(0, this.length));
   }
   /** empties the writer for reuse, keeping its buffer */
   reset(): this {
