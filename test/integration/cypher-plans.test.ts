@@ -87,9 +87,15 @@ test('notifications: cartesian product, unknown label / type / property, depreca
   const label = unknown.summary.notifications.find((n) => n.code.endsWith('UnknownLabelWarning'))!;
   assert.deepEqual(label.position, { offset: 6, line: 1, column: 7 });
 
-  // known names and connected patterns are quiet
+  // known names and connected patterns are quiet; with nothing to report the server sends no
+  // statuses, and the driver gives the outcome itself, as Neo4j's summaries start with it
   const quiet = await running.driver6.executeQuery('MATCH (p:Person)-[:KNOWS]->(q) RETURN p.name LIMIT 1');
   assert.deepEqual(quiet.summary.notifications, []);
+  assert.deepEqual(quiet.summary.gqlStatusObjects.map((s) => [s.gqlStatus, s.statusDescription]), [['00000', 'note: successful completion']]);
+  const none = await running.driver6.executeQuery('MATCH (p:Person {i: -1}) RETURN p');
+  assert.deepEqual(none.summary.gqlStatusObjects.map((s) => s.gqlStatus), ['02000']);
+  const omitted = await running.driver6.executeQuery('CREATE (:Quiet)');
+  assert.deepEqual(omitted.summary.gqlStatusObjects.map((s) => s.gqlStatus), ['00001']);
   // a label the statement itself creates is not unknown to it
   const creating = await running.driver6.executeQuery('CREATE (n:Fresh {k: 1}) WITH n MATCH (m:Fresh) RETURN m.k');
   assert.deepEqual(creating.summary.notifications, []);
