@@ -64,23 +64,30 @@ function setup(name: 'A' | 'B', cli: string, args: string, env: string): Setup {
 
 /**
  * --worker: one cluster's clients, in a process of their own. Writes to the leader on --port until
- * told 'stop'; answers 'count' with the writes made so far.
+ * told 'stop'; answers 'count' with the writes made so far and the writes that failed (a starved
+ * machine can lose a leader; the failed write is counted and the client goes on).
  */
 async function runWorker(): Promise<void> {
   const driver = neo4j.driver(`bolt://127.0.0.1:${values.port}`, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 128 });
   const sessions = Array.from({ length: clients }, () => driver.session());
   let writes = 0;
+  let failed = 0;
   let running = true;
   process.on('message', (message) => {
-    if (message === 'count') process.send!({ writes });
+    if (message === 'count') process.send!({ writes, failed });
     else running = false;
   });
   await Promise.all(sessions.map(async (session, client) => {
     // bounded by `running`, which the parent's 'stop' ends
-    for (let i = 0; running; i++) {
-      if (managed) await driver.executeQuery('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
-      else await session.run('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
-      writes++;
+    for (let i = 0; running && failed < 10_000; i++) {
+      try {
+        if (managed) await driver.executeQuery('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
+        else await session.run('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
+        writes++;
+      } catch {
+        failed++;
+        await new Promise((resolveLater) => setTimeout(resolveLater, 10));
+      }
     }
   }));
   await Promise.all(sessions.map((session) => session.close()));
@@ -93,13 +100,13 @@ if (values.worker) {
   process.exit(0);
 }
 
-/** the writes a worker has made so far */
-function countOf(worker: ChildProcess): Promise<number> {
+/** the writes a worker has made so far, and those that failed */
+function countOf(worker: ChildProcess): Promise<{ writes: number; failed: number }> {
   return new Promise((resolveCount, reject) => {
     const timer = setTimeout(() => reject(new Error('a client worker did not answer within 10 s')), 10_000);
-    worker.once('message', (message: { writes: number }) => {
+    worker.once('message', (message: { writes: number; failed: number }) => {
       clearTimeout(timer);
-      resolveCount(message.writes);
+      resolveCount(message);
     });
     worker.send('count');
   });
@@ -111,6 +118,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolveSleep) => setTi
 interface Figures {
   readonly writesPerSecond: number;
   readonly serverCpuMsPerWrite: number;
+  /** writes that failed in the window (a leader lost on the starved machine) */
+  readonly failed: number;
 }
 
 /** one round: both clusters up at once, the same load on each, their figures over the same window */
@@ -132,8 +141,8 @@ async function round(first: 0 | 1): Promise<Figures[]> {
     }
     await sleep(warmupMs);
     const cpuMs = (s: Setup): number => clusters.get(s)!.cores.reduce((sum, core) => sum + (core.server!.cpuMs() ?? 0), 0);
-    const mark = (): Promise<{ writes: number; cpuMs: number }[]> =>
-      Promise.all(setups.map(async (s) => ({ writes: await countOf(workers.get(s)!), cpuMs: cpuMs(s) })));
+    const mark = (): Promise<{ writes: number; failed: number; cpuMs: number }[]> =>
+      Promise.all(setups.map(async (s) => ({ ...(await countOf(workers.get(s)!)), cpuMs: cpuMs(s) })));
     const before = await mark();
     const start = performance.now();
     await sleep(measureMs);
@@ -141,7 +150,10 @@ async function round(first: 0 | 1): Promise<Figures[]> {
     const elapsedMs = performance.now() - start;
     return setups.map((_, i) => {
       const writes = after[i]!.writes - before[i]!.writes;
-      return { writesPerSecond: (writes / elapsedMs) * 1000, serverCpuMsPerWrite: (after[i]!.cpuMs - before[i]!.cpuMs) / Math.max(1, writes) };
+      return {
+        writesPerSecond: (writes / elapsedMs) * 1000, serverCpuMsPerWrite: (after[i]!.cpuMs - before[i]!.cpuMs) / Math.max(1, writes),
+        failed: after[i]!.failed - before[i]!.failed,
+      };
     });
   } finally {
     // bounded: a worker that does not stop within 10 s is killed
@@ -166,7 +178,8 @@ for (let r = 0; r < rounds; r++) {
   const [a, b] = await round((r % 2) as 0 | 1);
   ratios.push({ throughput: b!.writesPerSecond / a!.writesPerSecond, cpu: b!.serverCpuMsPerWrite / a!.serverCpuMsPerWrite });
   console.log(`round ${r + 1} (${r % 2 === 0 ? 'A' : 'B'} started first): A ${a!.writesPerSecond.toFixed(0)} writes/s, ${a!.serverCpuMsPerWrite.toFixed(3)} ms CPU/write; ` +
-    `B ${b!.writesPerSecond.toFixed(0)} writes/s, ${b!.serverCpuMsPerWrite.toFixed(3)} ms CPU/write; B/A ${ratios[r]!.throughput.toFixed(3)}×, CPU ${ratios[r]!.cpu.toFixed(3)}×`);
+    `B ${b!.writesPerSecond.toFixed(0)} writes/s, ${b!.serverCpuMsPerWrite.toFixed(3)} ms CPU/write; ` +
+    `${a!.failed + b!.failed > 0 ? `failed writes A ${a!.failed}, B ${b!.failed}; ` : ''}B/A ${ratios[r]!.throughput.toFixed(3)}×, CPU ${ratios[r]!.cpu.toFixed(3)}×`);
 }
 const geomean = (xs: readonly number[]): number => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 console.log(`B/A over ${rounds} round(s): throughput ${geomean(ratios.map((r) => r.throughput)).toFixed(3)}×, server CPU per write ${geomean(ratios.map((r) => r.cpu)).toFixed(3)}×`);
