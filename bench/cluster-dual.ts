@@ -7,6 +7,8 @@
 // a change that makes the driver's work lighter (smaller replies, fewer bookmarks) shows too: with
 // one client process for both, the lighter side would only share out the CPU it saved. What it
 // cannot do is flip code inside running servers; cluster-ab.ts does that.
+// Use an even number of rounds: the cluster started second tends to run 3–6% faster, and
+// alternating which starts first cancels that only over pairs of rounds.
 //   node dist/bench/cluster-dual.js [--rounds 2] [--clients 32] [--seconds 12] [--warmup-seconds 5] [--api auto|executeQuery]
 //     [--a-args "--flag …"] [--b-args …] [--a-env K=V,K=V] [--b-env …] [--a-cli other/dist/src/cli/main.js] [--b-cli …]
 import { fork, type ChildProcess } from 'node:child_process';
