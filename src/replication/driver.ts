@@ -10,6 +10,7 @@
 // turns). Ticks, inbound messages and proposals go on during the fsync, which is what keeps a
 // member's heartbeats and elections on time under a write load.
 import type { Message } from '../raft/messages.js';
+import { fromLeader } from '../raft/messages.js';
 import type { RawNode, Ready } from '../raft/raw-node.js';
 import type { ReadState } from '../raft/read-index.js';
 import { Neo4jError, Status } from '../core/errors.js';
@@ -91,8 +92,9 @@ interface PendingWrite {
  */
 export const COMPACTION_LOG_BYTES_MAX = 64 * 1024 * 1024;
 
+/** what promises no durable state: a leader's own messages, and a follower's commit query */
 function sendableBeforePersist(message: Message): boolean {
-  return message.kind === 'append' || message.kind === 'heartbeat' || message.kind === 'snapshot' || message.kind === 'commit' || message.kind === 'commitQuery';
+  return fromLeader(message) || message.kind === 'commitQuery';
 }
 
 export class ReplicationDriver {
