@@ -68,6 +68,11 @@ export interface CoreMemberOptions {
    * the event loop
    */
   readonly buildStoreImage?: StoreImageBuilder;
+  /**
+   * makes the store durable in its own file as of now (see ReplicatedGraph.syncStore); with it,
+   * compaction snapshots carry no image and one is built only to send to another member
+   */
+  readonly syncStore?: (done: (error?: Error) => void) => void;
   /** approximate nearest-neighbour indexes for vector search (exact search without) */
   readonly annIndexFactory?: AnnIndexFactory;
   /** a second replicated state (the system database), carried through the log and snapshots */

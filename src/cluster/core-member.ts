@@ -22,6 +22,7 @@ import { ReplicationDriver } from '../replication/driver.js';
 import { SEED_SNAPSHOT_INDEX, type ClusterBinding } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
+import { SnapshotSender } from './snapshot-sender.js';
 import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry } from './graph-state-machine.js';
 import { LeadershipTransfer } from './leadership-transfer.js';
 import { decideMembershipChange } from './membership-keeper.js';
@@ -59,6 +60,13 @@ export class CoreMember implements ClusterNetworkHandlers {
   private node: RawNode | undefined;
   private driver: ReplicationDriver | undefined;
   private machine: GraphStateMachine | undefined;
+  /** snapshots for followers, with the store image built when the compaction left it out */
+  private readonly snapshots = new SnapshotSender(
+    (snapshot) => GraphStateMachine.holdsNoImage(snapshot),
+    (snapshot, done) => this.machine!.expandSnapshot(snapshot, done),
+    (message) => this.transmit(message),
+    (message) => this.options.log.warn(message),
+  );
   private readonly pending = new Map<number, PendingCommit>();
   private pumpScheduled = false;
   /** an fsync returned since a follower last put off applying (see applyNow) */
@@ -444,6 +452,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       },
       snapshot: () => engine.snapshot(),
       ...(o.buildStoreImage === undefined ? {} : { snapshotAsync: o.buildStoreImage }),
+      ...(o.syncStore === undefined ? {} : { syncStore: o.syncStore }),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
         this.rejectAllPending(new Neo4jError(
@@ -470,6 +479,11 @@ export class CoreMember implements ClusterNetworkHandlers {
   }
 
   private send(message: Message): void {
+    if (message.kind === 'snapshot') this.snapshots.send(message);
+    else this.transmit(message);
+  }
+
+  private transmit(message: Message): void {
     const to = this.discovery.info(message.to);
     if (to !== undefined) this.network?.sendRaft(message, to);
   }

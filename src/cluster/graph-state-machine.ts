@@ -16,6 +16,12 @@ import { decodePayload, NO_LEASE, type Lease, type MemberPolicy } from './payloa
 /** 2: lease, tx counter, policies, graph image; 3: and the side state's image before the graph's */
 const SNAPSHOT_FORMAT = 3;
 const SNAPSHOT_FORMAT_WITHOUT_SIDE = 2;
+/**
+ * 4: format 3's head with no graph image: the image is this member's own store file, made durable
+ * through the head's tx counter before the snapshot was written. Only a member's own compaction
+ * writes it; one sent to another member is expanded into format 3 first (expandSnapshot).
+ */
+const SNAPSHOT_FORMAT_STORE_HELD = 4;
 
 /**
  * A second replicated state the server supplies (the system database), opaque to the cluster:
@@ -48,6 +54,12 @@ export interface ReplicatedGraph {
   snapshotAsync?(afterTxId: number, done: (image: Uint8Array | undefined) => void): void;
   restore(image: Uint8Array): void;
   lastAppliedTxId(): number;
+  /**
+   * Optional: makes everything applied so far durable in the store's own file (LMDB's noSync
+   * commits reach the disk). Present when the store outlives a crash: compaction then writes no
+   * image, the store is the image (as Neo4j's and etcd's stores are).
+   */
+  syncStore?(done: (error?: Error) => void): void;
 }
 
 /** One applied log entry, reported after its batch reached the store. */
@@ -58,8 +70,8 @@ export interface AppliedEntry {
   readonly txId?: number;
 }
 
-function encodeHead(lease: Lease, lastTxId: number, policies: ReadonlyMap<string, MemberPolicy>, sideImage: Uint8Array): Uint8Array {
-  const writer = new ByteWriter(64).u8(SNAPSHOT_FORMAT).varint(lease.id).string(lease.owner).u64(lastTxId);
+function encodeHead(lease: Lease, lastTxId: number, policies: ReadonlyMap<string, MemberPolicy>, sideImage: Uint8Array, format = SNAPSHOT_FORMAT): Uint8Array {
+  const writer = new ByteWriter(64).u8(format).varint(lease.id).string(lease.owner).u64(lastTxId);
   writer.varint(policies.size);
   for (const [memberId, policy] of policies) writer.string(memberId).string(policy);
   writer.varint(sideImage.length).bytes(sideImage);
@@ -79,6 +91,21 @@ function joinSnapshot(head: Uint8Array, image: Uint8Array): Uint8Array {
   out.set(head);
   out.set(image, head.length);
   return out;
+}
+
+/** the head of any snapshot format; the reader is left at the graph image (if the format has one) */
+function readHead(input: ByteReader): { format: number; lease: Lease; lastTxId: number; policies: [string, MemberPolicy][]; sideImage?: Uint8Array } {
+  const format = input.u8();
+  if (format !== SNAPSHOT_FORMAT && format !== SNAPSHOT_FORMAT_WITHOUT_SIDE && format !== SNAPSHOT_FORMAT_STORE_HELD) {
+    throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
+  }
+  const lease: Lease = { id: input.varint(), owner: input.string() };
+  const lastTxId = input.u64();
+  const policyCount = input.varint();
+  const policies: [string, MemberPolicy][] = [];
+  for (let i = 0; i < policyCount; i++) policies.push([input.string(), input.string() as MemberPolicy]);
+  if (format === SNAPSHOT_FORMAT_WITHOUT_SIDE) return { format, lease, lastTxId, policies };
+  return { format, lease, lastTxId, policies, sideImage: input.bytes(input.varint()) };
 }
 
 export class GraphStateMachine implements StateMachine {
@@ -101,7 +128,14 @@ export class GraphStateMachine implements StateMachine {
     private readonly side?: SideState,
   ) {
     const buildImage = graph.snapshotAsync?.bind(graph);
-    if (buildImage !== undefined) {
+    const syncStore = graph.syncStore?.bind(graph);
+    if (syncStore !== undefined) {
+      this.snapshotAsync = (done) => {
+        // The store holds the image: once it is durable through this head, the log before it can go.
+        const head = this.snapshotHead(SNAPSHOT_FORMAT_STORE_HELD);
+        syncStore((error) => done(error === undefined ? head : undefined));
+      };
+    } else if (buildImage !== undefined) {
       this.snapshotAsync = (done) => {
         // The head is as of now; the image may be newer (commits applied while it was built),
         // which restore() and the replay after it handle: entries it already holds are skipped.
@@ -175,27 +209,51 @@ export class GraphStateMachine implements StateMachine {
   }
 
   /** lease, tx counter, policies and side state, as of the newest entry applied */
-  private snapshotHead(): Uint8Array {
+  private snapshotHead(format = SNAPSHOT_FORMAT): Uint8Array {
     this.flush();
-    return encodeHead(this.leaseState, this.lastTxId, this.policies, this.side?.image() ?? new Uint8Array(0));
+    return encodeHead(this.leaseState, this.lastTxId, this.policies, this.side?.image() ?? new Uint8Array(0), format);
+  }
+
+  /** true when the snapshot's image is this member's store (see SNAPSHOT_FORMAT_STORE_HELD) */
+  static holdsNoImage(snapshot: Snapshot): boolean {
+    return snapshot.data[0] === SNAPSHOT_FORMAT_STORE_HELD;
+  }
+
+  /**
+   * The snapshot as another member can install it: a store-held one gets the store's image (as of
+   * its tx counter or later, which installing handles as for any image built while commits went
+   * on); any other as it is. undefined if the image could not be built.
+   */
+  expandSnapshot(snapshot: Snapshot, done: (expanded: Snapshot | undefined) => void): void {
+    if (!GraphStateMachine.holdsNoImage(snapshot)) {
+      done(snapshot);
+      return;
+    }
+    const head = snapshot.data.slice();
+    head[0] = SNAPSHOT_FORMAT;
+    const lastTxId = readHead(new ByteReader(head)).lastTxId;
+    const expanded = (image: Uint8Array): Snapshot => ({ meta: snapshot.meta, data: joinSnapshot(head, image) });
+    const buildImage = this.graph.snapshotAsync?.bind(this.graph);
+    if (buildImage === undefined) done(expanded(this.graph.snapshot()));
+    else buildImage(lastTxId, (image) => done(image === undefined ? undefined : expanded(image)));
   }
 
   restore(snapshot: Snapshot): void {
     this.flush();
     const input = new ByteReader(snapshot.data);
-    const format = input.u8();
-    if (format !== SNAPSHOT_FORMAT && format !== SNAPSHOT_FORMAT_WITHOUT_SIDE) throw new Error(`invariant violated: unknown cluster snapshot format ${format}`);
-    const lease: Lease = { id: input.varint(), owner: input.string() };
-    const lastTxId = input.u64();
-    const policyCount = input.varint();
-    const policies: [string, MemberPolicy][] = [];
-    for (let i = 0; i < policyCount; i++) policies.push([input.string(), input.string() as MemberPolicy]);
-    const sideImage = format === SNAPSHOT_FORMAT ? input.bytes(input.varint()) : undefined;
+    const { format, lease, lastTxId, policies, sideImage } = readHead(input);
     if (sideImage !== undefined && sideImage.length > 0) this.side?.restore(sideImage, snapshot.meta.index);
+    const storeTxId = this.graph.lastAppliedTxId();
+    if (format === SNAPSHOT_FORMAT_STORE_HELD && storeTxId < lastTxId) {
+      throw new Error(`This member's store is at transaction ${storeTxId}, but its Raft log was compacted on the promise that the `
+        + `store held transaction ${lastTxId}: the store file lost writes (a power loss before LMDB reached the disk) or was replaced. `
+        + 'The other cores hold the data: stop this member, move its store and its cluster state aside (or run `causeway admin unbind` '
+        + 'and remove the store), and start it again to have it copy the store from the leader.');
+    }
     // A store already past the snapshot (a restart: the store outlived the log's compaction)
     // holds a longer committed prefix of the same history; the entries after the snapshot
     // replay over it and are skipped where already applied.
-    if (this.graph.lastAppliedTxId() < lastTxId) this.graph.restore(snapshot.data.subarray(input.offset));
+    if (format !== SNAPSHOT_FORMAT_STORE_HELD && storeTxId < lastTxId) this.graph.restore(snapshot.data.subarray(input.offset));
     this.leaseState = lease;
     this.lastTxId = this.unsafeRestoreCounterOffByOne ? Math.max(0, lastTxId - 1) : lastTxId;
     this.policies.clear();

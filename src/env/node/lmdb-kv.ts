@@ -51,6 +51,18 @@ export function lmdbReaderCount(kv: KvStore): number | undefined {
   return kv instanceof LmdbKv ? kv.readers() : undefined;
 }
 
+/**
+ * Makes every commit so far durable in the file (LMDB runs with noSync): a forced env sync on
+ * libuv's thread pool. A core member calls it before its Raft log forgets what the store holds.
+ */
+export function syncLmdbKv(kv: KvStore, done: (error?: Error) => void): void {
+  if (!(kv instanceof LmdbKv)) {
+    done(new Error('the store is not an LMDB file'));
+    return;
+  }
+  kv.syncToDisk(done);
+}
+
 class LmdbKv implements KvStore, KvWrite {
   constructor(private readonly db: RootDatabase<Buffer, Buffer>) {}
 
@@ -66,6 +78,11 @@ class LmdbKv implements KvStore, KvWrite {
   /** Slots holding a snapshot (a reset slot, kept for reuse, shows no transaction id). */
   readers(): number {
     return this.db.readerList().split('\n').filter((line) => /^\s*\d+\s+\S+\s+\d+\s*$/.test(line)).length;
+  }
+
+  syncToDisk(done: (error?: Error) => void): void {
+    // lmdb-js types declare no sync(); the root database forwards it to mdb_env_sync(force)
+    (this.db as unknown as { sync(callback: (error?: Error | null) => void): void }).sync((error) => done(error ?? undefined));
   }
 
   get(key: Uint8Array): Uint8Array | undefined {

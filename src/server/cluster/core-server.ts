@@ -9,7 +9,7 @@ import { storeFilePath } from '../../graph/open.js';
 import { Wal } from '../../replication/wal/wal.js';
 import { nodeClock, nodeTicker } from '../../env/node/clock.js';
 import { NodeDisk } from '../../env/node/disk.js';
-import { openLmdbKv } from '../../env/node/lmdb-kv.js';
+import { openLmdbKv, syncLmdbKv } from '../../env/node/lmdb-kv.js';
 import { nodeRandom } from '../../env/node/random.js';
 import { ClusterStateFiles, newClusterId } from '../../env/node/cluster-state-files.js';
 import { resolveDiscoveryMembers } from '../../env/node/discovery-resolver.js';
@@ -58,7 +58,8 @@ export async function startCore(
   const state = new ClusterStateFiles(`${config.dataDir}/cluster-state`);
   const selfId = cluster.memberId !== undefined ? String(cluster.memberId) : state.memberId();
   const wal = new Wal(new NodeDisk(), { dir: state.raftDir });
-  const store = new KvGraphStore(openLmdbKv(storeFilePath(options.databasePath)));
+  const kv = openLmdbKv(storeFilePath(options.databasePath));
+  const store = new KvGraphStore(kv);
   const images = memberImageBuilder(storeFilePath(options.databasePath), log);
   let addresses: MemberAddresses | undefined;
   const member = new CoreMember({
@@ -72,6 +73,7 @@ export async function startCore(
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
     compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
     buildStoreImage: images.build,
+    syncStore: (done) => syncLmdbKv(kv, done),
     ...annIndexOption(),
     ...(options.sideState === undefined ? {} : { sideState: options.sideState }),
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m, e) => log.error(m, e) },
