@@ -56,6 +56,8 @@ export interface CoreMemberOptions {
   readonly lockAcquisitionTimeoutMs: number;
   /** snapshot and compact the Raft log after this many applied entries */
   readonly compactAfterEntries: number;
+  /** Raft appends in flight per follower (default: the Raft core's) */
+  readonly inflightAppends?: number;
   /** fsync the Raft log off the event loop (default); false keeps it inside each Ready */
   readonly asyncStorageWrites?: boolean;
   readonly newClusterId: () => string;

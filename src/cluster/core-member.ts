@@ -424,9 +424,10 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   private startRaft(binding: ClusterBinding): void {
     const o = this.options;
-    const config = raftConfigFromSettings(o.selfId, {
+    const timed = raftConfigFromSettings(o.selfId, {
       leaderElectionTimeoutMs: o.electionTimeoutMs, enablePreVoting: o.preVote, refuseToBeLeader: o.refuseToBeLeader, tickMs: o.tickMs,
     }, o.random);
+    const config = o.inflightAppends === undefined ? timed : { ...timed, maxInflightAppends: o.inflightAppends };
     const initialMembership = { voters: [...binding.initialVoters], learners: [] };
     let recovered = o.raftStorage.recovered();
     if (binding.seed?.memberId === o.selfId && recovered.snapshot === null && recovered.entries.length === 0) {

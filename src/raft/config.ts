@@ -64,7 +64,8 @@ export const defaultRaftLimits = {
   // A small window batches better: while four appends are unanswered, new entries wait and leave
   // together in the next one, so each follower handles (and answers) fewer, larger messages. On
   // the 3-core bench (2 CPUs shared by clients and servers) 4 gave 1.3–1.4× the writes of 64 at
-  // 16 and 64 clients, with a third less follower CPU per write; one client is unaffected.
+  // 16 and 64 clients, with a third less follower CPU per write; one client is unaffected. A
+  // server runs 1 unless configured (DEFAULT_RAFT_INFLIGHT_APPENDS in server/config/cluster.ts).
   maxInflightAppends: 4,
   maxAppendBytes: 1024 * 1024,
   maxUncommittedEntries: 4096,

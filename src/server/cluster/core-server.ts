@@ -71,7 +71,7 @@ export async function startCore(
     memberRemovalTimeoutMs: cluster.memberRemovalTimeoutMs, discoveryAliveMs: DISCOVERY_ALIVE_MS,
     addresses: () => ({ ...addresses!, bolt: options.boltAddress(), http: options.httpAddress(), https: options.httpsAddress?.() ?? null }),
     groups: cluster.serverGroups, lockAcquisitionTimeoutMs: options.lockAcquisitionTimeoutMs,
-    compactAfterEntries: cluster.snapshotAfterEntries, newClusterId,
+    compactAfterEntries: cluster.snapshotAfterEntries, inflightAppends: cluster.raftInflightAppends, newClusterId,
     buildStoreImage: images.build,
     syncStore: (done) => syncLmdbKv(kv, done),
     ...annIndexOption(),

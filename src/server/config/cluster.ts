@@ -23,7 +23,15 @@ export const DEFAULT_BACKUP_PORT = 6362;
  */
 export const DEFAULT_LEADER_ELECTION_TIMEOUT_MS = 500;
 export const DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS = 30_000;
-/** each snapshot is a full store image in the WAL, so not too often; a lagging member then gets a store copy */
+/**
+ * One append in flight per follower: entries proposed while it is unanswered leave together in the
+ * next, one per follower fsync, so each member reads, writes and answers fewer messages. Within a
+ * data centre that costs a network round trip per fsync cycle and saves CPU; members far apart
+ * (tens of ms) commit sooner with a window of 4 or more.
+ */
+export const DEFAULT_RAFT_INFLIGHT_APPENDS = 1;
+/** a snapshot is the head of the state plus an LMDB sync (the store is the image): cheap, but a member
+ * lagging further than the log then reaches gets a store copy */
 export const DEFAULT_SNAPSHOT_AFTER_ENTRIES = 10_000;
 
 type Lookup = (meaning: SettingMeaning) => SettingEntry | undefined;
@@ -96,6 +104,7 @@ export function resolveCluster(
     allowReadsOnFollowers: readsOnFollowers === undefined ? true : parseBoolean(readsOnFollowers.value, readsOnFollowers.key),
     memberRemovalTimeoutMs: duration('memberRemovalTimeout', DEFAULT_MEMBER_REMOVAL_TIMEOUT_MS),
     snapshotAfterEntries: int('snapshotAfterEntries', DEFAULT_SNAPSHOT_AFTER_ENTRIES),
+    raftInflightAppends: int('raftInflightAppends', DEFAULT_RAFT_INFLIGHT_APPENDS),
     loadBalancing: resolveLoadBalancing(raw),
     routingTtlMs: duration('routingTtl', 300_000),
     ...(raftPeers.length === 0 ? {} : { raftPeers }),

@@ -41,7 +41,8 @@ export type SettingMeaning =
   | 'discoveryType'
   | 'allowReadsOnFollowers'
   | 'memberRemovalTimeout'
-  | 'snapshotAfterEntries';
+  | 'snapshotAfterEntries'
+  | 'raftInflightAppends';
 
 /** 3.5 and 5.x spellings for the settings we model. Later entries never shadow earlier ones. */
 export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<string, SettingMeaning>([
@@ -102,6 +103,8 @@ export const MODELLED_SETTINGS: ReadonlyMap<string, SettingMeaning> = new Map<st
   ['causeway.cluster.member_removal_timeout', 'memberRemovalTimeout'],
   // Causeway's own: Raft log entries applied between snapshots (a lagging member then gets a store copy).
   ['causeway.cluster.snapshot_after_entries', 'snapshotAfterEntries'],
+  // Causeway's own: Raft appends in flight per follower (raise it for members far apart).
+  ['causeway.cluster.raft_inflight_appends', 'raftInflightAppends'],
   ['causal_clustering.server_groups', 'serverGroups'],
   ['server.groups', 'serverGroups'],
   ['causal_clustering.pull_interval', 'pullInterval'],

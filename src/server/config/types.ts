@@ -71,6 +71,8 @@ export interface ClusterConfig {
   readonly loadBalancing: { readonly plugin: 'server_policies' | 'none'; readonly policies: ReadonlyMap<string, Policy>; readonly shuffle: boolean };
   /** causeway.cluster.snapshot_after_entries: applied Raft entries between snapshots (log compaction) */
   readonly snapshotAfterEntries: number;
+  /** causeway.cluster.raft_inflight_appends: Raft appends in flight per follower */
+  readonly raftInflightAppends: number;
   /** explicit initial Raft members (TuGraph lgraph.json); empty when discovery is used */
   readonly raftPeers?: readonly RaftPeer[];
   /** this member's Raft id when configured explicitly (TuGraph bolt_raft_node_id) */

@@ -81,6 +81,8 @@ export async function runGraphSeed(options: GraphSimOptions): Promise<GraphSimRe
     compactAfterEntries: 20 + random.int(200),
     // drawn apart, so the seeds' other choices stay what they were
     asyncImages: new SeededRandom(options.seed ^ 0x1a9e).chance(0.5),
+    // the server's default window (1) or a pipelined one
+    inflightAppends: new SeededRandom(options.seed ^ 0x2b7f).chance(0.5) ? 1 : 4,
     send: (message: Message) => network.send(message, now),
   };
   const cores = ids.map((id) => new SimCore(id, binding, random.fork(), world, id === 'm1' ? seedStore : undefined));

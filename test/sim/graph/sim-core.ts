@@ -35,6 +35,8 @@ export interface SimCoreWorld {
   readonly compactAfterEntries: number;
   /** compaction images are built "off the event loop": taken a few ticks after being asked for, so newer than asked */
   readonly asyncImages: boolean;
+  /** Raft appends in flight per follower */
+  readonly inflightAppends: number;
 }
 
 export class SimCore {
@@ -93,7 +95,7 @@ export class SimCore {
       minimumAtFormation: binding.initialVoters.length, minimumAtRuntime: binding.initialVoters.length,
       memberRemovalTimeoutMs: 1e12, discoveryAliveMs: 10 * SIM_TICK_MS,
       addresses: () => ({ discovery: this.id, raft: this.id, catchup: this.id, bolt: this.id, http: null }),
-      groups: [], lockAcquisitionTimeoutMs: 0, compactAfterEntries: this.world.compactAfterEntries,
+      groups: [], lockAcquisitionTimeoutMs: 0, compactAfterEntries: this.world.compactAfterEntries, inflightAppends: this.world.inflightAppends,
       ...(this.world.asyncImages ? {
         buildStoreImage: (_afterTxId: number, done: (image: Uint8Array | undefined) => void) => {
           this.images.push({ ticksLeft: 1 + this.random.int(5), deliver: () => done(this.member?.engine.snapshot()) });
