@@ -225,6 +225,20 @@ test('5.x cluster spellings and validation of cluster values', () => {
   assert.throws(() => load('causal_clustering.initial_discovery_members=a:5000,,b:5000\n'), /empty item/);
 });
 
+test("Causeway's own cluster settings: compaction, the Raft append window, member removal", () => {
+  // Proves the causeway.cluster.* keys reach the core's config, with their defaults, and refuse bad values.
+  const members = 'causal_clustering.initial_discovery_members=a:5000,b:5000,c:5000\n';
+  const defaults = load(members).cluster!;
+  assert.equal(defaults.snapshotAfterEntries, 10_000);
+  assert.equal(defaults.raftInflightAppends, 1);
+  assert.equal(defaults.memberRemovalTimeoutMs, 30_000);
+  const set = load(`${members}causeway.cluster.raft_inflight_appends=8\ncauseway.cluster.snapshot_after_entries=500\ncauseway.cluster.member_removal_timeout=2m\n`).cluster!;
+  assert.equal(set.raftInflightAppends, 8);
+  assert.equal(set.snapshotAfterEntries, 500);
+  assert.equal(set.memberRemovalTimeoutMs, 120_000);
+  assert.throws(() => load(`${members}causeway.cluster.raft_inflight_appends=0\n`), /raft_inflight_appends.*positive integer/);
+});
+
 test('single-underscore Docker variables are read as the setting they can only mean', () => {
   // Proves NEO4J_dbms_connector_bolt_advertised_address (a common mis-encoding in guides) works and is noted.
   const c = load(undefined, {
