@@ -363,6 +363,8 @@ export class CoreMember implements ClusterNetworkHandlers {
       }
     }
     this.expirePending(nowMs);
+    // an image built for an older snapshot is never sent again: the store's worth of memory goes
+    this.snapshots.dropBefore(node.raft.log.snapshotIndex);
     if (this.transfer.check(this.node, nowMs)) this.schedulePump();
     this.pump();
   }

@@ -39,6 +39,14 @@ test('an image-less snapshot is built once for every follower and resend, and on
   assert.equal(builds[2]!.index, 30);
   builds[2]!.finish();
   assert.deepEqual(sent.slice(4).map((m) => [m.to, m.snapshot.meta.index]), [['b', 20], ['c', 30]]);
+
+  // the image is held until the log is compacted past it, then built again if asked for
+  sender.dropBefore(30);
+  sender.send(message('b', snapshot(30, false)));
+  assert.equal(builds.length, 3, 'still the newest snapshot: kept');
+  sender.dropBefore(31);
+  sender.send(message('b', snapshot(30, false)));
+  assert.equal(builds.length, 4, 'dropped once a newer compaction happened');
 });
 
 test('a failed build sends nothing and says so; the next request builds again', () => {

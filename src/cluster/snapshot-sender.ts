@@ -1,7 +1,8 @@
 // Snapshots a leader sends to followers its log no longer reaches. A member's own compaction
 // snapshot carries no store image when its store is durable on its own (the store is the image,
 // see graph-state-machine.ts), so the image is built when a follower needs one: off the event loop,
-// once per snapshot for any number of followers and resends, at most one build at a time.
+// once per snapshot for any number of followers and resends, at most one build at a time, and
+// held only until the log is compacted again.
 
 import type { InstallSnapshot } from '../raft/messages.js';
 import type { MemberId, Snapshot } from '../raft/types.js';
@@ -20,6 +21,11 @@ export class SnapshotSender {
     private readonly transmit: (message: InstallSnapshot) => void,
     private readonly warn: (message: string) => void,
   ) {}
+
+  /** forgets the image built for a snapshot older than index (the log was compacted again) */
+  dropBefore(index: number): void {
+    if (this.built !== undefined && this.built.meta.index < index) this.built = undefined;
+  }
 
   send(message: InstallSnapshot): void {
     const snapshot = message.snapshot;
