@@ -22,26 +22,18 @@ import { ReplicationDriver } from '../replication/driver.js';
 import { SEED_SNAPSHOT_INDEX, type ClusterBinding } from './binding.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import { decideFormation } from './formation.js';
+import { PendingCommits } from './pending-commits.js';
 import { SnapshotSender } from './snapshot-sender.js';
-import { GraphStateMachine, seedSnapshotData, sideImageFor, type AppliedEntry } from './graph-state-machine.js';
+import { GraphStateMachine, seedSnapshotData } from './graph-state-machine.js';
 import { LeadershipTransfer } from './leadership-transfer.js';
 import { decideMembershipChange } from './membership-keeper.js';
 import type { ClusterNetwork, ClusterNetworkHandlers } from './network.js';
-import { AppliedTxFeed, answerWhenApplied } from './tx-feed.js';
-import { refuseOtherDatabase, type PullAnswer } from './catchup.js';
+import { AppliedTxFeed, answerMemberPull } from './tx-feed.js';
+import type { PullAnswer } from './catchup.js';
 import { encodeLeasePayload, encodePolicyPayload, encodeSidePayload, encodeTxPayload, type MemberPolicy } from './payload.js';
 
 export type { ClusterRole, CoreMemberLog, CoreMemberOptions, MemberAddresses, MemberStatus, ReplicationCounts } from './core-member-types.js';
 import type { ClusterRole, CoreMemberOptions, MemberStatus } from './core-member-types.js';
-
-interface PendingCommit {
-  /** a transaction resolves with its tx id; a side-state change with 0 */
-  readonly kind: 'tx' | 'side';
-  readonly term: number;
-  readonly sinceMs: number;
-  readonly resolve: (txId: number) => void;
-  readonly reject: (error: Error) => void;
-}
 
 /** how long a commit waits to learn the fate of its entry after this member stopped leading */
 const OUTCOME_WAIT_MIN_MS = 5000;
@@ -67,7 +59,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     (message) => this.transmit(message),
     (message) => this.options.log.warn(message),
   );
-  private readonly pending = new Map<number, PendingCommit>();
+  private readonly pending = new PendingCommits();
   private pumpScheduled = false;
   /** an fsync returned since a follower last put off applying (see applyNow) */
   private storageSettled = false;
@@ -75,7 +67,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   private stopTicking: (() => void) | undefined;
   private ticks = 0;
   private lastKeeperMs = 0;
-  private readonly counts = { proposed: 0, succeeded: 0, failed: 0, leaderNotFound: 0 };
+  private readonly counts = { proposed: 0, leaderNotFound: 0 };
   /** a leadership transfer asked for by a procedure, waiting for its outcome */
   private readonly transfer: LeadershipTransfer;
   private lastLeaderMessageMs: number | null = null;
@@ -128,7 +120,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     if (this.closed) return;
     this.closed = true;
     this.stopTicking?.();
-    this.rejectAllPending(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
+    this.pending.rejectAll(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
     this.transfer.abandon(new Neo4jError(Status.DatabaseUnavailable, 'The server is shutting down.'));
     await this.engine.close();
     this.options.raftStorage.close();
@@ -169,9 +161,7 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   /** a read replica pulls: transactions from the feed, or the whole store when it is too far behind */
   onPull(afterTxId: number, sideIndex: number, database?: string, wantedTxId = 0): PullAnswer | Promise<PullAnswer> {
-    refuseOtherDatabase(database, this.engine.name);
-    return answerWhenApplied(this.engine, wantedTxId,
-      () => this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex)));
+    return answerMemberPull(this.feed, this.engine, afterTxId, sideIndex, database, wantedTxId, this.options.buildStoreImage, this.options.sideState);
   }
 
   onForeignCluster(peerClusterId: string, peerAddress: string): void {
@@ -194,19 +184,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     const entry = node.propose(encodeTxPayload(command));
     this.counts.proposed++;
     this.schedulePump();
-    return new Promise<number>((resolve, reject) => {
-      this.pending.set(entry.index, {
-        kind: 'tx', term: entry.term, sinceMs: this.options.clock.monotonicMs(),
-        resolve: (txId) => {
-          this.counts.succeeded++;
-          resolve(txId);
-        },
-        reject: (error) => {
-          this.counts.failed++;
-          reject(error);
-        },
-      });
-    });
+    return this.pending.add('tx', entry.index, entry.term, this.options.clock.monotonicMs());
   }
 
   /**
@@ -219,26 +197,7 @@ export class CoreMember implements ClusterNetworkHandlers {
     if (this.driver.stopped) throw new Neo4jError(Status.DatabaseUnavailable, 'This member stopped after a storage failure.');
     const entry = node.propose(encodeSidePayload(change));
     this.schedulePump();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(entry.index, { kind: 'side', term: entry.term, sinceMs: this.options.clock.monotonicMs(), resolve: () => resolve(), reject });
-    });
-  }
-
-  private settle(applied: readonly AppliedEntry[]): void {
-    if (this.pending.size === 0) return;
-    for (const entry of applied) {
-      const waiting = this.pending.get(entry.index);
-      if (waiting === undefined) continue;
-      this.pending.delete(entry.index);
-      if (entry.term === waiting.term && waiting.kind === 'side') waiting.resolve(0);
-      else if (entry.term === waiting.term && entry.txId !== undefined) waiting.resolve(entry.txId);
-      else waiting.reject(new Neo4jError(Status.NotALeader, 'The leader changed before this transaction was replicated; it was not committed. Retry it on the new leader.'));
-    }
-  }
-
-  private rejectAllPending(error: Error): void {
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
+    return this.pending.add('side', entry.index, entry.term, this.options.clock.monotonicMs()).then(() => undefined);
   }
 
   // ---- the lease ----
@@ -338,7 +297,7 @@ export class CoreMember implements ClusterNetworkHandlers {
   private onStopped(failure: unknown): void {
     if (this.fatal) return;
     this.fatal = true;
-    this.rejectAllPending(new Neo4jError(Status.StorageFailure, `This member stopped after a storage failure: ${String(failure)}`));
+    this.pending.rejectAll(new Neo4jError(Status.StorageFailure, `This member stopped after a storage failure: ${String(failure)}`));
     this.options.log.error('The Raft log could not be written; this member stops (fail-stop) and must be restarted.', failure);
     this.options.onFatal?.(failure);
   }
@@ -371,15 +330,7 @@ export class CoreMember implements ClusterNetworkHandlers {
 
   private expirePending(nowMs: number): void {
     if (this.pending.size === 0 || this.node?.raft.role === 'leader') return;
-    const waitMs = Math.max(OUTCOME_WAIT_MIN_MS, 4 * this.options.electionTimeoutMs);
-    for (const [index, waiting] of this.pending) {
-      if (nowMs - waiting.sinceMs < waitMs) continue;
-      this.pending.delete(index);
-      waiting.reject(new Neo4jError(
-        Status.ReplicationFailure,
-        'This member stopped leading before the transaction was known to be committed, and could not learn its outcome in time; it may or may not have been committed.',
-      ));
-    }
+    this.pending.expire(nowMs, Math.max(OUTCOME_WAIT_MIN_MS, 4 * this.options.electionTimeoutMs));
   }
 
   // ---- formation ----
@@ -458,14 +409,14 @@ export class CoreMember implements ClusterNetworkHandlers {
       ...(o.syncStore === undefined ? {} : { syncStore: o.syncStore }),
       lastAppliedTxId: () => engine.lastAppliedTxId(),
       restore: (image) => {
-        this.rejectAllPending(new Neo4jError(
+        this.pending.rejectAll(new Neo4jError(
           Status.ReplicationFailure,
           'This member received a store copy from the leader before it learnt whether this transaction was committed; it may or may not have been.',
         ));
         engine.restore(image, { commitsInFlightSettled: true });
         this.feed.clear();
       },
-    }, (applied) => this.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true, o.sideState);
+    }, (applied) => this.pending.settle(applied), o.unsafe?.restoreTxCounterOffByOne === true, o.sideState);
     // Asynchronous storage writes: the WAL's fsync runs off the event loop, so heartbeats, votes
     // and other members' appends are handled while it runs (see replication/driver.ts).
     this.driver = new ReplicationDriver(this.node, o.raftStorage, { send: (message) => this.send(message) }, this.machine, {
@@ -583,7 +534,7 @@ export class CoreMember implements ClusterNetworkHandlers {
       millisSinceLastLeaderMessage: raft?.role === 'leader' ? 0 : this.lastLeaderMessageMs === null ? null : nowMs - this.lastLeaderMessageMs,
       holdsLease: this.holdsLease(),
       stopped: this.driver?.stopped ?? false,
-      replication: { ...this.counts },
+      replication: { ...this.counts, ...this.pending.txOutcomes },
     };
   }
 

@@ -14,10 +14,10 @@ import type { ClusterBinding, ClusterStateStore } from './binding.js';
 import type { CoreMemberLog, MemberAddresses } from './core-member.js';
 import { DiscoveryTable, type MemberInfo } from './discovery-table.js';
 import type { ClusterNetworkHandlers, ReplicaNetwork } from './network.js';
-import { refuseOtherDatabase, type PullAnswer } from './catchup.js';
-import { sideImageFor, type SideState } from './graph-state-machine.js';
+import type { PullAnswer } from './catchup.js';
+import type { SideState } from './graph-state-machine.js';
 import type { StoreImageBuilder } from './tx-feed.js';
-import { AppliedTxFeed, answerWhenApplied } from './tx-feed.js';
+import { AppliedTxFeed, answerMemberPull } from './tx-feed.js';
 import { chooseUpstream, type UpstreamStrategy } from './upstream.js';
 
 export interface ReplicaMemberOptions {
@@ -138,9 +138,7 @@ export class ReplicaMember implements ClusterNetworkHandlers {
 
   /** another replica pulls from this one */
   onPull(afterTxId: number, sideIndex: number, database?: string, wantedTxId = 0): PullAnswer | Promise<PullAnswer> {
-    refuseOtherDatabase(database, this.engine.name);
-    return answerWhenApplied(this.engine, wantedTxId,
-      () => this.feed.answerPull(afterTxId, this.engine, this.options.buildStoreImage, sideImageFor(this.options.sideState, sideIndex)));
+    return answerMemberPull(this.feed, this.engine, afterTxId, sideIndex, database, wantedTxId, this.options.buildStoreImage, this.options.sideState);
   }
 
   onRaftMessage(): void {

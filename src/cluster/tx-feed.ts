@@ -4,7 +4,8 @@
 // count and bytes; a replica further behind than the feed reaches gets a store copy instead.
 
 import { encodeTxCommand, type CommittedCommand } from '../graph/commands.js';
-import type { PullAnswer, SideImage } from './catchup.js';
+import { refuseOtherDatabase, type PullAnswer, type SideImage } from './catchup.js';
+import { sideImageFor, type SideState } from './graph-state-machine.js';
 
 /** builds the store's image (as of afterTxId or later) off the event loop; undefined if that failed */
 export type StoreImageBuilder = (afterTxId: number, done: (image: Uint8Array | undefined) => void) => void;
@@ -32,6 +33,27 @@ export function answerWhenApplied(
 ): PullAnswer | Promise<PullAnswer> {
   if (wantedTxId <= engine.lastAppliedTxId()) return answer();
   return engine.waitForApplied(wantedTxId, PULL_HOLD_MS).then(answer, answer);
+}
+
+/** what a member's answer to a pull reads of its graph engine */
+export interface PulledGraph {
+  readonly name: string;
+  lastAppliedTxId(): number;
+  snapshot(): Uint8Array;
+  waitForApplied(txId: number, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * A member's whole answer to a pull (a core's or a replica's): refused for a database it does not
+ * hold, held until wantedTxId is applied, then the feed's transactions (or the store) and the side
+ * state's image if the puller's is older.
+ */
+export function answerMemberPull(
+  feed: AppliedTxFeed, graph: PulledGraph, afterTxId: number, sideIndex: number, database: string | undefined, wantedTxId: number,
+  buildImage?: StoreImageBuilder, sideState?: SideState,
+): PullAnswer | Promise<PullAnswer> {
+  refuseOtherDatabase(database, graph.name);
+  return answerWhenApplied(graph, wantedTxId, () => feed.answerPull(afterTxId, graph, buildImage, sideImageFor(sideState, sideIndex)));
 }
 
 export interface FeedLimits {
