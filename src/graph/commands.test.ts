@@ -75,6 +75,17 @@ test('tx commands round-trip through the binary form', () => {
   }), { numRuns: 300 });
 });
 
+test('an index config key that names an Object.prototype member reads back as a plain key', () => {
+  // Proves fast-check's counterexample (seed 371016593): `__proto__` was set as the prototype, and the key lost.
+  const config = Object.defineProperty({}, '__proto__', { value: false, enumerable: true, writable: true, configurable: true });
+  const cmd: TxCommand = { version: TX_COMMAND_VERSION, leaseId: 0, ops: [{ op: 'createIndex', index: { name: 'i', kind: 'RANGE', entity: 'NODE', labelOrType: 'L', properties: ['p'], config: { ...config, constructor: 'x' } } }] };
+  const back = decodeTxCommand(encodeTxCommand(cmd));
+  assert.equal(canonical(back), canonical(cmd));
+  const backConfig = (back.ops[0] as { index: { config: object } }).index.config;
+  assert.deepEqual(Object.keys(backConfig).sort(), ['__proto__', 'constructor']);
+  assert.equal(Object.getPrototypeOf(backConfig), Object.prototype);
+});
+
 // Any strict prefix and an unknown version are refused with a RangeError, never misread.
 test('damaged or unknown-version commands are refused', () => {
   fc.assert(fc.property(command, fc.nat(), (cmd, cut) => {

@@ -225,10 +225,13 @@ function readIndexConfig(input: ByteReader): IndexConfig {
   for (let i = 0; i < count; i++) {
     const key = input.string();
     const type = input.u8();
-    if (type === 0) config[key] = input.string();
-    else if (type === 1) config[key] = input.f64();
-    else if (type === 2) config[key] = input.u8() === 1;
+    let value: string | number | boolean;
+    if (type === 0) value = input.string();
+    else if (type === 1) value = input.f64();
+    else if (type === 2) value = input.u8() === 1;
     else throw new RangeError(`unknown index config value type ${type}`);
+    // an own property whatever the key: `config['__proto__'] = …` would set the prototype instead
+    Object.defineProperty(config, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return config;
 }
