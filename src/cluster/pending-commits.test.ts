@@ -28,3 +28,24 @@ test('outcomes a former leader cannot learn expire after the wait, and all rejec
   await assert.rejects(recent, /shutting down/);
   assert.deepEqual(pending.txOutcomes, { succeeded: 0, failed: 2 });
 });
+
+test('a member leading again re-proposes at an index it had proposed before: the old commit is refused, the new one committed', async () => {
+  // Proves no commit is dropped when two wait on one index (a Map by index lost the first for good).
+  const pending = new PendingCommits();
+  const deposed = pending.add('tx', 9, 2, 0);
+  const again = pending.add('tx', 9, 4, 0);
+  pending.settle([{ index: 8, term: 4 }, { index: 9, term: 4, txId: 7 }]);
+  await assert.rejects(deposed, (error: Error & { code?: string }) => error.code === 'Neo.ClientError.Cluster.NotALeader');
+  assert.equal(await again, 7);
+  assert.equal(pending.size, 0);
+});
+
+test('applied entries with a gap in their indexes still settle the commits they hold, and leave the others waiting', async () => {
+  // Proves the lookup does not assume one entry per index.
+  const pending = new PendingCommits();
+  const at12 = pending.add('tx', 12, 1, 0);
+  pending.add('tx', 14, 1, 0);
+  pending.settle([{ index: 10, term: 1 }, { index: 12, term: 1, txId: 3 }]);
+  assert.equal(await at12, 3);
+  assert.equal(pending.size, 1);
+});

@@ -20,6 +20,7 @@ import { parse } from './parser/index.js';
 import { compileQuery, withPlannerContext, type CompiledQuery } from './planner/planner.js';
 import { builtinProcedures } from './procedures/builtin.js';
 import { type ExecContext, isControl, type Row } from './runtime/context.js';
+import { StatementContext } from './runtime/statement-context.js';
 import { compileSchemaCommand, type SchemaPlan } from './runtime/schema.js';
 import { compileShow, standaloneDatabases, type ShowSource } from './runtime/show.js';
 import type { CypherValue } from '../values/value.js';
@@ -92,6 +93,8 @@ function seededRandom(seed: number): () => number {
 export class CypherEngine implements QueryExecutor {
   private readonly procedures = new Map<string, ProcedureSignature>();
   private readonly cache = new Map<string, Prepared>();
+  /** the text at the back of the cache (the most recently used) */
+  private newestText: string | undefined;
   private readonly cacheSize: number;
   private readonly nowMs: () => number;
   private readonly random: () => number;
@@ -195,26 +198,17 @@ export class CypherEngine implements QueryExecutor {
     tx: GraphTx, params: ReadonlyMap<string, CypherValue>, readOnly: boolean, transaction: StatementTransaction, scheduler: Scheduler,
     profiler?: StatementProfiler,
   ): ExecContext {
-    let timeMs: number | null = null;
-    const nowMs = this.nowMs;
     const memory = this.statementMemory(tx);
-    const procedureContext: ProcedureContext = {
-      run: (text, nestedParams, nestedTx) => this.execute(nestedTx ?? ctx.tx, text, nestedParams),
-      transaction, random: this.random,
-    };
-    // One shape for every statement (no conditional spreads): the runtime reads ctx on every row,
-    // and a context built in dictionary mode, or in several shapes, makes each of those reads slow.
-    const ctx: ExecContext = {
-      procedureContext, runNestedSync: (text, nestedParams) => this.runNestedSync(ctx, text, nestedParams),
-      tx: profiler ? profiler.countingView(tx) : tx, params, profiler, procedures: this.procedures, readOnlyStatement: readOnly,
-      // reads follow ctx.tx, which a batch of CALL { … } IN TRANSACTIONS points at its inner transaction
-      get graph() { return ctx.tx; },
-      get statementTimeMs() { if (timeMs === null) timeMs = nowMs(); return timeMs; },
-      random: this.random,
-      transaction, activeInner: undefined, innerCounters: { ...ZERO_COUNTERS },
-      steps: 0, nextCheckAt: 0, scheduler, sliceEndMs: 0, yieldNow: false, syncDepth: 0, interrupt: undefined,
-      memory, csvImport: this.csvImport,
-    };
+    const ctx: StatementContext = new StatementContext({
+      tx: profiler ? profiler.countingView(tx) : tx, params, readOnlyStatement: readOnly, transaction, scheduler,
+      procedures: this.procedures, memory, nowMs: this.nowMs, random: this.random, innerCounters: { ...ZERO_COUNTERS },
+      profiler, csvImport: this.csvImport,
+      procedureContext: {
+        run: (text, nestedParams, nestedTx) => this.execute(nestedTx ?? ctx.tx, text, nestedParams),
+        transaction, random: this.random,
+      },
+      runNestedSync: (text, nestedParams) => this.runNestedSync(ctx, text, nestedParams),
+    });
     return ctx;
   }
 
@@ -253,12 +247,17 @@ export class CypherEngine implements QueryExecutor {
   private prepare(text: string): Prepared {
     const hit = this.cache.get(text);
     if (hit) {
-      this.cache.delete(text);
-      this.cache.set(text, hit);
+      // Moving the text to the back rewrites the cache's hash table: skip it when it is there already.
+      if (this.newestText !== text) {
+        this.cache.delete(text);
+        this.cache.set(text, hit);
+        this.newestText = text;
+      }
       return hit;
     }
     const prepared = this.compile(text);
     this.cache.set(text, prepared);
+    this.newestText = text;
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     return prepared;
   }

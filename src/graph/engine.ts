@@ -7,6 +7,7 @@
 //   3. the applier applies committed commands in position order, one store batch per group of
 //      commands that became durable together, and records the last applied position with them.
 
+import { LinkedSet } from '../core/linked-set.js';
 import { Neo4jError, Status } from '../core/errors.js';
 import type { CypherValue } from '../values/value.js';
 import type { Ticker } from '../env/clock.js';
@@ -74,7 +75,8 @@ export class GraphEngine implements GraphDatabase, TxHost {
   private txSeq = 0;
   private nodeIdNext = 0;
   private relIdNext = 0;
-  private readonly openTxs = new Set<Transaction>();
+  /** not a Set: see core/linked-set.ts */
+  private readonly openTxs = new LinkedSet<Transaction>();
   private readonly pendingUniques: PendingUniques = new Map();
   /** commits validated and handed to the log but not yet applied */
   private inflight = 0;
@@ -111,7 +113,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   begin(options?: { readOnly?: boolean; metadata?: ReadonlyMap<string, CypherValue> }): GraphTx {
     if (this.closed) throw new Neo4jError(Status.DatabaseUnavailable, `Database '${this.name}' is closed.`);
     const tx = new Transaction(this, this.store, ++this.txSeq, options?.readOnly ?? false, this.leaseId());
-    this.openTxs.add(tx);
+    tx.openNode = this.openTxs.add(tx);
     return tx;
   }
 
@@ -120,7 +122,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   }
 
   openTransactions(): readonly Transaction[] {
-    return [...this.openTxs];
+    return this.openTxs.values();
   }
 
   waitForApplied(txId: number, timeoutMs: number): Promise<void> {
@@ -158,7 +160,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const tx of [...this.openTxs]) if (tx.isOpen) tx.rollback();
+    for (const tx of this.openTxs.values()) if (tx.isOpen) tx.rollback();
     this.search.close(new Neo4jError(Status.DatabaseUnavailable, `Database '${this.name}' is closed.`));
     await this.drained();
     await this.log?.close();
@@ -215,7 +217,7 @@ export class GraphEngine implements GraphDatabase, TxHost {
   }
 
   finished(tx: Transaction): void {
-    this.openTxs.delete(tx);
+    if (tx.openNode !== undefined) this.openTxs.remove(tx.openNode);
     this.locks.releaseAll(tx.id);
   }
 

@@ -14,6 +14,7 @@
 // Memory: once the query engine hands the transaction a tracker (trackMemory), every change
 // charges the state it adds before it changes anything (tx-memory-account.ts).
 
+import type { LinkedSetNode } from '../core/linked-set.js';
 import type { PropertyValue } from '../values/value.js';
 import { Neo4jError, Status, deletedEntityError } from '../core/errors.js';
 import type { MemoryTracker } from '../core/memory.js';
@@ -72,6 +73,8 @@ export class Transaction extends OverlayReader implements GraphTx {
   private nodesReordered = false;
   private relsReordered = false;
   private readonly account = new TxMemoryAccount();
+  /** the engine's entry for this transaction among its open ones */
+  openNode: LinkedSetNode<Transaction> | undefined = undefined;
 
   constructor(
     private readonly host: TxHost,

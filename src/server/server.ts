@@ -167,7 +167,7 @@ async function compose(
   const usersByTx = new WeakMap<GraphTx, string>();
   // Every transaction a Bolt session or the HTTP endpoint opens, for SHOW / TERMINATE TRANSACTIONS.
   const transactions = new TransactionRegistry(nodeClock);
-  const userOfTx = (tx: GraphTx): string | undefined => transactions.userOf(tx) ?? usersByTx.get(baseTransaction(tx));
+  const userOfTx = (tx: GraphTx): string | undefined => usersByTx.get(baseTransaction(tx)) ?? transactions.userOf(tx);
 
   // --- system database: users, roles, privileges (src/server/system/compose.ts) ---
   const security = await composeSecurity({

@@ -7,6 +7,7 @@
 // Pure: the clock is injected, no I/O.
 
 import { Neo4jError, Status } from '../../core/errors.js';
+import { LinkedSet } from '../../core/linked-set.js';
 import type { Clock } from '../../env/clock.js';
 import type { GraphTx } from '../../graph/api.js';
 import { baseTransaction } from '../../graph/read-filter.js';
@@ -113,10 +114,12 @@ function lockView(tx: GraphTx): { owner: number | undefined; blockedBy: readonly
 const QUERY_ID = /^(?:.+-)?query-(\d+)$/;
 
 export class TransactionRegistry implements TransactionTracker {
-  /** by transaction id; Map order is start order */
-  private readonly entries = new Map<string, Entry>();
-  private readonly byLockOwner = new Map<number, Entry>();
-  private readonly byTx = new WeakMap<GraphTx, Entry>();
+  /**
+   * In start order. Not Maps by id, lock owner or transaction (see core/linked-set.ts): every
+   * transaction passes through here. Lookups walk the open transactions, and only SHOW,
+   * TERMINATE and the tx procedures look.
+   */
+  private readonly entries = new LinkedSet<Entry>();
   private nextTransaction = 1;
   private nextQuery = 1;
 
@@ -135,9 +138,7 @@ export class TransactionRegistry implements TransactionTracker {
       startWallMs: this.clock.wallMs(), startMonoMs: nowMono, queries: new Map(),
       idleSinceMonoMs: nowMono, idleAccumulatedMs: 0, closing: false, terminatedBy: undefined, metaData: registration.metaData,
     };
-    this.entries.set(transactionId, entry);
-    this.byTx.set(registration.tx, entry);
-    if (entry.lockOwner !== undefined) this.byLockOwner.set(entry.lockOwner, entry);
+    const node = this.entries.add(entry);
     let closed = false;
     return {
       transactionId,
@@ -162,16 +163,14 @@ export class TransactionRegistry implements TransactionTracker {
       closed: () => {
         if (closed) return;
         closed = true;
-        this.entries.delete(transactionId);
-        this.byTx.delete(registration.tx);
-        if (entry.lockOwner !== undefined && this.byLockOwner.get(entry.lockOwner) === entry) this.byLockOwner.delete(entry.lockOwner);
+        this.entries.remove(node);
       },
     };
   }
 
   /** tx.setMetaData: replaces the metadata SHOW TRANSACTIONS shows for `tx`; false when it is not registered. */
   setMetaData(tx: GraphTx, metaData: ReadonlyMap<string, CypherValue>): boolean {
-    const entry = this.byTx.get(baseTransaction(tx));
+    const entry = this.entryOf(tx);
     if (!entry) return false;
     entry.metaData = new Map(metaData);
     return true;
@@ -179,7 +178,21 @@ export class TransactionRegistry implements TransactionTracker {
 
   /** The user a transaction runs as (the procedures' and SHOW's viewer). */
   userOf(tx: GraphTx): string | undefined {
-    return this.byTx.get(baseTransaction(tx))?.registration.username;
+    return this.entryOf(tx)?.registration.username;
+  }
+
+  /** the transaction id of the newest open transaction holding locks as `owner` */
+  private lockOwnerId(owner: number): string | undefined {
+    let id: string | undefined;
+    this.entries.forEach((entry) => {
+      if (entry.lockOwner === owner) id = entry.transactionId;
+    });
+    return id;
+  }
+
+  private entryOf(tx: GraphTx): Entry | undefined {
+    const base = baseTransaction(tx);
+    return this.entries.find((entry) => entry.registration.tx === base);
   }
 
   /** The transactions `viewer` may see, in start order; `ids` (when given) selects some. */
@@ -197,7 +210,7 @@ export class TransactionRegistry implements TransactionTracker {
   /** Terminates transactions by id; one outcome per id, in order (Neo4j's messages). */
   terminate(ids: readonly string[], viewer: Viewer): TerminationOutcome[] {
     return ids.map((transactionId) => {
-      const entry = this.entries.get(transactionId);
+      const entry = this.entries.find((e) => e.transactionId === transactionId);
       if (!entry || !this.visible(entry, viewer)) return { transactionId, username: null, message: 'Transaction not found.' };
       const username = entry.registration.username;
       if (entry.closing && entry.terminatedBy === undefined) return { transactionId, username, message: 'Unable to kill closing transactions.' };
@@ -236,8 +249,7 @@ export class TransactionRegistry implements TransactionTracker {
   }
 
   private entryRunning(queryId: string): Entry | undefined {
-    for (const entry of this.entries.values()) if (entry.queries.has(queryId)) return entry;
-    return undefined;
+    return this.entries.find((entry) => entry.queries.has(queryId));
   }
 
   private visible(entry: Entry, viewer: Viewer): boolean {
@@ -258,7 +270,7 @@ export class TransactionRegistry implements TransactionTracker {
     let current: OpenQuery | undefined;
     for (const query of entry.queries.values()) current = query;
     const locks = lockView(reg.tx);
-    const blockers = locks.blockedBy.map((owner) => this.byLockOwner.get(owner)?.transactionId ?? `ForsetiClient[transactionId=${owner}]`);
+    const blockers = locks.blockedBy.map((owner) => this.lockOwnerId(owner) ?? `ForsetiClient[transactionId=${owner}]`);
     const blocked = blockers.length > 0 || locks.waitingOn !== undefined;
     let status: string;
     if (entry.terminatedBy !== undefined) status = `Terminated with reason: ${entry.terminatedBy.code}`;
