@@ -83,18 +83,24 @@ class FrameReader {
   }
 }
 
-/** frames written during this turn of the event loop, per socket: flushed together in one write */
-const unflushed = new WeakMap<Socket, { chunks: Buffer[]; bytes: number }>();
+/**
+ * Frames written during this turn of the event loop, per socket: flushed together in one write.
+ * Kept on the socket itself, not in a WeakMap by socket: a batch per Ready on every link would
+ * churn that table, and a rehashed table's dead copies keep batches alive into the old generation
+ * (see core/linked-set.ts).
+ */
+const unflushed = Symbol('unflushed frames');
+type BatchedSocket = Socket & { [unflushed]?: { chunks: Buffer[]; bytes: number } | undefined };
 
-function writeFrame(socket: Socket, frame: Uint8Array, limits: FramedLimits): boolean {
+function writeFrame(socket: BatchedSocket, frame: Uint8Array, limits: FramedLimits): boolean {
   if (socket.destroyed || !socket.writable) return false;
-  let batch = unflushed.get(socket);
+  let batch = socket[unflushed];
   if (socket.writableLength + (batch?.bytes ?? 0) > limits.maxBufferedBytes) return false;
   const head = Buffer.allocUnsafe(HEADER_BYTES);
   head.writeUInt32BE(frame.length, 0);
   if (batch === undefined) {
     batch = { chunks: [], bytes: 0 };
-    unflushed.set(socket, batch);
+    socket[unflushed] = batch;
     // A Raft member sends a burst per Ready (appends, answers, heartbeats to one peer): one
     // syscall for the burst instead of one per frame, once the synchronous work of this turn is done.
     queueMicrotask(() => flushFrames(socket));
@@ -104,9 +110,9 @@ function writeFrame(socket: Socket, frame: Uint8Array, limits: FramedLimits): bo
   return true;
 }
 
-function flushFrames(socket: Socket): void {
-  const batch = unflushed.get(socket);
-  unflushed.delete(socket);
+function flushFrames(socket: BatchedSocket): void {
+  const batch = socket[unflushed];
+  socket[unflushed] = undefined;
   if (batch === undefined || socket.destroyed || !socket.writable) return;
   socket.cork();
   for (const chunk of batch.chunks) socket.write(chunk);
