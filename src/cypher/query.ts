@@ -5,7 +5,7 @@ import { drainCursor } from '../execution/result-cursor.js';
 import { Neo4jError, Status, missingParameterError, notSupported } from '../core/errors.js';
 import type { GraphTx } from '../graph/api.js';
 import {
-  type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureContext, type ProcedureSignature, type QueryNotification,
+  type AdminCommandHandler, EXPLICIT_TRANSACTION, type OpenOptions, type PlanDescription, type ProcedureSignature, type QueryNotification,
   type QueryCursor, type QueryExecutor, type QueryResult, type QueryType, type StatementAccess,
   type StatementTransaction, type CsvImportSource,
 } from '../execution/api.js';
