@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { autoCommitWrite } from './auto-commit.js';
 import { CausewayCluster } from './causeway-cluster.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,14 +47,13 @@ async function main(): Promise<void> {
     cluster = await CausewayCluster.start(dir, resolve(here, '../src/cli/main.js'), 3, {}, ['--import', resolve(here, 'ab-toggle.js')]);
     const leader = await cluster.writableLeader();
     const driver = leader.driver!;
-    const sessions = Array.from({ length: clients }, () => driver.session());
     let writes = 0;
     let running = true;
-    const load = sessions.map(async (session, client) => {
+    const load = Array.from({ length: clients }, async (_, client) => {
       // bounded by `running`, which the rounds below end
       for (let i = 0; running; i++) {
         if (managed) await driver.executeQuery('CREATE (:AB {c: $c, i: $i})', { c: client, i });
-        else await session.run('CREATE (:AB {c: $c, i: $i})', { c: client, i });
+        else await autoCommitWrite(driver, 'CREATE (:AB {c: $c, i: $i})', { c: client, i });
         writes++;
       }
     });
@@ -89,7 +89,6 @@ async function main(): Promise<void> {
     }
     running = false;
     await Promise.all(load);
-    await Promise.all(sessions.map((session) => session.close()));
     const rate = (t: VariantTotals): number => (t.writes / t.elapsedMs) * 1000;
     for (const name of ['A', 'B'] as const) {
       const t = totals[name];

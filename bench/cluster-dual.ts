@@ -1,6 +1,6 @@
 // `node dist/bench/cluster-dual.js`: an A/B of two whole server setups (node flags, environment,
 // or two builds) run as two three-core clusters at the same time on this machine, each under the
-// same write load (auto-commit `session.run`, or `executeQuery`). Both share every slow spell of
+// same write load (auto-commit `session.run` in a session per write, or `executeQuery`). Both share every slow spell of
 // the VM, so their ratio is steadier than sequential runs (±25%) or the in-cluster A/B's
 // neighbouring rounds (±20%). Each round starts both clusters afresh, and which one starts first
 // alternates. Each cluster's clients run in a process of their own (this file with --worker), so
@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import neo4j from 'neo4j-driver';
+import { autoCommitWrite } from './auto-commit.js';
 import { CausewayCluster } from './causeway-cluster.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -71,7 +72,6 @@ function setup(name: 'A' | 'B', cli: string, args: string, env: string): Setup {
  */
 async function runWorker(): Promise<void> {
   const driver = neo4j.driver(`bolt://127.0.0.1:${values.port}`, neo4j.auth.basic('neo4j', 'neo4j'), { maxConnectionPoolSize: 128 });
-  const sessions = Array.from({ length: clients }, () => driver.session());
   let writes = 0;
   let failed = 0;
   let running = true;
@@ -79,12 +79,12 @@ async function runWorker(): Promise<void> {
     if (message === 'count') process.send!({ writes, failed });
     else running = false;
   });
-  await Promise.all(sessions.map(async (session, client) => {
+  await Promise.all(Array.from({ length: clients }, async (_, client) => {
     // bounded by `running`, which the parent's 'stop' ends
     for (let i = 0; running && failed < 10_000; i++) {
       try {
         if (managed) await driver.executeQuery('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
-        else await session.run('CREATE (:Dual {c: $c, i: $i})', { c: client, i });
+        else await autoCommitWrite(driver, 'CREATE (:Dual {c: $c, i: $i})', { c: client, i });
         writes++;
       } catch {
         failed++;
@@ -92,7 +92,6 @@ async function runWorker(): Promise<void> {
       }
     }
   }));
-  await Promise.all(sessions.map((session) => session.close()));
   await driver.close();
   process.disconnect();
 }

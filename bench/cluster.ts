@@ -13,6 +13,7 @@ import { openFloorTarget, type FloorTarget } from './floor-target.js';
 import { spliceBlock } from './report.js';
 import { readCpuMs } from './server-process.js';
 import { summarizeLatencies, type LatencySummary } from './stats.js';
+import { WriteClientProcess } from './write-clients.js';
 import neo4j from 'neo4j-driver';
 
 const CLUSTER_START = '<!-- bench:cluster:start -->';
@@ -86,6 +87,19 @@ async function drive(clients: number, ms: number, write: (client: number, i: num
   return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors, cpu, samples };
 }
 
+/** one timed round by a client process of its own (write-clients.ts), the servers' CPU read around it */
+async function driveBy(clients: WriteClientProcess, target: string, count: number, ms: number): Promise<RoundFigures> {
+  const pids = serverPids();
+  const serversBefore = pids.map((pid) => readCpuMs(pid) ?? 0);
+  const round = await clients.round(target, count, ms);
+  const serversMs = pids.reduce((sum, pid, i) => sum + (readCpuMs(pid) ?? 0) - serversBefore[i]!, 0);
+  const writes = Math.max(1, round.samples.length);
+  return {
+    clients: count, perSecond: round.samples.length / (ms / 1000), latency: summarizeLatencies(round.samples), errors: round.errors,
+    cpu: { clientMs: round.cpuMs / writes, serversMs: serversMs / writes }, samples: round.samples,
+  };
+}
+
 /** the median round's throughput and CPU, latencies over every round's samples */
 function combineRounds(all: readonly RoundFigures[]): WriteFigures & { cpu: CpuPerWrite } {
   const byThroughput = [...all].sort((a, b) => a.perSecond - b.perSecond);
@@ -108,6 +122,11 @@ async function main(): Promise<void> {
   let causeway: CausewayCluster | undefined;
   let etcd: EtcdCluster | undefined;
   let floor: FloorTarget | undefined;
+  const workers = {
+    executeQuery: WriteClientProcess.start('executeQuery'),
+    'auto-commit': WriteClientProcess.start('auto-commit'),
+    etcd: WriteClientProcess.start('etcd-put'),
+  };
   try {
     causeway = await CausewayCluster.start(join(dir, 'causeway'), cliEntry);
     const withEtcd = etcdAvailable();
@@ -124,17 +143,16 @@ async function main(): Promise<void> {
     const etcdPids = (): number[] => etcd?.members.map((member) => member.child?.pid).filter((pid): pid is number => pid !== undefined) ?? [];
     // JIT warm-up: the first seconds of a Node process run unoptimised code; etcd (Go) needs none,
     // but gets the same few seconds so both start from a steady state.
+    const boltOf = (core: { server?: { port: number } | undefined }): string => `bolt://127.0.0.1:${core.server!.port}`;
+    const floorBolt = `bolt://127.0.0.1:${floor.port}`;
     if (warmupMs > 0) {
       const leader = await causeway.writableLeader();
-      await drive(16, warmupMs / 2, (client, i) => leader.driver!.executeQuery('CREATE (:Warm {c: $c, i: $i})', { c: client, i }));
-      const sessions = Array.from({ length: 16 }, () => leader.driver!.session());
-      await drive(16, warmupMs / 2, (client, i) => sessions[client]!.run('CREATE (:Warm {c: $c, i: $i})', { c: client, i }));
-      await Promise.all(sessions.map((session) => session.close()));
-      if (etcd !== undefined) {
-        const etcdLeader = await etcd.waitForLeader(30_000);
-        const cluster = etcd;
-        await drive(16, warmupMs / 2, (client, i) => cluster.put(etcdLeader, `warm-${client}`, String(i)));
-      }
+      await workers.executeQuery.round(boltOf(leader), 16, warmupMs / 2);
+      await workers['auto-commit'].round(boltOf(leader), 16, warmupMs / 2);
+      // the floor's driver in each client process, so its first round is no colder than the others
+      await workers.executeQuery.round(floorBolt, 16, 500);
+      await workers['auto-commit'].round(floorBolt, 16, 500);
+      if (etcd !== undefined) await workers.etcd.round(`http://127.0.0.1:${(await etcd.waitForLeader(30_000)).clientPort}`, 16, warmupMs / 2);
     }
     for (const clients of clientCounts) {
       // Rounds alternate Causeway and etcd, so a slow spell of the machine hits both; each figure
@@ -145,27 +163,19 @@ async function main(): Promise<void> {
       const floorRounds: Partial<Record<'executeQuery' | 'auto-commit', RoundFigures>> = {};
       for (let round = 0; round < rounds; round++) {
         const leader = await causeway.writableLeader();
-        // executeQuery: a managed transaction (BEGIN+RUN+PULL, then COMMIT: two round trips);
-        // auto-commit: session.run on a session per client (RUN+PULL: one round trip, like a put)
         serverPids = causewayPids;
-        managedRounds.push(await drive(clients, roundMs, (client, i) => leader.driver!.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i })));
-        const sessions = Array.from({ length: clients }, () => leader.driver!.session());
-        autoCommitRounds.push(await drive(clients, roundMs, (client, i) => sessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i })));
-        await Promise.all(sessions.map((session) => session.close()));
+        managedRounds.push(await driveBy(workers.executeQuery, boltOf(leader), clients, roundMs));
+        autoCommitRounds.push(await driveBy(workers['auto-commit'], boltOf(leader), clients, roundMs));
         if (etcd !== undefined) {
           const etcdLeader = await etcd.waitForLeader(30_000);
-          const cluster = etcd;
           serverPids = etcdPids;
-          etcdRounds.push(await drive(clients, roundMs, (client, i) => cluster.put(etcdLeader, `key-${client}`, String(i))));
+          etcdRounds.push(await driveBy(workers.etcd, `http://127.0.0.1:${etcdLeader.clientPort}`, clients, roundMs));
         }
         if (round === Math.floor(rounds / 2)) {
           // one round each in the middle: the floor has no disk or state that drifts
-          const floorDriver = floor.driver;
           serverPids = () => [floor!.pid];
-          floorRounds.executeQuery = await drive(clients, roundMs, (client, i) => floorDriver.executeQuery('CREATE (:W {c: $c, i: $i})', { c: client, i }));
-          const floorSessions = Array.from({ length: clients }, () => floorDriver.session());
-          floorRounds['auto-commit'] = await drive(clients, roundMs, (client, i) => floorSessions[client]!.run('CREATE (:W {c: $c, i: $i})', { c: client, i }));
-          await Promise.all(floorSessions.map((session) => session.close()));
+          floorRounds.executeQuery = await driveBy(workers.executeQuery, floorBolt, clients, roundMs);
+          floorRounds['auto-commit'] = await driveBy(workers['auto-commit'], floorBolt, clients, roundMs);
         }
       }
       const managed = combineRounds(managedRounds);
@@ -180,7 +190,7 @@ async function main(): Promise<void> {
       }
     }
     say('');
-    say(`Each row: ${rounds} rounds of ${roundMs / 1000} s per system, alternating Causeway and etcd, after a ${warmupMs / 1000} s warm-up of both; writes/s and CPU are the median round, latencies come from all rounds' samples.`);
+    say(`Each row: ${rounds} rounds of ${roundMs / 1000} s per system, alternating Causeway and etcd, after a ${warmupMs / 1000} s warm-up of both; writes/s and CPU are the median round, latencies come from all rounds' samples. Each workload's clients (executeQuery, auto-commit, etcd puts) run in a process of their own, as separate applications would (bench/write-clients.ts); the clients' CPU is that process's. Auto-commit opens a session per write, as the driver's manual has applications do (bench/auto-commit.ts: a session kept open holds every result until closed); executeQuery does the same inside the driver.`);
     say('Driver floor: the same driver loop, in the middle round, against `bench/floor-responder.ts`, a Bolt server that does no work (canned replies, no disk, no replication): the most any server can reach through this driver here, because the driver\'s own CPU comes out of the same two cores. A Causeway figure above it is impossible; an etcd figure above it cannot be matched through the driver.');
 
     if (readYourWrites > 0) {
@@ -300,6 +310,7 @@ async function main(): Promise<void> {
         `${seen.size - 1} leader changes (distinct term/leader pairs seen: ${[...seen].join(', ')}); ${load.errors} writes failed.`);
     }
   } finally {
+    await Promise.all(Object.values(workers).map((worker) => worker.close()));
     await causeway?.stop();
     await etcd?.stop();
     await floor?.close();

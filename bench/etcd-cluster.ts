@@ -46,30 +46,11 @@ export class EtcdCluster {
   }
 
   post(member: EtcdMember, path: string, body: object, timeoutMs = 5000): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      const data = JSON.stringify(body);
-      const req = request({
-        host: '127.0.0.1', port: member.clientPort, path, method: 'POST', agent: this.agent, timeout: timeoutMs,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`etcd ${path}: ${res.statusCode} ${text}`));
-          try {
-            resolve(JSON.parse(text) as Record<string, unknown>);
-          } catch (error) {
-            reject(error as Error);
-          }
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error('etcd request timed out')));
-      req.on('error', reject);
-      req.end(data);
-    });
+    return postEtcd(this.agent, member.clientPort, path, body, timeoutMs);
   }
 
   put(member: EtcdMember, key: string, value: string, timeoutMs = 5000): Promise<unknown> {
-    return this.post(member, '/v3/kv/put', { key: Buffer.from(key).toString('base64'), value: Buffer.from(value).toString('base64') }, timeoutMs);
+    return putEtcd(this.agent, member.clientPort, key, value, timeoutMs);
   }
 
   async leader(): Promise<EtcdMember | undefined> {
@@ -120,4 +101,33 @@ export class EtcdCluster {
     }
     this.agent.destroy();
   }
+}
+
+/** one JSON request to etcd's gateway on a client port, over the agent's kept-alive connections */
+export function postEtcd(agent: Agent, port: number, path: string, body: object, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request({
+      host: '127.0.0.1', port, path, method: 'POST', agent, timeout: timeoutMs,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`etcd ${path}: ${res.statusCode} ${text}`));
+        try {
+          resolve(JSON.parse(text) as Record<string, unknown>);
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('etcd request timed out')));
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** a single-key put, etcd's counterpart of one replicated write */
+export function putEtcd(agent: Agent, port: number, key: string, value: string, timeoutMs = 5000): Promise<unknown> {
+  return postEtcd(agent, port, '/v3/kv/put', { key: Buffer.from(key).toString('base64'), value: Buffer.from(value).toString('base64') }, timeoutMs);
 }

@@ -10,6 +10,8 @@ import type { BenchReader, BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec 
 
 export interface FloorTarget extends BenchTarget {
   readonly pid: number;
+  /** its Bolt port on 127.0.0.1, for drivers in other processes */
+  readonly port: number;
   /** the driver connected to the responder, for loops the BenchTarget calls do not cover (executeQuery) */
   readonly driver: Driver;
 }
@@ -72,6 +74,7 @@ export async function openFloorTarget(
   return {
     name: 'floor',
     pid,
+    port,
     driver,
     load(): Promise<LoadFigures> {
       return Promise.resolve({ nodes: 0, relationships: 0, seconds: 0, method: 'none: the floor answers every query with canned records, as many as Causeway returns' });
