@@ -1,7 +1,8 @@
 // `node dist/bench/cluster.js`: replicated writes through the driver against a three-core
 // Causeway cluster, next to a three-member etcd cluster doing single-key puts in the same run on
 // the same machine; failover time (kill -9 of the leader → first successful write) for both; and,
-// with --stability-minutes, leader changes under a steady write load without faults.
+// with --stability-minutes, leader changes under a steady write load without faults
+// (--stability-clients auto-commit clients, 64 by default).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     failovers: { type: 'string', default: '5' },
     'read-your-writes': { type: 'string', default: '200' },
     'stability-minutes': { type: 'string', default: '0' },
+    'stability-clients': { type: 'string', default: '64' },
     'no-docs': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -40,6 +42,9 @@ const clientCounts = values.clients.split(',').map(Number);
 const failoverRuns = Number(values.failovers);
 const readYourWrites = Number(values['read-your-writes']);
 const stabilityMs = Number(values['stability-minutes']) * 60_000;
+const stabilityClients = Number(values['stability-clients']);
+/** the stability load runs in slices, the writable leader looked up again before each */
+const STABILITY_SLICE_MS = 30_000;
 const cliEntry = resolve(here, '../src/cli/main.js');
 
 interface WriteFigures {
@@ -48,7 +53,7 @@ interface WriteFigures {
   readonly latency: LatencySummary;
 }
 
-/** CPU ms per write: the bench process (the clients) and the servers, read from /proc */
+/** CPU ms per write: the client process (write-clients.ts) and the servers, read from /proc */
 interface CpuPerWrite {
   readonly clientMs: number;
   readonly serversMs: number;
@@ -58,34 +63,6 @@ let serverPids: () => readonly number[] = () => [];
 
 /** one timed round: its figures, and its latency samples for pooling with other rounds */
 type RoundFigures = WriteFigures & { errors: number; cpu: CpuPerWrite; samples: readonly number[] };
-
-async function drive(clients: number, ms: number, write: (client: number, i: number) => Promise<unknown>, onError: () => Promise<void> = async () => {}): Promise<RoundFigures> {
-  const samples: number[] = [];
-  const deadline = performance.now() + ms;
-  let errors = 0;
-  const pids = serverPids();
-  const serversBefore = pids.map((pid) => readCpuMs(pid) ?? 0);
-  const clientBefore = process.cpuUsage();
-  await Promise.all(Array.from({ length: clients }, async (_, client) => {
-    // Bounded by the deadline; an error is counted and the client goes on.
-    for (let i = 0; performance.now() < deadline; i++) {
-      const started = performance.now();
-      try {
-        await write(client, i);
-        samples.push(performance.now() - started);
-      } catch {
-        errors++;
-        if (errors > 100_000) throw new Error('too many write errors');
-        await onError();
-      }
-    }
-  }));
-  const client = process.cpuUsage(clientBefore);
-  const serversMs = pids.reduce((sum, pid, i) => sum + (readCpuMs(pid) ?? 0) - serversBefore[i]!, 0);
-  const writes = Math.max(1, samples.length);
-  const cpu = { clientMs: (client.user + client.system) / 1000 / writes, serversMs: serversMs / writes };
-  return { clients, perSecond: samples.length / (ms / 1000), latency: summarizeLatencies(samples), errors, cpu, samples };
-}
 
 /** one timed round by a client process of its own (write-clients.ts), the servers' CPU read around it */
 async function driveBy(clients: WriteClientProcess, target: string, count: number, ms: number): Promise<RoundFigures> {
@@ -297,17 +274,25 @@ async function main(): Promise<void> {
         }
       };
       await sample();
-      let leader = await causeway.writableLeader();
       const sampler = setInterval(() => void sample(), 1000);
-      const cluster = causeway;
-      const load = await drive(16, stabilityMs, (client, i) => leader.driver!.executeQuery('CREATE (:S {c: $c, i: $i})', { c: client, i }), async () => {
-        leader = await cluster.writableLeader();
-      });
+      serverPids = causewayPids;
+      // auto-commit writes at full speed from their own process; a slice that fails writes (a
+      // leader lost) ends with the others, and the next one finds the leader again
+      const slices: RoundFigures[] = [];
+      for (let doneMs = 0; doneMs < stabilityMs; doneMs += STABILITY_SLICE_MS) {
+        const leader = await causeway.writableLeader();
+        slices.push(await driveBy(workers['auto-commit'], boltOf(leader), stabilityClients, Math.min(STABILITY_SLICE_MS, stabilityMs - doneMs)));
+      }
       clearInterval(sampler);
       await sample();
+      const writes = slices.reduce((sum, slice) => sum + slice.samples.length, 0);
+      const errors = slices.reduce((sum, slice) => sum + slice.errors, 0);
+      const rates = slices.map((slice) => slice.perSecond);
+      const all = summarizeLatencies(slices.flatMap((slice) => slice.samples));
       say('');
-      say(`Stability: ${(stabilityMs / 60_000).toFixed(0)} fault-free minutes under 16 writing clients (${load.perSecond.toFixed(0)} writes/s): ` +
-        `${seen.size - 1} leader changes (distinct term/leader pairs seen: ${[...seen].join(', ')}); ${load.errors} writes failed.`);
+      say(`Stability: ${(stabilityMs / 60_000).toFixed(0)} fault-free minutes under ${stabilityClients} auto-commit clients (${(writes / (stabilityMs / 1000)).toFixed(0)} writes/s; ` +
+        `${(STABILITY_SLICE_MS / 1000).toFixed(0)}-second slices between ${Math.min(...rates).toFixed(0)} and ${Math.max(...rates).toFixed(0)}; p50 ${all.p50Ms.toFixed(1)} ms, p99 ${all.p99Ms.toFixed(1)} ms): ` +
+        `${seen.size - 1} leader changes (distinct term/leader pairs seen: ${[...seen].join(', ')}); ${errors} writes failed.`);
     }
   } finally {
     await Promise.all(Object.values(workers).map((worker) => worker.close()));
