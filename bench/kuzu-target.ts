@@ -1,5 +1,5 @@
-// kuzu, embedded in this process, as the anchor: the same graph, reads and writes as Causeway,
-// minus the network and the driver (which is why the loopback figure is printed beside it).
+// kuzu, embedded in the process that measures it (kuzu-process.ts, a child of the bench), as the
+// anchor: the same graph, reads and writes as Causeway, minus the network and the driver (which is why the loopback figure is printed beside it).
 import kuzu from 'kuzu';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

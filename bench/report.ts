@@ -246,7 +246,7 @@ export function renderRun(run: BenchRun): string {
       const l = figures.load;
       context.push([`${name} load`, `${l.nodes} nodes + ${l.relationships} rels in ${l.seconds.toFixed(1)} s (${rate((l.nodes + l.relationships) / l.seconds)} entities/s; ${l.method})`]);
     }
-    const whose = name === 'Causeway' ? 'server RSS' : 'bench process RSS (kuzu in-process)';
+    const whose = name === 'Causeway' ? 'server RSS' : 'process RSS (its own process, kuzu embedded)';
     context.push([`${name} ${whose}: idle / loaded / peak under load`, `${mib(figures.idleResidentBytes)} / ${mib(figures.loadedResidentBytes)} / ${mib(figures.peakResidentBytes)}`]);
     if (figures.failure !== undefined) context.push([`${name} failure`, figures.failure.replace(/\s+/g, ' ').slice(0, 400)]);
     for (const w of figures.writes) if (w.firstError !== undefined) context.push([`${name} first write error (${w.clients} clients)`, w.firstError.slice(0, 200)]);

@@ -14,12 +14,13 @@ import { measureLoopbackRoundTrip, withTimeout } from './loopback.js';
 import { actedInDegree, expectedRowCounter, generateMoviesGraph, graphFingerprint, relationshipCount, type MoviesGraph } from './movies-graph.js';
 import { EXECUTION_END, EXECUTION_START, renderRun, runHeader, spliceBlock, spliceLatest, type BenchRun, type TargetFigures } from './report.js';
 import { openFloorTarget } from './floor-target.js';
+import { startKuzuProcess, type KuzuProcess } from './kuzu-process.js';
 import { EXECUTION_PARTS, emptyExecutionFigures, renderExecution } from './execution-report.js';
 import { runExecutionParts } from './execution-parts.js';
 import type { ExecutionSizes } from './execution.js';
 import {
-  combineReadLoadRounds, combineReadRounds, combineWriteRounds, measureReadLoadRound, measureReadRound, measureWriteRound,
-  READ_QUERIES, warmUpRead, type BenchTarget, type ReadLoadRound, type ReadPlan, type ReadRound, type WriteRound,
+  combineReadLoadRounds, combineReadRounds, combineWriteRounds, localRounds,
+  READ_QUERIES, type BenchTarget, type ReadLoadRound, type ReadPlan, type ReadRound, type RoundRunner, type WriteRound,
 } from './workload.js';
 
 const USAGE = `usage: node dist/bench/run.js [options]
@@ -160,7 +161,9 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 /** A loaded target with its figures; memory is sampled for as long as it is open. */
 interface Contender {
-  readonly target: BenchTarget;
+  readonly target: ContenderTarget;
+  /** where its measured rounds run: here, or in the target's own process */
+  readonly rounds: RoundRunner;
   readonly figures: TargetFigures;
   nextWriteId: number;
   alive: boolean;
@@ -169,13 +172,16 @@ interface Contender {
   readsOnly?: boolean;
 }
 
-function startContender(target: BenchTarget, figures: TargetFigures): Contender {
+/** what the run itself asks of a target; the measuring goes through its RoundRunner */
+type ContenderTarget = Pick<BenchTarget, 'name' | 'residentBytes' | 'close'>;
+
+function startContender(target: ContenderTarget, figures: TargetFigures, rounds: RoundRunner): Contender {
   figures.peakResidentBytes = target.residentBytes();
   const sampler = setInterval(() => {
     const rss = target.residentBytes();
     if (rss !== undefined) figures.peakResidentBytes = Math.max(figures.peakResidentBytes ?? 0, rss);
   }, 100);
-  return { target, figures, nextWriteId: 1, alive: true, sampler };
+  return { target, rounds, figures, nextWriteId: 1, alive: true, sampler };
 }
 
 /** Running servers, so a signal can kill them (by pid) before the temp dir goes. */
@@ -202,7 +208,7 @@ async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options,
     figures.load = await target.load(graph, say);
     say(`causeway: loaded in ${figures.load.seconds.toFixed(1)} s`);
     figures.loadedResidentBytes = target.residentBytes();
-    return startContender(target, figures);
+    return startContender(target, figures, localRounds(target, graph));
   } catch (error) {
     figures.failure = message(error) + (target === undefined ? '' : `\nserver log tail:\n${target.server.logTail(20)}`);
     say(`causeway failed: ${figures.failure}`);
@@ -211,11 +217,12 @@ async function openCauseway(run: BenchRun, graph: MoviesGraph, options: Options,
   }
 }
 
-async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender | undefined> {
+async function openRaw(run: BenchRun, server: ServerProcess, graph: MoviesGraph): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.causewayRaw = figures;
   try {
-    return startContender(await openRawBoltTarget(server), figures);
+    const target = await openRawBoltTarget(server);
+    return startContender(target, figures, localRounds(target, graph));
   } catch (error) {
     figures.failure = message(error);
     say(`raw Bolt client failed: ${figures.failure}`);
@@ -223,14 +230,15 @@ async function openRaw(run: BenchRun, server: ServerProcess): Promise<Contender 
   }
 }
 
-async function openFloor(run: BenchRun, rowsFor: ReturnType<typeof expectedRowCounter>): Promise<Contender | undefined> {
+async function openFloor(run: BenchRun, graph: MoviesGraph): Promise<Contender | undefined> {
+  const rowsFor = expectedRowCounter(graph);
   const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.floor = figures;
   try {
     const target = await openFloorTarget(join(buildRoot, 'bench', 'floor-responder.js'), 30_000, (query, name) => rowsFor(query.name, name));
     say(`floor: responder pid ${target.pid}`);
     figures.idleResidentBytes = target.residentBytes();
-    return { ...startContender(target, figures), readsOnly: true };
+    return { ...startContender(target, figures, localRounds(target, graph)), readsOnly: true };
   } catch (error) {
     figures.failure = message(error);
     say(`floor responder failed: ${figures.failure}`);
@@ -241,20 +249,23 @@ async function openFloor(run: BenchRun, rowsFor: ReturnType<typeof expectedRowCo
 async function openKuzu(run: BenchRun, graph: MoviesGraph, options: Options, workDir: string): Promise<Contender | undefined> {
   const figures: TargetFigures = { reads: [], writes: [], readLoads: [] };
   run.kuzu = figures;
-  let target: BenchTarget | undefined;
+  let kuzu: KuzuProcess | undefined;
   try {
-    figures.idleResidentBytes = process.memoryUsage().rss;
-    // Loaded on demand: kuzu is a dev dependency with a native addon, and the other parts must run without it.
-    const { openKuzuTarget } = await import('./kuzu-target.js');
-    target = await openKuzuTarget({ databasePath: join(workDir, 'kuzu.db'), batchRows: options.batchRows, csvDir: workDir });
-    figures.load = await target.load(graph, say);
+    // its own process (kuzu-process.ts): embedded there, away from the drivers being timed here
+    kuzu = startKuzuProcess({
+      nodes: options.nodes, seed: options.seed, fingerprint: graphFingerprint(graph),
+      databasePath: join(workDir, 'kuzu.db'), batchRows: options.batchRows, csvDir: workDir,
+    }, say);
+    say(`kuzu: its own process, pid ${kuzu.pid}`);
+    figures.idleResidentBytes = kuzu.residentBytes();
+    figures.load = await kuzu.load();
     say(`kuzu: loaded in ${figures.load.seconds.toFixed(1)} s`);
-    figures.loadedResidentBytes = target.residentBytes();
-    return startContender(target, figures);
+    figures.loadedResidentBytes = kuzu.residentBytes();
+    return startContender(kuzu, figures, kuzu.rounds);
   } catch (error) {
     figures.failure = message(error);
     say(`kuzu failed: ${figures.failure}`);
-    await target?.close().catch(() => undefined);
+    await kuzu?.close().catch(() => undefined);
     return undefined;
   }
 }
@@ -281,11 +292,11 @@ async function measureInterleaved(run: BenchRun, allContenders: readonly Contend
   const plan: ReadPlan = { warmupRequests: Math.max(10, Math.floor(options.reads / 10)), measuredRequests: options.reads, budgetMs: options.readBudgetMs, seed: options.seed };
   for (const query of READ_QUERIES.filter((q) => options.queries.has(q.name))) {
     const rounds = new Map<Contender, ReadRound[]>(contenders.map((c) => [c, []]));
-    for (const contender of contenders) await attempt(contender, `${query.title} warm-up`, () => warmUpRead(contender.target, graph, query, plan), options.readBudgetMs + slackMs);
+    for (const contender of contenders) await attempt(contender, `${query.title} warm-up`, () => contender.rounds.warmUpRead(query, plan), options.readBudgetMs + slackMs);
     for (let round = 0; round < options.rounds; round++) {
       for (const contender of contenders) {
         await attempt(contender, query.title, async () => {
-          rounds.get(contender)?.push(await measureReadRound(contender.target, graph, query, plan, round, options.rounds));
+          rounds.get(contender)?.push(await contender.rounds.measureReadRound(query, plan, round, options.rounds));
         }, options.readBudgetMs / options.rounds + slackMs);
       }
     }
@@ -304,7 +315,7 @@ async function measureInterleaved(run: BenchRun, allContenders: readonly Contend
       for (let round = 0; round < options.rounds; round++) {
         for (const contender of contenders) {
           await attempt(contender, `${query.title} with ${options.readClients} clients`, async () => {
-            rounds.get(contender)?.push(await measureReadLoadRound(contender.target, graph, query, options.readClients, options.readLoadMs, options.seed + round));
+            rounds.get(contender)?.push(await contender.rounds.measureReadLoadRound(query, options.readClients, options.readLoadMs, options.seed + round));
           }, options.readLoadMs + slackMs);
         }
       }
@@ -322,7 +333,7 @@ async function measureInterleaved(run: BenchRun, allContenders: readonly Contend
     for (let round = 0; round < options.rounds; round++) {
       for (const contender of contenders) {
         await attempt(contender, `${clients}-client writes`, async () => {
-          const result = await measureWriteRound(contender.target, { clients, durationMs: options.writeMs, maxTransactionsPerClient: 1_000_000, firstId: contender.nextWriteId });
+          const result = await contender.rounds.measureWriteRound({ clients, durationMs: options.writeMs, maxTransactionsPerClient: 1_000_000, firstId: contender.nextWriteId });
           contender.nextWriteId += result.idsUsed + 1;
           rounds.get(contender)?.push(result);
         }, options.writeMs + slackMs);
@@ -403,13 +414,13 @@ async function main(): Promise<number> {
             contenders.push(causeway);
             if (!options.parts.has('causeway')) causeway.alive = false;
             if (options.parts.has('raw')) {
-              const raw = await openRaw(run, (causeway.target as CausewayTarget).server);
+              const raw = await openRaw(run, (causeway.target as CausewayTarget).server, graph);
               if (raw !== undefined) contenders.push(raw);
             }
           }
         }
         if (options.parts.has('floor')) {
-          const floor = await openFloor(run, expectedRowCounter(graph));
+          const floor = await openFloor(run, graph);
           if (floor !== undefined) contenders.push(floor);
         }
         if (options.parts.has('kuzu')) {

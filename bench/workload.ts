@@ -302,3 +302,24 @@ export function combineReadLoadRounds(query: ReadQuerySpec, clients: number, rou
   const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
   return { query, clients, requestsPerSecond: seconds > 0 ? requests / seconds : 0 };
 }
+
+/**
+ * The measured work against one target, round by round: run in this process against a
+ * BenchTarget (localRounds), or in the target's own process (kuzu-process.ts), so an embedded
+ * engine's threads and heap do not share a process with the drivers being timed.
+ */
+export interface RoundRunner {
+  warmUpRead(query: ReadQuerySpec, plan: ReadPlan): Promise<void>;
+  measureReadRound(query: ReadQuerySpec, plan: ReadPlan, round: number, rounds: number): Promise<ReadRound>;
+  measureReadLoadRound(query: ReadQuerySpec, clients: number, durationMs: number, seed: number): Promise<ReadLoadRound>;
+  measureWriteRound(plan: WritePlan): Promise<WriteRound>;
+}
+
+export function localRounds(target: BenchTarget, graph: MoviesGraph): RoundRunner {
+  return {
+    warmUpRead: (query, plan) => warmUpRead(target, graph, query, plan),
+    measureReadRound: (query, plan, round, rounds) => measureReadRound(target, graph, query, plan, round, rounds),
+    measureReadLoadRound: (query, clients, durationMs, seed) => measureReadLoadRound(target, graph, query, clients, durationMs, seed),
+    measureWriteRound: (plan) => measureWriteRound(target, plan),
+  };
+}
