@@ -1,9 +1,11 @@
-// kuzu in a process of its own. Embedded, it shared the bench process with the drivers it is
-// compared with: its worker threads, buffer pool and heap beside the neo4j-driver loops being timed.
-// With kuzu in the bench process the driver's point lookup p50 was 0.224 ms and the floor's 0.136
-// ms; without it, 0.195 and 0.126 (one run each, 2026-12-05). Here the child generates the same
-// graph from the same seed (its fingerprint checked against the parent's), loads it, and runs each
-// measured round itself when asked, so kuzu is still timed embedded: no IPC inside a round.
+// kuzu in a process of its own. Embedded in the bench process, it shared that process with the
+// drivers it is compared with: its worker threads, buffer pool and heap beside the neo4j-driver
+// loops being timed. A one-off run without kuzu in the process gave the driver's point lookup a
+// p50 of 0.195 ms against 0.224 with it; the first full run with this file moved nothing beyond
+// the VM's noise (docs/benchmarks.md), so this is for a cleaner comparison, not a proven gain.
+// The child generates the same graph from the same seed (its fingerprint checked against the
+// parent's), loads it, and runs each measured round itself when asked, so kuzu is still timed
+// embedded: no IPC inside a round.
 //   child: node dist/bench/kuzu-process.js (forked by openKuzuProcess)
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
