@@ -1,5 +1,6 @@
 // Causeway as a client sees it: a server child process reached through the official neo4j-driver
 // over bolt://127.0.0.1, so every figure includes the driver, Bolt and the loopback hop.
+import { autoCommitWrite } from './auto-commit.js';
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
 import { performance } from 'node:perf_hooks';
 import { PERSON_TO_MOVIE_TYPES, type MoviesGraph, relationshipCount } from './movies-graph.js';
@@ -165,14 +166,21 @@ function buildTarget(driver: Driver, server: ServerProcess, options: CausewayTar
       };
     },
     async openWriter(): Promise<BenchWriter> {
-      const session = driver.session();
+      // A session per write, as the driver's manual has applications do: a session kept for a
+      // whole round holds every result until closed (bench/auto-commit.ts). At 16 clients against
+      // one server: 5 657 against 5 106 tx/s, driver CPU 0.138 against 0.173 ms per write.
       return {
         async write(id: number, value: string): Promise<void> {
           const params = { id: neo4j.int(id), v: value };
-          if (options.writeMode === 'auto') await session.run(WRITE_CYPHER, params);
-          else await session.executeWrite((tx) => tx.run(WRITE_CYPHER, params));
+          if (options.writeMode === 'auto') return autoCommitWrite(driver, WRITE_CYPHER, params);
+          const session = driver.session();
+          try {
+            await session.executeWrite((tx) => tx.run(WRITE_CYPHER, params));
+          } finally {
+            await session.close();
+          }
         },
-        close: () => session.close(),
+        close: () => Promise.resolve(),
       };
     },
     residentBytes: () => server.residentBytes(),
