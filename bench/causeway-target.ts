@@ -1,6 +1,6 @@
 // Causeway as a client sees it: a server child process reached through the official neo4j-driver
 // over bolt://127.0.0.1, so every figure includes the driver, Bolt and the loopback hop.
-import { autoCommitWrite } from './auto-commit.js';
+import { autoCommitWrite, inOwnSession } from './auto-commit.js';
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
 import { performance } from 'node:perf_hooks';
 import { PERSON_TO_MOVIE_TYPES, type MoviesGraph, relationshipCount } from './movies-graph.js';
@@ -173,12 +173,7 @@ function buildTarget(driver: Driver, server: ServerProcess, options: CausewayTar
         async write(id: number, value: string): Promise<void> {
           const params = { id: neo4j.int(id), v: value };
           if (options.writeMode === 'auto') return autoCommitWrite(driver, WRITE_CYPHER, params);
-          const session = driver.session();
-          try {
-            await session.executeWrite((tx) => tx.run(WRITE_CYPHER, params));
-          } finally {
-            await session.close();
-          }
+          await inOwnSession(driver, (session) => session.executeWrite((tx) => tx.run(WRITE_CYPHER, params)));
         },
         close: () => Promise.resolve(),
       };

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     else say('etcd is not installed (apt-get install etcd-server): Causeway figures only');
     // The same driver loop against a Bolt server that does no work: the most any server could reach
     // through this driver on this machine, since the driver's CPU comes out of the same cores.
-    floor = await openFloorTarget(resolve(here, 'floor-responder.js'), 30_000, undefined, 128);
+    floor = await openFloorTarget(resolve(here, 'floor-responder.js'), 30_000);
     say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; ${new Date().toISOString()}`);
     say('');
     say('| clients | driver API | Causeway writes/s | p50 ms | p99 ms | etcd puts/s | p50 ms | p99 ms | throughput ratio | p50 ratio | CPU ms/write: clients, servers (etcd) | driver floor writes/s (driver CPU ms/write) |');

@@ -10,10 +10,8 @@ import type { BenchReader, BenchTarget, BenchWriter, LoadFigures, ReadQuerySpec 
 
 export interface FloorTarget extends BenchTarget {
   readonly pid: number;
-  /** its Bolt port on 127.0.0.1, for drivers in other processes */
+  /** its Bolt port on 127.0.0.1, for drivers in other processes (the cluster bench's clients) */
   readonly port: number;
-  /** the driver connected to the responder, for loops the BenchTarget calls do not cover (executeQuery) */
-  readonly driver: Driver;
 }
 
 /** Starts `node <responderEntry>` and waits (bounded) for the port it prints. */
@@ -23,7 +21,6 @@ export interface FloorTarget extends BenchTarget {
  */
 export async function openFloorTarget(
   responderEntry: string, startTimeoutMs: number, rowsFor: (query: ReadQuerySpec, personName: string) => number = () => 1,
-  maxConnectionPoolSize = 64,
 ): Promise<FloorTarget> {
   const child = spawn(process.execPath, [responderEntry], { stdio: ['pipe', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${responderEntry}`);
@@ -58,7 +55,7 @@ export async function openFloorTarget(
     throw error;
   }
   const driver: Driver = neo4j.driver(`bolt://127.0.0.1:${port}`, neo4j.auth.basic('neo4j', 'bench-password'), {
-    maxConnectionPoolSize, connectionAcquisitionTimeout: 60_000, userAgent: 'causeway-bench/1',
+    maxConnectionPoolSize: 64, connectionAcquisitionTimeout: 60_000, userAgent: 'causeway-bench/1',
   });
   try {
     await withTimeout(driver.verifyConnectivity(), startTimeoutMs, 'floor responder connectivity');
@@ -75,7 +72,6 @@ export async function openFloorTarget(
     name: 'floor',
     pid,
     port,
-    driver,
     load(): Promise<LoadFigures> {
       return Promise.resolve({ nodes: 0, relationships: 0, seconds: 0, method: 'none: the floor answers every query with canned records, as many as Causeway returns' });
     },
